@@ -1,0 +1,92 @@
+"""Who may do what: the one place where roles and their permissions are written down.
+
+Every protected view asks `role_allows(role, Perm.X)` through an access helper; the permission
+matrix test walks this table, so a change here is a change to the tested matrix.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ORG_ADMIN = "org_admin", _("Organisation administrator")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    CASE_WORKER = "case_worker", _("Case worker")
+    COLLABORATOR = "collaborator", _("Commune collaborator")
+    PROGRAMME_OFFICER = "programme_officer", _("Programme / M&E officer")
+    CONTENT_EDITOR = "content_editor", _("Content editor")
+    DONOR_VIEWER = "donor_viewer", _("Donor viewer")
+
+
+class Perm(StrEnum):
+    VIEW_ORGANISATION = "view_organisation"
+    MANAGE_MEMBERS = "manage_members"
+    RESET_PASSWORDS = "reset_passwords"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    VIEW_CASES = "view_cases"
+    VIEW_ALL_ORG_CASES = "view_all_org_cases"
+    EDIT_CASES = "edit_cases"
+    APPROVE_CASES = "approve_cases"
+    EXPORT_CASES = "export_cases"
+    VIEW_DIRECTORY = "view_directory"
+    EDIT_DIRECTORY = "edit_directory"
+    EDIT_CONTENT = "edit_content"
+    REVIEW_CONTENT = "review_content"
+    VIEW_PROGRAMMES = "view_programmes"
+    EDIT_PROGRAMMES = "edit_programmes"
+    VIEW_AGGREGATES = "view_aggregates"
+
+
+_STAFF = {Perm.VIEW_ORGANISATION, Perm.VIEW_DIRECTORY}
+
+GRANTS: dict[str, frozenset[Perm]] = {
+    Role.ORG_ADMIN: frozenset(
+        _STAFF
+        | {
+            Perm.MANAGE_MEMBERS,
+            Perm.RESET_PASSWORDS,
+            Perm.VIEW_AUDIT_LOG,
+            Perm.VIEW_CASES,
+            Perm.VIEW_ALL_ORG_CASES,
+            Perm.EXPORT_CASES,
+            Perm.EDIT_DIRECTORY,
+            Perm.VIEW_PROGRAMMES,
+            Perm.VIEW_AGGREGATES,
+        }
+    ),
+    Role.SUPERVISOR: frozenset(
+        _STAFF
+        | {
+            Perm.VIEW_AUDIT_LOG,
+            Perm.VIEW_CASES,
+            Perm.VIEW_ALL_ORG_CASES,
+            Perm.EDIT_CASES,
+            Perm.APPROVE_CASES,
+            Perm.EXPORT_CASES,
+            Perm.VIEW_PROGRAMMES,
+            Perm.VIEW_AGGREGATES,
+        }
+    ),
+    Role.CASE_WORKER: frozenset(_STAFF | {Perm.VIEW_CASES, Perm.EDIT_CASES, Perm.VIEW_AGGREGATES}),
+    Role.COLLABORATOR: frozenset(_STAFF | {Perm.VIEW_CASES, Perm.EDIT_CASES}),
+    Role.PROGRAMME_OFFICER: frozenset(
+        _STAFF | {Perm.VIEW_PROGRAMMES, Perm.EDIT_PROGRAMMES, Perm.VIEW_AGGREGATES}
+    ),
+    Role.CONTENT_EDITOR: frozenset(
+        _STAFF | {Perm.EDIT_CONTENT, Perm.REVIEW_CONTENT, Perm.EDIT_DIRECTORY}
+    ),
+    Role.DONOR_VIEWER: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_AGGREGATES}),
+}
+
+
+def role_allows(role: str, perm: Perm) -> bool:
+    return perm in GRANTS.get(role, frozenset())
+
+
+def role_needs_two_factor(role: str) -> bool:
+    """Anyone who can see case data must sign in with a second factor."""
+    return role_allows(role, Perm.VIEW_CASES)

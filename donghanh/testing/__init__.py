@@ -1,0 +1,1 @@
+"""Shared test helpers: factories and the permission trio (owner, colleague, outsider)."""

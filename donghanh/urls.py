@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from donghanh.core import views as core_views
+
+admin.site.site_header = "Đồng Hành"
+admin.site.site_title = "Đồng Hành"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/language/", core_views.set_language, name="set_language"),
+    # The admin signs in through the platform's own login, which enforces lockout and 2FA.
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
+    path("admin/", admin.site.urls),
+    path("app/", include("donghanh.accounts.urls")),
+    path("app/", include("donghanh.workspace.urls")),
+    path("app/o/<slug:org>/", include("donghanh.organisations.urls")),
+    path("app/places/", include("donghanh.places.urls")),
+    path("", include("donghanh.public.urls")),
+]
