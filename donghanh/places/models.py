@@ -88,6 +88,15 @@ class LegacyDistrict(models.Model):
         related_name="districts",
         verbose_name=_("pre-2025 province"),
     )
+    # Set only for the island districts that had no communes and became a special zone whole.
+    current_commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="legacy_districts",
+        verbose_name=_("today's commune"),
+    )
 
     class Meta:
         ordering = ["province__short_name", "name"]
