@@ -1,25 +1,77 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from donghanh.accounts.selectors import user_has_confirmed_device, user_needs_two_factor
+from donghanh.accounts.services import user_session_touch
+
+GATED_PREFIXES = ("/app/", "/admin/")
 
 
 class SessionTrackingMiddleware:
-    """Placeholder: records the signed-in session's last activity."""
+    """Records the signed-in session's last activity (at most once a minute)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            user_session_touch(request=request, user=request.user)
         return self.get_response(request)
 
 
+def _is_verified(user: object) -> bool:
+    is_verified = getattr(user, "is_verified", None)  # installed by django-otp's OTPMiddleware
+    return bool(is_verified is not None and is_verified())
+
+
+@cache
+def _paths() -> dict[str, str]:
+    names = ("logout", "password_change", "two_factor_setup", "two_factor_verify")
+    return {name: reverse(f"accounts:{name}") for name in names}
+
+
+def _redirect(to: str, request: HttpRequest) -> HttpResponseRedirect:
+    # Come back to the page that was asked for; a form post cannot be replayed, so not then.
+    if request.method in ("GET", "HEAD") and request.path_info != to:
+        to = f"{to}?{urlencode({'next': request.get_full_path()})}"
+    return HttpResponseRedirect(to)
+
+
 class SecurityGateMiddleware:
-    """Placeholder: sends users who must set up 2FA or change their password to do so first."""
+    """Sends a signed-in user who must change their password or pass 2FA there first.
+
+    Only the pages that resolve the situation (and signing out) stay open; everything else
+    under /app/ and /admin/ waits. A user needs 2FA when they are a system administrator or
+    any of their roles can see case data; a user who has set up an authenticator anyway must
+    use it too.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and request.path_info.startswith(GATED_PREFIXES):
+            paths = _paths()
+            path = request.path_info
+            if getattr(user, "must_change_password", False):
+                if path not in (paths["password_change"], paths["logout"]):
+                    return _redirect(paths["password_change"], request)
+            elif not _is_verified(user):
+                has_device = user_has_confirmed_device(user)
+                if has_device or user_needs_two_factor(user):
+                    target = paths["two_factor_verify"] if has_device else paths["two_factor_setup"]
+                    open_paths = (
+                        paths["two_factor_verify"],
+                        paths["two_factor_setup"],
+                        paths["logout"],
+                    )
+                    if path not in open_paths:
+                        return _redirect(target, request)
         return self.get_response(request)

@@ -1,9 +1,371 @@
+"""Writes for accounts: signing in and out, sessions, passwords and the second factor.
+
+Every function that changes security state writes its audit row in the same transaction.
+Audit rows never carry a password, a one-time code or a session key.
+"""
+
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from donghanh.accounts.models import User, UserSession
+from donghanh.audit.models import AuditAction
+from donghanh.audit.services import audit_record, client_ip
+
+RECOVERY_CODE_COUNT = 10
+# How often a signed-in session writes its "last active" time; every request would be wasteful.
+TRACKING_INTERVAL_SECONDS = 60
+TRACKED_AT_SESSION_KEY = "_dh_tracked_at"
+TOTP_DEVICE_NAME = "authenticator"
+RECOVERY_DEVICE_NAME = "recovery codes"
+
+
+def _session_store() -> Any:
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def _user_agent(request: HttpRequest) -> str:
+    return request.META.get("HTTP_USER_AGENT", "")[:300]
 
 
 def user_set_language(*, user: Any, language: str) -> None:
     if user.preferred_language != language:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
+
+
+@transaction.atomic
+def user_update_profile(
+    *, user: User, full_name: str, preferred_language: str, request: HttpRequest
+) -> list[str]:
+    """Save the user's own name and language; returns the names of the fields that changed."""
+    changed = []
+    if user.full_name != full_name:
+        user.full_name = full_name
+        changed.append("full_name")
+    if user.preferred_language != preferred_language:
+        user.preferred_language = preferred_language
+        changed.append("preferred_language")
+    if changed:
+        user.save(update_fields=changed)
+        audit_record(
+            action=AuditAction.UPDATE,
+            actor=user,
+            request=request,
+            target=user,
+            changed_fields=changed,
+        )
+    return changed
+
+
+# Signing in and out ------------------------------------------------------------------------
+
+
+def _track_session(request: HttpRequest, user: User) -> UserSession:
+    session_key = request.session.session_key
+    assert session_key is not None  # noqa: S101 - login() and the middleware always save first
+    tracked, _ = UserSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={
+            "user": user,
+            "ip_address": client_ip(request),
+            "user_agent": _user_agent(request),
+            "last_seen_at": timezone.now(),
+        },
+    )
+    request.session[TRACKED_AT_SESSION_KEY] = int(time.time())
+    return tracked
+
+
+@transaction.atomic
+def user_sign_in(*, request: HttpRequest, user: User) -> None:
+    """Start a session for a user whose password has been checked (by the login form)."""
+    previous_key = request.session.session_key
+    auth_login(request, user)
+    if previous_key and previous_key != request.session.session_key:
+        UserSession.objects.filter(session_key=previous_key).delete()
+    _track_session(request, user)
+    audit_record(action=AuditAction.LOGIN, actor=user, request=request)
+
+
+@transaction.atomic
+def user_sign_in_failed(
+    *, request: HttpRequest, username: str, locked_out: bool, lockout_started: bool
+) -> None:
+    """Record a refused sign-in: the attempted username, never the password.
+
+    `lockout_started` is true for the failure that reached the limit; later attempts during
+    the cool-off (even with the right password) are recorded as refused by the lockout.
+    """
+    anonymous = AnonymousUser()  # the attempt belongs to nobody, even if someone is signed in
+    if not locked_out or lockout_started:
+        audit_record(
+            action=AuditAction.LOGIN_FAILED,
+            actor=anonymous,
+            actor_username=username,
+            request=request,
+        )
+    if locked_out:
+        audit_record(
+            action=AuditAction.LOCKED_OUT,
+            actor=anonymous,
+            actor_username=username,
+            request=request,
+            summary="lockout started" if lockout_started else "sign-in refused during lockout",
+        )
+
+
+@transaction.atomic
+def user_sign_out(*, request: HttpRequest) -> None:
+    if request.user.is_authenticated:
+        audit_record(action=AuditAction.LOGOUT, request=request)
+        if request.session.session_key:
+            UserSession.objects.filter(session_key=request.session.session_key).delete()
+    auth_logout(request)
+
+
+# Sessions -----------------------------------------------------------------------------------
+
+
+def user_session_touch(*, request: HttpRequest, user: User) -> None:
+    """Note the session's last activity, at most once a minute, and forget dead sessions.
+
+    Called by SessionTrackingMiddleware on every signed-in request; between writes it costs
+    nothing but a look at the session data that is already loaded.
+    """
+    now = int(time.time())
+    if now - request.session.get(TRACKED_AT_SESSION_KEY, 0) < TRACKING_INTERVAL_SECONDS:
+        return
+    if request.session.session_key is None:
+        request.session.save()
+    with transaction.atomic():
+        updated = UserSession.objects.filter(
+            session_key=request.session.session_key, user=user
+        ).update(last_seen_at=timezone.now())
+        if not updated:
+            _track_session(request, user)
+        user_sessions_prune(user=user)
+    request.session[TRACKED_AT_SESSION_KEY] = now
+
+
+def user_sessions_prune(*, user: User) -> int:
+    """Delete tracking rows whose browser session has expired or been deleted."""
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    alive = set(
+        Session.objects.filter(session_key__in=keys, expire_date__gt=timezone.now()).values_list(
+            "session_key", flat=True
+        )
+    )
+    dead = [key for key in keys if key not in alive]
+    if not dead:
+        return 0
+    deleted, _ = UserSession.objects.filter(session_key__in=dead).delete()
+    return deleted
+
+
+def _end_session(
+    tracked: UserSession, *, acting_user: Any, request: HttpRequest | None, reason: str
+) -> None:
+    _session_store()().delete(tracked.session_key)
+    audit_record(
+        action=AuditAction.SESSION_ENDED,
+        actor=acting_user,
+        request=request,
+        target=tracked.user,
+        summary=f"session {tracked.pk}" + (f": {reason}" if reason else ""),
+    )
+    tracked.delete()
+
+
+@transaction.atomic
+def user_session_end(*, session: UserSession, acting_user: User, request: HttpRequest) -> None:
+    """End one of the user's own sessions: its cookie stops working at once."""
+    _end_session(session, acting_user=acting_user, request=request, reason="ended by its owner")
+
+
+def _untracked_session_keys(user: User, exclude: set[str]) -> list[str]:
+    # Every sign-in is tracked, but a session must never survive "sign out everywhere" just
+    # because its tracking row went missing, so the live sessions are checked one by one too.
+    user_id = str(user.pk)
+    keys = []
+    live = Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key__in=exclude)
+    for session in live.iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == user_id:
+            keys.append(session.session_key)
+    return keys
+
+
+@transaction.atomic
+def user_end_all_sessions(
+    *,
+    user: User,
+    except_session_key: str | None = None,
+    acting_user: Any = None,
+    request: HttpRequest | None = None,
+) -> int:
+    """End every session of `user` except `except_session_key`; returns how many were ended.
+
+    Used when a user signs out their other sessions, after a password change and after an
+    administrator resets a member's password.
+    """
+    keep = {except_session_key} if except_session_key else set()
+    tracked = list(
+        UserSession.objects.filter(user=user).exclude(session_key__in=keep).select_related("user")
+    )
+    for row in tracked:
+        _end_session(row, acting_user=acting_user, request=request, reason="")
+    untracked = _untracked_session_keys(user, keep | {row.session_key for row in tracked})
+    store = _session_store()
+    for session_key in untracked:
+        store().delete(session_key)
+    return len(tracked) + len(untracked)
+
+
+# Passwords ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_change_password(*, user: User, new_password: str, request: HttpRequest) -> None:
+    """Set the user's own new password, keep this session and end all the others."""
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    old_key = request.session.session_key
+    update_session_auth_hash(request, user)  # keeps this session signed in (with a new key)
+    new_key = request.session.session_key
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+    audit_record(action=AuditAction.PASSWORD_CHANGED, actor=user, request=request, target=user)
+    user_end_all_sessions(user=user, except_session_key=new_key, acting_user=user, request=request)
+
+
+@transaction.atomic
+def user_password_set_in_admin(*, user: User, acting_user: User, request: HttpRequest) -> None:
+    """Follow-up after a system administrator set a password in Django's admin.
+
+    Someone else's new password is temporary: they must choose their own at the next sign-in,
+    and every session they had ends.
+    """
+    if user.pk == acting_user.pk:
+        audit_record(action=AuditAction.PASSWORD_CHANGED, actor=acting_user, request=request)
+        user_end_all_sessions(
+            user=user,
+            except_session_key=request.session.session_key,
+            acting_user=acting_user,
+            request=request,
+        )
+        return
+    if user.has_usable_password() and not user.must_change_password:
+        user.must_change_password = True
+        user.save(update_fields=["must_change_password"])
+    audit_record(action=AuditAction.PASSWORD_RESET, actor=acting_user, request=request, target=user)
+    user_end_all_sessions(user=user, acting_user=acting_user, request=request)
+
+
+# Two-factor authentication ------------------------------------------------------------------
+
+
+def two_factor_pending_device(*, user: User) -> TOTPDevice:
+    """The unconfirmed authenticator being set up, so that reloading shows the same key."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+    return device
+
+
+@transaction.atomic
+def two_factor_enrol(*, user: User, device: TOTPDevice, request: HttpRequest) -> list[str]:
+    """Confirm a verified authenticator, replacing any earlier one; returns new recovery codes.
+
+    The caller has already checked a code from `device`. Old authenticators and recovery codes
+    stop working, so a session verified with them has to verify again.
+    """
+    replacing = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).exists()
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.name = TOTP_DEVICE_NAME
+    device.save(update_fields=["confirmed", "name"])
+    codes = _replace_recovery_codes(user)
+    audit_record(
+        action=AuditAction.TWO_FACTOR_ENROLLED,
+        actor=user,
+        request=request,
+        target=user,
+        summary="authenticator replaced" if replacing else "",
+    )
+    return codes
+
+
+def _replace_recovery_codes(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    codes: list[str] = []
+    while len(codes) < RECOVERY_CODE_COUNT:
+        code = StaticToken.random_token()
+        if code not in codes:
+            codes.append(code)
+    StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
+    return codes
+
+
+@dataclass(frozen=True)
+class TwoFactorCheck:
+    device: Any  # the django-otp device that accepted the code, or None
+    throttled: bool = False
+
+    @property
+    def used_recovery_code(self) -> bool:
+        return isinstance(self.device, StaticDevice)
+
+
+def normalise_token(token: str) -> str:
+    """People type codes with spaces or dashes, and recovery codes in capitals."""
+    return "".join(ch for ch in token if ch.isalnum()).lower()
+
+
+@transaction.atomic
+def two_factor_check(*, user: User, token: str, request: HttpRequest) -> TwoFactorCheck:
+    """Check a code from the user's authenticator or one of their recovery codes.
+
+    django-otp throttles each device after a wrong code (the wait doubles each time), so a
+    guessed code is refused during the wait even when it is right. A recovery code is used up.
+    """
+    token = normalise_token(token)
+    devices = list(devices_for_user(user, confirmed=True, for_verify=True))
+    throttled = bool(devices) and all(not device.verify_is_allowed()[0] for device in devices)
+    if token and not throttled:
+        for device in devices:
+            if device.verify_token(token):
+                return TwoFactorCheck(device=device)
+    audit_record(action=AuditAction.TWO_FACTOR_FAILED, actor=user, request=request)
+    return TwoFactorCheck(device=None, throttled=throttled)
+
+
+@transaction.atomic
+def user_reset_two_factor(*, user: User, acting_user: User, request: HttpRequest | None) -> None:
+    """Remove a user's authenticator and recovery codes (lost phone) and end their sessions.
+
+    At the next sign-in they must set up a new authenticator if their role needs one.
+    """
+    for device in list(devices_for_user(user, confirmed=None)):
+        device.delete()
+    audit_record(
+        action=AuditAction.TWO_FACTOR_RESET, actor=acting_user, request=request, target=user
+    )
+    user_end_all_sessions(user=user, acting_user=acting_user, request=request)

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from donghanh.accounts import views
@@ -6,7 +5,12 @@ from donghanh.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
     path("account/", views.security, name="security"),
+    path("account/password/", views.password_change, name="password_change"),
+    path("account/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("account/sessions/<int:session_id>/end/", views.session_end, name="session_end"),
+    path("account/sessions/end-others/", views.sessions_end_others, name="sessions_end_others"),
 ]

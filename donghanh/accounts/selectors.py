@@ -1,0 +1,99 @@
+"""Reads for accounts: who needs a second factor, and a user's own sessions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.sessions.models import Session
+from django.http import Http404
+from django.utils import timezone
+from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from donghanh.accounts.models import User, UserSession
+from donghanh.organisations.roles import role_needs_two_factor
+from donghanh.organisations.selectors import memberships_for
+
+
+def user_needs_two_factor(user: Any) -> bool:
+    """System administrators and anyone whose role can see case data must use a second factor."""
+    if user.is_superuser:
+        return True
+    return any(role_needs_two_factor(m.role) for m in memberships_for(user))
+
+
+def user_has_confirmed_device(user: Any) -> bool:
+    return bool(user_has_device(user, confirmed=True))
+
+
+@dataclass(frozen=True)
+class TwoFactorStatus:
+    enrolled_at: datetime | None
+    recovery_codes_left: int
+    required: bool
+
+    @property
+    def enabled(self) -> bool:
+        return self.enrolled_at is not None
+
+
+def two_factor_status(user: User) -> TwoFactorStatus:
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+    return TwoFactorStatus(
+        enrolled_at=(device.created_at or timezone.now()) if device is not None else None,
+        recovery_codes_left=StaticToken.objects.filter(
+            device__user=user, device__confirmed=True
+        ).count(),
+        required=user_needs_two_factor(user),
+    )
+
+
+def active_sessions_for(user: User) -> list[UserSession]:
+    """The user's sessions that still work, most recently active first."""
+    rows = list(UserSession.objects.filter(user=user).order_by("-last_seen_at", "-pk"))
+    alive = set(
+        Session.objects.filter(
+            session_key__in=[row.session_key for row in rows], expire_date__gt=timezone.now()
+        ).values_list("session_key", flat=True)
+    )
+    return [row for row in rows if row.session_key in alive]
+
+
+def access_own_session(user: User, session_id: int) -> UserSession:
+    """One of the user's own live sessions; anyone else's (or an expired one) is 404."""
+    for row in active_sessions_for(user):
+        if row.pk == session_id:
+            return row
+    raise Http404
+
+
+_BROWSERS = (
+    ("Edge", re.compile(r"Edg(e|A|iOS)?/")),
+    ("Opera", re.compile(r"OPR/|Opera")),
+    ("Samsung Internet", re.compile(r"SamsungBrowser/")),
+    ("Cốc Cốc", re.compile(r"coc_coc_browser/")),
+    ("Zalo", re.compile(r"Zalo")),
+    ("Firefox", re.compile(r"Firefox/|FxiOS/")),
+    ("Chrome", re.compile(r"Chrome/|CriOS/|Chromium/")),
+    ("Safari", re.compile(r"Safari/")),
+)
+_SYSTEMS = (
+    ("Android", re.compile(r"Android")),
+    ("iPhone", re.compile(r"iPhone")),
+    ("iPad", re.compile(r"iPad")),
+    ("Windows", re.compile(r"Windows")),
+    ("macOS", re.compile(r"Macintosh|Mac OS X")),
+    ("ChromeOS", re.compile(r"CrOS")),
+    ("Linux", re.compile(r"Linux")),
+)
+
+
+def describe_user_agent(user_agent: str) -> str:
+    """A short, recognisable name such as "Chrome · Android" (empty when unknown)."""
+    browser = next((name for name, pattern in _BROWSERS if pattern.search(user_agent)), "")
+    system = next((name for name, pattern in _SYSTEMS if pattern.search(user_agent)), "")
+    return " · ".join(part for part in (browser, system) if part)

@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from donghanh.accounts.services import RECOVERY_CODE_COUNT, two_factor_enrol
+from donghanh.accounts.tests.conftest import audit_actions, totp_code
+from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.testing.clients import signed_in_client
+from donghanh.testing.factories import TEST_PASSWORD, confirmed_totp_device
+
+pytestmark = pytest.mark.django_db
+
+SETUP = reverse("accounts:two_factor_setup")
+VERIFY = reverse("accounts:two_factor_verify")
+HOME = reverse("workspace:home")
+
+
+def _pending(user):
+    return TOTPDevice.objects.get(user=user, confirmed=False)
+
+
+def _wrong_code(device):
+    return "123456" if totp_code(device) != "123456" else "654321"
+
+
+def _unthrottle(device):
+    device.throttling_failure_timestamp = timezone.now() - timedelta(hours=1)
+    device.save()
+
+
+def test_setup_page_shows_a_qr_code_and_the_key(case_worker):
+    client = signed_in_client(case_worker, verified=False)
+    response = client.get(SETUP)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<div class="qr"><svg role="img"' in html
+    assert "<title>" in html
+    assert "<script" not in html
+    assert 'style="' not in html
+    device = _pending(case_worker)
+    assert device.config_url.replace("&", "&amp;") in html
+    assert re.search(
+        r'<code class="secret" id="setup-key">([A-Z2-7]{4} ){7}[A-Z2-7]{4}</code>', html
+    )
+    assert "Google Authenticator" in html
+    assert "Microsoft Authenticator" in html
+    assert 'name="otp_token"' in html
+    assert 'name="password"' not in html  # a first setup needs no password
+    # Reloading shows the same key, so an app that already scanned it keeps working.
+    client.get(SETUP)
+    assert TOTPDevice.objects.filter(user=case_worker).count() == 1
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_confirming_setup_turns_on_2fa_and_shows_recovery_codes_once(case_worker):
+    client = signed_in_client(case_worker, verified=False)
+    client.get(SETUP)
+    device = _pending(case_worker)
+    response = client.post(f"{SETUP}?next=/app/account/", {"otp_token": totp_code(device)})
+    assert response.status_code == 200
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
+    codes = list(
+        StaticToken.objects.filter(device__user=case_worker).values_list("token", flat=True)
+    )
+    assert len(codes) == RECOVERY_CODE_COUNT
+    html = response.content.decode()
+    assert all(code in html for code in codes)
+    assert 'href="/app/account/"' in html
+    assert client.get(HOME).status_code == 200
+    assert audit_actions() == [AuditAction.TWO_FACTOR_ENROLLED]
+    # The codes are not shown again anywhere.
+    assert not any(
+        code in client.get(reverse("accounts:security")).content.decode() for code in codes
+    )
+
+
+def test_setup_refuses_a_wrong_code(case_worker):
+    client = signed_in_client(case_worker, verified=False)
+    client.get(SETUP)
+    response = client.post(SETUP, {"otp_token": _wrong_code(_pending(case_worker))})
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert not _pending(case_worker).confirmed
+    assert client.get(HOME)["Location"].startswith(SETUP)
+
+
+def test_replacing_the_authenticator_needs_verification_first(case_worker):
+    confirmed_totp_device(case_worker)
+    client = signed_in_client(case_worker, verified=False)
+    assert client.get(SETUP)["Location"].startswith(VERIFY)
+
+
+def test_replacing_the_authenticator_needs_the_password(case_worker):
+    old = confirmed_totp_device(case_worker)
+    client = signed_in_client(case_worker)
+    response = client.get(SETUP)
+    assert 'name="password"' in response.content.decode()
+    new = _pending(case_worker)
+    response = client.post(SETUP, {"password": "not-my-password", "otp_token": totp_code(new)})
+    assert response.status_code == 200
+    assert TOTPDevice.objects.filter(pk=old.pk, confirmed=True).exists()
+    response = client.post(SETUP, {"password": TEST_PASSWORD, "otp_token": totp_code(new)})
+    assert response.status_code == 200
+    assert list(TOTPDevice.objects.filter(user=case_worker).values_list("pk", "confirmed")) == [
+        (new.pk, True)
+    ]
+    assert client.session[DEVICE_ID_SESSION_KEY] == new.persistent_id
+    assert (
+        AuditEntry.objects.get(action=AuditAction.TWO_FACTOR_ENROLLED).summary
+        == "authenticator replaced"
+    )
+
+
+def test_replacing_the_authenticator_unverifies_other_sessions(case_worker):
+    confirmed_totp_device(case_worker)
+    other = signed_in_client(case_worker)
+    client = signed_in_client(case_worker)
+    client.get(SETUP)
+    client.post(SETUP, {"password": TEST_PASSWORD, "otp_token": totp_code(_pending(case_worker))})
+    assert other.get(HOME)["Location"].startswith(VERIFY)
+    assert client.get(HOME).status_code == 200
+
+
+def test_verify_page_has_the_contract_field(case_worker):
+    confirmed_totp_device(case_worker)
+    response = signed_in_client(case_worker, verified=False).get(VERIFY)
+    assert response.status_code == 200
+    assert 'name="otp_token"' in response.content.decode()
+
+
+def test_verify_with_a_real_totp_code(case_worker):
+    device = confirmed_totp_device(case_worker)
+    client = signed_in_client(case_worker, verified=False)
+    response = client.post(f"{VERIFY}?next=/app/account/", {"otp_token": totp_code(device)})
+    assert response["Location"] == "/app/account/"
+    assert client.get(HOME).status_code == 200
+
+
+def test_the_same_totp_code_cannot_be_used_twice(case_worker):
+    device = confirmed_totp_device(case_worker)
+    code = totp_code(device)
+    first = signed_in_client(case_worker, verified=False)
+    assert first.post(VERIFY, {"otp_token": code}).status_code == 302
+    second = signed_in_client(case_worker, verified=False)
+    assert second.post(VERIFY, {"otp_token": code}).status_code == 200
+    assert second.get(HOME)["Location"].startswith(VERIFY)
+
+
+def test_wrong_code_is_refused_audited_and_throttled(case_worker):
+    device = confirmed_totp_device(case_worker)
+    client = signed_in_client(case_worker, verified=False)
+    wrong = _wrong_code(device)
+    response = client.post(VERIFY, {"otp_token": wrong})
+    assert response.status_code == 200
+    assert "Mã không đúng" in response.content.decode()
+    assert audit_actions() == [AuditAction.TWO_FACTOR_FAILED]
+    entry = AuditEntry.objects.get()
+    assert entry.actor == case_worker
+    assert wrong not in str(AuditEntry.objects.values_list())
+    # django-otp's throttle: straight after a wrong code even the right one waits.
+    response = client.post(VERIFY, {"otp_token": totp_code(device)})
+    assert response.status_code == 200
+    assert client.get(HOME)["Location"].startswith(VERIFY)
+    device.refresh_from_db()
+    _unthrottle(device)
+    StaticDevice.objects.filter(user=case_worker).update(throttling_failure_timestamp=None)
+    assert client.post(VERIFY, {"otp_token": totp_code(device)}).status_code == 302
+
+
+def test_recovery_code_works_once(case_worker, rf):
+    device = TOTPDevice.objects.create(user=case_worker, name="authenticator", confirmed=False)
+    request = rf.post("/")
+    request.user = case_worker
+    codes = two_factor_enrol(user=case_worker, device=device, request=request)
+    first = signed_in_client(case_worker, verified=False)
+    response = first.post(
+        VERIFY, {"otp_token": f" {codes[0][:4].upper()} {codes[0][4:]} "}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == HOME
+    assert "Số mã khôi phục còn lại: 9." in response.content.decode()
+    assert StaticToken.objects.filter(device__user=case_worker).count() == RECOVERY_CODE_COUNT - 1
+    second = signed_in_client(case_worker, verified=False)
+    assert second.post(VERIFY, {"otp_token": codes[0]}).status_code == 200
+    assert second.get(HOME)["Location"].startswith(VERIFY)
+
+
+def test_verify_without_an_authenticator_goes_to_setup(case_worker):
+    client = signed_in_client(case_worker, verified=False)
+    assert client.get(VERIFY)["Location"] == SETUP
+
+
+def test_verified_user_on_the_verify_page_moves_on(case_worker):
+    assert signed_in_client(case_worker).get(VERIFY)["Location"] == HOME
+
+
+def test_anonymous_visitors_are_sent_to_login():
+    for url in (SETUP, VERIFY):
+        assert Client().get(url)["Location"].startswith(reverse("accounts:login"))
