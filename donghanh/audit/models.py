@@ -3,25 +3,33 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditAction(models.TextChoices):
-    LOGIN = "login", _("Signed in")
-    LOGIN_FAILED = "login_failed", _("Failed sign-in")
-    LOCKED_OUT = "locked_out", _("Locked out")
-    LOGOUT = "logout", _("Signed out")
-    CREATE = "create", _("Created")
-    UPDATE = "update", _("Updated")
-    DELETE = "delete", _("Deleted")
-    VIEW = "view", _("Viewed")
-    EXPORT = "export", _("Exported")
-    DISCLOSE = "disclose", _("Disclosed")
-    PASSWORD_CHANGED = "password_changed", _("Password changed")
-    PASSWORD_RESET = "password_reset", _("Password reset by administrator")
-    TWO_FACTOR_ENROLLED = "2fa_enrolled", _("Two-factor authentication set up")
-    TWO_FACTOR_RESET = "2fa_reset", _("Two-factor authentication reset")
-    TWO_FACTOR_FAILED = "2fa_failed", _("Wrong two-factor code")
-    SESSION_ENDED = "session_ended", _("Session ended")
+    # A context of their own: "Signed in" as an event is not "Signed in" as a column heading.
+    LOGIN = "login", pgettext_lazy("audit action", "Signed in")
+    LOGIN_FAILED = "login_failed", pgettext_lazy("audit action", "Failed sign-in")
+    LOCKED_OUT = "locked_out", pgettext_lazy("audit action", "Locked out")
+    LOGOUT = "logout", pgettext_lazy("audit action", "Signed out")
+    CREATE = "create", pgettext_lazy("audit action", "Created")
+    UPDATE = "update", pgettext_lazy("audit action", "Updated")
+    DELETE = "delete", pgettext_lazy("audit action", "Deleted")
+    VIEW = "view", pgettext_lazy("audit action", "Viewed")
+    EXPORT = "export", pgettext_lazy("audit action", "Exported")
+    DISCLOSE = "disclose", pgettext_lazy("audit action", "Disclosed")
+    PASSWORD_CHANGED = "password_changed", pgettext_lazy("audit action", "Password changed")
+    PASSWORD_RESET = (
+        "password_reset",
+        pgettext_lazy("audit action", "Password reset by administrator"),
+    )
+    TWO_FACTOR_ENROLLED = (
+        "2fa_enrolled",
+        pgettext_lazy("audit action", "Two-factor authentication set up"),
+    )
+    TWO_FACTOR_RESET = "2fa_reset", pgettext_lazy("audit action", "Two-factor authentication reset")
+    TWO_FACTOR_FAILED = "2fa_failed", pgettext_lazy("audit action", "Wrong two-factor code")
+    SESSION_ENDED = "session_ended", pgettext_lazy("audit action", "Session ended")
 
 
 class AuditEntry(models.Model):
@@ -31,12 +39,14 @@ class AuditEntry(models.Model):
     them, the admin shows them read-only, and a database trigger refuses UPDATE (and, on
     PostgreSQL, DELETE) so that even a bug cannot rewrite history.
     `summary` never holds personal data: it names records by type and id.
+    The foreign keys have no database constraint and do nothing on delete: deleting a user or
+    an organisation leaves its history intact, named by `actor_username`.
     """
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",
@@ -46,7 +56,7 @@ class AuditEntry(models.Model):
     actor_username = models.CharField(_("username"), max_length=150, blank=True)
     organisation = models.ForeignKey(
         "organisations.Organisation",
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",

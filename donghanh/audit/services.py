@@ -13,9 +13,12 @@ if TYPE_CHECKING:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address, resolved the same way as the sign-in lockout resolves it."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from axes.helpers import get_client_ip_address  # imported late: axes reads settings on import
+
+    return get_client_ip_address(request) or None
 
 
 def audit_record(

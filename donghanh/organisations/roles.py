@@ -7,9 +7,13 @@ matrix test walks this table, so a change here is a change to the tested matrix.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # a development-only package
 
 
 class Role(models.TextChoices):
@@ -80,6 +84,40 @@ GRANTS: dict[str, frozenset[Perm]] = {
         _STAFF | {Perm.EDIT_CONTENT, Perm.REVIEW_CONTENT, Perm.EDIT_DIRECTORY}
     ),
     Role.DONOR_VIEWER: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_AGGREGATES}),
+}
+
+
+# What each role does on the platform, in one sentence: shown on the role's home panel.
+ROLE_DESCRIPTIONS: dict[str, StrOrPromise] = {
+    Role.ORG_ADMIN: _(
+        "You manage your organisation's members and their access, reset their passwords and "
+        "two-factor sign-in, and review the audit log. You can also read and export all of the "
+        "organisation's cases."
+    ),
+    Role.SUPERVISOR: _(
+        "You oversee your organisation's case work: you see and edit all of its cases, approve "
+        "case decisions, export cases and review the audit log."
+    ),
+    Role.CASE_WORKER: _(
+        "You open and follow up the cases assigned to you and refer people to services in the "
+        "directory."
+    ),
+    Role.COLLABORATOR: _(
+        "You record and follow up the cases assigned to you in your commune and find services "
+        "near the people you support."
+    ),
+    Role.PROGRAMME_OFFICER: _(
+        "You plan programmes and track their activities, targets and budgets, working with totals "
+        "rather than case files."
+    ),
+    Role.CONTENT_EDITOR: _(
+        "You write and review the information bank for migrants and keep the service directory "
+        "up to date."
+    ),
+    Role.DONOR_VIEWER: _(
+        "You see the results of the programmes you follow as totals only: never a person's name "
+        "or case file."
+    ),
 }
 
 

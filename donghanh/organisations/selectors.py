@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from donghanh.organisations.models import Membership
+from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import Perm, role_allows
 
 
@@ -37,9 +38,49 @@ def access_membership(user: Any, org_slug: str, perm: Perm) -> Membership:
     raise Http404
 
 
+def _with_two_factor(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
+    enrolled = TOTPDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True)
+    return memberships.annotate(two_factor_enrolled=Exists(enrolled))
+
+
 def members_of(organisation_id: int) -> QuerySet[Membership]:
-    return (
+    """Every membership of the organisation, active or not, with whether 2FA is set up."""
+    return _with_two_factor(
         Membership.objects.filter(organisation_id=organisation_id)
         .select_related("user")
-        .order_by("user__full_name", "user__username")
+        .order_by("-is_active", "user__full_name", "user__username")
+    )
+
+
+def access_member(acting_membership: Membership, membership_id: int) -> Membership:
+    """A membership of the acting member's own organisation; any other id is 404."""
+    try:
+        return _with_two_factor(
+            Membership.objects.select_related("user", "organisation").filter(
+                organisation_id=acting_membership.organisation_id
+            )
+        ).get(pk=membership_id)
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def organisation_overview(organisation_id: int) -> Organisation:
+    """The organisation with its parent, active units, provinces and active member count."""
+    return (
+        Organisation.objects.select_related("parent")
+        .prefetch_related(
+            "provinces",
+            Prefetch(
+                "units",
+                queryset=Organisation.objects.filter(is_active=True).order_by("name"),
+                to_attr="active_units",
+            ),
+        )
+        .annotate(
+            active_member_count=Count(
+                "memberships",
+                filter=Q(memberships__is_active=True, memberships__user__is_active=True),
+            )
+        )
+        .get(pk=organisation_id)
     )

@@ -7,5 +7,20 @@ app_name = "organisations"
 urlpatterns = [
     path("", views.detail, name="detail"),
     path("members/", views.members, name="members"),
+    path("members/add/", views.member_add, name="member_add"),
+    path("members/<int:member_id>/", views.member, name="member"),
+    path("members/<int:member_id>/role/", views.member_change_role, name="member_change_role"),
+    path("members/<int:member_id>/deactivate/", views.member_deactivate, name="member_deactivate"),
+    path("members/<int:member_id>/reactivate/", views.member_reactivate, name="member_reactivate"),
+    path(
+        "members/<int:member_id>/password-reset/",
+        views.member_password_reset,
+        name="member_password_reset",
+    ),
+    path(
+        "members/<int:member_id>/two-factor-reset/",
+        views.member_two_factor_reset,
+        name="member_two_factor_reset",
+    ),
     path("audit/", views.audit_log, name="audit_log"),
 ]

@@ -1,10 +1,39 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from __future__ import annotations
 
-from donghanh.organisations.roles import Perm
-from donghanh.organisations.selectors import access_membership, members_of
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from donghanh.audit.selectors import (
+    audit_entries_for_organisation,
+    audit_target_types_for_organisation,
+)
+from donghanh.organisations import services
+from donghanh.organisations.forms import (
+    AuditLogFilterForm,
+    ConfirmIdentityForm,
+    ExistingMemberForm,
+    NewMemberForm,
+    RoleForm,
+)
+from donghanh.organisations.models import Membership
+from donghanh.organisations.roles import Perm, Role, role_allows
+from donghanh.organisations.selectors import (
+    access_member,
+    access_membership,
+    members_of,
+    organisation_overview,
+)
+
+AUDIT_LOG_PAGE_SIZE = 50
 
 
 @require_GET
@@ -14,7 +43,12 @@ def detail(request: HttpRequest, org: str) -> HttpResponse:
     return render(
         request,
         "organisations/detail.html",
-        {"membership": membership, "organisation": membership.organisation},
+        {
+            "membership": membership,
+            "organisation": organisation_overview(membership.organisation_id),
+            "can_manage_members": role_allows(membership.role, Perm.MANAGE_MEMBERS),
+            "can_view_audit_log": role_allows(membership.role, Perm.VIEW_AUDIT_LOG),
+        },
     )
 
 
@@ -32,10 +66,230 @@ def members(request: HttpRequest, org: str) -> HttpResponse:
     )
 
 
+def _temporary_password_page(
+    request: HttpRequest, member: Membership, password: str, *, new_account: bool
+) -> HttpResponse:
+    return render(
+        request,
+        "organisations/temporary_password.html",
+        {
+            "organisation": member.organisation,
+            "member": member,
+            "password": password,
+            "new_account": new_account,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def member_add(request: HttpRequest, org: str) -> HttpResponse:
+    acting = access_membership(request.user, org, Perm.MANAGE_MEMBERS)
+    existing_form = ExistingMemberForm(prefix="existing")
+    new_form = NewMemberForm(prefix="new")
+    if request.method == "POST" and request.POST.get("mode") == "new":
+        new_form = NewMemberForm(request.POST, prefix="new")
+        if new_form.is_valid():
+            try:
+                member, password = services.membership_add_new_user(
+                    organisation=acting.organisation,
+                    full_name=new_form.cleaned_data["full_name"],
+                    username=new_form.cleaned_data["username"],
+                    email=new_form.cleaned_data["email"],
+                    role=new_form.cleaned_data["role"],
+                    acting_user=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                new_form.add_error(None, error)
+            else:
+                return _temporary_password_page(request, member, password, new_account=True)
+    elif request.method == "POST":
+        existing_form = ExistingMemberForm(request.POST, prefix="existing")
+        if existing_form.is_valid():
+            try:
+                member = services.membership_add(
+                    organisation=acting.organisation,
+                    user=existing_form.cleaned_data["user"],
+                    role=existing_form.cleaned_data["role"],
+                    acting_user=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                existing_form.add_error(None, error)
+            else:
+                messages.success(request, _("Member added."))
+                return redirect("organisations:member", org=org, member_id=member.pk)
+    return render(
+        request,
+        "organisations/member_add.html",
+        {
+            "organisation": acting.organisation,
+            "existing_form": existing_form,
+            "new_form": new_form,
+        },
+    )
+
+
+def _member_page(
+    request: HttpRequest, acting: Membership, member: Membership, **forms: Any
+) -> HttpResponse:
+    context = {
+        "organisation": acting.organisation,
+        "member": member,
+        "can_reset": role_allows(acting.role, Perm.RESET_PASSWORDS),
+        "reset_refusal": services.member_credentials_reset_refusal(
+            membership=member, acting_user=request.user
+        ),
+        "role_form": RoleForm(initial={"role": member.role}, prefix="role"),
+        "password_form": ConfirmIdentityForm(prefix="password"),
+        "two_factor_form": ConfirmIdentityForm(prefix="two_factor"),
+    }
+    context.update(forms)
+    return render(request, "organisations/member.html", context)
+
+
+def _back_after_change(request: HttpRequest, org: str, member: Membership) -> HttpResponse:
+    """Back to the member's page, unless the administrator just changed away their own access."""
+    if member.user_id == request.user.pk and not (
+        member.is_active and role_allows(member.role, Perm.MANAGE_MEMBERS)
+    ):
+        return redirect("workspace:home")
+    return redirect("organisations:member", org=org, member_id=member.pk)
+
+
+@require_GET
+@login_required
+def member(request: HttpRequest, org: str, member_id: int) -> HttpResponse:
+    acting = access_membership(request.user, org, Perm.MANAGE_MEMBERS)
+    return _member_page(request, acting, access_member(acting, member_id))
+
+
+@require_POST
+@login_required
+def member_change_role(request: HttpRequest, org: str, member_id: int) -> HttpResponse:
+    acting = access_membership(request.user, org, Perm.MANAGE_MEMBERS)
+    member = access_member(acting, member_id)
+    form = RoleForm(request.POST, prefix="role")
+    if form.is_valid():
+        try:
+            member = services.membership_change_role(
+                membership=member,
+                role=form.cleaned_data["role"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Role changed to %(role)s.") % {"role": Role(member.role).label},
+            )
+            return _back_after_change(request, org, member)
+    return _member_page(request, acting, member, role_form=form)
+
+
+def _set_active(request: HttpRequest, org: str, member_id: int, *, active: bool) -> HttpResponse:
+    acting = access_membership(request.user, org, Perm.MANAGE_MEMBERS)
+    member = access_member(acting, member_id)
+    change = services.membership_reactivate if active else services.membership_deactivate
+    try:
+        member = change(membership=member, acting_user=request.user, request=request)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("organisations:member", org=org, member_id=member.pk)
+    if active:
+        messages.success(request, _("Membership reactivated."))
+    else:
+        messages.success(
+            request,
+            _("Membership deactivated: this person can no longer open the organisation's pages."),
+        )
+    return _back_after_change(request, org, member)
+
+
+@require_POST
+@login_required
+def member_deactivate(request: HttpRequest, org: str, member_id: int) -> HttpResponse:
+    return _set_active(request, org, member_id, active=False)
+
+
+@require_POST
+@login_required
+def member_reactivate(request: HttpRequest, org: str, member_id: int) -> HttpResponse:
+    return _set_active(request, org, member_id, active=True)
+
+
+@never_cache
+@require_POST
+@login_required
+def member_password_reset(request: HttpRequest, org: str, member_id: int) -> HttpResponse:
+    acting = access_membership(request.user, org, Perm.RESET_PASSWORDS)
+    member = access_member(acting, member_id)
+    form = ConfirmIdentityForm(request.POST, prefix="password")
+    if form.is_valid():
+        try:
+            password = services.member_password_reset(
+                membership=member, acting_user=request.user, request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _temporary_password_page(request, member, password, new_account=False)
+    return _member_page(request, acting, member, password_form=form)
+
+
+@require_POST
+@login_required
+def member_two_factor_reset(request: HttpRequest, org: str, member_id: int) -> HttpResponse:
+    acting = access_membership(request.user, org, Perm.RESET_PASSWORDS)
+    member = access_member(acting, member_id)
+    form = ConfirmIdentityForm(request.POST, prefix="two_factor")
+    if form.is_valid():
+        try:
+            services.member_two_factor_reset(
+                membership=member, acting_user=request.user, request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Two-factor sign-in reset. This person sets it up again at their next "
+                    "sign-in; their open sessions have ended."
+                ),
+            )
+            return redirect("organisations:member", org=org, member_id=member.pk)
+    return _member_page(request, acting, member, two_factor_form=form)
+
+
 @require_GET
 @login_required
 def audit_log(request: HttpRequest, org: str) -> HttpResponse:
     membership = access_membership(request.user, org, Perm.VIEW_AUDIT_LOG)
+    organisation_id = membership.organisation_id
+    form = AuditLogFilterForm(
+        request.GET or None, record_types=audit_target_types_for_organisation(organisation_id)
+    )
+    data: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()  # Apply the filters that are valid; the form points out the others.
+        data = form.cleaned_data
+    entries = audit_entries_for_organisation(
+        organisation_id,
+        action=data.get("action") or "",
+        username=(data.get("username") or "").strip(),
+        target_type=data.get("record_type") or "",
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+    )
+    page = Paginator(entries, AUDIT_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "organisations/audit_log.html", {"organisation": membership.organisation}
+        request,
+        "organisations/audit_log.html",
+        {"organisation": membership.organisation, "form": form, "page": page},
     )

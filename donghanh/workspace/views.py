@@ -3,18 +3,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from donghanh.organisations.roles import Perm, role_allows
+from donghanh.organisations.roles import ROLE_DESCRIPTIONS, Perm, role_allows
 from donghanh.organisations.selectors import memberships_for
 
 
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """A home page per role: one panel per organisation, with what that role may do there."""
+    """A home page per role: one panel per organisation, saying what that role does there."""
     panels = [
         {
             "membership": membership,
-            "perms": {perm.value for perm in Perm if role_allows(membership.role, perm)},
+            "description": ROLE_DESCRIPTIONS.get(membership.role, ""),
+            "can_manage_members": role_allows(membership.role, Perm.MANAGE_MEMBERS),
+            "can_view_audit_log": role_allows(membership.role, Perm.VIEW_AUDIT_LOG),
+            "can_view_people": role_allows(membership.role, Perm.VIEW_CASES),
         }
         for membership in memberships_for(request.user)
     ]

@@ -1,0 +1,51 @@
+"""The database itself refuses to rewrite the audit log (migration 0002 installs the trigger)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.audit.services import audit_record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entry(user_factory) -> AuditEntry:
+    return audit_record(action=AuditAction.LOGIN, actor=user_factory(), summary="original")
+
+
+def test_update_of_an_entry_is_refused(entry):
+    with pytest.raises(DatabaseError, match="cannot be changed"), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).update(summary="rewritten")
+    entry.refresh_from_db()
+    assert entry.summary == "original"
+
+
+def test_saving_a_loaded_entry_is_refused(entry):
+    entry.action = AuditAction.LOGOUT
+    with pytest.raises(DatabaseError), transaction.atomic():
+        entry.save()
+    entry.refresh_from_db()
+    assert entry.action == AuditAction.LOGIN
+
+
+def test_raw_sql_update_is_refused_too(entry):
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET actor_username = 'someone-else'")
+    entry.refresh_from_db()
+    assert entry.actor_username != "someone-else"
+
+
+def test_delete_of_an_entry_is_refused_on_postgresql(entry):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps DELETE so that the test runner can empty the table")
+    with pytest.raises(DatabaseError, match="cannot be changed or deleted"), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).delete()
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_inserting_stays_possible(entry):
+    audit_record(action=AuditAction.LOGOUT, actor_username="x")
+    assert AuditEntry.objects.count() == 2

@@ -1,0 +1,26 @@
+from typing import Any
+
+import pytest
+
+from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.audit.services import audit_record
+from donghanh.testing import factories
+
+UserFactory: Any = factories.UserFactory
+OrganisationFactory: Any = factories.OrganisationFactory
+
+
+@pytest.mark.django_db
+def test_deleting_a_user_keeps_their_audit_history():
+    user = UserFactory(username="former.worker")
+    organisation = OrganisationFactory()
+    audit_record(action=AuditAction.LOGIN, actor=user, organisation=organisation)
+    user_id = user.pk
+
+    user.delete()
+    organisation.delete()
+
+    entry = AuditEntry.objects.get()
+    assert entry.actor_id == user_id
+    assert entry.actor_username == "former.worker"
+    assert entry.organisation_id is not None

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+
+from donghanh.audit.admin import AuditedModelAdmin
+from donghanh.organisations.models import Membership, Organisation
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedModelAdmin):
+    list_display = ["name", "short_name", "kind", "parent", "is_active"]
+    list_filter = ["kind", "is_active", "provinces"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "name_en", "short_name", "slug"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    filter_horizontal = ["provinces"]
+    raw_id_fields = ["parent"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def audit_organisation(self, obj: Any) -> Any:
+        return obj
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Audit rows point at organisations and cannot be rewritten: deactivate instead.
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(AuditedModelAdmin):
+    list_display = ["user", "organisation", "role", "is_active", "created_at"]
+    list_filter = ["role", "is_active", "organisation"]
+    list_select_related = ["user", "organisation"]
+    search_fields = ["user__username", "user__full_name", "organisation__name"]
+    raw_id_fields = ["user", "organisation"]
+
+    def audit_organisation(self, obj: Any) -> Any:
+        return obj.organisation

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.translation import gettext_lazy as _
+
+from donghanh.audit.models import AuditAction
+from donghanh.audit.selectors import record_type_label
+from donghanh.organisations.roles import Role
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(
+        format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}
+    )
+
+
+def _role_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Role"),
+        choices=Role.choices,
+        error_messages={
+            "required": _("Choose a role."),
+            "invalid_choice": _("Choose one of the roles in the list."),
+        },
+    )
+
+
+class ExistingMemberForm(forms.Form):
+    """Add someone who already has an account on the platform."""
+
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        error_messages={"required": _("Enter the username of the person's account.")},
+    )
+    role = _role_field()
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"].strip()
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                _(
+                    "No active account has this username. Check the spelling, or create a new "
+                    "account below."
+                ),
+                code="unknown_username",
+            )
+        self.cleaned_data["user"] = user
+        return username
+
+
+class NewMemberForm(forms.Form):
+    """Create an account for someone new; they get a temporary password."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        error_messages={"required": _("Enter the person's full name.")},
+    )
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_("Letters, digits and @ . + - _ only, for example hoa.nguyen."),
+        validators=[UnicodeUsernameValidator()],
+        error_messages={"required": _("Choose a username for the new account.")},
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        error_messages={"invalid": _("Enter a valid email address, for example ten@example.org.")},
+    )
+    role = _role_field()
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(
+                _("This username is already taken. Choose another one."), code="username_taken"
+            )
+        return username
+
+
+class RoleForm(forms.Form):
+    role = _role_field()
+
+
+class ConfirmIdentityForm(forms.Form):
+    """A reset hands over an account: the administrator confirms who is asking first."""
+
+    confirmed = forms.BooleanField(
+        label=_("I have confirmed who this person is, in person or by a phone number I know."),
+        error_messages={
+            "required": _("Tick the box to confirm that you have checked who is asking.")
+        },
+    )
+
+
+class AuditLogFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    username = forms.CharField(label=_("Username"), max_length=150, required=False)
+    record_type = forms.ChoiceField(label=_("Record type"), required=False)
+    date_from = forms.DateField(
+        label=_("From (dd/mm/yyyy)"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=_date_input(),
+        error_messages={"invalid": _("Enter a date as dd/mm/yyyy, for example 31/12/2026.")},
+    )
+    date_to = forms.DateField(
+        label=_("To (dd/mm/yyyy)"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=_date_input(),
+        error_messages={"invalid": _("Enter a date as dd/mm/yyyy, for example 31/12/2026.")},
+    )
+
+    def __init__(self, *args: Any, record_types: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        all_choice = [("", _("All"))]
+        cast(forms.ChoiceField, self.fields["action"]).choices = all_choice + list(
+            AuditAction.choices
+        )
+        cast(forms.ChoiceField, self.fields["record_type"]).choices = all_choice + [
+            (t, record_type_label(t)) for t in record_types
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", _("The end date must be on or after the start date."))
+            cleaned.pop("date_to", None)
+        return cleaned

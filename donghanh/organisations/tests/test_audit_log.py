@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from unittest import mock
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from donghanh.audit.models import AuditAction
+from donghanh.audit.services import audit_record
+from donghanh.organisations.roles import Role
+from donghanh.testing import factories
+from donghanh.testing.clients import signed_in_client
+
+# factory_boy's stubs type a factory call as the factory; the tests use the model.
+MembershipFactory: Any = factories.MembershipFactory
+UserFactory: Any = factories.UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(org, **params) -> str:
+    base = reverse("organisations:audit_log", kwargs={"org": org.slug})
+    if params:
+        base += "?" + urlencode(params)
+    return base
+
+
+def usernames_on(response) -> list[str]:
+    return [entry.actor_username for entry in response.context["page"]]
+
+
+def test_owner_sees_the_organisation_entries_and_members_sign_ins_only(trio, other_member):
+    audit_record(action=AuditAction.UPDATE, actor=trio.owner, organisation=trio.organisation)
+    audit_record(action=AuditAction.LOGIN, actor=trio.colleague)
+    audit_record(action=AuditAction.LOGIN_FAILED, actor_username=trio.colleague.username)
+    # Not shown: another organisation's entries, strangers' sign-ins, a member's actions in
+    # another organisation and members' events that are not about signing in.
+    audit_record(
+        action=AuditAction.UPDATE, actor=trio.outsider, organisation=trio.other_organisation
+    )
+    audit_record(action=AuditAction.LOGIN, actor=other_member.user)
+    audit_record(action=AuditAction.LOGIN_FAILED, actor_username="stranger")
+    audit_record(action=AuditAction.VIEW, actor=trio.colleague)
+
+    response = trio.owner_client.get(url(trio.organisation))
+
+    assert response.status_code == 200
+    shown = {(e.action, e.actor_username) for e in response.context["page"]}
+    assert shown == {
+        (AuditAction.UPDATE, trio.owner.username),
+        (AuditAction.LOGIN, trio.colleague.username),
+        (AuditAction.LOGIN_FAILED, trio.colleague.username),
+    }
+
+
+def test_a_supervisor_may_read_the_log(trio):
+    supervisor = MembershipFactory(organisation=trio.organisation, role=Role.SUPERVISOR).user
+    assert signed_in_client(supervisor).get(url(trio.organisation)).status_code == 200
+
+
+def test_colleague_gets_403(trio):
+    assert trio.colleague_client.get(url(trio.organisation)).status_code == 403
+
+
+def test_outsider_gets_404(trio):
+    assert trio.outsider_client.get(url(trio.organisation)).status_code == 404
+
+
+def test_wrong_method_gets_405(trio):
+    assert trio.owner_client.post(url(trio.organisation)).status_code == 405
+
+
+def test_columns_show_who_when_what_record_details_and_ip(trio):
+    entry = audit_record(
+        action=AuditAction.UPDATE,
+        actor=trio.owner,
+        organisation=trio.organisation,
+        target=trio.organisation.memberships.get(user=trio.colleague),
+        summary="role: case_worker → supervisor",
+        changed_fields=["role"],
+    )
+    response = trio.owner_client.get(url(trio.organisation), REMOTE_ADDR="203.0.113.9")
+    page = response.content.decode()
+    assert trio.owner.username in page
+    assert timezone.localtime(entry.at).strftime("%d/%m/%Y") in page
+    assert "Cập nhật" in page  # the action, in Vietnamese
+    assert "Tư cách thành viên #" in page  # the record type, translated
+    assert "role: case_worker → supervisor" in page
+    assert "Trường: role" in page
+
+
+def test_filters_by_action_username_and_record_type(trio):
+    audit_record(action=AuditAction.LOGIN, actor=trio.owner)
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=trio.owner,
+        organisation=trio.organisation,
+        target=trio.organisation,
+    )
+    audit_record(action=AuditAction.LOGIN, actor=trio.colleague)
+
+    by_action = trio.owner_client.get(url(trio.organisation, action=AuditAction.LOGIN))
+    assert {e.action for e in by_action.context["page"]} == {AuditAction.LOGIN}
+    assert len(by_action.context["page"]) == 2
+
+    by_user = trio.owner_client.get(url(trio.organisation, username=trio.colleague.username))
+    assert usernames_on(by_user) == [trio.colleague.username]
+
+    by_type = trio.owner_client.get(
+        url(trio.organisation, record_type="organisations.organisation")
+    )
+    assert [e.action for e in by_type.context["page"]] == [AuditAction.UPDATE]
+
+
+def test_filters_by_dates_in_vietnamese_format(trio):
+    # Late in the evening, Vietnam time: already the next day in UTC.
+    for day in (1, 2, 3):
+        at = timezone.make_aware(datetime(2026, 3, day, 23, 30))
+        with mock.patch("django.utils.timezone.now", return_value=at):
+            audit_record(action=AuditAction.LOGIN, actor=trio.owner, summary=f"day {day}")
+    response = trio.owner_client.get(
+        url(trio.organisation, date_from="02/03/2026", date_to="02/03/2026")
+    )
+    assert [e.summary for e in response.context["page"]] == ["day 2"]
+
+
+def test_a_wrong_date_is_explained_and_the_other_filters_still_apply(trio):
+    audit_record(action=AuditAction.LOGIN, actor=trio.owner)
+    audit_record(action=AuditAction.LOGOUT, actor=trio.owner)
+    response = trio.owner_client.get(
+        url(trio.organisation, action=AuditAction.LOGOUT, date_from="31/02/2026"),
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert response.status_code == 200
+    assert "Nhập ngày theo dạng dd/mm/yyyy" in response.content.decode()
+    assert [e.action for e in response.context["page"]] == [AuditAction.LOGOUT]
+
+
+def test_an_end_date_before_the_start_is_explained(trio):
+    response = trio.owner_client.get(
+        url(trio.organisation, date_from="05/03/2026", date_to="01/03/2026"),
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu." in response.content.decode()
+
+
+def test_pages_of_fifty_newest_first_keeping_the_filters(trio):
+    for n in range(120):
+        audit_record(action=AuditAction.LOGIN, actor=trio.owner, summary=f"n{n:03d}")
+    first = trio.owner_client.get(url(trio.organisation, action=AuditAction.LOGIN))
+    page = first.context["page"]
+    assert len(page) == 50 and page.paginator.num_pages == 3
+    assert page[0].summary == "n119" and page[49].summary == "n070"
+    assert "?action=login&amp;page=2" in first.content.decode()
+
+    last = trio.owner_client.get(url(trio.organisation, action=AuditAction.LOGIN, page=3))
+    assert [e.summary for e in last.context["page"]][-1] == "n000"
+    # A page number out of range shows the last page rather than an error.
+    beyond = trio.owner_client.get(url(trio.organisation, page=99))
+    assert beyond.context["page"].number == 3
+
+
+def test_query_count_is_fixed_with_many_rows(trio, django_assert_max_num_queries):
+    members = [MembershipFactory(organisation=trio.organisation).user for _ in range(10)]
+    for n in range(300):
+        actor = members[n % len(members)]
+        audit_record(action=AuditAction.LOGIN, actor=actor)
+        audit_record(
+            action=AuditAction.UPDATE,
+            actor=actor,
+            organisation=trio.organisation,
+            target=trio.organisation,
+            changed_fields=["name"],
+        )
+    audit_record(action=AuditAction.LOGIN_FAILED, actor_username=UserFactory().username)
+    trio.owner_client.get(url(trio.organisation))  # warm the session
+    # Session, user, device, membership, record types, count, page, saving the session (3):
+    # 10 today, however many rows there are.
+    with django_assert_max_num_queries(12):
+        response = trio.owner_client.get(url(trio.organisation, page=2))
+    assert len(response.context["page"]) == 50
