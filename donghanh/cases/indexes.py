@@ -1,0 +1,95 @@
+"""How a person's identity is normalised into blind indexes, for search and duplicate checks.
+
+Writing and searching share these functions, so a value is always folded the same way.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from donghanh.core.crypto import blind_index, blind_index_candidates
+from donghanh.core.text import fold, fold_name
+
+NAME_WORD = "person-name-token"
+NAME_AND_BIRTH_DATE = "person-name-dob"
+ID_NUMBER = "person-id-number"
+PHONE = "person-phone"
+
+_WORD = re.compile(r"[^\W_]+")
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
+_NOT_DIGIT = re.compile(r"\D+")
+
+
+def name_words(*names: str) -> list[str]:
+    """Folded words of the names, once each: "Huỳnh Thị Hoa, Hoa Huynh" → hoang, thi, hoa."""
+    words: list[str] = []
+    for name in names:
+        words.extend(fold_name(" ".join(_WORD.findall(fold(name)))).split())
+    return list(dict.fromkeys(words))
+
+
+def normalised_id_number(value: str) -> str:
+    """Letters and digits only, case-folded: "079 203-001 234" → "079203001234"."""
+    return _NOT_ALPHANUMERIC.sub("", fold(value))
+
+
+def normalised_phone(value: str) -> str:
+    """Digits only, with Vietnam's +84 written as the national 0: "+84 912 345 678" → 0912345678."""
+    digits = _NOT_DIGIT.sub("", value)
+    if digits.startswith("0084"):
+        digits = digits[2:]
+    if digits.startswith("84") and len(digits) in (11, 12):
+        digits = "0" + digits[2:]
+    return digits
+
+
+def _name_and_birth_date(full_name: str, date_of_birth: datetime.date) -> str | None:
+    words = sorted(name_words(full_name))
+    if not words:
+        return None
+    # Sorted words: records from abroad often put the given name first.
+    return " ".join(words) + "|" + date_of_birth.isoformat()
+
+
+def name_token_indexes(full_name: str, other_names: str) -> set[str]:
+    return {blind_index(word, purpose=NAME_WORD) for word in name_words(full_name, other_names)}
+
+
+def name_and_birth_date_index(full_name: str, date_of_birth: datetime.date | None) -> str:
+    if date_of_birth is None:
+        return ""
+    text = _name_and_birth_date(full_name, date_of_birth)
+    return blind_index(text, purpose=NAME_AND_BIRTH_DATE) if text else ""
+
+
+def id_number_index(id_number: str) -> str:
+    value = normalised_id_number(id_number)
+    return blind_index(value, purpose=ID_NUMBER) if value else ""
+
+
+def phone_index(phone: str) -> str:
+    value = normalised_phone(phone)
+    return blind_index(value, purpose=PHONE) if value else ""
+
+
+# Search side: every index a value may be stored under while keys rotate.
+
+
+def name_word_candidates(word: str) -> list[str]:
+    return blind_index_candidates(word, purpose=NAME_WORD)
+
+
+def name_and_birth_date_candidates(full_name: str, date_of_birth: datetime.date) -> list[str]:
+    text = _name_and_birth_date(full_name, date_of_birth)
+    return blind_index_candidates(text, purpose=NAME_AND_BIRTH_DATE) if text else []
+
+
+def id_number_candidates(id_number: str) -> list[str]:
+    value = normalised_id_number(id_number)
+    return blind_index_candidates(value, purpose=ID_NUMBER) if value else []
+
+
+def phone_candidates(phone: str) -> list[str]:
+    value = normalised_phone(phone)
+    return blind_index_candidates(value, purpose=PHONE) if value else []
