@@ -64,7 +64,8 @@ check-deploy: $(VENV)/.run-installed
 
 # Regenerate the translation catalogues after changing user-facing strings (needs gettext).
 messages: $(VENV)/.dev-installed
-	$(BIN)/python manage.py makemessages --locale vi --locale en --no-obsolete --ignore '.venv/*' --ignore 'node_modules/*'
+	cd donghanh && DJANGO_SETTINGS_MODULE=donghanh.settings PYTHONPATH=.. ../$(BIN)/django-admin makemessages --locale vi --locale en --no-obsolete
+	$(BIN)/python manage.py complete_english_catalogues
 
 # Refresh the vendored front-end files from the npm registry (versions pinned in package-lock.json).
 vendor:

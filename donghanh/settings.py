@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "donghanh.accounts",
     "donghanh.organisations",
     "donghanh.audit",
+    "donghanh.cases",
     "donghanh.workspace",
     "donghanh.public",
     "donghanh.demo",
@@ -90,7 +91,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,6 +104,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+if PRODUCTION:
+    # In development runserver and the test live server serve static files themselves.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "donghanh.urls"
 WSGI_APPLICATION = "donghanh.wsgi.application"
@@ -184,7 +188,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+if TRUSTED_PROXY_COUNT == 0:
+    # Without a trusted proxy a client could forge X-Forwarded-For to dodge the lockout.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Sessions expire after a period without activity: every request pushes the expiry forward.
 SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
@@ -270,3 +280,4 @@ LOGGING = {
 }
 
 DEMO_PASSWORD = envstr("DEMO_PASSWORD", "DongHanh@2026")
+CSRF_FAILURE_VIEW = "donghanh.core.views.csrf_failure"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("app/", include("donghanh.accounts.urls")),
     path("app/", include("donghanh.workspace.urls")),
+    path("app/o/<slug:org>/people/", include("donghanh.cases.urls")),
     path("app/o/<slug:org>/", include("donghanh.organisations.urls")),
     path("app/places/", include("donghanh.places.urls")),
     path("", include("donghanh.public.urls")),
