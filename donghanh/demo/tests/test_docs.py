@@ -29,3 +29,14 @@ def test_docs_give_the_password_and_both_ways_to_get_a_code():
     assert f"`{settings.DEMO_PASSWORD}`" in text
     assert "demo_users --codes" in text
     assert "authenticator app" in text
+
+
+def test_readme_lists_the_same_demo_users(loaded):
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    assert readme.count(DOCS_TABLE_START) == 1, "README.md needs the demo users table"
+    listed = readme.split(DOCS_TABLE_START)[1].split(DOCS_TABLE_END)[0].strip()
+    out = StringIO()
+    call_command("demo_users", "--markdown", stdout=out)
+    assert listed == out.getvalue().strip(), (
+        "README.md's demo users are out of date: paste `manage.py demo_users --markdown`"
+    )

@@ -1,0 +1,3 @@
+app_name = "case_files"
+
+urlpatterns: list = []
