@@ -18,6 +18,33 @@ def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _places_after_flush(request: pytest.FixtureRequest) -> None:
+    """Reload the places a data migration put there when a transactional test emptied them.
+
+    A transactional test ends by emptying every table; pytest-django runs those tests last, so
+    only the next transactional test needs the reference data back.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from donghanh.places import models as place_models
+    from donghanh.places.loading import PlaceModels, read_places_file, sync_places
+
+    if not place_models.Province.objects.exists():
+        sync_places(
+            PlaceModels(
+                place_models.Province,
+                place_models.Commune,
+                place_models.LegacyProvince,
+                place_models.LegacyDistrict,
+                place_models.LegacyCommune,
+            ),
+            read_places_file(),
+        )
+
+
 @dataclass
 class Trio:
     """The three actors of every permission test."""
