@@ -84,12 +84,17 @@ INSTALLED_APPS = [
     "donghanh.organisations",
     "donghanh.audit",
     "donghanh.cases",
+    "donghanh.casework",
+    "donghanh.referrals",
+    "donghanh.casefiles",
     "donghanh.privacy",
     "donghanh.directory",
     "donghanh.api",
     "donghanh.workspace",
     "donghanh.public",
     "donghanh.demo",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -284,3 +289,36 @@ LOGGING = {
 
 DEMO_PASSWORD = envstr("DEMO_PASSWORD", "DongHanh@2026")
 CSRF_FAILURE_VIEW = "donghanh.core.views.csrf_failure"
+
+# The REST API under /api/ (see docs/api.md): bearer tokens only, JSON only. Sessions are not
+# accepted there, so a browser's sign-in (and its second factor) never stands in for a token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["donghanh.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "donghanh.api.pagination.PagePagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Đồng Hành API",
+    "DESCRIPTION": (
+        "Case management data of Đồng Hành, under the same access rules as the web pages. "
+        "Authenticate with `Authorization: Bearer <token>`; see docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ConsentPurposeEnum": "donghanh.api.enums.CONSENT_PURPOSE",
+        "ConsentMethodEnum": "donghanh.api.enums.CONSENT_METHOD",
+        "ConsentGivenByEnum": "donghanh.api.enums.CONSENT_GIVEN_BY",
+        "ConsentStatusEnum": "donghanh.api.enums.CONSENT_STATUS",
+        "GuardianRelationEnum": "donghanh.api.enums.GUARDIAN_RELATION",
+        "DuplicateReasonEnum": "donghanh.api.enums.DUPLICATE_REASON",
+    },
+}

@@ -352,3 +352,15 @@ class Consent(models.Model):
     @property
     def status(self) -> ConsentStatus:
         return self.status_on(timezone.localdate())
+
+
+# Cases live in their own module; importing them here registers them with the app.
+from donghanh.cases.case_models import (  # noqa: E402, F401
+    Case,
+    CaseAssignment,
+    CaseNumberSequence,
+    CaseRestriction,
+    CaseStatusChange,
+    SupportRegimeRule,
+    SupportRegimeTerm,
+)

@@ -14,7 +14,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from donghanh.cases import indexes
-from donghanh.cases.models import Consent, Person, PersonNameToken
+from donghanh.cases.case_selectors import cases_visible_to
+from donghanh.cases.models import Case, Consent, Person, PersonNameToken
 from donghanh.core.crypto import keyed_digest
 from donghanh.core.text import nfc
 from donghanh.organisations.models import Membership, Organisation
@@ -49,17 +50,24 @@ class PersonAccess(NamedTuple):
 
 
 def persons_visible_to(membership: Membership) -> QuerySet[Person]:
-    """Every person whose record the member may open.
+    """Every person whose record the member may open; every read of a person (record,
+    search, duplicate check) goes through here.
 
-    Members who see all of the organisation's cases see all of its people. Narrower roles
-    (case workers, collaborators) see them too until cases exist; the cases part narrows
-    them here, to the people of the cases assigned to the user or their team, and every read
-    of a person (record, search, duplicate check) follows.
+    Members who see all of the organisation's cases (supervisors, administrators) see all of
+    its people, except the people of cases restricted to other users, unless they see
+    another case of that person. Case workers and collaborators see the people of the cases
+    they see, and the people they registered themselves who have no case yet. Roles without
+    case access see nobody.
     """
     persons = Person.objects.filter(organisation_id=membership.organisation_id)
+    if not role_allows(membership.role, Perm.VIEW_CASES):
+        return persons.none()
+    seen_case = Exists(cases_visible_to(membership).filter(person_id=OuterRef("pk")))
     if role_allows(membership.role, Perm.VIEW_ALL_ORG_CASES):
-        return persons
-    return persons  # Seam: narrow to assigned cases (issue 3, cases part).
+        restricted_case = Exists(Case.objects.filter(person_id=OuterRef("pk"), is_restricted=True))
+        return persons.filter(~restricted_case | seen_case)
+    any_case = Exists(Case.objects.filter(person_id=OuterRef("pk")))
+    return persons.filter(seen_case | (Q(created_by_id=membership.user_id) & ~any_case))
 
 
 def access_person(user: Any, org_slug: str, person_id: int, perm: Perm) -> PersonAccess:

@@ -8,7 +8,7 @@ and id and list changed fields by name: never a value. Rules that refuse a chang
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -50,12 +50,17 @@ _TEXT_FIELDS = frozenset(
 class StaleEditError(ValidationError):
     """The record changed after the user opened it; their save is refused, nothing is lost."""
 
-    def __init__(self, *, changed_fields: list[str], current_version: int) -> None:
+    def __init__(
+        self,
+        *,
+        changed_fields: list[str],
+        current_version: int,
+        field_label: Callable[[str], str] | None = None,
+    ) -> None:
         self.changed_fields = changed_fields
         self.current_version = current_version
-        labels = ", ".join(
-            capfirst(str(person_field(name).verbose_name)) for name in changed_fields
-        )
+        label = field_label or (lambda name: str(person_field(name).verbose_name))
+        labels = ", ".join(capfirst(label(name)) for name in changed_fields)
         if changed_fields:
             message = _(
                 "Someone else saved this record after you opened it. They changed: %(fields)s. "

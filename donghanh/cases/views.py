@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from donghanh.cases import services
+from donghanh.cases.case_selectors import cases_of_person
 from donghanh.cases.forms import (
     ConsentForm,
     ConsentWithdrawForm,
@@ -136,6 +137,7 @@ def person_detail(request: HttpRequest, org: str, person_id: int) -> HttpRespons
         {
             "organisation": membership.organisation,
             "person": person_with_details(person),
+            "cases": cases_of_person(membership, person.pk),
             "can_edit": role_allows(membership.role, Perm.EDIT_CASES),
             "today": timezone.localdate(),
         },

@@ -7,7 +7,9 @@ from typing import Any, cast
 import pytest
 from django.test import Client
 
-from donghanh.cases import services
+from donghanh.cases import case_services, services
+from donghanh.cases.case_models import Case, CaseType, IdentificationStatus, IntakeChannel
+from donghanh.cases.case_selectors import case_fingerprints
 from donghanh.cases.models import Person
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
@@ -68,3 +70,34 @@ def person(staff: Staff) -> Person:
         current_address="Số 12 đường Trần Phú, phường Đồng Hới",
         pre_2025_address="Xã Bảo Ninh, thành phố Đồng Hới, tỉnh Quảng Bình",
     )
+
+
+def make_case(person: Person, user: Any = None, **details: Any) -> Case:
+    """Open a case for the person; `user` (if given) opens it and is assigned to it."""
+    values: dict[str, Any] = {
+        "case_type": CaseType.TRAFFICKING_VICTIM,
+        "intake_channel": IntakeChannel.HOTLINE_111,
+        "intake_date": datetime.date(2026, 3, 2),
+    }
+    values.update(details)
+    return case_services.case_open(person=person, acting_user=user, **values)
+
+
+def identify(case: Case, on: datetime.date, **changes: Any) -> Case:
+    """Record an identification decision on the case through the service."""
+    return case_services.case_update(
+        case=case,
+        expected_version=case.version,
+        baseline=case_fingerprints(case),
+        acting_user=None,
+        identification_status=IdentificationStatus.IDENTIFIED_VICTIM,
+        identified_on=on,
+        identifying_agency="Công an tỉnh Nghệ An",
+        **changes,
+    )
+
+
+@pytest.fixture
+def case(staff: Staff, person: Person) -> Case:
+    """A case of the person, opened by (and assigned to) the organisation's case worker."""
+    return make_case(person, staff.users[Role.CASE_WORKER])

@@ -92,8 +92,12 @@ def test_date_of_birth_and_estimated_age_not_both(worker, register_url):
 
 
 def test_same_name_and_birth_date_warns_then_registers_on_confirmation(staff, worker, register_url):
+    # Registered by the same case worker, so they see it (no case yet).
     existing = make_person(
-        staff.organisation, full_name="Pham Thi Thu", date_of_birth=datetime.date(2005, 2, 3)
+        staff.organisation,
+        staff.users[Role.CASE_WORKER],
+        full_name="Pham Thi Thu",
+        date_of_birth=datetime.date(2005, 2, 3),
     )
     response = worker.post(register_url, _form())
     assert response.status_code == 200

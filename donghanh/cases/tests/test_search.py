@@ -18,8 +18,10 @@ from donghanh.places.models import Commune
 
 @pytest.fixture
 def membership(staff):
+    # A supervisor sees every person of the organisation (case workers see fewer, see
+    # test_case_visibility.py).
     return Membership.objects.get(
-        organisation=staff.organisation, user=staff.users[Role.CASE_WORKER]
+        organisation=staff.organisation, user=staff.users[Role.SUPERVISOR]
     )
 
 
@@ -79,7 +81,7 @@ def _list(client, org, **params):
 
 
 def test_list_page_searches_and_shows_only_what_the_list_needs(staff, people):
-    client = staff.client(Role.CASE_WORKER)
+    client = staff.client(Role.SUPERVISOR)
     response = _list(client, staff.organisation, q="nguyen thi hoa")
     body = response.content.decode()
     assert "Nguyễn Thị Hoa" in body
@@ -92,7 +94,7 @@ def test_list_page_searches_and_shows_only_what_the_list_needs(staff, people):
 
 
 def test_search_is_audited_without_the_query(staff, people):
-    client = staff.client(Role.CASE_WORKER)
+    client = staff.client(Role.SUPERVISOR)
     _list(client, staff.organisation, q="nguyen thi hoa")
     entry = AuditEntry.objects.get(action=AuditAction.VIEW, summary__startswith="person search")
     assert entry.summary == "person search: 1 found"
@@ -103,7 +105,7 @@ def test_search_is_audited_without_the_query(staff, people):
 def test_list_is_paginated(staff):
     for number in range(PAGE_SIZE + 3):
         make_person(staff.organisation, full_name=f"Lê Thị Mai {number}")
-    client = staff.client(Role.CASE_WORKER)
+    client = staff.client(Role.SUPERVISOR)
     first = _list(client, staff.organisation, q="le mai")
     assert first.context["page"].paginator.count == PAGE_SIZE + 3
     assert len(first.context["page"].object_list) == PAGE_SIZE
@@ -127,7 +129,7 @@ EXPECTED_LIST_QUERIES = 9
 
 @pytest.mark.parametrize(("params", "extra"), [({}, 0), ({"q": "le mai"}, 3)])
 def test_list_query_count_is_pinned(staff, params, extra):
-    client = staff.client(Role.CASE_WORKER)
+    client = staff.client(Role.SUPERVISOR)
     communes = list(Commune.objects.order_by("code")[:3])
     for number in range(2):
         make_person(staff.organisation, full_name=f"Lê Thị Mai {number}")

@@ -1,0 +1,61 @@
+"""Which organisation an API call is about, before the owning app's own access helper decides.
+
+Pages name the organisation in their address (/app/o/<org>/…); API addresses do not, so an
+endpoint first finds the organisation here and then calls the same `access_*` helper as the
+page, with the same permission. The answers are the pages' answers: 404 for a record outside
+the user's organisations (as if it did not exist), 403 when the role lacks the permission.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from donghanh.organisations.models import Membership
+from donghanh.organisations.roles import Perm, role_allows
+from donghanh.organisations.selectors import access_membership, memberships_for
+
+
+def api_memberships(user: Any, perm: Perm, organisation_slug: str = "") -> list[Membership]:
+    """The memberships a list call covers.
+
+    With `organisation_slug`, that organisation alone (404 outside it, 403 when the role
+    lacks `perm`); without, every organisation where the user's role allows `perm`, and 403
+    when there is none.
+    """
+    if organisation_slug:
+        return [access_membership(user, organisation_slug, perm)]
+    memberships = [m for m in memberships_for(user) if role_allows(m.role, perm)]
+    if not memberships:
+        raise PermissionDenied
+    return memberships
+
+
+def organisation_slug_of(user: Any, records: QuerySet[Any], pk: int, perm: Perm) -> str:
+    """The slug of the user's organisation that owns record `pk` of `records`.
+
+    `records` must have an `organisation` foreign key. A user whose roles allow `perm`
+    nowhere gets 403 before any record is looked up, as on the pages; a record that is not in
+    one of the user's organisations (or does not exist) is 404. The caller then passes the
+    slug to the record's own access helper, which applies every finer rule.
+    """
+    memberships = memberships_for(user)
+    if not any(role_allows(m.role, perm) for m in memberships):
+        raise PermissionDenied
+    slugs = {m.organisation_id: m.organisation.slug for m in memberships}
+    owner: int | None = (
+        records.filter(pk=pk, organisation_id__in=list(slugs))
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+    if owner is None:
+        raise Http404
+    return slugs[owner]
+
+
+def organisation_slugs(memberships: list[Membership]) -> dict[int, str]:
+    """Organisation id → slug, for serializers that name a record's organisation."""
+    return {m.organisation_id: m.organisation.slug for m in memberships}

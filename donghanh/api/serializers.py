@@ -1,0 +1,69 @@
+"""Pieces every endpoint shares: read-only output serializers and the error bodies.
+
+Serializers here only translate between JSON and Python values. Rules live in the owning
+app's forms and services (HackSoft style), which the endpoints call exactly as the pages do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+from rest_framework.fields import Field
+
+
+class OutputSerializer(serializers.Serializer):
+    # For answers only: every field is read-only, and so required in the schema. (A comment,
+    # not a docstring: the schema would give the docstring to every subclass without one.)
+
+    def get_fields(self) -> dict[str, Field]:
+        fields: dict[str, Field] = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
+        return fields
+
+
+class ErrorSerializer(OutputSerializer):
+    detail = serializers.CharField(help_text="What went wrong, in the request's language.")
+
+
+def form_errors(form: forms.Form) -> dict[str, list[str]]:
+    """A Django form's errors in DRF's shape: field → messages, `non_field_errors` for the rest."""
+    return {
+        ("non_field_errors" if name == NON_FIELD_ERRORS else name): [
+            str(message) for message in messages
+        ]
+        for name, messages in form.errors.items()
+    }
+
+
+VALIDATION_ERROR = OpenApiResponse(
+    response=OpenApiTypes.OBJECT,
+    description="Invalid input: each field name maps to a list of messages "
+    "(`non_field_errors` for the others).",
+)
+UNAUTHENTICATED = OpenApiResponse(
+    response=ErrorSerializer, description="No token, or an invalid, expired or revoked one."
+)
+FORBIDDEN = OpenApiResponse(
+    response=ErrorSerializer,
+    description="A member of the organisation whose role does not allow this.",
+)
+NOT_FOUND = OpenApiResponse(
+    response=ErrorSerializer,
+    description="Not found, or outside the organisations the user belongs to.",
+)
+
+
+def error_responses(*codes: int) -> dict[int, Any]:
+    known: dict[int, Any] = {
+        400: VALIDATION_ERROR,
+        401: UNAUTHENTICATED,
+        403: FORBIDDEN,
+        404: NOT_FOUND,
+    }
+    return {code: known[code] for code in codes}

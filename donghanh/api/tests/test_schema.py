@@ -1,0 +1,180 @@
+"""The OpenAPI schema is valid, lists every endpoint, and the real answers conform to it."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+
+import pytest
+from django.urls import reverse
+from drf_spectacular.validation import validate_schema
+from jsonschema import Draft202012Validator
+
+from donghanh.api.tests.conftest import api_client, make_person
+from donghanh.cases import services as case_services
+from donghanh.organisations.roles import Role
+from donghanh.places.models import Commune
+
+LIST_PATH = "/api/v1/persons/"
+DETAIL_PATH = "/api/v1/persons/{person_id}/"
+ENDPOINTS = {LIST_PATH: {"get", "post"}, DETAIL_PATH: {"get", "patch"}}
+
+
+@pytest.fixture
+def schema(db):
+    response = api_client().get(reverse("api:openapi"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi+json")
+    return response.json()
+
+
+def test_the_schema_is_valid_openapi_3(schema):
+    assert schema["openapi"].startswith("3.")
+    validate_schema(schema)  # raises on any violation of the OpenAPI 3 meta-schema
+
+
+def test_the_schema_lists_every_endpoint(schema):
+    listed = {
+        path: {method for method in operations if method != "parameters"}
+        for path, operations in schema["paths"].items()
+    }
+    assert listed == ENDPOINTS
+
+
+def test_every_endpoint_asks_for_the_bearer_token(schema):
+    assert schema["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": schema["components"]["securitySchemes"]["bearerAuth"]["description"],
+    }
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            assert operation["security"] == [{"bearerAuth": []}]
+            assert "401" in operation["responses"]
+
+
+def test_the_schema_is_in_english_whatever_the_language(db):
+    response = api_client().get(reverse("api:openapi"), HTTP_ACCEPT_LANGUAGE="vi")
+    sexes = response.json()["components"]["schemas"]["SexEnum"]["description"]
+    assert "Female" in sexes
+
+
+# Conformance of real answers.
+
+
+def _closed(node):
+    """The schema with no room for undocumented fields: every object lists all of its keys."""
+    if isinstance(node, dict):
+        node = {key: _closed(value) for key, value in node.items()}
+        if "properties" in node and "additionalProperties" not in node:
+            node["additionalProperties"] = False
+        return node
+    if isinstance(node, list):
+        return [_closed(item) for item in node]
+    return node
+
+
+def assert_conforms(schema, path, method, response):
+    code = str(response.status_code)
+    operation = schema["paths"][path][method]
+    assert code in operation["responses"], f"{method.upper()} {path} {code} is not documented"
+    declared = operation["responses"][code]["content"]["application/json"]["schema"]
+    document = _closed(
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "components": copy.deepcopy(schema["components"]),
+            **declared,
+        }
+    )
+    validator = Draft202012Validator(document, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(response.json()), key=str)
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
+
+
+@pytest.fixture
+def full_person(staff):
+    worker = staff.users[Role.CASE_WORKER]
+    person = make_person(
+        staff.organisation,
+        worker,
+        full_name="Lò Thị Hằng",
+        date_of_birth=datetime.date(2012, 5, 1),
+        ethnicity="thai",
+        phone="0912 000 111",
+        current_commune=Commune.objects.order_by("code").first(),
+        area_type="rural",
+    )
+    guardian = case_services.guardian_add(
+        person=person, full_name="Lò Văn Páo", relation="father", acting_user=worker
+    )
+    case_services.consent_record(
+        person=person,
+        purpose="case_management",
+        method="written",
+        given_by="guardian",
+        guardian=guardian,
+        given_on=datetime.date(2026, 1, 5),
+        acting_user=worker,
+    )
+    consent = case_services.consent_record(
+        person=person,
+        purpose="sharing",
+        recipient_organisation=staff.other_organisation,
+        method="verbal_witnessed",
+        given_by="guardian",
+        guardian=guardian,
+        given_on=datetime.date(2026, 1, 5),
+        expires_on=datetime.date(2027, 1, 5),
+        acting_user=worker,
+    )
+    case_services.consent_withdraw(consent=consent, acting_user=worker)
+    make_person(staff.organisation, worker, full_name="Đinh Văn Nam", estimated_age=30)
+    return person
+
+
+def test_reads_conform(schema, staff, full_person):
+    client = staff.client(Role.CASE_WORKER)
+    listed = client.get(LIST_PATH, {"q": "lo thi hang"})
+    assert listed.json()["count"] == 1
+    assert_conforms(schema, LIST_PATH, "get", listed)
+    assert_conforms(schema, LIST_PATH, "get", client.get(LIST_PATH, {"page_size": 1}))
+    record = client.get(f"{LIST_PATH}{full_person.pk}/")
+    assert len(record.json()["consents"]) == 2 and len(record.json()["guardians"]) == 1
+    assert record.json()["current_commune"] is not None
+    assert_conforms(schema, DETAIL_PATH, "get", record)
+
+
+def test_writes_conform(schema, staff, full_person):
+    client = staff.client(Role.CASE_WORKER)
+    payload = {
+        "organisation": staff.organisation.slug,
+        "full_name": "Lò Thị Hằng",
+        "sex": "female",
+        "phone": "0912 000 111",
+    }
+    duplicates = client.post(LIST_PATH, payload, format="json")
+    assert duplicates.status_code == 409
+    assert_conforms(schema, LIST_PATH, "post", duplicates)
+    created = client.post(LIST_PATH, {**payload, "confirm_different_person": True}, format="json")
+    assert created.status_code == 201
+    assert_conforms(schema, LIST_PATH, "post", created)
+
+    url = f"{LIST_PATH}{full_person.pk}/"
+    record = client.get(url).json()
+    edit = {"version": record["version"], "baseline": record["baseline"], "phone": "0912 000 222"}
+    changed = client.patch(url, edit, format="json")
+    assert changed.status_code == 200
+    assert_conforms(schema, DETAIL_PATH, "patch", changed)
+    stale = client.patch(url, edit, format="json")
+    assert stale.status_code == 409
+    assert_conforms(schema, DETAIL_PATH, "patch", stale)
+
+
+def test_refusals_conform(schema, staff, full_person):
+    url = f"{LIST_PATH}{full_person.pk}/"
+    assert_conforms(schema, DETAIL_PATH, "get", api_client().get(url))
+    assert_conforms(schema, DETAIL_PATH, "get", staff.client(Role.DONOR_VIEWER).get(url))
+    assert_conforms(schema, DETAIL_PATH, "get", staff.client("outsider").get(url))
+    invalid = staff.client(Role.CASE_WORKER).post(LIST_PATH, {"organisation": "x y"}, format="json")
+    assert invalid.status_code == 400
+    assert_conforms(schema, LIST_PATH, "post", invalid)

@@ -1,0 +1,453 @@
+"""Reads of cases, always scoped to what the user may see, and what follows from a case's data:
+its legal regime, the support regimes the person is entitled to, the screening summary.
+
+`cases_visible_to` is the single place that decides which cases a member sees; `access_case`
+is the one way to fetch a case for a user. Opening a case for a user is audited by
+`case_services.case_view_record` (or done at once by `case_services.case_open_for`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, NamedTuple, cast
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from donghanh.cases import indexes
+from donghanh.cases.case_models import (
+    LAW_53_2024_IN_FORCE,
+    Case,
+    CaseAssignment,
+    CaseRestriction,
+    CaseStatusChange,
+    CaseType,
+    IdentificationStatus,
+    LegalRegime,
+    SupportGroup,
+    SupportRegime,
+    SupportRegimeRule,
+    SupportRegimeTerm,
+)
+from donghanh.cases.codelists import (
+    CONTROL_MEANS,
+    COUNTRIES,
+    EXPLOITATION_TYPES,
+    ILO_INDICATORS,
+    RELATIONS_TO_TRAFFICKER,
+    IloAnswer,
+)
+from donghanh.cases.models import PersonNameToken
+from donghanh.core.crypto import keyed_digest
+from donghanh.core.text import nfc
+from donghanh.organisations.models import Membership
+from donghanh.organisations.roles import Perm, Role, role_allows
+from donghanh.organisations.selectors import access_membership
+
+# The fields each edit page changes, in the order the forms show them.
+INTAKE_FIELDS = ("case_type", "intake_channel", "intake_date", "is_abroad", "intake_note")
+SCREENING_FIELDS = (
+    "origin_commune",
+    "transit_countries",
+    "destination_country",
+    "departure_date",
+    "return_date",
+    "recruiter_relation",
+    "recruiter_details",
+    "journey_details",
+    "exploitation_types",
+    "control_means",
+    "ilo_indicators",
+    "screened_on",
+    "screening_note",
+)
+IDENTIFICATION_FIELDS = (
+    "identification_status",
+    "identified_on",
+    "identifying_organisation",
+    "identifying_agency",
+)
+CASE_FIELDS = INTAKE_FIELDS + SCREENING_FIELDS + IDENTIFICATION_FIELDS
+
+# Nationalities counted with Vietnamese citizens for support: stateless ("XX" also stands for
+# not known, and a person whose nationality is not known is not turned away).
+CITIZEN_OR_STATELESS = frozenset({"VN", "XX"})
+
+_CASE_NUMBER = re.compile(r"^[A-Za-z0-9]{1,10}-\d{4}-\d{1,6}$")
+
+
+class CaseAccess(NamedTuple):
+    membership: Membership
+    case: Case
+
+
+def roles_allowed(perm: Perm) -> list[str]:
+    return [role for role in Role.values if role_allows(role, perm)]
+
+
+def cases_visible_to(membership: Membership) -> QuerySet[Case]:
+    """Every case of the member's organisation that the member may open.
+
+    Supervisors and organisation administrators see all of them; case workers and
+    collaborators the cases assigned to them. A restricted case is seen only by the users
+    named on it, whatever their role. Roles without case access see none.
+    """
+    cases = Case.objects.filter(organisation_id=membership.organisation_id)
+    if not role_allows(membership.role, Perm.VIEW_CASES):
+        return cases.none()
+    named = Exists(
+        CaseRestriction.objects.filter(case_id=OuterRef("pk"), user_id=membership.user_id)
+    )
+    if role_allows(membership.role, Perm.VIEW_ALL_ORG_CASES):
+        return cases.filter(Q(is_restricted=False) | named)
+    assigned = Exists(
+        CaseAssignment.objects.filter(case_id=OuterRef("pk"), user_id=membership.user_id)
+    )
+    return cases.filter((Q(is_restricted=False) & assigned) | named)
+
+
+def access_case(user: Any, org_slug: str, case_id: int, perm: Perm) -> CaseAccess:
+    """The case, if the user's membership of the organisation allows `perm` on it.
+
+    An outsider, or a case outside what the member may see, gets 404 as if it did not exist;
+    a member whose role lacks `perm` or any case access gets 403 before any lookup.
+    """
+    membership = access_membership(user, org_slug, perm)
+    if not role_allows(membership.role, Perm.VIEW_CASES):
+        raise PermissionDenied
+    try:
+        case = (
+            cases_visible_to(membership)
+            .select_related(
+                "organisation",
+                "person",
+                "origin_commune__province",
+                "identifying_organisation",
+                "created_by",
+            )
+            .get(pk=case_id)
+        )
+    except Case.DoesNotExist:
+        raise Http404 from None
+    return CaseAccess(membership, case)
+
+
+def case_with_details(case: Case) -> Case:
+    """The workers, named users and status history of an accessed case, in three queries."""
+    models.prefetch_related_objects(
+        [case],
+        Prefetch(
+            "assignments",
+            queryset=CaseAssignment.objects.select_related("user"),
+            to_attr="assignment_list",
+        ),
+        Prefetch(
+            "restrictions",
+            queryset=CaseRestriction.objects.select_related("user"),
+            to_attr="restriction_list",
+        ),
+        Prefetch(
+            "status_changes",
+            queryset=CaseStatusChange.objects.select_related("by"),
+            to_attr="status_change_list",
+        ),
+    )
+    return case
+
+
+def caseload(
+    membership: Membership,
+    *,
+    query: str = "",
+    case_type: str = "",
+    status: str = "",
+    worker_id: int | None = None,
+) -> QuerySet[Case]:
+    """The cases the member sees, filtered, with what the caseload page shows of them.
+
+    `query` matches the person's names word by word without diacritics (through the blind
+    indexes), or a case number exactly.
+    """
+    cases = (
+        cases_visible_to(membership)
+        .select_related("person")
+        .only(
+            "number",
+            "case_type",
+            "status",
+            "identification_status",
+            "opened_on",
+            "updated_at",
+            "is_restricted",
+            "person__id",
+            "person__full_name",
+        )
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=CaseAssignment.objects.select_related("user").only(
+                    "case_id", "user__id", "user__full_name", "user__username"
+                ),
+                to_attr="assignment_list",
+            )
+        )
+    )
+    if case_type:
+        cases = cases.filter(case_type=case_type)
+    if status:
+        cases = cases.filter(status=status)
+    if worker_id is not None:
+        cases = cases.filter(
+            Exists(CaseAssignment.objects.filter(case_id=OuterRef("pk"), user_id=worker_id))
+        )
+    query = query.strip()
+    if query:
+        words = indexes.name_words(query)
+        match = Q(pk__in=[]) if not words else Q()
+        for word in words:
+            match &= Q(
+                Exists(
+                    PersonNameToken.objects.filter(
+                        person_id=OuterRef("person_id"),
+                        token_index__in=indexes.name_word_candidates(word),
+                    )
+                )
+            )
+        if _CASE_NUMBER.match(query):
+            match |= Q(number=query.upper())
+        cases = cases.filter(match)
+    return cases
+
+
+def cases_of_person(membership: Membership, person_id: int) -> list[Case]:
+    """The person's cases that the member may open, newest first."""
+    return list(
+        cases_visible_to(membership)
+        .filter(person_id=person_id)
+        .only("number", "case_type", "status", "opened_on", "closed_on")
+        .order_by("-opened_on", "-id")
+    )
+
+
+def assignable_members(organisation_id: int) -> QuerySet[Membership]:
+    """Active members who can work on cases: supervisors, case workers, collaborators."""
+    return (
+        Membership.objects.filter(
+            organisation_id=organisation_id,
+            is_active=True,
+            user__is_active=True,
+            role__in=roles_allowed(Perm.EDIT_CASES),
+        )
+        .select_related("user")
+        .order_by("user__full_name", "user__username")
+    )
+
+
+def nameable_members(organisation_id: int) -> QuerySet[Membership]:
+    """Active members who may be named on a restricted case: anyone with case access."""
+    return (
+        Membership.objects.filter(
+            organisation_id=organisation_id,
+            is_active=True,
+            user__is_active=True,
+            role__in=roles_allowed(Perm.VIEW_CASES),
+        )
+        .select_related("user")
+        .order_by("user__full_name", "user__username")
+    )
+
+
+# --- Law and support regimes -------------------------------------------------------------
+
+
+def legal_regime_for(
+    *, identified_on: datetime.date | None, intake_date: datetime.date
+) -> LegalRegime:
+    """The law whose support regime applies (Art. 63 of Law 53/2024).
+
+    It follows the identification date; until a person is identified, the intake date.
+    """
+    reference = identified_on or intake_date
+    if reference < LAW_53_2024_IN_FORCE:
+        return LegalRegime.LAW_66_2011
+    return LegalRegime.LAW_53_2024
+
+
+def support_group_for(case: Case) -> SupportGroup | None:
+    """The Art. 37 group the case's person belongs to, or None when no group applies."""
+    if case.identification_status == IdentificationStatus.IDENTIFIED_VICTIM:
+        if case.person.nationality in CITIZEN_OR_STATELESS:
+            return SupportGroup.VICTIM_CITIZEN
+        return SupportGroup.FOREIGN_VICTIM
+    if case.case_type == CaseType.ACCOMPANYING_MINOR:
+        return SupportGroup.ACCOMPANYING_MINOR
+    if case.identification_status == IdentificationStatus.UNDERGOING:
+        if case.is_abroad:
+            return SupportGroup.UNDERGOING_ABROAD
+        return SupportGroup.UNDERGOING_IN_VIETNAM
+    return None
+
+
+def _in_force(day: datetime.date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+@dataclass(frozen=True)
+class EntitledRegime:
+    code: str
+    label: str
+    case_by_case: bool
+    legal_basis: str
+    term: SupportRegimeTerm | None
+
+
+_REGIME_ORDER = {code: position for position, code in enumerate(SupportRegime.values)}
+
+
+def regimes_entitled(case: Case, on: datetime.date | None = None) -> list[EntitledRegime]:
+    """The Art. 37 regimes the case's person is entitled to on `on` (default today).
+
+    Which regimes follows from the case's legal regime and the person's group, as configured
+    in SupportRegimeRule rows in force that day; each comes with the rate, cap and
+    responsible agency in force that day (SupportRegimeTerm), if configured. Two queries.
+    """
+    day = on or timezone.localdate()
+    group = support_group_for(case)
+    if group is None or not case.legal_regime:
+        return []
+    rules: dict[str, SupportRegimeRule] = {}
+    for rule in SupportRegimeRule.objects.filter(
+        _in_force(day), legal_regime=case.legal_regime, group=group
+    ).order_by("valid_from"):
+        known = rules.get(rule.regime)
+        if known is None or (known.case_by_case and not rule.case_by_case):
+            rules[rule.regime] = rule
+    if not rules:
+        return []
+    terms: dict[str, SupportRegimeTerm] = {}
+    for term in SupportRegimeTerm.objects.filter(
+        _in_force(day), legal_regime=case.legal_regime, regime__in=list(rules)
+    ).order_by("valid_from", "id"):
+        terms[term.regime] = term  # the most recent start wins
+    labels = dict(SupportRegime.choices)
+    return [
+        EntitledRegime(
+            code=code,
+            label=str(labels[code]),
+            case_by_case=rule.case_by_case,
+            legal_basis=rule.legal_basis,
+            term=terms.get(code),
+        )
+        for code, rule in sorted(rules.items(), key=lambda item: _REGIME_ORDER.get(item[0], 99))
+    ]
+
+
+# --- Screening --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScreeningSummary:
+    total: int
+    present: list[str]  # labels of the indicators answered "yes"
+    absent: int
+    unknown: int
+
+    @property
+    def present_count(self) -> int:
+        return len(self.present)
+
+    @property
+    def answered(self) -> int:
+        return self.present_count + self.absent
+
+    @property
+    def not_asked(self) -> int:
+        return self.total - self.answered - self.unknown
+
+
+def screening_summary(case: Case) -> ScreeningSummary:
+    """How many of the 11 ILO indicators of forced labour are present, absent or not known."""
+    answers = case.ilo_indicators or {}
+    present = [code.label for code in ILO_INDICATORS if answers.get(code.code) == IloAnswer.YES]
+    absent = sum(1 for code in ILO_INDICATORS if answers.get(code.code) == IloAnswer.NO)
+    unknown = sum(1 for code in ILO_INDICATORS if answers.get(code.code) == IloAnswer.UNKNOWN)
+    return ScreeningSummary(
+        total=len(ILO_INDICATORS), present=present, absent=absent, unknown=unknown
+    )
+
+
+# --- Field values, for the edit conflict check --------------------------------------------
+
+
+def case_field(name: str) -> models.Field[Any, Any]:
+    return cast("models.Field[Any, Any]", Case._meta.get_field(name))
+
+
+def case_field_value(case: Case, name: str) -> Any:
+    """The field's comparable value: the key for a foreign key, the value otherwise."""
+    return getattr(case, case_field(name).attname)
+
+
+def case_field_fingerprint(name: str, value: Any) -> str:
+    """A short keyed digest of one field's value, as stored (a foreign key by its key)."""
+    if value is None:
+        text = ""
+    elif isinstance(value, models.Model):
+        text = str(value.pk)
+    elif isinstance(value, datetime.date):
+        text = value.isoformat()
+    elif isinstance(value, str):
+        text = nfc(value).strip()
+    elif isinstance(value, list | dict):
+        text = json.dumps(value, sort_keys=True)
+    else:
+        text = str(value)
+    return keyed_digest(text, purpose=f"case-edit-baseline:{name}")
+
+
+def case_fingerprints(case: Case) -> dict[str, str]:
+    return {
+        name: case_field_fingerprint(name, case_field_value(case, name)) for name in CASE_FIELDS
+    }
+
+
+def case_field_display(case: Case, name: str) -> str:
+    """A field's stored value as a page shows it."""
+    value = getattr(case, name)
+    if name == "transit_countries":
+        return ", ".join(COUNTRIES.labels(value)) or "—"
+    if name == "destination_country":
+        return COUNTRIES.label(value) if value else "—"
+    if name == "recruiter_relation":
+        return RELATIONS_TO_TRAFFICKER.label(value) if value else "—"
+    if name == "exploitation_types":
+        return ", ".join(EXPLOITATION_TYPES.labels(value)) or "—"
+    if name == "control_means":
+        return ", ".join(CONTROL_MEANS.labels(value)) or "—"
+    if name == "ilo_indicators":
+        summary = screening_summary(case)
+        return _("%(present)s of %(total)s indicators present") % {
+            "present": summary.present_count,
+            "total": summary.total,
+        }
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if getattr(case_field(name), "choices", None):
+        return str(getattr(case, f"get_{name}_display")())
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def case_field_label(name: str) -> str:
+    return str(case_field(name).verbose_name).capitalize()

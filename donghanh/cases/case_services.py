@@ -1,0 +1,606 @@
+"""Changes to cases: opening, editing intake, screening and identification, the team, the
+restriction to named users, closure (requested, then approved or declined) and reopening.
+
+Every function runs in one transaction with its audit row. Audit rows name records by type
+and id and list changed fields by name, never a value or a person's name. The caller has
+checked permissions through `case_selectors.access_case`; rules about the case itself (a
+closed case is not edited, a closure needs a request first) are checked here and refused with
+a `ValidationError` for the user.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from donghanh.audit.models import AuditAction
+from donghanh.audit.services import audit_record
+from donghanh.cases.case_models import (
+    Case,
+    CaseAssignment,
+    CaseNumberSequence,
+    CaseRestriction,
+    CaseStatus,
+    CaseStatusChange,
+    CaseType,
+    ClosureReason,
+    IdentificationStatus,
+    IntakeChannel,
+    ReintegrationOutcome,
+)
+from donghanh.cases.case_selectors import (
+    CASE_FIELDS,
+    CaseAccess,
+    access_case,
+    assignable_members,
+    case_field,
+    case_field_value,
+    case_fingerprints,
+    legal_regime_for,
+    nameable_members,
+)
+from donghanh.cases.codelists import (
+    CONTROL_MEANS,
+    COUNTRIES,
+    EXPLOITATION_TYPES,
+    ILO_INDICATORS,
+    RELATIONS_TO_TRAFFICKER,
+    IloAnswer,
+)
+from donghanh.cases.models import Person
+from donghanh.cases.services import StaleEditError
+from donghanh.core.text import fold, nfc
+from donghanh.organisations.models import Organisation
+from donghanh.organisations.roles import Perm
+
+_TEXT_FIELDS = frozenset(
+    {"intake_note", "recruiter_details", "journey_details", "screening_note", "identifying_agency"}
+)
+_WORD = re.compile(r"[^\W_]+")
+# Multiple-choice fields are stored in the order of their code list, each code once.
+_ORDERED_LISTS = {
+    "transit_countries": COUNTRIES,
+    "exploitation_types": EXPLOITATION_TYPES,
+    "control_means": CONTROL_MEANS,
+}
+
+
+def _clean_text(value: str | None) -> str:
+    return nfc(value or "").strip()
+
+
+def _in_list_order(values: Iterable[str], name: str) -> list[str]:
+    order = {code: position for position, code in enumerate(_ORDERED_LISTS[name].values)}
+    return sorted(dict.fromkeys(values), key=lambda code: order.get(code, len(order)))
+
+
+def _case_label(name: str) -> str:
+    return str(case_field(name).verbose_name)
+
+
+# --- Case numbers -------------------------------------------------------------------------
+
+
+def case_number_prefix(organisation: Organisation) -> str:
+    """A short readable prefix from the organisation's short name: "Bình Yên" → "BY".
+
+    Words written in capitals (acronyms) and numbers are kept whole, other words give their
+    initial: "CTXH 3" → "CTXH3", "Ngôi nhà Bình yên" → "NNBY".
+    """
+    parts = []
+    for word in _WORD.findall(organisation.display_short_name):
+        folded = fold(word).upper()
+        if word.isdigit() or (word.isupper() and len(word) > 1):
+            parts.append(folded)
+        else:
+            parts.append(folded[:1])
+    prefix = "".join(part for part in parts if part.isascii())[:8]
+    return prefix or "HS"
+
+
+def _next_case_number(organisation: Organisation, year: int) -> str:
+    sequence, _created = CaseNumberSequence.objects.get_or_create(
+        organisation=organisation, year=year
+    )
+    sequence = CaseNumberSequence.objects.select_for_update().get(pk=sequence.pk)
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return f"{case_number_prefix(organisation)}-{year}-{sequence.last_value:04d}"
+
+
+# --- Validation ---------------------------------------------------------------------------
+
+
+def _validate_case(case: Case) -> None:
+    """The rules a case's data must meet, whichever page changed it."""
+    errors: dict[str, list[Any]] = {}
+
+    def refuse(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    today = timezone.localdate()
+    if case.case_type not in CaseType.values:
+        refuse("case_type", _("Choose the case type."))
+    if case.intake_channel not in IntakeChannel.values:
+        refuse("intake_channel", _("Choose how the case came in."))
+    for name in ("intake_date", "departure_date", "return_date", "screened_on", "identified_on"):
+        value = getattr(case, name)
+        if value is not None and value > today:
+            refuse(name, _("This date cannot be in the future."))
+    if case.departure_date and case.return_date and case.return_date < case.departure_date:
+        refuse("return_date", _("The return date must be on or after the departure date."))
+    countries = [*case.transit_countries, case.destination_country]
+    if any(code and code not in COUNTRIES for code in countries):
+        refuse("transit_countries", _("Choose countries from the list."))
+    if case.recruiter_relation and case.recruiter_relation not in RELATIONS_TO_TRAFFICKER:
+        refuse("recruiter_relation", _("Choose the relation from the list."))
+    if any(code not in EXPLOITATION_TYPES for code in case.exploitation_types):
+        refuse("exploitation_types", _("Choose types of exploitation from the list."))
+    if any(code not in CONTROL_MEANS for code in case.control_means):
+        refuse("control_means", _("Choose means of control from the list."))
+    if any(
+        code not in ILO_INDICATORS or answer not in IloAnswer.VALUES
+        for code, answer in case.ilo_indicators.items()
+    ):
+        refuse("ilo_indicators", _("Answer the screening questions with yes, no or not known."))
+    if case.identification_status not in IdentificationStatus.values:
+        refuse("identification_status", _("Choose the identification status."))
+    decided = case.identification_status in (
+        IdentificationStatus.IDENTIFIED_VICTIM,
+        IdentificationStatus.NOT_A_VICTIM,
+    )
+    if decided and case.identified_on is None:
+        refuse(
+            "identified_on",
+            _("Enter the date of the identification decision: the legal regime follows from it."),
+        )
+    if not decided and case.identified_on is not None:
+        refuse(
+            "identified_on",
+            _("An identification date is only recorded once a decision has been made."),
+        )
+    if decided and not (case.identifying_organisation_id or case.identifying_agency):
+        refuse("identifying_agency", _("Name the agency that decided."))
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- Opening, viewing, editing ------------------------------------------------------------
+
+
+@transaction.atomic
+def case_open(
+    *,
+    person: Person,
+    case_type: str,
+    intake_channel: str,
+    intake_date: datetime.date,
+    is_abroad: bool = False,
+    intake_note: str = "",
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> Case:
+    """Open a case for a person of the organisation; the user who opens it works on it."""
+    organisation = person.organisation
+    case = Case(
+        organisation=organisation,
+        person=person,
+        case_type=case_type,
+        intake_channel=intake_channel,
+        intake_date=intake_date,
+        is_abroad=is_abroad,
+        intake_note=_clean_text(intake_note),
+        identification_status=(
+            IdentificationStatus.UNDERGOING
+            if case_type == CaseType.UNDERGOING_IDENTIFICATION
+            else IdentificationStatus.NOT_IDENTIFIED
+        ),
+        opened_on=timezone.localdate(),
+        created_by=acting_user,
+    )
+    _validate_case(case)
+    case.legal_regime = legal_regime_for(identified_on=None, intake_date=intake_date)
+    case.number = _next_case_number(organisation, case.opened_on.year)
+    case.save()
+    if acting_user is not None and getattr(acting_user, "is_authenticated", False):
+        CaseAssignment.objects.create(case=case, user=acting_user, assigned_by=acting_user)
+    CaseStatusChange.objects.create(
+        case=case, kind=CaseStatusChange.Kind.OPENED, to_status=case.status, by=_actor(acting_user)
+    )
+    audit_record(
+        action=AuditAction.CREATE,
+        actor=acting_user,
+        request=request,
+        organisation=organisation,
+        target=case,
+        summary=f"case opened for person {person.pk}",
+        changed_fields=[name for name in CASE_FIELDS if case_field_value(case, name)],
+    )
+    return case
+
+
+def _actor(user: Any) -> Any:
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def case_view_record(*, case: Case, acting_user: Any, request: HttpRequest | None = None) -> None:
+    """Record that the user opened the case (every opening is audited)."""
+    audit_record(
+        action=AuditAction.VIEW,
+        actor=acting_user,
+        request=request,
+        organisation=case.organisation,
+        target=case,
+    )
+
+
+def case_access_audited(
+    user: Any, org_slug: str, case_id: int, perm: Perm, *, request: HttpRequest | None = None
+) -> CaseAccess:
+    """`access_case`, then the VIEW audit row: how every page or endpoint opens a case."""
+    access = access_case(user, org_slug, case_id, perm)
+    case_view_record(case=access.case, acting_user=user, request=request)
+    return access
+
+
+@transaction.atomic
+def case_search_record(
+    *,
+    organisation: Organisation,
+    result_count: int,
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> None:
+    """Record that the user searched cases (how many matched, never what was searched)."""
+    audit_record(
+        action=AuditAction.VIEW,
+        actor=acting_user,
+        request=request,
+        organisation=organisation,
+        summary=f"case search: {result_count} found",
+    )
+
+
+def ensure_case_not_closed(case: Case) -> None:
+    """Refuse a change to a closed case: it is reopened first (for later parts too)."""
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(
+            _("This case is closed. Reopen it before changing it."), code="case_closed"
+        )
+
+
+@transaction.atomic
+def case_update(
+    *,
+    case: Case,
+    expected_version: int,
+    baseline: Mapping[str, str],
+    acting_user: Any,
+    request: HttpRequest | None = None,
+    **changes: Any,
+) -> Case:
+    """Apply `changes` (intake, screening, identification fields) unless the case changed since
+    `expected_version`; `baseline` holds `case_fingerprints` of the version the user edited,
+    so a refusal names the fields the other save changed. The legal regime is recomputed
+    from the dates. Nothing changes, and no version is used up, when nothing differs.
+    """
+    unknown = set(changes) - set(CASE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable case fields: {sorted(unknown)}")
+    current = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("person", "organisation")
+        .get(pk=case.pk)
+    )
+    if current.version != expected_version:
+        now = case_fingerprints(current)
+        raise StaleEditError(
+            changed_fields=[name for name in CASE_FIELDS if now[name] != baseline.get(name)],
+            current_version=current.version,
+            field_label=_case_label,
+        )
+    ensure_case_not_closed(current)
+    changed: list[str] = []
+    for name, value in changes.items():
+        if name in _TEXT_FIELDS:
+            value = _clean_text(value)
+        elif name in _ORDERED_LISTS:
+            value = _in_list_order(value or [], name)
+        elif name == "ilo_indicators":
+            value = dict(value or {})
+        new = value.pk if hasattr(value, "pk") else value
+        if case_field_value(current, name) != new:
+            setattr(current, name, value)
+            changed.append(name)
+    if not changed:
+        return current
+    _validate_case(current)
+    update_fields = [*changed, "version", "updated_at"]
+    regime = legal_regime_for(identified_on=current.identified_on, intake_date=current.intake_date)
+    if regime != current.legal_regime:
+        current.legal_regime = regime
+        update_fields.append("legal_regime")
+        changed.append("legal_regime")
+    current.version += 1
+    current.save(update_fields=update_fields)
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=acting_user,
+        request=request,
+        organisation=current.organisation,
+        target=current,
+        summary=f"case changed, now version {current.version}",
+        changed_fields=changed,
+    )
+    return current
+
+
+# --- Team and restriction -----------------------------------------------------------------
+
+
+def _users_by_id(users: Iterable[Any]) -> dict[int, Any]:
+    return {user.pk: user for user in users}
+
+
+@transaction.atomic
+def case_assign(
+    *,
+    case: Case,
+    workers: Iterable[Any],
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> Case:
+    """Make `workers` the case's team: those added see the case, those removed no longer do."""
+    wanted = _users_by_id(workers)
+    if not wanted:
+        raise ValidationError(_("Assign at least one person to the case."), code="no_worker")
+    allowed = set(assignable_members(case.organisation_id).values_list("user_id", flat=True))
+    if not set(wanted) <= allowed:
+        raise ValidationError(
+            _(
+                "Only active supervisors, case workers and collaborators of the organisation can "
+                "be assigned."
+            ),
+            code="not_assignable",
+        )
+    Case.objects.select_for_update(of=("self",)).get(pk=case.pk)  # one team change at a time
+    current = set(CaseAssignment.objects.filter(case=case).values_list("user_id", flat=True))
+    added = set(wanted) - current
+    removed = current - set(wanted)
+    if not added and not removed:
+        return case
+    CaseAssignment.objects.filter(case=case, user_id__in=removed).delete()
+    CaseAssignment.objects.bulk_create(
+        [
+            CaseAssignment(case=case, user=wanted[user_id], assigned_by=_actor(acting_user))
+            for user_id in sorted(added)
+        ]
+    )
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=acting_user,
+        request=request,
+        organisation=case.organisation,
+        target=case,
+        summary=(
+            f"case workers changed: added users {sorted(added)}, removed users {sorted(removed)}"
+        ),
+        changed_fields=["workers"],
+    )
+    return case
+
+
+@transaction.atomic
+def case_restrict(
+    *,
+    case: Case,
+    named_users: Iterable[Any],
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> Case:
+    """Restrict the case to `named_users`, or lift the restriction when none is named.
+
+    Only the named users see a restricted case, supervisors included. The user restricting
+    it must name themselves, so that the case never becomes invisible to everyone able to
+    manage it.
+    """
+    wanted = _users_by_id(named_users)
+    if wanted and acting_user.pk not in wanted:
+        raise ValidationError(
+            _("Name yourself too: only the named users will see this case."),
+            code="restrict_self",
+        )
+    allowed = set(nameable_members(case.organisation_id).values_list("user_id", flat=True))
+    if not set(wanted) <= allowed:
+        raise ValidationError(
+            _("Only active members of the organisation who work on cases can be named."),
+            code="not_nameable",
+        )
+    current_case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+    current = set(CaseRestriction.objects.filter(case=case).values_list("user_id", flat=True))
+    if current == set(wanted) and current_case.is_restricted == bool(wanted):
+        return current_case
+    CaseRestriction.objects.filter(case=case).exclude(user_id__in=list(wanted)).delete()
+    CaseRestriction.objects.bulk_create(
+        [
+            CaseRestriction(case=case, user=wanted[user_id], added_by=_actor(acting_user))
+            for user_id in sorted(set(wanted) - current)
+        ]
+    )
+    current_case.is_restricted = bool(wanted)
+    current_case.save(update_fields=["is_restricted", "updated_at"])
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=acting_user,
+        request=request,
+        organisation=case.organisation,
+        target=case,
+        summary=(
+            f"case restricted to {len(wanted)} named users" if wanted else "case restriction lifted"
+        ),
+        changed_fields=["is_restricted", "named_users"],
+    )
+    return current_case
+
+
+# --- Closure and reopening ----------------------------------------------------------------
+
+
+def _locked(case: Case) -> Case:
+    return (
+        Case.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=case.pk)
+    )
+
+
+def _change_status(
+    case: Case,
+    *,
+    kind: str,
+    to_status: str,
+    acting_user: Any,
+    request: HttpRequest | None,
+    note: str = "",
+    update_fields: list[str],
+    closure_reason: str = "",
+    reintegration_outcome: str = "",
+) -> Case:
+    from_status = case.status
+    case.status = to_status
+    case.version += 1
+    case.save(update_fields=[*update_fields, "status", "version", "updated_at"])
+    CaseStatusChange.objects.create(
+        case=case,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        closure_reason=closure_reason,
+        reintegration_outcome=reintegration_outcome,
+        note=_clean_text(note),
+        by=_actor(acting_user),
+    )
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=acting_user,
+        request=request,
+        organisation=case.organisation,
+        target=case,
+        summary=f"case {kind.replace('_', ' ')}: {from_status} to {to_status}",
+        changed_fields=["status", *update_fields],
+    )
+    return case
+
+
+@transaction.atomic
+def case_closure_request(
+    *,
+    case: Case,
+    reason: str,
+    reintegration_outcome: str,
+    note: str = "",
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> Case:
+    """Ask a supervisor to close the case, with the reason and the reintegration outcome."""
+    case = _locked(case)
+    if case.status not in (CaseStatus.OPEN, CaseStatus.REOPENED):
+        raise ValidationError(_("Closure can only be requested for an open case."), code="not_open")
+    if reason not in ClosureReason.values:
+        raise ValidationError({"reason": _("Choose why the case is being closed.")})
+    if reintegration_outcome not in ReintegrationOutcome.values:
+        raise ValidationError({"reintegration_outcome": _("Choose the reintegration outcome.")})
+    case.closure_reason = reason
+    case.reintegration_outcome = reintegration_outcome
+    return _change_status(
+        case,
+        kind=CaseStatusChange.Kind.CLOSURE_REQUESTED,
+        to_status=CaseStatus.CLOSURE_REQUESTED,
+        acting_user=acting_user,
+        request=request,
+        note=note,
+        update_fields=["closure_reason", "reintegration_outcome"],
+        closure_reason=reason,
+        reintegration_outcome=reintegration_outcome,
+    )
+
+
+@transaction.atomic
+def case_closure_decide(
+    *,
+    case: Case,
+    approve: bool,
+    note: str = "",
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> Case:
+    """A supervisor approves the requested closure (the case is closed) or declines it."""
+    case = _locked(case)
+    if case.status != CaseStatus.CLOSURE_REQUESTED:
+        raise ValidationError(
+            _("No closure of this case is waiting for a decision."), code="no_request"
+        )
+    if approve:
+        case.closed_on = timezone.localdate()
+        return _change_status(
+            case,
+            kind=CaseStatusChange.Kind.CLOSURE_APPROVED,
+            to_status=CaseStatus.CLOSED,
+            acting_user=acting_user,
+            request=request,
+            note=note,
+            update_fields=["closed_on"],
+            closure_reason=case.closure_reason,
+            reintegration_outcome=case.reintegration_outcome,
+        )
+    if not _clean_text(note):
+        raise ValidationError({"note": _("Say why the closure is declined.")})
+    requested = (case.closure_reason, case.reintegration_outcome)
+    case.closure_reason = case.reintegration_outcome = ""
+    return _change_status(
+        case,
+        kind=CaseStatusChange.Kind.CLOSURE_DECLINED,
+        to_status=CaseStatus.REOPENED if case.reopen_count else CaseStatus.OPEN,
+        acting_user=acting_user,
+        request=request,
+        note=note,
+        update_fields=["closure_reason", "reintegration_outcome"],
+        closure_reason=requested[0],
+        reintegration_outcome=requested[1],
+    )
+
+
+@transaction.atomic
+def case_reopen(
+    *,
+    case: Case,
+    note: str,
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> Case:
+    """Reopen a closed case, saying why; its closure stays in the case's history."""
+    case = _locked(case)
+    if case.status != CaseStatus.CLOSED:
+        raise ValidationError(_("Only a closed case can be reopened."), code="not_closed")
+    if not _clean_text(note):
+        raise ValidationError({"note": _("Say why the case is reopened.")})
+    case.reopen_count += 1
+    case.closed_on = None
+    case.closure_reason = ""
+    case.reintegration_outcome = ""
+    return _change_status(
+        case,
+        kind=CaseStatusChange.Kind.REOPENED,
+        to_status=CaseStatus.REOPENED,
+        acting_user=acting_user,
+        request=request,
+        note=note,
+        update_fields=["reopen_count", "closed_on", "closure_reason", "reintegration_outcome"],
+    )

@@ -1,0 +1,501 @@
+"""Case pages under /app/o/<org>/cases/: the caseload, a case, its edits and its life cycle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from donghanh.cases import case_services, services
+from donghanh.cases.case_forms import (
+    CaseClosureDecisionForm,
+    CaseClosureRequestForm,
+    CaseEditForm,
+    CaseIdentificationForm,
+    CaseIntakeForm,
+    CaseloadFilterForm,
+    CaseOpenForm,
+    CaseReopenForm,
+    CaseRestrictionForm,
+    CaseScreeningForm,
+    CaseWorkersForm,
+)
+from donghanh.cases.case_models import Case, CaseStatus
+from donghanh.cases.case_selectors import (
+    CaseAccess,
+    assignable_members,
+    case_field_display,
+    case_field_fingerprint,
+    case_field_label,
+    case_fingerprints,
+    case_with_details,
+    caseload,
+    nameable_members,
+    regimes_entitled,
+    screening_summary,
+    support_group_for,
+)
+from donghanh.cases.codelists import (
+    CONTROL_MEANS,
+    COUNTRIES,
+    EXPLOITATION_TYPES,
+    ILO_INDICATORS,
+    RELATIONS_TO_TRAFFICKER,
+)
+from donghanh.cases.models import Consent
+from donghanh.cases.selectors import access_person, consent_is_active
+from donghanh.organisations.roles import Perm, role_allows
+from donghanh.organisations.selectors import access_membership
+
+PAGE_SIZE = 25
+
+
+def _open_case(request: HttpRequest, org: str, case_id: int, perm: Perm) -> CaseAccess:
+    """Fetch the case through the access check and audit its opening."""
+    return case_services.case_access_audited(request.user, org, case_id, perm, request=request)
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The posted data, even when empty (nobody ticked), or None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _to_detail(org: str, case: Case) -> HttpResponse:
+    return redirect("case_files:case_detail", org=org, case_id=case.pk)
+
+
+def _add_service_errors(form: Any, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on the field it names, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+@never_cache
+@require_GET
+@login_required
+def case_list(request: HttpRequest, org: str) -> HttpResponse:
+    membership = access_membership(request.user, org, Perm.VIEW_CASES)
+    workers = [
+        (member.user_id, member.user.display_name)
+        for member in assignable_members(membership.organisation_id)
+    ]
+    form = CaseloadFilterForm(request.GET, workers=workers)
+    filters = form.cleaned_data if form.is_valid() else {}
+    query = (filters.get("q") or "").strip()
+    cases = caseload(
+        membership,
+        query=query,
+        case_type=filters.get("case_type") or "",
+        status=filters.get("status") or "",
+        worker_id=filters.get("worker"),
+    )
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    if query:
+        case_services.case_search_record(
+            organisation=membership.organisation,
+            result_count=page.paginator.count,
+            acting_user=request.user,
+            request=request,
+        )
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "organisation": membership.organisation,
+            "form": form,
+            "page": page,
+            "filtered": any(filters.get(name) for name in ("q", "case_type", "status", "worker")),
+            "sees_all": role_allows(membership.role, Perm.VIEW_ALL_ORG_CASES),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_open(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
+    membership, person = access_person(request.user, org, person_id, Perm.EDIT_CASES)
+    services.person_view_record(person=person, acting_user=request.user, request=request)
+    form = CaseOpenForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = case_services.case_open(
+                person=person, acting_user=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
+            return _to_detail(org, case)
+    return render(
+        request,
+        "cases/case_open.html",
+        {
+            "organisation": membership.organisation,
+            "person": person,
+            "form": form,
+            "has_consent": consent_is_active(person, Consent.Purpose.CASE_MANAGEMENT),
+        },
+    )
+
+
+@never_cache
+@require_GET
+@login_required
+def case_detail(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    membership, case = _open_case(request, org, case_id, Perm.VIEW_CASES)
+    case = case_with_details(case)
+    role = membership.role
+    can_edit = role_allows(role, Perm.EDIT_CASES)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "organisation": membership.organisation,
+            "case": case,
+            "person": case.person,
+            "screening": screening_summary(case),
+            "support_group": support_group_for(case),
+            "regimes": regimes_entitled(case),
+            "has_consent": consent_is_active(case.person, Consent.Purpose.CASE_MANAGEMENT),
+            "transit_countries": COUNTRIES.labels(case.transit_countries),
+            "destination_country": COUNTRIES.label(case.destination_country),
+            "recruiter_relation": RELATIONS_TO_TRAFFICKER.label(case.recruiter_relation),
+            "exploitation_types": EXPLOITATION_TYPES.labels(case.exploitation_types),
+            "control_means": CONTROL_MEANS.labels(case.control_means),
+            "can_edit": can_edit and not case.is_closed,
+            "can_request_closure": can_edit
+            and case.status in (CaseStatus.OPEN, CaseStatus.REOPENED),
+            "can_decide_closure": role_allows(role, Perm.APPROVE_CASES)
+            and case.status == CaseStatus.CLOSURE_REQUESTED,
+            "can_reopen": can_edit and case.is_closed,
+            "can_assign": role_allows(role, Perm.APPROVE_CASES),
+            "can_restrict": role_allows(role, Perm.VIEW_ALL_ORG_CASES),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@dataclass
+class ConflictRow:
+    label: str
+    value: str
+    also_yours: bool
+
+
+def _form_keys(name: str) -> list[str]:
+    """The form fields that hold a case field (the ILO answers are one field per indicator)."""
+    if name == "ilo_indicators":
+        return [f"ilo_{code.code}" for code in ILO_INDICATORS]
+    return [name]
+
+
+def _merged_after_conflict(
+    case: Case, submitted: CaseEditForm, changed_by_others: list[str]
+) -> tuple[CaseEditForm, list[ConflictRow]]:
+    """The form to save again on top of the stored version, and what the other save changed.
+
+    For a field of this form that only the other person changed, the form takes their value;
+    for a field both changed, it keeps what this user typed, so nothing is lost either way.
+    """
+    form_class = type(submitted)
+    data = cast(QueryDict, submitted.data).copy()
+    baseline = submitted.cleaned_data["baseline"]
+    typed = submitted.case_changes()
+    stored = form_class.as_form_data(case)
+    rows = []
+    for name in changed_by_others:
+        also_yours = False
+        if name in form_class.section_fields:
+            also_yours = case_field_fingerprint(name, typed.get(name)) != baseline.get(name)
+            if not also_yours:
+                for key in _form_keys(name):
+                    value = stored.get(key, "")
+                    if isinstance(value, list):
+                        data.setlist(key, [str(item) for item in value])
+                    else:
+                        data[key] = str(value)
+        rows.append(
+            ConflictRow(
+                label=case_field_label(name),
+                value=case_field_display(case, name),
+                also_yours=also_yours,
+            )
+        )
+    data["version"] = str(case.version)
+    data["baseline"] = CaseEditForm.sign_baseline(case_fingerprints(case))
+    return form_class(data), rows
+
+
+def _case_edit(
+    request: HttpRequest, org: str, case_id: int, form_class: type[CaseEditForm], heading: str
+) -> HttpResponse:
+    membership, case = _open_case(request, org, case_id, Perm.EDIT_CASES)
+    if case.is_closed:
+        messages.error(request, _("This case is closed. Reopen it before changing it."))
+        return _to_detail(org, case)
+    conflict_rows: list[ConflictRow] = []
+    if request.method == "GET":
+        form = form_class(
+            initial={
+                **form_class.initial_for(case),
+                "version": case.version,
+                "baseline": CaseEditForm.sign_baseline(case_fingerprints(case)),
+            }
+        )
+    else:
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                updated = case_services.case_update(
+                    case=case,
+                    expected_version=form.cleaned_data["version"],
+                    baseline=form.cleaned_data["baseline"],
+                    acting_user=request.user,
+                    request=request,
+                    **form.case_changes(),
+                )
+            except services.StaleEditError as error:
+                case.refresh_from_db()
+                form, conflict_rows = _merged_after_conflict(case, form, error.changed_fields)
+                form.is_valid()
+                form.add_error(None, error)
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                if updated.version == case.version:
+                    messages.info(request, _("Nothing was changed."))
+                else:
+                    messages.success(request, _("Changes saved."))
+                return _to_detail(org, case)
+    return render(
+        request,
+        "cases/case_edit.html",
+        {
+            "organisation": membership.organisation,
+            "case": case,
+            "person": case.person,
+            "form": form,
+            "heading": heading,
+            "conflict_rows": conflict_rows,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_edit_intake(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    return _case_edit(request, org, case_id, CaseIntakeForm, _("Edit intake"))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_edit_screening(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    return _case_edit(request, org, case_id, CaseScreeningForm, _("Edit journey and screening"))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_edit_identification(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    return _case_edit(request, org, case_id, CaseIdentificationForm, _("Edit identification"))
+
+
+def _users_of(memberships: Any) -> Any:
+    return (
+        get_user_model()
+        .objects.filter(pk__in=memberships.values("user_id"))
+        .order_by("full_name", "username")
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_workers(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    membership, case = _open_case(request, org, case_id, Perm.APPROVE_CASES)
+    form = CaseWorkersForm(
+        _posted(request),
+        initial={"workers": list(case.assignments.values_list("user_id", flat=True))},
+        users=_users_of(assignable_members(membership.organisation_id)),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_services.case_assign(
+                case=case,
+                workers=form.cleaned_data["workers"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Case workers saved."))
+            return _to_detail(org, case)
+    return render(
+        request,
+        "cases/case_workers.html",
+        {
+            "organisation": membership.organisation,
+            "case": case,
+            "person": case.person,
+            "form": form,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_restriction(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    membership, case = _open_case(request, org, case_id, Perm.VIEW_ALL_ORG_CASES)
+    named = list(case.restrictions.values_list("user_id", flat=True))
+    # A first restriction starts from the acting user and the case's workers.
+    initial = named or [
+        membership.user_id,
+        *case.assignments.exclude(user_id=membership.user_id).values_list("user_id", flat=True),
+    ]
+    form = CaseRestrictionForm(
+        _posted(request),
+        initial={"named_users": initial},
+        users=_users_of(nameable_members(membership.organisation_id)),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            updated = case_services.case_restrict(
+                case=case,
+                named_users=form.cleaned_data["named_users"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            if updated.is_restricted:
+                messages.success(request, _("Only the named users can now see this case."))
+            else:
+                messages.success(request, _("The restriction is lifted."))
+            return _to_detail(org, case)
+    return render(
+        request,
+        "cases/case_restriction.html",
+        {
+            "organisation": membership.organisation,
+            "case": case,
+            "person": case.person,
+            "form": form,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_closure_request(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    membership, case = _open_case(request, org, case_id, Perm.EDIT_CASES)
+    form = CaseClosureRequestForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_services.case_closure_request(
+                case=case,
+                reason=form.cleaned_data["reason"],
+                reintegration_outcome=form.cleaned_data["reintegration_outcome"],
+                note=form.cleaned_data["note"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Closure requested: a supervisor will decide."))
+            return _to_detail(org, case)
+    return render(
+        request,
+        "cases/case_closure_request.html",
+        {
+            "organisation": membership.organisation,
+            "case": case,
+            "person": case.person,
+            "form": form,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_closure_decide(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    membership, case = _open_case(request, org, case_id, Perm.APPROVE_CASES)
+    form = CaseClosureDecisionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            case_services.case_closure_decide(
+                case=case,
+                approve=approve,
+                note=form.cleaned_data["note"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Case closed.") if approve else _("Closure declined: the case stays open."),
+            )
+            return _to_detail(org, case)
+    return render(
+        request,
+        "cases/case_closure_decide.html",
+        {
+            "organisation": membership.organisation,
+            "case": case_with_details(case),
+            "person": case.person,
+            "form": form,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_reopen(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    membership, case = _open_case(request, org, case_id, Perm.EDIT_CASES)
+    form = CaseReopenForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_services.case_reopen(
+                case=case, note=form.cleaned_data["note"], acting_user=request.user, request=request
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Case reopened."))
+            return _to_detail(org, case)
+    return render(
+        request,
+        "cases/case_reopen.html",
+        {
+            "organisation": membership.organisation,
+            "case": case,
+            "person": case.person,
+            "form": form,
+        },
+    )

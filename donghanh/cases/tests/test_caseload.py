@@ -1,0 +1,255 @@
+"""The caseload: who sees which cases and people, filters, diacritic-free search, pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from donghanh.cases import case_services
+from donghanh.cases.case_selectors import caseload, cases_visible_to
+from donghanh.cases.case_views import PAGE_SIZE
+from donghanh.cases.selectors import persons_search, persons_visible_to, possible_duplicates
+from donghanh.cases.tests.conftest import make_case, make_person
+from donghanh.organisations.models import Membership
+from donghanh.organisations.roles import Role
+from donghanh.testing.factories import MembershipFactory
+
+
+def _membership(staff, role):
+    return Membership.objects.get(organisation=staff.organisation, user=staff.users[role])
+
+
+@pytest.fixture
+def caseload_setup(staff):
+    worker = staff.users[Role.CASE_WORKER]
+    org = staff.organisation
+    hoa = make_person(org, worker, full_name="Nguyễn Thị Hoa")
+    lan = make_person(org, worker, full_name="Võ Thị Lan")
+    duc = make_person(org, None, full_name="Huỳnh Văn Đức", sex="male")
+    cases = {
+        "hoa": make_case(hoa, worker),
+        "lan": make_case(lan, worker, case_type="sex_worker"),
+        "duc": make_case(duc, staff.users[Role.SUPERVISOR], case_type="migrant_at_risk"),
+        "other_org": make_case(make_person(staff.other_organisation)),
+    }
+    return cases
+
+
+def _numbers(cases):
+    return sorted(case.number for case in cases)
+
+
+def test_case_worker_sees_only_assigned_cases(staff, caseload_setup):
+    mine = cases_visible_to(_membership(staff, Role.CASE_WORKER))
+    assert _numbers(mine) == _numbers([caseload_setup["hoa"], caseload_setup["lan"]])
+
+
+def test_supervisor_and_admin_see_every_case_of_the_organisation(staff, caseload_setup):
+    expected = _numbers([caseload_setup[key] for key in ("hoa", "lan", "duc")])
+    for role in (Role.SUPERVISOR, Role.ORG_ADMIN):
+        assert _numbers(cases_visible_to(_membership(staff, role))) == expected
+
+
+def test_roles_without_case_access_see_no_case_and_no_person(staff, caseload_setup):
+    for role in (Role.PROGRAMME_OFFICER, Role.DONOR_VIEWER, Role.CONTENT_EDITOR):
+        membership = _membership(staff, role)
+        assert not cases_visible_to(membership).exists()
+        assert not persons_visible_to(membership).exists()
+
+
+def test_case_worker_sees_the_people_of_their_cases_and_those_they_registered(
+    staff, caseload_setup
+):
+    worker = staff.users[Role.CASE_WORKER]
+    waiting = make_person(staff.organisation, worker, full_name="Lê Thị Mơ")  # no case yet
+    colleagues = make_person(staff.organisation, None, full_name="Đinh Thị Xuân")  # no case
+    visible = set(persons_visible_to(_membership(staff, Role.CASE_WORKER)))
+    assert visible == {caseload_setup["hoa"].person, caseload_setup["lan"].person, waiting}
+    assert colleagues not in visible
+    # Once someone else opens a case for the person they registered, it follows the case.
+    make_case(waiting, staff.users[Role.SUPERVISOR])
+    assert waiting not in set(persons_visible_to(_membership(staff, Role.CASE_WORKER)))
+
+
+def test_duplicates_of_records_a_case_worker_cannot_open_are_only_told(staff, caseload_setup):
+    found = possible_duplicates(
+        _membership(staff, Role.CASE_WORKER),
+        full_name="Huynh Van Duc",
+        date_of_birth=caseload_setup["duc"].person.date_of_birth,
+    )
+    assert found.visible == []
+    assert found.elsewhere
+
+
+def test_person_search_is_scoped_by_cases(staff, caseload_setup):
+    membership = _membership(staff, Role.CASE_WORKER)
+    assert list(persons_search(membership, "huynh van duc")) == []
+    assert [p.full_name for p in persons_search(membership, "vo lan")] == ["Võ Thị Lan"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"query": "nguyen thi hoa"}, ["hoa"]),
+        ({"query": "NGUYEN HOA"}, ["hoa"]),
+        ({"query": "vu lan"}, ["lan"]),  # Vũ = Võ
+        ({"query": "hoang duc"}, ["duc"]),  # Hoàng = Huỳnh
+        ({"query": "thi"}, ["hoa", "lan"]),
+        ({"query": "nguyen lan"}, []),
+        ({"case_type": "sex_worker"}, ["lan"]),
+        ({"status": "open"}, ["duc", "hoa", "lan"]),
+        ({"status": "closed"}, []),
+    ],
+)
+def test_caseload_filters(staff, caseload_setup, filters, expected):
+    found = caseload(_membership(staff, Role.SUPERVISOR), **filters)
+    assert _numbers(found) == _numbers([caseload_setup[key] for key in expected])
+
+
+def test_caseload_filters_by_worker_and_number(staff, caseload_setup):
+    supervisor = _membership(staff, Role.SUPERVISOR)
+    worker = staff.users[Role.CASE_WORKER]
+    assert _numbers(caseload(supervisor, worker_id=worker.pk)) == _numbers(
+        [caseload_setup["hoa"], caseload_setup["lan"]]
+    )
+    number = caseload_setup["duc"].number
+    assert _numbers(caseload(supervisor, query=number.lower())) == [number]
+
+
+def test_case_numbers_count_per_organisation_and_year(staff, caseload_setup):
+    numbers = _numbers([caseload_setup[key] for key in ("hoa", "lan", "duc")])
+    prefix = case_services.case_number_prefix(staff.organisation)
+    year = caseload_setup["hoa"].opened_on.year
+    assert numbers == [f"{prefix}-{year}-000{n}" for n in (1, 2, 3)]
+    assert caseload_setup["other_org"].number.endswith(f"-{year}-0001")
+
+
+def test_case_number_prefix_is_readable(staff):
+    organisation = staff.organisation
+    for short_name, expected in [
+        ("Bình Yên", "BY"),
+        ("Ngôi nhà Bình yên", "NNBY"),
+        ("CTXH 3", "CTXH3"),
+        ("Đồng hành", "DH"),
+    ]:
+        organisation.short_name = short_name
+        assert case_services.case_number_prefix(organisation) == expected
+
+
+def _list(client, org, **params):
+    return client.get(reverse("case_files:case_list", kwargs={"org": org.slug}), params)
+
+
+def test_caseload_page_filters_and_shows_workers(staff, caseload_setup):
+    client = staff.client(Role.SUPERVISOR)
+    body = _list(client, staff.organisation, q="nguyen thi hoa").content.decode()
+    assert caseload_setup["hoa"].number in body
+    assert caseload_setup["lan"].number not in body
+    assert staff.users[Role.CASE_WORKER].display_name in body
+    body = _list(client, staff.organisation, case_type="migrant_at_risk").content.decode()
+    assert caseload_setup["duc"].number in body and caseload_setup["hoa"].number not in body
+
+
+def test_case_worker_caseload_page_is_theirs(staff, caseload_setup):
+    url = reverse("case_files:case_list", kwargs={"org": staff.organisation.slug})
+    response = staff.client(Role.CASE_WORKER).get(url, HTTP_ACCEPT_LANGUAGE="en")
+    body = response.content.decode()
+    assert "My cases" in body
+    assert caseload_setup["hoa"].number in body
+    assert caseload_setup["duc"].number not in body and "Huỳnh Văn Đức" not in body
+
+
+def test_caseload_is_paginated(staff):
+    worker = staff.users[Role.CASE_WORKER]
+    for number in range(PAGE_SIZE + 2):
+        make_case(make_person(staff.organisation, worker, full_name=f"Lê Thị Mai {number}"), worker)
+    client = staff.client(Role.CASE_WORKER)
+    first = _list(client, staff.organisation, q="le mai")
+    assert first.context["page"].paginator.count == PAGE_SIZE + 2
+    assert len(first.context["page"].object_list) == PAGE_SIZE
+    assert "q=le+mai" in first.content.decode()
+    second = _list(client, staff.organisation, q="le mai", page=2)
+    assert len(second.context["page"].object_list) == 2
+
+
+def _queries_for_list(client, org, **params):
+    _list(client, org, **params)  # warm up the session bookkeeping
+    with CaptureQueriesContext(connection) as context:
+        response = _list(client, org, **params)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+# session, user, 2FA device, memberships, the worker filter's members, count, page, the
+# page's workers, and the session's save (with its savepoint); a search adds its audit row
+# (with its savepoint).
+EXPECTED_CASELOAD_QUERIES = 11
+
+
+@pytest.mark.parametrize(
+    ("role", "params", "extra"),
+    [
+        (Role.SUPERVISOR, {}, 0),
+        (Role.CASE_WORKER, {}, 0),
+        (Role.SUPERVISOR, {"q": "le mai", "status": "open"}, 3),
+    ],
+)
+def test_caseload_query_count_is_pinned(staff, role, params, extra):
+    worker = staff.users[Role.CASE_WORKER]
+    helper = MembershipFactory(organisation=staff.organisation, role=Role.COLLABORATOR).user
+    client = staff.client(role)
+    for number in range(2):
+        make_case(make_person(staff.organisation, worker, full_name=f"Lê Thị Mai {number}"), worker)
+    few = _queries_for_list(client, staff.organisation, **params)
+    for number in range(PAGE_SIZE):
+        case = make_case(
+            make_person(staff.organisation, worker, full_name=f"Lê Thị Mai x{number}"), worker
+        )
+        case_services.case_assign(case=case, workers=[worker, helper], acting_user=None)
+    many = _queries_for_list(client, staff.organisation, **params)
+    assert few == many == EXPECTED_CASELOAD_QUERIES + extra
+
+
+def _queries_for(client, url):
+    client.get(url)  # warm up the session bookkeeping
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+# session, user, 2FA device, memberships, the case, its VIEW audit row (with its savepoint),
+# workers, named users, history, support rules, rates, the consent check, and the session's
+# save (with its savepoint); a case with no support group skips the rules and rates.
+EXPECTED_CASE_PAGE_QUERIES = 17
+
+
+def test_case_page_query_count_is_pinned(staff, case):
+    from donghanh.cases.tests.conftest import identify
+
+    client = staff.client(Role.SUPERVISOR)
+    url = reverse(
+        "case_files:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
+    )
+    case = identify(case, case.intake_date)
+    few = _queries_for(client, url)
+    helpers = [
+        MembershipFactory(organisation=staff.organisation, role=Role.CASE_WORKER).user
+        for _ in range(3)
+    ]
+    supervisor = staff.users[Role.SUPERVISOR]
+    case_services.case_assign(case=case, workers=[supervisor, *helpers], acting_user=supervisor)
+    case_services.case_restrict(
+        case=case, named_users=[supervisor, *helpers], acting_user=supervisor
+    )
+    for _ in range(2):
+        case = case_services.case_closure_request(
+            case=case, reason="other", reintegration_outcome="unknown", acting_user=supervisor
+        )
+        case = case_services.case_closure_decide(
+            case=case, approve=False, note="Chưa", acting_user=supervisor
+        )
+    many = _queries_for(client, url)
+    assert few == many == EXPECTED_CASE_PAGE_QUERIES
