@@ -1,0 +1,576 @@
+"""Writes for the service directory, each in one transaction with its audit row.
+
+Audit rows name the provider by type and id and list the changed fields, never values. The
+organisation on the row is the editor's (the membership that allowed the edit), so the edit shows
+in that organisation's audit log; the demo loader writes rows without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, time
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from donghanh.audit.models import AuditAction
+from donghanh.audit.services import audit_record
+from donghanh.core.text import fold, nfc
+from donghanh.directory.contacts import digits_of, looks_like_phone, obsolete_numbers_in
+from donghanh.directory.demo_data import PROVIDERS, ProviderSpec
+from donghanh.directory.domains import ServiceDomain
+from donghanh.directory.models import (
+    VIETNAM_TIME_ZONE,
+    ContactChannel,
+    Country,
+    Language,
+    OpeningHours,
+    Provider,
+    ProviderCountry,
+    ProviderLanguage,
+    ProviderService,
+    ProviderTimeZone,
+)
+from donghanh.directory.search import search_text, search_words
+from donghanh.organisations.models import Organisation
+from donghanh.places.models import Commune, Province
+
+# Words that mark an invented provider's name as an example, folded.
+EXAMPLE_MARKERS = ("vi du", "example")
+
+_TEXT_FIELDS = (
+    "name",
+    "name_en",
+    "description",
+    "description_en",
+    "eligibility",
+    "cost_note",
+    "hours_note",
+    "source",
+)
+_SCALAR_FIELDS = (
+    *_TEXT_FIELDS,
+    "kind",
+    "organisation_id",
+    "cost",
+    "serves_nationwide",
+    "serves_all_countries",
+    "interpreting",
+    "open_24_7",
+    "time_zone",
+    "shown_to_public",
+    "is_example",
+    "is_active",
+)
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    kind: str
+    value: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class HoursInput:
+    weekday: int
+    opens: time
+    closes: time
+
+
+@dataclass
+class ProviderInput:
+    """Everything an editor sets on a provider (verification is a separate action)."""
+
+    name: str
+    kind: str
+    name_en: str = ""
+    organisation: Organisation | None = None
+    description: str = ""
+    description_en: str = ""
+    eligibility: str = ""
+    cost: str = Provider.Cost.FREE
+    cost_note: str = ""
+    services: Sequence[str] = ()
+    serves_nationwide: bool = False
+    provinces: Sequence[Province] = ()
+    communes: Sequence[Commune] = ()
+    serves_all_countries: bool = False
+    countries: Sequence[str] = ()
+    languages: Sequence[str] = ()
+    interpreting: bool = False
+    open_24_7: bool = False
+    time_zone: str = VIETNAM_TIME_ZONE
+    hours: Sequence[HoursInput] = ()
+    hours_note: str = ""
+    contacts: Sequence[ContactInput] = ()
+    shown_to_public: bool = False
+    is_example: bool = False
+    is_active: bool = True
+    source: str = ""
+    # Filled by `_normalised`.
+    organisation_id: int | None = field(default=None, init=False)
+
+
+class StaleEditError(ValidationError):
+    """The provider was saved by someone else after the editor opened it; nothing was saved."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Someone else saved this provider after you opened it. Your changes were not "
+                "saved: open the provider again to see the current details, then make your "
+                "changes again."
+            ),
+            code="stale",
+        )
+
+
+def _normalised(data: ProviderInput) -> ProviderInput:
+    data = replace(data)  # the caller's copy stays as it was
+    for name in _TEXT_FIELDS:
+        setattr(data, name, nfc(getattr(data, name)).strip())
+    data.contacts = [
+        ContactInput(kind=c.kind, value=nfc(c.value).strip(), label=nfc(c.label).strip())
+        for c in data.contacts
+        if c.value.strip()
+    ]
+    data.organisation_id = data.organisation.pk if data.organisation is not None else None
+    if data.open_24_7:
+        data.hours = []
+    return data
+
+
+def provider_input_errors(data: ProviderInput) -> dict[str, list[str]]:
+    """What is wrong with `data`, by field name (the names of the edit form's fields)."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if not data.name:
+        add("name", _("Enter the provider's name."))
+    if data.kind not in Provider.Kind.values:
+        add("kind", _("Choose one of the kinds in the list."))
+    if data.cost not in Provider.Cost.values:
+        add("cost", _("Choose one of the costs in the list."))
+    if data.time_zone not in ProviderTimeZone.values:
+        add("time_zone", _("Choose one of the time zones in the list."))
+    for values, allowed, name in (
+        (data.services, ServiceDomain.values, "services"),
+        (data.languages, Language.values, "languages"),
+        (data.countries, Country.values, "countries"),
+    ):
+        if set(values) - set(allowed):
+            add(name, _("Choose only from the list."))
+    if data.is_example and not any(marker in fold(data.name) for marker in EXAMPLE_MARKERS):
+        add(
+            "name",
+            _(
+                "An invented provider must say so in its name, for example "
+                "“Ví dụ – Trung tâm công tác xã hội”."
+            ),
+        )
+    # The message does not repeat the number: it is never shown, not even in an error.
+    obsolete = _(
+        "This is the number of the old child line, which no longer works: give hotline 111 instead."
+    )
+    for name in _TEXT_FIELDS:
+        if obsolete_numbers_in(getattr(data, name)):
+            add(name, obsolete)
+    for contact in data.contacts:
+        if obsolete_numbers_in(f"{contact.value} {contact.label}"):
+            add("contacts", obsolete)
+        message = _contact_error(contact)
+        if message:
+            add("contacts", message)
+    seen: set[tuple[int, time]] = set()
+    for period in data.hours:
+        if (period.weekday, period.opens) in seen:
+            add("hours", _("Two periods on the same day start at the same time."))
+        seen.add((period.weekday, period.opens))
+    return errors
+
+
+def _contact_error(contact: ContactInput) -> str:
+    kind = ContactChannel.Kind
+    if contact.kind not in kind.values:
+        return _("Choose the kind of each contact.")
+    if contact.kind == kind.PHONE and not looks_like_phone(contact.value):
+        return _("“%(value)s” is not a phone number: use digits, spaces and a leading +.") % {
+            "value": contact.value
+        }
+    if contact.kind == kind.EMAIL:
+        try:
+            validate_email(contact.value)
+        except ValidationError:
+            return _("“%(value)s” is not an email address.") % {"value": contact.value}
+    if contact.kind == kind.WEBSITE:
+        try:
+            URLValidator(schemes=["http", "https"])(contact.value)
+        except ValidationError:
+            return _("“%(value)s” is not a web address: start it with https://.") % {
+                "value": contact.value
+            }
+    return ""
+
+
+def _validated(data: ProviderInput) -> ProviderInput:
+    data = _normalised(data)
+    errors = provider_input_errors(data)
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _labels(data: ProviderInput) -> list[str]:
+    """The kind and services in Vietnamese and in English, so "tam ly" finds psychologists."""
+    labels = []
+    for language in ("vi", "en"):
+        with translation.override(language):
+            labels.append(str(Provider.Kind(data.kind).label))
+            labels += [str(ServiceDomain(domain).label) for domain in data.services]
+    return labels
+
+
+def _folded(provider: Provider, data: ProviderInput) -> tuple[str, str]:
+    organisation = data.organisation
+    parts = [data.name, data.name_en, data.description, data.description_en, data.eligibility]
+    if organisation is not None:
+        parts += [organisation.name, organisation.name_en, organisation.short_name]
+    for contact in data.contacts:
+        parts += [contact.value, contact.label]
+        if contact.kind in (ContactChannel.Kind.PHONE, ContactChannel.Kind.ZALO):
+            parts.append(digits_of(contact.value))
+    parts += _labels(data)
+    folded_name = " ".join(search_words(f"{data.name} {data.name_en}"))
+    return folded_name[:401], search_text(*parts)
+
+
+def _sync_codes(provider: Provider, model: Any, attribute: str, wanted: Sequence[str]) -> bool:
+    existing = set(model.objects.filter(provider=provider).values_list(attribute, flat=True))
+    wanted_set = set(wanted)
+    if existing == wanted_set:
+        return False
+    model.objects.filter(provider=provider, **{f"{attribute}__in": existing - wanted_set}).delete()
+    model.objects.bulk_create(
+        [model(provider=provider, **{attribute: code}) for code in sorted(wanted_set - existing)]
+    )
+    return True
+
+
+def _sync_related(provider: Provider, data: ProviderInput) -> list[str]:
+    """Bring the provider's child rows and places in line with `data`; the names that changed."""
+    changed = []
+    for model, attribute, wanted, name in (
+        (ProviderService, "domain", data.services, "services"),
+        (ProviderLanguage, "code", data.languages, "languages"),
+        (ProviderCountry, "code", data.countries, "countries"),
+    ):
+        if _sync_codes(provider, model, attribute, wanted):
+            changed.append(name)
+    for relation, objects in (("provinces", data.provinces), ("communes", data.communes)):
+        manager = getattr(provider, relation)
+        wanted_codes = {place.pk for place in objects}
+        if set(manager.values_list("pk", flat=True)) != wanted_codes:
+            manager.set(list(objects))
+            changed.append(relation)
+
+    contacts = [(c.kind, c.value, c.label) for c in data.contacts]
+    stored = list(
+        provider.contacts.order_by("position", "id").values_list("kind", "value", "label")
+    )
+    if stored != contacts:
+        provider.contacts.all().delete()
+        ContactChannel.objects.bulk_create(
+            ContactChannel(provider=provider, kind=k, value=v, label=label, position=position)
+            for position, (k, v, label) in enumerate(contacts)
+        )
+        changed.append("contacts")
+
+    hours = {(h.weekday, h.opens, h.closes) for h in data.hours}
+    stored_hours = set(provider.opening_hours.values_list("weekday", "opens", "closes"))
+    if stored_hours != hours:
+        provider.opening_hours.all().delete()
+        OpeningHours.objects.bulk_create(
+            OpeningHours(provider=provider, weekday=w, opens=o, closes=c)
+            for w, o, c in sorted(hours)
+        )
+        changed.append("opening_hours")
+    return changed
+
+
+def _audit(
+    action: AuditAction,
+    *,
+    provider: Provider,
+    acting_user: Any,
+    request: HttpRequest | None,
+    audit_organisation: Organisation | None,
+    actor_username: str,
+    summary: str,
+    changed_fields: Sequence[str] = (),
+) -> None:
+    audit_record(
+        action=action,
+        actor=acting_user,
+        request=request,
+        organisation=audit_organisation,
+        target=provider,
+        summary=summary,
+        changed_fields=changed_fields,
+        actor_username=actor_username,
+    )
+
+
+@transaction.atomic
+def provider_create(
+    *,
+    data: ProviderInput,
+    acting_user: Any,
+    audit_organisation: Organisation | None = None,
+    request: HttpRequest | None = None,
+    source_key: str = "",
+    actor_username: str = "",
+    mark_verified: bool = False,
+) -> Provider:
+    """Add a provider to the directory. Raises ValidationError (by field) on bad data.
+
+    With `mark_verified`, also records that the user checked the details today.
+    """
+    data = _validated(data)
+    provider = Provider(source_key=source_key)
+    for name in _SCALAR_FIELDS:
+        setattr(provider, name, getattr(data, name))
+    provider.folded_name, provider.folded_text = _folded(provider, data)
+    provider.save()
+    changed = _sync_related(provider, data)
+    _audit(
+        AuditAction.CREATE,
+        provider=provider,
+        acting_user=acting_user,
+        request=request,
+        audit_organisation=audit_organisation,
+        actor_username=actor_username,
+        summary="directory provider created",
+        changed_fields=[name.removesuffix("_id") for name in _SCALAR_FIELDS] + changed,
+    )
+    if mark_verified:
+        provider_mark_verified(
+            provider=provider,
+            acting_user=acting_user,
+            audit_organisation=audit_organisation,
+            request=request,
+            actor_username=actor_username,
+        )
+    return provider
+
+
+@transaction.atomic
+def provider_update(
+    *,
+    provider: Provider,
+    data: ProviderInput,
+    expected_version: int,
+    acting_user: Any,
+    audit_organisation: Organisation | None = None,
+    request: HttpRequest | None = None,
+    actor_username: str = "",
+    mark_verified: bool = False,
+) -> tuple[Provider, list[str]]:
+    """Apply `data`, unless someone saved the provider since `expected_version`.
+
+    Returns the provider as stored and the names of the fields that changed; saving the same
+    values changes nothing and writes no audit row. With `mark_verified`, also records that the
+    user checked the details today (whether or not anything changed).
+    """
+    current = Provider.objects.select_for_update().get(pk=provider.pk)
+    if current.version != expected_version:
+        raise StaleEditError
+    data = _validated(data)
+    changed = [name for name in _SCALAR_FIELDS if getattr(current, name) != getattr(data, name)]
+    for name in changed:
+        setattr(current, name, getattr(data, name))
+    changed += _sync_related(current, data)
+    folded_name, folded_text = _folded(current, data)
+    search_changed = (folded_name, folded_text) != (current.folded_name, current.folded_text)
+    if mark_verified:
+        provider_mark_verified(
+            provider=current,
+            acting_user=acting_user,
+            audit_organisation=audit_organisation,
+            request=request,
+            actor_username=actor_username,
+        )
+    if not changed and not search_changed:
+        return current, []
+    current.folded_name, current.folded_text = folded_name, folded_text
+    update_fields = [name for name in changed if name in _SCALAR_FIELDS]
+    update_fields += ["folded_name", "folded_text", "updated_at"]
+    if changed:
+        current.version += 1
+        update_fields.append("version")
+    current.save(update_fields=update_fields)
+    if changed:
+        changed = [name.removesuffix("_id") for name in changed]
+        _audit(
+            AuditAction.UPDATE,
+            provider=current,
+            acting_user=acting_user,
+            request=request,
+            audit_organisation=audit_organisation,
+            actor_username=actor_username,
+            summary=f"directory provider updated, now version {current.version}",
+            changed_fields=changed,
+        )
+    return current, changed
+
+
+@transaction.atomic
+def provider_mark_verified(
+    *,
+    provider: Provider,
+    acting_user: Any,
+    on: date | None = None,
+    audit_organisation: Organisation | None = None,
+    request: HttpRequest | None = None,
+    actor_username: str = "",
+) -> Provider:
+    """Record that the provider's details were checked `on` (today by default) by the user.
+
+    Verification does not count as an edit: it leaves the version alone, so it never makes a
+    colleague's open edit stale.
+    """
+    on = on or timezone.localdate()
+    verifier = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    provider.last_verified_on = on
+    provider.verified_by = verifier
+    provider.save(update_fields=["last_verified_on", "verified_by", "updated_at"])
+    _audit(
+        AuditAction.UPDATE,
+        provider=provider,
+        acting_user=acting_user,
+        request=request,
+        audit_organisation=audit_organisation,
+        actor_username=actor_username,
+        summary=f"directory provider marked verified on {on.isoformat()}",
+        changed_fields=["last_verified_on", "verified_by"],
+    )
+    return provider
+
+
+# --- demo data ---------------------------------------------------------------------------------
+
+# Audit rows written by the loader name it as their actor.
+DEMO_AUDIT_ACTOR = "load_directory_demo"
+
+
+class DirectoryDemoError(Exception):
+    """The demo providers cannot be loaded into this database; the message says why."""
+
+
+@dataclass
+class DirectoryDemoReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def _demo_input(
+    spec: ProviderSpec,
+    organisations: dict[str, Organisation],
+    provinces: dict[str, Province],
+    communes: dict[str, Commune],
+) -> ProviderInput:
+    return ProviderInput(
+        name=spec.name,
+        name_en=spec.name_en,
+        kind=spec.kind,
+        organisation=organisations.get(spec.organisation),
+        description=spec.description,
+        description_en=spec.description_en,
+        eligibility=spec.eligibility,
+        cost=spec.cost,
+        cost_note=spec.cost_note,
+        services=spec.services,
+        serves_nationwide=spec.serves_nationwide,
+        provinces=[provinces[code] for code in spec.provinces],
+        communes=[communes[code] for code in spec.communes],
+        serves_all_countries=spec.serves_all_countries,
+        countries=spec.countries,
+        languages=spec.languages,
+        interpreting=spec.interpreting,
+        open_24_7=spec.open_24_7,
+        time_zone=spec.time_zone,
+        hours=[HoursInput(day, h.opens, h.closes) for h in spec.hours for day in h.days],
+        hours_note=spec.hours_note,
+        contacts=[ContactInput(c.kind, c.value, c.label) for c in spec.contacts],
+        shown_to_public=spec.shown_to_public,
+        is_example=spec.is_example,
+        source=spec.source,
+    )
+
+
+@transaction.atomic
+def directory_demo_load(*, acting_user: Any = None) -> DirectoryDemoReport:
+    """Load the demo providers (donghanh/directory/demo_data.py); a second run changes nothing.
+
+    Providers are found by their key: a missing one is created, one changed since is put back
+    as the data says. Organisations are linked when they exist (`manage.py load_demo` creates
+    them) and left out otherwise. A verification date in the data is recorded unless the
+    provider was verified more recently.
+    """
+    if settings.PRODUCTION:
+        raise DirectoryDemoError(
+            _("Demo providers are never loaded in production: some of them are invented.")
+        )
+    province_codes = {code for spec in PROVIDERS for code in spec.provinces}
+    commune_codes = {code for spec in PROVIDERS for code in spec.communes}
+    provinces = Province.objects.in_bulk(province_codes)
+    communes = Commune.objects.in_bulk(commune_codes)
+    if len(provinces) != len(province_codes) or len(communes) != len(commune_codes):
+        raise DirectoryDemoError(
+            _("Places are missing. Run `manage.py migrate` (it loads the places) first.")
+        )
+    organisations = Organisation.objects.in_bulk(
+        {spec.organisation for spec in PROVIDERS if spec.organisation}, field_name="slug"
+    )
+    stored = {
+        provider.source_key: provider
+        for provider in Provider.objects.filter(source_key__in=[spec.key for spec in PROVIDERS])
+    }
+    report = DirectoryDemoReport()
+    audit = {"acting_user": acting_user, "actor_username": DEMO_AUDIT_ACTOR}
+    for spec in PROVIDERS:
+        data = _demo_input(spec, organisations, provinces, communes)
+        provider = stored.get(spec.key)
+        changed: list[str] = []
+        if provider is None:
+            provider = provider_create(data=data, source_key=spec.key, **audit)
+        else:
+            provider, changed = provider_update(
+                provider=provider, data=data, expected_version=provider.version, **audit
+            )
+        if spec.verified_on is not None and (
+            provider.last_verified_on is None or provider.last_verified_on < spec.verified_on
+        ):
+            provider_mark_verified(provider=provider, on=spec.verified_on, **audit)
+            changed.append("last_verified_on")
+        if spec.key not in stored:
+            report.created += 1
+        elif changed:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    return report
