@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from donghanh.organisations.roles import ROLE_DESCRIPTIONS, Perm, role_allows
 from donghanh.organisations.selectors import memberships_for
+from donghanh.privacy.selectors import requests_due_for
 
 
 @require_GET
@@ -18,7 +20,13 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_manage_members": role_allows(membership.role, Perm.MANAGE_MEMBERS),
             "can_view_audit_log": role_allows(membership.role, Perm.VIEW_AUDIT_LOG),
             "can_view_people": role_allows(membership.role, Perm.VIEW_CASES),
+            "can_view_requests": role_allows(membership.role, Perm.VIEW_CASES),
         }
         for membership in memberships_for(request.user)
     ]
-    return render(request, "workspace/home.html", {"panels": panels})
+    context = {
+        "panels": panels,
+        "requests_due": requests_due_for(request.user),
+        "today": timezone.localdate(),
+    }
+    return render(request, "workspace/home.html", context)

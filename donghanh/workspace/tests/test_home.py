@@ -115,3 +115,37 @@ def test_query_count_does_not_grow_with_memberships(django_assert_max_num_querie
     client.get(HOME)
     with django_assert_max_num_queries(9):
         assert client.get(HOME).status_code == 200
+
+
+def test_home_lists_the_data_subject_requests_due_for_the_user():
+    import datetime
+
+    from donghanh.cases import services as case_services
+    from donghanh.privacy import services as privacy_services
+
+    membership = MembershipFactory(role=Role.SUPERVISOR)
+    person = case_services.person_register(
+        organisation=membership.organisation,
+        acting_user=membership.user,
+        full_name="Phan Thị Cúc",
+        sex="female",
+    )
+    overdue = privacy_services.request_register(
+        person=person,
+        kind="access",
+        received_on=datetime.date(2026, 3, 6),
+        received_via="in_person",
+        requester="person",
+        responsible=membership.user,
+        acting_user=membership.user,
+    )
+    page = signed_in_client(membership.user).get(HOME).content.decode()
+
+    detail = reverse(
+        "privacy:request_detail",
+        kwargs={"org": membership.organisation.slug, "request_id": overdue.pk},
+    )
+    assert f'href="{detail}"' in page
+    assert "Phan Thị Cúc" not in page  # the home page names people by number only
+    with translation.override("vi"):
+        assert "Quá hạn" in page or str(translation.gettext("Overdue")) in page

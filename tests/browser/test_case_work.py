@@ -1,0 +1,73 @@
+"""A supervisor registers a person, opens a case and records the identification, in a browser."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django_otp.oath import totp
+from playwright.sync_api import Page, expect
+
+from donghanh.cases.models import Person
+from donghanh.organisations.roles import Role
+from donghanh.testing import factories
+from donghanh.testing.factories import TEST_PASSWORD, confirmed_totp_device
+
+MembershipFactory: Any = factories.MembershipFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def sign_in_verified(page: Page, base: str, membership: Any) -> None:
+    key = confirmed_totp_device(membership.user).bin_key
+    page.goto(base + "/app/login/")
+    page.fill("input[name=username]", membership.user.username)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.fill("input[name=otp_token]", f"{totp(key, step=30, t0=0, digits=6):06d}")
+    page.locator("main form button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(r"/app/$"))
+
+
+def test_supervisor_registers_a_person_and_opens_a_case(page: Page, live_server):
+    supervisor = MembershipFactory(role=Role.SUPERVISOR)
+    org = supervisor.organisation
+    sign_in_verified(page, live_server.url, supervisor)
+
+    page.get_by_role("link", name="Người được hỗ trợ").click()
+    page.goto(f"{live_server.url}/app/o/{org.slug}/people/new/")
+    page.fill("input[name=full_name]", "Nguyễn Thị Hoa")
+    page.select_option("select[name=sex]", "female")
+    page.fill("input[name=date_of_birth]", "12/03/2001")
+    page.locator("main form button[type=submit]").last.click()
+    expect(page.locator("h1")).to_contain_text("Nguyễn Thị Hoa")
+    person = Person.objects.get()
+
+    # Search ignores diacritics.
+    page.goto(f"{live_server.url}/app/o/{org.slug}/people/?q=nguyen+thi+hoa")
+    expect(page.locator("main table")).to_contain_text("Nguyễn Thị Hoa")
+
+    page.goto(f"{live_server.url}/app/o/{org.slug}/cases/new/{person.pk}/")
+    page.select_option("select[name=case_type]", "trafficking_victim")
+    page.select_option("select[name=intake_channel]", "hotline_111")
+    page.fill("input[name=intake_date]", "20/07/2025")
+    page.locator("main form button[type=submit]").last.click()
+    expect(page).to_have_url(re.compile(r"/cases/\d+/$"))
+    expect(page.locator("main")).to_contain_text("53/2024")
+
+    page.goto(f"{live_server.url}/app/o/{org.slug}/cases/?q=nguyen+thi+hoa")
+    expect(page.locator("main table")).to_contain_text("Nguyễn Thị Hoa")
+
+
+def test_staff_search_the_directory_by_an_old_place_name(page: Page, live_server):
+    call_command("load_directory_demo", verbosity=0)
+    worker = MembershipFactory(role=Role.CASE_WORKER)
+    sign_in_verified(page, live_server.url, worker)
+    page.get_by_role("link", name="Danh bạ dịch vụ").click()
+    page.fill("input[name=q]", "nha binh yen")
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("main")).to_contain_text("Ngôi nhà Bình yên")
+    page.get_by_role("link", name=re.compile("Ngôi nhà Bình yên")).first.click()
+    expect(page.locator("h1")).to_contain_text("Ngôi nhà Bình yên")
