@@ -166,6 +166,7 @@ def case_detail(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
         "cases/case_detail.html",
         {
             "organisation": membership.organisation,
+            "membership": membership,
             "case": case,
             "person": case.person,
             "screening": screening_summary(case),

@@ -222,8 +222,10 @@ def _queries_for(client, url):
 
 # session, user, 2FA device, memberships, the case, its VIEW audit row (with its savepoint),
 # workers, named users, history, support rules, rates, the consent check, and the session's
-# save (with its savepoint); a case with no support group skips the rules and rates.
-EXPECTED_CASE_PAGE_QUERIES = 17
+# save (with its savepoint); a case with no support group skips the rules and rates: 17.
+# The sections other apps add to the page: referrals 1, casework 5 (needs, plan, services,
+# follow-ups, stays), attachments 1.
+EXPECTED_CASE_PAGE_QUERIES = 17 + 1 + 5 + 1
 
 
 def test_case_page_query_count_is_pinned(staff, case):

@@ -27,15 +27,21 @@ def links(org) -> dict[str, str]:
         "members": reverse("organisations:members", kwargs={"org": org.slug}),
         "audit_log": reverse("organisations:audit_log", kwargs={"org": org.slug}),
         "people": reverse("cases:person_list", kwargs={"org": org.slug}),
+        "cases": reverse("case_files:case_list", kwargs={"org": org.slug}),
+        "overdue": reverse("casework:overdue", kwargs={"org": org.slug}),
+        "referrals": reverse("referrals:incoming", kwargs={"org": org.slug}),
     }
+
+
+CASE_WORK = {"people", "cases", "overdue", "referrals"}
 
 
 # Which links each role's panel offers (written out, not derived from roles.py).
 PANEL_LINKS = {
-    Role.ORG_ADMIN: {"overview", "members", "audit_log", "people"},
-    Role.SUPERVISOR: {"overview", "audit_log", "people"},
-    Role.CASE_WORKER: {"overview", "people"},
-    Role.COLLABORATOR: {"overview", "people"},
+    Role.ORG_ADMIN: {"overview", "members", "audit_log", *CASE_WORK},
+    Role.SUPERVISOR: {"overview", "audit_log", *CASE_WORK},
+    Role.CASE_WORKER: {"overview", *CASE_WORK},
+    Role.COLLABORATOR: {"overview", *CASE_WORK},
     Role.PROGRAMME_OFFICER: {"overview"},
     Role.CONTENT_EDITOR: {"overview"},
     Role.DONOR_VIEWER: {"overview"},

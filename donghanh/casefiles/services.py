@@ -1,0 +1,144 @@
+"""Writes of the case files app: attachments added and deleted, downloads and exports audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from donghanh.audit.models import AuditAction
+from donghanh.audit.services import audit_record
+from donghanh.casefiles import files
+from donghanh.casefiles.models import Attachment
+from donghanh.cases.case_models import Case
+from donghanh.cases.case_services import ensure_case_not_closed
+from donghanh.cases.models import Person
+from donghanh.organisations.models import Organisation
+
+
+def attachment_add(
+    *,
+    case: Case,
+    name: str,
+    content: bytes,
+    description: str = "",
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> Attachment:
+    """Check the file, store it encrypted and record it on the case (ValidationError if refused).
+
+    The caller has checked access to the case. The file is written before the row; if the
+    transaction fails, the file is removed again.
+    """
+    ensure_case_not_closed(case)
+    checked = files.check_file(name=name, content=content)
+    stored_name = files.new_stored_name(case.organisation_id)
+    files.write_encrypted(stored_name, checked.content)
+    try:
+        with transaction.atomic():
+            attachment = Attachment.objects.create(
+                case=case,
+                stored_name=stored_name,
+                original_name=name.strip()[:255],
+                description=description.strip(),
+                content_type=checked.content_type,
+                size=len(checked.content),
+                sha256=checked.sha256,
+                uploaded_by=acting_user if getattr(acting_user, "pk", None) else None,
+            )
+            audit_record(
+                action=AuditAction.CREATE,
+                actor=acting_user,
+                request=request,
+                organisation=case.organisation,
+                target=attachment,
+                summary=f"attachment added to case {case.pk}",
+            )
+    except BaseException:
+        files.remove_file(stored_name)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(
+    *, attachment: Attachment, acting_user: Any, request: HttpRequest | None = None
+) -> None:
+    """Delete the attachment: its row now, its encrypted file once the deletion is committed."""
+    case = attachment.case
+    ensure_case_not_closed(case)
+    audit_record(
+        action=AuditAction.DELETE,
+        actor=acting_user,
+        request=request,
+        organisation=case.organisation,
+        target=attachment,
+        summary=f"attachment deleted from case {case.pk}",
+    )
+    stored_name = attachment.stored_name
+    attachment.delete()
+    transaction.on_commit(lambda: files.remove_file(stored_name))
+
+
+@transaction.atomic
+def attachment_download_record(
+    *, attachment: Attachment, acting_user: Any, request: HttpRequest | None = None
+) -> None:
+    """Record that the user downloaded the attachment (every download is audited)."""
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=acting_user,
+        request=request,
+        organisation=attachment.case.organisation,
+        target=attachment,
+        summary=f"attachment download of case {attachment.case_id}",
+    )
+
+
+@transaction.atomic
+def case_export_record(
+    *,
+    organisation: Organisation,
+    kind: str,
+    count: int,
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> None:
+    """Record a case list export: its kind and how many cases, never who is in it."""
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=acting_user,
+        request=request,
+        organisation=organisation,
+        summary=f"case export ({kind}): {count} cases",
+    )
+
+
+@transaction.atomic
+def attachments_erase_for_person(
+    *, person: Person, acting_user: Any, request: HttpRequest | None = None
+) -> int:
+    """Delete every attachment on the person's cases (for an erasure request); their files
+    are removed once the erasure is committed. Returns how many were deleted."""
+    attachments = list(
+        Attachment.objects.filter(case__person=person).select_related("case__organisation")
+    )
+    for attachment in attachments:
+        audit_record(
+            action=AuditAction.DELETE,
+            actor=acting_user,
+            request=request,
+            organisation=attachment.case.organisation,
+            target=attachment,
+            summary=f"attachment erased from case {attachment.case_id}",
+        )
+    stored_names = [attachment.stored_name for attachment in attachments]
+    Attachment.objects.filter(pk__in=[attachment.pk for attachment in attachments]).delete()
+
+    def remove_files() -> None:
+        for stored_name in stored_names:
+            files.remove_file(stored_name)
+
+    transaction.on_commit(remove_files)
+    return len(attachments)

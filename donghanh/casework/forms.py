@@ -1,0 +1,129 @@
+"""Plain forms for case work; the services check the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from donghanh.cases.case_models import SupportRegime
+from donghanh.directory.domains import ServiceDomain
+from donghanh.directory.models import Provider
+
+from .models import (
+    ASSESSED_DOMAIN_CHOICES,
+    ASSESSED_DOMAINS,
+    ActionStatus,
+    DischargeReason,
+    FollowUpMethod,
+    NeedLevel,
+)
+from .selectors import shelters
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class NeedsForm(forms.Form):
+    assessed_on = forms.DateField(label=_("Assessment date"), widget=DateInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for domain in ASSESSED_DOMAINS:
+            self.fields[f"level_{domain.value}"] = forms.ChoiceField(
+                label=domain.label, choices=NeedLevel.choices, initial=NeedLevel.NONE
+            )
+            self.fields[f"note_{domain.value}"] = forms.CharField(
+                label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def domain_rows(self) -> list[tuple[Any, Any]]:
+        return [(self[f"level_{d.value}"], self[f"note_{d.value}"]) for d in ASSESSED_DOMAINS]
+
+
+class GoalForm(forms.Form):
+    domain = forms.ChoiceField(label=_("Domain"), choices=ASSESSED_DOMAIN_CHOICES)
+    text = forms.CharField(label=_("Goal"), widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, required=False, empty_value=None)
+    due_on = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ActionStatus.choices, initial=ActionStatus.OPEN, required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, owners: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", _("Nobody yet")), *owners]  # type: ignore[attr-defined]
+
+
+class PlanSubmitForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PlanDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve the plan")), ("return", _("Return it for changes"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note to the case worker"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ServiceForm(forms.Form):
+    domain = forms.ChoiceField(label=_("Domain"), choices=ServiceDomain.choices)
+    provider = forms.ModelChoiceField(
+        label=_("Provider in the directory"),
+        queryset=Provider.objects.filter(is_active=True).order_by("name"),
+        required=False,
+    )
+    provider_name = forms.CharField(label=_("Provider (other)"), max_length=200, required=False)
+    delivered_on = forms.DateField(label=_("Date"), widget=DateInput())
+    cost_vnd = forms.IntegerField(label=_("Cost (VND)"), min_value=0, initial=0)
+    regime = forms.ChoiceField(
+        label=_("Support regime (Art. 37)"),
+        choices=[("", _("None")), *SupportRegime.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class FollowUpForm(forms.Form):
+    planned_on = forms.DateField(label=_("Planned date"), widget=DateInput())
+    method = forms.ChoiceField(label=_("Method"), choices=FollowUpMethod.choices)
+    done_on = forms.DateField(label=_("Done on"), required=False, widget=DateInput())
+    outcome = forms.CharField(
+        label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_on = forms.DateField(label=_("Next follow-up"), required=False, widget=DateInput())
+
+
+class AdmissionForm(forms.Form):
+    shelter = forms.ModelChoiceField(label=_("Shelter"), queryset=shelters())
+    admitted_on = forms.DateField(label=_("Admission date"), widget=DateInput())
+
+
+class DischargeForm(forms.Form):
+    discharged_on = forms.DateField(label=_("Discharge date"), widget=DateInput())
+    reason = forms.ChoiceField(label=_("Discharge reason"), choices=DischargeReason.choices)
+
+
+class CapacityForm(forms.Form):
+    beds = forms.IntegerField(label=_("Beds"), min_value=0, max_value=10000)
+    effective_from = forms.DateField(label=_("From"), widget=DateInput())

@@ -1,0 +1,212 @@
+"""Reads of case work. Call them only with a case the user was allowed to open
+(case_services.case_access_audited), except `overdue_for`, which starts from the member's
+visible cases itself."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from donghanh.cases.case_models import ACTIVE_STATUSES, Case
+from donghanh.cases.case_selectors import cases_visible_to
+from donghanh.organisations.models import Membership, Organisation
+
+from .models import (
+    ActionStatus,
+    AssessedNeed,
+    CasePlan,
+    FollowUp,
+    NeedsAssessment,
+    PlanAction,
+    PlanGoal,
+    ServiceDelivery,
+    ShelterCapacity,
+    ShelterStay,
+)
+
+
+def fingerprints(record: Any) -> dict[str, str]:
+    """What the user saw of a goal or action, to name what another save changed."""
+    names = (
+        ["domain", "text"]
+        if isinstance(record, PlanGoal)
+        else [
+            "description",
+            "owner",
+            "due_on",
+            "status",
+        ]
+    )
+    values = {}
+    for name in names:
+        attname = record._meta.get_field(name).attname
+        value = getattr(record, attname)
+        values[name] = "" if value is None else str(value)
+    return values
+
+
+def plan_of(case: Case) -> CasePlan | None:
+    """The case plan with its goals, their actions and owners (three queries)."""
+    plan = (
+        CasePlan.objects.filter(case=case)
+        .select_related("submitted_by", "decided_by")
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=PlanGoal.objects.prefetch_related(
+                    Prefetch("actions", queryset=PlanAction.objects.select_related("owner"))
+                ),
+            )
+        )
+        .first()
+    )
+    return plan
+
+
+def latest_assessment(case: Case) -> NeedsAssessment | None:
+    assessment = NeedsAssessment.objects.filter(case=case).first()
+    if assessment is not None:
+        assessment.need_list = list(  # type: ignore[attr-defined]
+            AssessedNeed.objects.filter(assessment=assessment).order_by("id")
+        )
+    return assessment
+
+
+def goal_of(case: Case, goal_id: int) -> PlanGoal:
+    return PlanGoal.objects.select_related("plan__case").get(pk=goal_id, plan__case=case)
+
+
+def action_of(case: Case, action_id: int) -> PlanAction:
+    return PlanAction.objects.select_related("goal__plan__case", "owner").get(
+        pk=action_id, goal__plan__case=case
+    )
+
+
+def service_of(case: Case, service_id: int) -> ServiceDelivery:
+    return ServiceDelivery.objects.select_related("case", "provider").get(pk=service_id, case=case)
+
+
+def follow_up_of(case: Case, follow_up_id: int) -> FollowUp:
+    return FollowUp.objects.select_related("case").get(pk=follow_up_id, case=case)
+
+
+def stay_of(case: Case, stay_id: int) -> ShelterStay:
+    return ShelterStay.objects.select_related("case", "shelter").get(pk=stay_id, case=case)
+
+
+def shelters() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=Organisation.Kind.SHELTER).order_by("name")
+
+
+def shelter_capacities(shelter: Organisation) -> list[ShelterCapacity]:
+    return list(ShelterCapacity.objects.filter(shelter=shelter).order_by("-effective_from"))
+
+
+def shelter_beds_on(shelter: Organisation, day: datetime.date) -> int | None:
+    """The shelter's beds on `day`: the capacity row with the latest start on or before it."""
+    capacity = (
+        ShelterCapacity.objects.filter(shelter=shelter, effective_from__lte=day)
+        .order_by("-effective_from")
+        .first()
+    )
+    return capacity.beds if capacity is not None else None
+
+
+def shelter_occupancy_on(
+    shelter: Organisation, day: datetime.date, *, leaving_out: int | None = None
+) -> int:
+    """Stays that hold a bed on `day`: admitted on or before it, not discharged by then (the
+    discharge day frees the bed)."""
+    stays = ShelterStay.objects.filter(shelter=shelter, admitted_on__lte=day).filter(
+        Q(discharged_on__isnull=True) | Q(discharged_on__gt=day)
+    )
+    if leaving_out is not None:
+        stays = stays.exclude(pk=leaving_out)
+    return stays.count()
+
+
+@dataclass
+class CaseWork:
+    """Everything the case page shows of case work."""
+
+    assessment: NeedsAssessment | None
+    plan: CasePlan | None
+    services: list[ServiceDelivery]
+    follow_ups: list[FollowUp]
+    stays: list[ShelterStay]
+    total_cost_vnd: int = 0
+    today: datetime.date = field(default_factory=timezone.localdate)
+
+
+def case_work(case: Case) -> CaseWork:
+    """The case work of an accessed case in a fixed number of queries (eight)."""
+    services = list(
+        ServiceDelivery.objects.filter(case=case)
+        .select_related("provider")
+        .order_by("-delivered_on", "-id")
+    )
+    return CaseWork(
+        assessment=latest_assessment(case),
+        plan=plan_of(case),
+        services=services,
+        follow_ups=list(FollowUp.objects.filter(case=case)),
+        stays=list(ShelterStay.objects.filter(case=case).select_related("shelter")),
+        total_cost_vnd=sum(service.cost_vnd for service in services),
+    )
+
+
+@dataclass
+class Overdue:
+    actions: list[PlanAction]
+    follow_ups: list[FollowUp]
+
+    @property
+    def count(self) -> int:
+        return len(self.actions) + len(self.follow_ups)
+
+
+def _visible_active_cases(membership: Membership) -> QuerySet[Case, int]:
+    return (
+        cases_visible_to(membership).filter(status__in=ACTIVE_STATUSES).values_list("pk", flat=True)
+    )
+
+
+def overdue_for(membership: Membership, *, today: datetime.date | None = None) -> Overdue:
+    """Open actions past their due date and follow-ups past their planned date without a done
+    date, on the active cases the member may see (two queries)."""
+    day = today or timezone.localdate()
+    cases = _visible_active_cases(membership)
+    actions = list(
+        PlanAction.objects.filter(
+            status=ActionStatus.OPEN, due_on__lt=day, goal__plan__case__in=cases
+        )
+        .select_related("owner", "goal__plan__case")
+        .order_by("due_on", "id")
+    )
+    follow_ups = list(
+        FollowUp.objects.filter(done_on__isnull=True, planned_on__lt=day, case__in=cases)
+        .select_related("case")
+        .order_by("planned_on", "id")
+    )
+    return Overdue(actions=actions, follow_ups=follow_ups)
+
+
+def overdue_counts_for(
+    membership: Membership, *, today: datetime.date | None = None
+) -> dict[str, int]:
+    """How many overdue actions and follow-ups the member has (two count queries), for the
+    caseload page."""
+    day = today or timezone.localdate()
+    cases = _visible_active_cases(membership)
+    return {
+        "actions": PlanAction.objects.filter(
+            status=ActionStatus.OPEN, due_on__lt=day, goal__plan__case__in=cases
+        ).count(),
+        "follow_ups": FollowUp.objects.filter(
+            done_on__isnull=True, planned_on__lt=day, case__in=cases
+        ).count(),
+    }

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from donghanh.cases.case_models import Case, CaseStatus
+from donghanh.cases.tests import conftest as cases_conftest
+from donghanh.cases.tests.conftest import Staff, identify, make_case, make_person
+from donghanh.casework import services
+from donghanh.casework.models import PlanGoal
+from donghanh.organisations.roles import Role
+
+DAY = datetime.date(2026, 5, 4)
+
+# The cases app's fixtures: an organisation with every role, a person and an assigned case.
+staff = cases_conftest.staff
+person = cases_conftest.person
+case = cases_conftest.case
+__all__ = ["identify", "make_case", "make_person"]
+
+
+def url(name: str, case: Case, **kwargs: Any) -> str:
+    return reverse(
+        f"casework:{name}", kwargs={"org": case.organisation.slug, "case_id": case.pk, **kwargs}
+    )
+
+
+def close(case: Case) -> None:
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED)
+    case.refresh_from_db()
+
+
+def add_goal(case: Case, staff: Staff, text: str = "Ổn định tâm lý") -> PlanGoal:
+    return services.goal_add(
+        case=case,
+        domain="psychological",
+        text=text,
+        acting_user=staff.users[Role.CASE_WORKER],
+    )
+
+
+@pytest.fixture
+def worker(staff: Staff) -> Any:
+    return staff.users[Role.CASE_WORKER]

@@ -1,0 +1,206 @@
+"""Shelter beds, follow-ups and what is overdue."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from donghanh.audit.models import AuditEntry
+from donghanh.cases.case_models import CaseStatus
+from donghanh.casework import services
+from donghanh.casework.models import FollowUp, ShelterStay
+from donghanh.casework.selectors import overdue_counts_for, overdue_for
+from donghanh.casework.tests.conftest import add_goal, make_case, make_person, url
+from donghanh.organisations.models import Membership, Organisation
+from donghanh.organisations.roles import Role
+from donghanh.testing.factories import MembershipFactory, OrganisationFactory
+
+DAY = datetime.date(2026, 5, 4)
+
+
+@pytest.fixture
+def shelter(db):
+    shelter: Organisation = OrganisationFactory(kind=Organisation.Kind.SHELTER, name="Nhà Bình Yên")  # type: ignore[assignment]
+    services.shelter_capacity_set(
+        shelter=shelter, beds=1, effective_from=datetime.date(2026, 1, 1), acting_user=None
+    )
+    return shelter
+
+
+def test_full_shelter_refuses_an_admission_until_a_bed_is_free(staff, case, person, shelter):
+    worker = staff.users[Role.CASE_WORKER]
+    first = services.shelter_admit(case=case, shelter=shelter, admitted_on=DAY, acting_user=worker)
+    second_case = make_case(make_person(staff.organisation, worker, full_name="Lê Thị Lan"), worker)
+    response = staff.client(Role.CASE_WORKER).post(
+        url("stay_add", second_case),
+        {"shelter": shelter.pk, "admitted_on": (DAY + datetime.timedelta(days=3)).isoformat()},
+    )
+    assert response.status_code == 400
+    assert ShelterStay.objects.filter(case=second_case).count() == 0
+    # Before the first admission a bed was free.
+    services.shelter_admit(
+        case=second_case,
+        shelter=shelter,
+        admitted_on=DAY - datetime.timedelta(days=10),
+        acting_user=worker,
+    ).delete()
+    services.shelter_discharge(
+        stay=first,
+        discharged_on=DAY + datetime.timedelta(days=5),
+        reason="reintegrated",
+        acting_user=worker,
+    )
+    # The discharge day frees the bed.
+    stay = services.shelter_admit(
+        case=second_case,
+        shelter=shelter,
+        admitted_on=DAY + datetime.timedelta(days=5),
+        acting_user=worker,
+    )
+    assert stay.pk
+    assert AuditEntry.objects.filter(
+        target_type="casework.shelterstay", summary=f"shelter admission on case {second_case.pk}"
+    ).exists()
+
+
+def test_capacity_follows_its_effective_date(staff, case, shelter):
+    services.shelter_capacity_set(
+        shelter=shelter, beds=0, effective_from=datetime.date(2026, 5, 1), acting_user=None
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.shelter_admit(case=case, shelter=shelter, admitted_on=DAY, acting_user=None)
+    assert refused.value.code == "shelter_full"
+    services.shelter_admit(
+        case=case, shelter=shelter, admitted_on=datetime.date(2026, 4, 1), acting_user=None
+    )
+
+
+def test_only_a_shelter_admits(staff, case):
+    with pytest.raises(ValidationError):
+        services.shelter_admit(
+            case=case, shelter=staff.organisation, admitted_on=DAY, acting_user=None
+        )
+
+
+def test_follow_up_done_plans_the_next_one(staff, case):
+    follow_up = services.follow_up_plan(
+        case=case, planned_on=DAY, method="home_visit", acting_user=None
+    )
+    response = staff.client(Role.CASE_WORKER).post(
+        url("follow_up_edit", case, follow_up_id=follow_up.pk),
+        {
+            "planned_on": DAY.isoformat(),
+            "method": "home_visit",
+            "done_on": DAY.isoformat(),
+            "outcome": "Gia đình đón nhận",
+            "next_on": "2026-06-04",
+        },
+    )
+    assert response.status_code == 302
+    assert list(FollowUp.objects.order_by("planned_on").values_list("planned_on", "done_on")) == [
+        (DAY, DAY),
+        (datetime.date(2026, 6, 4), None),
+    ]
+
+
+def _membership(staff, role, user=None):
+    return Membership.objects.get(organisation=staff.organisation, user=user or staff.users[role])
+
+
+def test_overdue_selector_lists_only_visible_active_cases(staff, case, person):
+    worker = staff.users[Role.CASE_WORKER]
+    goal = add_goal(case, staff)
+    late = services.action_add(
+        goal=goal, description="Làm giấy tờ", owner=worker, due_on=DAY, acting_user=None
+    )
+    services.action_add(
+        goal=goal,
+        description="Sau này",
+        owner=worker,
+        due_on=DAY + datetime.timedelta(days=30),
+        acting_user=None,
+    )
+    done = services.action_add(
+        goal=goal, description="Xong", owner=worker, due_on=DAY, acting_user=None
+    )
+    done.status = "done"
+    done.save()
+    missed = services.follow_up_plan(case=case, planned_on=DAY, method="phone", acting_user=None)
+    services.follow_up_plan(
+        case=case, planned_on=DAY, method="phone", done_on=DAY, acting_user=None
+    )
+    # A case of the supervisor, not assigned to the worker.
+    other = make_case(person, staff.users[Role.SUPERVISOR])
+    services.follow_up_plan(case=other, planned_on=DAY, method="phone", acting_user=None)
+
+    today = DAY + datetime.timedelta(days=1)
+    mine = overdue_for(_membership(staff, Role.CASE_WORKER), today=today)
+    assert [a.pk for a in mine.actions] == [late.pk]
+    assert [f.pk for f in mine.follow_ups] == [missed.pk]
+    assert overdue_counts_for(_membership(staff, Role.CASE_WORKER), today=today) == {
+        "actions": 1,
+        "follow_ups": 1,
+    }
+    assert overdue_for(_membership(staff, Role.SUPERVISOR), today=today).count == 3
+    assert overdue_for(_membership(staff, Role.PROGRAMME_OFFICER), today=today).count == 0
+    type(case).objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED)
+    assert overdue_for(_membership(staff, Role.CASE_WORKER), today=today).count == 0
+
+
+def _overdue_rows(case, staff, count):
+    goal = add_goal(case, staff)
+    for n in range(count):
+        services.action_add(
+            goal=goal,
+            description=f"Việc {n}",
+            owner=staff.users[Role.CASE_WORKER],
+            due_on=datetime.date(2026, 1, 1),
+            acting_user=None,
+        )
+        services.follow_up_plan(
+            case=case, planned_on=datetime.date(2026, 1, 1), method="phone", acting_user=None
+        )
+
+
+def _queries(client, page):
+    client.get(page)  # session and sign-in checks settle on the first request
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(page)
+    assert response.status_code == 200
+    return len(context.captured_queries), response
+
+
+def test_overdue_page_query_count_is_fixed(staff, case, person):
+    client = staff.client(Role.CASE_WORKER)
+    page = reverse("casework:overdue", kwargs={"org": staff.organisation.slug})
+    _overdue_rows(case, staff, 1)
+    few, response = _queries(client, page)
+    assert "Việc 0" in response.content.decode()
+    _overdue_rows(make_case(person, staff.users[Role.CASE_WORKER]), staff, 5)
+    many, response = _queries(client, page)
+    assert many == few
+    assert response.content.decode().count("Việc ") == 6
+
+
+def test_case_page_query_count_does_not_grow_with_case_work(staff, case):
+    client = staff.client(Role.CASE_WORKER)
+    page = reverse(
+        "case_files:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
+    )
+    _overdue_rows(case, staff, 1)
+    few, _response = _queries(client, page)
+    _overdue_rows(case, staff, 6)
+    many, response = _queries(client, page)
+    assert many == few
+    assert "Việc 5" in response.content.decode()
+
+
+def test_unassigned_worker_sees_nothing_overdue(staff, case):
+    _overdue_rows(case, staff, 2)
+    stranger = MembershipFactory(organisation=staff.organisation, role=Role.CASE_WORKER).user
+    assert overdue_for(_membership(staff, None, stranger), today=DAY).count == 0

@@ -1,0 +1,518 @@
+"""Pages of case work. Every page opens the case through case_access_audited (404 for a case
+the user may not see, 403 for a role without the permission), then calls a service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from donghanh.cases.case_models import Case
+from donghanh.cases.case_selectors import CaseAccess, assignable_members, regimes_entitled
+from donghanh.cases.case_services import case_access_audited
+from donghanh.organisations.models import Organisation
+from donghanh.organisations.roles import Perm
+from donghanh.organisations.selectors import access_membership
+
+from . import selectors, services
+from .forms import (
+    ActionForm,
+    AdmissionForm,
+    CapacityForm,
+    DischargeForm,
+    FollowUpForm,
+    GoalForm,
+    NeedsForm,
+    PlanDecisionForm,
+    PlanSubmitForm,
+    ServiceForm,
+)
+from .models import ActionStatus
+
+_BASELINE_SALT = "casework.baseline"
+
+
+def _open(request: HttpRequest, org: str, case_id: int, perm: Perm) -> CaseAccess:
+    return case_access_audited(request.user, org, case_id, perm, request=request)
+
+
+def _to_case(org: str, case: Case) -> HttpResponse:
+    return redirect("case_files:case_detail", org=org, case_id=case.pk)
+
+
+def _get_or_404(fetch: Callable[[], Any]) -> Any:
+    try:
+        return fetch()
+    except models.ObjectDoesNotExist:
+        raise Http404 from None
+
+
+def _sign(values: dict[str, str]) -> str:
+    return signing.dumps(values, salt=_BASELINE_SALT)
+
+
+def _baseline(request: HttpRequest) -> dict[str, str]:
+    try:
+        value = signing.loads(request.POST.get("baseline", ""), salt=_BASELINE_SALT)
+    except signing.BadSignature:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _form_page(
+    request: HttpRequest,
+    access: CaseAccess,
+    form: Any,
+    *,
+    title: str,
+    template: str = "casework/form.html",
+    **extra: Any,
+) -> HttpResponse:
+    context = {
+        "organisation": access.membership.organisation,
+        "case": access.case,
+        "person": access.case.person,
+        "form": form,
+        "title": title,
+        **extra,
+    }
+    return render(request, template, context, status=400 if form.is_bound else 200)
+
+
+def _refused(form: Any, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def needs_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    access = _open(request, org, case_id, Perm.EDIT_CASES)
+    form = NeedsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.needs_assess(
+                case=access.case,
+                assessed_on=data["assessed_on"],
+                levels={
+                    k.removeprefix("level_"): v for k, v in data.items() if k.startswith("level_")
+                },
+                notes={
+                    k.removeprefix("note_"): v for k, v in data.items() if k.startswith("note_")
+                },
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The needs assessment was saved."))
+            return _to_case(org, access.case)
+    return _form_page(
+        request, access, form, title=_("Assess needs"), template="casework/needs_form.html"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    access = _open(request, org, case_id, Perm.EDIT_CASES)
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_add(
+                case=access.case,
+                domain=form.cleaned_data["domain"],
+                text=form.cleaned_data["text"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The goal was added to the plan."))
+            return _to_case(org, access.case)
+    return _form_page(request, access, form, title=_("Add a goal"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, org: str, case_id: int, goal_id: int) -> HttpResponse:
+    access = _open(request, org, case_id, Perm.EDIT_CASES)
+    goal = _get_or_404(lambda: selectors.goal_of(access.case, goal_id))
+    if request.method == "POST":
+        form = GoalForm(request.POST)
+        if form.is_valid():
+            try:
+                services.goal_update(
+                    goal=goal,
+                    expected_version=form.cleaned_data["version"] or 0,
+                    baseline=_baseline(request),
+                    domain=form.cleaned_data["domain"],
+                    text=form.cleaned_data["text"],
+                    acting_user=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                _refused(form, error)
+            else:
+                messages.success(request, _("The goal was saved."))
+                return _to_case(org, access.case)
+    else:
+        form = GoalForm(initial={"domain": goal.domain, "text": goal.text, "version": goal.version})
+    return _form_page(
+        request,
+        access,
+        form,
+        title=_("Edit a goal"),
+        baseline=_sign(selectors.fingerprints(goal)),
+    )
+
+
+def _owners(case: Case) -> list[tuple[int, str]]:
+    return [(m.user_id, m.user.display_name) for m in assignable_members(case.organisation_id)]
+
+
+def _owner(case: Case, user_id: int | None) -> Any:
+    if user_id is None:
+        return None
+    member = assignable_members(case.organisation_id).filter(user_id=user_id).first()
+    return member.user if member is not None else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_add(request: HttpRequest, org: str, case_id: int, goal_id: int) -> HttpResponse:
+    access = _open(request, org, case_id, Perm.EDIT_CASES)
+    goal = _get_or_404(lambda: selectors.goal_of(access.case, goal_id))
+    form = ActionForm(request.POST or None, owners=_owners(access.case))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_add(
+                goal=goal,
+                description=data["description"],
+                owner=_owner(access.case, data["owner"]),
+                due_on=data["due_on"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The action was added to the plan."))
+            return _to_case(org, access.case)
+    return _form_page(request, access, form, title=_("Add an action"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, org: str, case_id: int, action_id: int) -> HttpResponse:
+    access = _open(request, org, case_id, Perm.EDIT_CASES)
+    action = _get_or_404(lambda: selectors.action_of(access.case, action_id))
+    owners = _owners(access.case)
+    if request.method == "POST":
+        form = ActionForm(request.POST, owners=owners)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.action_update(
+                    action=action,
+                    expected_version=data["version"] or 0,
+                    baseline=_baseline(request),
+                    description=data["description"],
+                    owner=_owner(access.case, data["owner"]),
+                    due_on=data["due_on"],
+                    status=data["status"] or ActionStatus.OPEN,
+                    acting_user=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                _refused(form, error)
+            else:
+                messages.success(request, _("The action was saved."))
+                return _to_case(org, access.case)
+    else:
+        form = ActionForm(
+            owners=owners,
+            initial={
+                "description": action.description,
+                "owner": action.owner_id,
+                "due_on": action.due_on,
+                "status": action.status,
+                "version": action.version,
+            },
+        )
+    return _form_page(
+        request,
+        access,
+        form,
+        title=_("Edit an action"),
+        baseline=_sign(selectors.fingerprints(action)),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_submit(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    access = _open(request, org, case_id, Perm.EDIT_CASES)
+    plan = selectors.plan_of(access.case)
+    form = PlanSubmitForm(request.POST or None, initial={"version": plan.version if plan else 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_submit(
+                case=access.case,
+                expected_version=form.cleaned_data["version"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The plan was sent to a supervisor for approval."))
+            return _to_case(org, access.case)
+    return _form_page(
+        request,
+        access,
+        form,
+        title=_("Submit the plan for approval"),
+        template="casework/plan_submit.html",
+        plan=plan,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_decide(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    access = _open(request, org, case_id, Perm.APPROVE_CASES)
+    plan = selectors.plan_of(access.case)
+    if plan is None:
+        raise Http404
+    form = PlanDecisionForm(request.POST or None, initial={"version": plan.version})
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.plan_decide(
+                case=access.case,
+                expected_version=form.cleaned_data["version"],
+                approve=approve,
+                note=form.cleaned_data["note"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(
+                request, _("The plan was approved.") if approve else _("The plan was returned.")
+            )
+            return _to_case(org, access.case)
+    return _form_page(
+        request,
+        access,
+        form,
+        title=_("Decide on the case plan"),
+        template="casework/plan_decide.html",
+        plan=plan,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    access = _open(request, org, case_id, Perm.EDIT_CASES)
+    form = ServiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_record(
+                case=access.case, acting_user=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The service was recorded."))
+            return _to_case(org, access.case)
+    return _form_page(
+        request,
+        access,
+        form,
+        title=_("Record a service"),
+        template="casework/service_form.html",
+        regimes=regimes_entitled(access.case),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_edit(request: HttpRequest, org: str, case_id: int, service_id: int) -> HttpResponse:
+    access = _open(request, org, case_id, Perm.EDIT_CASES)
+    service = _get_or_404(lambda: selectors.service_of(access.case, service_id))
+    fields = ("domain", "provider", "provider_name", "delivered_on", "cost_vnd", "regime", "note")
+    form = ServiceForm(
+        request.POST or None, initial={name: getattr(service, name) for name in fields}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_update(
+                service=service, acting_user=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The service was saved."))
+            return _to_case(org, access.case)
+    return _form_page(
+        request,
+        access,
+        form,
+        title=_("Edit a service"),
+        template="casework/service_form.html",
+        regimes=regimes_entitled(access.case),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    access = _open(request, org, case_id, Perm.EDIT_CASES)
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.follow_up_plan(
+                case=access.case, acting_user=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The follow-up was saved."))
+            return _to_case(org, access.case)
+    return _form_page(request, access, form, title=_("Add a follow-up"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_edit(request: HttpRequest, org: str, case_id: int, follow_up_id: int) -> HttpResponse:
+    access = _open(request, org, case_id, Perm.EDIT_CASES)
+    follow_up = _get_or_404(lambda: selectors.follow_up_of(access.case, follow_up_id))
+    if request.method == "POST":
+        form = FollowUpForm(request.POST)
+        if form.is_valid():
+            try:
+                services.follow_up_update(
+                    follow_up=follow_up,
+                    acting_user=request.user,
+                    request=request,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                _refused(form, error)
+            else:
+                messages.success(request, _("The follow-up was saved."))
+                return _to_case(org, access.case)
+    else:
+        form = FollowUpForm(
+            initial={
+                name: getattr(follow_up, name)
+                for name in ("planned_on", "method", "done_on", "outcome", "next_on")
+            }
+        )
+    return _form_page(request, access, form, title=_("Record a follow-up"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stay_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    access = _open(request, org, case_id, Perm.EDIT_CASES)
+    form = AdmissionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.shelter_admit(
+                case=access.case,
+                shelter=form.cleaned_data["shelter"],
+                admitted_on=form.cleaned_data["admitted_on"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The shelter admission was recorded."))
+            return _to_case(org, access.case)
+    return _form_page(request, access, form, title=_("Admit to a shelter"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stay_discharge(request: HttpRequest, org: str, case_id: int, stay_id: int) -> HttpResponse:
+    access = _open(request, org, case_id, Perm.EDIT_CASES)
+    stay = _get_or_404(lambda: selectors.stay_of(access.case, stay_id))
+    form = DischargeForm(
+        request.POST or None,
+        initial={"discharged_on": stay.discharged_on, "reason": stay.discharge_reason},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.shelter_discharge(
+                stay=stay,
+                discharged_on=form.cleaned_data["discharged_on"],
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The discharge was recorded."))
+            return _to_case(org, access.case)
+    return _form_page(request, access, form, title=_("Discharge from the shelter"))
+
+
+@login_required
+@require_http_methods(["GET"])
+def overdue(request: HttpRequest, org: str) -> HttpResponse:
+    membership = access_membership(request.user, org, Perm.VIEW_CASES)
+    return render(
+        request,
+        "casework/overdue.html",
+        {
+            "organisation": membership.organisation,
+            "overdue": selectors.overdue_for(membership),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shelter_capacity(request: HttpRequest, org: str) -> HttpResponse:
+    """A shelter's administrator records its number of beds from a day on."""
+    membership = access_membership(request.user, org, Perm.MANAGE_MEMBERS)
+    shelter = membership.organisation
+    if shelter.kind != Organisation.Kind.SHELTER:
+        raise Http404
+    form = CapacityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.shelter_capacity_set(
+            shelter=shelter, acting_user=request.user, request=request, **form.cleaned_data
+        )
+        messages.success(request, _("The number of beds was saved."))
+        return redirect("casework:shelter_capacity", org=org)
+    return render(
+        request,
+        "casework/shelter_capacity.html",
+        {
+            "organisation": shelter,
+            "form": form,
+            "capacities": selectors.shelter_capacities(shelter),
+        },
+        status=400 if form.is_bound else 200,
+    )

@@ -1,0 +1,147 @@
+"""Reads of referrals: who may open one, the lists, the snapshot the receiver reads.
+
+`access_referral` is the one way to fetch a referral for a user. The sender's members reach
+it through the case (only while they may see the case); the receiver's members with
+Perm.VIEW_CASES reach it as receivers, and read only its snapshot, and only while the
+person's consent to sharing with their organisation is in force.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from donghanh.cases.case_models import Case
+from donghanh.cases.case_selectors import cases_visible_to
+from donghanh.cases.models import Consent
+from donghanh.cases.selectors import consent_is_active
+from donghanh.organisations.models import Membership, Organisation
+from donghanh.organisations.roles import Perm, role_allows
+from donghanh.organisations.selectors import access_membership
+from donghanh.referrals.models import (
+    DEFAULT_RESPONSE_DAYS,
+    Referral,
+    ReferralPolicy,
+    ReferralStatus,
+)
+
+
+@dataclass(frozen=True)
+class ReferralAccess:
+    membership: Membership
+    referral: Referral
+    is_sender: bool
+
+    @property
+    def is_receiver(self) -> bool:
+        return not self.is_sender
+
+
+def response_days_for(organisation: Organisation) -> int:
+    """Days the receiver has to accept or decline the organisation's referrals."""
+    policy = ReferralPolicy.objects.filter(organisation=organisation).first()
+    return policy.response_days if policy is not None else DEFAULT_RESPONSE_DAYS
+
+
+def overdue_filter(now: datetime.datetime | None = None) -> Q:
+    """Referrals the receiver has neither accepted nor declined by their due time."""
+    return Q(status=ReferralStatus.SENT, due_at__lt=now or timezone.now())
+
+
+def is_overdue(referral: Referral, now: datetime.datetime | None = None) -> bool:
+    return referral.status == ReferralStatus.SENT and referral.due_at < (now or timezone.now())
+
+
+def sharing_allowed(referral: Referral) -> bool:
+    """Whether the person's consent to sharing with the receiver is in force today."""
+    return consent_is_active(
+        referral.case.person, Consent.Purpose.SHARING, referral.to_organisation
+    )
+
+
+def access_referral(user: Any, org_slug: str, referral_id: int, perm: Perm) -> ReferralAccess:
+    """The referral, for a member of the sending organisation who may open its case, or for a
+    member of the receiving organisation whose role has Perm.VIEW_CASES; 404 for anyone else.
+    """
+    membership = access_membership(user, org_slug, perm)
+    if not role_allows(membership.role, Perm.VIEW_CASES):
+        raise PermissionDenied
+    referrals = Referral.objects.select_related(
+        "from_organisation", "to_organisation", "to_provider", "case__person", "sent_by"
+    )
+    organisation_id = membership.organisation_id
+    try:
+        referral = referrals.get(
+            Q(from_organisation_id=organisation_id) | Q(to_organisation_id=organisation_id),
+            pk=referral_id,
+        )
+    except Referral.DoesNotExist:
+        raise Http404 from None
+    if referral.from_organisation_id == organisation_id:
+        if not cases_visible_to(membership).filter(pk=referral.case_id).exists():
+            raise Http404
+        return ReferralAccess(membership, referral, is_sender=True)
+    return ReferralAccess(membership, referral, is_sender=False)
+
+
+def shared_snapshot(referral: Referral) -> dict[str, Any] | None:
+    """What was shared, for the receiver; None once consent to sharing is no longer in force."""
+    if not referral.snapshot or not sharing_allowed(referral):
+        return None
+    data: dict[str, Any] = json.loads(referral.snapshot)
+    return data
+
+
+def referrals_out(
+    membership: Membership, *, status: str = "", overdue: bool = False
+) -> QuerySet[Referral]:
+    """The organisation's referrals of the cases the member may see."""
+    referrals = Referral.objects.filter(
+        from_organisation_id=membership.organisation_id,
+        case__in=cases_visible_to(membership).values("pk"),
+    )
+    return _filtered(referrals, status=status, overdue=overdue)
+
+
+def referrals_in(
+    membership: Membership, *, status: str = "", overdue: bool = False
+) -> QuerySet[Referral]:
+    """Every referral the member's organisation has received (their snapshots stay behind
+    the consent check of `shared_snapshot`)."""
+    referrals = Referral.objects.filter(to_organisation_id=membership.organisation_id)
+    return _filtered(referrals, status=status, overdue=overdue)
+
+
+def _filtered(referrals: QuerySet[Referral], *, status: str, overdue: bool) -> QuerySet[Referral]:
+    if status:
+        referrals = referrals.filter(status=status)
+    if overdue:
+        referrals = referrals.filter(overdue_filter())
+    return referrals.select_related("from_organisation", "to_organisation", "case").only(
+        "kind",
+        "domain",
+        "status",
+        "due_at",
+        "sent_at",
+        "from_organisation__name",
+        "from_organisation__slug",
+        "to_organisation__name",
+        "to_organisation__slug",
+        "case__number",
+    )
+
+
+def referrals_of_case(case: Case, organisation: Organisation) -> list[Referral]:
+    involved = Q(from_organisation=organisation) | Q(to_organisation=organisation)
+    return list(
+        Referral.objects.filter(involved, case=case)
+        .select_related("to_organisation", "from_organisation")
+        .order_by("-sent_at", "-id")
+    )

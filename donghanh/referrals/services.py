@@ -1,0 +1,387 @@
+"""Writes of referrals and transfers, each audited in the same transaction.
+
+Sharing is gated by consent (Art. 3(10) of Law 53/2024): a referral is sent, re-shared or a
+transfer accepted only while the person's consent to sharing with the receiving organisation
+is in force. A provider from the directory can be a receiver only through the organisation
+that runs it on the platform: consent is recorded for a named organisation, so a provider
+without one cannot receive anything through here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from donghanh.audit.models import AuditAction
+from donghanh.audit.services import audit_record
+from donghanh.cases.case_models import Case, CaseAssignment, CaseRestriction
+from donghanh.cases.case_selectors import regimes_entitled
+from donghanh.cases.case_services import ensure_case_not_closed
+from donghanh.cases.codelists import CONTROL_MEANS, COUNTRIES, EXPLOITATION_TYPES
+from donghanh.cases.models import Consent, Person
+from donghanh.cases.selectors import consent_is_active
+from donghanh.directory.domains import ServiceDomain
+from donghanh.directory.models import Provider
+from donghanh.organisations.models import Organisation
+from donghanh.referrals.models import (
+    Referral,
+    ReferralKind,
+    ReferralStatus,
+    SharedSection,
+)
+from donghanh.referrals.selectors import response_days_for
+
+# The sections a transfer always carries: the receiver takes over the whole case.
+TRANSFER_SECTIONS = tuple(SharedSection.values)
+
+
+def _actor(user: Any) -> Any:
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def _day(value: datetime.date | None) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+def _refuse_without_consent(person: Person, organisation: Organisation) -> None:
+    if not consent_is_active(person, Consent.Purpose.SHARING, organisation):
+        raise ValidationError(
+            _(
+                "The person has not consented to sharing with %(organisation)s, or the consent "
+                "has expired or been withdrawn. Record the person's consent to sharing with "
+                "this organisation first."
+            )
+            % {"organisation": organisation.name},
+            code="no_consent",
+        )
+
+
+def build_snapshot(case: Case, sections: Iterable[str], domain: str = "") -> str:
+    """The shared sections of the case as JSON text: label keys and values as shown."""
+    person = case.person
+    chosen = [section for section in SharedSection.values if section in set(sections)]
+    data: dict[str, list[list[str]]] = {}
+    for section in chosen:
+        rows: list[tuple[str, str]]
+        if section == SharedSection.IDENTITY:
+            rows = [
+                ("full_name", person.full_name),
+                ("other_names", person.other_names),
+                ("sex", person.get_sex_display()),
+                ("date_of_birth", _day(person.date_of_birth)),
+                ("age", "" if person.age is None else str(person.age)),
+                ("nationality", person.nationality_label),
+                ("ethnicity", person.get_ethnicity_display() if person.ethnicity else ""),
+            ]
+        elif section == SharedSection.CONTACT:
+            rows = [("phone", person.phone), ("current_address", person.current_address)]
+        elif section == SharedSection.CASE:
+            rows = [
+                ("case_type", case.get_case_type_display()),
+                ("identification_status", case.get_identification_status_display()),
+                ("identified_on", _day(case.identified_on)),
+                ("legal_regime", case.get_legal_regime_display()),
+                ("is_abroad", _("Abroad") if case.is_abroad else _("In Vietnam")),
+            ]
+        elif section == SharedSection.JOURNEY:
+            rows = [
+                ("origin_commune", str(case.origin_commune) if case.origin_commune else ""),
+                ("transit_countries", ", ".join(COUNTRIES.labels(case.transit_countries))),
+                (
+                    "destination_country",
+                    COUNTRIES.label(case.destination_country) if case.destination_country else "",
+                ),
+                ("departure_date", _day(case.departure_date)),
+                ("return_date", _day(case.return_date)),
+                (
+                    "exploitation_types",
+                    ", ".join(EXPLOITATION_TYPES.labels(case.exploitation_types)),
+                ),
+                ("control_means", ", ".join(CONTROL_MEANS.labels(case.control_means))),
+            ]
+        else:  # needs
+            rows = [
+                ("service_needed", str(ServiceDomain(domain).label) if domain else _("Whole case")),
+                ("regimes", ", ".join(regime.label for regime in regimes_entitled(case))),
+            ]
+        data[section] = [[key, value] for key, value in rows if value]
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _clean_sections(sections: Iterable[str]) -> list[str]:
+    chosen = [section for section in SharedSection.values if section in set(sections)]
+    if not chosen:
+        raise ValidationError(_("Choose at least one part of the case to share."), code="empty")
+    return chosen
+
+
+@transaction.atomic
+def referral_send(
+    *,
+    case: Case,
+    acting_user: Any,
+    to_organisation: Organisation | None = None,
+    to_provider: Provider | None = None,
+    kind: str = ReferralKind.REFERRAL,
+    domain: str = "",
+    shared_sections: Iterable[str] = (),
+    message: str = "",
+    request: HttpRequest | None = None,
+) -> Referral:
+    """Send a referral (or offer a transfer) of the case; refused without consent."""
+    ensure_case_not_closed(case)
+    if to_provider is not None:
+        if to_provider.organisation_id is None:
+            raise ValidationError(
+                _(
+                    "This provider has no organisation on the platform, so no consent can be "
+                    "recorded for it and nothing can be shared with it here. Contact it "
+                    "directly with the person's agreement."
+                ),
+                code="provider_without_organisation",
+            )
+        if to_organisation is not None and to_organisation.pk != to_provider.organisation_id:
+            raise ValidationError(_("The provider belongs to another organisation."))
+        to_organisation = to_provider.organisation
+    if to_organisation is None:
+        raise ValidationError(_("Choose the organisation to refer to."), code="no_receiver")
+    if to_organisation.pk == case.organisation_id:
+        raise ValidationError(_("A case cannot be referred to its own organisation."))
+    _refuse_without_consent(case.person, to_organisation)
+    if kind == ReferralKind.TRANSFER:
+        sections = list(TRANSFER_SECTIONS)
+        domain = ""
+        _check_transferable(case, to_organisation)
+    else:
+        sections = _clean_sections(shared_sections)
+    if domain and domain not in ServiceDomain.values:
+        raise ValidationError(_("Choose a service from the list."))
+    now = timezone.now()
+    referral = Referral.objects.create(
+        kind=kind,
+        from_organisation_id=case.organisation_id,
+        case=case,
+        to_organisation=to_organisation,
+        to_provider=to_provider,
+        domain=domain,
+        shared_sections=sections,
+        message=message.strip(),
+        snapshot=build_snapshot(case, sections, domain),
+        snapshot_taken_at=now,
+        due_at=now + datetime.timedelta(days=response_days_for(case.organisation)),
+        sent_by=_actor(acting_user),
+    )
+    audit_record(
+        action=AuditAction.DISCLOSE,
+        actor=acting_user,
+        request=request,
+        organisation=case.organisation,
+        target=referral,
+        summary=(
+            f"{kind} of case {case.pk} sent to organisation {to_organisation.pk}: "
+            + ", ".join(sections)
+        ),
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_reshare(
+    *, referral: Referral, acting_user: Any, request: HttpRequest | None = None
+) -> Referral:
+    """Take the snapshot again from the case as it is now (the sender's explicit choice)."""
+    referral = _locked(referral)
+    if referral.status not in (ReferralStatus.SENT, ReferralStatus.ACCEPTED):
+        raise ValidationError(_("Only an open referral can be shared again."))
+    _refuse_without_consent(referral.case.person, referral.to_organisation)
+    referral.snapshot = build_snapshot(referral.case, referral.shared_sections, referral.domain)
+    referral.snapshot_taken_at = timezone.now()
+    referral.save(update_fields=["snapshot", "snapshot_taken_at"])
+    audit_record(
+        action=AuditAction.DISCLOSE,
+        actor=acting_user,
+        request=request,
+        organisation=referral.from_organisation,
+        target=referral,
+        summary=f"referral {referral.pk} of case {referral.case_id} shared again",
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_view_record(
+    *, referral: Referral, acting_user: Any, organisation: Organisation, request: HttpRequest | None
+) -> None:
+    """Record that a member opened the referral and the snapshot it carries."""
+    audit_record(
+        action=AuditAction.VIEW,
+        actor=acting_user,
+        request=request,
+        organisation=organisation,
+        target=referral,
+        summary=f"referral {referral.pk} of case {referral.case_id} opened",
+    )
+
+
+def _locked(referral: Referral) -> Referral:
+    return (
+        Referral.objects.select_for_update()
+        .select_related("case__person", "from_organisation", "to_organisation")
+        .get(pk=referral.pk)
+    )
+
+
+def _receiver_audit(
+    referral: Referral, acting_user: Any, request: HttpRequest | None, what: str
+) -> None:
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=acting_user,
+        request=request,
+        organisation=referral.to_organisation,
+        target=referral,
+        summary=f"referral {referral.pk} of case {referral.case_id} {what}",
+        changed_fields=["status"],
+    )
+
+
+def _check_transferable(case: Case, to_organisation: Organisation) -> None:
+    others = Case.objects.filter(person_id=case.person_id).exclude(pk=case.pk)
+    if others.exists():
+        raise ValidationError(
+            _(
+                "The person has another case on the platform. A case can be transferred only "
+                "when it is the person's only case."
+            ),
+            code="other_cases",
+        )
+    if Case.objects.filter(organisation=to_organisation, number=case.number).exists():
+        raise ValidationError(
+            _("The receiving organisation already has a case with this number."),
+            code="number_taken",
+        )
+
+
+@transaction.atomic
+def referral_accept(
+    *, referral: Referral, acting_user: Any, request: HttpRequest | None = None
+) -> Referral:
+    """The receiver accepts; a transfer moves the case to the receiver at once."""
+    referral = _locked(referral)
+    if referral.status != ReferralStatus.SENT:
+        raise ValidationError(_("This referral has already been answered."), code="answered")
+    now = timezone.now()
+    referral.status = ReferralStatus.ACCEPTED
+    referral.answered_at = now
+    referral.answered_by = _actor(acting_user)
+    if referral.kind == ReferralKind.TRANSFER:
+        case_transfer(referral=referral, acting_user=acting_user, request=request)
+        referral.status = ReferralStatus.COMPLETED
+        referral.completed_at = now
+        referral.completed_by = _actor(acting_user)
+    referral.save()
+    _receiver_audit(referral, acting_user, request, "accepted")
+    return referral
+
+
+def case_transfer(*, referral: Referral, acting_user: Any, request: HttpRequest | None) -> Case:
+    """Move the case (and its person) to the receiver: the number stays; workers and named
+    users are cleared. Called inside referral_accept's transaction."""
+    case = Case.objects.select_for_update().select_related("person").get(pk=referral.case_id)
+    ensure_case_not_closed(case)
+    _refuse_without_consent(case.person, referral.to_organisation)
+    _check_transferable(case, referral.to_organisation)
+    sender, receiver = referral.from_organisation, referral.to_organisation
+    CaseAssignment.objects.filter(case=case).delete()
+    CaseRestriction.objects.filter(case=case).delete()
+    Case.objects.filter(pk=case.pk).update(
+        organisation=receiver,
+        is_restricted=False,
+        version=case.version + 1,
+        updated_at=timezone.now(),
+    )
+    Person.objects.filter(pk=case.person_id).update(organisation=receiver)
+    for organisation, summary in (
+        (sender, f"case {case.pk} transferred to organisation {receiver.pk}"),
+        (receiver, f"case {case.pk} received from organisation {sender.pk}"),
+    ):
+        audit_record(
+            action=AuditAction.UPDATE,
+            actor=acting_user,
+            request=request,
+            organisation=organisation,
+            target=case,
+            summary=summary,
+            changed_fields=["organisation", "assignments", "restrictions"],
+        )
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def referral_decline(
+    *, referral: Referral, reason: str, acting_user: Any, request: HttpRequest | None = None
+) -> Referral:
+    referral = _locked(referral)
+    if referral.status != ReferralStatus.SENT:
+        raise ValidationError(_("This referral has already been answered."), code="answered")
+    if not reason.strip():
+        raise ValidationError(_("Say why you decline the referral."), code="no_reason")
+    referral.status = ReferralStatus.DECLINED
+    referral.decline_reason = reason.strip()
+    referral.answered_at = timezone.now()
+    referral.answered_by = _actor(acting_user)
+    referral.save()
+    _receiver_audit(referral, acting_user, request, "declined")
+    return referral
+
+
+@transaction.atomic
+def referral_complete(
+    *, referral: Referral, feedback: str, acting_user: Any, request: HttpRequest | None = None
+) -> Referral:
+    """The receiver reports the service done, with feedback to the sender."""
+    referral = _locked(referral)
+    if referral.status != ReferralStatus.ACCEPTED:
+        raise ValidationError(_("Only an accepted referral can be completed."), code="not_accepted")
+    if not feedback.strip():
+        raise ValidationError(_("Write your feedback to the sender."), code="no_feedback")
+    referral.status = ReferralStatus.COMPLETED
+    referral.feedback = feedback.strip()
+    referral.completed_at = timezone.now()
+    referral.completed_by = _actor(acting_user)
+    referral.save()
+    _receiver_audit(referral, acting_user, request, "completed")
+    return referral
+
+
+@transaction.atomic
+def referral_cancel(
+    *, referral: Referral, acting_user: Any, request: HttpRequest | None = None
+) -> Referral:
+    """The sender withdraws a referral not yet answered; the receiver no longer sees its data."""
+    referral = _locked(referral)
+    if referral.status != ReferralStatus.SENT:
+        raise ValidationError(_("Only a referral not yet answered can be cancelled."))
+    referral.status = ReferralStatus.CANCELLED
+    referral.snapshot = ""
+    referral.save(update_fields=["status", "snapshot"])
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=acting_user,
+        request=request,
+        organisation=referral.from_organisation,
+        target=referral,
+        summary=f"referral {referral.pk} of case {referral.case_id} cancelled",
+        changed_fields=["status"],
+    )
+    return referral
