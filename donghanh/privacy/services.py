@@ -535,6 +535,15 @@ def _blank_linked_free_text(person: Person) -> list[str]:
 
 
 @transaction.atomic
+def _attachments_erased(person: Person, *, acting_user: Any, request: HttpRequest | None) -> int:
+    """Scans and photos identify a person whatever their file name: they cannot stay."""
+    if not apps.is_installed("donghanh.casefiles"):
+        return 0
+    from donghanh.casefiles.services import attachments_erase_for_person
+
+    return attachments_erase_for_person(person=person, acting_user=acting_user, request=request)
+
+
 def person_deidentify(
     *,
     person: Person,
@@ -589,6 +598,8 @@ def person_deidentify(
         guardian.save(update_fields=["full_name", "phone"])
     _forget_request_texts(person)
     blanked = _blank_linked_free_text(person)
+    if _attachments_erased(person, acting_user=acting_user, request=request):
+        blanked.append("attachments")
     PersonDeidentification.objects.create(
         person=person,
         province_id=province_id,

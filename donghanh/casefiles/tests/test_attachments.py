@@ -405,3 +405,27 @@ def test_rotate_data_key_covers_the_encrypted_names_and_descriptions():
     from donghanh.core.crypto import models_with_encrypted_fields
 
     assert Attachment in set(models_with_encrypted_fields())
+
+
+def test_rotate_data_key_also_reencrypts_the_files(settings, staff, case):
+    attachment = _add(case, staff.users[Role.CASE_WORKER])
+    old_key = settings.DATA_ENCRYPTION_KEYS[0]
+    new_key = Fernet.generate_key().decode()
+    settings.DATA_ENCRYPTION_KEYS = [new_key, old_key]
+    call_command("rotate_data_key", stdout=io.StringIO())
+    settings.DATA_ENCRYPTION_KEYS = [new_key]
+    assert files.read_decrypted(attachment.stored_name) == PDF
+    assert Attachment.objects.get().original_name == "quyet-dinh.pdf"
+
+
+def test_deidentifying_the_person_removes_their_attachments(
+    staff, case, _private_media, django_capture_on_commit_callbacks
+):
+    from donghanh.privacy.services import person_deidentify
+
+    _add(case, staff.users[Role.CASE_WORKER])
+    assert list(_private_media.rglob("*.bin"))
+    with django_capture_on_commit_callbacks(execute=True):
+        person_deidentify(person=case.person, acting_user=staff.users[Role.SUPERVISOR])
+    assert not Attachment.objects.exists()
+    assert not list(_private_media.rglob("*.bin"))

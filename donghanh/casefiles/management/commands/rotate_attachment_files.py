@@ -1,8 +1,7 @@
 """Re-encrypt the stored attachment files with the newest key in DATA_ENCRYPTION_KEYS.
 
-`manage.py rotate_data_key` re-encrypts the database columns, attachment names and
-descriptions included, but not the files themselves: run this command too, after it and
-before the old key is removed.
+`manage.py rotate_data_key` runs this command after re-encrypting the database columns; it
+can also be run on its own, e.g. after restoring files from a backup.
 """
 
 from __future__ import annotations

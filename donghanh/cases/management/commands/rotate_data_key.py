@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
@@ -54,4 +56,8 @@ class Command(BaseCommand):
                     f"{rebuilt} search indexes rebuilt"
                 ),
             )
+        # Attachment files live outside the database; rotating them here means one command
+        # leaves nothing behind that only the old key can read.
+        if apps.is_installed("donghanh.casefiles"):
+            call_command("rotate_attachment_files", stdout=self.stdout, stderr=self.stderr)
         self.stdout.write(self.style.SUCCESS("Done: the older keys can now be removed."))
