@@ -1,0 +1,41 @@
+"""`manage.py load_demo_cases`: fictional people and cases for the demo (`make run`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from donghanh.demo.case_services import demo_cases_load
+from donghanh.demo.services import DemoDataError
+
+
+class Command(BaseCommand):
+    help = (
+        "Load fictional people and cases (with consents, needs, plans, services, shelter stays, "
+        "follow-ups and referrals) for the demo organisations. Needs load_demo and "
+        "load_directory_demo first. Running it again changes nothing. Refuses to run in "
+        "production."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            report = demo_cases_load()
+        except DemoDataError as exc:
+            raise CommandError(str(exc)) from exc
+        if not report.changed:
+            self.stdout.write(_("Demo cases are already loaded."))
+            return
+        self.stdout.write(
+            _(
+                "Demo cases loaded: %(persons)d people, %(cases)d cases, %(services)d services, "
+                "%(referrals)d referrals."
+            )
+            % {
+                "persons": report.persons,
+                "cases": report.cases,
+                "services": report.services,
+                "referrals": report.referrals,
+            }
+        )
