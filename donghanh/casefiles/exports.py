@@ -48,6 +48,8 @@ def _filtered(membership: Membership, filters: Mapping[str, Any]) -> QuerySet[Ca
         case_type=filters.get("case_type") or "",
         status=filters.get("status") or "",
         worker_id=filters.get("worker"),
+        province=filters.get("province") or "",
+        overdue=bool(filters.get("overdue")),
     )
 
 

@@ -35,7 +35,7 @@ from donghanh.cases.codelists import (
 )
 from donghanh.cases.forms import _date_field
 from donghanh.organisations.models import Organisation
-from donghanh.places.models import Commune
+from donghanh.places.models import Commune, Province
 
 _BASELINE_SALT = "donghanh.cases.case_edit"
 _ILO_PREFIX = "ilo_"
@@ -430,10 +430,20 @@ class CaseloadFilterForm(forms.Form):
     worker = forms.TypedChoiceField(
         label=_("Case worker"), coerce=int, required=False, empty_value=None
     )
+    province = forms.ChoiceField(
+        label=_("Province (today's)"),
+        required=False,
+        help_text=_("Where the person lives now or where their journey began."),
+    )
+    overdue = forms.BooleanField(label=_("Only cases with overdue work"), required=False)
 
     def __init__(self, *args: Any, workers: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.TypedChoiceField, self.fields["worker"]).choices = [
             ("", _("Anyone")),
             *workers,
+        ]
+        cast(forms.ChoiceField, self.fields["province"]).choices = [
+            ("", _("All provinces")),
+            *Province.objects.order_by("short_name").values_list("code", "short_name"),
         ]

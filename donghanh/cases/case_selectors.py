@@ -163,6 +163,21 @@ def case_with_details(case: Case) -> Case:
     return case
 
 
+def _overdue_work() -> Q:
+    """Cases with an open plan action past its due date or a follow-up past its planned date."""
+    # Imported here: case work builds on cases, not the other way round.
+    from donghanh.casework.models import ActionStatus, FollowUp, PlanAction
+
+    today = timezone.localdate()
+    late_action = PlanAction.objects.filter(
+        goal__plan__case_id=OuterRef("pk"), status=ActionStatus.OPEN, due_on__lt=today
+    )
+    late_follow_up = FollowUp.objects.filter(
+        case_id=OuterRef("pk"), done_on__isnull=True, planned_on__lt=today
+    )
+    return Q(Exists(late_action)) | Q(Exists(late_follow_up))
+
+
 def caseload(
     membership: Membership,
     *,
@@ -170,8 +185,13 @@ def caseload(
     case_type: str = "",
     status: str = "",
     worker_id: int | None = None,
+    province: str = "",
+    overdue: bool = False,
 ) -> QuerySet[Case]:
     """The cases the member sees, filtered, with what the caseload page shows of them.
+
+    `province` (today's code) matches where the person lives now or where the journey began;
+    `overdue` keeps cases with a plan action or a follow-up past its date.
 
     `query` matches the person's names word by word without diacritics (through the blind
     indexes), or a case number exactly.
@@ -208,6 +228,13 @@ def caseload(
         cases = cases.filter(
             Exists(CaseAssignment.objects.filter(case_id=OuterRef("pk"), user_id=worker_id))
         )
+    if province:
+        cases = cases.filter(
+            Q(person__current_commune__province_id=province)
+            | Q(origin_commune__province_id=province)
+        )
+    if overdue:
+        cases = cases.filter(_overdue_work())
     query = query.strip()
     if query:
         words = indexes.name_words(query)

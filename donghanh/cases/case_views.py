@@ -102,6 +102,8 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
         case_type=filters.get("case_type") or "",
         status=filters.get("status") or "",
         worker_id=filters.get("worker"),
+        province=filters.get("province") or "",
+        overdue=bool(filters.get("overdue")),
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     if query:

@@ -182,10 +182,10 @@ def _queries_for_list(client, org, **params):
     return len(context.captured_queries)
 
 
-# session, user, 2FA device, memberships, the worker filter's members, count, page, the
-# page's workers, and the session's save (with its savepoint); a search adds its audit row
-# (with its savepoint).
-EXPECTED_CASELOAD_QUERIES = 11
+# session, user, 2FA device, memberships, the worker filter's members, the province filter's
+# provinces, count, page, the page's workers, and the session's save (with its savepoint); a
+# search adds its audit row (with its savepoint).
+EXPECTED_CASELOAD_QUERIES = 12
 
 
 @pytest.mark.parametrize(
@@ -255,3 +255,31 @@ def test_case_page_query_count_is_pinned(staff, case):
         )
     many = _queries_for(client, url)
     assert few == many == EXPECTED_CASE_PAGE_QUERIES
+
+
+def test_caseload_filters_by_province_and_overdue_work(staff):
+    import datetime
+
+    from donghanh.casework.models import FollowUp
+    from donghanh.places.models import Commune
+
+    worker = staff.users[Role.CASE_WORKER]
+    ha_tinh = Commune.objects.filter(province_id="42").first()
+    hanoi = Commune.objects.filter(province_id="01").first()
+    in_ha_tinh = make_case(
+        make_person(staff.organisation, worker, full_name="Hồ Thị Vân", current_commune=ha_tinh),
+        worker,
+    )
+    in_hanoi = make_case(
+        make_person(staff.organisation, worker, full_name="Lý Văn Tư", current_commune=hanoi),
+        worker,
+    )
+    membership = _membership(staff, Role.SUPERVISOR)
+    assert list(caseload(membership, province="42")) == [in_ha_tinh]
+
+    FollowUp.objects.create(
+        case=in_hanoi,
+        planned_on=datetime.date.today() - datetime.timedelta(days=3),
+        method="phone",
+    )
+    assert list(caseload(membership, overdue=True)) == [in_hanoi]

@@ -21,6 +21,11 @@ class Command(BaseCommand):
             for entry in catalogue:
                 if entry.obsolete:
                     continue
+                if "fuzzy" in entry.flags:
+                    # A fuzzy match carries a neighbouring string's text: start from the msgid.
+                    entry.flags.remove("fuzzy")
+                    entry.msgstr = ""
+                    entry.msgstr_plural = {}
                 if entry.msgid_plural:
                     if not all(entry.msgstr_plural.values()):
                         entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
@@ -28,7 +33,5 @@ class Command(BaseCommand):
                 elif not entry.msgstr:
                     entry.msgstr = entry.msgid
                     filled += 1
-                if "fuzzy" in entry.flags:
-                    entry.flags.remove("fuzzy")
             catalogue.save()
         self.stdout.write(f"filled {filled} English entries")
