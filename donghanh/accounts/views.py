@@ -30,6 +30,7 @@ from donghanh.accounts.forms import (
     TwoFactorVerifyForm,
 )
 from donghanh.accounts.models import User
+from donghanh.core.language import remember_language
 
 GET_AND_POST = ["GET", "HEAD", "POST"]
 
@@ -51,17 +52,6 @@ def _redirect_next(request: HttpRequest) -> HttpResponseRedirect:
     return HttpResponseRedirect(_safe_next(request) or reverse(settings.LOGIN_REDIRECT_URL))
 
 
-def _remember_language(response: HttpResponse, language: str) -> None:
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite="Lax",
-        secure=settings.PRODUCTION,
-        httponly=True,
-    )
-
-
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
@@ -73,7 +63,7 @@ def login(request: HttpRequest) -> HttpResponse:
             user = form.get_user()
             services.user_sign_in(request=request, user=user)
             response = _redirect_next(request)
-            _remember_language(response, user.preferred_language)
+            remember_language(response, user.preferred_language)
             return response
         username = request.POST.get("username", "")
         if username and request.POST.get("password"):
@@ -216,7 +206,7 @@ def security(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your details have been saved."))
         response = redirect("accounts:security")
         if "preferred_language" in changed:
-            _remember_language(response, user.preferred_language)
+            remember_language(response, user.preferred_language)
         return response
     sessions = selectors.active_sessions_for(user)
     current_key = request.session.session_key

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from donghanh.accounts.services import user_set_language
+from donghanh.core.language import remember_language
 
 
 @never_cache
@@ -40,14 +41,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if language in dict(settings.LANGUAGES) and check_for_language(language):
         if request.user.is_authenticated:
             user_set_language(user=request.user, language=language)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite="Lax",
-            secure=settings.PRODUCTION,
-            httponly=True,
-        )
+        remember_language(response, language)
     return response
 
 
