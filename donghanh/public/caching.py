@@ -1,0 +1,67 @@
+"""Whole-page caching for the public pages, which anyone may read and which change only on publish.
+
+A cached page is found by its path and language alone, so a hit costs one cache read and no
+database query. Publishing bumps a generation number kept in the cache: every page cached under
+the old generation stops being found at once, in every process that shares the cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
+
+GENERATION_KEY = "public-pages:generation"
+
+View = Callable[..., HttpResponse]
+
+
+def _cache():  # type: ignore[no-untyped-def]
+    return caches[getattr(settings, "PUBLIC_PAGE_CACHE", "default")]
+
+
+def _generation() -> int:
+    generation = _cache().get(GENERATION_KEY)
+    if generation is None:
+        _cache().add(GENERATION_KEY, 1, timeout=None)
+        generation = _cache().get(GENERATION_KEY, 1)
+    return int(generation)
+
+
+def invalidate_public_pages() -> None:
+    """Forget every cached public page; called whenever published content changes."""
+    cache = _cache()
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # the key is missing: nothing was cached under any generation yet
+        cache.add(GENERATION_KEY, 1, timeout=None)
+
+
+def _page_key(request: HttpRequest) -> str:
+    return f"public-pages:{_generation()}:{get_language()}:{request.get_full_path()}"
+
+
+def cached_public_page(view: View) -> View:
+    """Serve GET requests of an anonymous visitor from the cache; everything else goes through."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if request.method != "GET" or request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            return view(request, *args, **kwargs)
+        key = _page_key(request)
+        cached = _cache().get(key)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.cookies and not response.streaming:
+            response = response.render() if hasattr(response, "render") else response
+            patch_cache_control(response, public=True, max_age=300)
+            _cache().set(key, response, timeout=getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 3600))
+        return response
+
+    return wrapper
