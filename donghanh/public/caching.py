@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
@@ -21,7 +21,7 @@ GENERATION_KEY = "public-pages:generation"
 View = Callable[..., HttpResponse]
 
 
-def _cache():  # type: ignore[no-untyped-def]
+def _cache() -> BaseCache:
     return caches[getattr(settings, "PUBLIC_PAGE_CACHE", "default")]
 
 
@@ -56,12 +56,13 @@ def cached_public_page(view: View) -> View:
         key = _page_key(request)
         cached = _cache().get(key)
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
+            return cached
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.cookies and not response.streaming:
             response = response.render() if hasattr(response, "render") else response
             patch_cache_control(response, public=True, max_age=300)
-            _cache().set(key, response, timeout=getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 3600))
+            timeout = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 3600)
+            _cache().set(key, response, timeout=timeout)
         return response
 
     return wrapper
