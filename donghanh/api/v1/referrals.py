@@ -17,7 +17,7 @@ from functools import reduce
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -273,11 +273,14 @@ def _listed(
     )
     paginator = PagePagination()
     page = paginator.paginate_queryset(found, request, view=view)
-    if text:
+    if text:  # one audit row per organisation searched, with its matches (never the query)
+        counts = dict(
+            found.order_by().values_list("from_organisation_id").annotate(matches=Count("pk"))
+        )
         for membership in memberships:
             case_services.case_search_record(
                 organisation=membership.organisation,
-                result_count=paginator.page.paginator.count,
+                result_count=counts.get(membership.organisation_id, 0),
                 acting_user=request.user,
                 request=request._request,
             )
@@ -301,6 +304,8 @@ def _searched(
 
 
 class ReceivedReferralListView(APIView):
+    pagination_class = PagePagination
+
     @extend_schema(
         summary="List the referrals your organisations received",
         parameters=[ReferralListQuery],
@@ -314,6 +319,8 @@ class ReceivedReferralListView(APIView):
 
 
 class SentReferralListView(APIView):
+    pagination_class = PagePagination
+
     @extend_schema(
         summary="List the referrals your organisations sent, of the cases you may see",
         parameters=[SentReferralListQuery],
