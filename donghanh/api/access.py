@@ -8,10 +8,12 @@ the user's organisations (as if it did not exist), 403 when the role lacks the p
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from donghanh.organisations.models import Membership
@@ -34,26 +36,31 @@ def api_memberships(user: Any, perm: Perm, organisation_slug: str = "") -> list[
     return memberships
 
 
-def organisation_slug_of(user: Any, records: QuerySet[Any], pk: int, perm: Perm) -> str:
+def organisation_slug_of(
+    user: Any,
+    records: QuerySet[Any],
+    pk: int,
+    perm: Perm,
+    owner_fields: tuple[str, ...] = ("organisation_id",),
+) -> str:
     """The slug of the user's organisation that owns record `pk` of `records`.
 
-    `records` must have an `organisation` foreign key. A user whose roles allow `perm`
-    nowhere gets 403 before any record is looked up, as on the pages; a record that is not in
-    one of the user's organisations (or does not exist) is 404. The caller then passes the
-    slug to the record's own access helper, which applies every finer rule.
+    `records` must have an `organisation` foreign key, or name the foreign keys of the
+    organisations involved in `owner_fields` (a referral: receiver first, then sender), of
+    which the first that is one of the user's organisations is taken. A user whose roles allow
+    `perm` nowhere gets 403 before any record is looked up, as on the pages; a record that is
+    not in one of the user's organisations (or does not exist) is 404. The caller then passes
+    the slug to the record's own access helper, which applies every finer rule.
     """
     memberships = memberships_for(user)
     if not any(role_allows(m.role, perm) for m in memberships):
         raise PermissionDenied
     slugs = {m.organisation_id: m.organisation.slug for m in memberships}
-    owner: int | None = (
-        records.filter(pk=pk, organisation_id__in=list(slugs))
-        .values_list("organisation_id", flat=True)
-        .first()
-    )
-    if owner is None:
+    mine = reduce(operator.or_, (Q(**{f"{field}__in": list(slugs)}) for field in owner_fields))
+    owners = records.filter(mine, pk=pk).values_list(*owner_fields).first()
+    if owners is None:
         raise Http404
-    return slugs[owner]
+    return next(slugs[owner] for owner in owners if owner in slugs)
 
 
 def organisation_slugs(memberships: list[Membership]) -> dict[int, str]:

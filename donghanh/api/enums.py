@@ -5,7 +5,21 @@ made-up names that change between releases. Name every new choice set here and i
 """
 
 from donghanh.api.v1.persons import DUPLICATE_REASONS
+from donghanh.api.v1.referrals import REFERRAL_ROLES
+from donghanh.cases.case_models import (
+    CaseStatus,
+    CaseType,
+    ClosureReason,
+    IdentificationStatus,
+    IntakeChannel,
+    LegalRegime,
+    ReintegrationOutcome,
+    SupportGroup,
+    SupportRegime,
+)
 from donghanh.cases.models import Consent, ConsentStatus, Guardian
+from donghanh.directory.domains import ServiceDomain
+from donghanh.referrals.models import ReferralKind, ReferralStatus, SharedSection
 
 CONSENT_PURPOSE = Consent.Purpose.choices
 CONSENT_METHOD = Consent.Method.choices
@@ -13,3 +27,17 @@ CONSENT_GIVEN_BY = Consent.GivenBy.choices
 CONSENT_STATUS = ConsentStatus.choices
 GUARDIAN_RELATION = Guardian.Relation.choices
 DUPLICATE_REASON = DUPLICATE_REASONS
+CASE_TYPE = CaseType.choices
+CASE_STATUS = CaseStatus.choices
+INTAKE_CHANNEL = IntakeChannel.choices
+IDENTIFICATION_STATUS = IdentificationStatus.choices
+LEGAL_REGIME = LegalRegime.choices
+SUPPORT_GROUP = SupportGroup.choices
+SUPPORT_REGIME = SupportRegime.choices
+CLOSURE_REASON = ClosureReason.choices
+REINTEGRATION_OUTCOME = ReintegrationOutcome.choices
+SERVICE_DOMAIN = ServiceDomain.choices
+REFERRAL_KIND = ReferralKind.choices
+REFERRAL_STATUS = ReferralStatus.choices
+REFERRAL_ROLE = REFERRAL_ROLES
+SHARED_SECTION = SharedSection.choices

@@ -200,6 +200,7 @@ def caseload(
         cases_visible_to(membership)
         .select_related("person")
         .only(
+            "organisation_id",  # which organisation, when several are listed (the API)
             "number",
             "case_type",
             "status",

@@ -90,6 +90,15 @@ def service_of(case: Case, service_id: int) -> ServiceDelivery:
     return ServiceDelivery.objects.select_related("case", "provider").get(pk=service_id, case=case)
 
 
+def services_of(case: Case) -> QuerySet[ServiceDelivery]:
+    """The services delivered on an accessed case, latest first, with their providers."""
+    return (
+        ServiceDelivery.objects.filter(case=case)
+        .select_related("provider")
+        .order_by("-delivered_on", "-id")
+    )
+
+
 def follow_up_of(case: Case, follow_up_id: int) -> FollowUp:
     return FollowUp.objects.select_related("case").get(pk=follow_up_id, case=case)
 

@@ -46,6 +46,7 @@ class DemoCaseSpec:
 
 BINH_YEN_WORKER = "caseworker.binhyen"
 WV_WORKER = "caseworker.worldvision"
+CARE_WORKER = "caseworker.care"
 
 CASES: tuple[DemoCaseSpec, ...] = (
     # Ngôi nhà Bình yên (Hà Nội): women and children trafficked, in shelter.
@@ -332,7 +333,8 @@ CASES: tuple[DemoCaseSpec, ...] = (
         identified_by="Công an tỉnh Quảng Bình",
         destination_country="GB",
     ),
-    # CARE Việt Nam, programme 002: sex workers seeking social services.
+    # CARE Việt Nam, programme 002: sex workers seeking social services. Cases without a
+    # worker are the supervisor's own.
     DemoCaseSpec(
         CARE_VIET_NAM,
         "Phạm Thị Thu Trang",
@@ -343,6 +345,7 @@ CASES: tuple[DemoCaseSpec, ...] = (
         95,
         "phường Hồng Gai, tỉnh Quảng Ninh",
         "phường Bạch Đằng, thành phố Hạ Long, tỉnh Quảng Ninh",
+        worker=CARE_WORKER,
     ),
     DemoCaseSpec(
         CARE_VIET_NAM,
@@ -354,6 +357,7 @@ CASES: tuple[DemoCaseSpec, ...] = (
         40,
         "phường Móng Cái 1, tỉnh Quảng Ninh",
         "phường Trần Phú, thành phố Móng Cái, tỉnh Quảng Ninh",
+        worker=CARE_WORKER,
     ),
     DemoCaseSpec(
         CARE_VIET_NAM,
@@ -366,6 +370,7 @@ CASES: tuple[DemoCaseSpec, ...] = (
         "phường Sài Gòn, TP. Hồ Chí Minh",
         "phường Bến Nghé, quận 1, TP. Hồ Chí Minh",
         ethnicity="hoa",
+        worker=CARE_WORKER,
     ),
     DemoCaseSpec(
         CARE_VIET_NAM,
@@ -389,6 +394,7 @@ CASES: tuple[DemoCaseSpec, ...] = (
         60,
         "phường Ninh Kiều, thành phố Cần Thơ",
         "phường Tân An, quận Ninh Kiều, thành phố Cần Thơ",
+        worker=CARE_WORKER,
         ethnicity="khmer",
     ),
     DemoCaseSpec(

@@ -21,6 +21,7 @@ from donghanh.accounts.models import User
 from donghanh.cases import indexes
 from donghanh.cases.case_models import (
     Case,
+    CaseAssignment,
     ClosureReason,
     IdentificationStatus,
     ReintegrationOutcome,
@@ -69,7 +70,11 @@ from donghanh.organisations.models import Organisation
 from donghanh.referrals.models import Referral, SharedSection
 from donghanh.referrals.services import referral_accept, referral_complete, referral_send
 
-SUPERVISORS = {PEACE_HOUSE: "supervisor.binhyen", WORLD_VISION: "supervisor.worldvision"}
+SUPERVISORS = {
+    PEACE_HOUSE: "supervisor.binhyen",
+    WORLD_VISION: "supervisor.worldvision",
+    CARE_VIET_NAM: "supervisor.care",
+}
 COLLABORATOR = "collaborator.worldvision"
 PEACE_HOUSE_BEDS = 24
 
@@ -153,10 +158,11 @@ class DemoCasesReport:
     services: int = 0
     referrals: int = 0
     skipped: int = 0
+    assigned: int = 0  # cases loaded before their organisation had demo users, now assigned
 
     @property
     def changed(self) -> bool:
-        return bool(self.persons)
+        return bool(self.persons or self.assigned)
 
 
 def _users() -> dict[str, User]:
@@ -214,7 +220,7 @@ def _load_one(
     today = timezone.localdate()
     intake = today - datetime.timedelta(days=spec.intake_days_ago)
     supervisor = users.get(SUPERVISORS.get(spec.organisation, ""))
-    worker = users[spec.worker] if spec.worker else supervisor  # None at CARE: no demo users
+    worker = users[spec.worker] if spec.worker else supervisor
     person = person_register(
         organisation=organisation,
         acting_user=worker,
@@ -426,6 +432,23 @@ def _refer(
         )
 
 
+def _assign_if_nobody_is(person: Person, spec: DemoCaseSpec, users: dict[str, User]) -> int:
+    """Give a case loaded before its organisation had demo users its demo worker (1 if done).
+
+    CARE Việt Nam's cases were once loaded with nobody assigned, so nobody saw them; a later
+    load assigns them as a fresh load would, and then finds nothing left to do.
+    """
+    supervisor = users.get(SUPERVISORS.get(spec.organisation, ""))
+    worker = users[spec.worker] if spec.worker else supervisor
+    if worker is None:
+        return 0
+    case = Case.objects.filter(person=person).order_by("pk").first()
+    if case is None or CaseAssignment.objects.filter(case=case).exists():
+        return 0
+    case_assign(case=case, workers=[worker], acting_user=supervisor)
+    return 1
+
+
 @transaction.atomic
 def demo_cases_load() -> DemoCasesReport:
     """Load the fictional cases of case_data.py; a second run changes nothing."""
@@ -443,8 +466,10 @@ def demo_cases_load() -> DemoCasesReport:
     report = DemoCasesReport()
     for spec in CASES:
         organisation = organisations[spec.organisation]
-        if _existing_person(organisation, spec) is not None:
+        existing = _existing_person(organisation, spec)
+        if existing is not None:
             report.skipped += 1
+            report.assigned += _assign_if_nobody_is(existing, spec, users)
             continue
         _load_one(spec, organisation, organisations, users, report)
     return report

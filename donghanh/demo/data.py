@@ -486,12 +486,13 @@ ORGANISATIONS: tuple[OrganisationSpec, ...] = (
     ),
 )
 
-# Demo organisations with members: a shelter, a service provider, a mass organisation, an
-# international NGO and two donors. Every role appears in at least two organisations.
+# Demo organisations with members: a shelter, a service provider, a mass organisation, two
+# international NGOs and two donors. Every role appears in at least two organisations.
 PEACE_HOUSE = "ngoi-nha-binh-yen"
 CWD = "trung-tam-phu-nu-va-phat-trien"
 HAI_PHONG_YOUTH = "thanh-doan-hai-phong"
 WORLD_VISION = "world-vision-viet-nam"
+CARE_VIET_NAM = "care-viet-nam"
 HOME_OFFICE = "bo-noi-vu-vuong-quoc-anh"
 EU = "lien-minh-chau-au"
 
@@ -525,6 +526,9 @@ USERS: tuple[DemoUserSpec, ...] = (
     DemoUserSpec(
         "editor.worldvision", "Vương Thị Ngọc Trâm", ((WORLD_VISION, Role.CONTENT_EDITOR),)
     ),
+    # CARE Việt Nam runs the 002 programme's case work with sex workers.
+    DemoUserSpec("supervisor.care", "Võ Thị Hồng Nhung", ((CARE_VIET_NAM, Role.SUPERVISOR),)),
+    DemoUserSpec("caseworker.care", "Lê Thị Thanh Xuân", ((CARE_VIET_NAM, Role.CASE_WORKER),)),
     DemoUserSpec("admin.homeoffice", "Cao Minh Tuấn", ((HOME_OFFICE, Role.ORG_ADMIN),)),
     DemoUserSpec("donor.homeoffice", "Bùi Thị Phương Thảo", ((HOME_OFFICE, Role.DONOR_VIEWER),)),
     DemoUserSpec("donor.eu", "Lã Thị Thu Trang", ((EU, Role.DONOR_VIEWER),)),

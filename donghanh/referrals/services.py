@@ -1,10 +1,11 @@
 """Writes of referrals and transfers, each audited in the same transaction.
 
-Sharing is gated by consent (Art. 3(10) of Law 53/2024): a referral is sent, re-shared or a
-transfer accepted only while the person's consent to sharing with the receiving organisation
-is in force. A provider from the directory can be a receiver only through the organisation
-that runs it on the platform: consent is recorded for a named organisation, so a provider
-without one cannot receive anything through here.
+Sharing is gated by consent (Art. 3(10) of Law 53/2024): a referral is sent, re-shared,
+accepted or completed with feedback only while the person's consent to sharing with the
+receiving organisation is in force (declining needs no consent: it discloses nothing). A
+provider from the directory can be a receiver only through the organisation that runs it on
+the platform: consent is recorded for a named organisation, so a provider without one cannot
+receive anything through here.
 """
 
 from __future__ import annotations
@@ -279,6 +280,8 @@ def referral_accept(
     referral = _locked(referral)
     if referral.status != ReferralStatus.SENT:
         raise ValidationError(_("This referral has already been answered."), code="answered")
+    # Taking the person on is processing what was shared: only while sharing is consented.
+    _refuse_without_consent(referral.case.person, referral.to_organisation)
     now = timezone.now()
     referral.status = ReferralStatus.ACCEPTED
     referral.answered_at = now
@@ -355,6 +358,8 @@ def referral_complete(
         raise ValidationError(_("Only an accepted referral can be completed."), code="not_accepted")
     if not feedback.strip():
         raise ValidationError(_("Write your feedback to the sender."), code="no_feedback")
+    # Feedback tells the sender about the person: it too needs the consent to be in force.
+    _refuse_without_consent(referral.case.person, referral.to_organisation)
     referral.status = ReferralStatus.COMPLETED
     referral.feedback = feedback.strip()
     referral.completed_at = timezone.now()

@@ -13,6 +13,7 @@ from donghanh.cases import services as case_services
 from donghanh.cases.models import Person
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
+from donghanh.referrals.tests.conftest import net  # noqa: F401 (the referrals tests' network)
 from donghanh.testing.factories import (
     MembershipFactory,
     OrganisationFactory,

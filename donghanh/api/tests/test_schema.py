@@ -17,7 +17,25 @@ from donghanh.places.models import Commune
 
 LIST_PATH = "/api/v1/persons/"
 DETAIL_PATH = "/api/v1/persons/{person_id}/"
-ENDPOINTS = {LIST_PATH: {"get", "post"}, DETAIL_PATH: {"get", "patch"}}
+CASES_PATH = "/api/v1/cases/"
+CASE_PATH = "/api/v1/cases/{case_id}/"
+SERVICES_PATH = "/api/v1/cases/{case_id}/services/"
+RECEIVED_PATH = "/api/v1/referrals/received/"
+SENT_PATH = "/api/v1/referrals/sent/"
+REFERRAL_PATH = "/api/v1/referrals/{referral_id}/"
+ENDPOINTS = {
+    LIST_PATH: {"get", "post"},
+    DETAIL_PATH: {"get", "patch"},
+    CASES_PATH: {"get"},
+    CASE_PATH: {"get"},
+    SERVICES_PATH: {"get", "post"},
+    RECEIVED_PATH: {"get"},
+    SENT_PATH: {"get"},
+    REFERRAL_PATH: {"get"},
+    f"{REFERRAL_PATH}accept/": {"post"},
+    f"{REFERRAL_PATH}decline/": {"post"},
+    f"{REFERRAL_PATH}complete/": {"post"},
+}
 
 
 @pytest.fixture
@@ -178,3 +196,61 @@ def test_refusals_conform(schema, staff, full_person):
     invalid = staff.client(Role.CASE_WORKER).post(LIST_PATH, {"organisation": "x y"}, format="json")
     assert invalid.status_code == 400
     assert_conforms(schema, LIST_PATH, "post", invalid)
+
+
+# Cases, services and referrals.
+
+
+def test_case_and_service_answers_conform(schema, staff, full_person):
+    from donghanh.cases.tests.conftest import make_case
+
+    worker = staff.users[Role.CASE_WORKER]
+    case = make_case(full_person, worker)
+    client = staff.client(Role.CASE_WORKER)
+    assert_conforms(schema, CASES_PATH, "get", client.get(CASES_PATH, {"q": "lo thi hang"}))
+    record = client.get(f"{CASES_PATH}{case.pk}/")
+    assert record.status_code == 200
+    assert_conforms(schema, CASE_PATH, "get", record)
+    services = f"{CASES_PATH}{case.pk}/services/"
+    created = client.post(
+        services,
+        {"domain": "health", "provider_name": "Trạm y tế xã", "delivered_on": "2026-03-05"},
+        format="json",
+    )
+    assert created.status_code == 201
+    assert_conforms(schema, SERVICES_PATH, "post", created)
+    assert_conforms(schema, SERVICES_PATH, "get", client.get(services))
+    invalid = client.post(services, {"domain": "health"}, format="json")
+    assert invalid.status_code == 400
+    assert_conforms(schema, SERVICES_PATH, "post", invalid)
+    assert_conforms(
+        schema, CASE_PATH, "get", staff.client("outsider").get(f"{CASES_PATH}{case.pk}/")
+    )
+
+
+def test_referral_answers_conform(schema, net):
+    from donghanh.api.tests.conftest import issue_token
+    from donghanh.referrals.tests.conftest import consent_to_share
+    from donghanh.referrals.tests.test_referrals import send
+
+    consent_to_share(net.person, net.b)
+    referral = send(net)
+    receiver = api_client(issue_token(net.b_supervisor))
+    sender = api_client(issue_token(net.a_worker))
+    assert_conforms(schema, RECEIVED_PATH, "get", receiver.get(RECEIVED_PATH))
+    assert_conforms(schema, SENT_PATH, "get", sender.get(SENT_PATH, {"q": "nguyen"}))
+    one = f"/api/v1/referrals/{referral.pk}/"
+    assert_conforms(schema, REFERRAL_PATH, "get", receiver.get(one))
+    assert_conforms(schema, REFERRAL_PATH, "get", sender.get(one))
+    accept = f"{REFERRAL_PATH}accept/"
+    assert_conforms(schema, accept, "post", receiver.post(f"{one}accept/"))
+    refused = receiver.post(f"{one}accept/")
+    assert refused.status_code == 400
+    assert_conforms(schema, accept, "post", refused)
+    assert_conforms(schema, accept, "post", sender.post(f"{one}accept/"))
+    done = receiver.post(f"{one}complete/", {"feedback": "Đã xong."}, format="json")
+    assert done.status_code == 200
+    assert_conforms(schema, f"{REFERRAL_PATH}complete/", "post", done)
+    declined = receiver.post(f"{one}decline/", {"reason": "x"}, format="json")
+    assert declined.status_code == 400
+    assert_conforms(schema, f"{REFERRAL_PATH}decline/", "post", declined)

@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from donghanh.accounts.models import User
 from donghanh.audit.models import AuditEntry
-from donghanh.cases.case_models import Case
+from donghanh.cases.case_models import Case, CaseAssignment
 from donghanh.cases.case_selectors import cases_visible_to
 from donghanh.cases.models import Consent, Person
 from donghanh.cases.selectors import consent_is_active
 from donghanh.casework.models import FollowUp, ServiceDelivery, ShelterStay
-from donghanh.demo.case_data import CASES, PEACE_HOUSE
+from donghanh.demo.case_data import CARE_VIET_NAM, CASES, PEACE_HOUSE
 from donghanh.demo.data import USERS
 from donghanh.organisations.models import Membership
 from donghanh.referrals.models import Referral, ReferralStatus
@@ -124,7 +124,11 @@ def test_refuses_in_production(settings) -> None:
 @pytest.mark.usefixtures("directory")
 @pytest.mark.parametrize(
     ("username", "slug"),
-    [("caseworker.binhyen", PEACE_HOUSE), ("caseworker.worldvision", "world-vision-viet-nam")],
+    [
+        ("caseworker.binhyen", PEACE_HOUSE),
+        ("caseworker.worldvision", "world-vision-viet-nam"),
+        ("caseworker.care", CARE_VIET_NAM),
+    ],
 )
 def test_case_worker_signs_in_and_opens_their_cases(username: str, slug: str) -> None:
     run()
@@ -141,3 +145,39 @@ def test_case_worker_signs_in_and_opens_their_cases(username: str, slug: str) ->
     for case in mine:
         detail = client.get(reverse("case_files:case_detail", args=[slug, case.pk]))
         assert detail.status_code == 200
+
+
+@pytest.mark.usefixtures("directory")
+def test_every_demo_case_is_seen_by_a_demo_user() -> None:
+    run()
+    seen: set[int] = set()
+    for membership in Membership.objects.filter(user__demo_account__isnull=False):
+        seen |= set(cases_visible_to(membership).values_list("pk", flat=True))
+    assert seen == set(Case.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.usefixtures("directory")
+def test_care_supervisor_sees_every_care_case_and_the_worker_theirs() -> None:
+    run()
+    care = Case.objects.filter(organisation__slug=CARE_VIET_NAM)
+    assert care.count() == sum(1 for spec in CASES if spec.organisation == CARE_VIET_NAM)
+    supervisor = Membership.objects.get(user__username="supervisor.care")
+    worker = Membership.objects.get(user__username="caseworker.care")
+    assert set(cases_visible_to(supervisor)) == set(care)
+    expected = {spec.full_name for spec in CASES if spec.worker == "caseworker.care"}
+    assert {case.person.full_name for case in cases_visible_to(worker)} == expected
+    assert 0 < len(expected) < care.count()
+
+
+@pytest.mark.usefixtures("directory")
+def test_a_later_load_assigns_care_cases_loaded_without_workers_once() -> None:
+    run()
+    # As loaded before CARE Việt Nam had demo users: nobody assigned to its cases.
+    CaseAssignment.objects.filter(case__organisation__slug=CARE_VIET_NAM).delete()
+    before = counts()
+    assert "now have their demo worker" in run()
+    assert CaseAssignment.objects.filter(case__organisation__slug=CARE_VIET_NAM).count() == (
+        before["cases"] - Case.objects.exclude(organisation__slug=CARE_VIET_NAM).count()
+    )
+    assert counts()["persons"] == before["persons"]
+    assert "already loaded" in run()

@@ -27,6 +27,12 @@ class Command(BaseCommand):
         if not report.changed:
             self.stdout.write(_("Demo cases are already loaded."))
             return
+        if not report.persons:
+            self.stdout.write(
+                _("Demo cases are already loaded; %(count)d of them now have their demo worker.")
+                % {"count": report.assigned}
+            )
+            return
         self.stdout.write(
             _(
                 "Demo cases loaded: %(persons)d people, %(cases)d cases, %(services)d services, "

@@ -1,0 +1,342 @@
+"""/api/v1/cases/ and its services: the case pages' access rules, search, filters and audit."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from donghanh.api.tests.conftest import api_client, issue_token, make_person
+from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.cases import case_services
+from donghanh.cases.case_models import Case, CaseStatus, CaseType
+from donghanh.cases.case_selectors import cases_visible_to
+from donghanh.cases.tests.conftest import identify, make_case
+from donghanh.casework.models import FollowUp, ServiceDelivery
+from donghanh.casework.services import follow_up_plan
+from donghanh.organisations.models import Membership
+from donghanh.organisations.roles import Role
+from donghanh.places.models import Commune
+from donghanh.testing.factories import MembershipFactory
+
+LIST = reverse("api:case_list")
+
+
+def detail(case):
+    return reverse("api:case_detail", kwargs={"case_id": case.pk})
+
+
+def services_url(case):
+    return reverse("api:case_service_list", kwargs={"case_id": case.pk})
+
+
+def _views(case):
+    return AuditEntry.objects.filter(
+        action=AuditAction.VIEW, target_type="cases.case", target_id=str(case.pk)
+    )
+
+
+@pytest.fixture
+def case(staff):
+    worker = staff.users[Role.CASE_WORKER]
+    return make_case(make_person(staff.organisation, worker), worker)
+
+
+CAN_VIEW = [Role.ORG_ADMIN, Role.SUPERVISOR, Role.CASE_WORKER]
+NEVER = [Role.PROGRAMME_OFFICER, Role.CONTENT_EDITOR, Role.DONOR_VIEWER]
+
+
+@pytest.mark.parametrize("role", CAN_VIEW)
+def test_those_who_see_the_case_read_it_and_each_read_is_audited(staff, case, role):
+    client = staff.client(role)
+    for times in (1, 2):
+        response = client.get(detail(case))
+        assert response.status_code == 200
+        body = response.json()
+        assert body["number"] == case.number
+        assert body["person"]["full_name"] == "Nguyễn Thị Hoa"
+        assert [w["id"] for w in body["workers"]] == [staff.users[Role.CASE_WORKER].pk]
+        assert _views(case).filter(actor=staff.users[role]).count() == times
+    entry = _views(case).first()
+    assert "Nguyễn" not in entry.summary
+
+
+@pytest.mark.parametrize("role", NEVER)
+def test_roles_that_never_see_identities_get_403_and_nothing_of_the_case(staff, case, role):
+    client = staff.client(role)
+    for url in (LIST, detail(case), services_url(case)):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "Nguyễn" not in response.content.decode()
+        assert case.number not in response.content.decode()
+    assert not _views(case).exists()
+
+
+def test_an_unassigned_collaborator_and_outsider_get_404(staff, case):
+    for who in (Role.COLLABORATOR, "outsider"):
+        client = staff.client(who)
+        assert client.get(detail(case)).status_code == 404
+        assert client.get(services_url(case)).status_code == 404
+    assert staff.client(Role.COLLABORATOR).get(LIST).json()["count"] == 0
+    assert (
+        staff.client("outsider").get(LIST, {"organisation": staff.organisation.slug}).status_code
+        == 404
+    )
+    assert not _views(case).exists()
+
+
+def test_unauthenticated_gets_401(staff, case):
+    for url in (LIST, detail(case), services_url(case)):
+        response = api_client().get(url)
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_restricted_case_is_seen_only_by_the_named(staff, case):
+    worker = staff.users[Role.CASE_WORKER]
+    case_services.case_restrict(case=case, named_users=[worker], acting_user=worker)
+    assert staff.client(Role.SUPERVISOR).get(detail(case)).status_code == 404
+    assert staff.client(Role.CASE_WORKER).get(detail(case)).status_code == 200
+
+
+def test_the_api_lists_exactly_the_cases_the_pages_show(staff, case):
+    supervisor = staff.users[Role.SUPERVISOR]
+    make_case(make_person(staff.organisation, supervisor, full_name="Lê Văn Nam"), supervisor)
+    for role in (Role.ORG_ADMIN, Role.SUPERVISOR, Role.CASE_WORKER, Role.COLLABORATOR):
+        membership = Membership.objects.get(user=staff.users[role])
+        expected = set(cases_visible_to(membership).values_list("pk", flat=True))
+        listed = staff.client(role).get(LIST).json()["results"]
+        assert {row["id"] for row in listed} == expected, role
+
+
+# Search and filters, as on the caseload.
+
+
+@pytest.fixture
+def caseload(staff):
+    by = staff.users[Role.SUPERVISOR]
+    communes = list(Commune.objects.select_related("province").order_by("code")[:2])
+    hoa = make_case(
+        make_person(
+            staff.organisation, by, full_name="Nguyễn Thị Hoa", current_commune=communes[0]
+        ),
+        by,
+    )
+    nam = make_case(
+        make_person(staff.organisation, by, full_name="Trần Văn Nam", current_commune=communes[1]),
+        by,
+        case_type=CaseType.SEX_WORKER,
+    )
+    follow_up_plan(
+        case=nam,
+        planned_on=timezone.localdate() - datetime.timedelta(days=3),
+        method="phone",
+        acting_user=by,
+    )
+    return {"hoa": hoa, "nam": nam, "communes": communes}
+
+
+def _numbers(client, **params):
+    response = client.get(LIST, params)
+    assert response.status_code == 200, response.content
+    return {row["number"] for row in response.json()["results"]}
+
+
+def test_search_and_filters(staff, caseload):
+    client = staff.client(Role.SUPERVISOR)
+    hoa, nam = caseload["hoa"].number, caseload["nam"].number
+    assert _numbers(client, q="nguyen thi hoa") == {hoa}
+    assert _numbers(client, q="hoa nguyen") == {hoa}
+    assert _numbers(client, q=nam.lower()) == {nam}
+    assert _numbers(client, case_type=CaseType.SEX_WORKER) == {nam}
+    assert _numbers(client, status=CaseStatus.OPEN) == {hoa, nam}
+    assert _numbers(client, status=CaseStatus.CLOSED) == set()
+    assert _numbers(client, overdue="true") == {nam}
+    province = caseload["communes"][0].province_id
+    expected = {
+        c.number
+        for c in (caseload["hoa"], caseload["nam"])
+        if c.person.current_commune.province_id == province
+    }
+    assert _numbers(client, province=province) == expected
+    assert _numbers(client, worker=staff.users[Role.SUPERVISOR].pk) == {hoa, nam}
+    assert _numbers(client, worker=staff.users[Role.CASE_WORKER].pk) == set()
+    assert client.get(LIST, {"province": "XX"}).status_code == 400
+    assert client.get(LIST, {"case_type": "nothing"}).status_code == 400
+
+
+def test_search_is_audited_without_the_query(staff, caseload):
+    staff.client(Role.SUPERVISOR).get(LIST, {"q": "nguyen thi hoa"})
+    row = AuditEntry.objects.get(
+        actor=staff.users[Role.SUPERVISOR], summary__startswith="case search"
+    )
+    assert row.summary == "case search: 1 found"
+    assert "nguyen" not in row.summary
+
+
+def test_pagination(staff):
+    by = staff.users[Role.SUPERVISOR]
+    for number in range(27):
+        make_case(make_person(staff.organisation, by, full_name=f"Lê Thị Mai {number}"), by)
+    client = staff.client(Role.SUPERVISOR)
+    first = client.get(LIST, {"q": "le mai"}).json()
+    assert first["count"] == 27 and len(first["results"]) == 25
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 2
+    assert len({r["id"] for r in first["results"] + second["results"]}) == 27
+    assert len(client.get(LIST, {"page_size": 100}).json()["results"]) == 27
+
+
+def _queries(client, url, **params):
+    client.get(url, params)  # warm up: last_used_at is written once a minute at most
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+# Token with its user, memberships, 2FA device, count, page, the workers of the page; a search
+# adds its audit row (an insert, inside the savepoint of its service's transaction).
+LIST_QUERIES = 6
+SEARCH_QUERIES = LIST_QUERIES + 3
+# Token, memberships, 2FA device, the case's organisation, the case, its audit row (an insert
+# in a savepoint: 3), count, page.
+SERVICES_QUERIES = 10
+
+
+def test_the_lists_make_a_fixed_number_of_queries_whatever_the_page_size(staff, case):
+    client = staff.client(Role.SUPERVISOR)
+    by = staff.users[Role.SUPERVISOR]
+    counts = {
+        (_queries(client, LIST, page_size=size), _queries(client, LIST, q="nguyen", page_size=size))
+        for size in (1, 100)
+    }
+    for number in range(12):
+        other = make_case(make_person(staff.organisation, by, full_name=f"Nguyễn Văn {number}"), by)
+        case_services.case_assign(
+            case=other, workers=[by, staff.users[Role.CASE_WORKER]], acting_user=by
+        )
+        _record_service(other, by)
+    for size in (1, 5, 100):
+        counts.add(
+            (
+                _queries(client, LIST, page_size=size),
+                _queries(client, LIST, q="nguyen", page_size=size),
+            )
+        )
+    assert counts == {(LIST_QUERIES, SEARCH_QUERIES)}
+    for _ in range(12):
+        _record_service(case, by)
+    assert {_queries(client, services_url(case), page_size=s) for s in (1, 100)} == {
+        SERVICES_QUERIES
+    }
+
+
+# Services.
+
+
+def _record_service(case, by, **values):
+    from donghanh.casework.services import service_record
+
+    defaults = {
+        "domain": "health",
+        "provider": None,
+        "provider_name": "Trạm y tế xã",
+        "delivered_on": datetime.date(2026, 3, 5),
+        "cost_vnd": 150_000,
+        "regime": "",
+        "note": "",
+    }
+    return service_record(case=case, acting_user=by, **{**defaults, **values})
+
+
+def _new_service(**extra):
+    return {
+        "domain": "health",
+        "provider_name": "Trạm y tế phường Đồng Hới",
+        "delivered_on": "2026-03-05",
+        "cost_vnd": 250000,
+        **extra,
+    }
+
+
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.CASE_WORKER])
+def test_record_and_list_a_service(staff, case, role):
+    client = staff.client(role)
+    created = client.post(services_url(case), _new_service(note="Khám tổng quát"), format="json")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["provider_name"] == "Trạm y tế phường Đồng Hới"
+    assert body["cost_vnd"] == 250000 and body["regime"] == ""
+    service = ServiceDelivery.objects.get(pk=body["id"])
+    assert service.case_id == case.pk and service.created_by == staff.users[role]
+    assert AuditEntry.objects.filter(
+        action=AuditAction.CREATE, target_type="casework.servicedelivery", target_id=str(service.pk)
+    ).exists()
+    listed = client.get(services_url(case)).json()
+    assert [row["id"] for row in listed["results"]] == [service.pk]
+
+
+@pytest.mark.parametrize("role", [Role.ORG_ADMIN, *NEVER])
+def test_recording_a_service_refused_by_role(staff, case, role):
+    response = staff.client(role).post(services_url(case), _new_service(), format="json")
+    assert response.status_code == 403
+    assert not ServiceDelivery.objects.exists()
+
+
+def test_recording_follows_the_pages_rules(staff, case):
+    client = staff.client(Role.CASE_WORKER)
+    no_provider = client.post(services_url(case), _new_service(provider_name=""), format="json")
+    assert no_provider.status_code == 400
+    assert "provider" in no_provider.content.decode().lower()
+    # Not entitled: the case's person is not identified as a victim.
+    regime = client.post(services_url(case), _new_service(regime="a"), format="json")
+    assert regime.status_code == 400
+    assert "not entitled" in regime.json()["non_field_errors"][0]
+    negative = client.post(services_url(case), _new_service(cost_vnd=-1), format="json")
+    assert negative.status_code == 400
+    assert not ServiceDelivery.objects.exists()
+
+
+def test_an_entitled_regime_is_accepted(staff, case):
+    identify(case, datetime.date(2026, 3, 4))
+    response = staff.client(Role.CASE_WORKER).post(
+        services_url(case), _new_service(regime="a"), format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["regime"] == "a"
+
+
+def test_a_closed_case_takes_no_service(staff, case):
+    worker, supervisor = staff.users[Role.CASE_WORKER], staff.users[Role.SUPERVISOR]
+    case_services.case_closure_request(
+        case=case, reason="goals_achieved", reintegration_outcome="with_family", acting_user=worker
+    )
+    case_services.case_closure_decide(
+        case=Case.objects.get(pk=case.pk), approve=True, acting_user=supervisor
+    )
+    response = staff.client(Role.CASE_WORKER).post(
+        services_url(case), _new_service(), format="json"
+    )
+    assert response.status_code == 400
+    assert "closed" in response.json()["non_field_errors"][0]
+    assert not ServiceDelivery.objects.exists()
+
+
+def test_a_member_of_two_organisations_sees_the_cases_of_both(staff, case):
+    user = MembershipFactory(organisation=staff.other_organisation, role=Role.SUPERVISOR).user
+    MembershipFactory(organisation=staff.organisation, role=Role.SUPERVISOR, user=user)
+    other = make_case(make_person(staff.other_organisation, user, full_name="Lê Văn Nam"), user)
+    client = api_client(issue_token(user))
+    listed = client.get(LIST).json()["results"]
+    assert {(row["id"], row["organisation"]) for row in listed} == {
+        (case.pk, staff.organisation.slug),
+        (other.pk, staff.other_organisation.slug),
+    }
+    only = client.get(LIST, {"organisation": staff.other_organisation.slug}).json()["results"]
+    assert [row["id"] for row in only] == [other.pk]
+    assert not FollowUp.objects.exists()

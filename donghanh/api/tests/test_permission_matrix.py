@@ -1,0 +1,364 @@
+"""Every API endpoint × every role × own organisation and another organisation.
+
+The expected statuses are written out by hand below, not computed from roles.py, so that a
+mistake in GRANTS, in an endpoint's choice of permission or in an access helper fails here.
+The page matrix (donghanh/organisations/tests/test_permission_matrix.py) is the model.
+
+Every actor holds a token. Members had two-factor sign-in set up, as a token requires; the
+system administrator and the user with no membership hold a token issued before they lost
+their standing (a row written directly), which the API refuses like no token at all.
+
+Legend:
+    200, 201  allowed (201: created)
+    401       no valid token: anonymous, or an account that may not hold one (no membership)
+    403       a member whose role lacks the permission (for a record: anywhere)
+    404       another organisation: it might not exist
+
+"own": the records belong to the actor's organisation (a case assigned to the actor when the
+actor is a case worker or collaborator; a referral it sent and one it received). "other": the
+same records in an organisation the actor does not belong to, and lists asked for it by slug.
+Every write also checks its effect: done when allowed, nothing changed when refused; and no
+refused answer, nor any answer to a programme officer, content editor or donor viewer, holds
+the person's name.
+"""
+
+# The tables below keep one row per actor on one line, as wide as their fifteen columns need.
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import resolve, reverse
+from django.utils import timezone
+
+from donghanh.api.models import ApiToken, token_hash
+from donghanh.api.tests.conftest import api_client, issue_token, make_person
+from donghanh.api.v1.persons import sign_baseline
+from donghanh.api.v1.urls import urlpatterns as api_urls
+from donghanh.cases.case_models import Case
+from donghanh.cases.models import Person
+from donghanh.cases.tests.conftest import make_case
+from donghanh.casework.models import ServiceDelivery
+from donghanh.organisations.models import Organisation
+from donghanh.organisations.roles import Role
+from donghanh.referrals.models import Referral, ReferralStatus
+from donghanh.referrals.services import referral_accept, referral_send
+from donghanh.referrals.tests.conftest import consent_to_share
+from donghanh.testing import factories
+
+MembershipFactory: Any = factories.MembershipFactory
+OrganisationFactory: Any = factories.OrganisationFactory
+UserFactory: Any = factories.UserFactory
+
+ACTORS = (
+    "org_admin",
+    "supervisor",
+    "case_worker",
+    "collaborator",
+    "programme_officer",
+    "content_editor",
+    "donor_viewer",
+    "system_administrator",  # a superuser without any membership
+    "no_membership",  # an account that belongs to no organisation
+    "anonymous",  # no token
+)
+NEVER_SEE_PEOPLE = {"programme_officer", "content_editor", "donor_viewer"}
+
+COLUMNS = (
+    "persons",  # GET    /api/v1/persons/?organisation=<org>
+    "person_add",  # POST   /api/v1/persons/
+    "person",  # GET    /api/v1/persons/{id}/
+    "person_edit",  # PATCH  /api/v1/persons/{id}/
+    "cases",  # GET    /api/v1/cases/?organisation=<org>
+    "case",  # GET    /api/v1/cases/{id}/
+    "services",  # GET    /api/v1/cases/{id}/services/
+    "service_add",  # POST   /api/v1/cases/{id}/services/
+    "received",  # GET    /api/v1/referrals/received/?organisation=<org>
+    "sent",  # GET    /api/v1/referrals/sent/?organisation=<org>
+    "referral_in",  # GET    /api/v1/referrals/{id}/ (received by the organisation)
+    "referral_out",  # GET    /api/v1/referrals/{id}/ (sent by the organisation)
+    "accept",  # POST   /api/v1/referrals/{id}/accept/
+    "decline",  # POST   /api/v1/referrals/{id}/decline/
+    "complete",  # POST   /api/v1/referrals/{id}/complete/ (an accepted referral)
+)
+
+# fmt: off
+OWN_ORGANISATION: dict[str, tuple[int, ...]] = {
+    #                      persons add  person edit cases case serv s_add recv sent r_in r_out acc  decl comp
+    "org_admin":            (200,  403, 200,   403, 200,  200, 200, 403,  200, 200, 200, 200,  403, 403, 403),
+    "supervisor":           (200,  201, 200,   200, 200,  200, 200, 201,  200, 200, 200, 200,  200, 200, 200),
+    "case_worker":          (200,  201, 200,   200, 200,  200, 200, 201,  200, 200, 200, 200,  200, 200, 200),
+    "collaborator":         (200,  201, 200,   200, 200,  200, 200, 201,  200, 200, 200, 200,  200, 200, 200),
+    "programme_officer":    (403,  403, 403,   403, 403,  403, 403, 403,  403, 403, 403, 403,  403, 403, 403),
+    "content_editor":       (403,  403, 403,   403, 403,  403, 403, 403,  403, 403, 403, 403,  403, 403, 403),
+    "donor_viewer":         (403,  403, 403,   403, 403,  403, 403, 403,  403, 403, 403, 403,  403, 403, 403),
+    "system_administrator": (401,  401, 401,   401, 401,  401, 401, 401,  401, 401, 401, 401,  401, 401, 401),
+    "no_membership":        (401,  401, 401,   401, 401,  401, 401, 401,  401, 401, 401, 401,  401, 401, 401),
+    "anonymous":            (401,  401, 401,   401, 401,  401, 401, 401,  401, 401, 401, 401,  401, 401, 401),
+}
+
+OTHER_ORGANISATION: dict[str, tuple[int, ...]] = {
+    #                      persons add  person edit cases case serv s_add recv sent r_in r_out acc  decl comp
+    "org_admin":            (404,  404, 404,   403, 404,  404, 404, 403,  404, 404, 404, 404,  403, 403, 403),
+    "supervisor":           (404,  404, 404,   404, 404,  404, 404, 404,  404, 404, 404, 404,  404, 404, 404),
+    "case_worker":          (404,  404, 404,   404, 404,  404, 404, 404,  404, 404, 404, 404,  404, 404, 404),
+    "collaborator":         (404,  404, 404,   404, 404,  404, 404, 404,  404, 404, 404, 404,  404, 404, 404),
+    "programme_officer":    (404,  404, 403,   403, 404,  403, 403, 403,  404, 404, 403, 403,  403, 403, 403),
+    "content_editor":       (404,  404, 403,   403, 404,  403, 403, 403,  404, 404, 403, 403,  403, 403, 403),
+    "donor_viewer":         (404,  404, 403,   403, 404,  403, 403, 403,  404, 404, 403, 403,  403, 403, 403),
+    "system_administrator": (401,  401, 401,   401, 401,  401, 401, 401,  401, 401, 401, 401,  401, 401, 401),
+    "no_membership":        (401,  401, 401,   401, 401,  401, 401, 401,  401, 401, 401, 401,  401, 401, 401),
+    "anonymous":            (401,  401, 401,   401, 401,  401, 401, 401,  401, 401, 401, 401,  401, 401, 401),
+}
+# fmt: on
+
+NAME = "Nguyễn Thị Hoa"
+
+
+# The world each case runs in -------------------------------------------------------------------
+
+
+@dataclass
+class Records:
+    organisation: Organisation
+    person: Person
+    case: Case
+    referral_in: Referral  # sent to the organisation by a third one
+    referral_out: Referral  # sent by the organisation to a third one
+
+
+@dataclass
+class World:
+    actor: Any
+    client: Any
+    scopes: dict[str, Records]
+
+
+def _stale_token(user: Any) -> str:
+    """A token row for an account that could not be issued one now (no membership)."""
+    secret = f"dh_matrix{user.pk:08d}0123456789abcdefghijklmnopqrstuv"
+    ApiToken.objects.create(
+        user=user,
+        key_hash=token_hash(secret),
+        prefix=secret[:11],
+        expires_at=timezone.now() + datetime.timedelta(days=30),
+    )
+    return secret
+
+
+def _actor(actor: str, own: Organisation) -> tuple[Any, Any]:
+    if actor == "anonymous":
+        return None, api_client()
+    if actor == "system_administrator":
+        user = UserFactory(is_superuser=True, is_staff=True)
+        return user, api_client(_stale_token(user))
+    if actor == "no_membership":
+        user = UserFactory()
+        return user, api_client(_stale_token(user))
+    user = MembershipFactory(organisation=own, role=Role(actor)).user
+    return user, api_client(issue_token(user))
+
+
+def _records(organisation: Organisation, third: Organisation, worker: Any) -> Records:
+    person = make_person(organisation, worker, phone="0912 345 678")
+    case = make_case(person, worker)
+    consent_to_share(person, third)
+    out = referral_send(
+        case=case, acting_user=worker, to_organisation=third, shared_sections=["identity"]
+    )
+    their_worker = MembershipFactory(organisation=third, role=Role.CASE_WORKER).user
+    theirs = make_case(make_person(third, their_worker, full_name="Lê Văn Nam"), their_worker)
+    consent_to_share(theirs.person, organisation)
+    received = referral_send(
+        case=theirs,
+        acting_user=their_worker,
+        to_organisation=organisation,
+        shared_sections=["identity", "needs"],
+    )
+    return Records(organisation, person, case, received, out)
+
+
+def _world(actor: str) -> World:
+    own, other, third = (OrganisationFactory() for _ in range(3))
+    user, client = _actor(actor, own)
+    scopes = {}
+    for scope, organisation in (("own", own), ("other", other)):
+        MembershipFactory(organisation=organisation, role=Role.ORG_ADMIN)
+        assigned = scope == "own" and actor in ("case_worker", "collaborator")
+        worker = (
+            user
+            if assigned
+            else MembershipFactory(organisation=organisation, role=Role.CASE_WORKER).user
+        )
+        scopes[scope] = _records(organisation, third, worker)
+    return World(actor=user, client=client, scopes=scopes)
+
+
+# How to call each endpoint, and how to tell that a write took effect ---------------------------
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    url: Callable[[Records], str]
+    data: Callable[[Records], dict[str, Any]] = lambda records: {}
+    prepare: Callable[[Records], None] = lambda records: None
+    took_effect: Callable[[Records], bool] | None = None
+
+
+def _listed(name: str) -> Callable[[Records], str]:
+    return lambda records: f"{reverse(name)}?organisation={records.organisation.slug}"
+
+
+def _person(records: Records) -> str:
+    return reverse("api:person_detail", kwargs={"person_id": records.person.pk})
+
+
+def _case(name: str) -> Callable[[Records], str]:
+    return lambda records: reverse(name, kwargs={"case_id": records.case.pk})
+
+
+def _referral(name: str, which: str = "referral_in") -> Callable[[Records], str]:
+    return lambda records: reverse(name, kwargs={"referral_id": getattr(records, which).pk})
+
+
+def _status_of(records: Records) -> str:
+    return Referral.objects.get(pk=records.referral_in.pk).status
+
+
+def _accept_first(records: Records) -> None:
+    answering = MembershipFactory(organisation=records.organisation, role=Role.SUPERVISOR).user
+    referral_accept(referral=records.referral_in, acting_user=answering)
+
+
+HOW: dict[str, Call] = {
+    "persons": Call("get", _listed("api:person_list")),
+    "person_add": Call(
+        "post",
+        lambda records: reverse("api:person_list"),
+        data=lambda records: {
+            "organisation": records.organisation.slug,
+            "full_name": "Phạm Thị Lan",
+            "sex": "female",
+        },
+        took_effect=lambda records: (
+            Person.objects.filter(organisation=records.organisation).count() == 2
+        ),
+    ),
+    "person": Call("get", _person),
+    "person_edit": Call(
+        "patch",
+        _person,
+        data=lambda records: {
+            "version": records.person.version,
+            "baseline": sign_baseline(records.person),
+            "phone": "0977 000 111",
+        },
+        took_effect=lambda records: Person.objects.get(pk=records.person.pk).version == 2,
+    ),
+    "cases": Call("get", _listed("api:case_list")),
+    "case": Call("get", _case("api:case_detail")),
+    "services": Call("get", _case("api:case_service_list")),
+    "service_add": Call(
+        "post",
+        _case("api:case_service_list"),
+        data=lambda records: {
+            "domain": "health",
+            "provider_name": "Trạm y tế xã",
+            "delivered_on": "2026-03-05",
+        },
+        took_effect=lambda records: ServiceDelivery.objects.filter(case=records.case).exists(),
+    ),
+    "received": Call("get", _listed("api:referral_received_list")),
+    "sent": Call("get", _listed("api:referral_sent_list")),
+    "referral_in": Call("get", _referral("api:referral_detail")),
+    "referral_out": Call("get", _referral("api:referral_detail", "referral_out")),
+    "accept": Call(
+        "post",
+        _referral("api:referral_accept"),
+        took_effect=lambda records: _status_of(records) == ReferralStatus.ACCEPTED,
+    ),
+    "decline": Call(
+        "post",
+        _referral("api:referral_decline"),
+        data=lambda records: {"reason": "Không đủ chỗ"},
+        took_effect=lambda records: _status_of(records) == ReferralStatus.DECLINED,
+    ),
+    "complete": Call(
+        "post",
+        _referral("api:referral_complete"),
+        data=lambda records: {"feedback": "Đã hỗ trợ xong."},
+        prepare=_accept_first,
+        took_effect=lambda records: _status_of(records) == ReferralStatus.COMPLETED,
+    ),
+}
+
+TABLES = (("own", OWN_ORGANISATION), ("other", OTHER_ORGANISATION))
+
+
+def _cases() -> list[Any]:
+    return [
+        pytest.param(actor, column, scope, expected, id=f"{actor}-{column}-{scope}")
+        for scope, table in TABLES
+        for actor in ACTORS
+        for column, expected in zip(COLUMNS, table[actor], strict=True)
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("actor", "column", "scope", "expected"), _cases())
+def test_every_endpoint_for_every_actor(actor, column, scope, expected):
+    world = _world(actor)
+    records = world.scopes[scope]
+    call = HOW[column]
+    call.prepare(records)
+
+    response = getattr(world.client, call.method)(
+        call.url(records), call.data(records), format="json"
+    )
+
+    assert response.status_code == expected, response.content
+    body = response.content.decode()
+    if expected not in (200, 201) or actor in NEVER_SEE_PEOPLE:
+        assert NAME not in body
+        assert records.case.number not in body
+    if call.took_effect is not None:
+        assert call.took_effect(records) is (expected in (200, 201))
+
+
+def test_the_matrix_covers_every_endpoint_and_method():
+    in_matrix = {(_route_name(HOW[column]), HOW[column].method) for column in COLUMNS}
+    in_api = set()
+    for pattern in api_urls:
+        view = pattern.callback.view_class
+        for method in ("get", "post", "patch", "put", "delete"):
+            if hasattr(view, method):
+                in_api.add((pattern.name, method))
+    assert in_matrix == in_api
+
+
+def _route_name(call: Call) -> str:
+    """The name of the route a call goes to: its address for stand-in records, resolved."""
+    return str(resolve(call.url(_DummyRecords()).split("?")[0]).url_name)  # type: ignore[arg-type]
+
+
+class _DummyRecords:
+    organisation = type("Org", (), {"slug": "x"})()
+    person = type("P", (), {"pk": 1})()
+    case = type("C", (), {"pk": 1})()
+    referral_in = type("R", (), {"pk": 1})()
+    referral_out = type("R", (), {"pk": 2})()
+
+
+def test_every_table_has_a_row_per_actor_and_a_cell_per_column():
+    for _scope, table in TABLES:
+        assert tuple(table) == ACTORS
+        assert all(len(row) == len(COLUMNS) for row in table.values())
+    assert set(HOW) == set(COLUMNS)
+    writes = {name for name, call in HOW.items() if call.method != "get"}
+    assert all(HOW[name].took_effect is not None for name in writes)

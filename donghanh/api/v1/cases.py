@@ -1,0 +1,378 @@
+"""Cases: `/api/v1/cases/` (the caseload, searched and filtered), `/api/v1/cases/{id}/` (one
+case) and `/api/v1/cases/{id}/services/` (the services delivered: list, record).
+
+Everything goes through donghanh.cases and donghanh.casework exactly as the case pages do:
+`caseload` (and so `cases_visible_to`) for lists, `case_access_audited` (`access_case` and the
+audit row of every opening) for one case, `ServiceForm` and `service_record` for a new service.
+"""
+
+from __future__ import annotations
+
+import operator
+from functools import reduce
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from donghanh.api.access import api_memberships, organisation_slug_of, organisation_slugs
+from donghanh.api.pagination import PagePagination
+from donghanh.api.serializers import OutputSerializer, error_responses, form_errors
+from donghanh.api.v1.persons import CommuneSerializer
+from donghanh.cases import case_services
+from donghanh.cases.case_models import (
+    Case,
+    CaseStatus,
+    CaseType,
+    ClosureReason,
+    IdentificationStatus,
+    IntakeChannel,
+    LegalRegime,
+    ReintegrationOutcome,
+    SupportGroup,
+    SupportRegime,
+)
+from donghanh.cases.case_selectors import (
+    CaseAccess,
+    case_with_details,
+    caseload,
+    regimes_entitled,
+    support_group_for,
+)
+from donghanh.casework import selectors as casework_selectors
+from donghanh.casework import services as casework_services
+from donghanh.casework.forms import ServiceForm
+from donghanh.casework.models import ServiceDelivery
+from donghanh.directory.domains import ServiceDomain
+from donghanh.organisations.models import Membership
+from donghanh.organisations.roles import Perm
+from donghanh.places.models import Province
+
+
+def _absolute(request: Any, path: str) -> str:
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+# Answers.
+
+
+class CasePersonSerializer(OutputSerializer):
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    full_name = serializers.CharField()
+
+    def get_url(self, person: Any) -> str:
+        path = reverse("api:person_detail", kwargs={"person_id": person.pk})
+        return _absolute(self.context.get("request"), path)
+
+
+class CaseWorkerSerializer(OutputSerializer):
+    id = serializers.IntegerField(source="user.pk")
+    name = serializers.CharField(source="user.display_name")
+
+
+class CaseSummarySerializer(OutputSerializer):
+    """What the caseload shows of a case."""
+
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    organisation = serializers.SerializerMethodField(help_text="The organisation's slug.")
+    number = serializers.CharField()
+    case_type = serializers.ChoiceField(choices=CaseType.choices)
+    status = serializers.ChoiceField(choices=CaseStatus.choices)
+    identification_status = serializers.ChoiceField(choices=IdentificationStatus.choices)
+    opened_on = serializers.DateField()
+    updated_at = serializers.DateTimeField()
+    is_restricted = serializers.BooleanField(help_text="Open only to the users named on it.")
+    person = CasePersonSerializer()
+    workers = CaseWorkerSerializer(many=True, source="assignment_list")
+
+    def get_url(self, case: Case) -> str:
+        path = reverse("api:case_detail", kwargs={"case_id": case.pk})
+        return _absolute(self.context.get("request"), path)
+
+    def get_organisation(self, case: Case) -> str:
+        slugs: dict[int, str] = self.context.get("organisation_slugs", {})
+        return slugs.get(case.organisation_id) or case.organisation.slug
+
+
+class EntitledRegimeSerializer(OutputSerializer):
+    code = serializers.ChoiceField(choices=SupportRegime.choices)
+    label = serializers.CharField()
+    case_by_case = serializers.BooleanField(help_text="Decided case by case, not by right.")
+    legal_basis = serializers.CharField()
+
+
+class CaseSerializer(CaseSummarySerializer):
+    """A whole case, as the case page shows it."""
+
+    intake_channel = serializers.ChoiceField(choices=IntakeChannel.choices)
+    intake_date = serializers.DateField()
+    is_abroad = serializers.BooleanField()
+    intake_note = serializers.CharField()
+    origin_commune = CommuneSerializer(allow_null=True)
+    transit_countries = serializers.ListField(
+        child=serializers.CharField(), help_text="Country codes."
+    )
+    destination_country = serializers.CharField()
+    departure_date = serializers.DateField(allow_null=True)
+    return_date = serializers.DateField(allow_null=True)
+    recruiter_relation = serializers.CharField()
+    recruiter_details = serializers.CharField()
+    journey_details = serializers.CharField()
+    exploitation_types = serializers.ListField(child=serializers.CharField())
+    control_means = serializers.ListField(child=serializers.CharField())
+    ilo_indicators = serializers.DictField(
+        child=serializers.CharField(), help_text="ILO forced-labour indicator code → answer."
+    )
+    screened_on = serializers.DateField(allow_null=True)
+    screening_note = serializers.CharField()
+    identified_on = serializers.DateField(allow_null=True)
+    identifying_organisation = serializers.CharField(
+        source="identifying_organisation.slug", allow_null=True
+    )
+    identifying_agency = serializers.CharField()
+    legal_regime = serializers.ChoiceField(choices=LegalRegime.choices, allow_blank=True)
+    support_group = serializers.SerializerMethodField()
+    regimes_entitled = serializers.SerializerMethodField(
+        help_text="The Art. 37 support regimes the person is entitled to today."
+    )
+    closure_reason = serializers.ChoiceField(choices=ClosureReason.choices, allow_blank=True)
+    reintegration_outcome = serializers.ChoiceField(
+        choices=ReintegrationOutcome.choices, allow_blank=True
+    )
+    closed_on = serializers.DateField(allow_null=True)
+    version = serializers.IntegerField(help_text="Goes up by one with every saved change.")
+    services_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=SupportGroup.choices, allow_null=True),
+    )
+    def get_support_group(self, case: Case) -> str | None:
+        group = support_group_for(case)
+        return None if group is None else str(group)
+
+    @extend_schema_field(EntitledRegimeSerializer(many=True))
+    def get_regimes_entitled(self, case: Case) -> Any:
+        return EntitledRegimeSerializer(regimes_entitled(case), many=True).data
+
+    def get_services_url(self, case: Case) -> str:
+        path = reverse("api:case_service_list", kwargs={"case_id": case.pk})
+        return _absolute(self.context.get("request"), path)
+
+
+class ServiceSerializer(OutputSerializer):
+    id = serializers.IntegerField()
+    domain = serializers.ChoiceField(choices=ServiceDomain.choices)
+    provider = serializers.IntegerField(
+        source="provider_id", allow_null=True, help_text="The provider in the directory, if any."
+    )
+    provider_name = serializers.SerializerMethodField(
+        help_text="The directory provider's name, or the name written in."
+    )
+    delivered_on = serializers.DateField()
+    cost_vnd = serializers.IntegerField(help_text="Cost in Vietnamese đồng.")
+    regime = serializers.ChoiceField(
+        choices=SupportRegime.choices,
+        allow_blank=True,
+        help_text="The Art. 37 support regime that pays for it; empty when none.",
+    )
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    def get_provider_name(self, service: ServiceDelivery) -> str:
+        return service.provider.name if service.provider is not None else service.provider_name
+
+
+# Requests.
+
+
+class CaseListQuery(serializers.Serializer):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="The person's name (any word order, diacritics optional) or a case number.",
+    )
+    organisation = serializers.SlugField(
+        required=False,
+        help_text="Only this organisation's cases (its slug); by default every organisation "
+        "where you may see cases.",
+    )
+    case_type = serializers.ChoiceField(choices=CaseType.choices, required=False)
+    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
+    province = serializers.CharField(
+        required=False,
+        max_length=2,
+        help_text="Two-digit code of today's province: where the person lives now or where "
+        "their journey began.",
+    )
+    worker = serializers.IntegerField(
+        required=False, min_value=1, help_text="Only cases this user (by id) works on."
+    )
+    overdue = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Only cases with a plan action or a follow-up past its date.",
+    )
+
+    def validate_province(self, value: str) -> str:
+        if value and not Province.objects.filter(code=value).exists():
+            raise serializers.ValidationError(_("Choose a province from the list."))
+        return value
+
+
+class ServiceCreateSerializer(serializers.Serializer):
+    """The fields of the page's service form (`ServiceForm`), whose rules apply."""
+
+    domain = serializers.ChoiceField(choices=ServiceDomain.choices)
+    provider = serializers.IntegerField(
+        required=False, allow_null=True, help_text="A provider of the directory, by id."
+    )
+    provider_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="Or the provider's name."
+    )
+    delivered_on = serializers.DateField()
+    cost_vnd = serializers.IntegerField(required=False, min_value=0, default=0)
+    regime = serializers.ChoiceField(
+        choices=SupportRegime.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Refused when the person is not entitled to it on that day.",
+    )
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+# Helpers.
+
+
+def _open_case(request: Request, case_id: int, perm: Perm) -> CaseAccess:
+    """The case through the page's access check, its opening audited as on the page."""
+    org_slug = organisation_slug_of(request.user, Case.objects.all(), case_id, perm)
+    return case_services.case_access_audited(
+        request.user, org_slug, case_id, perm, request=request._request
+    )
+
+
+def _cases_found(memberships: list[Membership], filters: dict[str, Any]) -> QuerySet[Case]:
+    return reduce(operator.or_, (caseload(m, **filters) for m in memberships))
+
+
+def _record_search(
+    request: Request, memberships: list[Membership], found: QuerySet[Case], total: int
+) -> None:
+    """One audit row per organisation searched, with its number of matches (never the query)."""
+    if len(memberships) == 1:
+        counts = {memberships[0].organisation_id: total}
+    else:
+        counts = dict(found.order_by().values_list("organisation_id").annotate(matches=Count("pk")))
+    for membership in memberships:
+        case_services.case_search_record(
+            organisation=membership.organisation,
+            result_count=counts.get(membership.organisation_id, 0),
+            acting_user=request.user,
+            request=request._request,
+        )
+
+
+def _form_value(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+# Endpoints.
+
+
+class CaseListView(APIView):
+    pagination_class = PagePagination
+
+    @extend_schema(
+        summary="List, search and filter cases (the caseload)",
+        parameters=[CaseListQuery],
+        responses={200: CaseSummarySerializer(many=True), **error_responses(400, 401, 403, 404)},
+    )
+    def get(self, request: Request) -> Response:
+        params = CaseListQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        memberships = api_memberships(request.user, Perm.VIEW_CASES, data.get("organisation", ""))
+        query = data.get("q", "").strip()
+        found = _cases_found(
+            memberships,
+            {
+                "query": query,
+                "case_type": data.get("case_type", ""),
+                "status": data.get("status", ""),
+                "worker_id": data.get("worker"),
+                "province": data.get("province", ""),
+                "overdue": data["overdue"],
+            },
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(found, request, view=self)
+        if query:
+            _record_search(request, memberships, found, paginator.page.paginator.count)
+        answer = CaseSummarySerializer(
+            page,
+            many=True,
+            context={"request": request, "organisation_slugs": organisation_slugs(memberships)},
+        )
+        return paginator.get_paginated_response(answer.data)
+
+
+class CaseDetailView(APIView):
+    @extend_schema(
+        summary="Read a case",
+        responses={200: CaseSerializer, **error_responses(401, 403, 404)},
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        _membership, case = _open_case(request, case_id, Perm.VIEW_CASES)
+        answer = CaseSerializer(case_with_details(case), context={"request": request})
+        return Response(answer.data)
+
+
+class CaseServiceListView(APIView):
+    pagination_class = PagePagination
+
+    @extend_schema(
+        summary="List the services delivered on a case",
+        responses={200: ServiceSerializer(many=True), **error_responses(401, 403, 404)},
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        _membership, case = _open_case(request, case_id, Perm.VIEW_CASES)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(casework_selectors.services_of(case), request, view=self)
+        return paginator.get_paginated_response(ServiceSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Record a service delivered on a case",
+        request=ServiceCreateSerializer,
+        responses={
+            201: OpenApiResponse(ServiceSerializer, description="The service was recorded."),
+            **error_responses(400, 401, 403, 404),
+        },
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        # As on the page, the case is opened (and the permission checked) before the form.
+        _membership, case = _open_case(request, case_id, Perm.EDIT_CASES)
+        payload = ServiceCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        form = ServiceForm(
+            data={name: _form_value(value) for name, value in payload.validated_data.items()}
+        )
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form))
+        try:
+            service = casework_services.service_record(
+                case=case, acting_user=request.user, request=request._request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            raise serializers.ValidationError({"non_field_errors": error.messages}) from None
+        service = casework_selectors.service_of(case, service.pk)
+        return Response(ServiceSerializer(service).data, status=status.HTTP_201_CREATED)
