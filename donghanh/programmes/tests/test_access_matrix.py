@@ -76,7 +76,7 @@ UNRELATED = {
     "org_admin": _UNRELATED_READER, "supervisor": _UNRELATED_READER,
     "programme_officer": _UNRELATED,
 }
-OTHER_ORG = {actor: _OUTSIDER for actor in ACTORS} | {"anonymous": _ANON}
+OTHER_ORG = dict.fromkeys(ACTORS, _OUTSIDER) | {"anonymous": _ANON}
 TABLES = {
     "implementing": IMPLEMENTING,
     "partner": IMPLEMENTING,
@@ -173,10 +173,7 @@ def test_programme_pages(actor: str, scope: str) -> None:
     for column in COLUMNS:
         name, keys = URLS[column]
         url = reverse(name, kwargs={"org": slug, **{key: ids[key] for key in keys}})
-        if column == "add_training":
-            response = client.post(url, NEW_TRAINING)
-        else:
-            response = client.get(url)
+        response = client.post(url, NEW_TRAINING) if column == "add_training" else client.get(url)
         if response.status_code == 302 and "/login/" in response.get("Location", ""):
             outcomes[column] = LOGIN
         else:
