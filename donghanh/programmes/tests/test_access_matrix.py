@@ -77,7 +77,7 @@ UNRELATED = {
     "programme_officer": _UNRELATED,
 }
 OTHER_ORG = dict.fromkeys(ACTORS, _OUTSIDER) | {"anonymous": _ANON}
-TABLES = {
+TABLES: dict[str, dict[str, tuple[Any, ...]]] = {
     "implementing": IMPLEMENTING,
     "partner": IMPLEMENTING,
     "donor": DONOR,
@@ -169,7 +169,7 @@ def _cases() -> list[Any]:
 @pytest.mark.parametrize(("actor", "scope"), _cases())
 def test_programme_pages(actor: str, scope: str) -> None:
     client, slug, ids = _world(actor, scope)
-    outcomes = {}
+    outcomes: dict[str, Any] = {}
     for column in COLUMNS:
         name, keys = URLS[column]
         url = reverse(name, kwargs={"org": slug, **{key: ids[key] for key in keys}})

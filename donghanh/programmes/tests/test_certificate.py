@@ -77,7 +77,7 @@ def test_certificate_download_is_audited_and_refused_to_donors(project: Project)
     assert AuditEntry.objects.filter(
         actor=officer, action=AuditAction.EXPORT, target_type="programmes.trainingparticipation"
     ).exists()
-    donor_org = factories.OrganisationFactory()
+    donor_org: Any = factories.OrganisationFactory()
     project.donors.add(donor_org)
     donor_officer = MembershipFactory(organisation=donor_org, role=Role.PROGRAMME_OFFICER).user
     kwargs["org"] = donor_org.slug

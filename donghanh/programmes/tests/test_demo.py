@@ -75,7 +75,7 @@ def test_programme_002_budget_split(loaded: None) -> None:
     project = _project("002")
     assert project.budget_vnd == 5_827_300_000
     amounts = {
-        source.donor.slug: source.amount_vnd
+        source.donor.slug if source.donor else "": source.amount_vnd
         for source in FundingSource.objects.filter(project=project).select_related("donor")
     }
     assert amounts == {
@@ -125,5 +125,6 @@ def test_all_five_programmes_and_a_second_run_changes_nothing(loaded: None) -> N
 def test_demo_services_fall_within_the_project_period(loaded: None) -> None:
     project = _project("001")
     dates = ServiceDelivery.objects.filter(project=project).values_list("delivered_on", flat=True)
+    assert project.start_on is not None and project.end_on is not None
     assert all(project.start_on <= day <= project.end_on for day in dates)
     assert min(dates) >= datetime.date(2020, 11, 1)
