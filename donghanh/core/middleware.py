@@ -38,7 +38,9 @@ def is_public_path(request: HttpRequest) -> bool:
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
     def process_request(self, request: HttpRequest) -> None:
-        if is_public_path(request):
+        # Error pages read this to keep the public frame, which sets no cookie.
+        request.is_public_page = is_public_path(request)  # type: ignore[attr-defined]
+        if request.is_public_page:  # type: ignore[attr-defined]
             super().process_request(request)  # the address decides: /en/… English, else Vietnamese
             return
         translation.activate(translation.get_language_from_request(request, check_path=False))

@@ -161,3 +161,18 @@ def test_every_public_page_weighs_at_most_150_kb(anonymous, public_providers):
         _static_size(r) for r in parse(result.decode()).loaded if not r.endswith(".svg")
     )
     assert max(weights.values()) <= PAGE_BUDGET_BYTES, weights
+
+
+def test_a_missing_public_page_keeps_the_public_frame_and_sets_no_cookie(anonymous, db):
+    for url in ("/no-such-page/", "/en/help/999999/"):
+        response = anonymous.get(url)
+        assert response.status_code == 404
+        assert not response.cookies
+        assert 'class="quick-exit"' in response.content.decode()
+
+
+def test_a_missing_staff_page_keeps_the_staff_frame(db):
+    response = Client().get("/app/places/no-such-page/")
+    assert response.status_code in (302, 404)
+    if response.status_code == 404:
+        assert 'class="quick-exit"' not in response.content.decode()
