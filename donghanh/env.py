@@ -74,3 +74,35 @@ def envsecret(name: str) -> str:
         except OSError as exc:
             raise ConfigurationError(f"{name}_FILE points to an unreadable file") from exc
     return os.environ.get(name, "").strip()
+
+
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def cache_from_url(url: str, *, fallback: dict[str, object]) -> dict[str, object]:
+    """A CACHES entry from a URL: redis://host:6379/0 (or rediss://, unix://), file:///path,
+    locmem://; an empty URL gives `fallback`. Anything else is refused."""
+    url = url.strip()
+    if not url:
+        return dict(fallback)
+    if url.startswith(_REDIS_SCHEMES):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("file://"):
+        folder = url.removeprefix("file://")
+        if not folder.startswith("/"):
+            raise ConfigurationError(
+                f"a file cache needs an absolute path (file:///…), got {url!r}"
+            )
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": folder,
+        }
+    if url.startswith("locmem://"):
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": url.removeprefix("locmem://") or "donghanh",
+        }
+    raise ConfigurationError(
+        "the cache URL must start with redis://, rediss://, unix://, file:// or locmem://, "
+        f"got {url!r}"
+    )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.env import (
     ConfigurationError,
+    cache_from_url,
     envbool,
     envchoice,
     envint,
@@ -101,7 +102,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "donghanh.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -159,12 +160,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds whole public pages (donghanh/public/caching.py). In production it must be shared
+# by every worker process, so that publishing invalidates a page everywhere at once: Redis from
+# CACHE_URL (or REDIS_URL), else files under DATA_DIR. Development keeps it in memory.
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "donghanh",
-    }
+    "default": cache_from_url(
+        envstr("CACHE_URL") or envstr("REDIS_URL"),
+        fallback=(
+            {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(DATA_DIR / "cache"),
+            }
+            if PRODUCTION
+            else {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "donghanh",
+            }
+        ),
+    )
 }
+# Where the quick-exit button of every public page goes: a neutral page that looks ordinary on
+# a phone someone else may check.
+QUICK_EXIT_URL = envstr("QUICK_EXIT_URL", "https://vnexpress.net/thoi-tiet")
+PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 3600, minimum=0)
 
 # Passwords and login.
 PASSWORD_HASHERS = [

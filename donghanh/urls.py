@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -26,5 +27,11 @@ urlpatterns = [
     path("app/directory/", include("donghanh.directory.urls")),
     path("app/o/<slug:org>/", include("donghanh.organisations.urls")),
     path("app/places/", include("donghanh.places.urls")),
-    path("", include("donghanh.public.urls")),
 ]
+
+# The public pages, in Vietnamese at / and in English at /en/: the address carries the language,
+# so switching is a plain link and public pages set no cookie (donghanh/core/middleware.py).
+urlpatterns += i18n_patterns(
+    path("", include("donghanh.public.urls")),
+    prefix_default_language=False,
+)

@@ -41,6 +41,7 @@ from donghanh.directory.models import (
 from donghanh.directory.search import search_text, search_words
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Commune, Province
+from donghanh.public.caching import invalidate_public_pages
 
 # Words that mark an invented provider's name as an example, folded.
 EXAMPLE_MARKERS = ("vi du", "example")
@@ -330,6 +331,12 @@ def _audit(
     )
 
 
+def _forget_public_pages() -> None:
+    # The public "find help" pages show providers; they are cached until something changes.
+    # After the commit, so that no page is cached again from the old rows meanwhile.
+    transaction.on_commit(invalidate_public_pages)
+
+
 @transaction.atomic
 def provider_create(
     *,
@@ -362,6 +369,7 @@ def provider_create(
         summary="directory provider created",
         changed_fields=[name.removesuffix("_id") for name in _SCALAR_FIELDS] + changed,
     )
+    _forget_public_pages()
     if mark_verified:
         provider_mark_verified(
             provider=provider,
@@ -430,6 +438,7 @@ def provider_update(
             summary=f"directory provider updated, now version {current.version}",
             changed_fields=changed,
         )
+    _forget_public_pages()
     return current, changed
 
 
@@ -463,6 +472,7 @@ def provider_mark_verified(
         summary=f"directory provider marked verified on {on.isoformat()}",
         changed_fields=["last_verified_on", "verified_by"],
     )
+    _forget_public_pages()
     return provider
 
 

@@ -48,7 +48,20 @@ def _page_key(request: HttpRequest) -> str:
 
 def cached_public_page(view: View) -> View:
     """Serve GET requests of an anonymous visitor from the cache; everything else goes through."""
+    return _cached(view, seconds=None)
 
+
+def cached_public_page_for(seconds: int) -> Callable[[View], View]:
+    """`cached_public_page` for pages that go stale with time as well as on publish (for example
+    a provider's "open now"): kept at most `seconds`."""
+
+    def decorator(view: View) -> View:
+        return _cached(view, seconds=seconds)
+
+    return decorator
+
+
+def _cached(view: View, *, seconds: int | None) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.method != "GET" or request.COOKIES.get(settings.SESSION_COOKIE_NAME):
@@ -60,8 +73,11 @@ def cached_public_page(view: View) -> View:
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.cookies and not response.streaming:
             response = response.render() if hasattr(response, "render") else response
-            patch_cache_control(response, public=True, max_age=300)
             timeout = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 3600)
+            if seconds is not None:
+                timeout = min(timeout, seconds)
+            # Browsers and proxies may keep a copy a little while; publishing cannot reach them.
+            patch_cache_control(response, public=True, max_age=min(300, timeout))
             _cache().set(key, response, timeout=timeout)
         return response
 

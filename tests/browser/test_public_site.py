@@ -1,0 +1,174 @@
+"""A visitor on a cheap phone, with JavaScript off, finds help; quick exit leaves at once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Browser, Page, Route, expect
+
+from donghanh.directory.models import Provider
+from donghanh.directory.services import ContactInput, ProviderInput, provider_create
+from tests.browser.conftest import AxeChecker
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NEUTRAL_PAGE = (
+    '<!doctype html><html lang="vi"><head><title>Thời tiết</title></head>'
+    "<body><main><h1>Thời tiết hôm nay</h1></main></body></html>"
+)
+
+
+def _stub_neutral_site(page: Page) -> None:
+    """The quick exit goes to a real news site; the test serves a stand-in for it."""
+
+    def fulfil(route: Route) -> None:
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=NEUTRAL_PAGE)
+
+    page.context.route(re.compile(re.escape(settings.QUICK_EXIT_URL) + ".*"), fulfil)
+
+
+@pytest.fixture
+def no_js_page(browser: Browser, axe: AxeChecker) -> Iterator[Page]:
+    """A phone-sized page with JavaScript turned off.
+
+    axe-core cannot run where scripts are off, so each page is kept as it was served and checked
+    afterwards in a page with scripts on, under its own address (so its stylesheets load).
+    """
+    context = browser.new_context(
+        java_script_enabled=False, locale="vi-VN", viewport={"width": 360, "height": 780}
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    served: list[tuple[str, str]] = []
+    page.on("load", lambda loaded: served.append((loaded.url, loaded.content())))
+    yield page
+    if not page.is_closed() and (not served or served[-1][0] != page.url):
+        page.wait_for_load_state()
+        served.append((page.url, page.content()))
+    context.close()
+    _check_served_pages(browser, axe, served)
+
+
+def _serving(html: str) -> Callable[[Route], None]:
+    def serve(route: Route) -> None:
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+
+    return serve
+
+
+def _check_served_pages(browser: Browser, axe: AxeChecker, served: list[tuple[str, str]]) -> None:
+    context = browser.new_context(bypass_csp=True, viewport={"width": 360, "height": 780})
+    page = context.new_page()
+    for url, html in served:
+        page.unroute_all()
+        page.route(url, _serving(html))
+        page.goto(url)
+        axe.check(page)
+    context.close()
+
+
+@pytest.fixture
+def providers(transactional_db: None) -> None:
+    provider_create(
+        data=ProviderInput(
+            name="Tổng đài quốc gia 111",
+            name_en="National hotline 111",
+            kind=Provider.Kind.HOTLINE,
+            services=["hotline"],
+            serves_nationwide=True,
+            open_24_7=True,
+            shown_to_public=True,
+            contacts=[ContactInput(kind="phone", value="111")],
+        ),
+        acting_user=None,
+    )
+    provider_create(
+        data=ProviderInput(
+            name="Nhà tạm lánh chỉ cán bộ thấy",
+            kind=Provider.Kind.SHELTER,
+            services=["shelter"],
+            serves_nationwide=True,
+        ),
+        acting_user=None,
+    )
+
+
+def test_home_in_vietnamese_and_english_without_javascript(no_js_page: Page, live_server):
+    page = no_js_page
+    page.goto(live_server.url + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    expect(page.locator("main a[href='tel:111']").first).to_be_visible()
+    for number in ("tel:113", "tel:+84981848484", "tel:+448000121700"):
+        expect(page.locator(f"main a[href='{number}']").first).to_be_visible()
+
+    page.get_by_role("link", name="English").click()
+    expect(page).to_have_url(live_server.url + "/en/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("Help first: you are not alone")
+    page.get_by_role("link", name="Tiếng Việt").click()
+    expect(page).to_have_url(live_server.url + "/")
+    assert page.context.cookies() == []
+
+
+def test_self_check_gives_advice_without_javascript(no_js_page: Page, live_server):
+    page = no_js_page
+    page.goto(live_server.url + "/")
+    page.locator("main").get_by_role("link", name=re.compile("Lời mời làm việc này")).click()
+    expect(page.locator("h1")).to_have_text("Việc làm này có an toàn không?")
+    page.locator("input[name=fee][value=yes]").check()
+    page.locator("input[name=passport][value=yes]").check()
+    page.locator("input[name=contract][value=no]").check()
+    page.get_by_role("button", name="Xem kết quả").click()
+    expect(page.locator("h2#risk-level")).to_contain_text("Nguy cơ cao")
+    expect(page.locator("main a[href='tel:111']").first).to_be_visible()
+    expect(page.locator("main a[href='tel:113']").first).to_be_visible()
+    assert "?" not in page.url  # the answers are nowhere in the address
+    assert page.context.cookies() == []
+
+    page.goto(live_server.url + "/en/self-check/")
+    page.get_by_role("button", name="See the result").click()
+    expect(page.locator("h2#risk-level")).to_contain_text("Be careful")
+
+
+def test_public_directory_search_without_javascript(no_js_page: Page, live_server, providers):
+    page = no_js_page
+    page.goto(live_server.url + "/help/")
+    page.get_by_label("Bạn cần gì, hoặc tên nơi hỗ trợ").fill("tong dai")
+    page.get_by_label("Bạn đang ở đâu? Tỉnh, thành phố hoặc xã, phường").fill("Quảng Bình")
+    page.get_by_role("button", name="Tìm kiếm").click()
+    expect(page.locator("main")).to_contain_text("Tổng đài quốc gia 111")
+    expect(page.locator("main")).not_to_contain_text("Nhà tạm lánh chỉ cán bộ thấy")
+    page.get_by_role("link", name="Tổng đài quốc gia 111").click()
+    expect(page.locator("main a[href='tel:111']")).to_be_visible()
+
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("h1")).to_have_text("National hotline 111")
+
+
+def test_quick_exit_with_javascript_leaves_no_way_back(page: Page, live_server):
+    _stub_neutral_site(page)
+    page.goto(live_server.url + "/help/")
+    page.goto(live_server.url + "/self-check/")
+    page.get_by_role("link", name=re.compile("Thoát nhanh")).click()
+    expect(page).to_have_url(settings.QUICK_EXIT_URL)
+    page.go_back()
+    # The page the visitor left from was replaced: back goes to the one before it.
+    expect(page).to_have_url(live_server.url + "/help/")
+
+
+def test_escape_twice_leaves_too(page: Page, live_server):
+    _stub_neutral_site(page)
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    expect(page).to_have_url(settings.QUICK_EXIT_URL)
+
+
+def test_quick_exit_without_javascript_still_leaves(no_js_page: Page, live_server):
+    _stub_neutral_site(no_js_page)
+    no_js_page.goto(live_server.url + "/en/self-check/")
+    no_js_page.get_by_role("link", name=re.compile("Quick exit")).click()
+    expect(no_js_page).to_have_url(settings.QUICK_EXIT_URL)
