@@ -23,7 +23,9 @@ urlpatterns = [
     path("app/o/<slug:org>/referrals/", include("donghanh.referrals.urls")),
     path("app/o/<slug:org>/files/", include("donghanh.casefiles.urls")),
     path("app/directory/", include("donghanh.directory.urls")),
+    path("app/content/", include("donghanh.content.urls")),
     path("app/o/<slug:org>/", include("donghanh.organisations.urls")),
     path("app/places/", include("donghanh.places.urls")),
+    path("", include("donghanh.content.public_urls")),
     path("", include("donghanh.public.urls")),
 ]
