@@ -27,5 +27,6 @@ urlpatterns = [
     path("app/o/<slug:org>/", include("donghanh.organisations.urls")),
     path("app/places/", include("donghanh.places.urls")),
     path("", include("donghanh.content.public_urls")),
+    path("", include("donghanh.content.search_urls")),
     path("", include("donghanh.public.urls")),
 ]

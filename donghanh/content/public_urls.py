@@ -7,7 +7,7 @@ from donghanh.content import public_views
 app_name = "articles"
 
 urlpatterns = [
-    path("articles/", public_views.article_list, name="list"),
+    path("articles/", public_views.article_list, name="index"),
     path("articles/<slug:slug>/", public_views.article_detail, name="detail"),
     path("articles/<slug:slug>/versions/", public_views.version_list, name="versions"),
     path(
@@ -15,5 +15,4 @@ urlpatterns = [
         public_views.version_detail,
         name="version",
     ),
-    path("search", public_views.search, name="search"),
 ]

@@ -83,9 +83,10 @@ def articles_for_editors(filters: ArticleFilters, today: date) -> QuerySet[Artic
         articles = articles.filter(Exists(texts))
     if filters.stale_only:
         articles = articles.filter(review_due__lt=today)
-    return articles.prefetch_related(
-        Prefetch("texts", queryset=ArticleText.objects.order_by("-language"))
-    ).order_by("stage", "order", "slug")
+    texts_shown = ArticleText.objects.select_related("published_version").order_by("-language")
+    return articles.prefetch_related(Prefetch("texts", queryset=texts_shown)).order_by(
+        "stage", "order", "slug"
+    )
 
 
 def articles_due_for_review(today: date, limit: int = 10) -> list[Article]:
