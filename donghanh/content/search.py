@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import threading
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import overload
 
 from django.utils.translation import get_language
 
@@ -63,12 +65,6 @@ class Document:
     stage: str = ""
 
 
-@dataclass(frozen=True)
-class Hit:
-    document: Document
-    score: int
-
-
 def _deletions(word: str) -> Iterator[str]:
     for i in range(len(word)):
         yield word[:i] + word[i + 1 :]
@@ -98,29 +94,60 @@ def _within_one_edit(a: str, b: str) -> bool:
     return short[i:] == long[i + 1 :]
 
 
+def _bits(numbers: Iterable[int], size: int) -> int:
+    """A set of document numbers as one integer whose bit n is set for document n."""
+    buffer = bytearray(size // 8 + 1)
+    for number in numbers:
+        buffer[number >> 3] |= 1 << (number & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def _bigrams(words: list[str]) -> list[str]:
+    # Two words with a space: never a word of the vocabulary, so never matched one letter off.
+    return [f"{a} {b}" for a, b in pairwise(words)]
+
+
+# Each bucket: a score and the set of documents (bits) that have it.
+Buckets = list[tuple[int, int]]
+
+
 @dataclass
 class Corpus:
-    """An inverted index over some documents: word → document numbers, one table per field."""
+    """An inverted index: word → the documents having it, one table per field.
+
+    A word in many documents keeps them as a bit set (an int), so that combining the words of a
+    query is a few big-integer operations; a rare word keeps a short array, turned into bits
+    when asked. Titles and summaries also index each pair of neighbouring words, for phrases.
+    """
 
     documents: list[Document] = field(default_factory=list)
-    postings: tuple[dict[str, array[int]], ...] = field(default_factory=lambda: ({}, {}, {}))
+    postings: tuple[dict[str, array[int] | int], ...] = field(default_factory=lambda: ({}, {}, {}))
     # One-letter deletion of a word → the words it came from.
     deletions: dict[str, list[str]] = field(default_factory=dict)
     vocabulary: set[str] = field(default_factory=set)
 
-    def add(self, document: Document, fields: tuple[Iterable[str], ...]) -> None:
+    def add(self, document: Document, fields: tuple[list[str], ...]) -> None:
         number = len(self.documents)
         self.documents.append(document)
-        for table, words in zip(self.postings, fields, strict=True):
-            for word in set(words):
+        for position, (table, words) in enumerate(zip(self.postings, fields, strict=True)):
+            keys = set(words)
+            if position != BODY:
+                keys.update(_bigrams(words))
+            for word in keys:
                 postings = table.get(word)
                 if postings is None:
                     postings = table[word] = array("i")
-                postings.append(number)
+                postings.append(number)  # type: ignore[union-attr]
 
     def finish(self) -> None:
+        size = len(self.documents)
+        dense = max(size // 32, 1)  # from here on a bit set is smaller than an array of ints
         for table in self.postings:
-            self.vocabulary.update(table)
+            for word, postings in table.items():
+                if " " not in word:
+                    self.vocabulary.add(word)
+                if isinstance(postings, array) and len(postings) > dense:
+                    table[word] = _bits(postings, size)
         for word in self.vocabulary:
             if len(word) >= FUZZY_MIN_LENGTH:
                 for deletion in _deletions(word):
@@ -138,47 +165,128 @@ class Corpus:
         found.discard(word)
         return {candidate for candidate in found if _within_one_edit(word, candidate)}
 
-    def _sets(self, words: Iterable[str]) -> tuple[set[int], ...]:
-        sets: tuple[set[int], ...] = (set(), set(), set())
+    def _mask(self, field_: int, words: Iterable[str]) -> int:
+        mask = 0
+        table = self.postings[field_]
         for word in words:
-            for fields, table in zip(sets, self.postings, strict=True):
-                postings = table.get(word)
-                if postings is not None:
-                    fields.update(postings)
-        return sets
+            postings = table.get(word)
+            if postings is None:
+                continue
+            mask |= postings if isinstance(postings, int) else _bits(postings, len(self.documents))
+        return mask
 
-    def search(self, words: list[str]) -> list[Hit]:
-        per_word = []
+    def search(self, words: list[str]) -> Buckets:
+        """Matching documents grouped by score, best first."""
+        tiers_per_word = []
         for word in words:
-            exact = self._sets([word])
-            fuzzy = self._sets(self.near_words(word))
-            matches = [
-                (sets[field_], points)
-                for field_, is_exact, points in WEIGHTS
-                for sets in [exact if is_exact else fuzzy]
-            ]
-            per_word.append(matches)
-        word_docs = [set().union(*(docs for docs, _points in matches)) for matches in per_word]
-        candidates = set.intersection(*word_docs) if word_docs else set()
-        partial = not candidates and len(words) > 1
-        if partial:
-            candidates = set().union(*word_docs)
-        phrase = " ".join(words)
-        hits = []
-        for number in candidates:
-            score = 0
-            for matches in per_word:
-                for docs, points in matches:
-                    if number in docs:
-                        score += points + (MATCHED_WORD if partial else 0)
-                        break
-            document = self.documents[number]
-            if len(words) > 1:
-                if f" {phrase} " in f" {document.folded_title} ":
-                    score += PHRASE_IN_TITLE
-                elif f" {phrase} " in f" {document.folded_summary} ":
-                    score += PHRASE_IN_SUMMARY
-            hits.append(Hit(document, score))
+            near = self.near_words(word)
+            masks = {
+                (field_, exact): self._mask(field_, [word] if exact else near)
+                for field_ in (TITLE, SUMMARY, BODY)
+                for exact in (True, False)
+            }
+            tiers_per_word.append([(masks[(f, exact)], points) for f, exact, points in WEIGHTS])
+        matched = [_union(mask for mask, _points in tiers) for tiers in tiers_per_word]
+        candidates = _intersection(matched)
+        bonus = 0
+        if not candidates and len(words) > 1:
+            # Nobody has every word: documents with the most of them come first.
+            candidates, bonus = _union(matched), MATCHED_WORD
+        buckets: dict[int, int] = {0: candidates} if candidates else {}
+        for tiers in tiers_per_word:
+            buckets = _score(buckets, tiers, bonus)
+        if len(words) > 1:
+            pairs = _bigrams(words)
+            in_title = _intersection([self._mask(TITLE, [pair]) for pair in pairs])
+            in_summary = _intersection([self._mask(SUMMARY, [pair]) for pair in pairs])
+            buckets = _score(
+                buckets, [(in_title, PHRASE_IN_TITLE), (in_summary, PHRASE_IN_SUMMARY)]
+            )
+        return sorted(buckets.items(), reverse=True)
+
+
+def _union(masks: Iterable[int]) -> int:
+    result = 0
+    for mask in masks:
+        result |= mask
+    return result
+
+
+def _intersection(masks: list[int]) -> int:
+    if not masks:
+        return 0
+    result = masks[0]
+    for mask in masks[1:]:
+        result &= mask
+    return result
+
+
+def _score(buckets: dict[int, int], tiers: list[tuple[int, int]], bonus: int = 0) -> dict[int, int]:
+    """Add to each document the points of the first tier it is in (none: nothing added)."""
+    scored: dict[int, int] = {}
+    for score, documents in buckets.items():
+        rest = documents
+        for mask, points in tiers:
+            part = rest & mask
+            if part:
+                scored[score + points + bonus] = scored.get(score + points + bonus, 0) | part
+                rest &= ~mask
+        if rest:
+            scored[score] = scored.get(score, 0) | rest
+    return scored
+
+
+def _numbers(mask: int) -> Iterator[int]:
+    """The document numbers in a bit set, lowest first."""
+    while mask:
+        lowest = mask & -mask
+        yield lowest.bit_length() - 1
+        mask ^= lowest
+
+
+@dataclass(frozen=True)
+class Hit:
+    document: Document
+    score: int
+
+
+class Results(Sequence[Hit]):
+    """Ranked hits from several corpora, made into `Hit`s only for the page that is shown."""
+
+    def __init__(self, ranked: list[tuple[int, int, Corpus, int]]) -> None:
+        # (score, corpus rank, corpus, documents): articles before providers at the same score.
+        self._ranked = sorted(ranked, key=lambda item: (-item[0], item[1]))
+        self._count = sum(mask.bit_count() for _s, _r, _c, mask in self._ranked)
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Hit: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Hit]: ...
+    def __getitem__(self, index: int | slice) -> Hit | list[Hit]:
+        if isinstance(index, int):
+            found = self[index : index + 1] if index >= 0 else self[index:][:1]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop, _step = index.indices(self._count)
+        hits: list[Hit] = []
+        for score, _rank, corpus, mask in self._ranked:
+            if len(hits) >= stop - start:
+                break
+            size = mask.bit_count()
+            if start >= size:
+                start -= size
+                stop -= size
+                continue
+            for position, number in enumerate(_numbers(mask)):
+                if position >= stop:
+                    break
+                if position >= start:
+                    hits.append(Hit(corpus.documents[number], score))
+            start, stop = 0, max(stop - size, 0)
         return hits
 
 
@@ -242,7 +350,7 @@ def _provider_corpus() -> Corpus:
                 summary=name_en,
                 folded_title=folded_name,
             ),
-            (folded_name.split(), (), folded_text.split()),
+            (folded_name.split(), [], folded_text.split()),
         )
     corpus.finish()
     return corpus
@@ -285,16 +393,17 @@ class _Indexes:
 indexes = _Indexes()
 
 
-def site_search(query: str, language: str | None = None) -> list[Hit]:
+def site_search(query: str, language: str | None = None) -> Results:
     """Published articles (in the visitor's language) and public providers, best first."""
     words = search_words(query)[:12]
     if not words:
-        return []
+        return Results([])
     language = language or get_language() or ContentLanguage.VIETNAMESE
     if language not in ContentLanguage.values:
         language = ContentLanguage.VIETNAMESE
-    hits = indexes.get(f"articles:{language}").search(words)
-    hits += indexes.get("providers").search(words)
+    ranked = []
     # Articles before providers at the same score: a visitor learns first, then calls.
-    hits.sort(key=lambda hit: (-hit.score, hit.document.kind != "article", hit.document.title))
-    return hits
+    for rank, name in enumerate((f"articles:{language}", "providers")):
+        corpus = indexes.get(name)
+        ranked += [(score, rank, corpus, mask) for score, mask in corpus.search(words)]
+    return Results(ranked)
