@@ -105,7 +105,7 @@ def test_a_stale_edit_shows_a_clear_message(editors: Editors) -> None:
         {"title": "Mới", "body": "Mới.", "version": text.version - 1 or 99, "save": "1"},
     )
     assert response.status_code == 200
-    assert "Someone else changed this article" in response.content.decode()
+    assert "Người khác đã thay đổi bài viết này" in response.content.decode()
 
 
 def test_a_second_editor_reviews_and_publishes(editors: Editors) -> None:
@@ -118,7 +118,7 @@ def test_a_second_editor_reviews_and_publishes(editors: Editors) -> None:
     # The author may open the review page but not decide.
     response = editors.author_client.post(review, {"decision": "approve", "version": text.version})
     assert response.status_code == 200
-    assert "another editor must review it" in response.content.decode()
+    assert "một biên tập viên khác phải duyệt" in response.content.decode()
     assert not ArticleVersion.objects.exists()
 
     assert editors.case_worker_client.get(review).status_code == 403

@@ -179,7 +179,7 @@ def test_a_concurrent_edit_is_refused_with_a_clear_message(editors: Editors) -> 
             body="Nội dung khác.",
             actor=editors.as_reviewer,
         )
-    assert "Someone else changed this article" in error.value.messages[0]
+    assert "Người khác đã thay đổi bài viết này" in error.value.messages[0]
     text.refresh_from_db()
     assert text.title == "Tiêu đề của người thứ nhất"
     # A review decision taken on an old version is refused too.
