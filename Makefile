@@ -35,6 +35,7 @@ run: $(VENV)/.run-installed translations
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py load_directory_demo
+	$(BIN)/python manage.py load_articles
 	$(BIN)/python manage.py load_demo_cases
 	$(BIN)/python manage.py load_demo_programmes
 	$(BIN)/python manage.py demo_users

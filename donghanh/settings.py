@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "donghanh.casefiles",
     "donghanh.privacy",
     "donghanh.directory",
+    "donghanh.content",
     "donghanh.api",
     "donghanh.workspace",
     "donghanh.public",

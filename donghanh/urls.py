@@ -25,6 +25,7 @@ urlpatterns = [
     path("app/o/<slug:org>/files/", include("donghanh.casefiles.urls")),
     path("app/o/<slug:org>/programmes/", include("donghanh.programmes.urls")),
     path("app/directory/", include("donghanh.directory.urls")),
+    path("app/content/", include("donghanh.content.urls")),
     path("app/o/<slug:org>/", include("donghanh.organisations.urls")),
     path("app/places/", include("donghanh.places.urls")),
 ]
@@ -32,6 +33,8 @@ urlpatterns = [
 # The public pages, in Vietnamese at / and in English at /en/: the address carries the language,
 # so switching is a plain link and public pages set no cookie (donghanh/core/middleware.py).
 urlpatterns += i18n_patterns(
+    path("", include("donghanh.content.public_urls")),
+    path("", include("donghanh.content.search_urls")),
     path("", include("donghanh.public.urls")),
     prefix_default_language=False,
 )

@@ -25,7 +25,8 @@ def _cache() -> BaseCache:
     return caches[getattr(settings, "PUBLIC_PAGE_CACHE", "default")]
 
 
-def _generation() -> int:
+def public_pages_generation() -> int:
+    """The number that changes whenever published content changes (search rebuilds on it too)."""
     generation = _cache().get(GENERATION_KEY)
     if generation is None:
         _cache().add(GENERATION_KEY, 1, timeout=None)
@@ -43,7 +44,7 @@ def invalidate_public_pages() -> None:
 
 
 def _page_key(request: HttpRequest) -> str:
-    return f"public-pages:{_generation()}:{get_language()}:{request.get_full_path()}"
+    return f"public-pages:{public_pages_generation()}:{get_language()}:{request.get_full_path()}"
 
 
 def cached_public_page(view: View) -> View:

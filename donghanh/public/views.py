@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from donghanh.content.models import Stage
 from donghanh.directory.hours import hours_table
 from donghanh.directory.models import Provider
 from donghanh.directory.selectors import (
@@ -35,7 +36,8 @@ OPEN_NOW_SECONDS = 120
 @cached_public_page
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/home.html", {"hotlines": hotlines})
+    context = {"hotlines": hotlines, "journey_stages": Stage.choices}
+    return render(request, "public/home.html", context)
 
 
 # The form changes nothing and stores nothing, so it needs no CSRF token, and without a token

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from donghanh.content.selectors import articles_due_for_review, articles_due_for_review_count
 from donghanh.organisations.roles import ROLE_DESCRIPTIONS, Perm, role_allows
 from donghanh.organisations.selectors import memberships_for
 from donghanh.privacy.selectors import requests_due_for
@@ -21,12 +22,18 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_view_audit_log": role_allows(membership.role, Perm.VIEW_AUDIT_LOG),
             "can_view_people": role_allows(membership.role, Perm.VIEW_CASES),
             "can_view_requests": role_allows(membership.role, Perm.VIEW_CASES),
+            "can_edit_content": role_allows(membership.role, Perm.EDIT_CONTENT),
         }
         for membership in memberships_for(request.user)
     ]
+    today = timezone.localdate()
+    # Content is platform-wide: one panel of overdue articles, whatever the organisation.
+    edits_content = any(panel["can_edit_content"] for panel in panels)
     context = {
         "panels": panels,
+        "stale_articles": articles_due_for_review(today) if edits_content else [],
+        "stale_article_count": articles_due_for_review_count(today) if edits_content else 0,
         "requests_due": requests_due_for(request.user),
-        "today": timezone.localdate(),
+        "today": today,
     }
     return render(request, "workspace/home.html", context)

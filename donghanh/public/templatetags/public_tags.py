@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django import template
 from django.conf import settings
-from django.template.loader import get_template
-from django.urls import NoReverseMatch, reverse, translate_url
-from django.utils.safestring import SafeString
+from django.urls import reverse, translate_url
 from django.utils.translation import get_language, override
 
 register = template.Library()
@@ -49,26 +46,6 @@ def page_languages(context: template.Context) -> list[PageInLanguage]:
             )
         )
     return pages
-
-
-@register.simple_tag
-def url_if_exists(name: str, *args: Any) -> str:
-    """The address of a named page, or "" while no app provides it (the link is then left out)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
-@register.simple_tag(takes_context=True)
-def include_if_exists(context: template.Context, name: str) -> str:
-    """Render a template that another app may provide (the home page's article entry points)."""
-    try:
-        found = get_template(name)
-    except template.TemplateDoesNotExist:
-        return ""
-    values: dict[str, Any] = {str(key): value for key, value in context.flatten().items()}
-    return SafeString(found.render(values, context.get("request")))
 
 
 @register.simple_tag

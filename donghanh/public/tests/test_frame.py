@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.management import call_command
 from django.test import Client
 
 from donghanh.directory.models import Provider
@@ -16,9 +18,15 @@ from donghanh.directory.models import Provider
 PAGE_BUDGET_BYTES = 150 * 1024
 
 
+ARTICLE_FILES = Path(settings.BASE_DIR) / "donghanh" / "content" / "tests" / "articles"
+
+
 def public_urls(providers: dict[str, Provider]) -> list[str]:
+    """Every kind of public page, with published articles from the test files behind them."""
+    call_command("load_articles", path=ARTICLE_FILES, stdout=StringIO())
     pages = ["/", "/self-check/", "/help/", "/help/?q=111&open_now=on"]
     pages += [f"/help/{providers[name].pk}/" for name in ("hotline", "example")]
+    pages += ["/articles/", "/articles/lua-dao-viec-lam/", "/search?q=lua+dao+viec+lam"]
     return pages + ["/en" + page for page in pages]
 
 

@@ -1,0 +1,115 @@
+"""The public's pages of the information bank: no sign-in, cached, light, JavaScript optional."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from donghanh.content.markup import render_markdown
+from donghanh.content.search import site_search
+from donghanh.content.selectors import (
+    published_article,
+    published_articles_by_stage,
+    published_version,
+    published_versions,
+)
+from donghanh.directory.models import ContactChannel
+from donghanh.public.caching import cached_public_page
+
+SEARCH_PAGE_SIZE = 20
+QUERY_MAX_LENGTH = 200
+
+
+def _language() -> str:
+    return get_language() or "vi"
+
+
+def _share_links(request: HttpRequest, path: str) -> dict[str, str]:
+    """Plain links to share a page: no SDK, no script, nothing loaded until the visitor taps."""
+    url = request.build_absolute_uri(path)
+    return {
+        "facebook": "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}),
+        "zalo": "https://sp.zalo.me/share_inline?" + urlencode({"url": url}),
+    }
+
+
+@require_GET
+@cached_public_page
+def article_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "content/public/article_list.html",
+        {"stages": published_articles_by_stage(_language())},
+    )
+
+
+@require_GET
+@cached_public_page
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    found = published_article(slug, _language())
+    return render(
+        request,
+        "content/public/article_detail.html",
+        {
+            "found": found,
+            "version": found.version,
+            "body_html": render_markdown(found.version.body),
+            "share": _share_links(request, reverse("articles:detail", args=[slug])),
+        },
+    )
+
+
+@require_GET
+@cached_public_page
+def version_list(request: HttpRequest, slug: str) -> HttpResponse:
+    versions = published_versions(slug, _language())
+    return render(
+        request,
+        "content/public/version_list.html",
+        {"versions": versions, "article": versions[0].article, "current": versions[0]},
+    )
+
+
+@require_GET
+@cached_public_page
+def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    version = published_version(slug, _language(), number)
+    return render(
+        request,
+        "content/public/version_detail.html",
+        {"version": version, "body_html": render_markdown(version.body)},
+    )
+
+
+def _provider_phones(provider_ids: list[int]) -> dict[int, list[ContactChannel]]:
+    """Phone and Zalo numbers of the providers on one page of results, in one query."""
+    phones: dict[int, list[ContactChannel]] = {}
+    contacts = ContactChannel.objects.filter(
+        provider_id__in=provider_ids,
+        kind__in=[ContactChannel.Kind.PHONE, ContactChannel.Kind.ZALO],
+    ).order_by("provider_id", "pk")
+    for contact in contacts:
+        phones.setdefault(contact.provider_id, []).append(contact)
+    return phones
+
+
+@require_GET
+@cached_public_page
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:QUERY_MAX_LENGTH].strip()
+    hits = site_search(query, _language()) if query else []
+    page = Paginator(hits, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    provider_ids = [hit.document.key for hit in page if hit.document.kind == "provider"]
+    phones = _provider_phones(provider_ids) if provider_ids else {}
+    results = [(hit.document, phones.get(hit.document.key, [])) for hit in page]
+    return render(
+        request,
+        "content/public/search.html",
+        {"query": query, "page": page, "results": results},
+    )
