@@ -90,9 +90,9 @@ def test_an_article_goes_from_draft_to_the_public(
     expect(visitor.locator("main ol")).to_contain_text("Nhận biết lừa đảo việc làm")
     context.close()
 
-    english = browser.new_context(java_script_enabled=False, bypass_csp=True, locale="en-GB")
+    english = browser.new_context(java_script_enabled=False, bypass_csp=True)
     reader = english.new_page()
     reader.on("load", axe.on_load)
-    reader.goto(base + "/articles/lua-dao-viec-lam/")
+    reader.goto(base + "/en/articles/lua-dao-viec-lam/")
     expect(reader.locator("h1")).to_have_text("Spotting job scams")
     english.close()
