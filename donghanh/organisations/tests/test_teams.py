@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.organisations.models import Team
 from donghanh.organisations.roles import Role
+from donghanh.testing import factories
 from donghanh.testing.clients import signed_in_client
-from donghanh.testing.factories import MembershipFactory, OrganisationFactory
+
+# factory_boy's stubs type a factory call as the factory; the tests use the model.
+MembershipFactory: Any = factories.MembershipFactory
+OrganisationFactory: Any = factories.OrganisationFactory
 
 
 @pytest.fixture
