@@ -20,9 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from donghanh.casefiles import exports, files, services
 from donghanh.casefiles.forms import AttachmentForm
 from donghanh.casefiles.selectors import attachment_of_case
-from donghanh.cases.case_forms import CaseloadFilterForm
-from donghanh.cases.case_selectors import assignable_members
+from donghanh.cases.case_forms import CaseloadFilters, caseload_filters
 from donghanh.cases.case_services import case_access_audited
+from donghanh.core.search_terms import SEARCH_PARAM
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
 from donghanh.organisations.selectors import access_membership
@@ -186,14 +186,9 @@ def attachment_delete(
 # --- Exports ------------------------------------------------------------------------------
 
 
-def _export_filters(request: HttpRequest, membership: Membership) -> tuple[Any, dict[str, Any]]:
-    """The caseload page's filter form, bound to the query string, and its valid values."""
-    workers = [
-        (member.user_id, member.user.display_name)
-        for member in assignable_members(membership.organisation_id)
-    ]
-    form = CaseloadFilterForm(request.GET, workers=workers)
-    return form, (form.cleaned_data if form.is_valid() else {})
+def _export_filters(request: HttpRequest, membership: Membership) -> CaseloadFilters:
+    """The caseload page's filters: the address's, with the search terms its key recalls."""
+    return caseload_filters(request, membership)
 
 
 @never_cache
@@ -201,13 +196,16 @@ def _export_filters(request: HttpRequest, membership: Membership) -> tuple[Any, 
 @login_required
 def export_page(request: HttpRequest, org: str) -> HttpResponse:
     membership = access_membership(request.user, org, Perm.EXPORT_CASES)
-    form, _filters = _export_filters(request, membership)
+    form, filters, _expired = _export_filters(request, membership)
     return render(
         request,
         "casefiles/export_page.html",
         {
             "organisation": membership.organisation,
             "form": form,
+            # The search travels as its key; the name searched for is shown, never sent.
+            "search_key": request.GET.get(SEARCH_PARAM, "") if filters.get("q") else "",
+            "search_terms": filters.get("q") or "",
             "identities": exports.sees_identities(membership.role),
             "query": request.GET.urlencode(),
         },
@@ -219,7 +217,7 @@ def export_page(request: HttpRequest, org: str) -> HttpResponse:
 @login_required
 def export_xlsx(request: HttpRequest, org: str) -> HttpResponse:
     membership = access_membership(request.user, org, Perm.EXPORT_CASES)
-    _form, filters = _export_filters(request, membership)
+    filters = _export_filters(request, membership).values
     identities = exports.sees_identities(membership.role)
     cases = list(exports.cases_for_list_export(membership, filters, identities=identities))
     content = exports.build_xlsx(cases, identities=identities)
@@ -243,7 +241,7 @@ def export_xlsx(request: HttpRequest, org: str) -> HttpResponse:
 @login_required
 def export_htcds_csv(request: HttpRequest, org: str) -> HttpResponse:
     membership = access_membership(request.user, org, Perm.EXPORT_CASES)
-    _form, filters = _export_filters(request, membership)
+    filters = _export_filters(request, membership).values
     text, count = exports.build_htcds_csv(exports.cases_for_statistics(membership, filters))
     services.case_export_record(
         organisation=membership.organisation,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+import functools
+from collections.abc import Callable
+from typing import Any, NamedTuple, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +27,7 @@ from donghanh.cases.case_selectors import (
     IDENTIFICATION_FIELDS,
     INTAKE_FIELDS,
     SCREENING_FIELDS,
+    assignable_members,
 )
 from donghanh.cases.codelists import (
     CONTROL_MEANS,
@@ -34,7 +38,9 @@ from donghanh.cases.codelists import (
     RELATIONS_TO_TRAFFICKER,
 )
 from donghanh.cases.forms import _date_field
-from donghanh.organisations.models import Organisation
+from donghanh.core.search_terms import search_terms_bound
+from donghanh.organisations.models import Membership, Organisation, Team
+from donghanh.organisations.selectors import active_teams
 from donghanh.places.models import Commune, Province
 
 _BASELINE_SALT = "donghanh.cases.case_edit"
@@ -92,8 +98,32 @@ class CaseIntakeFields(forms.Form):
         return value
 
 
+class TeamChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+def _team_field() -> TeamChoiceField:
+    return TeamChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("No team"),
+        help_text=_(
+            "The team's case workers and collaborators see the case too, unless it is "
+            "restricted to named users."
+        ),
+    )
+
+
 class CaseOpenForm(CaseIntakeFields):
-    pass
+    """The intake; those who assign cases also choose the team (`teams` is None otherwise)."""
+
+    def __init__(self, *args: Any, teams: QuerySet[Team] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if teams is not None:
+            self.fields["team"] = _team_field()
+            cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
 
 
 class CaseEditForm(forms.Form):
@@ -343,9 +373,14 @@ class CaseWorkersForm(forms.Form):
         error_messages={"required": _("Assign at least one person to the case.")},
     )
 
-    def __init__(self, *args: Any, users: QuerySet[Any], **kwargs: Any) -> None:
+    team = _team_field()
+
+    def __init__(
+        self, *args: Any, users: QuerySet[Any], teams: QuerySet[Team], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelMultipleChoiceField, self.fields["workers"]).queryset = users
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
 
 
 class CaseRestrictionForm(forms.Form):
@@ -430,6 +465,7 @@ class CaseloadFilterForm(forms.Form):
     worker = forms.TypedChoiceField(
         label=_("Case worker"), coerce=int, required=False, empty_value=None
     )
+    team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
     province = forms.ChoiceField(
         label=_("Province (today's)"),
         required=False,
@@ -437,13 +473,61 @@ class CaseloadFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("Only cases with overdue work"), required=False)
 
-    def __init__(self, *args: Any, workers: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        workers: list[tuple[int, str]],
+        teams: Callable[[], list[tuple[int, str]]],
+        **kwargs: Any,
+    ) -> None:
+        """`teams` is called only when the team choices are shown or a team is filtered on,
+        so a download that filters on no team makes no query for them."""
         super().__init__(*args, **kwargs)
         cast(forms.TypedChoiceField, self.fields["worker"]).choices = [
             ("", _("Anyone")),
             *workers,
         ]
+        cast(forms.TypedChoiceField, self.fields["team"]).choices = lambda: [
+            ("", _("Any team")),
+            *teams(),
+        ]
+        self._teams = teams
         cast(forms.ChoiceField, self.fields["province"]).choices = [
             ("", _("All provinces")),
             *Province.objects.order_by("short_name").values_list("code", "short_name"),
         ]
+
+    @property
+    def has_teams(self) -> bool:
+        return bool(self._teams())
+
+
+# The caseload's filters that identify nobody, and so may travel in its address; the name or
+# case number searched for never does (see donghanh.core.search_terms).
+CASELOAD_FILTERS = ("case_type", "status", "worker", "team", "province", "overdue")
+
+
+def caseload_search_scope(organisation: Organisation) -> str:
+    return f"caseload:{organisation.pk}"
+
+
+class CaseloadFilters(NamedTuple):
+    form: CaseloadFilterForm
+    values: dict[str, Any]  # the valid filters, the search terms under "q"
+    expired: bool  # the address named a search that is no longer kept
+
+
+def caseload_filters(request: HttpRequest, membership: Membership) -> CaseloadFilters:
+    """The caseload's filter form bound to the address and the session's search terms."""
+    organisation_id = membership.organisation_id
+    workers = [
+        (member.user_id, member.user.display_name) for member in assignable_members(organisation_id)
+    ]
+
+    @functools.cache  # once per request, however often the choices are read
+    def teams() -> list[tuple[int, str]]:
+        return list(active_teams(organisation_id).values_list("pk", "name"))
+
+    bound = search_terms_bound(request, scope=caseload_search_scope(membership.organisation))
+    form = CaseloadFilterForm(bound.data, workers=workers, teams=teams)
+    return CaseloadFilters(form, form.cleaned_data if form.is_valid() else {}, bound.expired)

@@ -234,6 +234,16 @@ class Case(models.Model):
 
     # Only the named users (CaseRestriction) see a restricted case, supervisors included.
     is_restricted = models.BooleanField(_("restricted to named users"), default=False)
+    # Case workers and collaborators in the team see the case as if assigned to it (a
+    # restricted case excepted); set by those who assign the case's workers.
+    team = models.ForeignKey(
+        "organisations.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("team"),
+    )
     workers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="cases.CaseAssignment",

@@ -48,7 +48,7 @@ from donghanh.cases.codelists import (
 from donghanh.cases.models import PersonNameToken
 from donghanh.core.crypto import keyed_digest
 from donghanh.core.text import nfc
-from donghanh.organisations.models import Membership
+from donghanh.organisations.models import Membership, Team
 from donghanh.organisations.roles import Perm, Role, role_allows
 from donghanh.organisations.selectors import access_membership
 
@@ -97,7 +97,8 @@ def cases_visible_to(membership: Membership) -> QuerySet[Case]:
     """Every case of the member's organisation that the member may open.
 
     Supervisors and organisation administrators see all of them; case workers and
-    collaborators the cases assigned to them. A restricted case is seen only by the users
+    collaborators the cases assigned to them and those given to an active team of theirs.
+    A restricted case is seen only by the users
     named on it, whatever their role. Roles without case access see none.
     """
     cases = Case.objects.filter(organisation_id=membership.organisation_id)
@@ -111,7 +112,9 @@ def cases_visible_to(membership: Membership) -> QuerySet[Case]:
     assigned = Exists(
         CaseAssignment.objects.filter(case_id=OuterRef("pk"), user_id=membership.user_id)
     )
-    return cases.filter((Q(is_restricted=False) & assigned) | named)
+    # A subquery, not a lookup of the member's teams first: the page's query count stays fixed.
+    my_teams = Team.objects.filter(is_active=True, members=membership.pk).values("pk")
+    return cases.filter((Q(is_restricted=False) & (Q(assigned) | Q(team_id__in=my_teams))) | named)
 
 
 def access_case(user: Any, org_slug: str, case_id: int, perm: Perm) -> CaseAccess:
@@ -132,6 +135,7 @@ def access_case(user: Any, org_slug: str, case_id: int, perm: Perm) -> CaseAcces
                 "origin_commune__province",
                 "identifying_organisation",
                 "created_by",
+                "team",
             )
             .get(pk=case_id)
         )
@@ -185,11 +189,13 @@ def caseload(
     case_type: str = "",
     status: str = "",
     worker_id: int | None = None,
+    team_id: int | None = None,
     province: str = "",
     overdue: bool = False,
 ) -> QuerySet[Case]:
     """The cases the member sees, filtered, with what the caseload page shows of them.
 
+    `team_id` keeps the cases given to that team;
     `province` (today's code) matches where the person lives now or where the journey began;
     `overdue` keeps cases with a plan action or a follow-up past its date.
 
@@ -198,7 +204,7 @@ def caseload(
     """
     cases = (
         cases_visible_to(membership)
-        .select_related("person")
+        .select_related("person", "team")
         .only(
             "organisation_id",  # which organisation, when several are listed (the API)
             "number",
@@ -210,6 +216,8 @@ def caseload(
             "is_restricted",
             "person__id",
             "person__full_name",
+            "team__id",
+            "team__name",
         )
         .prefetch_related(
             Prefetch(
@@ -229,6 +237,8 @@ def caseload(
         cases = cases.filter(
             Exists(CaseAssignment.objects.filter(case_id=OuterRef("pk"), user_id=worker_id))
         )
+    if team_id is not None:
+        cases = cases.filter(team_id=team_id)
     if province:
         cases = cases.filter(
             Q(person__current_commune__province_id=province)
@@ -277,6 +287,13 @@ def assignable_members(organisation_id: int) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("user__full_name", "user__username")
     )
+
+
+def team_choices(organisation_id: int, current_team_id: int | None = None) -> QuerySet[Team]:
+    """The teams a case can be given to: the active ones, and the case's own team if any."""
+    return Team.objects.filter(
+        Q(is_active=True) | Q(pk=current_team_id), organisation_id=organisation_id
+    ).order_by("name")
 
 
 def nameable_members(organisation_id: int) -> QuerySet[Membership]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Mapping
+from enum import Enum
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -58,7 +59,7 @@ from donghanh.cases.codelists import (
 from donghanh.cases.models import Person
 from donghanh.cases.services import StaleEditError
 from donghanh.core.text import fold, nfc
-from donghanh.organisations.models import Organisation
+from donghanh.organisations.models import Organisation, Team
 from donghanh.organisations.roles import Perm
 
 _TEXT_FIELDS = frozenset(
@@ -185,11 +186,14 @@ def case_open(
     intake_date: datetime.date,
     is_abroad: bool = False,
     intake_note: str = "",
+    team: Team | None = None,
     acting_user: Any,
     request: HttpRequest | None = None,
 ) -> Case:
-    """Open a case for a person of the organisation; the user who opens it works on it."""
+    """Open a case for a person of the organisation; the user who opens it works on it, and
+    the members of `team` (if given) see it too."""
     organisation = person.organisation
+    _check_team(organisation.pk, team)
     case = Case(
         organisation=organisation,
         person=person,
@@ -205,6 +209,7 @@ def case_open(
         ),
         opened_on=timezone.localdate(),
         created_by=acting_user,
+        team=team,
     )
     _validate_case(case)
     case.legal_regime = legal_regime_for(identified_on=None, intake_date=intake_date)
@@ -222,7 +227,10 @@ def case_open(
         organisation=organisation,
         target=case,
         summary=f"case opened for person {person.pk}",
-        changed_fields=[name for name in CASE_FIELDS if case_field_value(case, name)],
+        changed_fields=[
+            *(name for name in CASE_FIELDS if case_field_value(case, name)),
+            *(["team"] if team else []),
+        ],
     )
     return case
 
@@ -351,15 +359,39 @@ def _users_by_id(users: Iterable[Any]) -> dict[int, Any]:
     return {user.pk: user for user in users}
 
 
+class _Keep(Enum):
+    TEAM = "keep the team"
+
+
+KEEP_TEAM = _Keep.TEAM
+
+
+def _check_team(
+    organisation_id: int, team: Team | None, current_team_id: int | None = None
+) -> None:
+    """A case goes only to an active team of its own organisation (or stays with its own)."""
+    if team is None:
+        return
+    if team.organisation_id != organisation_id or not (
+        team.is_active or team.pk == current_team_id
+    ):
+        raise ValidationError(
+            {"team": _("Choose an active team of the organisation.")}, code="not_a_team"
+        )
+
+
 @transaction.atomic
 def case_assign(
     *,
     case: Case,
     workers: Iterable[Any],
+    team: Team | _Keep | None = KEEP_TEAM,
     acting_user: Any,
     request: HttpRequest | None = None,
 ) -> Case:
-    """Make `workers` the case's team: those added see the case, those removed no longer do."""
+    """Make `workers` the people working on the case: those added see the case, those removed
+    no longer do. `team` (unless kept) gives the case to a team, whose members see it too,
+    or to none."""
     wanted = _users_by_id(workers)
     if not wanted:
         raise ValidationError(_("Assign at least one person to the case."), code="no_worker")
@@ -372,12 +404,21 @@ def case_assign(
             ),
             code="not_assignable",
         )
-    Case.objects.select_for_update(of=("self",)).get(pk=case.pk)  # one team change at a time
+    locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)  # one at a time
+    new_team = locked.team if isinstance(team, _Keep) else team
+    team_changed = locked.team_id != (new_team.pk if new_team else None)
+    if team_changed:
+        _check_team(case.organisation_id, new_team, locked.team_id)
     current = set(CaseAssignment.objects.filter(case=case).values_list("user_id", flat=True))
     added = set(wanted) - current
     removed = current - set(wanted)
-    if not added and not removed:
+    if not added and not removed and not team_changed:
         return case
+    changed_fields = ["workers"] if added or removed else []
+    if team_changed:
+        locked.team = case.team = new_team
+        locked.save(update_fields=["team", "updated_at"])
+        changed_fields.append("team")
     CaseAssignment.objects.filter(case=case, user_id__in=removed).delete()
     CaseAssignment.objects.bulk_create(
         [
@@ -393,8 +434,9 @@ def case_assign(
         target=case,
         summary=(
             f"case workers changed: added users {sorted(added)}, removed users {sorted(removed)}"
+            + (f"; team now {locked.team_id}" if team_changed else "")
         ),
-        changed_fields=["workers"],
+        changed_fields=changed_fields,
     )
     return case
 

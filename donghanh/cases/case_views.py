@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,17 +20,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from donghanh.cases import case_services, services
 from donghanh.cases.case_forms import (
+    CASELOAD_FILTERS,
     CaseClosureDecisionForm,
     CaseClosureRequestForm,
     CaseEditForm,
     CaseIdentificationForm,
     CaseIntakeForm,
-    CaseloadFilterForm,
     CaseOpenForm,
     CaseReopenForm,
     CaseRestrictionForm,
     CaseScreeningForm,
     CaseWorkersForm,
+    caseload_filters,
+    caseload_search_scope,
 )
 from donghanh.cases.case_models import Case, CaseStatus
 from donghanh.cases.case_selectors import (
@@ -45,6 +48,7 @@ from donghanh.cases.case_selectors import (
     regimes_entitled,
     screening_summary,
     support_group_for,
+    team_choices,
 )
 from donghanh.cases.codelists import (
     CONTROL_MEANS,
@@ -55,6 +59,7 @@ from donghanh.cases.codelists import (
 )
 from donghanh.cases.models import Consent
 from donghanh.cases.selectors import access_person, consent_is_active
+from donghanh.core.search_terms import search_redirect
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
 
@@ -85,16 +90,20 @@ def _add_service_errors(form: Any, error: ValidationError) -> None:
 
 
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def case_list(request: HttpRequest, org: str) -> HttpResponse:
     membership = access_membership(request.user, org, Perm.VIEW_CASES)
-    workers = [
-        (member.user_id, member.user.display_name)
-        for member in assignable_members(membership.organisation_id)
-    ]
-    form = CaseloadFilterForm(request.GET, workers=workers)
-    filters = form.cleaned_data if form.is_valid() else {}
+    if request.method == "POST":  # a search: its terms go to the session, not the address
+        return search_redirect(
+            request,
+            scope=caseload_search_scope(membership.organisation),
+            url=reverse("case_files:case_list", kwargs={"org": org}),
+            filters=CASELOAD_FILTERS,
+        )
+    form, filters, expired = caseload_filters(request, membership)
+    if expired:
+        messages.info(request, _("That search is no longer kept: search again."))
     query = (filters.get("q") or "").strip()
     cases = caseload(
         membership,
@@ -102,6 +111,7 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
         case_type=filters.get("case_type") or "",
         status=filters.get("status") or "",
         worker_id=filters.get("worker"),
+        team_id=filters.get("team"),
         province=filters.get("province") or "",
         overdue=bool(filters.get("overdue")),
     )
@@ -120,7 +130,7 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
             "organisation": membership.organisation,
             "form": form,
             "page": page,
-            "filtered": any(filters.get(name) for name in ("q", "case_type", "status", "worker")),
+            "filtered": any(filters.get(name) for name in ("q", *CASELOAD_FILTERS)),
             "sees_all": role_allows(membership.role, Perm.VIEW_ALL_ORG_CASES),
         },
     )
@@ -132,7 +142,9 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
 def case_open(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
     membership, person = access_person(request.user, org, person_id, Perm.EDIT_CASES)
     services.person_view_record(person=person, acting_user=request.user, request=request)
-    form = CaseOpenForm(_posted(request))
+    can_assign = role_allows(membership.role, Perm.APPROVE_CASES)
+    teams = team_choices(membership.organisation_id) if can_assign else None
+    form = CaseOpenForm(_posted(request), teams=teams)
     if request.method == "POST" and form.is_valid():
         try:
             case = case_services.case_open(
@@ -335,14 +347,19 @@ def case_workers(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
     membership, case = _open_case(request, org, case_id, Perm.APPROVE_CASES)
     form = CaseWorkersForm(
         _posted(request),
-        initial={"workers": list(case.assignments.values_list("user_id", flat=True))},
+        initial={
+            "workers": list(case.assignments.values_list("user_id", flat=True)),
+            "team": case.team_id,
+        },
         users=_users_of(assignable_members(membership.organisation_id)),
+        teams=team_choices(membership.organisation_id, case.team_id),
     )
     if request.method == "POST" and form.is_valid():
         try:
             case_services.case_assign(
                 case=case,
                 workers=form.cleaned_data["workers"],
+                team=form.cleaned_data["team"],
                 acting_user=request.user,
                 request=request,
             )

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -39,6 +40,8 @@ from donghanh.cases.selectors import (
     possible_duplicates,
     sharing_recipients,
 )
+from donghanh.core.search_terms import search_redirect, search_terms_bound
+from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
 
@@ -59,12 +62,25 @@ def _open_person(request: HttpRequest, org: str, person_id: int, perm: Perm) -> 
     return access
 
 
+def _people_search_scope(membership: Membership) -> str:
+    return f"people:{membership.organisation_id}"
+
+
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def person_list(request: HttpRequest, org: str) -> HttpResponse:
     membership = access_membership(request.user, org, Perm.VIEW_CASES)
-    form = PersonSearchForm(request.GET)
+    if request.method == "POST":  # a search: the name goes to the session, not the address
+        return search_redirect(
+            request,
+            scope=_people_search_scope(membership),
+            url=reverse("cases:person_list", kwargs={"org": org}),
+        )
+    bound = search_terms_bound(request, scope=_people_search_scope(membership))
+    if bound.expired:
+        messages.info(request, _("That search is no longer kept: search again."))
+    form = PersonSearchForm(bound.data)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     # The list shows name, sex, age and commune: the other identity fields stay encrypted.
     persons = persons_search(membership, query).defer(*LIST_HIDDEN_FIELDS)

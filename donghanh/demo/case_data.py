@@ -48,6 +48,13 @@ BINH_YEN_WORKER = "caseworker.binhyen"
 WV_WORKER = "caseworker.worldvision"
 CARE_WORKER = "caseworker.care"
 
+# The demo teams (organisation, name, members' usernames); each team gets the cases of its
+# organisation that its first member works on.
+TEAMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (PEACE_HOUSE, "Nhóm nhà tạm lánh", (BINH_YEN_WORKER, "supervisor.binhyen")),
+    (WORLD_VISION, "Nhóm Bắc Trung Bộ", (WV_WORKER, "collaborator.worldvision")),
+)
+
 CASES: tuple[DemoCaseSpec, ...] = (
     # Ngôi nhà Bình yên (Hà Nội): women and children trafficked, in shelter.
     DemoCaseSpec(

@@ -59,6 +59,7 @@ from donghanh.demo.case_data import (
     CARE_VIET_NAM,
     CASES,
     PEACE_HOUSE,
+    TEAMS,
     WORLD_VISION,
     DemoCaseSpec,
     ReferralSpec,
@@ -66,7 +67,8 @@ from donghanh.demo.case_data import (
 from donghanh.demo.services import DemoDataError, ensure_demo_allowed
 from donghanh.directory.domains import ServiceDomain
 from donghanh.directory.models import Provider
-from donghanh.organisations.models import Organisation
+from donghanh.organisations.models import Membership, Organisation, Team
+from donghanh.organisations.services import team_create
 from donghanh.referrals.models import Referral, SharedSection
 from donghanh.referrals.services import referral_accept, referral_complete, referral_send
 
@@ -159,10 +161,12 @@ class DemoCasesReport:
     referrals: int = 0
     skipped: int = 0
     assigned: int = 0  # cases loaded before their organisation had demo users, now assigned
+    teams: int = 0
+    team_cases: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.persons or self.assigned)
+        return bool(self.persons or self.assigned or self.teams or self.team_cases)
 
 
 def _users() -> dict[str, User]:
@@ -472,4 +476,30 @@ def demo_cases_load() -> DemoCasesReport:
             report.assigned += _assign_if_nobody_is(existing, spec, users)
             continue
         _load_one(spec, organisation, organisations, users, report)
+    _sync_teams(organisations, report)
     return report
+
+
+def _sync_teams(organisations: dict[str, Organisation], report: DemoCasesReport) -> None:
+    """Create the demo teams that are missing and give each the cases of its first member
+    that have no team yet; a second run finds nothing to do."""
+    for slug, name, usernames in TEAMS:
+        organisation = organisations[slug]
+        team = Team.objects.filter(organisation=organisation, name=name).first()
+        if team is None:
+            members = Membership.objects.filter(
+                organisation=organisation, user__username__in=usernames, is_active=True
+            )
+            team = team_create(
+                organisation=organisation, name=name, members=list(members), acting_user=None
+            )
+            report.teams += 1
+        supervisor = User.objects.get(username=SUPERVISORS[slug])
+        untouched = Case.objects.filter(
+            organisation=organisation, team__isnull=True, assignments__user__username=usernames[0]
+        ).prefetch_related("workers")
+        for case in untouched:
+            case_assign(
+                case=case, workers=list(case.workers.all()), team=team, acting_user=supervisor
+            )
+            report.team_cases += 1

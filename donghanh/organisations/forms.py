@@ -5,10 +5,12 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.audit.models import AuditAction
 from donghanh.audit.selectors import record_type_label
+from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Role
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -138,3 +140,33 @@ class AuditLogFilterForm(forms.Form):
             self.add_error("date_to", _("The end date must be on or after the start date."))
             cleaned.pop("date_to", None)
         return cleaned
+
+
+class TeamMemberChoiceField(forms.ModelMultipleChoiceField):
+    """Members are shown by their name and role, never by their e-mail address."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.user.display_name} ({obj.get_role_display()})"
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(
+        label=_("Team name"),
+        max_length=100,
+        error_messages={"required": _("Give the team a name.")},
+        help_text=_("For example “Shelter team” or “Nghệ An outreach”."),
+    )
+    members = TeamMemberChoiceField(
+        label=_("Members"),
+        queryset=Membership.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Case workers and collaborators in the team see every case given to the team, "
+            "except cases restricted to named users."
+        ),
+    )
+
+    def __init__(self, *args: Any, memberships: QuerySet[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelMultipleChoiceField, self.fields["members"]).queryset = memberships

@@ -85,3 +85,35 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class Team(models.Model):
+    """A group of an organisation's members who share a caseload: each sees the team's cases.
+
+    A team is deactivated, never deleted, so that the cases it held keep their history; a
+    deactivated team gives its members no access.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="teams",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    members = models.ManyToManyField(
+        Membership, blank=True, related_name="teams", verbose_name=_("members")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_active", "name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_name_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

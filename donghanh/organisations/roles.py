@@ -30,6 +30,7 @@ class Perm(StrEnum):
     VIEW_ORGANISATION = "view_organisation"
     MANAGE_MEMBERS = "manage_members"
     RESET_PASSWORDS = "reset_passwords"
+    MANAGE_TEAMS = "manage_teams"
     VIEW_AUDIT_LOG = "view_audit_log"
     VIEW_CASES = "view_cases"
     VIEW_ALL_ORG_CASES = "view_all_org_cases"
@@ -54,6 +55,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
         | {
             Perm.MANAGE_MEMBERS,
             Perm.RESET_PASSWORDS,
+            Perm.MANAGE_TEAMS,
             Perm.VIEW_AUDIT_LOG,
             Perm.VIEW_CASES,
             Perm.VIEW_ALL_ORG_CASES,
@@ -67,6 +69,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
     Role.SUPERVISOR: frozenset(
         _STAFF
         | {
+            Perm.MANAGE_TEAMS,
             Perm.VIEW_AUDIT_LOG,
             Perm.VIEW_CASES,
             Perm.VIEW_ALL_ORG_CASES,

@@ -7,8 +7,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from donghanh.organisations.models import Membership, Organisation
-from donghanh.organisations.roles import Perm, role_allows
+from donghanh.organisations.models import Membership, Organisation, Team
+from donghanh.organisations.roles import Perm, Role, role_allows
 
 
 def memberships_for(user: Any) -> list[Membership]:
@@ -84,3 +84,48 @@ def organisation_overview(organisation_id: int) -> Organisation:
         )
         .get(pk=organisation_id)
     )
+
+
+# --- Teams ------------------------------------------------------------------------------
+
+
+def team_eligible_members(organisation_id: int) -> QuerySet[Membership]:
+    """Active members who can be in a team: those whose role gives access to cases."""
+    roles = [role for role in Role.values if role_allows(role, Perm.VIEW_CASES)]
+    return (
+        Membership.objects.filter(
+            organisation_id=organisation_id,
+            is_active=True,
+            user__is_active=True,
+            role__in=roles,
+        )
+        .select_related("user")
+        .order_by("user__full_name", "user__username")
+    )
+
+
+def teams_of(organisation_id: int) -> QuerySet[Team]:
+    """The organisation's teams, active first, each with its members (two queries)."""
+    return Team.objects.filter(organisation_id=organisation_id).prefetch_related(
+        Prefetch(
+            "members",
+            queryset=Membership.objects.select_related("user").order_by(
+                "user__full_name", "user__username"
+            ),
+            to_attr="member_list",
+        )
+    )
+
+
+def active_teams(organisation_id: int) -> QuerySet[Team]:
+    return Team.objects.filter(organisation_id=organisation_id, is_active=True).order_by("name")
+
+
+def access_team(acting_membership: Membership, team_id: int) -> Team:
+    """A team of the acting member's own organisation; any other id is 404."""
+    try:
+        return Team.objects.select_related("organisation").get(
+            pk=team_id, organisation_id=acting_membership.organisation_id
+        )
+    except Team.DoesNotExist:
+        raise Http404 from None

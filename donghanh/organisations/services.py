@@ -8,6 +8,7 @@ without happening, nor happens without being recorded. Rules that refuse a chang
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,8 +21,9 @@ from django_otp import devices_for_user
 from donghanh.accounts.services import user_end_all_sessions
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
-from donghanh.organisations.models import Membership, Organisation
+from donghanh.organisations.models import Membership, Organisation, Team
 from donghanh.organisations.roles import Role
+from donghanh.organisations.selectors import team_eligible_members
 
 # Letters and digits that cannot be mistaken for one another when read aloud or copied.
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - not a password
@@ -320,3 +322,135 @@ def member_two_factor_reset(
         changed_fields=["otp_devices"],
     )
     return removed
+
+
+# --- Teams ------------------------------------------------------------------------------
+
+
+def _clean_team_name(organisation_id: int, name: str, *, team_id: int | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("Give the team a name.")}, code="team_name_missing")
+    taken = Team.objects.filter(organisation_id=organisation_id, name__iexact=name)
+    if team_id is not None:
+        taken = taken.exclude(pk=team_id)
+    if taken.exists():
+        raise ValidationError(
+            {"name": _("The organisation already has a team of this name.")},
+            code="team_name_taken",
+        )
+    return name
+
+
+def _team_member_ids(organisation_id: int, members: Iterable[Membership]) -> set[int]:
+    wanted = {membership.pk for membership in members}
+    allowed = set(team_eligible_members(organisation_id).values_list("pk", flat=True))
+    if not wanted <= allowed:
+        raise ValidationError(
+            {
+                "members": _(
+                    "Only active members of the organisation who work on cases can be in a team."
+                )
+            },
+            code="not_team_eligible",
+        )
+    return wanted
+
+
+@transaction.atomic
+def team_create(
+    *,
+    organisation: Organisation,
+    name: str,
+    members: Iterable[Membership] = (),
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> Team:
+    """A new team of the organisation; its members see the cases given to the team."""
+    _lock_organisation(organisation.pk)
+    name = _clean_team_name(organisation.pk, name)
+    member_ids = _team_member_ids(organisation.pk, members)
+    team = Team.objects.create(organisation=organisation, name=name)
+    team.members.set(sorted(member_ids))
+    audit_record(
+        action=AuditAction.CREATE,
+        actor=acting_user,
+        request=request,
+        organisation=organisation,
+        target=team,
+        summary=f"team created with memberships {sorted(member_ids)}",
+        changed_fields=["name", "members"],
+    )
+    return team
+
+
+@transaction.atomic
+def team_update(
+    *,
+    team: Team,
+    name: str,
+    members: Iterable[Membership],
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> Team:
+    """Rename the team and make `members` its members: those removed lose its cases at once."""
+    _lock_organisation(team.organisation_id)
+    team = Team.objects.select_for_update().select_related("organisation").get(pk=team.pk)
+    name = _clean_team_name(team.organisation_id, name, team_id=team.pk)
+    wanted = _team_member_ids(team.organisation_id, members)
+    current = set(team.members.values_list("pk", flat=True))
+    changed = []
+    if name != team.name:
+        team.name = name
+        team.save(update_fields=["name"])
+        changed.append("name")
+    if wanted != current:
+        team.members.remove(*sorted(current - wanted))
+        team.members.add(*sorted(wanted - current))
+        changed.append("members")
+    if not changed:
+        return team
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=acting_user,
+        request=request,
+        organisation=team.organisation,
+        target=team,
+        summary=(
+            f"team changed: added memberships {sorted(wanted - current)}, "
+            f"removed memberships {sorted(current - wanted)}"
+        ),
+        changed_fields=changed,
+    )
+    return team
+
+
+def _team_set_active(
+    *, team: Team, active: bool, acting_user: Any, request: HttpRequest | None
+) -> Team:
+    team = Team.objects.select_for_update().select_related("organisation").get(pk=team.pk)
+    if team.is_active == active:
+        return team
+    team.is_active = active
+    team.save(update_fields=["is_active"])
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=acting_user,
+        request=request,
+        organisation=team.organisation,
+        target=team,
+        summary="team reactivated" if active else "team deactivated",
+        changed_fields=["is_active"],
+    )
+    return team
+
+
+@transaction.atomic
+def team_deactivate(*, team: Team, acting_user: Any, request: HttpRequest | None = None) -> Team:
+    """Its members no longer see the team's cases (those assigned to them by name they keep)."""
+    return _team_set_active(team=team, active=False, acting_user=acting_user, request=request)
+
+
+@transaction.atomic
+def team_reactivate(*, team: Team, acting_user: Any, request: HttpRequest | None = None) -> Team:
+    return _team_set_active(team=team, active=True, acting_user=acting_user, request=request)

@@ -22,5 +22,10 @@ urlpatterns = [
         views.member_two_factor_reset,
         name="member_two_factor_reset",
     ),
+    path("teams/", views.teams, name="teams"),
+    path("teams/add/", views.team_add, name="team_add"),
+    path("teams/<int:team_id>/", views.team_edit, name="team_edit"),
+    path("teams/<int:team_id>/deactivate/", views.team_deactivate, name="team_deactivate"),
+    path("teams/<int:team_id>/reactivate/", views.team_reactivate, name="team_reactivate"),
     path("audit/", views.audit_log, name="audit_log"),
 ]

@@ -23,14 +23,18 @@ from donghanh.organisations.forms import (
     ExistingMemberForm,
     NewMemberForm,
     RoleForm,
+    TeamForm,
 )
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, Role, role_allows
 from donghanh.organisations.selectors import (
     access_member,
     access_membership,
+    access_team,
     members_of,
     organisation_overview,
+    team_eligible_members,
+    teams_of,
 )
 
 AUDIT_LOG_PAGE_SIZE = 50
@@ -47,6 +51,7 @@ def detail(request: HttpRequest, org: str) -> HttpResponse:
             "membership": membership,
             "organisation": organisation_overview(membership.organisation_id),
             "can_manage_members": role_allows(membership.role, Perm.MANAGE_MEMBERS),
+            "can_manage_teams": role_allows(membership.role, Perm.MANAGE_TEAMS),
             "can_view_audit_log": role_allows(membership.role, Perm.VIEW_AUDIT_LOG),
             "can_view_programmes": role_allows(membership.role, Perm.VIEW_PROGRAMMES),
         },
@@ -294,3 +299,111 @@ def audit_log(request: HttpRequest, org: str) -> HttpResponse:
         "organisations/audit_log.html",
         {"organisation": membership.organisation, "form": form, "page": page},
     )
+
+
+# --- Teams ------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def teams(request: HttpRequest, org: str) -> HttpResponse:
+    membership = access_membership(request.user, org, Perm.MANAGE_TEAMS)
+    return render(
+        request,
+        "organisations/teams.html",
+        {"organisation": membership.organisation, "teams": teams_of(membership.organisation_id)},
+    )
+
+
+def _add_team_errors(form: TeamForm, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def team_add(request: HttpRequest, org: str) -> HttpResponse:
+    acting = access_membership(request.user, org, Perm.MANAGE_TEAMS)
+    form = TeamForm(
+        request.POST if request.method == "POST" else None,
+        memberships=team_eligible_members(acting.organisation_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(
+                organisation=acting.organisation,
+                name=form.cleaned_data["name"],
+                members=form.cleaned_data["members"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _add_team_errors(form, error)
+        else:
+            messages.success(request, _("Team %(name)s created.") % {"name": team.name})
+            return redirect("organisations:teams", org=org)
+    return render(
+        request,
+        "organisations/team_form.html",
+        {"organisation": acting.organisation, "form": form, "team": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def team_edit(request: HttpRequest, org: str, team_id: int) -> HttpResponse:
+    acting = access_membership(request.user, org, Perm.MANAGE_TEAMS)
+    team = access_team(acting, team_id)
+    form = TeamForm(
+        request.POST if request.method == "POST" else None,
+        initial={"name": team.name, "members": list(team.members.values_list("pk", flat=True))},
+        memberships=team_eligible_members(acting.organisation_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_update(
+                team=team,
+                name=form.cleaned_data["name"],
+                members=form.cleaned_data["members"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _add_team_errors(form, error)
+        else:
+            messages.success(request, _("Team saved."))
+            return redirect("organisations:teams", org=org)
+    return render(
+        request,
+        "organisations/team_form.html",
+        {"organisation": acting.organisation, "form": form, "team": team},
+    )
+
+
+def _team_set_active(request: HttpRequest, org: str, team_id: int, *, active: bool) -> HttpResponse:
+    acting = access_membership(request.user, org, Perm.MANAGE_TEAMS)
+    team = access_team(acting, team_id)
+    change = services.team_reactivate if active else services.team_deactivate
+    change(team=team, acting_user=request.user, request=request)
+    if active:
+        messages.success(request, _("Team reactivated."))
+    else:
+        messages.success(
+            request, _("Team deactivated: its members no longer see its cases through it.")
+        )
+    return redirect("organisations:teams", org=org)
+
+
+@require_POST
+@login_required
+def team_deactivate(request: HttpRequest, org: str, team_id: int) -> HttpResponse:
+    return _team_set_active(request, org, team_id, active=False)
+
+
+@require_POST
+@login_required
+def team_reactivate(request: HttpRequest, org: str, team_id: int) -> HttpResponse:
+    return _team_set_active(request, org, team_id, active=True)

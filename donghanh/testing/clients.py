@@ -18,3 +18,15 @@ def signed_in_client(user: Any, *, verified: bool = True) -> Client:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
     return client
+
+
+def searched(client: Client, url: str, data: dict[str, Any]) -> Any:
+    """Post a search form as a browser does, then open the address it redirects to.
+
+    Search terms never travel in an address (donghanh.core.search_terms): the form posts them
+    and the list is shown at an address carrying only a key and the other filters.
+    """
+    posted = client.post(url, data)
+    if posted.status_code != 302:
+        raise AssertionError(f"the search was answered {posted.status_code}, not a redirect")
+    return client.get(posted["Location"])

@@ -45,9 +45,12 @@ def test_supervisor_registers_a_person_and_opens_a_case(page: Page, live_server)
     expect(page.locator("h1")).to_contain_text("Nguyễn Thị Hoa")
     person = Person.objects.get()
 
-    # Search ignores diacritics.
-    page.goto(f"{live_server.url}/app/o/{org.slug}/people/?q=nguyen+thi+hoa")
+    # Search ignores diacritics, and the name searched for stays out of the address.
+    page.goto(f"{live_server.url}/app/o/{org.slug}/people/")
+    page.fill("main input[name=q]", "nguyen thi hoa")
+    page.locator("main form[role=search] button[type=submit]").click()
     expect(page.locator("main table")).to_contain_text("Nguyễn Thị Hoa")
+    expect(page).to_have_url(re.compile(r"/people/\?search=[\w-]+$"))
 
     page.goto(f"{live_server.url}/app/o/{org.slug}/cases/new/{person.pk}/")
     page.select_option("select[name=case_type]", "trafficking_victim")
@@ -57,8 +60,33 @@ def test_supervisor_registers_a_person_and_opens_a_case(page: Page, live_server)
     expect(page).to_have_url(re.compile(r"/cases/\d+/$"))
     expect(page.locator("main")).to_contain_text("53/2024")
 
-    page.goto(f"{live_server.url}/app/o/{org.slug}/cases/?q=nguyen+thi+hoa")
+    page.goto(f"{live_server.url}/app/o/{org.slug}/cases/")
+    page.fill("main input[name=q]", "nguyen thi hoa")
+    page.select_option("main select[name=status]", "open")
+    page.locator("main form[role=search] button[type=submit]").click()
     expect(page.locator("main table")).to_contain_text("Nguyễn Thị Hoa")
+    expect(page).to_have_url(re.compile(r"/cases/\?status=open&search=[\w-]+$"))
+    assert "hoa" not in page.url.lower()
+    # Back and forward keep the search: the address holds its key.
+    page.go_back()
+    page.go_forward()
+    expect(page.locator("main table")).to_contain_text("Nguyễn Thị Hoa")
+
+
+def test_supervisor_sets_up_a_team_and_gives_it_a_case(page: Page, live_server):
+    supervisor = MembershipFactory(role=Role.SUPERVISOR)
+    org = supervisor.organisation
+    worker = MembershipFactory(organisation=org, role=Role.CASE_WORKER)
+    sign_in_verified(page, live_server.url, supervisor)
+
+    page.goto(f"{live_server.url}/app/o/{org.slug}/")
+    page.get_by_role("link", name="Các nhóm").click()
+    page.get_by_role("link", name="Tạo nhóm mới").click()
+    page.fill("input[name=name]", "Nhóm nhà tạm lánh")
+    page.get_by_label(re.compile(worker.user.display_name)).check()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main table")).to_contain_text("Nhóm nhà tạm lánh")
+    expect(page.locator("main table")).to_contain_text(worker.user.display_name)
 
 
 def test_staff_search_the_directory_by_an_old_place_name(page: Page, live_server):

@@ -18,6 +18,7 @@ from donghanh.cases.case_selectors import case_fingerprints
 from donghanh.cases.models import Consent
 from donghanh.cases.tests.conftest import make_case, make_person
 from donghanh.organisations.roles import Role
+from donghanh.testing.clients import searched
 
 PEOPLE = [
     # name, phone, ID number, date of birth, consents to statistics
@@ -130,8 +131,15 @@ def test_xlsx_takes_the_caseload_filters(staff):
     client = staff.client(Role.SUPERVISOR)
     rows = _rows(client.get(_url("export_xlsx", staff, case_type=CaseType.SEX_WORKER)))
     assert [row[0] for row in rows[1:]] == [other.number]
-    rows = _rows(client.get(_url("export_xlsx", staff, q="nguyen thi hoa")))
+    # A search reaches the export as the key of the terms the caseload page keeps.
+    caseload_url = reverse("case_files:case_list", kwargs={"org": staff.organisation.slug})
+    key = searched(client, caseload_url, {"q": "nguyen thi hoa"}).request["QUERY_STRING"]
+    rows = _rows(client.get(_url("export_xlsx", staff) + "?" + key))
     assert [row[0] for row in rows[1:]] == [cases[0].number]
+    assert "nguyen" not in key and "search=" in key
+    # Terms put straight into the address are ignored.
+    rows = _rows(client.get(_url("export_xlsx", staff, q="nguyen thi hoa")))
+    assert len(rows) - 1 == len(cases) + 1
 
 
 def test_xlsx_without_identities_has_no_identity_columns_or_values(staff):

@@ -12,6 +12,7 @@ from donghanh.cases import services
 from donghanh.cases.tests.conftest import new_organisation
 from donghanh.core.text import fold
 from donghanh.organisations.roles import Role
+from donghanh.testing.clients import searched
 
 PERSON_PAGES = ["person_detail", "person_edit", "guardian_add", "consent_record"]
 
@@ -123,7 +124,7 @@ def test_a_whole_flow_audits_every_change_and_no_personal_value(staff):
         reverse("cases:consent_withdraw", kwargs={**kwargs, "consent_id": consent_id}),
         {"note": "Ông Páo gọi điện"},
     )
-    worker.get(reverse("cases:person_list", kwargs={"org": org}), {"q": "trieu sinh"})
+    searched(worker, reverse("cases:person_list", kwargs={"org": org}), {"q": "trieu sinh"})
 
     entries = list(AuditEntry.objects.filter(organisation=staff.organisation))
     actions = [(e.action, e.target_type) for e in entries]

@@ -12,6 +12,7 @@ from donghanh.cases import case_services
 from donghanh.cases.case_selectors import case_fingerprints
 from donghanh.core.text import fold
 from donghanh.organisations.roles import Role
+from donghanh.testing.clients import searched
 
 OPENING_PAGES = [
     "case_detail",
@@ -110,8 +111,10 @@ def test_opening_a_case_is_audited_as_created(staff, person):
 
 def test_case_search_is_audited_without_the_query(staff, case):
     client = staff.client(Role.SUPERVISOR)
-    client.get(
-        reverse("case_files:case_list", kwargs={"org": staff.organisation.slug}), {"q": "hoa"}
+    searched(
+        client,
+        reverse("case_files:case_list", kwargs={"org": staff.organisation.slug}),
+        {"q": "hoa"},
     )
     entry = AuditEntry.objects.get(action=AuditAction.VIEW, summary__startswith="case search")
     assert entry.summary == "case search: 1 found"

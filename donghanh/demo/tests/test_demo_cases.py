@@ -17,9 +17,9 @@ from donghanh.cases.case_selectors import cases_visible_to
 from donghanh.cases.models import Consent, Person
 from donghanh.cases.selectors import consent_is_active
 from donghanh.casework.models import FollowUp, ServiceDelivery, ShelterStay
-from donghanh.demo.case_data import CARE_VIET_NAM, CASES, PEACE_HOUSE
+from donghanh.demo.case_data import CARE_VIET_NAM, CASES, PEACE_HOUSE, TEAMS, WORLD_VISION
 from donghanh.demo.data import USERS
-from donghanh.organisations.models import Membership
+from donghanh.organisations.models import Membership, Team
 from donghanh.referrals.models import Referral, ReferralStatus
 from donghanh.testing.clients import signed_in_client
 
@@ -42,6 +42,8 @@ def counts() -> dict[str, int]:
         "follow_ups": FollowUp.objects.count(),
         "stays": ShelterStay.objects.count(),
         "audit": AuditEntry.objects.count(),
+        "teams": Team.objects.count(),
+        "team_cases": Case.objects.filter(team__isnull=False).count(),
     }
 
 
@@ -58,6 +60,7 @@ def test_loads_once_and_a_second_run_changes_nothing() -> None:
     assert 20 <= len(CASES) <= 30
     assert first["services"] > first["cases"]
     assert first["referrals"] == 2
+    assert first["teams"] == len(TEAMS) and first["team_cases"] > 0
     assert "already loaded" in run()
     assert counts() == first
 
@@ -75,6 +78,25 @@ def test_peace_house_case_worker_sees_the_assigned_cases() -> None:
     assert all(case.workers.filter(pk=membership.user_id).exists() for case in visible)
     # Cases of the shelter not assigned to them stay out of their list.
     assert Case.objects.filter(organisation__slug=PEACE_HOUSE).count() > visible.count()
+
+
+@pytest.mark.usefixtures("directory")
+def test_the_demo_teams_share_their_cases_with_their_members() -> None:
+    run()
+    team = Team.objects.get(organisation__slug=WORLD_VISION)
+    assert {m.user.username for m in team.members.all()} == {
+        "caseworker.worldvision",
+        "collaborator.worldvision",
+    }
+    collaborator = Membership.objects.get(
+        user__username="collaborator.worldvision", organisation__slug=WORLD_VISION
+    )
+    team_cases = Case.objects.filter(team=team)
+    assert team_cases.exists()
+    assert set(cases_visible_to(collaborator)) >= set(team_cases)
+    shelter_team = Team.objects.get(organisation__slug=PEACE_HOUSE)
+    assert shelter_team.name == "Nhóm nhà tạm lánh"
+    assert Case.objects.filter(team=shelter_team).exists()
 
 
 @pytest.mark.usefixtures("directory")

@@ -30,7 +30,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donghanh.organisations import urls as organisation_urls
-from donghanh.organisations.models import Membership, Organisation
+from donghanh.organisations.models import Membership, Organisation, Team
 from donghanh.organisations.roles import Role
 from donghanh.testing import factories
 from donghanh.testing.clients import signed_in_client
@@ -64,6 +64,9 @@ ORG_PAGES = (
     "add_page",  # /app/o/<org>/members/add/
     "member",  # /app/o/<org>/members/<id>/
     "audit_log",  # /app/o/<org>/audit/
+    "teams",  # /app/o/<org>/teams/
+    "team_add_page",  # /app/o/<org>/teams/add/
+    "team_page",  # /app/o/<org>/teams/<id>/
 )
 # Actions inside an organisation (POST), in the order of the table columns.
 ORG_ACTIONS = (
@@ -73,63 +76,67 @@ ORG_ACTIONS = (
     "reactivate",  # /app/o/<org>/members/<id>/reactivate/
     "reset_password",  # /app/o/<org>/members/<id>/password-reset/
     "reset_2fa",  # /app/o/<org>/members/<id>/two-factor-reset/
+    "team_add",  # /app/o/<org>/teams/add/
+    "team_edit",  # /app/o/<org>/teams/<id>/
+    "team_deactivate",  # /app/o/<org>/teams/<id>/deactivate/
+    "team_reactivate",  # /app/o/<org>/teams/<id>/reactivate/
 )
 
 # fmt: off
 OWN_ORGANISATION_PAGES: dict[str, tuple[Any, ...]] = {
-    #                       overview members add_page member audit_log
-    "org_admin":            (200,    200,    200,     200,   200),
-    "supervisor":           (200,    403,    403,     403,   200),
-    "case_worker":          (200,    403,    403,     403,   403),
-    "collaborator":         (200,    403,    403,     403,   403),
-    "programme_officer":    (200,    403,    403,     403,   403),
-    "content_editor":       (200,    403,    403,     403,   403),
-    "donor_viewer":         (200,    403,    403,     403,   403),
-    "system_administrator": (404,    404,    404,     404,   404),
-    "no_membership":        (404,    404,    404,     404,   404),
-    "anonymous":            (LOGIN,  LOGIN,  LOGIN,   LOGIN, LOGIN),
+    # overview members add member audit teams team_add team
+    "org_admin":            (200, 200, 200, 200, 200, 200, 200, 200),
+    "supervisor":           (200, 403, 403, 403, 200, 200, 200, 200),
+    "case_worker":          (200, 403, 403, 403, 403, 403, 403, 403),
+    "collaborator":         (200, 403, 403, 403, 403, 403, 403, 403),
+    "programme_officer":    (200, 403, 403, 403, 403, 403, 403, 403),
+    "content_editor":       (200, 403, 403, 403, 403, 403, 403, 403),
+    "donor_viewer":         (200, 403, 403, 403, 403, 403, 403, 403),
+    "system_administrator": (404, 404, 404, 404, 404, 404, 404, 404),
+    "no_membership":        (404, 404, 404, 404, 404, 404, 404, 404),
+    "anonymous":            (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
 }
 
 OWN_ORGANISATION_ACTIONS: dict[str, tuple[Any, ...]] = {
-    #                       add    role   deact  react  reset_pw reset_2fa
-    "org_admin":            (302,  302,   302,   302,   200,     302),
-    "supervisor":           (403,  403,   403,   403,   403,     403),
-    "case_worker":          (403,  403,   403,   403,   403,     403),
-    "collaborator":         (403,  403,   403,   403,   403,     403),
-    "programme_officer":    (403,  403,   403,   403,   403,     403),
-    "content_editor":       (403,  403,   403,   403,   403,     403),
-    "donor_viewer":         (403,  403,   403,   403,   403,     403),
-    "system_administrator": (404,  404,   404,   404,   404,     404),
-    "no_membership":        (404,  404,   404,   404,   404,     404),
-    "anonymous":            (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,  LOGIN),
+    # add role deact react reset_pw reset_2fa team_add team_edit team_deact team_react
+    "org_admin":            (302, 302, 302, 302, 200, 302, 302, 302, 302, 302),
+    "supervisor":           (403, 403, 403, 403, 403, 403, 302, 302, 302, 302),
+    "case_worker":          (403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "collaborator":         (403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "programme_officer":    (403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "content_editor":       (403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "donor_viewer":         (403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "system_administrator": (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "no_membership":        (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "anonymous":            (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
 }
 
 OTHER_ORGANISATION_PAGES: dict[str, tuple[Any, ...]] = {
-    #                       overview members add_page member audit_log
-    "org_admin":            (404,    404,    404,     404,   404),
-    "supervisor":           (404,    404,    404,     404,   404),
-    "case_worker":          (404,    404,    404,     404,   404),
-    "collaborator":         (404,    404,    404,     404,   404),
-    "programme_officer":    (404,    404,    404,     404,   404),
-    "content_editor":       (404,    404,    404,     404,   404),
-    "donor_viewer":         (404,    404,    404,     404,   404),
-    "system_administrator": (404,    404,    404,     404,   404),
-    "no_membership":        (404,    404,    404,     404,   404),
-    "anonymous":            (LOGIN,  LOGIN,  LOGIN,   LOGIN, LOGIN),
+    # overview members add member audit teams team_add team
+    "org_admin":            (404, 404, 404, 404, 404, 404, 404, 404),
+    "supervisor":           (404, 404, 404, 404, 404, 404, 404, 404),
+    "case_worker":          (404, 404, 404, 404, 404, 404, 404, 404),
+    "collaborator":         (404, 404, 404, 404, 404, 404, 404, 404),
+    "programme_officer":    (404, 404, 404, 404, 404, 404, 404, 404),
+    "content_editor":       (404, 404, 404, 404, 404, 404, 404, 404),
+    "donor_viewer":         (404, 404, 404, 404, 404, 404, 404, 404),
+    "system_administrator": (404, 404, 404, 404, 404, 404, 404, 404),
+    "no_membership":        (404, 404, 404, 404, 404, 404, 404, 404),
+    "anonymous":            (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
 }
 
 OTHER_ORGANISATION_ACTIONS: dict[str, tuple[Any, ...]] = {
-    #                       add    role   deact  react  reset_pw reset_2fa
-    "org_admin":            (404,  404,   404,   404,   404,     404),
-    "supervisor":           (404,  404,   404,   404,   404,     404),
-    "case_worker":          (404,  404,   404,   404,   404,     404),
-    "collaborator":         (404,  404,   404,   404,   404,     404),
-    "programme_officer":    (404,  404,   404,   404,   404,     404),
-    "content_editor":       (404,  404,   404,   404,   404,     404),
-    "donor_viewer":         (404,  404,   404,   404,   404,     404),
-    "system_administrator": (404,  404,   404,   404,   404,     404),
-    "no_membership":        (404,  404,   404,   404,   404,     404),
-    "anonymous":            (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN,  LOGIN),
+    # add role deact react reset_pw reset_2fa team_add team_edit team_deact team_react
+    "org_admin":            (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "supervisor":           (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "case_worker":          (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "collaborator":         (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "programme_officer":    (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "content_editor":       (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "donor_viewer":         (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "system_administrator": (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "no_membership":        (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "anonymous":            (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
 }
 
 # Pages outside any organisation.
@@ -164,6 +171,7 @@ class World:
     other: Organisation
     client: Client
     targets: dict[str, Membership]  # scope -> the case worker the actions are aimed at
+    teams: dict[str, Team]  # scope -> the team the team actions are aimed at
     newcomer_username: str  # an existing account that add_member adds
 
 
@@ -180,16 +188,19 @@ def _actor(actor: str, own: Organisation) -> Client:
 def _world(actor: str) -> World:
     own, other = OrganisationFactory(), OrganisationFactory()
     targets = {}
+    teams = {}
     for scope, organisation in (("own", own), ("other", other)):
         # Each organisation keeps an administrator of its own, so no action meets the
         # last-administrator rule, and a case worker the actions are aimed at.
         MembershipFactory(organisation=organisation, role=Role.ORG_ADMIN)
         targets[scope] = MembershipFactory(organisation=organisation, role=Role.CASE_WORKER)
+        teams[scope] = Team.objects.create(organisation=organisation, name="Nhóm tạm lánh")
     return World(
         own=own,
         other=other,
         client=_actor(actor, own),
         targets=targets,
+        teams=teams,
         newcomer_username=UserFactory().username,
     )
 
@@ -202,21 +213,34 @@ class Action:
     url_name: str
     method: str = "get"
     on_member: bool = False
-    data: Callable[[World], dict[str, str]] = lambda world: {}
-    prepare: Callable[[Membership], None] = lambda target: None
-    took_effect: Callable[[World, Organisation, Membership], bool] | None = None
+    on_team: bool = False
+    data: Callable[[World, str], dict[str, str]] = lambda world, scope: {}
+    prepare: Callable[[World, str], None] = lambda world, scope: None
+    took_effect: Callable[[World, str], bool] | None = None
 
 
 def _reload(target: Membership) -> Membership:
     return Membership.objects.select_related("user").get(pk=target.pk)
 
 
-def _deactivate(target: Membership) -> None:
-    Membership.objects.filter(pk=target.pk).update(is_active=False)
+def _deactivate(world: World, scope: str) -> None:
+    Membership.objects.filter(pk=world.targets[scope].pk).update(is_active=False)
 
 
-def _enrol(target: Membership) -> None:
-    confirmed_totp_device(target.user)
+def _enrol(world: World, scope: str) -> None:
+    confirmed_totp_device(world.targets[scope].user)
+
+
+def _team(world: World, scope: str) -> Team:
+    return Team.objects.get(pk=world.teams[scope].pk)
+
+
+def _deactivate_team(world: World, scope: str) -> None:
+    Team.objects.filter(pk=world.teams[scope].pk).update(is_active=False)
+
+
+def _organisation(world: World, scope: str) -> Organisation:
+    return world.own if scope == "own" else world.other
 
 
 HOW: dict[str, Action] = {
@@ -225,53 +249,95 @@ HOW: dict[str, Action] = {
     "add_page": Action("organisations:member_add"),
     "member": Action("organisations:member", on_member=True),
     "audit_log": Action("organisations:audit_log"),
+    "teams": Action("organisations:teams"),
+    "team_add_page": Action("organisations:team_add"),
+    "team_page": Action("organisations:team_edit", on_team=True),
+    "team_add": Action(
+        "organisations:team_add",
+        method="post",
+        data=lambda world, scope: {
+            "name": "Nhóm Nghệ An",
+            "members": str(world.targets[scope].pk),
+        },
+        took_effect=lambda world, scope: Team.objects.filter(
+            organisation=_organisation(world, scope),
+            name="Nhóm Nghệ An",
+            members=world.targets[scope],
+        ).exists(),
+    ),
+    "team_edit": Action(
+        "organisations:team_edit",
+        method="post",
+        on_team=True,
+        data=lambda world, scope: {
+            "name": "Nhóm tạm lánh 2",
+            "members": str(world.targets[scope].pk),
+        },
+        took_effect=lambda world, scope: (
+            _team(world, scope).name == "Nhóm tạm lánh 2"
+            and list(_team(world, scope).members.all()) == [world.targets[scope]]
+        ),
+    ),
+    "team_deactivate": Action(
+        "organisations:team_deactivate",
+        method="post",
+        on_team=True,
+        took_effect=lambda world, scope: not _team(world, scope).is_active,
+    ),
+    "team_reactivate": Action(
+        "organisations:team_reactivate",
+        method="post",
+        on_team=True,
+        prepare=_deactivate_team,
+        took_effect=lambda world, scope: _team(world, scope).is_active,
+    ),
     "add_member": Action(
         "organisations:member_add",
         method="post",
-        data=lambda world: {
+        data=lambda world, scope: {
             "mode": "existing",
             "existing-username": world.newcomer_username,
             "existing-role": Role.CASE_WORKER,
         },
-        took_effect=lambda world, organisation, target: Membership.objects.filter(
-            organisation=organisation, user__username=world.newcomer_username
+        took_effect=lambda world, scope: Membership.objects.filter(
+            organisation=_organisation(world, scope), user__username=world.newcomer_username
         ).exists(),
     ),
     "change_role": Action(
         "organisations:member_change_role",
         method="post",
         on_member=True,
-        data=lambda world: {"role-role": Role.SUPERVISOR},
-        took_effect=lambda world, organisation, target: _reload(target).role == Role.SUPERVISOR,
+        data=lambda world, scope: {"role-role": Role.SUPERVISOR},
+        took_effect=lambda world, scope: _reload(world.targets[scope]).role == Role.SUPERVISOR,
     ),
     "deactivate": Action(
         "organisations:member_deactivate",
         method="post",
         on_member=True,
-        took_effect=lambda world, organisation, target: not _reload(target).is_active,
+        took_effect=lambda world, scope: not _reload(world.targets[scope]).is_active,
     ),
     "reactivate": Action(
         "organisations:member_reactivate",
         method="post",
         on_member=True,
         prepare=_deactivate,
-        took_effect=lambda world, organisation, target: _reload(target).is_active,
+        took_effect=lambda world, scope: _reload(world.targets[scope]).is_active,
     ),
     "reset_password": Action(
         "organisations:member_password_reset",
         method="post",
         on_member=True,
-        data=lambda world: {"password-confirmed": "on"},
-        took_effect=lambda world, organisation, target: _reload(target).user.must_change_password,
+        data=lambda world, scope: {"password-confirmed": "on"},
+        took_effect=lambda world, scope: _reload(world.targets[scope]).user.must_change_password,
     ),
     "reset_2fa": Action(
         "organisations:member_two_factor_reset",
         method="post",
         on_member=True,
-        data=lambda world: {"two_factor-confirmed": "on"},
+        data=lambda world, scope: {"two_factor-confirmed": "on"},
         prepare=_enrol,
-        took_effect=lambda world, organisation, target: (
-            not TOTPDevice.objects.filter(user=target.user).exists()
+        took_effect=lambda world, scope: (
+            not TOTPDevice.objects.filter(user=world.targets[scope].user).exists()
         ),
     ),
 }
@@ -318,20 +384,21 @@ def _org_cases() -> list[Any]:
 def test_organisation_pages_and_actions(actor, column, scope, expected):
     world = _world(actor)
     organisation = world.own if scope == "own" else world.other
-    target = world.targets[scope]
     action = HOW[column]
-    action.prepare(target)
+    action.prepare(world, scope)
     kwargs: dict[str, Any] = {"org": organisation.slug}
     if action.on_member:
-        kwargs["member_id"] = target.pk
+        kwargs["member_id"] = world.targets[scope].pk
+    if action.on_team:
+        kwargs["team_id"] = world.teams[scope].pk
     url = reverse(action.url_name, kwargs=kwargs)
 
-    response = getattr(world.client, action.method)(url, action.data(world))
+    response = getattr(world.client, action.method)(url, action.data(world, scope))
 
     _assert_status(response, expected)
     if action.took_effect is not None:
         allowed = expected in (200, 302)
-        assert action.took_effect(world, organisation, target) is allowed
+        assert action.took_effect(world, scope) is allowed
 
 
 def _global_cases() -> list[Any]:
