@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "donghanh.audit",
     "donghanh.cases",
     "donghanh.casework",
+    "donghanh.programmes",
     "donghanh.referrals",
     "donghanh.casefiles",
     "donghanh.privacy",

@@ -178,6 +178,15 @@ class ServiceDelivery(models.Model):
         _("support regime (Art. 37)"), max_length=2, choices=SupportRegime.choices, blank=True
     )
     note = EncryptedTextField(_("notes"), blank=True)
+    # The programme this service was delivered under: counts the person for its indicators.
+    project = models.ForeignKey(
+        "programmes.Project",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_deliveries",
+        verbose_name=_("project"),
+    )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -262,6 +271,15 @@ class ShelterStay(models.Model):
     discharged_on = models.DateField(_("discharge date"), null=True, blank=True)
     discharge_reason = models.CharField(
         _("discharge reason"), max_length=16, choices=DischargeReason.choices, blank=True
+    )
+    # The programme this stay was funded by: counts the person for its indicators.
+    project = models.ForeignKey(
+        "programmes.Project",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shelter_stays",
+        verbose_name=_("project"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -42,6 +42,7 @@ class Perm(StrEnum):
     REVIEW_CONTENT = "review_content"
     VIEW_PROGRAMMES = "view_programmes"
     EDIT_PROGRAMMES = "edit_programmes"
+    VIEW_TRAINEES = "view_trainees"
     VIEW_AGGREGATES = "view_aggregates"
 
 
@@ -59,6 +60,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.EXPORT_CASES,
             Perm.EDIT_DIRECTORY,
             Perm.VIEW_PROGRAMMES,
+            Perm.VIEW_TRAINEES,
             Perm.VIEW_AGGREGATES,
         }
     ),
@@ -72,13 +74,15 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.APPROVE_CASES,
             Perm.EXPORT_CASES,
             Perm.VIEW_PROGRAMMES,
+            Perm.VIEW_TRAINEES,
             Perm.VIEW_AGGREGATES,
         }
     ),
     Role.CASE_WORKER: frozenset(_STAFF | {Perm.VIEW_CASES, Perm.EDIT_CASES, Perm.VIEW_AGGREGATES}),
     Role.COLLABORATOR: frozenset(_STAFF | {Perm.VIEW_CASES, Perm.EDIT_CASES}),
     Role.PROGRAMME_OFFICER: frozenset(
-        _STAFF | {Perm.VIEW_PROGRAMMES, Perm.EDIT_PROGRAMMES, Perm.VIEW_AGGREGATES}
+        _STAFF
+        | {Perm.VIEW_PROGRAMMES, Perm.EDIT_PROGRAMMES, Perm.VIEW_TRAINEES, Perm.VIEW_AGGREGATES}
     ),
     Role.CONTENT_EDITOR: frozenset(
         _STAFF | {Perm.EDIT_CONTENT, Perm.REVIEW_CONTENT, Perm.EDIT_DIRECTORY}
