@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import Generic, TypeVar
 
@@ -56,7 +57,7 @@ def is_small(count: int) -> bool:
 class Count:
     """A count as it may be shown: the number, or only why it is hidden (never both)."""
 
-    value: int | None
+    value: int | Decimal | None
     hidden: Hidden = Hidden.NO
 
     @classmethod
