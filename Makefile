@@ -36,6 +36,7 @@ run: $(VENV)/.run-installed translations
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py load_directory_demo
 	$(BIN)/python manage.py load_demo_cases
+	$(BIN)/python manage.py load_demo_programmes
 	$(BIN)/python manage.py demo_users
 	@echo "Đồng Hành: http://$(HOST):$(PORT)/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
