@@ -13,6 +13,7 @@ suppression. Figures are cached per data generation (see `invalidation.py`), so 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,6 +27,7 @@ from django.db.models import (
     Expression,
     F,
     IntegerField,
+    Min,
     Q,
     QuerySet,
     Sum,
@@ -34,6 +36,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear
 
+from donghanh.cases.models import Person, years_between
 from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.indicators.invalidation import current_generation
 from donghanh.programmes.models import (
@@ -48,6 +51,7 @@ from donghanh.programmes.models import (
     ManualValue,
     SupportedOrganisation,
     TrainingParticipation,
+    age_group_of,
 )
 
 UNKNOWN = ""  # the breakdown key of records that do not say
@@ -108,6 +112,8 @@ class Source:
     annotations: Callable[[], dict[str, Any]] = dict
     # Audience numbers add up; everything else counts distinct units.
     summed: str = ""
+    # The path to cases.Person ("case__"), when the units are supported people.
+    person_prefix: str = ""
 
 
 def _person_dimensions(prefix: str) -> dict[str, str]:
@@ -190,6 +196,7 @@ SOURCES: dict[str, Source] = {
             Disaggregation.SERVICE_DOMAIN: "domain",
         },
         annotations=_person_age("case__", "delivered_on"),
+        person_prefix="case__",
     ),
     ComputedDefinition.SHELTERED_PERSONS: Source(
         rows=lambda indicator: ShelterStay.objects.filter(project_id=indicator.project_id),
@@ -198,6 +205,7 @@ SOURCES: dict[str, Source] = {
         province="case__person__current_commune__province_id",
         dimensions=_person_dimensions("case__"),
         annotations=_person_age("case__", "admitted_on"),
+        person_prefix="case__",
     ),
     ComputedDefinition.ORGANISATIONS_SUPPORTED: Source(
         rows=lambda indicator: SupportedOrganisation.objects.filter(
@@ -261,6 +269,35 @@ def _grouped(rows: QuerySet[Any], source: Source, column: str) -> dict[str, Deci
     }
 
 
+def _ages_from_birth_dates(
+    rows: QuerySet[Any], source: Source, cells: dict[str, Decimal]
+) -> dict[str, Decimal]:
+    """Move the people whose age is known only from their (encrypted) birth date out of "age
+    not known": their birth dates are read in Python, one query for all of them."""
+    if not cells.get(AgeGroup.UNKNOWN) or source.person_prefix == "":
+        return cells
+    unknown = (
+        rows.annotate(**source.annotations())
+        .filter(age_group=AgeGroup.UNKNOWN)
+        .values(f"{source.person_prefix}person_id")
+        .annotate(first_day=Min(source.day))
+        .order_by()
+    )
+    first_days = {row[f"{source.person_prefix}person_id"]: row["first_day"] for row in unknown}
+    moved: dict[str, int] = {}
+    for person in Person.objects.filter(pk__in=list(first_days)).only("date_of_birth"):
+        if person.date_of_birth is None:
+            continue
+        group = age_group_of(years_between(person.date_of_birth, first_days[person.pk]))
+        moved[group] = moved.get(group, 0) + 1
+    for moved_group, count in moved.items():
+        cells[moved_group] = cells.get(moved_group, Decimal(0)) + count
+        cells[AgeGroup.UNKNOWN] -= count
+    if not cells[AgeGroup.UNKNOWN]:
+        del cells[AgeGroup.UNKNOWN]
+    return cells
+
+
 def _audience_breakdown(rows: QuerySet[Any], column: str) -> dict[str, Decimal]:
     """People reached by sex or age group: the audience rows, and the rest as "not known"."""
     cells: dict[str, Decimal] = {}
@@ -312,6 +349,9 @@ def _computed(indicator: Indicator, scope: Scope) -> RawResult:
             breakdowns[dimension] = _audience_breakdown(
                 rows, "sex" if dimension == Disaggregation.SEX else "age_group"
             )
+        elif dimension == Disaggregation.AGE_GROUP and source.person_prefix:
+            cells = _grouped(rows, source, "age_group")
+            breakdowns[dimension] = _ages_from_birth_dates(rows, source, cells)
         elif dimension in source.dimensions:
             breakdowns[dimension] = _grouped(rows, source, source.dimensions[dimension])
         else:
@@ -362,10 +402,11 @@ def _manual(indicator: Indicator, scope: Scope) -> RawResult:
 def raw_result(indicator: Indicator, scope: Scope | None = None) -> RawResult:
     """The indicator's figures for `scope`, from the cache when nothing changed since."""
     scope = scope or Scope()
-    key = (
-        f"indicator:{indicator.pk}:{indicator.version}:{current_generation()}:"
+    described = (
+        f"{indicator.pk}:{indicator.version}:{current_generation()}:"
         f"{scope.key()}:{[(p.start, p.end) for p in indicator_periods(indicator)]}"
     )
+    key = "indicator:" + hashlib.sha256(described.encode()).hexdigest()
     cached: RawResult | None = cache.get(key)
     if cached is not None:
         return cached

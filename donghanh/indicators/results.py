@@ -147,7 +147,7 @@ def _trend(periods: list[PeriodRow]) -> str:
 
 
 def _labels(dimension: str, keys: Iterable[str]) -> dict[str, str]:
-    choices: dict[str, Any] = {
+    known: dict[str, dict[str, Any]] = {
         Disaggregation.SEX: dict(Sex.choices),
         Disaggregation.AGE_GROUP: dict(AgeGroup.choices),
         Disaggregation.AREA_TYPE: dict(AreaType.choices),
@@ -155,13 +155,19 @@ def _labels(dimension: str, keys: Iterable[str]) -> dict[str, str]:
         Disaggregation.SERVICE_DOMAIN: dict(ServiceDomain.choices),
         Disaggregation.OFFICER_ROLE: dict(OfficerRole.choices),
         Disaggregation.SECTOR: dict(Sector.choices),
-    }.get(dimension, {})
+    }
+    choices = known.get(dimension, {})
     if dimension == Disaggregation.PROVINCE:
         choices = dict(Province.objects.filter(code__in=list(keys)).values_list("code", "name"))
     return {
         key: str(choices.get(key, key)) if key != UNKNOWN else str(_("Not recorded"))
         for key in keys
     }
+
+
+def _plain(value: Decimal) -> int | Decimal:
+    """A whole number as an int (541, not 541.00); other values as they are."""
+    return int(value) if value == value.to_integral_value() else value.normalize()
 
 
 def _as_int(value: Decimal) -> int:
@@ -182,10 +188,10 @@ def _protected(
     """The total, the periods and the breakdowns as the viewer may see them."""
     if not outside or not counts_people(indicator):
         return (
-            Count(raw.total),
-            [Count(value) for value in raw.periods],
+            Count(_plain(raw.total)),
+            [Count(_plain(value)) for value in raw.periods],
             {
-                name: suppression.Line({key: Count(v) for key, v in cells.items()})
+                name: suppression.Line({key: Count(_plain(v)) for key, v in cells.items()})
                 for name, cells in raw.breakdowns.items()
             },
         )

@@ -97,7 +97,7 @@ def share(part: Count, whole: Count) -> float | None:
     hidden count would give it back)."""
     if part.value is None or whole.value is None or whole.value == 0:
         return None
-    return part.value / whole.value
+    return float(part.value) / float(whole.value)
 
 
 def _domain(value: int, hidden: Hidden) -> tuple[int, int]:

@@ -28,7 +28,9 @@ from donghanh.indicators.suppression import (
 
 def attacker_values(line: Line[str], total: int, relation: Relation) -> dict[str, set[int]]:
     """Every value each "<11" cell can take, by trying all completions of the hidden cells."""
-    published = {key: cell.value for key, cell in line.cells.items() if not cell.is_hidden}
+    published = {
+        key: int(cell.value or 0) for key, cell in line.cells.items() if not cell.is_hidden
+    }
     hidden = [key for key, cell in line.cells.items() if cell.is_hidden]
     ranges = [
         range(1, K) if line.cells[key].hidden is Hidden.SMALL else range(K, total + 1)
