@@ -8,6 +8,7 @@ Bulk loads that bypass `save()` (COPY, `bulk_create`, `QuerySet.update`) must ca
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.apps import apps
@@ -37,15 +38,16 @@ WATCHED = (
 
 def data_changed() -> None:
     """Make every cached figure stale (in the caller's transaction, so it commits with it)."""
+    token = secrets.token_hex(16)
     with transaction.atomic():
-        updated = DataGeneration.objects.filter(pk=1).update(value=F("value") + 1)
+        updated = DataGeneration.objects.filter(pk=1).update(value=F("value") + 1, token=token)
         if not updated:
-            DataGeneration.objects.get_or_create(pk=1, defaults={"value": 1})
+            DataGeneration.objects.get_or_create(pk=1, defaults={"value": 1, "token": token})
 
 
-def current_generation() -> int:
-    value = DataGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
-    return int(value or 0)
+def current_generation() -> str:
+    row = DataGeneration.objects.filter(pk=1).values_list("value", "token").first()
+    return f"{row[0]}-{row[1]}" if row else "0"
 
 
 def _on_write(sender: Any, **kwargs: Any) -> None:

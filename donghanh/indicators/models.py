@@ -12,6 +12,9 @@ from django.db import models
 
 class DataGeneration(models.Model):
     value = models.PositiveBigIntegerField(default=0)
+    # A fresh random token with every bump: a rolled-back or restored database may repeat a
+    # number, never a token, so no cached figure of another history is ever read.
+    token = models.CharField(max_length=32, default="")
 
     class Meta:
         verbose_name = "indicator data generation"
