@@ -48,6 +48,7 @@ def detail(request: HttpRequest, org: str) -> HttpResponse:
             "organisation": organisation_overview(membership.organisation_id),
             "can_manage_members": role_allows(membership.role, Perm.MANAGE_MEMBERS),
             "can_view_audit_log": role_allows(membership.role, Perm.VIEW_AUDIT_LOG),
+            "can_view_programmes": role_allows(membership.role, Perm.VIEW_PROGRAMMES),
         },
     )
 

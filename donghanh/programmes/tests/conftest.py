@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+from donghanh.programmes import services
+from donghanh.programmes.models import Project
+from donghanh.testing import factories
+
+OrganisationFactory: Any = factories.OrganisationFactory
+
+
+@pytest.fixture
+def project(db: Any) -> Project:
+    return services.project_create(
+        organisation=OrganisationFactory(),
+        code="002",
+        name="Dự án thử nghiệm",
+        start_on=datetime.date(2024, 1, 1),
+        end_on=datetime.date(2026, 12, 31),
+        acting_user=None,
+    )
+
+
+@pytest.fixture
+def funded_project(project: Project) -> Project:
+    services.funding_split_set(
+        project=project,
+        expected_version=project.version,
+        budget_vnd=5_827_300_000,
+        sources=[
+            services.FundingSourceData(kind="donor", donor_name="CARE", amount_vnd=2_406_100_000),
+            services.FundingSourceData(
+                kind="government", donor_name="Cục PCTNXH", amount_vnd=3_421_200_000
+            ),
+        ],
+        acting_user=None,
+    )
+    project.refresh_from_db()
+    return project
