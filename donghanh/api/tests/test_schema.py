@@ -17,7 +17,12 @@ from donghanh.places.models import Commune
 
 LIST_PATH = "/api/v1/persons/"
 DETAIL_PATH = "/api/v1/persons/{person_id}/"
-ENDPOINTS = {LIST_PATH: {"get", "post"}, DETAIL_PATH: {"get", "patch"}}
+ENDPOINTS = {
+    LIST_PATH: {"get", "post"},
+    DETAIL_PATH: {"get", "patch"},
+    "/api/v1/projects/": {"get"},
+    "/api/v1/projects/{project_id}/indicators/": {"get"},
+}
 
 
 @pytest.fixture
