@@ -92,11 +92,11 @@ def generate(services: int, participations: int, people: int, trainees: int) -> 
     communes = [
         Commune.objects.filter(province_id=code).order_by("code").first() for code in provinces
     ]
-    organisation, _ = Organisation.objects.get_or_create(
-        slug=SLUG, defaults={"name": "Tổ chức thử tải", "kind": Organisation.Kind.LOCAL_CSO}
+    if Organisation.objects.filter(slug=SLUG).exists():
+        sys.exit("The benchmark data is already there: drop the database and migrate again.")
+    organisation = Organisation.objects.create(
+        slug=SLUG, name="Tổ chức thử tải", kind=Organisation.Kind.LOCAL_CSO
     )
-    Project.objects.filter(implementing_organisation=organisation).delete()
-    Person.objects.filter(organisation=organisation).delete()
     project = Project.objects.create(
         implementing_organisation=organisation, code="BENCH", name="Dự án thử tải"
     )

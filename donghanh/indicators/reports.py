@@ -175,7 +175,7 @@ def report_pdf(
         rightMargin=18 * mm,
         topMargin=18 * mm,
         bottomMargin=18 * mm,
-        title=f"{project.code} {_('results report')}",
+        title=_("%(code)s results report") % {"code": project.code},
         author=project.implementing_organisation.name,
         lang=get_language() or settings.LANGUAGE_CODE,
     )
