@@ -62,7 +62,7 @@ def logframe_xlsx(project: Project, results: list[IndicatorResult], suppressed: 
     for start, end in periods:
         span = f"{date_format(start, 'SHORT_DATE_FORMAT')}–{date_format(end, 'SHORT_DATE_FORMAT')}"
         header += [f"{_('Target')} {span}", f"{_('Actual')} {span}"]
-    header += [_("Target"), _("Actual"), _("% achieved")]
+    header += [_("Target"), _("Actual"), _("Achieved (%)")]
     sheet.append(header)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
@@ -133,7 +133,9 @@ def _achievement_chart(results: list[IndicatorResult]) -> Drawing:
     chart.valueAxis.valueMax = 150
     chart.bars[0].fillColor = colors.HexColor("#1d5b8f")
     drawing.add(chart)
-    drawing.add(String(0, height - 10, _("% of target achieved"), fontName=BOLD, fontSize=9))
+    drawing.add(
+        String(0, height - 10, _("Share of the target achieved"), fontName=BOLD, fontSize=9)
+    )
     return drawing
 
 
@@ -187,7 +189,9 @@ def report_pdf(
     ]
     if suppressed:
         story += [Paragraph(escape(_(SUPPRESSION_NOTE)), body), Spacer(1, 3 * mm)]
-    rows: list[list[Any]] = [[_("Code"), _("Indicator"), _("Target"), _("Actual"), _("% achieved")]]
+    rows: list[list[Any]] = [
+        [_("Code"), _("Indicator"), _("Target"), _("Actual"), _("Achieved (%)")]
+    ]
     for result in results:
         rows.append(
             [
