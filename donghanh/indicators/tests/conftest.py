@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -52,8 +52,8 @@ class Programme:
 
 
 def make_programme() -> Programme:
-    implementer = OrganisationFactory()
-    donor = OrganisationFactory(kind=Organisation.Kind.DONOR)
+    implementer = cast(Organisation, OrganisationFactory())
+    donor = cast(Organisation, OrganisationFactory(kind=Organisation.Kind.DONOR))
     project = Project.objects.create(
         implementing_organisation=implementer, code="T1", name="Dự án thử"
     )
