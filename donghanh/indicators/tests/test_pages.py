@@ -119,3 +119,20 @@ def test_api_serves_target_and_computed_actual(trained: Programme) -> None:
         )
     )
     assert stranger.get(url).status_code == 404
+
+
+def test_dashboard_query_count_is_pinned(trained: Programme, django_assert_max_num_queries) -> None:
+    client = signed_in_client(member(trained.implementer))
+    url = _url(trained, trained.implementer.slug)
+    client.get(url)  # computes and caches the figures
+    with django_assert_max_num_queries(13):
+        assert client.get(url).status_code == 200
+
+
+def test_partner_organisations_see_suppressed_counts(trained: Programme) -> None:
+    partner = trained.donor.__class__.objects.create(
+        name="Đối tác", slug="doi-tac", kind="local_cso"
+    )
+    trained.project.partner_organisations.add(partner)
+    page = signed_in_client(member(partner)).get(_url(trained, "doi-tac"))
+    assert page.status_code == 200 and "&lt;11" in page.content.decode()
