@@ -277,7 +277,7 @@ class CommunicationForm(forms.Form):
         label=_("Province"), queryset=Province.objects.order_by("short_name"), required=False
     )
     place = forms.CharField(label=_("Place or channel"), max_length=300, required=False)
-    url = forms.URLField(label=_("Link"), required=False)
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
     audience_total = forms.IntegerField(
         label=_("Audience reached"),
         min_value=0,
@@ -332,5 +332,5 @@ class PublicationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind"), choices=PublicationKind.choices)
     published_on = _date(_("Date"))
-    url = forms.URLField(label=_("Link"), required=False)
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
     file = forms.FileField(label=_("File"), required=False)

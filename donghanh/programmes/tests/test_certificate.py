@@ -1,0 +1,85 @@
+"""The training certificate: a PDF whose Vietnamese text survives, downloaded only by roles
+that may see trainee names, and audited."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.organisations.roles import Role
+from donghanh.programmes import pdf, services
+from donghanh.programmes.models import Project
+from donghanh.testing import factories
+from donghanh.testing.clients import signed_in_client
+
+pytestmark = pytest.mark.django_db
+MembershipFactory: Any = factories.MembershipFactory
+D = datetime.date
+
+
+def _participation(project: Project) -> Any:
+    training = services.training_add(
+        project=project, title="Tập huấn kỹ năng hỗ trợ nạn nhân", level="province",
+        place="Thành phố Vinh, Nghệ An", start_on=D(2025, 3, 1), end_on=D(2025, 3, 2),
+        acting_user=None,
+    )  # fmt: skip
+    session = services.session_add(
+        training=training, held_on=D(2025, 3, 1), title="Buổi 1", acting_user=None
+    )
+    participation = services.participant_enrol(
+        training=training, full_name="Đặng Thị Ngọc Ánh", sex="female", role="social_worker",
+        sector="labour", acting_user=None,
+    )  # fmt: skip
+    services.participation_update(
+        participation=participation, expected_version=participation.version,
+        sessions_attended=[session], pre_score=Decimal(50), post_score=Decimal(90),
+        acting_user=None,
+    )  # fmt: skip
+    participation.refresh_from_db()
+    return participation
+
+
+def test_certificate_pdf_renders_vietnamese(project: Project) -> None:
+    participation = services.certificate_issue(
+        participation=_participation(project), acting_user=None
+    )
+    text = "".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(pdf.certificate_pdf(participation))).pages
+    )
+    assert "Đặng Thị Ngọc Ánh" in text
+    assert "Tập huấn kỹ năng hỗ trợ nạn nhân" in text
+    assert participation.certificate_number in text
+
+
+def test_certificate_download_is_audited_and_refused_to_donors(project: Project) -> None:
+    participation = _participation(project)
+    kwargs = {
+        "org": project.implementing_organisation.slug,
+        "project_id": project.pk,
+        "training_id": participation.training_id,
+        "participation_id": participation.pk,
+    }
+    url = reverse("programmes:certificate", kwargs=kwargs)
+    officer = MembershipFactory(
+        organisation=project.implementing_organisation, role=Role.PROGRAMME_OFFICER
+    ).user
+    response = signed_in_client(officer).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert AuditEntry.objects.filter(
+        actor=officer, action=AuditAction.EXPORT, target_type="programmes.trainingparticipation"
+    ).exists()
+    donor_org: Any = factories.OrganisationFactory()
+    project.donors.add(donor_org)
+    donor_officer = MembershipFactory(organisation=donor_org, role=Role.PROGRAMME_OFFICER).user
+    kwargs["org"] = donor_org.slug
+    response = signed_in_client(donor_officer).get(reverse("programmes:certificate", kwargs=kwargs))
+    assert response.status_code == 403
