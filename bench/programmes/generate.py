@@ -22,7 +22,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "donghanh.settings")
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import Model  # noqa: E402
 
 from donghanh.cases.models import Case, Person  # noqa: E402
 from donghanh.casework.models import ServiceDelivery  # noqa: E402
@@ -51,7 +53,7 @@ SECTORS = ["labour", "justice", "women", "police", "youth"]
 START = datetime.date(2024, 1, 1)
 
 
-def _template(model: type, pk: int) -> dict[str, Any]:
+def _template(model: type[Model], pk: int) -> dict[str, Any]:
     """The stored row of one object, column by column (encrypted values as stored)."""
     table = model._meta.db_table
     with connection.cursor() as cursor:
@@ -61,7 +63,7 @@ def _template(model: type, pk: int) -> dict[str, Any]:
 
 
 def _copy(
-    model: type, template: dict[str, Any], count: int, vary: Callable[[int], dict[str, Any]]
+    model: type[Model], template: dict[str, Any], count: int, vary: Callable[[int], dict[str, Any]]
 ) -> None:
     """COPY `count` rows like `template`, with the columns `vary(i)` returns."""
     table = model._meta.db_table
@@ -82,15 +84,19 @@ def _copy(
     print(f"{table}: {count:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
 
 
-def _ids(model: type, project_filter: dict[str, Any]) -> list[int]:
-    return list(model.objects.filter(**project_filter).order_by("id").values_list("id", flat=True))
+def _ids(model: type[Model], project_filter: dict[str, Any]) -> list[int]:
+    return list(
+        model._default_manager.filter(**project_filter).order_by("id").values_list("id", flat=True)
+    )
 
 
 def generate(services: int, participations: int, people: int, trainees: int) -> Project:
     rng = random.Random(2026)
     provinces = list(Province.objects.order_by("code").values_list("code", flat=True)[:5])
     communes = [
-        Commune.objects.filter(province_id=code).order_by("code").first() for code in provinces
+        commune
+        for code in provinces
+        if (commune := Commune.objects.filter(province_id=code).order_by("code").first())
     ]
     if Organisation.objects.filter(slug=SLUG).exists():
         sys.exit("The benchmark data is already there: drop the database and migrate again.")
@@ -250,8 +256,7 @@ def main() -> None:
         sys.exit("Run the benchmark on PostgreSQL: set DATABASE_URL (see README.md).")
     with transaction.atomic():
         project = generate(args.services, args.participations, args.people, args.trainees)
-    user_model = Membership._meta.get_field("user").related_model
-    user, _ = user_model.objects.get_or_create(username="bench.officer")
+    user, _ = get_user_model().objects.get_or_create(username="bench.officer")
     Membership.objects.get_or_create(
         user=user,
         organisation=project.implementing_organisation,
