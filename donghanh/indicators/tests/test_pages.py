@@ -136,3 +136,52 @@ def test_partner_organisations_see_suppressed_counts(trained: Programme) -> None
     trained.project.partner_organisations.add(partner)
     page = signed_in_client(member(partner)).get(_url(trained, "doi-tac"))
     assert page.status_code == 200 and "&lt;11" in page.content.decode()
+
+
+def test_served_people_drill_down_lists_case_numbers_only(programme: Programme) -> None:
+    import datetime
+
+    from donghanh.cases.models import Case, Person
+    from donghanh.casework.models import ServiceDelivery
+    from donghanh.programmes.models import ComputedDefinition, Indicator, IndicatorSource
+
+    served = Indicator.objects.create(
+        project=programme.project,
+        code="2.1",
+        name="Người được hỗ trợ",
+        source=IndicatorSource.COMPUTED,
+        computed_definition=ComputedDefinition.PERSONS_SERVED,
+    )
+    person = Person.objects.create(
+        organisation=programme.implementer, full_name="Đỗ Thị Hạnh", sex="female"
+    )
+    case = Case.objects.create(
+        organisation=programme.implementer,
+        person=person,
+        number="NBY-2026-0001",
+        case_type="trafficking_victim",
+        intake_channel="hotline_111",
+        intake_date=datetime.date(2026, 2, 1),
+        opened_on=datetime.date(2026, 2, 1),
+    )
+    ServiceDelivery.objects.create(
+        case=case,
+        domain="health",
+        delivered_on=datetime.date(2026, 2, 3),
+        project=programme.project,
+    )
+    org = programme.implementer.slug
+    url = _url(programme, org, "records", indicator_id=served.pk)
+    supervisor = signed_in_client(member(programme.implementer, Role.SUPERVISOR))
+    page = supervisor.get(url).content.decode()
+    assert "NBY-2026-0001" in page and f"/cases/{case.pk}/" in page
+    assert "Đỗ Thị Hạnh" not in page
+    # Programme officers see the count, not the cases behind it.
+    officer = signed_in_client(member(programme.implementer, Role.PROGRAMME_OFFICER))
+    assert officer.get(url).status_code == 403
+    assert (
+        "records/"
+        not in officer.get(_url(programme, org))
+        .content.decode()
+        .split("indicator-" + str(served.pk))[-1]
+    )
