@@ -294,16 +294,27 @@ def _grouped(rows: QuerySet[Any], source: Source, column: str) -> dict[str, Deci
     }
 
 
-def _grouped_by_attribute(
-    rows: QuerySet[Any], attribute: tuple[type[Model], str, str, str]
-) -> dict[str, Decimal]:
-    model, path, column, counted = attribute
-    units = model._default_manager.filter(pk__in=rows.values(path))
-    grouped = units.values(column).annotate(n=Count(counted, distinct=counted != "pk")).order_by()
-    return {
-        (UNKNOWN if row[column] in (None, "") else str(row[column])): Decimal(row["n"])
-        for row in grouped
-    }
+def _grouped_by_attributes(
+    rows: QuerySet[Any], source: Source, dimensions: list[str]
+) -> dict[str, dict[str, Decimal]]:
+    """Breakdowns by attributes of the units, all those of one model in one query: the
+    distinct units grouped by every attribute together, then added up per attribute. A unit
+    has one value of each attribute, so each breakdown adds up to the total."""
+    by_model: dict[tuple[type[Model], str, str], list[tuple[str, str]]] = {}
+    for dimension in dimensions:
+        model, path, column, counted = source.attributes[dimension]
+        by_model.setdefault((model, path, counted), []).append((dimension, column))
+    breakdowns: dict[str, dict[str, Decimal]] = {}
+    for (model, path, counted), wanted in by_model.items():
+        units = model._default_manager.filter(pk__in=rows.values(path))
+        columns = [column for _, column in wanted]
+        counting = Count(counted, distinct=counted != "pk")
+        for row in units.values(*columns).annotate(n=counting).order_by():
+            for dimension, column in wanted:
+                key = UNKNOWN if row[column] in (None, "") else str(row[column])
+                cells = breakdowns.setdefault(dimension, {})
+                cells[key] = cells.get(key, Decimal(0)) + Decimal(row["n"])
+    return breakdowns
 
 
 def _whole_and_periods(
@@ -395,13 +406,17 @@ def _computed(indicator: Indicator, scope: Scope) -> RawResult:
     whole, periods = _whole_and_periods(indicator, rows, source, scope)
     breakdowns: dict[str, dict[str, Decimal]] = {}
     partitions = set()
-    for dimension in indicator.disaggregations or []:
-        if source.summed and dimension in (Disaggregation.SEX, Disaggregation.AGE_GROUP):
+    wanted = list(indicator.disaggregations or [])
+    breakdowns.update(
+        _grouped_by_attributes(rows, source, [d for d in wanted if d in source.attributes])
+    )
+    for dimension in wanted:
+        if dimension in breakdowns:
+            pass  # counted above with the other attributes of the units
+        elif source.summed and dimension in (Disaggregation.SEX, Disaggregation.AGE_GROUP):
             breakdowns[dimension] = _audience_breakdown(
                 rows, "sex" if dimension == Disaggregation.SEX else "age_group"
             )
-        elif dimension in source.attributes:
-            breakdowns[dimension] = _grouped_by_attribute(rows, source.attributes[dimension])
         elif dimension == Disaggregation.AGE_GROUP and source.person_prefix:
             cells = _grouped(rows, source, "age_group")
             breakdowns[dimension] = _ages_from_birth_dates(rows, source, cells)
@@ -411,6 +426,7 @@ def _computed(indicator: Indicator, scope: Scope) -> RawResult:
             continue
         if sum(breakdowns[dimension].values(), Decimal(0)) == whole:
             partitions.add(dimension)
+    breakdowns = {name: breakdowns[name] for name in wanted if name in breakdowns}
     total = _combine(indicator, whole, periods)
     if total != whole:  # the breakdowns are of the unique count, not of this total
         breakdowns, partitions = {}, set()
