@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "donghanh.workspace",
     "donghanh.public",
     "donghanh.demo",
+    "donghanh.indicators",
     "rest_framework",
     "drf_spectacular",
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("app/o/<slug:org>/referrals/", include("donghanh.referrals.urls")),
     path("app/o/<slug:org>/files/", include("donghanh.casefiles.urls")),
     path("app/o/<slug:org>/programmes/", include("donghanh.programmes.urls")),
+    path("app/o/<slug:org>/programmes/<int:project_id>/", include("donghanh.indicators.urls")),
     path("app/directory/", include("donghanh.directory.urls")),
     path("app/content/", include("donghanh.content.urls")),
     path("app/o/<slug:org>/", include("donghanh.organisations.urls")),

@@ -35,6 +35,8 @@ ENDPOINTS = {
     f"{REFERRAL_PATH}accept/": {"post"},
     f"{REFERRAL_PATH}decline/": {"post"},
     f"{REFERRAL_PATH}complete/": {"post"},
+    "/api/v1/projects/": {"get"},
+    "/api/v1/projects/{project_id}/indicators/": {"get"},
 }
 
 

@@ -1,6 +1,6 @@
 """Version 1 of the API. Add a resource here with the recipe in docs/api.md."""
 
-from django.urls import path
+from django.urls import include, path
 
 from donghanh.api.v1 import cases, persons, referrals
 
@@ -40,4 +40,5 @@ urlpatterns = [
         referrals.ReferralCompleteView.as_view(),
         name="referral_complete",
     ),
+    path("", include("donghanh.api.v1.projects")),
 ]
