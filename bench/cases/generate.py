@@ -94,6 +94,8 @@ from donghanh.referrals.models import Referral, ReferralStatus, SharedSection  #
 from donghanh.referrals.services import build_snapshot  # noqa: E402
 
 BENCH_USER_PREFIX = "bench."
+# The audit rows of generated records name the generator where a browser would be named.
+GENERATOR = "bench.cases.generate"
 PEACE_HOUSE = "ngoi-nha-binh-yen"
 
 # Organisations that hold cases, their share of all cases and their case types (weights).
@@ -322,7 +324,10 @@ def prepare_world(total_cases: int, rng: random.Random) -> World:
 
 
 def generated_so_far() -> int:
-    return Case.objects.filter(created_by__username__startswith=BENCH_USER_PREFIX).count()
+    """How many cases earlier runs generated: their opening audit rows say who wrote them."""
+    return AuditEntry.objects.filter(
+        user_agent=GENERATOR, target_type=Case._meta.label_lower
+    ).count()
 
 
 # --- One batch ----------------------------------------------------------------------------
@@ -536,6 +541,7 @@ def _audit(
             target_type=target._meta.label_lower,
             target_id=str(target.pk),
             summary=summary,
+            user_agent=GENERATOR,
         )
     )
 
