@@ -52,7 +52,7 @@ def test_generated_cases_are_searchable_encrypted_and_numbered_like_real_ones(de
     raw = _raw_name(person)
     assert raw.startswith("gAAAA") and person.full_name not in raw
     # Case numbers come from the organisations' sequences, so new cases do not collide.
-    case = Case.objects.filter(organisation=supervisor.organisation).order_by("-id").first()
+    case = Case.objects.filter(organisation=supervisor.organisation).latest("id")
     sequence = CaseNumberSequence.objects.get(
         organisation=supervisor.organisation, year=case.opened_on.year
     )
