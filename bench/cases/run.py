@@ -74,6 +74,8 @@ class Result:
     # which the machine's other work does not inflate the way it inflates wall-clock time.
     cpu_times: list[float] = field(default_factory=list)
     by_url: dict[str, list[float]] = field(default_factory=dict)
+    # A list page's count of the matching cases (the paginator's), timed alone too.
+    count_query_times: list[float] = field(default_factory=list)
 
     def stat(self, values: list[float], q: float) -> float:
         ordered = sorted(values)
@@ -123,6 +125,11 @@ def is_main_query(sql: str) -> bool:
     )
 
 
+def is_count_query(sql: str) -> bool:
+    text = sql.lstrip().upper()
+    return text.startswith("SELECT COUNT(") and 'FROM "CASES_CASE"' in text
+
+
 def time_alone(sql: str, params: Any, repeat: int) -> list[float]:
     times = []
     with connection.cursor() as cursor:
@@ -169,6 +176,9 @@ def measure(
         cpu_times=cpu_times,
         by_url=by_url,
     )
+    count = next((query for query in captured if is_count_query(query.sql)), None)
+    if count is not None:
+        result.count_query_times = time_alone(count.sql, count.params, repeat)
     main = next((query for query in captured if is_main_query(query.sql)), None)
     if main is not None:
         result.main_query_times = time_alone(main.sql, main.params, repeat)
@@ -193,18 +203,22 @@ def urls_for(role: str, repeat: int, rng: random.Random) -> dict[str, list[str]]
 def report(results: list[Result], out: Any = sys.stdout) -> None:
     print(
         "| page | role | requests | p50 ms | p95 ms | max ms | CPU p50 ms | CPU p95 ms | "
-        "queries | rows | SQL ms (all) | main query p50 ms | page / main query |",
+        "queries | rows | SQL ms (all) | main query p50 ms | page / main query | "
+        "count query p50 ms | page / count query |",
         file=out,
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|", file=out)
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|", file=out)
     for r in results:
         main = r.stat(r.main_query_times, 0.5) if r.main_query_times else float("nan")
+        count = r.stat(r.count_query_times, 0.5) if r.count_query_times else float("nan")
+        count_ratio = r.stat(r.times, 0.5) / count if r.count_query_times else float("nan")
         print(
             f"| {r.page} | {r.role} | {len(r.times)} | {r.stat(r.times, 0.5):.1f} | "
             f"{r.stat(r.times, 0.95):.1f} | {max(r.times) * 1000:.1f} | "
             f"{r.stat(r.cpu_times, 0.5):.1f} | {r.stat(r.cpu_times, 0.95):.1f} | "
             f"{r.queries} | {r.rows} | "
-            f"{r.sql_seconds * 1000:.1f} | {main:.2f} | {r.ratio:.1f} |",
+            f"{r.sql_seconds * 1000:.1f} | {main:.2f} | {r.ratio:.1f} | {count:.2f} | "
+            f"{count_ratio:.1f} |",
             file=out,
         )
 
