@@ -159,7 +159,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler spends up to seconds compiling the caseload's filtered counts
     # and saves nothing on queries that read a few thousand index entries.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
