@@ -12,8 +12,8 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import IO, Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -121,8 +121,21 @@ def xlsx_headers(*, identities: bool) -> list[str]:
     return headers
 
 
+# Rows fetched from the database at a time by the exports: memory stays flat however many cases
+# are exported.
+EXPORT_CHUNK_SIZE = 2000
+
+
 def build_xlsx(cases: Iterable[Case], *, identities: bool) -> bytes:
-    """The cases as a one-sheet workbook; names and dates of birth only with `identities`."""
+    """The cases as a one-sheet workbook in memory (for small lists; see `write_xlsx`)."""
+    out = io.BytesIO()
+    write_xlsx(cases, out, identities=identities)
+    return out.getvalue()
+
+
+def write_xlsx(cases: Iterable[Case], target: IO[bytes], *, identities: bool) -> None:
+    """Write the cases as a one-sheet workbook to `target`; names and dates of birth only with
+    `identities`. The workbook is write-only: rows go to disk as they come, never all held."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Cases"))
     sheet.append(xlsx_headers(identities=identities))
@@ -158,9 +171,7 @@ def build_xlsx(cases: Iterable[Case], *, identities: bool) -> bytes:
             date_cell(case.closed_on),
         ]
         sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    workbook.save(target)
 
 
 # --- De-identified CSV with HTCDS field names ---------------------------------------------
@@ -313,13 +324,19 @@ def htcds_row(case: Case) -> list[str]:
     ]
 
 
-def build_htcds_csv(cases: Iterable[Case]) -> tuple[str, int]:
-    """The de-identified CSV (UTF-8 text) and the number of rows in it."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HTCDS_HEADERS)
-    count = 0
+class _Line:
+    """A file-like object for csv.writer that hands back each line instead of keeping it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def htcds_csv_lines(cases: Iterable[Case]) -> Iterator[bytes]:
+    """The de-identified CSV, line by line in UTF-8, so that it can be streamed.
+
+    It starts with a byte-order mark so that spreadsheet programs read the file as UTF-8.
+    """
+    writer = csv.writer(_Line(), lineterminator="\r\n")
+    yield ("\ufeff" + writer.writerow(HTCDS_HEADERS)).encode("utf-8")
     for case in cases:
-        writer.writerow([_safe_text(value) for value in htcds_row(case)])
-        count += 1
-    return out.getvalue(), count
+        yield writer.writerow([_safe_text(value) for value in htcds_row(case)]).encode("utf-8")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+import tempfile
+from collections.abc import Iterator
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import MemoryFileUploadHandler
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -21,11 +24,14 @@ from donghanh.casefiles import exports, files, services
 from donghanh.casefiles.forms import AttachmentForm
 from donghanh.casefiles.selectors import attachment_of_case
 from donghanh.cases.case_forms import CaseloadFilters, caseload_filters
+from donghanh.cases.case_models import Case
 from donghanh.cases.case_services import case_access_audited
 from donghanh.core.search_terms import SEARCH_PARAM
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
 from donghanh.organisations.selectors import access_membership
+
+ResponseT = TypeVar("ResponseT", HttpResponse, StreamingHttpResponse, FileResponse)
 
 
 def _to_case(org: str, case_id: int) -> HttpResponse:
@@ -34,7 +40,10 @@ def _to_case(org: str, case_id: int) -> HttpResponse:
 
 def _private_file(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
     """A download that no browser shows inline or guesses the type of, and no cache keeps."""
-    response = HttpResponse(content, content_type=content_type)
+    return _private_headers(HttpResponse(content, content_type=content_type), filename=filename)
+
+
+def _private_headers(response: ResponseT, *, filename: str) -> ResponseT:
     response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store, private"
@@ -215,23 +224,37 @@ def export_page(request: HttpRequest, org: str) -> HttpResponse:
 @never_cache
 @require_GET
 @login_required
-def export_xlsx(request: HttpRequest, org: str) -> HttpResponse:
+def export_xlsx(request: HttpRequest, org: str) -> HttpResponseBase:
     membership = access_membership(request.user, org, Perm.EXPORT_CASES)
     filters = _export_filters(request, membership).values
     identities = exports.sees_identities(membership.role)
-    cases = list(exports.cases_for_list_export(membership, filters, identities=identities))
-    content = exports.build_xlsx(cases, identities=identities)
+    cases = exports.cases_for_list_export(membership, filters, identities=identities)
+    # The workbook goes to an anonymous temporary file (gone once closed), row by row, so a
+    # list of any length is never held in memory.
+    workbook = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    count = 0
+
+    def counted() -> Iterator[Case]:
+        nonlocal count
+        for case in cases.iterator(chunk_size=exports.EXPORT_CHUNK_SIZE):
+            count += 1
+            yield case
+
+    exports.write_xlsx(counted(), workbook, identities=identities)
+    workbook.seek(0)
     services.case_export_record(
         organisation=membership.organisation,
         kind="xlsx",
-        count=len(cases),
+        count=count,
         acting_user=request.user,
         request=request,
     )
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return _private_file(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return _private_headers(
+        FileResponse(
+            workbook,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
         filename=f"cases-{membership.organisation.slug}-{stamp}.xlsx",
     )
 
@@ -239,21 +262,24 @@ def export_xlsx(request: HttpRequest, org: str) -> HttpResponse:
 @never_cache
 @require_GET
 @login_required
-def export_htcds_csv(request: HttpRequest, org: str) -> HttpResponse:
+def export_htcds_csv(request: HttpRequest, org: str) -> HttpResponseBase:
     membership = access_membership(request.user, org, Perm.EXPORT_CASES)
     filters = _export_filters(request, membership).values
-    text, count = exports.build_htcds_csv(exports.cases_for_statistics(membership, filters))
+    cases = exports.cases_for_statistics(membership, filters)
+    # Counted first so that the export is audited before a byte leaves; the rows are then
+    # streamed from a database cursor, a chunk at a time.
     services.case_export_record(
         organisation=membership.organisation,
         kind="htcds csv, de-identified",
-        count=count,
+        count=cases.count(),
         acting_user=request.user,
         request=request,
     )
     stamp = timezone.localdate().strftime("%Y%m%d")
-    # A byte-order mark so that spreadsheet programs read the file as UTF-8.
-    return _private_file(
-        ("\ufeff" + text).encode("utf-8"),
-        content_type="text/csv; charset=utf-8",
+    return _private_headers(
+        StreamingHttpResponse(
+            exports.htcds_csv_lines(cases.iterator(chunk_size=exports.EXPORT_CHUNK_SIZE)),
+            content_type="text/csv; charset=utf-8",
+        ),
         filename=f"htcds-{membership.organisation.slug}-{stamp}.csv",
     )

@@ -281,6 +281,13 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-updated_at"], name="case_org_recent"),
             models.Index(fields=["organisation", "status"], name="case_org_status"),
+            # Counting what a member sees (every caseload page does) reads only this index
+            # on PostgreSQL instead of every case row of the organisation.
+            models.Index(
+                fields=["organisation", "is_restricted"],
+                include=["id", "person", "status", "case_type"],
+                name="case_org_visible",
+            ),
         ]
 
     def __str__(self) -> str:

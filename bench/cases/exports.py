@@ -1,0 +1,108 @@
+"""Time and memory of the case list exports over every generated case.
+
+    DATABASE_URL=postgres://... .venv/bin/python -m bench.cases.exports
+
+Runs the exports' own code (their querysets, chunked reads, the write-only workbook and the
+CSV line generator) with the scope widened from one organisation to every case in the
+database, so that the figures are for 100,000 rows or however many were generated. Memory is
+the growth of this process's peak resident size while each export runs, and the peak of
+Python allocations (tracemalloc, with --python-memory: it slows the exports down) during it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "donghanh.settings")
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.utils import translation  # noqa: E402
+
+from donghanh.casefiles import exports  # noqa: E402
+from donghanh.cases import case_selectors  # noqa: E402
+from donghanh.cases.case_models import Case  # noqa: E402
+from donghanh.organisations.models import Membership  # noqa: E402
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(name: str, run: Callable[[], tuple[int, int]], *, trace: bool) -> None:
+    rss_before = _rss_mb()
+    if trace:
+        tracemalloc.start()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    rows, size = run()
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    peak = "–"
+    if trace:
+        peak = f"{tracemalloc.get_traced_memory()[1] / 1e6:.1f}"
+        tracemalloc.stop()
+    print(
+        f"| {name} | {rows} | {seconds:.1f} | {cpu:.1f} | {rows / seconds:.0f} | "
+        f"{size / 1e6:.1f} | {peak} | {_rss_mb() - rss_before:.0f} |"
+    )
+
+
+def counted(cases: Iterator[Case], count: list[int]) -> Iterator[Case]:
+    for case in cases:
+        count[0] += 1
+        yield case
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--python-memory",
+        action="store_true",
+        help="also trace Python allocations (slows the exports down several times)",
+    )
+    trace = parser.parse_args(argv).python_memory
+    settings.DEBUG = False
+    translation.activate("vi")
+    # Every case, not one organisation's: the exports' own querysets over the whole table.
+    case_selectors.cases_visible_to = lambda membership: Case.objects.all()
+    membership: Any = Membership.objects.get(user__username="supervisor.binhyen")
+    print(f"{Case.objects.count()} cases in the database.")
+    print(
+        "| export | rows | seconds | CPU seconds | rows/s | file MB | Python peak MB "
+        "| RSS growth MB |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+
+    def xlsx() -> tuple[int, int]:
+        cases = exports.cases_for_list_export(membership, {}, identities=True)
+        count = [0]
+        with tempfile.TemporaryFile() as target:
+            exports.write_xlsx(
+                counted(cases.iterator(chunk_size=exports.EXPORT_CHUNK_SIZE), count),
+                target,
+                identities=True,
+            )
+            return count[0], target.tell()
+
+    def csv() -> tuple[int, int]:
+        cases = exports.cases_for_statistics(membership, {})
+        size = rows = 0
+        for line in exports.htcds_csv_lines(cases.iterator(chunk_size=exports.EXPORT_CHUNK_SIZE)):
+            size += len(line)
+            rows += 1
+        return rows - 1, size
+
+    measure("HTCDS CSV, streamed", csv, trace=trace)
+    measure("XLSX, write-only to a temporary file", xlsx, trace=trace)
+
+
+if __name__ == "__main__":
+    main()
