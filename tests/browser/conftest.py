@@ -65,6 +65,22 @@ class AxeChecker:
         with contextlib.suppress(PlaywrightError):
             self.check(page)
 
+    def ensure_checked(self, page: Page) -> None:
+        """Checks the page's current document unless its load handler already has.
+
+        Call it before leaving a page the test did not wait on: a quick click or `goto` cuts
+        the load handler's check short, and that page would go unchecked.
+        """
+        page.wait_for_load_state()
+        checked = page.evaluate(
+            """async () => {
+                while (window.__axeBusy) { await new Promise(r => setTimeout(r, 50)); }
+                return window.__axeChecked === true;
+            }"""
+        )
+        if not checked:
+            self.check(page)
+
     def check(self, page: Page) -> None:
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             page.add_script_tag(path=str(AXE_SCRIPT))
@@ -75,6 +91,7 @@ class AxeChecker:
                 window.__axeBusy = true;
                 try {
                     const result = await axe.run(document, {resultTypes: ['violations']});
+                    window.__axeChecked = true;
                     return result.violations.map(v => ({
                         id: v.id, impact: v.impact, help: v.help,
                         targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))
