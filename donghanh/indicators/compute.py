@@ -7,7 +7,7 @@ the breakdown, so a person in three trainings is one trainee, in any period and 
 provinces. Only "people reached" by communication adds audience numbers up.
 
 `raw_result` returns plain numbers for one indicator and scope; `results.py` adds targets and
-suppression. Figures are cached per data generation (see `invalidation.py`), so they stay exact.
+suppression. Figures are cached per project token (see `invalidation.py`), so they stay exact.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear
 
 from donghanh.cases.models import Case, Person, years_between
 from donghanh.casework.models import ServiceDelivery, ShelterStay
-from donghanh.indicators.invalidation import current_generation
+from donghanh.indicators.invalidation import figures_token
 from donghanh.programmes.models import (
     AgeGroup,
     Aggregation,
@@ -472,7 +472,7 @@ def raw_result(indicator: Indicator, scope: Scope | None = None) -> RawResult:
     """The indicator's figures for `scope`, from the cache when nothing changed since."""
     scope = scope or Scope()
     described = (
-        f"{indicator.pk}:{indicator.version}:{current_generation()}:"
+        f"{indicator.pk}:{indicator.version}:{figures_token(indicator.project_id)}:"
         f"{scope.key()}:{[(p.start, p.end) for p in indicator_periods(indicator)]}"
     )
     key = "indicator:" + hashlib.sha256(described.encode()).hexdigest()
