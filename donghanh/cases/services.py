@@ -30,6 +30,10 @@ from donghanh.cases.selectors import (
     person_fingerprints,
 )
 from donghanh.core.text import nfc
+from donghanh.indicators.invalidation import (
+    PERSON_FIELDS_COUNTED,
+    indicators_changed_for_people,
+)
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Commune
 
@@ -226,6 +230,8 @@ def person_update(
         _replace_name_tokens(current)
     current.version += 1
     current.save(update_fields=update_fields)
+    if PERSON_FIELDS_COUNTED.intersection(changed):
+        indicators_changed_for_people(person_ids=[current.pk])
     audit_record(
         action=AuditAction.UPDATE,
         actor=acting_user,

@@ -196,6 +196,15 @@ class ServiceDelivery(models.Model):
         ordering = ["-delivered_on", "-id"]
         verbose_name = _("service delivered")
         verbose_name_plural = _("services delivered")
+        indexes = [
+            # Covers what a project's indicators read (who, when, which domain), so counting
+            # the people served reads this index alone, in case order, not the table.
+            models.Index(
+                fields=["project", "case", "delivered_on", "domain"],
+                name="service_project_counted",
+                condition=Q(project__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"service #{self.pk}"
@@ -296,7 +305,14 @@ class ShelterStay(models.Model):
                 name="shelter_stay_discharge_after_admission",
             )
         ]
-        indexes = [models.Index(fields=["shelter", "admitted_on"], name="shelter_stay_shelter")]
+        indexes = [
+            models.Index(fields=["shelter", "admitted_on"], name="shelter_stay_shelter"),
+            models.Index(
+                fields=["project", "case", "admitted_on"],
+                name="shelter_stay_project_counted",
+                condition=Q(project__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"shelter stay #{self.pk}"

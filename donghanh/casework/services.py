@@ -26,6 +26,7 @@ from donghanh.cases.case_selectors import regimes_entitled
 from donghanh.cases.case_services import ensure_case_not_closed
 from donghanh.cases.services import StaleEditError
 from donghanh.core.text import nfc
+from donghanh.indicators.invalidation import indicators_changed
 from donghanh.organisations.models import Organisation
 
 from .models import (
@@ -457,6 +458,7 @@ def service_record(
         note=_text(note),
         created_by=acting_user,
     )
+    indicators_changed(project_ids=[service.project_id])
     _audit(
         action=AuditAction.CREATE,
         case=case,
@@ -505,6 +507,7 @@ def service_update(
     if not changed:
         return current
     current.save(update_fields=changed)
+    indicators_changed(project_ids=[current.project_id])
     _audit(
         action=AuditAction.UPDATE,
         case=case,
@@ -686,6 +689,7 @@ def shelter_admit(
     stay = ShelterStay.objects.create(
         case=case, shelter=shelter, admitted_on=admitted_on, created_by=acting_user
     )
+    indicators_changed(project_ids=[stay.project_id])
     _audit(
         action=AuditAction.CREATE,
         case=case,
@@ -717,6 +721,7 @@ def shelter_discharge(
     if not changed:
         return current
     current.save(update_fields=changed)
+    indicators_changed(project_ids=[current.project_id])
     _audit(
         action=AuditAction.UPDATE,
         case=case,

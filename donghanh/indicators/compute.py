@@ -7,7 +7,7 @@ the breakdown, so a person in three trainings is one trainee, in any period and 
 provinces. Only "people reached" by communication adds audience numbers up.
 
 `raw_result` returns plain numbers for one indicator and scope; `results.py` adds targets and
-suppression. Figures are cached per data generation (see `invalidation.py`), so they stay exact.
+suppression. Figures are cached per project token (see `invalidation.py`), so they stay exact.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from django.db.models import (
     Expression,
     F,
     IntegerField,
+    Max,
     Min,
     Model,
     Q,
@@ -39,7 +40,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear
 
 from donghanh.cases.models import Case, Person, years_between
 from donghanh.casework.models import ServiceDelivery, ShelterStay
-from donghanh.indicators.invalidation import current_generation
+from donghanh.indicators.invalidation import figures_token
 from donghanh.programmes.models import (
     AgeGroup,
     Aggregation,
@@ -321,14 +322,28 @@ def _whole_and_periods(
     indicator: Indicator, rows: QuerySet[Any], source: Source, scope: Scope
 ) -> tuple[Decimal, list[Decimal]]:
     """The count over the scope and over each reporting period, in one query."""
-    measures: dict[str, Any] = {"whole": _measure(source)}
-    for index, period in enumerate(indicator_periods(indicator)):
+    windows = []
+    for period in indicator_periods(indicator):
         start = max(period.start, scope.start) if scope.start else period.start
         end = min(period.end, scope.end) if scope.end else period.end
-        within = Q(**{f"{source.day}__gte": start, f"{source.day}__lte": end})
-        measures[f"p{index}"] = _measure(source, within)
-    counts = rows.aggregate(**measures)
-    periods = [Decimal(counts[f"p{i}"] or 0) for i in range(len(measures) - 1)]
+        windows.append(Q(**{f"{source.day}__gte": start, f"{source.day}__lte": end}))
+    if source.summed:
+        measures = {"whole": _measure(source)}
+        measures.update({f"p{i}": _measure(source, within) for i, within in enumerate(windows)})
+        counts = rows.aggregate(**measures)
+    else:
+        # One row per unit, with a flag per period it appears in, then added up: one pass
+        # over the records instead of a COUNT(DISTINCT) (a sort) per period.
+        flags = {
+            f"in_p{i}": Max(SqlCase(When(within, then=1), default=0, output_field=IntegerField()))
+            for i, within in enumerate(windows)
+        }
+        per_unit = rows.values(counted_unit=source.unit()).annotate(**flags).order_by()
+        counts = per_unit.aggregate(
+            whole=Count("counted_unit"),
+            **{f"p{i}": Sum(f"in_p{i}") for i in range(len(windows))},
+        )
+    periods = [Decimal(counts[f"p{i}"] or 0) for i in range(len(windows))]
     return Decimal(counts["whole"] or 0), periods
 
 
@@ -472,7 +487,7 @@ def raw_result(indicator: Indicator, scope: Scope | None = None) -> RawResult:
     """The indicator's figures for `scope`, from the cache when nothing changed since."""
     scope = scope or Scope()
     described = (
-        f"{indicator.pk}:{indicator.version}:{current_generation()}:"
+        f"{indicator.pk}:{indicator.version}:{figures_token(indicator.project_id)}:"
         f"{scope.key()}:{[(p.start, p.end) for p in indicator_periods(indicator)]}"
     )
     key = "indicator:" + hashlib.sha256(described.encode()).hexdigest()

@@ -1,64 +1,70 @@
-"""Keeps cached indicator figures exact: any write to a record they read makes them stale.
+"""Keeps cached indicator figures exact, project by project.
 
-Signals are used here, against the house rule, on purpose: the cache must not depend on every
-service of every app remembering to invalidate it, and invalidation changes no business data.
-Bulk loads that bypass `save()` (COPY, `bulk_create`, `QuerySet.update`) must call
-`data_changed()` themselves; the benchmark loader does.
+Every service that writes a record a computed or manual indicator reads (service records and
+shelter stays, trainings and participations, communication activities, supported
+organisations, manual values, and the person and case fields figures are broken down by) calls
+`indicators_changed` with the projects concerned. Bulk loaders that write around the services
+(COPY, `bulk_create`) call it too. The new token is written in the caller's transaction: it
+commits with the records it describes or not at all, so a reader that sees the new token
+also sees the new records, and figures cached for other projects stay valid.
 """
 
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from collections.abc import Iterable
 
-from django.apps import apps
 from django.db import transaction
-from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from donghanh.indicators.models import DataGeneration
-
-# Every model whose rows a computed indicator counts, or whose fields it breaks down by.
-WATCHED = (
-    "programmes.Project",
-    "programmes.Indicator",
-    "programmes.ManualValue",
-    "programmes.Training",
-    "programmes.Participant",
-    "programmes.TrainingParticipation",
-    "programmes.CommunicationActivity",
-    "programmes.AudienceCount",
-    "programmes.SupportedOrganisation",
-    "casework.ServiceDelivery",
-    "casework.ShelterStay",
-    "cases.Case",
-    "cases.Person",
-)
+from donghanh.indicators.models import ProjectFigures
 
 
-def data_changed() -> None:
-    """Make every cached figure stale (in the caller's transaction, so it commits with it)."""
-    token = secrets.token_hex(16)
+def indicators_changed(*, project_ids: Iterable[int | None]) -> None:
+    """Make the cached figures of these projects stale (None, a record without a project,
+    is ignored)."""
+    wanted = sorted({pk for pk in project_ids if pk is not None})
+    if not wanted:
+        return
     with transaction.atomic():
-        updated = DataGeneration.objects.filter(pk=1).update(value=F("value") + 1, token=token)
-        if not updated:
-            DataGeneration.objects.get_or_create(pk=1, defaults={"value": 1, "token": token})
+        for project_id in wanted:  # in order, so that two writers never wait on each other
+            ProjectFigures.objects.update_or_create(
+                project_id=project_id, defaults={"token": secrets.token_hex(16)}
+            )
 
 
-def current_generation() -> str:
-    row = DataGeneration.objects.filter(pk=1).values_list("value", "token").first()
-    return f"{row[0]}-{row[1]}" if row else "0"
+def figures_token(project_id: int) -> str:
+    """The token the project's figures are cached under, made at the first read (a project
+    id reused after a rollback gets a new token, never the figures of its predecessor)."""
+    token = (
+        ProjectFigures.objects.filter(project_id=project_id).values_list("token", flat=True).first()
+    )
+    if token is None:
+        token = ProjectFigures.objects.get_or_create(
+            project_id=project_id, defaults={"token": secrets.token_hex(16)}
+        )[0].token
+    return token
 
 
-def _on_write(sender: Any, **kwargs: Any) -> None:
-    if kwargs.get("raw") or str(kwargs.get("action", "post_")).startswith("pre_"):
-        return  # loading fixtures, or the first half of a many-to-many change
-    data_changed()
+# The fields of a person or a case that computed figures are broken down by.
+PERSON_FIELDS_COUNTED = frozenset(
+    {"sex", "date_of_birth", "estimated_age", "current_commune", "area_type"}
+)
+CASE_FIELDS_COUNTED = frozenset({"case_type"})
 
 
-def connect() -> None:
-    for label in WATCHED:
-        model = apps.get_model(label)
-        post_save.connect(_on_write, sender=model, dispatch_uid=f"indicators-save-{label}")
-        post_delete.connect(_on_write, sender=model, dispatch_uid=f"indicators-delete-{label}")
-    m2m_changed.connect(_on_write, dispatch_uid="indicators-m2m")
+def indicators_changed_for_people(*, person_ids: Iterable[int]) -> None:
+    """A person's sex, age, place or case type changed: the projects that counted them."""
+    from donghanh.casework.models import ServiceDelivery, ShelterStay
+
+    people = list(person_ids)
+    projects = set(
+        ServiceDelivery.objects.filter(case__person_id__in=people, project__isnull=False)
+        .values_list("project_id", flat=True)
+        .distinct()
+    )
+    projects.update(
+        ShelterStay.objects.filter(case__person_id__in=people, project__isnull=False)
+        .values_list("project_id", flat=True)
+        .distinct()
+    )
+    indicators_changed(project_ids=projects)

@@ -1,8 +1,10 @@
-"""The one piece of state indicators keep: a generation number for their cache.
+"""The one piece of state indicators keep: a token per project for their cached figures.
 
 Computed indicators read hundreds of thousands of records; their figures are cached and must
-stay exact. Every write to a record an indicator reads bumps the generation (see
-`invalidation.py`), and every cached figure is keyed by the generation it was computed at.
+stay exact. Every service that writes a record an indicator of a project reads calls
+`indicators_changed(project_ids=...)` (see `invalidation.py`), which gives those projects a
+fresh token; cached figures are keyed by their project's token, so another project's figures
+stay cached.
 """
 
 from __future__ import annotations
@@ -10,14 +12,16 @@ from __future__ import annotations
 from django.db import models
 
 
-class DataGeneration(models.Model):
-    value = models.PositiveBigIntegerField(default=0)
-    # A fresh random token with every bump: a rolled-back or restored database may repeat a
-    # number, never a token, so no cached figure of another history is ever read.
-    token = models.CharField(max_length=32, default="")
+class ProjectFigures(models.Model):
+    project = models.OneToOneField(
+        "programmes.Project", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    # A fresh random token with every change: a rolled-back or restored database may repeat a
+    # counter, never a token, so no cached figure of another history is ever read.
+    token = models.CharField(max_length=32)
 
     class Meta:
-        verbose_name = "indicator data generation"
+        verbose_name = "indicator figures of a project"
 
     def __str__(self) -> str:
-        return f"generation {self.value}"
+        return f"figures of project #{self.project_id}"

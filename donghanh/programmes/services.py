@@ -29,6 +29,7 @@ from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
 from donghanh.core.crypto import blind_index
 from donghanh.core.text import fold, fold_name, nfc
+from donghanh.indicators.invalidation import indicators_changed
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import LegacyDistrict, LegacyProvince, Province
 from donghanh.programmes.models import (
@@ -325,6 +326,7 @@ def project_province_add(
         original_name=original_name,
     )
     _create(row, project=project, acting_user=acting_user, request=request)
+    indicators_changed(project_ids=[project.pk])
     return row
 
 
@@ -673,6 +675,7 @@ def indicator_add(
         definition_params=dict(definition_params or {}),
     )
     _create(indicator, project=project, acting_user=acting_user, request=request)
+    indicators_changed(project_ids=[project.pk])
     return indicator
 
 
@@ -698,6 +701,7 @@ def indicator_update(
         acting_user=acting_user,
         request=request,
     )
+    indicators_changed(project_ids=[indicator.project_id])
     return result
 
 
@@ -728,6 +732,7 @@ def indicator_target_set(
         target_value=target_value,
     )
     _create(target, project=indicator.project, acting_user=acting_user, request=request)
+    indicators_changed(project_ids=[indicator.project_id])
     return target
 
 
@@ -775,6 +780,7 @@ def manual_value_record(
         request=request,
         exclude=["entered_by", "evidence_file"],
     )
+    indicators_changed(project_ids=[indicator.project_id])
     return manual
 
 
@@ -815,6 +821,7 @@ def training_add(
     )
     _create(training, project=project, acting_user=acting_user, request=request,
             exclude=["created_by"])  # fmt: skip
+    indicators_changed(project_ids=[project.pk])
     return training
 
 
@@ -891,6 +898,7 @@ def participant_enrol(
         raise ValidationError(_("This person is already a participant of the training."))
     participation = TrainingParticipation(training=training, participant=participant)
     _create(participation, project=project, acting_user=acting_user, request=request)
+    indicators_changed(project_ids=[project.pk])
     return participation
 
 
@@ -1018,6 +1026,7 @@ def communication_record(
             for (sex, age_group), count in cells.items()
         ]
     )
+    indicators_changed(project_ids=[project.pk])
     return activity
 
 
@@ -1055,6 +1064,7 @@ def supported_organisation_add(
         note=note,
     )
     _create(row, project=project, acting_user=acting_user, request=request)
+    indicators_changed(project_ids=[project.pk])
     return row
 
 

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 import pytest
 
+from donghanh.indicators.invalidation import indicators_changed
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
 from donghanh.programmes.models import (
@@ -47,8 +48,10 @@ class Programme:
         )
 
     def attend(self, participant: Participant, *trainings: Training) -> None:
+        """Written directly, as a bulk loader would, so it says what it changed."""
         for training in trainings:
             TrainingParticipation.objects.create(training=training, participant=participant)
+        indicators_changed(project_ids={training.project_id for training in trainings})
 
 
 def make_programme() -> Programme:

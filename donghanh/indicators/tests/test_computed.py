@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from donghanh.indicators.compute import Scope, raw_result
 from donghanh.indicators.results import indicator_result
-from donghanh.indicators.tests.conftest import Programme
+from donghanh.indicators.tests.conftest import Programme, make_programme
+from donghanh.programmes.services import participant_enrol
+from donghanh.testing.factories import UserFactory
+
+
+@pytest.fixture
+def user(db: None) -> Any:
+    return UserFactory()
 
 
 def test_a_trainee_in_three_trainings_counts_once(programme: Programme) -> None:
@@ -27,13 +39,44 @@ def test_unique_over_any_period_and_provinces(programme: Programme) -> None:
     assert raw_result(programme.indicator, Scope(provinces=("01",))).total == 0
 
 
-def test_a_new_training_moves_the_cached_figure(programme: Programme) -> None:
-    programme.attend(programme.trainee(1), programme.trainings[0])
+def _enrol(programme: Programme, index: int, training: int, user: Any) -> None:
+    participant_enrol(
+        training=programme.trainings[training],
+        full_name=f"Lê Văn Học Viên {index}",
+        sex="male",
+        role="social_worker",
+        sector="labour",
+        acting_user=user,
+    )
+
+
+def test_a_new_participation_moves_the_cached_figure_at_once(
+    programme: Programme, user: Any
+) -> None:
+    _enrol(programme, 1, 0, user)
     assert indicator_result(programme.indicator, outside=False).actual.value == 1
-    programme.attend(programme.trainee(2), programme.trainings[2])
+    _enrol(programme, 2, 2, user)
     result = indicator_result(programme.indicator, outside=False)
     assert result.actual.value == 2
     assert result.percent == 4.0  # 2 of 20 + 30
+
+
+def test_a_write_to_one_project_keeps_the_figures_of_another(
+    programme: Programme, user: Any
+) -> None:
+    other = make_programme()
+    _enrol(programme, 1, 0, user)
+    other_figures = raw_result(other.indicator)
+    mine = raw_result(programme.indicator)
+    _enrol(programme, 2, 1, user)
+    # The other project's figures come from the cache: no counting query runs for them.
+    with CaptureQueriesContext(connection) as counting:
+        assert raw_result(other.indicator).total == other_figures.total
+    assert not any("COUNT" in q["sql"] for q in counting.captured_queries)
+    # This project's figures are counted again, and include the new trainee.
+    with CaptureQueriesContext(connection) as counting:
+        assert raw_result(programme.indicator).total == mine.total + 1
+    assert any("COUNT" in q["sql"] for q in counting.captured_queries)
 
 
 def test_outside_viewers_see_small_counts_suppressed(programme: Programme) -> None:
