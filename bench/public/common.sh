@@ -59,13 +59,23 @@ bench_server_start() {
   GUNICORN_PID=$!
   trap bench_server_stop EXIT
   for _ in $(seq 100); do
-    if curl -fsS -o /dev/null -H "X-Forwarded-Proto: https" "http://127.0.0.1:$BENCH_PORT/healthz"; then
+    if curl -fs -o /dev/null -H "X-Forwarded-Proto: https" "http://127.0.0.1:$BENCH_PORT/healthz"; then
       return 0
     fi
     sleep 0.2
   done
   echo "gunicorn did not answer on port $BENCH_PORT" >&2
   return 1
+}
+
+# A few requests per page, so that every worker has loaded its templates and translations and
+# the page cache holds the page: the figures are those of a server in service.
+bench_warm() {
+  for path in "$@"; do
+    for _ in $(seq $((BENCH_WORKERS * 10))); do
+      curl -fsS -o /dev/null -H "X-Forwarded-Proto: https" "http://127.0.0.1:$BENCH_PORT$path"
+    done
+  done
 }
 
 bench_server_stop() {

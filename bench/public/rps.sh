@@ -32,6 +32,8 @@ for name in minimal home article; do
   fi
 done
 
+bench_warm "${PATHS[@]}"
+
 declare -A RESULTS=()
 for round in $(seq "$BENCH_ROUNDS"); do
   for name in minimal home article; do
