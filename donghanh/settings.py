@@ -190,6 +190,9 @@ CACHES = {
 # a phone someone else may check.
 QUICK_EXIT_URL = envstr("QUICK_EXIT_URL", "https://vnexpress.net/thoi-tiet")
 PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 3600, minimum=0)
+# How long each worker process may serve its own copy of a public page before asking the shared
+# cache again (0: never). Another worker's publication shows after at most this long.
+PUBLIC_PAGE_LOCAL_SECONDS = envint("PUBLIC_PAGE_LOCAL_SECONDS", 2, minimum=0, maximum=60)
 
 # Passwords and login.
 PASSWORD_HASHERS = [

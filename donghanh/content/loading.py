@@ -98,10 +98,16 @@ def read_article_file(path: Path) -> ArticleFile:
     )
 
 
+# The folder's guide for writers sits beside the articles and is not one of them.
+GUIDE_FILE = "README.md"
+
+
 def read_article_files(directory: Path) -> dict[str, dict[str, ArticleFile]]:
     """Every article file in `directory`: slug → language → file, in name order."""
     found: dict[str, dict[str, ArticleFile]] = {}
     for path in sorted(directory.glob("*.md")):
+        if path.name == GUIDE_FILE:
+            continue
         article = read_article_file(path)
         found.setdefault(article.slug, {})[article.language] = article
     return found

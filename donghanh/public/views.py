@@ -33,6 +33,23 @@ PAGE_SIZE = 20
 OPEN_NOW_SECONDS = 120
 
 
+# Crawlers may read the public pages; the staff side, the API and search results are not for them.
+ROBOTS_TXT = """User-agent: *
+Disallow: /app/
+Disallow: /admin/
+Disallow: /api/
+Disallow: /search
+Disallow: /en/search
+"""
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 @cached_public_page
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.test import Client
 
 from donghanh.audit.models import AuditEntry
 from donghanh.content import services
-from donghanh.content.loading import ArticleFileError, read_article_file
+from donghanh.content.loading import ARTICLES_DIR, ArticleFileError, read_article_file
 from donghanh.content.models import Article, ArticleText, ArticleVersion
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +47,17 @@ def test_the_files_are_published_as_a_system_import(articles_dir: Path) -> None:
     assert AuditEntry.objects.filter(actor_username="load_articles").exists()
     page = Client().get("/articles/lua-dao-viec-lam/").content.decode()
     assert "Nhận biết lừa đảo việc làm ở nước ngoài" in page and "20/11/2026" in page
+
+
+def test_the_writers_guide_beside_the_articles_is_not_an_article(articles_dir: Path) -> None:
+    (articles_dir / "README.md").write_text("# Information bank articles\n")
+    load(articles_dir)
+    assert ArticleVersion.objects.count() == 3
+
+
+def test_the_shipped_articles_load() -> None:
+    load(ARTICLES_DIR)
+    assert Article.objects.filter(slug="bao-ho-cong-dan").exists()
 
 
 def test_a_second_run_changes_nothing(articles_dir: Path) -> None:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from donghanh.directory.models import Provider
 from donghanh.directory.services import ProviderInput, provider_update
+from donghanh.public.caching import GENERATION_KEY
 
 
 def test_a_cache_hit_runs_no_database_query(public_providers, django_assert_num_queries):
@@ -54,3 +61,71 @@ def test_a_signed_in_visitor_is_not_served_a_cached_page(public_providers):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/").status_code == 200
     assert len(queries) > 0  # the page was made afresh (looking up the session, at least)
+
+
+def rename(provider: Provider, name: str) -> None:
+    provider_update(
+        provider=provider,
+        data=ProviderInput(
+            name=name, kind=provider.kind, serves_nationwide=True, shown_to_public=True
+        ),
+        expected_version=provider.version,
+        acting_user=None,
+    )
+
+
+@pytest.fixture
+def shared_file_cache(settings, tmp_path: Path) -> None:
+    """A cache shared by worker processes, as in production (files here, Redis there)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    settings.PUBLIC_PAGE_LOCAL_SECONDS = 30
+
+
+def test_a_worker_serves_its_own_copy_without_asking_the_shared_cache(
+    shared_file_cache, public_providers, django_assert_num_queries
+):
+    client = Client()
+    first = client.get("/help/")
+    caches["default"].clear()  # the shared copy is gone: only the worker's own copy is left
+    with django_assert_num_queries(0):
+        second = client.get("/help/")
+    assert second.content == first.content
+
+
+def test_a_publication_empties_the_publishing_workers_copies_at_once(
+    shared_file_cache, public_providers, django_capture_on_commit_callbacks
+):
+    client = Client()
+    client.get("/help/")
+    with django_capture_on_commit_callbacks(execute=True):
+        rename(public_providers["hotline"], "Tổng đài 111 (tên mới)")
+    assert "Tổng đài 111 (tên mới)" in client.get("/help/").content.decode()
+
+
+def test_another_workers_publication_shows_when_this_workers_copy_runs_out(
+    shared_file_cache, public_providers, monkeypatch
+):
+    client = Client()
+    client.get("/help/")
+    rename(public_providers["hotline"], "Tổng đài 111 (tên mới)")
+    caches["default"].incr(GENERATION_KEY)  # published by another worker: only the shared cache
+    assert "Tổng đài 111 (tên mới)" not in client.get("/help/").content.decode()
+    later = time.time() + 31
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert "Tổng đài 111 (tên mới)" in client.get("/help/").content.decode()
+
+
+def test_without_worker_copies_another_workers_publication_shows_at_once(
+    shared_file_cache, settings, public_providers
+):
+    settings.PUBLIC_PAGE_LOCAL_SECONDS = 0
+    client = Client()
+    client.get("/help/")
+    rename(public_providers["hotline"], "Tổng đài 111 (tên mới)")
+    caches["default"].incr(GENERATION_KEY)
+    assert "Tổng đài 111 (tên mới)" in client.get("/help/").content.decode()
