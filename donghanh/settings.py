@@ -103,6 +103,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before everything that reads the session or the database: a cached public page is served
+    # from here (donghanh/public/caching.py).
+    "donghanh.public.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "donghanh.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,8 +1,14 @@
 """Whole-page caching for the public pages, which anyone may read and which change only on publish.
 
-A cached page is found by its path and language alone, so a hit costs one cache read and no
-database query. Publishing bumps a generation number kept in the cache: every page cached under
-the old generation stops being found at once, in every process that shares the cache.
+A view opts in with `cached_public_page`, which only marks its answer as shareable.
+`PublicPageCacheMiddleware`, placed right after the security middleware, stores that answer as it
+finally leaves (with every header the other middleware added: CSP, frame options, referrer
+policy) and serves it to the next anonymous visitor before sessions, authentication, two-factor,
+CSRF or lockout checks run at all: a hit costs one cache read and no database query. A cached
+page is found by its address alone; the address carries the language (/en/… is English).
+
+Publishing bumps a generation number kept in the cache: every page cached under the old
+generation stops being found at once, in every process that shares the cache.
 
 When that shared cache lives outside the process (Redis, files), each worker also keeps its own
 copy of the pages it serves for PUBLIC_PAGE_LOCAL_SECONDS, so that a popular page costs no round
@@ -20,8 +26,9 @@ from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
+from django.utils.translation import get_language_from_path
 
 GENERATION_KEY = "public-pages:generation"
 # This worker's own copies: pickled like any cached value, so each hit gets a fresh response.
@@ -64,19 +71,24 @@ def invalidate_public_pages() -> None:
         cache.add(GENERATION_KEY, 1, timeout=None)
 
 
+# The attribute by which a view marks its answer as a public page to keep, and for how long.
+CACHE_SECONDS_ATTRIBUTE = "public_page_seconds"
+
+
 def _page_address(request: HttpRequest) -> str:
-    return f"{get_language()}:{request.get_full_path()}"
+    language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    return f"{language}:{request.get_full_path()}"
 
 
 def _page_key(request: HttpRequest) -> str:
     return f"public-pages:{public_pages_generation()}:{_page_address(request)}"
 
 
-def _cached_page(request: HttpRequest) -> HttpResponse | None:
+def _cached_page(request: HttpRequest) -> HttpResponseBase | None:
     worker = _worker_cache()
     if worker is None:
         return _cache().get(_page_key(request))
-    page: HttpResponse | None = worker.get(_page_address(request))
+    page: HttpResponseBase | None = worker.get(_page_address(request))
     if page is None:
         page = _cache().get(_page_key(request))
         if page is not None:
@@ -84,8 +96,47 @@ def _cached_page(request: HttpRequest) -> HttpResponse | None:
     return page
 
 
+def _keep(request: HttpRequest, response: HttpResponseBase, timeout: int) -> None:
+    _cache().set(_page_key(request), response, timeout=timeout)
+    worker = _worker_cache()
+    if worker is not None:
+        worker.set(_page_address(request), response, timeout=min(timeout, _worker_seconds()))
+
+
+def _anonymous_get(request: HttpRequest) -> bool:
+    """Only a visitor without a session may share a page with everyone else."""
+    return request.method == "GET" and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+
+
+def _shareable(response: HttpResponseBase) -> int | None:
+    """How long to keep the answer, or None when it must not be kept."""
+    seconds = getattr(response, CACHE_SECONDS_ATTRIBUTE, None)
+    if seconds is None or response.status_code != 200 or response.cookies or response.streaming:
+        return None
+    return int(seconds)
+
+
+class PublicPageCacheMiddleware:
+    """Serve and keep the pages that views mark with `cached_public_page`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not _anonymous_get(request):
+            return self.get_response(request)
+        cached = _cached_page(request)
+        if cached is not None:
+            return cached
+        response = self.get_response(request)
+        timeout = _shareable(response)
+        if timeout is not None:
+            _keep(request, response, timeout)
+        return response
+
+
 def cached_public_page(view: View) -> View:
-    """Serve GET requests of an anonymous visitor from the cache; everything else goes through."""
+    """Mark a public view's answers to anonymous visitors as pages to keep until a publication."""
     return _cached(view, seconds=None)
 
 
@@ -102,25 +153,17 @@ def cached_public_page_for(seconds: int) -> Callable[[View], View]:
 def _cached(view: View, *, seconds: int | None) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if request.method != "GET" or request.COOKIES.get(settings.SESSION_COOKIE_NAME):
-            return view(request, *args, **kwargs)
-        cached = _cached_page(request)
-        if cached is not None:
-            return cached
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.cookies and not response.streaming:
-            response = response.render() if hasattr(response, "render") else response
-            timeout = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 3600)
-            if seconds is not None:
-                timeout = min(timeout, seconds)
-            # Browsers and proxies may keep a copy a little while; publishing cannot reach them.
-            patch_cache_control(response, public=True, max_age=min(300, timeout))
-            _cache().set(_page_key(request), response, timeout=timeout)
-            worker = _worker_cache()
-            if worker is not None:
-                worker.set(
-                    _page_address(request), response, timeout=min(timeout, _worker_seconds())
-                )
+        if not _anonymous_get(request) or response.status_code != 200:
+            return response
+        if hasattr(response, "render"):
+            response = response.render()
+        timeout = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 3600)
+        if seconds is not None:
+            timeout = min(timeout, seconds)
+        # Browsers and proxies may keep a copy a little while; publishing cannot reach them.
+        patch_cache_control(response, public=True, max_age=min(300, timeout))
+        setattr(response, CACHE_SECONDS_ATTRIBUTE, timeout)
         return response
 
     return wrapper

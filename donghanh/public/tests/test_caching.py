@@ -129,3 +129,33 @@ def test_without_worker_copies_another_workers_publication_shows_at_once(
     rename(public_providers["hotline"], "Tổng đài 111 (tên mới)")
     caches["default"].incr(GENERATION_KEY)
     assert "Tổng đài 111 (tên mới)" in client.get("/help/").content.decode()
+
+
+def test_a_cached_page_keeps_every_security_header_of_the_first_answer(public_providers):
+    client = Client()
+    first = client.get("/self-check/")
+    second = client.get("/self-check/")
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy"):
+        assert first.headers.get(header), header
+        assert second.headers.get(header) == first.headers[header], header
+    assert not second.cookies
+
+
+def test_a_page_that_sets_a_cookie_is_never_kept(rf):
+    from django.http import HttpResponse
+
+    from donghanh.public.caching import PublicPageCacheMiddleware, cached_public_page
+
+    calls: list[int] = []
+
+    @cached_public_page
+    def view(request):
+        calls.append(1)
+        response = HttpResponse("page")
+        response.set_cookie("tracker", "1")
+        return response
+
+    middleware = PublicPageCacheMiddleware(view)
+    middleware(rf.get("/cookie-page/"))
+    middleware(rf.get("/cookie-page/"))
+    assert len(calls) == 2
