@@ -30,6 +30,8 @@ from django.http.response import HttpResponseBase
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language_from_path
 
+from donghanh.core.middleware import is_public_path
+
 GENERATION_KEY = "public-pages:generation"
 # This worker's own copies: pickled like any cached value, so each hit gets a fresh response.
 _worker_copies = LocMemCache("donghanh-public-pages", {"OPTIONS": {"MAX_ENTRIES": 500}})
@@ -123,7 +125,8 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if not _anonymous_get(request):
+        # Staff, API and admin addresses are never looked up: they are never kept.
+        if not (_anonymous_get(request) and is_public_path(request)):
             return self.get_response(request)
         cached = _cached_page(request)
         if cached is not None:
