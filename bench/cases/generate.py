@@ -68,6 +68,7 @@ from donghanh.cases.models import (  # noqa: E402
     PersonNameToken,
     Sex,
 )
+from donghanh.casework.duedates import cases_next_due_refresh  # noqa: E402
 from donghanh.casework.models import (  # noqa: E402
     ActionStatus,
     AssessedNeed,
@@ -564,7 +565,7 @@ def write_batch(world: World, size: int, rng: random.Random) -> None:
     _assign_numbers(batch)
     Person.objects.bulk_create(batch.persons)
     tokens = [
-        PersonNameToken(person=person, token_index=token)
+        PersonNameToken(person=person, organisation_id=person.organisation_id, token_index=token)
         for person in batch.persons
         for token in indexes.name_token_indexes(person.full_name, person.other_names)
     ]
@@ -661,6 +662,8 @@ def _write_case_rows(world: World, batch: Batch, rng: random.Random) -> None:
     for model, objects in rows.items():
         model._default_manager.bulk_create(objects)
     AuditEntry.objects.bulk_create(audit)
+    # Bulk writes send no signals: the cases' next due dates are computed here instead.
+    cases_next_due_refresh(case_ids=[case.pk for case in batch.cases])
 
 
 def _status_history(

@@ -191,13 +191,22 @@ class PersonNameToken(models.Model):
     """One folded word of a person's names, as a blind index: search matches words in any order."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
+    # The person's organisation, kept here so that a search looks a word up among its own
+    # organisation's people only: a common word ("nguyen") is on four names in ten of them all.
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
     token_index = models.CharField(max_length=BLIND_INDEX_LENGTH)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["person", "token_index"], name="person_token_once")
         ]
-        indexes = [models.Index(fields=["token_index", "person"], name="person_token_lookup")]
+        indexes = [
+            models.Index(
+                fields=["organisation", "token_index", "person"], name="person_token_org_lookup"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"name token of person #{self.person_id}"

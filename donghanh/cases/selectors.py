@@ -115,7 +115,9 @@ def persons_search(membership: Membership, query: str) -> QuerySet[Person]:
         match &= Q(
             Exists(
                 PersonNameToken.objects.filter(
-                    person=OuterRef("pk"), token_index__in=indexes.name_word_candidates(word)
+                    organisation_id=membership.organisation_id,
+                    person=OuterRef("pk"),
+                    token_index__in=indexes.name_word_candidates(word),
                 )
             )
         )

@@ -108,7 +108,12 @@ def _replace_name_tokens(person: Person, existing: set[str] | None = None) -> bo
         return False
     PersonNameToken.objects.filter(person=person, token_index__in=existing - wanted).delete()
     PersonNameToken.objects.bulk_create(
-        [PersonNameToken(person=person, token_index=token) for token in wanted - existing]
+        [
+            PersonNameToken(
+                person=person, organisation_id=person.organisation_id, token_index=token
+            )
+            for token in wanted - existing
+        ]
     )
     return True
 

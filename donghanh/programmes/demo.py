@@ -1036,7 +1036,9 @@ def _people_with_cases(
     Person.objects.bulk_create(persons, batch_size=500)
     PersonNameToken.objects.bulk_create(
         [
-            PersonNameToken(person=person, token_index=token)
+            PersonNameToken(
+                person=person, organisation_id=person.organisation_id, token_index=token
+            )
             for person in persons
             for token in indexes.name_token_indexes(person.full_name, "")
         ],

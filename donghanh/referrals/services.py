@@ -28,7 +28,7 @@ from donghanh.cases.case_models import Case, CaseAssignment, CaseRestriction
 from donghanh.cases.case_selectors import regimes_entitled
 from donghanh.cases.case_services import ensure_case_not_closed
 from donghanh.cases.codelists import CONTROL_MEANS, COUNTRIES, EXPLOITATION_TYPES
-from donghanh.cases.models import Consent, Person
+from donghanh.cases.models import Consent, Person, PersonNameToken
 from donghanh.cases.selectors import consent_is_active
 from donghanh.directory.domains import ServiceDomain
 from donghanh.directory.models import Provider
@@ -313,6 +313,7 @@ def case_transfer(*, referral: Referral, acting_user: Any, request: HttpRequest 
         updated_at=timezone.now(),
     )
     Person.objects.filter(pk=case.person_id).update(organisation=receiver)
+    PersonNameToken.objects.filter(person_id=case.person_id).update(organisation=receiver)
     for organisation, summary in (
         (sender, f"case {case.pk} transferred to organisation {receiver.pk}"),
         (receiver, f"case {case.pk} received from organisation {sender.pk}"),
