@@ -23,9 +23,6 @@ donor, and a donor viewer anywhere) gets "<11" instead of the three trainees and
 served. No answer to anyone holds a trainee's or a served person's name, nor a case number.
 """
 
-# The tables below keep one row per actor on one line.
-# ruff: noqa: E501
-
 from __future__ import annotations
 
 from collections.abc import Callable
