@@ -4,9 +4,9 @@ The expected statuses are written out by hand below, not computed from roles.py,
 mistake in GRANTS, in an endpoint's choice of permission or in an access helper fails here.
 The page matrix (donghanh/organisations/tests/test_permission_matrix.py) is the model.
 
-Every actor holds a token. Members had two-factor sign-in set up, as a token requires; the
-system administrator and the user with no membership hold a token issued before they lost
-their standing (a row written directly), which the API refuses like no token at all.
+Every actor holds a token (donghanh/api/tests/actors.py). The projects endpoints have their
+own matrix, by how the actor's organisation relates to the project
+(test_permission_matrix_projects.py); together the two cover every route of the API once.
 
 Legend:
     200, 201  allowed (201: created)
@@ -27,17 +27,16 @@ the person's name.
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.urls import resolve, reverse
-from django.utils import timezone
+from django.urls import URLPattern, URLResolver, resolve, reverse
 
-from donghanh.api.models import ApiToken, token_hash
-from donghanh.api.tests.conftest import api_client, issue_token, make_person
+from donghanh.api.tests.actors import ACTORS, actor_client
+from donghanh.api.tests.conftest import make_person
+from donghanh.api.tests.test_permission_matrix_projects import HOW as PROJECT_HOW
 from donghanh.api.v1.persons import sign_baseline
 from donghanh.api.v1.urls import urlpatterns as api_urls
 from donghanh.cases.case_models import Case
@@ -53,20 +52,7 @@ from donghanh.testing import factories
 
 MembershipFactory: Any = factories.MembershipFactory
 OrganisationFactory: Any = factories.OrganisationFactory
-UserFactory: Any = factories.UserFactory
 
-ACTORS = (
-    "org_admin",
-    "supervisor",
-    "case_worker",
-    "collaborator",
-    "programme_officer",
-    "content_editor",
-    "donor_viewer",
-    "system_administrator",  # a superuser without any membership
-    "no_membership",  # an account that belongs to no organisation
-    "anonymous",  # no token
-)
 NEVER_SEE_PEOPLE = {"programme_officer", "content_editor", "donor_viewer"}
 
 COLUMNS = (
@@ -139,31 +125,6 @@ class World:
     scopes: dict[str, Records]
 
 
-def _stale_token(user: Any) -> str:
-    """A token row for an account that could not be issued one now (no membership)."""
-    secret = f"dh_matrix{user.pk:08d}0123456789abcdefghijklmnopqrstuv"
-    ApiToken.objects.create(
-        user=user,
-        key_hash=token_hash(secret),
-        prefix=secret[:11],
-        expires_at=timezone.now() + datetime.timedelta(days=30),
-    )
-    return secret
-
-
-def _actor(actor: str, own: Organisation) -> tuple[Any, Any]:
-    if actor == "anonymous":
-        return None, api_client()
-    if actor == "system_administrator":
-        user = UserFactory(is_superuser=True, is_staff=True)
-        return user, api_client(_stale_token(user))
-    if actor == "no_membership":
-        user = UserFactory()
-        return user, api_client(_stale_token(user))
-    user = MembershipFactory(organisation=own, role=Role(actor)).user
-    return user, api_client(issue_token(user))
-
-
 def _records(organisation: Organisation, third: Organisation, worker: Any) -> Records:
     person = make_person(organisation, worker, phone="0912 345 678")
     case = make_case(person, worker)
@@ -185,7 +146,7 @@ def _records(organisation: Organisation, third: Organisation, worker: Any) -> Re
 
 def _world(actor: str) -> World:
     own, other, third = (OrganisationFactory() for _ in range(3))
-    user, client = _actor(actor, own)
+    user, client = actor_client(actor, own)
     scopes = {}
     for scope, organisation in (("own", own), ("other", other)):
         MembershipFactory(organisation=organisation, role=Role.ORG_ADMIN)
@@ -332,14 +293,28 @@ def test_every_endpoint_for_every_actor(actor, column, scope, expected):
 
 
 def test_the_matrix_covers_every_endpoint_and_method():
-    in_matrix = {(_route_name(HOW[column]), HOW[column].method) for column in COLUMNS}
+    """Each route and method is in exactly one of the two matrices (in this one, a route may
+    have several columns: a referral received and one sent), and none is left out."""
+    here = {(_route_name(HOW[column]), HOW[column].method) for column in COLUMNS}
+    projects = {(str(resolve(c.url(1)).url_name), c.method) for c in PROJECT_HOW.values()}
     in_api = set()
-    for pattern in api_urls:
-        view = pattern.callback.view_class
+    for pattern in _endpoints(api_urls):
+        view = pattern.callback.view_class  # type: ignore[attr-defined]
         for method in ("get", "post", "patch", "put", "delete"):
             if hasattr(view, method):
                 in_api.add((pattern.name, method))
-    assert in_matrix == in_api
+    assert not here & projects
+    assert here | projects == in_api
+    assert {("project_list", "get"), ("project_indicators", "get")} <= in_api
+
+
+def _endpoints(patterns: list[Any]) -> Iterator[URLPattern]:
+    """Every route, also those of included URL modules (as api/v1/projects.py)."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _endpoints(pattern.url_patterns)
+        else:
+            yield pattern
 
 
 def _route_name(call: Call) -> str:
