@@ -234,9 +234,9 @@ class Case(models.Model):
 
     # Only the named users (CaseRestriction) see a restricted case, supervisors included.
     is_restricted = models.BooleanField(_("restricted to named users"), default=False)
-    # The earliest due date of the case's open plan actions and pending follow-ups, kept by
-    # case work (`donghanh.casework.duedates`): the caseload's "overdue" filter reads this
-    # column instead of every organisation's actions and follow-ups.
+    # The earliest due date of the case's open plan actions and pending follow-ups, refreshed
+    # by the casework services (`donghanh.casework.duedates`): the caseload's "overdue" filter
+    # reads this column instead of every organisation's actions and follow-ups.
     next_due_on = models.DateField(null=True, blank=True, editable=False)
     # Case workers and collaborators in the team see the case as if assigned to it (a
     # restricted case excepted); set by those who assign the case's workers.

@@ -187,7 +187,8 @@ def case_with_details(case: Case) -> Case:
 def _overdue_work() -> Q:
     """Cases with an open plan action past its due date or a follow-up past its planned date.
 
-    `next_due_on` is the earliest of those dates (kept by `donghanh.casework.duedates`).
+    `next_due_on` is the earliest of those dates, refreshed by each casework service that
+    writes an action or a follow-up (`donghanh.casework.duedates`).
     """
     return Q(next_due_on__lt=timezone.localdate())
 

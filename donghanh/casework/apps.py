@@ -9,7 +9,3 @@ class CaseworkConfig(AppConfig):
         from donghanh.casework.exporters import register_casework_exporter
 
         register_casework_exporter()
-
-        from donghanh.casework.duedates import connect_signals
-
-        connect_signals()

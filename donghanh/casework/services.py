@@ -29,6 +29,7 @@ from donghanh.core.text import nfc
 from donghanh.indicators.invalidation import indicators_changed
 from donghanh.organisations.models import Organisation
 
+from .duedates import cases_next_due_refresh
 from .models import (
     ASSESSED_DOMAINS,
     ActionStatus,
@@ -257,6 +258,7 @@ def action_add(
     action = PlanAction.objects.create(
         goal=goal, description=_text(description), owner=owner, due_on=due_on
     )
+    cases_next_due_refresh(case_ids=[case.pk])
     _plan_touched(plan, reopen=False)
     _audit(
         action=AuditAction.CREATE,
@@ -304,6 +306,8 @@ def action_update(
         return current
     current.version += 1
     current.save(update_fields=[*changed, "version"])
+    if {"due_on", "status"} & set(changed):
+        cases_next_due_refresh(case_ids=[case.pk])
     _plan_touched(plan, reopen=False)
     _audit(
         action=AuditAction.UPDATE,
@@ -553,6 +557,7 @@ def follow_up_plan(
         next_on=next_on,
         created_by=acting_user,
     )
+    cases_next_due_refresh(case_ids=[case.pk])
     _audit(
         action=AuditAction.CREATE,
         case=case,
@@ -604,6 +609,9 @@ def follow_up_update(
         FollowUp.objects.create(
             case=case, planned_on=next_on, method=method, created_by=acting_user
         )
+    # A new next visit always comes with a changed `next_on`.
+    if {"planned_on", "done_on", "next_on"} & set(changed):
+        cases_next_due_refresh(case_ids=[case.pk])
     _audit(
         action=AuditAction.UPDATE,
         case=case,

@@ -273,7 +273,7 @@ def test_case_page_query_count_is_pinned(staff, case):
 def test_caseload_filters_by_province_and_overdue_work(staff):
     import datetime
 
-    from donghanh.casework.models import FollowUp
+    from donghanh.casework.services import follow_up_plan
     from donghanh.places.models import Commune
 
     worker = staff.users[Role.CASE_WORKER]
@@ -290,9 +290,10 @@ def test_caseload_filters_by_province_and_overdue_work(staff):
     membership = _membership(staff, Role.SUPERVISOR)
     assert list(caseload(membership, province="42")) == [in_ha_tinh]
 
-    FollowUp.objects.create(
+    follow_up_plan(
         case=in_hanoi,
         planned_on=datetime.date.today() - datetime.timedelta(days=3),
         method="phone",
+        acting_user=worker,
     )
     assert list(caseload(membership, overdue=True)) == [in_hanoi]
