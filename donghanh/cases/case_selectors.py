@@ -45,7 +45,7 @@ from donghanh.cases.codelists import (
     RELATIONS_TO_TRAFFICKER,
     IloAnswer,
 )
-from donghanh.cases.models import PersonNameToken
+from donghanh.cases.models import Person, PersonNameToken
 from donghanh.core.crypto import keyed_digest
 from donghanh.core.text import nfc
 from donghanh.organisations.models import Membership, Team
@@ -192,6 +192,26 @@ def _overdue_work() -> Q:
     return Q(next_due_on__lt=timezone.localdate())
 
 
+def _in_province(organisation_id: int, province: str) -> Q:
+    """Cases whose person lives in the province now, or whose journey began there.
+
+    Two lists looked up through indexes, (organisation, origin commune) on cases and
+    (organisation, current commune) on people, that the database keeps as hash sets and tests
+    each case against: the caseload's case rows or, for the count, the `case_org_visible`
+    index alone (it carries id and person). An OR over the two joined tables instead reads
+    every person of the database. A case's person is of the case's organisation (the services
+    open a case for a person of the organisation), so limiting both lists to it keeps the
+    meaning.
+    """
+    from_there = Case.objects.filter(
+        organisation_id=organisation_id, origin_commune__province_id=province
+    ).values("pk")
+    living_there = Person.objects.filter(
+        organisation_id=organisation_id, current_commune__province_id=province
+    ).values("pk")
+    return Q(pk__in=from_there) | Q(person_id__in=living_there)
+
+
 def caseload(
     membership: Membership,
     *,
@@ -250,10 +270,7 @@ def caseload(
     if team_id is not None:
         cases = cases.filter(team_id=team_id)
     if province:
-        cases = cases.filter(
-            Q(person__current_commune__province_id=province)
-            | Q(origin_commune__province_id=province)
-        )
+        cases = cases.filter(_in_province(membership.organisation_id, province))
     if overdue:
         cases = cases.filter(_overdue_work())
     query = query.strip()
