@@ -195,21 +195,23 @@ def _overdue_work() -> Q:
 def _in_province(organisation_id: int, province: str) -> Q:
     """Cases whose person lives in the province now, or whose journey began there.
 
-    Two lists looked up through indexes, (organisation, origin commune) on cases and
-    (organisation, current commune) on people, that the database keeps as hash sets and tests
-    each case against: the caseload's case rows or, for the count, the `case_org_visible`
-    index alone (it carries id and person). An OR over the two joined tables instead reads
-    every person of the database. A case's person is of the case's organisation (the services
-    open a case for a person of the organisation), so limiting both lists to it keeps the
-    meaning.
+    Two semi-joins each with an index of its own, (organisation, origin commune) covering id
+    on cases and (organisation, current commune) covering id on people. PostgreSQL checks them
+    case by case when few cases are in play (a name search, a case worker's cases) and as two
+    hash sets built from those indexes when many are (a supervisor's count then reads the
+    `case_org_visible` index alone). An OR over the two tables joined instead read every
+    person of the database. A case's person is of the case's organisation (the services open
+    a case for a person of the organisation), so limiting both to it keeps the meaning.
     """
     from_there = Case.objects.filter(
-        organisation_id=organisation_id, origin_commune__province_id=province
-    ).values("pk")
+        pk=OuterRef("pk"), organisation_id=organisation_id, origin_commune__province_id=province
+    )
     living_there = Person.objects.filter(
-        organisation_id=organisation_id, current_commune__province_id=province
-    ).values("pk")
-    return Q(pk__in=from_there) | Q(person_id__in=living_there)
+        pk=OuterRef("person_id"),
+        organisation_id=organisation_id,
+        current_commune__province_id=province,
+    )
+    return Q(Exists(from_there)) | Q(Exists(living_there))
 
 
 def caseload(
