@@ -30,6 +30,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
@@ -189,13 +190,32 @@ def measure(
     return result
 
 
-def urls_for(role: str, repeat: int, rng: random.Random) -> dict[str, list[str]]:
+# The search each search page's address stands for (its terms are kept in the session).
+SEARCH_OF_URL: dict[str, str] = {}
+
+
+def searched_url(client: Client, base: str, search: str) -> str:
+    """The address the caseload sends a posted search to: the filters and the terms' key.
+
+    Names never travel in the address: a `q` there is ignored, so the search is posted as
+    the caseload's form posts it and the page is then requested at the address it answers.
+    """
+    response = client.post(base, QueryDict(search))
+    if response.status_code != 302:
+        raise SystemExit(f"search {search}: HTTP {response.status_code}")
+    url = str(response["Location"])
+    SEARCH_OF_URL[url] = search
+    return url
+
+
+def urls_for(client: Client, role: str, repeat: int, rng: random.Random) -> dict[str, list[str]]:
     base = f"/app/o/{ORGANISATION}/cases/"
     membership = Membership.objects.get(user__username=USERS[role], organisation__slug=ORGANISATION)
     visible = list(caseload(membership).prefetch_related(None).values_list("pk", flat=True)[:5000])
+    searches = [searched_url(client, base, search) for search in SEARCHES]
     return {
         "caseload": [f"{base}?page={1 + index % 3}" for index in range(repeat)],
-        "search": [f"{base}?{SEARCHES[index % len(SEARCHES)]}" for index in range(repeat)],
+        "search": [searches[index % len(searches)] for index in range(repeat)],
         "case page": [f"{base}{rng.choice(visible)}/" for _ in range(repeat)],
     }
 
@@ -240,7 +260,7 @@ def main(argv: list[str] | None = None) -> None:
     results = []
     for role, username in USERS.items():
         client = signed_in(username)
-        urls = urls_for(role, args.requests, rng)
+        urls = urls_for(client, role, args.requests, rng)
         for page in args.pages:
             results.append(measure(client, page, role, urls[page], args.requests, args.warmup))
             print(f"  {page}, {role}: done", file=sys.stderr, flush=True)
@@ -250,7 +270,7 @@ def main(argv: list[str] | None = None) -> None:
     for result in results:
         if result.page == "search":
             for url, times in result.by_url.items():
-                query = url.split("?", 1)[1]
+                query = SEARCH_OF_URL.get(url, url)
                 print(
                     f"  {result.role}: {query}: {statistics.median(times) * 1000:.0f}, "
                     f"{max(times) * 1000:.0f}"

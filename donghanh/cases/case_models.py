@@ -297,6 +297,10 @@ class Case(models.Model):
                 name="case_org_next_due",
                 condition=Q(next_due_on__isnull=False),
             ),
+            # The province filter looks the journey's origin up among the organisation's cases.
+            models.Index(
+                fields=["organisation", "origin_commune"], include=["id"], name="case_org_origin"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -159,6 +159,12 @@ class Person(models.Model):
                 condition=~Q(id_number_index=""),
             ),
             models.Index(fields=["phone_index"], name="person_phone", condition=~Q(phone_index="")),
+            # The caseload's province filter looks up where the organisation's people live now.
+            models.Index(
+                fields=["organisation", "current_commune"],
+                include=["id"],
+                name="person_org_commune",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -297,3 +297,36 @@ def test_caseload_filters_by_province_and_overdue_work(staff):
         acting_user=worker,
     )
     assert list(caseload(membership, overdue=True)) == [in_hanoi]
+
+
+def test_caseload_province_matches_where_the_person_lives_or_where_the_journey_began(staff):
+    from donghanh.cases.case_models import Case
+    from donghanh.places.models import Commune
+
+    worker = staff.users[Role.CASE_WORKER]
+    ha_tinh = Commune.objects.filter(province_id="42").first()
+    hanoi = Commune.objects.filter(province_id="01").first()
+    ho_chi_minh = Commune.objects.filter(province_id="79").first()
+
+    def case_of(organisation, name, lives_in, left_from):
+        case = make_case(
+            make_person(organisation, worker, full_name=name, current_commune=lives_in), worker
+        )
+        Case.objects.filter(pk=case.pk).update(origin_commune=left_from)
+        return case
+
+    # Lives in Hà Tĩnh now, left from Hà Nội; and the other way round: each province finds both.
+    lives_ha_tinh = case_of(staff.organisation, "Hồ Thị Vân", ha_tinh, hanoi)
+    left_ha_tinh = case_of(staff.organisation, "Lý Văn Tư", hanoi, ha_tinh)
+    # Neither here nor there, or nowhere known.
+    case_of(staff.organisation, "Đặng Thị Hồng", ho_chi_minh, ho_chi_minh)
+    case_of(staff.organisation, "Mai Văn Sơn", None, None)
+    # Another organisation's case from Hà Tĩnh stays out.
+    case_of(staff.other_organisation, "Võ Thị Lan", ha_tinh, ha_tinh)
+
+    membership = _membership(staff, Role.SUPERVISOR)
+    both = {lives_ha_tinh.pk, left_ha_tinh.pk}
+    assert {case.pk for case in caseload(membership, province="42")} == both
+    assert {case.pk for case in caseload(membership, province="01")} == both
+    assert caseload(membership, province="42").count() == 2
+    assert caseload(membership, province="48").count() == 0
