@@ -65,7 +65,7 @@ def test_a_second_run_changes_nothing(articles_dir: Path) -> None:
     counts = (ArticleVersion.objects.count(), AuditEntry.objects.count())
     versions = list(ArticleText.objects.values_list("version", flat=True))
     output = load(articles_dir)
-    assert "0 versions published" in output
+    assert "0 phiên bản được đăng" in output
     assert (ArticleVersion.objects.count(), AuditEntry.objects.count()) == counts
     assert list(ArticleText.objects.values_list("version", flat=True)) == versions
 
@@ -129,4 +129,5 @@ def test_file_problems_are_explained(tmp_path: Path, content: str, problem: str)
 
 
 def test_a_missing_folder_loads_nothing(tmp_path: Path) -> None:
-    assert "nothing to load" in load(tmp_path / "none")
+    # Commands speak the platform's default language, Vietnamese.
+    assert "không có gì để nạp" in load(tmp_path / "none")

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from donghanh.content import services
 from donghanh.content.loading import (
@@ -34,7 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, path: Path, **options: Any) -> None:
         if not path.is_dir():
-            self.stdout.write(f"No article files in {path}: nothing to load.")
+            self.stdout.write(_("No article files in %(path)s: nothing to load.") % {"path": path})
             return
         try:
             articles = read_article_files(path)
@@ -45,8 +46,11 @@ class Command(BaseCommand):
             for slug, files in articles.items():
                 self._load(slug, files, counts)
         self.stdout.write(
-            "Articles: {created} new, {published} versions published, {unchanged} texts "
-            "unchanged, {skipped} skipped for an unpublished draft.".format(**counts)
+            _(
+                "Articles: %(created)d new, %(published)d versions published, %(unchanged)d "
+                "texts unchanged, %(skipped)d skipped for an unpublished draft."
+            )
+            % counts
         )
 
     def _load(self, slug: str, files: dict[str, ArticleFile], counts: dict[str, int]) -> None:
@@ -79,7 +83,10 @@ class Command(BaseCommand):
                     self._apply_settings(article, meta)
             elif self._has_draft(article, language, file):
                 counts["skipped"] += 1
-                self.stderr.write(f"{slug}.{language}: an editor's draft is open; not imported.")
+                self.stderr.write(
+                    _("%(file)s: an editor's draft is open; not imported.")
+                    % {"file": f"{slug}.{language}"}
+                )
             else:
                 counts["unchanged"] += 1
 
