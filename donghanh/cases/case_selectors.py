@@ -9,7 +9,6 @@ is the one way to fetch a case for a user. Opening a case for a user is audited 
 from __future__ import annotations
 
 import datetime
-import json
 import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
@@ -46,8 +45,7 @@ from donghanh.cases.codelists import (
     IloAnswer,
 )
 from donghanh.cases.models import Person, PersonNameToken
-from donghanh.core.crypto import keyed_digest
-from donghanh.core.text import nfc
+from donghanh.core.crypto import value_fingerprint
 from donghanh.organisations.models import Membership, Team
 from donghanh.organisations.roles import Perm, Role, role_allows
 from donghanh.organisations.selectors import access_membership
@@ -473,20 +471,8 @@ def case_field_value(case: Case, name: str) -> Any:
 
 
 def case_field_fingerprint(name: str, value: Any) -> str:
-    """A short keyed digest of one field's value, as stored (a foreign key by its key)."""
-    if value is None:
-        text = ""
-    elif isinstance(value, models.Model):
-        text = str(value.pk)
-    elif isinstance(value, datetime.date):
-        text = value.isoformat()
-    elif isinstance(value, str):
-        text = nfc(value).strip()
-    elif isinstance(value, list | dict):
-        text = json.dumps(value, sort_keys=True)
-    else:
-        text = str(value)
-    return keyed_digest(text, purpose=f"case-edit-baseline:{name}")
+    """The fingerprint of one of a case's fields."""
+    return value_fingerprint(value, purpose=f"case-edit-baseline:{name}")
 
 
 def case_fingerprints(case: Case) -> dict[str, str]:

@@ -16,8 +16,7 @@ from django.utils import timezone
 from donghanh.cases import indexes
 from donghanh.cases.case_selectors import cases_visible_to
 from donghanh.cases.models import Case, Consent, Person, PersonNameToken
-from donghanh.core.crypto import keyed_digest
-from donghanh.core.text import nfc
+from donghanh.core.crypto import value_fingerprint
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
@@ -264,18 +263,8 @@ def person_field_value(person: Person, name: str) -> Any:
 
 
 def field_fingerprint(name: str, value: Any) -> str:
-    """A short keyed digest of one field's value, as stored (a foreign key by its key)."""
-    if value is None:
-        text = ""
-    elif isinstance(value, models.Model):
-        text = str(value.pk)
-    elif isinstance(value, datetime.date):
-        text = value.isoformat()
-    elif isinstance(value, str):
-        text = nfc(value).strip()
-    else:
-        text = str(value)
-    return keyed_digest(text, purpose=f"edit-baseline:{name}")
+    """The fingerprint of one of a person's fields."""
+    return value_fingerprint(value, purpose=f"edit-baseline:{name}")
 
 
 def person_fingerprints(person: Person) -> dict[str, str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import datetime
 import functools
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +33,7 @@ from django.db import models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.functions import Cast
 
-from donghanh.core.text import fold
+from donghanh.core.text import fold, nfc
 
 # 32 hex digits = 128 bits: collisions are out of reach, and the value cannot be recovered.
 BLIND_INDEX_LENGTH = 32
@@ -267,3 +268,21 @@ def reencrypt_model(model: type[models.Model], *, batch_size: int = 500) -> Rota
         if len(batch) < batch_size:
             return count
         last_pk = batch[-1][0]
+
+
+def value_fingerprint(value: Any, *, purpose: str) -> str:
+    """A short keyed digest of a value as stored (a foreign key by its key), to tell later
+    whether it changed without keeping the value itself."""
+    if value is None:
+        text = ""
+    elif isinstance(value, models.Model):
+        text = str(value.pk)
+    elif isinstance(value, datetime.date):
+        text = value.isoformat()
+    elif isinstance(value, str):
+        text = nfc(value).strip()
+    elif isinstance(value, list | dict):
+        text = json.dumps(value, sort_keys=True)
+    else:
+        text = str(value)
+    return keyed_digest(text, purpose=purpose)
