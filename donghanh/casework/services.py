@@ -462,7 +462,7 @@ def service_record(
         note=_text(note),
         created_by=acting_user,
     )
-    indicators_changed(project_ids=[service.project_id])
+    indicators_changed(project_ids=[service.project_id], person_ids=[case.person_id])
     _audit(
         action=AuditAction.CREATE,
         case=case,
@@ -511,7 +511,7 @@ def service_update(
     if not changed:
         return current
     current.save(update_fields=changed)
-    indicators_changed(project_ids=[current.project_id])
+    indicators_changed(project_ids=[current.project_id], person_ids=[case.person_id])
     _audit(
         action=AuditAction.UPDATE,
         case=case,
@@ -697,7 +697,7 @@ def shelter_admit(
     stay = ShelterStay.objects.create(
         case=case, shelter=shelter, admitted_on=admitted_on, created_by=acting_user
     )
-    indicators_changed(project_ids=[stay.project_id])
+    indicators_changed(project_ids=[stay.project_id], person_ids=[case.person_id])
     _audit(
         action=AuditAction.CREATE,
         case=case,
@@ -729,7 +729,7 @@ def shelter_discharge(
     if not changed:
         return current
     current.save(update_fields=changed)
-    indicators_changed(project_ids=[current.project_id])
+    indicators_changed(project_ids=[current.project_id], person_ids=[case.person_id])
     _audit(
         action=AuditAction.UPDATE,
         case=case,

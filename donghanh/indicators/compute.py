@@ -28,7 +28,6 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
-    Min,
     Model,
     Q,
     QuerySet,
@@ -40,6 +39,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear
 
 from donghanh.cases.models import Case, Person, years_between
 from donghanh.casework.models import ServiceDelivery, ShelterStay
+from donghanh.indicators.fact_counts import facts_counts
 from donghanh.indicators.invalidation import figures_token
 from donghanh.programmes.models import (
     AgeGroup,
@@ -351,26 +351,29 @@ def _ages_from_birth_dates(
     rows: QuerySet[Any], source: Source, cells: dict[str, Decimal]
 ) -> dict[str, Decimal]:
     """Move the people whose age is known only from their (encrypted) birth date out of "age
-    not known": their birth dates are read in Python, one query for all of them."""
+    not known", into the age group of each day they have a record (like the estimated ages in
+    SQL): their birth dates are read in Python, one query for all of them."""
     if not cells.get(AgeGroup.UNKNOWN) or source.person_prefix == "":
         return cells
+    person = f"{source.person_prefix}person_id"
     unknown = (
         rows.annotate(**source.annotations())
         .filter(age_group=AgeGroup.UNKNOWN)
-        .values(f"{source.person_prefix}person_id")
-        .annotate(first_day=Min(source.day))
+        .values_list(person, source.day)
+        .distinct()
         .order_by()
     )
-    first_days = {row[f"{source.person_prefix}person_id"]: row["first_day"] for row in unknown}
-    moved: dict[str, int] = {}
-    for person in Person.objects.filter(pk__in=list(first_days)).only("date_of_birth"):
-        if person.date_of_birth is None:
+    days: dict[int, set[datetime.date]] = {}
+    for person_id, day in unknown:
+        days.setdefault(person_id, set()).add(day)
+    born = Person.objects.filter(pk__in=list(days), date_of_birth__isnull=False)
+    for person_id, date_of_birth in born.values_list("pk", "date_of_birth"):
+        if date_of_birth is None:
             continue
-        group = age_group_of(years_between(person.date_of_birth, first_days[person.pk]))
-        moved[group] = moved.get(group, 0) + 1
-    for moved_group, count in moved.items():
-        cells[moved_group] = cells.get(moved_group, Decimal(0)) + count
-        cells[AgeGroup.UNKNOWN] -= count
+        groups = {age_group_of(years_between(date_of_birth, day)) for day in days[person_id]}
+        for group in groups:
+            cells[group] = cells.get(group, Decimal(0)) + 1
+        cells[AgeGroup.UNKNOWN] -= 1
     if not cells[AgeGroup.UNKNOWN]:
         del cells[AgeGroup.UNKNOWN]
     return cells
@@ -414,17 +417,14 @@ def _combine(indicator: Indicator, whole: Decimal, periods: list[Decimal]) -> De
     return sum(periods, Decimal(0))
 
 
-def _computed(indicator: Indicator, scope: Scope) -> RawResult:
+def _counted_from_records(
+    indicator: Indicator, scope: Scope
+) -> tuple[Decimal, list[Decimal], dict[str, dict[str, Decimal]]]:
     source = SOURCES[indicator.computed_definition]
-    base = source.rows(indicator)
-    rows = _in_scope(base, source, scope)
+    rows = _in_scope(source.rows(indicator), source, scope)
     whole, periods = _whole_and_periods(indicator, rows, source, scope)
-    breakdowns: dict[str, dict[str, Decimal]] = {}
-    partitions = set()
     wanted = list(indicator.disaggregations or [])
-    breakdowns.update(
-        _grouped_by_attributes(rows, source, [d for d in wanted if d in source.attributes])
-    )
+    breakdowns = _grouped_by_attributes(rows, source, [d for d in wanted if d in source.attributes])
     for dimension in wanted:
         if dimension in breakdowns:
             pass  # counted above with the other attributes of the units
@@ -437,11 +437,22 @@ def _computed(indicator: Indicator, scope: Scope) -> RawResult:
             breakdowns[dimension] = _ages_from_birth_dates(rows, source, cells)
         elif dimension in source.dimensions:
             breakdowns[dimension] = _grouped(rows, source, source.dimensions[dimension])
-        else:
-            continue
-        if sum(breakdowns[dimension].values(), Decimal(0)) == whole:
-            partitions.add(dimension)
-    breakdowns = {name: breakdowns[name] for name in wanted if name in breakdowns}
+    return whole, periods, breakdowns
+
+
+def _computed(indicator: Indicator, scope: Scope) -> RawResult:
+    counted = None
+    if scope.start is None and scope.end is None:
+        # The whole time of the project: the pre-counted facts answer, when they can exactly.
+        reporting = [(period.start, period.end) for period in indicator_periods(indicator)]
+        counted = facts_counts(indicator, reporting, scope.provinces)
+    whole, periods, breakdowns = counted or _counted_from_records(indicator, scope)
+    wanted = list(indicator.disaggregations or [])
+    # In the order asked for; a breakdown with no cells (nothing counted) is not shown.
+    breakdowns = {name: cells for name in wanted if (cells := breakdowns.get(name))}
+    partitions = {
+        name for name, cells in breakdowns.items() if sum(cells.values(), Decimal(0)) == whole
+    }
     total = _combine(indicator, whole, periods)
     if total != whole:  # the breakdowns are of the unique count, not of this total
         breakdowns, partitions = {}, set()

@@ -3,7 +3,8 @@
 Every service that writes a record a computed or manual indicator reads (service records and
 shelter stays, trainings and participations, communication activities, supported
 organisations, manual values, and the person and case fields figures are broken down by) calls
-`indicators_changed` with the projects concerned. Bulk loaders that write around the services
+`indicators_changed` with the projects concerned, and the people or trainees whose pre-counted
+facts (`facts.py`) the write changes. Bulk loaders that write around the services
 (COPY, `bulk_create`) call it too. The new token is written in the caller's transaction: it
 commits with the records it describes or not at all, so a reader that sees the new token
 also sees the new records, and figures cached for other projects stay valid.
@@ -19,9 +20,17 @@ from django.db import transaction
 from donghanh.indicators.models import ProjectFigures
 
 
-def indicators_changed(*, project_ids: Iterable[int | None]) -> None:
+def indicators_changed(
+    *,
+    project_ids: Iterable[int | None],
+    person_ids: Iterable[int] = (),
+    participant_ids: Iterable[int] = (),
+) -> None:
     """Make the cached figures of these projects stale (None, a record without a project,
-    is ignored)."""
+    is ignored), and rewrite the pre-counted facts of the people and trainees whose records
+    changed (`facts.refresh_units`)."""
+    from donghanh.indicators.facts import refresh_units
+
     wanted = sorted({pk for pk in project_ids if pk is not None})
     if not wanted:
         return
@@ -30,6 +39,7 @@ def indicators_changed(*, project_ids: Iterable[int | None]) -> None:
             ProjectFigures.objects.update_or_create(
                 project_id=project_id, defaults={"token": secrets.token_hex(16)}
             )
+        refresh_units(project_ids=wanted, person_ids=person_ids, participant_ids=participant_ids)
 
 
 def figures_token(project_id: int) -> str:
@@ -67,4 +77,4 @@ def indicators_changed_for_people(*, person_ids: Iterable[int]) -> None:
         .values_list("project_id", flat=True)
         .distinct()
     )
-    indicators_changed(project_ids=projects)
+    indicators_changed(project_ids=projects, person_ids=people)

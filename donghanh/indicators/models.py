@@ -19,9 +19,74 @@ class ProjectFigures(models.Model):
     # A fresh random token with every change: a rolled-back or restored database may repeat a
     # counter, never a token, so no cached figure of another history is ever read.
     token = models.CharField(max_length=32)
+    # Whether the project's `UnitFact` rows are complete (built by `facts.rebuild_project` or
+    # kept since the project was created), and the year their month bits count from.
+    facts_ready = models.BooleanField(default=False)
+    facts_anchor = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = "indicator figures of a project"
 
     def __str__(self) -> str:
         return f"figures of project #{self.project_id}"
+
+
+class FactSource(models.TextChoices):
+    """The records a fact row sums up (never rename: stored)."""
+
+    SERVICES = "services", "services"
+    SHELTER = "shelter", "shelter stays"
+    TRAINING = "training", "training participations"
+
+
+class UnitFact(models.Model):
+    """What a project's records say of one unit counted once (a person served or sheltered, a
+    trainee), pre-counted so that a dashboard reads one narrow row per unit, not every record.
+
+    Kept exact by the services that write records (`facts.refresh_units`, called through
+    `indicators_changed`). Months are bits: bit `m` of `months_<m // 60>` is set when the unit
+    has a record in the `m`-th month from January of the project's `facts_anchor` year, so a
+    reporting period of whole months is a bit mask. Domains, age groups and target groups are
+    bits too (`facts.DOMAIN_BITS`...), each set when a record in the row has it.
+
+    Service rows come twice: `domain=""` sums up all of a person's services, and one row per
+    domain sums up that domain's, for indicators that count chosen domains only. Training rows
+    are one per province trained in (the province of the training, not of the trainee).
+    """
+
+    project = models.ForeignKey("programmes.Project", on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=12, choices=FactSource.choices)
+    unit = models.BigIntegerField()  # the person's or the participant's id
+    # Deleting the person or participant deletes their facts (only one of the two is set).
+    person = models.ForeignKey(
+        "cases.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    participant = models.ForeignKey(
+        "programmes.Participant", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    domain = models.CharField(max_length=32, blank=True)
+    province = models.CharField(max_length=10, blank=True)
+    sex = models.CharField(max_length=16, blank=True)
+    area_type = models.CharField(max_length=16, blank=True)
+    role = models.CharField(max_length=32, blank=True)
+    sector = models.CharField(max_length=32, blank=True)
+    months_0 = models.BigIntegerField(default=0)
+    months_1 = models.BigIntegerField(default=0)
+    months_2 = models.BigIntegerField(default=0)
+    months_3 = models.BigIntegerField(default=0)
+    # A record outside the 20 years the month bits cover: figures are counted from records.
+    overflow = models.BooleanField(default=False)
+    domains = models.IntegerField(default=0)
+    age_groups = models.IntegerField(default=0)
+    target_groups = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "pre-counted unit of a project"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "source", "domain", "unit", "province"], name="unit_fact_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} unit #{self.unit} of project #{self.project_id}"

@@ -46,7 +46,7 @@ from donghanh.cases.models import Consent, Person, PersonNameToken
 from donghanh.casework.models import DischargeReason, ServiceDelivery, ShelterStay
 from donghanh.demo.services import DemoDataError, ensure_demo_allowed
 from donghanh.directory.domains import ServiceDomain
-from donghanh.indicators.invalidation import indicators_changed
+from donghanh.indicators.facts import rebuild_project
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Commune, LegacyDistrict, LegacyProvince, Province
 from donghanh.places.selectors import area_type_default
@@ -1277,6 +1277,8 @@ def demo_programmes_load() -> DemoProgrammesReport:
     _sheltered_003(projects["003"], orgs["ngoi-nha-binh-yen"], report)
     _workshops_003(projects["003"], report)
     _csos_004(projects["004"], report)
-    # The loaders write in bulk, around the services: the figures they cached are stale.
-    indicators_changed(project_ids=[project.pk for project in projects.values()])
+    # The loaders write in bulk, around the services: the facts are built afresh (which
+    # makes the figures cached before stale).
+    for project in projects.values():
+        rebuild_project(project)
     return report

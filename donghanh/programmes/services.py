@@ -29,6 +29,7 @@ from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
 from donghanh.core.crypto import blind_index
 from donghanh.core.text import fold, fold_name, nfc
+from donghanh.indicators.facts import start_project
 from donghanh.indicators.invalidation import indicators_changed
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import LegacyDistrict, LegacyProvince, Province
@@ -210,6 +211,7 @@ def project_create(
     _create(project, project=project, acting_user=acting_user, request=request,
             exclude=["created_by"])  # fmt: skip
     _set_links(project, partner_organisations, donors)
+    start_project(project)
     return project
 
 
@@ -898,7 +900,7 @@ def participant_enrol(
         raise ValidationError(_("This person is already a participant of the training."))
     participation = TrainingParticipation(training=training, participant=participant)
     _create(participation, project=project, acting_user=acting_user, request=request)
-    indicators_changed(project_ids=[project.pk])
+    indicators_changed(project_ids=[project.pk], participant_ids=[participant.pk])
     return participation
 
 
