@@ -360,3 +360,24 @@ def start_project(project: Project) -> None:
             "facts_anchor": anchor_for(project),
         },
     )
+
+
+def facts_agree_with_records(project: Project) -> list[str]:
+    """The codes of the project's computed indicators whose figures from the facts differ from
+    the figures counted from the records (empty when the facts are exact, or not used)."""
+    from donghanh.indicators.compute import Scope, _counted_from_records, indicator_periods
+    from donghanh.indicators.fact_counts import facts_counts
+    from donghanh.programmes.models import Indicator, IndicatorSource
+
+    differing = []
+    computed = Indicator.objects.filter(project=project, source=IndicatorSource.COMPUTED)
+    for indicator in computed.order_by("code"):
+        periods = [(period.start, period.end) for period in indicator_periods(indicator)]
+        counted = facts_counts(indicator, periods, ())
+        if counted is None:
+            continue
+        whole, per_period, breakdowns = _counted_from_records(indicator, Scope())
+        expected = (whole, per_period, {name: cells for name, cells in breakdowns.items() if cells})
+        if counted != expected:
+            differing.append(indicator.code)
+    return differing

@@ -11,10 +11,12 @@ reporting periods of years, quarters and months, and sets of provinces.
 from __future__ import annotations
 
 import datetime
+import io
 import random
 from typing import Any, cast
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import given
@@ -319,3 +321,19 @@ def test_counting_from_the_facts_takes_the_same_queries_for_any_number_of_units(
     rebuild_project(project)
     assert queries() == before
     assert UnitFact.objects.filter(project=project, source=FactSource.SERVICES).exists()
+
+
+def test_the_command_rebuilds_and_checks_the_facts(db: None) -> None:
+    project, _indicators, _provinces = _world(10)
+    out = io.StringIO()
+    call_command("rebuild_indicator_facts", "--project", str(project.pk), stdout=out)
+    assert f"{project.pk}" in out.getvalue()
+    call_command("rebuild_indicator_facts", "--check", stdout=out)
+    fact = UnitFact.objects.filter(project=project, source=FactSource.SERVICES, domain="").first()
+    assert fact is not None
+    UnitFact.objects.filter(pk=fact.pk).update(sex="male" if fact.sex != "male" else "female")
+    with pytest.raises(CommandError):
+        call_command("rebuild_indicator_facts", "--check", stdout=out)
+    assert "1, 4" in out.getvalue()  # the indicators broken down by sex over all domains
+    call_command("rebuild_indicator_facts", stdout=out)
+    call_command("rebuild_indicator_facts", "--check", stdout=out)
