@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from donghanh.cases.case_models import SupportRegime
 from donghanh.directory.domains import ServiceDomain
 from donghanh.directory.models import Provider
+from donghanh.programmes.models import Project
 
 from .models import (
     ASSESSED_DOMAIN_CHOICES,
@@ -84,7 +86,37 @@ class PlanDecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ServiceForm(forms.Form):
+def project_field() -> forms.TypedChoiceField:
+    """The programme a record is counted under: a project's id, or None."""
+    return forms.TypedChoiceField(
+        label=_("Project"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("The programme's indicators count the person under this project."),
+    )
+
+
+class ProjectChoiceForm(forms.Form):
+    """A form whose optional `project` field (declared where it goes, with `project_field`)
+    lists the given projects by code and name, after "Not under any project". Left out when
+    there is no project to choose: `cleaned_data` then has no "project"."""
+
+    def __init__(
+        self, *args: Any, projects: Iterable[Project] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(project.pk, f"{project.code} — {project.name}") for project in projects or ()]
+        if choices:
+            self.fields["project"].choices = [  # type: ignore[attr-defined]
+                ("", _("Not under any project")),
+                *choices,
+            ]
+        else:
+            del self.fields["project"]
+
+
+class ServiceForm(ProjectChoiceForm):
     domain = forms.ChoiceField(label=_("Domain"), choices=ServiceDomain.choices)
     provider = forms.ModelChoiceField(
         label=_("Provider in the directory"),
@@ -102,6 +134,7 @@ class ServiceForm(forms.Form):
     note = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    project = project_field()
 
 
 class FollowUpForm(forms.Form):
@@ -114,9 +147,10 @@ class FollowUpForm(forms.Form):
     next_on = forms.DateField(label=_("Next follow-up"), required=False, widget=DateInput())
 
 
-class AdmissionForm(forms.Form):
+class AdmissionForm(ProjectChoiceForm):
     shelter = forms.ModelChoiceField(label=_("Shelter"), queryset=shelters())
     admitted_on = forms.DateField(label=_("Admission date"), widget=DateInput())
+    project = project_field()
 
 
 class DischargeForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from donghanh.cases.case_models import ACTIVE_STATUSES, Case
 from donghanh.cases.case_selectors import cases_visible_to
 from donghanh.organisations.models import Membership, Organisation
+from donghanh.programmes.models import Project
 
 from .models import (
     ActionStatus,
@@ -87,7 +88,9 @@ def action_of(case: Case, action_id: int) -> PlanAction:
 
 
 def service_of(case: Case, service_id: int) -> ServiceDelivery:
-    return ServiceDelivery.objects.select_related("case", "provider").get(pk=service_id, case=case)
+    return ServiceDelivery.objects.select_related("case", "provider", "project").get(
+        pk=service_id, case=case
+    )
 
 
 def services_of(case: Case) -> QuerySet[ServiceDelivery]:
@@ -97,6 +100,23 @@ def services_of(case: Case) -> QuerySet[ServiceDelivery]:
         .select_related("provider")
         .order_by("-delivered_on", "-id")
     )
+
+
+def projects_for_case(case: Case, on: datetime.date | None = None) -> QuerySet[Project]:
+    """The projects a service or a shelter stay of the case may be counted under: those the
+    case's organisation implements or is a partner of, by code. With `on`, only those whose
+    dates (either may be open) cover that day; without it, whatever their dates."""
+    linked = Project.objects.filter(
+        Q(implementing_organisation_id=case.organisation_id)
+        | Q(partner_organisations=case.organisation_id)
+    ).values("pk")
+    projects = Project.objects.filter(pk__in=linked)
+    if on is not None:
+        projects = projects.filter(
+            Q(start_on__isnull=True) | Q(start_on__lte=on),
+            Q(end_on__isnull=True) | Q(end_on__gte=on),
+        )
+    return projects.order_by("code", "pk")
 
 
 def follow_up_of(case: Case, follow_up_id: int) -> FollowUp:
@@ -155,7 +175,7 @@ def case_work(case: Case) -> CaseWork:
     """The case work of an accessed case in a fixed number of queries (eight)."""
     services = list(
         ServiceDelivery.objects.filter(case=case)
-        .select_related("provider")
+        .select_related("provider", "project")
         .order_by("-delivered_on", "-id")
     )
     return CaseWork(
@@ -163,7 +183,7 @@ def case_work(case: Case) -> CaseWork:
         plan=plan_of(case),
         services=services,
         follow_ups=list(FollowUp.objects.filter(case=case)),
-        stays=list(ShelterStay.objects.filter(case=case).select_related("shelter")),
+        stays=list(ShelterStay.objects.filter(case=case).select_related("shelter", "project")),
         total_cost_vnd=sum(service.cost_vnd for service in services),
     )
 

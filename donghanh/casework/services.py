@@ -28,6 +28,7 @@ from donghanh.cases.services import StaleEditError
 from donghanh.core.text import nfc
 from donghanh.indicators.invalidation import indicators_changed
 from donghanh.organisations.models import Organisation
+from donghanh.programmes.models import Project
 
 from .duedates import cases_next_due_refresh
 from .models import (
@@ -46,7 +47,7 @@ from .models import (
     ShelterCapacity,
     ShelterStay,
 )
-from .selectors import fingerprints, shelter_beds_on, shelter_occupancy_on
+from .selectors import fingerprints, projects_for_case, shelter_beds_on, shelter_occupancy_on
 
 
 def _text(value: str | None) -> str:
@@ -431,6 +432,51 @@ def check_entitlement(case: Case, regime: str, on: datetime.date) -> None:
         )
 
 
+def _project_period(project: Project) -> str:
+    """When the project runs, as a refusal names it (a project open at both ends is never
+    refused for its dates)."""
+    start, end = project.start_on, project.end_on
+    if start is not None and end is not None:
+        return _("from %(start)s to %(end)s") % {"start": _day(start), "end": _day(end)}
+    if start is not None:
+        return _("from %(start)s") % {"start": _day(start)}
+    return _("until %(end)s") % {"end": _day(end)} if end is not None else ""
+
+
+# The codes of check_project's refusals.
+PROJECT_REFUSALS = frozenset({"project_not_linked", "project_not_running"})
+
+
+def check_project(case: Case, project: Project | int | None, on: datetime.date) -> Project | None:
+    """The project (given or by id) a record of the case on `on` is counted under, if the
+    case's organisation implements it or is a partner of it and its dates cover that day
+    (`selectors.projects_for_case`); otherwise refused. None stays None."""
+    if project is None:
+        return None
+    project_id = project.pk if isinstance(project, Project) else project
+    eligible = projects_for_case(case, on).filter(pk=project_id).first()
+    if eligible is not None:
+        return eligible
+    linked = projects_for_case(case).filter(pk=project_id).first()
+    if linked is None:
+        # The same answer for a project of another organisation and for no project at all.
+        raise ValidationError(
+            _(
+                "Choose a project that the organisation of this case implements or is a "
+                "partner of, or none."
+            ),
+            code="project_not_linked",
+        )
+    raise ValidationError(
+        _(
+            "Project %(code)s runs %(period)s: %(day)s is outside it. Choose another project, "
+            "or none."
+        )
+        % {"code": linked.code, "period": _project_period(linked), "day": _day(on)},
+        code="project_not_running",
+    )
+
+
 @transaction.atomic
 def service_record(
     *,
@@ -442,15 +488,18 @@ def service_record(
     cost_vnd: int,
     regime: str,
     note: str,
+    project: Project | int | None = None,
     acting_user: Any,
     request: HttpRequest | None = None,
 ) -> ServiceDelivery:
+    """Record a service; `project` (or its id) counts it for that programme's indicators."""
     ensure_case_not_closed(case)
     if provider is None and not _text(provider_name):
         raise ValidationError(_("Choose a provider from the directory or write its name."))
     if cost_vnd < 0:
         raise ValidationError(_("The cost cannot be negative."))
     check_entitlement(case, regime, delivered_on)
+    counted_under = check_project(case, project, delivered_on)
     service = ServiceDelivery.objects.create(
         case=case,
         domain=domain,
@@ -460,6 +509,7 @@ def service_record(
         cost_vnd=cost_vnd,
         regime=regime,
         note=_text(note),
+        project=counted_under,
         created_by=acting_user,
     )
     indicators_changed(project_ids=[service.project_id], person_ids=[case.person_id])
@@ -485,16 +535,25 @@ def service_update(
     cost_vnd: int,
     regime: str,
     note: str,
+    project: Project | int | None,
     acting_user: Any,
     request: HttpRequest | None = None,
 ) -> ServiceDelivery:
-    """Correct a recorded service; the regime is checked again against its (new) date."""
+    """Correct a recorded service; the regime is checked again against its (new) date, and
+    the project when it or the date changes (a project the service was counted under stays
+    as it was). Moving the service to another project changes the figures of both."""
     case = service.case
     ensure_case_not_closed(case)
     if provider is None and not _text(provider_name):
         raise ValidationError(_("Choose a provider from the directory or write its name."))
     check_entitlement(case, regime, delivered_on)
     current = ServiceDelivery.objects.select_for_update().get(pk=service.pk)
+    project_id = project.pk if isinstance(project, Project) else project
+    if project_id is not None and (
+        project_id != current.project_id or delivered_on != current.delivered_on
+    ):
+        check_project(case, project_id, delivered_on)
+    counted_before = current.project_id
     changed = _apply(
         current,
         {
@@ -505,13 +564,16 @@ def service_update(
             "cost_vnd": cost_vnd,
             "regime": regime,
             "note": _text(note),
+            "project_id": project_id,
         },
     )
     changed = [name.removesuffix("_id") for name in changed]
     if not changed:
         return current
     current.save(update_fields=changed)
-    indicators_changed(project_ids=[current.project_id], person_ids=[case.person_id])
+    indicators_changed(
+        project_ids=[counted_before, current.project_id], person_ids=[case.person_id]
+    )
     _audit(
         action=AuditAction.UPDATE,
         case=case,
@@ -675,10 +737,12 @@ def shelter_admit(
     case: Case,
     shelter: Organisation,
     admitted_on: datetime.date,
+    project: Project | int | None = None,
     acting_user: Any,
     request: HttpRequest | None = None,
 ) -> ShelterStay:
-    """Admit the person to a shelter, unless its beds are all taken that day."""
+    """Admit the person to a shelter, unless its beds are all taken that day; `project` (or
+    its id) counts the stay for that programme's indicators."""
     ensure_case_not_closed(case)
     # Lock the shelter so that two admissions on the same day count each other.
     shelter = Organisation.objects.select_for_update().get(pk=shelter.pk)
@@ -693,9 +757,14 @@ def shelter_admit(
         .exists()
     ):
         raise ValidationError(_("The person is already in a shelter on that day."))
+    counted_under = check_project(case, project, admitted_on)
     _check_beds(shelter, admitted_on, leaving_out=None)
     stay = ShelterStay.objects.create(
-        case=case, shelter=shelter, admitted_on=admitted_on, created_by=acting_user
+        case=case,
+        shelter=shelter,
+        admitted_on=admitted_on,
+        project=counted_under,
+        created_by=acting_user,
     )
     indicators_changed(project_ids=[stay.project_id], person_ids=[case.person_id])
     _audit(

@@ -22,6 +22,7 @@ from donghanh.cases.case_services import case_access_audited
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Perm
 from donghanh.organisations.selectors import access_membership
+from donghanh.programmes.models import Project
 
 from . import selectors, services
 from .forms import (
@@ -327,11 +328,20 @@ def plan_decide(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
     )
 
 
+def _projects(case: Case, current: Project | None = None) -> list[Project]:
+    """The projects a record of the case may be counted under, and the one it is counted under
+    now, if that is no longer one of them."""
+    projects = list(selectors.projects_for_case(case))
+    if current is not None and current not in projects:
+        projects.append(current)
+    return projects
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def service_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
     access = _open(request, org, case_id, Perm.EDIT_CASES)
-    form = ServiceForm(request.POST or None)
+    form = ServiceForm(request.POST or None, projects=_projects(access.case))
     if request.method == "POST" and form.is_valid():
         try:
             services.service_record(
@@ -359,12 +369,18 @@ def service_edit(request: HttpRequest, org: str, case_id: int, service_id: int) 
     service = _get_or_404(lambda: selectors.service_of(access.case, service_id))
     fields = ("domain", "provider", "provider_name", "delivered_on", "cost_vnd", "regime", "note")
     form = ServiceForm(
-        request.POST or None, initial={name: getattr(service, name) for name in fields}
+        request.POST or None,
+        initial={
+            **{name: getattr(service, name) for name in fields},
+            "project": service.project_id,
+        },
+        projects=_projects(access.case, service.project),
     )
     if request.method == "POST" and form.is_valid():
+        data = {"project": None, **form.cleaned_data}
         try:
             services.service_update(
-                service=service, acting_user=request.user, request=request, **form.cleaned_data
+                service=service, acting_user=request.user, request=request, **data
             )
         except ValidationError as error:
             _refused(form, error)
@@ -433,13 +449,14 @@ def follow_up_edit(request: HttpRequest, org: str, case_id: int, follow_up_id: i
 @require_http_methods(["GET", "POST"])
 def stay_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
     access = _open(request, org, case_id, Perm.EDIT_CASES)
-    form = AdmissionForm(request.POST or None)
+    form = AdmissionForm(request.POST or None, projects=_projects(access.case))
     if request.method == "POST" and form.is_valid():
         try:
             services.shelter_admit(
                 case=access.case,
                 shelter=form.cleaned_data["shelter"],
                 admitted_on=form.cleaned_data["admitted_on"],
+                project=form.cleaned_data.get("project"),
                 acting_user=request.user,
                 request=request,
             )

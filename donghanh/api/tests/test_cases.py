@@ -340,3 +340,61 @@ def test_a_member_of_two_organisations_sees_the_cases_of_both(staff, case):
     only = client.get(LIST, {"organisation": staff.other_organisation.slug}).json()["results"]
     assert [row["id"] for row in only] == [other.pk]
     assert not FollowUp.objects.exists()
+
+
+# The project a service is counted under.
+
+
+def _project(organisation, code="P1", **values):
+    from donghanh.programmes.models import Project
+
+    return Project.objects.create(
+        implementing_organisation=organisation, code=code, name=f"Dự án {code}", **values
+    )
+
+
+def test_a_service_is_recorded_and_listed_with_its_project(staff, case):
+    project = _project(staff.organisation)
+    client = staff.client(Role.CASE_WORKER)
+    created = client.post(services_url(case), _new_service(project=project.pk), format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["project"] == project.pk
+    assert ServiceDelivery.objects.get(pk=created.json()["id"]).project == project
+    without = client.post(services_url(case), _new_service(project=None), format="json")
+    assert without.status_code == 201 and without.json()["project"] is None
+    listed = client.get(services_url(case)).json()["results"]
+    assert {row["id"]: row["project"] for row in listed} == {
+        created.json()["id"]: project.pk,
+        without.json()["id"]: None,
+    }
+
+
+def test_a_project_the_service_may_not_be_counted_under_is_refused_with_the_reason(staff, case):
+    client = staff.client(Role.CASE_WORKER)
+    theirs = _project(staff.other_organisation, "P9")
+    ended = _project(staff.organisation, "P2", end_on=datetime.date(2026, 1, 31))
+    not_linked = (
+        "Choose a project that the organisation of this case implements or is a partner of, "
+        "or none."
+    )
+    for project_id in (theirs.pk, 987654, 2**70, -1):
+        refused = client.post(services_url(case), _new_service(project=project_id), format="json")
+        assert refused.status_code == 400, (project_id, refused.content)
+        assert refused.json() == {"project": [not_linked]}
+    late = client.post(services_url(case), _new_service(project=ended.pk), format="json")
+    assert late.status_code == 400
+    assert late.json()["project"] == [
+        "Project P2 runs until 31/01/2026: 05/03/2026 is outside it. Choose another project, "
+        "or none."
+    ]
+    vietnamese = client.post(
+        services_url(case),
+        _new_service(project=theirs.pk),
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert vietnamese.status_code == 400
+    assert "Hãy chọn một dự án" in vietnamese.json()["project"][0]
+    not_a_number = client.post(services_url(case), _new_service(project="P1"), format="json")
+    assert not_a_number.status_code == 400 and "project" in not_a_number.json()
+    assert not ServiceDelivery.objects.exists()

@@ -14,6 +14,7 @@ from donghanh.api.tests.conftest import api_client, make_person
 from donghanh.cases import services as case_services
 from donghanh.organisations.roles import Role
 from donghanh.places.models import Commune
+from donghanh.programmes.models import Project
 
 LIST_PATH = "/api/v1/persons/"
 DETAIL_PATH = "/api/v1/persons/{person_id}/"
@@ -225,6 +226,22 @@ def test_case_and_service_answers_conform(schema, staff, full_person):
     invalid = client.post(services, {"domain": "health"}, format="json")
     assert invalid.status_code == 400
     assert_conforms(schema, SERVICES_PATH, "post", invalid)
+    project = Project.objects.create(
+        implementing_organisation=staff.organisation, code="P1", name="Dự án P1"
+    )
+    under_project = {
+        "domain": "health",
+        "provider_name": "Trạm y tế xã",
+        "delivered_on": "2026-03-05",
+        "project": project.pk,
+    }
+    counted = client.post(services, under_project, format="json")
+    assert counted.status_code == 201 and counted.json()["project"] == project.pk
+    assert_conforms(schema, SERVICES_PATH, "post", counted)
+    assert_conforms(schema, SERVICES_PATH, "get", client.get(services))
+    refused = client.post(services, {**under_project, "project": project.pk + 1}, format="json")
+    assert refused.status_code == 400
+    assert_conforms(schema, SERVICES_PATH, "post", refused)
     assert_conforms(
         schema, CASE_PATH, "get", staff.client("outsider").get(f"{CASES_PATH}{case.pk}/")
     )

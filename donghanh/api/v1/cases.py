@@ -3,7 +3,8 @@ case) and `/api/v1/cases/{id}/services/` (the services delivered: list, record).
 
 Everything goes through donghanh.cases and donghanh.casework exactly as the case pages do:
 `caseload` (and so `cases_visible_to`) for lists, `case_access_audited` (`access_case` and the
-audit row of every opening) for one case, `ServiceForm` and `service_record` for a new service.
+audit row of every opening) for one case, `ServiceForm` and `service_record` for a new service
+(which also checks the project it is counted under).
 """
 
 from __future__ import annotations
@@ -185,6 +186,11 @@ class ServiceSerializer(OutputSerializer):
         help_text="The Art. 37 support regime that pays for it; empty when none.",
     )
     note = serializers.CharField()
+    project = serializers.IntegerField(
+        source="project_id",
+        allow_null=True,
+        help_text="The project (programme) it was delivered under, by id; null when none.",
+    )
     created_at = serializers.DateTimeField()
 
     def get_provider_name(self, service: ServiceDelivery) -> str:
@@ -248,6 +254,13 @@ class ServiceCreateSerializer(serializers.Serializer):
         help_text="Refused when the person is not entitled to it on that day.",
     )
     note = serializers.CharField(required=False, allow_blank=True)
+    project = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="The project (programme) it was delivered under, by id: one the case's "
+        "organisation implements or is a partner of, running on that day. Null or left out: "
+        "none.",
+    )
 
 
 # Helpers.
@@ -363,16 +376,23 @@ class CaseServiceListView(APIView):
         _membership, case = _open_case(request, case_id, Perm.EDIT_CASES)
         payload = ServiceCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        form = ServiceForm(
-            data={name: _form_value(value) for name, value in payload.validated_data.items()}
-        )
+        fields = dict(payload.validated_data)
+        # The project is checked by the service itself (the form only lists the eligible ones).
+        project = fields.pop("project", None)
+        form = ServiceForm(data={name: _form_value(value) for name, value in fields.items()})
         if not form.is_valid():
             raise serializers.ValidationError(form_errors(form))
         try:
             service = casework_services.service_record(
-                case=case, acting_user=request.user, request=request._request, **form.cleaned_data
+                case=case,
+                project=project,
+                acting_user=request.user,
+                request=request._request,
+                **form.cleaned_data,
             )
         except ValidationError as error:
-            raise serializers.ValidationError({"non_field_errors": error.messages}) from None
+            about_project = getattr(error, "code", None) in casework_services.PROJECT_REFUSALS
+            field = "project" if about_project else "non_field_errors"
+            raise serializers.ValidationError({field: error.messages}) from None
         service = casework_selectors.service_of(case, service.pk)
         return Response(ServiceSerializer(service).data, status=status.HTTP_201_CREATED)
