@@ -327,7 +327,8 @@ def _whole_and_periods(
         start = max(period.start, scope.start) if scope.start else period.start
         end = min(period.end, scope.end) if scope.end else period.end
         windows.append(Q(**{f"{source.day}__gte": start, f"{source.day}__lte": end}))
-    if source.summed:
+    if source.summed or not windows:
+        # (Without periods there is no per-unit step: a plain COUNT(DISTINCT) of the units.)
         measures = {"whole": _measure(source)}
         measures.update({f"p{i}": _measure(source, within) for i, within in enumerate(windows)})
         counts = rows.aggregate(**measures)

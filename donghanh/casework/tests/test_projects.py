@@ -15,7 +15,9 @@ from donghanh.casework import services
 from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.casework.selectors import projects_for_case
 from donghanh.casework.tests.conftest import url
-from donghanh.indicators.compute import raw_result
+from donghanh.indicators.compute import indicator_periods, raw_result
+from donghanh.indicators.fact_counts import facts_counts
+from donghanh.indicators.facts import facts_agree_with_records, rebuild_project
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
 from donghanh.programmes.models import (
@@ -76,10 +78,12 @@ def _update(service: ServiceDelivery, worker: Any, **values: Any) -> ServiceDeli
     return services.service_update(service=service, acting_user=worker, **fields)
 
 
-def _served(project: Project, definition: str = ComputedDefinition.PERSONS_SERVED) -> Indicator:
+def _served(
+    project: Project, definition: str = ComputedDefinition.PERSONS_SERVED, code: str = "2.1"
+) -> Indicator:
     return Indicator.objects.create(
         project=project,
-        code="2.1",
+        code=code,
         name="Người được hỗ trợ",
         source=IndicatorSource.COMPUTED,
         computed_definition=definition,
@@ -183,6 +187,36 @@ def test_moving_a_service_moves_the_person_between_both_projects_figures(
 
     _update(moved, worker, project=None)
     assert (raw_result(own_served).total, raw_result(partner_served).total) == (0, 0)
+
+
+def test_the_pre_counted_facts_follow_every_write_of_the_services(
+    case, worker, projects, shelter
+) -> None:
+    own, partner = projects["own"], projects["partner"]
+    for project in (own, partner):
+        rebuild_project(project)  # counted from the facts from now on
+    own_served, partner_served = _served(own), _served(partner)
+    own_sheltered = _served(own, ComputedDefinition.SHELTERED_PERSONS, code="3.1")
+
+    def figures() -> tuple[Any, ...]:
+        for indicator in (own_served, partner_served, own_sheltered):
+            periods = [(p.start, p.end) for p in indicator_periods(indicator)]
+            assert facts_counts(indicator, periods, ()) is not None  # not from the records
+        assert facts_agree_with_records(own) == facts_agree_with_records(partner) == []
+        return tuple(raw_result(i).total for i in (own_served, partner_served, own_sheltered))
+
+    service = _record(case, worker, project=own)
+    assert figures() == (1, 0, 0)
+    _record(case, worker, project=own, domain="legal")  # the same person: still one
+    assert figures() == (1, 0, 0)
+    moved = _update(service, worker, project=partner.pk)
+    assert figures() == (1, 1, 0)
+    services.shelter_admit(
+        case=case, shelter=shelter, admitted_on=DAY, acting_user=worker, project=own
+    )
+    assert figures() == (1, 1, 1)
+    _update(moved, worker, project=None)
+    assert figures() == (1, 0, 1)
 
 
 def test_moving_a_service_to_an_ineligible_project_changes_nothing(case, worker, projects) -> None:
