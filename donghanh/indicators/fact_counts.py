@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.lookups import GreaterThan
 
@@ -27,8 +29,19 @@ from donghanh.indicators.facts import (
     MONTHS_PER_COLUMN,
     TARGET_BITS,
 )
-from donghanh.indicators.models import FactSource, ProjectFigures, UnitFact
-from donghanh.programmes.models import ComputedDefinition, Disaggregation, Indicator
+from donghanh.indicators.models import (
+    FactSource,
+    IndicatorTally,
+    ProjectFigures,
+    TallyCell,
+    UnitFact,
+)
+from donghanh.programmes.models import (
+    ComputedDefinition,
+    Disaggregation,
+    Indicator,
+    IndicatorSource,
+)
 
 UNKNOWN = ""
 
@@ -125,19 +138,26 @@ class _Plan:
     one_row_per_unit: bool
 
 
+def _domain_filter(indicator: Indicator) -> list[str]:
+    """The domains a "people served in chosen domains" indicator counts (none: all)."""
+    if indicator.computed_definition != ComputedDefinition.PERSONS_SERVED_BY_DOMAIN:
+        return []
+    return sorted(
+        {str(domain) for domain in (indicator.definition_params or {}).get("domains") or []}
+    )
+
+
 def _plan(indicator: Indicator, provinces: tuple[str, ...]) -> _Plan | None:
     source = FACT_SOURCES.get(indicator.computed_definition)
     if source is None:
         return None
     rows = UnitFact.objects.filter(project_id=indicator.project_id, source=source)
-    domains = list((indicator.definition_params or {}).get("domains") or [])
-    by_domain = indicator.computed_definition == ComputedDefinition.PERSONS_SERVED_BY_DOMAIN
-    if by_domain and domains:
+    domains = _domain_filter(indicator)
+    if domains:
         if any(domain not in DOMAIN_BITS for domain in domains):
             return None
         rows = rows.filter(domain__in=domains)
     else:
-        domains = []
         rows = rows.filter(domain="")
     if provinces:
         rows = rows.filter(province__in=list(provinces))
@@ -186,13 +206,16 @@ def _count_flags(plan: _Plan, flags: dict[str, Any]) -> dict[str, int]:
     return result
 
 
-def _attribute_cells(plan: _Plan, wanted: list[str]) -> dict[str, dict[str, Decimal]]:
-    cells: dict[str, dict[str, Decimal]] = {}
+Cells = dict[str, int]
+
+
+def _attribute_cells(plan: _Plan, wanted: list[str]) -> Cells:
+    """Units per value of each attribute breakdown, as cells ("<breakdown>|<value>")."""
+    cells: Cells = {}
 
     def add(dimension: str, value: Any, count: int) -> None:
-        key = UNKNOWN if value in (None, "") else str(value)
-        target = cells.setdefault(dimension, {})
-        target[key] = target.get(key, Decimal(0)) + count
+        key = f"{dimension}|{UNKNOWN if value in (None, '') else value}"
+        cells[key] = cells.get(key, 0) + count
 
     unit_wanted = [d for d in wanted if d in plan.layout.unit_columns]
     counting: Callable[[], Count] = (
@@ -211,35 +234,232 @@ def _attribute_cells(plan: _Plan, wanted: list[str]) -> dict[str, dict[str, Deci
     return cells
 
 
+def _sql_cells(
+    indicator: Indicator, periods: list[tuple[datetime.date, datetime.date]], plan: _Plan,
+    anchor: int,
+) -> Cells | None:  # fmt: skip
+    """Every cell of the indicator counted from the fact rows (two or three queries)."""
+    flags = _flags(indicator, periods, plan, anchor)
+    if flags is None:
+        return None
+    counts = _count_flags(plan, flags)
+    cells = {"whole": counts["whole"], "overflow": counts["overflow"]}
+    cells.update({f"period:{index}": counts[f"p{index}"] for index in range(len(periods))})
+    cells.update({name: count for name, count in counts.items() if "|" in name})
+    cells.update(_attribute_cells(plan, list(indicator.disaggregations or [])))
+    return cells
+
+
+Counted = tuple[Decimal, list[Decimal], dict[str, dict[str, Decimal]]]
+
+
+def _from_cells(cells: Cells, periods: int) -> Counted | None:
+    if cells.get("overflow"):
+        return None
+    breakdowns: dict[str, dict[str, Decimal]] = {}
+    for name, count in cells.items():
+        if "|" in name and count:
+            dimension, value = name.split("|", 1)
+            breakdowns.setdefault(dimension, {})[value] = Decimal(count)
+    per_period = [Decimal(cells.get(f"period:{index}", 0)) for index in range(periods)]
+    return Decimal(cells.get("whole", 0)), per_period, breakdowns
+
+
+def _signature(
+    indicator: Indicator, periods: list[tuple[datetime.date, datetime.date]], anchor: int
+) -> str:
+    """What a tally was counted for: it is valid while all of this stays the same."""
+    described = repr(
+        (
+            str(indicator.computed_definition),
+            _domain_filter(indicator),
+            [str(name) for name in indicator.disaggregations or []],
+            [(start.isoformat(), end.isoformat()) for start, end in periods],
+            anchor,
+        )
+    )
+    return hashlib.sha256(described.encode()).hexdigest()
+
+
+def _anchor(project_id: int) -> int | None:
+    return (
+        ProjectFigures.objects.filter(project_id=project_id, facts_ready=True)
+        .values_list("facts_anchor", flat=True)
+        .first()
+    )
+
+
 def facts_counts(
     indicator: Indicator,
     periods: list[tuple[datetime.date, datetime.date]],
     provinces: tuple[str, ...],
-) -> tuple[Decimal, list[Decimal], dict[str, dict[str, Decimal]]] | None:
+    *,
+    use_tally: bool = True,
+) -> Counted | None:
     """The unique count, the count per reporting period and the breakdowns of a computed
-    indicator over its whole time (`periods` are its reporting periods), from the facts;
-    None when they cannot answer exactly."""
+    indicator over its whole time (`periods` are its reporting periods): from its running
+    tally when it has a valid one (all provinces), else from the fact rows; None when the
+    facts cannot answer exactly."""
     plan = _plan(indicator, provinces)
-    if plan is None:
+    anchor = _anchor(indicator.project_id) if plan is not None else None
+    if plan is None or anchor is None:
         return None
-    state = (
-        ProjectFigures.objects.filter(project_id=indicator.project_id, facts_ready=True)
-        .values_list("facts_anchor", flat=True)
-        .first()
+    if use_tally and not provinces:
+        stored = dict(
+            TallyCell.objects.filter(
+                tally__indicator_id=indicator.pk,
+                tally__signature=_signature(indicator, periods, anchor),
+            ).values_list("cell", "count")
+        )
+        if stored:  # a valid tally always has its "whole" cell
+            return _from_cells(stored, len(periods))
+    cells = _sql_cells(indicator, periods, plan, anchor)
+    return None if cells is None else _from_cells(cells, len(periods))
+
+
+def _reporting_periods(indicator: Indicator) -> list[tuple[datetime.date, datetime.date]]:
+    from donghanh.indicators.compute import indicator_periods
+
+    return [(period.start, period.end) for period in indicator_periods(indicator)]
+
+
+def recount(indicator: Indicator) -> None:
+    """Count a computed indicator afresh from the facts and keep its tally (in the writer's
+    transaction): when it is added, its definition, breakdowns or targets change, or the
+    project's facts are rebuilt. An indicator the facts cannot count keeps no tally."""
+    with transaction.atomic():
+        tally = IndicatorTally.objects.select_for_update().filter(indicator=indicator).first()
+        plan = _plan(indicator, ())
+        anchor = _anchor(indicator.project_id) if plan is not None else None
+        periods = _reporting_periods(indicator)
+        cells = None
+        if plan is not None and anchor is not None:
+            cells = _sql_cells(indicator, periods, plan, anchor)
+        if cells is None or anchor is None:
+            if tally is not None:
+                tally.delete()
+            return
+        if tally is None:
+            tally = IndicatorTally(indicator=indicator)
+        tally.signature = _signature(indicator, periods, anchor)
+        tally.save()
+        TallyCell.objects.filter(tally=tally).delete()
+        TallyCell.objects.bulk_create(
+            TallyCell(tally=tally, cell=cell, count=count)
+            for cell, count in cells.items()
+            if count or cell == "whole"
+        )
+
+
+# --- Keeping tallies as units change -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TallySpec:
+    """What a unit's fact rows add to one indicator's tally."""
+
+    indicator_id: int
+    project_id: int
+    source: str
+    domains: tuple[str, ...]
+    period_masks: list[list[int]]
+    layout: _Layout
+    wanted: tuple[str, ...]
+
+    def cells(self, rows: list[UnitFact]) -> set[str]:
+        """The cells one unit counts in, from its fact rows (the same rules as the SQL)."""
+        mine = [
+            row
+            for row in rows
+            if row.project_id == self.project_id
+            and row.source == self.source
+            and (row.domain in self.domains if self.domains else row.domain == "")
+        ]
+        if not mine:
+            return set()
+        cells = {"whole"}
+        if any(row.overflow for row in mine):
+            cells.add("overflow")
+        months = [0] * len(MONTH_COLUMNS)
+        for row in mine:
+            for index, column in enumerate(MONTH_COLUMNS):
+                months[index] |= getattr(row, column)
+        for index, masks in enumerate(self.period_masks):
+            if any(month & mask for month, mask in zip(months, masks, strict=True)):
+                cells.add(f"period:{index}")
+        for dimension in self.wanted:
+            if dimension in self.layout.bit_columns:
+                column, bits = self.layout.bit_columns[dimension]
+                value = 0
+                for row in mine:
+                    value |= getattr(row, column)
+                cells.update(f"{dimension}|{name}" for name, bit in bits.items() if value & bit)
+            elif dimension in self.layout.unit_columns:
+                cells.add(f"{dimension}|{getattr(mine[0], self.layout.unit_columns[dimension])}")
+            elif dimension in self.layout.row_columns:
+                column = self.layout.row_columns[dimension]
+                cells.update(f"{dimension}|{getattr(row, column)}" for row in mine)
+        return cells
+
+
+def tally_specs(anchors: dict[int, int]) -> list[TallySpec]:
+    """The valid tallies of these projects, locked in order until the writer commits (so a
+    recount and a write take turns, and the write adds to what the recount counted)."""
+    indicators = {
+        indicator.pk: indicator
+        for indicator in Indicator.objects.filter(
+            project_id__in=list(anchors),
+            source=IndicatorSource.COMPUTED,
+            computed_definition__in=list(FACT_SOURCES),
+        ).prefetch_related("targets")
+    }
+    tallies = (
+        IndicatorTally.objects.select_for_update()
+        .filter(indicator_id__in=list(indicators))
+        .order_by("indicator_id")
+        .values_list("indicator_id", "signature")
     )
-    if state is None:
-        return None
-    flags = _flags(indicator, periods, plan, state)
-    if flags is None:
-        return None
-    counts = _count_flags(plan, flags)
-    if counts["overflow"]:
-        return None
-    per_period = [Decimal(counts[f"p{index}"]) for index in range(len(periods))]
-    wanted = list(indicator.disaggregations or [])
-    breakdowns = _attribute_cells(plan, wanted)
-    for name, count in counts.items():
-        if "|" in name and count:
-            dimension, value = name.split("|", 1)
-            breakdowns.setdefault(dimension, {})[value] = Decimal(count)
-    return Decimal(counts["whole"]), per_period, breakdowns
+    specs = []
+    for indicator_id, signature in tallies:
+        indicator = indicators[indicator_id]
+        anchor = anchors[indicator.project_id]
+        periods = _reporting_periods(indicator)
+        masks = [period_masks(anchor, start, end) for start, end in periods]
+        if signature != _signature(indicator, periods, anchor) or None in masks:
+            continue  # stale: the figures are counted from the fact rows until a recount
+        specs.append(
+            TallySpec(
+                indicator_id=indicator_id,
+                project_id=indicator.project_id,
+                source=FACT_SOURCES[indicator.computed_definition],
+                domains=tuple(_domain_filter(indicator)),
+                period_masks=[mask for mask in masks if mask is not None],
+                layout=_LAYOUTS[FACT_SOURCES[indicator.computed_definition]],
+                wanted=tuple(indicator.disaggregations or []),
+            )
+        )
+    return specs
+
+
+def tally_changes(specs: list[TallySpec], before: list[UnitFact], after: list[UnitFact]) -> None:
+    """Add to the tallies what the units' new rows count in, and take away what their old
+    rows counted in."""
+    by_unit: dict[int, tuple[list[UnitFact], list[UnitFact]]] = {}
+    for row in before:
+        by_unit.setdefault(row.unit, ([], []))[0].append(row)
+    for row in after:
+        by_unit.setdefault(row.unit, ([], []))[1].append(row)
+    deltas: dict[tuple[int, str], int] = {}
+    for spec in specs:
+        for old, new in by_unit.values():
+            was, now = spec.cells(old), spec.cells(new)
+            for cell in now - was:
+                deltas[(spec.indicator_id, cell)] = deltas.get((spec.indicator_id, cell), 0) + 1
+            for cell in was - now:
+                deltas[(spec.indicator_id, cell)] = deltas.get((spec.indicator_id, cell), 0) - 1
+    for (indicator_id, cell), delta in sorted(deltas.items()):
+        if not delta:
+            continue
+        cells = TallyCell.objects.filter(tally_id=indicator_id, cell=cell)
+        if not cells.update(count=F("count") + delta):
+            TallyCell.objects.create(tally_id=indicator_id, cell=cell, count=delta)

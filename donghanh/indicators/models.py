@@ -87,6 +87,43 @@ class UnitFact(models.Model):
                 fields=["project", "source", "domain", "unit", "province"], name="unit_fact_once"
             )
         ]
+        # A write rewrites the rows of the units it changed.
+        indexes = [models.Index(fields=["unit", "project"], name="unit_fact_unit")]
 
     def __str__(self) -> str:
         return f"{self.source} unit #{self.unit} of project #{self.project_id}"
+
+
+class IndicatorTally(models.Model):
+    """The running counts of one computed indicator over its whole time (`TallyCell`), kept
+    by the same writes that keep the facts: each write adds what the units it changed now
+    count in and takes away what they counted in before. Valid for one `signature` (the
+    definition, breakdowns, reporting periods and month anchor it was counted for); a change to
+    any of them counts it afresh from the facts (`fact_counts.recount`)."""
+
+    indicator = models.OneToOneField(
+        "programmes.Indicator", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "running counts of an indicator"
+
+    def __str__(self) -> str:
+        return f"tally of indicator #{self.indicator_id}"
+
+
+class TallyCell(models.Model):
+    """How many units count in one cell: "whole", "period:<n>", "overflow" or
+    "<breakdown>|<value>"."""
+
+    tally = models.ForeignKey(IndicatorTally, on_delete=models.CASCADE, related_name="cells")
+    cell = models.CharField(max_length=100)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "running count"
+        constraints = [models.UniqueConstraint(fields=["tally", "cell"], name="tally_cell_once")]
+
+    def __str__(self) -> str:
+        return f"{self.cell} of indicator #{self.tally_id}"

@@ -29,6 +29,7 @@ from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
 from donghanh.core.crypto import blind_index
 from donghanh.core.text import fold, fold_name, nfc
+from donghanh.indicators.fact_counts import recount
 from donghanh.indicators.facts import start_project
 from donghanh.indicators.invalidation import indicators_changed
 from donghanh.organisations.models import Organisation
@@ -678,6 +679,7 @@ def indicator_add(
     )
     _create(indicator, project=project, acting_user=acting_user, request=request)
     indicators_changed(project_ids=[project.pk])
+    recount(indicator)
     return indicator
 
 
@@ -704,6 +706,7 @@ def indicator_update(
         request=request,
     )
     indicators_changed(project_ids=[indicator.project_id])
+    recount(result)
     return result
 
 
@@ -735,6 +738,7 @@ def indicator_target_set(
     )
     _create(target, project=indicator.project, acting_user=acting_user, request=request)
     indicators_changed(project_ids=[indicator.project_id])
+    recount(indicator)  # a new reporting period
     return target
 
 

@@ -30,9 +30,10 @@ from donghanh.indicators.facts import (
     MONTH_COLUMNS,
     MONTHS_PER_COLUMN,
     rebuild_project,
+    recount_project,
     refresh_units,
 )
-from donghanh.indicators.models import FactSource, ProjectFigures, UnitFact
+from donghanh.indicators.models import FactSource, IndicatorTally, ProjectFigures, UnitFact
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Commune
 from donghanh.programmes.models import (
@@ -302,24 +303,26 @@ def test_what_the_facts_cannot_answer_is_counted_from_the_records(db: None) -> N
     assert _from_facts(served, ()) is None
 
 
-def test_counting_from_the_facts_takes_the_same_queries_for_any_number_of_units(
-    db: None,
-) -> None:
+def test_counting_takes_the_same_queries_for_any_number_of_units(db: None) -> None:
     project, indicators, _provinces = _world(6)
 
-    def queries() -> list[int]:
+    def queries(use_tally: bool) -> list[int]:
         counts = []
         for indicator in indicators:
+            reporting = [(period.start, period.end) for period in indicator_periods(indicator)]
             with CaptureQueriesContext(connection) as captured:
-                assert _from_facts(indicator, ()) is not None
+                counted = facts_counts(indicator, reporting, (), use_tally=use_tally)
+            assert counted == _reference(indicator, ())
             counts.append(len(captured))
         return counts
 
-    before = queries()
-    assert max(before) <= 5
+    recount_project(project)
+    rows_before, tally_before = queries(False), queries(True)
+    assert max(rows_before) <= 5
+    assert tally_before == [2] * len(indicators)  # the anchor, then the tally's cells
     _records(random.Random(8), project, project, list(Case.objects.all()))
     rebuild_project(project)
-    assert queries() == before
+    assert (queries(False), queries(True)) == (rows_before, tally_before)
     assert UnitFact.objects.filter(project=project, source=FactSource.SERVICES).exists()
 
 
@@ -337,3 +340,61 @@ def test_the_command_rebuilds_and_checks_the_facts(db: None) -> None:
     assert "1, 4" in out.getvalue()  # the indicators broken down by sex over all domains
     call_command("rebuild_indicator_facts", stdout=out)
     call_command("rebuild_indicator_facts", "--check", stdout=out)
+
+
+def test_running_tallies_stay_exact_through_any_writes(db: None) -> None:
+    project, indicators, _provinces = _world(11)
+    other = Project.objects.get(implementing_organisation=project.implementing_organisation,
+                                code="F2")  # fmt: skip
+    rebuild_project(other)
+    recount_project(project)
+    rng = random.Random(12)
+    cases = list(Case.objects.filter(organisation=project.implementing_organisation))
+    trainings = list(Training.objects.filter(project=project))
+    communes = list(Commune.objects.order_by("code")[::500][:3])
+
+    def write() -> None:
+        case = rng.choice(cases)
+        person = case.person_id
+        kind = rng.randrange(5)
+        if kind == 0:  # a new service, perhaps in a month no period covers
+            ServiceDelivery.objects.create(case=case, domain=rng.choice(DOMAINS),
+                                           delivered_on=_day(rng), project=project)  # fmt: skip
+        elif kind == 1:  # the person's sex, place and age change
+            Person.objects.filter(pk=person).update(
+                sex=rng.choice(["female", "male"]),
+                current_commune=rng.choice([*communes, None]),
+                estimated_age=rng.choice([None, rng.randint(10, 70)]),
+            )
+        elif kind == 2:  # a service moves to the other project, or is deleted
+            service = ServiceDelivery.objects.filter(case__person_id=person).first()
+            if service is not None and rng.random() < 0.5:
+                ServiceDelivery.objects.filter(pk=service.pk).update(project=other)
+            elif service is not None:
+                service.delete()
+        elif kind == 3:  # the case type changes
+            Case.objects.filter(pk=case.pk).update(case_type=rng.choice(CASE_TYPES))
+        else:  # a trainee attends one more training
+            trainee = rng.choice(
+                list(Participant.objects.filter(holder=project.implementing_organisation))
+            )
+            training = rng.choice(trainings)
+            TrainingParticipation.objects.get_or_create(training=training, participant=trainee)
+            refresh_units(project_ids=[project.pk], participant_ids=[trainee.pk])
+            return
+        refresh_units(project_ids=[project.pk, other.pk], person_ids=[person])
+
+    for step in range(40):
+        write()
+        if step % 8 == 7:
+            for indicator in indicators:
+                expected = _reference(indicator, ())
+                assert _from_facts(indicator, ()) == expected, (step, indicator.code)
+                reporting = [(p.start, p.end) for p in indicator_periods(indicator)]
+                assert facts_counts(indicator, reporting, (), use_tally=False) == expected
+    assert IndicatorTally.objects.filter(indicator__project=project).count() == len(indicators)
+    for indicator in indicators:  # still read from the tallies: the anchor, then the cells
+        reporting = [(p.start, p.end) for p in indicator_periods(indicator)]
+        with CaptureQueriesContext(connection) as captured:
+            facts_counts(indicator, reporting, ())
+        assert len(captured) == 2
