@@ -36,6 +36,7 @@ from donghanh.indicators.facts import (
 from donghanh.indicators.models import FactSource, IndicatorTally, ProjectFigures, UnitFact
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Commune
+from donghanh.privacy.services import person_deidentify
 from donghanh.programmes.models import (
     Aggregation,
     ComputedDefinition,
@@ -48,7 +49,7 @@ from donghanh.programmes.models import (
     Training,
     TrainingParticipation,
 )
-from donghanh.testing.factories import OrganisationFactory
+from donghanh.testing.factories import OrganisationFactory, UserFactory
 
 DOMAINS = ["health", "legal", "psychological", "vocational"]
 CASE_TYPES = ["trafficking_victim", "migrant_at_risk", "child_at_risk", "gbv_survivor"]
@@ -398,3 +399,24 @@ def test_running_tallies_stay_exact_through_any_writes(db: None) -> None:
         with CaptureQueriesContext(connection) as captured:
             facts_counts(indicator, reporting, ())
         assert len(captured) == 2
+
+
+def test_a_de_identified_person_is_counted_as_the_record_now_says(db: None) -> None:
+    project, indicators, _provinces = _world(13)
+    recount_project(project)
+    person = (
+        Person.objects.filter(
+            cases__services__project=project,
+            current_commune__isnull=False,
+            date_of_birth__isnull=False,
+        )
+        .distinct()
+        .first()
+    )
+    assert person is not None
+    before = _reference(indicators[0], ())
+    person_deidentify(person=person, acting_user=UserFactory())
+    after = _reference(indicators[0], ())
+    assert after != before  # the province went; the age is now an estimate
+    for indicator in indicators:
+        assert _from_facts(indicator, ()) == _reference(indicator, ())
