@@ -798,7 +798,8 @@ def shelter_discharge(
     if not changed:
         return current
     current.save(update_fields=changed)
-    indicators_changed(project_ids=[current.project_id], person_ids=[case.person_id])
+    # The discharge date is not counted: the person's facts stay as they are.
+    indicators_changed(project_ids=[current.project_id])
     _audit(
         action=AuditAction.UPDATE,
         case=case,

@@ -264,6 +264,11 @@ def indicator_periods(indicator: Indicator) -> list[Period]:
     return [Period(start, end) for start, end in sorted(seen)]
 
 
+def reporting_periods(indicator: Indicator) -> list[tuple[datetime.date, datetime.date]]:
+    """The indicator's reporting periods as (start, end) pairs, as the facts take them."""
+    return [(period.start, period.end) for period in indicator_periods(indicator)]
+
+
 def _in_scope(rows: QuerySet[Any], source: Source, scope: Scope) -> QuerySet[Any]:
     if scope.start is not None:
         rows = rows.filter(**{f"{source.day}__gte": scope.start})
@@ -445,8 +450,7 @@ def _computed(indicator: Indicator, scope: Scope) -> RawResult:
     counted = None
     if scope.start is None and scope.end is None:
         # The whole time of the project: the pre-counted facts answer, when they can exactly.
-        reporting = [(period.start, period.end) for period in indicator_periods(indicator)]
-        counted = facts_counts(indicator, reporting, scope.provinces)
+        counted = facts_counts(indicator, reporting_periods(indicator), scope.provinces)
     whole, periods, breakdowns = counted or _counted_from_records(indicator, scope)
     wanted = list(indicator.disaggregations or [])
     # In the order asked for; a breakdown with no cells (nothing counted) is not shown.

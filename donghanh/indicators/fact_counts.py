@@ -41,6 +41,7 @@ from donghanh.programmes.models import (
     Disaggregation,
     Indicator,
     IndicatorSource,
+    Project,
 )
 
 UNKNOWN = ""
@@ -318,9 +319,9 @@ def facts_counts(
 
 
 def _reporting_periods(indicator: Indicator) -> list[tuple[datetime.date, datetime.date]]:
-    from donghanh.indicators.compute import indicator_periods
+    from donghanh.indicators.compute import reporting_periods  # compute imports this module
 
-    return [(period.start, period.end) for period in indicator_periods(indicator)]
+    return reporting_periods(indicator)
 
 
 def recount(indicator: Indicator) -> None:
@@ -463,3 +464,26 @@ def tally_changes(specs: list[TallySpec], before: list[UnitFact], after: list[Un
         cells = TallyCell.objects.filter(tally_id=indicator_id, cell=cell)
         if not cells.update(count=F("count") + delta):
             TallyCell.objects.create(tally_id=indicator_id, cell=cell, count=delta)
+
+
+def facts_agree_with_records(project: Project) -> list[str]:
+    """The codes of the project's computed indicators whose figures from the facts (the
+    running tally, and the fact rows counted afresh) differ from the figures counted from
+    the records; empty when the facts are exact, or not used."""
+    from donghanh.indicators.compute import Scope, _counted_from_records
+
+    differing = []
+    computed = Indicator.objects.filter(project=project, source=IndicatorSource.COMPUTED)
+    for indicator in computed.order_by("code"):
+        periods = _reporting_periods(indicator)
+        counted = [
+            facts_counts(indicator, periods, ()),
+            facts_counts(indicator, periods, (), use_tally=False),
+        ]
+        if counted == [None, None]:
+            continue
+        whole, per_period, breakdowns = _counted_from_records(indicator, Scope())
+        expected = (whole, per_period, {name: cells for name, cells in breakdowns.items() if cells})
+        if counted != [expected, expected]:
+            differing.append(indicator.code)
+    return differing

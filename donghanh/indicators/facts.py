@@ -286,10 +286,12 @@ def refresh_units(
     misses a committed record."""
     from donghanh.indicators.fact_counts import tally_changes, tally_specs
 
-    anchors = _ready_anchors(project_ids)
     people = sorted(set(person_ids))
     trainees = sorted(set(participant_ids))
-    if not anchors or not (people or trainees):
+    if not (people or trainees):
+        return
+    anchors = _ready_anchors(project_ids)
+    if not anchors:
         return
     with transaction.atomic():
         if people:
@@ -381,26 +383,3 @@ def start_project(project: Project) -> None:
             "facts_anchor": anchor_for(project),
         },
     )
-
-
-def facts_agree_with_records(project: Project) -> list[str]:
-    """The codes of the project's computed indicators whose figures from the facts differ from
-    the figures counted from the records (empty when the facts are exact, or not used)."""
-    from donghanh.indicators.compute import Scope, _counted_from_records, indicator_periods
-    from donghanh.indicators.fact_counts import facts_counts
-    from donghanh.programmes.models import Indicator, IndicatorSource
-
-    differing = []
-    computed = Indicator.objects.filter(project=project, source=IndicatorSource.COMPUTED)
-    for indicator in computed.order_by("code"):
-        periods = [(period.start, period.end) for period in indicator_periods(indicator)]
-        # The running tally, and the fact rows counted afresh.
-        counted = [facts_counts(indicator, periods, ()),
-                   facts_counts(indicator, periods, (), use_tally=False)]  # fmt: skip
-        if counted == [None, None]:
-            continue
-        whole, per_period, breakdowns = _counted_from_records(indicator, Scope())
-        expected = (whole, per_period, {name: cells for name, cells in breakdowns.items() if cells})
-        if counted != [expected, expected]:
-            differing.append(indicator.code)
-    return differing

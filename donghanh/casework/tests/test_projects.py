@@ -16,8 +16,8 @@ from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.casework.selectors import projects_for_case
 from donghanh.casework.tests.conftest import url
 from donghanh.indicators.compute import indicator_periods, raw_result
-from donghanh.indicators.fact_counts import facts_counts
-from donghanh.indicators.facts import facts_agree_with_records, rebuild_project
+from donghanh.indicators.fact_counts import facts_agree_with_records, facts_counts
+from donghanh.indicators.facts import rebuild_project
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
 from donghanh.programmes.models import (

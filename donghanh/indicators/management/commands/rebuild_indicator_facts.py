@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from donghanh.indicators.facts import facts_agree_with_records, rebuild_project
+from donghanh.indicators.fact_counts import facts_agree_with_records
+from donghanh.indicators.facts import rebuild_project
 from donghanh.programmes.models import Project
 
 
