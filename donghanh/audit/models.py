@@ -64,6 +64,10 @@ class AuditEntry(models.Model):
         verbose_name=_("organisation"),
     )
     action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
+    # What happened, as the code of an `AuditEvent` (empty on rows written before events were
+    # typed: their `summary` says it), and the numbers and codes its label is filled with.
+    event = models.CharField(_("event"), max_length=64, blank=True, default="")
+    details = models.JSONField(_("event details"), default=dict, blank=True)
     target_type = models.CharField(_("record type"), max_length=100, blank=True)
     target_id = models.CharField(_("record id"), max_length=64, blank=True)
     summary = models.CharField(_("details"), max_length=300, blank=True)

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
+from donghanh.audit.events import event_for_code
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.organisations.models import Membership
 
@@ -85,12 +88,40 @@ def audit_target_types_for_organisation(organisation_id: int) -> list[str]:
     )
 
 
+def _record_model(target_type: str) -> type[Model] | None:
+    if not target_type:
+        return None
+    try:
+        return apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return None
+
+
 def record_type_label(target_type: str) -> str:
     """The translated name of a record type such as "organisations.membership"."""
-    if not target_type:
-        return ""
-    try:
-        model = apps.get_model(target_type)
-    except (LookupError, ValueError):
+    model = _record_model(target_type)
+    if model is None:
         return target_type
     return str(model._meta.verbose_name).capitalize()
+
+
+def changed_field_labels(entry: AuditEntry) -> list[str]:
+    """The names of the fields a row lists as changed, in the reader's language."""
+    model = _record_model(entry.target_type)
+    labels = []
+    for name in entry.changed_fields or []:
+        label = name
+        if model is not None:
+            with contextlib.suppress(FieldDoesNotExist):
+                label = str(getattr(model._meta.get_field(name), "verbose_name", name))
+        labels.append(label)
+    return labels
+
+
+def entry_description(entry: AuditEntry) -> str:
+    """What the row records, in the active language: its event's label filled with its
+    details, or, for rows written before events were typed, the summary as written."""
+    event = event_for_code(entry.event) if entry.event else None
+    if event is None:
+        return entry.summary
+    return event.describe(entry.details)

@@ -1,51 +1,77 @@
+"""The one place audit rows are written."""
+
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils import translation
 
+from donghanh.audit.events import AuditEvent
 from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.core.actor import Actor
+from donghanh.core.actor import client_ip as client_ip
 
-if TYPE_CHECKING:
-    from donghanh.organisations.models import Organisation
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address, resolved the same way as the sign-in lockout resolves it."""
-    if request is None:
-        return None
-    from axes.helpers import get_client_ip_address  # imported late: axes reads settings on import
-
-    return get_client_ip_address(request) or None
+_NO_ORGANISATION: Any = object()
 
 
 def audit_record(
     *,
-    action: AuditAction,
-    actor: Any = None,
-    request: HttpRequest | None = None,
-    organisation: Organisation | None = None,
+    event: AuditEvent | None = None,
+    actor: Actor | Any = None,
     target: models.Model | None = None,
-    summary: str = "",
+    organisation: models.Model | None = _NO_ORGANISATION,
     changed_fields: Iterable[str] = (),
+    details: Mapping[str, Any] | None = None,
+    # Until every service takes a typed actor and an event (the house issue):
+    action: AuditAction | None = None,
+    request: HttpRequest | None = None,
+    summary: str = "",
     actor_username: str = "",
 ) -> AuditEntry:
-    """Append one audit row. Call it inside the same transaction as the change it records."""
-    if actor is None and request is not None and request.user.is_authenticated:
-        actor = request.user
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
+    """Append one audit row. Call it inside the same transaction as the change it records.
+
+    `event` says what happened; `details` (numbers and codes, never a name or a typed value)
+    fill its label, which the log shows in the reader's language. The row is written in the
+    log of `organisation`, by default the organisation the actor acts for.
+    """
+    if not isinstance(actor, Actor):
+        actor = _legacy_actor(actor, request, actor_username)
+    if organisation is _NO_ORGANISATION:
+        organisation = actor.organisation
+    details = dict(details or {})
+    if event is not None:
+        action = event.action
+        with translation.override("en"):
+            summary = event.describe(details)
+    if action is None:
+        raise TypeError("audit_record needs an event")
     return AuditEntry.objects.create(
-        actor=actor,
-        actor_username=actor.get_username() if actor is not None else actor_username[:150],
-        organisation=organisation,
+        actor_id=actor.user_id,
+        actor_username=actor.username,
+        organisation_id=getattr(organisation, "pk", None),
         action=action,
+        event=event.code if event is not None else "",
+        details=details,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         summary=summary[:300],
         changed_fields=sorted(changed_fields),
+        ip_address=actor.ip_address,
+        user_agent=actor.user_agent[:300],
+    )
+
+
+def _legacy_actor(user: Any, request: HttpRequest | None, username: str) -> Actor:
+    if user is None and request is not None and request.user.is_authenticated:
+        user = request.user
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    return Actor(
+        user=user,
         ip_address=client_ip(request),
-        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
+        user_agent=request.META.get("HTTP_USER_AGENT", "") if request is not None else "",
+        name=username,
     )

@@ -49,3 +49,20 @@ def test_delete_of_an_entry_is_refused_on_postgresql(entry):
 def test_inserting_stays_possible(entry):
     audit_record(action=AuditAction.LOGOUT, actor_username="x")
     assert AuditEntry.objects.count() == 2
+
+
+def test_the_trigger_survives_every_migration_of_the_audit_table():
+    """Adding a column rebuilds the table on SQLite; the append-only trigger must come back."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                ["audit_auditentry"],
+            )
+        else:
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_auditentry'::regclass"
+                " AND NOT tgisinternal"
+            )
+        names = [row[0] for row in cursor.fetchall()]
+    assert names == ["audit_auditentry_no_update"]

@@ -90,7 +90,7 @@ def test_columns_show_who_when_what_record_details_and_ip(trio):
     assert "Cập nhật" in page  # the action, in Vietnamese
     assert "Tư cách thành viên #" in page  # the record type, translated
     assert "role: case_worker → supervisor" in page
-    assert "Trường: role" in page
+    assert "Trường: vai trò" in page  # the changed field by its name, in Vietnamese
 
 
 def test_filters_by_action_username_and_record_type(trio):
