@@ -104,8 +104,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before everything that reads the session or the database: a cached public page is served
-    # from here (donghanh/public/caching.py).
-    "donghanh.public.caching.PublicPageCacheMiddleware",
+    # from here (donghanh/core/page_cache.py).
+    "donghanh.core.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "donghanh.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -173,7 +173,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds whole public pages (donghanh/public/caching.py). In production it must be shared
+# The cache holds whole public pages (donghanh/core/page_cache.py). In production it must be shared
 # by every worker process, so that publishing invalidates a page everywhere at once: Redis from
 # CACHE_URL (or REDIS_URL), else files under DATA_DIR. Development keeps it in memory.
 CACHES = {

@@ -47,7 +47,7 @@ bench_prepare() {
   "$PY" manage.py load_articles >/dev/null
   "$PY" manage.py collectstatic --noinput -v0
   # A fresh start for the page cache: every page is rendered again on its first request.
-  "$PY" -c "import django; django.setup(); from donghanh.public.caching import invalidate_public_pages as i; i()"
+  "$PY" -c "import django; django.setup(); from donghanh.core.page_cache import invalidate_public_pages as i; i()"
 }
 
 GUNICORN_PID=""

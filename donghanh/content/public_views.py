@@ -19,8 +19,8 @@ from donghanh.content.selectors import (
     published_version,
     published_versions,
 )
+from donghanh.core.page_cache import cached_public_page
 from donghanh.directory.models import ContactChannel
-from donghanh.public.caching import cached_public_page
 
 SEARCH_PAGE_SIZE = 20
 QUERY_MAX_LENGTH = 200

@@ -27,9 +27,9 @@ from typing import overload
 from django.utils.translation import get_language
 
 from donghanh.content.models import ArticleText, ContentLanguage
+from donghanh.core import page_cache
 from donghanh.directory.models import Provider
 from donghanh.directory.search import search_words
-from donghanh.public import caching
 
 # Shortest word matched with one letter off: shorter ones would match half the vocabulary.
 FUZZY_MIN_LENGTH = 3
@@ -365,7 +365,7 @@ class _Indexes:
         self._corpora: dict[str, Corpus] = {}
 
     def get(self, name: str) -> Corpus:
-        generation = caching.public_pages_generation()
+        generation = page_cache.public_pages_generation()
         corpus = self._corpora.get(name) if generation == self._generation else None
         if corpus is not None:
             return corpus

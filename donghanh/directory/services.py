@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
+from donghanh.core.page_cache import invalidate_public_pages
 from donghanh.core.text import fold, nfc
 from donghanh.directory.contacts import digits_of, looks_like_phone, obsolete_numbers_in
 from donghanh.directory.demo_data import PROVIDERS, ProviderSpec
@@ -41,7 +42,6 @@ from donghanh.directory.models import (
 from donghanh.directory.search import search_text, search_words
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Commune, Province
-from donghanh.public.caching import invalidate_public_pages
 
 # Words that mark an invented provider's name as an example, folded.
 EXAMPLE_MARKERS = ("vi du", "example")

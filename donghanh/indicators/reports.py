@@ -25,8 +25,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from donghanh.core.pdf import BOLD, REGULAR, register_fonts
 from donghanh.indicators.results import IndicatorResult
-from donghanh.privacy.pdf import BOLD, REGULAR, register_fonts
 from donghanh.programmes.models import Project
 
 SUPPRESSION_NOTE = (

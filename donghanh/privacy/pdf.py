@@ -1,19 +1,12 @@
-"""A person's data as a PDF they can read, with Vietnamese text set in a font that has it.
-
-The PDF standard fonts lack most Vietnamese letters (ạ, ế, ơ, ư, ...), so a TrueType font is
-embedded: DejaVu Sans, from Debian's fonts-dejavu-core (installed on every machine of this
-project). `settings.PDF_FONT_DIRS`, if set, is searched first. Nothing is fetched at run time.
-"""
+"""A person's data as a PDF they can read, with Vietnamese text set in a font that has it
+(`donghanh.core.pdf`)."""
 
 from __future__ import annotations
 
-import functools
 import io
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -22,39 +15,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from donghanh.core.pdf import BOLD, REGULAR, register_fonts
 from donghanh.privacy.exporters import PersonExport
-
-FONT_DIRS = (
-    "/usr/share/fonts/truetype/dejavu",
-    "/usr/share/fonts/dejavu",
-    "/usr/share/fonts/TTF",
-    "/usr/local/share/fonts",
-)
-FONT_FILES = {"DejaVuSans": "DejaVuSans.ttf", "DejaVuSans-Bold": "DejaVuSans-Bold.ttf"}
-REGULAR = "DejaVuSans"
-BOLD = "DejaVuSans-Bold"
-
-
-def _font_path(filename: str) -> Path:
-    for folder in (*getattr(settings, "PDF_FONT_DIRS", ()), *FONT_DIRS):
-        path = Path(folder) / filename
-        if path.is_file():
-            return path
-    raise ImproperlyConfigured(
-        f"{filename} not found: install Debian's fonts-dejavu-core, or set PDF_FONT_DIRS "
-        "to a folder that holds the DejaVu Sans TrueType files"
-    )
-
-
-@functools.cache
-def register_fonts() -> None:
-    for name, filename in FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(_font_path(filename))))
-    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD)
 
 
 def _styles() -> dict[str, ParagraphStyle]:

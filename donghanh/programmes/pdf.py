@@ -1,5 +1,5 @@
 """A training certificate as a one-page A4 landscape PDF, in DejaVu Sans so that Vietnamese
-letters (ạ, ế, ơ, ư, đ…) render: the fonts come from donghanh.privacy.pdf."""
+letters (ạ, ế, ơ, ư, đ…) render: the fonts come from donghanh.core.pdf."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from donghanh.privacy.pdf import BOLD, REGULAR, register_fonts
+from donghanh.core.pdf import BOLD, REGULAR, register_fonts
 from donghanh.programmes.models import TrainingParticipation
 
 

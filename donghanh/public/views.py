@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from donghanh.content.models import Stage
+from donghanh.core.page_cache import cached_public_page, cached_public_page_for
 from donghanh.directory.hours import hours_table
 from donghanh.directory.models import Provider
 from donghanh.directory.selectors import (
@@ -24,7 +25,6 @@ from donghanh.directory.selectors import (
     with_open_status,
 )
 from donghanh.public import hotlines
-from donghanh.public.caching import cached_public_page, cached_public_page_for
 from donghanh.public.forms import HelpSearchForm, SelfCheckForm
 from donghanh.public.self_check import assess
 

@@ -8,7 +8,7 @@ from donghanh.audit.models import AuditEntry
 from donghanh.content import services
 from donghanh.content.models import ArticleText, ArticleVersion
 from donghanh.content.tests.helpers import Editors, draft, publish
-from donghanh.public import caching
+from donghanh.core import page_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -220,11 +220,11 @@ def test_every_step_is_audited_by_type_and_id(editors: Editors) -> None:
 def test_publishing_invalidates_the_public_pages(
     editors: Editors, django_capture_on_commit_callbacks
 ) -> None:
-    before = caching.public_pages_generation()
+    before = page_cache.public_pages_generation()
     text = draft(editors)
     with django_capture_on_commit_callbacks(execute=True):
         publish(editors, text)
-    assert caching.public_pages_generation() > before
+    assert page_cache.public_pages_generation() > before
 
 
 def test_a_slug_is_used_once(editors: Editors) -> None:

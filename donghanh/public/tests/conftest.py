@@ -6,10 +6,10 @@ from typing import Any
 import pytest
 from django.core.cache import caches
 
+from donghanh.core import page_cache
 from donghanh.directory.models import Provider
 from donghanh.directory.services import ContactInput, ProviderInput, provider_create
 from donghanh.places.models import Province
-from donghanh.public import caching
 
 HA_TINH = "42"
 
@@ -18,10 +18,10 @@ HA_TINH = "42"
 def _empty_cache() -> Iterator[None]:
     # Pages are cached whole: each test starts from an empty cache.
     caches["default"].clear()
-    caching._worker_copies.clear()
+    page_cache._worker_copies.clear()
     yield
     caches["default"].clear()
-    caching._worker_copies.clear()
+    page_cache._worker_copies.clear()
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from donghanh.core.page_cache import GENERATION_KEY
 from donghanh.directory.models import Provider
 from donghanh.directory.services import ProviderInput, provider_update
-from donghanh.public.caching import GENERATION_KEY
 
 
 def test_a_cache_hit_runs_no_database_query(public_providers, django_assert_num_queries):
@@ -144,7 +144,7 @@ def test_a_cached_page_keeps_every_security_header_of_the_first_answer(public_pr
 def test_a_page_that_sets_a_cookie_is_never_kept(rf):
     from django.http import HttpResponse
 
-    from donghanh.public.caching import PublicPageCacheMiddleware, cached_public_page
+    from donghanh.core.page_cache import PublicPageCacheMiddleware, cached_public_page
 
     calls: list[int] = []
 
