@@ -1,12 +1,22 @@
 """One search over published articles and public providers, in process memory.
 
-A query is folded (no diacritics, no case), split into words, and each word is matched exactly or,
+A query is folded (no diacritics, no case) and split into words. Each word is found as written or,
 when it has at least three letters, with one letter wrong, missing, extra or two letters swapped
-("lua dao viec lam" finds "lừa đảo việc làm", and so does "lua daoo viec lam"). Every word has to
-match; when no document has them all, documents matching the most words come back instead.
+("lua dao viec lam" finds "lừa đảo việc làm", and so does "lua daoo viec lam").
 
-Ranking: for each word the best of title > summary > body, exact > one-letter-off; a bonus when
-the words appear together, in order, in the title or summary.
+Which documents come back is decided once for all corpora (articles and providers together), by
+how many words of the query a document has: its coverage, counted in half words. A word found as
+written counts whole. A word found only one letter off counts whole when no text has it as
+written (it is a typo: "daoo" is "dao"), and half when some text has it (it is probably another
+word: "lua" is not "mua"). The documents with the best coverage come back, and those just below
+it: one word may be found only one letter off, and in a query of three words or more one word may
+be missing (misspelt beyond one letter, or worded differently in the text).
+
+Ranking: the number of words found whole first (more of them always comes first, whichever
+corpus the document is in); then, for each word, the best of title > summary > body, exact >
+one-letter-off; then a bonus for each pair of neighbouring query words found together in the
+title or summary. At the same score articles come before providers. The count is the length of
+that one ranked list, and the pages are slices of it.
 
 Rather than scanning text with LIKE on every request, the published texts and the public providers
 are read once into an inverted index (folded word → the documents having it, per field) plus a
@@ -45,10 +55,22 @@ WEIGHTS = (
     (SUMMARY, False, 2),
     (BODY, False, 1),
 )
-PHRASE_IN_TITLE = 20
-PHRASE_IN_SUMMARY = 8
-# Documents matching more words of the query come first when none matches them all.
-MATCHED_WORD = 100
+# Each pair of neighbouring query words found side by side in the title, else in the summary.
+PAIR_IN_TITLE = 8
+PAIR_IN_SUMMARY = 4
+# Coverage, in half words: a word found (as written, or a typo one letter off) counts whole; a
+# word found only one letter off while other texts have it as written counts half. Which
+# documents come back depends on it; their rank on the words found whole.
+WHOLE, HALF = 2, 1
+# Per document both counts are kept in one number: 16 per word found whole, 1 per word found half
+# (a query has at most 12 words).
+_WHOLE_KEY, _HALF_KEY = 16, 1
+# Points per word found whole: more than all the field and pair points of the longest query
+# (12 words × 12 + 11 pairs × 8 = 232), so a document having more of the words always ranks
+# higher, in whichever corpus it is.
+COVERAGE_POINTS = 1000
+# Longest query: words after these are ignored.
+MAX_QUERY_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -165,7 +187,8 @@ class Corpus:
         found.discard(word)
         return {candidate for candidate in found if _within_one_edit(word, candidate)}
 
-    def _mask(self, field_: int, words: Iterable[str]) -> int:
+    def documents_having(self, field_: int, words: Iterable[str]) -> int:
+        """The documents having any of `words` in the field, as a bit set."""
         mask = 0
         table = self.postings[field_]
         for word in words:
@@ -175,53 +198,96 @@ class Corpus:
             mask |= postings if isinstance(postings, int) else _bits(postings, len(self.documents))
         return mask
 
-    def search(self, words: list[str]) -> Buckets:
-        """Matching documents grouped by score, best first."""
+    def match(self, words: list[str], known: set[str]) -> Matches:
+        """Where each word is in this corpus, and how much of the query each document covers.
+
+        `known`: the words of the query that some searched corpus has as written; a word not
+        among them is a typo, and its near words count whole.
+        """
         tiers_per_word = []
+        coverage_tiers = []
+        found = 0
         for word in words:
             near = self.near_words(word)
             masks = {
-                (field_, exact): self._mask(field_, [word] if exact else near)
+                (field_, exact): self.documents_having(field_, [word] if exact else near)
                 for field_ in (TITLE, SUMMARY, BODY)
                 for exact in (True, False)
             }
             tiers_per_word.append([(masks[(f, exact)], points) for f, exact, points in WEIGHTS])
-        matched = [_union(mask for mask, _points in tiers) for tiers in tiers_per_word]
-        candidates = _intersection(matched)
-        bonus = 0
-        if not candidates and len(words) > 1:
-            # Nobody has every word: documents with the most of them come first.
-            candidates, bonus = _union(matched), MATCHED_WORD
-        buckets: dict[int, int] = {0: candidates} if candidates else {}
-        for tiers in tiers_per_word:
-            buckets = _score(buckets, tiers, bonus)
-        if len(words) > 1:
-            pairs = _bigrams(words)
-            in_title = _intersection([self._mask(TITLE, [pair]) for pair in pairs])
-            in_summary = _intersection([self._mask(SUMMARY, [pair]) for pair in pairs])
-            buckets = _score(
-                buckets, [(in_title, PHRASE_IN_TITLE), (in_summary, PHRASE_IN_SUMMARY)]
-            )
+            exact_mask = near_mask = 0
+            for field_ in (TITLE, SUMMARY, BODY):
+                exact_mask |= masks[(field_, True)]
+                near_mask |= masks[(field_, False)]
+            near_mask &= ~exact_mask
+            if word in known:
+                coverage_tiers.append([(exact_mask, _WHOLE_KEY), (near_mask, _HALF_KEY)])
+            else:
+                coverage_tiers.append([(exact_mask | near_mask, _WHOLE_KEY)])
+            found |= exact_mask | near_mask
+        coverage: dict[int, int] = {0: found} if found else {}
+        for tiers in coverage_tiers:
+            coverage = _score(coverage, tiers)
+        coverage.pop(0, None)
+        return Matches(self, words, tiers_per_word, coverage)
+
+    def search(self, words: list[str]) -> Buckets:
+        """This corpus alone: matching documents grouped by score, best first."""
+        matches = self.match(words, {word for word in words if word in self.vocabulary})
+        return matches.ranked(least_coverage(matches.best, len(words)))
+
+
+@dataclass
+class Matches:
+    """One corpus's documents for a query, by coverage, before the least coverage is chosen."""
+
+    corpus: Corpus
+    words: list[str]
+    tiers_per_word: list[list[tuple[int, int]]]
+    # Words found whole × 16 + words found half → the documents having them.
+    coverage: dict[int, int]
+
+    @property
+    def best(self) -> int:
+        """The best coverage of any document, in half words."""
+        return max(map(_half_words, self.coverage), default=0)
+
+    def ranked(self, least: int) -> Buckets:
+        """The documents covering at least `least` half words, grouped by score, best first."""
+        buckets: dict[int, int] = {}
+        for key, documents in self.coverage.items():
+            if _half_words(key) >= least:
+                score = key // _WHOLE_KEY * COVERAGE_POINTS
+                buckets[score] = buckets.get(score, 0) | documents
+        for tiers in self.tiers_per_word:
+            buckets = _score(buckets, tiers)
+        for pair in _bigrams(self.words):
+            in_title = self.corpus.documents_having(TITLE, [pair])
+            in_summary = self.corpus.documents_having(SUMMARY, [pair])
+            if in_title or in_summary:
+                buckets = _score(
+                    buckets, [(in_title, PAIR_IN_TITLE), (in_summary, PAIR_IN_SUMMARY)]
+                )
         return sorted(buckets.items(), reverse=True)
 
 
-def _union(masks: Iterable[int]) -> int:
-    result = 0
-    for mask in masks:
-        result |= mask
-    return result
+def _half_words(key: int) -> int:
+    return key // _WHOLE_KEY * WHOLE + key % _WHOLE_KEY * HALF
 
 
-def _intersection(masks: list[int]) -> int:
-    if not masks:
-        return 0
-    result = masks[0]
-    for mask in masks[1:]:
-        result &= mask
-    return result
+def least_coverage(best: int, words: int) -> int:
+    """The coverage, in half words, a document needs when the best document has `best`.
+
+    One word may be found only one letter off (a typo that happens to be another word); in a
+    query of three words or more, one word may be missing altogether, as long as at least one
+    word is still found whole.
+    """
+    if words >= 3:
+        return max(best - WHOLE, min(best, WHOLE))
+    return max(best - HALF, HALF)
 
 
-def _score(buckets: dict[int, int], tiers: list[tuple[int, int]], bonus: int = 0) -> dict[int, int]:
+def _score(buckets: dict[int, int], tiers: list[tuple[int, int]]) -> dict[int, int]:
     """Add to each document the points of the first tier it is in (none: nothing added)."""
     scored: dict[int, int] = {}
     for score, documents in buckets.items():
@@ -229,7 +295,7 @@ def _score(buckets: dict[int, int], tiers: list[tuple[int, int]], bonus: int = 0
         for mask, points in tiers:
             part = rest & mask
             if part:
-                scored[score + points + bonus] = scored.get(score + points + bonus, 0) | part
+                scored[score + points] = scored.get(score + points, 0) | part
                 rest &= ~mask
         if rest:
             scored[score] = scored.get(score, 0) | rest
@@ -251,42 +317,58 @@ class Hit:
 
 
 class Results(Sequence[Hit]):
-    """Ranked hits from several corpora, made into `Hit`s only for the page that is shown."""
+    """One ranked list of hits from several corpora: its length is the count, pages are slices.
+
+    Documents become `Hit`s only for the slice asked for.
+    """
 
     def __init__(self, ranked: list[tuple[int, int, Corpus, int]]) -> None:
-        # (score, corpus rank, corpus, documents): articles before providers at the same score.
-        self._ranked = sorted(ranked, key=lambda item: (-item[0], item[1]))
+        # (score, corpus rank, corpus, documents): articles before providers at the same score,
+        # and within a group the corpus's own order (stage and order for articles, name for
+        # providers), so every request walks the same list.
+        self._ranked = sorted(
+            (item for item in ranked if item[3]), key=lambda item: (-item[0], item[1])
+        )
         self._count = sum(mask.bit_count() for _s, _r, _c, mask in self._ranked)
 
     def __len__(self) -> int:
         return self._count
+
+    def __iter__(self) -> Iterator[Hit]:
+        for score, _rank, corpus, mask in self._ranked:
+            for number in _numbers(mask):
+                yield Hit(corpus.documents[number], score)
 
     @overload
     def __getitem__(self, index: int) -> Hit: ...
     @overload
     def __getitem__(self, index: slice) -> list[Hit]: ...
     def __getitem__(self, index: int | slice) -> Hit | list[Hit]:
-        if isinstance(index, int):
-            found = self[index : index + 1] if index >= 0 else self[index:][:1]
-            if not found:
-                raise IndexError(index)
-            return found[0]
-        start, stop, _step = index.indices(self._count)
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._count)
+            if step != 1:
+                return list(self)[index]
+            return self._between(start, stop)
+        position = index + self._count if index < 0 else index
+        if not 0 <= position < self._count:
+            raise IndexError(index)
+        return self._between(position, position + 1)[0]
+
+    def _between(self, start: int, stop: int) -> list[Hit]:
+        """The hits at positions start … stop - 1 of the whole ranked list."""
         hits: list[Hit] = []
+        offset = 0  # position of the group's first document in the whole list
         for score, _rank, corpus, mask in self._ranked:
-            if len(hits) >= stop - start:
+            if offset >= stop:
                 break
             size = mask.bit_count()
-            if start >= size:
-                start -= size
-                stop -= size
-                continue
-            for position, number in enumerate(_numbers(mask)):
-                if position >= stop:
-                    break
-                if position >= start:
-                    hits.append(Hit(corpus.documents[number], score))
-            start, stop = 0, max(stop - size, 0)
+            if offset + size > start:
+                for position, number in enumerate(_numbers(mask), start=offset):
+                    if position >= stop:
+                        break
+                    if position >= start:
+                        hits.append(Hit(corpus.documents[number], score))
+            offset += size
         return hits
 
 
@@ -395,15 +477,22 @@ indexes = _Indexes()
 
 def site_search(query: str, language: str | None = None) -> Results:
     """Published articles (in the visitor's language) and public providers, best first."""
-    words = search_words(query)[:12]
+    words = search_words(query)[:MAX_QUERY_WORDS]
     if not words:
         return Results([])
     language = language or get_language() or ContentLanguage.VIETNAMESE
     if language not in ContentLanguage.values:
         language = ContentLanguage.VIETNAMESE
-    ranked = []
     # Articles before providers at the same score: a visitor learns first, then calls.
-    for rank, name in enumerate((f"articles:{language}", "providers")):
-        corpus = indexes.get(name)
-        ranked += [(score, rank, corpus, mask) for score, mask in corpus.search(words)]
-    return Results(ranked)
+    corpora = [indexes.get(f"articles:{language}"), indexes.get("providers")]
+    known = {word for word in words if any(word in corpus.vocabulary for corpus in corpora)}
+    matches = [corpus.match(words, known) for corpus in corpora]
+    # One least coverage for all corpora, so that their scores compare.
+    least = least_coverage(max(match.best for match in matches), len(words))
+    return Results(
+        [
+            (score, rank, match.corpus, documents)
+            for rank, match in enumerate(matches)
+            for score, documents in match.ranked(least)
+        ]
+    )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from playwright.sync_api import Browser, Page, Route, expect
 
 from donghanh.directory.models import Provider
@@ -146,6 +148,22 @@ def test_public_directory_search_without_javascript(no_js_page: Page, live_serve
 
     page.get_by_role("link", name="English").click()
     expect(page.locator("h1")).to_have_text("National hotline 111")
+
+
+def test_site_search_without_javascript_puts_the_answer_first(no_js_page: Page, live_server):
+    call_command("load_articles", stdout=StringIO())
+    call_command("load_directory_demo", stdout=StringIO())
+    page = no_js_page
+    page.goto(live_server.url + "/search")
+    page.get_by_label("Bạn đang tìm gì?").fill("lua daoo viec lam")
+    page.locator("main form[role=search] button").click()
+    results = page.locator("ol.search-results > li")
+    expect(results.first).to_contain_text("Lừa đảo việc làm trên Facebook, Zalo, TikTok")
+    shown = results.count()
+    expect(page.get_by_role("status")).to_have_text(f"{shown} kết quả")
+    results.first.get_by_role("link").click()
+    expect(page.locator("h1")).to_have_text("Lừa đảo việc làm trên Facebook, Zalo, TikTok")
+    assert page.context.cookies() == []
 
 
 def test_quick_exit_with_javascript_leaves_no_way_back(page: Page, live_server):

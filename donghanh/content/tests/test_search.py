@@ -86,6 +86,30 @@ def test_near_words_are_one_edit_away() -> None:
     assert not _within_one_edit("viec", "vick")
 
 
+def test_an_article_having_every_word_ranks_above_services_having_some(bank: Editors) -> None:
+    # No service has all four words, and "daoo" is one letter off: the article still comes first,
+    # and services matching only "viec lam" are not listed beneath it as if they answered.
+    _provider("Tổng đài tư vấn", text="tư vấn việc làm và học nghề")
+    _provider("Đường dây nóng", text="lừa đảo qua điện thoại")
+    assert _titles("lua daoo viec lam") == ["Nhận biết lừa đảo việc làm", "Trở về nhà"]
+    assert _titles("lua dao viec lam")[0] == "Nhận biết lừa đảo việc làm"
+
+
+def test_a_word_the_answer_lacks_does_not_hide_it(bank: Editors) -> None:
+    # Another text has every word, the answer all but one: it is still listed.
+    published(
+        bank,
+        slug="tin-tuc",
+        title="Tin tức",
+        body="Cảnh báo lừa đảo việc làm online: hãy gọi 111.",
+    )
+    assert "Nhận biết lừa đảo việc làm" in _titles("lua dao viec lam online")
+    # The same with a word misspelt beyond one letter, spelt that way in some other text.
+    published(bank, language="en", title="Spotting job scams", summary="Fake job offers.")
+    published(bank, slug="ve-nuoc", language="en", title="Coming home", body="Job scams on Facbok.")
+    assert _titles("job scams facbok", "en") == ["Coming home", "Spotting job scams"]
+
+
 def test_words_too_short_are_matched_exactly_only(bank: Editors) -> None:
     # "o" (ở) must not match every one-letter word.
     assert len(site_search("xy")) == 0
