@@ -48,9 +48,13 @@ browser-deps:
 		echo "Installing Debian's chromium for the browser tests"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-core >/dev/null; }
 
+# Ruff, then the import contracts in .importlinter (layers, cycles), then the house rules
+# (tools/houselint); CONTRIBUTING.md explains each check and its output.
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	COLUMNS=120 $(BIN)/lint-imports --no-cache --no-logo
+	$(BIN)/python -m tools.houselint
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy .

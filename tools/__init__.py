@@ -1,0 +1,1 @@
+"""Project tooling that runs beside the application: checks run by `make lint`."""

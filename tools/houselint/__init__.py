@@ -1,0 +1,1 @@
+"""House lint: the project's own conventions, checked on the syntax tree (see rules.py)."""

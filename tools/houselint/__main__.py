@@ -1,0 +1,5 @@
+import sys
+
+from tools.houselint.cli import main
+
+sys.exit(main())
