@@ -30,13 +30,10 @@ from django.core.cache import cache  # noqa: E402
 
 from donghanh.cases.models import Case  # noqa: E402
 from donghanh.casework.services import service_record  # noqa: E402
-from donghanh.indicators.compute import (  # noqa: E402
-    Scope,
-    _counted_from_records,
-    indicator_periods,
-)
+from donghanh.indicators.compute import Scope, counted_from_records  # noqa: E402
 from donghanh.indicators.fact_counts import facts_counts  # noqa: E402
-from donghanh.indicators.results import project_indicators  # noqa: E402
+from donghanh.indicators.periods import indicator_periods  # noqa: E402
+from donghanh.indicators.selectors import project_indicators  # noqa: E402
 from donghanh.programmes.models import Project  # noqa: E402
 from donghanh.programmes.selectors import budget_summary  # noqa: E402
 from donghanh.testing.clients import signed_in_client  # noqa: E402
@@ -85,7 +82,7 @@ def main() -> None:
 
     def from_records() -> None:
         for indicator in indicators:
-            _counted_from_records(indicator, Scope())
+            counted_from_records(indicator, Scope())
         budget_summary(project)
 
     def from_fact_rows() -> None:
@@ -146,7 +143,7 @@ def main() -> None:
         indicator.code
         for indicator in indicators
         if facts_counts(indicator, [(p.start, p.end) for p in indicator_periods(indicator)], ())
-        != _without_empty(_counted_from_records(indicator, Scope()))
+        != _without_empty(counted_from_records(indicator, Scope()))
     ]
     print(f"facts equal to the records for every indicator: {not mismatched} {mismatched}")
 

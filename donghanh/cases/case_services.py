@@ -58,11 +58,8 @@ from donghanh.cases.codelists import (
 )
 from donghanh.cases.models import Person
 from donghanh.cases.services import StaleEditError
+from donghanh.core.records import people_changed
 from donghanh.core.text import fold, nfc
-from donghanh.indicators.invalidation import (
-    CASE_FIELDS_COUNTED,
-    indicators_changed_for_people,
-)
 from donghanh.organisations.models import Organisation, Team
 from donghanh.organisations.roles import Perm
 
@@ -344,8 +341,7 @@ def case_update(
         changed.append("legal_regime")
     current.version += 1
     current.save(update_fields=update_fields)
-    if CASE_FIELDS_COUNTED.intersection(changed):
-        indicators_changed_for_people(person_ids=[current.person_id])
+    people_changed(person_ids=[current.person_id], case_fields=changed)
     audit_record(
         action=AuditAction.UPDATE,
         actor=acting_user,

@@ -29,11 +29,8 @@ from donghanh.cases.selectors import (
     person_field_value,
     person_fingerprints,
 )
+from donghanh.core.records import people_changed
 from donghanh.core.text import nfc
-from donghanh.indicators.invalidation import (
-    PERSON_FIELDS_COUNTED,
-    indicators_changed_for_people,
-)
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Commune
 
@@ -235,8 +232,7 @@ def person_update(
         _replace_name_tokens(current)
     current.version += 1
     current.save(update_fields=update_fields)
-    if PERSON_FIELDS_COUNTED.intersection(changed):
-        indicators_changed_for_people(person_ids=[current.pk])
+    people_changed(person_ids=[current.pk], person_fields=changed)
     audit_record(
         action=AuditAction.UPDATE,
         actor=acting_user,

@@ -25,8 +25,8 @@ from donghanh.cases.case_models import Case, SupportRegime
 from donghanh.cases.case_selectors import regimes_entitled
 from donghanh.cases.case_services import ensure_case_not_closed
 from donghanh.cases.services import StaleEditError
+from donghanh.core.records import records_changed
 from donghanh.core.text import nfc
-from donghanh.indicators.invalidation import indicators_changed
 from donghanh.organisations.models import Organisation
 from donghanh.programmes.models import Project
 
@@ -512,7 +512,7 @@ def service_record(
         project=counted_under,
         created_by=acting_user,
     )
-    indicators_changed(project_ids=[service.project_id], person_ids=[case.person_id])
+    records_changed(project_ids=[service.project_id], person_ids=[case.person_id])
     _audit(
         action=AuditAction.CREATE,
         case=case,
@@ -571,9 +571,7 @@ def service_update(
     if not changed:
         return current
     current.save(update_fields=changed)
-    indicators_changed(
-        project_ids=[counted_before, current.project_id], person_ids=[case.person_id]
-    )
+    records_changed(project_ids=[counted_before, current.project_id], person_ids=[case.person_id])
     _audit(
         action=AuditAction.UPDATE,
         case=case,
@@ -766,7 +764,7 @@ def shelter_admit(
         project=counted_under,
         created_by=acting_user,
     )
-    indicators_changed(project_ids=[stay.project_id], person_ids=[case.person_id])
+    records_changed(project_ids=[stay.project_id], person_ids=[case.person_id])
     _audit(
         action=AuditAction.CREATE,
         case=case,
@@ -799,7 +797,7 @@ def shelter_discharge(
         return current
     current.save(update_fields=changed)
     # The discharge date is not counted: the person's facts stay as they are.
-    indicators_changed(project_ids=[current.project_id])
+    records_changed(project_ids=[current.project_id])
     _audit(
         action=AuditAction.UPDATE,
         case=case,

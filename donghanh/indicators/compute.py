@@ -6,8 +6,13 @@ row in a period and which columns break it down. Counting is `COUNT(DISTINCT uni
 the breakdown, so a person in three trainings is one trainee, in any period and any set of
 provinces. Only "people reached" by communication adds audience numbers up.
 
+Over the whole time of a project, the pre-counted facts answer instead when they can exactly
+(`fact_counts.facts_counts`); `counted_from_records` is the reference they are checked against.
+
 `raw_result` returns plain numbers for one indicator and scope; `results.py` adds targets and
-suppression. Figures are cached per project token (see `invalidation.py`), so they stay exact.
+suppression. Figures are cached under their project's token (`figures_token`), which every
+write that changes what they count replaces in its own transaction (`services.py`), so a
+cached figure is always exact.
 """
 
 from __future__ import annotations
@@ -40,7 +45,8 @@ from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear
 from donghanh.cases.models import Case, Person, years_between
 from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.indicators.fact_counts import facts_counts
-from donghanh.indicators.invalidation import figures_token
+from donghanh.indicators.models import ProjectFigures, new_token
+from donghanh.indicators.periods import indicator_periods, reporting_periods
 from donghanh.programmes.models import (
     AgeGroup,
     Aggregation,
@@ -58,12 +64,6 @@ from donghanh.programmes.models import (
 )
 
 UNKNOWN = ""  # the breakdown key of records that do not say
-
-
-@dataclass(frozen=True)
-class Period:
-    start: datetime.date
-    end: datetime.date
 
 
 @dataclass(frozen=True)
@@ -256,19 +256,6 @@ SOURCES: dict[str, Source] = {
 SOURCES[ComputedDefinition.PERSONS_SERVED_BY_DOMAIN] = SOURCES[ComputedDefinition.PERSONS_SERVED]
 
 
-def indicator_periods(indicator: Indicator) -> list[Period]:
-    """The indicator's reporting periods: those of its targets, in order, without repeats."""
-    seen: dict[tuple[datetime.date, datetime.date], None] = {}
-    for target in indicator.targets.all():
-        seen[(target.period_start, target.period_end)] = None
-    return [Period(start, end) for start, end in sorted(seen)]
-
-
-def reporting_periods(indicator: Indicator) -> list[tuple[datetime.date, datetime.date]]:
-    """The indicator's reporting periods as (start, end) pairs, as the facts take them."""
-    return [(period.start, period.end) for period in indicator_periods(indicator)]
-
-
 def _in_scope(rows: QuerySet[Any], source: Source, scope: Scope) -> QuerySet[Any]:
     if scope.start is not None:
         rows = rows.filter(**{f"{source.day}__gte": scope.start})
@@ -423,9 +410,11 @@ def _combine(indicator: Indicator, whole: Decimal, periods: list[Decimal]) -> De
     return sum(periods, Decimal(0))
 
 
-def _counted_from_records(
+def counted_from_records(
     indicator: Indicator, scope: Scope
 ) -> tuple[Decimal, list[Decimal], dict[str, dict[str, Decimal]]]:
+    """The unique count, the count per reporting period and the breakdowns of a computed
+    indicator in the scope, counted from the records themselves."""
     source = SOURCES[indicator.computed_definition]
     rows = _in_scope(source.rows(indicator), source, scope)
     whole, periods = _whole_and_periods(indicator, rows, source, scope)
@@ -451,7 +440,7 @@ def _computed(indicator: Indicator, scope: Scope) -> RawResult:
     if scope.start is None and scope.end is None:
         # The whole time of the project: the pre-counted facts answer, when they can exactly.
         counted = facts_counts(indicator, reporting_periods(indicator), scope.provinces)
-    whole, periods, breakdowns = counted or _counted_from_records(indicator, scope)
+    whole, periods, breakdowns = counted or counted_from_records(indicator, scope)
     wanted = list(indicator.disaggregations or [])
     # In the order asked for; a breakdown with no cells (nothing counted) is not shown.
     breakdowns = {name: cells for name in wanted if (cells := breakdowns.get(name))}
@@ -497,6 +486,19 @@ def _manual(indicator: Indicator, scope: Scope) -> RawResult:
         name for name, cells in breakdowns.items() if sum(cells.values(), Decimal(0)) == total
     )
     return RawResult(total, periods, breakdowns, partitions)
+
+
+def figures_token(project_id: int) -> str:
+    """The token the project's figures are cached under, made at the first read (a project
+    id reused after a rollback gets a new token, never the figures of its predecessor)."""
+    token = (
+        ProjectFigures.objects.filter(project_id=project_id).values_list("token", flat=True).first()
+    )
+    if token is None:
+        token = ProjectFigures.objects.get_or_create(
+            project_id=project_id, defaults={"token": new_token()}
+        )[0].token
+    return token
 
 
 def raw_result(indicator: Indicator, scope: Scope | None = None) -> RawResult:

@@ -1,11 +1,13 @@
 """Indicator figures counted from the pre-counted facts (`facts.py`) instead of the records.
 
-Gives exactly what `compute._computed` counts from the records, from one narrow row per unit:
-the total and each reporting period in one query, the breakdowns by the unit's attributes in
-one more. Returns None where the facts cannot answer exactly, and the figures are then counted
-from the records: a scope with dates (the facts keep months, not days), a reporting period
-that does not start and end on month boundaries, a record outside the years the month bits
-cover, a value without a bit, or a project whose facts are not built.
+Gives exactly what `compute.counted_from_records` counts from the records, from one narrow row
+per unit: the total and each reporting period in one query, the breakdowns by the unit's
+attributes in one more; or, for all provinces, from the indicator's running tally
+(`tallies.py` keeps it) when it is valid. Returns None where the facts cannot answer exactly,
+and the figures are then counted from the records: a scope with dates (the facts keep months,
+not days), a reporting period that does not start and end on month boundaries, a record
+outside the years the month bits cover, a value without a bit, or a project whose facts are
+not built.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.lookups import GreaterThan
 
@@ -28,27 +29,16 @@ from donghanh.indicators.facts import (
     MONTH_COLUMNS,
     MONTHS_PER_COLUMN,
     TARGET_BITS,
+    facts_anchor,
 )
-from donghanh.indicators.models import (
-    FactSource,
-    IndicatorTally,
-    ProjectFigures,
-    TallyCell,
-    UnitFact,
-)
-from donghanh.programmes.models import (
-    ComputedDefinition,
-    Disaggregation,
-    Indicator,
-    IndicatorSource,
-    Project,
-)
+from donghanh.indicators.models import FactSource, TallyCell, UnitFact
+from donghanh.programmes.models import ComputedDefinition, Disaggregation, Indicator
 
 UNKNOWN = ""
 
 
 @dataclass(frozen=True)
-class _Layout:
+class Layout:
     """Which fact columns answer which breakdowns, for one kind of fact."""
 
     # Attributes of the unit: one value per unit, so a unit is in exactly one cell.
@@ -68,13 +58,13 @@ _PEOPLE_BITS: dict[str, tuple[str, dict[str, int]]] = {
     Disaggregation.AGE_GROUP: ("age_groups", AGE_BITS),
     Disaggregation.TARGET_GROUP: ("target_groups", TARGET_BITS),
 }
-_LAYOUTS: dict[str, _Layout] = {
-    FactSource.SERVICES: _Layout(
+LAYOUTS: dict[str, Layout] = {
+    FactSource.SERVICES: Layout(
         unit_columns=_PEOPLE,
         bit_columns={**_PEOPLE_BITS, Disaggregation.SERVICE_DOMAIN: ("domains", DOMAIN_BITS)},
     ),
-    FactSource.SHELTER: _Layout(unit_columns=_PEOPLE, bit_columns=_PEOPLE_BITS),
-    FactSource.TRAINING: _Layout(
+    FactSource.SHELTER: Layout(unit_columns=_PEOPLE, bit_columns=_PEOPLE_BITS),
+    FactSource.TRAINING: Layout(
         unit_columns={
             Disaggregation.SEX: "sex",
             Disaggregation.AREA_TYPE: "area_type",
@@ -133,13 +123,15 @@ def _flag(condition: Any) -> Case:
 
 
 @dataclass(frozen=True)
-class _Plan:
+class Plan:
+    """The fact rows an indicator counts, and how they answer its breakdowns."""
+
     rows: QuerySet[UnitFact]
-    layout: _Layout
+    layout: Layout
     one_row_per_unit: bool
 
 
-def _domain_filter(indicator: Indicator) -> list[str]:
+def domain_filter(indicator: Indicator) -> list[str]:
     """The domains a "people served in chosen domains" indicator counts (none: all)."""
     if indicator.computed_definition != ComputedDefinition.PERSONS_SERVED_BY_DOMAIN:
         return []
@@ -148,12 +140,14 @@ def _domain_filter(indicator: Indicator) -> list[str]:
     )
 
 
-def _plan(indicator: Indicator, provinces: tuple[str, ...]) -> _Plan | None:
+def plan_for(indicator: Indicator, provinces: tuple[str, ...]) -> Plan | None:
+    """The fact rows of the indicator in these provinces (all: empty); None when its
+    definition is not counted from facts or names a domain without a bit."""
     source = FACT_SOURCES.get(indicator.computed_definition)
     if source is None:
         return None
     rows = UnitFact.objects.filter(project_id=indicator.project_id, source=source)
-    domains = _domain_filter(indicator)
+    domains = domain_filter(indicator)
     if domains:
         if any(domain not in DOMAIN_BITS for domain in domains):
             return None
@@ -163,11 +157,11 @@ def _plan(indicator: Indicator, provinces: tuple[str, ...]) -> _Plan | None:
     if provinces:
         rows = rows.filter(province__in=list(provinces))
     one_row = source != FactSource.TRAINING and len(domains) <= 1
-    return _Plan(rows, _LAYOUTS[source], one_row)
+    return Plan(rows, LAYOUTS[source], one_row)
 
 
 def _flags(
-    indicator: Indicator, periods: list[tuple[datetime.date, datetime.date]], plan: _Plan,
+    indicator: Indicator, periods: list[tuple[datetime.date, datetime.date]], plan: Plan,
     anchor: int,
 ) -> dict[str, Any] | None:  # fmt: skip
     flags: dict[str, Any] = {"overflow": Q(overflow=True)}
@@ -184,7 +178,7 @@ def _flags(
     return flags
 
 
-def _count_flags(plan: _Plan, flags: dict[str, Any]) -> dict[str, int]:
+def _count_flags(plan: Plan, flags: dict[str, Any]) -> dict[str, int]:
     """How many units have each flag, and how many units there are ("whole")."""
     names = {name: f"f{index}" for index, name in enumerate(flags)}
     if plan.one_row_per_unit:
@@ -210,7 +204,7 @@ def _count_flags(plan: _Plan, flags: dict[str, Any]) -> dict[str, int]:
 Cells = dict[str, int]
 
 
-def _attribute_cells(plan: _Plan, wanted: list[str]) -> Cells:
+def _attribute_cells(plan: Plan, wanted: list[str]) -> Cells:
     """Units per value of each attribute breakdown, as cells ("<breakdown>|<value>")."""
     cells: Cells = {}
 
@@ -235,8 +229,8 @@ def _attribute_cells(plan: _Plan, wanted: list[str]) -> Cells:
     return cells
 
 
-def _sql_cells(
-    indicator: Indicator, periods: list[tuple[datetime.date, datetime.date]], plan: _Plan,
+def count_cells(
+    indicator: Indicator, periods: list[tuple[datetime.date, datetime.date]], plan: Plan,
     anchor: int,
 ) -> Cells | None:  # fmt: skip
     """Every cell of the indicator counted from the fact rows (two or three queries)."""
@@ -266,28 +260,20 @@ def _from_cells(cells: Cells, periods: int) -> Counted | None:
     return Decimal(cells.get("whole", 0)), per_period, breakdowns
 
 
-def _signature(
+def signature(
     indicator: Indicator, periods: list[tuple[datetime.date, datetime.date]], anchor: int
 ) -> str:
     """What a tally was counted for: it is valid while all of this stays the same."""
     described = repr(
         (
             str(indicator.computed_definition),
-            _domain_filter(indicator),
+            domain_filter(indicator),
             [str(name) for name in indicator.disaggregations or []],
             [(start.isoformat(), end.isoformat()) for start, end in periods],
             anchor,
         )
     )
     return hashlib.sha256(described.encode()).hexdigest()
-
-
-def _anchor(project_id: int) -> int | None:
-    return (
-        ProjectFigures.objects.filter(project_id=project_id, facts_ready=True)
-        .values_list("facts_anchor", flat=True)
-        .first()
-    )
 
 
 def facts_counts(
@@ -301,189 +287,18 @@ def facts_counts(
     indicator over its whole time (`periods` are its reporting periods): from its running
     tally when it has a valid one (all provinces), else from the fact rows; None when the
     facts cannot answer exactly."""
-    plan = _plan(indicator, provinces)
-    anchor = _anchor(indicator.project_id) if plan is not None else None
+    plan = plan_for(indicator, provinces)
+    anchor = facts_anchor(indicator.project_id) if plan is not None else None
     if plan is None or anchor is None:
         return None
     if use_tally and not provinces:
         stored = dict(
             TallyCell.objects.filter(
                 tally__indicator_id=indicator.pk,
-                tally__signature=_signature(indicator, periods, anchor),
+                tally__signature=signature(indicator, periods, anchor),
             ).values_list("cell", "count")
         )
         if stored:  # a valid tally always has its "whole" cell
             return _from_cells(stored, len(periods))
-    cells = _sql_cells(indicator, periods, plan, anchor)
+    cells = count_cells(indicator, periods, plan, anchor)
     return None if cells is None else _from_cells(cells, len(periods))
-
-
-def _reporting_periods(indicator: Indicator) -> list[tuple[datetime.date, datetime.date]]:
-    from donghanh.indicators.compute import reporting_periods  # compute imports this module
-
-    return reporting_periods(indicator)
-
-
-def recount(indicator: Indicator) -> None:
-    """Count a computed indicator afresh from the facts and keep its tally (in the writer's
-    transaction): when it is added, its definition, breakdowns or targets change, or the
-    project's facts are rebuilt. An indicator the facts cannot count keeps no tally."""
-    with transaction.atomic():
-        tally = IndicatorTally.objects.select_for_update().filter(indicator=indicator).first()
-        plan = _plan(indicator, ())
-        anchor = _anchor(indicator.project_id) if plan is not None else None
-        periods = _reporting_periods(indicator)
-        cells = None
-        if plan is not None and anchor is not None:
-            cells = _sql_cells(indicator, periods, plan, anchor)
-        if cells is None or anchor is None:
-            if tally is not None:
-                tally.delete()
-            return
-        if tally is None:
-            tally = IndicatorTally(indicator=indicator)
-        tally.signature = _signature(indicator, periods, anchor)
-        tally.save()
-        TallyCell.objects.filter(tally=tally).delete()
-        TallyCell.objects.bulk_create(
-            TallyCell(tally=tally, cell=cell, count=count)
-            for cell, count in cells.items()
-            if count or cell == "whole"
-        )
-
-
-# --- Keeping tallies as units change -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TallySpec:
-    """What a unit's fact rows add to one indicator's tally."""
-
-    indicator_id: int
-    project_id: int
-    source: str
-    domains: tuple[str, ...]
-    period_masks: list[list[int]]
-    layout: _Layout
-    wanted: tuple[str, ...]
-
-    def cells(self, rows: list[UnitFact]) -> set[str]:
-        """The cells one unit counts in, from its fact rows (the same rules as the SQL)."""
-        mine = [
-            row
-            for row in rows
-            if row.project_id == self.project_id
-            and row.source == self.source
-            and (row.domain in self.domains if self.domains else row.domain == "")
-        ]
-        if not mine:
-            return set()
-        cells = {"whole"}
-        if any(row.overflow for row in mine):
-            cells.add("overflow")
-        months = [0] * len(MONTH_COLUMNS)
-        for row in mine:
-            for index, column in enumerate(MONTH_COLUMNS):
-                months[index] |= getattr(row, column)
-        for index, masks in enumerate(self.period_masks):
-            if any(month & mask for month, mask in zip(months, masks, strict=True)):
-                cells.add(f"period:{index}")
-        for dimension in self.wanted:
-            if dimension in self.layout.bit_columns:
-                column, bits = self.layout.bit_columns[dimension]
-                value = 0
-                for row in mine:
-                    value |= getattr(row, column)
-                cells.update(f"{dimension}|{name}" for name, bit in bits.items() if value & bit)
-            elif dimension in self.layout.unit_columns:
-                cells.add(f"{dimension}|{getattr(mine[0], self.layout.unit_columns[dimension])}")
-            elif dimension in self.layout.row_columns:
-                column = self.layout.row_columns[dimension]
-                cells.update(f"{dimension}|{getattr(row, column)}" for row in mine)
-        return cells
-
-
-def tally_specs(anchors: dict[int, int]) -> list[TallySpec]:
-    """The valid tallies of these projects, locked in order until the writer commits (so a
-    recount and a write take turns, and the write adds to what the recount counted)."""
-    indicators = {
-        indicator.pk: indicator
-        for indicator in Indicator.objects.filter(
-            project_id__in=list(anchors),
-            source=IndicatorSource.COMPUTED,
-            computed_definition__in=list(FACT_SOURCES),
-        ).prefetch_related("targets")
-    }
-    tallies = (
-        IndicatorTally.objects.select_for_update()
-        .filter(indicator_id__in=list(indicators))
-        .order_by("indicator_id")
-        .values_list("indicator_id", "signature")
-    )
-    specs = []
-    for indicator_id, signature in tallies:
-        indicator = indicators[indicator_id]
-        anchor = anchors[indicator.project_id]
-        periods = _reporting_periods(indicator)
-        masks = [period_masks(anchor, start, end) for start, end in periods]
-        if signature != _signature(indicator, periods, anchor) or None in masks:
-            continue  # stale: the figures are counted from the fact rows until a recount
-        specs.append(
-            TallySpec(
-                indicator_id=indicator_id,
-                project_id=indicator.project_id,
-                source=FACT_SOURCES[indicator.computed_definition],
-                domains=tuple(_domain_filter(indicator)),
-                period_masks=[mask for mask in masks if mask is not None],
-                layout=_LAYOUTS[FACT_SOURCES[indicator.computed_definition]],
-                wanted=tuple(indicator.disaggregations or []),
-            )
-        )
-    return specs
-
-
-def tally_changes(specs: list[TallySpec], before: list[UnitFact], after: list[UnitFact]) -> None:
-    """Add to the tallies what the units' new rows count in, and take away what their old
-    rows counted in."""
-    by_unit: dict[int, tuple[list[UnitFact], list[UnitFact]]] = {}
-    for row in before:
-        by_unit.setdefault(row.unit, ([], []))[0].append(row)
-    for row in after:
-        by_unit.setdefault(row.unit, ([], []))[1].append(row)
-    deltas: dict[tuple[int, str], int] = {}
-    for spec in specs:
-        for old, new in by_unit.values():
-            was, now = spec.cells(old), spec.cells(new)
-            for cell in now - was:
-                deltas[(spec.indicator_id, cell)] = deltas.get((spec.indicator_id, cell), 0) + 1
-            for cell in was - now:
-                deltas[(spec.indicator_id, cell)] = deltas.get((spec.indicator_id, cell), 0) - 1
-    for (indicator_id, cell), delta in sorted(deltas.items()):
-        if not delta:
-            continue
-        cells = TallyCell.objects.filter(tally_id=indicator_id, cell=cell)
-        if not cells.update(count=F("count") + delta):
-            TallyCell.objects.create(tally_id=indicator_id, cell=cell, count=delta)
-
-
-def facts_agree_with_records(project: Project) -> list[str]:
-    """The codes of the project's computed indicators whose figures from the facts (the
-    running tally, and the fact rows counted afresh) differ from the figures counted from
-    the records; empty when the facts are exact, or not used."""
-    from donghanh.indicators.compute import Scope, _counted_from_records
-
-    differing = []
-    computed = Indicator.objects.filter(project=project, source=IndicatorSource.COMPUTED)
-    for indicator in computed.order_by("code"):
-        periods = _reporting_periods(indicator)
-        counted = [
-            facts_counts(indicator, periods, ()),
-            facts_counts(indicator, periods, (), use_tally=False),
-        ]
-        if counted == [None, None]:
-            continue
-        whole, per_period, breakdowns = _counted_from_records(indicator, Scope())
-        expected = (whole, per_period, {name: cells for name, cells in breakdowns.items() if cells})
-        if counted != [expected, expected]:
-            differing.append(indicator.code)
-    return differing

@@ -3,8 +3,9 @@
 Counting the people served by a project from its records means reading every service record:
 at a million records that is seconds, and the figures are needed again after every write. The
 facts sum the records up per unit and are rewritten, unit by unit, in the transaction of the
-write that changes them (`refresh_units`, called by `indicators_changed`), so a dashboard counts
-rows of units instead of records, exactly.
+write that changes them (`services.unit_facts_refresh`), so a dashboard counts rows of units
+instead of records, exactly. This module builds the rows from the records; writing them, and
+moving the running tallies with them, is `services.py`'s.
 
 What a fact row keeps is what the computed definitions count by: the months with records (for
 reporting periods), the service domains, the age groups the unit had on the days of its
@@ -17,13 +18,11 @@ province).
 from __future__ import annotations
 
 import datetime
-import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 
 from donghanh.cases.case_models import CaseType
@@ -52,6 +51,14 @@ AGE_BITS = {value: 1 << index for index, value in enumerate(AgeGroup.values)}
 TARGET_BITS = {value: 1 << index for index, value in enumerate(CaseType.values)}
 
 PERSON_SOURCES = (FactSource.SERVICES, FactSource.SHELTER)
+TRAINEE_SOURCES = (FactSource.TRAINING,)
+
+# The fields of a person or of a case the facts are built from (and figures broken down by):
+# a change to any of them rewrites the person's facts.
+PERSON_FIELDS_COUNTED = frozenset(
+    {"sex", "date_of_birth", "estimated_age", "current_commune", "area_type"}
+)
+CASE_FIELDS_COUNTED = frozenset({"case_type"})
 
 
 @dataclass
@@ -191,9 +198,11 @@ def _grouped(records: Iterable[tuple[Any, ...]]) -> Iterator[Group]:
         yield current[0], current[1], batch
 
 
-def _people_facts(
+def people_facts(
     anchors: dict[int, int], person_ids: list[int] | None, chunk: int = 5000
 ) -> Iterator[UnitFact]:
+    """The fact rows of these people (all people: None) in these projects (project → anchor),
+    built from their service records and shelter stays."""
     for source in PERSON_SOURCES:
         records = _person_records(source, list(anchors), person_ids).iterator(chunk_size=chunk)
         pending: list[Group] = []
@@ -217,9 +226,11 @@ def _person_batch(source: str, anchors: dict[int, int], groups: list[Group]) -> 
         )
 
 
-def _trainee_facts(
+def trainee_facts(
     anchors: dict[int, int], participant_ids: list[int] | None, chunk: int = 5000
 ) -> Iterator[UnitFact]:
+    """The fact rows of these trainees (all trainees: None) in these projects, built from their
+    training participations."""
     rows = TrainingParticipation.objects.filter(training__project_id__in=list(anchors))
     if participant_ids is not None:
         rows = rows.filter(participant_id__in=participant_ids)
@@ -256,7 +267,8 @@ def _trainee_batch(anchors: dict[int, int], groups: list[Group]) -> Iterator[Uni
                         role=role or "", sector=sector or "")  # fmt: skip
 
 
-def _save(facts: Iterable[UnitFact], batch: int = 5000) -> int:
+def save_facts(facts: Iterable[UnitFact], batch: int = 5000) -> int:
+    """Insert these fact rows in batches; returns how many."""
     written, pending = 0, []
     for fact in facts:
         pending.append(fact)
@@ -266,55 +278,14 @@ def _save(facts: Iterable[UnitFact], batch: int = 5000) -> int:
     return written + len(UnitFact.objects.bulk_create(pending))
 
 
-def _ready_anchors(project_ids: Iterable[int]) -> dict[int, int]:
+def ready_anchors(project_ids: Iterable[int]) -> dict[int, int]:
+    """The anchors of those of these projects whose facts are complete."""
     ready = ProjectFigures.objects.filter(project_id__in=list(project_ids), facts_ready=True)
     return {
         project_id: anchor
         for project_id, anchor in ready.values_list("project_id", "facts_anchor")
         if anchor is not None
     }
-
-
-def refresh_units(
-    *, project_ids: Iterable[int], person_ids: Iterable[int] = (),
-    participant_ids: Iterable[int] = (),
-) -> None:  # fmt: skip
-    """Rewrite the facts of these people and trainees in these projects from their records.
-
-    Called in the writer's transaction. The unit's row is locked first, so two writers of the
-    same unit take turns and the second one reads the records of the first: a fact never
-    misses a committed record."""
-    from donghanh.indicators.fact_counts import tally_changes, tally_specs
-
-    people = sorted(set(person_ids))
-    trainees = sorted(set(participant_ids))
-    if not (people or trainees):
-        return
-    anchors = _ready_anchors(project_ids)
-    if not anchors:
-        return
-    with transaction.atomic():
-        if people:
-            list(Person.objects.select_for_update().filter(pk__in=people).order_by("pk")
-                 .values_list("pk", flat=True))  # fmt: skip
-        if trainees:
-            list(Participant.objects.select_for_update().filter(pk__in=trainees).order_by("pk")
-                 .values_list("pk", flat=True))  # fmt: skip
-        specs = tally_specs(anchors)
-        for sources, units, build in (
-            (PERSON_SOURCES, people, _people_facts),
-            ((FactSource.TRAINING,), trainees, _trainee_facts),
-        ):
-            if not units:
-                continue
-            old = UnitFact.objects.filter(
-                project_id__in=list(anchors), source__in=sources, unit__in=units
-            )
-            before = list(old)
-            old.delete()
-            after = list(build(anchors, units))
-            _save(after)
-            tally_changes(specs, before, after)
 
 
 def _first_record_year(project_id: int) -> int | None:
@@ -347,39 +318,10 @@ def anchor_for(project: Project) -> int:
     return min(start.year, first or start.year) - YEARS_BEFORE_START
 
 
-@transaction.atomic
-def rebuild_project(project: Project) -> int:
-    """Build a project's facts afresh from all its records (loaders that write around the
-    services, and `manage.py rebuild_indicator_facts`). Returns the number of rows."""
-    anchor = anchor_for(project)
-    ProjectFigures.objects.update_or_create(
-        project=project,
-        defaults={"token": secrets.token_hex(16), "facts_ready": True, "facts_anchor": anchor},
-    )
-    UnitFact.objects.filter(project=project).delete()
-    anchors = {project.pk: anchor}
-    written = _save(_people_facts(anchors, None)) + _save(_trainee_facts(anchors, None))
-    recount_project(project)
-    return written
-
-
-def recount_project(project: Project) -> None:
-    """Count every computed indicator of the project afresh from its facts."""
-    from donghanh.indicators.fact_counts import recount
-    from donghanh.programmes.models import Indicator, IndicatorSource
-
-    computed = Indicator.objects.filter(project=project, source=IndicatorSource.COMPUTED)
-    for indicator in computed.order_by("pk"):
-        recount(indicator)
-
-
-def start_project(project: Project) -> None:
-    """A new project has no records: its (empty) facts are complete from the start."""
-    ProjectFigures.objects.update_or_create(
-        project=project,
-        defaults={
-            "token": secrets.token_hex(16),
-            "facts_ready": True,
-            "facts_anchor": anchor_for(project),
-        },
+def facts_anchor(project_id: int) -> int | None:
+    """The anchor of the project's month bits, or None while its facts are not complete."""
+    return (
+        ProjectFigures.objects.filter(project_id=project_id, facts_ready=True)
+        .values_list("facts_anchor", flat=True)
+        .first()
     )

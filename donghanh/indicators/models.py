@@ -1,15 +1,23 @@
-"""The one piece of state indicators keep: a token per project for their cached figures.
+"""What indicators keep: a token per project for its cached figures, the pre-counted facts
+of the units each project counts, and the running tallies of its computed indicators.
 
 Computed indicators read hundreds of thousands of records; their figures are cached and must
-stay exact. Every service that writes a record an indicator of a project reads calls
-`indicators_changed(project_ids=...)` (see `invalidation.py`), which gives those projects a
-fresh token; cached figures are keyed by their project's token, so another project's figures
-stay cached.
+stay exact. Every service that writes a record an indicator of a project reads tells
+`donghanh.core.records` what changed, and `services.py` gives those projects a fresh token,
+rewrites the facts of the units concerned and moves the tallies, in the writer's transaction;
+cached figures are keyed by their project's token, so another project's figures stay cached.
 """
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
+
+
+def new_token() -> str:
+    """A fresh token for a project's figures (see `ProjectFigures.token`)."""
+    return secrets.token_hex(16)
 
 
 class ProjectFigures(models.Model):
@@ -19,8 +27,9 @@ class ProjectFigures(models.Model):
     # A fresh random token with every change: a rolled-back or restored database may repeat a
     # counter, never a token, so no cached figure of another history is ever read.
     token = models.CharField(max_length=32)
-    # Whether the project's `UnitFact` rows are complete (built by `facts.rebuild_project` or
-    # kept since the project was created), and the year their month bits count from.
+    # Whether the project's `UnitFact` rows are complete (built by
+    # `services.project_facts_rebuild` or kept since the project was created), and the year
+    # their month bits count from.
     facts_ready = models.BooleanField(default=False)
     facts_anchor = models.PositiveSmallIntegerField(null=True, blank=True)
 
@@ -43,11 +52,11 @@ class UnitFact(models.Model):
     """What a project's records say of one unit counted once (a person served or sheltered, a
     trainee), pre-counted so that a dashboard reads one narrow row per unit, not every record.
 
-    Kept exact by the services that write records (`facts.refresh_units`, called through
-    `indicators_changed`). Months are bits: bit `m` of `months_<m // 60>` is set when the unit
-    has a record in the `m`-th month from January of the project's `facts_anchor` year, so a
-    reporting period of whole months is a bit mask. Domains, age groups and target groups are
-    bits too (`facts.DOMAIN_BITS`...), each set when a record in the row has it.
+    Kept exact by the services that write records (through `donghanh.core.records`, then
+    `services.unit_facts_refresh`). Months are bits: bit `m` of `months_<m // 60>` is set when
+    the unit has a record in the `m`-th month from January of the project's `facts_anchor`
+    year, so a reporting period of whole months is a bit mask. Domains, age groups and target
+    groups are bits too (`facts.DOMAIN_BITS`...), each set when a record in the row has it.
 
     Service rows come twice: `domain=""` sums up all of a person's services, and one row per
     domain sums up that domain's, for indicators that count chosen domains only. Training rows
@@ -99,7 +108,7 @@ class IndicatorTally(models.Model):
     by the same writes that keep the facts: each write adds what the units it changed now
     count in and takes away what they counted in before. Valid for one `signature` (the
     definition, breakdowns, reporting periods and month anchor it was counted for); a change to
-    any of them counts it afresh from the facts (`fact_counts.recount`)."""
+    any of them counts it afresh from the facts (`tallies.recount`)."""
 
     indicator = models.OneToOneField(
         "programmes.Indicator", on_delete=models.CASCADE, primary_key=True, related_name="+"

@@ -1,8 +1,8 @@
 """An indicator as a viewer may see it: target, actual, % achieved, trend and breakdowns,
 with small cells suppressed for anyone outside the implementing organisation.
 
-Who is "outside": partner and donor organisations of the project, and a donor viewer in any
-organisation. Inside, figures are shown as they are.
+Who is "outside" (`selectors.is_outside`): partner and donor organisations of the project, and
+a donor viewer in any organisation. Inside, figures are shown as they are.
 """
 
 from __future__ import annotations
@@ -12,17 +12,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.cases.case_models import CaseType
 from donghanh.cases.models import Sex
 from donghanh.directory.domains import ServiceDomain
 from donghanh.indicators import suppression
-from donghanh.indicators.compute import UNKNOWN, Period, RawResult, Scope, indicator_periods
+from donghanh.indicators.compute import UNKNOWN, RawResult, Scope
 from donghanh.indicators.compute import raw_result as compute_raw_result
+from donghanh.indicators.periods import Period, indicator_periods
 from donghanh.indicators.suppression import Count, Hidden, Relation
-from donghanh.organisations.roles import Role
 from donghanh.places.models import AreaType, Province
 from donghanh.programmes.models import (
     AgeGroup,
@@ -32,21 +31,11 @@ from donghanh.programmes.models import (
     IndicatorSource,
     IndicatorTarget,
     OfficerRole,
-    Project,
     Sector,
 )
-from donghanh.programmes.selectors import ProjectAccess, ProjectRelation
 
 # Units that count people or organisations: their small cells are suppressed outside.
 _COUNT_UNITS = ("người", "người/lượt", "people", "persons", "person", "tổ chức", "organisations")
-
-
-def is_outside(access: ProjectAccess) -> bool:
-    """Whether the viewer sees the project from outside its implementing organisation."""
-    return (
-        access.relation is not ProjectRelation.IMPLEMENTING
-        or access.membership.role == Role.DONOR_VIEWER
-    )
 
 
 def counts_people(indicator: Indicator) -> bool:
@@ -217,6 +206,8 @@ def _protected(
 def indicator_result(
     indicator: Indicator, *, outside: bool, scope: Scope | None = None
 ) -> IndicatorResult:
+    """The indicator's figures for `scope` (its whole time if None), against its targets, as
+    seen from outside the implementing organisation or from inside."""
     raw = compute_raw_result(indicator, scope)
     targets = list(indicator.targets.all())
     total, period_counts, lines = _protected(indicator, raw, outside)
@@ -257,25 +248,3 @@ def indicator_result(
         breakdowns=breakdowns,
         suppressed=outside and counts_people(indicator),
     )
-
-
-def project_indicators(project: Project) -> list[Indicator]:
-    """The project's indicators, in framework order, with their targets and manual values."""
-    return list(
-        Indicator.objects.filter(project=project)
-        .select_related("output__outcome__goal")
-        .prefetch_related(
-            Prefetch("targets", queryset=IndicatorTarget.objects.order_by("period_start", "id")),
-            "manual_values",
-        )
-        .order_by("output__outcome__goal__code", "output__outcome__code", "output__code", "code")
-    )
-
-
-def project_results(
-    project: Project, *, outside: bool, scope: Scope | None = None
-) -> list[IndicatorResult]:
-    return [
-        indicator_result(indicator, outside=outside, scope=scope)
-        for indicator in project_indicators(project)
-    ]

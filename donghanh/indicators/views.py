@@ -2,7 +2,7 @@
 
 Every page goes through `access_project` with Perm.VIEW_AGGREGATES: donor viewers, case
 workers and programme staff see counts; outside the implementing organisation they are
-suppressed (`results.is_outside`). Only roles that may see the records drill down to them:
+suppressed (`selectors.is_outside`). Only roles that may see the records drill down to them:
 trainees for Perm.VIEW_TRAINEES, served people as case numbers for Perm.VIEW_CASES (each
 linked to the case page, which checks access to that case again).
 """
@@ -14,20 +14,26 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
-from donghanh.cases.case_selectors import cases_visible_to
+from donghanh.core.templatetags.donghanh import vnd
 from donghanh.indicators import reports
 from donghanh.indicators.charts import Bar, bar_chart, column_chart
-from donghanh.indicators.compute import SOURCES, Scope, drill_down_rows
-from donghanh.indicators.results import IndicatorResult, is_outside, project_results
+from donghanh.indicators.results import IndicatorResult
+from donghanh.indicators.selectors import (
+    cases_behind,
+    counted_indicator,
+    is_outside,
+    project_results,
+    trainees_behind,
+)
 from donghanh.organisations.roles import Perm, role_allows
-from donghanh.programmes.models import ComputedDefinition, Disaggregation, Indicator
+from donghanh.programmes.models import ComputedDefinition, Disaggregation
 from donghanh.programmes.selectors import ProjectAccess, access_project, budget_summary
 
 _TRAINEE_DEFINITIONS = {ComputedDefinition.TRAINED_PARTICIPANTS}
@@ -39,8 +45,6 @@ _PERSON_DEFINITIONS = {
 
 
 def _number_text(value: Any) -> str:
-    from donghanh.core.templatetags.donghanh import vnd
-
     return vnd(value).replace(" ₫", "").replace("\xa0₫", "")
 
 
@@ -169,44 +173,24 @@ def dashboard(request: HttpRequest, org: str, project_id: int) -> HttpResponse:
     )
 
 
-def _project_indicator(access: ProjectAccess, indicator_id: int) -> Indicator:
-    indicator = (
-        Indicator.objects.filter(project=access.project, pk=indicator_id)
-        .exclude(computed_definition="")
-        .first()
-    )
-    if indicator is None or indicator.computed_definition not in SOURCES:
-        raise Http404
-    return indicator
-
-
 @require_GET
 @login_required
 def records(request: HttpRequest, org: str, project_id: int, indicator_id: int) -> HttpResponse:
     """The records behind a computed figure: trainees, or the cases of the people served."""
     access = access_project(request.user, org, project_id, Perm.VIEW_AGGREGATES)
-    indicator = _project_indicator(access, indicator_id)
+    indicator = counted_indicator(access.project, indicator_id)
     definition = indicator.computed_definition
-    rows = drill_down_rows(indicator, Scope())
     context: dict[str, Any] = {
         "organisation": access.organisation,
         "project": access.project,
         "indicator": indicator,
     }
     if definition in _TRAINEE_DEFINITIONS and access.sees_trainees:
-        from donghanh.programmes.models import Participant
-
-        ids = rows.values("participant_id")
-        context["trainees"] = (
-            Participant.objects.filter(pk__in=ids).select_related("province").order_by("id")[:500]
-        )
-        context["trainee_count"] = Participant.objects.filter(pk__in=ids).count()
+        trainees = trainees_behind(indicator)
+        context["trainees"] = trainees[:500]
+        context["trainee_count"] = trainees.count()
     elif definition in _PERSON_DEFINITIONS and _can_see_people(access):
-        context["cases"] = (
-            cases_visible_to(access.membership)
-            .filter(pk__in=rows.values("case_id"))
-            .order_by("number")[:500]
-        )
+        context["cases"] = cases_behind(indicator, access.membership)[:500]
     else:
         raise PermissionDenied
     audit_record(

@@ -22,8 +22,8 @@ from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
 from donghanh.cases.models import Consent, Guardian, Person, PersonNameToken
 from donghanh.core.crypto import EncryptedDateField, encrypted_fields
+from donghanh.core.records import people_changed
 from donghanh.core.text import nfc
-from donghanh.indicators.invalidation import indicators_changed_for_people
 from donghanh.privacy import deadlines
 from donghanh.privacy.exporters import person_export_data
 from donghanh.privacy.models import (
@@ -593,7 +593,7 @@ def person_deidentify(
     person.version += 1
     person.save(update_fields=[*identity, "version", "updated_at"])
     # Age and place change: the programme figures that count this person follow.
-    indicators_changed_for_people(person_ids=[person.pk])
+    people_changed(person_ids=[person.pk], person_fields=identity)
     PersonNameToken.objects.filter(person=person).delete()
     for guardian in Guardian.objects.filter(person=person):
         guardian.full_name = DEIDENTIFIED_NAME

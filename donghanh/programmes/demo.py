@@ -46,7 +46,7 @@ from donghanh.cases.models import Consent, Person, PersonNameToken
 from donghanh.casework.models import DischargeReason, ServiceDelivery, ShelterStay
 from donghanh.demo.services import DemoDataError, ensure_demo_allowed
 from donghanh.directory.domains import ServiceDomain
-from donghanh.indicators.facts import rebuild_project
+from donghanh.indicators.services import project_facts_rebuild
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Commune, LegacyDistrict, LegacyProvince, Province
 from donghanh.places.selectors import area_type_default
@@ -1280,5 +1280,5 @@ def demo_programmes_load() -> DemoProgrammesReport:
     # The loaders write in bulk, around the services: the facts are built afresh (which
     # makes the figures cached before stale).
     for project in projects.values():
-        rebuild_project(project)
+        project_facts_rebuild(project=project)
     return report

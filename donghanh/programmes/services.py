@@ -28,10 +28,8 @@ from django.utils.translation import gettext as _
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
 from donghanh.core.crypto import blind_index
+from donghanh.core.records import indicator_changed, project_created, records_changed
 from donghanh.core.text import fold, fold_name, nfc
-from donghanh.indicators.fact_counts import recount
-from donghanh.indicators.facts import start_project
-from donghanh.indicators.invalidation import indicators_changed
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import LegacyDistrict, LegacyProvince, Province
 from donghanh.programmes.models import (
@@ -212,7 +210,7 @@ def project_create(
     _create(project, project=project, acting_user=acting_user, request=request,
             exclude=["created_by"])  # fmt: skip
     _set_links(project, partner_organisations, donors)
-    start_project(project)
+    project_created(project_id=project.pk)
     return project
 
 
@@ -329,7 +327,7 @@ def project_province_add(
         original_name=original_name,
     )
     _create(row, project=project, acting_user=acting_user, request=request)
-    indicators_changed(project_ids=[project.pk])
+    records_changed(project_ids=[project.pk])
     return row
 
 
@@ -678,8 +676,7 @@ def indicator_add(
         definition_params=dict(definition_params or {}),
     )
     _create(indicator, project=project, acting_user=acting_user, request=request)
-    indicators_changed(project_ids=[project.pk])
-    recount(indicator)
+    indicator_changed(indicator_id=indicator.pk)
     return indicator
 
 
@@ -705,8 +702,7 @@ def indicator_update(
         acting_user=acting_user,
         request=request,
     )
-    indicators_changed(project_ids=[indicator.project_id])
-    recount(result)
+    indicator_changed(indicator_id=result.pk)
     return result
 
 
@@ -737,8 +733,7 @@ def indicator_target_set(
         target_value=target_value,
     )
     _create(target, project=indicator.project, acting_user=acting_user, request=request)
-    indicators_changed(project_ids=[indicator.project_id])
-    recount(indicator)  # a new reporting period
+    indicator_changed(indicator_id=indicator.pk)  # a new reporting period
     return target
 
 
@@ -786,7 +781,7 @@ def manual_value_record(
         request=request,
         exclude=["entered_by", "evidence_file"],
     )
-    indicators_changed(project_ids=[indicator.project_id])
+    records_changed(project_ids=[indicator.project_id])
     return manual
 
 
@@ -827,7 +822,7 @@ def training_add(
     )
     _create(training, project=project, acting_user=acting_user, request=request,
             exclude=["created_by"])  # fmt: skip
-    indicators_changed(project_ids=[project.pk])
+    records_changed(project_ids=[project.pk])
     return training
 
 
@@ -904,7 +899,7 @@ def participant_enrol(
         raise ValidationError(_("This person is already a participant of the training."))
     participation = TrainingParticipation(training=training, participant=participant)
     _create(participation, project=project, acting_user=acting_user, request=request)
-    indicators_changed(project_ids=[project.pk], participant_ids=[participant.pk])
+    records_changed(project_ids=[project.pk], participant_ids=[participant.pk])
     return participation
 
 
@@ -1032,7 +1027,7 @@ def communication_record(
             for (sex, age_group), count in cells.items()
         ]
     )
-    indicators_changed(project_ids=[project.pk])
+    records_changed(project_ids=[project.pk])
     return activity
 
 
@@ -1070,7 +1065,7 @@ def supported_organisation_add(
         note=note,
     )
     _create(row, project=project, acting_user=acting_user, request=request)
-    indicators_changed(project_ids=[project.pk])
+    records_changed(project_ids=[project.pk])
     return row
 
 

@@ -2,7 +2,7 @@
 
 The same access as the programme dashboard: Perm.VIEW_AGGREGATES through
 `donghanh.programmes.selectors.access_project`, and the same figures, suppressed for anyone
-outside the implementing organisation (`donghanh.indicators.results`).
+outside the implementing organisation (`donghanh.indicators.selectors`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from donghanh.api.serializers import OutputSerializer, error_responses
-from donghanh.indicators.results import IndicatorResult, is_outside, project_results
+from donghanh.indicators.results import IndicatorResult
+from donghanh.indicators.selectors import is_outside, project_results
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import memberships_for
 from donghanh.programmes.models import Project

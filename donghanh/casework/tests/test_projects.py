@@ -15,9 +15,11 @@ from donghanh.casework import services
 from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.casework.selectors import projects_for_case
 from donghanh.casework.tests.conftest import url
-from donghanh.indicators.compute import indicator_periods, raw_result
-from donghanh.indicators.fact_counts import facts_agree_with_records, facts_counts
-from donghanh.indicators.facts import rebuild_project
+from donghanh.indicators.compute import raw_result
+from donghanh.indicators.fact_counts import facts_counts
+from donghanh.indicators.periods import indicator_periods
+from donghanh.indicators.selectors import facts_agree_with_records
+from donghanh.indicators.services import project_facts_rebuild
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
 from donghanh.programmes.models import (
@@ -194,7 +196,7 @@ def test_the_pre_counted_facts_follow_every_write_of_the_services(
 ) -> None:
     own, partner = projects["own"], projects["partner"]
     for project in (own, partner):
-        rebuild_project(project)  # counted from the facts from now on
+        project_facts_rebuild(project=project)  # counted from the facts from now on
     own_served, partner_served = _served(own), _served(partner)
     own_sheltered = _served(own, ComputedDefinition.SHELTERED_PERSONS, code="3.1")
 

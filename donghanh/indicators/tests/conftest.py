@@ -6,8 +6,8 @@ from typing import Any, cast
 
 import pytest
 
-from donghanh.indicators.facts import rebuild_project
-from donghanh.indicators.invalidation import indicators_changed
+from donghanh.core.records import records_changed
+from donghanh.indicators.services import project_facts_rebuild
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
 from donghanh.programmes.models import (
@@ -52,7 +52,7 @@ class Programme:
         """Written directly, as a bulk loader would, so it says what it changed."""
         for training in trainings:
             TrainingParticipation.objects.create(training=training, participant=participant)
-        indicators_changed(
+        records_changed(
             project_ids={training.project_id for training in trainings},
             participant_ids=[participant.pk],
         )
@@ -90,7 +90,7 @@ def make_programme() -> Programme:
             [datetime.date(2025, 3, 1), datetime.date(2025, 9, 1), datetime.date(2026, 4, 1)]
         )
     ]
-    rebuild_project(project)  # its figures come from the pre-counted facts from now on
+    project_facts_rebuild(project=project)  # figures come from the pre-counted facts from now on
     return Programme(implementer, donor, project, indicator, trainings)
 
 

@@ -1,7 +1,7 @@
 """The pre-counted facts give exactly what counting the records gives, and stay exact as the
 services write.
 
-`_counted_from_records` is the reference: it counts the records themselves. Random worlds
+`counted_from_records` is the reference: it counts the records themselves. Random worlds
 (people with estimated ages, birth dates or neither, several cases and provinces, services in
 several domains and projects, shelter stays, trainings in several provinces, records before
 the project started) are counted both ways, for every computed definition, every breakdown,
@@ -24,16 +24,12 @@ from hypothesis import strategies as st
 
 from donghanh.cases.models import Case, Person
 from donghanh.casework.models import ServiceDelivery, ShelterStay
-from donghanh.indicators.compute import Scope, _counted_from_records, indicator_periods, raw_result
+from donghanh.indicators.compute import Scope, counted_from_records, raw_result
 from donghanh.indicators.fact_counts import facts_counts, period_masks
-from donghanh.indicators.facts import (
-    MONTH_COLUMNS,
-    MONTHS_PER_COLUMN,
-    rebuild_project,
-    recount_project,
-    refresh_units,
-)
+from donghanh.indicators.facts import MONTH_COLUMNS, MONTHS_PER_COLUMN
 from donghanh.indicators.models import FactSource, IndicatorTally, ProjectFigures, UnitFact
+from donghanh.indicators.periods import indicator_periods
+from donghanh.indicators.services import project_facts_rebuild, project_recount, unit_facts_refresh
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Commune
 from donghanh.privacy.services import person_deidentify
@@ -191,7 +187,7 @@ def _world(seed: int) -> tuple[Project, list[Indicator], list[str]]:
     )
     _records(rng, project, other, _people(rng, organisation, communes))
     _trainings(rng, project, provinces)
-    rebuild_project(project)
+    project_facts_rebuild(project=project)
     served = ComputedDefinition.PERSONS_SERVED
     by_domain = ComputedDefinition.PERSONS_SERVED_BY_DOMAIN
     indicators = [
@@ -206,7 +202,7 @@ def _world(seed: int) -> tuple[Project, list[Indicator], list[str]]:
 
 
 def _reference(indicator: Indicator, provinces: tuple[str, ...]) -> Any:
-    whole, periods, breakdowns = _counted_from_records(indicator, Scope(provinces=provinces))
+    whole, periods, breakdowns = counted_from_records(indicator, Scope(provinces=provinces))
     return whole, periods, {name: cells for name, cells in breakdowns.items() if cells}
 
 
@@ -242,10 +238,10 @@ def test_refreshing_a_unit_gives_what_a_rebuild_gives(db: None) -> None:
     person = ServiceDelivery.objects.filter(project=project).first().case.person  # type: ignore[union-attr]
     Person.objects.filter(pk=person.pk).update(sex="other", estimated_age=None)
     ServiceDelivery.objects.filter(case__person=person, project=project).update(domain="legal")
-    refresh_units(project_ids=[project.pk], person_ids=[person.pk])
+    unit_facts_refresh(project_ids=[project.pk], person_ids=[person.pk])
     refreshed = _facts_table(project)
     assert refreshed != built
-    rebuild_project(project)
+    project_facts_rebuild(project=project)
     assert _facts_table(project) == refreshed
     for indicator in indicators:
         assert _from_facts(indicator, ()) == _reference(indicator, ())
@@ -295,10 +291,10 @@ def test_what_the_facts_cannot_answer_is_counted_from_the_records(db: None) -> N
     ServiceDelivery.objects.create(
         case=case, domain="health", delivered_on=datetime.date(2017, 5, 1), project=project
     )
-    refresh_units(project_ids=[project.pk], person_ids=[case.person_id])
+    unit_facts_refresh(project_ids=[project.pk], person_ids=[case.person_id])
     assert _from_facts(served, ()) is None
     assert raw_result(served).total == _reference(served, ())[0]
-    rebuild_project(project)  # a new anchor, before that record
+    project_facts_rebuild(project=project)  # a new anchor, before that record
     assert _from_facts(served, ()) == _reference(served, ())
     ProjectFigures.objects.filter(project=project).update(facts_ready=False)
     assert _from_facts(served, ()) is None
@@ -317,12 +313,12 @@ def test_counting_takes_the_same_queries_for_any_number_of_units(db: None) -> No
             counts.append(len(captured))
         return counts
 
-    recount_project(project)
+    project_recount(project=project)
     rows_before, tally_before = queries(False), queries(True)
     assert max(rows_before) <= 5
     assert tally_before == [2] * len(indicators)  # the anchor, then the tally's cells
     _records(random.Random(8), project, project, list(Case.objects.all()))
-    rebuild_project(project)
+    project_facts_rebuild(project=project)
     assert (queries(False), queries(True)) == (rows_before, tally_before)
     assert UnitFact.objects.filter(project=project, source=FactSource.SERVICES).exists()
 
@@ -347,8 +343,8 @@ def test_running_tallies_stay_exact_through_any_writes(db: None) -> None:
     project, indicators, _provinces = _world(11)
     other = Project.objects.get(implementing_organisation=project.implementing_organisation,
                                 code="F2")  # fmt: skip
-    rebuild_project(other)
-    recount_project(project)
+    project_facts_rebuild(project=other)
+    project_recount(project=project)
     rng = random.Random(12)
     cases = list(Case.objects.filter(organisation=project.implementing_organisation))
     trainings = list(Training.objects.filter(project=project))
@@ -381,9 +377,9 @@ def test_running_tallies_stay_exact_through_any_writes(db: None) -> None:
             )
             training = rng.choice(trainings)
             TrainingParticipation.objects.get_or_create(training=training, participant=trainee)
-            refresh_units(project_ids=[project.pk], participant_ids=[trainee.pk])
+            unit_facts_refresh(project_ids=[project.pk], participant_ids=[trainee.pk])
             return
-        refresh_units(project_ids=[project.pk, other.pk], person_ids=[person])
+        unit_facts_refresh(project_ids=[project.pk, other.pk], person_ids=[person])
 
     for step in range(40):
         write()
@@ -403,7 +399,7 @@ def test_running_tallies_stay_exact_through_any_writes(db: None) -> None:
 
 def test_a_de_identified_person_is_counted_as_the_record_now_says(db: None) -> None:
     project, indicators, _provinces = _world(13)
-    recount_project(project)
+    project_recount(project=project)
     person = (
         Person.objects.filter(
             cases__services__project=project,

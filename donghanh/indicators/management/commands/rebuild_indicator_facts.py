@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from donghanh.indicators.fact_counts import facts_agree_with_records
-from donghanh.indicators.facts import rebuild_project
+from donghanh.indicators.selectors import facts_agree_with_records
+from donghanh.indicators.services import project_facts_rebuild
 from donghanh.programmes.models import Project
 
 
@@ -44,7 +44,7 @@ class Command(BaseCommand):
                     )
                 continue
             started = time.perf_counter()
-            rows = rebuild_project(project)
+            rows = project_facts_rebuild(project=project)
             self.stdout.write(
                 _("Project %(id)d: %(rows)d fact rows in %(seconds).1f s.")
                 % {"id": project.pk, "rows": rows, "seconds": time.perf_counter() - started}
