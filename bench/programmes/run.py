@@ -37,8 +37,8 @@ from donghanh.indicators.compute import (  # noqa: E402
 )
 from donghanh.indicators.fact_counts import facts_counts  # noqa: E402
 from donghanh.indicators.results import project_indicators  # noqa: E402
-from donghanh.programmes.models import Project  # noqa: E402
-from donghanh.programmes.selectors import budget_summary  # noqa: E402
+from donghanh.programmes.finance.selectors import budget_summary  # noqa: E402
+from donghanh.programmes.projects.models import Project  # noqa: E402
 from donghanh.testing.clients import signed_in_client  # noqa: E402
 
 SLUG = "bench-programme"

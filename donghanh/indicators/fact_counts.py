@@ -36,12 +36,12 @@ from donghanh.indicators.models import (
     TallyCell,
     UnitFact,
 )
-from donghanh.programmes.models import (
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.results.models import (
     ComputedDefinition,
     Disaggregation,
     Indicator,
     IndicatorSource,
-    Project,
 )
 
 UNKNOWN = ""

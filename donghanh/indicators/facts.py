@@ -31,13 +31,9 @@ from donghanh.cases.models import Person, years_between
 from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.directory.domains import ServiceDomain
 from donghanh.indicators.models import FactSource, ProjectFigures, UnitFact
-from donghanh.programmes.models import (
-    AgeGroup,
-    Participant,
-    Project,
-    TrainingParticipation,
-    age_group_of,
-)
+from donghanh.programmes.codes import AgeGroup, age_group_of
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.trainings.models import Participant, TrainingParticipation
 
 MONTHS_PER_COLUMN = 60  # bits used of each 64-bit column: always positive, in any database
 MONTH_COLUMNS = ("months_0", "months_1", "months_2", "months_3")
@@ -366,7 +362,7 @@ def rebuild_project(project: Project) -> int:
 def recount_project(project: Project) -> None:
     """Count every computed indicator of the project afresh from its facts."""
     from donghanh.indicators.fact_counts import recount
-    from donghanh.programmes.models import Indicator, IndicatorSource
+    from donghanh.programmes.results.models import Indicator, IndicatorSource
 
     computed = Indicator.objects.filter(project=project, source=IndicatorSource.COMPUTED)
     for indicator in computed.order_by("pk"):

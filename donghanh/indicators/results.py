@@ -24,18 +24,17 @@ from donghanh.indicators.compute import raw_result as compute_raw_result
 from donghanh.indicators.suppression import Count, Hidden, Relation
 from donghanh.organisations.roles import Role
 from donghanh.places.models import AreaType, Province
-from donghanh.programmes.models import (
-    AgeGroup,
+from donghanh.programmes.codes import AgeGroup
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.projects.selectors import ProjectAccess, ProjectRelation
+from donghanh.programmes.results.models import (
     Aggregation,
     Disaggregation,
     Indicator,
     IndicatorSource,
     IndicatorTarget,
-    OfficerRole,
-    Project,
-    Sector,
 )
-from donghanh.programmes.selectors import ProjectAccess, ProjectRelation
+from donghanh.programmes.trainings.models import OfficerRole, Sector
 
 # Units that count people or organisations: their small cells are suppressed outside.
 _COUNT_UNITS = ("người", "người/lượt", "people", "persons", "person", "tổ chức", "organisations")

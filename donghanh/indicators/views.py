@@ -27,8 +27,9 @@ from donghanh.indicators.charts import Bar, bar_chart, column_chart
 from donghanh.indicators.compute import SOURCES, Scope, drill_down_rows
 from donghanh.indicators.results import IndicatorResult, is_outside, project_results
 from donghanh.organisations.roles import Perm, role_allows
-from donghanh.programmes.models import ComputedDefinition, Disaggregation, Indicator
-from donghanh.programmes.selectors import ProjectAccess, access_project, budget_summary
+from donghanh.programmes.finance.selectors import budget_summary
+from donghanh.programmes.projects.selectors import ProjectAccess, access_project
+from donghanh.programmes.results.models import ComputedDefinition, Disaggregation, Indicator
 
 _TRAINEE_DEFINITIONS = {ComputedDefinition.TRAINED_PARTICIPANTS}
 _PERSON_DEFINITIONS = {
@@ -194,7 +195,7 @@ def records(request: HttpRequest, org: str, project_id: int, indicator_id: int) 
         "indicator": indicator,
     }
     if definition in _TRAINEE_DEFINITIONS and access.sees_trainees:
-        from donghanh.programmes.models import Participant
+        from donghanh.programmes.trainings.models import Participant
 
         ids = rows.values("participant_id")
         context["trainees"] = (

@@ -50,23 +50,43 @@ from donghanh.indicators.facts import rebuild_project
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Commune, LegacyDistrict, LegacyProvince, Province
 from donghanh.places.selectors import area_type_default
-from donghanh.programmes import services
-from donghanh.programmes.models import (
+from donghanh.programmes.finance.services import (
+    FundingSourceData,
+    budget_line_add,
+    funding_split_set,
+    spending_record,
+)
+from donghanh.programmes.outreach.models import CommunicationKind, PublicationKind, SupportKind
+from donghanh.programmes.outreach.services import (
+    communication_record,
+    publication_add,
+    supported_organisation_add,
+)
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.projects.services import phase_add, project_create, project_province_add
+from donghanh.programmes.results.models import (
     Aggregation,
-    CommunicationKind,
     ComputedDefinition,
     Disaggregation,
     IndicatorSource,
+)
+from donghanh.programmes.results.services import (
+    goal_add,
+    indicator_add,
+    indicator_target_set,
+    manual_value_record,
+    outcome_add,
+    output_add,
+)
+from donghanh.programmes.trainings.models import (
     OfficerRole,
     Participant,
-    Project,
-    PublicationKind,
     Sector,
-    SupportKind,
     Training,
     TrainingLevel,
     TrainingParticipation,
 )
+from donghanh.programmes.trainings.services import session_add, trainee_index, training_add
 
 D = datetime.date
 
@@ -674,7 +694,7 @@ def _project(
     project = Project.objects.filter(implementing_organisation=implementer, code=spec.code).first()
     if project is not None:
         return project
-    project = services.project_create(
+    project = project_create(
         organisation=implementer,
         code=spec.code,
         name=spec.name,
@@ -690,7 +710,7 @@ def _project(
     )
     report.projects += 1
     for name, start, end, by in spec.phases:
-        services.phase_add(
+        phase_add(
             project=project,
             name=name,
             start_on=start,
@@ -699,28 +719,28 @@ def _project(
             acting_user=None,
         )
     for code, legacy_name, district_name in spec.provinces:
-        services.project_province_add(
+        project_province_add(
             project=project,
             acting_user=None,
             **_province_row(project, code, legacy_name, district_name),
         )
     if spec.funding:
-        services.funding_split_set(
+        funding_split_set(
             project=project,
             expected_version=project.version,
             budget_vnd=spec.budget_vnd,
             sources=[
-                services.FundingSourceData(kind=kind, donor=orgs[slug], amount_vnd=amount)
+                FundingSourceData(kind=kind, donor=orgs[slug], amount_vnd=amount)
                 for kind, slug, amount in spec.funding
             ],
             acting_user=None,
         )
         project.refresh_from_db()
     for code, name, amount, spent in spec.budget_lines:
-        line = services.budget_line_add(
+        line = budget_line_add(
             project=project, code=code, name=name, amount_vnd=amount, acting_user=None
         )
-        services.spending_record(
+        spending_record(
             line=line,
             spent_on=spec.end or spec.start,
             amount_vnd=spent,
@@ -730,11 +750,9 @@ def _project(
         )
     _framework(project, spec)
     for title, kind, day in spec.publications:
-        services.publication_add(
-            project=project, title=title, kind=kind, published_on=day, acting_user=None
-        )
+        publication_add(project=project, title=title, kind=kind, published_on=day, acting_user=None)
     for kind, title, day, place, audience, views in spec.communication:
-        services.communication_record(
+        communication_record(
             project=project,
             kind=kind,
             title=title,
@@ -765,17 +783,17 @@ def _audience_cells(total: int) -> dict[tuple[str, str], int]:
 
 
 def _framework(project: Project, spec: ProjectSpec) -> None:
-    goal = services.goal_add(project=project, code="1", name=spec.goal, acting_user=None)
+    goal = goal_add(project=project, code="1", name=spec.goal, acting_user=None)
     for outcome_spec in spec.outcomes:
-        outcome = services.outcome_add(
+        outcome = outcome_add(
             goal=goal, code=outcome_spec.code, name=outcome_spec.name, acting_user=None
         )
         for output_spec in outcome_spec.outputs:
-            output = services.output_add(
+            output = output_add(
                 outcome=outcome, code=output_spec.code, name=output_spec.name, acting_user=None
             )
             for ind in output_spec.indicators:
-                indicator = services.indicator_add(
+                indicator = indicator_add(
                     project=project,
                     output=output,
                     code=ind.code,
@@ -791,7 +809,7 @@ def _framework(project: Project, spec: ProjectSpec) -> None:
                 )
                 end = spec.end or D(2026, 12, 31)
                 if ind.target is not None:
-                    services.indicator_target_set(
+                    indicator_target_set(
                         indicator=indicator,
                         period_start=spec.start,
                         period_end=end,
@@ -800,7 +818,7 @@ def _framework(project: Project, spec: ProjectSpec) -> None:
                     )
                 if ind.manual_value is not None:
                     value, evidence = ind.manual_value
-                    services.manual_value_record(
+                    manual_value_record(
                         indicator=indicator,
                         period_start=spec.start,
                         period_end=end,
@@ -860,7 +878,7 @@ def _trainings_001(project: Project) -> list[Training]:
     today_provinces = {p.pk: p for p in Province.objects.filter(pk__in={"40", "42", "44"})}
     for number, (province, level, place) in enumerate(TRAININGS_001):
         start = D(2021, 3, 1) + datetime.timedelta(days=45 * number)
-        training = services.training_add(
+        training = training_add(
             project=project,
             title=f"Tập huấn {TOPICS_001[number % len(TOPICS_001)].lower()} – đợt {number + 1}",
             topic=TOPICS_001[number % len(TOPICS_001)],
@@ -872,7 +890,7 @@ def _trainings_001(project: Project) -> list[Training]:
             acting_user=None,
         )
         for day in range(2):
-            services.session_add(
+            session_add(
                 training=training,
                 held_on=start + datetime.timedelta(days=day),
                 title=f"Buổi {day + 1}",
@@ -917,7 +935,7 @@ def _trainees_001(project: Project, report: DemoProgrammesReport) -> None:
     trainings = _trainings_001(project)
     specs = _trainee_specs()
     for spec in specs:
-        spec["name_index"] = services.trainee_index(spec["full_name"], spec["birth_year"])
+        spec["name_index"] = trainee_index(spec["full_name"], spec["birth_year"])
     existing = dict(
         Participant.objects.filter(
             holder=holder, name_index__in=[s["name_index"] for s in specs]
@@ -1211,7 +1229,7 @@ def _csos_004(project: Project, report: DemoProgrammesReport) -> None:
     for number, (code, place) in enumerate(WORKSHOP_PROVINCES_004):
         day = D(2021, 7, 5) + datetime.timedelta(days=12 * number)
         workshops.append(
-            services.training_add(
+            training_add(
                 project=project,
                 kind="workshop",
                 title=f"Hội thảo chia sẻ kết quả báo cáo Tiếng nói Trẻ em Việt Nam 2021 – {place}",
@@ -1226,7 +1244,7 @@ def _csos_004(project: Project, report: DemoProgrammesReport) -> None:
         )
     for index in range(CSOS_004):
         workshop = workshops[index % len(workshops)]
-        services.supported_organisation_add(
+        supported_organisation_add(
             project=project,
             organisation_name=f"Tổ chức xã hội tham gia số {index + 1:03d} ({workshop.place})",
             support_kind=SupportKind.TRAINING if index % 4 else SupportKind.NETWORKING,
@@ -1247,7 +1265,7 @@ def _workshops_003(project: Project, report: DemoProgrammesReport) -> None:
         return
     for number, (code, place) in enumerate((("01", "Hà Nội"), ("46", "Huế"), ("92", "Cần Thơ"))):
         day = D(2023, 8, 7) + datetime.timedelta(days=21 * number)
-        services.training_add(
+        training_add(
             project=project,
             title=f"Tập huấn hỗ trợ phát triển sinh kế cho nạn nhân mua bán người – {place}",
             topic="Quy trình hỗ trợ phát triển sinh kế, hòa nhập cộng đồng",

@@ -1,8 +1,8 @@
 """Programmes: `/api/v1/projects/` and `/api/v1/projects/{id}/indicators/`.
 
 The same access as the programme dashboard: Perm.VIEW_AGGREGATES through
-`donghanh.programmes.selectors.access_project`, and the same figures, suppressed for anyone
-outside the implementing organisation (`donghanh.indicators.results`).
+`donghanh.programmes.projects.selectors.access_project`, and the same figures, suppressed for
+anyone outside the implementing organisation (`donghanh.indicators.results`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,12 @@ from donghanh.api.serializers import OutputSerializer, error_responses
 from donghanh.indicators.results import IndicatorResult, is_outside, project_results
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import memberships_for
-from donghanh.programmes.models import Project
-from donghanh.programmes.selectors import ProjectAccess, access_project, projects_visible_to
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.projects.selectors import (
+    ProjectAccess,
+    access_project,
+    projects_visible_to,
+)
 
 
 class ProjectSerializer(OutputSerializer):

@@ -10,15 +10,17 @@ from donghanh.indicators.facts import rebuild_project
 from donghanh.indicators.invalidation import indicators_changed
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
-from donghanh.programmes.models import (
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.results.models import (
     Aggregation,
     ComputedDefinition,
     Disaggregation,
     Indicator,
     IndicatorSource,
     IndicatorTarget,
+)
+from donghanh.programmes.trainings.models import (
     Participant,
-    Project,
     Training,
     TrainingLevel,
     TrainingParticipation,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from donghanh.indicators.fact_counts import facts_agree_with_records
 from donghanh.indicators.facts import rebuild_project
-from donghanh.programmes.models import Project
+from donghanh.programmes.projects.models import Project
 
 
 class Command(BaseCommand):
