@@ -14,8 +14,8 @@ from donghanh.cases.models import Person, PersonNameToken
 from donghanh.cases.selectors import possible_duplicates
 from donghanh.casework.models import FollowUp, ServiceDelivery
 from donghanh.core.text import fold
+from donghanh.demo.directory_services import directory_demo_load
 from donghanh.demo.services import demo_load
-from donghanh.directory.services import directory_demo_load
 from donghanh.organisations.models import Membership
 
 

@@ -86,7 +86,7 @@ from donghanh.casework.models import (  # noqa: E402
 )
 from donghanh.core.text import nfc  # noqa: E402
 from donghanh.demo.data import ORGANISATIONS  # noqa: E402
-from donghanh.demo.services import ensure_demo_allowed  # noqa: E402
+from donghanh.demo.guard import ensure_demo_allowed  # noqa: E402
 from donghanh.directory.models import Provider  # noqa: E402
 from donghanh.organisations.models import Membership, Organisation  # noqa: E402
 from donghanh.organisations.roles import Role  # noqa: E402

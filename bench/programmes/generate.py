@@ -32,18 +32,16 @@ from donghanh.indicators.services import project_facts_rebuild  # noqa: E402
 from donghanh.organisations.models import Membership, Organisation  # noqa: E402
 from donghanh.organisations.roles import Role  # noqa: E402
 from donghanh.places.models import Commune, Province  # noqa: E402
-from donghanh.programmes.models import (  # noqa: E402
+from donghanh.programmes.projects.models import Project  # noqa: E402
+from donghanh.programmes.results.models import (  # noqa: E402
     Aggregation,
     ComputedDefinition,
     Disaggregation,
     Indicator,
     IndicatorSource,
     IndicatorTarget,
-    Participant,
-    Project,
-    Training,
-    TrainingParticipation,
 )
+from donghanh.programmes.trainings.models import Participant, Training, TrainingParticipation  # noqa: E402
 
 SLUG = "bench-programme"
 DOMAINS = ["health", "education", "legal", "psychological", "vocational"]

@@ -34,8 +34,8 @@ from donghanh.indicators.compute import Scope, counted_from_records  # noqa: E40
 from donghanh.indicators.fact_counts import facts_counts  # noqa: E402
 from donghanh.indicators.periods import indicator_periods  # noqa: E402
 from donghanh.indicators.selectors import project_indicators  # noqa: E402
-from donghanh.programmes.models import Project  # noqa: E402
-from donghanh.programmes.selectors import budget_summary  # noqa: E402
+from donghanh.programmes.finance.selectors import budget_summary  # noqa: E402
+from donghanh.programmes.projects.models import Project  # noqa: E402
 from donghanh.testing.clients import signed_in_client  # noqa: E402
 
 SLUG = "bench-programme"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from donghanh.cases.case_models import SupportRegime
 from donghanh.directory.domains import ServiceDomain
 from donghanh.directory.models import Provider
-from donghanh.programmes.models import Project
+from donghanh.programmes.projects.models import Project
 
 from .models import (
     ASSESSED_DOMAIN_CHOICES,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from donghanh.cases.case_models import ACTIVE_STATUSES, Case
 from donghanh.cases.case_selectors import cases_visible_to
 from donghanh.organisations.models import Membership, Organisation
-from donghanh.programmes.models import Project
+from donghanh.programmes.projects.models import Project
 
 from .models import (
     ActionStatus,

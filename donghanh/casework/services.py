@@ -28,7 +28,7 @@ from donghanh.cases.services import StaleEditError
 from donghanh.core.records import records_changed
 from donghanh.core.text import nfc
 from donghanh.organisations.models import Organisation
-from donghanh.programmes.models import Project
+from donghanh.programmes.projects.models import Project
 
 from .duedates import cases_next_due_refresh
 from .models import (

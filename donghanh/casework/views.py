@@ -22,7 +22,7 @@ from donghanh.cases.case_services import case_access_audited
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Perm
 from donghanh.organisations.selectors import access_membership
-from donghanh.programmes.models import Project
+from donghanh.programmes.projects.models import Project
 
 from . import selectors, services
 from .forms import (

@@ -64,7 +64,7 @@ from donghanh.demo.case_data import (
     DemoCaseSpec,
     ReferralSpec,
 )
-from donghanh.demo.services import DemoDataError, ensure_demo_allowed
+from donghanh.demo.guard import DemoDataError, ensure_demo_allowed
 from donghanh.directory.domains import ServiceDomain
 from donghanh.directory.models import Provider
 from donghanh.organisations.models import Membership, Organisation, Team

@@ -25,6 +25,7 @@ from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
 from donghanh.demo.credentials import demo_totp_key
 from donghanh.demo.data import ORGANISATIONS, USERS, DemoUserSpec, OrganisationSpec
+from donghanh.demo.guard import DemoDataError, ensure_demo_allowed
 from donghanh.demo.models import DemoAccount
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.places.models import Province
@@ -44,10 +45,6 @@ _ORGANISATION_FIELDS = (
     "description",
     "is_active",
 )
-
-
-class DemoDataError(Exception):
-    """Demo data cannot be loaded into this database; the message says why."""
 
 
 class Change(Enum):
@@ -95,17 +92,6 @@ class DemoPassword:
         if encoded not in self._matches:
             self._matches[encoded] = check_password(self.password, encoded)
         return self._matches[encoded]
-
-
-def ensure_demo_allowed() -> None:
-    """Refuse in production: demo accounts have published passwords and TOTP secrets."""
-    if settings.PRODUCTION:
-        raise DemoDataError(
-            _(
-                "Demo data is never loaded in production: demo accounts have published passwords "
-                "and two-factor secrets."
-            )
-        )
 
 
 def _audit(

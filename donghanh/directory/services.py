@@ -2,7 +2,8 @@
 
 Audit rows name the provider by type and id and list the changed fields, never values. The
 organisation on the row is the editor's (the membership that allowed the edit), so the edit shows
-in that organisation's audit log; the demo loader writes rows without one.
+in that organisation's audit log; the demo loader (donghanh/demo/directory_services.py) writes
+rows without one.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, time
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
@@ -25,7 +25,6 @@ from donghanh.audit.services import audit_record
 from donghanh.core.page_cache import invalidate_public_pages
 from donghanh.core.text import fold, nfc
 from donghanh.directory.contacts import digits_of, looks_like_phone, obsolete_numbers_in
-from donghanh.directory.demo_data import PROVIDERS, ProviderSpec
 from donghanh.directory.domains import ServiceDomain
 from donghanh.directory.models import (
     VIETNAM_TIME_ZONE,
@@ -474,113 +473,3 @@ def provider_mark_verified(
     )
     _forget_public_pages()
     return provider
-
-
-# --- demo data ---------------------------------------------------------------------------------
-
-# Audit rows written by the loader name it as their actor.
-DEMO_AUDIT_ACTOR = "load_directory_demo"
-
-
-class DirectoryDemoError(Exception):
-    """The demo providers cannot be loaded into this database; the message says why."""
-
-
-@dataclass
-class DirectoryDemoReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
-
-
-def _demo_input(
-    spec: ProviderSpec,
-    organisations: dict[str, Organisation],
-    provinces: dict[str, Province],
-    communes: dict[str, Commune],
-) -> ProviderInput:
-    return ProviderInput(
-        name=spec.name,
-        name_en=spec.name_en,
-        kind=spec.kind,
-        organisation=organisations.get(spec.organisation),
-        description=spec.description,
-        description_en=spec.description_en,
-        eligibility=spec.eligibility,
-        cost=spec.cost,
-        cost_note=spec.cost_note,
-        services=spec.services,
-        serves_nationwide=spec.serves_nationwide,
-        provinces=[provinces[code] for code in spec.provinces],
-        communes=[communes[code] for code in spec.communes],
-        serves_all_countries=spec.serves_all_countries,
-        countries=spec.countries,
-        languages=spec.languages,
-        interpreting=spec.interpreting,
-        open_24_7=spec.open_24_7,
-        time_zone=spec.time_zone,
-        hours=[HoursInput(day, h.opens, h.closes) for h in spec.hours for day in h.days],
-        hours_note=spec.hours_note,
-        contacts=[ContactInput(c.kind, c.value, c.label) for c in spec.contacts],
-        shown_to_public=spec.shown_to_public,
-        is_example=spec.is_example,
-        source=spec.source,
-    )
-
-
-@transaction.atomic
-def directory_demo_load(*, acting_user: Any = None) -> DirectoryDemoReport:
-    """Load the demo providers (donghanh/directory/demo_data.py); a second run changes nothing.
-
-    Providers are found by their key: a missing one is created, one changed since is put back
-    as the data says. Organisations are linked when they exist (`manage.py load_demo` creates
-    them) and left out otherwise. A verification date in the data is recorded unless the
-    provider was verified more recently.
-    """
-    if settings.PRODUCTION:
-        raise DirectoryDemoError(
-            _("Demo providers are never loaded in production: some of them are invented.")
-        )
-    province_codes = {code for spec in PROVIDERS for code in spec.provinces}
-    commune_codes = {code for spec in PROVIDERS for code in spec.communes}
-    provinces = Province.objects.in_bulk(province_codes)
-    communes = Commune.objects.in_bulk(commune_codes)
-    if len(provinces) != len(province_codes) or len(communes) != len(commune_codes):
-        raise DirectoryDemoError(
-            _("Places are missing. Run `manage.py migrate` (it loads the places) first.")
-        )
-    organisations = Organisation.objects.in_bulk(
-        {spec.organisation for spec in PROVIDERS if spec.organisation}, field_name="slug"
-    )
-    stored = {
-        provider.source_key: provider
-        for provider in Provider.objects.filter(source_key__in=[spec.key for spec in PROVIDERS])
-    }
-    report = DirectoryDemoReport()
-    audit = {"acting_user": acting_user, "actor_username": DEMO_AUDIT_ACTOR}
-    for spec in PROVIDERS:
-        data = _demo_input(spec, organisations, provinces, communes)
-        provider = stored.get(spec.key)
-        changed: list[str] = []
-        if provider is None:
-            provider = provider_create(data=data, source_key=spec.key, **audit)
-        else:
-            provider, changed = provider_update(
-                provider=provider, data=data, expected_version=provider.version, **audit
-            )
-        if spec.verified_on is not None and (
-            provider.last_verified_on is None or provider.last_verified_on < spec.verified_on
-        ):
-            provider_mark_verified(provider=provider, on=spec.verified_on, **audit)
-            changed.append("last_verified_on")
-        if spec.key not in stored:
-            report.created += 1
-        elif changed:
-            report.updated += 1
-        else:
-            report.unchanged += 1
-    return report

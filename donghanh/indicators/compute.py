@@ -47,21 +47,21 @@ from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.indicators.fact_counts import facts_counts
 from donghanh.indicators.models import ProjectFigures, new_token
 from donghanh.indicators.periods import indicator_periods, reporting_periods
-from donghanh.programmes.models import (
-    AgeGroup,
-    Aggregation,
+from donghanh.programmes.codes import AgeGroup, age_group_of
+from donghanh.programmes.outreach.models import (
     AudienceCount,
     CommunicationActivity,
+    SupportedOrganisation,
+)
+from donghanh.programmes.results.models import (
+    Aggregation,
     ComputedDefinition,
     Disaggregation,
     Indicator,
     IndicatorSource,
     ManualValue,
-    Participant,
-    SupportedOrganisation,
-    TrainingParticipation,
-    age_group_of,
 )
+from donghanh.programmes.trainings.models import Participant, TrainingParticipation
 
 UNKNOWN = ""  # the breakdown key of records that do not say
 

@@ -32,7 +32,7 @@ from donghanh.indicators.facts import (
     facts_anchor,
 )
 from donghanh.indicators.models import FactSource, TallyCell, UnitFact
-from donghanh.programmes.models import ComputedDefinition, Disaggregation, Indicator
+from donghanh.programmes.results.models import ComputedDefinition, Disaggregation, Indicator
 
 UNKNOWN = ""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from donghanh.programmes.models import Indicator
+from donghanh.programmes.results.models import Indicator
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from donghanh.core.pdf import BOLD, REGULAR, register_fonts
 from donghanh.indicators.results import IndicatorResult
-from donghanh.programmes.models import Project
+from donghanh.programmes.projects.models import Project
 
 SUPPRESSION_NOTE = (
     "Counts from 1 to 10 are shown as <11, and x marks a number hidden so that a small count "

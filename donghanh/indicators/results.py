@@ -23,16 +23,15 @@ from donghanh.indicators.compute import raw_result as compute_raw_result
 from donghanh.indicators.periods import Period, indicator_periods
 from donghanh.indicators.suppression import Count, Hidden, Relation
 from donghanh.places.models import AreaType, Province
-from donghanh.programmes.models import (
-    AgeGroup,
+from donghanh.programmes.codes import AgeGroup
+from donghanh.programmes.results.models import (
     Aggregation,
     Disaggregation,
     Indicator,
     IndicatorSource,
     IndicatorTarget,
-    OfficerRole,
-    Sector,
 )
+from donghanh.programmes.trainings.models import OfficerRole, Sector
 
 # Units that count people or organisations: their small cells are suppressed outside.
 _COUNT_UNITS = ("người", "người/lượt", "people", "persons", "person", "tổ chức", "organisations")

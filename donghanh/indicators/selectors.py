@@ -20,14 +20,10 @@ from donghanh.indicators.periods import reporting_periods
 from donghanh.indicators.results import IndicatorResult, indicator_result
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Role
-from donghanh.programmes.models import (
-    Indicator,
-    IndicatorSource,
-    IndicatorTarget,
-    Participant,
-    Project,
-)
-from donghanh.programmes.selectors import ProjectAccess, ProjectRelation
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.projects.selectors import ProjectAccess, ProjectRelation
+from donghanh.programmes.results.models import Indicator, IndicatorSource, IndicatorTarget
+from donghanh.programmes.trainings.models import Participant
 
 
 def is_outside(access: ProjectAccess) -> bool:

@@ -49,7 +49,9 @@ from donghanh.indicators.facts import (
 )
 from donghanh.indicators.models import ProjectFigures, UnitFact, new_token
 from donghanh.indicators.tallies import recount, tally_changes, tally_specs
-from donghanh.programmes.models import Indicator, IndicatorSource, Participant, Project
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.results.models import Indicator, IndicatorSource
+from donghanh.programmes.trainings.models import Participant
 
 
 def on_record_change(change: RecordChange) -> None:

@@ -30,7 +30,7 @@ from donghanh.indicators.fact_counts import (
 from donghanh.indicators.facts import MONTH_COLUMNS, facts_anchor
 from donghanh.indicators.models import IndicatorTally, TallyCell, UnitFact
 from donghanh.indicators.periods import reporting_periods
-from donghanh.programmes.models import Indicator, IndicatorSource
+from donghanh.programmes.results.models import Indicator, IndicatorSource
 
 
 def recount(indicator: Indicator) -> None:

@@ -33,8 +33,9 @@ from donghanh.indicators.selectors import (
     trainees_behind,
 )
 from donghanh.organisations.roles import Perm, role_allows
-from donghanh.programmes.models import ComputedDefinition, Disaggregation
-from donghanh.programmes.selectors import ProjectAccess, access_project, budget_summary
+from donghanh.programmes.finance.selectors import budget_summary
+from donghanh.programmes.projects.selectors import ProjectAccess, access_project
+from donghanh.programmes.results.models import ComputedDefinition, Disaggregation
 
 _TRAINEE_DEFINITIONS = {ComputedDefinition.TRAINED_PARTICIPANTS}
 _PERSON_DEFINITIONS = {

@@ -10,7 +10,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from donghanh.organisations.roles import Role
-from donghanh.programmes.models import Indicator, Project, Training
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.results.models import Indicator
+from donghanh.programmes.trainings.models import Training
 from donghanh.testing import factories
 from donghanh.testing.factories import TEST_PASSWORD
 

@@ -346,7 +346,7 @@ def test_a_member_of_two_organisations_sees_the_cases_of_both(staff, case):
 
 
 def _project(organisation, code="P1", **values):
-    from donghanh.programmes.models import Project
+    from donghanh.programmes.projects.models import Project
 
     return Project.objects.create(
         implementing_organisation=organisation, code=code, name=f"Dự án {code}", **values

@@ -2,7 +2,7 @@
 
 As in test_permission_matrix.py, every expected answer is written out by hand, not computed
 from roles.py or from the access helpers (`_project_access` in donghanh/api/v1/projects.py,
-`access_project` in donghanh/programmes/selectors.py).
+`access_project` in donghanh/programmes/projects/selectors.py).
 
 Relations of the actor's organisation to the project:
     implementing  it implements the project

@@ -14,7 +14,7 @@ from donghanh.api.tests.conftest import api_client, make_person
 from donghanh.cases import services as case_services
 from donghanh.organisations.roles import Role
 from donghanh.places.models import Commune
-from donghanh.programmes.models import Project
+from donghanh.programmes.projects.models import Project
 
 LIST_PATH = "/api/v1/persons/"
 DETAIL_PATH = "/api/v1/persons/{person_id}/"

@@ -23,8 +23,12 @@ from donghanh.indicators.results import IndicatorResult
 from donghanh.indicators.selectors import is_outside, project_results
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import memberships_for
-from donghanh.programmes.models import Project
-from donghanh.programmes.selectors import ProjectAccess, access_project, projects_visible_to
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.projects.selectors import (
+    ProjectAccess,
+    access_project,
+    projects_visible_to,
+)
 
 
 class ProjectSerializer(OutputSerializer):

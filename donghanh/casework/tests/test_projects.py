@@ -22,12 +22,8 @@ from donghanh.indicators.selectors import facts_agree_with_records
 from donghanh.indicators.services import project_facts_rebuild
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
-from donghanh.programmes.models import (
-    ComputedDefinition,
-    Indicator,
-    IndicatorSource,
-    Project,
-)
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.results.models import ComputedDefinition, Indicator, IndicatorSource
 from donghanh.testing.factories import OrganisationFactory
 
 DAY = datetime.date(2026, 5, 4)

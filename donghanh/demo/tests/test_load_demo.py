@@ -17,8 +17,9 @@ from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.demo import services
 from donghanh.demo.credentials import demo_totp_key
 from donghanh.demo.data import ORGANISATIONS, USERS, OrganisationSpec
+from donghanh.demo.guard import DemoDataError
 from donghanh.demo.models import DemoAccount
-from donghanh.demo.services import DemoDataError, demo_load
+from donghanh.demo.services import demo_load
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import Role
 from donghanh.places.models import LegacyProvince

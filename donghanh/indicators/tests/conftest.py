@@ -10,15 +10,17 @@ from donghanh.core.records import records_changed
 from donghanh.indicators.services import project_facts_rebuild
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
-from donghanh.programmes.models import (
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.results.models import (
     Aggregation,
     ComputedDefinition,
     Disaggregation,
     Indicator,
     IndicatorSource,
     IndicatorTarget,
+)
+from donghanh.programmes.trainings.models import (
     Participant,
-    Project,
     Training,
     TrainingLevel,
     TrainingParticipation,

@@ -13,16 +13,15 @@ from donghanh.cases.tests.conftest import make_case
 from donghanh.casework.models import ServiceDelivery
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
-from donghanh.programmes.models import (
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.results.models import (
     ComputedDefinition,
     Indicator,
     IndicatorSource,
     IndicatorTarget,
-    Project,
-    Training,
-    TrainingLevel,
 )
-from donghanh.programmes.services import participant_enrol
+from donghanh.programmes.trainings.models import Training, TrainingLevel
+from donghanh.programmes.trainings.services import participant_enrol
 from donghanh.testing import factories
 
 MembershipFactory: Any = factories.MembershipFactory

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from donghanh.indicators.compute import Scope, raw_result
 from donghanh.indicators.results import indicator_result
 from donghanh.indicators.tests.conftest import Programme, make_programme
-from donghanh.programmes.services import participant_enrol
+from donghanh.programmes.trainings.services import participant_enrol
 from donghanh.testing.factories import UserFactory
 
 

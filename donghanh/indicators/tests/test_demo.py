@@ -7,11 +7,11 @@ import re
 import pytest
 
 from donghanh.api.tests.conftest import api_client, issue_token
+from donghanh.demo.programme_services import demo_programmes_load
 from donghanh.demo.services import demo_load
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Role
-from donghanh.programmes.demo import demo_programmes_load
-from donghanh.programmes.models import Project
+from donghanh.programmes.projects.models import Project
 from donghanh.testing.clients import signed_in_client
 
 

@@ -33,18 +33,16 @@ from donghanh.indicators.services import project_facts_rebuild, project_recount,
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Commune
 from donghanh.privacy.services import person_deidentify
-from donghanh.programmes.models import (
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.results.models import (
     Aggregation,
     ComputedDefinition,
     Disaggregation,
     Indicator,
     IndicatorSource,
     IndicatorTarget,
-    Participant,
-    Project,
-    Training,
-    TrainingParticipation,
 )
+from donghanh.programmes.trainings.models import Participant, Training, TrainingParticipation
 from donghanh.testing.factories import OrganisationFactory, UserFactory
 
 DOMAINS = ["health", "legal", "psychological", "vocational"]

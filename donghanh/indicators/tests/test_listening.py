@@ -26,14 +26,14 @@ from donghanh.indicators.models import IndicatorTally, ProjectFigures, UnitFact
 from donghanh.indicators.selectors import facts_agree_with_records
 from donghanh.indicators.services import on_record_change
 from donghanh.organisations.models import Organisation
-from donghanh.programmes.models import (
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.results.models import (
     Aggregation,
     ComputedDefinition,
     Disaggregation,
     Indicator,
     IndicatorSource,
     IndicatorTarget,
-    Project,
 )
 from donghanh.testing.factories import OrganisationFactory, UserFactory
 

@@ -143,7 +143,7 @@ def test_served_people_drill_down_lists_case_numbers_only(programme: Programme) 
 
     from donghanh.cases.models import Case, Person
     from donghanh.casework.models import ServiceDelivery
-    from donghanh.programmes.models import ComputedDefinition, Indicator, IndicatorSource
+    from donghanh.programmes.results.models import ComputedDefinition, Indicator, IndicatorSource
 
     served = Indicator.objects.create(
         project=programme.project,

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import donghanh.core.crypto
-import donghanh.programmes.models
+import donghanh.programmes.projects.models
 
 
 class Migration(migrations.Migration):
@@ -780,7 +780,7 @@ class Migration(migrations.Migration):
                     models.FileField(
                         blank=True,
                         max_length=200,
-                        upload_to=donghanh.programmes.models._private_upload,
+                        upload_to=donghanh.programmes.projects.models.private_upload,
                         verbose_name="file",
                     ),
                 ),
@@ -833,7 +833,7 @@ class Migration(migrations.Migration):
                     models.FileField(
                         blank=True,
                         max_length=200,
-                        upload_to=donghanh.programmes.models._private_upload,
+                        upload_to=donghanh.programmes.projects.models.private_upload,
                         verbose_name="evidence file",
                     ),
                 ),
@@ -1264,7 +1264,7 @@ class Migration(migrations.Migration):
                     models.FileField(
                         blank=True,
                         max_length=200,
-                        upload_to=donghanh.programmes.models._private_upload,
+                        upload_to=donghanh.programmes.projects.models.private_upload,
                         verbose_name="evidence file",
                     ),
                 ),

@@ -5,8 +5,9 @@ from typing import Any
 
 import pytest
 
-from donghanh.programmes import services
-from donghanh.programmes.models import Project
+from donghanh.programmes.finance.services import FundingSourceData, funding_split_set
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.projects.services import project_create
 from donghanh.testing import factories
 
 OrganisationFactory: Any = factories.OrganisationFactory
@@ -14,7 +15,7 @@ OrganisationFactory: Any = factories.OrganisationFactory
 
 @pytest.fixture
 def project(db: Any) -> Project:
-    return services.project_create(
+    return project_create(
         organisation=OrganisationFactory(),
         code="002",
         name="Dự án thử nghiệm",
@@ -26,15 +27,13 @@ def project(db: Any) -> Project:
 
 @pytest.fixture
 def funded_project(project: Project) -> Project:
-    services.funding_split_set(
+    funding_split_set(
         project=project,
         expected_version=project.version,
         budget_vnd=5_827_300_000,
         sources=[
-            services.FundingSourceData(kind="donor", donor_name="CARE", amount_vnd=2_406_100_000),
-            services.FundingSourceData(
-                kind="government", donor_name="Cục PCTNXH", amount_vnd=3_421_200_000
-            ),
+            FundingSourceData(kind="donor", donor_name="CARE", amount_vnd=2_406_100_000),
+            FundingSourceData(kind="government", donor_name="Cục PCTNXH", amount_vnd=3_421_200_000),
         ],
         acting_user=None,
     )

@@ -19,9 +19,12 @@ from django.test import Client
 from django.urls import reverse
 
 from donghanh.organisations.roles import Role
-from donghanh.programmes import services
 from donghanh.programmes import urls as programme_urls
-from donghanh.programmes.models import Training
+from donghanh.programmes.finance.services import budget_line_add
+from donghanh.programmes.projects.services import project_create
+from donghanh.programmes.results.services import indicator_add
+from donghanh.programmes.trainings.models import Training
+from donghanh.programmes.trainings.services import participant_enrol, session_add, training_add
 from donghanh.testing import factories
 from donghanh.testing.clients import signed_in_client
 
@@ -90,25 +93,21 @@ TABLES: dict[str, dict[str, tuple[Any, ...]]] = {
 def _world(actor: str, scope: str) -> tuple[Client, str, dict[str, Any]]:
     own = OrganisationFactory()
     implementer = own if scope == "implementing" else OrganisationFactory()
-    project = services.project_create(
-        organisation=implementer, code="001", name="Dự án", acting_user=None
-    )
+    project = project_create(organisation=implementer, code="001", name="Dự án", acting_user=None)
     if scope == "partner":
         project.partner_organisations.add(own)
     if scope == "donor":
         project.donors.add(own)
-    line = services.budget_line_add(
-        project=project, code="1", name="Dòng", amount_vnd=0, acting_user=None
-    )
-    indicator = services.indicator_add(project=project, code="1", name="Chỉ số", acting_user=None)
-    training = services.training_add(
+    line = budget_line_add(project=project, code="1", name="Dòng", amount_vnd=0, acting_user=None)
+    indicator = indicator_add(project=project, code="1", name="Chỉ số", acting_user=None)
+    training = training_add(
         project=project, title="Tập huấn", level="commune", start_on=datetime.date(2025, 1, 1),
         end_on=datetime.date(2025, 1, 1), acting_user=None,
     )  # fmt: skip
-    session = services.session_add(
+    session = session_add(
         training=training, held_on=datetime.date(2025, 1, 1), title="Buổi 1", acting_user=None
     )
-    participation = services.participant_enrol(
+    participation = participant_enrol(
         training=training, full_name="Hồ Thị Yến", sex="female", role="collaborator",
         sector="women", acting_user=None,
     )  # fmt: skip

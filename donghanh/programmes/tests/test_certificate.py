@@ -14,8 +14,15 @@ from pypdf import PdfReader
 
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.organisations.roles import Role
-from donghanh.programmes import pdf, services
-from donghanh.programmes.models import Project
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.trainings.pdf import certificate_pdf
+from donghanh.programmes.trainings.services import (
+    certificate_issue,
+    participant_enrol,
+    participation_update,
+    session_add,
+    training_add,
+)
 from donghanh.testing import factories
 from donghanh.testing.clients import signed_in_client
 
@@ -25,19 +32,19 @@ D = datetime.date
 
 
 def _participation(project: Project) -> Any:
-    training = services.training_add(
+    training = training_add(
         project=project, title="Tập huấn kỹ năng hỗ trợ nạn nhân", level="province",
         place="Thành phố Vinh, Nghệ An", start_on=D(2025, 3, 1), end_on=D(2025, 3, 2),
         acting_user=None,
     )  # fmt: skip
-    session = services.session_add(
+    session = session_add(
         training=training, held_on=D(2025, 3, 1), title="Buổi 1", acting_user=None
     )
-    participation = services.participant_enrol(
+    participation = participant_enrol(
         training=training, full_name="Đặng Thị Ngọc Ánh", sex="female", role="social_worker",
         sector="labour", acting_user=None,
     )  # fmt: skip
-    services.participation_update(
+    participation_update(
         participation=participation, expected_version=participation.version,
         sessions_attended=[session], pre_score=Decimal(50), post_score=Decimal(90),
         acting_user=None,
@@ -47,12 +54,9 @@ def _participation(project: Project) -> Any:
 
 
 def test_certificate_pdf_renders_vietnamese(project: Project) -> None:
-    participation = services.certificate_issue(
-        participation=_participation(project), acting_user=None
-    )
+    participation = certificate_issue(participation=_participation(project), acting_user=None)
     text = "".join(
-        page.extract_text()
-        for page in PdfReader(io.BytesIO(pdf.certificate_pdf(participation))).pages
+        page.extract_text() for page in PdfReader(io.BytesIO(certificate_pdf(participation))).pages
     )
     assert "Đặng Thị Ngọc Ánh" in text
     assert "Tập huấn kỹ năng hỗ trợ nạn nhân" in text

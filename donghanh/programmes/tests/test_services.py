@@ -13,26 +13,43 @@ from django.utils import translation
 
 from donghanh.audit.models import AuditEntry
 from donghanh.places.models import LegacyDistrict, LegacyProvince
-from donghanh.programmes import selectors, services
-from donghanh.programmes.models import (
-    FundingSource,
-    Participant,
-    Project,
-    Spending,
-    Training,
-    TrainingParticipation,
+from donghanh.programmes.finance.models import FundingSource, Spending
+from donghanh.programmes.finance.selectors import budget_summary, funding_summary
+from donghanh.programmes.finance.services import (
+    FundingSourceData,
+    budget_line_add,
+    funding_split_set,
+    spending_record,
+)
+from donghanh.programmes.outreach.services import communication_record, supported_organisation_add
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.projects.records import StaleEditError
+from donghanh.programmes.projects.services import project_province_add
+from donghanh.programmes.results.services import (
+    indicator_add,
+    indicator_target_set,
+    manual_value_record,
+)
+from donghanh.programmes.trainings.models import Participant, Training, TrainingParticipation
+from donghanh.programmes.trainings.selectors import unique_trainees
+from donghanh.programmes.trainings.services import (
+    certificate_issue,
+    participant_enrol,
+    participation_update,
+    session_add,
+    training_add,
 )
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-def _source(kind: str, amount: int) -> services.FundingSourceData:
-    return services.FundingSourceData(kind=kind, donor_name="Nhà tài trợ", amount_vnd=amount)
+def _source(kind: str, amount: int) -> FundingSourceData:
+    return FundingSourceData(kind=kind, donor_name="Nhà tài trợ", amount_vnd=amount)
 
 
 def test_funding_split_that_adds_up_is_saved(funded_project: Project) -> None:
-    summary = selectors.funding_summary(funded_project)
+    summary = funding_summary(funded_project)
     assert summary.budget_vnd == 5_827_300_000
     assert summary.funded_vnd == 5_827_300_000
     assert summary.balanced
@@ -41,7 +58,7 @@ def test_funding_split_that_adds_up_is_saved(funded_project: Project) -> None:
 
 def test_funding_split_that_does_not_add_up_is_refused_in_vietnamese(project: Project) -> None:
     with translation.override("vi"), pytest.raises(ValidationError) as caught:
-        services.funding_split_set(
+        funding_split_set(
             project=project,
             expected_version=project.version,
             budget_vnd=5_827_300_000,
@@ -57,8 +74,8 @@ def test_funding_split_that_does_not_add_up_is_refused_in_vietnamese(project: Pr
 
 
 def test_funding_split_refuses_a_stale_version(funded_project: Project) -> None:
-    with pytest.raises(services.StaleEditError):
-        services.funding_split_set(
+    with pytest.raises(StaleEditError):
+        funding_split_set(
             project=funded_project,
             expected_version=funded_project.version - 1,
             budget_vnd=100,
@@ -68,11 +85,11 @@ def test_funding_split_refuses_a_stale_version(funded_project: Project) -> None:
 
 
 def test_budget_lines_cannot_exceed_the_total_budget(funded_project: Project) -> None:
-    services.budget_line_add(
+    budget_line_add(
         project=funded_project, code="1", name="Mô hình", amount_vnd=5_000_000_000, acting_user=None
     )
     with pytest.raises(ValidationError) as caught:
-        services.budget_line_add(
+        budget_line_add(
             project=funded_project,
             code="2",
             name="Năng lực",
@@ -80,36 +97,36 @@ def test_budget_lines_cannot_exceed_the_total_budget(funded_project: Project) ->
             acting_user=None,
         )
     assert caught.value.code == "lines_over_budget"
-    services.budget_line_add(
+    budget_line_add(
         project=funded_project, code="2", name="Năng lực", amount_vnd=827_300_000, acting_user=None
     )
-    assert selectors.budget_summary(funded_project).unplanned_vnd == 0
+    assert budget_summary(funded_project).unplanned_vnd == 0
 
 
 def test_overspending_a_line_needs_a_reason_and_is_marked(funded_project: Project) -> None:
-    line = services.budget_line_add(
+    line = budget_line_add(
         project=funded_project, code="1", name="Tập huấn", amount_vnd=1_000_000, acting_user=None
     )
-    services.budget_line_add(
+    budget_line_add(
         project=funded_project, code="2", name="Khác", amount_vnd=2_000_000, acting_user=None
     )
-    services.spending_record(
+    spending_record(
         line=line, spent_on=D(2025, 1, 5), amount_vnd=900_000, description="Hội trường",
         evidence_text="PC-01", acting_user=None,
     )  # fmt: skip
     with pytest.raises(ValidationError) as caught:
-        services.spending_record(
+        spending_record(
             line=line, spent_on=D(2025, 1, 6), amount_vnd=200_000, description="Nước uống",
             evidence_text="PC-02", acting_user=None,
         )  # fmt: skip
     assert caught.value.code == "line_overspent"
     assert Spending.objects.filter(budget_line=line).count() == 1
-    spending = services.spending_record(
+    spending = spending_record(
         line=line, spent_on=D(2025, 1, 6), amount_vnd=200_000, description="Nước uống",
         evidence_text="PC-02", overspend_reason="Thêm học viên", acting_user=None,
     )  # fmt: skip
     assert spending.overspend_reason == "Thêm học viên"
-    row = next(r for r in selectors.budget_summary(funded_project).rows if r.line == line)
+    row = next(r for r in budget_summary(funded_project).rows if r.line == line)
     assert row.overspent and row.spent_vnd == 1_100_000
     assert AuditEntry.objects.filter(
         target_id=str(spending.pk), summary__contains="overspend"
@@ -117,10 +134,10 @@ def test_overspending_a_line_needs_a_reason_and_is_marked(funded_project: Projec
 
 
 def test_a_within_budget_spending_keeps_no_overspend_reason(funded_project: Project) -> None:
-    line = services.budget_line_add(
+    line = budget_line_add(
         project=funded_project, code="1", name="Tập huấn", amount_vnd=1_000_000, acting_user=None
     )
-    spending = services.spending_record(
+    spending = spending_record(
         line=line, spent_on=D(2025, 1, 5), amount_vnd=10, description="x",
         evidence_text="PC-01", overspend_reason="không cần", acting_user=None,
     )  # fmt: skip
@@ -128,16 +145,16 @@ def test_a_within_budget_spending_keeps_no_overspend_reason(funded_project: Proj
 
 
 def test_spending_over_the_project_budget_is_always_refused(project: Project) -> None:
-    services.funding_split_set(
+    funding_split_set(
         project=project, expected_version=project.version, budget_vnd=1_000,
         sources=[_source("donor", 1_000)], acting_user=None,
     )  # fmt: skip
     project.refresh_from_db()
-    line = services.budget_line_add(
+    line = budget_line_add(
         project=project, code="1", name="Dòng", amount_vnd=1_000, acting_user=None
     )
     with pytest.raises(ValidationError) as caught:
-        services.spending_record(
+        spending_record(
             line=line, spent_on=D(2025, 1, 5), amount_vnd=1_001, description="x",
             evidence_text="PC", overspend_reason="lý do", acting_user=None,
         )  # fmt: skip
@@ -146,7 +163,7 @@ def test_spending_over_the_project_budget_is_always_refused(project: Project) ->
 
 
 def _training(project: Project, title: str) -> Training:
-    return services.training_add(
+    return training_add(
         project=project, title=title, level="commune", start_on=D(2025, 3, 1),
         end_on=D(2025, 3, 2), acting_user=None,
     )  # fmt: skip
@@ -155,23 +172,23 @@ def _training(project: Project, title: str) -> Training:
 def test_a_person_in_three_trainings_counts_once(project: Project) -> None:
     trainings = [_training(project, f"Tập huấn {n}") for n in range(3)]
     for training in trainings:
-        services.participant_enrol(
+        participant_enrol(
             training=training, full_name="Nguyễn Thị Hà", birth_year=1990, sex="female",
             role="social_worker", sector="labour", acting_user=None,
         )  # fmt: skip
     # The same name typed without diacritics is still the same trainee.
     other = _training(project, "Tập huấn 4")
-    services.participant_enrol(
+    participant_enrol(
         training=other, full_name="nguyen thi ha", birth_year=1990, sex="female",
         role="social_worker", sector="labour", acting_user=None,
     )  # fmt: skip
-    services.participant_enrol(
+    participant_enrol(
         training=other, full_name="Nguyễn Thị Hà", birth_year=1991, sex="female",
         role="social_worker", sector="labour", acting_user=None,
     )  # fmt: skip
     assert TrainingParticipation.objects.filter(training__project=project).count() == 5
     assert Participant.objects.count() == 2
-    assert selectors.unique_trainees(project) == 2
+    assert unique_trainees(project) == 2
 
 
 def test_enrolling_someone_twice_in_a_training_is_refused(project: Project) -> None:
@@ -180,16 +197,16 @@ def test_enrolling_someone_twice_in_a_training_is_refused(project: Project) -> N
         "training": training, "full_name": "Lê Văn Nam", "sex": "male", "role": "collaborator",
         "sector": "youth", "acting_user": None,
     }  # fmt: skip
-    services.participant_enrol(**kwargs)
+    participant_enrol(**kwargs)
     with pytest.raises(ValidationError):
-        services.participant_enrol(**kwargs)
+        participant_enrol(**kwargs)
 
 
 def test_trainee_names_are_encrypted_at_rest(project: Project) -> None:
     from django.db import connection
 
     training = _training(project, "Tập huấn")
-    participation = services.participant_enrol(
+    participation = participant_enrol(
         training=training, full_name="Phạm Thu Trang", sex="female", role="collaborator",
         sector="women", acting_user=None,
     )  # fmt: skip
@@ -204,80 +221,76 @@ def test_trainee_names_are_encrypted_at_rest(project: Project) -> None:
 
 def test_participation_scores_and_sessions(project: Project) -> None:
     training = _training(project, "Tập huấn")
-    first = services.session_add(
-        training=training, held_on=D(2025, 3, 1), title="Buổi 1", acting_user=None
-    )
+    first = session_add(training=training, held_on=D(2025, 3, 1), title="Buổi 1", acting_user=None)
     with pytest.raises(ValidationError):
-        services.session_add(
-            training=training, held_on=D(2025, 4, 1), title="Ngoài", acting_user=None
-        )
-    participation = services.participant_enrol(
+        session_add(training=training, held_on=D(2025, 4, 1), title="Ngoài", acting_user=None)
+    participation = participant_enrol(
         training=training, full_name="Bùi Văn Long", sex="male", role="village_head",
         sector="local_government", acting_user=None,
     )  # fmt: skip
     with pytest.raises(ValidationError):
-        services.certificate_issue(participation=participation, acting_user=None)
+        certificate_issue(participation=participation, acting_user=None)
     with pytest.raises(ValidationError):
-        services.participation_update(
+        participation_update(
             participation=participation, expected_version=participation.version,
             sessions_attended=[first], pre_score=Decimal(120), post_score=None, acting_user=None,
         )  # fmt: skip
-    services.participation_update(
+    participation_update(
         participation=participation, expected_version=participation.version,
         sessions_attended=[first], pre_score=Decimal(40), post_score=Decimal(85),
         acting_user=None,
     )  # fmt: skip
-    issued = services.certificate_issue(participation=participation, acting_user=None)
+    issued = certificate_issue(participation=participation, acting_user=None)
     assert issued.certificate_issued and issued.certificate_number.startswith("002-")
 
 
 def test_indicator_rules(project: Project) -> None:
     with pytest.raises(ValidationError):
-        services.indicator_add(
+        indicator_add(
             project=project, code="1", name="Cán bộ được tập huấn", source="computed",
             acting_user=None,
         )  # fmt: skip
     with pytest.raises(ValidationError):
-        services.indicator_add(
+        indicator_add(
             project=project, code="1", name="Người", aggregation="unique_people",
             acting_user=None,
         )  # fmt: skip
-    computed = services.indicator_add(
+    computed = indicator_add(
         project=project, code="1", name="Cán bộ được tập huấn", source="computed",
         computed_definition="trained_participants", aggregation="unique_people",
         disaggregations=["sex", "province", "sex"], acting_user=None,
     )  # fmt: skip
     assert computed.disaggregations == ["sex", "province"]
     with pytest.raises(ValidationError):
-        services.manual_value_record(
+        manual_value_record(
             indicator=computed, period_start=D(2025, 1, 1), period_end=D(2025, 12, 31),
             value=Decimal(3), evidence_text="Danh sách", acting_user=None,
         )  # fmt: skip
-    manual = services.indicator_add(
+    manual = indicator_add(
         project=project, code="2", name="Tài liệu", disaggregations=["province"], acting_user=None
     )
     with pytest.raises(ValidationError):
-        services.manual_value_record(
+        manual_value_record(
             indicator=manual, period_start=D(2025, 1, 1), period_end=D(2025, 12, 31),
             value=Decimal(1), evidence_text="  ", acting_user=None,
         )  # fmt: skip
     with pytest.raises(ValidationError):
-        services.manual_value_record(
+        manual_value_record(
             indicator=manual, period_start=D(2025, 1, 1), period_end=D(2025, 12, 31),
             value=Decimal(1), evidence_text="Biên bản", disaggregation={"sex": "female"},
             acting_user=None,
         )  # fmt: skip
-    services.manual_value_record(
+    manual_value_record(
         indicator=manual, period_start=D(2025, 1, 1), period_end=D(2025, 12, 31),
         value=Decimal(1), evidence_text="Biên bản", disaggregation={"province": "42"},
         acting_user=None,
     )  # fmt: skip
-    services.indicator_target_set(
+    indicator_target_set(
         indicator=manual, period_start=D(2025, 1, 1), period_end=D(2025, 12, 31),
         target_value=Decimal(2), acting_user=None,
     )  # fmt: skip
     with pytest.raises(ValidationError):
-        services.indicator_target_set(
+        indicator_target_set(
             indicator=manual, period_start=D(2025, 6, 1), period_end=D(2026, 6, 1),
             target_value=Decimal(2), acting_user=None,
         )  # fmt: skip
@@ -285,28 +298,24 @@ def test_indicator_rules(project: Project) -> None:
 
 def test_a_pre_2025_province_is_kept_beside_todays(project: Project) -> None:
     quang_binh = LegacyProvince.objects.get(short_name="Quảng Bình")
-    row = services.project_province_add(
-        project=project, legacy_province=quang_binh, acting_user=None
-    )
+    row = project_province_add(project=project, legacy_province=quang_binh, acting_user=None)
     assert row.province.short_name == "Quảng Trị"
     assert row.legacy_province == quang_binh and "Quảng Bình" in row.original_name
     nghi_xuan = LegacyDistrict.objects.get(name="Huyện Nghi Xuân")
-    row = services.project_province_add(
-        project=project, legacy_district=nghi_xuan, acting_user=None
-    )
+    row = project_province_add(project=project, legacy_district=nghi_xuan, acting_user=None)
     assert row.province.short_name == "Hà Tĩnh" and row.legacy_province is not None
     with pytest.raises(ValidationError):
-        services.project_province_add(project=project, legacy_province=quang_binh, acting_user=None)
+        project_province_add(project=project, legacy_province=quang_binh, acting_user=None)
 
 
 def test_communication_audience_adds_up(project: Project) -> None:
     with pytest.raises(ValidationError):
-        services.communication_record(
+        communication_record(
             project=project, kind="forum_theatre", title="Sân khấu", held_on=D(2025, 4, 1),
             audience={("female", "18_24"): 30, ("male", "18_24"): 20}, audience_total=60,
             acting_user=None,
         )  # fmt: skip
-    activity = services.communication_record(
+    activity = communication_record(
         project=project, kind="forum_theatre", title="Sân khấu", held_on=D(2025, 4, 1),
         audience={("female", "18_24"): 30, ("male", "18_24"): 20}, acting_user=None,
     )  # fmt: skip
@@ -316,11 +325,11 @@ def test_communication_audience_adds_up(project: Project) -> None:
 
 def test_supported_organisation_needs_a_name(project: Project) -> None:
     with pytest.raises(ValidationError):
-        services.supported_organisation_add(
+        supported_organisation_add(
             project=project, support_kind="training", supported_on=D(2025, 1, 1),
             acting_user=None,
         )  # fmt: skip
-    row = services.supported_organisation_add(
+    row = supported_organisation_add(
         project=project, support_kind="training", supported_on=D(2025, 1, 1),
         organisation_name="Nhóm Tự Lực  Hoa Sen", acting_user=None,
     )  # fmt: skip
@@ -329,7 +338,7 @@ def test_supported_organisation_needs_a_name(project: Project) -> None:
 
 def test_every_write_is_audited_without_names(project: Project) -> None:
     training = _training(project, "Tập huấn")
-    services.participant_enrol(
+    participant_enrol(
         training=training, full_name="Đỗ Minh Khánh", sex="male", role="collaborator",
         sector="youth", acting_user=None,
     )  # fmt: skip

@@ -6,16 +6,16 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
 from donghanh.demo.credentials import seconds_left
 from donghanh.demo.listing import logins_as_json, logins_as_markdown, logins_as_table
+from donghanh.demo.management.base import DemoCommand
 from donghanh.demo.selectors import demo_logins
-from donghanh.demo.services import DemoDataError, ensure_demo_allowed
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = (
         "List the demo users (username, organisation, role, password, TOTP secret). "
         "Refuses to run in production."
@@ -35,11 +35,7 @@ class Command(BaseCommand):
             help="Include each user's current 6-digit TOTP code.",
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            ensure_demo_allowed()
-        except DemoDataError as exc:
-            raise CommandError(str(exc)) from exc
+    def handle_demo(self, **options: Any) -> None:
         logins = demo_logins()
         password = settings.DEMO_PASSWORD
         with_codes = options["codes"]

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from donghanh.demo.services import DemoDataError, demo_load
+from donghanh.demo.management.base import DemoCommand
+from donghanh.demo.services import demo_load
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = (
         "Load the organisations named in the seed documents and the demo accounts. Running it "
         "again changes nothing, except to restore demo accounts changed while testing. Refuses "
         "to run in production."
     )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            report = demo_load()
-        except DemoDataError as exc:
-            raise CommandError(str(exc)) from exc
+    def handle_demo(self, **options: Any) -> None:
+        report = demo_load()
         if not report.changed:
             self.stdout.write(_("Demo data is already loaded and up to date."))
             return

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from donghanh.demo.case_services import demo_cases_load
-from donghanh.demo.services import DemoDataError
+from donghanh.demo.management.base import DemoCommand
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = (
         "Load fictional people and cases (with consents, needs, plans, services, shelter stays, "
         "follow-ups and referrals) for the demo organisations. Needs load_demo and "
@@ -19,11 +18,8 @@ class Command(BaseCommand):
         "production."
     )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            report = demo_cases_load()
-        except DemoDataError as exc:
-            raise CommandError(str(exc)) from exc
+    def handle_demo(self, **options: Any) -> None:
+        report = demo_cases_load()
         if not report.changed:
             self.stdout.write(_("Demo cases are already loaded."))
             return

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from donghanh.indicators.selectors import facts_agree_with_records
 from donghanh.indicators.services import project_facts_rebuild
-from donghanh.programmes.models import Project
+from donghanh.programmes.projects.models import Project
 
 
 class Command(BaseCommand):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from donghanh.demo.services import DemoDataError
-from donghanh.programmes.demo import demo_programmes_load
+from donghanh.demo.management.base import DemoCommand
+from donghanh.demo.programme_services import demo_programmes_load
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = (
         "Load the five seed programmes with their published figures as targets, and fictional "
         "trainings, trainees, people served and shelter stays from which the indicators are "
@@ -19,11 +18,8 @@ class Command(BaseCommand):
         "production."
     )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            report = demo_programmes_load()
-        except DemoDataError as exc:
-            raise CommandError(str(exc)) from exc
+    def handle_demo(self, **options: Any) -> None:
+        report = demo_programmes_load()
         if not report.changed:
             self.stdout.write(_("Demo programmes are already loaded."))
             return

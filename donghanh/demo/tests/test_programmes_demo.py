@@ -10,16 +10,13 @@ import pytest
 from donghanh.audit.models import AuditEntry
 from donghanh.cases.models import Person
 from donghanh.casework.models import ServiceDelivery, ShelterStay
+from donghanh.demo.programme_data import SERVED_DOMAINS
+from donghanh.demo.programme_services import demo_programmes_load
 from donghanh.demo.services import demo_load
-from donghanh.programmes.demo import SERVED_DOMAINS, demo_programmes_load
-from donghanh.programmes.models import (
-    FundingSource,
-    Participant,
-    Project,
-    SupportedOrganisation,
-    Training,
-    TrainingParticipation,
-)
+from donghanh.programmes.finance.models import FundingSource
+from donghanh.programmes.outreach.models import SupportedOrganisation
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.trainings.models import Participant, Training, TrainingParticipation
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

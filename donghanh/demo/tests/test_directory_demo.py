@@ -8,11 +8,11 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from donghanh.audit.models import AuditEntry
+from donghanh.demo.directory_data import EXAMPLE_PROVIDERS, PROVIDERS, REAL_PROVIDERS
+from donghanh.demo.directory_services import directory_demo_load
 from donghanh.directory.contacts import obsolete_numbers_in
-from donghanh.directory.demo_data import EXAMPLE_PROVIDERS, PROVIDERS, REAL_PROVIDERS
 from donghanh.directory.models import ContactChannel, OpeningHours, Provider
 from donghanh.directory.selectors import providers_search
-from donghanh.directory.services import directory_demo_load
 from donghanh.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db

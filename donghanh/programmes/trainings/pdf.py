@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from donghanh.core.pdf import BOLD, REGULAR, register_fonts
-from donghanh.programmes.models import TrainingParticipation
+from donghanh.programmes.trainings.models import TrainingParticipation
 
 
 def _styles() -> dict[str, ParagraphStyle]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from donghanh.directory.services import DirectoryDemoError, directory_demo_load
+from donghanh.demo.directory_services import directory_demo_load
+from donghanh.demo.management.base import DemoCommand
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = (
         "Load the directory's demo providers: the confirmed hotlines, the real organisations of "
         "the seed documents and a few invented examples, marked as such. Running it again "
@@ -18,11 +18,8 @@ class Command(BaseCommand):
         "the demo organisations when `load_demo` has created them. Refuses to run in production."
     )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            report = directory_demo_load()
-        except DirectoryDemoError as exc:
-            raise CommandError(str(exc)) from exc
+    def handle_demo(self, **options: Any) -> None:
+        report = directory_demo_load()
         if not report.changed:
             self.stdout.write(_("Directory demo data is already loaded and up to date."))
             return

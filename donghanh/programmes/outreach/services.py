@@ -1,0 +1,152 @@
+"""Writes of a project's outreach: communication activities with their audience, organisations
+supported and publications. Each one checks its rule, saves, and writes its audit row in the
+same transaction; a write that changes what an indicator counts tells donghanh.indicators.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from donghanh.core.records import records_changed
+from donghanh.core.text import fold
+from donghanh.organisations.models import Organisation
+from donghanh.places.models import Province
+from donghanh.programmes.outreach.models import (
+    AudienceCount,
+    CommunicationActivity,
+    Publication,
+    SupportedOrganisation,
+)
+from donghanh.programmes.projects.models import Project
+from donghanh.programmes.projects.records import check_dates, record_create
+from donghanh.programmes.trainings.models import Training
+
+
+@transaction.atomic
+def communication_record(
+    *,
+    project: Project,
+    kind: str,
+    title: str,
+    held_on: datetime.date,
+    acting_user: Any,
+    audience: Mapping[tuple[str, str], int] | None = None,
+    audience_total: int | None = None,
+    end_on: datetime.date | None = None,
+    province: Province | None = None,
+    place: str = "",
+    url: str = "",
+    views: int | None = None,
+    engagement: int | None = None,
+    request: HttpRequest | None = None,
+) -> CommunicationActivity:
+    """Record a communication activity. The audience may be broken down by (sex, age group);
+    the total is then their sum, and a different total given is refused."""
+    check_dates(held_on, end_on)
+    cells = {key: count for key, count in (audience or {}).items() if count}
+    counted = sum(cells.values())
+    if cells and audience_total is not None and audience_total != counted:
+        raise ValidationError(
+            _(
+                "The audience by sex and age group adds up to %(counted)s, not the total of "
+                "%(total)s given."
+            )
+            % {"counted": counted, "total": audience_total}
+        )
+    activity = CommunicationActivity(
+        project=project,
+        kind=kind,
+        title=title,
+        held_on=held_on,
+        end_on=end_on,
+        province=province,
+        place=place,
+        url=url,
+        audience_total=counted if cells else (audience_total or 0),
+        views=views,
+        engagement=engagement,
+        created_by=acting_user,
+    )
+    record_create(activity, project=project, acting_user=acting_user, request=request,
+            exclude=["created_by"])  # fmt: skip
+    AudienceCount.objects.bulk_create(
+        [
+            AudienceCount(activity=activity, sex=sex, age_group=age_group, count=count)
+            for (sex, age_group), count in cells.items()
+        ]
+    )
+    records_changed(project_ids=[project.pk])
+    return activity
+
+
+def organisation_name_key(name: str) -> str:
+    return " ".join(fold(name).split())
+
+
+@transaction.atomic
+def supported_organisation_add(
+    *,
+    project: Project,
+    support_kind: str,
+    supported_on: datetime.date,
+    acting_user: Any,
+    organisation: Organisation | None = None,
+    organisation_name: str = "",
+    province: Province | None = None,
+    training: Training | None = None,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> SupportedOrganisation:
+    if organisation is None and not organisation_name.strip():
+        raise ValidationError(_("Choose the organisation or write its name."))
+    if training is not None and training.project_id != project.pk:
+        raise ValidationError(_("Choose a training of this project."))
+    row = SupportedOrganisation(
+        project=project,
+        organisation=organisation,
+        organisation_name=organisation_name.strip() if organisation is None else "",
+        name_key=organisation_name_key(organisation_name) if organisation is None else "",
+        support_kind=support_kind,
+        supported_on=supported_on,
+        province=province,
+        training=training,
+        note=note,
+    )
+    record_create(row, project=project, acting_user=acting_user, request=request)
+    records_changed(project_ids=[project.pk])
+    return row
+
+
+@transaction.atomic
+def publication_add(
+    *,
+    project: Project,
+    title: str,
+    kind: str,
+    published_on: datetime.date,
+    acting_user: Any,
+    url: str = "",
+    file: UploadedFile | None = None,
+    request: HttpRequest | None = None,
+) -> Publication:
+    publication = Publication(
+        project=project,
+        title=title,
+        kind=kind,
+        published_on=published_on,
+        url=url,
+        created_by=acting_user,
+    )
+    if file is not None:
+        publication.file.save(file.name or "publication", file, save=False)
+    record_create(publication, project=project, acting_user=acting_user, request=request,
+            exclude=["created_by", "file"])  # fmt: skip
+    return publication
