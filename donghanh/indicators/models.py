@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from donghanh.core.person_export import excluded_from_person_export
+
 
 class ProjectFigures(models.Model):
     project = models.OneToOneField(
@@ -39,6 +41,10 @@ class FactSource(models.TextChoices):
     TRAINING = "training", "training participations"
 
 
+@excluded_from_person_export(
+    "pre-counted indicator figures, derived from the services, shelter stays and trainings "
+    "exported with the person and rebuilt from them at any time"
+)
 class UnitFact(models.Model):
     """What a project's records say of one unit counted once (a person served or sheltered, a
     trainee), pre-counted so that a dashboard reads one narrow row per unit, not every record.

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -132,6 +133,7 @@ def request_detail(request: HttpRequest, org: str, request_id: int) -> HttpRespo
             "person": person,
             "today": timezone.localdate(),
             "can_export": role_allows(membership.role, Perm.EXPORT_CASES),
+            "copy_languages": settings.LANGUAGES,
             "carry_out": CARRY_OUT.get(RequestKind(data_request.kind), ()),
         },
     )
@@ -279,6 +281,11 @@ def _person_to_export(request: HttpRequest, org: str, request_id: int) -> Reques
     return RequestAccess(membership, data_request)
 
 
+def _copy_language(request: HttpRequest) -> str:
+    """The language the person reads the copy in: Vietnamese unless `?lang=` says otherwise."""
+    return services.export_language(request.GET.get("lang"))
+
+
 @never_cache
 @require_GET
 @login_required
@@ -286,7 +293,11 @@ def request_export_json(request: HttpRequest, org: str, request_id: int) -> Http
     _membership, data_request = _person_to_export(request, org, request_id)
     person = cast(Person, data_request.person)
     data = services.person_export_json(
-        person=person, data_request=data_request, acting_user=request.user, request=request
+        person=person,
+        data_request=data_request,
+        acting_user=request.user,
+        request=request,
+        language=_copy_language(request),
     )
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
@@ -303,7 +314,11 @@ def request_export_pdf(request: HttpRequest, org: str, request_id: int) -> HttpR
     _membership, data_request = _person_to_export(request, org, request_id)
     person = cast(Person, data_request.person)
     document = services.person_export_pdf(
-        person=person, data_request=data_request, acting_user=request.user, request=request
+        person=person,
+        data_request=data_request,
+        acting_user=request.user,
+        request=request,
+        language=_copy_language(request),
     )
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.pdf"'

@@ -258,8 +258,10 @@ def test_downloads_are_attachments_and_audited(trio, person, data_request):
         _url("request_export_pdf", trio.organisation, data_request=data_request)
     )
     assert pdf_response["Content-Type"] == "application/pdf"
-    text = PdfReader(io.BytesIO(pdf_response.content)).pages[0].extract_text()
-    assert HOA["full_name"] in text
+    pages = PdfReader(io.BytesIO(pdf_response.content)).pages
+    # The first page explains the copy and the person's rights; the data follows.
+    assert HOA["full_name"] not in pages[0].extract_text()
+    assert HOA["full_name"] in pages[1].extract_text()
     exports = AuditEntry.objects.filter(action=AuditAction.EXPORT, target_id=str(person.pk))
     assert exports.count() == 2
     assert all(entry.actor == trio.owner and entry.ip_address for entry in exports)
