@@ -6,7 +6,7 @@ from typing import cast
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,6 +33,7 @@ from donghanh.privacy.models import DataSubjectRequest, RequestKind
 from donghanh.privacy.selectors import (
     RequestAccess,
     access_request,
+    may_download_copy,
     requests_for_list,
     responsible_choices,
 )
@@ -133,6 +134,7 @@ def request_detail(request: HttpRequest, org: str, request_id: int) -> HttpRespo
             "person": person,
             "today": timezone.localdate(),
             "can_export": role_allows(membership.role, Perm.EXPORT_CASES),
+            "can_download_copy": may_download_copy(membership, data_request),
             "copy_languages": settings.LANGUAGES,
             "carry_out": CARRY_OUT.get(RequestKind(data_request.kind), ()),
         },
@@ -272,11 +274,14 @@ def request_refuse(request: HttpRequest, org: str, request_id: int) -> HttpRespo
 
 
 def _person_to_export(request: HttpRequest, org: str, request_id: int) -> RequestAccess:
-    """The request and its person, if the member may export the person's whole record."""
+    """The request and its person, if the member may download the copy of the person's data:
+    404 for a request or a person the member may not see, 403 for one they may see only."""
     membership, data_request = access_request(request.user, org, request_id)
     if data_request.person_id is None:
         raise Http404
-    access = access_person(request.user, org, data_request.person_id, Perm.EXPORT_CASES)
+    if not may_download_copy(membership, data_request):
+        raise PermissionDenied
+    access = access_person(request.user, org, data_request.person_id, Perm.VIEW_CASES)
     data_request.person = access.person
     return RequestAccess(membership, data_request)
 
