@@ -9,7 +9,7 @@ UV_VERSION := 0.13.8
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 export UV_NO_PROGRESS := 1
 
-.PHONY: run test lint typecheck pytest browser-deps check-deploy translations messages vendor clean help
+.PHONY: run test lint typecheck pytest browser-deps pdf-fonts pdf-fonts check-deploy translations messages vendor clean help
 
 help:
 	@echo "make run           serve http://$(HOST):$(PORT) with demo data (SQLite under ./data)"
@@ -48,6 +48,18 @@ browser-deps:
 		echo "Installing Debian's chromium for the browser tests"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-core >/dev/null; }
 
+# The fonts the PDFs print every script of a person's name with (see donghanh/core/pdf.py):
+# DejaVu Sans for Vietnamese, Noto Sans for Thai, Lao, Khmer and Myanmar, WenQuanYi Micro Hei for
+# Chinese, Japanese and Korean (Noto's CJK fonts have PostScript outlines, which reportlab cannot
+# embed). Without them a PDF still prints, and says which characters it could not.
+PDF_FONT_PACKAGES := fonts-dejavu-core fonts-noto-core fonts-wqy-microhei
+pdf-fonts:
+	@missing=$$(for package in $(PDF_FONT_PACKAGES); do \
+		dpkg-query -W -f='$${db:Status-Status}' $$package 2>/dev/null | grep -qx installed || echo $$package; done); \
+	[ -z "$$missing" ] || { echo "Installing Debian's fonts for the PDFs:" $$missing; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; }
+
+
 # Ruff, then the import contracts in .importlinter (layers, cycles), then the house rules
 # (tools/houselint); CONTRIBUTING.md explains each check and its output.
 lint: $(VENV)/.dev-installed
@@ -59,7 +71,7 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy .
 
-pytest: $(VENV)/.dev-installed translations browser-deps
+pytest: $(VENV)/.dev-installed translations browser-deps pdf-fonts
 	$(BIN)/pytest -n 2 --create-db $(PYTEST_ARGS)
 
 test: lint typecheck pytest

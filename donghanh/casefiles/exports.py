@@ -32,6 +32,7 @@ from donghanh.cases.codelists import (
 from donghanh.cases.models import Consent, Person
 from donghanh.cases.selectors import consents_active_filter
 from donghanh.core.crypto import keyed_digest
+from donghanh.core.spreadsheets import spreadsheet_text as _safe_text
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
 
@@ -53,13 +54,6 @@ def _filtered(membership: Membership, filters: Mapping[str, Any]) -> QuerySet[Ca
         province=filters.get("province") or "",
         overdue=bool(filters.get("overdue")),
     ).select_related(None)
-
-
-def _safe_text(value: str) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
 
 
 # --- XLSX ---------------------------------------------------------------------------------

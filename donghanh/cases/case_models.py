@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.core.crypto import EncryptedTextField
+from donghanh.core.person_export import excluded_from_person_export
 from donghanh.places.models import Commune
 
 # Law 53/2024/QH15 replaced Law 66/2011/QH12 on this day; Art. 63 keeps the 2011 regime for
@@ -315,6 +316,9 @@ class Case(models.Model):
         return self.status == CaseStatus.CLOSED
 
 
+@excluded_from_person_export(
+    "which staff members work on the case: access control, not data about the person"
+)
 class CaseAssignment(models.Model):
     """A case worker (or collaborator, or supervisor) working on the case."""
 
@@ -342,6 +346,9 @@ class CaseAssignment(models.Model):
         return f"assignment of user {self.user_id} to case #{self.case_id}"
 
 
+@excluded_from_person_export(
+    "which staff members alone may open the case: access control, not data about the person"
+)
 class CaseRestriction(models.Model):
     """One of the named users who alone may see a restricted case."""
 

@@ -14,6 +14,8 @@ import secrets
 
 from django.db import models
 
+from donghanh.core.person_export import excluded_from_person_export
+
 
 def new_token() -> str:
     """A fresh token for a project's figures (see `ProjectFigures.token`)."""
@@ -48,6 +50,10 @@ class FactSource(models.TextChoices):
     TRAINING = "training", "training participations"
 
 
+@excluded_from_person_export(
+    "pre-counted indicator figures, derived from the services, shelter stays and trainings "
+    "exported with the person and rebuilt from them at any time"
+)
 class UnitFact(models.Model):
     """What a project's records say of one unit counted once (a person served or sheltered, a
     trainee), pre-counted so that a dashboard reads one narrow row per unit, not every record.

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 from typing import Any, cast
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils import timezone
@@ -25,7 +24,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from donghanh.core.pdf import BOLD, REGULAR, register_fonts
+from donghanh.core.pdf import BOLD, REGULAR, pdf_markup, register_fonts
+from donghanh.core.spreadsheets import spreadsheet_row
 from donghanh.indicators.results import IndicatorResult
 from donghanh.programmes.projects.models import Project
 
@@ -33,6 +33,11 @@ SUPPRESSION_NOTE = (
     "Counts from 1 to 10 are shown as <11, and x marks a number hidden so that a small count "
     "cannot be worked out from the totals."
 )
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    """User text (names, codes) as a paragraph, in a font that has each of its letters."""
+    return Paragraph(pdf_markup(text, style.fontName), style)
 
 
 def _number(value: int | Decimal | None) -> Any:
@@ -49,12 +54,13 @@ def _periods(results: list[IndicatorResult]) -> list[tuple[Any, Any]]:
 
 
 def logframe_xlsx(project: Project, results: list[IndicatorResult], suppressed: bool) -> bytes:
-    """Indicators × periods with target and actual, then the disaggregations."""
+    """Indicators × periods with target and actual, then the disaggregations. Names and codes
+    are users' text: a spreadsheet shows them, never runs them as formulas."""
     workbook = Workbook()
     sheet = cast(Worksheet, workbook.active)  # a new workbook always has one sheet
     sheet.title = _("Logframe")[:31]
     periods = _periods(results)
-    sheet.append([f"{project.code} {project.name}"])
+    sheet.append(spreadsheet_row([f"{project.code} {project.name}"]))
     sheet["A1"].font = Font(bold=True, size=13)
     if suppressed:
         sheet.append([_(SUPPRESSION_NOTE)])
@@ -91,7 +97,7 @@ def logframe_xlsx(project: Project, results: list[IndicatorResult], suppressed: 
             _cell(result.actual.text, result.actual.value),
             round(result.percent, 1) if result.percent is not None else None,
         ]
-        sheet.append(row)
+        sheet.append(spreadsheet_row(row))
     details = workbook.create_sheet(_("Disaggregations")[:31])
     details.append([_("Code"), _("Disaggregation"), _("Category"), _("Actual"), _("Share (%)")])
     for cell in details[1]:
@@ -100,19 +106,23 @@ def logframe_xlsx(project: Project, results: list[IndicatorResult], suppressed: 
         for breakdown in result.breakdowns:
             if breakdown.withheld:
                 details.append(
-                    [result.indicator.code, breakdown.label, _("Withheld: numbers too small")]
+                    spreadsheet_row(
+                        [result.indicator.code, breakdown.label, _("Withheld: numbers too small")]
+                    )
                 )
                 continue
             for item in breakdown.cells:
                 share = item.figure.share
                 details.append(
-                    [
-                        result.indicator.code,
-                        breakdown.label,
-                        item.label,
-                        _cell(item.figure.text, item.figure.value),
-                        round(share * 100, 1) if share is not None else None,
-                    ]
+                    spreadsheet_row(
+                        [
+                            result.indicator.code,
+                            breakdown.label,
+                            item.label,
+                            _cell(item.figure.text, item.figure.value),
+                            round(share * 100, 1) if share is not None else None,
+                        ]
+                    )
                 )
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -183,20 +193,20 @@ def report_pdf(
     )
     today = date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
     story: list[Any] = [
-        Paragraph(escape(f"{project.code} {project.name}"), title),
-        Paragraph(escape(_("Results report as of %(day)s") % {"day": today}), body),
+        _p(f"{project.code} {project.name}", title),
+        _p(_("Results report as of %(day)s") % {"day": today}, body),
         Spacer(1, 4 * mm),
     ]
     if suppressed:
-        story += [Paragraph(escape(_(SUPPRESSION_NOTE)), body), Spacer(1, 3 * mm)]
+        story += [_p(_(SUPPRESSION_NOTE), body), Spacer(1, 3 * mm)]
     rows: list[list[Any]] = [
         [_("Code"), _("Indicator"), _("Target"), _("Actual"), _("Achieved (%)")]
     ]
     for result in results:
         rows.append(
             [
-                result.indicator.code,
-                Paragraph(escape(result.indicator.name), body),
+                _p(result.indicator.code, body),
+                _p(result.indicator.name, body),
                 "" if result.target is None else f"{_number(result.target):g}",
                 result.actual.text,
                 "" if result.percent is None else f"{result.percent:.0f}%",
@@ -215,7 +225,7 @@ def report_pdf(
         )
     )
     story += [
-        Paragraph(escape(_("Progress against targets")), heading),
+        _p(_("Progress against targets"), heading),
         table,
         Spacer(1, 4 * mm),
         _achievement_chart(results),
@@ -225,12 +235,10 @@ def report_pdf(
             if breakdown.withheld or not breakdown.cells:
                 continue
             text = ", ".join(f"{cell.label}: {cell.figure.text}" for cell in breakdown.cells)
-            story.append(
-                Paragraph(escape(f"{result.indicator.code} · {breakdown.label}: {text}"), body)
-            )
+            story.append(_p(f"{result.indicator.code} · {breakdown.label}: {text}", body))
     story += [
         Spacer(1, 4 * mm),
-        Paragraph(escape(_("Budget and spending")), heading),
+        _p(_("Budget and spending"), heading),
         _budget_chart(budget_rows),
     ]
     document.build(story)

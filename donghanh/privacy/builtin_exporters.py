@@ -14,7 +14,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from donghanh.cases import models as case_models
+from donghanh.cases.codelists import (
+    CONTROL_MEANS,
+    COUNTRIES,
+    EXPLOITATION_TYPES,
+    ILO_ANSWERS,
+    ILO_INDICATORS,
+    RELATIONS_TO_TRAFFICKER,
+    CodeList,
+)
 from donghanh.cases.models import Consent, Guardian, Person
+from donghanh.core.person_export import person_export_exclusion
 from donghanh.privacy.exporters import (
     ExportRecord,
     model_record,
@@ -23,6 +33,16 @@ from donghanh.privacy.exporters import (
     registered_exporters,
 )
 from donghanh.privacy.models import DataSubjectRequest, PersonDeidentification
+from donghanh.programmes.trainings.models import Participant, TrainingParticipation
+
+# A case's fields that hold codes of a list, shown by their labels.
+CASE_CODE_LISTS: dict[str, CodeList] = {
+    "transit_countries": COUNTRIES,
+    "destination_country": COUNTRIES,
+    "exploitation_types": EXPLOITATION_TYPES,
+    "control_means": CONTROL_MEANS,
+    "recruiter_relation": RELATIONS_TO_TRAFFICKER,
+}
 
 
 def export_person(person: Person) -> list[ExportRecord]:
@@ -52,10 +72,11 @@ def export_consents(person: Person) -> list[ExportRecord]:
     consents = Consent.objects.filter(person=person).select_related(
         "recipient_organisation", "guardian"
     )
+    title = _("Consent")
     return [
         model_record(
             consent,
-            title=f"{_('Consent')} #{consent.pk}",
+            title=f"{title} #{consent.pk}",
             displays=_guardian_display(consent),
         )
         for consent in consents.order_by("given_on", "pk")
@@ -90,18 +111,57 @@ def _case_model() -> type[models.Model] | None:
 
 
 def _case_children(case_model: type[models.Model]) -> list[tuple[type[models.Model], str]]:
-    """Models that hang off a case by a foreign key (notes, services, ...), and that key."""
+    """Models that hang off a case by a foreign key or a one-to-one field (notes, services,
+    the plan...), and that field; not those that declare themselves internal."""
     from django.apps import apps
 
     children = []
     for model in apps.get_models():
-        if model is case_model:
+        if model is case_model or person_export_exclusion(model) is not None:
             continue
         for field in model._meta.concrete_fields:
-            if field.is_relation and field.many_to_one and field.related_model is case_model:
+            if (
+                field.is_relation
+                and (field.many_to_one or field.one_to_one)
+                and field.related_model is case_model
+            ):
                 children.append((model, field.name))
                 break
     return children
+
+
+def _covered_elsewhere() -> set[str]:
+    """Models a section other than the cases' own exports (documents, referrals...)."""
+    covered: set[str] = set()
+    for exporter in registered_exporters():
+        if exporter.key != "cases":
+            covered |= exporter.covers
+    return covered
+
+
+def _codes_text(codelist: CodeList, value: Any) -> str | None:
+    if isinstance(value, list) and value:
+        return ", ".join(str(codelist.label(code)) for code in value)
+    if isinstance(value, str) and value:
+        return str(codelist.label(value))
+    return None
+
+
+def case_displays(case: models.Model) -> dict[str, str]:
+    """The shown text of a case's coded fields (countries, exploitation, screening answers),
+    in the active language."""
+    displays: dict[str, str] = {}
+    for name, codelist in CASE_CODE_LISTS.items():
+        text = _codes_text(codelist, getattr(case, name, None))
+        if text is not None:
+            displays[name] = text
+    answers = getattr(case, "ilo_indicators", None)
+    if isinstance(answers, dict) and answers:
+        displays["ilo_indicators"] = "\n".join(
+            f"{ILO_INDICATORS.label(code)}: {ILO_ANSWERS.label(answer)}"
+            for code, answer in answers.items()
+        )
+    return displays
 
 
 def export_cases(person: Person) -> list[ExportRecord]:
@@ -118,8 +178,15 @@ def export_cases(person: Person) -> list[ExportRecord]:
                 linked = child._default_manager.filter(**{field.name: person}).values(key)
                 match |= models.Q(pk__in=linked)
     cases = list(case_model._default_manager.filter(match).distinct().order_by("pk"))
-    records = model_records(cases, title=_("Case"))
+    title = _("Case")
+    records = [
+        model_record(case, title=f"{title} #{case.pk}", displays=case_displays(case))
+        for case in cases
+    ]
+    elsewhere = _covered_elsewhere()
     for child, key in _case_children(case_model):
+        if child._meta.label_lower in elsewhere:
+            continue
         rows = child._default_manager.filter(**{f"{key}__in": cases})
         # A record of a case shared with someone else that is about that other person stays out.
         for field in _relations_to(child, Person):
@@ -145,6 +212,28 @@ def _case_covers() -> list[str]:
     return covers
 
 
+def export_trainings(person: Person) -> list[ExportRecord]:
+    """The person's records as a trainee, where one is linked to them, and their trainings."""
+    participants = list(Participant.objects.filter(person=person).order_by("pk"))
+    records = model_records(participants, title=_("Trainee"))
+    participations = (
+        TrainingParticipation.objects.filter(participant__in=participants)
+        .select_related("training")
+        .order_by("training__start_on", "pk")
+    )
+    title = _("Training")
+    for participation in participations:
+        training = participation.training
+        records.append(
+            model_record(
+                participation,
+                title=f"{title} #{training.pk}",
+                displays={"training": training.title},
+            )
+        )
+    return records
+
+
 def register_builtin_exporters() -> None:
     if any(exporter.key == "person" for exporter in registered_exporters()):
         return  # registered already (ready() may run more than once in tests)
@@ -164,6 +253,12 @@ def register_builtin_exporters() -> None:
     register_exporter("cases", label=gettext_lazy("Cases"), covers=_case_covers(), order=40)(
         export_cases
     )
+    register_exporter(
+        "trainings",
+        label=gettext_lazy("Trainings"),
+        covers=["programmes.participant", "programmes.trainingparticipation"],
+        order=70,
+    )(export_trainings)
     register_exporter(
         "requests",
         label=gettext_lazy("Requests about personal data"),

@@ -14,7 +14,13 @@ direct foreign key to the person that no section covers is still exported, field
 a section of its own: nothing is left out because someone forgot to register it.
 
 Left out on purpose: blind indexes (`*_index` columns, keyed hashes of values already in the
-copy), edit counters, and the platform users who recorded things (staff, not the person).
+copy), edit counters, the platform users who recorded things (staff, not the person), and the
+models that declare themselves derived from other records with
+`donghanh.core.person_export.excluded_from_person_export` (pre-counted indicator figures).
+
+Labels and shown values are in the active language: build the export inside
+`translation.override(...)` for the language of the person who will read it. JSON keys stay
+stable English identifiers; each section's `fields` gives their labels.
 """
 
 from __future__ import annotations
@@ -26,12 +32,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+
+from donghanh.core.person_export import person_export_exclusion
+from donghanh.core.templatetags.donghanh import vnd
+from donghanh.privacy.notice import Notice, export_notice
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -39,7 +52,17 @@ if TYPE_CHECKING:
     from donghanh.cases.models import Person
 
 EXPORT_FORMAT = "donghanh.person-export/1"
-_SKIPPED_FIELD_NAMES = frozenset({"version"})
+# Edit counters, and the next date work is due on a case (worked out from its records).
+_SKIPPED_FIELD_NAMES = frozenset({"version", "next_due_on"})
+
+# Labels of fields whose model gives them no translated name.
+FIELD_LABELS: dict[str, StrOrPromise] = {
+    "id": gettext_lazy("record number"),
+    "from_status": gettext_lazy("status before"),
+    "to_status": gettext_lazy("status after"),
+    "reopen_count": gettext_lazy("times reopened"),
+    "snapshot_taken_at": gettext_lazy("shared on"),
+}
 
 
 @dataclass(frozen=True)
@@ -71,6 +94,14 @@ class ExportSection:
     label: str
     records: list[ExportRecord] = field(default_factory=list)
 
+    def field_labels(self) -> dict[str, str]:
+        """The label of each field of the section's records, by its JSON key."""
+        labels: dict[str, str] = {}
+        for record in self.records:
+            for item in record.fields:
+                labels.setdefault(item.name, item.label)
+        return labels
+
 
 @dataclass
 class PersonExport:
@@ -78,16 +109,31 @@ class PersonExport:
     organisation: str
     generated_at: datetime.datetime
     sections: list[ExportSection]
+    language: str = ""
+    website: str = ""
+
+    @property
+    def generated_display(self) -> str:
+        return date_format(timezone.localtime(self.generated_at), "SHORT_DATETIME_FORMAT")
+
+    def notice(self) -> Notice:
+        """What the copy is and the person's rights, in the active language."""
+        return export_notice(
+            organisation=self.organisation, when=self.generated_display, website=self.website
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
             "format": EXPORT_FORMAT,
+            "language": self.language,
             "person_id": self.person_id,
             "organisation": self.organisation,
             "generated_at": self.generated_at.isoformat(),
+            "notice": self.notice().as_json(),
             "sections": {
                 section.key: {
                     "label": section.label,
+                    "fields": section.field_labels(),
                     "records": [record.as_json() for record in section.records],
                 }
                 for section in self.sections
@@ -150,6 +196,8 @@ def registered_exporters() -> list[RegisteredExporter]:
 
 
 def _json_value(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        return value  # a JSON field's value: JSON already
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
@@ -163,11 +211,17 @@ def _json_value(value: Any) -> Any:
     return str(value)
 
 
-def _display(value: Any) -> str:
-    if value is None or value == "":
+def _display(value: Any, *, money: bool = False) -> str:
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if money and isinstance(value, int):
+        return vnd(value)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return "\n".join(f"{key}: {item}" for key, item in value.items())
     if isinstance(value, datetime.datetime):
         return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(value, datetime.date):
@@ -185,6 +239,27 @@ def _is_skipped(model_field: models.Field[Any, Any], person_model: type[models.M
         if related is get_user_model():
             return True  # staff who recorded things are not the person's data
     return False
+
+
+def _label(model_field: models.Field[Any, Any]) -> str:
+    """The field's name in the active language: its verbose name when the model gives one,
+    else ours, else the name of the record it points at."""
+    verbose: Any = model_field.verbose_name
+    if not isinstance(verbose, Promise):  # made up by Django from the field's name
+        if model_field.name in FIELD_LABELS:
+            verbose = FIELD_LABELS[model_field.name]
+        elif model_field.is_relation and isinstance(model_field.related_model, type):
+            verbose = model_field.related_model._meta.verbose_name
+    return capfirst(str(verbose))
+
+
+def _related_text(related: models.Model) -> str:
+    """What a record is called. Records named by type and number only ("case #12", never a
+    person) are named by their type in the active language."""
+    text = str(related)
+    if text.endswith(f"#{related.pk}"):
+        return f"{capfirst(str(related._meta.verbose_name))} #{related.pk}"
+    return text
 
 
 def model_record(
@@ -207,10 +282,10 @@ def model_record(
     for model_field in instance._meta.concrete_fields:
         if model_field.name in excluded or _is_skipped(model_field, Person):
             continue
-        label = capfirst(str(model_field.verbose_name))
+        label = _label(model_field)
         if model_field.is_relation:
             related = getattr(instance, model_field.name)
-            text = None if related is None else str(related)
+            text = None if related is None else _related_text(related)
             if related is not None and displays and model_field.name in displays:
                 text = displays[model_field.name]
             fields.append(
@@ -228,7 +303,9 @@ def model_record(
                 name=model_field.name,
                 label=label,
                 value=_json_value(value),
-                display=choice_label if choice_label is not None else _display(value),
+                display=choice_label
+                if choice_label is not None
+                else _display(value, money=model_field.name.endswith("_vnd")),
                 choice_label=choice_label,
             )
         )
@@ -260,21 +337,35 @@ def _fields_pointing_at(
     ]
 
 
-def uncovered_person_models() -> list[tuple[type[models.Model], list[models.Field[Any, Any]]]]:
-    """Models with a direct foreign key to the person that no registered section covers."""
+def person_models() -> list[tuple[type[models.Model], list[models.Field[Any, Any]]]]:
+    """Every model with a direct foreign key (or one-to-one field) to the person."""
     from donghanh.cases.models import Person
 
+    found = []
+    for model in apps.get_models():
+        pointing = _fields_pointing_at(model, Person)
+        if model is not Person and pointing:
+            found.append((model, pointing))
+    return sorted(found, key=lambda item: item[0]._meta.label_lower)
+
+
+def covered_models() -> set[str]:
+    """The models (app_label.model_name) the registered sections account for."""
     covered: set[str] = set()
     for exporter in _registry.values():
         covered |= exporter.covers
-    found = []
-    for model in apps.get_models():
-        if model is Person or model._meta.label_lower in covered:
-            continue
-        pointing = _fields_pointing_at(model, Person)
-        if pointing:
-            found.append((model, pointing))
-    return sorted(found, key=lambda item: item[0]._meta.label_lower)
+    return covered
+
+
+def uncovered_person_models() -> list[tuple[type[models.Model], list[models.Field[Any, Any]]]]:
+    """Models with a direct foreign key to the person that no registered section covers and
+    that do not declare themselves derived data: exported field by field, as a safety net."""
+    covered = covered_models()
+    return [
+        (model, pointing)
+        for model, pointing in person_models()
+        if model._meta.label_lower not in covered and person_export_exclusion(model) is None
+    ]
 
 
 def person_export_data(person: Person) -> PersonExport:
@@ -301,4 +392,6 @@ def person_export_data(person: Person) -> PersonExport:
         organisation=person.organisation.name,
         generated_at=timezone.now(),
         sections=sections,
+        language=get_language() or settings.LANGUAGE_CODE,
+        website=person.organisation.website,
     )

@@ -1,24 +1,45 @@
-"""A person's data as a PDF they can read, with Vietnamese text set in a font that has it
-(`donghanh.core.pdf`)."""
+"""A person's data as a PDF they can read and keep.
+
+The first page says what the document is and which rights the person has (`notice`); then the
+data, section by section, one table of labelled values per record. Everything is in the active
+language. Text is set with `donghanh.core.pdf`, which prints every script a name may hold, and
+the copy says which characters it could not print when a font is missing.
+
+A table row cannot be split across pages, so a long value (a case note of many pages) is cut
+into rows of a few lines each, at line breaks, then at spaces: the table then breaks between
+them.
+"""
 
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
+from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
-from donghanh.core.pdf import BOLD, REGULAR, register_fonts
-from donghanh.privacy.exporters import PersonExport
+from donghanh.core.pdf import BOLD, REGULAR, missing_characters, pdf_markup, register_fonts
+from donghanh.privacy.exporters import ExportRecord, PersonExport
+
+# The most characters a table row holds: about a dozen lines of the value column, far less
+# than a page even in the widest script.
+ROW_CHARACTERS = 800
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -32,17 +53,93 @@ def _styles() -> dict[str, ParagraphStyle]:
             "record", parent=body, fontName=BOLD, fontSize=10.5, leading=14, spaceBefore=4
         ),
         "body": body,
+        "notice": ParagraphStyle("notice", parent=body, fontSize=10, leading=13.5, spaceAfter=4),
         "muted": ParagraphStyle("muted", parent=body, textColor=colors.HexColor("#555555")),
         "label": ParagraphStyle("label", parent=body, fontName=BOLD),
     }
 
 
-def _text(value: str) -> str:
-    return escape(value).replace("\n", "<br/>")
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(pdf_markup(text, style.fontName), style)
+
+
+def value_pieces(value: str, size: int = ROW_CHARACTERS) -> list[str]:
+    """`value` cut into pieces of at most `size` characters: at line breaks where it can, then
+    at spaces, then anywhere (a run with no space, such as a long name in Chinese)."""
+    pieces: list[str] = []
+    current = ""
+    for line in value.split("\n"):
+        while len(line) > size:
+            cut = line.rfind(" ", size // 2, size)
+            cut = cut if cut > 0 else size
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        joined = f"{current}\n{line}" if current else line
+        if current and len(joined) > size:
+            pieces.append(current)
+            current = line
+        else:
+            current = joined
+    pieces.append(current)
+    return pieces
+
+
+def _record_table(record: ExportRecord, width: float, styles: dict[str, ParagraphStyle]) -> Any:
+    label_width = 55 * mm
+    rows: list[list[Any]] = []
+    last_rows: list[int] = []
+    for item in record.fields:
+        for number, piece in enumerate(value_pieces(item.display)):
+            label = _p(item.label, styles["label"]) if number == 0 else ""
+            rows.append([label, _p(piece, styles["body"])])
+        last_rows.append(len(rows) - 1)
+    table = Table(rows, colWidths=[label_width, width - label_width], hAlign="LEFT")
+    commands: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    commands += [
+        ("LINEBELOW", (0, row), (-1, row), 0.25, colors.HexColor("#cccccc")) for row in last_rows
+    ]
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _notice_story(export: PersonExport, styles: dict[str, ParagraphStyle]) -> list[Any]:
+    notice = export.notice()
+    story: list[Any] = [_p(notice.title, styles["section"])]
+    story += [_p(paragraph, styles["notice"]) for paragraph in notice.about]
+    story.append(_p(notice.rights_title, styles["record"]))
+    items = [
+        ListItem([_p(right.name, styles["label"]), _p(right.text, styles["notice"])], leftIndent=12)
+        for right in notice.rights
+    ]
+    story.append(
+        ListFlowable(items, bulletType="bullet", start="•", bulletFontName=REGULAR, leftIndent=12)
+    )
+    story.append(_p(notice.how_title, styles["record"]))
+    story += [_p(paragraph, styles["notice"]) for paragraph in notice.how]
+    story.append(Spacer(1, 2 * mm))
+    story.append(_p(notice.safety, styles["label"]))
+    return story
+
+
+def _all_text(export: PersonExport) -> list[str]:
+    texts = [export.organisation]
+    for section in export.sections:
+        texts.append(section.label)
+        for record in section.records:
+            texts.append(record.title)
+            texts += [text for item in record.fields for text in (item.label, item.display)]
+    return texts
 
 
 def render_person_export(export: PersonExport) -> bytes:
-    """The export as an A4 PDF: one table of labelled values per record."""
+    """The export as an A4 PDF, in the active language."""
     register_fonts()
     styles = _styles()
     buffer = io.BytesIO()
@@ -58,52 +155,44 @@ def render_person_export(export: PersonExport) -> bytes:
         author=export.organisation,
         lang=get_language() or settings.LANGUAGE_CODE,
     )
-    generated = date_format(timezone.localtime(export.generated_at), "SHORT_DATETIME_FORMAT")
-    story: list = [
-        Paragraph(_text(_("Copy of personal data")), styles["title"]),
-        Paragraph(
-            _text(
-                _("Held by %(organisation)s, as of %(when)s. Record number %(number)s.")
-                % {
-                    "organisation": export.organisation,
-                    "when": generated,
-                    "number": export.person_id,
-                }
-            ),
+    story: list[Any] = [
+        _p(_("Copy of personal data"), styles["title"]),
+        _p(
+            _("Held by %(organisation)s, as of %(when)s. Record number %(number)s.")
+            % {
+                "organisation": export.organisation,
+                "when": export.generated_display,
+                "number": export.person_id,
+            },
             styles["muted"],
         ),
         Spacer(1, 4 * mm),
+        *_notice_story(export, styles),
+        PageBreak(),
     ]
-    label_width = 55 * mm
-    value_width = document.width - label_width
+    missing = missing_characters(_all_text(export))
+    if missing:
+        story.append(
+            _p(
+                _(
+                    "Some characters of this copy cannot be printed with the fonts of this "
+                    "server and show as empty boxes: %(characters)s. The copy in JSON holds "
+                    "them exactly."
+                )
+                % {"characters": " ".join(f"U+{ord(char):04X}" for char in missing[:20])},
+                styles["muted"],
+            )
+        )
     for section in export.sections:
-        story.append(Paragraph(_text(section.label), styles["section"]))
+        heading = _p(section.label, styles["section"])
         if not section.records:
-            story.append(Paragraph(_text(_("Nothing recorded.")), styles["muted"]))
+            story.append(KeepTogether([heading, _p(_("Nothing recorded."), styles["muted"])]))
             continue
+        story.append(heading)
         for record in section.records:
             if record.title != section.label:
-                story.append(Paragraph(_text(record.title), styles["record"]))
-            rows = [
-                [
-                    Paragraph(_text(item.label), styles["label"]),
-                    Paragraph(_text(item.display), styles["body"]),
-                ]
-                for item in record.fields
-            ]
-            if not rows:
-                continue
-            table = Table(rows, colWidths=[label_width, value_width], hAlign="LEFT")
-            table.setStyle(
-                TableStyle(
-                    [
-                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc")),
-                        ("TOPPADDING", (0, 0), (-1, -1), 2),
-                        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                    ]
-                )
-            )
-            story.append(table)
+                story.append(_p(record.title, styles["record"]))
+            if record.fields:
+                story.append(_record_table(record, document.width, styles))
     document.build(story)
     return buffer.getvalue()

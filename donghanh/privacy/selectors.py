@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Case, DateField, Exists, F, OuterRef, QuerySet, When
 from django.http import Http404
@@ -15,7 +16,7 @@ from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import GRANTS, Perm, role_allows
 from donghanh.organisations.selectors import access_membership, memberships_for
 from donghanh.privacy.deadlines import HolidayCalendar
-from donghanh.privacy.models import OPEN_STATUSES, DataSubjectRequest, Holiday
+from donghanh.privacy.models import OPEN_STATUSES, DataSubjectRequest, Holiday, RequestKind
 
 # Person fields the request pages never need: they stay encrypted in the row.
 _PERSON_FIELDS_NOT_SHOWN = (
@@ -109,6 +110,23 @@ def access_request(user: Any, org_slug: str, request_id: int) -> RequestAccess:
     return RequestAccess(membership, data_request)
 
 
+def may_download_copy(membership: Membership, data_request: DataSubjectRequest) -> bool:
+    """Whether the member may download the copy of the person's data for this request.
+
+    Members who may export cases (supervisors, administrators) may, as for any person they
+    see. The member responsible for an open request for access may too: the copy is what they
+    must hand over. Whether they see the person is checked when the person is fetched.
+    """
+    if role_allows(membership.role, Perm.EXPORT_CASES):
+        return True
+    return (
+        data_request.kind == RequestKind.ACCESS
+        and data_request.status in OPEN_STATUSES
+        and data_request.responsible_id is not None
+        and data_request.responsible_id == membership.user_id
+    )
+
+
 def responsible_choices(organisation: Organisation) -> QuerySet[Any]:
     """Active members of the organisation who work with cases, who may handle a request."""
     case_roles = [role for role, grants in GRANTS.items() if Perm.VIEW_CASES in grants]
@@ -151,3 +169,9 @@ def requests_due_for(
         .defer(*_REQUEST_TEXT_NOT_LISTED)
         .order_by("next_due", "id")
     )
+
+
+def export_language(language: str | None) -> str:
+    """The language of a copy: one the platform speaks, Vietnamese unless asked otherwise."""
+    known = {code for code, _name in settings.LANGUAGES}
+    return language if language in known else settings.LANGUAGE_CODE

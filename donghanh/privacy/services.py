@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, Q, QuerySet, RestrictedError
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from donghanh.audit.models import AuditAction
@@ -24,7 +24,7 @@ from donghanh.cases.models import Consent, Guardian, Person, PersonNameToken
 from donghanh.core.crypto import EncryptedDateField, encrypted_fields
 from donghanh.core.records import people_changed
 from donghanh.core.text import nfc
-from donghanh.privacy import deadlines
+from donghanh.privacy import deadlines, selectors
 from donghanh.privacy.exporters import person_export_data
 from donghanh.privacy.models import (
     OPEN_STATUSES,
@@ -392,10 +392,14 @@ def person_export_json(
     acting_user: Any,
     request: HttpRequest | None = None,
     data_request: DataSubjectRequest | None = None,
+    language: str | None = None,
 ) -> dict[str, Any]:
-    """Everything held about the person, as JSON-ready data; the export is audited."""
-    data = person_export_data(person).as_json()
-    _audit_export(person, "json", acting_user, request, data_request)
+    """Everything held about the person, as JSON-ready data with labels in `language`
+    (Vietnamese by default); the export is audited."""
+    language = selectors.export_language(language)
+    with translation.override(language):
+        data = person_export_data(person).as_json()
+    _audit_export(person, "json", language, acting_user, request, data_request)
     return data
 
 
@@ -405,10 +409,14 @@ def person_export_pdf(
     acting_user: Any,
     request: HttpRequest | None = None,
     data_request: DataSubjectRequest | None = None,
+    language: str | None = None,
 ) -> bytes:
-    """Everything held about the person, as a PDF; the export is audited."""
-    document = render_person_export(person_export_data(person))
-    _audit_export(person, "pdf", acting_user, request, data_request)
+    """Everything held about the person, as a PDF in `language` (Vietnamese by default) that
+    opens with the person's rights; the export is audited."""
+    language = selectors.export_language(language)
+    with translation.override(language):
+        document = render_person_export(person_export_data(person))
+    _audit_export(person, "pdf", language, acting_user, request, data_request)
     return document
 
 
@@ -416,11 +424,12 @@ def person_export_pdf(
 def _audit_export(
     person: Person,
     file_format: str,
+    language: str,
     acting_user: Any,
     request: HttpRequest | None,
     data_request: DataSubjectRequest | None,
 ) -> None:
-    summary = f"copy of the person's data exported as {file_format}"
+    summary = f"copy of the person's data exported as {file_format} ({language})"
     if data_request is not None:
         summary += f" for data-subject request {data_request.pk}"
     audit_record(

@@ -3,9 +3,10 @@ from __future__ import annotations
 import json
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +20,7 @@ from donghanh.cases.models import Person
 from donghanh.cases.selectors import access_person
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
-from donghanh.privacy import services
+from donghanh.privacy import selectors, services
 from donghanh.privacy.forms import (
     CompleteForm,
     ConfirmedCompleteForm,
@@ -32,6 +33,7 @@ from donghanh.privacy.models import DataSubjectRequest, RequestKind
 from donghanh.privacy.selectors import (
     RequestAccess,
     access_request,
+    may_download_copy,
     requests_for_list,
     responsible_choices,
 )
@@ -132,6 +134,8 @@ def request_detail(request: HttpRequest, org: str, request_id: int) -> HttpRespo
             "person": person,
             "today": timezone.localdate(),
             "can_export": role_allows(membership.role, Perm.EXPORT_CASES),
+            "can_download_copy": may_download_copy(membership, data_request),
+            "copy_languages": settings.LANGUAGES,
             "carry_out": CARRY_OUT.get(RequestKind(data_request.kind), ()),
         },
     )
@@ -270,13 +274,21 @@ def request_refuse(request: HttpRequest, org: str, request_id: int) -> HttpRespo
 
 
 def _person_to_export(request: HttpRequest, org: str, request_id: int) -> RequestAccess:
-    """The request and its person, if the member may export the person's whole record."""
+    """The request and its person, if the member may download the copy of the person's data:
+    404 for a request or a person the member may not see, 403 for one they may see only."""
     membership, data_request = access_request(request.user, org, request_id)
     if data_request.person_id is None:
         raise Http404
-    access = access_person(request.user, org, data_request.person_id, Perm.EXPORT_CASES)
+    if not may_download_copy(membership, data_request):
+        raise PermissionDenied
+    access = access_person(request.user, org, data_request.person_id, Perm.VIEW_CASES)
     data_request.person = access.person
     return RequestAccess(membership, data_request)
+
+
+def _copy_language(request: HttpRequest) -> str:
+    """The language the person reads the copy in: Vietnamese unless `?lang=` says otherwise."""
+    return selectors.export_language(request.GET.get("lang"))
 
 
 @never_cache
@@ -286,7 +298,11 @@ def request_export_json(request: HttpRequest, org: str, request_id: int) -> Http
     _membership, data_request = _person_to_export(request, org, request_id)
     person = cast(Person, data_request.person)
     data = services.person_export_json(
-        person=person, data_request=data_request, acting_user=request.user, request=request
+        person=person,
+        data_request=data_request,
+        acting_user=request.user,
+        request=request,
+        language=_copy_language(request),
     )
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
@@ -303,7 +319,11 @@ def request_export_pdf(request: HttpRequest, org: str, request_id: int) -> HttpR
     _membership, data_request = _person_to_export(request, org, request_id)
     person = cast(Person, data_request.person)
     document = services.person_export_pdf(
-        person=person, data_request=data_request, acting_user=request.user, request=request
+        person=person,
+        data_request=data_request,
+        acting_user=request.user,
+        request=request,
+        language=_copy_language(request),
     )
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.pdf"'

@@ -11,7 +11,6 @@ receive anything through here.
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,15 +18,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
 from donghanh.cases.case_models import Case, CaseAssignment, CaseRestriction
-from donghanh.cases.case_selectors import regimes_entitled
 from donghanh.cases.case_services import ensure_case_not_closed
-from donghanh.cases.codelists import CONTROL_MEANS, COUNTRIES, EXPLOITATION_TYPES
 from donghanh.cases.models import Consent, Person, PersonNameToken
 from donghanh.cases.selectors import consent_is_active
 from donghanh.directory.domains import ServiceDomain
@@ -40,6 +36,7 @@ from donghanh.referrals.models import (
     SharedSection,
 )
 from donghanh.referrals.selectors import response_days_for
+from donghanh.referrals.snapshot import take_snapshot
 
 # The sections a transfer always carries: the receiver takes over the whole case.
 TRANSFER_SECTIONS = tuple(SharedSection.values)
@@ -47,10 +44,6 @@ TRANSFER_SECTIONS = tuple(SharedSection.values)
 
 def _actor(user: Any) -> Any:
     return user if user is not None and getattr(user, "is_authenticated", False) else None
-
-
-def _day(value: datetime.date | None) -> str:
-    return date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
 def _refuse_without_consent(person: Person, organisation: Organisation) -> None:
@@ -67,55 +60,9 @@ def _refuse_without_consent(person: Person, organisation: Organisation) -> None:
 
 
 def build_snapshot(case: Case, sections: Iterable[str], domain: str = "") -> str:
-    """The shared sections of the case as JSON text: label keys and values as shown."""
-    person = case.person
-    chosen = [section for section in SharedSection.values if section in set(sections)]
-    data: dict[str, list[list[str]]] = {}
-    for section in chosen:
-        rows: list[tuple[str, str]]
-        if section == SharedSection.IDENTITY:
-            rows = [
-                ("full_name", person.full_name),
-                ("other_names", person.other_names),
-                ("sex", person.get_sex_display()),
-                ("date_of_birth", _day(person.date_of_birth)),
-                ("age", "" if person.age is None else str(person.age)),
-                ("nationality", person.nationality_label),
-                ("ethnicity", person.get_ethnicity_display() if person.ethnicity else ""),
-            ]
-        elif section == SharedSection.CONTACT:
-            rows = [("phone", person.phone), ("current_address", person.current_address)]
-        elif section == SharedSection.CASE:
-            rows = [
-                ("case_type", case.get_case_type_display()),
-                ("identification_status", case.get_identification_status_display()),
-                ("identified_on", _day(case.identified_on)),
-                ("legal_regime", case.get_legal_regime_display()),
-                ("is_abroad", _("Abroad") if case.is_abroad else _("In Vietnam")),
-            ]
-        elif section == SharedSection.JOURNEY:
-            rows = [
-                ("origin_commune", str(case.origin_commune) if case.origin_commune else ""),
-                ("transit_countries", ", ".join(COUNTRIES.labels(case.transit_countries))),
-                (
-                    "destination_country",
-                    COUNTRIES.label(case.destination_country) if case.destination_country else "",
-                ),
-                ("departure_date", _day(case.departure_date)),
-                ("return_date", _day(case.return_date)),
-                (
-                    "exploitation_types",
-                    ", ".join(EXPLOITATION_TYPES.labels(case.exploitation_types)),
-                ),
-                ("control_means", ", ".join(CONTROL_MEANS.labels(case.control_means))),
-            ]
-        else:  # needs
-            rows = [
-                ("service_needed", str(ServiceDomain(domain).label) if domain else _("Whole case")),
-                ("regimes", ", ".join(regime.label for regime in regimes_entitled(case))),
-            ]
-        data[section] = [[key, value] for key, value in rows if value]
-    return json.dumps(data, ensure_ascii=False)
+    """The shared sections of the case as JSON text, in codes and plain text
+    (`donghanh.referrals.snapshot`): the receiver reads them in their own language."""
+    return take_snapshot(case, sections, domain=domain)
 
 
 def _clean_sections(sections: Iterable[str]) -> list[str]:

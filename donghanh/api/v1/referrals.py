@@ -43,7 +43,7 @@ from donghanh.referrals.selectors import (
     referrals_out,
     shared_snapshot,
 )
-from donghanh.referrals.snapshot import FIELD_LABELS
+from donghanh.referrals.snapshot import snapshot_sections
 
 # The organisations involved in a referral, the receiver's first: a member of both reads it as
 # its receiver.
@@ -166,17 +166,16 @@ class ReferralSerializer(ReferralSummarySerializer):
         snapshot = self._snapshot()
         if snapshot is None:
             return None
-        titles = dict(SharedSection.choices)
         return [
             {
-                "section": code,
-                "title": str(titles.get(code, code)),
+                "section": section.code,
+                "title": section.title,
                 "rows": [
-                    {"field": key, "label": str(FIELD_LABELS.get(key, key)), "value": str(value)}
-                    for key, value in rows
+                    {"field": row.field, "label": row.label, "value": row.value}
+                    for row in section.rows
                 ],
             }
-            for code, rows in snapshot.items()
+            for section in snapshot_sections(snapshot)
         ]
 
 

@@ -149,6 +149,60 @@ def test_a_case_worker_cannot_export_erase_or_deidentify(trio):
     assert _shows(page, "Only a supervisor or an administrator can erase or de-identify a record.")
 
 
+def _export_urls(organisation, data_request):
+    return [
+        _url(name, organisation, data_request=data_request)
+        for name in ("request_export_pdf", "request_export_json")
+    ]
+
+
+def test_the_worker_responsible_for_an_access_request_downloads_the_copy(trio):
+    worker = MembershipFactory(organisation=trio.organisation, role=Role.CASE_WORKER).user
+    person = full_person(trio.organisation, worker)  # registered by the worker: theirs to see
+    data_request = new_request(person, trio.owner, responsible=worker, kind="access")
+    client = signed_in_client(worker)
+    page = client.get(_url("request_detail", trio.organisation, data_request=data_request))
+    for url in _export_urls(trio.organisation, data_request):
+        assert url in page.content.decode()
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment;")
+    exports = AuditEntry.objects.filter(action=AuditAction.EXPORT, target_id=str(person.pk))
+    assert exports.count() == 2 and all(entry.actor == worker for entry in exports)
+    # A colleague who does not handle the request does not find it; an outsider neither.
+    other = signed_in_client(
+        MembershipFactory(organisation=trio.organisation, role=Role.CASE_WORKER).user
+    )
+    for url in _export_urls(trio.organisation, data_request):
+        assert other.get(url).status_code == 404
+        assert trio.outsider_client.get(url).status_code == 404
+    assert AuditEntry.objects.filter(action=AuditAction.EXPORT).count() == 2
+
+
+def test_the_responsible_worker_downloads_only_while_the_access_request_is_open(trio):
+    worker = MembershipFactory(organisation=trio.organisation, role=Role.CASE_WORKER).user
+    person = full_person(trio.organisation, worker)
+    data_request = new_request(person, trio.owner, responsible=worker, kind="access")
+    services.request_acknowledge(data_request=data_request, acting_user=worker)
+    services.request_complete(data_request=data_request, acting_user=worker)
+    client = signed_in_client(worker)
+    for url in _export_urls(trio.organisation, data_request):
+        assert client.get(url).status_code == 403
+    # A supervisor still may, as for any person they see.
+    supervisor = MembershipFactory(organisation=trio.organisation, role=Role.SUPERVISOR).user
+    for url in _export_urls(trio.organisation, data_request):
+        assert signed_in_client(supervisor).get(url).status_code == 200
+
+
+def test_the_responsible_worker_who_may_not_see_the_person_gets_404(trio, person):
+    worker = MembershipFactory(organisation=trio.organisation, role=Role.CASE_WORKER).user
+    data_request = new_request(person, trio.owner, responsible=worker, kind="access")
+    client = signed_in_client(worker)
+    for url in _export_urls(trio.organisation, data_request):
+        assert client.get(url).status_code == 404
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+
+
 # --- What the pages do ----------------------------------------------------------------------
 
 
@@ -258,8 +312,10 @@ def test_downloads_are_attachments_and_audited(trio, person, data_request):
         _url("request_export_pdf", trio.organisation, data_request=data_request)
     )
     assert pdf_response["Content-Type"] == "application/pdf"
-    text = PdfReader(io.BytesIO(pdf_response.content)).pages[0].extract_text()
-    assert HOA["full_name"] in text
+    pages = PdfReader(io.BytesIO(pdf_response.content)).pages
+    # The first page explains the copy and the person's rights; the data follows.
+    assert HOA["full_name"] not in pages[0].extract_text()
+    assert HOA["full_name"] in pages[1].extract_text()
     exports = AuditEntry.objects.filter(action=AuditAction.EXPORT, target_id=str(person.pk))
     assert exports.count() == 2
     assert all(entry.actor == trio.owner and entry.ip_address for entry in exports)

@@ -87,3 +87,37 @@ def test_certificate_download_is_audited_and_refused_to_donors(project: Project)
     kwargs["org"] = donor_org.slug
     response = signed_in_client(donor_officer).get(reverse("programmes:certificate", kwargs=kwargs))
     assert response.status_code == 403
+
+
+def test_certificate_pdf_holds_the_longest_names_in_any_script(project: Project) -> None:
+    from donghanh.programmes.trainings.forms import ParticipantForm, TrainingForm
+    from donghanh.testing.longest import longest_for
+
+    training = training_add(
+        project=project, title=longest_for(TrainingForm, "title"), level="province",
+        place=longest_for(TrainingForm, "place"), start_on=D(2025, 3, 1), end_on=D(2025, 3, 2),
+        acting_user=None,
+    )  # fmt: skip
+    session = session_add(
+        training=training, held_on=D(2025, 3, 1), title="Buổi 1", acting_user=None
+    )
+    participation = participant_enrol(
+        training=training, full_name=longest_for(ParticipantForm, "full_name"), sex="female",
+        role="social_worker", sector="labour", acting_user=None,
+    )  # fmt: skip
+    participation_update(
+        participation=participation, expected_version=participation.version,
+        sessions_attended=[session], pre_score=None, post_score=None, acting_user=None,
+    )  # fmt: skip
+    participation.refresh_from_db()
+    participation = certificate_issue(participation=participation, acting_user=None)
+    reader = PdfReader(io.BytesIO(certificate_pdf(participation)))
+    text = "".join("".join(page.extract_text().split()) for page in reader.pages)
+    assert "".join(participation.participant.full_name.split()) in text
+    assert "王小红" in text and "김하나" in text
+    fonts = {
+        str(font["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()  # type: ignore[index]
+    }
+    assert any("WenQuanYi" in name for name in fonts)

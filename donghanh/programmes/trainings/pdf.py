@@ -1,10 +1,10 @@
 """A training certificate as a one-page A4 landscape PDF, in DejaVu Sans so that Vietnamese
-letters (ạ, ế, ơ, ư, đ…) render: the fonts come from donghanh.core.pdf."""
+letters (ạ, ế, ơ, ư, đ…) render, and a name in another script in a font that has it: the fonts
+come from donghanh.core.pdf."""
 
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from donghanh.core.pdf import BOLD, REGULAR, register_fonts
+from donghanh.core.pdf import BOLD, REGULAR, pdf_markup, register_fonts
 from donghanh.programmes.trainings.models import TrainingParticipation
 
 
@@ -30,7 +30,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)
+    return Paragraph(pdf_markup(text, style.fontName), style)
 
 
 def certificate_pdf(participation: TrainingParticipation) -> bytes:
