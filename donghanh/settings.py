@@ -61,6 +61,11 @@ if not DATA_ENCRYPTION_KEYS:
 if PRODUCTION and _DEV_DATA_KEY in DATA_ENCRYPTION_KEYS:
     raise ConfigurationError("the development data-encryption key cannot be used in production")
 
+# The key backup archives are encrypted with (`manage.py backup_create`, docs/backup.md): 32
+# random bytes in URL-safe base64, like a data key but never one of them. Only the backup and
+# restore commands read it; keep it out of the web and worker processes' environment.
+BACKUP_ENCRYPTION_KEY = envsecret("BACKUP_ENCRYPTION_KEY")
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigurationError("ALLOWED_HOSTS is required in production")
@@ -84,6 +89,7 @@ INSTALLED_APPS = [
     "donghanh.accounts",
     "donghanh.organisations",
     "donghanh.audit",
+    "donghanh.backups",
     "donghanh.cases",
     "donghanh.casework",
     "donghanh.programmes",
