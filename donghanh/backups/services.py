@@ -183,6 +183,14 @@ def backup_create(
         raise BackupError(_("%(path)s already exists: choose another name.") % {"path": output})
     if not output.parent.is_dir():
         raise BackupError(_("The folder %(path)s does not exist.") % {"path": output.parent})
+    if output.resolve().is_relative_to(media_root().resolve()):
+        raise BackupError(
+            _(
+                "Write the archive outside the folder of private files (%(path)s): it would "
+                "otherwise hold copies of itself."
+            )
+            % {"path": media_root()}
+        )
     connection = connections[DEFAULT_DB_ALIAS]
     try:
         dump_format = database.dump_format(connection)

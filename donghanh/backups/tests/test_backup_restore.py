@@ -207,6 +207,15 @@ def test_a_wrong_key_a_damaged_archive_and_missing_data_keys_are_refused(
     assert "khóa dữ liệu" in _refused("backup_create", "--output", str(tmp_path / "b.dhb"))
     settings.BACKUP_ENCRYPTION_KEY = backup_key
     assert "đã có" in _refused("backup_create", "--output", str(archive))
+    settings.MEDIA_ROOT = tmp_path / "private"
+    inside = settings.MEDIA_ROOT / "backup.dhb"
+    assert "bên ngoài" in _refused("backup_create", "--output", str(inside))
+
+    # Forced, the archive replaces what the database and the folder hold.
+    Person.objects.filter(pk=person.pk).update(full_name="Changed after the backup")
+    _run("backup_restore", str(archive), "--force")
+    assert Person.objects.get(pk=person.pk).full_name == "Nguyễn Thị Hoa"
+    assert _attachment_bytes(Attachment.objects.get()) == PDF
 
 
 def test_an_escrow_archive_gives_the_data_keys_back(tmp_path: Path, settings: Any) -> None:
