@@ -172,6 +172,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Covering indexes (INCLUDE columns) serve PostgreSQL's index-only scans; SQLite builds the
     # same indexes on their key columns alone, which is all the embedded database needs.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
 # The role that owns the tables, for `manage.py migrate` and `backup_restore` only: the running
 # platform connects through DATABASE_URL as a role that may read and write rows but not change
 # the schema, empty a table or switch off the audit log's trigger (docs/deployment.md). Give it

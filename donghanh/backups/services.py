@@ -537,9 +537,14 @@ def _write_file(root: Path, relative: PurePosixPath, blocks: Iterable[bytes]) ->
 
 
 def _restore_entries(
-    path: Path, key: bytes, connection: Any, contents: ArchiveContents, *, replace: bool,
+    path: Path,
+    key: bytes,
+    connection: Any,
+    contents: ArchiveContents,
+    *,
+    replace: bool,
     progress: Progress,
-) -> None:  # fmt: skip
+) -> None:
     root = media_root()
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     with _archive(path, key) as entries:
