@@ -61,6 +61,11 @@ if not DATA_ENCRYPTION_KEYS:
 if PRODUCTION and _DEV_DATA_KEY in DATA_ENCRYPTION_KEYS:
     raise ConfigurationError("the development data-encryption key cannot be used in production")
 
+# The key backup archives are encrypted with (`manage.py backup_create`, docs/backup.md): 32
+# random bytes in URL-safe base64, like a data key but never one of them. Only the backup and
+# restore commands read it; keep it out of the web and worker processes' environment.
+BACKUP_ENCRYPTION_KEY = envsecret("BACKUP_ENCRYPTION_KEY")
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigurationError("ALLOWED_HOSTS is required in production")
@@ -84,6 +89,7 @@ INSTALLED_APPS = [
     "donghanh.accounts",
     "donghanh.organisations",
     "donghanh.audit",
+    "donghanh.backups",
     "donghanh.cases",
     "donghanh.casework",
     "donghanh.programmes",
@@ -166,6 +172,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Covering indexes (INCLUDE columns) serve PostgreSQL's index-only scans; SQLite builds the
     # same indexes on their key columns alone, which is all the embedded database needs.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# The role that owns the tables, for `manage.py migrate` and `backup_restore` only: the running
+# platform connects through DATABASE_URL as a role that may read and write rows but not change
+# the schema, empty a table or switch off the audit log's trigger (docs/deployment.md). Give it
+# to the commands that need it and keep it out of the web and worker processes' environment.
+DATABASE_OWNER: dict[str, str] | None = None
+_owner_url = envsecret("DATABASE_OWNER_URL")
+if _owner_url:
+    _owner = dj_database_url.parse(_owner_url)
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ConfigurationError("DATABASE_OWNER_URL is for PostgreSQL; SQLite has no roles")
+    _app = DATABASES["default"]
+    _where = ("ENGINE", "NAME", "HOST")
+    if [_owner.get(p) for p in _where] != [_app.get(p) for p in _where] or str(
+        _owner.get("PORT") or 5432
+    ) != str(_app.get("PORT") or 5432):
+        raise ConfigurationError(
+            "DATABASE_OWNER_URL must name the same database as DATABASE_URL (engine, host, "
+            "port and name), with the owner's user and password"
+        )
+    if _owner.get("USER") == _app.get("USER"):
+        raise ConfigurationError(
+            "DATABASE_OWNER_URL and DATABASE_URL name the same user: the platform must connect "
+            "as a role that does not own its tables"
+        )
+    DATABASE_OWNER = {"USER": str(_owner["USER"]), "PASSWORD": str(_owner.get("PASSWORD") or "")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler spends up to seconds compiling the caseload's filtered counts
     # and saves nothing on queries that read a few thousand index entries.

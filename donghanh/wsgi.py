@@ -4,3 +4,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "donghanh.settings")
 application = get_wsgi_application()
+
+# In production on PostgreSQL, refuse to serve as a role that could empty the audit log.
+from donghanh.core.database_roles import refuse_unsafe_platform_role  # noqa: E402
+
+refuse_unsafe_platform_role()

@@ -17,10 +17,10 @@ FERNET_KEY = "3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 
 
 def _load_settings(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DONGHANH_", "DATABASE_URL"))}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DONGHANH_", "DATABASE_"))}
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "import donghanh.settings"],
+        [sys.executable, "-c", "import donghanh.settings as s; print(s.DATABASE_OWNER)"],
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -69,6 +69,43 @@ def test_unknown_environment_is_refused():
     result = _load_settings(DONGHANH_ENV="staging")
     assert result.returncode != 0
     assert "DONGHANH_ENV" in result.stderr
+
+
+APP_URL = "postgres://donghanh_app:a@db.internal:5432/donghanh"
+
+
+def test_the_owner_url_gives_the_owners_credentials_for_the_same_database():
+    result = _load_settings(
+        DATABASE_URL=APP_URL,
+        DATABASE_OWNER_URL="postgres://donghanh_owner:b@db.internal:5432/donghanh",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "{'USER': 'donghanh_owner', 'PASSWORD': 'b'}"
+    assert _load_settings(DATABASE_URL=APP_URL).stdout.strip() == "None"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"DATABASE_URL": APP_URL, "DATABASE_OWNER_URL": "postgres://o:b@db.internal/other"},
+            "same database",
+        ),
+        (
+            {"DATABASE_URL": APP_URL, "DATABASE_OWNER_URL": "postgres://o:b@elsewhere/donghanh"},
+            "same database",
+        ),
+        (
+            {"DATABASE_URL": APP_URL, "DATABASE_OWNER_URL": APP_URL},
+            "same user",
+        ),
+        ({"DATABASE_OWNER_URL": "postgres://o:b@db.internal/donghanh"}, "SQLite has no roles"),
+    ],
+)
+def test_an_owner_url_that_does_not_fit_is_refused(env, message):
+    result = _load_settings(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_envbool_refuses_unclear_values(monkeypatch):
