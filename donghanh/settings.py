@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "donghanh.core",
+    "donghanh.reference",
     "donghanh.places",
     "donghanh.accounts",
     "donghanh.organisations",

@@ -53,13 +53,6 @@ from donghanh.cases.case_models import (  # noqa: E402
 )
 from donghanh.cases.case_selectors import legal_regime_for  # noqa: E402
 from donghanh.cases.case_services import case_number_prefix  # noqa: E402
-from donghanh.cases.codelists import (  # noqa: E402
-    CONTROL_MEANS,
-    EXPLOITATION_TYPES,
-    ILO_INDICATORS,
-    RELATIONS_TO_TRAFFICKER,
-    IloAnswer,
-)
 from donghanh.cases.models import (  # noqa: E402
     Consent,
     Ethnicity,
@@ -91,6 +84,13 @@ from donghanh.directory.models import Provider  # noqa: E402
 from donghanh.organisations.models import Membership, Organisation  # noqa: E402
 from donghanh.organisations.roles import Role  # noqa: E402
 from donghanh.places.models import Commune  # noqa: E402
+from donghanh.reference.codelists import (  # noqa: E402
+    CONTROL_MEANS,
+    EXPLOITATION_TYPES,
+    ILO_INDICATORS,
+    RELATIONS_TO_TRAFFICKER,
+    IloAnswer,
+)
 from donghanh.referrals.models import Referral, ReferralStatus, SharedSection  # noqa: E402
 from donghanh.referrals.services import build_snapshot  # noqa: E402
 

@@ -18,7 +18,7 @@ from donghanh.cases.case_models import (
     SupportRegime,
 )
 from donghanh.cases.models import Consent, ConsentStatus, Guardian
-from donghanh.directory.domains import ServiceDomain
+from donghanh.reference.domains import ServiceDomain
 from donghanh.referrals.models import ReferralKind, ReferralStatus, SharedSection
 
 CONSENT_PURPOSE = Consent.Purpose.choices

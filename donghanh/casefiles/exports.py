@@ -23,17 +23,17 @@ from openpyxl.cell import WriteOnlyCell
 
 from donghanh.cases.case_models import Case, CaseStatus
 from donghanh.cases.case_selectors import caseload
-from donghanh.cases.codelists import (
-    CONTROL_MEANS,
-    COUNTRIES,
-    EXPLOITATION_TYPES,
-    RELATIONS_TO_TRAFFICKER,
-)
 from donghanh.cases.models import Consent, Person
 from donghanh.cases.selectors import consents_active_filter
 from donghanh.core.crypto import keyed_digest
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
+from donghanh.reference.codelists import (
+    CONTROL_MEANS,
+    COUNTRIES,
+    EXPLOITATION_TYPES,
+    RELATIONS_TO_TRAFFICKER,
+)
 
 
 def sees_identities(role: str) -> bool:

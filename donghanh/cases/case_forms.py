@@ -29,7 +29,12 @@ from donghanh.cases.case_selectors import (
     SCREENING_FIELDS,
     assignable_members,
 )
-from donghanh.cases.codelists import (
+from donghanh.cases.forms import _date_field
+from donghanh.core.search_terms import search_terms_bound
+from donghanh.organisations.models import Membership, Organisation, Team
+from donghanh.organisations.selectors import active_teams
+from donghanh.places.models import Commune, Province
+from donghanh.reference.codelists import (
     CONTROL_MEANS,
     COUNTRIES,
     EXPLOITATION_TYPES,
@@ -37,11 +42,6 @@ from donghanh.cases.codelists import (
     ILO_INDICATORS,
     RELATIONS_TO_TRAFFICKER,
 )
-from donghanh.cases.forms import _date_field
-from donghanh.core.search_terms import search_terms_bound
-from donghanh.organisations.models import Membership, Organisation, Team
-from donghanh.organisations.selectors import active_teams
-from donghanh.places.models import Commune, Province
 
 _BASELINE_SALT = "donghanh.cases.case_edit"
 _ILO_PREFIX = "ilo_"

@@ -36,7 +36,12 @@ from donghanh.cases.case_models import (
     SupportRegimeRule,
     SupportRegimeTerm,
 )
-from donghanh.cases.codelists import (
+from donghanh.cases.models import Person, PersonNameToken
+from donghanh.core.crypto import value_fingerprint
+from donghanh.organisations.models import Membership, Team
+from donghanh.organisations.roles import Perm, Role, role_allows
+from donghanh.organisations.selectors import access_membership
+from donghanh.reference.codelists import (
     CONTROL_MEANS,
     COUNTRIES,
     EXPLOITATION_TYPES,
@@ -44,11 +49,6 @@ from donghanh.cases.codelists import (
     RELATIONS_TO_TRAFFICKER,
     IloAnswer,
 )
-from donghanh.cases.models import Person, PersonNameToken
-from donghanh.core.crypto import value_fingerprint
-from donghanh.organisations.models import Membership, Team
-from donghanh.organisations.roles import Perm, Role, role_allows
-from donghanh.organisations.selectors import access_membership
 
 # The fields each edit page changes, in the order the forms show them.
 INTAKE_FIELDS = ("case_type", "intake_channel", "intake_date", "is_abroad", "intake_note")

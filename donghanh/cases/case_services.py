@@ -48,14 +48,6 @@ from donghanh.cases.case_selectors import (
     legal_regime_for,
     nameable_members,
 )
-from donghanh.cases.codelists import (
-    CONTROL_MEANS,
-    COUNTRIES,
-    EXPLOITATION_TYPES,
-    ILO_INDICATORS,
-    RELATIONS_TO_TRAFFICKER,
-    IloAnswer,
-)
 from donghanh.cases.models import Person
 from donghanh.cases.services import StaleEditError
 from donghanh.core.text import fold, nfc
@@ -65,6 +57,14 @@ from donghanh.indicators.invalidation import (
 )
 from donghanh.organisations.models import Organisation, Team
 from donghanh.organisations.roles import Perm
+from donghanh.reference.codelists import (
+    CONTROL_MEANS,
+    COUNTRIES,
+    EXPLOITATION_TYPES,
+    ILO_INDICATORS,
+    RELATIONS_TO_TRAFFICKER,
+    IloAnswer,
+)
 
 _TEXT_FIELDS = frozenset(
     {"intake_note", "recruiter_details", "journey_details", "screening_note", "identifying_agency"}

@@ -50,18 +50,18 @@ from donghanh.cases.case_selectors import (
     support_group_for,
     team_choices,
 )
-from donghanh.cases.codelists import (
+from donghanh.cases.models import Consent
+from donghanh.cases.selectors import access_person, consent_is_active
+from donghanh.core.search_terms import search_redirect
+from donghanh.organisations.roles import Perm, role_allows
+from donghanh.organisations.selectors import access_membership
+from donghanh.reference.codelists import (
     CONTROL_MEANS,
     COUNTRIES,
     EXPLOITATION_TYPES,
     ILO_INDICATORS,
     RELATIONS_TO_TRAFFICKER,
 )
-from donghanh.cases.models import Consent
-from donghanh.cases.selectors import access_person, consent_is_active
-from donghanh.core.search_terms import search_redirect
-from donghanh.organisations.roles import Perm, role_allows
-from donghanh.organisations.selectors import access_membership
 
 PAGE_SIZE = 25
 

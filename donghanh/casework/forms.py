@@ -9,9 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.cases.case_models import SupportRegime
-from donghanh.directory.domains import ServiceDomain
 from donghanh.directory.models import Provider
 from donghanh.programmes.models import Project
+from donghanh.reference.domains import ServiceDomain
 
 from .models import (
     ASSESSED_DOMAIN_CHOICES,

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from donghanh.cases.case_models import SupportRegime
 from donghanh.core.crypto import EncryptedTextField
-from donghanh.directory.domains import ServiceDomain
+from donghanh.reference.domains import ServiceDomain
 
 # The ten domains of a needs assessment (the directory's domains without the hotline, which is
 # a way to reach help rather than a need).

@@ -65,10 +65,10 @@ from donghanh.demo.case_data import (
     ReferralSpec,
 )
 from donghanh.demo.services import DemoDataError, ensure_demo_allowed
-from donghanh.directory.domains import ServiceDomain
 from donghanh.directory.models import Provider
 from donghanh.organisations.models import Membership, Organisation, Team
 from donghanh.organisations.services import team_create
+from donghanh.reference.domains import ServiceDomain
 from donghanh.referrals.models import Referral, SharedSection
 from donghanh.referrals.services import referral_accept, referral_complete, referral_send
 

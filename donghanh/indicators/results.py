@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.cases.case_models import CaseType
 from donghanh.cases.models import Sex
-from donghanh.directory.domains import ServiceDomain
 from donghanh.indicators import suppression
 from donghanh.indicators.compute import UNKNOWN, Period, RawResult, Scope, indicator_periods
 from donghanh.indicators.compute import raw_result as compute_raw_result
@@ -36,6 +35,7 @@ from donghanh.programmes.models import (
     Sector,
 )
 from donghanh.programmes.selectors import ProjectAccess, ProjectRelation
+from donghanh.reference.domains import ServiceDomain
 
 # Units that count people or organisations: their small cells are suppressed outside.
 _COUNT_UNITS = ("người", "người/lượt", "people", "persons", "person", "tổ chức", "organisations")

@@ -45,7 +45,6 @@ from donghanh.cases.case_services import case_number_prefix
 from donghanh.cases.models import Consent, Person, PersonNameToken
 from donghanh.casework.models import DischargeReason, ServiceDelivery, ShelterStay
 from donghanh.demo.services import DemoDataError, ensure_demo_allowed
-from donghanh.directory.domains import ServiceDomain
 from donghanh.indicators.facts import rebuild_project
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Commune, LegacyDistrict, LegacyProvince, Province
@@ -67,6 +66,7 @@ from donghanh.programmes.models import (
     TrainingLevel,
     TrainingParticipation,
 )
+from donghanh.reference.domains import ServiceDomain
 
 D = datetime.date
 

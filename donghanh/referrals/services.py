@@ -27,12 +27,12 @@ from donghanh.audit.services import audit_record
 from donghanh.cases.case_models import Case, CaseAssignment, CaseRestriction
 from donghanh.cases.case_selectors import regimes_entitled
 from donghanh.cases.case_services import ensure_case_not_closed
-from donghanh.cases.codelists import CONTROL_MEANS, COUNTRIES, EXPLOITATION_TYPES
 from donghanh.cases.models import Consent, Person, PersonNameToken
 from donghanh.cases.selectors import consent_is_active
-from donghanh.directory.domains import ServiceDomain
 from donghanh.directory.models import Provider
 from donghanh.organisations.models import Organisation
+from donghanh.reference.codelists import CONTROL_MEANS, COUNTRIES, EXPLOITATION_TYPES
+from donghanh.reference.domains import ServiceDomain
 from donghanh.referrals.models import (
     Referral,
     ReferralKind,

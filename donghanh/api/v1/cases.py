@@ -51,10 +51,10 @@ from donghanh.casework import selectors as casework_selectors
 from donghanh.casework import services as casework_services
 from donghanh.casework.forms import ServiceForm
 from donghanh.casework.models import ServiceDelivery
-from donghanh.directory.domains import ServiceDomain
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
 from donghanh.places.models import Province
+from donghanh.reference.domains import ServiceDomain
 
 
 def _absolute(request: Any, path: str) -> str:

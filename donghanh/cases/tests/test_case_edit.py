@@ -13,9 +13,9 @@ from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.cases import case_services, services
 from donghanh.cases.case_models import Case, IdentificationStatus, LegalRegime
 from donghanh.cases.case_selectors import case_fingerprints, screening_summary
-from donghanh.cases.codelists import ILO_INDICATORS
 from donghanh.organisations.roles import Role
 from donghanh.places.models import Commune
+from donghanh.reference.codelists import ILO_INDICATORS
 
 
 def _url(name, staff, case):

@@ -16,9 +16,9 @@ from donghanh.cases import services as person_services
 from donghanh.cases.case_models import Case, CaseAssignment, CaseRestriction
 from donghanh.cases.selectors import person_fingerprints
 from donghanh.cases.tests.conftest import make_case, make_person
-from donghanh.directory.domains import ServiceDomain
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
+from donghanh.reference.domains import ServiceDomain
 from donghanh.referrals import services
 from donghanh.referrals.models import (
     Referral,

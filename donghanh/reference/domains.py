@@ -2,13 +2,13 @@
 
 Defined once, here, for the whole platform: the directory says which domains a provider serves,
 and case management records needs and referrals in the same domains, so a referral can offer the
-providers that serve a need. This module imports nothing from the directory's models, so any app
-may import it.
+providers that serve a need. A code list of the `reference` app: it imports nothing from any other
+app, so any app may import it.
 
 The domains follow the support regimes of Art. 37 of Law 53/2024/QH15 (see
 `ART_37_REGIMES`) plus the information a hotline gives. To add a domain: add a member below
 (the value is stored, so never rename one), translate its label in
-donghanh/directory/locale/vi, and map any Art. 37 regime that belongs to it.
+donghanh/reference/locale/vi, and map any Art. 37 regime that belongs to it.
 """
 
 from __future__ import annotations
