@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "donghanh.accounts",
     "donghanh.organisations",
     "donghanh.audit",
+    "donghanh.people",
     "donghanh.cases",
     "donghanh.casework",
     "donghanh.programmes",

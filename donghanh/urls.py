@@ -19,7 +19,7 @@ urlpatterns = [
     path("app/", include("donghanh.accounts.urls")),
     path("app/", include("donghanh.workspace.urls")),
     path("api/", include("donghanh.api.urls")),
-    path("app/o/<slug:org>/people/", include("donghanh.cases.urls")),
+    path("app/o/<slug:org>/people/", include("donghanh.people.urls")),
     path("app/o/<slug:org>/cases/", include("donghanh.cases.case_urls")),
     path("app/o/<slug:org>/privacy/", include("donghanh.privacy.urls")),
     path("app/o/<slug:org>/casework/", include("donghanh.casework.urls")),

@@ -37,8 +37,9 @@ from django.utils import timezone, translation  # noqa: E402
 from bench.cases import names  # noqa: E402
 from donghanh.accounts.models import User  # noqa: E402
 from donghanh.audit.models import AuditAction, AuditEntry  # noqa: E402
-from donghanh.cases import indexes  # noqa: E402
-from donghanh.cases.case_models import (  # noqa: E402
+from donghanh.cases.case_selectors import legal_regime_for  # noqa: E402
+from donghanh.cases.case_services import case_number_prefix  # noqa: E402
+from donghanh.cases.models import (  # noqa: E402
     Case,
     CaseAssignment,
     CaseNumberSequence,
@@ -50,16 +51,6 @@ from donghanh.cases.case_models import (  # noqa: E402
     IdentificationStatus,
     IntakeChannel,
     ReintegrationOutcome,
-)
-from donghanh.cases.case_selectors import legal_regime_for  # noqa: E402
-from donghanh.cases.case_services import case_number_prefix  # noqa: E402
-from donghanh.cases.models import (  # noqa: E402
-    Consent,
-    Ethnicity,
-    Guardian,
-    Person,
-    PersonNameToken,
-    Sex,
 )
 from donghanh.casework.duedates import cases_next_due_refresh  # noqa: E402
 from donghanh.casework.models import (  # noqa: E402
@@ -83,6 +74,15 @@ from donghanh.demo.services import ensure_demo_allowed  # noqa: E402
 from donghanh.directory.models import Provider  # noqa: E402
 from donghanh.organisations.models import Membership, Organisation  # noqa: E402
 from donghanh.organisations.roles import Role  # noqa: E402
+from donghanh.people import indexes  # noqa: E402
+from donghanh.people.models import (  # noqa: E402
+    Consent,
+    Ethnicity,
+    Guardian,
+    Person,
+    PersonNameToken,
+    Sex,
+)
 from donghanh.places.models import Commune  # noqa: E402
 from donghanh.reference.codelists import (  # noqa: E402
     CONTROL_MEANS,

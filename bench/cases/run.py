@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> None:
     # As in production: no query log, no template debugging.
     settings.DEBUG = False
     rng = random.Random(3)
-    from donghanh.cases.case_models import Case
+    from donghanh.cases.models import Case
 
     print(f"{Case.objects.count()} cases in the database ({connection.vendor}).")
     print(f"Load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.")

@@ -18,7 +18,7 @@ from donghanh.privacy.exporters import (
 from .models import Attachment
 
 if TYPE_CHECKING:
-    from donghanh.cases.models import Person
+    from donghanh.people.models import Person
 
 
 def export_attachments(person: Person) -> list[ExportRecord]:

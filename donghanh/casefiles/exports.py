@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from donghanh.cases.case_models import Case, CaseStatus
 from donghanh.cases.case_selectors import caseload
-from donghanh.cases.models import Consent, Person
-from donghanh.cases.selectors import consents_active_filter
+from donghanh.cases.models import Case, CaseStatus
 from donghanh.core.crypto import keyed_digest
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
+from donghanh.people.models import Consent, Person
+from donghanh.people.selectors import consents_active_filter
 from donghanh.reference.codelists import (
     CONTROL_MEANS,
     COUNTRIES,

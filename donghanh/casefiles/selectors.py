@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from donghanh.casefiles.models import Attachment
-from donghanh.cases.case_models import Case
+from donghanh.cases.models import Case
 
 
 def attachments_of_case(case: Case) -> list[Attachment]:

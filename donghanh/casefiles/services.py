@@ -11,10 +11,10 @@ from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
 from donghanh.casefiles import files
 from donghanh.casefiles.models import Attachment
-from donghanh.cases.case_models import Case
 from donghanh.cases.case_services import ensure_case_not_closed
-from donghanh.cases.models import Person
+from donghanh.cases.models import Case
 from donghanh.organisations.models import Organisation
+from donghanh.people.models import Person
 
 
 def attachment_add(

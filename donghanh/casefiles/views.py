@@ -24,8 +24,8 @@ from donghanh.casefiles import exports, files, services
 from donghanh.casefiles.forms import AttachmentForm
 from donghanh.casefiles.selectors import attachment_of_case
 from donghanh.cases.case_forms import CaseloadFilters, caseload_filters
-from donghanh.cases.case_models import Case
 from donghanh.cases.case_services import case_access_audited
+from donghanh.cases.models import Case
 from donghanh.core.search_terms import SEARCH_PARAM
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm

@@ -14,7 +14,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.cases.case_models import (
+from donghanh.cases.case_selectors import (
+    IDENTIFICATION_FIELDS,
+    INTAKE_FIELDS,
+    SCREENING_FIELDS,
+    assignable_members,
+)
+from donghanh.cases.models import (
     Case,
     CaseStatus,
     CaseType,
@@ -23,16 +29,10 @@ from donghanh.cases.case_models import (
     IntakeChannel,
     ReintegrationOutcome,
 )
-from donghanh.cases.case_selectors import (
-    IDENTIFICATION_FIELDS,
-    INTAKE_FIELDS,
-    SCREENING_FIELDS,
-    assignable_members,
-)
-from donghanh.cases.forms import _date_field
 from donghanh.core.search_terms import search_terms_bound
 from donghanh.organisations.models import Membership, Organisation, Team
 from donghanh.organisations.selectors import active_teams
+from donghanh.people.forms import _date_field
 from donghanh.places.models import Commune, Province
 from donghanh.reference.codelists import (
     CONTROL_MEANS,

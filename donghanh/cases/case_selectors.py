@@ -21,8 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from donghanh.cases import indexes
-from donghanh.cases.case_models import (
+from donghanh.cases.models import (
     LAW_53_2024_IN_FORCE,
     Case,
     CaseAssignment,
@@ -36,11 +35,12 @@ from donghanh.cases.case_models import (
     SupportRegimeRule,
     SupportRegimeTerm,
 )
-from donghanh.cases.models import Person, PersonNameToken
 from donghanh.core.crypto import value_fingerprint
 from donghanh.organisations.models import Membership, Team
 from donghanh.organisations.roles import Perm, Role, role_allows
 from donghanh.organisations.selectors import access_membership
+from donghanh.people import indexes
+from donghanh.people.models import Person, PersonNameToken
 from donghanh.reference.codelists import (
     CONTROL_MEANS,
     COUNTRIES,
@@ -302,6 +302,30 @@ def cases_of_person(membership: Membership, person_id: int) -> list[Case]:
         .only("number", "case_type", "status", "opened_on", "closed_on")
         .order_by("-opened_on", "-id")
     )
+
+
+# --- What the cases app tells the people app (registered in `CasesConfig.ready()`) ---------
+
+
+def person_visibility(membership: Membership) -> Q:
+    """The people a member of a role with case access sees, as a filter on `Person`.
+
+    Members who see all of the organisation's cases (supervisors, administrators) see all of
+    its people, except the people of cases restricted to other users, unless they see
+    another case of that person. Case workers and collaborators see the people of the cases
+    they see, and the people they registered themselves who have no case yet.
+    """
+    seen_case = Exists(cases_visible_to(membership).filter(person_id=OuterRef("pk")))
+    if role_allows(membership.role, Perm.VIEW_ALL_ORG_CASES):
+        restricted_case = Exists(Case.objects.filter(person_id=OuterRef("pk"), is_restricted=True))
+        return ~restricted_case | seen_case
+    any_case = Exists(Case.objects.filter(person_id=OuterRef("pk")))
+    return seen_case | (Q(created_by_id=membership.user_id) & ~any_case)
+
+
+def person_page_cases(membership: Membership, person: Person) -> dict[str, Any]:
+    """The person page's "Cases" section: the person's cases the member may open."""
+    return {"cases": cases_of_person(membership, person.pk)}
 
 
 def assignable_members(organisation_id: int) -> QuerySet[Membership]:

@@ -24,7 +24,18 @@ from django.utils.translation import gettext as _
 
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
-from donghanh.cases.case_models import (
+from donghanh.cases.case_selectors import (
+    CASE_FIELDS,
+    CaseAccess,
+    access_case,
+    assignable_members,
+    case_field,
+    case_field_value,
+    case_fingerprints,
+    legal_regime_for,
+    nameable_members,
+)
+from donghanh.cases.models import (
     Case,
     CaseAssignment,
     CaseNumberSequence,
@@ -37,19 +48,6 @@ from donghanh.cases.case_models import (
     IntakeChannel,
     ReintegrationOutcome,
 )
-from donghanh.cases.case_selectors import (
-    CASE_FIELDS,
-    CaseAccess,
-    access_case,
-    assignable_members,
-    case_field,
-    case_field_value,
-    case_fingerprints,
-    legal_regime_for,
-    nameable_members,
-)
-from donghanh.cases.models import Person
-from donghanh.cases.services import StaleEditError
 from donghanh.core.text import fold, nfc
 from donghanh.indicators.invalidation import (
     CASE_FIELDS_COUNTED,
@@ -57,6 +55,8 @@ from donghanh.indicators.invalidation import (
 )
 from donghanh.organisations.models import Organisation, Team
 from donghanh.organisations.roles import Perm
+from donghanh.people.models import Person
+from donghanh.people.services import StaleEditError
 from donghanh.reference.codelists import (
     CONTROL_MEANS,
     COUNTRIES,

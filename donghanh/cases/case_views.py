@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from donghanh.cases import case_services, services
+from donghanh.cases import case_services
 from donghanh.cases.case_forms import (
     CASELOAD_FILTERS,
     CaseClosureDecisionForm,
@@ -34,7 +34,6 @@ from donghanh.cases.case_forms import (
     caseload_filters,
     caseload_search_scope,
 )
-from donghanh.cases.case_models import Case, CaseStatus
 from donghanh.cases.case_selectors import (
     CaseAccess,
     assignable_members,
@@ -50,11 +49,13 @@ from donghanh.cases.case_selectors import (
     support_group_for,
     team_choices,
 )
-from donghanh.cases.models import Consent
-from donghanh.cases.selectors import access_person, consent_is_active
+from donghanh.cases.models import Case, CaseStatus
 from donghanh.core.search_terms import search_redirect
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
+from donghanh.people import services
+from donghanh.people.models import Consent
+from donghanh.people.selectors import access_person, consent_is_active
 from donghanh.reference.codelists import (
     CONTROL_MEANS,
     COUNTRIES,

@@ -22,7 +22,7 @@ from donghanh.privacy.exporters import (
 from .models import AssessedNeed, PlanAction, PlanGoal
 
 if TYPE_CHECKING:
-    from donghanh.cases.models import Person
+    from donghanh.people.models import Person
 
 
 def export_casework(person: Person) -> list[ExportRecord]:

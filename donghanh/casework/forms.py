@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.cases.case_models import SupportRegime
+from donghanh.cases.models import SupportRegime
 from donghanh.directory.models import Provider
 from donghanh.programmes.models import Project
 from donghanh.reference.domains import ServiceDomain

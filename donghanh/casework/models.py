@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from donghanh.cases.case_models import SupportRegime
+from donghanh.cases.models import SupportRegime
 from donghanh.core.crypto import EncryptedTextField
 from donghanh.reference.domains import ServiceDomain
 

@@ -11,8 +11,8 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from donghanh.cases.case_models import ACTIVE_STATUSES, Case
 from donghanh.cases.case_selectors import cases_visible_to
+from donghanh.cases.models import ACTIVE_STATUSES, Case
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.programmes.models import Project
 

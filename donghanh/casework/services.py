@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
-from donghanh.cases.case_models import Case, SupportRegime
 from donghanh.cases.case_selectors import regimes_entitled
 from donghanh.cases.case_services import ensure_case_not_closed
-from donghanh.cases.services import StaleEditError
+from donghanh.cases.models import Case, SupportRegime
 from donghanh.core.text import nfc
 from donghanh.indicators.invalidation import indicators_changed
 from donghanh.organisations.models import Organisation
+from donghanh.people.services import StaleEditError
 from donghanh.programmes.models import Project
 
 from .duedates import cases_next_due_refresh

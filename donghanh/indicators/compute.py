@@ -37,10 +37,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear
 
-from donghanh.cases.models import Case, Person, years_between
+from donghanh.cases.models import Case
 from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.indicators.fact_counts import facts_counts
 from donghanh.indicators.invalidation import figures_token
+from donghanh.people.models import Person, years_between
 from donghanh.programmes.models import (
     AgeGroup,
     Aggregation,
@@ -115,7 +116,7 @@ class Source:
     annotations: Callable[[], dict[str, Any]] = dict
     # Audience numbers add up; everything else counts distinct units.
     summed: str = ""
-    # The path to cases.Person ("case__"), when the units are supported people.
+    # The path to people.Person ("case__"), when the units are supported people.
     person_prefix: str = ""
     # Breakdowns by an attribute of the unit (or its case) rather than of each record:
     # disaggregation → (model, path from a record to that model, column, what to count).

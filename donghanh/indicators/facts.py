@@ -26,10 +26,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 
-from donghanh.cases.case_models import CaseType
-from donghanh.cases.models import Person, years_between
+from donghanh.cases.models import CaseType
 from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.indicators.models import FactSource, ProjectFigures, UnitFact
+from donghanh.people.models import Person, years_between
 from donghanh.programmes.models import (
     AgeGroup,
     Participant,

@@ -15,13 +15,13 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.cases.case_models import CaseType
-from donghanh.cases.models import Sex
+from donghanh.cases.models import CaseType
 from donghanh.indicators import suppression
 from donghanh.indicators.compute import UNKNOWN, Period, RawResult, Scope, indicator_periods
 from donghanh.indicators.compute import raw_result as compute_raw_result
 from donghanh.indicators.suppression import Count, Hidden, Relation
 from donghanh.organisations.roles import Role
+from donghanh.people.models import Sex
 from donghanh.places.models import AreaType, Province
 from donghanh.programmes.models import (
     AgeGroup,

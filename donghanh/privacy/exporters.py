@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-    from donghanh.cases.models import Person
+    from donghanh.people.models import Person
 
 EXPORT_FORMAT = "donghanh.person-export/1"
 _SKIPPED_FIELD_NAMES = frozenset({"version"})
@@ -200,7 +200,7 @@ def model_record(
     field with choices by its label beside its stored code; `displays` gives the shown text
     of other fields whose code needs a name (a country code, say).
     """
-    from donghanh.cases.models import Person
+    from donghanh.people.models import Person
 
     excluded = set(exclude)
     fields: list[ExportField] = []
@@ -262,7 +262,7 @@ def _fields_pointing_at(
 
 def uncovered_person_models() -> list[tuple[type[models.Model], list[models.Field[Any, Any]]]]:
     """Models with a direct foreign key to the person that no registered section covers."""
-    from donghanh.cases.models import Person
+    from donghanh.people.models import Person
 
     covered: set[str] = set()
     for exporter in _registry.values():

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
-from donghanh.cases.models import Consent, Guardian, Person, PersonNameToken
 from donghanh.core.crypto import EncryptedDateField, encrypted_fields
 from donghanh.core.text import nfc
 from donghanh.indicators.invalidation import indicators_changed_for_people
+from donghanh.people.models import Consent, Guardian, Person, PersonNameToken
 from donghanh.privacy import deadlines
 from donghanh.privacy.exporters import person_export_data
 from donghanh.privacy.models import (

@@ -11,7 +11,7 @@ from donghanh.privacy.exporters import ExportRecord, model_records, register_exp
 from donghanh.referrals.models import Referral
 
 if TYPE_CHECKING:
-    from donghanh.cases.models import Person
+    from donghanh.people.models import Person
 
 
 def export_referrals(person: Person) -> list[ExportRecord]:

@@ -28,7 +28,14 @@ from donghanh.api.pagination import PagePagination
 from donghanh.api.serializers import OutputSerializer, error_responses, form_errors
 from donghanh.api.v1.persons import CommuneSerializer
 from donghanh.cases import case_services
-from donghanh.cases.case_models import (
+from donghanh.cases.case_selectors import (
+    CaseAccess,
+    case_with_details,
+    caseload,
+    regimes_entitled,
+    support_group_for,
+)
+from donghanh.cases.models import (
     Case,
     CaseStatus,
     CaseType,
@@ -39,13 +46,6 @@ from donghanh.cases.case_models import (
     ReintegrationOutcome,
     SupportGroup,
     SupportRegime,
-)
-from donghanh.cases.case_selectors import (
-    CaseAccess,
-    case_with_details,
-    caseload,
-    regimes_entitled,
-    support_group_for,
 )
 from donghanh.casework import selectors as casework_selectors
 from donghanh.casework import services as casework_services

@@ -4,7 +4,7 @@ from django import template
 
 from donghanh.casefiles.models import Attachment
 from donghanh.casefiles.selectors import attachments_of_case
-from donghanh.cases.case_models import Case
+from donghanh.cases.models import Case
 
 register = template.Library()
 

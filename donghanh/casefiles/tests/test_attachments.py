@@ -14,7 +14,7 @@ from django.urls import reverse
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.casefiles import files, services
 from donghanh.casefiles.models import Attachment
-from donghanh.cases.case_models import CaseStatus
+from donghanh.cases.models import CaseStatus
 from donghanh.cases.tests.conftest import make_case, make_person
 from donghanh.organisations.roles import Role
 from donghanh.testing.factories import MembershipFactory

@@ -12,12 +12,13 @@ from django.urls import reverse
 
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.casefiles import exports
-from donghanh.cases import case_services, services
-from donghanh.cases.case_models import CaseType
+from donghanh.cases import case_services
 from donghanh.cases.case_selectors import case_fingerprints
-from donghanh.cases.models import Consent
+from donghanh.cases.models import CaseType
 from donghanh.cases.tests.conftest import make_case, make_person
 from donghanh.organisations.roles import Role
+from donghanh.people import services
+from donghanh.people.models import Consent
 from donghanh.testing.clients import searched
 
 PEOPLE = [

@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.cases import case_services, services
-from donghanh.cases.case_models import Case, IdentificationStatus, LegalRegime
+from donghanh.cases import case_services
 from donghanh.cases.case_selectors import case_fingerprints, screening_summary
+from donghanh.cases.models import Case, IdentificationStatus, LegalRegime
 from donghanh.organisations.roles import Role
+from donghanh.people import services
 from donghanh.places.models import Commune
 from donghanh.reference.codelists import ILO_INDICATORS
 

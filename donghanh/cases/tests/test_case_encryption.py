@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from donghanh.cases import case_services
-from donghanh.cases.case_models import Case, CaseStatusChange
 from donghanh.cases.case_selectors import case_fingerprints
+from donghanh.cases.models import Case, CaseStatusChange
 from donghanh.core.crypto import encrypted_fields
 
 SECRETS: dict[str, str] = {

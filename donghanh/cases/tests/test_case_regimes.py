@@ -9,18 +9,18 @@ import pytest
 from django.urls import reverse
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.cases.case_models import (
+from donghanh.cases.case_selectors import (
+    legal_regime_for,
+    regimes_entitled,
+    support_group_for,
+)
+from donghanh.cases.models import (
     CaseType,
     IdentificationStatus,
     LegalRegime,
     SupportGroup,
     SupportRegimeRule,
     SupportRegimeTerm,
-)
-from donghanh.cases.case_selectors import (
-    legal_regime_for,
-    regimes_entitled,
-    support_group_for,
 )
 from donghanh.cases.tests.conftest import identify, make_case, make_person
 from donghanh.organisations.roles import Role

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from donghanh.cases import case_services
-from donghanh.cases.case_models import CaseStatus, CaseStatusChange, IdentificationStatus
+from donghanh.cases.models import CaseStatus, CaseStatusChange, IdentificationStatus
 from donghanh.cases.tests.conftest import make_person
 from donghanh.organisations.roles import Role
 from donghanh.testing.factories import MembershipFactory
@@ -26,7 +26,7 @@ def _url(name, staff, case):
 def test_a_case_is_opened_from_the_person_page(staff, person):
     client = staff.client(Role.CASE_WORKER)
     person_url = reverse(
-        "cases:person_detail", kwargs={"org": staff.organisation.slug, "person_id": person.pk}
+        "people:person_detail", kwargs={"org": staff.organisation.slug, "person_id": person.pk}
     )
     open_url = reverse(
         "case_files:case_open", kwargs={"org": staff.organisation.slug, "person_id": person.pk}

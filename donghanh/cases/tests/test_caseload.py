@@ -13,10 +13,10 @@ from django.urls import reverse
 from donghanh.cases import case_services
 from donghanh.cases.case_selectors import caseload, cases_visible_to
 from donghanh.cases.case_views import PAGE_SIZE
-from donghanh.cases.selectors import persons_search, persons_visible_to, possible_duplicates
 from donghanh.cases.tests.conftest import make_case, make_person
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Role
+from donghanh.people.selectors import persons_search, persons_visible_to, possible_duplicates
 from donghanh.testing.clients import searched
 from donghanh.testing.factories import MembershipFactory
 
@@ -300,7 +300,7 @@ def test_caseload_filters_by_province_and_overdue_work(staff):
 
 
 def test_caseload_province_matches_where_the_person_lives_or_where_the_journey_began(staff):
-    from donghanh.cases.case_models import Case
+    from donghanh.cases.models import Case
     from donghanh.places.models import Commune
 
     worker = staff.users[Role.CASE_WORKER]

@@ -14,9 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from donghanh.cases import case_services, services
+from donghanh.cases import case_services
 from donghanh.cases.case_views import PAGE_SIZE
-from donghanh.cases.models import Consent
 from donghanh.cases.tests.conftest import identify, make_case, make_person
 from donghanh.cases.tests.test_caseload import (
     EXPECTED_CASE_PAGE_QUERIES,
@@ -24,6 +23,8 @@ from donghanh.cases.tests.test_caseload import (
 )
 from donghanh.casework import services as casework
 from donghanh.organisations.roles import Role
+from donghanh.people import services
+from donghanh.people.models import Consent
 from donghanh.places.models import Commune
 from donghanh.referrals.models import SharedSection
 from donghanh.referrals.services import referral_send

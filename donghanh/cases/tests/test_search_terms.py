@@ -32,7 +32,7 @@ TELL_TALES = (
 
 LISTS = {
     "cases": ("case_files:case_list", {"status": "open"}),
-    "people": ("cases:person_list", {}),
+    "people": ("people:person_list", {}),
 }
 
 
@@ -109,7 +109,7 @@ def test_terms_put_in_the_address_are_ignored(staff, many_mais):
 def test_a_key_belongs_to_its_list_and_its_user(staff, many_mais):
     client = staff.client(Role.SUPERVISOR)
     cases_url = reverse("case_files:case_list", kwargs={"org": staff.organisation.slug})
-    people_url = reverse("cases:person_list", kwargs={"org": staff.organisation.slug})
+    people_url = reverse("people:person_list", kwargs={"org": staff.organisation.slug})
     key = client.post(cases_url, {"q": "nobody like this"})["Location"].split("search=")[1]
     # The people list does not read the caseload's search.
     response = client.get(people_url, {"search": key})

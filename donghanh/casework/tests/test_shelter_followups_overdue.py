@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from donghanh.audit.models import AuditEntry
-from donghanh.cases.case_models import CaseStatus
+from donghanh.cases.models import CaseStatus
 from donghanh.casework import services
 from donghanh.casework.models import FollowUp, ShelterStay
 from donghanh.casework.selectors import overdue_counts_for, overdue_for

@@ -12,14 +12,14 @@ from django.utils import timezone
 
 from donghanh.accounts.models import User
 from donghanh.audit.models import AuditEntry
-from donghanh.cases.case_models import Case, CaseAssignment
 from donghanh.cases.case_selectors import cases_visible_to
-from donghanh.cases.models import Consent, Person
-from donghanh.cases.selectors import consent_is_active
+from donghanh.cases.models import Case, CaseAssignment
 from donghanh.casework.models import FollowUp, ServiceDelivery, ShelterStay
 from donghanh.demo.case_data import CARE_VIET_NAM, CASES, PEACE_HOUSE, TEAMS, WORLD_VISION
 from donghanh.demo.data import USERS
 from donghanh.organisations.models import Membership, Team
+from donghanh.people.models import Consent, Person
+from donghanh.people.selectors import consent_is_active
 from donghanh.referrals.models import Referral, ReferralStatus
 from donghanh.testing.clients import signed_in_client
 

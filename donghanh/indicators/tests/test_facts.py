@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from donghanh.cases.models import Case, Person
+from donghanh.cases.models import Case
 from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.indicators.compute import Scope, _counted_from_records, indicator_periods, raw_result
 from donghanh.indicators.fact_counts import facts_counts, period_masks
@@ -35,6 +35,7 @@ from donghanh.indicators.facts import (
 )
 from donghanh.indicators.models import FactSource, IndicatorTally, ProjectFigures, UnitFact
 from donghanh.organisations.models import Organisation
+from donghanh.people.models import Person
 from donghanh.places.models import Commune
 from donghanh.privacy.services import person_deidentify
 from donghanh.programmes.models import (

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
-from donghanh.cases import services as case_services
-from donghanh.cases.models import Person
 from donghanh.organisations.models import Organisation
+from donghanh.people import services as person_services
+from donghanh.people.models import Person
 from donghanh.places.models import Commune
 from donghanh.privacy import services
 from donghanh.privacy.models import DataSubjectRequest
@@ -32,7 +32,7 @@ EVIDENCE = "Biên bản có chữ ký của bà Phạm Thị Lụa"
 def new_person(organisation: Organisation, user: Any = None, **details: Any) -> Person:
     values: dict[str, Any] = {"full_name": "Trần Văn Nam", "sex": "male"}
     values.update(details)
-    return case_services.person_register(organisation=organisation, acting_user=user, **values)
+    return person_services.person_register(organisation=organisation, acting_user=user, **values)
 
 
 def full_person(organisation: Organisation, user: Any = None) -> Person:
@@ -47,10 +47,10 @@ def full_person(organisation: Organisation, user: Any = None) -> Person:
         area_type="urban",
         **HOA,
     )
-    guardian = case_services.guardian_add(
+    guardian = person_services.guardian_add(
         person=person, relation="mother", acting_user=user, **GUARDIAN
     )
-    case_services.consent_record(
+    person_services.consent_record(
         person=person,
         purpose="case_management",
         method="written",
@@ -59,7 +59,7 @@ def full_person(organisation: Organisation, user: Any = None) -> Person:
         evidence_note=EVIDENCE,
         acting_user=user,
     )
-    case_services.consent_record(
+    person_services.consent_record(
         person=person,
         purpose="statistics",
         method="thumbprint",

@@ -8,9 +8,9 @@ import datetime
 import pytest
 
 from donghanh.audit.models import AuditEntry
-from donghanh.cases.models import Person
 from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.demo.services import demo_load
+from donghanh.people.models import Person
 from donghanh.programmes.demo import SERVED_DOMAINS, demo_programmes_load
 from donghanh.programmes.models import (
     FundingSource,

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.cases import services as person_services
-from donghanh.cases.case_models import Case, CaseAssignment, CaseRestriction
-from donghanh.cases.selectors import person_fingerprints
+from donghanh.cases.models import Case, CaseAssignment, CaseRestriction
 from donghanh.cases.tests.conftest import make_case, make_person
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
+from donghanh.people import services as person_services
+from donghanh.people.selectors import person_fingerprints
 from donghanh.reference.domains import ServiceDomain
 from donghanh.referrals import services
 from donghanh.referrals.models import (

@@ -1,0 +1,18 @@
+"""What the cases app registers at start-up with the apps below it."""
+
+from __future__ import annotations
+
+from donghanh.cases.case_selectors import person_page_cases, person_visibility
+from donghanh.people.registry import PERSON_PAGE, person_visibility_rule
+
+
+def test_who_sees_a_person_follows_who_sees_their_cases():
+    assert person_visibility_rule() is person_visibility
+
+
+def test_the_person_page_lists_the_persons_cases_before_their_guardians():
+    sections = {section.key: section for section in PERSON_PAGE.sections()}
+    assert sections["cases"].data is person_page_cases
+    assert PERSON_PAGE.keys()[:3] == ["cases", "guardians", "consents"]
+    # The link to the person's data requests (privacy app) comes last.
+    assert PERSON_PAGE.keys()[-1] == "privacy-requests"

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    """People an organisation supports, their guardians and consents (below `cases`)."""
+
+    name = "donghanh.people"
+    label = "people"
+
+    def ready(self) -> None:
+        from donghanh.people.registry import register_person_page_own_sections
+
+        register_person_page_own_sections()
