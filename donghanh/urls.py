@@ -20,7 +20,7 @@ urlpatterns = [
     path("app/", include("donghanh.workspace.urls")),
     path("api/", include("donghanh.api.urls")),
     path("app/o/<slug:org>/people/", include("donghanh.people.urls")),
-    path("app/o/<slug:org>/cases/", include("donghanh.cases.case_urls")),
+    path("app/o/<slug:org>/cases/", include("donghanh.cases.urls")),
     path("app/o/<slug:org>/privacy/", include("donghanh.privacy.urls")),
     path("app/o/<slug:org>/casework/", include("donghanh.casework.urls")),
     path("app/o/<slug:org>/referrals/", include("donghanh.referrals.urls")),

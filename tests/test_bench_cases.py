@@ -8,8 +8,8 @@ import io
 import pytest
 
 from bench.cases import generate
-from donghanh.cases.case_selectors import caseload
 from donghanh.cases.models import Case, CaseNumberSequence
+from donghanh.cases.selectors import caseload
 from donghanh.casework.models import FollowUp, ServiceDelivery
 from donghanh.core.text import fold
 from donghanh.demo.services import demo_load

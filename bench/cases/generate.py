@@ -37,8 +37,6 @@ from django.utils import timezone, translation  # noqa: E402
 from bench.cases import names  # noqa: E402
 from donghanh.accounts.models import User  # noqa: E402
 from donghanh.audit.models import AuditAction, AuditEntry  # noqa: E402
-from donghanh.cases.case_selectors import legal_regime_for  # noqa: E402
-from donghanh.cases.case_services import case_number_prefix  # noqa: E402
 from donghanh.cases.models import (  # noqa: E402
     Case,
     CaseAssignment,
@@ -52,6 +50,8 @@ from donghanh.cases.models import (  # noqa: E402
     IntakeChannel,
     ReintegrationOutcome,
 )
+from donghanh.cases.selectors import legal_regime_for  # noqa: E402
+from donghanh.cases.services import case_number_prefix  # noqa: E402
 from donghanh.casework.duedates import cases_next_due_refresh  # noqa: E402
 from donghanh.casework.models import (  # noqa: E402
     ActionStatus,

@@ -36,7 +36,7 @@ from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from donghanh.accounts.models import User  # noqa: E402
-from donghanh.cases.case_selectors import caseload  # noqa: E402
+from donghanh.cases.selectors import caseload  # noqa: E402
 from donghanh.organisations.models import Membership  # noqa: E402
 
 ORGANISATION = "ngoi-nha-binh-yen"

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from donghanh.cases.case_selectors import caseload
 from donghanh.cases.models import Case, CaseStatus
+from donghanh.cases.selectors import caseload
 from donghanh.core.crypto import keyed_digest
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows

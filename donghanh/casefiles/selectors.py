@@ -1,5 +1,5 @@
 """Reads of the case files app. Every function takes a case already opened through the case
-access check (`case_services.case_access_audited`) or a membership already checked."""
+access check (`donghanh.cases.services.case_access_audited`) or a membership already checked."""
 
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
 from donghanh.casefiles import files
 from donghanh.casefiles.models import Attachment
-from donghanh.cases.case_services import ensure_case_not_closed
 from donghanh.cases.models import Case
+from donghanh.cases.services import ensure_case_not_closed
 from donghanh.organisations.models import Organisation
 from donghanh.people.models import Person
 

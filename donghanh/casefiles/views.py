@@ -23,9 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from donghanh.casefiles import exports, files, services
 from donghanh.casefiles.forms import AttachmentForm
 from donghanh.casefiles.selectors import attachment_of_case
-from donghanh.cases.case_forms import CaseloadFilters, caseload_filters
-from donghanh.cases.case_services import case_access_audited
+from donghanh.cases.forms import CaseloadFilters, caseload_filters
 from donghanh.cases.models import Case
+from donghanh.cases.services import case_access_audited
 from donghanh.core.search_terms import SEARCH_PARAM
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
@@ -35,7 +35,7 @@ ResponseT = TypeVar("ResponseT", HttpResponse, StreamingHttpResponse, FileRespon
 
 
 def _to_case(org: str, case_id: int) -> HttpResponse:
-    return redirect("case_files:case_detail", org=org, case_id=case_id)
+    return redirect("cases:case_detail", org=org, case_id=case_id)
 
 
 def _private_file(content: bytes, *, content_type: str, filename: str) -> HttpResponse:

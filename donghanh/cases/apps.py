@@ -6,7 +6,7 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
-        from donghanh.cases.case_selectors import person_page_cases, person_visibility
+        from donghanh.cases.selectors import person_page_cases, person_visibility
         from donghanh.people.registry import PERSON_PAGE, register_person_visibility
 
         # Who sees a person follows who sees their cases; the person page lists their cases.

@@ -18,20 +18,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donghanh.accounts.models import User
-from donghanh.cases.case_selectors import case_fingerprints, regimes_entitled
-from donghanh.cases.case_services import (
-    case_assign,
-    case_closure_decide,
-    case_closure_request,
-    case_open,
-    case_update,
-)
 from donghanh.cases.models import (
     Case,
     CaseAssignment,
     ClosureReason,
     IdentificationStatus,
     ReintegrationOutcome,
+)
+from donghanh.cases.selectors import case_fingerprints, regimes_entitled
+from donghanh.cases.services import (
+    case_assign,
+    case_closure_decide,
+    case_closure_request,
+    case_open,
+    case_update,
 )
 from donghanh.casework.models import (
     CasePlan,

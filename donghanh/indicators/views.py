@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
-from donghanh.cases.case_selectors import cases_visible_to
+from donghanh.cases.selectors import cases_visible_to
 from donghanh.indicators import reports
 from donghanh.indicators.charts import Bar, bar_chart, column_chart
 from donghanh.indicators.compute import SOURCES, Scope, drill_down_rows

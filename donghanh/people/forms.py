@@ -17,6 +17,8 @@ from donghanh.places.selectors import area_type_default
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_ERROR = _("Enter a date as dd/mm/yyyy, for example 31/12/2026.")
 _PHONE = re.compile(r"^\+?[\d\s().\-]+$")
+# The salt names the app this form lived in before; changing it would refuse the edits of
+# forms already open.
 _BASELINE_SALT = "donghanh.cases.person_edit"
 
 

@@ -29,7 +29,6 @@ from django.db.models import Q
 
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
-from donghanh.cases.case_services import case_number_prefix
 from donghanh.cases.models import (
     Case,
     CaseNumberSequence,
@@ -41,6 +40,7 @@ from donghanh.cases.models import (
     LegalRegime,
     ReintegrationOutcome,
 )
+from donghanh.cases.services import case_number_prefix
 from donghanh.casework.models import DischargeReason, ServiceDelivery, ShelterStay
 from donghanh.demo.services import DemoDataError, ensure_demo_allowed
 from donghanh.indicators.facts import rebuild_project

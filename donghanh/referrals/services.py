@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
-from donghanh.cases.case_selectors import regimes_entitled
-from donghanh.cases.case_services import ensure_case_not_closed
 from donghanh.cases.models import Case, CaseAssignment, CaseRestriction
+from donghanh.cases.selectors import regimes_entitled
+from donghanh.cases.services import ensure_case_not_closed
 from donghanh.directory.models import Provider
 from donghanh.organisations.models import Organisation
 from donghanh.people.models import Consent, Person, PersonNameToken

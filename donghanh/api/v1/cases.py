@@ -27,14 +27,7 @@ from donghanh.api.access import api_memberships, organisation_slug_of, organisat
 from donghanh.api.pagination import PagePagination
 from donghanh.api.serializers import OutputSerializer, error_responses, form_errors
 from donghanh.api.v1.persons import CommuneSerializer
-from donghanh.cases import case_services
-from donghanh.cases.case_selectors import (
-    CaseAccess,
-    case_with_details,
-    caseload,
-    regimes_entitled,
-    support_group_for,
-)
+from donghanh.cases import services as case_services
 from donghanh.cases.models import (
     Case,
     CaseStatus,
@@ -46,6 +39,13 @@ from donghanh.cases.models import (
     ReintegrationOutcome,
     SupportGroup,
     SupportRegime,
+)
+from donghanh.cases.selectors import (
+    CaseAccess,
+    case_with_details,
+    caseload,
+    regimes_entitled,
+    support_group_for,
 )
 from donghanh.casework import selectors as casework_selectors
 from donghanh.casework import services as casework_services

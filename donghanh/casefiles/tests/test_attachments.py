@@ -378,9 +378,7 @@ def test_a_closed_case_keeps_its_attachments(staff, case):
 
 def test_the_case_page_lists_the_attachments(staff, case):
     _add(case, staff.users[Role.CASE_WORKER])
-    url = reverse(
-        "case_files:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
-    )
+    url = reverse("cases:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
     page = staff.client(Role.CASE_WORKER).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "quyet-dinh.pdf" in page
     assert "Quyết định xác định" in page

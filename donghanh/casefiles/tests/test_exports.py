@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.casefiles import exports
-from donghanh.cases import case_services
-from donghanh.cases.case_selectors import case_fingerprints
+from donghanh.cases import services as case_services
 from donghanh.cases.models import CaseType
+from donghanh.cases.selectors import case_fingerprints
 from donghanh.cases.tests.conftest import make_case, make_person
 from donghanh.organisations.roles import Role
 from donghanh.people import services
@@ -139,7 +139,7 @@ def test_xlsx_takes_the_caseload_filters(staff):
     rows = _rows(client.get(_url("export_xlsx", staff, case_type=CaseType.SEX_WORKER)))
     assert [row[0] for row in rows[1:]] == [other.number]
     # A search reaches the export as the key of the terms the caseload page keeps.
-    caseload_url = reverse("case_files:case_list", kwargs={"org": staff.organisation.slug})
+    caseload_url = reverse("cases:case_list", kwargs={"org": staff.organisation.slug})
     key = searched(client, caseload_url, {"q": "nguyen thi hoa"}).request["QUERY_STRING"]
     rows = _rows(client.get(_url("export_xlsx", staff) + "?" + key))
     assert [row[0] for row in rows[1:]] == [cases[0].number]

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from donghanh.cases import case_services
-from donghanh.cases.case_selectors import case_fingerprints
+from donghanh.cases import services as case_services
 from donghanh.cases.models import Case, CaseType, IdentificationStatus, IntakeChannel
+from donghanh.cases.selectors import case_fingerprints
 from donghanh.organisations.roles import Role
 from donghanh.people.models import Person
 from donghanh.people.tests.conftest import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from donghanh.cases import case_services
+from donghanh.cases import services as case_services
 from donghanh.cases.models import CaseStatus
 from donghanh.cases.tests.conftest import make_case, make_person
 from donghanh.organisations.roles import Role
@@ -82,7 +82,7 @@ def _url(name, organisation, case):
         kwargs["person_id"] = case.person_id
     elif name != "case_list":
         kwargs["case_id"] = case.pk
-    return reverse(f"case_files:{name}", kwargs=kwargs)
+    return reverse(f"cases:{name}", kwargs=kwargs)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from donghanh.cases.case_selectors import person_page_cases, person_visibility
+from donghanh.cases.selectors import person_page_cases, person_visibility
 from donghanh.people.registry import PERSON_PAGE, person_visibility_rule
 
 

@@ -189,9 +189,7 @@ def test_overdue_page_query_count_is_fixed(staff, case, person):
 
 def test_case_page_query_count_does_not_grow_with_case_work(staff, case):
     client = staff.client(Role.CASE_WORKER)
-    page = reverse(
-        "case_files:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
-    )
+    page = reverse("cases:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
     _overdue_rows(case, staff, 1)
     few, _response = _queries(client, page)
     _overdue_rows(case, staff, 6)

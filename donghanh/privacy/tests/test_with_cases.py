@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from donghanh.cases import case_services
+from donghanh.cases import services as case_services
 from donghanh.cases.models import Case, CaseStatusChange
 from donghanh.people.models import Person
 from donghanh.privacy import services

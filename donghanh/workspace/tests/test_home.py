@@ -27,7 +27,7 @@ def links(org) -> dict[str, str]:
         "members": reverse("organisations:members", kwargs={"org": org.slug}),
         "audit_log": reverse("organisations:audit_log", kwargs={"org": org.slug}),
         "people": reverse("people:person_list", kwargs={"org": org.slug}),
-        "cases": reverse("case_files:case_list", kwargs={"org": org.slug}),
+        "cases": reverse("cases:case_list", kwargs={"org": org.slug}),
         "overdue": reverse("casework:overdue", kwargs={"org": org.slug}),
         "referrals": reverse("referrals:incoming", kwargs={"org": org.slug}),
     }

@@ -3,9 +3,9 @@ restriction to named users, closure (requested, then approved or declined) and r
 
 Every function runs in one transaction with its audit row. Audit rows name records by type
 and id and list changed fields by name, never a value or a person's name. The caller has
-checked permissions through `case_selectors.access_case`; rules about the case itself (a
-closed case is not edited, a closure needs a request first) are checked here and refused with
-a `ValidationError` for the user.
+checked permissions through `selectors.access_case`; rules about the case itself (a closed
+case is not edited, a closure needs a request first) are checked here and refused with a
+`ValidationError` for the user.
 """
 
 from __future__ import annotations
@@ -24,17 +24,6 @@ from django.utils.translation import gettext as _
 
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
-from donghanh.cases.case_selectors import (
-    CASE_FIELDS,
-    CaseAccess,
-    access_case,
-    assignable_members,
-    case_field,
-    case_field_value,
-    case_fingerprints,
-    legal_regime_for,
-    nameable_members,
-)
 from donghanh.cases.models import (
     Case,
     CaseAssignment,
@@ -47,6 +36,17 @@ from donghanh.cases.models import (
     IdentificationStatus,
     IntakeChannel,
     ReintegrationOutcome,
+)
+from donghanh.cases.selectors import (
+    CASE_FIELDS,
+    CaseAccess,
+    access_case,
+    assignable_members,
+    case_field,
+    case_field_value,
+    case_fingerprints,
+    legal_regime_for,
+    nameable_members,
 )
 from donghanh.core.text import fold, nfc
 from donghanh.indicators.invalidation import (

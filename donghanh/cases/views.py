@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from donghanh.cases import case_services
-from donghanh.cases.case_forms import (
+from donghanh.cases import services
+from donghanh.cases.forms import (
     CASELOAD_FILTERS,
     CaseClosureDecisionForm,
     CaseClosureRequestForm,
@@ -34,7 +34,8 @@ from donghanh.cases.case_forms import (
     caseload_filters,
     caseload_search_scope,
 )
-from donghanh.cases.case_selectors import (
+from donghanh.cases.models import Case, CaseStatus
+from donghanh.cases.selectors import (
     CaseAccess,
     assignable_members,
     case_field_display,
@@ -49,11 +50,10 @@ from donghanh.cases.case_selectors import (
     support_group_for,
     team_choices,
 )
-from donghanh.cases.models import Case, CaseStatus
 from donghanh.core.search_terms import search_redirect
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
-from donghanh.people import services
+from donghanh.people import services as person_services
 from donghanh.people.models import Consent
 from donghanh.people.selectors import access_person, consent_is_active
 from donghanh.reference.codelists import (
@@ -69,7 +69,7 @@ PAGE_SIZE = 25
 
 def _open_case(request: HttpRequest, org: str, case_id: int, perm: Perm) -> CaseAccess:
     """Fetch the case through the access check and audit its opening."""
-    return case_services.case_access_audited(request.user, org, case_id, perm, request=request)
+    return services.case_access_audited(request.user, org, case_id, perm, request=request)
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
@@ -78,7 +78,7 @@ def _posted(request: HttpRequest) -> QueryDict | None:
 
 
 def _to_detail(org: str, case: Case) -> HttpResponse:
-    return redirect("case_files:case_detail", org=org, case_id=case.pk)
+    return redirect("cases:case_detail", org=org, case_id=case.pk)
 
 
 def _add_service_errors(form: Any, error: ValidationError) -> None:
@@ -99,7 +99,7 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
         return search_redirect(
             request,
             scope=caseload_search_scope(membership.organisation),
-            url=reverse("case_files:case_list", kwargs={"org": org}),
+            url=reverse("cases:case_list", kwargs={"org": org}),
             filters=CASELOAD_FILTERS,
         )
     form, filters, expired = caseload_filters(request, membership)
@@ -118,7 +118,7 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     if query:
-        case_services.case_search_record(
+        services.case_search_record(
             organisation=membership.organisation,
             result_count=page.paginator.count,
             acting_user=request.user,
@@ -142,13 +142,13 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
 @login_required
 def case_open(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
     membership, person = access_person(request.user, org, person_id, Perm.EDIT_CASES)
-    services.person_view_record(person=person, acting_user=request.user, request=request)
+    person_services.person_view_record(person=person, acting_user=request.user, request=request)
     can_assign = role_allows(membership.role, Perm.APPROVE_CASES)
     teams = team_choices(membership.organisation_id) if can_assign else None
     form = CaseOpenForm(_posted(request), teams=teams)
     if request.method == "POST" and form.is_valid():
         try:
-            case = case_services.case_open(
+            case = services.case_open(
                 person=person, acting_user=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as error:
@@ -277,7 +277,7 @@ def _case_edit(
         form = form_class(request.POST)
         if form.is_valid():
             try:
-                updated = case_services.case_update(
+                updated = services.case_update(
                     case=case,
                     expected_version=form.cleaned_data["version"],
                     baseline=form.cleaned_data["baseline"],
@@ -285,7 +285,7 @@ def _case_edit(
                     request=request,
                     **form.case_changes(),
                 )
-            except services.StaleEditError as error:
+            except person_services.StaleEditError as error:
                 case.refresh_from_db()
                 form, conflict_rows = _merged_after_conflict(case, form, error.changed_fields)
                 form.is_valid()
@@ -357,7 +357,7 @@ def case_workers(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            case_services.case_assign(
+            services.case_assign(
                 case=case,
                 workers=form.cleaned_data["workers"],
                 team=form.cleaned_data["team"],
@@ -399,7 +399,7 @@ def case_restriction(request: HttpRequest, org: str, case_id: int) -> HttpRespon
     )
     if request.method == "POST" and form.is_valid():
         try:
-            updated = case_services.case_restrict(
+            updated = services.case_restrict(
                 case=case,
                 named_users=form.cleaned_data["named_users"],
                 acting_user=request.user,
@@ -433,7 +433,7 @@ def case_closure_request(request: HttpRequest, org: str, case_id: int) -> HttpRe
     form = CaseClosureRequestForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            case_services.case_closure_request(
+            services.case_closure_request(
                 case=case,
                 reason=form.cleaned_data["reason"],
                 reintegration_outcome=form.cleaned_data["reintegration_outcome"],
@@ -467,7 +467,7 @@ def case_closure_decide(request: HttpRequest, org: str, case_id: int) -> HttpRes
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
-            case_services.case_closure_decide(
+            services.case_closure_decide(
                 case=case,
                 approve=approve,
                 note=form.cleaned_data["note"],
@@ -502,7 +502,7 @@ def case_reopen(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
     form = CaseReopenForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            case_services.case_reopen(
+            services.case_reopen(
                 case=case, note=form.cleaned_data["note"], acting_user=request.user, request=request
             )
         except ValidationError as error:

@@ -14,12 +14,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.cases.case_selectors import (
-    IDENTIFICATION_FIELDS,
-    INTAKE_FIELDS,
-    SCREENING_FIELDS,
-    assignable_members,
-)
 from donghanh.cases.models import (
     Case,
     CaseStatus,
@@ -28,6 +22,12 @@ from donghanh.cases.models import (
     IdentificationStatus,
     IntakeChannel,
     ReintegrationOutcome,
+)
+from donghanh.cases.selectors import (
+    IDENTIFICATION_FIELDS,
+    INTAKE_FIELDS,
+    SCREENING_FIELDS,
+    assignable_members,
 )
 from donghanh.core.search_terms import search_terms_bound
 from donghanh.organisations.models import Membership, Organisation, Team
@@ -43,6 +43,8 @@ from donghanh.reference.codelists import (
     RELATIONS_TO_TRAFFICKER,
 )
 
+# The salt names the module this form lived in before; changing it would refuse the edits
+# of forms already open.
 _BASELINE_SALT = "donghanh.cases.case_edit"
 _ILO_PREFIX = "ilo_"
 

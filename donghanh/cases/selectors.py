@@ -3,7 +3,7 @@ its legal regime, the support regimes the person is entitled to, the screening s
 
 `cases_visible_to` is the single place that decides which cases a member sees; `access_case`
 is the one way to fetch a case for a user. Opening a case for a user is audited by
-`case_services.case_view_record` (or done at once by `case_services.case_open_for`).
+`services.case_view_record` (or done at once by `services.case_access_audited`).
 """
 
 from __future__ import annotations
