@@ -90,7 +90,7 @@ INSTALLED_APPS = [
     "donghanh.casework",
     "donghanh.programmes",
     "donghanh.referrals",
-    "donghanh.casefiles",
+    "donghanh.attachments",
     "donghanh.privacy",
     "donghanh.directory",
     "donghanh.content",

@@ -6,6 +6,7 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
+        from donghanh.cases.registry import register_case_page_own_sections
         from donghanh.cases.selectors import person_page_cases, person_visibility
         from donghanh.people.registry import PERSON_PAGE, register_person_visibility
 
@@ -14,3 +15,4 @@ class CasesConfig(AppConfig):
         PERSON_PAGE.register(
             "cases", template="cases/includes/person_cases.html", order=20, data=person_page_cases
         )
+        register_case_page_own_sections()

@@ -652,3 +652,22 @@ def case_reopen(
         note=note,
         update_fields=["reopen_count", "closed_on", "closure_reason", "reintegration_outcome"],
     )
+
+
+@transaction.atomic
+def case_export_record(
+    *,
+    organisation: Organisation,
+    kind: str,
+    count: int,
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> None:
+    """Record a case list export: its kind and how many cases, never who is in it."""
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=acting_user,
+        request=request,
+        organisation=organisation,
+        summary=f"case export ({kind}): {count} cases",
+    )

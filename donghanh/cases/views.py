@@ -1,7 +1,10 @@
-"""Case pages under /app/o/<org>/cases/: the caseload, a case, its edits and its life cycle."""
+"""Case pages under /app/o/<org>/cases/: the caseload, a case, its edits and its life cycle; and
+the caseload's exports under /app/o/<org>/files/exports/."""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -10,7 +13,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from donghanh.cases import services
+from donghanh.cases import exports, services
 from donghanh.cases.forms import (
     CASELOAD_FILTERS,
     CaseClosureDecisionForm,
@@ -26,6 +36,7 @@ from donghanh.cases.forms import (
     CaseEditForm,
     CaseIdentificationForm,
     CaseIntakeForm,
+    CaseloadFilters,
     CaseOpenForm,
     CaseReopenForm,
     CaseRestrictionForm,
@@ -35,6 +46,7 @@ from donghanh.cases.forms import (
     caseload_search_scope,
 )
 from donghanh.cases.models import Case, CaseStatus
+from donghanh.cases.registry import CASE_PAGE
 from donghanh.cases.selectors import (
     CaseAccess,
     assignable_members,
@@ -50,7 +62,9 @@ from donghanh.cases.selectors import (
     support_group_for,
     team_choices,
 )
-from donghanh.core.search_terms import search_redirect
+from donghanh.core.downloads import private_download
+from donghanh.core.search_terms import SEARCH_PARAM, search_redirect
+from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
 from donghanh.people import services as person_services
@@ -202,6 +216,8 @@ def case_detail(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
             "can_assign": role_allows(role, Perm.APPROVE_CASES),
             "can_restrict": role_allows(role, Perm.VIEW_ALL_ORG_CASES),
             "today": timezone.localdate(),
+            # Referrals, case work, history and attachments: sections apps register.
+            "sections": CASE_PAGE.bound(membership, case),
         },
     )
 
@@ -519,4 +535,97 @@ def case_reopen(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
             "person": case.person,
             "form": form,
         },
+    )
+
+
+# --- Exports ------------------------------------------------------------------------------
+
+
+def _export_filters(request: HttpRequest, membership: Membership) -> CaseloadFilters:
+    """The caseload page's filters: the address's, with the search terms its key recalls."""
+    return caseload_filters(request, membership)
+
+
+@never_cache
+@require_GET
+@login_required
+def export_page(request: HttpRequest, org: str) -> HttpResponse:
+    membership = access_membership(request.user, org, Perm.EXPORT_CASES)
+    form, filters, _expired = _export_filters(request, membership)
+    return render(
+        request,
+        "cases/export_page.html",
+        {
+            "organisation": membership.organisation,
+            "form": form,
+            # The search travels as its key; the name searched for is shown, never sent.
+            "search_key": request.GET.get(SEARCH_PARAM, "") if filters.get("q") else "",
+            "search_terms": filters.get("q") or "",
+            "identities": exports.sees_identities(membership.role),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@never_cache
+@require_GET
+@login_required
+def export_xlsx(request: HttpRequest, org: str) -> HttpResponseBase:
+    membership = access_membership(request.user, org, Perm.EXPORT_CASES)
+    filters = _export_filters(request, membership).values
+    identities = exports.sees_identities(membership.role)
+    cases = exports.cases_for_list_export(membership, filters, identities=identities)
+    # The workbook goes to an anonymous temporary file (gone once closed), row by row, so a
+    # list of any length is never held in memory.
+    workbook = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    count = 0
+
+    def counted() -> Iterator[Case]:
+        nonlocal count
+        for case in cases.iterator(chunk_size=exports.EXPORT_CHUNK_SIZE):
+            count += 1
+            yield case
+
+    exports.write_xlsx(counted(), workbook, identities=identities)
+    workbook.seek(0)
+    services.case_export_record(
+        organisation=membership.organisation,
+        kind="xlsx",
+        count=count,
+        acting_user=request.user,
+        request=request,
+    )
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return private_download(
+        FileResponse(
+            workbook,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        filename=f"cases-{membership.organisation.slug}-{stamp}.xlsx",
+    )
+
+
+@never_cache
+@require_GET
+@login_required
+def export_htcds_csv(request: HttpRequest, org: str) -> HttpResponseBase:
+    membership = access_membership(request.user, org, Perm.EXPORT_CASES)
+    filters = _export_filters(request, membership).values
+    cases = exports.cases_for_statistics(membership, filters)
+    # Counted first so that the export is audited before a byte leaves; the rows are then
+    # streamed from a database cursor, a chunk at a time.
+    services.case_export_record(
+        organisation=membership.organisation,
+        kind="htcds csv, de-identified",
+        count=cases.count(),
+        acting_user=request.user,
+        request=request,
+    )
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return private_download(
+        StreamingHttpResponse(
+            exports.htcds_csv_lines(cases.iterator(chunk_size=exports.EXPORT_CHUNK_SIZE)),
+            content_type="text/csv; charset=utf-8",
+        ),
+        filename=f"htcds-{membership.organisation.slug}-{stamp}.csv",
     )

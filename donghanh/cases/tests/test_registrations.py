@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.template.loader import get_template
+
+from donghanh.cases.registry import CASE_PAGE
 from donghanh.cases.selectors import person_page_cases, person_visibility
 from donghanh.people.registry import PERSON_PAGE, person_visibility_rule
 
@@ -16,3 +19,9 @@ def test_the_person_page_lists_the_persons_cases_before_their_guardians():
     assert PERSON_PAGE.keys()[:3] == ["cases", "guardians", "consents"]
     # The link to the person's data requests (privacy app) comes last.
     assert PERSON_PAGE.keys()[-1] == "privacy-requests"
+
+
+def test_the_case_page_shows_the_sections_of_the_apps_above_in_their_order():
+    assert CASE_PAGE.keys() == ["referrals", "casework", "history", "attachments"]
+    for section in CASE_PAGE.sections():
+        get_template(section.template)

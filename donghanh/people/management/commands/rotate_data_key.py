@@ -4,20 +4,23 @@ Rotating a key:
 1. put the new key first in DATA_ENCRYPTION_KEYS, keeping the old one after it, and restart;
 2. run `manage.py rotate_data_key` (safe to run while the platform is in use, and again);
 3. remove the old key and restart.
+
+The command belongs to the people app, the lowest app that owns something it rebuilds (the
+people's blind indexes). Data encrypted outside the database is re-encrypted by the steps the
+apps that keep it register (`donghanh.core.key_rotation`; the attachments app: its files).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
 from donghanh.core.crypto import models_with_encrypted_fields, reencrypt_model
+from donghanh.core.key_rotation import key_rotation_steps
 from donghanh.people.services import person_search_indexes_rebuild
 
 
@@ -56,8 +59,8 @@ class Command(BaseCommand):
                     f"{rebuilt} search indexes rebuilt"
                 ),
             )
-        # Attachment files live outside the database; rotating them here means one command
-        # leaves nothing behind that only the old key can read.
-        if apps.is_installed("donghanh.casefiles"):
-            call_command("rotate_attachment_files", stdout=self.stdout, stderr=self.stderr)
+        # Data kept encrypted outside the database (attachment files): the steps the apps that
+        # keep it registered, so that one command leaves nothing only the old key can read.
+        for step in key_rotation_steps():
+            step.run(self.stdout.write)
         self.stdout.write(self.style.SUCCESS("Done: the older keys can now be removed."))
