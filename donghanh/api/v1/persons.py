@@ -1,6 +1,6 @@
 """People: `/api/v1/persons/` (list, search, register) and `/api/v1/persons/{id}/` (read, edit).
 
-Everything goes through donghanh.cases exactly as the people pages do: `persons_search` (and so
+Everything goes through donghanh.people exactly as the people pages do: `persons_search` (and so
 `persons_visible_to`) for lists, `access_person` for one record, `PersonForm` for the rules on
 the fields, the `person_*` services for writes and for the audit rows of every opening.
 """

@@ -22,8 +22,8 @@ from donghanh.testing.clients import searched
 
 @pytest.fixture
 def membership(staff):
-    # A supervisor sees every person of the organisation (case workers see fewer, see
-    # test_case_visibility.py).
+    # A supervisor sees every person of the organisation (case workers see fewer: the cases
+    # app's rule, donghanh/cases/tests/test_caseload.py).
     return Membership.objects.get(
         organisation=staff.organisation, user=staff.users[Role.SUPERVISOR]
     )
