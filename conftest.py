@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
@@ -16,6 +19,15 @@ from donghanh.testing.factories import MembershipFactory, OrganisationFactory, U
 def _fast_passwords(settings: Any) -> None:
     # Argon2 is deliberately slow; tests check behaviour, not hashing cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # A page request activates its reader's language for the rest of the thread; each test
+    # starts in the platform's default language, as a new request or job would.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -8,15 +8,15 @@ import io
 import pytest
 
 from bench.cases import generate
-from donghanh.cases.case_models import Case, CaseNumberSequence
-from donghanh.cases.case_selectors import caseload
-from donghanh.cases.models import Person, PersonNameToken
-from donghanh.cases.selectors import possible_duplicates
+from donghanh.cases.models import Case, CaseNumberSequence
+from donghanh.cases.selectors import caseload
 from donghanh.casework.models import FollowUp, ServiceDelivery
 from donghanh.core.text import fold
 from donghanh.demo.directory_services import directory_demo_load
 from donghanh.demo.services import demo_load
 from donghanh.organisations.models import Membership
+from donghanh.people.models import Person, PersonNameToken
+from donghanh.people.selectors import possible_duplicates
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def _raw_name(person):
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT full_name FROM cases_person WHERE id = %s", [person.pk])
+        cursor.execute("SELECT full_name FROM people_person WHERE id = %s", [person.pk])
         return cursor.fetchone()[0]
 
 

@@ -28,9 +28,9 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.utils import translation  # noqa: E402
 
-from donghanh.casefiles import exports  # noqa: E402
-from donghanh.cases import case_selectors  # noqa: E402
-from donghanh.cases.case_models import Case  # noqa: E402
+from donghanh.cases import exports  # noqa: E402
+from donghanh.cases import selectors as case_selectors  # noqa: E402
+from donghanh.cases.models import Case  # noqa: E402
 from donghanh.organisations.models import Membership  # noqa: E402
 
 

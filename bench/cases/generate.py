@@ -37,8 +37,7 @@ from django.utils import timezone, translation  # noqa: E402
 from bench.cases import names  # noqa: E402
 from donghanh.accounts.models import User  # noqa: E402
 from donghanh.audit.models import AuditAction, AuditEntry  # noqa: E402
-from donghanh.cases import indexes  # noqa: E402
-from donghanh.cases.case_models import (  # noqa: E402
+from donghanh.cases.models import (  # noqa: E402
     Case,
     CaseAssignment,
     CaseNumberSequence,
@@ -51,23 +50,8 @@ from donghanh.cases.case_models import (  # noqa: E402
     IntakeChannel,
     ReintegrationOutcome,
 )
-from donghanh.cases.case_selectors import legal_regime_for  # noqa: E402
-from donghanh.cases.case_services import case_number_prefix  # noqa: E402
-from donghanh.cases.codelists import (  # noqa: E402
-    CONTROL_MEANS,
-    EXPLOITATION_TYPES,
-    ILO_INDICATORS,
-    RELATIONS_TO_TRAFFICKER,
-    IloAnswer,
-)
-from donghanh.cases.models import (  # noqa: E402
-    Consent,
-    Ethnicity,
-    Guardian,
-    Person,
-    PersonNameToken,
-    Sex,
-)
+from donghanh.cases.selectors import legal_regime_for  # noqa: E402
+from donghanh.cases.services import case_number_prefix  # noqa: E402
 from donghanh.casework.duedates import cases_next_due_refresh  # noqa: E402
 from donghanh.casework.models import (  # noqa: E402
     ActionStatus,
@@ -90,7 +74,23 @@ from donghanh.demo.guard import ensure_demo_allowed  # noqa: E402
 from donghanh.directory.models import Provider  # noqa: E402
 from donghanh.organisations.models import Membership, Organisation  # noqa: E402
 from donghanh.organisations.roles import Role  # noqa: E402
+from donghanh.people import indexes  # noqa: E402
+from donghanh.people.models import (  # noqa: E402
+    Consent,
+    Ethnicity,
+    Guardian,
+    Person,
+    PersonNameToken,
+    Sex,
+)
 from donghanh.places.models import Commune  # noqa: E402
+from donghanh.reference.codelists import (  # noqa: E402
+    CONTROL_MEANS,
+    EXPLOITATION_TYPES,
+    ILO_INDICATORS,
+    RELATIONS_TO_TRAFFICKER,
+    IloAnswer,
+)
 from donghanh.referrals.models import Referral, ReferralStatus, SharedSection  # noqa: E402
 from donghanh.referrals.services import build_snapshot  # noqa: E402
 

@@ -36,7 +36,7 @@ from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from donghanh.accounts.models import User  # noqa: E402
-from donghanh.cases.case_selectors import caseload  # noqa: E402
+from donghanh.cases.selectors import caseload  # noqa: E402
 from donghanh.organisations.models import Membership  # noqa: E402
 
 ORGANISATION = "ngoi-nha-binh-yen"
@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> None:
     # As in production: no query log, no template debugging.
     settings.DEBUG = False
     rng = random.Random(3)
-    from donghanh.cases.case_models import Case
+    from donghanh.cases.models import Case
 
     print(f"{Case.objects.count()} cases in the database ({connection.vendor}).")
     print(f"Load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.")

@@ -26,11 +26,12 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Model  # noqa: E402
 
-from donghanh.cases.models import Case, Person  # noqa: E402
+from donghanh.cases.models import Case  # noqa: E402
 from donghanh.casework.models import ServiceDelivery  # noqa: E402
 from donghanh.indicators.services import project_facts_rebuild  # noqa: E402
 from donghanh.organisations.models import Membership, Organisation  # noqa: E402
 from donghanh.organisations.roles import Role  # noqa: E402
+from donghanh.people.models import Person  # noqa: E402
 from donghanh.places.models import Commune, Province  # noqa: E402
 from donghanh.programmes.projects.models import Project  # noqa: E402
 from donghanh.programmes.results.models import (  # noqa: E402

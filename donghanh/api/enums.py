@@ -6,7 +6,7 @@ made-up names that change between releases. Name every new choice set here and i
 
 from donghanh.api.v1.persons import DUPLICATE_REASONS
 from donghanh.api.v1.referrals import REFERRAL_ROLES
-from donghanh.cases.case_models import (
+from donghanh.cases.models import (
     CaseStatus,
     CaseType,
     ClosureReason,
@@ -17,8 +17,8 @@ from donghanh.cases.case_models import (
     SupportGroup,
     SupportRegime,
 )
-from donghanh.cases.models import Consent, ConsentStatus, Guardian
-from donghanh.directory.domains import ServiceDomain
+from donghanh.people.models import Consent, ConsentStatus, Guardian
+from donghanh.reference.domains import ServiceDomain
 from donghanh.referrals.models import ReferralKind, ReferralStatus, SharedSection
 
 CONSENT_PURPOSE = Consent.Purpose.choices

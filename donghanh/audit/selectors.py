@@ -30,6 +30,29 @@ ACCOUNT_ACTIONS = frozenset(
 )
 
 
+# Record types whose model moved to another app. Audit rows are never rewritten, so rows
+# written before a move keep the old label ("cases.person"); the log names and filters them as
+# the new one. Add a line here whenever a model with audited rows changes app or name.
+RECORD_TYPE_ALIASES: dict[str, str] = {
+    "cases.person": "people.person",
+    "cases.personnametoken": "people.personnametoken",
+    "cases.guardian": "people.guardian",
+    "cases.consent": "people.consent",
+    "casefiles.attachment": "attachments.attachment",
+}
+
+
+def current_record_type(target_type: str) -> str:
+    """The record type as the platform names it now: "cases.person" → "people.person"."""
+    return RECORD_TYPE_ALIASES.get(target_type, target_type)
+
+
+def record_type_spellings(target_type: str) -> list[str]:
+    """Every label rows of this record type may carry, the current one first."""
+    current = current_record_type(target_type)
+    return [current, *sorted(old for old, new in RECORD_TYPE_ALIASES.items() if new == current)]
+
+
 def _organisation_scope(organisation_id: int) -> Q:
     """The organisation's own entries and the account events of its members.
 
@@ -67,7 +90,7 @@ def audit_entries_for_organisation(
     if username:
         entries = entries.filter(actor_username__icontains=username)
     if target_type:
-        entries = entries.filter(target_type=target_type)
+        entries = entries.filter(target_type__in=record_type_spellings(target_type))
     if date_from is not None:
         entries = entries.filter(at__gte=_start_of_day(date_from))
     if date_to is not None:
@@ -76,15 +99,17 @@ def audit_entries_for_organisation(
 
 
 def audit_target_types_for_organisation(organisation_id: int) -> list[str]:
-    """The record types that appear in an organisation's log, for the filter's choices."""
+    """The record types that appear in an organisation's log, for the filter's choices (under
+    their current names)."""
     return sorted(
-        set(
-            AuditEntry.objects.filter(_organisation_scope(organisation_id))
+        {
+            current_record_type(target_type)
+            for target_type in AuditEntry.objects.filter(_organisation_scope(organisation_id))
             .exclude(target_type="")
             .order_by()
             .values_list("target_type", flat=True)
             .distinct()
-        )
+        }
     )
 
 
@@ -92,7 +117,7 @@ def _record_model(target_type: str) -> type[Model] | None:
     if not target_type:
         return None
     try:
-        return apps.get_model(target_type)
+        return apps.get_model(current_record_type(target_type))
     except (LookupError, ValueError):
         return None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from donghanh.audit.admin import AuditedModelAdmin
-from donghanh.cases.case_models import SupportRegimeRule, SupportRegimeTerm
+from donghanh.cases.models import SupportRegimeRule, SupportRegimeTerm
 
 
 @admin.register(SupportRegimeRule)

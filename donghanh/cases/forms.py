@@ -1,189 +1,137 @@
+"""Forms of the case pages: plain forms whose cleaned values the case services take."""
+
 from __future__ import annotations
 
-import re
-from typing import Any, cast
+import functools
+from collections.abc import Callable
+from typing import Any, NamedTuple, cast
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.cases.models import NATIONALITY_CHOICES, Consent, Ethnicity, Guardian, Person, Sex
-from donghanh.organisations.models import Organisation
-from donghanh.places.models import AreaType, Commune
-from donghanh.places.selectors import area_type_default
+from donghanh.cases.models import (
+    Case,
+    CaseStatus,
+    CaseType,
+    ClosureReason,
+    IdentificationStatus,
+    IntakeChannel,
+    ReintegrationOutcome,
+)
+from donghanh.cases.selectors import (
+    IDENTIFICATION_FIELDS,
+    INTAKE_FIELDS,
+    SCREENING_FIELDS,
+    assignable_members,
+)
+from donghanh.core.search_terms import search_terms_bound
+from donghanh.organisations.models import Membership, Organisation, Team
+from donghanh.organisations.selectors import active_teams
+from donghanh.people.forms import _date_field
+from donghanh.places.models import Commune, Province
+from donghanh.reference.codelists import (
+    CONTROL_MEANS,
+    COUNTRIES,
+    EXPLOITATION_TYPES,
+    ILO_ANSWERS,
+    ILO_INDICATORS,
+    RELATIONS_TO_TRAFFICKER,
+)
 
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-DATE_ERROR = _("Enter a date as dd/mm/yyyy, for example 31/12/2026.")
-_PHONE = re.compile(r"^\+?[\d\s().\-]+$")
-_BASELINE_SALT = "donghanh.cases.person_edit"
+# The salt names the module this form lived in before; changing it would refuse the edits
+# of forms already open.
+_BASELINE_SALT = "donghanh.cases.case_edit"
+_ILO_PREFIX = "ilo_"
+
+FOREIGN_COUNTRIES = [(code.code, code.label) for code in COUNTRIES if code.code != "VN"]
 
 
-def _date_field(label: Any, *, required: bool = False, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}
-        ),
-        error_messages={"invalid": DATE_ERROR, "required": _("Enter a date as dd/mm/yyyy.")},
-        **kwargs,
-    )
+class UserChoiceLabel:
+    """Users are shown by their name, never by their e-mail address."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
 
 
-def _clean_phone(value: str) -> str:
-    value = value.strip()
-    if value and (not _PHONE.match(value) or len(re.sub(r"\D", "", value)) < 6):
-        raise forms.ValidationError(
-            _("Enter a phone number with digits only, for example 0912 345 678 or +84 912 345 678.")
-        )
-    return value
+class UserMultipleChoiceField(UserChoiceLabel, forms.ModelMultipleChoiceField):
+    pass
 
 
-class PersonForm(forms.Form):
-    full_name = forms.CharField(
-        label=_("Full name"),
-        max_length=200,
-        help_text=_("Family name, middle name and given name, with diacritics if known."),
-        error_messages={"required": _("Enter the person's full name.")},
+class CaseIntakeFields(forms.Form):
+    case_type = forms.ChoiceField(
+        label=_("Case type"),
+        choices=[("", "—"), *CaseType.choices],
+        error_messages={"required": _("Choose the case type.")},
     )
-    other_names = forms.CharField(
-        label=_("Other names"),
-        max_length=300,
-        required=False,
-        help_text=_("Names used abroad or in other papers, nicknames; separate them with commas."),
+    intake_channel = forms.ChoiceField(
+        label=_("How the case came in"),
+        choices=[("", "—"), *IntakeChannel.choices],
+        error_messages={"required": _("Choose how the case came in.")},
     )
-    sex = forms.ChoiceField(
-        label=_("Sex"),
-        choices=Sex.choices,
-        error_messages={"required": _("Choose the person's sex.")},
-    )
-    date_of_birth = _date_field(_("Date of birth (dd/mm/yyyy)"))
-    estimated_age = forms.IntegerField(
-        label=_("Estimated age in years"),
-        required=False,
-        min_value=0,
-        max_value=120,
-        help_text=_("Only when the date of birth is not known."),
-        error_messages={
-            "invalid": _("Enter the age as a whole number of years."),
-            "min_value": _("The age cannot be negative."),
-            "max_value": _("Enter an age of at most 120 years."),
-        },
-    )
-    ethnicity = forms.ChoiceField(
-        label=_("Ethnicity"),
-        choices=[("", _("Not recorded")), *Ethnicity.choices],
-        required=False,
-    )
-    nationality = forms.ChoiceField(
-        label=_("Nationality"), choices=NATIONALITY_CHOICES, initial="VN"
-    )
-    id_number = forms.CharField(
-        label=_("Personal ID number"),
-        max_length=30,
-        required=False,
-        help_text=_("Citizen identity card (12 digits), passport or other paper."),
-    )
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    current_address = forms.CharField(
-        label=_("Current address"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    current_commune = forms.CharField(
-        label=_("Current commune code"),
-        max_length=5,
+    intake_date = _date_field(_("Intake date (dd/mm/yyyy)"), required=True)
+    is_abroad = forms.BooleanField(
+        label=_("The person is abroad now"),
         required=False,
         help_text=_(
-            "The 5-digit code of today's commune or ward; find it on the Places page. "
-            "Leave empty if not known."
+            "Tick when the person is outside Vietnam, for example at an embassy: it decides "
+            "which support a person undergoing identification is entitled to."
         ),
     )
-    area_type = forms.ChoiceField(
-        label=_("Area type"),
-        choices=[("", _("Not recorded")), *AreaType.choices],
+    intake_note = forms.CharField(
+        label=_("Intake notes"),
         required=False,
-        help_text=_("Left empty, a ward counts as urban and a commune as rural."),
-    )
-    pre_2025_address = forms.CharField(
-        label=_("Address before 1 July 2025"),
-        required=False,
-        help_text=_("The address as written before the 2025 reform, with district and province."),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Who reported, what is known so far. Stored encrypted."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        nationality = cast(forms.ChoiceField, self.fields["nationality"])
-        current = self.initial.get("nationality")
-        if current and current not in dict(NATIONALITY_CHOICES):
-            nationality.choices = [*NATIONALITY_CHOICES, (current, current)]
-        self.fields["phone"].widget.input_type = "tel"
-        self.fields["id_number"].widget.attrs["autocomplete"] = "off"
+        self.fields["intake_date"].initial = timezone.localdate
 
-    def clean_phone(self) -> str:
-        return _clean_phone(self.cleaned_data["phone"])
-
-    def clean_current_commune(self) -> Commune | None:
-        code = self.cleaned_data["current_commune"].strip()
-        if not code:
-            return None
-        commune = Commune.objects.select_related("province").filter(code=code).first()
-        if commune is None:
-            raise forms.ValidationError(
-                _("No commune has this code. Look the commune up on the Places page.")
-            )
-        return commune
-
-    def clean_date_of_birth(self) -> Any:
-        value = self.cleaned_data["date_of_birth"]
+    def clean_intake_date(self) -> Any:
+        value = self.cleaned_data["intake_date"]
         if value and value > timezone.localdate():
-            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+            raise forms.ValidationError(_("The intake date cannot be in the future."))
         return value
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("date_of_birth") and cleaned.get("estimated_age") is not None:
-            self.add_error(
-                "estimated_age",
-                _("Give the date of birth or an estimated age, not both."),
-            )
-        commune = cleaned.get("current_commune")
-        if commune is not None and not cleaned.get("area_type"):
-            cleaned["area_type"] = area_type_default(commune) or ""
-        return cleaned
 
-    @staticmethod
-    def initial_for(person: Person) -> dict[str, Any]:
-        return {
-            "full_name": person.full_name,
-            "other_names": person.other_names,
-            "sex": person.sex,
-            "date_of_birth": person.date_of_birth,
-            "estimated_age": person.estimated_age,
-            "ethnicity": person.ethnicity,
-            "nationality": person.nationality,
-            "id_number": person.id_number,
-            "phone": person.phone,
-            "current_address": person.current_address,
-            "current_commune": person.current_commune_id or "",
-            "area_type": person.area_type,
-            "pre_2025_address": person.pre_2025_address,
-        }
-
-    def person_details(self) -> dict[str, Any]:
-        """The cleaned values, keyed as the services take them."""
-        data = dict(self.cleaned_data)
-        for name in ("version", "baseline"):
-            data.pop(name, None)
-        return data
+class TeamChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
 
 
-class PersonEditForm(PersonForm):
-    """The person form with the version the user is editing, for the conflict check."""
+def _team_field() -> TeamChoiceField:
+    return TeamChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=_("No team"),
+        help_text=_(
+            "The team's case workers and collaborators see the case too, unless it is "
+            "restricted to named users."
+        ),
+    )
+
+
+class CaseOpenForm(CaseIntakeFields):
+    """The intake; those who assign cases also choose the team (`teams` is None otherwise)."""
+
+    def __init__(self, *args: Any, teams: QuerySet[Team] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if teams is not None:
+            self.fields["team"] = _team_field()
+            cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
+
+
+class CaseEditForm(forms.Form):
+    """Base of the case edit forms: the version being edited, for the conflict check."""
+
+    section_fields: tuple[str, ...] = ()
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     baseline = forms.CharField(widget=forms.HiddenInput)
@@ -197,102 +145,391 @@ class PersonEditForm(PersonForm):
             value = signing.loads(self.cleaned_data["baseline"], salt=_BASELINE_SALT)
         except signing.BadSignature:
             raise forms.ValidationError(
-                _("This form is damaged. Open the record again and redo your changes.")
+                _("This form is damaged. Open the case again and redo your changes.")
             ) from None
         return cast(dict[str, str], value)
 
+    @classmethod
+    def initial_for(cls, case: Case) -> dict[str, Any]:
+        return {name: getattr(case, name) for name in cls.section_fields}
 
-class PersonSearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Name, ID number or phone"),
-        max_length=200,
+    @classmethod
+    def as_form_data(cls, case: Case) -> dict[str, Any]:
+        """The stored values as a browser would post them (for merging after a conflict)."""
+        data: dict[str, Any] = {}
+        for name, value in cls.initial_for(case).items():
+            if value is None:
+                data[name] = ""
+            elif hasattr(value, "strftime"):
+                data[name] = value.strftime("%d/%m/%Y")
+            elif isinstance(value, bool):
+                data[name] = "on" if value else ""
+            else:
+                data[name] = value
+        return data
+
+    def case_changes(self) -> dict[str, Any]:
+        """The cleaned values, keyed as `case_update` takes them."""
+        return {name: self.cleaned_data[name] for name in self.section_fields}
+
+
+class CaseIntakeForm(CaseIntakeFields, CaseEditForm):
+    section_fields = INTAKE_FIELDS
+
+
+class CaseScreeningForm(CaseEditForm):
+    section_fields = SCREENING_FIELDS
+
+    origin_commune = forms.CharField(
+        label=_("Commune of origin (code)"),
+        max_length=5,
         required=False,
-        help_text=_("Diacritics are optional: “nguyen thi hoa” finds “Nguyễn Thị Hoa”."),
+        help_text=_("The 5-digit code of today's commune; find it on the Places page."),
     )
-
-
-class GuardianForm(forms.Form):
-    full_name = forms.CharField(
-        label=_("Full name"),
-        max_length=200,
-        error_messages={"required": _("Enter the guardian's full name.")},
+    transit_countries = forms.MultipleChoiceField(
+        label=_("Transit countries"),
+        choices=FOREIGN_COUNTRIES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    relation = forms.ChoiceField(
-        label=_("Relation to the person"),
-        choices=Guardian.Relation.choices,
-        error_messages={"required": _("Choose how the guardian is related to the person.")},
+    destination_country = forms.ChoiceField(
+        label=_("Destination country"),
+        choices=[("", "—"), *FOREIGN_COUNTRIES],
+        required=False,
     )
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    departure_date = _date_field(_("Departure date (dd/mm/yyyy)"))
+    return_date = _date_field(_("Return date (dd/mm/yyyy)"))
+    recruiter_relation = forms.ChoiceField(
+        label=_("Relation to the recruiter or broker"),
+        choices=[("", "—"), *RELATIONS_TO_TRAFFICKER.choices],
+        required=False,
+    )
+    recruiter_details = forms.CharField(
+        label=_("Recruiter or broker"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Who recruited or moved the person, and how. Stored encrypted."),
+    )
+    journey_details = forms.CharField(
+        label=_("Journey details"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Route, places, work done. Stored encrypted."),
+    )
+    exploitation_types = forms.MultipleChoiceField(
+        label=_("Type of exploitation (HTCDS)"),
+        choices=EXPLOITATION_TYPES.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    control_means = forms.MultipleChoiceField(
+        label=_("Means of control (HTCDS)"),
+        choices=CONTROL_MEANS.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    screened_on = _date_field(_("Screening date (dd/mm/yyyy)"))
+    screening_note = forms.CharField(
+        label=_("Screening notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Stored encrypted."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["phone"].widget.input_type = "tel"
+        for code in ILO_INDICATORS:
+            self.fields[_ILO_PREFIX + code.code] = forms.ChoiceField(
+                label=code.question,
+                choices=ILO_ANSWERS.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                help_text=code.label,
+            )
 
-    def clean_phone(self) -> str:
-        return _clean_phone(self.cleaned_data["phone"])
+    @property
+    def ilo_fields(self) -> list[forms.BoundField]:
+        return [self[_ILO_PREFIX + code.code] for code in ILO_INDICATORS]
+
+    @property
+    def other_fields(self) -> list[forms.BoundField]:
+        return [field for field in self.visible_fields() if not field.name.startswith(_ILO_PREFIX)]
+
+    @classmethod
+    def initial_for(cls, case: Case) -> dict[str, Any]:
+        initial = {name: getattr(case, name) for name in SCREENING_FIELDS}
+        initial["origin_commune"] = case.origin_commune_id or ""
+        answers = initial.pop("ilo_indicators") or {}
+        for code in ILO_INDICATORS:
+            initial[_ILO_PREFIX + code.code] = answers.get(code.code, "")
+        return initial
+
+    def clean_origin_commune(self) -> Commune | None:
+        code = self.cleaned_data["origin_commune"].strip()
+        if not code:
+            return None
+        commune = Commune.objects.select_related("province").filter(code=code).first()
+        if commune is None:
+            raise forms.ValidationError(
+                _("No commune has this code. Look the commune up on the Places page.")
+            )
+        return commune
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        departure, back = cleaned.get("departure_date"), cleaned.get("return_date")
+        if departure and back and back < departure:
+            self.add_error(
+                "return_date", _("The return date must be on or after the departure date.")
+            )
+        return cleaned
+
+    def case_changes(self) -> dict[str, Any]:
+        changes = {
+            name: self.cleaned_data[name] for name in SCREENING_FIELDS if name != "ilo_indicators"
+        }
+        changes["ilo_indicators"] = {
+            code.code: self.cleaned_data[_ILO_PREFIX + code.code]
+            for code in ILO_INDICATORS
+            if self.cleaned_data.get(_ILO_PREFIX + code.code)
+        }
+        return changes
 
 
-class GuardianChoiceField(forms.ModelChoiceField):
+class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.full_name} ({obj.get_relation_display()})"
+        return str(obj.name)
 
 
-class ConsentForm(forms.Form):
-    purpose = forms.ChoiceField(
-        label=_("Purpose"),
-        choices=Consent.Purpose.choices,
+class CaseIdentificationForm(CaseEditForm):
+    section_fields = IDENTIFICATION_FIELDS
+
+    identification_status = forms.ChoiceField(
+        label=_("Identification status"),
+        choices=IdentificationStatus.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choose what the consent is for.")},
+        error_messages={"required": _("Choose the identification status.")},
     )
-    recipient_organisation = forms.ModelChoiceField(
-        label=_("Organisation the data is shared with"),
+    identified_on = _date_field(
+        _("Date of the identification decision (dd/mm/yyyy)"),
+        help_text=_(
+            "Decides the legal regime: Law 66/2011 before 1 July 2025, Law 53/2024 from then on."
+        ),
+    )
+    identifying_organisation = OrganisationChoiceField(
+        label=_("Deciding agency"),
         queryset=Organisation.objects.none(),
         required=False,
-        help_text=_("Only for sharing: one consent for each organisation."),
+        help_text=_("If it is on the platform; otherwise name it below."),
     )
-    method = forms.ChoiceField(
-        label=_("How the consent was given"),
-        choices=[("", "—"), *Consent.Method.choices],
-        error_messages={"required": _("Choose how the consent was given.")},
-    )
-    evidence_note = forms.CharField(
-        label=_("Evidence"),
+    identifying_agency = forms.CharField(
+        label=_("Deciding agency, if not on the list"),
+        max_length=200,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Where the signed form is kept, or who witnessed a verbal consent."),
+        help_text=_("For example: Công an tỉnh Nghệ An, Bộ đội Biên phòng tỉnh Lào Cai."),
     )
-    given_by = forms.ChoiceField(
-        label=_("Given by"),
-        choices=Consent.GivenBy.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose who gave the consent.")},
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["identifying_organisation"])
+        field.queryset = Organisation.objects.filter(is_active=True).order_by("name")
+
+    @classmethod
+    def initial_for(cls, case: Case) -> dict[str, Any]:
+        initial = super().initial_for(case)
+        initial["identifying_organisation"] = case.identifying_organisation_id
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        status = cleaned.get("identification_status")
+        decided = status in (
+            IdentificationStatus.IDENTIFIED_VICTIM,
+            IdentificationStatus.NOT_A_VICTIM,
+        )
+        if decided and not cleaned.get("identified_on") and "identified_on" not in self.errors:
+            self.add_error(
+                "identified_on",
+                _(
+                    "Enter the date of the identification decision: the legal regime follows "
+                    "from it."
+                ),
+            )
+        if not decided and cleaned.get("identified_on"):
+            self.add_error(
+                "identified_on",
+                _("An identification date is only recorded once a decision has been made."),
+            )
+        if decided and not (
+            cleaned.get("identifying_organisation") or cleaned.get("identifying_agency")
+        ):
+            self.add_error("identifying_agency", _("Name the agency that decided."))
+        return cleaned
+
+
+class CaseWorkersForm(forms.Form):
+    workers = UserMultipleChoiceField(
+        label=_("Case workers"),
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Assign at least one person to the case.")},
     )
-    guardian = GuardianChoiceField(
-        label=_("Guardian who gave it"),
-        queryset=Guardian.objects.none(),
-        required=False,
-        help_text=_("Required for a person under 18."),
-    )
-    given_on = _date_field(_("Date given (dd/mm/yyyy)"), required=True)
-    expires_on = _date_field(_("Expiry date (dd/mm/yyyy)"), help_text=_("Leave empty if none."))
+
+    team = _team_field()
 
     def __init__(
-        self,
-        *args: Any,
-        guardians: QuerySet[Guardian],
-        recipients: QuerySet[Organisation],
-        **kwargs: Any,
+        self, *args: Any, users: QuerySet[Any], teams: QuerySet[Team], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["guardian"]).queryset = guardians
-        cast(forms.ModelChoiceField, self.fields["recipient_organisation"]).queryset = recipients
-        self.fields["given_on"].initial = timezone.localdate
+        cast(forms.ModelMultipleChoiceField, self.fields["workers"]).queryset = users
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
 
 
-class ConsentWithdrawForm(forms.Form):
+class CaseRestrictionForm(forms.Form):
+    named_users = UserMultipleChoiceField(
+        label=_("Only these users may see the case"),
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Tick nobody to lift the restriction."),
+    )
+
+    def __init__(self, *args: Any, users: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelMultipleChoiceField, self.fields["named_users"]).queryset = users
+
+
+class CaseClosureRequestForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why is the case being closed?"),
+        choices=[("", "—"), *ClosureReason.choices],
+        error_messages={"required": _("Choose why the case is being closed.")},
+    )
+    reintegration_outcome = forms.ChoiceField(
+        label=_("Reintegration outcome"),
+        choices=[("", "—"), *ReintegrationOutcome.choices],
+        error_messages={"required": _("Choose the reintegration outcome.")},
+    )
+    note = forms.CharField(
+        label=_("Note for the supervisor"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Stored encrypted."),
+    )
+
+
+class CaseClosureDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("approve", _("Approve: close the case")),
+            ("decline", _("Decline: keep it open")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether to approve or decline the closure.")},
+    )
     note = forms.CharField(
         label=_("Note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("How the withdrawal was expressed, for example by phone to the case worker."),
+        help_text=_("Required when you decline. Stored encrypted."),
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("decision") == "decline" and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Say why the closure is declined."))
+        return cleaned
+
+
+class CaseReopenForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why is the case reopened?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why the case is reopened.")},
+        help_text=_("Stored encrypted."),
+    )
+
+
+class CaseloadFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name or case number"),
+        max_length=200,
+        required=False,
+        help_text=_("Diacritics are optional: “nguyen thi hoa” finds “Nguyễn Thị Hoa”."),
+    )
+    case_type = forms.ChoiceField(
+        label=_("Case type"), choices=[("", _("All types")), *CaseType.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All statuses")), *CaseStatus.choices], required=False
+    )
+    worker = forms.TypedChoiceField(
+        label=_("Case worker"), coerce=int, required=False, empty_value=None
+    )
+    team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
+    province = forms.ChoiceField(
+        label=_("Province (today's)"),
+        required=False,
+        help_text=_("Where the person lives now or where their journey began."),
+    )
+    overdue = forms.BooleanField(label=_("Only cases with overdue work"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        workers: list[tuple[int, str]],
+        teams: Callable[[], list[tuple[int, str]]],
+        **kwargs: Any,
+    ) -> None:
+        """`teams` is called only when the team choices are shown or a team is filtered on,
+        so a download that filters on no team makes no query for them."""
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["worker"]).choices = [
+            ("", _("Anyone")),
+            *workers,
+        ]
+        cast(forms.TypedChoiceField, self.fields["team"]).choices = lambda: [
+            ("", _("Any team")),
+            *teams(),
+        ]
+        self._teams = teams
+        cast(forms.ChoiceField, self.fields["province"]).choices = [
+            ("", _("All provinces")),
+            *Province.objects.order_by("short_name").values_list("code", "short_name"),
+        ]
+
+    @property
+    def has_teams(self) -> bool:
+        return bool(self._teams())
+
+
+# The caseload's filters that identify nobody, and so may travel in its address; the name or
+# case number searched for never does (see donghanh.core.search_terms).
+CASELOAD_FILTERS = ("case_type", "status", "worker", "team", "province", "overdue")
+
+
+def caseload_search_scope(organisation: Organisation) -> str:
+    return f"caseload:{organisation.pk}"
+
+
+class CaseloadFilters(NamedTuple):
+    form: CaseloadFilterForm
+    values: dict[str, Any]  # the valid filters, the search terms under "q"
+    expired: bool  # the address named a search that is no longer kept
+
+
+def caseload_filters(request: HttpRequest, membership: Membership) -> CaseloadFilters:
+    """The caseload's filter form bound to the address and the session's search terms."""
+    organisation_id = membership.organisation_id
+    workers = [
+        (member.user_id, member.user.display_name) for member in assignable_members(organisation_id)
+    ]
+
+    @functools.cache  # once per request, however often the choices are read
+    def teams() -> list[tuple[int, str]]:
+        return list(active_teams(organisation_id).values_list("pk", "name"))
+
+    bound = search_terms_bound(request, scope=caseload_search_scope(membership.organisation))
+    form = CaseloadFilterForm(bound.data, workers=workers, teams=teams)
+    return CaseloadFilters(form, form.cleaned_data if form.is_valid() else {}, bound.expired)

@@ -1,7 +1,10 @@
-"""People supported by an organisation, their guardians and their consents.
+"""Cases: one person's case at one organisation, from intake to closure, and the support-regime
+configuration that says what a person is entitled to.
 
-Identity and contact fields are encrypted at rest (`donghanh.core.crypto`); they are searched
-through blind indexes kept beside them by the services, never by filtering on the columns.
+Free-text details (how the person was recruited, the journey, notes) are encrypted at rest.
+Codes (case type, exploitation, ILO answers, dates) stay in clear so that de-identified
+statistics can be made without decrypting anything. Amounts, caps, responsible agencies and
+which group is entitled to which regime are rows edited by administrators, never code.
 """
 
 from __future__ import annotations
@@ -9,131 +12,254 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.core.crypto import (
-    BLIND_INDEX_LENGTH,
-    EncryptedCharField,
-    EncryptedDateField,
-    EncryptedTextField,
-)
-from donghanh.places.models import AreaType, Commune
+from donghanh.core.crypto import EncryptedTextField
+from donghanh.core.person_export import excluded_from_person_export
+from donghanh.places.models import Commune
 
-ADULT_AGE = 18
+# Law 53/2024/QH15 replaced Law 66/2011/QH12 on this day; Art. 63 keeps the 2011 regime for
+# victims identified before it.
+LAW_53_2024_IN_FORCE = datetime.date(2025, 7, 1)
 
-# The countries people supported here most often come from or pass through; "XX" (an
-# ISO 3166 user-assigned code) stands for stateless or not known.
-NATIONALITY_CHOICES = [
-    ("VN", _("Vietnam")),
-    ("KH", _("Cambodia")),
-    ("LA", _("Laos")),
-    ("CN", _("China")),
-    ("TH", _("Thailand")),
-    ("MM", _("Myanmar")),
-    ("MY", _("Malaysia")),
-    ("TW", _("Taiwan")),
-    ("KR", _("South Korea")),
-    ("JP", _("Japan")),
-    ("SA", _("Saudi Arabia")),
-    ("AE", _("United Arab Emirates")),
-    ("RU", _("Russia")),
-    ("PL", _("Poland")),
-    ("DE", _("Germany")),
-    ("FR", _("France")),
-    ("GB", _("United Kingdom")),
-    ("US", _("United States")),
-    ("XX", _("Stateless or not known")),
-]
+_COUNTRY_CODE = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166 country code."))
 
 
-def years_between(start: datetime.date, end: datetime.date) -> int:
-    """Whole years from `start` to `end` (a birthday on 29 February counts from 1 March)."""
-    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+class CaseType(models.TextChoices):
+    TRAFFICKING_VICTIM = "trafficking_victim", _("Trafficking victim")
+    UNDERGOING_IDENTIFICATION = (
+        "undergoing_identification",
+        _("Person undergoing identification"),
+    )
+    ACCOMPANYING_MINOR = "accompanying_minor", _("Accompanying minor")
+    MIGRANT_AT_RISK = "migrant_at_risk", _("At-risk or returned migrant")
+    SEX_WORKER = "sex_worker", _("Sex worker seeking services")
+    CHILD_AT_RISK = "child_at_risk", _("Child at risk")
+    GBV_SURVIVOR = "gbv_survivor", _("Gender-based or domestic-violence survivor")
 
 
-class Sex(models.TextChoices):
-    FEMALE = "female", _("Female")
-    MALE = "male", _("Male")
-    OTHER = "other", _("Other or not known")
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSURE_REQUESTED = "closure_requested", _("Closure requested")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
 
 
-class Ethnicity(models.TextChoices):
-    """The largest of Vietnam's 54 ethnic groups (2019 census), and the rest as "other"."""
-
-    KINH = "kinh", _("Kinh")
-    TAY = "tay", _("Tay")
-    THAI = "thai", _("Thai")
-    MUONG = "muong", _("Muong")
-    KHMER = "khmer", _("Khmer")
-    HOA = "hoa", _("Hoa (ethnic Chinese)")
-    NUNG = "nung", _("Nung")
-    HMONG = "hmong", _("Hmong")
-    DAO = "dao", _("Dao")
-    JARAI = "jarai", _("Jarai")
-    EDE = "ede", _("Ede")
-    BAHNAR = "bahnar", _("Bahnar")
-    SAN_CHAY = "san_chay", _("San Chay")
-    CHAM = "cham", _("Cham")
-    OTHER = "other", _("Another ethnic group")
+# Cases that are still being worked on.
+ACTIVE_STATUSES = (CaseStatus.OPEN, CaseStatus.REOPENED, CaseStatus.CLOSURE_REQUESTED)
 
 
-class Person(models.Model):
-    """Someone an organisation supports: a survivor, a person at risk, an accompanying child."""
+class IntakeChannel(models.TextChoices):
+    HOTLINE_111 = "hotline_111", _("Hotline 111")
+    POLICE = "police", _("Police")
+    BORDER_GUARD = "border_guard", _("Border guard")
+    COMMUNE_COMMITTEE = "commune_committee", _("Commune People's Committee")
+    SELF_REFERRAL = "self_referral", _("Self-referral")
+    NGO_OUTREACH = "ngo_outreach", _("NGO outreach")
+    EMBASSY_ABROAD = "embassy_abroad", _("Embassy or consulate abroad")
+    OTHER = "other", _("Other")
+
+
+class IdentificationStatus(models.TextChoices):
+    NOT_IDENTIFIED = "not_identified", _("Not identified")
+    UNDERGOING = "undergoing", _("Undergoing identification")
+    IDENTIFIED_VICTIM = "identified_victim", _("Identified as a victim")
+    NOT_A_VICTIM = "not_a_victim", _("Not a victim")
+
+
+class LegalRegime(models.TextChoices):
+    LAW_66_2011 = "law_66_2011", _("Law 66/2011/QH12 (identified before 1 July 2025)")
+    LAW_53_2024 = "law_53_2024", _("Law 53/2024/QH15 (from 1 July 2025)")
+
+
+class SupportGroup(models.TextChoices):
+    """The groups of Art. 37 of Law 53/2024, each entitled to its own set of regimes."""
+
+    VICTIM_CITIZEN = "victim_citizen", _("Victim who is a Vietnamese citizen or stateless resident")
+    ACCOMPANYING_MINOR = "accompanying_minor", _("Minor accompanying a victim")
+    UNDERGOING_ABROAD = "undergoing_abroad", _("Person undergoing identification, abroad")
+    UNDERGOING_IN_VIETNAM = (
+        "undergoing_in_vietnam",
+        _("Person undergoing identification, in Vietnam"),
+    )
+    FOREIGN_VICTIM = "foreign_victim", _("Foreigner trafficked in Vietnam")
+
+
+class SupportRegime(models.TextChoices):
+    """The support regimes of Art. 37 of Law 53/2024, by their letter (đ is stored as "dd")."""
+
+    A = "a", _("a) Essential needs")
+    B = "b", _("b) Medical support")
+    C = "c", _("c) Interpretation")
+    D = "d", _("d) Legal information")
+    DD = "dd", _("đ) Legal aid")
+    E = "e", _("e) Travel costs")
+    G = "g", _("g) Psychological support")
+    H = "h", _("h) General schooling")
+    I = "i", _("i) Vocational training, counselling and job placement")  # noqa: E741
+    K = "k", _("k) Initial hardship allowance and loans")
+
+
+class ClosureReason(models.TextChoices):
+    GOALS_ACHIEVED = "goals_achieved", _("Goals of the case plan achieved")
+    TRANSFERRED = "transferred", _("Transferred to another organisation")
+    DECLINED_SUPPORT = "declined_support", _("The person declined further support")
+    LOST_CONTACT = "lost_contact", _("Contact lost")
+    MOVED_AWAY = "moved_away", _("The person moved away")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible (for example, not a victim)")
+    DECEASED = "deceased", _("The person died")
+    OTHER = "other", _("Other reason")
+
+
+class ReintegrationOutcome(models.TextChoices):
+    WITH_FAMILY = "with_family", _("Reintegrated with family")
+    IN_COMMUNITY = "in_community", _("Living independently in the community")
+    IN_INSTITUTION = "in_institution", _("In a shelter or care institution")
+    MIGRATED_AGAIN = "migrated_again", _("Migrated again")
+    UNKNOWN = "unknown", _("Not known")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class CaseNumberSequence(models.Model):
+    """The last case number given by an organisation in a year: BY-2026-0001, BY-2026-0002…"""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="case_sequence_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"case numbers of organisation {self.organisation_id} in {self.year}"
+
+
+class Case(models.Model):
+    """One person's case at the organisation that owns it."""
 
     organisation = models.ForeignKey(
         "organisations.Organisation",
         on_delete=models.PROTECT,
-        related_name="persons",
+        related_name="cases",
         verbose_name=_("organisation"),
     )
-    full_name = EncryptedCharField(_("full name"), max_length=200)
-    other_names = EncryptedCharField(_("other names"), max_length=300, blank=True)
-    sex = models.CharField(_("sex"), max_length=16, choices=Sex.choices)
-    date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
-    estimated_age = models.PositiveSmallIntegerField(
-        _("estimated age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="cases", verbose_name=_("person")
     )
-    # The day the age was estimated, so that the estimate ages with the person.
-    age_estimated_on = models.DateField(null=True, blank=True, editable=False)
-    ethnicity = models.CharField(
-        _("ethnicity"), max_length=16, choices=Ethnicity.choices, blank=True
+    number = models.CharField(_("case number"), max_length=30, editable=False)
+    case_type = models.CharField(_("case type"), max_length=32, choices=CaseType.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN
     )
-    nationality = models.CharField(
-        _("nationality"),
-        max_length=2,
-        default="VN",
-        validators=[RegexValidator(r"^[A-Z]{2}$")],
-        help_text=_("Two-letter ISO 3166 country code."),
+
+    # Intake.
+    intake_channel = models.CharField(
+        _("how the case came in"), max_length=24, choices=IntakeChannel.choices
     )
-    id_number = EncryptedCharField(_("personal ID number"), max_length=30, blank=True)
-    phone = EncryptedCharField(_("phone"), max_length=30, blank=True)
-    current_address = EncryptedTextField(_("current address"), blank=True)
-    current_commune = models.ForeignKey(
+    intake_date = models.DateField(_("intake date"))
+    is_abroad = models.BooleanField(
+        _("the person is abroad"),
+        default=False,
+        help_text=_("Where the person is now: abroad, for example at an embassy, or in Vietnam."),
+    )
+    intake_note = EncryptedTextField(_("intake notes"), blank=True)
+
+    # Migration journey.
+    origin_commune = models.ForeignKey(
         Commune,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("current commune"),
+        verbose_name=_("commune of origin"),
     )
-    area_type = models.CharField(
-        _("area type"), max_length=16, choices=AreaType.choices, blank=True
+    transit_countries = models.JSONField(_("transit countries"), default=list, blank=True)
+    destination_country = models.CharField(
+        _("destination country"), max_length=2, blank=True, validators=[_COUNTRY_CODE]
     )
-    pre_2025_address = EncryptedTextField(_("address before 1 July 2025"), blank=True)
+    departure_date = models.DateField(_("departure date"), null=True, blank=True)
+    return_date = models.DateField(_("return date"), null=True, blank=True)
+    recruiter_relation = models.CharField(
+        _("relation to the recruiter or broker"), max_length=24, blank=True
+    )
+    recruiter_details = EncryptedTextField(_("recruiter or broker"), blank=True)
+    journey_details = EncryptedTextField(_("journey details"), blank=True)
 
-    # Blind indexes (see donghanh.core.crypto), written by the services only.
-    name_dob_index = models.CharField(max_length=BLIND_INDEX_LENGTH, blank=True, editable=False)
-    id_number_index = models.CharField(max_length=BLIND_INDEX_LENGTH, blank=True, editable=False)
-    phone_index = models.CharField(max_length=BLIND_INDEX_LENGTH, blank=True, editable=False)
+    # Screening: HTCDS codes (see codelists) and the ILO indicators, code → yes/no/unknown.
+    exploitation_types = models.JSONField(_("type of exploitation"), default=list, blank=True)
+    control_means = models.JSONField(_("means of control"), default=list, blank=True)
+    ilo_indicators = models.JSONField(_("forced-labour indicators"), default=dict, blank=True)
+    screened_on = models.DateField(_("screening date"), null=True, blank=True)
+    screening_note = EncryptedTextField(_("screening notes"), blank=True)
 
-    # Optimistic locking: every saved change adds one, and an edit made on an older version
-    # is refused instead of overwriting what a colleague saved in between.
+    # Identification, and the law that follows from its date.
+    identification_status = models.CharField(
+        _("identification status"),
+        max_length=20,
+        choices=IdentificationStatus.choices,
+        default=IdentificationStatus.NOT_IDENTIFIED,
+    )
+    identified_on = models.DateField(_("identification date"), null=True, blank=True)
+    identifying_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deciding agency"),
+    )
+    identifying_agency = models.CharField(_("deciding agency (other)"), max_length=200, blank=True)
+    legal_regime = models.CharField(
+        _("legal regime"), max_length=16, choices=LegalRegime.choices, editable=False
+    )
+
+    # Closure and reopening (the history is in CaseStatusChange).
+    closure_reason = models.CharField(
+        _("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
+    reintegration_outcome = models.CharField(
+        _("reintegration outcome"),
+        max_length=20,
+        choices=ReintegrationOutcome.choices,
+        blank=True,
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    # Only the named users (CaseRestriction) see a restricted case, supervisors included.
+    is_restricted = models.BooleanField(_("restricted to named users"), default=False)
+    # The earliest due date of the case's open plan actions and pending follow-ups, refreshed
+    # by the casework services (`donghanh.casework.duedates`): the caseload's "overdue" filter
+    # reads this column instead of every organisation's actions and follow-ups.
+    next_due_on = models.DateField(null=True, blank=True, editable=False)
+    # Case workers and collaborators in the team see the case as if assigned to it (a
+    # restricted case excepted); set by those who assign the case's workers.
+    team = models.ForeignKey(
+        "organisations.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("team"),
+    )
+    workers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="cases.CaseAssignment",
+        through_fields=("case", "user"),
+        related_name="assigned_cases",
+        verbose_name=_("case workers"),
+    )
+
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    opened_on = models.DateField(_("opened on"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -141,241 +267,231 @@ class Person(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("registered by"),
+        verbose_name=_("opened by"),
     )
 
     class Meta:
         ordering = ["-updated_at", "-id"]
-        verbose_name = _("person")
-        verbose_name_plural = _("people")
-        indexes = [
-            models.Index(fields=["organisation", "-updated_at"], name="person_org_recent"),
-            models.Index(
-                fields=["name_dob_index"], name="person_name_dob", condition=~Q(name_dob_index="")
-            ),
-            models.Index(
-                fields=["id_number_index"],
-                name="person_id_number",
-                condition=~Q(id_number_index=""),
-            ),
-            models.Index(fields=["phone_index"], name="person_phone", condition=~Q(phone_index="")),
-            # The caseload's province filter looks up where the organisation's people live now.
-            models.Index(
-                fields=["organisation", "current_commune"],
-                include=["id"],
-                name="person_org_commune",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        # Never the name: this string can end up in logs and error reports.
-        return f"person #{self.pk}"
-
-    def age_on(self, day: datetime.date) -> int | None:
-        if self.date_of_birth is not None:
-            return years_between(self.date_of_birth, day)
-        if self.estimated_age is not None:
-            estimated_on = self.age_estimated_on or self.created_at.date()
-            return self.estimated_age + max(0, years_between(estimated_on, day))
-        return None
-
-    @property
-    def nationality_label(self) -> str:
-        return str(dict(NATIONALITY_CHOICES).get(self.nationality, self.nationality))
-
-    @property
-    def age(self) -> int | None:
-        return self.age_on(timezone.localdate())
-
-    def is_minor_on(self, day: datetime.date) -> bool:
-        """Under 18 on `day`, as far as the record tells; an unknown age is not a minor's."""
-        age = self.age_on(day)
-        return age is not None and age < ADULT_AGE
-
-
-class PersonNameToken(models.Model):
-    """One folded word of a person's names, as a blind index: search matches words in any order."""
-
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
-    # The person's organisation, kept here so that a search looks a word up among its own
-    # organisation's people only: a common word ("nguyen") is on four names in ten of them all.
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
-    )
-    token_index = models.CharField(max_length=BLIND_INDEX_LENGTH)
-
-    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
         constraints = [
-            models.UniqueConstraint(fields=["person", "token_index"], name="person_token_once")
+            models.UniqueConstraint(fields=["organisation", "number"], name="case_number_once"),
+            models.CheckConstraint(
+                condition=Q(return_date__isnull=True)
+                | Q(departure_date__isnull=True)
+                | Q(return_date__gte=models.F("departure_date")),
+                name="case_return_after_departure",
+            ),
         ]
         indexes = [
+            models.Index(fields=["organisation", "-updated_at"], name="case_org_recent"),
+            models.Index(fields=["organisation", "status"], name="case_org_status"),
+            # Counting what a member sees (every caseload page does) reads only this index
+            # on PostgreSQL instead of every case row of the organisation.
             models.Index(
-                fields=["organisation", "token_index", "person"], name="person_token_org_lookup"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"name token of person #{self.person_id}"
-
-
-class Guardian(models.Model):
-    """A parent, relative or legal representative who consents for a child."""
-
-    class Relation(models.TextChoices):
-        MOTHER = "mother", _("Mother")
-        FATHER = "father", _("Father")
-        GRANDPARENT = "grandparent", _("Grandparent")
-        SIBLING = "sibling", _("Adult brother or sister")
-        OTHER_RELATIVE = "other_relative", _("Other relative")
-        LEGAL_GUARDIAN = "legal_guardian", _("Appointed legal guardian")
-        OTHER = "other", _("Other legal representative")
-
-    person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="guardians", verbose_name=_("person")
-    )
-    full_name = EncryptedCharField(_("full name"), max_length=200)
-    phone = EncryptedCharField(_("phone"), max_length=30, blank=True)
-    relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
-    created_at = models.DateTimeField(_("added"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("added by"),
-    )
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("guardian")
-        verbose_name_plural = _("guardians")
-
-    def __str__(self) -> str:
-        return f"guardian #{self.pk}"
-
-
-class ConsentStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    EXPIRED = "expired", _("Expired")
-    NOT_YET = "not_yet", _("Not yet in effect")
-
-
-class Consent(models.Model):
-    """A person's (or their guardian's) consent to one purpose, provable and withdrawable."""
-
-    class Purpose(models.TextChoices):
-        CASE_MANAGEMENT = "case_management", _("Case management")
-        SHARING = "sharing", _("Sharing with a named organisation")
-        STATISTICS = "statistics", _("Use in statistics")
-
-    class Method(models.TextChoices):
-        WRITTEN = "written", _("Written and signed")
-        VERBAL_WITNESSED = "verbal_witnessed", _("Verbal, with a witness")
-        THUMBPRINT = "thumbprint", _("Thumbprint")
-        ELECTRONIC = "electronic", _("Electronic")
-
-    class GivenBy(models.TextChoices):
-        PERSON = "person", _("The person")
-        GUARDIAN = "guardian", _("A guardian or legal representative")
-
-    person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="consents", verbose_name=_("person")
-    )
-    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
-    recipient_organisation = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("shared with"),
-    )
-    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
-    # Evidence may name a witness or where the signed form is kept: encrypted like identity.
-    evidence_note = EncryptedTextField(_("evidence"), blank=True)
-    given_by = models.CharField(_("given by"), max_length=10, choices=GivenBy.choices)
-    guardian = models.ForeignKey(
-        Guardian,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="consents",
-        verbose_name=_("guardian"),
-    )
-    given_on = models.DateField(_("date given"))
-    expires_on = models.DateField(_("expiry date"), null=True, blank=True)
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawal_note = EncryptedTextField(_("withdrawal note"), blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("withdrawal recorded by"),
-    )
-
-    class Meta:
-        ordering = ["-given_on", "-id"]
-        verbose_name = _("consent")
-        verbose_name_plural = _("consents")
-        indexes = [models.Index(fields=["person", "purpose"], name="consent_person_purpose")]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(purpose="sharing", recipient_organisation__isnull=False)
-                    | (~Q(purpose="sharing") & Q(recipient_organisation__isnull=True))
-                ),
-                name="consent_recipient_only_for_sharing",
+                fields=["organisation", "is_restricted"],
+                include=["id", "person", "status", "case_type"],
+                name="case_org_visible",
             ),
-            models.CheckConstraint(
-                condition=(
-                    Q(given_by="guardian", guardian__isnull=False)
-                    | Q(given_by="person", guardian__isnull=True)
-                ),
-                name="consent_guardian_matches_given_by",
+            models.Index(
+                fields=["organisation", "next_due_on"],
+                name="case_org_next_due",
+                condition=Q(next_due_on__isnull=False),
             ),
-            models.CheckConstraint(
-                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("given_on")),
-                name="consent_expires_after_given",
+            # The province filter looks the journey's origin up among the organisation's cases.
+            models.Index(
+                fields=["organisation", "origin_commune"], include=["id"], name="case_org_origin"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"consent #{self.pk}"
-
-    def status_on(self, day: datetime.date) -> ConsentStatus:
-        if self.withdrawn_at is not None and timezone.localdate(self.withdrawn_at) <= day:
-            return ConsentStatus.WITHDRAWN
-        if self.given_on > day:
-            return ConsentStatus.NOT_YET
-        if self.expires_on is not None and self.expires_on < day:
-            return ConsentStatus.EXPIRED
-        return ConsentStatus.ACTIVE
+        return f"case #{self.pk}"
 
     @property
-    def status(self) -> ConsentStatus:
-        return self.status_on(timezone.localdate())
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CaseStatus.CLOSED
 
 
-# Cases live in their own module; importing them here registers them with the app.
-from donghanh.cases.case_models import (  # noqa: E402, F401
-    Case,
-    CaseAssignment,
-    CaseNumberSequence,
-    CaseRestriction,
-    CaseStatusChange,
-    SupportRegimeRule,
-    SupportRegimeTerm,
+@excluded_from_person_export(
+    "which staff members work on the case: access control, not data about the person"
 )
+class CaseAssignment(models.Model):
+    """A case worker (or collaborator, or supervisor) working on the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_assignments"
+    )
+    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="case_assignment_once")
+        ]
+        indexes = [models.Index(fields=["user", "case"], name="case_assignment_user")]
+
+    def __str__(self) -> str:
+        return f"assignment of user {self.user_id} to case #{self.case_id}"
+
+
+@excluded_from_person_export(
+    "which staff members alone may open the case: access control, not data about the person"
+)
+class CaseRestriction(models.Model):
+    """One of the named users who alone may see a restricted case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="restrictions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="case_restriction_once")
+        ]
+        indexes = [models.Index(fields=["user", "case"], name="case_restriction_user")]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} named on case #{self.case_id}"
+
+
+class CaseStatusChange(models.Model):
+    """One step of the case's life: opened, closure requested, approved or declined, reopened."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Case opened")
+        CLOSURE_REQUESTED = "closure_requested", _("Closure requested")
+        CLOSURE_APPROVED = "closure_approved", _("Closure approved")
+        CLOSURE_DECLINED = "closure_declined", _("Closure declined")
+        REOPENED = "reopened", _("Case reopened")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    kind = models.CharField(_("step"), max_length=20, choices=Kind.choices)
+    from_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    closure_reason = models.CharField(
+        _("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
+    reintegration_outcome = models.CharField(
+        _("reintegration outcome"),
+        max_length=20,
+        choices=ReintegrationOutcome.choices,
+        blank=True,
+    )
+    note = EncryptedTextField(_("note"), blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("case status change")
+        verbose_name_plural = _("case status changes")
+
+    def __str__(self) -> str:
+        return f"{self.kind} of case #{self.case_id}"
+
+
+class SupportRegimeRule(models.Model):
+    """Configuration: a group is entitled to a regime under a law, for a period.
+
+    The table of Art. 37 of Law 53/2024 is loaded as rows; so are the rules of Law 66/2011 that
+    Art. 63 keeps for earlier identifications. A rule applies on a day between `valid_from` and
+    `valid_to` (both included; no `valid_to` means still in force).
+    """
+
+    legal_regime = models.CharField(_("legal regime"), max_length=16, choices=LegalRegime.choices)
+    group = models.CharField(_("group"), max_length=24, choices=SupportGroup.choices)
+    regime = models.CharField(_("support regime"), max_length=2, choices=SupportRegime.choices)
+    case_by_case = models.BooleanField(
+        _("case by case"),
+        default=False,
+        help_text=_("Granted after an assessment of the person's situation, not automatically."),
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["legal_regime", "group", "regime", "valid_from"]
+        verbose_name = _("support regime rule")
+        verbose_name_plural = _("support regime rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["legal_regime", "group", "regime", "valid_from"],
+                name="support_rule_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="support_rule_valid_to_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.legal_regime} {self.group} {self.regime} from {self.valid_from}"
+
+
+class SupportRegimeTerm(models.Model):
+    """Configuration: the rate, cap and responsible agency of one regime, for a period."""
+
+    class Unit(models.TextChoices):
+        PER_DAY = "per_day", _("per day")
+        PER_MONTH = "per_month", _("per month")
+        PER_PERSON = "per_person", _("per person, once")
+        PER_TRIP = "per_trip", _("per trip")
+        ACTUAL_COST = "actual_cost", _("actual cost")
+
+    legal_regime = models.CharField(_("legal regime"), max_length=16, choices=LegalRegime.choices)
+    regime = models.CharField(_("support regime"), max_length=2, choices=SupportRegime.choices)
+    rate_vnd = models.PositiveBigIntegerField(_("rate (VND)"), null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices, blank=True)
+    cap_vnd = models.PositiveBigIntegerField(_("cap (VND)"), null=True, blank=True)
+    max_days = models.PositiveSmallIntegerField(_("at most (days)"), null=True, blank=True)
+    responsible_agency = models.CharField(_("responsible agency"), max_length=300, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["legal_regime", "regime", "valid_from"]
+        verbose_name = _("support regime rate and agency")
+        verbose_name_plural = _("support regime rates and agencies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["legal_regime", "regime", "valid_from"], name="support_term_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="support_term_valid_to_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.legal_regime} {self.regime} from {self.valid_from}"

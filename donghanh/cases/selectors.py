@@ -1,274 +1,539 @@
-"""Reads of people, their guardians and consents, always scoped to what the user may see."""
+"""Reads of cases, always scoped to what the user may see, and what follows from a case's data:
+its legal regime, the support regimes the person is entitled to, the screening summary.
+
+`cases_visible_to` is the single place that decides which cases a member sees; `access_case`
+is the one way to fetch a case for a user. Opening a case for a user is audited by
+`services.case_view_record` (or done at once by `services.case_access_audited`).
+"""
 
 from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
-from donghanh.cases import indexes
-from donghanh.cases.case_selectors import cases_visible_to
-from donghanh.cases.models import Case, Consent, Person, PersonNameToken
+from donghanh.cases.models import (
+    LAW_53_2024_IN_FORCE,
+    Case,
+    CaseAssignment,
+    CaseRestriction,
+    CaseStatusChange,
+    CaseType,
+    IdentificationStatus,
+    LegalRegime,
+    SupportGroup,
+    SupportRegime,
+    SupportRegimeRule,
+    SupportRegimeTerm,
+)
 from donghanh.core.crypto import value_fingerprint
-from donghanh.organisations.models import Membership, Organisation
-from donghanh.organisations.roles import Perm, role_allows
+from donghanh.organisations.models import Membership, Team
+from donghanh.organisations.roles import Perm, Role, role_allows
 from donghanh.organisations.selectors import access_membership
-
-# The fields a person's record form edits, in the order a form shows them.
-PERSON_FIELDS = (
-    "full_name",
-    "other_names",
-    "sex",
-    "date_of_birth",
-    "estimated_age",
-    "ethnicity",
-    "nationality",
-    "id_number",
-    "phone",
-    "current_address",
-    "current_commune",
-    "area_type",
-    "pre_2025_address",
+from donghanh.people import indexes
+from donghanh.people.models import Person, PersonNameToken
+from donghanh.reference.codelists import (
+    CONTROL_MEANS,
+    COUNTRIES,
+    EXPLOITATION_TYPES,
+    ILO_INDICATORS,
+    RELATIONS_TO_TRAFFICKER,
+    IloAnswer,
 )
 
-# Queries of digits only (with spaces, dots, dashes or a leading +) this long or longer are
-# also looked up as an ID or phone number.
-_NUMBER_QUERY = re.compile(r"^\+?[\d .\-]{6,}$")
+# The fields each edit page changes, in the order the forms show them.
+INTAKE_FIELDS = ("case_type", "intake_channel", "intake_date", "is_abroad", "intake_note")
+SCREENING_FIELDS = (
+    "origin_commune",
+    "transit_countries",
+    "destination_country",
+    "departure_date",
+    "return_date",
+    "recruiter_relation",
+    "recruiter_details",
+    "journey_details",
+    "exploitation_types",
+    "control_means",
+    "ilo_indicators",
+    "screened_on",
+    "screening_note",
+)
+IDENTIFICATION_FIELDS = (
+    "identification_status",
+    "identified_on",
+    "identifying_organisation",
+    "identifying_agency",
+)
+CASE_FIELDS = INTAKE_FIELDS + SCREENING_FIELDS + IDENTIFICATION_FIELDS
+
+# Nationalities counted with Vietnamese citizens for support: stateless ("XX" also stands for
+# not known, and a person whose nationality is not known is not turned away).
+CITIZEN_OR_STATELESS = frozenset({"VN", "XX"})
+
+_CASE_NUMBER = re.compile(r"^[A-Za-z0-9]{1,10}-\d{4}-\d{1,6}$")
 
 
-class PersonAccess(NamedTuple):
+class CaseAccess(NamedTuple):
     membership: Membership
-    person: Person
+    case: Case
 
 
-def persons_visible_to(membership: Membership) -> QuerySet[Person]:
-    """Every person whose record the member may open; every read of a person (record,
-    search, duplicate check) goes through here.
+def roles_allowed(perm: Perm) -> list[str]:
+    return [role for role in Role.values if role_allows(role, perm)]
 
-    Members who see all of the organisation's cases (supervisors, administrators) see all of
-    its people, except the people of cases restricted to other users, unless they see
-    another case of that person. Case workers and collaborators see the people of the cases
-    they see, and the people they registered themselves who have no case yet. Roles without
-    case access see nobody.
+
+def cases_visible_to(membership: Membership) -> QuerySet[Case]:
+    """Every case of the member's organisation that the member may open.
+
+    Supervisors and organisation administrators see all of them; case workers and
+    collaborators the cases assigned to them and those given to an active team of theirs.
+    A restricted case is seen only by the users
+    named on it, whatever their role. Roles without case access see none.
     """
-    persons = Person.objects.filter(organisation_id=membership.organisation_id)
+    cases = Case.objects.filter(organisation_id=membership.organisation_id)
     if not role_allows(membership.role, Perm.VIEW_CASES):
-        return persons.none()
-    seen_case = Exists(cases_visible_to(membership).filter(person_id=OuterRef("pk")))
+        return cases.none()
+    named = Exists(
+        CaseRestriction.objects.filter(case_id=OuterRef("pk"), user_id=membership.user_id)
+    )
     if role_allows(membership.role, Perm.VIEW_ALL_ORG_CASES):
-        restricted_case = Exists(Case.objects.filter(person_id=OuterRef("pk"), is_restricted=True))
-        return persons.filter(~restricted_case | seen_case)
-    any_case = Exists(Case.objects.filter(person_id=OuterRef("pk")))
-    return persons.filter(seen_case | (Q(created_by_id=membership.user_id) & ~any_case))
+        return cases.filter(Q(is_restricted=False) | named)
+    assigned = Exists(
+        CaseAssignment.objects.filter(case_id=OuterRef("pk"), user_id=membership.user_id)
+    )
+    # A subquery, not a lookup of the member's teams first: the page's query count stays fixed.
+    my_teams = Team.objects.filter(is_active=True, members=membership.pk).values("pk")
+    # The rule below is an OR the database cannot start from, so with it alone a search that
+    # matches few of the member's cases walks all the organisation's cases. The candidates (a
+    # superset: assigned, of a team of theirs, or named) are a union of three index lookups
+    # the database starts from instead; the rule itself still decides.
+    candidates = (
+        CaseAssignment.objects.filter(user_id=membership.user_id)
+        .order_by()
+        .values("case_id")
+        .union(
+            Case.objects.filter(organisation_id=membership.organisation_id, team_id__in=my_teams)
+            .order_by()
+            .values("pk"),
+            CaseRestriction.objects.filter(user_id=membership.user_id).order_by().values("case_id"),
+        )
+    )
+    return cases.filter(pk__in=candidates).filter(
+        (Q(is_restricted=False) & (Q(assigned) | Q(team_id__in=my_teams))) | named
+    )
 
 
-def access_person(user: Any, org_slug: str, person_id: int, perm: Perm) -> PersonAccess:
-    """The person, if the user's membership of the organisation allows `perm` on them.
+def access_case(user: Any, org_slug: str, case_id: int, perm: Perm) -> CaseAccess:
+    """The case, if the user's membership of the organisation allows `perm` on it.
 
-    An outsider, or a person outside what the member may see, gets 404 as if it did not
-    exist; a member whose role lacks the permission gets 403 before any record is looked up.
+    An outsider, or a case outside what the member may see, gets 404 as if it did not exist;
+    a member whose role lacks `perm` or any case access gets 403 before any lookup.
     """
     membership = access_membership(user, org_slug, perm)
     if not role_allows(membership.role, Perm.VIEW_CASES):
         raise PermissionDenied
     try:
-        person = (
-            persons_visible_to(membership)
-            .select_related("organisation", "current_commune__province", "created_by")
-            .get(pk=person_id)
-        )
-    except Person.DoesNotExist:
-        raise Http404 from None
-    return PersonAccess(membership, person)
-
-
-def person_with_details(person: Person) -> Person:
-    """The guardians and consents of an already accessed person, in two queries."""
-    consents = Consent.objects.select_related(
-        "recipient_organisation", "guardian", "recorded_by", "withdrawn_by"
-    )
-    prefetch_related_objects([person], "guardians", Prefetch("consents", queryset=consents))
-    return person
-
-
-def persons_search(membership: Membership, query: str) -> QuerySet[Person]:
-    """The people the member may see whose names hold every word of `query`.
-
-    Words match whole, in any order, without diacritics (Hoàng/Huỳnh and Vũ/Võ alike);
-    a query that looks like a number also matches an ID or phone number exactly.
-    """
-    persons = persons_visible_to(membership).select_related("current_commune__province")
-    query = query.strip()
-    if not query:
-        return persons
-    words = indexes.name_words(query)
-    match = Q(pk__in=[]) if not words else Q()
-    for word in words:
-        match &= Q(
-            Exists(
-                PersonNameToken.objects.filter(
-                    organisation_id=membership.organisation_id,
-                    person=OuterRef("pk"),
-                    token_index__in=indexes.name_word_candidates(word),
-                )
+        case = (
+            cases_visible_to(membership)
+            .select_related(
+                "organisation",
+                "person",
+                "origin_commune__province",
+                "identifying_organisation",
+                "created_by",
+                "team",
             )
+            .get(pk=case_id)
         )
-    if _NUMBER_QUERY.match(query):
-        match |= Q(id_number_index__in=indexes.id_number_candidates(query))
-        match |= Q(phone_index__in=indexes.phone_candidates(query))
-    return persons.filter(match)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    return CaseAccess(membership, case)
 
 
-class DuplicateReason:
-    NAME_AND_BIRTH_DATE = "name_and_birth_date"
-    ID_NUMBER = "id_number"
-    PHONE = "phone"
+def case_with_details(case: Case) -> Case:
+    """The workers, named users and status history of an accessed case, in three queries."""
+    models.prefetch_related_objects(
+        [case],
+        Prefetch(
+            "assignments",
+            queryset=CaseAssignment.objects.select_related("user"),
+            to_attr="assignment_list",
+        ),
+        Prefetch(
+            "restrictions",
+            queryset=CaseRestriction.objects.select_related("user"),
+            to_attr="restriction_list",
+        ),
+        Prefetch(
+            "status_changes",
+            queryset=CaseStatusChange.objects.select_related("by"),
+            to_attr="status_change_list",
+        ),
+    )
+    return case
 
 
-@dataclass
-class PossibleDuplicate:
-    person: Person
-    reasons: list[str]
+def _overdue_work() -> Q:
+    """Cases with an open plan action past its due date or a follow-up past its planned date.
 
-
-@dataclass
-class DuplicateCheck:
-    """Possible duplicates of a new or edited record.
-
-    `visible` lists records the member may open; of the others only their existence is told,
-    never whose or where they are.
+    `next_due_on` is the earliest of those dates, refreshed by each casework service that
+    writes an action or a follow-up (`donghanh.casework.duedates`).
     """
-
-    visible: list[PossibleDuplicate] = field(default_factory=list)
-    elsewhere: bool = False
-
-    def __bool__(self) -> bool:
-        return bool(self.visible) or self.elsewhere
+    return Q(next_due_on__lt=timezone.localdate())
 
 
-def possible_duplicates(
+def _in_province(organisation_id: int, province: str) -> Q:
+    """Cases whose person lives in the province now, or whose journey began there.
+
+    Two semi-joins each with an index of its own, (organisation, origin commune) covering id
+    on cases and (organisation, current commune) covering id on people. PostgreSQL checks them
+    case by case when few cases are in play (a name search, a case worker's cases) and as two
+    hash sets built from those indexes when many are (a supervisor's count then reads the
+    `case_org_visible` index alone). An OR over the two tables joined instead read every
+    person of the database. A case's person is of the case's organisation (the services open
+    a case for a person of the organisation), so limiting both to it keeps the meaning.
+    """
+    from_there = Case.objects.filter(
+        pk=OuterRef("pk"), organisation_id=organisation_id, origin_commune__province_id=province
+    )
+    living_there = Person.objects.filter(
+        pk=OuterRef("person_id"),
+        organisation_id=organisation_id,
+        current_commune__province_id=province,
+    )
+    return Q(Exists(from_there)) | Q(Exists(living_there))
+
+
+def caseload(
     membership: Membership,
     *,
-    full_name: str,
-    date_of_birth: datetime.date | None = None,
-    id_number: str = "",
-    phone: str = "",
-    exclude_pk: int | None = None,
-    limit: int = 10,
-) -> DuplicateCheck:
-    """Records with the same folded name and date of birth, the same ID number or phone."""
-    by_reason: dict[str, list[str]] = {
-        DuplicateReason.NAME_AND_BIRTH_DATE: (
-            indexes.name_and_birth_date_candidates(full_name, date_of_birth)
-            if date_of_birth
-            else []
-        ),
-        DuplicateReason.ID_NUMBER: indexes.id_number_candidates(id_number),
-        DuplicateReason.PHONE: indexes.phone_candidates(phone),
-    }
-    column = {
-        DuplicateReason.NAME_AND_BIRTH_DATE: "name_dob_index",
-        DuplicateReason.ID_NUMBER: "id_number_index",
-        DuplicateReason.PHONE: "phone_index",
-    }
-    match = Q(pk__in=[])
-    for reason, candidates in by_reason.items():
-        if candidates:
-            match |= Q(**{f"{column[reason]}__in": candidates})
-    if not any(by_reason.values()):
-        return DuplicateCheck()
-    matches = Person.objects.filter(match)
-    if exclude_pk is not None:
-        matches = matches.exclude(pk=exclude_pk)
-    visible = list(
-        persons_visible_to(membership)
-        .filter(pk__in=matches.values("pk"))
-        .select_related("current_commune__province")
-        .order_by("-updated_at")[:limit]
+    query: str = "",
+    case_type: str = "",
+    status: str = "",
+    worker_id: int | None = None,
+    team_id: int | None = None,
+    province: str = "",
+    overdue: bool = False,
+) -> QuerySet[Case]:
+    """The cases the member sees, filtered, with what the caseload page shows of them.
+
+    `team_id` keeps the cases given to that team;
+    `province` (today's code) matches where the person lives now or where the journey began;
+    `overdue` keeps cases with a plan action or a follow-up past its date.
+
+    `query` matches the person's names word by word without diacritics (through the blind
+    indexes), or a case number exactly.
+    """
+    cases = (
+        cases_visible_to(membership)
+        .select_related("person", "team")
+        .only(
+            "organisation_id",  # which organisation, when several are listed (the API)
+            "number",
+            "case_type",
+            "status",
+            "identification_status",
+            "opened_on",
+            "updated_at",
+            "is_restricted",
+            "person__id",
+            "person__full_name",
+            "team__id",
+            "team__name",
+        )
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=CaseAssignment.objects.select_related("user").only(
+                    "case_id", "user__id", "user__full_name", "user__username"
+                ),
+                to_attr="assignment_list",
+            )
+        )
     )
-    elsewhere = matches.exclude(
-        pk__in=persons_visible_to(membership).filter(pk__in=matches.values("pk")).values("pk")
-    ).exists()
-    found = []
-    for person in visible:
-        reasons = [
-            reason
-            for reason, candidates in by_reason.items()
-            if getattr(person, column[reason]) in candidates
-        ]
-        found.append(PossibleDuplicate(person=person, reasons=reasons))
-    return DuplicateCheck(visible=found, elsewhere=elsewhere)
+    if case_type:
+        cases = cases.filter(case_type=case_type)
+    if status:
+        cases = cases.filter(status=status)
+    if worker_id is not None:
+        cases = cases.filter(
+            Exists(CaseAssignment.objects.filter(case_id=OuterRef("pk"), user_id=worker_id))
+        )
+    if team_id is not None:
+        cases = cases.filter(team_id=team_id)
+    if province:
+        cases = cases.filter(_in_province(membership.organisation_id, province))
+    if overdue:
+        cases = cases.filter(_overdue_work())
+    query = query.strip()
+    if query:
+        words = indexes.name_words(query)
+        match = Q(pk__in=[]) if not words else Q()
+        for word in words:
+            match &= Q(
+                Exists(
+                    PersonNameToken.objects.filter(
+                        organisation_id=membership.organisation_id,
+                        person_id=OuterRef("person_id"),
+                        token_index__in=indexes.name_word_candidates(word),
+                    )
+                )
+            )
+        if _CASE_NUMBER.match(query):
+            match |= Q(number=query.upper())
+        cases = cases.filter(match)
+    return cases
 
 
-def consents_active_filter(day: datetime.date) -> Q:
-    """Consents in force on `day`: given, not expired, not withdrawn by the end of that day."""
-    start_of_next_day = timezone.make_aware(
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+def cases_of_person(membership: Membership, person_id: int) -> list[Case]:
+    """The person's cases that the member may open, newest first."""
+    return list(
+        cases_visible_to(membership)
+        .filter(person_id=person_id)
+        .only("number", "case_type", "status", "opened_on", "closed_on")
+        .order_by("-opened_on", "-id")
     )
+
+
+# --- What the cases app tells the people app (registered in `CasesConfig.ready()`) ---------
+
+
+def person_visibility(membership: Membership) -> Q:
+    """The people a member of a role with case access sees, as a filter on `Person`.
+
+    Members who see all of the organisation's cases (supervisors, administrators) see all of
+    its people, except the people of cases restricted to other users, unless they see
+    another case of that person. Case workers and collaborators see the people of the cases
+    they see, and the people they registered themselves who have no case yet.
+    """
+    seen_case = Exists(cases_visible_to(membership).filter(person_id=OuterRef("pk")))
+    if role_allows(membership.role, Perm.VIEW_ALL_ORG_CASES):
+        restricted_case = Exists(Case.objects.filter(person_id=OuterRef("pk"), is_restricted=True))
+        return ~restricted_case | seen_case
+    any_case = Exists(Case.objects.filter(person_id=OuterRef("pk")))
+    return seen_case | (Q(created_by_id=membership.user_id) & ~any_case)
+
+
+def person_page_cases(membership: Membership, person: Person) -> dict[str, Any]:
+    """The person page's "Cases" section: the person's cases the member may open."""
+    return {"cases": cases_of_person(membership, person.pk)}
+
+
+def assignable_members(organisation_id: int) -> QuerySet[Membership]:
+    """Active members who can work on cases: supervisors, case workers, collaborators."""
     return (
-        Q(given_on__lte=day)
-        & (Q(expires_on__isnull=True) | Q(expires_on__gte=day))
-        & (Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=start_of_next_day))
+        Membership.objects.filter(
+            organisation_id=organisation_id,
+            is_active=True,
+            user__is_active=True,
+            role__in=roles_allowed(Perm.EDIT_CASES),
+        )
+        .select_related("user")
+        .order_by("user__full_name", "user__username")
     )
 
 
-def consent_is_active(
-    person: Person,
-    purpose: str,
-    organisation: Organisation | None = None,
-    on: datetime.date | None = None,
-) -> bool:
-    """Whether the person has consent in force for `purpose` (sharing: with `organisation`).
+def team_choices(organisation_id: int, current_team_id: int | None = None) -> QuerySet[Team]:
+    """The teams a case can be given to: the active ones, and the case's own team if any."""
+    return Team.objects.filter(
+        Q(is_active=True) | Q(pk=current_team_id), organisation_id=organisation_id
+    ).order_by("name")
 
-    A withdrawal counts from the day it is recorded, so on that day nothing more is shared.
+
+def nameable_members(organisation_id: int) -> QuerySet[Membership]:
+    """Active members who may be named on a restricted case: anyone with case access."""
+    return (
+        Membership.objects.filter(
+            organisation_id=organisation_id,
+            is_active=True,
+            user__is_active=True,
+            role__in=roles_allowed(Perm.VIEW_CASES),
+        )
+        .select_related("user")
+        .order_by("user__full_name", "user__username")
+    )
+
+
+# --- Law and support regimes -------------------------------------------------------------
+
+
+def legal_regime_for(
+    *, identified_on: datetime.date | None, intake_date: datetime.date
+) -> LegalRegime:
+    """The law whose support regime applies (Art. 63 of Law 53/2024).
+
+    It follows the identification date; until a person is identified, the intake date.
+    """
+    reference = identified_on or intake_date
+    if reference < LAW_53_2024_IN_FORCE:
+        return LegalRegime.LAW_66_2011
+    return LegalRegime.LAW_53_2024
+
+
+def support_group_for(case: Case) -> SupportGroup | None:
+    """The Art. 37 group the case's person belongs to, or None when no group applies."""
+    if case.identification_status == IdentificationStatus.IDENTIFIED_VICTIM:
+        if case.person.nationality in CITIZEN_OR_STATELESS:
+            return SupportGroup.VICTIM_CITIZEN
+        return SupportGroup.FOREIGN_VICTIM
+    if case.case_type == CaseType.ACCOMPANYING_MINOR:
+        return SupportGroup.ACCOMPANYING_MINOR
+    if case.identification_status == IdentificationStatus.UNDERGOING:
+        if case.is_abroad:
+            return SupportGroup.UNDERGOING_ABROAD
+        return SupportGroup.UNDERGOING_IN_VIETNAM
+    return None
+
+
+def _in_force(day: datetime.date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+@dataclass(frozen=True)
+class EntitledRegime:
+    code: str
+    label: str
+    case_by_case: bool
+    legal_basis: str
+    term: SupportRegimeTerm | None
+
+
+_REGIME_ORDER = {code: position for position, code in enumerate(SupportRegime.values)}
+
+
+def regimes_entitled(case: Case, on: datetime.date | None = None) -> list[EntitledRegime]:
+    """The Art. 37 regimes the case's person is entitled to on `on` (default today).
+
+    Which regimes follows from the case's legal regime and the person's group, as configured
+    in SupportRegimeRule rows in force that day; each comes with the rate, cap and
+    responsible agency in force that day (SupportRegimeTerm), if configured. Two queries.
     """
     day = on or timezone.localdate()
-    consents = Consent.objects.filter(consents_active_filter(day), person=person, purpose=purpose)
-    if purpose == Consent.Purpose.SHARING:
-        if organisation is None:
-            raise ValueError("consent to sharing is given for a named organisation")
-        consents = consents.filter(recipient_organisation=organisation)
-    return consents.exists()
-
-
-def access_consent(person: Person, consent_id: int) -> Consent:
-    """A consent of the person; any other id is 404."""
-    try:
-        return Consent.objects.select_related("recipient_organisation", "guardian").get(
-            pk=consent_id, person=person
+    group = support_group_for(case)
+    if group is None or not case.legal_regime:
+        return []
+    rules: dict[str, SupportRegimeRule] = {}
+    for rule in SupportRegimeRule.objects.filter(
+        _in_force(day), legal_regime=case.legal_regime, group=group
+    ).order_by("valid_from"):
+        known = rules.get(rule.regime)
+        if known is None or (known.case_by_case and not rule.case_by_case):
+            rules[rule.regime] = rule
+    if not rules:
+        return []
+    terms: dict[str, SupportRegimeTerm] = {}
+    for term in SupportRegimeTerm.objects.filter(
+        _in_force(day), legal_regime=case.legal_regime, regime__in=list(rules)
+    ).order_by("valid_from", "id"):
+        terms[term.regime] = term  # the most recent start wins
+    labels = dict(SupportRegime.choices)
+    return [
+        EntitledRegime(
+            code=code,
+            label=str(labels[code]),
+            case_by_case=rule.case_by_case,
+            legal_basis=rule.legal_basis,
+            term=terms.get(code),
         )
-    except Consent.DoesNotExist:
-        raise Http404 from None
+        for code, rule in sorted(rules.items(), key=lambda item: _REGIME_ORDER.get(item[0], 99))
+    ]
 
 
-def sharing_recipients(organisation: Organisation) -> QuerySet[Organisation]:
-    """Organisations a person's data may be shared with: every other active one."""
-    return Organisation.objects.filter(is_active=True).exclude(pk=organisation.pk).order_by("name")
+# --- Screening --------------------------------------------------------------------------
 
 
-def person_field(name: str) -> models.Field[Any, Any]:
-    return cast("models.Field[Any, Any]", Person._meta.get_field(name))
+@dataclass(frozen=True)
+class ScreeningSummary:
+    total: int
+    present: list[str]  # labels of the indicators answered "yes"
+    absent: int
+    unknown: int
+
+    @property
+    def present_count(self) -> int:
+        return len(self.present)
+
+    @property
+    def answered(self) -> int:
+        return self.present_count + self.absent
+
+    @property
+    def not_asked(self) -> int:
+        return self.total - self.answered - self.unknown
 
 
-def person_field_value(person: Person, name: str) -> Any:
+def screening_summary(case: Case) -> ScreeningSummary:
+    """How many of the 11 ILO indicators of forced labour are present, absent or not known."""
+    answers = case.ilo_indicators or {}
+    present = [code.label for code in ILO_INDICATORS if answers.get(code.code) == IloAnswer.YES]
+    absent = sum(1 for code in ILO_INDICATORS if answers.get(code.code) == IloAnswer.NO)
+    unknown = sum(1 for code in ILO_INDICATORS if answers.get(code.code) == IloAnswer.UNKNOWN)
+    return ScreeningSummary(
+        total=len(ILO_INDICATORS), present=present, absent=absent, unknown=unknown
+    )
+
+
+# --- Field values, for the edit conflict check --------------------------------------------
+
+
+def case_field(name: str) -> models.Field[Any, Any]:
+    return cast("models.Field[Any, Any]", Case._meta.get_field(name))
+
+
+def case_field_value(case: Case, name: str) -> Any:
     """The field's comparable value: the key for a foreign key, the value otherwise."""
-    return getattr(person, person_field(name).attname)
+    return getattr(case, case_field(name).attname)
 
 
-def field_fingerprint(name: str, value: Any) -> str:
-    """The fingerprint of one of a person's fields."""
-    return value_fingerprint(value, purpose=f"edit-baseline:{name}")
+def case_field_fingerprint(name: str, value: Any) -> str:
+    """The fingerprint of one of a case's fields."""
+    return value_fingerprint(value, purpose=f"case-edit-baseline:{name}")
 
 
-def person_fingerprints(person: Person) -> dict[str, str]:
-    """The fingerprint of each editable field, to tell later which fields changed."""
+def case_fingerprints(case: Case) -> dict[str, str]:
     return {
-        name: field_fingerprint(name, person_field_value(person, name)) for name in PERSON_FIELDS
+        name: case_field_fingerprint(name, case_field_value(case, name)) for name in CASE_FIELDS
     }
+
+
+def case_field_display(case: Case, name: str) -> str:
+    """A field's stored value as a page shows it."""
+    value = getattr(case, name)
+    if name == "transit_countries":
+        return ", ".join(COUNTRIES.labels(value)) or "—"
+    if name == "destination_country":
+        return COUNTRIES.label(value) if value else "—"
+    if name == "recruiter_relation":
+        return RELATIONS_TO_TRAFFICKER.label(value) if value else "—"
+    if name == "exploitation_types":
+        return ", ".join(EXPLOITATION_TYPES.labels(value)) or "—"
+    if name == "control_means":
+        return ", ".join(CONTROL_MEANS.labels(value)) or "—"
+    if name == "ilo_indicators":
+        summary = screening_summary(case)
+        return _("%(present)s of %(total)s indicators present") % {
+            "present": summary.present_count,
+            "total": summary.total,
+        }
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if getattr(case_field(name), "choices", None):
+        return str(getattr(case, f"get_{name}_display")())
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def case_field_label(name: str) -> str:
+    return str(case_field(name).verbose_name).capitalize()

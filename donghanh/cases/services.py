@@ -1,462 +1,669 @@
-"""Changes to people, their guardians and consents.
+"""Changes to cases: opening, editing intake, screening and identification, the team, the
+restriction to named users, closure (requested, then approved or declined) and reopening.
 
 Every function runs in one transaction with its audit row. Audit rows name records by type
-and id and list changed fields by name: never a value. Rules that refuse a change raise
-`ValidationError` with a message for the case worker.
+and id and list changed fields by name, never a value or a person's name. The caller has
+checked permissions through `selectors.access_case`; rules about the case itself (a closed
+case is not edited, a closure needs a request first) are checked here and refused with a
+`ValidationError` for the user.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Iterable, Mapping
+from enum import Enum
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
-from donghanh.cases import indexes
-from donghanh.cases.models import Consent, Guardian, Person, PersonNameToken
+from donghanh.cases.models import (
+    Case,
+    CaseAssignment,
+    CaseNumberSequence,
+    CaseRestriction,
+    CaseStatus,
+    CaseStatusChange,
+    CaseType,
+    ClosureReason,
+    IdentificationStatus,
+    IntakeChannel,
+    ReintegrationOutcome,
+)
 from donghanh.cases.selectors import (
-    PERSON_FIELDS,
-    person_field,
-    person_field_value,
-    person_fingerprints,
+    CASE_FIELDS,
+    CaseAccess,
+    access_case,
+    assignable_members,
+    case_field,
+    case_field_value,
+    case_fingerprints,
+    legal_regime_for,
+    nameable_members,
 )
 from donghanh.core.records import people_changed
-from donghanh.core.text import nfc
-from donghanh.organisations.models import Organisation
-from donghanh.places.models import Commune
-
-# Fields whose change rewrites the blind indexes.
-_INDEXED_FIELDS = frozenset({"full_name", "other_names", "date_of_birth", "id_number", "phone"})
-_TEXT_FIELDS = frozenset(
-    {
-        "full_name",
-        "other_names",
-        "id_number",
-        "phone",
-        "current_address",
-        "pre_2025_address",
-    }
+from donghanh.core.text import fold, nfc
+from donghanh.organisations.models import Organisation, Team
+from donghanh.organisations.roles import Perm
+from donghanh.people.models import Person
+from donghanh.people.services import StaleEditError
+from donghanh.reference.codelists import (
+    CONTROL_MEANS,
+    COUNTRIES,
+    EXPLOITATION_TYPES,
+    ILO_INDICATORS,
+    RELATIONS_TO_TRAFFICKER,
+    IloAnswer,
 )
 
+_TEXT_FIELDS = frozenset(
+    {"intake_note", "recruiter_details", "journey_details", "screening_note", "identifying_agency"}
+)
+_WORD = re.compile(r"[^\W_]+")
+# Multiple-choice fields are stored in the order of their code list, each code once.
+_ORDERED_LISTS = {
+    "transit_countries": COUNTRIES,
+    "exploitation_types": EXPLOITATION_TYPES,
+    "control_means": CONTROL_MEANS,
+}
 
-class StaleEditError(ValidationError):
-    """The record changed after the user opened it; their save is refused, nothing is lost."""
 
-    def __init__(
-        self,
-        *,
-        changed_fields: list[str],
-        current_version: int,
-        field_label: Callable[[str], str] | None = None,
-    ) -> None:
-        self.changed_fields = changed_fields
-        self.current_version = current_version
-        label = field_label or (lambda name: str(person_field(name).verbose_name))
-        labels = ", ".join(capfirst(label(name)) for name in changed_fields)
-        if changed_fields:
-            message = _(
-                "Someone else saved this record after you opened it. They changed: %(fields)s. "
-                "Your changes were not saved: check the current values below and save again."
-            ) % {"fields": labels}
+def _clean_text(value: str | None) -> str:
+    return nfc(value or "").strip()
+
+
+def _in_list_order(values: Iterable[str], name: str) -> list[str]:
+    order = {code: position for position, code in enumerate(_ORDERED_LISTS[name].values)}
+    return sorted(dict.fromkeys(values), key=lambda code: order.get(code, len(order)))
+
+
+def _case_label(name: str) -> str:
+    return str(case_field(name).verbose_name)
+
+
+# --- Case numbers -------------------------------------------------------------------------
+
+
+def case_number_prefix(organisation: Organisation) -> str:
+    """A short readable prefix from the organisation's short name: "Bình Yên" → "BY".
+
+    Words written in capitals (acronyms) and numbers are kept whole, other words give their
+    initial: "CTXH 3" → "CTXH3", "Ngôi nhà Bình yên" → "NNBY".
+    """
+    parts = []
+    for word in _WORD.findall(organisation.display_short_name):
+        folded = fold(word).upper()
+        if word.isdigit() or (word.isupper() and len(word) > 1):
+            parts.append(folded)
         else:
-            message = _(
-                "Someone else saved this record after you opened it. Your changes were not "
-                "saved: check the current values below and save again."
-            )
-        super().__init__(message, code="edit_conflict")
+            parts.append(folded[:1])
+    prefix = "".join(part for part in parts if part.isascii())[:8]
+    return prefix or "HS"
 
 
-def _clean_text(value: str) -> str:
-    return nfc(value).strip()
-
-
-def _refresh_indexes(person: Person) -> bool:
-    """Recompute the person's single-value blind indexes; whether any of them changed."""
-    wanted = {
-        "name_dob_index": indexes.name_and_birth_date_index(person.full_name, person.date_of_birth),
-        "id_number_index": indexes.id_number_index(person.id_number),
-        "phone_index": indexes.phone_index(person.phone),
-    }
-    changed = False
-    for attribute, value in wanted.items():
-        if getattr(person, attribute) != value:
-            setattr(person, attribute, value)
-            changed = True
-    return changed
-
-
-def _replace_name_tokens(person: Person, existing: set[str] | None = None) -> bool:
-    """Make the stored name tokens those of the person's names; whether they changed."""
-    wanted = indexes.name_token_indexes(person.full_name, person.other_names)
-    if existing is None:
-        existing = set(
-            PersonNameToken.objects.filter(person=person).values_list("token_index", flat=True)
-        )
-    if wanted == existing:
-        return False
-    PersonNameToken.objects.filter(person=person, token_index__in=existing - wanted).delete()
-    PersonNameToken.objects.bulk_create(
-        [
-            PersonNameToken(
-                person=person, organisation_id=person.organisation_id, token_index=token
-            )
-            for token in wanted - existing
-        ]
+def _next_case_number(organisation: Organisation, year: int) -> str:
+    sequence, _created = CaseNumberSequence.objects.get_or_create(
+        organisation=organisation, year=year
     )
-    return True
+    sequence = CaseNumberSequence.objects.select_for_update().get(pk=sequence.pk)
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return f"{case_number_prefix(organisation)}-{year}-{sequence.last_value:04d}"
 
 
-def _validate_person(person: Person) -> None:
-    try:
-        person.full_clean(exclude=["organisation", "created_by", "current_commune"])
-    except ValidationError as error:
-        raise ValidationError(error.messages) from None
-    if not person.full_name:
-        raise ValidationError(_("Enter the person's full name."), code="full_name_required")
+# --- Validation ---------------------------------------------------------------------------
+
+
+def _validate_case(case: Case) -> None:
+    """The rules a case's data must meet, whichever page changed it."""
+    errors: dict[str, list[Any]] = {}
+
+    def refuse(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
     today = timezone.localdate()
-    if person.date_of_birth is not None and person.date_of_birth > today:
-        raise ValidationError(_("The date of birth cannot be in the future."), code="future_dob")
+    if case.case_type not in CaseType.values:
+        refuse("case_type", _("Choose the case type."))
+    if case.intake_channel not in IntakeChannel.values:
+        refuse("intake_channel", _("Choose how the case came in."))
+    for name in ("intake_date", "departure_date", "return_date", "screened_on", "identified_on"):
+        value = getattr(case, name)
+        if value is not None and value > today:
+            refuse(name, _("This date cannot be in the future."))
+    if case.departure_date and case.return_date and case.return_date < case.departure_date:
+        refuse("return_date", _("The return date must be on or after the departure date."))
+    countries = [*case.transit_countries, case.destination_country]
+    if any(code and code not in COUNTRIES for code in countries):
+        refuse("transit_countries", _("Choose countries from the list."))
+    if case.recruiter_relation and case.recruiter_relation not in RELATIONS_TO_TRAFFICKER:
+        refuse("recruiter_relation", _("Choose the relation from the list."))
+    if any(code not in EXPLOITATION_TYPES for code in case.exploitation_types):
+        refuse("exploitation_types", _("Choose types of exploitation from the list."))
+    if any(code not in CONTROL_MEANS for code in case.control_means):
+        refuse("control_means", _("Choose means of control from the list."))
+    if any(
+        code not in ILO_INDICATORS or answer not in IloAnswer.VALUES
+        for code, answer in case.ilo_indicators.items()
+    ):
+        refuse("ilo_indicators", _("Answer the screening questions with yes, no or not known."))
+    if case.identification_status not in IdentificationStatus.values:
+        refuse("identification_status", _("Choose the identification status."))
+    decided = case.identification_status in (
+        IdentificationStatus.IDENTIFIED_VICTIM,
+        IdentificationStatus.NOT_A_VICTIM,
+    )
+    if decided and case.identified_on is None:
+        refuse(
+            "identified_on",
+            _("Enter the date of the identification decision: the legal regime follows from it."),
+        )
+    if not decided and case.identified_on is not None:
+        refuse(
+            "identified_on",
+            _("An identification date is only recorded once a decision has been made."),
+        )
+    if decided and not (case.identifying_organisation_id or case.identifying_agency):
+        refuse("identifying_agency", _("Name the agency that decided."))
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- Opening, viewing, editing ------------------------------------------------------------
 
 
 @transaction.atomic
-def person_register(
+def case_open(
     *,
-    organisation: Organisation,
+    person: Person,
+    case_type: str,
+    intake_channel: str,
+    intake_date: datetime.date,
+    is_abroad: bool = False,
+    intake_note: str = "",
+    team: Team | None = None,
     acting_user: Any,
     request: HttpRequest | None = None,
-    full_name: str,
-    sex: str,
-    other_names: str = "",
-    date_of_birth: datetime.date | None = None,
-    estimated_age: int | None = None,
-    ethnicity: str = "",
-    nationality: str = "VN",
-    id_number: str = "",
-    phone: str = "",
-    current_address: str = "",
-    current_commune: Commune | None = None,
-    area_type: str = "",
-    pre_2025_address: str = "",
-) -> Person:
-    """Register a person with the organisation; possible duplicates are checked before this."""
-    person = Person(
+) -> Case:
+    """Open a case for a person of the organisation; the user who opens it works on it, and
+    the members of `team` (if given) see it too."""
+    organisation = person.organisation
+    _check_team(organisation.pk, team)
+    case = Case(
         organisation=organisation,
-        full_name=_clean_text(full_name),
-        other_names=_clean_text(other_names),
-        sex=sex,
-        date_of_birth=date_of_birth,
-        estimated_age=estimated_age,
-        age_estimated_on=timezone.localdate() if estimated_age is not None else None,
-        ethnicity=ethnicity,
-        nationality=nationality,
-        id_number=_clean_text(id_number),
-        phone=_clean_text(phone),
-        current_address=_clean_text(current_address),
-        current_commune=current_commune,
-        area_type=area_type,
-        pre_2025_address=_clean_text(pre_2025_address),
+        person=person,
+        case_type=case_type,
+        intake_channel=intake_channel,
+        intake_date=intake_date,
+        is_abroad=is_abroad,
+        intake_note=_clean_text(intake_note),
+        identification_status=(
+            IdentificationStatus.UNDERGOING
+            if case_type == CaseType.UNDERGOING_IDENTIFICATION
+            else IdentificationStatus.NOT_IDENTIFIED
+        ),
+        opened_on=timezone.localdate(),
         created_by=acting_user,
+        team=team,
     )
-    _validate_person(person)
-    _refresh_indexes(person)
-    person.save()
-    _replace_name_tokens(person, existing=set())
+    _validate_case(case)
+    case.legal_regime = legal_regime_for(identified_on=None, intake_date=intake_date)
+    case.number = _next_case_number(organisation, case.opened_on.year)
+    case.save()
+    if acting_user is not None and getattr(acting_user, "is_authenticated", False):
+        CaseAssignment.objects.create(case=case, user=acting_user, assigned_by=acting_user)
+    CaseStatusChange.objects.create(
+        case=case, kind=CaseStatusChange.Kind.OPENED, to_status=case.status, by=_actor(acting_user)
+    )
     audit_record(
         action=AuditAction.CREATE,
         actor=acting_user,
         request=request,
         organisation=organisation,
-        target=person,
-        summary="person registered",
-        changed_fields=[name for name in PERSON_FIELDS if person_field_value(person, name)],
+        target=case,
+        summary=f"case opened for person {person.pk}",
+        changed_fields=[
+            *(name for name in CASE_FIELDS if case_field_value(case, name)),
+            *(["team"] if team else []),
+        ],
     )
-    return person
+    return case
+
+
+def _actor(user: Any) -> Any:
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
 @transaction.atomic
-def person_update(
-    *,
-    person: Person,
-    expected_version: int,
-    baseline: Mapping[str, str],
-    acting_user: Any,
-    request: HttpRequest | None = None,
-    **changes: Any,
-) -> Person:
-    """Apply `changes` to the person's record, unless someone saved it since `expected_version`.
-
-    `baseline` holds the field fingerprints (`person_fingerprints`) of the version the user
-    edited, so a refusal can name the fields the other save changed. Nothing changes and no
-    version is used up when the values are the same as stored.
-    """
-    unknown = set(changes) - set(PERSON_FIELDS)
-    if unknown:
-        raise TypeError(f"not editable person fields: {sorted(unknown)}")
-    current = Person.objects.select_for_update().get(pk=person.pk)
-    if current.version != expected_version:
-        now = person_fingerprints(current)
-        raise StaleEditError(
-            changed_fields=[name for name in PERSON_FIELDS if now[name] != baseline.get(name)],
-            current_version=current.version,
-        )
-    changed: list[str] = []
-    for name, value in changes.items():
-        if name in _TEXT_FIELDS:
-            value = _clean_text(value or "")
-        new = value.pk if isinstance(value, Commune) else value
-        if person_field_value(current, name) != new:
-            setattr(current, name, value)
-            changed.append(name)
-    if not changed:
-        return current
-    if "estimated_age" in changed:
-        current.age_estimated_on = (
-            timezone.localdate() if current.estimated_age is not None else None
-        )
-    _validate_person(current)
-    update_fields = [*changed, "version", "updated_at"]
-    if "estimated_age" in changed:
-        update_fields.append("age_estimated_on")
-    if _INDEXED_FIELDS.intersection(changed):
-        _refresh_indexes(current)
-        update_fields += ["name_dob_index", "id_number_index", "phone_index"]
-        _replace_name_tokens(current)
-    current.version += 1
-    current.save(update_fields=update_fields)
-    people_changed(person_ids=[current.pk], person_fields=changed)
-    audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
-        organisation=current.organisation,
-        target=current,
-        summary=f"person record changed, now version {current.version}",
-        changed_fields=changed,
-    )
-    return current
-
-
-@transaction.atomic
-def person_view_record(
-    *, person: Person, acting_user: Any, request: HttpRequest | None = None
-) -> None:
-    """Record that the user opened the person's record (every opening is audited)."""
+def case_view_record(*, case: Case, acting_user: Any, request: HttpRequest | None = None) -> None:
+    """Record that the user opened the case (every opening is audited)."""
     audit_record(
         action=AuditAction.VIEW,
         actor=acting_user,
         request=request,
-        organisation=person.organisation,
-        target=person,
+        organisation=case.organisation,
+        target=case,
     )
 
 
+def case_access_audited(
+    user: Any, org_slug: str, case_id: int, perm: Perm, *, request: HttpRequest | None = None
+) -> CaseAccess:
+    """`access_case`, then the VIEW audit row: how every page or endpoint opens a case."""
+    access = access_case(user, org_slug, case_id, perm)
+    case_view_record(case=access.case, acting_user=user, request=request)
+    return access
+
+
 @transaction.atomic
-def person_search_record(
+def case_search_record(
     *,
     organisation: Organisation,
     result_count: int,
     acting_user: Any,
     request: HttpRequest | None = None,
 ) -> None:
-    """Record that the user searched people (how many matched, never what was searched)."""
+    """Record that the user searched cases (how many matched, never what was searched)."""
     audit_record(
         action=AuditAction.VIEW,
         actor=acting_user,
         request=request,
         organisation=organisation,
-        summary=f"person search: {result_count} found",
+        summary=f"case search: {result_count} found",
     )
 
 
-def person_search_indexes_rebuild(*, batch_size: int = 500) -> int:
-    """Rewrite every person's blind indexes with the newest key; how many people changed.
+def ensure_case_not_closed(case: Case) -> None:
+    """Refuse a change to a closed case: it is reopened first (for later parts too)."""
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(
+            _("This case is closed. Reopen it before changing it."), code="case_closed"
+        )
 
-    Run by `rotate_data_key` after re-encrypting, so that no index depends on an old key.
-    One transaction per batch; rows are locked so a concurrent edit waits.
+
+@transaction.atomic
+def case_update(
+    *,
+    case: Case,
+    expected_version: int,
+    baseline: Mapping[str, str],
+    acting_user: Any,
+    request: HttpRequest | None = None,
+    **changes: Any,
+) -> Case:
+    """Apply `changes` (intake, screening, identification fields) unless the case changed since
+    `expected_version`; `baseline` holds `case_fingerprints` of the version the user edited,
+    so a refusal names the fields the other save changed. The legal regime is recomputed
+    from the dates. Nothing changes, and no version is used up, when nothing differs.
     """
-    rebuilt = 0
-    last_pk = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                Person.objects.select_for_update()
-                .filter(pk__gt=last_pk)
-                .order_by("pk")
-                .only(
-                    "full_name",
-                    "other_names",
-                    "date_of_birth",
-                    "id_number",
-                    "phone",
-                    "name_dob_index",
-                    "id_number_index",
-                    "phone_index",
-                )[:batch_size]
-            )
-            tokens: dict[int, set[str]] = {person.pk: set() for person in batch}
-            for person_id, token in PersonNameToken.objects.filter(person__in=batch).values_list(
-                "person_id", "token_index"
-            ):
-                tokens[person_id].add(token)
-            for person in batch:
-                indexes_changed = _refresh_indexes(person)
-                if indexes_changed:
-                    Person.objects.filter(pk=person.pk).update(
-                        name_dob_index=person.name_dob_index,
-                        id_number_index=person.id_number_index,
-                        phone_index=person.phone_index,
-                    )
-                tokens_changed = _replace_name_tokens(person, existing=tokens[person.pk])
-                rebuilt += indexes_changed or tokens_changed
-        if len(batch) < batch_size:
-            return rebuilt
-        last_pk = batch[-1].pk
-
-
-@transaction.atomic
-def guardian_add(
-    *,
-    person: Person,
-    full_name: str,
-    relation: str,
-    phone: str = "",
-    acting_user: Any,
-    request: HttpRequest | None = None,
-) -> Guardian:
-    guardian = Guardian(
-        person=person,
-        full_name=_clean_text(full_name),
-        phone=_clean_text(phone),
-        relation=relation,
-        created_by=acting_user,
+    unknown = set(changes) - set(CASE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable case fields: {sorted(unknown)}")
+    current = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("person", "organisation")
+        .get(pk=case.pk)
     )
-    if not guardian.full_name:
-        raise ValidationError(_("Enter the guardian's full name."), code="full_name_required")
-    guardian.save()
-    audit_record(
-        action=AuditAction.CREATE,
-        actor=acting_user,
-        request=request,
-        organisation=person.organisation,
-        target=guardian,
-        summary=f"guardian added to person {person.pk}",
-        changed_fields=["full_name", "relation", *(["phone"] if guardian.phone else [])],
-    )
-    return guardian
-
-
-MINOR_NEEDS_GUARDIAN = gettext_lazy(
-    "This person is under 18 on the date given: the consent must come from a guardian or "
-    "legal representative."
-)
-
-
-@transaction.atomic
-def consent_record(
-    *,
-    person: Person,
-    purpose: str,
-    method: str,
-    given_by: str,
-    given_on: datetime.date,
-    recipient_organisation: Organisation | None = None,
-    guardian: Guardian | None = None,
-    expires_on: datetime.date | None = None,
-    evidence_note: str = "",
-    acting_user: Any,
-    request: HttpRequest | None = None,
-) -> Consent:
-    """Record a consent the person (or, for a child, their guardian) has given."""
-    errors: dict[str, list[Any]] = {}
-
-    def refuse(field: str, message: Any) -> None:
-        errors.setdefault(field, []).append(message)
-
-    if purpose == Consent.Purpose.SHARING:
-        if recipient_organisation is None:
-            refuse("recipient_organisation", _("Choose the organisation the data is shared with."))
-        elif recipient_organisation.pk == person.organisation_id:
-            refuse(
-                "recipient_organisation",
-                _("Your own organisation needs no sharing consent: choose another organisation."),
-            )
-    else:
-        recipient_organisation = None
-    if given_by == Consent.GivenBy.GUARDIAN:
-        if guardian is None or guardian.person_id != person.pk:
-            refuse("guardian", _("Choose which of the person's guardians gave the consent."))
-    else:
-        guardian = None
-        if person.is_minor_on(given_on):
-            refuse("given_by", MINOR_NEEDS_GUARDIAN)
-    if given_on > timezone.localdate():
-        refuse("given_on", _("The date given cannot be in the future."))
-    if expires_on is not None and expires_on < given_on:
-        refuse("expires_on", _("The expiry date must be on or after the date given."))
-    if errors:
-        raise ValidationError(errors)
-    consent = Consent.objects.create(
-        person=person,
-        purpose=purpose,
-        recipient_organisation=recipient_organisation,
-        method=method,
-        evidence_note=_clean_text(evidence_note),
-        given_by=given_by,
-        guardian=guardian,
-        given_on=given_on,
-        expires_on=expires_on,
-        recorded_by=acting_user,
-    )
-    summary = f"consent recorded for person {person.pk}: {purpose}"
-    if recipient_organisation is not None:
-        summary += f" with organisation {recipient_organisation.pk}"
-    audit_record(
-        action=AuditAction.CREATE,
-        actor=acting_user,
-        request=request,
-        organisation=person.organisation,
-        target=consent,
-        summary=summary,
-    )
-    return consent
-
-
-@transaction.atomic
-def consent_withdraw(
-    *,
-    consent: Consent,
-    note: str = "",
-    acting_user: Any,
-    request: HttpRequest | None = None,
-) -> Consent:
-    """Withdraw a consent now: from this moment nothing more is done or shared under it."""
-    consent = (
-        Consent.objects.select_for_update()
-        .select_related("person__organisation")
-        .get(pk=consent.pk)
-    )
-    if consent.withdrawn_at is not None:
-        raise ValidationError(_("This consent was already withdrawn."), code="already_withdrawn")
-    consent.withdrawn_at = timezone.now()
-    consent.withdrawn_by = acting_user
-    consent.withdrawal_note = _clean_text(note)
-    consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
+    if current.version != expected_version:
+        now = case_fingerprints(current)
+        raise StaleEditError(
+            changed_fields=[name for name in CASE_FIELDS if now[name] != baseline.get(name)],
+            current_version=current.version,
+            field_label=_case_label,
+        )
+    ensure_case_not_closed(current)
+    changed: list[str] = []
+    for name, value in changes.items():
+        if name in _TEXT_FIELDS:
+            value = _clean_text(value)
+        elif name in _ORDERED_LISTS:
+            value = _in_list_order(value or [], name)
+        elif name == "ilo_indicators":
+            value = dict(value or {})
+        new = value.pk if hasattr(value, "pk") else value
+        if case_field_value(current, name) != new:
+            setattr(current, name, value)
+            changed.append(name)
+    if not changed:
+        return current
+    _validate_case(current)
+    update_fields = [*changed, "version", "updated_at"]
+    regime = legal_regime_for(identified_on=current.identified_on, intake_date=current.intake_date)
+    if regime != current.legal_regime:
+        current.legal_regime = regime
+        update_fields.append("legal_regime")
+        changed.append("legal_regime")
+    current.version += 1
+    current.save(update_fields=update_fields)
+    people_changed(person_ids=[current.person_id], case_fields=changed)
     audit_record(
         action=AuditAction.UPDATE,
         actor=acting_user,
         request=request,
-        organisation=consent.person.organisation,
-        target=consent,
-        summary=f"consent withdrawn for person {consent.person_id}: {consent.purpose}",
-        changed_fields=["withdrawn_at", *(["withdrawal_note"] if consent.withdrawal_note else [])],
+        organisation=current.organisation,
+        target=current,
+        summary=f"case changed, now version {current.version}",
+        changed_fields=changed,
     )
-    return consent
+    return current
+
+
+# --- Team and restriction -----------------------------------------------------------------
+
+
+def _users_by_id(users: Iterable[Any]) -> dict[int, Any]:
+    return {user.pk: user for user in users}
+
+
+class _Keep(Enum):
+    TEAM = "keep the team"
+
+
+KEEP_TEAM = _Keep.TEAM
+
+
+def _check_team(
+    organisation_id: int, team: Team | None, current_team_id: int | None = None
+) -> None:
+    """A case goes only to an active team of its own organisation (or stays with its own)."""
+    if team is None:
+        return
+    if team.organisation_id != organisation_id or not (
+        team.is_active or team.pk == current_team_id
+    ):
+        raise ValidationError(
+            {"team": _("Choose an active team of the organisation.")}, code="not_a_team"
+        )
+
+
+@transaction.atomic
+def case_assign(
+    *,
+    case: Case,
+    workers: Iterable[Any],
+    team: Team | _Keep | None = KEEP_TEAM,
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> Case:
+    """Make `workers` the people working on the case: those added see the case, those removed
+    no longer do. `team` (unless kept) gives the case to a team, whose members see it too,
+    or to none."""
+    wanted = _users_by_id(workers)
+    if not wanted:
+        raise ValidationError(_("Assign at least one person to the case."), code="no_worker")
+    allowed = set(assignable_members(case.organisation_id).values_list("user_id", flat=True))
+    if not set(wanted) <= allowed:
+        raise ValidationError(
+            _(
+                "Only active supervisors, case workers and collaborators of the organisation can "
+                "be assigned."
+            ),
+            code="not_assignable",
+        )
+    locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)  # one at a time
+    new_team = locked.team if isinstance(team, _Keep) else team
+    team_changed = locked.team_id != (new_team.pk if new_team else None)
+    if team_changed:
+        _check_team(case.organisation_id, new_team, locked.team_id)
+    current = set(CaseAssignment.objects.filter(case=case).values_list("user_id", flat=True))
+    added = set(wanted) - current
+    removed = current - set(wanted)
+    if not added and not removed and not team_changed:
+        return case
+    changed_fields = ["workers"] if added or removed else []
+    if team_changed:
+        locked.team = case.team = new_team
+        locked.save(update_fields=["team", "updated_at"])
+        changed_fields.append("team")
+    CaseAssignment.objects.filter(case=case, user_id__in=removed).delete()
+    CaseAssignment.objects.bulk_create(
+        [
+            CaseAssignment(case=case, user=wanted[user_id], assigned_by=_actor(acting_user))
+            for user_id in sorted(added)
+        ]
+    )
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=acting_user,
+        request=request,
+        organisation=case.organisation,
+        target=case,
+        summary=(
+            f"case workers changed: added users {sorted(added)}, removed users {sorted(removed)}"
+            + (f"; team now {locked.team_id}" if team_changed else "")
+        ),
+        changed_fields=changed_fields,
+    )
+    return case
+
+
+@transaction.atomic
+def case_restrict(
+    *,
+    case: Case,
+    named_users: Iterable[Any],
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> Case:
+    """Restrict the case to `named_users`, or lift the restriction when none is named.
+
+    Only the named users see a restricted case, supervisors included. The user restricting
+    it must name themselves, so that the case never becomes invisible to everyone able to
+    manage it.
+    """
+    wanted = _users_by_id(named_users)
+    if wanted and acting_user.pk not in wanted:
+        raise ValidationError(
+            _("Name yourself too: only the named users will see this case."),
+            code="restrict_self",
+        )
+    allowed = set(nameable_members(case.organisation_id).values_list("user_id", flat=True))
+    if not set(wanted) <= allowed:
+        raise ValidationError(
+            _("Only active members of the organisation who work on cases can be named."),
+            code="not_nameable",
+        )
+    current_case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+    current = set(CaseRestriction.objects.filter(case=case).values_list("user_id", flat=True))
+    if current == set(wanted) and current_case.is_restricted == bool(wanted):
+        return current_case
+    CaseRestriction.objects.filter(case=case).exclude(user_id__in=list(wanted)).delete()
+    CaseRestriction.objects.bulk_create(
+        [
+            CaseRestriction(case=case, user=wanted[user_id], added_by=_actor(acting_user))
+            for user_id in sorted(set(wanted) - current)
+        ]
+    )
+    current_case.is_restricted = bool(wanted)
+    current_case.save(update_fields=["is_restricted", "updated_at"])
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=acting_user,
+        request=request,
+        organisation=case.organisation,
+        target=case,
+        summary=(
+            f"case restricted to {len(wanted)} named users" if wanted else "case restriction lifted"
+        ),
+        changed_fields=["is_restricted", "named_users"],
+    )
+    return current_case
+
+
+# --- Closure and reopening ----------------------------------------------------------------
+
+
+def _locked(case: Case) -> Case:
+    return (
+        Case.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=case.pk)
+    )
+
+
+def _change_status(
+    case: Case,
+    *,
+    kind: str,
+    to_status: str,
+    acting_user: Any,
+    request: HttpRequest | None,
+    note: str = "",
+    update_fields: list[str],
+    closure_reason: str = "",
+    reintegration_outcome: str = "",
+) -> Case:
+    from_status = case.status
+    case.status = to_status
+    case.version += 1
+    case.save(update_fields=[*update_fields, "status", "version", "updated_at"])
+    CaseStatusChange.objects.create(
+        case=case,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        closure_reason=closure_reason,
+        reintegration_outcome=reintegration_outcome,
+        note=_clean_text(note),
+        by=_actor(acting_user),
+    )
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=acting_user,
+        request=request,
+        organisation=case.organisation,
+        target=case,
+        summary=f"case {kind.replace('_', ' ')}: {from_status} to {to_status}",
+        changed_fields=["status", *update_fields],
+    )
+    return case
+
+
+@transaction.atomic
+def case_closure_request(
+    *,
+    case: Case,
+    reason: str,
+    reintegration_outcome: str,
+    note: str = "",
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> Case:
+    """Ask a supervisor to close the case, with the reason and the reintegration outcome."""
+    case = _locked(case)
+    if case.status not in (CaseStatus.OPEN, CaseStatus.REOPENED):
+        raise ValidationError(_("Closure can only be requested for an open case."), code="not_open")
+    if reason not in ClosureReason.values:
+        raise ValidationError({"reason": _("Choose why the case is being closed.")})
+    if reintegration_outcome not in ReintegrationOutcome.values:
+        raise ValidationError({"reintegration_outcome": _("Choose the reintegration outcome.")})
+    case.closure_reason = reason
+    case.reintegration_outcome = reintegration_outcome
+    return _change_status(
+        case,
+        kind=CaseStatusChange.Kind.CLOSURE_REQUESTED,
+        to_status=CaseStatus.CLOSURE_REQUESTED,
+        acting_user=acting_user,
+        request=request,
+        note=note,
+        update_fields=["closure_reason", "reintegration_outcome"],
+        closure_reason=reason,
+        reintegration_outcome=reintegration_outcome,
+    )
+
+
+@transaction.atomic
+def case_closure_decide(
+    *,
+    case: Case,
+    approve: bool,
+    note: str = "",
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> Case:
+    """A supervisor approves the requested closure (the case is closed) or declines it."""
+    case = _locked(case)
+    if case.status != CaseStatus.CLOSURE_REQUESTED:
+        raise ValidationError(
+            _("No closure of this case is waiting for a decision."), code="no_request"
+        )
+    if approve:
+        case.closed_on = timezone.localdate()
+        return _change_status(
+            case,
+            kind=CaseStatusChange.Kind.CLOSURE_APPROVED,
+            to_status=CaseStatus.CLOSED,
+            acting_user=acting_user,
+            request=request,
+            note=note,
+            update_fields=["closed_on"],
+            closure_reason=case.closure_reason,
+            reintegration_outcome=case.reintegration_outcome,
+        )
+    if not _clean_text(note):
+        raise ValidationError({"note": _("Say why the closure is declined.")})
+    requested = (case.closure_reason, case.reintegration_outcome)
+    case.closure_reason = case.reintegration_outcome = ""
+    return _change_status(
+        case,
+        kind=CaseStatusChange.Kind.CLOSURE_DECLINED,
+        to_status=CaseStatus.REOPENED if case.reopen_count else CaseStatus.OPEN,
+        acting_user=acting_user,
+        request=request,
+        note=note,
+        update_fields=["closure_reason", "reintegration_outcome"],
+        closure_reason=requested[0],
+        reintegration_outcome=requested[1],
+    )
+
+
+@transaction.atomic
+def case_reopen(
+    *,
+    case: Case,
+    note: str,
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> Case:
+    """Reopen a closed case, saying why; its closure stays in the case's history."""
+    case = _locked(case)
+    if case.status != CaseStatus.CLOSED:
+        raise ValidationError(_("Only a closed case can be reopened."), code="not_closed")
+    if not _clean_text(note):
+        raise ValidationError({"note": _("Say why the case is reopened.")})
+    case.reopen_count += 1
+    case.closed_on = None
+    case.closure_reason = ""
+    case.reintegration_outcome = ""
+    return _change_status(
+        case,
+        kind=CaseStatusChange.Kind.REOPENED,
+        to_status=CaseStatus.REOPENED,
+        acting_user=acting_user,
+        request=request,
+        note=note,
+        update_fields=["reopen_count", "closed_on", "closure_reason", "reintegration_outcome"],
+    )
+
+
+@transaction.atomic
+def case_export_record(
+    *,
+    organisation: Organisation,
+    kind: str,
+    count: int,
+    acting_user: Any,
+    request: HttpRequest | None = None,
+) -> None:
+    """Record a case list export: its kind and how many cases, never who is in it."""
+    audit_record(
+        action=AuditAction.EXPORT,
+        actor=acting_user,
+        request=request,
+        organisation=organisation,
+        summary=f"case export ({kind}): {count} cases",
+    )

@@ -1,92 +1,138 @@
+"""Case pages under /app/o/<org>/cases/: the caseload, a case, its edits and its life cycle; and
+the caseload's exports under /app/o/<org>/files/exports/."""
+
 from __future__ import annotations
 
-import datetime
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from donghanh.cases import services
-from donghanh.cases.case_selectors import cases_of_person
+from donghanh.cases import exports, services
 from donghanh.cases.forms import (
-    ConsentForm,
-    ConsentWithdrawForm,
-    GuardianForm,
-    PersonEditForm,
-    PersonForm,
-    PersonSearchForm,
+    CASELOAD_FILTERS,
+    CaseClosureDecisionForm,
+    CaseClosureRequestForm,
+    CaseEditForm,
+    CaseIdentificationForm,
+    CaseIntakeForm,
+    CaseloadFilters,
+    CaseOpenForm,
+    CaseReopenForm,
+    CaseRestrictionForm,
+    CaseScreeningForm,
+    CaseWorkersForm,
+    caseload_filters,
+    caseload_search_scope,
 )
-from donghanh.cases.models import Consent, Person
+from donghanh.cases.models import Case, CaseStatus
+from donghanh.cases.registry import CASE_PAGE
 from donghanh.cases.selectors import (
-    PersonAccess,
-    access_consent,
-    access_person,
-    field_fingerprint,
-    person_field,
-    person_fingerprints,
-    person_with_details,
-    persons_search,
-    possible_duplicates,
-    sharing_recipients,
+    CaseAccess,
+    assignable_members,
+    case_field_display,
+    case_field_fingerprint,
+    case_field_label,
+    case_fingerprints,
+    case_with_details,
+    caseload,
+    nameable_members,
+    regimes_entitled,
+    screening_summary,
+    support_group_for,
+    team_choices,
 )
-from donghanh.core.search_terms import search_redirect, search_terms_bound
+from donghanh.core.downloads import private_download
+from donghanh.core.search_terms import SEARCH_PARAM, search_redirect
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
-
-PAGE_SIZE = 25
-LIST_HIDDEN_FIELDS = (
-    "other_names",
-    "id_number",
-    "phone",
-    "current_address",
-    "pre_2025_address",
+from donghanh.people import services as person_services
+from donghanh.people.models import Consent
+from donghanh.people.selectors import access_person, consent_is_active
+from donghanh.reference.codelists import (
+    CONTROL_MEANS,
+    COUNTRIES,
+    EXPLOITATION_TYPES,
+    ILO_INDICATORS,
+    RELATIONS_TO_TRAFFICKER,
 )
 
-
-def _open_person(request: HttpRequest, org: str, person_id: int, perm: Perm) -> PersonAccess:
-    """Fetch the person through the access check and audit the opening of their record."""
-    access = access_person(request.user, org, person_id, perm)
-    services.person_view_record(person=access.person, acting_user=request.user, request=request)
-    return access
+PAGE_SIZE = 25
 
 
-def _people_search_scope(membership: Membership) -> str:
-    return f"people:{membership.organisation_id}"
+def _open_case(request: HttpRequest, org: str, case_id: int, perm: Perm) -> CaseAccess:
+    """Fetch the case through the access check and audit its opening."""
+    return services.case_access_audited(request.user, org, case_id, perm, request=request)
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The posted data, even when empty (nobody ticked), or None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _to_detail(org: str, case: Case) -> HttpResponse:
+    return redirect("cases:case_detail", org=org, case_id=case.pk)
+
+
+def _add_service_errors(form: Any, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on the field it names, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
-def person_list(request: HttpRequest, org: str) -> HttpResponse:
+def case_list(request: HttpRequest, org: str) -> HttpResponse:
     membership = access_membership(request.user, org, Perm.VIEW_CASES)
-    if request.method == "POST":  # a search: the name goes to the session, not the address
+    if request.method == "POST":  # a search: its terms go to the session, not the address
         return search_redirect(
             request,
-            scope=_people_search_scope(membership),
-            url=reverse("cases:person_list", kwargs={"org": org}),
+            scope=caseload_search_scope(membership.organisation),
+            url=reverse("cases:case_list", kwargs={"org": org}),
+            filters=CASELOAD_FILTERS,
         )
-    bound = search_terms_bound(request, scope=_people_search_scope(membership))
-    if bound.expired:
+    form, filters, expired = caseload_filters(request, membership)
+    if expired:
         messages.info(request, _("That search is no longer kept: search again."))
-    form = PersonSearchForm(bound.data)
-    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    # The list shows name, sex, age and commune: the other identity fields stay encrypted.
-    persons = persons_search(membership, query).defer(*LIST_HIDDEN_FIELDS)
-    page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = (filters.get("q") or "").strip()
+    cases = caseload(
+        membership,
+        query=query,
+        case_type=filters.get("case_type") or "",
+        status=filters.get("status") or "",
+        worker_id=filters.get("worker"),
+        team_id=filters.get("team"),
+        province=filters.get("province") or "",
+        overdue=bool(filters.get("overdue")),
+    )
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     if query:
-        services.person_search_record(
+        services.case_search_record(
             organisation=membership.organisation,
             result_count=page.paginator.count,
             acting_user=request.user,
@@ -94,14 +140,13 @@ def person_list(request: HttpRequest, org: str) -> HttpResponse:
         )
     return render(
         request,
-        "cases/person_list.html",
+        "cases/case_list.html",
         {
             "organisation": membership.organisation,
             "form": form,
-            "query": query,
             "page": page,
-            "can_edit": role_allows(membership.role, Perm.EDIT_CASES),
-            "today": timezone.localdate(),
+            "filtered": any(filters.get(name) for name in ("q", *CASELOAD_FILTERS)),
+            "sees_all": role_allows(membership.role, Perm.VIEW_ALL_ORG_CASES),
         },
     )
 
@@ -109,53 +154,70 @@ def person_list(request: HttpRequest, org: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
-def person_register(request: HttpRequest, org: str) -> HttpResponse:
-    membership = access_membership(request.user, org, Perm.EDIT_CASES)
-    form = PersonForm(request.POST or None)
-    duplicates = None
+def case_open(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
+    membership, person = access_person(request.user, org, person_id, Perm.EDIT_CASES)
+    person_services.person_view_record(person=person, acting_user=request.user, request=request)
+    can_assign = role_allows(membership.role, Perm.APPROVE_CASES)
+    teams = team_choices(membership.organisation_id) if can_assign else None
+    form = CaseOpenForm(_posted(request), teams=teams)
     if request.method == "POST" and form.is_valid():
-        details = form.person_details()
-        duplicates = possible_duplicates(
-            membership,
-            full_name=details["full_name"],
-            date_of_birth=details["date_of_birth"],
-            id_number=details["id_number"],
-            phone=details["phone"],
-        )
-        if not duplicates or request.POST.get("confirm") == "different-person":
-            try:
-                person = services.person_register(
-                    organisation=membership.organisation,
-                    acting_user=request.user,
-                    request=request,
-                    **details,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Person registered."))
-                return redirect("cases:person_detail", org=org, person_id=person.pk)
+        try:
+            case = services.case_open(
+                person=person, acting_user=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
+            return _to_detail(org, case)
     return render(
         request,
-        "cases/person_register.html",
-        {"organisation": membership.organisation, "form": form, "duplicates": duplicates},
+        "cases/case_open.html",
+        {
+            "organisation": membership.organisation,
+            "person": person,
+            "form": form,
+            "has_consent": consent_is_active(person, Consent.Purpose.CASE_MANAGEMENT),
+        },
     )
 
 
 @never_cache
 @require_GET
 @login_required
-def person_detail(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
-    membership, person = _open_person(request, org, person_id, Perm.VIEW_CASES)
+def case_detail(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    membership, case = _open_case(request, org, case_id, Perm.VIEW_CASES)
+    case = case_with_details(case)
+    role = membership.role
+    can_edit = role_allows(role, Perm.EDIT_CASES)
     return render(
         request,
-        "cases/person_detail.html",
+        "cases/case_detail.html",
         {
             "organisation": membership.organisation,
-            "person": person_with_details(person),
-            "cases": cases_of_person(membership, person.pk),
-            "can_edit": role_allows(membership.role, Perm.EDIT_CASES),
+            "membership": membership,
+            "case": case,
+            "person": case.person,
+            "screening": screening_summary(case),
+            "support_group": support_group_for(case),
+            "regimes": regimes_entitled(case),
+            "has_consent": consent_is_active(case.person, Consent.Purpose.CASE_MANAGEMENT),
+            "transit_countries": COUNTRIES.labels(case.transit_countries),
+            "destination_country": COUNTRIES.label(case.destination_country),
+            "recruiter_relation": RELATIONS_TO_TRAFFICKER.label(case.recruiter_relation),
+            "exploitation_types": EXPLOITATION_TYPES.labels(case.exploitation_types),
+            "control_means": CONTROL_MEANS.labels(case.control_means),
+            "can_edit": can_edit and not case.is_closed,
+            "can_request_closure": can_edit
+            and case.status in (CaseStatus.OPEN, CaseStatus.REOPENED),
+            "can_decide_closure": role_allows(role, Perm.APPROVE_CASES)
+            and case.status == CaseStatus.CLOSURE_REQUESTED,
+            "can_reopen": can_edit and case.is_closed,
+            "can_assign": role_allows(role, Perm.APPROVE_CASES),
+            "can_restrict": role_allows(role, Perm.VIEW_ALL_ORG_CASES),
             "today": timezone.localdate(),
+            # Referrals, case work, history and attachments: sections apps register.
+            "sections": CASE_PAGE.bound(membership, case),
         },
     )
 
@@ -167,100 +229,100 @@ class ConflictRow:
     also_yours: bool
 
 
-def _display_value(person: Person, name: str) -> tuple[str, str]:
-    """A field's label and its stored value as the page shows it."""
-    field = person_field(name)
-    value = getattr(person, name)
-    if value in (None, ""):
-        shown = "—"
-    elif getattr(field, "choices", None):
-        shown = str(getattr(person, f"get_{name}_display")())
-    elif isinstance(value, datetime.date):
-        shown = date_format(value, "SHORT_DATE_FORMAT")
-    else:
-        shown = str(value)
-    return str(field.verbose_name).capitalize(), shown
-
-
-def _edit_form_for(person: Person) -> PersonEditForm:
-    return PersonEditForm(
-        initial={
-            **PersonForm.initial_for(person),
-            "version": person.version,
-            "baseline": PersonEditForm.sign_baseline(person_fingerprints(person)),
-        }
-    )
-
-
-def _as_form_data(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
+def _form_keys(name: str) -> list[str]:
+    """The form fields that hold a case field (the ILO answers are one field per indicator)."""
+    if name == "ilo_indicators":
+        return [f"ilo_{code.code}" for code in ILO_INDICATORS]
+    return [name]
 
 
 def _merged_after_conflict(
-    person: Person, submitted: PersonEditForm, changed_by_others: list[str]
-) -> tuple[PersonEditForm, list[ConflictRow]]:
+    case: Case, submitted: CaseEditForm, changed_by_others: list[str]
+) -> tuple[CaseEditForm, list[ConflictRow]]:
     """The form to save again on top of the stored version, and what the other save changed.
 
-    For a field only the other person changed, the form takes their value; for a field both
-    changed, it keeps what this user typed, so nothing is lost either way.
+    For a field of this form that only the other person changed, the form takes their value;
+    for a field both changed, it keeps what this user typed, so nothing is lost either way.
     """
+    form_class = type(submitted)
     data = cast(QueryDict, submitted.data).copy()
     baseline = submitted.cleaned_data["baseline"]
-    stored = PersonForm.initial_for(person)
+    typed = submitted.case_changes()
+    stored = form_class.as_form_data(case)
     rows = []
     for name in changed_by_others:
-        typed = submitted.cleaned_data.get(name)
-        also_yours = field_fingerprint(name, typed) != baseline.get(name)
-        if not also_yours:
-            data[name] = _as_form_data(stored[name])
-        label, shown = _display_value(person, name)
-        rows.append(ConflictRow(label=label, value=shown, also_yours=also_yours))
-    data["version"] = str(person.version)
-    data["baseline"] = PersonEditForm.sign_baseline(person_fingerprints(person))
-    return PersonEditForm(data), rows
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-@login_required
-def person_edit(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
-    membership, person = _open_person(request, org, person_id, Perm.EDIT_CASES)
-    conflict_rows: list[ConflictRow] = []
-    form = _edit_form_for(person) if request.method == "GET" else PersonEditForm(request.POST)
-    if request.method == "POST" and form.is_valid():
-        try:
-            updated = services.person_update(
-                person=person,
-                expected_version=form.cleaned_data["version"],
-                baseline=form.cleaned_data["baseline"],
-                acting_user=request.user,
-                request=request,
-                **form.person_details(),
+        also_yours = False
+        if name in form_class.section_fields:
+            also_yours = case_field_fingerprint(name, typed.get(name)) != baseline.get(name)
+            if not also_yours:
+                for key in _form_keys(name):
+                    value = stored.get(key, "")
+                    if isinstance(value, list):
+                        data.setlist(key, [str(item) for item in value])
+                    else:
+                        data[key] = str(value)
+        rows.append(
+            ConflictRow(
+                label=case_field_label(name),
+                value=case_field_display(case, name),
+                also_yours=also_yours,
             )
-        except services.StaleEditError as error:
-            person.refresh_from_db()
-            form, conflict_rows = _merged_after_conflict(person, form, error.changed_fields)
-            form.is_valid()
-            form.add_error(None, error)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            if updated.version == person.version:
-                messages.info(request, _("Nothing was changed."))
+        )
+    data["version"] = str(case.version)
+    data["baseline"] = CaseEditForm.sign_baseline(case_fingerprints(case))
+    return form_class(data), rows
+
+
+def _case_edit(
+    request: HttpRequest, org: str, case_id: int, form_class: type[CaseEditForm], heading: str
+) -> HttpResponse:
+    membership, case = _open_case(request, org, case_id, Perm.EDIT_CASES)
+    if case.is_closed:
+        messages.error(request, _("This case is closed. Reopen it before changing it."))
+        return _to_detail(org, case)
+    conflict_rows: list[ConflictRow] = []
+    if request.method == "GET":
+        form = form_class(
+            initial={
+                **form_class.initial_for(case),
+                "version": case.version,
+                "baseline": CaseEditForm.sign_baseline(case_fingerprints(case)),
+            }
+        )
+    else:
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                updated = services.case_update(
+                    case=case,
+                    expected_version=form.cleaned_data["version"],
+                    baseline=form.cleaned_data["baseline"],
+                    acting_user=request.user,
+                    request=request,
+                    **form.case_changes(),
+                )
+            except person_services.StaleEditError as error:
+                case.refresh_from_db()
+                form, conflict_rows = _merged_after_conflict(case, form, error.changed_fields)
+                form.is_valid()
+                form.add_error(None, error)
+            except ValidationError as error:
+                _add_service_errors(form, error)
             else:
-                messages.success(request, _("Changes saved."))
-            return redirect("cases:person_detail", org=org, person_id=person.pk)
+                if updated.version == case.version:
+                    messages.info(request, _("Nothing was changed."))
+                else:
+                    messages.success(request, _("Changes saved."))
+                return _to_detail(org, case)
     return render(
         request,
-        "cases/person_edit.html",
+        "cases/case_edit.html",
         {
             "organisation": membership.organisation,
-            "person": person,
+            "case": case,
+            "person": case.person,
             "form": form,
+            "heading": heading,
             "conflict_rows": conflict_rows,
         },
     )
@@ -269,56 +331,68 @@ def person_edit(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
-def guardian_add(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
-    membership, person = _open_person(request, org, person_id, Perm.EDIT_CASES)
-    form = GuardianForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.guardian_add(
-                person=person, acting_user=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Guardian added."))
-            return redirect("cases:person_detail", org=org, person_id=person.pk)
-    return render(
-        request,
-        "cases/guardian_add.html",
-        {"organisation": membership.organisation, "person": person, "form": form},
+def case_edit_intake(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    return _case_edit(request, org, case_id, CaseIntakeForm, _("Edit intake"))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_edit_screening(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    return _case_edit(request, org, case_id, CaseScreeningForm, _("Edit journey and screening"))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_edit_identification(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    return _case_edit(request, org, case_id, CaseIdentificationForm, _("Edit identification"))
+
+
+def _users_of(memberships: Any) -> Any:
+    return (
+        get_user_model()
+        .objects.filter(pk__in=memberships.values("user_id"))
+        .order_by("full_name", "username")
     )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
-def consent_record(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
-    membership, person = _open_person(request, org, person_id, Perm.EDIT_CASES)
-    is_minor = person.is_minor_on(timezone.localdate())
-    form = ConsentForm(
-        request.POST or None,
-        initial={"given_by": Consent.GivenBy.GUARDIAN} if is_minor else None,
-        guardians=person.guardians.all(),
-        recipients=sharing_recipients(membership.organisation),
+def case_workers(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    membership, case = _open_case(request, org, case_id, Perm.APPROVE_CASES)
+    form = CaseWorkersForm(
+        _posted(request),
+        initial={
+            "workers": list(case.assignments.values_list("user_id", flat=True)),
+            "team": case.team_id,
+        },
+        users=_users_of(assignable_members(membership.organisation_id)),
+        teams=team_choices(membership.organisation_id, case.team_id),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.consent_record(
-                person=person, acting_user=request.user, request=request, **form.cleaned_data
+            services.case_assign(
+                case=case,
+                workers=form.cleaned_data["workers"],
+                team=form.cleaned_data["team"],
+                acting_user=request.user,
+                request=request,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_service_errors(form, error)
         else:
-            messages.success(request, _("Consent recorded."))
-            return redirect("cases:person_detail", org=org, person_id=person.pk)
+            messages.success(request, _("Case workers saved."))
+            return _to_detail(org, case)
     return render(
         request,
-        "cases/consent_record.html",
+        "cases/case_workers.html",
         {
             "organisation": membership.organisation,
-            "person": person,
+            "case": case,
+            "person": case.person,
             "form": form,
-            "is_minor": is_minor,
         },
     )
 
@@ -326,34 +400,232 @@ def consent_record(request: HttpRequest, org: str, person_id: int) -> HttpRespon
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
-def consent_withdraw(
-    request: HttpRequest, org: str, person_id: int, consent_id: int
-) -> HttpResponse:
-    membership, person = _open_person(request, org, person_id, Perm.EDIT_CASES)
-    consent = access_consent(person, consent_id)
-    form = ConsentWithdrawForm(request.POST or None)
+def case_restriction(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    membership, case = _open_case(request, org, case_id, Perm.VIEW_ALL_ORG_CASES)
+    named = list(case.restrictions.values_list("user_id", flat=True))
+    # A first restriction starts from the acting user and the case's workers.
+    initial = named or [
+        membership.user_id,
+        *case.assignments.exclude(user_id=membership.user_id).values_list("user_id", flat=True),
+    ]
+    form = CaseRestrictionForm(
+        _posted(request),
+        initial={"named_users": initial},
+        users=_users_of(nameable_members(membership.organisation_id)),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.consent_withdraw(
-                consent=consent,
+            updated = services.case_restrict(
+                case=case,
+                named_users=form.cleaned_data["named_users"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            if updated.is_restricted:
+                messages.success(request, _("Only the named users can now see this case."))
+            else:
+                messages.success(request, _("The restriction is lifted."))
+            return _to_detail(org, case)
+    return render(
+        request,
+        "cases/case_restriction.html",
+        {
+            "organisation": membership.organisation,
+            "case": case,
+            "person": case.person,
+            "form": form,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_closure_request(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    membership, case = _open_case(request, org, case_id, Perm.EDIT_CASES)
+    form = CaseClosureRequestForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_closure_request(
+                case=case,
+                reason=form.cleaned_data["reason"],
+                reintegration_outcome=form.cleaned_data["reintegration_outcome"],
                 note=form.cleaned_data["note"],
                 acting_user=request.user,
                 request=request,
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            _add_service_errors(form, error)
         else:
-            messages.success(
-                request, _("Consent withdrawn. Nothing more is shared or done under it.")
-            )
-        return redirect("cases:person_detail", org=org, person_id=person.pk)
+            messages.success(request, _("Closure requested: a supervisor will decide."))
+            return _to_detail(org, case)
     return render(
         request,
-        "cases/consent_withdraw.html",
+        "cases/case_closure_request.html",
         {
             "organisation": membership.organisation,
-            "person": person,
-            "consent": consent,
+            "case": case,
+            "person": case.person,
             "form": form,
         },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_closure_decide(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    membership, case = _open_case(request, org, case_id, Perm.APPROVE_CASES)
+    form = CaseClosureDecisionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.case_closure_decide(
+                case=case,
+                approve=approve,
+                note=form.cleaned_data["note"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Case closed.") if approve else _("Closure declined: the case stays open."),
+            )
+            return _to_detail(org, case)
+    return render(
+        request,
+        "cases/case_closure_decide.html",
+        {
+            "organisation": membership.organisation,
+            "case": case_with_details(case),
+            "person": case.person,
+            "form": form,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_reopen(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    membership, case = _open_case(request, org, case_id, Perm.EDIT_CASES)
+    form = CaseReopenForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_reopen(
+                case=case, note=form.cleaned_data["note"], acting_user=request.user, request=request
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Case reopened."))
+            return _to_detail(org, case)
+    return render(
+        request,
+        "cases/case_reopen.html",
+        {
+            "organisation": membership.organisation,
+            "case": case,
+            "person": case.person,
+            "form": form,
+        },
+    )
+
+
+# --- Exports ------------------------------------------------------------------------------
+
+
+def _export_filters(request: HttpRequest, membership: Membership) -> CaseloadFilters:
+    """The caseload page's filters: the address's, with the search terms its key recalls."""
+    return caseload_filters(request, membership)
+
+
+@never_cache
+@require_GET
+@login_required
+def export_page(request: HttpRequest, org: str) -> HttpResponse:
+    membership = access_membership(request.user, org, Perm.EXPORT_CASES)
+    form, filters, _expired = _export_filters(request, membership)
+    return render(
+        request,
+        "cases/export_page.html",
+        {
+            "organisation": membership.organisation,
+            "form": form,
+            # The search travels as its key; the name searched for is shown, never sent.
+            "search_key": request.GET.get(SEARCH_PARAM, "") if filters.get("q") else "",
+            "search_terms": filters.get("q") or "",
+            "identities": exports.sees_identities(membership.role),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@never_cache
+@require_GET
+@login_required
+def export_xlsx(request: HttpRequest, org: str) -> HttpResponseBase:
+    membership = access_membership(request.user, org, Perm.EXPORT_CASES)
+    filters = _export_filters(request, membership).values
+    identities = exports.sees_identities(membership.role)
+    cases = exports.cases_for_list_export(membership, filters, identities=identities)
+    # The workbook goes to an anonymous temporary file (gone once closed), row by row, so a
+    # list of any length is never held in memory.
+    workbook = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    count = 0
+
+    def counted() -> Iterator[Case]:
+        nonlocal count
+        for case in cases.iterator(chunk_size=exports.EXPORT_CHUNK_SIZE):
+            count += 1
+            yield case
+
+    exports.write_xlsx(counted(), workbook, identities=identities)
+    workbook.seek(0)
+    services.case_export_record(
+        organisation=membership.organisation,
+        kind="xlsx",
+        count=count,
+        acting_user=request.user,
+        request=request,
+    )
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return private_download(
+        FileResponse(
+            workbook,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        filename=f"cases-{membership.organisation.slug}-{stamp}.xlsx",
+    )
+
+
+@never_cache
+@require_GET
+@login_required
+def export_htcds_csv(request: HttpRequest, org: str) -> HttpResponseBase:
+    membership = access_membership(request.user, org, Perm.EXPORT_CASES)
+    filters = _export_filters(request, membership).values
+    cases = exports.cases_for_statistics(membership, filters)
+    # Counted first so that the export is audited before a byte leaves; the rows are then
+    # streamed from a database cursor, a chunk at a time.
+    services.case_export_record(
+        organisation=membership.organisation,
+        kind="htcds csv, de-identified",
+        count=cases.count(),
+        acting_user=request.user,
+        request=request,
+    )
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return private_download(
+        StreamingHttpResponse(
+            exports.htcds_csv_lines(cases.iterator(chunk_size=exports.EXPORT_CHUNK_SIZE)),
+            content_type="text/csv; charset=utf-8",
+        ),
+        filename=f"htcds-{membership.organisation.slug}-{stamp}.csv",
     )

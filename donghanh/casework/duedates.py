@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.db.models import Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Least
 
-from donghanh.cases.case_models import Case
+from donghanh.cases.models import Case
 from donghanh.casework.models import ActionStatus, FollowUp, PlanAction
 
 

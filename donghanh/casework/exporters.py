@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from donghanh.privacy.exporters import (
+from donghanh.core.person_export import (
     ExportRecord,
     model_records,
     register_exporter,
@@ -22,7 +22,7 @@ from donghanh.privacy.exporters import (
 from .models import AssessedNeed, PlanAction, PlanGoal
 
 if TYPE_CHECKING:
-    from donghanh.cases.models import Person
+    from donghanh.people.models import Person
 
 
 def export_casework(person: Person) -> list[ExportRecord]:

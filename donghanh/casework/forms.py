@@ -8,10 +8,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.cases.case_models import SupportRegime
-from donghanh.directory.domains import ServiceDomain
+from donghanh.cases.models import SupportRegime
 from donghanh.directory.models import Provider
 from donghanh.programmes.projects.models import Project
+from donghanh.reference.domains import ServiceDomain
 
 from .models import (
     ASSESSED_DOMAIN_CHOICES,

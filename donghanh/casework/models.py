@@ -2,9 +2,10 @@
 supervisor), services delivered, follow-up visits and shelter stays.
 
 Everything hangs on cases.Case and is read only after access to the case is checked
-(case_services.case_access_audited). Free text that may identify someone is encrypted at rest;
-codes, dates and amounts stay in clear for statistics. Domains are the directory's
-ServiceDomain values, so a need, a goal, a service and a provider speak of the same thing.
+(`donghanh.cases.services.case_access_audited`). Free text that may identify someone is
+encrypted at rest; codes, dates and amounts stay in clear for statistics. Domains are the
+ServiceDomain values of `donghanh.reference.domains`, so a need, a goal, a service and a
+provider speak of the same thing.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from donghanh.cases.case_models import SupportRegime
+from donghanh.cases.models import SupportRegime
 from donghanh.core.crypto import EncryptedTextField
-from donghanh.directory.domains import ServiceDomain
+from donghanh.reference.domains import ServiceDomain
 
 # The ten domains of a needs assessment (the directory's domains without the hotline, which is
 # a way to reach help rather than a need).

@@ -1,6 +1,6 @@
 """Reads of case work. Call them only with a case the user was allowed to open
-(case_services.case_access_audited), except `overdue_for`, which starts from the member's
-visible cases itself."""
+(`donghanh.cases.services.case_access_audited`), except `overdue_for`, which starts from the
+member's visible cases itself."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from donghanh.cases.case_models import ACTIVE_STATUSES, Case
-from donghanh.cases.case_selectors import cases_visible_to
+from donghanh.cases.models import ACTIVE_STATUSES, Case
+from donghanh.cases.selectors import cases_visible_to
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.programmes.projects.models import Project
 

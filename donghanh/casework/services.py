@@ -1,6 +1,6 @@
 """Writes of case work. Each runs in one transaction with its audit row, which names records by
 type and id and changed fields by name, never a value. The caller has opened the case through
-`case_services.case_access_audited` with the right permission; rules about the records
+`donghanh.cases.services.case_access_audited` with the right permission; rules about the records
 themselves (closed case, entitlement, shelter beds, who approves a plan) are checked here and
 refused with a `ValidationError` for the user.
 """
@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
-from donghanh.cases.case_models import Case, SupportRegime
-from donghanh.cases.case_selectors import regimes_entitled
-from donghanh.cases.case_services import ensure_case_not_closed
-from donghanh.cases.services import StaleEditError
+from donghanh.cases.models import Case, SupportRegime
+from donghanh.cases.selectors import regimes_entitled
+from donghanh.cases.services import ensure_case_not_closed
 from donghanh.core.records import records_changed
 from donghanh.core.text import nfc
 from donghanh.organisations.models import Organisation
+from donghanh.people.services import StaleEditError
 from donghanh.programmes.projects.models import Project
 
 from .duedates import cases_next_due_refresh
@@ -231,7 +231,7 @@ def goal_update(
 
 
 def _check_owner(case: Case, owner: Any) -> None:
-    from donghanh.cases.case_selectors import assignable_members
+    from donghanh.cases.selectors import assignable_members
 
     if (
         owner is not None

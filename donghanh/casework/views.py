@@ -16,9 +16,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from donghanh.cases.case_models import Case
-from donghanh.cases.case_selectors import CaseAccess, assignable_members, regimes_entitled
-from donghanh.cases.case_services import case_access_audited
+from donghanh.cases.models import Case
+from donghanh.cases.selectors import CaseAccess, assignable_members, regimes_entitled
+from donghanh.cases.services import case_access_audited
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Perm
 from donghanh.organisations.selectors import access_membership
@@ -47,7 +47,7 @@ def _open(request: HttpRequest, org: str, case_id: int, perm: Perm) -> CaseAcces
 
 
 def _to_case(org: str, case: Case) -> HttpResponse:
-    return redirect("case_files:case_detail", org=org, case_id=case.pk)
+    return redirect("cases:case_detail", org=org, case_id=case.pk)
 
 
 def _get_or_404(fetch: Callable[[], Any]) -> Any:

@@ -18,24 +18,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donghanh.accounts.models import User
-from donghanh.cases import indexes
-from donghanh.cases.case_models import (
+from donghanh.cases.models import (
     Case,
     CaseAssignment,
     ClosureReason,
     IdentificationStatus,
     ReintegrationOutcome,
 )
-from donghanh.cases.case_selectors import case_fingerprints, regimes_entitled
-from donghanh.cases.case_services import (
+from donghanh.cases.selectors import case_fingerprints, regimes_entitled
+from donghanh.cases.services import (
     case_assign,
     case_closure_decide,
     case_closure_request,
     case_open,
     case_update,
 )
-from donghanh.cases.models import Consent, Guardian, Person
-from donghanh.cases.services import consent_record, guardian_add, person_register
 from donghanh.casework.models import (
     CasePlan,
     DischargeReason,
@@ -65,10 +62,13 @@ from donghanh.demo.case_data import (
     ReferralSpec,
 )
 from donghanh.demo.guard import DemoDataError, ensure_demo_allowed
-from donghanh.directory.domains import ServiceDomain
 from donghanh.directory.models import Provider
 from donghanh.organisations.models import Membership, Organisation, Team
 from donghanh.organisations.services import team_create
+from donghanh.people import indexes
+from donghanh.people.models import Consent, Guardian, Person
+from donghanh.people.services import consent_record, guardian_add, person_register
+from donghanh.reference.domains import ServiceDomain
 from donghanh.referrals.models import Referral, SharedSection
 from donghanh.referrals.services import referral_accept, referral_complete, referral_send
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 
-from donghanh.directory.domains import ServiceDomain as D
 from donghanh.directory.models import ContactChannel, Country, Language, Provider, ProviderTimeZone
+from donghanh.reference.domains import ServiceDomain as D
 
 C = ContactChannel.Kind
 K = Provider.Kind

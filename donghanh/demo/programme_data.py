@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from donghanh.directory.domains import ServiceDomain
 from donghanh.programmes.outreach.models import CommunicationKind, PublicationKind
 from donghanh.programmes.results.models import (
     Aggregation,
@@ -31,6 +30,7 @@ from donghanh.programmes.results.models import (
     IndicatorSource,
 )
 from donghanh.programmes.trainings.models import OfficerRole, Sector, TrainingLevel
+from donghanh.reference.domains import ServiceDomain
 
 D = datetime.date
 

@@ -19,8 +19,7 @@ from django.db.models import Q
 
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
-from donghanh.cases import indexes
-from donghanh.cases.case_models import (
+from donghanh.cases.models import (
     Case,
     CaseNumberSequence,
     CaseStatus,
@@ -31,8 +30,7 @@ from donghanh.cases.case_models import (
     LegalRegime,
     ReintegrationOutcome,
 )
-from donghanh.cases.case_services import case_number_prefix
-from donghanh.cases.models import Consent, Person, PersonNameToken
+from donghanh.cases.services import case_number_prefix
 from donghanh.casework.models import DischargeReason, ServiceDelivery, ShelterStay
 from donghanh.demo.guard import DemoDataError, ensure_demo_allowed
 from donghanh.demo.programme_data import (
@@ -52,6 +50,8 @@ from donghanh.demo.programme_data import (
 )
 from donghanh.indicators.services import project_facts_rebuild
 from donghanh.organisations.models import Organisation
+from donghanh.people import indexes
+from donghanh.people.models import Consent, Person, PersonNameToken
 from donghanh.places.models import Commune, LegacyDistrict, LegacyProvince, Province
 from donghanh.places.selectors import area_type_default
 from donghanh.programmes.finance.services import (

@@ -7,7 +7,6 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.directory.domains import ServiceDomain
 from donghanh.directory.hours import hours_by_period
 from donghanh.directory.models import (
     ContactChannel,
@@ -21,6 +20,7 @@ from donghanh.directory.services import ContactInput, HoursInput, ProviderInput
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Commune, Province
 from donghanh.places.selectors import PlaceResolution, place_resolve
+from donghanh.reference.domains import ServiceDomain
 
 # A code alone, or as the edit form writes it back: "18364 (Xã Đan Hải, Hà Tĩnh)".
 _COMMUNE_CODE = re.compile(r"^(\d{1,5})(\s*\(.*\))?$")

@@ -12,9 +12,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.directory.domains import ServiceDomain
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Commune, Province
+from donghanh.reference.domains import ServiceDomain
 
 VIETNAM_TIME_ZONE = "Asia/Ho_Chi_Minh"
 # Details checked longer ago than this are flagged for checking again.

@@ -25,7 +25,6 @@ from donghanh.audit.services import audit_record
 from donghanh.core.page_cache import invalidate_public_pages
 from donghanh.core.text import fold, nfc
 from donghanh.directory.contacts import digits_of, looks_like_phone, obsolete_numbers_in
-from donghanh.directory.domains import ServiceDomain
 from donghanh.directory.models import (
     VIETNAM_TIME_ZONE,
     ContactChannel,
@@ -41,6 +40,7 @@ from donghanh.directory.models import (
 from donghanh.directory.search import search_text, search_words
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Commune, Province
+from donghanh.reference.domains import ServiceDomain
 
 # Words that mark an invented provider's name as an example, folded.
 EXAMPLE_MARKERS = ("vi du", "example")

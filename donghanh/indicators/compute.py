@@ -42,11 +42,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear
 
-from donghanh.cases.models import Case, Person, years_between
+from donghanh.cases.models import Case
 from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.indicators.fact_counts import facts_counts
 from donghanh.indicators.models import ProjectFigures, new_token
 from donghanh.indicators.periods import indicator_periods, reporting_periods
+from donghanh.people.models import Person, years_between
 from donghanh.programmes.codes import AgeGroup, age_group_of
 from donghanh.programmes.outreach.models import (
     AudienceCount,

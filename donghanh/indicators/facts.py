@@ -25,14 +25,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from donghanh.cases.case_models import CaseType
-from donghanh.cases.models import Person, years_between
+from donghanh.cases.models import CaseType
 from donghanh.casework.models import ServiceDelivery, ShelterStay
-from donghanh.directory.domains import ServiceDomain
 from donghanh.indicators.models import FactSource, ProjectFigures, UnitFact
+from donghanh.people.models import Person, years_between
 from donghanh.programmes.codes import AgeGroup, age_group_of
 from donghanh.programmes.projects.models import Project
 from donghanh.programmes.trainings.models import Participant, TrainingParticipation
+from donghanh.reference.domains import ServiceDomain
 
 MONTHS_PER_COLUMN = 60  # bits used of each 64-bit column: always positive, in any database
 MONTH_COLUMNS = ("months_0", "months_1", "months_2", "months_3")

@@ -74,7 +74,7 @@ class UnitFact(models.Model):
     unit = models.BigIntegerField()  # the person's or the participant's id
     # Deleting the person or participant deletes their facts (only one of the two is set).
     person = models.ForeignKey(
-        "cases.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     participant = models.ForeignKey(
         "programmes.Participant", on_delete=models.CASCADE, null=True, blank=True, related_name="+"

@@ -14,14 +14,13 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.cases.case_models import CaseType
-from donghanh.cases.models import Sex
-from donghanh.directory.domains import ServiceDomain
+from donghanh.cases.models import CaseType
 from donghanh.indicators import suppression
 from donghanh.indicators.compute import UNKNOWN, RawResult, Scope
 from donghanh.indicators.compute import raw_result as compute_raw_result
 from donghanh.indicators.periods import Period, indicator_periods
 from donghanh.indicators.suppression import Count, Hidden, Relation
+from donghanh.people.models import Sex
 from donghanh.places.models import AreaType, Province
 from donghanh.programmes.codes import AgeGroup
 from donghanh.programmes.results.models import (
@@ -32,6 +31,7 @@ from donghanh.programmes.results.models import (
     IndicatorTarget,
 )
 from donghanh.programmes.trainings.models import OfficerRole, Sector
+from donghanh.reference.domains import ServiceDomain
 
 # Units that count people or organisations: their small cells are suppressed outside.
 _COUNT_UNITS = ("người", "người/lượt", "people", "persons", "person", "tổ chức", "organisations")

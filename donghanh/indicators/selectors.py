@@ -12,8 +12,8 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from donghanh.cases.case_selectors import cases_visible_to
 from donghanh.cases.models import Case
+from donghanh.cases.selectors import cases_visible_to
 from donghanh.indicators.compute import SOURCES, Scope, counted_from_records, drill_down_rows
 from donghanh.indicators.fact_counts import facts_counts
 from donghanh.indicators.periods import reporting_periods

@@ -27,7 +27,6 @@ from typing import assert_never
 
 from django.db import transaction
 
-from donghanh.cases.models import Person
 from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.core.records import (
     IndicatorChanged,
@@ -49,6 +48,7 @@ from donghanh.indicators.facts import (
 )
 from donghanh.indicators.models import ProjectFigures, UnitFact, new_token
 from donghanh.indicators.tallies import recount, tally_changes, tally_specs
+from donghanh.people.models import Person
 from donghanh.programmes.projects.models import Project
 from donghanh.programmes.results.models import Indicator, IndicatorSource
 from donghanh.programmes.trainings.models import Participant

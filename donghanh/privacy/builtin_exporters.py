@@ -1,4 +1,4 @@
-"""The export sections for the models of the cases app and of this one.
+"""The export sections for the models of the people and cases apps and of this one.
 
 Registered from `PrivacyConfig.ready()`. The case section finds how cases point at a person
 by looking at the `Case` model, so it works with whatever shape that model takes; the cases
@@ -14,7 +14,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from donghanh.cases import models as case_models
-from donghanh.cases.codelists import (
+from donghanh.core.person_export import (
+    ExportRecord,
+    model_record,
+    model_records,
+    person_export_exclusion,
+    register_exporter,
+    registered_exporters,
+)
+from donghanh.people.models import Consent, Guardian, Person, PersonNameToken
+from donghanh.privacy.models import DataSubjectRequest, PersonDeidentification
+from donghanh.programmes.trainings.models import Participant, TrainingParticipation
+from donghanh.reference.codelists import (
     CONTROL_MEANS,
     COUNTRIES,
     EXPLOITATION_TYPES,
@@ -23,17 +34,6 @@ from donghanh.cases.codelists import (
     RELATIONS_TO_TRAFFICKER,
     CodeList,
 )
-from donghanh.cases.models import Consent, Guardian, Person
-from donghanh.core.person_export import person_export_exclusion
-from donghanh.privacy.exporters import (
-    ExportRecord,
-    model_record,
-    model_records,
-    register_exporter,
-    registered_exporters,
-)
-from donghanh.privacy.models import DataSubjectRequest, PersonDeidentification
-from donghanh.programmes.trainings.models import Participant, TrainingParticipation
 
 # A case's fields that hold codes of a list, shown by their labels.
 CASE_CODE_LISTS: dict[str, CodeList] = {
@@ -241,14 +241,14 @@ def register_builtin_exporters() -> None:
     register_exporter(
         "person",
         label=gettext_lazy("Personal details"),
-        covers=["cases.person", "cases.personnametoken"],
+        covers=[Person._meta.label_lower, PersonNameToken._meta.label_lower],
         order=10,
     )(export_person)
     register_exporter(
-        "guardians", label=gettext_lazy("Guardians"), covers=["cases.guardian"], order=20
+        "guardians", label=gettext_lazy("Guardians"), covers=[Guardian._meta.label_lower], order=20
     )(export_guardians)
     register_exporter(
-        "consents", label=gettext_lazy("Consents"), covers=["cases.consent"], order=30
+        "consents", label=gettext_lazy("Consents"), covers=[Consent._meta.label_lower], order=30
     )(export_consents)
     register_exporter("cases", label=gettext_lazy("Cases"), covers=_case_covers(), order=40)(
         export_cases

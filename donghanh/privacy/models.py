@@ -125,7 +125,7 @@ class DataSubjectRequest(models.Model):
         verbose_name=_("organisation"),
     )
     person = models.ForeignKey(
-        "cases.Person",
+        "people.Person",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -287,7 +287,7 @@ class PersonDeidentification(models.Model):
     """
 
     person = models.OneToOneField(
-        "cases.Person",
+        "people.Person",
         on_delete=models.CASCADE,
         related_name="deidentification",
         verbose_name=_("person"),

@@ -35,7 +35,8 @@ from reportlab.platypus import (
 )
 
 from donghanh.core.pdf import BOLD, REGULAR, missing_characters, pdf_markup, register_fonts
-from donghanh.privacy.exporters import ExportRecord, PersonExport
+from donghanh.core.person_export import ExportRecord
+from donghanh.privacy.exporters import PersonExport
 
 # The most characters a table row holds: about a dozen lines of the value column, far less
 # than a page even in the widest script.

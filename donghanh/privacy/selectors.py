@@ -11,10 +11,10 @@ from django.db.models import Case, DateField, Exists, F, OuterRef, QuerySet, Whe
 from django.http import Http404
 from django.utils import timezone
 
-from donghanh.cases.selectors import persons_visible_to
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import GRANTS, Perm, role_allows
 from donghanh.organisations.selectors import access_membership, memberships_for
+from donghanh.people.selectors import persons_visible_to
 from donghanh.privacy.deadlines import HolidayCalendar
 from donghanh.privacy.models import OPEN_STATUSES, DataSubjectRequest, Holiday, RequestKind
 

@@ -18,12 +18,13 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from donghanh.attachments.services import attachments_erase_for_person
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
-from donghanh.cases.models import Consent, Guardian, Person, PersonNameToken
 from donghanh.core.crypto import EncryptedDateField, encrypted_fields
 from donghanh.core.records import people_changed
 from donghanh.core.text import nfc
+from donghanh.people.models import Consent, Guardian, Person, PersonNameToken
 from donghanh.privacy import deadlines, selectors
 from donghanh.privacy.exporters import person_export_data
 from donghanh.privacy.models import (
@@ -547,10 +548,6 @@ def _blank_linked_free_text(person: Person) -> list[str]:
 @transaction.atomic
 def _attachments_erased(person: Person, *, acting_user: Any, request: HttpRequest | None) -> int:
     """Scans and photos identify a person whatever their file name: they cannot stay."""
-    if not apps.is_installed("donghanh.casefiles"):
-        return 0
-    from donghanh.casefiles.services import attachments_erase_for_person
-
     return attachments_erase_for_person(person=person, acting_user=acting_user, request=request)
 
 

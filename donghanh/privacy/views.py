@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from donghanh.cases import services as case_services
-from donghanh.cases.models import Person
-from donghanh.cases.selectors import access_person
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
+from donghanh.people import services as person_services
+from donghanh.people.models import Person
+from donghanh.people.selectors import access_person
 from donghanh.privacy import selectors, services
 from donghanh.privacy.forms import (
     CompleteForm,
@@ -55,7 +55,7 @@ def _person_for(request: HttpRequest, org: str, data_request: DataSubjectRequest
         person = access_person(request.user, org, data_request.person_id, Perm.VIEW_CASES).person
     except Http404:
         return None
-    case_services.person_view_record(person=person, acting_user=request.user, request=request)
+    person_services.person_view_record(person=person, acting_user=request.user, request=request)
     return person
 
 
@@ -95,7 +95,7 @@ def request_list(request: HttpRequest, org: str) -> HttpResponse:
 @login_required
 def request_register(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
     membership, person = access_person(request.user, org, person_id, Perm.VIEW_CASES)
-    case_services.person_view_record(person=person, acting_user=request.user, request=request)
+    person_services.person_view_record(person=person, acting_user=request.user, request=request)
     members = responsible_choices(membership.organisation)
     form = RequestRegisterForm(
         request.POST or None,
@@ -211,7 +211,7 @@ def request_complete(request: HttpRequest, org: str, request_id: int) -> HttpRes
     if carry_out and data_request.person_id is not None:
         # Deleting or de-identifying takes the right to export the whole record.
         person = access_person(request.user, org, data_request.person_id, Perm.EXPORT_CASES).person
-        case_services.person_view_record(person=person, acting_user=request.user, request=request)
+        person_services.person_view_record(person=person, acting_user=request.user, request=request)
     form_class = ConfirmedCompleteForm if carry_out else CompleteForm
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():

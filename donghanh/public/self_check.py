@@ -4,8 +4,8 @@ Pure: no database, no cache, no logging. The answers live only in the request th
 result, so nothing about the visitor is kept anywhere.
 
 Each question asks about one sign, worded so that "yes" means the sign is there. The signs are
-the ILO indicators of forced labour (2012; see `donghanh.cases.codelists.ILO_INDICATORS`) as they
-show up before departure, and common recruitment-fraud signs. A *serious* sign is one the ILO
+the ILO indicators of forced labour (2012; see `donghanh.reference.codelists.ILO_INDICATORS`) as
+they show up before departure, and common recruitment-fraud signs. A *serious* sign is one the ILO
 counts as an indicator of forced labour in itself (a kept passport, a debt to the recruiter,
 threats...); a *warning* sign is common in fraudulent offers but also happens in honest ones.
 
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.cases.codelists import IloAnswer
+from donghanh.reference.codelists import IloAnswer
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # a development-only package

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from donghanh.privacy.exporters import ExportField, ExportRecord, model_record, register_exporter
+from donghanh.core.person_export import ExportField, ExportRecord, model_record, register_exporter
 from donghanh.referrals.models import Referral, SharedSection
 from donghanh.referrals.snapshot import snapshot_sections
 
 if TYPE_CHECKING:
-    from donghanh.cases.models import Person
+    from donghanh.people.models import Person
 
 
 def _shared(referral: Referral) -> ExportField | None:

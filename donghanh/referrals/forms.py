@@ -5,10 +5,10 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from donghanh.cases.selectors import sharing_recipients
-from donghanh.directory.domains import ServiceDomain
 from donghanh.directory.models import Provider
 from donghanh.organisations.models import Organisation
+from donghanh.people.selectors import sharing_recipients
+from donghanh.reference.domains import ServiceDomain
 from donghanh.referrals.models import ReferralKind, ReferralStatus, SharedSection
 
 

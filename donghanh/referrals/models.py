@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.core.crypto import EncryptedTextField
-from donghanh.directory.domains import ServiceDomain
+from donghanh.reference.domains import ServiceDomain
 
 # How many days the receiver has to accept or decline when the sender's organisation has no
 # ReferralPolicy row of its own.

@@ -18,13 +18,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from donghanh.cases.case_models import Case
-from donghanh.cases.case_selectors import cases_visible_to
-from donghanh.cases.models import Consent
-from donghanh.cases.selectors import consent_is_active
+from donghanh.cases.models import Case
+from donghanh.cases.selectors import cases_visible_to
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
+from donghanh.people.models import Consent
+from donghanh.people.selectors import consent_is_active
 from donghanh.referrals.models import (
     DEFAULT_RESPONSE_DAYS,
     Referral,

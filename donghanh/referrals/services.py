@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
-from donghanh.cases.case_models import Case, CaseAssignment, CaseRestriction
-from donghanh.cases.case_services import ensure_case_not_closed
-from donghanh.cases.models import Consent, Person, PersonNameToken
-from donghanh.cases.selectors import consent_is_active
-from donghanh.directory.domains import ServiceDomain
+from donghanh.cases.models import Case, CaseAssignment, CaseRestriction
+from donghanh.cases.services import ensure_case_not_closed
 from donghanh.directory.models import Provider
 from donghanh.organisations.models import Organisation
+from donghanh.people.models import Consent, Person, PersonNameToken
+from donghanh.people.selectors import consent_is_active
+from donghanh.reference.domains import ServiceDomain
 from donghanh.referrals.models import (
     Referral,
     ReferralKind,

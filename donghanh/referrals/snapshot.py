@@ -23,17 +23,17 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from donghanh.cases.case_models import CaseType, IdentificationStatus, LegalRegime, SupportRegime
-from donghanh.cases.case_selectors import regimes_entitled
-from donghanh.cases.codelists import CONTROL_MEANS, COUNTRIES, EXPLOITATION_TYPES, CodeList
-from donghanh.cases.models import NATIONALITY_CHOICES, Ethnicity, Sex
-from donghanh.directory.domains import ServiceDomain
+from donghanh.cases.models import CaseType, IdentificationStatus, LegalRegime, SupportRegime
+from donghanh.cases.selectors import regimes_entitled
+from donghanh.people.models import NATIONALITY_CHOICES, Ethnicity, Sex
+from donghanh.reference.codelists import CONTROL_MEANS, COUNTRIES, EXPLOITATION_TYPES, CodeList
+from donghanh.reference.domains import ServiceDomain
 from donghanh.referrals.models import SharedSection
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-    from donghanh.cases.case_models import Case
+    from donghanh.cases.models import Case
 
 # A stored value: what JSON holds and nothing else.
 Stored = str | int | bool | list[str]

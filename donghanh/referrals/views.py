@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from donghanh.cases import case_services
+from donghanh.cases import services as case_services
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
 from donghanh.referrals import services
@@ -196,7 +196,7 @@ def referral_accept(request: HttpRequest, org: str, referral_id: int) -> HttpRes
     referral = access.referral
     done = _run(request, services.referral_accept, _("Referral accepted."), referral=referral)
     if done and referral.kind == ReferralKind.TRANSFER:
-        return redirect("case_files:case_detail", org=org, case_id=referral.case_id)
+        return redirect("cases:case_detail", org=org, case_id=referral.case_id)
     return _back(org, referral_id)
 
 

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
-from donghanh.cases.models import Person
 from donghanh.organisations.roles import Role
+from donghanh.people.models import Person
 from donghanh.testing import factories
 from donghanh.testing.factories import TEST_PASSWORD, confirmed_totp_device
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from playwright.sync_api import Browser, Locator, Page, Response, expect
 
-from donghanh.cases.case_models import Case
+from donghanh.cases.models import Case
 from donghanh.organisations.roles import Role
 from donghanh.testing import factories
 from donghanh.testing.factories import TEST_PASSWORD, confirmed_totp_device

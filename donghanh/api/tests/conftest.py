@@ -9,10 +9,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from donghanh.api.services import api_token_create
-from donghanh.cases import services as case_services
-from donghanh.cases.models import Person
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
+from donghanh.people import services as person_services
+from donghanh.people.models import Person
 from donghanh.referrals.tests.conftest import net  # noqa: F401 (the referrals tests' network)
 from donghanh.testing.factories import (
     MembershipFactory,
@@ -43,7 +43,7 @@ def make_person(organisation: Organisation, by: Any = None, **details: Any) -> P
         "date_of_birth": datetime.date(1998, 4, 12),
     }
     values.update(details)
-    return case_services.person_register(organisation=organisation, acting_user=by, **values)
+    return person_services.person_register(organisation=organisation, acting_user=by, **values)
 
 
 @dataclass

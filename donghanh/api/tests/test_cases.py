@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from donghanh.api.tests.conftest import api_client, issue_token, make_person
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.cases import case_services
-from donghanh.cases.case_models import Case, CaseStatus, CaseType
-from donghanh.cases.case_selectors import cases_visible_to
+from donghanh.cases import services as case_services
+from donghanh.cases.models import Case, CaseStatus, CaseType
+from donghanh.cases.selectors import cases_visible_to
 from donghanh.cases.tests.conftest import identify, make_case
 from donghanh.casework.models import FollowUp, ServiceDelivery
 from donghanh.casework.services import follow_up_plan

@@ -39,12 +39,12 @@ from donghanh.api.tests.conftest import make_person
 from donghanh.api.tests.test_permission_matrix_projects import HOW as PROJECT_HOW
 from donghanh.api.v1.persons import sign_baseline
 from donghanh.api.v1.urls import urlpatterns as api_urls
-from donghanh.cases.case_models import Case
-from donghanh.cases.models import Person
+from donghanh.cases.models import Case
 from donghanh.cases.tests.conftest import make_case
 from donghanh.casework.models import ServiceDelivery
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
+from donghanh.people.models import Person
 from donghanh.referrals.models import Referral, ReferralStatus
 from donghanh.referrals.services import referral_accept, referral_send
 from donghanh.referrals.tests.conftest import consent_to_share

@@ -9,11 +9,11 @@ from django.urls import reverse
 
 from donghanh.api.tests.conftest import api_client, issue_token, make_person
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.cases import services as case_services
-from donghanh.cases.models import Person
-from donghanh.cases.selectors import persons_visible_to
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Role
+from donghanh.people import services as person_services
+from donghanh.people.models import Person
+from donghanh.people.selectors import persons_visible_to
 from donghanh.places.models import Commune
 from donghanh.testing.factories import MembershipFactory
 
@@ -27,7 +27,7 @@ def detail(person_or_id):
 
 def _view_rows(person):
     return AuditEntry.objects.filter(
-        action=AuditAction.VIEW, target_type="cases.person", target_id=str(person.pk)
+        action=AuditAction.VIEW, target_type="people.person", target_id=str(person.pk)
     )
 
 
@@ -319,7 +319,7 @@ def test_register(staff, role):
     assert body["version"] == 1
     assert response["Location"].endswith(detail(person))
     entry = AuditEntry.objects.get(
-        action=AuditAction.CREATE, target_type="cases.person", target_id=str(person.pk)
+        action=AuditAction.CREATE, target_type="people.person", target_id=str(person.pk)
     )
     assert entry.actor == staff.users[role]
 
@@ -391,7 +391,7 @@ def test_edit(staff, role):
     assert person.phone == "0977 000 111"
     assert person.id_number == "079203001234"  # fields not sent are kept
     entry = AuditEntry.objects.get(
-        action=AuditAction.UPDATE, target_type="cases.person", target_id=str(person.pk)
+        action=AuditAction.UPDATE, target_type="people.person", target_id=str(person.pk)
     )
     assert entry.changed_fields == ["phone"]
     assert _view_rows(person).count() == 2  # the read, and the opening for the edit
@@ -411,7 +411,7 @@ def test_a_stale_edit_is_409_with_what_changed(staff, person):
     client = staff.client(Role.CASE_WORKER)
     record = _read(client, person)
     # A colleague saves first.
-    case_services.person_update(
+    person_services.person_update(
         person=person,
         expected_version=record["version"],
         baseline={},

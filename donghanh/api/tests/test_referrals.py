@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from donghanh.api.tests.conftest import api_client, issue_token
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.cases import services as person_services
-from donghanh.cases.case_models import Case
+from donghanh.cases.models import Case
 from donghanh.cases.tests.conftest import make_case, make_person
+from donghanh.people import services as person_services
 from donghanh.referrals.models import Referral, ReferralKind, ReferralStatus
 from donghanh.referrals.tests.conftest import consent_to_share
 from donghanh.referrals.tests.test_referrals import send

@@ -11,8 +11,8 @@ from drf_spectacular.validation import validate_schema
 from jsonschema import Draft202012Validator
 
 from donghanh.api.tests.conftest import api_client, make_person
-from donghanh.cases import services as case_services
 from donghanh.organisations.roles import Role
+from donghanh.people import services as person_services
 from donghanh.places.models import Commune
 from donghanh.programmes.projects.models import Project
 
@@ -125,10 +125,10 @@ def full_person(staff):
         current_commune=Commune.objects.order_by("code").first(),
         area_type="rural",
     )
-    guardian = case_services.guardian_add(
+    guardian = person_services.guardian_add(
         person=person, full_name="Lò Văn Páo", relation="father", acting_user=worker
     )
-    case_services.consent_record(
+    person_services.consent_record(
         person=person,
         purpose="case_management",
         method="written",
@@ -137,7 +137,7 @@ def full_person(staff):
         given_on=datetime.date(2026, 1, 5),
         acting_user=worker,
     )
-    consent = case_services.consent_record(
+    consent = person_services.consent_record(
         person=person,
         purpose="sharing",
         recipient_organisation=staff.other_organisation,
@@ -148,7 +148,7 @@ def full_person(staff):
         expires_on=datetime.date(2027, 1, 5),
         acting_user=worker,
     )
-    case_services.consent_withdraw(consent=consent, acting_user=worker)
+    person_services.consent_withdraw(consent=consent, acting_user=worker)
     make_person(staff.organisation, worker, full_name="Đinh Văn Nam", estimated_age=30)
     return person
 

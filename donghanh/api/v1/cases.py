@@ -27,8 +27,8 @@ from donghanh.api.access import api_memberships, organisation_slug_of, organisat
 from donghanh.api.pagination import PagePagination
 from donghanh.api.serializers import OutputSerializer, error_responses, form_errors
 from donghanh.api.v1.persons import CommuneSerializer
-from donghanh.cases import case_services
-from donghanh.cases.case_models import (
+from donghanh.cases import services as case_services
+from donghanh.cases.models import (
     Case,
     CaseStatus,
     CaseType,
@@ -40,7 +40,7 @@ from donghanh.cases.case_models import (
     SupportGroup,
     SupportRegime,
 )
-from donghanh.cases.case_selectors import (
+from donghanh.cases.selectors import (
     CaseAccess,
     case_with_details,
     caseload,
@@ -51,10 +51,10 @@ from donghanh.casework import selectors as casework_selectors
 from donghanh.casework import services as casework_services
 from donghanh.casework.forms import ServiceForm
 from donghanh.casework.models import ServiceDelivery
-from donghanh.directory.domains import ServiceDomain
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
 from donghanh.places.models import Province
+from donghanh.reference.domains import ServiceDomain
 
 
 def _absolute(request: Any, path: str) -> str:

@@ -1,6 +1,6 @@
 """People: `/api/v1/persons/` (list, search, register) and `/api/v1/persons/{id}/` (read, edit).
 
-Everything goes through donghanh.cases exactly as the people pages do: `persons_search` (and so
+Everything goes through donghanh.people exactly as the people pages do: `persons_search` (and so
 `persons_visible_to`) for lists, `access_person` for one record, `PersonForm` for the rules on
 the fields, the `person_*` services for writes and for the audit rows of every opening.
 """
@@ -26,10 +26,13 @@ from rest_framework.views import APIView
 from donghanh.api.access import api_memberships, organisation_slug_of, organisation_slugs
 from donghanh.api.pagination import PagePagination
 from donghanh.api.serializers import ErrorSerializer, OutputSerializer, error_responses, form_errors
-from donghanh.cases import services
-from donghanh.cases.forms import PersonForm
-from donghanh.cases.models import Consent, ConsentStatus, Ethnicity, Guardian, Person, Sex
-from donghanh.cases.selectors import (
+from donghanh.organisations.models import Membership
+from donghanh.organisations.roles import Perm
+from donghanh.organisations.selectors import access_membership
+from donghanh.people import services
+from donghanh.people.forms import PersonForm
+from donghanh.people.models import Consent, ConsentStatus, Ethnicity, Guardian, Person, Sex
+from donghanh.people.selectors import (
     PERSON_FIELDS,
     DuplicateReason,
     PersonAccess,
@@ -39,9 +42,6 @@ from donghanh.cases.selectors import (
     persons_search,
     possible_duplicates,
 )
-from donghanh.organisations.models import Membership
-from donghanh.organisations.roles import Perm
-from donghanh.organisations.selectors import access_membership
 from donghanh.places.models import AreaType
 
 # Shown on one person's record only, never in lists (as on the people list page).

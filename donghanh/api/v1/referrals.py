@@ -28,11 +28,11 @@ from rest_framework.views import APIView
 from donghanh.api.access import api_memberships, organisation_slug_of
 from donghanh.api.pagination import PagePagination
 from donghanh.api.serializers import OutputSerializer, error_responses
-from donghanh.cases import case_services
-from donghanh.cases.case_selectors import caseload
-from donghanh.directory.domains import ServiceDomain
+from donghanh.cases import services as case_services
+from donghanh.cases.selectors import caseload
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
+from donghanh.reference.domains import ServiceDomain
 from donghanh.referrals import services
 from donghanh.referrals.models import Referral, ReferralKind, ReferralStatus, SharedSection
 from donghanh.referrals.selectors import (

@@ -18,17 +18,17 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import TextField, Value
 
+from donghanh.attachments import files as attachment_files
+from donghanh.attachments import services as attachment_services
+from donghanh.attachments.models import Attachment
 from donghanh.audit.models import AuditEntry
 from donghanh.backups import database
 from donghanh.backups.services import data_key_fingerprints
-from donghanh.casefiles import files as attachment_files
-from donghanh.casefiles import services as attachment_services
-from donghanh.casefiles.models import Attachment
-from donghanh.cases.models import Person
 from donghanh.cases.tests.conftest import make_case, make_person, new_organisation
 from donghanh.core.crypto import models_with_encrypted_fields
 from donghanh.core.database_roles import inspect_role
 from donghanh.organisations.roles import Role
+from donghanh.people.models import Person
 from donghanh.testing.database_roles import logged_in_as, platform_login_role
 from donghanh.testing.factories import MembershipFactory
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.cases import case_services
-from donghanh.cases.case_selectors import case_fingerprints
+from donghanh.cases import services as case_services
+from donghanh.cases.selectors import case_fingerprints
 from donghanh.core.text import fold
 from donghanh.organisations.roles import Role
 from donghanh.testing.clients import searched
@@ -35,7 +35,7 @@ def _views(case):
 
 @pytest.mark.parametrize("name", OPENING_PAGES)
 def test_every_opening_of_a_case_writes_a_view_row(staff, case, name):
-    url = reverse(f"case_files:{name}", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
+    url = reverse(f"cases:{name}", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
     client = staff.client(Role.SUPERVISOR)
     for expected in (1, 2):
         assert client.get(url).status_code == 200
@@ -46,9 +46,7 @@ def test_every_opening_of_a_case_writes_a_view_row(staff, case, name):
 
 
 def test_a_refused_opening_writes_no_view_row(staff, case):
-    url = reverse(
-        "case_files:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
-    )
+    url = reverse("cases:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
     assert staff.client(Role.DONOR_VIEWER).get(url).status_code == 403
     assert staff.client(Role.PROGRAMME_OFFICER).get(url).status_code == 403
     assert staff.client("outsider").get(url).status_code == 404
@@ -91,7 +89,7 @@ def test_every_change_is_audited_without_names_or_values(staff, case):
 def test_opening_a_case_is_audited_as_created(staff, person):
     client = staff.client(Role.CASE_WORKER)
     url = reverse(
-        "case_files:case_open", kwargs={"org": staff.organisation.slug, "person_id": person.pk}
+        "cases:case_open", kwargs={"org": staff.organisation.slug, "person_id": person.pk}
     )
     response = client.post(
         url,
@@ -113,7 +111,7 @@ def test_case_search_is_audited_without_the_query(staff, case):
     client = staff.client(Role.SUPERVISOR)
     searched(
         client,
-        reverse("case_files:case_list", kwargs={"org": staff.organisation.slug}),
+        reverse("cases:case_list", kwargs={"org": staff.organisation.slug}),
         {"q": "hoa"},
     )
     entry = AuditEntry.objects.get(action=AuditAction.VIEW, summary__startswith="case search")

@@ -10,18 +10,17 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.cases import case_services, services
-from donghanh.cases.case_models import Case, IdentificationStatus, LegalRegime
-from donghanh.cases.case_selectors import case_fingerprints, screening_summary
-from donghanh.cases.codelists import ILO_INDICATORS
+from donghanh.cases import services as case_services
+from donghanh.cases.models import Case, IdentificationStatus, LegalRegime
+from donghanh.cases.selectors import case_fingerprints, screening_summary
 from donghanh.organisations.roles import Role
+from donghanh.people import services
 from donghanh.places.models import Commune
+from donghanh.reference.codelists import ILO_INDICATORS
 
 
 def _url(name, staff, case):
-    return reverse(
-        f"case_files:{name}", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
-    )
+    return reverse(f"cases:{name}", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
 
 
 def _opened_form(client, url):

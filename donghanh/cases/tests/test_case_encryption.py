@@ -8,9 +8,9 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import connection
 
-from donghanh.cases import case_services
-from donghanh.cases.case_models import Case, CaseStatusChange
-from donghanh.cases.case_selectors import case_fingerprints
+from donghanh.cases import services as case_services
+from donghanh.cases.models import Case, CaseStatusChange
+from donghanh.cases.selectors import case_fingerprints
 from donghanh.core.crypto import encrypted_fields
 
 SECRETS: dict[str, str] = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from donghanh.cases import case_services
-from donghanh.cases.case_models import CaseStatus
+from donghanh.cases import services as case_services
+from donghanh.cases.models import CaseStatus
 from donghanh.cases.tests.conftest import make_case, make_person
 from donghanh.organisations.roles import Role
 from donghanh.testing.clients import signed_in_client
@@ -82,7 +82,7 @@ def _url(name, organisation, case):
         kwargs["person_id"] = case.person_id
     elif name != "case_list":
         kwargs["case_id"] = case.pk
-    return reverse(f"case_files:{name}", kwargs=kwargs)
+    return reverse(f"cases:{name}", kwargs=kwargs)
 
 
 @pytest.fixture
@@ -152,7 +152,7 @@ def test_an_assigned_collaborator_sees_and_edits_the_case(staff, case):
     for name in ("case_detail", "case_edit_screening", "case_closure_request"):
         assert client.get(_url(name, staff.organisation, case)).status_code == 200, name
     person_url = reverse(
-        "cases:person_detail", kwargs={"org": staff.organisation.slug, "person_id": case.person_id}
+        "people:person_detail", kwargs={"org": staff.organisation.slug, "person_id": case.person_id}
     )
     assert client.get(person_url).status_code == 200
 
@@ -163,7 +163,7 @@ def test_unassigning_takes_the_case_away(staff, case):
     client = staff.client(Role.CASE_WORKER)
     assert client.get(_url("case_detail", staff.organisation, case)).status_code == 404
     person_url = reverse(
-        "cases:person_detail", kwargs={"org": staff.organisation.slug, "person_id": case.person_id}
+        "people:person_detail", kwargs={"org": staff.organisation.slug, "person_id": case.person_id}
     )
     assert client.get(person_url).status_code == 404
 
@@ -189,11 +189,11 @@ def test_a_restricted_case_is_hidden_from_an_unnamed_supervisor(staff, restricte
     assert restricted.number not in listing.content.decode()
     # The person's record is hidden too, and so is their name in the people search.
     person_url = reverse(
-        "cases:person_detail",
+        "people:person_detail",
         kwargs={"org": staff.organisation.slug, "person_id": restricted.person_id},
     )
     assert supervisor.get(person_url).status_code == 404
-    people = supervisor.get(reverse("cases:person_list", kwargs={"org": staff.organisation.slug}))
+    people = supervisor.get(reverse("people:person_list", kwargs={"org": staff.organisation.slug}))
     assert NAME_SHOWN not in people.content.decode()
 
 
@@ -222,7 +222,7 @@ def test_naming_a_case_worker_on_a_restricted_case_is_enough_to_see_it(staff, ca
 def test_a_supervisor_sees_a_person_through_another_unrestricted_case(staff, restricted, clients):
     make_case(restricted.person, staff.users[Role.SUPERVISOR])
     person_url = reverse(
-        "cases:person_detail",
+        "people:person_detail",
         kwargs={"org": staff.organisation.slug, "person_id": restricted.person_id},
     )
     response = clients[Role.SUPERVISOR].get(person_url)

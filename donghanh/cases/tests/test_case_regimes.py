@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.cases.case_models import (
+from donghanh.cases.models import (
     CaseType,
     IdentificationStatus,
     LegalRegime,
@@ -17,11 +17,7 @@ from donghanh.cases.case_models import (
     SupportRegimeRule,
     SupportRegimeTerm,
 )
-from donghanh.cases.case_selectors import (
-    legal_regime_for,
-    regimes_entitled,
-    support_group_for,
-)
+from donghanh.cases.selectors import legal_regime_for, regimes_entitled, support_group_for
 from donghanh.cases.tests.conftest import identify, make_case, make_person
 from donghanh.organisations.roles import Role
 from donghanh.testing.clients import signed_in_client
@@ -67,9 +63,7 @@ def test_legal_regime_follows_the_intake_date_until_identification():
 
 def test_the_case_page_shows_the_legal_regime(staff, case):
     identify(case, datetime.date(2025, 6, 30))
-    url = reverse(
-        "case_files:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
-    )
+    url = reverse("cases:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
     body = staff.client(Role.CASE_WORKER).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Law 66/2011/QH12" in body
     assert "30/06/2025" in body
@@ -197,9 +191,7 @@ def test_the_case_page_shows_configured_rates_as_money(staff, case):
     SupportRegimeTerm.objects.filter(legal_regime=LegalRegime.LAW_53_2024, regime="k").update(
         rate_vnd=1_500_000, unit=SupportRegimeTerm.Unit.PER_PERSON
     )
-    url = reverse(
-        "case_files:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
-    )
+    url = reverse("cases:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
     body = staff.client(Role.CASE_WORKER).get(url, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "1.500.000\u00a0₫" in body
     assert "k) Trợ cấp khó khăn ban đầu" in body

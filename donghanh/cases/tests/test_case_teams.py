@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.cases import case_services
-from donghanh.cases.case_selectors import caseload, cases_visible_to
+from donghanh.cases import services as case_services
+from donghanh.cases.selectors import caseload, cases_visible_to
 from donghanh.cases.tests.conftest import make_case, make_person
 from donghanh.organisations import services as organisation_services
 from donghanh.organisations.models import Membership, Team
@@ -79,7 +79,7 @@ EXPECTED = {
 def test_team_members_open_the_team_case_and_nobody_else_does(staff, team_world, who, page):
     case = team_world["case"]
     client = signed_in_client(team_world[who].user)
-    url = reverse(f"case_files:{page}", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
+    url = reverse(f"cases:{page}", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
     response = client.get(url)
     assert response.status_code == EXPECTED[who][page]
     if response.status_code == MISSING:
@@ -90,7 +90,7 @@ def test_another_organisations_member_gets_404_under_their_own_address_too(staff
     case = team_world["case"]
     client = signed_in_client(team_world["elsewhere"].user)
     url = reverse(
-        "case_files:case_detail",
+        "cases:case_detail",
         kwargs={"org": staff.other_organisation.slug, "case_id": case.pk},
     )
     assert client.get(url).status_code == MISSING
@@ -113,9 +113,7 @@ def test_a_restricted_team_case_stays_hidden_from_team_mates(staff, team_world):
     )
     assert cases_visible_to(in_team).filter(pk=case.pk).exists()
     assert not cases_visible_to(collaborator).filter(pk=case.pk).exists()
-    url = reverse(
-        "case_files:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
-    )
+    url = reverse("cases:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
     assert signed_in_client(collaborator.user).get(url).status_code == MISSING
 
 
@@ -140,7 +138,7 @@ def test_the_caseload_filters_by_team(staff, team_world):
     assert [c.pk for c in caseload(supervisor, team_id=team.pk)] == [team_world["case"].pk]
     assert loose.pk in {c.pk for c in caseload(supervisor)}
     client = staff.client(Role.SUPERVISOR)
-    url = reverse("case_files:case_list", kwargs={"org": staff.organisation.slug})
+    url = reverse("cases:case_list", kwargs={"org": staff.organisation.slug})
     body = client.get(url, {"team": team.pk}).content.decode()
     assert team_world["case"].number in body and loose.number not in body
     assert "Nhóm tạm lánh" in body
@@ -150,9 +148,7 @@ def test_the_supervisor_gives_a_case_to_a_team_on_the_workers_page(staff, team_w
     supervisor = staff.users[Role.SUPERVISOR]
     case = make_case(make_person(staff.organisation), supervisor)
     client = staff.client(Role.SUPERVISOR)
-    url = reverse(
-        "case_files:case_workers", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
-    )
+    url = reverse("cases:case_workers", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
     response = client.post(url, {"workers": [supervisor.pk], "team": team_world["team"].pk})
     assert response.status_code == 302
     case.refresh_from_db()
@@ -183,9 +179,7 @@ def test_a_case_cannot_go_to_another_organisations_team_or_an_inactive_one(staff
     assert case.team_id is None
     # Posting another organisation's team on the page is refused as an unknown choice.
     client = staff.client(Role.SUPERVISOR)
-    url = reverse(
-        "case_files:case_workers", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
-    )
+    url = reverse("cases:case_workers", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
     response = client.post(url, {"workers": [supervisor.pk], "team": foreign.pk})
     assert response.status_code == 200
     case.refresh_from_db()
@@ -195,7 +189,7 @@ def test_a_case_cannot_go_to_another_organisations_team_or_an_inactive_one(staff
 def test_only_those_who_assign_choose_the_team_at_intake(staff, team_world):
     person = make_person(staff.organisation, staff.users[Role.SUPERVISOR])
     url = reverse(
-        "case_files:case_open", kwargs={"org": staff.organisation.slug, "person_id": person.pk}
+        "cases:case_open", kwargs={"org": staff.organisation.slug, "person_id": person.pk}
     )
     data = {
         "case_type": "trafficking_victim",
@@ -207,7 +201,7 @@ def test_only_those_who_assign_choose_the_team_at_intake(staff, team_world):
     worker = team_world["not_in_team"].user
     own_person = make_person(staff.organisation, worker, full_name="Lò Thị Xuân")
     own_url = reverse(
-        "case_files:case_open", kwargs={"org": staff.organisation.slug, "person_id": own_person.pk}
+        "cases:case_open", kwargs={"org": staff.organisation.slug, "person_id": own_person.pk}
     )
     worker_client = signed_in_client(worker)
     page = worker_client.get(own_url)

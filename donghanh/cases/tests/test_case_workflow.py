@@ -10,26 +10,24 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from donghanh.cases import case_services
-from donghanh.cases.case_models import CaseStatus, CaseStatusChange, IdentificationStatus
+from donghanh.cases import services as case_services
+from donghanh.cases.models import CaseStatus, CaseStatusChange, IdentificationStatus
 from donghanh.cases.tests.conftest import make_person
 from donghanh.organisations.roles import Role
 from donghanh.testing.factories import MembershipFactory
 
 
 def _url(name, staff, case):
-    return reverse(
-        f"case_files:{name}", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
-    )
+    return reverse(f"cases:{name}", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
 
 
 def test_a_case_is_opened_from_the_person_page(staff, person):
     client = staff.client(Role.CASE_WORKER)
     person_url = reverse(
-        "cases:person_detail", kwargs={"org": staff.organisation.slug, "person_id": person.pk}
+        "people:person_detail", kwargs={"org": staff.organisation.slug, "person_id": person.pk}
     )
     open_url = reverse(
-        "case_files:case_open", kwargs={"org": staff.organisation.slug, "person_id": person.pk}
+        "cases:case_open", kwargs={"org": staff.organisation.slug, "person_id": person.pk}
     )
     assert open_url in client.get(person_url).content.decode()
     assert open_url not in staff.client(Role.ORG_ADMIN).get(person_url).content.decode()
@@ -59,7 +57,7 @@ def test_a_case_is_opened_from_the_person_page(staff, person):
 def test_opening_refuses_a_future_intake_date(staff, person):
     client = staff.client(Role.CASE_WORKER)
     url = reverse(
-        "case_files:case_open", kwargs={"org": staff.organisation.slug, "person_id": person.pk}
+        "cases:case_open", kwargs={"org": staff.organisation.slug, "person_id": person.pk}
     )
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = client.post(

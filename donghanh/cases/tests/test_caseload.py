@@ -10,13 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from donghanh.cases import case_services
-from donghanh.cases.case_selectors import caseload, cases_visible_to
-from donghanh.cases.case_views import PAGE_SIZE
-from donghanh.cases.selectors import persons_search, persons_visible_to, possible_duplicates
+from donghanh.cases import services as case_services
+from donghanh.cases.selectors import caseload, cases_visible_to
 from donghanh.cases.tests.conftest import make_case, make_person
+from donghanh.cases.views import PAGE_SIZE
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Role
+from donghanh.people.selectors import persons_search, persons_visible_to, possible_duplicates
 from donghanh.testing.clients import searched
 from donghanh.testing.factories import MembershipFactory
 
@@ -144,7 +144,7 @@ def test_case_number_prefix_is_readable(staff):
 
 def _list(client, org, **params):
     """The caseload; a search is posted first, as the page's form does."""
-    url = reverse("case_files:case_list", kwargs={"org": org.slug})
+    url = reverse("cases:case_list", kwargs={"org": org.slug})
     if "q" in params:
         return searched(client, url, params)
     return client.get(url, params)
@@ -161,7 +161,7 @@ def test_caseload_page_filters_and_shows_workers(staff, caseload_setup):
 
 
 def test_case_worker_caseload_page_is_theirs(staff, caseload_setup):
-    url = reverse("case_files:case_list", kwargs={"org": staff.organisation.slug})
+    url = reverse("cases:case_list", kwargs={"org": staff.organisation.slug})
     response = staff.client(Role.CASE_WORKER).get(url, HTTP_ACCEPT_LANGUAGE="en")
     body = response.content.decode()
     assert "My cases" in body
@@ -179,7 +179,7 @@ def test_caseload_is_paginated(staff):
     assert len(first.context["page"].object_list) == PAGE_SIZE
     next_link = re.search(r'href="([^"]*page=2[^"]*)"', first.content.decode())
     assert next_link and "search=" in next_link.group(1) and "mai" not in next_link.group(1)
-    url = reverse("case_files:case_list", kwargs={"org": staff.organisation.slug})
+    url = reverse("cases:case_list", kwargs={"org": staff.organisation.slug})
     second = client.get(url + html.unescape(next_link.group(1)))
     assert len(second.context["page"].object_list) == 2
 
@@ -245,9 +245,7 @@ def test_case_page_query_count_is_pinned(staff, case):
     from donghanh.cases.tests.conftest import identify
 
     client = staff.client(Role.SUPERVISOR)
-    url = reverse(
-        "case_files:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
-    )
+    url = reverse("cases:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
     case = identify(case, case.intake_date)
     few = _queries_for(client, url)
     helpers = [
@@ -300,7 +298,7 @@ def test_caseload_filters_by_province_and_overdue_work(staff):
 
 
 def test_caseload_province_matches_where_the_person_lives_or_where_the_journey_began(staff):
-    from donghanh.cases.case_models import Case
+    from donghanh.cases.models import Case
     from donghanh.places.models import Commune
 
     worker = staff.users[Role.CASE_WORKER]

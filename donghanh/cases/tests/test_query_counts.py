@@ -14,16 +14,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from donghanh.cases import case_services, services
-from donghanh.cases.case_views import PAGE_SIZE
-from donghanh.cases.models import Consent
+from donghanh.cases import services as case_services
 from donghanh.cases.tests.conftest import identify, make_case, make_person
 from donghanh.cases.tests.test_caseload import (
     EXPECTED_CASE_PAGE_QUERIES,
     EXPECTED_CASELOAD_QUERIES,
 )
+from donghanh.cases.views import PAGE_SIZE
 from donghanh.casework import services as casework
 from donghanh.organisations.roles import Role
+from donghanh.people import services
+from donghanh.people.models import Consent
 from donghanh.places.models import Commune
 from donghanh.referrals.models import SharedSection
 from donghanh.referrals.services import referral_send
@@ -80,7 +81,7 @@ FILTERS = {
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.CASE_WORKER])
 @pytest.mark.parametrize("params", [{}, {"q": "le mai"}, FILTERS], ids=["all", "name", "filters"])
 def test_caseload_and_search_queries_do_not_grow_from_one_row_to_a_full_page(staff, role, params):
-    url = reverse("case_files:case_list", kwargs={"org": staff.organisation.slug})
+    url = reverse("cases:case_list", kwargs={"org": staff.organisation.slug})
     client = staff.client(role)
     _open_cases(staff, 1)
     one, response = _count_queries(client, url, **params)
@@ -126,9 +127,7 @@ def _fill_every_section(case, staff, count):
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.CASE_WORKER])
 def test_case_page_queries_do_not_grow_with_any_section(staff, case, role):
     case = identify(case, case.intake_date)
-    url = reverse(
-        "case_files:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
-    )
+    url = reverse("cases:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
     client = staff.client(role)
     _fill_every_section(case, staff, 1)
     one, _response = _count_queries(client, url)

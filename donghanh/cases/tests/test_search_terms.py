@@ -9,8 +9,8 @@ from urllib.parse import quote, quote_plus
 import pytest
 from django.urls import reverse
 
-from donghanh.cases.case_views import PAGE_SIZE
 from donghanh.cases.tests.conftest import make_case, make_person
+from donghanh.cases.views import PAGE_SIZE
 from donghanh.core.search_terms import SESSION_KEY
 from donghanh.organisations.roles import Role
 
@@ -31,8 +31,8 @@ TELL_TALES = (
 )
 
 LISTS = {
-    "cases": ("case_files:case_list", {"status": "open"}),
-    "people": ("cases:person_list", {}),
+    "cases": ("cases:case_list", {"status": "open"}),
+    "people": ("people:person_list", {}),
 }
 
 
@@ -101,15 +101,15 @@ def test_an_unknown_key_shows_the_list_without_the_terms_and_a_notice(staff, man
 def test_terms_put_in_the_address_are_ignored(staff, many_mais):
     make_case(make_person(staff.organisation, None, full_name="Hà Văn Sơn"))
     client = staff.client(Role.SUPERVISOR)
-    url = reverse("case_files:case_list", kwargs={"org": staff.organisation.slug})
+    url = reverse("cases:case_list", kwargs={"org": staff.organisation.slug})
     response = client.get(url, {"q": "ha van son"})
     assert response.context["page"].paginator.count == PAGE_SIZE + 3
 
 
 def test_a_key_belongs_to_its_list_and_its_user(staff, many_mais):
     client = staff.client(Role.SUPERVISOR)
-    cases_url = reverse("case_files:case_list", kwargs={"org": staff.organisation.slug})
-    people_url = reverse("cases:person_list", kwargs={"org": staff.organisation.slug})
+    cases_url = reverse("cases:case_list", kwargs={"org": staff.organisation.slug})
+    people_url = reverse("people:person_list", kwargs={"org": staff.organisation.slug})
     key = client.post(cases_url, {"q": "nobody like this"})["Location"].split("search=")[1]
     # The people list does not read the caseload's search.
     response = client.get(people_url, {"search": key})
@@ -124,7 +124,7 @@ def test_a_key_belongs_to_its_list_and_its_user(staff, many_mais):
 
 def test_filters_that_identify_nobody_travel_with_the_key(staff, many_mais):
     client = staff.client(Role.SUPERVISOR)
-    url = reverse("case_files:case_list", kwargs={"org": staff.organisation.slug})
+    url = reverse("cases:case_list", kwargs={"org": staff.organisation.slug})
     location = client.post(url, {"q": TERMS, "case_type": "sex_worker", "status": "open"})[
         "Location"
     ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from donghanh.cases.case_models import Case
+from donghanh.cases.models import Case
 from donghanh.casework.selectors import CaseWork, case_work
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows

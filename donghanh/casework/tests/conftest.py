@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from donghanh.cases.case_models import Case, CaseStatus
+from donghanh.cases.models import Case, CaseStatus
 from donghanh.cases.tests import conftest as cases_conftest
 from donghanh.cases.tests.conftest import Staff, identify, make_case, make_person
 from donghanh.casework import services

@@ -92,9 +92,7 @@ def test_wrong_method_is_405(staff, case):
 
 def test_case_page_shows_section_and_links_for_the_worker(staff, case):
     response = staff.client(Role.CASE_WORKER).get(
-        reverse(
-            "case_files:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
-        )
+        reverse("cases:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
     )
     assert response.status_code == 200
     assert url("needs_add", case).encode() in response.content
@@ -103,9 +101,7 @@ def test_case_page_shows_section_and_links_for_the_worker(staff, case):
 
 def test_case_page_has_no_edit_links_for_the_admin(staff, case):
     response = staff.client(Role.ORG_ADMIN).get(
-        reverse(
-            "case_files:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
-        )
+        reverse("cases:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
     )
     assert response.status_code == 200
     assert url("needs_add", case).encode() not in response.content

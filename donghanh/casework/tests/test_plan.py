@@ -6,11 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.cases.services import StaleEditError
 from donghanh.casework import selectors, services
 from donghanh.casework.models import CasePlan, PlanStatus
 from donghanh.casework.tests.conftest import DAY, add_goal, close, url
 from donghanh.organisations.roles import Role
+from donghanh.people.services import StaleEditError
 from donghanh.testing.clients import signed_in_client
 from donghanh.testing.factories import MembershipFactory
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.cases.case_models import Case
+from donghanh.cases.models import Case
 from donghanh.casework import services
 from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.casework.selectors import projects_for_case

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from donghanh.audit.models import AuditEntry
-from donghanh.cases.case_models import CaseStatus
+from donghanh.cases.models import CaseStatus
 from donghanh.casework import services
 from donghanh.casework.models import FollowUp, ShelterStay
 from donghanh.casework.selectors import overdue_counts_for, overdue_for
@@ -189,9 +189,7 @@ def test_overdue_page_query_count_is_fixed(staff, case, person):
 
 def test_case_page_query_count_does_not_grow_with_case_work(staff, case):
     client = staff.client(Role.CASE_WORKER)
-    page = reverse(
-        "case_files:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
-    )
+    page = reverse("cases:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
     _overdue_rows(case, staff, 1)
     few, _response = _queries(client, page)
     _overdue_rows(case, staff, 6)

@@ -12,14 +12,14 @@ from django.utils import timezone
 
 from donghanh.accounts.models import User
 from donghanh.audit.models import AuditEntry
-from donghanh.cases.case_models import Case, CaseAssignment
-from donghanh.cases.case_selectors import cases_visible_to
-from donghanh.cases.models import Consent, Person
-from donghanh.cases.selectors import consent_is_active
+from donghanh.cases.models import Case, CaseAssignment
+from donghanh.cases.selectors import cases_visible_to
 from donghanh.casework.models import FollowUp, ServiceDelivery, ShelterStay
 from donghanh.demo.case_data import CARE_VIET_NAM, CASES, PEACE_HOUSE, TEAMS, WORLD_VISION
 from donghanh.demo.data import USERS
 from donghanh.organisations.models import Membership, Team
+from donghanh.people.models import Consent, Person
+from donghanh.people.selectors import consent_is_active
 from donghanh.referrals.models import Referral, ReferralStatus
 from donghanh.testing.clients import signed_in_client
 
@@ -156,7 +156,7 @@ def test_case_worker_signs_in_and_opens_their_cases(username: str, slug: str) ->
     run()
     user = User.objects.get(username=username)
     client = signed_in_client(user)
-    listing = client.get(reverse("case_files:case_list", args=[slug]))
+    listing = client.get(reverse("cases:case_list", args=[slug]))
     assert listing.status_code == 200
     mine = Case.objects.filter(organisation__slug=slug, workers=user)
     others = Case.objects.filter(organisation__slug=slug).exclude(workers=user)
@@ -165,7 +165,7 @@ def test_case_worker_signs_in_and_opens_their_cases(username: str, slug: str) ->
     assert all(case.number in page for case in mine)
     assert not any(case.number in page for case in others)
     for case in mine:
-        detail = client.get(reverse("case_files:case_detail", args=[slug, case.pk]))
+        detail = client.get(reverse("cases:case_detail", args=[slug, case.pk]))
         assert detail.status_code == 200
 
 

@@ -14,7 +14,6 @@ from django.core.management import CommandError, call_command, get_commands, loa
 
 from donghanh.accounts.models import User
 from donghanh.audit.models import AuditEntry
-from donghanh.cases.models import Person
 from donghanh.demo.case_services import demo_cases_load
 from donghanh.demo.directory_services import directory_demo_load
 from donghanh.demo.guard import DemoDataError
@@ -23,6 +22,7 @@ from donghanh.demo.programme_services import demo_programmes_load
 from donghanh.demo.services import demo_load
 from donghanh.directory.models import Provider
 from donghanh.organisations.models import Organisation
+from donghanh.people.models import Person
 from donghanh.programmes.projects.models import Project
 
 DEMO_COMMANDS = (

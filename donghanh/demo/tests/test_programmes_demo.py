@@ -8,11 +8,11 @@ import datetime
 import pytest
 
 from donghanh.audit.models import AuditEntry
-from donghanh.cases.models import Person
 from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.demo.programme_data import SERVED_DOMAINS
 from donghanh.demo.programme_services import demo_programmes_load
 from donghanh.demo.services import demo_load
+from donghanh.people.models import Person
 from donghanh.programmes.finance.models import FundingSource
 from donghanh.programmes.outreach.models import SupportedOrganisation
 from donghanh.programmes.projects.models import Project

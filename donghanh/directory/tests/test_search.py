@@ -3,11 +3,11 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from donghanh.directory.domains import ServiceDomain
 from donghanh.directory.models import Country, Language, Provider
 from donghanh.directory.selectors import provider_get, providers_search
 from donghanh.directory.services import ContactInput
 from donghanh.places.models import Commune, Province
+from donghanh.reference.domains import ServiceDomain
 
 pytestmark = pytest.mark.django_db
 

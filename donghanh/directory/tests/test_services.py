@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.directory.domains import ServiceDomain
 from donghanh.directory.models import ContactChannel, Provider
 from donghanh.directory.services import (
     ContactInput,
@@ -20,6 +19,7 @@ from donghanh.directory.services import (
     provider_mark_verified,
     provider_update,
 )
+from donghanh.reference.domains import ServiceDomain
 from donghanh.testing import factories
 
 pytestmark = pytest.mark.django_db

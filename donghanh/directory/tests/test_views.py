@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.directory.domains import ServiceDomain
 from donghanh.directory.models import Language, Provider
 from donghanh.directory.services import ContactInput
 from donghanh.directory.tests.conftest import office_hours
 from donghanh.organisations.roles import Role
 from donghanh.places.models import Commune, Province
+from donghanh.reference.domains import ServiceDomain
 from donghanh.testing import factories
 from donghanh.testing.clients import signed_in_client
 

@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from donghanh.cases.models import Case, Person
+from donghanh.cases.models import Case
 from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.indicators.compute import Scope, counted_from_records, raw_result
 from donghanh.indicators.fact_counts import facts_counts, period_masks
@@ -31,6 +31,7 @@ from donghanh.indicators.models import FactSource, IndicatorTally, ProjectFigure
 from donghanh.indicators.periods import indicator_periods
 from donghanh.indicators.services import project_facts_rebuild, project_recount, unit_facts_refresh
 from donghanh.organisations.models import Organisation
+from donghanh.people.models import Person
 from donghanh.places.models import Commune
 from donghanh.privacy.services import person_deidentify
 from donghanh.programmes.projects.models import Project

@@ -13,11 +13,9 @@ from django.core.management.base import SystemCheckError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from donghanh.cases import case_services
-from donghanh.cases import services as person_services
-from donghanh.cases.case_selectors import case_fingerprints
-from donghanh.cases.models import Case, Person
-from donghanh.cases.selectors import person_fingerprints
+from donghanh.cases import services as case_services
+from donghanh.cases.models import Case
+from donghanh.cases.selectors import case_fingerprints
 from donghanh.casework.models import ServiceDelivery
 from donghanh.core import records
 from donghanh.indicators.checks import check_listening
@@ -26,6 +24,9 @@ from donghanh.indicators.models import IndicatorTally, ProjectFigures, UnitFact
 from donghanh.indicators.selectors import facts_agree_with_records
 from donghanh.indicators.services import on_record_change
 from donghanh.organisations.models import Organisation
+from donghanh.people import services as person_services
+from donghanh.people.models import Person
+from donghanh.people.selectors import person_fingerprints
 from donghanh.programmes.projects.models import Project
 from donghanh.programmes.results.models import (
     Aggregation,

@@ -141,8 +141,9 @@ def test_partner_organisations_see_suppressed_counts(trained: Programme) -> None
 def test_served_people_drill_down_lists_case_numbers_only(programme: Programme) -> None:
     import datetime
 
-    from donghanh.cases.models import Case, Person
+    from donghanh.cases.models import Case
     from donghanh.casework.models import ServiceDelivery
+    from donghanh.people.models import Person
     from donghanh.programmes.results.models import ComputedDefinition, Indicator, IndicatorSource
 
     served = Indicator.objects.create(

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from donghanh.cases import services as case_services
-from donghanh.cases.models import Person
 from donghanh.organisations.models import Organisation
+from donghanh.people import services as person_services
+from donghanh.people.models import Person
 from donghanh.places.models import Commune
 from donghanh.privacy import services
 from donghanh.privacy.models import DataSubjectRequest
@@ -33,7 +33,7 @@ EVIDENCE = "Biên bản có chữ ký của bà Phạm Thị Lụa"
 def new_person(organisation: Organisation, user: Any = None, **details: Any) -> Person:
     values: dict[str, Any] = {"full_name": "Trần Văn Nam", "sex": "male"}
     values.update(details)
-    return case_services.person_register(organisation=organisation, acting_user=user, **values)
+    return person_services.person_register(organisation=organisation, acting_user=user, **values)
 
 
 def full_person(organisation: Organisation, user: Any = None) -> Person:
@@ -48,10 +48,10 @@ def full_person(organisation: Organisation, user: Any = None) -> Person:
         area_type="urban",
         **HOA,
     )
-    guardian = case_services.guardian_add(
+    guardian = person_services.guardian_add(
         person=person, relation="mother", acting_user=user, **GUARDIAN
     )
-    case_services.consent_record(
+    person_services.consent_record(
         person=person,
         purpose="case_management",
         method="written",
@@ -60,7 +60,7 @@ def full_person(organisation: Organisation, user: Any = None) -> Person:
         evidence_note=EVIDENCE,
         acting_user=user,
     )
-    case_services.consent_record(
+    person_services.consent_record(
         person=person,
         purpose="statistics",
         method="thumbprint",
@@ -117,30 +117,30 @@ class LongestRecord:
 def longest_record(organisation: Organisation, owner: Any) -> LongestRecord:
     """A person whose every record of every app holds the longest values the forms accept:
     names in several scripts, notes of many pages, every code of every list."""
-    from donghanh.casefiles.forms import AttachmentForm
-    from donghanh.casefiles.services import attachment_add
-    from donghanh.cases import case_services
-    from donghanh.cases.case_forms import (
+    from donghanh.attachments.forms import AttachmentForm
+    from donghanh.attachments.services import attachment_add
+    from donghanh.cases import services as case_services
+    from donghanh.cases.forms import (
         CaseClosureRequestForm,
         CaseIdentificationForm,
         CaseIntakeFields,
         CaseScreeningForm,
     )
-    from donghanh.cases.case_models import ClosureReason, IdentificationStatus
-    from donghanh.cases.case_selectors import case_fingerprints
-    from donghanh.cases.codelists import (
+    from donghanh.cases.models import ClosureReason, IdentificationStatus
+    from donghanh.cases.selectors import case_fingerprints
+    from donghanh.casework import services as casework
+    from donghanh.casework.forms import ServiceForm
+    from donghanh.casework.models import ASSESSED_DOMAINS
+    from donghanh.organisations.roles import Role
+    from donghanh.people.forms import ConsentForm, GuardianForm, PersonForm
+    from donghanh.people.models import Ethnicity
+    from donghanh.privacy.forms import RequestRegisterForm
+    from donghanh.reference.codelists import (
         CONTROL_MEANS,
         EXPLOITATION_TYPES,
         ILO_INDICATORS,
         RELATIONS_TO_TRAFFICKER,
     )
-    from donghanh.cases.forms import ConsentForm, GuardianForm, PersonForm
-    from donghanh.cases.models import Ethnicity
-    from donghanh.casework import services as casework
-    from donghanh.casework.forms import ServiceForm
-    from donghanh.casework.models import ASSESSED_DOMAINS
-    from donghanh.organisations.roles import Role
-    from donghanh.privacy.forms import RequestRegisterForm
     from donghanh.referrals import services as referrals
     from donghanh.referrals.forms import ReferralSendForm
     from donghanh.testing.factories import MembershipFactory, OrganisationFactory
@@ -283,7 +283,7 @@ def longest_record(organisation: Organisation, owner: Any) -> LongestRecord:
 def case_services_guardian(person: Person, user: Any, form: Any) -> Any:
     from donghanh.testing.longest import longest_for
 
-    return case_services.guardian_add(
+    return person_services.guardian_add(
         person=person,
         relation="mother",
         full_name=longest_for(form, "full_name"),
@@ -297,7 +297,7 @@ def case_services_consent(
 ) -> Any:
     from donghanh.testing.longest import longest_for
 
-    return case_services.consent_record(
+    return person_services.consent_record(
         person=person,
         purpose=purpose,
         method="written",

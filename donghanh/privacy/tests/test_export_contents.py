@@ -17,10 +17,11 @@ from pypdf import PdfReader
 
 from donghanh.casework import services as casework
 from donghanh.core import pdf as core_pdf
+from donghanh.core import person_export as exporters
 from donghanh.core.person_export import person_export_exclusion
 from donghanh.indicators.models import UnitFact
 from donghanh.indicators.services import project_facts_rebuild
-from donghanh.privacy import exporters, services
+from donghanh.privacy import services
 from donghanh.privacy.exporters import PersonExport, person_export_data
 from donghanh.privacy.tests.conftest import LongestRecord, longest_record, new_request
 from donghanh.programmes.projects.models import Project

@@ -16,12 +16,13 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.cases import services as case_services
-from donghanh.cases.models import Consent, Guardian, Person, PersonNameToken, years_between
-from donghanh.cases.selectors import persons_search
+from donghanh.core import person_export as exporters
 from donghanh.core.crypto import DecryptionError, decrypt_text, models_with_encrypted_fields
 from donghanh.organisations.models import Membership
-from donghanh.privacy import exporters, services
+from donghanh.people import services as person_services
+from donghanh.people.models import Consent, Guardian, Person, PersonNameToken, years_between
+from donghanh.people.selectors import persons_search
+from donghanh.privacy import services
 from donghanh.privacy.models import DataSubjectRequest, PersonDeidentification, RequestStatus
 from donghanh.privacy.tests.conftest import (
     EVIDENCE,
@@ -192,10 +193,10 @@ def test_a_model_pointing_at_a_person_that_no_section_covers_is_still_exported(t
         data = services.person_export_json(person=person, acting_user=trio.owner)
     finally:
         exporters._registry["guardians"] = guardians
-    assert uncovered == {"cases.guardian"}
-    records = data["sections"]["cases.guardian"]["records"]
+    assert uncovered == {"people.guardian"}
+    records = data["sections"]["people.guardian"]["records"]
     assert [record["full_name"] for record in records] == [GUARDIAN["full_name"]]
-    assert {"cases.guardian", "cases.consent", "privacy.datasubjectrequest"} <= (
+    assert {"people.guardian", "people.consent", "privacy.datasubjectrequest"} <= (
         exporters.covered_models()
     )
 
@@ -229,13 +230,13 @@ def test_erasure_removes_the_identity_from_the_database(trio, person):
     )
 
     for table, column in (
-        ("cases_person", "id"),
-        ("cases_guardian", "person_id"),
-        ("cases_consent", "person_id"),
-        ("cases_personnametoken", "person_id"),
+        ("people_person", "id"),
+        ("people_guardian", "person_id"),
+        ("people_consent", "person_id"),
+        ("people_personnametoken", "person_id"),
     ):
         assert _count(table, column, person_id) == 0, table
-    assert _count("cases_person", "phone_index", phone_index) == 0
+    assert _count("people_person", "phone_index", phone_index) == 0
     stored = " ".join(_stored_plaintexts())
     for value in IDENTITY_VALUES:
         assert value not in stored, value
@@ -249,7 +250,7 @@ def test_erasure_removes_the_identity_from_the_database(trio, person):
     assert other_request.person_id is None and other_request.requester_details == ""
     assert other_request.notes == ""
     deleted = AuditEntry.objects.get(action=AuditAction.DELETE)
-    assert deleted.target_type == "cases.person" and deleted.target_id == str(person_id)
+    assert deleted.target_type == "people.person" and deleted.target_id == str(person_id)
     assert deleted.summary == (
         f"person erased (1 guardians, 2 consents) on data-subject request {data_request.pk}"
     )
@@ -316,7 +317,7 @@ def test_deidentification_keeps_statistics_and_drops_identity(trio, person):
     assert not persons_search(membership, "Hoa").exists()
     assert not persons_search(membership, HOA["phone"]).exists()
     entry = AuditEntry.objects.get(
-        action=AuditAction.UPDATE, target_type="cases.person", target_id=str(person.pk)
+        action=AuditAction.UPDATE, target_type="people.person", target_id=str(person.pk)
     )
     assert entry.summary.startswith("person de-identified")
     assert "full_name" in entry.changed_fields
@@ -325,8 +326,8 @@ def test_deidentification_keeps_statistics_and_drops_identity(trio, person):
 def test_a_form_opened_before_deidentification_cannot_write_the_identity_back(trio, person):
     opened_version = person.version
     services.person_deidentify(person=person, acting_user=trio.owner)
-    with pytest.raises(case_services.StaleEditError):
-        case_services.person_update(
+    with pytest.raises(person_services.StaleEditError):
+        person_services.person_update(
             person=person,
             expected_version=opened_version,
             baseline={},

@@ -12,8 +12,8 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.cases.models import Person
 from donghanh.organisations.roles import Role
+from donghanh.people.models import Person
 from donghanh.privacy import services
 from donghanh.privacy.models import DataSubjectRequest, RequestStatus
 from donghanh.privacy.tests.conftest import FRIDAY, HOA, full_person, new_person, new_request
@@ -208,7 +208,7 @@ def test_the_responsible_worker_who_may_not_see_the_person_gets_404(trio, person
 
 def test_registering_from_the_person_page(trio, person):
     detail = reverse(
-        "cases:person_detail", kwargs={"org": trio.organisation.slug, "person_id": person.pk}
+        "people:person_detail", kwargs={"org": trio.organisation.slug, "person_id": person.pk}
     )
     register = _url("request_register", trio.organisation, person=person)
     assert register in trio.owner_client.get(detail).content.decode()
@@ -325,7 +325,7 @@ def test_downloads_are_attachments_and_audited(trio, person, data_request):
 def test_opening_a_request_audits_the_read_of_the_person(trio, person, data_request):
     trio.owner_client.get(_url("request_detail", trio.organisation, data_request=data_request))
     assert AuditEntry.objects.filter(
-        action=AuditAction.VIEW, target_type="cases.person", target_id=str(person.pk)
+        action=AuditAction.VIEW, target_type="people.person", target_id=str(person.pk)
     ).exists()
 
 

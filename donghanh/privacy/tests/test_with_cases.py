@@ -8,8 +8,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from donghanh.cases import case_services
-from donghanh.cases.models import Case, CaseStatusChange, Person
+from donghanh.cases import services as case_services
+from donghanh.cases.models import Case, CaseStatusChange
+from donghanh.people.models import Person
 from donghanh.privacy import services
 from donghanh.privacy.models import RequestStatus
 from donghanh.privacy.tests.conftest import full_person, new_person, new_request

@@ -129,7 +129,7 @@ def test_completing_an_access_request_records_a_disclosure(trio, person):
     )
     services.request_complete(data_request=data_request, acting_user=trio.owner)
     disclosure = AuditEntry.objects.get(action=AuditAction.DISCLOSE)
-    assert disclosure.target_type == "cases.person"
+    assert disclosure.target_type == "people.person"
     assert disclosure.target_id == str(person.pk)
 
 

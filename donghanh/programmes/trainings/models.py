@@ -125,7 +125,7 @@ class TrainingSession(models.Model):
 class Participant(models.Model):
     """A trainee: an officer, collaborator or community member, held by one organisation.
 
-    Kept apart from cases.Person (people an organisation supports); a trainee who is also a
+    Kept apart from people.Person (people an organisation supports); a trainee who is also a
     supported person can be linked to that record through `person`.
     """
 
@@ -163,7 +163,7 @@ class Participant(models.Model):
         _("area type"), max_length=16, choices=AreaType.choices, blank=True
     )
     person = models.ForeignKey(
-        "cases.Person",
+        "people.Person",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

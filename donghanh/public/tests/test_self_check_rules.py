@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from donghanh.cases.codelists import ILO_INDICATORS
 from donghanh.public.self_check import (
     NO,
     QUESTIONS,
@@ -12,6 +11,7 @@ from donghanh.public.self_check import (
     Sign,
     assess,
 )
+from donghanh.reference.codelists import ILO_INDICATORS
 
 SERIOUS = [q.key for q in QUESTIONS if q.sign is Sign.SERIOUS]
 WARNING = [q.key for q in QUESTIONS if q.sign is Sign.WARNING]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from donghanh.cases.case_models import Case
+from donghanh.cases.models import Case
 from donghanh.organisations.models import Organisation
 from donghanh.referrals.models import Referral
 from donghanh.referrals.selectors import referrals_of_case

@@ -8,12 +8,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from donghanh.cases import services as person_services
-from donghanh.cases.case_models import Case
-from donghanh.cases.models import Consent, Person
+from donghanh.cases.models import Case
 from donghanh.cases.tests.conftest import make_case, make_person
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
+from donghanh.people import services as person_services
+from donghanh.people.models import Consent, Person
 from donghanh.testing.clients import signed_in_client
 from donghanh.testing.factories import MembershipFactory, OrganisationFactory
 

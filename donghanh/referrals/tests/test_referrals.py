@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.cases import services as person_services
-from donghanh.cases.case_models import Case, CaseAssignment, CaseRestriction
-from donghanh.cases.selectors import person_fingerprints
+from donghanh.cases.models import Case, CaseAssignment, CaseRestriction
 from donghanh.cases.tests.conftest import make_case, make_person
-from donghanh.directory.domains import ServiceDomain
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
+from donghanh.people import services as person_services
+from donghanh.people.selectors import person_fingerprints
+from donghanh.reference.domains import ServiceDomain
 from donghanh.referrals import services
 from donghanh.referrals.models import (
     Referral,
@@ -131,9 +131,9 @@ def test_receiver_cannot_open_the_case_or_other_cases(net: Network) -> None:
     other_case = make_case(make_person(net.a, net.a_worker, full_name="Lê Văn Nam"), net.a_worker)
     client = net.client(net.b_supervisor)
     for case in (net.case, other_case):
-        url = reverse("case_files:case_detail", kwargs={"org": net.b.slug, "case_id": case.pk})
+        url = reverse("cases:case_detail", kwargs={"org": net.b.slug, "case_id": case.pk})
         assert client.get(url).status_code == 404
-        url = reverse("case_files:case_detail", kwargs={"org": net.a.slug, "case_id": case.pk})
+        url = reverse("cases:case_detail", kwargs={"org": net.a.slug, "case_id": case.pk})
         assert client.get(url).status_code == 404
     page = client.get(reverse("referrals:incoming", kwargs={"org": net.b.slug})).content
     assert "Lê Văn Nam".encode() not in page
@@ -273,7 +273,7 @@ def test_transfer_moves_ownership(net: Network) -> None:
     referral = send(net, kind=ReferralKind.TRANSFER, shared_sections=[])
     assert set(referral.shared_sections) == set(SharedSection.values)
     # Until accepted, nothing moves.
-    old_url = reverse("case_files:case_detail", kwargs={"org": net.a.slug, "case_id": net.case.pk})
+    old_url = reverse("cases:case_detail", kwargs={"org": net.a.slug, "case_id": net.case.pk})
     assert net.client(net.a_worker).get(old_url).status_code == 200
 
     url = reverse("referrals:accept", kwargs={"org": net.b.slug, "referral_id": referral.pk})
@@ -289,7 +289,7 @@ def test_transfer_moves_ownership(net: Network) -> None:
     # The old organisation's case workers lose access; the new one sees it.
     assert net.client(net.a_worker).get(old_url).status_code == 404
     assert net.client(net.a_supervisor).get(old_url).status_code == 404
-    new_url = reverse("case_files:case_detail", kwargs={"org": net.b.slug, "case_id": case.pk})
+    new_url = reverse("cases:case_detail", kwargs={"org": net.b.slug, "case_id": case.pk})
     assert net.client(net.b_supervisor).get(new_url).status_code == 200
     # Audited on both sides.
     rows = AuditEntry.objects.filter(
@@ -337,7 +337,7 @@ def test_sending_and_every_receiver_view_are_audited(net: Network) -> None:
 def test_case_page_shows_the_referral_history(net: Network) -> None:
     consent_to_share(net.person, net.b)
     send(net)
-    url = reverse("case_files:case_detail", kwargs={"org": net.a.slug, "case_id": net.case.pk})
+    url = reverse("cases:case_detail", kwargs={"org": net.a.slug, "case_id": net.case.pk})
     page = net.client(net.a_worker).get(url).content.decode()
     assert net.b.name in page
     assert reverse("referrals:send", kwargs={"org": net.a.slug, "case_id": net.case.pk}) in page
@@ -416,7 +416,7 @@ def test_case_page_section_costs_one_query_whatever_the_number_of_referrals(
 ) -> None:
     consent_to_share(net.person, net.b)
     client = net.client(net.a_worker)
-    url = reverse("case_files:case_detail", kwargs={"org": net.a.slug, "case_id": net.case.pk})
+    url = reverse("cases:case_detail", kwargs={"org": net.a.slug, "case_id": net.case.pk})
     client.get(url)
 
     def referral_queries() -> tuple[int, int]:

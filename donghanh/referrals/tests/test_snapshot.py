@@ -12,16 +12,16 @@ from django.urls import reverse
 from django.utils import translation
 
 from donghanh.api.tests.conftest import api_client, issue_token
-from donghanh.cases import case_services
-from donghanh.cases.case_forms import CaseIdentificationForm, CaseIntakeFields
-from donghanh.cases.case_models import Case, IdentificationStatus
-from donghanh.cases.case_selectors import case_fingerprints
-from donghanh.cases.codelists import CONTROL_MEANS, COUNTRIES, EXPLOITATION_TYPES
-from donghanh.cases.forms import PersonForm
-from donghanh.cases.models import Ethnicity
+from donghanh.cases import services as case_services
+from donghanh.cases.forms import CaseIdentificationForm, CaseIntakeFields
+from donghanh.cases.models import Case, IdentificationStatus
+from donghanh.cases.selectors import case_fingerprints
 from donghanh.cases.tests.conftest import make_case, make_person
-from donghanh.directory.domains import ServiceDomain
+from donghanh.people.forms import PersonForm
+from donghanh.people.models import Ethnicity
 from donghanh.places.models import Commune
+from donghanh.reference.codelists import CONTROL_MEANS, COUNTRIES, EXPLOITATION_TYPES
+from donghanh.reference.domains import ServiceDomain
 from donghanh.referrals.forms import ReferralSendForm
 from donghanh.referrals.models import Referral, ReferralStatus, SharedSection
 from donghanh.referrals.snapshot import FIELDS, snapshot_sections

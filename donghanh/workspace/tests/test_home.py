@@ -26,8 +26,8 @@ def links(org) -> dict[str, str]:
         "overview": reverse("organisations:detail", kwargs={"org": org.slug}),
         "members": reverse("organisations:members", kwargs={"org": org.slug}),
         "audit_log": reverse("organisations:audit_log", kwargs={"org": org.slug}),
-        "people": reverse("cases:person_list", kwargs={"org": org.slug}),
-        "cases": reverse("case_files:case_list", kwargs={"org": org.slug}),
+        "people": reverse("people:person_list", kwargs={"org": org.slug}),
+        "cases": reverse("cases:case_list", kwargs={"org": org.slug}),
         "overdue": reverse("casework:overdue", kwargs={"org": org.slug}),
         "referrals": reverse("referrals:incoming", kwargs={"org": org.slug}),
     }
@@ -126,11 +126,11 @@ def test_query_count_does_not_grow_with_memberships(django_assert_max_num_querie
 def test_home_lists_the_data_subject_requests_due_for_the_user():
     import datetime
 
-    from donghanh.cases import services as case_services
+    from donghanh.people import services as person_services
     from donghanh.privacy import services as privacy_services
 
     membership = MembershipFactory(role=Role.SUPERVISOR)
-    person = case_services.person_register(
+    person = person_services.person_register(
         organisation=membership.organisation,
         acting_user=membership.user,
         full_name="Phan Thị Cúc",

@@ -1,0 +1,38 @@
+"""Reads of the attachments app. Every function takes a case already opened through the case
+access check (`donghanh.cases.services.case_access_audited`) or a membership already checked."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from donghanh.attachments.models import Attachment
+from donghanh.cases.models import Case
+
+
+def attachments_of_case(case: Case) -> list[Attachment]:
+    """The case's attachments, newest first, with who uploaded them (one query)."""
+    return list(
+        Attachment.objects.filter(case=case)
+        .select_related("uploaded_by")
+        .only(
+            "case_id",
+            "original_name",
+            "description",
+            "content_type",
+            "size",
+            "uploaded_at",
+            "uploaded_by__id",
+            "uploaded_by__full_name",
+            "uploaded_by__username",
+        )
+    )
+
+
+def attachment_of_case(case: Case, attachment_id: int) -> Attachment:
+    """One attachment of the case; an attachment of any other case is 404."""
+    try:
+        attachment = Attachment.objects.get(pk=attachment_id, case=case)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+    attachment.case = case
+    return attachment

@@ -1,0 +1,59 @@
+"""What apps above `people` tell it at start-up, so that `people` never imports them.
+
+- **Who sees a person.** A person's record is seen by those who may see the records kept about
+  them (their cases), which `people` does not know. The app that keeps those records registers
+  one *visibility rule* in its `AppConfig.ready()` (the cases app: `CasesConfig.ready()`): a
+  function of the member's membership giving a filter on `Person`. Without a rule nobody sees
+  anybody: `persons_visible_to` fails closed.
+- **What the person page shows.** Sections of the person page (`donghanh.core.sections`): the
+  person's own guardians and consents are registered here, the person's cases by the cases app,
+  the link to their data requests by the privacy app. Each section's data function receives the
+  member's membership and the person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import Q
+
+from donghanh.core.sections import PageSections
+from donghanh.organisations.models import Membership
+
+PersonVisibilityRule = Callable[[Membership], Q]
+
+_visibility_rule: PersonVisibilityRule | None = None
+
+
+def register_person_visibility(rule: PersonVisibilityRule) -> None:
+    """Make `rule(membership)` the filter on `Person` of the people the member may see.
+
+    One rule for the whole platform: registering the same rule again changes nothing, another
+    one is an error (two apps deciding who sees a person would be a leak waiting to happen).
+    """
+    global _visibility_rule
+    if _visibility_rule is not None and _visibility_rule is not rule:
+        raise ValueError("a person visibility rule is already registered")
+    _visibility_rule = rule
+
+
+def person_visibility_rule() -> PersonVisibilityRule | None:
+    """The registered rule, or None (then nobody is visible)."""
+    return _visibility_rule
+
+
+PERSON_PAGE = PageSections("person page")
+
+# Orders of the person page's sections: identity first (part of the page itself), then
+# cases 20, guardians 30, consents 40, data requests 90.
+GUARDIANS_ORDER = 30
+CONSENTS_ORDER = 40
+
+
+def register_person_page_own_sections() -> None:
+    PERSON_PAGE.register(
+        "guardians", template="people/includes/guardians_section.html", order=GUARDIANS_ORDER
+    )
+    PERSON_PAGE.register(
+        "consents", template="people/includes/consents_section.html", order=CONSENTS_ORDER
+    )

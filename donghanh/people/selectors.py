@@ -1,0 +1,271 @@
+"""Reads of people, their guardians and consents, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, cast
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.http import Http404
+from django.utils import timezone
+
+from donghanh.core.crypto import value_fingerprint
+from donghanh.organisations.models import Membership, Organisation
+from donghanh.organisations.roles import Perm, role_allows
+from donghanh.organisations.selectors import access_membership
+from donghanh.people import indexes
+from donghanh.people.models import Consent, Person, PersonNameToken
+from donghanh.people.registry import person_visibility_rule
+
+# The fields a person's record form edits, in the order a form shows them.
+PERSON_FIELDS = (
+    "full_name",
+    "other_names",
+    "sex",
+    "date_of_birth",
+    "estimated_age",
+    "ethnicity",
+    "nationality",
+    "id_number",
+    "phone",
+    "current_address",
+    "current_commune",
+    "area_type",
+    "pre_2025_address",
+)
+
+# Queries of digits only (with spaces, dots, dashes or a leading +) this long or longer are
+# also looked up as an ID or phone number.
+_NUMBER_QUERY = re.compile(r"^\+?[\d .\-]{6,}$")
+
+
+class PersonAccess(NamedTuple):
+    membership: Membership
+    person: Person
+
+
+def persons_visible_to(membership: Membership) -> QuerySet[Person]:
+    """Every person whose record the member may open; every read of a person (record,
+    search, duplicate check) goes through here.
+
+    Only people of the member's organisation, and nobody for roles without case access. Among
+    those, the registered visibility rule decides (`donghanh.people.registry`; the cases app's
+    `person_visibility`: who sees a person follows who sees their cases). With no rule
+    registered nobody is visible.
+    """
+    persons = Person.objects.filter(organisation_id=membership.organisation_id)
+    if not role_allows(membership.role, Perm.VIEW_CASES):
+        return persons.none()
+    rule = person_visibility_rule()
+    if rule is None:
+        return persons.none()
+    return persons.filter(rule(membership))
+
+
+def access_person(user: Any, org_slug: str, person_id: int, perm: Perm) -> PersonAccess:
+    """The person, if the user's membership of the organisation allows `perm` on them.
+
+    An outsider, or a person outside what the member may see, gets 404 as if it did not
+    exist; a member whose role lacks the permission gets 403 before any record is looked up.
+    """
+    membership = access_membership(user, org_slug, perm)
+    if not role_allows(membership.role, Perm.VIEW_CASES):
+        raise PermissionDenied
+    try:
+        person = (
+            persons_visible_to(membership)
+            .select_related("organisation", "current_commune__province", "created_by")
+            .get(pk=person_id)
+        )
+    except Person.DoesNotExist:
+        raise Http404 from None
+    return PersonAccess(membership, person)
+
+
+def person_with_details(person: Person) -> Person:
+    """The guardians and consents of an already accessed person, in two queries."""
+    consents = Consent.objects.select_related(
+        "recipient_organisation", "guardian", "recorded_by", "withdrawn_by"
+    )
+    prefetch_related_objects([person], "guardians", Prefetch("consents", queryset=consents))
+    return person
+
+
+def persons_search(membership: Membership, query: str) -> QuerySet[Person]:
+    """The people the member may see whose names hold every word of `query`.
+
+    Words match whole, in any order, without diacritics (Hoàng/Huỳnh and Vũ/Võ alike);
+    a query that looks like a number also matches an ID or phone number exactly.
+    """
+    persons = persons_visible_to(membership).select_related("current_commune__province")
+    query = query.strip()
+    if not query:
+        return persons
+    words = indexes.name_words(query)
+    match = Q(pk__in=[]) if not words else Q()
+    for word in words:
+        match &= Q(
+            Exists(
+                PersonNameToken.objects.filter(
+                    organisation_id=membership.organisation_id,
+                    person=OuterRef("pk"),
+                    token_index__in=indexes.name_word_candidates(word),
+                )
+            )
+        )
+    if _NUMBER_QUERY.match(query):
+        match |= Q(id_number_index__in=indexes.id_number_candidates(query))
+        match |= Q(phone_index__in=indexes.phone_candidates(query))
+    return persons.filter(match)
+
+
+class DuplicateReason:
+    NAME_AND_BIRTH_DATE = "name_and_birth_date"
+    ID_NUMBER = "id_number"
+    PHONE = "phone"
+
+
+@dataclass
+class PossibleDuplicate:
+    person: Person
+    reasons: list[str]
+
+
+@dataclass
+class DuplicateCheck:
+    """Possible duplicates of a new or edited record.
+
+    `visible` lists records the member may open; of the others only their existence is told,
+    never whose or where they are.
+    """
+
+    visible: list[PossibleDuplicate] = field(default_factory=list)
+    elsewhere: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.visible) or self.elsewhere
+
+
+def possible_duplicates(
+    membership: Membership,
+    *,
+    full_name: str,
+    date_of_birth: datetime.date | None = None,
+    id_number: str = "",
+    phone: str = "",
+    exclude_pk: int | None = None,
+    limit: int = 10,
+) -> DuplicateCheck:
+    """Records with the same folded name and date of birth, the same ID number or phone."""
+    by_reason: dict[str, list[str]] = {
+        DuplicateReason.NAME_AND_BIRTH_DATE: (
+            indexes.name_and_birth_date_candidates(full_name, date_of_birth)
+            if date_of_birth
+            else []
+        ),
+        DuplicateReason.ID_NUMBER: indexes.id_number_candidates(id_number),
+        DuplicateReason.PHONE: indexes.phone_candidates(phone),
+    }
+    column = {
+        DuplicateReason.NAME_AND_BIRTH_DATE: "name_dob_index",
+        DuplicateReason.ID_NUMBER: "id_number_index",
+        DuplicateReason.PHONE: "phone_index",
+    }
+    match = Q(pk__in=[])
+    for reason, candidates in by_reason.items():
+        if candidates:
+            match |= Q(**{f"{column[reason]}__in": candidates})
+    if not any(by_reason.values()):
+        return DuplicateCheck()
+    matches = Person.objects.filter(match)
+    if exclude_pk is not None:
+        matches = matches.exclude(pk=exclude_pk)
+    visible = list(
+        persons_visible_to(membership)
+        .filter(pk__in=matches.values("pk"))
+        .select_related("current_commune__province")
+        .order_by("-updated_at")[:limit]
+    )
+    elsewhere = matches.exclude(
+        pk__in=persons_visible_to(membership).filter(pk__in=matches.values("pk")).values("pk")
+    ).exists()
+    found = []
+    for person in visible:
+        reasons = [
+            reason
+            for reason, candidates in by_reason.items()
+            if getattr(person, column[reason]) in candidates
+        ]
+        found.append(PossibleDuplicate(person=person, reasons=reasons))
+    return DuplicateCheck(visible=found, elsewhere=elsewhere)
+
+
+def consents_active_filter(day: datetime.date) -> Q:
+    """Consents in force on `day`: given, not expired, not withdrawn by the end of that day."""
+    start_of_next_day = timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    )
+    return (
+        Q(given_on__lte=day)
+        & (Q(expires_on__isnull=True) | Q(expires_on__gte=day))
+        & (Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=start_of_next_day))
+    )
+
+
+def consent_is_active(
+    person: Person,
+    purpose: str,
+    organisation: Organisation | None = None,
+    on: datetime.date | None = None,
+) -> bool:
+    """Whether the person has consent in force for `purpose` (sharing: with `organisation`).
+
+    A withdrawal counts from the day it is recorded, so on that day nothing more is shared.
+    """
+    day = on or timezone.localdate()
+    consents = Consent.objects.filter(consents_active_filter(day), person=person, purpose=purpose)
+    if purpose == Consent.Purpose.SHARING:
+        if organisation is None:
+            raise ValueError("consent to sharing is given for a named organisation")
+        consents = consents.filter(recipient_organisation=organisation)
+    return consents.exists()
+
+
+def access_consent(person: Person, consent_id: int) -> Consent:
+    """A consent of the person; any other id is 404."""
+    try:
+        return Consent.objects.select_related("recipient_organisation", "guardian").get(
+            pk=consent_id, person=person
+        )
+    except Consent.DoesNotExist:
+        raise Http404 from None
+
+
+def sharing_recipients(organisation: Organisation) -> QuerySet[Organisation]:
+    """Organisations a person's data may be shared with: every other active one."""
+    return Organisation.objects.filter(is_active=True).exclude(pk=organisation.pk).order_by("name")
+
+
+def person_field(name: str) -> models.Field[Any, Any]:
+    return cast("models.Field[Any, Any]", Person._meta.get_field(name))
+
+
+def person_field_value(person: Person, name: str) -> Any:
+    """The field's comparable value: the key for a foreign key, the value otherwise."""
+    return getattr(person, person_field(name).attname)
+
+
+def field_fingerprint(name: str, value: Any) -> str:
+    """The fingerprint of one of a person's fields."""
+    return value_fingerprint(value, purpose=f"edit-baseline:{name}")
+
+
+def person_fingerprints(person: Person) -> dict[str, str]:
+    """The fingerprint of each editable field, to tell later which fields changed."""
+    return {
+        name: field_fingerprint(name, person_field_value(person, name)) for name in PERSON_FIELDS
+    }

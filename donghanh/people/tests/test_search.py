@@ -1,0 +1,159 @@
+"""Person search through blind indexes: no diacritics needed, scoped, paginated."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.organisations.models import Membership
+from donghanh.organisations.roles import Role
+from donghanh.people.selectors import persons_search
+from donghanh.people.tests.conftest import make_person
+from donghanh.people.views import PAGE_SIZE
+from donghanh.places.models import Commune
+from donghanh.testing.clients import searched
+
+
+@pytest.fixture
+def membership(staff):
+    # A supervisor sees every person of the organisation (case workers see fewer: the cases
+    # app's rule, donghanh/cases/tests/test_caseload.py).
+    return Membership.objects.get(
+        organisation=staff.organisation, user=staff.users[Role.SUPERVISOR]
+    )
+
+
+@pytest.fixture
+def people(staff):
+    org = staff.organisation
+    return {
+        "hoa": make_person(org, full_name="Nguyễn Thị Hoa", other_names="Hoa Nguyen"),
+        "hoa2": make_person(org, full_name="Trần Thị Hoà"),
+        "hoang": make_person(org, full_name="Huỳnh Văn Đức", id_number="001 099 000 111"),
+        "vu": make_person(org, full_name="Võ Thị Lan", phone="+84 988 111 222"),
+        "other_org": make_person(staff.other_organisation, full_name="Nguyễn Thị Hoa"),
+    }
+
+
+def _names(membership, query):
+    return sorted(p.full_name for p in persons_search(membership, query))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("nguyen thi hoa", ["Nguyễn Thị Hoa"]),
+        ("NGUYEN THI HOA", ["Nguyễn Thị Hoa"]),
+        ("hoa nguyen", ["Nguyễn Thị Hoa"]),  # any order
+        ("hoa", ["Nguyễn Thị Hoa", "Trần Thị Hoà"]),  # a subset of the words
+        ("Hòa", ["Nguyễn Thị Hoa", "Trần Thị Hoà"]),
+        ("thi", ["Nguyễn Thị Hoa", "Trần Thị Hoà", "Võ Thị Lan"]),
+        ("duc", ["Huỳnh Văn Đức"]),  # đ → d
+        ("hoang van duc", ["Huỳnh Văn Đức"]),  # Hoàng = Huỳnh
+        ("vu thi lan", ["Võ Thị Lan"]),  # Vũ = Võ
+        ("Vũ Lan", ["Võ Thị Lan"]),
+        ("nguyen, hoa!", ["Nguyễn Thị Hoa"]),
+        ("nguyen lan", []),  # every word must match
+        ("hoa123", []),
+        ("001099000111", ["Huỳnh Văn Đức"]),  # ID number, spaces ignored
+        ("0988 111 222", ["Võ Thị Lan"]),  # phone, +84 = 0
+        ("+84988111222", ["Võ Thị Lan"]),
+    ],
+)
+def test_search(membership, people, query, expected):
+    assert _names(membership, query) == expected
+
+
+def test_search_sees_only_the_members_organisation(staff, people):
+    outsider = Membership.objects.get(user=staff.outsider)
+    found = list(persons_search(outsider, "nguyen thi hoa"))
+    assert found == [people["other_org"]]
+
+
+def test_empty_query_lists_everyone_visible(membership, people):
+    assert len(persons_search(membership, "")) == 4
+
+
+def _list(client, org, **params):
+    """The people list; a search is posted first, as the page's form does."""
+    url = reverse("people:person_list", kwargs={"org": org.slug})
+    if "q" in params:
+        return searched(client, url, params)
+    return client.get(url, params)
+
+
+def test_list_page_searches_and_shows_only_what_the_list_needs(staff, people):
+    client = staff.client(Role.SUPERVISOR)
+    response = _list(client, staff.organisation, q="nguyen thi hoa")
+    body = response.content.decode()
+    assert "Nguyễn Thị Hoa" in body
+    assert "Trần Thị Hoà" not in body
+    # No ID numbers, phones or addresses on the list.
+    response = _list(client, staff.organisation)
+    body = response.content.decode()
+    assert "Huỳnh Văn Đức" in body
+    assert "001 099 000 111" not in body and "988" not in body
+
+
+def test_search_is_audited_without_the_query(staff, people):
+    client = staff.client(Role.SUPERVISOR)
+    _list(client, staff.organisation, q="nguyen thi hoa")
+    entry = AuditEntry.objects.get(action=AuditAction.VIEW, summary__startswith="person search")
+    assert entry.summary == "person search: 1 found"
+    assert entry.organisation_id == staff.organisation.pk
+    assert "nguyen" not in entry.summary.lower()
+
+
+def test_list_is_paginated(staff):
+    for number in range(PAGE_SIZE + 3):
+        make_person(staff.organisation, full_name=f"Lê Thị Mai {number}")
+    client = staff.client(Role.SUPERVISOR)
+    first = _list(client, staff.organisation, q="le mai")
+    assert first.context["page"].paginator.count == PAGE_SIZE + 3
+    assert len(first.context["page"].object_list) == PAGE_SIZE
+    # The next-page link keeps the search through its key, not its words.
+    next_link = re.search(r'href="([^"]*page=2[^"]*)"', first.content.decode())
+    assert next_link and "search=" in next_link.group(1) and "mai" not in next_link.group(1)
+    second = client.get(
+        reverse("people:person_list", kwargs={"org": staff.organisation.slug})
+        + html.unescape(next_link.group(1))
+    )
+    assert len(second.context["page"].object_list) == 3
+
+
+def _queries_for_list(client, org, **params):
+    address = _list(client, org, **params).request  # a search is posted once, then shown
+    url = address["PATH_INFO"] + ("?" + address["QUERY_STRING"] if address["QUERY_STRING"] else "")
+    client.get(url)  # warm up the session bookkeeping
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+# session, user, 2FA device, memberships, count, page, and the session's save (with its
+# savepoint); a search adds its audit row (with its savepoint).
+EXPECTED_LIST_QUERIES = 9
+
+
+@pytest.mark.parametrize(("params", "extra"), [({}, 0), ({"q": "le mai"}, 3)])
+def test_list_query_count_is_pinned(staff, params, extra):
+    client = staff.client(Role.SUPERVISOR)
+    communes = list(Commune.objects.order_by("code")[:3])
+    for number in range(2):
+        make_person(staff.organisation, full_name=f"Lê Thị Mai {number}")
+    few = _queries_for_list(client, staff.organisation, **params)
+    for number in range(PAGE_SIZE):
+        make_person(
+            staff.organisation,
+            full_name=f"Lê Thị Mai x{number}",
+            current_commune=communes[number % len(communes)],
+        )
+    many = _queries_for_list(client, staff.organisation, **params)
+    assert few == many == EXPECTED_LIST_QUERIES + extra

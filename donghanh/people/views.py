@@ -1,0 +1,360 @@
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from donghanh.core.search_terms import search_redirect, search_terms_bound
+from donghanh.organisations.models import Membership
+from donghanh.organisations.roles import Perm, role_allows
+from donghanh.organisations.selectors import access_membership
+from donghanh.people import services
+from donghanh.people.forms import (
+    ConsentForm,
+    ConsentWithdrawForm,
+    GuardianForm,
+    PersonEditForm,
+    PersonForm,
+    PersonSearchForm,
+)
+from donghanh.people.models import Consent, Person
+from donghanh.people.registry import PERSON_PAGE
+from donghanh.people.selectors import (
+    PersonAccess,
+    access_consent,
+    access_person,
+    field_fingerprint,
+    person_field,
+    person_fingerprints,
+    person_with_details,
+    persons_search,
+    possible_duplicates,
+    sharing_recipients,
+)
+
+PAGE_SIZE = 25
+LIST_HIDDEN_FIELDS = (
+    "other_names",
+    "id_number",
+    "phone",
+    "current_address",
+    "pre_2025_address",
+)
+
+
+def _open_person(request: HttpRequest, org: str, person_id: int, perm: Perm) -> PersonAccess:
+    """Fetch the person through the access check and audit the opening of their record."""
+    access = access_person(request.user, org, person_id, perm)
+    services.person_view_record(person=access.person, acting_user=request.user, request=request)
+    return access
+
+
+def _people_search_scope(membership: Membership) -> str:
+    return f"people:{membership.organisation_id}"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_list(request: HttpRequest, org: str) -> HttpResponse:
+    membership = access_membership(request.user, org, Perm.VIEW_CASES)
+    if request.method == "POST":  # a search: the name goes to the session, not the address
+        return search_redirect(
+            request,
+            scope=_people_search_scope(membership),
+            url=reverse("people:person_list", kwargs={"org": org}),
+        )
+    bound = search_terms_bound(request, scope=_people_search_scope(membership))
+    if bound.expired:
+        messages.info(request, _("That search is no longer kept: search again."))
+    form = PersonSearchForm(bound.data)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    # The list shows name, sex, age and commune: the other identity fields stay encrypted.
+    persons = persons_search(membership, query).defer(*LIST_HIDDEN_FIELDS)
+    page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
+    if query:
+        services.person_search_record(
+            organisation=membership.organisation,
+            result_count=page.paginator.count,
+            acting_user=request.user,
+            request=request,
+        )
+    return render(
+        request,
+        "people/person_list.html",
+        {
+            "organisation": membership.organisation,
+            "form": form,
+            "query": query,
+            "page": page,
+            "can_edit": role_allows(membership.role, Perm.EDIT_CASES),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_register(request: HttpRequest, org: str) -> HttpResponse:
+    membership = access_membership(request.user, org, Perm.EDIT_CASES)
+    form = PersonForm(request.POST or None)
+    duplicates = None
+    if request.method == "POST" and form.is_valid():
+        details = form.person_details()
+        duplicates = possible_duplicates(
+            membership,
+            full_name=details["full_name"],
+            date_of_birth=details["date_of_birth"],
+            id_number=details["id_number"],
+            phone=details["phone"],
+        )
+        if not duplicates or request.POST.get("confirm") == "different-person":
+            try:
+                person = services.person_register(
+                    organisation=membership.organisation,
+                    acting_user=request.user,
+                    request=request,
+                    **details,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Person registered."))
+                return redirect("people:person_detail", org=org, person_id=person.pk)
+    return render(
+        request,
+        "people/person_register.html",
+        {"organisation": membership.organisation, "form": form, "duplicates": duplicates},
+    )
+
+
+@never_cache
+@require_GET
+@login_required
+def person_detail(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
+    membership, person = _open_person(request, org, person_id, Perm.VIEW_CASES)
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "organisation": membership.organisation,
+            "person": person_with_details(person),
+            # The guardians and consents, and what other apps show here (the person's cases).
+            "sections": PERSON_PAGE.bound(membership, person),
+            "can_edit": role_allows(membership.role, Perm.EDIT_CASES),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@dataclass
+class ConflictRow:
+    label: str
+    value: str
+    also_yours: bool
+
+
+def _display_value(person: Person, name: str) -> tuple[str, str]:
+    """A field's label and its stored value as the page shows it."""
+    field = person_field(name)
+    value = getattr(person, name)
+    if value in (None, ""):
+        shown = "—"
+    elif getattr(field, "choices", None):
+        shown = str(getattr(person, f"get_{name}_display")())
+    elif isinstance(value, datetime.date):
+        shown = date_format(value, "SHORT_DATE_FORMAT")
+    else:
+        shown = str(value)
+    return str(field.verbose_name).capitalize(), shown
+
+
+def _edit_form_for(person: Person) -> PersonEditForm:
+    return PersonEditForm(
+        initial={
+            **PersonForm.initial_for(person),
+            "version": person.version,
+            "baseline": PersonEditForm.sign_baseline(person_fingerprints(person)),
+        }
+    )
+
+
+def _as_form_data(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _merged_after_conflict(
+    person: Person, submitted: PersonEditForm, changed_by_others: list[str]
+) -> tuple[PersonEditForm, list[ConflictRow]]:
+    """The form to save again on top of the stored version, and what the other save changed.
+
+    For a field only the other person changed, the form takes their value; for a field both
+    changed, it keeps what this user typed, so nothing is lost either way.
+    """
+    data = cast(QueryDict, submitted.data).copy()
+    baseline = submitted.cleaned_data["baseline"]
+    stored = PersonForm.initial_for(person)
+    rows = []
+    for name in changed_by_others:
+        typed = submitted.cleaned_data.get(name)
+        also_yours = field_fingerprint(name, typed) != baseline.get(name)
+        if not also_yours:
+            data[name] = _as_form_data(stored[name])
+        label, shown = _display_value(person, name)
+        rows.append(ConflictRow(label=label, value=shown, also_yours=also_yours))
+    data["version"] = str(person.version)
+    data["baseline"] = PersonEditForm.sign_baseline(person_fingerprints(person))
+    return PersonEditForm(data), rows
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_edit(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
+    membership, person = _open_person(request, org, person_id, Perm.EDIT_CASES)
+    conflict_rows: list[ConflictRow] = []
+    form = _edit_form_for(person) if request.method == "GET" else PersonEditForm(request.POST)
+    if request.method == "POST" and form.is_valid():
+        try:
+            updated = services.person_update(
+                person=person,
+                expected_version=form.cleaned_data["version"],
+                baseline=form.cleaned_data["baseline"],
+                acting_user=request.user,
+                request=request,
+                **form.person_details(),
+            )
+        except services.StaleEditError as error:
+            person.refresh_from_db()
+            form, conflict_rows = _merged_after_conflict(person, form, error.changed_fields)
+            form.is_valid()
+            form.add_error(None, error)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if updated.version == person.version:
+                messages.info(request, _("Nothing was changed."))
+            else:
+                messages.success(request, _("Changes saved."))
+            return redirect("people:person_detail", org=org, person_id=person.pk)
+    return render(
+        request,
+        "people/person_edit.html",
+        {
+            "organisation": membership.organisation,
+            "person": person,
+            "form": form,
+            "conflict_rows": conflict_rows,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def guardian_add(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
+    membership, person = _open_person(request, org, person_id, Perm.EDIT_CASES)
+    form = GuardianForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guardian_add(
+                person=person, acting_user=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Guardian added."))
+            return redirect("people:person_detail", org=org, person_id=person.pk)
+    return render(
+        request,
+        "people/guardian_add.html",
+        {"organisation": membership.organisation, "person": person, "form": form},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def consent_record(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
+    membership, person = _open_person(request, org, person_id, Perm.EDIT_CASES)
+    is_minor = person.is_minor_on(timezone.localdate())
+    form = ConsentForm(
+        request.POST or None,
+        initial={"given_by": Consent.GivenBy.GUARDIAN} if is_minor else None,
+        guardians=person.guardians.all(),
+        recipients=sharing_recipients(membership.organisation),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(
+                person=person, acting_user=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect("people:person_detail", org=org, person_id=person.pk)
+    return render(
+        request,
+        "people/consent_record.html",
+        {
+            "organisation": membership.organisation,
+            "person": person,
+            "form": form,
+            "is_minor": is_minor,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def consent_withdraw(
+    request: HttpRequest, org: str, person_id: int, consent_id: int
+) -> HttpResponse:
+    membership, person = _open_person(request, org, person_id, Perm.EDIT_CASES)
+    consent = access_consent(person, consent_id)
+    form = ConsentWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(
+                consent=consent,
+                note=form.cleaned_data["note"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Consent withdrawn. Nothing more is shared or done under it.")
+            )
+        return redirect("people:person_detail", org=org, person_id=person.pk)
+    return render(
+        request,
+        "people/consent_withdraw.html",
+        {
+            "organisation": membership.organisation,
+            "person": person,
+            "consent": consent,
+            "form": form,
+        },
+    )
