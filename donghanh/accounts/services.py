@@ -21,6 +21,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp import devices_for_user
+from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -143,6 +144,12 @@ def user_sign_out(*, request: HttpRequest) -> None:
 # Sessions -----------------------------------------------------------------------------------
 
 
+def _follow_new_session_key(old_key: str | None, new_key: str | None) -> None:
+    """Keep the tracking row of a session whose key was just replaced."""
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
 def user_session_touch(*, request: HttpRequest, user: User) -> None:
     """Note the session's last activity, at most once a minute, and forget dead sessions.
 
@@ -249,8 +256,7 @@ def user_change_password(*, user: User, new_password: str, request: HttpRequest)
     old_key = request.session.session_key
     update_session_auth_hash(request, user)  # keeps this session signed in (with a new key)
     new_key = request.session.session_key
-    if old_key and new_key and old_key != new_key:
-        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+    _follow_new_session_key(old_key, new_key)
     audit_record(action=AuditAction.PASSWORD_CHANGED, actor=user, request=request, target=user)
     user_end_all_sessions(user=user, except_session_key=new_key, acting_user=user, request=request)
 
@@ -355,6 +361,20 @@ def two_factor_check(*, user: User, token: str, request: HttpRequest) -> TwoFact
                 return TwoFactorCheck(device=device)
     audit_record(action=AuditAction.TWO_FACTOR_FAILED, actor=user, request=request)
     return TwoFactorCheck(device=None, throttled=throttled)
+
+
+@transaction.atomic
+def user_two_factor_passed(*, request: HttpRequest, device: Any) -> None:
+    """Mark the session as past the second factor, under a new session key.
+
+    Every step up of a session's authentication gets a new key, as signing in does: a cookie
+    copied before the step (over a shoulder, from a shared computer, by a script on the page)
+    must not turn into a verified session once the owner has entered the code.
+    """
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    _follow_new_session_key(old_key, request.session.session_key)
+    otp_login(request, device)
 
 
 @transaction.atomic

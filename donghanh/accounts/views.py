@@ -18,7 +18,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donghanh.accounts import selectors, services
@@ -118,7 +117,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if device.verify_token(services.normalise_token(form.cleaned_data["otp_token"])):
             codes = services.two_factor_enrol(user=user, device=device, request=request)
-            otp_login(request, device)
+            services.user_two_factor_passed(request=request, device=device)
             return render(
                 request,
                 "accounts/recovery_codes.html",
@@ -161,7 +160,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             user=user, token=form.cleaned_data["otp_token"], request=request
         )
         if check.device is not None:
-            otp_login(request, check.device)
+            services.user_two_factor_passed(request=request, device=check.device)
             if check.used_recovery_code:
                 left = selectors.two_factor_status(user).recovery_codes_left
                 messages.warning(

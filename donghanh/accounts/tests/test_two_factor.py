@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -11,8 +12,9 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from donghanh.accounts.models import UserSession
 from donghanh.accounts.services import RECOVERY_CODE_COUNT, two_factor_enrol
-from donghanh.accounts.tests.conftest import audit_actions, totp_code
+from donghanh.accounts.tests.conftest import audit_actions, sign_in, totp_code
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.testing.clients import signed_in_client
 from donghanh.testing.factories import TEST_PASSWORD, confirmed_totp_device
@@ -207,3 +209,58 @@ def test_verified_user_on_the_verify_page_moves_on(case_worker):
 def test_anonymous_visitors_are_sent_to_login():
     for url in (SETUP, VERIFY):
         assert Client().get(url)["Location"].startswith(reverse("accounts:login"))
+
+
+# Every step up of a session's authentication gets a new session key.
+
+
+def _signed_in_with_the_password(user):
+    client = Client()
+    assert sign_in(client, user.username).status_code == 302
+    return client
+
+
+def _with_the_cookie_of(client):
+    copy = Client()
+    copy.cookies[settings.SESSION_COOKIE_NAME] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return copy
+
+
+def _pass_with_the_authenticator(client, user):
+    device = confirmed_totp_device(user)
+    return client.post(VERIFY, {"otp_token": totp_code(device)})
+
+
+def _pass_with_a_recovery_code(client, user):
+    device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    codes = two_factor_enrol(user=user, device=device, request=None)  # type: ignore[arg-type]
+    return client.post(VERIFY, {"otp_token": codes[0]})
+
+
+def _pass_by_setting_up_an_authenticator(client, user):
+    client.get(SETUP)
+    return client.post(SETUP, {"otp_token": totp_code(_pending(user))})
+
+
+@pytest.mark.parametrize(
+    "step_up",
+    [
+        _pass_with_the_authenticator,
+        _pass_with_a_recovery_code,
+        _pass_by_setting_up_an_authenticator,
+    ],
+)
+def test_a_cookie_copied_before_the_second_factor_stays_unverified(case_worker, step_up):
+    client = _signed_in_with_the_password(case_worker)
+    copied = _with_the_cookie_of(client)
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert step_up(client, case_worker).status_code in (200, 302)
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+    assert client.get(reverse("accounts:security")).status_code == 200
+    # The copy names a session that no longer exists: it is sent to sign in, not to the code.
+    response = copied.get(reverse("accounts:security"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    # The session list follows the new key, so the owner still sees (and can end) it.
+    assert list(UserSession.objects.values_list("session_key", flat=True)) == [after]
