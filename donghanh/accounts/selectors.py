@@ -1,4 +1,9 @@
-"""Reads for accounts: who needs a second factor, and a user's own sessions."""
+"""Reads for accounts: the second factor, and a user's own sessions.
+
+Every account signs in with a second factor, whatever its roles: staff of every role see
+something worth protecting (case files, member lists, programme figures, unpublished drafts),
+and system administrators see everything. So the rule needs no knowledge of roles.
+"""
 
 from __future__ import annotations
 
@@ -15,15 +20,6 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donghanh.accounts.models import User, UserSession
-from donghanh.organisations.roles import role_needs_two_factor
-from donghanh.organisations.selectors import memberships_for
-
-
-def user_needs_two_factor(user: Any) -> bool:
-    """System administrators and anyone whose role can see case data must use a second factor."""
-    if user.is_superuser:
-        return True
-    return any(role_needs_two_factor(m.role) for m in memberships_for(user))
 
 
 def user_has_confirmed_device(user: Any) -> bool:
@@ -34,7 +30,6 @@ def user_has_confirmed_device(user: Any) -> bool:
 class TwoFactorStatus:
     enrolled_at: datetime | None
     recovery_codes_left: int
-    required: bool
 
     @property
     def enabled(self) -> bool:
@@ -48,7 +43,6 @@ def two_factor_status(user: User) -> TwoFactorStatus:
         recovery_codes_left=StaticToken.objects.filter(
             device__user=user, device__confirmed=True
         ).count(),
-        required=user_needs_two_factor(user),
     )
 
 
