@@ -231,6 +231,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"
+# Guessing spread over many addresses: after ACCOUNT_FAILURE_LIMIT wrong passwords for one
+# account within a day, from browsers that never signed in to it, each further attempt from such
+# a browser waits (1 minute, doubling, at most ACCOUNT_SLOWDOWN_MAX_MINUTES). Browsers that signed
+# in to the account before are not slowed, so an attacker cannot lock its owner out. The owner and
+# the administrators of their organisations get a notice; see docs/security.md.
+ACCOUNT_FAILURE_LIMIT = envint("ACCOUNT_FAILURE_LIMIT", 10, minimum=1)
+ACCOUNT_SLOWDOWN_MAX_MINUTES = envint("ACCOUNT_SLOWDOWN_MAX_MINUTES", 60, minimum=1)
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 if TRUSTED_PROXY_COUNT == 0:

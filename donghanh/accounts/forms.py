@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy
 
+from donghanh.accounts.browsers import browser_knows
 from donghanh.accounts.models import User
+from donghanh.accounts.selectors import sign_in_wait
 
 # Django 5.2 reworded this password-validator message and its Vietnamese catalogue has not
 # caught up; naming the message here brings it into our catalogue, which fills the gap.
@@ -29,6 +32,32 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("This account is switched off. Ask your organisation's administrator."),
     }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        if username and self.cleaned_data.get("password"):
+            # Guessing spread over many addresses slows down browsers new to the account; the
+            # password is not even checked while they wait, so waiting is the only way on.
+            known = self.request is not None and browser_knows(self.request, username)
+            wait = 0 if known else sign_in_wait(username)
+            if wait:
+                minutes = math.ceil(wait / 60)
+                raise forms.ValidationError(
+                    ngettext(
+                        "Many wrong passwords have been tried for this account, so signing in to "
+                        "it from a browser that has not signed in to it before is slowed down. "
+                        "Try again in %(minutes)d minute, or use a browser you have signed in "
+                        "with before.",
+                        "Many wrong passwords have been tried for this account, so signing in to "
+                        "it from a browser that has not signed in to it before is slowed down. "
+                        "Try again in %(minutes)d minutes, or use a browser you have signed in "
+                        "with before.",
+                        minutes,
+                    )
+                    % {"minutes": minutes},
+                    code="slowed",
+                )
+        return super().clean()
 
 
 class OwnPasswordChangeForm(PasswordChangeForm):

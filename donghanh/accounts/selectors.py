@@ -7,6 +7,7 @@ and system administrators see everything. So the rule needs no knowledge of role
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +20,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from donghanh.accounts.models import User, UserSession
+from donghanh.accounts.models import SecurityNotice, SignInThrottle, User, UserSession
 
 
 def user_has_confirmed_device(user: Any) -> bool:
@@ -44,6 +45,39 @@ def two_factor_status(user: User) -> TwoFactorStatus:
             device__user=user, device__confirmed=True
         ).count(),
     )
+
+
+def sign_in_wait(username: str) -> int:
+    """Seconds before the next sign-in to `username` from a browser new to it is checked (0: now).
+
+    See `services.sign_in_failure_counted`; browsers that signed in to the account before are
+    never asked to wait (the caller checks that).
+    """
+    slowed_until = (
+        SignInThrottle.objects.filter(username=username, slowed_until__gt=timezone.now())
+        .values_list("slowed_until", flat=True)
+        .first()
+    )
+    if slowed_until is None:
+        return 0
+    return max(1, math.ceil((slowed_until - timezone.now()).total_seconds()))
+
+
+def security_notices_for(user: User) -> list[SecurityNotice]:
+    """The notices the user has not dismissed yet, newest first."""
+    return list(
+        SecurityNotice.objects.filter(recipient=user, dismissed_at__isnull=True).select_related(
+            "account"
+        )
+    )
+
+
+def access_own_notice(user: User, notice_id: int) -> SecurityNotice:
+    """One of the user's own notices; anyone else's is 404."""
+    notice = SecurityNotice.objects.filter(pk=notice_id, recipient=user).first()
+    if notice is None:
+        raise Http404
+    return notice
 
 
 def active_sessions_for(user: User) -> list[UserSession]:

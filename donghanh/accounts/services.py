@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from importlib import import_module
 from typing import Any
 
@@ -25,7 +26,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from donghanh.accounts.models import User, UserSession
+from donghanh.accounts.models import SecurityNotice, SignInThrottle, User, UserSession
+from donghanh.accounts.ports import account_overseers
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record, client_ip
 
@@ -35,6 +37,10 @@ TRACKING_INTERVAL_SECONDS = 60
 TRACKED_AT_SESSION_KEY = "_dh_tracked_at"
 TOTP_DEVICE_NAME = "authenticator"
 RECOVERY_DEVICE_NAME = "recovery codes"
+# Guessing spread over many addresses (settings.ACCOUNT_FAILURE_LIMIT): the first wait, which
+# doubles with every further wrong password, and how long a quiet account's count is kept.
+FIRST_SLOWDOWN = timedelta(minutes=1)
+ACCOUNT_FAILURE_WINDOW = timedelta(hours=24)
 
 
 def _session_store() -> Any:
@@ -107,12 +113,19 @@ def user_sign_in(*, request: HttpRequest, user: User) -> None:
 
 @transaction.atomic
 def user_sign_in_failed(
-    *, request: HttpRequest, username: str, locked_out: bool, lockout_started: bool
+    *,
+    request: HttpRequest,
+    username: str,
+    locked_out: bool,
+    lockout_started: bool,
+    known_browser: bool = False,
 ) -> None:
     """Record a refused sign-in: the attempted username, never the password.
 
     `lockout_started` is true for the failure that reached the limit; later attempts during
     the cool-off (even with the right password) are recorded as refused by the lockout.
+    A wrong password from a browser that never signed in to the account also counts towards
+    the account's slowdown (`sign_in_failure_counted`).
     """
     anonymous = AnonymousUser()  # the attempt belongs to nobody, even if someone is signed in
     if not locked_out or lockout_started:
@@ -122,6 +135,8 @@ def user_sign_in_failed(
             actor_username=username,
             request=request,
         )
+        if not known_browser:
+            sign_in_failure_counted(username=username, request=request)
     if locked_out:
         audit_record(
             action=AuditAction.LOCKED_OUT,
@@ -130,6 +145,75 @@ def user_sign_in_failed(
             request=request,
             summary="lockout started" if lockout_started else "sign-in refused during lockout",
         )
+
+
+def _slowdown(failures: int) -> timedelta:
+    over = failures - settings.ACCOUNT_FAILURE_LIMIT
+    if over < 0:
+        return timedelta(0)
+    longest = timedelta(minutes=settings.ACCOUNT_SLOWDOWN_MAX_MINUTES)
+    return min(FIRST_SLOWDOWN * 2 ** min(over, 16), longest)
+
+
+@transaction.atomic
+def sign_in_failure_counted(*, username: str, request: HttpRequest | None) -> SignInThrottle:
+    """Count a wrong password for `username` from a browser that never signed in to it.
+
+    From every address together: after settings.ACCOUNT_FAILURE_LIMIT of them within a day,
+    each further one makes the next attempt from such a browser wait, one minute at first,
+    doubling up to settings.ACCOUNT_SLOWDOWN_MAX_MINUTES. The owner's own browsers are never
+    slowed, so guessing cannot lock them out. When the limit is reached the account's owner
+    and the administrators of their organisations get a notice, and the audit log a row.
+    """
+    now = timezone.now()
+    # Forget accounts (and made-up usernames) that have been quiet for a day.
+    SignInThrottle.objects.filter(last_failure_at__lt=now - ACCOUNT_FAILURE_WINDOW).delete()
+    throttle, _ = SignInThrottle.objects.select_for_update().get_or_create(
+        username=username, defaults={"last_failure_at": now}
+    )
+    throttle.failures += 1
+    throttle.last_failure_at = now
+    wait = _slowdown(throttle.failures)
+    throttle.slowed_until = now + wait if wait else None
+    throttle.save(update_fields=["failures", "last_failure_at", "slowed_until"])
+    if throttle.failures == settings.ACCOUNT_FAILURE_LIMIT:
+        _sign_in_slowed(username=username, failures=throttle.failures, request=request)
+    return throttle
+
+
+def _sign_in_slowed(*, username: str, failures: int, request: HttpRequest | None) -> None:
+    audit_record(
+        action=AuditAction.SIGN_IN_SLOWED,
+        actor=AnonymousUser(),
+        actor_username=username,
+        request=request,
+        summary=f"{failures} wrong passwords from browsers new to the account",
+    )
+    account = User.objects.filter(username=username, is_active=True).first()
+    if account is None:
+        return  # a made-up username: nobody to tell, and the answer looked the same
+    recipients = [account, *account_overseers(account)]
+    SecurityNotice.objects.bulk_create(
+        SecurityNotice(
+            recipient=recipient, account=account, kind=SecurityNotice.Kind.SIGN_IN_SLOWED
+        )
+        for recipient in recipients
+    )
+
+
+@transaction.atomic
+def security_notice_dismiss(*, notice: SecurityNotice, request: HttpRequest) -> None:
+    """The recipient has read the notice: it leaves their home page."""
+    if notice.dismissed_at is not None:
+        return
+    notice.dismissed_at = timezone.now()
+    notice.save(update_fields=["dismissed_at"])
+    audit_record(
+        action=AuditAction.UPDATE,
+        request=request,
+        target=notice,
+        changed_fields=["dismissed_at"],
+    )
 
 
 @transaction.atomic

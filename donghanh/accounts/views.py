@@ -7,6 +7,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donghanh.accounts import selectors, services
+from donghanh.accounts.browsers import browser_knows, remember_browser
 from donghanh.accounts.forms import (
     LoginForm,
     OwnPasswordChangeForm,
@@ -56,6 +58,7 @@ def _redirect_next(request: HttpRequest) -> HttpResponseRedirect:
 @never_cache
 @require_http_methods(GET_AND_POST)
 def login(request: HttpRequest) -> HttpResponse:
+    status = 200
     if request.method == "POST":
         form = LoginForm(request, data=request.POST)
         if form.is_valid():
@@ -63,9 +66,12 @@ def login(request: HttpRequest) -> HttpResponse:
             services.user_sign_in(request=request, user=user)
             response = _redirect_next(request)
             remember_language(response, user.preferred_language)
+            remember_browser(response, request, user.get_username())
             return response
         username = request.POST.get("username", "")
-        if username and request.POST.get("password"):
+        if form.has_error(NON_FIELD_ERRORS, "slowed"):
+            status = 429  # not checked, so not another failure
+        elif username and request.POST.get("password"):
             # django-axes marks the request when this failure reached the limit or the account
             # was already locked; its middleware then answers with the locked-out page (429).
             locked_out = bool(getattr(request, "axes_locked_out", False))
@@ -75,10 +81,13 @@ def login(request: HttpRequest) -> HttpResponse:
                 username=username,
                 locked_out=locked_out,
                 lockout_started=locked_out and failures <= settings.LOGIN_FAILURE_LIMIT,
+                known_browser=browser_knows(request, username),
             )
     else:
         form = LoginForm(request)
-    return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
+    return render(
+        request, "accounts/login.html", {"form": form, "next": _safe_next(request)}, status=status
+    )
 
 
 @require_POST
@@ -263,6 +272,14 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
         % {"count": count},
     )
     return redirect("accounts:security")
+
+
+@require_POST
+@login_required
+def notice_dismiss(request: HttpRequest, notice_id: int) -> HttpResponse:
+    notice = selectors.access_own_notice(_signed_in_user(request), notice_id)
+    services.security_notice_dismiss(notice=notice, request=request)
+    return redirect("workspace:home")
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")

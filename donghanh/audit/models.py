@@ -11,6 +11,10 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", pgettext_lazy("audit action", "Signed in")
     LOGIN_FAILED = "login_failed", pgettext_lazy("audit action", "Failed sign-in")
     LOCKED_OUT = "locked_out", pgettext_lazy("audit action", "Locked out")
+    SIGN_IN_SLOWED = (
+        "sign_in_slowed",
+        pgettext_lazy("audit action", "Sign-in slowed down after guessed passwords"),
+    )
     LOGOUT = "logout", pgettext_lazy("audit action", "Signed out")
     CREATE = "create", pgettext_lazy("audit action", "Created")
     UPDATE = "update", pgettext_lazy("audit action", "Updated")

@@ -16,6 +16,7 @@ ACCOUNT_ACTIONS = frozenset(
         AuditAction.LOGIN,
         AuditAction.LOGIN_FAILED,
         AuditAction.LOCKED_OUT,
+        AuditAction.SIGN_IN_SLOWED,
         AuditAction.LOGOUT,
         AuditAction.PASSWORD_CHANGED,
         AuditAction.PASSWORD_RESET,
