@@ -69,7 +69,9 @@ def login(request: HttpRequest) -> HttpResponse:
             remember_browser(response, request, user.get_username())
             return response
         username = request.POST.get("username", "")
-        if form.has_error(NON_FIELD_ERRORS, "slowed"):
+        if form.malformed():
+            status = 400  # not an attempt: nothing was checked and nothing is recorded
+        elif form.has_error(NON_FIELD_ERRORS, "slowed"):
             status = 429  # not checked, so not another failure
         elif username and request.POST.get("password"):
             # django-axes marks the request when this failure reached the limit or the account

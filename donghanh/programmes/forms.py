@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.core.money import MoneyField
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import LegacyProvince, Province
 from donghanh.programmes.models import (
@@ -37,10 +38,8 @@ def _date(label: Any, required: bool = True) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DATE)
 
 
-def _money(label: Any) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label, min_value=0, help_text=_("In đồng, without separators: 5827300000.")
-    )
+def _money(label: Any) -> MoneyField:
+    return MoneyField(label=label, help_text=_("In đồng, without separators: 5827300000."))
 
 
 def _organisations() -> Any:
@@ -108,7 +107,7 @@ class FundingSourceForm(forms.Form):
         label=_("Funder"), queryset=Organisation.objects.none(), required=False
     )
     donor_name = forms.CharField(label=_("Funder (other)"), max_length=300, required=False)
-    amount_vnd = forms.IntegerField(label=_("Amount (VND)"), min_value=1)
+    amount_vnd = MoneyField(label=_("Amount (VND)"), min_value=1)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -131,7 +130,7 @@ class BudgetLineForm(forms.Form):
 
 class SpendingForm(forms.Form):
     spent_on = _date(_("Date"))
-    amount_vnd = forms.IntegerField(label=_("Amount (VND)"), min_value=1)
+    amount_vnd = MoneyField(label=_("Amount (VND)"), min_value=1)
     description = forms.CharField(label=_("Description"), max_length=300)
     evidence_text = forms.CharField(
         label=_("Evidence (voucher number, where kept)"), max_length=300
