@@ -23,8 +23,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp import login as otp_login
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from donghanh.accounts.models import SecurityNotice, SignInThrottle, User, UserSession
 from donghanh.accounts.ports import account_overseers
@@ -36,6 +37,7 @@ RECOVERY_CODE_COUNT = 10
 TRACKING_INTERVAL_SECONDS = 60
 TRACKED_AT_SESSION_KEY = "_dh_tracked_at"
 TOTP_DEVICE_NAME = "authenticator"
+PENDING_TOTP_SESSION_KEY = "_dh_totp_pending"
 RECOVERY_DEVICE_NAME = "recovery codes"
 # Guessing spread over many addresses (settings.ACCOUNT_FAILURE_LIMIT): the first wait, which
 # doubles with every further wrong password, and how long a quiet account's count is kept.
@@ -371,26 +373,55 @@ def user_password_set_in_admin(*, user: User, acting_user: User, request: HttpRe
 # Two-factor authentication ------------------------------------------------------------------
 
 
-def two_factor_pending_device(*, user: User) -> TOTPDevice:
-    """The unconfirmed authenticator being set up, so that reloading shows the same key."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
-    return device
+def two_factor_setup_device(*, request: HttpRequest, user: User) -> TOTPDevice:
+    """The authenticator being set up, not saved: its key waits in the browser's session.
+
+    Opening the set-up page stores nothing; reloading it shows the same key, so an app that
+    has already scanned it keeps working. The device is saved only once a code from it is
+    confirmed (`two_factor_enrol`).
+    """
+    pending = request.session.get(PENDING_TOTP_SESSION_KEY)
+    if not isinstance(pending, dict) or pending.get("user") != user.pk:
+        pending = {"user": user.pk, "key": default_key()}
+        request.session[PENDING_TOTP_SESSION_KEY] = pending
+    return TOTPDevice(user=user, name=TOTP_DEVICE_NAME, key=pending["key"], confirmed=False)
+
+
+def two_factor_code_matches(*, device: TOTPDevice, token: str) -> bool:
+    """Whether `token` is a current code of an authenticator being set up (nothing is saved).
+
+    The same check as django-otp's, which would save the device even for a wrong code; the
+    step of the code is kept on the device so that it cannot be used again once saved.
+    """
+    try:
+        value = int(normalise_token(token))
+    except ValueError:
+        return False
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not totp.verify(value, device.tolerance, device.last_t + 1):
+        return False
+    device.last_t = totp.t()
+    device.drift = totp.drift
+    return True
 
 
 @transaction.atomic
-def two_factor_enrol(*, user: User, device: TOTPDevice, request: HttpRequest) -> list[str]:
-    """Confirm a verified authenticator, replacing any earlier one; returns new recovery codes.
+def two_factor_enrol(*, user: User, device: TOTPDevice, request: HttpRequest | None) -> list[str]:
+    """Save a checked authenticator, replacing any earlier one; returns new recovery codes.
 
-    The caller has already checked a code from `device`. Old authenticators and recovery codes
-    stop working, so a session verified with them has to verify again.
+    The caller has already checked a code from `device` (`two_factor_code_matches`). Old
+    authenticators and recovery codes stop working, so a session verified with them has to
+    verify again.
     """
     replacing = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).exists()
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.name = TOTP_DEVICE_NAME
-    device.save(update_fields=["confirmed", "name"])
+    device.save()
+    session = getattr(request, "session", None)
+    if session is not None:
+        session.pop(PENDING_TOTP_SESSION_KEY, None)  # the next set-up gets a new key
     codes = _replace_recovery_codes(user)
     audit_record(
         action=AuditAction.TWO_FACTOR_ENROLLED,

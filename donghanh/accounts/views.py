@@ -123,10 +123,10 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if replacing and not user.is_verified():  # type: ignore[attr-defined]
         # Whoever knows only the password must not be able to swap in their own phone.
         return redirect("accounts:two_factor_verify")
-    device = services.two_factor_pending_device(user=user)
+    device = services.two_factor_setup_device(request=request, user=user)
     form = TwoFactorSetupForm(request.POST or None, user=user, replacing=replacing)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(services.normalise_token(form.cleaned_data["otp_token"])):
+        if services.two_factor_code_matches(device=device, token=form.cleaned_data["otp_token"]):
             codes = services.two_factor_enrol(user=user, device=device, request=request)
             services.user_two_factor_passed(request=request, device=device)
             return render(
