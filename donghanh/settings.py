@@ -103,6 +103,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after security, so that every answer of the staff pages and the API (redirects,
+    # lockouts and errors from the middleware below included) is marked no-store.
+    "donghanh.core.middleware.PrivateNoStoreMiddleware",
     # Before everything that reads the session or the database: a cached public page is served
     # from here (donghanh/public/caching.py).
     "donghanh.public.caching.PublicPageCacheMiddleware",
