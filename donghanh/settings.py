@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "donghanh.accounts.middleware.SessionTrackingMiddleware",
+    "donghanh.accounts.middleware.NotFoundWatchMiddleware",
     "donghanh.accounts.middleware.SecurityGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -241,6 +242,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 # the administrators of their organisations get a notice; see docs/security.md.
 ACCOUNT_FAILURE_LIMIT = envint("ACCOUNT_FAILURE_LIMIT", 10, minimum=1)
 ACCOUNT_SLOWDOWN_MAX_MINUTES = envint("ACCOUNT_SLOWDOWN_MAX_MINUTES", 60, minimum=1)
+# Someone trying other organisations' records only ever sees "not found": after
+# PROBE_NOT_FOUND_LIMIT of them on record addresses within PROBE_WINDOW_MINUTES, one audit row.
+PROBE_NOT_FOUND_LIMIT = envint("PROBE_NOT_FOUND_LIMIT", 30, minimum=1)
+PROBE_WINDOW_MINUTES = envint("PROBE_WINDOW_MINUTES", 10, minimum=1, maximum=24 * 60)
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 if TRUSTED_PROXY_COUNT == 0:

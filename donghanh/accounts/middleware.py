@@ -8,9 +8,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from donghanh.accounts.selectors import user_has_confirmed_device
-from donghanh.accounts.services import user_session_touch
+from donghanh.accounts.services import not_found_counted, user_session_touch
 
 GATED_PREFIXES = ("/app/", "/admin/")
+# Where an address names an organisation's records: a 404 there may be someone trying others'.
+RECORD_PREFIXES = ("/app/o/", "/api/")
 
 
 class SessionTrackingMiddleware:
@@ -23,6 +25,25 @@ class SessionTrackingMiddleware:
         if request.user.is_authenticated:
             user_session_touch(request=request, user=request.user)
         return self.get_response(request)
+
+
+class NotFoundWatchMiddleware:
+    """Counts the "not found" answers a signed-in person gets on record addresses.
+
+    See `services.not_found_counted`. The API's user is known only once its view has checked
+    the token, which is why this looks at the answer, not the request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 404 and request.path_info.startswith(RECORD_PREFIXES):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                not_found_counted(user=user, request=request)
+        return response
 
 
 def _is_verified(user: object) -> bool:

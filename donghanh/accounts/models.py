@@ -103,3 +103,25 @@ class SecurityNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
+
+
+class NotFoundTally(models.Model):
+    """How many "not found" answers a person got on record addresses in the current window.
+
+    Someone outside an organisation gets 404 for its records, exactly as if they did not exist;
+    counting them per person makes trying one address after another visible in the audit log
+    (`services.not_found_counted`). Never an address: only a number and when the window began.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    window_started_at = models.DateTimeField(_("since"))
+    count = models.PositiveIntegerField(_("addresses not found"), default=0)
+
+    class Meta:
+        verbose_name = _("not-found tally")
+        verbose_name_plural = _("not-found tallies")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.count}"

@@ -27,7 +27,13 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
-from donghanh.accounts.models import SecurityNotice, SignInThrottle, User, UserSession
+from donghanh.accounts.models import (
+    NotFoundTally,
+    SecurityNotice,
+    SignInThrottle,
+    User,
+    UserSession,
+)
 from donghanh.accounts.ports import account_overseers
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record, client_ip
@@ -225,6 +231,42 @@ def user_sign_out(*, request: HttpRequest) -> None:
         if request.session.session_key:
             UserSession.objects.filter(session_key=request.session.session_key).delete()
     auth_logout(request)
+
+
+# Probing ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def not_found_counted(*, user: User, request: HttpRequest) -> bool:
+    """Count a "not found" answer to `user` on a record address; True when it made the event.
+
+    Records of other organisations answer 404, as if they did not exist, so someone trying one
+    address after another would leave no trace. When one person reaches
+    settings.PROBE_NOT_FOUND_LIMIT within settings.PROBE_WINDOW_MINUTES, one audit row says so
+    (the count and the window, never the addresses); no more for that person in that window.
+    """
+    now = timezone.now()
+    window = timedelta(minutes=settings.PROBE_WINDOW_MINUTES)
+    tally, _ = NotFoundTally.objects.select_for_update().get_or_create(
+        user=user, defaults={"window_started_at": now}
+    )
+    if tally.window_started_at <= now - window:
+        tally.window_started_at = now
+        tally.count = 0
+    tally.count += 1
+    tally.save(update_fields=["window_started_at", "count"])
+    if tally.count != settings.PROBE_NOT_FOUND_LIMIT:
+        return False
+    audit_record(
+        action=AuditAction.NOT_FOUND_PROBING,
+        actor=user,
+        request=request,
+        summary=(
+            f"{tally.count} record addresses not found within "
+            f"{settings.PROBE_WINDOW_MINUTES} minutes"
+        ),
+    )
+    return True
 
 
 # Sessions -----------------------------------------------------------------------------------

@@ -34,6 +34,10 @@ class AuditAction(models.TextChoices):
     TWO_FACTOR_RESET = "2fa_reset", pgettext_lazy("audit action", "Two-factor authentication reset")
     TWO_FACTOR_FAILED = "2fa_failed", pgettext_lazy("audit action", "Wrong two-factor code")
     SESSION_ENDED = "session_ended", pgettext_lazy("audit action", "Session ended")
+    NOT_FOUND_PROBING = (
+        "not_found_probing",
+        pgettext_lazy("audit action", "Many addresses not found"),
+    )
 
 
 class AuditEntry(models.Model):

@@ -24,6 +24,7 @@ ACCOUNT_ACTIONS = frozenset(
         AuditAction.TWO_FACTOR_RESET,
         AuditAction.TWO_FACTOR_FAILED,
         AuditAction.SESSION_ENDED,
+        AuditAction.NOT_FOUND_PROBING,
     }
 )
 
