@@ -1,20 +1,29 @@
-"""The API's one parser: DRF's JSON parser, refusing what Python's parser cannot take."""
+"""The API's one parser: JSON, with refusals a reader can act on, in the reader's language."""
 
 from __future__ import annotations
 
+import codecs
+import json
 from collections.abc import Mapping
 from typing import IO, Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
 
-class JSONParser(parsers.JSONParser):
-    """Like DRF's, but a body nested too deeply is a 400, not a server error.
+def _refuse_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON, and no field of the API takes them.
+    raise ValueError(name)
 
-    Python's parser gives up with a RecursionError (not a ValueError, which DRF turns into a
-    400) on a body such as a hundred thousand `[`: it is refused here before anything is read.
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing what it cannot read with a 400 in the reader's language.
+
+    DRF's own answers "JSON parse error - " followed by Python's English message, and a body
+    nested too deeply for Python's parser (a hundred thousand `[`) ended in a RecursionError,
+    a server error.
     """
 
     def parse(
@@ -23,9 +32,17 @@ class JSONParser(parsers.JSONParser):
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
-            return super().parse(stream, media_type, parser_context)
+            return json.load(codecs.getreader(encoding)(stream), parse_constant=_refuse_constant)
         except RecursionError:
             raise ParseError(
                 _("The JSON body is nested too deeply to be read. Send a flatter object.")
             ) from None
+        except json.JSONDecodeError as error:
+            raise ParseError(
+                _("The request body is not valid JSON: look at line %(line)d, column %(column)d.")
+                % {"line": error.lineno, "column": error.colno}
+            ) from None
+        except ValueError:  # not in the declared encoding, or NaN / Infinity
+            raise ParseError(_("The request body is not valid JSON.")) from None
