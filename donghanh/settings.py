@@ -111,6 +111,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after security, so that every answer of the staff pages and the API (redirects,
+    # lockouts and errors from the middleware below included) is marked no-store.
+    "donghanh.core.middleware.PrivateNoStoreMiddleware",
     # Before everything that reads the session or the database: a cached public page is served
     # from here (donghanh/core/page_cache.py).
     "donghanh.core.page_cache.PublicPageCacheMiddleware",
@@ -121,6 +124,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "donghanh.accounts.middleware.SessionTrackingMiddleware",
+    "donghanh.accounts.middleware.NotFoundWatchMiddleware",
     "donghanh.accounts.middleware.SecurityGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -265,6 +269,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"
+# Guessing spread over many addresses: after ACCOUNT_FAILURE_LIMIT wrong passwords for one
+# account within a day, from browsers that never signed in to it, each further attempt from such
+# a browser waits (1 minute, doubling, at most ACCOUNT_SLOWDOWN_MAX_MINUTES). Browsers that signed
+# in to the account before are not slowed, so an attacker cannot lock its owner out. The owner and
+# the administrators of their organisations get a notice; see docs/security.md.
+ACCOUNT_FAILURE_LIMIT = envint("ACCOUNT_FAILURE_LIMIT", 10, minimum=1)
+ACCOUNT_SLOWDOWN_MAX_MINUTES = envint("ACCOUNT_SLOWDOWN_MAX_MINUTES", 60, minimum=1)
+# Someone trying other organisations' records only ever sees "not found": after
+# PROBE_NOT_FOUND_LIMIT of them on record addresses within PROBE_WINDOW_MINUTES, one audit row.
+PROBE_NOT_FOUND_LIMIT = envint("PROBE_NOT_FOUND_LIMIT", 30, minimum=1)
+PROBE_WINDOW_MINUTES = envint("PROBE_WINDOW_MINUTES", 10, minimum=1, maximum=24 * 60)
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 if TRUSTED_PROXY_COUNT == 0:
@@ -365,7 +380,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["donghanh.api.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["donghanh.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "donghanh.api.pagination.PagePagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

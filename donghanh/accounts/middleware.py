@@ -7,10 +7,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from donghanh.accounts.selectors import user_has_confirmed_device, user_needs_two_factor
-from donghanh.accounts.services import user_session_touch
+from donghanh.accounts.selectors import user_has_confirmed_device
+from donghanh.accounts.services import not_found_counted, user_session_touch
 
 GATED_PREFIXES = ("/app/", "/admin/")
+# Where an address names an organisation's records: a 404 there may be someone trying others'.
+RECORD_PREFIXES = ("/app/o/", "/api/")
 
 
 class SessionTrackingMiddleware:
@@ -23,6 +25,25 @@ class SessionTrackingMiddleware:
         if request.user.is_authenticated:
             user_session_touch(request=request, user=request.user)
         return self.get_response(request)
+
+
+class NotFoundWatchMiddleware:
+    """Counts the "not found" answers a signed-in person gets on record addresses.
+
+    See `services.not_found_counted`. The API's user is known only once its view has checked
+    the token, which is why this looks at the answer, not the request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 404 and request.path_info.startswith(RECORD_PREFIXES):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                not_found_counted(user=user, request=request)
+        return response
 
 
 def _is_verified(user: object) -> bool:
@@ -47,9 +68,8 @@ class SecurityGateMiddleware:
     """Sends a signed-in user who must change their password or pass 2FA there first.
 
     Only the pages that resolve the situation (and signing out) stay open; everything else
-    under /app/ and /admin/ waits. A user needs 2FA when they are a system administrator or
-    any of their roles can see case data; a user who has set up an authenticator anyway must
-    use it too.
+    under /app/ and /admin/ waits. Every account needs the second factor: one without an
+    authenticator sets one up first, one with an authenticator enters its code.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -64,14 +84,13 @@ class SecurityGateMiddleware:
                 if path not in (paths["password_change"], paths["logout"]):
                     return _redirect(paths["password_change"], request)
             elif not _is_verified(user):
-                has_device = user_has_confirmed_device(user)
-                if has_device or user_needs_two_factor(user):
+                open_paths = (
+                    paths["two_factor_verify"],
+                    paths["two_factor_setup"],
+                    paths["logout"],
+                )
+                if path not in open_paths:
+                    has_device = user_has_confirmed_device(user)
                     target = paths["two_factor_verify"] if has_device else paths["two_factor_setup"]
-                    open_paths = (
-                        paths["two_factor_verify"],
-                        paths["two_factor_setup"],
-                        paths["logout"],
-                    )
-                    if path not in open_paths:
-                        return _redirect(target, request)
+                    return _redirect(target, request)
         return self.get_response(request)

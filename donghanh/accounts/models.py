@@ -49,3 +49,79 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.ip_address or '?'}"
+
+
+class SignInThrottle(models.Model):
+    """Wrong passwords for one username from browsers that never signed in to it, from anywhere.
+
+    django-axes locks one address out of one account; guessing spread over many addresses is
+    counted here instead and slowed down (see `services.sign_in_failure_counted`). Usernames
+    that do not exist are counted the same way, so the answer never tells whether they do.
+    A row is forgotten after a day without failures.
+    """
+
+    username = models.CharField(_("username"), max_length=150, unique=True)
+    failures = models.PositiveIntegerField(_("failed sign-ins"), default=0)
+    last_failure_at = models.DateTimeField(_("last failed sign-in"), db_index=True)
+    slowed_until = models.DateTimeField(_("slowed down until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in slowdown")
+        verbose_name_plural = _("sign-in slowdowns")
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.failures}"
+
+
+class SecurityNotice(models.Model):
+    """Something a person should know about the security of an account, shown on their home page.
+
+    `account` is the account concerned: the recipient's own, or one of the members of an
+    organisation the recipient administers.
+    """
+
+    class Kind(models.TextChoices):
+        SIGN_IN_SLOWED = "sign_in_slowed", _("Guessed passwords")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="security_notices"
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    dismissed_at = models.DateTimeField(_("dismissed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("security notice")
+        verbose_name_plural = _("security notices")
+        indexes = [
+            models.Index(fields=["recipient", "dismissed_at"], name="security_notice_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"
+
+
+class NotFoundTally(models.Model):
+    """How many "not found" answers a person got on record addresses in the current window.
+
+    Someone outside an organisation gets 404 for its records, exactly as if they did not exist;
+    counting them per person makes trying one address after another visible in the audit log
+    (`services.not_found_counted`). Never an address: only a number and when the window began.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    window_started_at = models.DateTimeField(_("since"))
+    count = models.PositiveIntegerField(_("addresses not found"), default=0)
+
+    class Meta:
+        verbose_name = _("not-found tally")
+        verbose_name_plural = _("not-found tallies")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.count}"

@@ -1,7 +1,13 @@
-"""Reads for accounts: who needs a second factor, and a user's own sessions."""
+"""Reads for accounts: the second factor, and a user's own sessions.
+
+Every account signs in with a second factor, whatever its roles: staff of every role see
+something worth protecting (case files, member lists, programme figures, unpublished drafts),
+and system administrators see everything. So the rule needs no knowledge of roles.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,16 +20,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from donghanh.accounts.models import User, UserSession
-from donghanh.organisations.roles import role_needs_two_factor
-from donghanh.organisations.selectors import memberships_for
-
-
-def user_needs_two_factor(user: Any) -> bool:
-    """System administrators and anyone whose role can see case data must use a second factor."""
-    if user.is_superuser:
-        return True
-    return any(role_needs_two_factor(m.role) for m in memberships_for(user))
+from donghanh.accounts.models import SecurityNotice, SignInThrottle, User, UserSession
 
 
 def user_has_confirmed_device(user: Any) -> bool:
@@ -34,7 +31,6 @@ def user_has_confirmed_device(user: Any) -> bool:
 class TwoFactorStatus:
     enrolled_at: datetime | None
     recovery_codes_left: int
-    required: bool
 
     @property
     def enabled(self) -> bool:
@@ -48,8 +44,40 @@ def two_factor_status(user: User) -> TwoFactorStatus:
         recovery_codes_left=StaticToken.objects.filter(
             device__user=user, device__confirmed=True
         ).count(),
-        required=user_needs_two_factor(user),
     )
+
+
+def sign_in_wait(username: str) -> int:
+    """Seconds before the next sign-in to `username` from a browser new to it is checked (0: now).
+
+    See `services.sign_in_failure_counted`; browsers that signed in to the account before are
+    never asked to wait (the caller checks that).
+    """
+    slowed_until = (
+        SignInThrottle.objects.filter(username=username, slowed_until__gt=timezone.now())
+        .values_list("slowed_until", flat=True)
+        .first()
+    )
+    if slowed_until is None:
+        return 0
+    return max(1, math.ceil((slowed_until - timezone.now()).total_seconds()))
+
+
+def security_notices_for(user: User) -> list[SecurityNotice]:
+    """The notices the user has not dismissed yet, newest first."""
+    return list(
+        SecurityNotice.objects.filter(recipient=user, dismissed_at__isnull=True).select_related(
+            "account"
+        )
+    )
+
+
+def access_own_notice(user: User, notice_id: int) -> SecurityNotice:
+    """One of the user's own notices; anyone else's is 404."""
+    notice = SecurityNotice.objects.filter(pk=notice_id, recipient=user).first()
+    if notice is None:
+        raise Http404
+    return notice
 
 
 def active_sessions_for(user: User) -> list[UserSession]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from importlib import import_module
 from typing import Any
 
@@ -21,10 +22,19 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp import devices_for_user
+from django_otp import login as otp_login
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
-from donghanh.accounts.models import User, UserSession
+from donghanh.accounts.models import (
+    NotFoundTally,
+    SecurityNotice,
+    SignInThrottle,
+    User,
+    UserSession,
+)
+from donghanh.accounts.ports import account_overseers
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record, client_ip
 
@@ -33,7 +43,12 @@ RECOVERY_CODE_COUNT = 10
 TRACKING_INTERVAL_SECONDS = 60
 TRACKED_AT_SESSION_KEY = "_dh_tracked_at"
 TOTP_DEVICE_NAME = "authenticator"
+PENDING_TOTP_SESSION_KEY = "_dh_totp_pending"
 RECOVERY_DEVICE_NAME = "recovery codes"
+# Guessing spread over many addresses (settings.ACCOUNT_FAILURE_LIMIT): the first wait, which
+# doubles with every further wrong password, and how long a quiet account's count is kept.
+FIRST_SLOWDOWN = timedelta(minutes=1)
+ACCOUNT_FAILURE_WINDOW = timedelta(hours=24)
 
 
 def _session_store() -> Any:
@@ -106,12 +121,19 @@ def user_sign_in(*, request: HttpRequest, user: User) -> None:
 
 @transaction.atomic
 def user_sign_in_failed(
-    *, request: HttpRequest, username: str, locked_out: bool, lockout_started: bool
+    *,
+    request: HttpRequest,
+    username: str,
+    locked_out: bool,
+    lockout_started: bool,
+    known_browser: bool = False,
 ) -> None:
     """Record a refused sign-in: the attempted username, never the password.
 
     `lockout_started` is true for the failure that reached the limit; later attempts during
     the cool-off (even with the right password) are recorded as refused by the lockout.
+    A wrong password from a browser that never signed in to the account also counts towards
+    the account's slowdown (`sign_in_failure_counted`).
     """
     anonymous = AnonymousUser()  # the attempt belongs to nobody, even if someone is signed in
     if not locked_out or lockout_started:
@@ -121,6 +143,8 @@ def user_sign_in_failed(
             actor_username=username,
             request=request,
         )
+        if not known_browser:
+            sign_in_failure_counted(username=username, request=request)
     if locked_out:
         audit_record(
             action=AuditAction.LOCKED_OUT,
@@ -129,6 +153,75 @@ def user_sign_in_failed(
             request=request,
             summary="lockout started" if lockout_started else "sign-in refused during lockout",
         )
+
+
+def _slowdown(failures: int) -> timedelta:
+    over = failures - settings.ACCOUNT_FAILURE_LIMIT
+    if over < 0:
+        return timedelta(0)
+    longest = timedelta(minutes=settings.ACCOUNT_SLOWDOWN_MAX_MINUTES)
+    return min(FIRST_SLOWDOWN * 2 ** min(over, 16), longest)
+
+
+@transaction.atomic
+def sign_in_failure_counted(*, username: str, request: HttpRequest | None) -> SignInThrottle:
+    """Count a wrong password for `username` from a browser that never signed in to it.
+
+    From every address together: after settings.ACCOUNT_FAILURE_LIMIT of them within a day,
+    each further one makes the next attempt from such a browser wait, one minute at first,
+    doubling up to settings.ACCOUNT_SLOWDOWN_MAX_MINUTES. The owner's own browsers are never
+    slowed, so guessing cannot lock them out. When the limit is reached the account's owner
+    and the administrators of their organisations get a notice, and the audit log a row.
+    """
+    now = timezone.now()
+    # Forget accounts (and made-up usernames) that have been quiet for a day.
+    SignInThrottle.objects.filter(last_failure_at__lt=now - ACCOUNT_FAILURE_WINDOW).delete()
+    throttle, _ = SignInThrottle.objects.select_for_update().get_or_create(
+        username=username, defaults={"last_failure_at": now}
+    )
+    throttle.failures += 1
+    throttle.last_failure_at = now
+    wait = _slowdown(throttle.failures)
+    throttle.slowed_until = now + wait if wait else None
+    throttle.save(update_fields=["failures", "last_failure_at", "slowed_until"])
+    if throttle.failures == settings.ACCOUNT_FAILURE_LIMIT:
+        _sign_in_slowed(username=username, failures=throttle.failures, request=request)
+    return throttle
+
+
+def _sign_in_slowed(*, username: str, failures: int, request: HttpRequest | None) -> None:
+    audit_record(
+        action=AuditAction.SIGN_IN_SLOWED,
+        actor=AnonymousUser(),
+        actor_username=username,
+        request=request,
+        summary=f"{failures} wrong passwords from browsers new to the account",
+    )
+    account = User.objects.filter(username=username, is_active=True).first()
+    if account is None:
+        return  # a made-up username: nobody to tell, and the answer looked the same
+    recipients = [account, *account_overseers(account)]
+    SecurityNotice.objects.bulk_create(
+        SecurityNotice(
+            recipient=recipient, account=account, kind=SecurityNotice.Kind.SIGN_IN_SLOWED
+        )
+        for recipient in recipients
+    )
+
+
+@transaction.atomic
+def security_notice_dismiss(*, notice: SecurityNotice, request: HttpRequest) -> None:
+    """The recipient has read the notice: it leaves their home page."""
+    if notice.dismissed_at is not None:
+        return
+    notice.dismissed_at = timezone.now()
+    notice.save(update_fields=["dismissed_at"])
+    audit_record(
+        action=AuditAction.UPDATE,
+        request=request,
+        target=notice,
+        changed_fields=["dismissed_at"],
+    )
 
 
 @transaction.atomic
@@ -140,7 +233,49 @@ def user_sign_out(*, request: HttpRequest) -> None:
     auth_logout(request)
 
 
+# Probing ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def not_found_counted(*, user: User, request: HttpRequest) -> bool:
+    """Count a "not found" answer to `user` on a record address; True when it made the event.
+
+    Records of other organisations answer 404, as if they did not exist, so someone trying one
+    address after another would leave no trace. When one person reaches
+    settings.PROBE_NOT_FOUND_LIMIT within settings.PROBE_WINDOW_MINUTES, one audit row says so
+    (the count and the window, never the addresses); no more for that person in that window.
+    """
+    now = timezone.now()
+    window = timedelta(minutes=settings.PROBE_WINDOW_MINUTES)
+    tally, _ = NotFoundTally.objects.select_for_update().get_or_create(
+        user=user, defaults={"window_started_at": now}
+    )
+    if tally.window_started_at <= now - window:
+        tally.window_started_at = now
+        tally.count = 0
+    tally.count += 1
+    tally.save(update_fields=["window_started_at", "count"])
+    if tally.count != settings.PROBE_NOT_FOUND_LIMIT:
+        return False
+    audit_record(
+        action=AuditAction.NOT_FOUND_PROBING,
+        actor=user,
+        request=request,
+        summary=(
+            f"{tally.count} record addresses not found within "
+            f"{settings.PROBE_WINDOW_MINUTES} minutes"
+        ),
+    )
+    return True
+
+
 # Sessions -----------------------------------------------------------------------------------
+
+
+def _follow_new_session_key(old_key: str | None, new_key: str | None) -> None:
+    """Keep the tracking row of a session whose key was just replaced."""
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
 
 
 def user_session_touch(*, request: HttpRequest, user: User) -> None:
@@ -249,8 +384,7 @@ def user_change_password(*, user: User, new_password: str, request: HttpRequest)
     old_key = request.session.session_key
     update_session_auth_hash(request, user)  # keeps this session signed in (with a new key)
     new_key = request.session.session_key
-    if old_key and new_key and old_key != new_key:
-        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+    _follow_new_session_key(old_key, new_key)
     audit_record(action=AuditAction.PASSWORD_CHANGED, actor=user, request=request, target=user)
     user_end_all_sessions(user=user, except_session_key=new_key, acting_user=user, request=request)
 
@@ -281,26 +415,55 @@ def user_password_set_in_admin(*, user: User, acting_user: User, request: HttpRe
 # Two-factor authentication ------------------------------------------------------------------
 
 
-def two_factor_pending_device(*, user: User) -> TOTPDevice:
-    """The unconfirmed authenticator being set up, so that reloading shows the same key."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
-    return device
+def two_factor_setup_device(*, request: HttpRequest, user: User) -> TOTPDevice:
+    """The authenticator being set up, not saved: its key waits in the browser's session.
+
+    Opening the set-up page stores nothing; reloading it shows the same key, so an app that
+    has already scanned it keeps working. The device is saved only once a code from it is
+    confirmed (`two_factor_enrol`).
+    """
+    pending = request.session.get(PENDING_TOTP_SESSION_KEY)
+    if not isinstance(pending, dict) or pending.get("user") != user.pk:
+        pending = {"user": user.pk, "key": default_key()}
+        request.session[PENDING_TOTP_SESSION_KEY] = pending
+    return TOTPDevice(user=user, name=TOTP_DEVICE_NAME, key=pending["key"], confirmed=False)
+
+
+def two_factor_code_matches(*, device: TOTPDevice, token: str) -> bool:
+    """Whether `token` is a current code of an authenticator being set up (nothing is saved).
+
+    The same check as django-otp's, which would save the device even for a wrong code; the
+    step of the code is kept on the device so that it cannot be used again once saved.
+    """
+    try:
+        value = int(normalise_token(token))
+    except ValueError:
+        return False
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not totp.verify(value, device.tolerance, device.last_t + 1):
+        return False
+    device.last_t = totp.t()
+    device.drift = totp.drift
+    return True
 
 
 @transaction.atomic
-def two_factor_enrol(*, user: User, device: TOTPDevice, request: HttpRequest) -> list[str]:
-    """Confirm a verified authenticator, replacing any earlier one; returns new recovery codes.
+def two_factor_enrol(*, user: User, device: TOTPDevice, request: HttpRequest | None) -> list[str]:
+    """Save a checked authenticator, replacing any earlier one; returns new recovery codes.
 
-    The caller has already checked a code from `device`. Old authenticators and recovery codes
-    stop working, so a session verified with them has to verify again.
+    The caller has already checked a code from `device` (`two_factor_code_matches`). Old
+    authenticators and recovery codes stop working, so a session verified with them has to
+    verify again.
     """
     replacing = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).exists()
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.name = TOTP_DEVICE_NAME
-    device.save(update_fields=["confirmed", "name"])
+    device.save()
+    session = getattr(request, "session", None)
+    if session is not None:
+        session.pop(PENDING_TOTP_SESSION_KEY, None)  # the next set-up gets a new key
     codes = _replace_recovery_codes(user)
     audit_record(
         action=AuditAction.TWO_FACTOR_ENROLLED,
@@ -355,6 +518,20 @@ def two_factor_check(*, user: User, token: str, request: HttpRequest) -> TwoFact
                 return TwoFactorCheck(device=device)
     audit_record(action=AuditAction.TWO_FACTOR_FAILED, actor=user, request=request)
     return TwoFactorCheck(device=None, throttled=throttled)
+
+
+@transaction.atomic
+def user_two_factor_passed(*, request: HttpRequest, device: Any) -> None:
+    """Mark the session as past the second factor, under a new session key.
+
+    Every step up of a session's authentication gets a new key, as signing in does: a cookie
+    copied before the step (over a shoulder, from a shared computer, by a script on the page)
+    must not turn into a verified session once the owner has entered the code.
+    """
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    _follow_new_session_key(old_key, request.session.session_key)
+    otp_login(request, device)
 
 
 @transaction.atomic

@@ -13,4 +13,5 @@ urlpatterns = [
     path("account/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("account/sessions/<int:session_id>/end/", views.session_end, name="session_end"),
     path("account/sessions/end-others/", views.sessions_end_others, name="sessions_end_others"),
+    path("account/notices/<int:notice_id>/read/", views.notice_dismiss, name="notice_dismiss"),
 ]

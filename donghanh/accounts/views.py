@@ -7,6 +7,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,10 +19,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donghanh.accounts import selectors, services
+from donghanh.accounts.browsers import browser_knows, remember_browser
 from donghanh.accounts.forms import (
     LoginForm,
     OwnPasswordChangeForm,
@@ -57,6 +58,7 @@ def _redirect_next(request: HttpRequest) -> HttpResponseRedirect:
 @never_cache
 @require_http_methods(GET_AND_POST)
 def login(request: HttpRequest) -> HttpResponse:
+    status = 200
     if request.method == "POST":
         form = LoginForm(request, data=request.POST)
         if form.is_valid():
@@ -64,9 +66,14 @@ def login(request: HttpRequest) -> HttpResponse:
             services.user_sign_in(request=request, user=user)
             response = _redirect_next(request)
             remember_language(response, user.preferred_language)
+            remember_browser(response, request, user.get_username())
             return response
         username = request.POST.get("username", "")
-        if username and request.POST.get("password"):
+        if form.malformed():
+            status = 400  # not an attempt: nothing was checked and nothing is recorded
+        elif form.has_error(NON_FIELD_ERRORS, "slowed"):
+            status = 429  # not checked, so not another failure
+        elif username and request.POST.get("password"):
             # django-axes marks the request when this failure reached the limit or the account
             # was already locked; its middleware then answers with the locked-out page (429).
             locked_out = bool(getattr(request, "axes_locked_out", False))
@@ -76,10 +83,13 @@ def login(request: HttpRequest) -> HttpResponse:
                 username=username,
                 locked_out=locked_out,
                 lockout_started=locked_out and failures <= settings.LOGIN_FAILURE_LIMIT,
+                known_browser=browser_knows(request, username),
             )
     else:
         form = LoginForm(request)
-    return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
+    return render(
+        request, "accounts/login.html", {"form": form, "next": _safe_next(request)}, status=status
+    )
 
 
 @require_POST
@@ -113,12 +123,12 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if replacing and not user.is_verified():  # type: ignore[attr-defined]
         # Whoever knows only the password must not be able to swap in their own phone.
         return redirect("accounts:two_factor_verify")
-    device = services.two_factor_pending_device(user=user)
+    device = services.two_factor_setup_device(request=request, user=user)
     form = TwoFactorSetupForm(request.POST or None, user=user, replacing=replacing)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(services.normalise_token(form.cleaned_data["otp_token"])):
+        if services.two_factor_code_matches(device=device, token=form.cleaned_data["otp_token"]):
             codes = services.two_factor_enrol(user=user, device=device, request=request)
-            otp_login(request, device)
+            services.user_two_factor_passed(request=request, device=device)
             return render(
                 request,
                 "accounts/recovery_codes.html",
@@ -161,7 +171,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             user=user, token=form.cleaned_data["otp_token"], request=request
         )
         if check.device is not None:
-            otp_login(request, check.device)
+            services.user_two_factor_passed(request=request, device=check.device)
             if check.used_recovery_code:
                 left = selectors.two_factor_status(user).recovery_codes_left
                 messages.warning(
@@ -264,6 +274,14 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
         % {"count": count},
     )
     return redirect("accounts:security")
+
+
+@require_POST
+@login_required
+def notice_dismiss(request: HttpRequest, notice_id: int) -> HttpResponse:
+    notice = selectors.access_own_notice(_signed_in_user(request), notice_id)
+    services.security_notice_dismiss(notice=notice, request=request)
+    return redirect("workspace:home")
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from donghanh.accounts.selectors import user_has_confirmed_device, user_needs_two_factor
+from donghanh.accounts.selectors import user_has_confirmed_device
 from donghanh.api.models import TOKEN_PREFIX, ApiToken, token_hash
 from donghanh.organisations.selectors import memberships_for
 
@@ -27,7 +27,7 @@ def api_token_refusal(user: Any) -> str | None:
 
     A token stands in for the password and the second factor, so it is only for accounts
     in proper standing: active, past their first password change, a member of at least one
-    organisation, and, when their role needs two-factor sign-in, with it set up. An
+    organisation, and with two-factor sign-in set up (every account needs it). An
     administrator's password or two-factor reset therefore suspends the user's tokens too.
     """
     if not user.is_active:
@@ -39,7 +39,7 @@ def api_token_refusal(user: Any) -> str | None:
         )
     if not memberships_for(user):
         return _("This account is not an active member of any organisation.")
-    if user_needs_two_factor(user) and not user_has_confirmed_device(user):
+    if not user_has_confirmed_device(user):
         return _(
             "This account must sign in with two-factor authentication, which is not set up: "
             "set it up on the website first, then use the API."

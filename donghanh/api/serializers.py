@@ -15,6 +15,16 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.fields import Field
 
+from donghanh.core.money import money_validators
+
+
+class MoneyField(serializers.IntegerField):
+    """An amount in whole đồng, within what the database holds (`donghanh.core.money`)."""
+
+    def __init__(self, *, min_value: int = 0, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", "In Vietnamese đồng.")
+        super().__init__(validators=money_validators(min_value), **kwargs)
+
 
 class OutputSerializer(serializers.Serializer):
     # For answers only: every field is read-only, and so required in the schema. (A comment,

@@ -11,6 +11,10 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", pgettext_lazy("audit action", "Signed in")
     LOGIN_FAILED = "login_failed", pgettext_lazy("audit action", "Failed sign-in")
     LOCKED_OUT = "locked_out", pgettext_lazy("audit action", "Locked out")
+    SIGN_IN_SLOWED = (
+        "sign_in_slowed",
+        pgettext_lazy("audit action", "Sign-in slowed down after guessed passwords"),
+    )
     LOGOUT = "logout", pgettext_lazy("audit action", "Signed out")
     CREATE = "create", pgettext_lazy("audit action", "Created")
     UPDATE = "update", pgettext_lazy("audit action", "Updated")
@@ -30,6 +34,10 @@ class AuditAction(models.TextChoices):
     TWO_FACTOR_RESET = "2fa_reset", pgettext_lazy("audit action", "Two-factor authentication reset")
     TWO_FACTOR_FAILED = "2fa_failed", pgettext_lazy("audit action", "Wrong two-factor code")
     SESSION_ENDED = "session_ended", pgettext_lazy("audit action", "Session ended")
+    NOT_FOUND_PROBING = (
+        "not_found_probing",
+        pgettext_lazy("audit action", "Many addresses not found"),
+    )
 
 
 class AuditEntry(models.Model):

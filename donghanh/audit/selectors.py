@@ -19,6 +19,7 @@ ACCOUNT_ACTIONS = frozenset(
         AuditAction.LOGIN,
         AuditAction.LOGIN_FAILED,
         AuditAction.LOCKED_OUT,
+        AuditAction.SIGN_IN_SLOWED,
         AuditAction.LOGOUT,
         AuditAction.PASSWORD_CHANGED,
         AuditAction.PASSWORD_RESET,
@@ -26,6 +27,7 @@ ACCOUNT_ACTIONS = frozenset(
         AuditAction.TWO_FACTOR_RESET,
         AuditAction.TWO_FACTOR_FAILED,
         AuditAction.SESSION_ENDED,
+        AuditAction.NOT_FOUND_PROBING,
     }
 )
 

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.cases.models import SupportRegime
+from donghanh.core.money import MoneyField
 from donghanh.directory.models import Provider
 from donghanh.programmes.projects.models import Project
 from donghanh.reference.domains import ServiceDomain
@@ -125,7 +126,7 @@ class ServiceForm(ProjectChoiceForm):
     )
     provider_name = forms.CharField(label=_("Provider (other)"), max_length=200, required=False)
     delivered_on = forms.DateField(label=_("Date"), widget=DateInput())
-    cost_vnd = forms.IntegerField(label=_("Cost (VND)"), min_value=0, initial=0)
+    cost_vnd = MoneyField(label=_("Cost (VND)"), initial=0)
     regime = forms.ChoiceField(
         label=_("Support regime (Art. 37)"),
         choices=[("", _("None")), *SupportRegime.choices],

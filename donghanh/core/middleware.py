@@ -8,6 +8,7 @@ cookie, else the browser's Accept-Language, else Vietnamese.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from django.conf import settings
@@ -15,7 +16,10 @@ from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.urls import LocalePrefixPattern, get_resolver
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+# Staff pages, Django's admin and the API: case data, never kept by a browser or a proxy.
+PRIVATE_PREFIXES = ("/app/", "/admin/", "/api/")
 
 
 @cache
@@ -54,4 +58,23 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         # A public page depends on its address alone, so it does not vary by Accept-Language:
         # shared caches keep one copy per address.
         response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+class PrivateNoStoreMiddleware:
+    """Every answer under /app/, /admin/ and /api/ says `Cache-Control: no-store`.
+
+    Pages and API answers there hold case data: the back button or a shared computer must not
+    show them from a cache after signing out, and no proxy may keep them. Redirects, refusals and
+    error pages included. The public pages are not touched: they are cached on purpose
+    (donghanh/public/caching.py).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if request.path_info.startswith(PRIVATE_PREFIXES):
+            add_never_cache_headers(response)
         return response

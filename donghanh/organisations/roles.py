@@ -130,8 +130,3 @@ ROLE_DESCRIPTIONS: dict[str, StrOrPromise] = {
 
 def role_allows(role: str, perm: Perm) -> bool:
     return perm in GRANTS.get(role, frozenset())
-
-
-def role_needs_two_factor(role: str) -> bool:
-    """Anyone who can see case data must sign in with a second factor."""
-    return role_allows(role, Perm.VIEW_CASES)

@@ -129,3 +129,25 @@ def access_team(acting_membership: Membership, team_id: int) -> Team:
         )
     except Team.DoesNotExist:
         raise Http404 from None
+
+
+def account_overseers(user: Any) -> list[Any]:
+    """The administrators (who may reset passwords) of every organisation `user` is active in.
+
+    Registered with accounts in `OrganisationsConfig.ready()`: they hear about guessed
+    passwords on their members' accounts.
+    """
+    organisation_ids = [m.organisation_id for m in memberships_for(user)]
+    roles = [role for role in Role.values if role_allows(role, Perm.RESET_PASSWORDS)]
+    admins = (
+        Membership.objects.filter(
+            organisation_id__in=organisation_ids,
+            role__in=roles,
+            is_active=True,
+            user__is_active=True,
+        )
+        .exclude(user_id=user.pk)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    return list({m.user_id: m.user for m in admins}.values())

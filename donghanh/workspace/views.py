@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from donghanh.accounts.selectors import security_notices_for
 from donghanh.content.selectors import articles_due_for_review, articles_due_for_review_count
 from donghanh.organisations.roles import ROLE_DESCRIPTIONS, Perm, role_allows
 from donghanh.organisations.selectors import memberships_for
@@ -34,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "stale_articles": articles_due_for_review(today) if edits_content else [],
         "stale_article_count": articles_due_for_review_count(today) if edits_content else 0,
         "requests_due": requests_due_for(request.user),
+        "notices": security_notices_for(request.user),  # type: ignore[arg-type]
         "today": today,
     }
     return render(request, "workspace/home.html", context)

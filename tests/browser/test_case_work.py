@@ -7,34 +7,26 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
 from donghanh.organisations.roles import Role
 from donghanh.people.models import Person
 from donghanh.testing import factories
-from donghanh.testing.factories import TEST_PASSWORD, confirmed_totp_device
+from tests.browser.signing_in import sign_in_verified
 
 MembershipFactory: Any = factories.MembershipFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def sign_in_verified(page: Page, base: str, membership: Any) -> None:
-    key = confirmed_totp_device(membership.user).bin_key
-    page.goto(base + "/app/login/")
-    page.fill("input[name=username]", membership.user.username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.fill("input[name=otp_token]", f"{totp(key, step=30, t0=0, digits=6):06d}")
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(r"/app/$"))
+def sign_in(page: Page, base: str, membership: Any) -> None:
+    sign_in_verified(page, base, membership.user)
 
 
 def test_supervisor_registers_a_person_and_opens_a_case(page: Page, live_server):
     supervisor = MembershipFactory(role=Role.SUPERVISOR)
     org = supervisor.organisation
-    sign_in_verified(page, live_server.url, supervisor)
+    sign_in(page, live_server.url, supervisor)
 
     page.get_by_role("link", name="Người được hỗ trợ").click()
     page.goto(f"{live_server.url}/app/o/{org.slug}/people/new/")
@@ -77,7 +69,7 @@ def test_supervisor_sets_up_a_team_and_gives_it_a_case(page: Page, live_server):
     supervisor = MembershipFactory(role=Role.SUPERVISOR)
     org = supervisor.organisation
     worker = MembershipFactory(organisation=org, role=Role.CASE_WORKER)
-    sign_in_verified(page, live_server.url, supervisor)
+    sign_in(page, live_server.url, supervisor)
 
     page.goto(f"{live_server.url}/app/o/{org.slug}/")
     page.get_by_role("link", name="Các nhóm").click()
@@ -92,7 +84,7 @@ def test_supervisor_sets_up_a_team_and_gives_it_a_case(page: Page, live_server):
 def test_staff_search_the_directory_by_an_old_place_name(page: Page, live_server):
     call_command("load_directory_demo", verbosity=0)
     worker = MembershipFactory(role=Role.CASE_WORKER)
-    sign_in_verified(page, live_server.url, worker)
+    sign_in(page, live_server.url, worker)
     page.get_by_role("link", name="Danh bạ dịch vụ").click()
     page.fill("input[name=q]", "nha binh yen")
     page.locator("main form button[type=submit]").first.click()

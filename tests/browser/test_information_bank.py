@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -10,7 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from donghanh.organisations.roles import Role
 from donghanh.testing import factories
-from donghanh.testing.factories import TEST_PASSWORD
+from tests.browser.signing_in import sign_in_verified
 
 MembershipFactory: Any = factories.MembershipFactory
 
@@ -18,12 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def sign_in(page: Page, base: str, membership: Any) -> None:
-    # Content editors cannot see case data, so no second factor is asked of them.
-    page.goto(base + "/app/login/")
-    page.fill("input[name=username]", membership.user.username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(r"/app/$"))
+    sign_in_verified(page, base, membership.user)
 
 
 def sign_out(page: Page) -> None:

@@ -14,6 +14,7 @@ from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.organisations.roles import Role
 from donghanh.testing import factories
 from donghanh.testing.factories import TEST_PASSWORD, confirmed_totp_device
+from tests.browser.signing_in import sign_in_verified
 
 MembershipFactory: Any = factories.MembershipFactory
 
@@ -100,7 +101,7 @@ def test_admin_adds_a_case_worker_who_then_sets_up_their_account(
 
 def test_places_lookup_reads_an_old_address(page: Page, live_server):
     member = MembershipFactory(role=Role.DONOR_VIEWER)
-    sign_in(page, live_server.url, member.user.username, TEST_PASSWORD)
+    sign_in_verified(page, live_server.url, member.user)
     page.goto(live_server.url + "/app/places/")
     page.fill("input[name=q]", "Quang Binh")
     submit(page)

@@ -3,7 +3,6 @@ computed indicator move on the dashboard and downloads the XLSX logframe and the
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from donghanh.programmes.projects.models import Project
 from donghanh.programmes.results.models import Indicator
 from donghanh.programmes.trainings.models import Training
 from donghanh.testing import factories
-from donghanh.testing.factories import TEST_PASSWORD
+from tests.browser.signing_in import sign_in_verified
 
 MembershipFactory: Any = factories.MembershipFactory
 
@@ -22,11 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def sign_in(page: Page, base: str, membership: Any) -> None:
-    page.goto(base + "/app/login/")
-    page.fill("input[name=username]", membership.user.username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(r"/app/$"))
+    sign_in_verified(page, base, membership.user)
 
 
 def submit(page: Page, form: str = "main form") -> None:

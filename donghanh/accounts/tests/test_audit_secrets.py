@@ -9,6 +9,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from donghanh.accounts.services import PENDING_TOTP_SESSION_KEY
 from donghanh.accounts.tests.conftest import sign_in, totp_code
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.testing.factories import TEST_PASSWORD
@@ -28,9 +29,10 @@ def test_a_full_account_life_leaves_no_secret_in_the_audit_log(case_worker):
     # First sign-in of a case worker: set up the authenticator.
     setup = reverse("accounts:two_factor_setup")
     client.get(setup)
-    device = TOTPDevice.objects.get(user=case_worker)
+    device = TOTPDevice(user=case_worker, key=client.session[PENDING_TOTP_SESSION_KEY]["key"])
     secrets += [device.key, totp_code(device)]
     client.post(setup, {"otp_token": totp_code(device)})
+    secrets.append(client.session.session_key)  # a new one, past the second factor
     codes = list(StaticToken.objects.values_list("token", flat=True))
     secrets += codes
     client.post(
@@ -52,12 +54,16 @@ def test_a_full_account_life_leaves_no_secret_in_the_audit_log(case_worker):
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
         sign_in(Client(), case_worker.username, WRONG_PASSWORD)
     sign_in(Client(), case_worker.username, NEW_PASSWORD)
+    # Guesses from many addresses slow the account down.
+    for number in range(settings.ACCOUNT_FAILURE_LIMIT):
+        sign_in(Client(), case_worker.username, WRONG_PASSWORD, REMOTE_ADDR=f"203.0.113.{number}")
 
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {
         AuditAction.LOGIN,
         AuditAction.LOGIN_FAILED,
         AuditAction.LOCKED_OUT,
+        AuditAction.SIGN_IN_SLOWED,
         AuditAction.TWO_FACTOR_ENROLLED,
         AuditAction.TWO_FACTOR_FAILED,
         AuditAction.PASSWORD_CHANGED,

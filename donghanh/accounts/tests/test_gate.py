@@ -9,8 +9,9 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from donghanh.accounts.admin import superuser_with_second_factor
+from donghanh.organisations.roles import Role
 from donghanh.testing.clients import signed_in_client
-from donghanh.testing.factories import UserFactory, confirmed_totp_device
+from donghanh.testing.factories import MembershipFactory, UserFactory, confirmed_totp_device
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +40,12 @@ def test_verified_case_worker_passes(case_worker):
     assert signed_in_client(case_worker).get(HOME).status_code == 200
 
 
-def test_donor_viewer_does_not_need_a_second_factor(donor_viewer):
-    client = signed_in_client(donor_viewer, verified=False)
-    assert client.get(HOME).status_code == 200
-    assert client.get(reverse("accounts:security")).status_code == 200
+@pytest.mark.parametrize("role", Role.values)
+def test_every_role_must_set_up_a_second_factor(role):
+    user = MembershipFactory(role=role).user
+    client = signed_in_client(user, verified=False)
+    assert client.get(HOME)["Location"] == f"{SETUP}?next=%2Fapp%2F"
+    assert client.get(reverse("accounts:security"))["Location"].startswith(SETUP)
 
 
 def test_donor_viewer_who_set_up_an_authenticator_must_use_it(donor_viewer):
@@ -51,9 +54,10 @@ def test_donor_viewer_who_set_up_an_authenticator_must_use_it(donor_viewer):
     assert client.get(HOME)["Location"].startswith(VERIFY)
 
 
-def test_inactive_membership_does_not_count(case_worker):
+def test_an_account_without_any_membership_needs_it_too(case_worker):
     case_worker.memberships.update(is_active=False)
-    assert signed_in_client(case_worker, verified=False).get(HOME).status_code == 200
+    assert signed_in_client(case_worker, verified=False).get(HOME)["Location"].startswith(SETUP)
+    assert signed_in_client(UserFactory(), verified=False).get(HOME)["Location"].startswith(SETUP)
 
 
 def test_a_form_post_is_redirected_without_next(case_worker):

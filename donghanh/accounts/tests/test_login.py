@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from donghanh.accounts.models import UserSession
+from donghanh.accounts.models import SignInThrottle, UserSession
 from donghanh.accounts.tests.conftest import LOGIN_URL, audit_actions, sign_in
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.testing.clients import signed_in_client
@@ -149,3 +150,28 @@ def test_signed_in_user_sent_to_login_sees_who_they_are(donor_viewer):
     response = client.get(LOGIN_URL + "?next=/admin/")
     assert response.status_code == 200
     assert donor_viewer.username in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [
+        ("a" * 256, "Tên đăng nhập có tối đa 150 ký tự."),
+        ("a" * 151, "Tên đăng nhập có tối đa 150 ký tự."),
+        ("lan\x00pham", "Không được dùng ký tự NUL."),
+    ],
+)
+def test_a_username_no_person_types_is_refused_before_any_attempt(donor_viewer, username, message):
+    response = sign_in(Client(), username, password="whatever-123")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not AuditEntry.objects.exists()
+    assert not AccessAttempt.objects.exists()
+    assert not AccessFailureLog.objects.exists()
+    assert not SignInThrottle.objects.exists()
+
+
+def test_a_password_with_a_nul_character_is_not_an_attempt_either(donor_viewer):
+    response = sign_in(Client(), donor_viewer.username, password="pass\x00word")
+    assert response.status_code == 400
+    assert "Không được dùng ký tự NUL." in response.content.decode()
+    assert not AuditEntry.objects.exists()

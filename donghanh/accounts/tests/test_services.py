@@ -9,12 +9,11 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donghanh.accounts.models import User, UserSession
-from donghanh.accounts.selectors import describe_user_agent, user_needs_two_factor
+from donghanh.accounts.selectors import describe_user_agent
 from donghanh.accounts.services import user_end_all_sessions, user_reset_two_factor
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.organisations.roles import Role
 from donghanh.testing.clients import signed_in_client
-from donghanh.testing.factories import MembershipFactory, UserFactory, confirmed_totp_device
+from donghanh.testing.factories import UserFactory, confirmed_totp_device
 
 pytestmark = pytest.mark.django_db
 
@@ -90,28 +89,6 @@ def test_admin_shows_sessions_read_only_without_the_key(donor_viewer):
     assert (
         client.post(reverse("admin:accounts_usersession_delete", args=[row.pk])).status_code == 403
     )
-
-
-@pytest.mark.parametrize(
-    ("role", "needed"),
-    [
-        (Role.ORG_ADMIN, True),
-        (Role.SUPERVISOR, True),
-        (Role.CASE_WORKER, True),
-        (Role.COLLABORATOR, True),
-        (Role.PROGRAMME_OFFICER, False),
-        (Role.CONTENT_EDITOR, False),
-        (Role.DONOR_VIEWER, False),
-    ],
-)
-def test_who_needs_two_factor(role, needed):
-    assert user_needs_two_factor(MembershipFactory(role=role).user) is needed
-
-
-def test_one_case_role_among_several_is_enough():
-    user = MembershipFactory(role=Role.DONOR_VIEWER).user
-    MembershipFactory(user=user, role=Role.CASE_WORKER)
-    assert user_needs_two_factor(user)
 
 
 @pytest.mark.parametrize(

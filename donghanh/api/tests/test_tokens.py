@@ -98,17 +98,13 @@ def test_no_token_for_an_account_without_membership(db):
     assert not ApiToken.objects.exists()
 
 
-def test_no_token_before_a_role_that_needs_two_factor_has_set_it_up(staff):
-    supervisor = staff.users[Role.SUPERVISOR]  # no authenticator yet
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.DONOR_VIEWER])
+def test_no_token_before_the_second_factor_is_set_up_whatever_the_role(staff, role):
+    user = MembershipFactory(organisation=staff.organisation, role=role).user  # no authenticator
     with pytest.raises(CommandError):
-        _create(supervisor.username)
-    confirmed_totp_device(supervisor)
-    assert SECRET.search(_create(supervisor.username))
-
-
-def test_a_role_without_case_data_needs_no_second_factor(staff):
-    donor = MembershipFactory(organisation=staff.organisation, role=Role.DONOR_VIEWER).user
-    assert SECRET.search(_create(donor.username))
+        _create(user.username)
+    confirmed_totp_device(user)
+    assert SECRET.search(_create(user.username))
 
 
 def test_no_token_for_an_account_that_must_change_its_password(case_worker):

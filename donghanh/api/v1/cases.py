@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 
 from donghanh.api.access import api_memberships, organisation_slug_of, organisation_slugs
 from donghanh.api.pagination import PagePagination
-from donghanh.api.serializers import OutputSerializer, error_responses, form_errors
+from donghanh.api.serializers import MoneyField, OutputSerializer, error_responses, form_errors
 from donghanh.api.v1.persons import CommuneSerializer
 from donghanh.cases import services as case_services
 from donghanh.cases.models import (
@@ -246,7 +246,7 @@ class ServiceCreateSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=200, help_text="Or the provider's name."
     )
     delivered_on = serializers.DateField()
-    cost_vnd = serializers.IntegerField(required=False, min_value=0, default=0)
+    cost_vnd = MoneyField(required=False, default=0)
     regime = serializers.ChoiceField(
         choices=SupportRegime.choices,
         required=False,

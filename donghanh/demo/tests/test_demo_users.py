@@ -126,14 +126,16 @@ def test_refuses_in_production(loaded, settings):
         run("--json")
 
 
-def test_a_tester_signs_in_with_the_listed_password_and_code(loaded, client):
-    row = next(
-        r for r in json.loads(run("--json", "--codes")) if r["username"] == "caseworker.binhyen"
-    )
+@pytest.mark.parametrize("username", ["caseworker.binhyen", "donor.eu", "programme.worldvision"])
+def test_a_tester_signs_in_with_the_listed_password_and_code(loaded, client, username):
+    # Every role needs the code, a donor viewer or a programme officer as much as a case worker.
+    row = next(r for r in json.loads(run("--json", "--codes")) if r["username"] == username)
     response = client.post(
         reverse("accounts:login"), {"username": row["username"], "password": row["password"]}
     )
     assert response.status_code == 302
+    home = client.get(reverse("workspace:home"))
+    assert home["Location"].startswith(reverse("accounts:two_factor_verify"))
     response = client.post(reverse("accounts:two_factor_verify"), {"otp_token": row["totp_code"]})
     assert response.status_code == 302
     assert client.get(reverse("workspace:home")).status_code == 200

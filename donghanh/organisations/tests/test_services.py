@@ -172,7 +172,9 @@ def test_temporary_password_signs_in_once_and_forces_a_change(organisation, admi
     assert changed.status_code == 302
     member.user.refresh_from_db()
     assert member.user.must_change_password is False
-    assert client.get(reverse("workspace:home")).status_code == 200
+    # Then the second factor, as for every account.
+    home = client.get(reverse("workspace:home"))
+    assert home["Location"].startswith(reverse("accounts:two_factor_setup"))
 
     # The temporary password is spent.
     assert _sign_in(Client(), member.user.username, password).status_code == 200

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.core.money import MoneyField
 from donghanh.programmes.finance.models import FundingKind
 from donghanh.programmes.projects.forms import (
     RecordForm,
@@ -19,7 +20,7 @@ class FundingSourceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FundingKind.choices)
     donor = organisation_field(_("Funder"))
     donor_name = forms.CharField(label=_("Funder (other)"), max_length=300, required=False)
-    amount_vnd = forms.IntegerField(label=_("Amount (VND)"), min_value=1)
+    amount_vnd = MoneyField(label=_("Amount (VND)"), min_value=1)
 
 
 FundingFormSet = forms.formset_factory(FundingSourceForm, extra=2, can_delete=True)
@@ -38,7 +39,7 @@ class BudgetLineForm(RecordForm):
 
 class SpendingForm(RecordForm):
     spent_on = date_field(_("Date"))
-    amount_vnd = forms.IntegerField(label=_("Amount (VND)"), min_value=1)
+    amount_vnd = MoneyField(label=_("Amount (VND)"), min_value=1)
     description = forms.CharField(label=_("Description"), max_length=300)
     evidence_text = forms.CharField(
         label=_("Evidence (voucher number, where kept)"), max_length=300

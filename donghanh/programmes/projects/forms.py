@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.core.money import MoneyField
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import LegacyProvince, Province
 from donghanh.programmes.projects.models import ProjectStatus
@@ -19,10 +20,8 @@ def date_field(label: Any, required: bool = True) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DATE)
 
 
-def money_field(label: Any) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label, min_value=0, help_text=_("In đồng, without separators: 5827300000.")
-    )
+def money_field(label: Any) -> MoneyField:
+    return MoneyField(label=label, help_text=_("In đồng, without separators: 5827300000."))
 
 
 def _active_organisations() -> Any:
