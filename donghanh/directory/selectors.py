@@ -33,6 +33,7 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
+from donghanh.core.text import search_words
 from donghanh.directory.hours import is_open_at as is_open_at
 from donghanh.directory.hours import open_at_q
 from donghanh.directory.models import (
@@ -41,7 +42,6 @@ from donghanh.directory.models import (
     ProviderLanguage,
     ProviderService,
 )
-from donghanh.directory.search import search_words
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import memberships_for
