@@ -38,7 +38,8 @@ from django.utils.translation import get_language
 from donghanh.content.models import ArticleText, ContentLanguage
 from donghanh.core.page_cache import PerGeneration
 from donghanh.core.text import Vocabulary, search_words
-from donghanh.directory.models import Provider
+from donghanh.directory.abroad import names_of_country
+from donghanh.directory.models import Provider, ProviderCountry
 
 TITLE, SUMMARY, BODY = 0, 1, 2
 # (field, exact) → points; every exact match outweighs the fuzzy one in the same field, and a
@@ -366,12 +367,16 @@ def _article_corpus(language: str) -> Corpus:
 
 
 def _provider_corpus() -> Corpus:
-    """Active providers shown to the public (their names in both languages and their details)."""
+    """Active providers shown to the public: their names in both languages, their details, and
+    the names of the countries abroad they serve and of their cities ("London", "Luân Đôn")."""
     corpus = Corpus()
-    providers = (
-        Provider.objects.filter(shown_to_public=True, is_active=True)
-        .order_by("folded_name", "id")
-        .values_list("id", "name", "name_en", "folded_name", "folded_text")
+    public = Provider.objects.filter(shown_to_public=True, is_active=True)
+    places: dict[int, list[str]] = {}
+    served = ProviderCountry.objects.filter(provider__in=public).values_list("provider_id", "code")
+    for provider_id, code in served.iterator(chunk_size=2000):
+        places.setdefault(provider_id, []).extend(names_of_country(code))
+    providers = public.order_by("folded_name", "id").values_list(
+        "id", "name", "name_en", "folded_name", "folded_text"
     )
     for key, name, name_en, folded_name, folded_text in providers.iterator(chunk_size=2000):
         corpus.add(
@@ -382,7 +387,7 @@ def _provider_corpus() -> Corpus:
                 summary=name_en,
                 folded_title=folded_name,
             ),
-            (folded_name.split(), [], folded_text.split()),
+            (folded_name.split(), [], folded_text.split() + places.get(key, [])),
         )
     corpus.finish()
     return corpus

@@ -139,7 +139,7 @@ def test_public_directory_search_without_javascript(no_js_page: Page, live_serve
     page = no_js_page
     page.goto(live_server.url + "/help/")
     page.get_by_label("Bạn cần gì, hoặc tên nơi hỗ trợ").fill("tong dai")
-    page.get_by_label("Bạn đang ở đâu? Tỉnh, thành phố hoặc xã, phường").fill("Quảng Bình")
+    page.get_by_label("Bạn đang ở đâu?").fill("Quảng Bình")
     page.get_by_role("button", name="Tìm kiếm").click()
     expect(page.locator("main")).to_contain_text("Tổng đài quốc gia 111")
     expect(page.locator("main")).not_to_contain_text("Nhà tạm lánh chỉ cán bộ thấy")
@@ -148,6 +148,27 @@ def test_public_directory_search_without_javascript(no_js_page: Page, live_serve
 
     page.get_by_role("link", name="English").click()
     expect(page.locator("h1")).to_have_text("National hotline 111")
+
+
+def test_help_abroad_by_a_city_name_without_javascript(no_js_page: Page, live_server, providers):
+    provider_create(
+        data=ProviderInput(
+            name="Đường dây trợ giúp tại Vương quốc Anh",
+            name_en="UK Modern Slavery & Exploitation Helpline",
+            kind=Provider.Kind.HOTLINE,
+            countries=["GB"],
+            shown_to_public=True,
+        ),
+        acting_user=None,
+    )
+    page = no_js_page
+    page.goto(live_server.url + "/en/help/")
+    page.get_by_label("Where are you?").fill("Lodnon")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("main")).to_contain_text("Place read as: United Kingdom")
+    expect(page.locator("main")).to_contain_text("UK Modern Slavery & Exploitation Helpline")
+    expect(page.locator("main")).not_to_contain_text("National hotline 111")
+    assert "place=Lodnon" in page.url and page.context.cookies() == []
 
 
 def test_site_search_without_javascript_puts_the_answer_first(no_js_page: Page, live_server):
@@ -169,7 +190,7 @@ def test_site_search_without_javascript_puts_the_answer_first(no_js_page: Page, 
 SEARCH_ENGINE = "https://search.example/"
 SEARCH_ENGINE_PAGE = (
     '<!doctype html><html lang="vi"><head><title>Tìm kiếm</title></head>'
-    '<body><main><h1>Kết quả tìm kiếm</h1></main></body></html>'
+    "<body><main><h1>Kết quả tìm kiếm</h1></main></body></html>"
 )
 
 
