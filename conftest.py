@@ -4,12 +4,21 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
 from donghanh.testing.clients import signed_in_client
 from donghanh.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    # A request to an /en/ page leaves English active in the test's thread: every test starts in
+    # the site's default language, as a fresh process would, whichever test ran before it.
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
