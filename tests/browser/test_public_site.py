@@ -171,6 +171,30 @@ def test_help_abroad_by_a_city_name_without_javascript(no_js_page: Page, live_se
     assert "place=Lodnon" in page.url and page.context.cookies() == []
 
 
+def test_guides_for_the_readers_country_first_without_javascript(no_js_page: Page, live_server):
+    call_command("load_articles", stdout=StringIO())
+    page = no_js_page
+    page.goto(live_server.url + "/en/articles/")
+    # The English site is read mostly in the UK: its guides come first unless told otherwise.
+    first = page.locator("main section").first
+    expect(first.locator("h2")).to_have_text("Country guides: United Kingdom")
+    expect(first).to_contain_text("Working in the United Kingdom")
+    page.get_by_label("The country you are going to or living in").select_option("any")
+    page.get_by_role("button", name="Show guides").click()
+    expect(page).to_have_url(live_server.url + "/en/articles/?destination=any")
+    expect(page.locator("main section").first.locator("h2")).to_have_text(
+        "Thinking about going abroad"
+    )
+    page.get_by_role("link", name="Tiếng Việt").click()
+    expect(page).to_have_url(live_server.url + "/articles/?destination=any")
+    page.get_by_label("Nước bạn sắp đến hoặc đang sống").select_option("GB")
+    page.get_by_role("button", name="Xem hướng dẫn").click()
+    expect(page.locator("main section").first.locator("h2")).to_have_text(
+        "Hướng dẫn theo nước: Vương quốc Anh"
+    )
+    assert page.context.cookies() == []
+
+
 def test_site_search_without_javascript_puts_the_answer_first(no_js_page: Page, live_server):
     call_command("load_articles", stdout=StringIO())
     call_command("load_directory_demo", stdout=StringIO())
