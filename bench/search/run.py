@@ -28,8 +28,8 @@ from django.db import connection, transaction  # noqa: E402
 from donghanh.content.markup import markdown_plain_text  # noqa: E402
 from donghanh.content.models import Article, ArticleText, ArticleVersion, Stage  # noqa: E402
 from donghanh.content.search import indexes, site_search  # noqa: E402
+from donghanh.core.text import search_text, search_words  # noqa: E402
 from donghanh.directory.models import Provider  # noqa: E402
-from donghanh.directory.search import search_text, search_words  # noqa: E402
 
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", 5000))
 PROVIDERS = int(os.environ.get("BENCH_PROVIDERS", 20000))

@@ -15,14 +15,18 @@ from donghanh.content.markup import render_markdown
 from donghanh.content.search import site_search
 from donghanh.content.selectors import (
     published_article,
-    published_articles_by_stage,
+    published_article_list,
     published_version,
     published_versions,
 )
 from donghanh.core.page_cache import cached_public_page
-from donghanh.directory.models import ContactChannel
+from donghanh.directory.models import ContactChannel, Country
 
 SEARCH_PAGE_SIZE = 20
+# The article list's destination for no country in particular.
+ANY_DESTINATION = "any"
+# The destination whose guides come first when the reader has not chosen one, by language.
+DEFAULT_DESTINATION = {"en": Country.UNITED_KINGDOM.value}
 QUERY_MAX_LENGTH = 200
 
 
@@ -42,10 +46,29 @@ def _share_links(request: HttpRequest, path: str) -> dict[str, str]:
 @require_GET
 @cached_public_page
 def article_list(request: HttpRequest) -> HttpResponse:
+    """Articles by stage of the journey; the guides for the reader's destination first.
+
+    The destination is a plain query parameter (`?destination=GB`, `any` for none): a form that
+    works without JavaScript, nothing kept, no guess from the address or the browser. Without
+    one, the English site puts the UK's guides first: its readers are mostly Vietnamese people
+    in the UK.
+    """
+    language = _language()
+    asked = request.GET.get("destination")
+    destination = DEFAULT_DESTINATION.get(language, "") if asked is None else asked
+    if destination not in Country.values:
+        destination = ""  # "any", or a country the site does not know
+    listing = published_article_list(language, destination)
+    if destination and not listing.for_destination:
+        listing = published_article_list(language)  # no guide for it yet: the whole list
     return render(
         request,
         "content/public/article_list.html",
-        {"stages": published_articles_by_stage(_language())},
+        {
+            "listing": listing,
+            "destination_name": Country(listing.destination).label if listing.destination else "",
+            "any_destination": ANY_DESTINATION,
+        },
     )
 
 

@@ -27,7 +27,6 @@ publication bumps it), so it behaves the same on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import threading
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -37,12 +36,10 @@ from typing import overload
 from django.utils.translation import get_language
 
 from donghanh.content.models import ArticleText, ContentLanguage
-from donghanh.core import page_cache
-from donghanh.directory.models import Provider
-from donghanh.directory.search import search_words
-
-# Shortest word matched with one letter off: shorter ones would match half the vocabulary.
-FUZZY_MIN_LENGTH = 3
+from donghanh.core.page_cache import PerGeneration
+from donghanh.core.text import Vocabulary, search_words
+from donghanh.directory.abroad import names_of_country
+from donghanh.directory.models import Provider, ProviderCountry
 
 TITLE, SUMMARY, BODY = 0, 1, 2
 # (field, exact) → points; every exact match outweighs the fuzzy one in the same field, and a
@@ -87,35 +84,6 @@ class Document:
     stage: str = ""
 
 
-def _deletions(word: str) -> Iterator[str]:
-    for i in range(len(word)):
-        yield word[:i] + word[i + 1 :]
-
-
-def _within_one_edit(a: str, b: str) -> bool:
-    """Whether a and b differ by one substitution, insertion, deletion or adjacent swap."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    if la == lb:
-        diffs = [i for i in range(la) if a[i] != b[i]]
-        if len(diffs) == 1:
-            return True
-        return (
-            len(diffs) == 2
-            and diffs[1] == diffs[0] + 1
-            and a[diffs[0]] == b[diffs[1]]
-            and a[diffs[1]] == b[diffs[0]]
-        )
-    short, long = (a, b) if la < lb else (b, a)
-    i = 0
-    while i < len(short) and short[i] == long[i]:
-        i += 1
-    return short[i:] == long[i + 1 :]
-
-
 def _bits(numbers: Iterable[int], size: int) -> int:
     """A set of document numbers as one integer whose bit n is set for document n."""
     buffer = bytearray(size // 8 + 1)
@@ -144,9 +112,8 @@ class Corpus:
 
     documents: list[Document] = field(default_factory=list)
     postings: tuple[dict[str, array[int] | int], ...] = field(default_factory=lambda: ({}, {}, {}))
-    # One-letter deletion of a word → the words it came from.
-    deletions: dict[str, list[str]] = field(default_factory=dict)
-    vocabulary: set[str] = field(default_factory=set)
+    # Every word of every field, to find a typo's real words.
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
     def add(self, document: Document, fields: tuple[list[str], ...]) -> None:
         number = len(self.documents)
@@ -170,22 +137,6 @@ class Corpus:
                     self.vocabulary.add(word)
                 if isinstance(postings, array) and len(postings) > dense:
                     table[word] = _bits(postings, size)
-        for word in self.vocabulary:
-            if len(word) >= FUZZY_MIN_LENGTH:
-                for deletion in _deletions(word):
-                    self.deletions.setdefault(deletion, []).append(word)
-
-    def near_words(self, word: str) -> set[str]:
-        """Words of the vocabulary one edit away from `word` (not `word` itself)."""
-        if len(word) < FUZZY_MIN_LENGTH:
-            return set()
-        found: set[str] = set(self.deletions.get(word, ()))  # one letter more
-        for deletion in _deletions(word):
-            if deletion in self.vocabulary:  # one letter less
-                found.add(deletion)
-            found.update(self.deletions.get(deletion, ()))  # one letter changed or swapped
-        found.discard(word)
-        return {candidate for candidate in found if _within_one_edit(word, candidate)}
 
     def documents_having(self, field_: int, words: Iterable[str]) -> int:
         """The documents having any of `words` in the field, as a bit set."""
@@ -208,7 +159,7 @@ class Corpus:
         coverage_tiers = []
         found = 0
         for word in words:
-            near = self.near_words(word)
+            near = self.vocabulary.near(word)
             masks = {
                 (field_, exact): self.documents_having(field_, [word] if exact else near)
                 for field_ in (TITLE, SUMMARY, BODY)
@@ -416,12 +367,16 @@ def _article_corpus(language: str) -> Corpus:
 
 
 def _provider_corpus() -> Corpus:
-    """Active providers shown to the public (their names in both languages and their details)."""
+    """Active providers shown to the public: their names in both languages, their details, and
+    the names of the countries abroad they serve and of their cities ("London", "Luân Đôn")."""
     corpus = Corpus()
-    providers = (
-        Provider.objects.filter(shown_to_public=True, is_active=True)
-        .order_by("folded_name", "id")
-        .values_list("id", "name", "name_en", "folded_name", "folded_text")
+    public = Provider.objects.filter(shown_to_public=True, is_active=True)
+    places: dict[int, list[str]] = {}
+    served = ProviderCountry.objects.filter(provider__in=public).values_list("provider_id", "code")
+    for provider_id, code in served.iterator(chunk_size=2000):
+        places.setdefault(provider_id, []).extend(names_of_country(code))
+    providers = public.order_by("folded_name", "id").values_list(
+        "id", "name", "name_en", "folded_name", "folded_text"
     )
     for key, name, name_en, folded_name, folded_text in providers.iterator(chunk_size=2000):
         corpus.add(
@@ -432,47 +387,20 @@ def _provider_corpus() -> Corpus:
                 summary=name_en,
                 folded_title=folded_name,
             ),
-            (folded_name.split(), [], folded_text.split()),
+            (folded_name.split(), [], folded_text.split() + places.get(key, [])),
         )
     corpus.finish()
     return corpus
 
 
-class _Indexes:
-    """The corpora of this process, rebuilt when the public pages' generation moves on."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._generation: int | None = None
-        self._corpora: dict[str, Corpus] = {}
-
-    def get(self, name: str) -> Corpus:
-        generation = page_cache.public_pages_generation()
-        corpus = self._corpora.get(name) if generation == self._generation else None
-        if corpus is not None:
-            return corpus
-        with self._lock:
-            if generation != self._generation:
-                self._corpora = {}
-                self._generation = generation
-            corpus = self._corpora.get(name)
-            if corpus is None:
-                corpus = self._corpora[name] = self._build(name)
-            return corpus
-
-    @staticmethod
-    def _build(name: str) -> Corpus:
-        if name == "providers":
-            return _provider_corpus()
-        return _article_corpus(name.removeprefix("articles:"))
-
-    def clear(self) -> None:
-        with self._lock:
-            self._corpora = {}
-            self._generation = None
+def _build_corpus(name: str) -> Corpus:
+    if name == "providers":
+        return _provider_corpus()
+    return _article_corpus(name.removeprefix("articles:"))
 
 
-indexes = _Indexes()
+# The corpora of this process, rebuilt when the public pages' generation moves on.
+indexes = PerGeneration(_build_corpus)
 
 
 def site_search(query: str, language: str | None = None) -> Results:

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from donghanh.content.models import Article, ArticleText, ArticleVersion, ContentLanguage, Stage
+from donghanh.directory.models import Country
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import memberships_for
@@ -131,20 +132,51 @@ class StageArticles:
     versions: list[ArticleVersion]
 
 
-def published_articles_by_stage(language: str) -> list[StageArticles]:
-    """Every stage of the journey with its published articles in `language`, in order."""
+@dataclass(frozen=True)
+class ArticleList:
+    """The public list of articles, for a reader who may have named their destination."""
+
+    destination: str  # a country code, or "" for no preference
+    # The guides for that destination, first, in the order of the journey.
+    for_destination: list[ArticleVersion]
+    # Every stage with the other articles: those for no country in particular, and (without a
+    # destination) the guides for every country.
+    stages: list[StageArticles]
+    # The destinations that have guides in this language, as (code, name).
+    destinations: list[tuple[str, str]]
+
+
+def published_article_list(language: str, destination: str = "") -> ArticleList:
+    """Published articles in `language` by stage; with a `destination`, its guides first and no
+    guide for another country."""
     by_stage: dict[str, list[ArticleVersion]] = {code: [] for code in Stage.values}
+    for_destination: list[ArticleVersion] = []
+    destinations: set[str] = set()
+    stage_order = {code: position for position, code in enumerate(Stage.values)}
     texts = _published(language).order_by("article__order", "article__slug")
-    for text in texts:
+    for text in sorted(texts, key=lambda text: stage_order[text.article.stage]):
         version = text.published_version
         if version is None:
             continue
         version.article = text.article
-        by_stage[text.article.stage].append(version)
-    return [
-        StageArticles(stage=code, label=str(label), versions=by_stage[code])
-        for code, label in Stage.choices
-    ]
+        country = text.article.destination
+        if country:
+            destinations.add(country)
+        if destination and country == destination:
+            for_destination.append(version)
+        elif not (destination and country):
+            by_stage[text.article.stage].append(version)
+    return ArticleList(
+        destination=destination,
+        for_destination=for_destination,
+        stages=[
+            StageArticles(stage=code, label=str(label), versions=by_stage[code])
+            for code, label in Stage.choices
+        ],
+        destinations=[
+            (code, str(label)) for code, label in Country.choices if code in destinations
+        ],
+    )
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,7 @@ from donghanh.audit.services import audit_record
 from donghanh.content.markup import markdown_plain_text
 from donghanh.content.models import Article, ArticleText, ArticleVersion, Stage
 from donghanh.core.page_cache import invalidate_public_pages
-from donghanh.core.text import nfc
-from donghanh.directory.search import search_text
+from donghanh.core.text import nfc, search_text
 from donghanh.organisations.models import Organisation
 
 TEXT_FIELDS = ("title", "summary", "body", "last_checked")

@@ -19,8 +19,11 @@ minutes anyway, see `_cached`).
 
 from __future__ import annotations
 
+import secrets
+import threading
 from collections.abc import Callable
 from functools import wraps
+from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
@@ -43,13 +46,53 @@ def _cache() -> BaseCache:
     return caches[getattr(settings, "PUBLIC_PAGE_CACHE", "default")]
 
 
+def _first_generation() -> int:
+    # Random rather than 1: after the cache is emptied, the numbers start somewhere new, so that
+    # what a process built for an old generation (`PerGeneration`) is never taken for current.
+    return secrets.randbits(48)
+
+
 def public_pages_generation() -> int:
     """The number that changes whenever published content changes (search rebuilds on it too)."""
     generation = _cache().get(GENERATION_KEY)
     if generation is None:
-        _cache().add(GENERATION_KEY, 1, timeout=None)
-        generation = _cache().get(GENERATION_KEY, 1)
+        first = _first_generation()
+        _cache().add(GENERATION_KEY, first, timeout=None)
+        generation = _cache().get(GENERATION_KEY, first)
     return int(generation)
+
+
+T = TypeVar("T")
+
+
+class PerGeneration(Generic[T]):
+    """Values built from what the public pages show (search indexes), kept by this process until
+    the public pages' generation moves on: `get(name)` builds `build(name)` at most once per
+    generation, even when several threads ask at once."""
+
+    def __init__(self, build: Callable[[str], T]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        # The generation and its values, replaced together.
+        self._state: tuple[int | None, dict[str, T]] = (None, {})
+
+    def get(self, name: str) -> T:
+        generation = public_pages_generation()
+        built, values = self._state
+        if built == generation and name in values:
+            return values[name]
+        with self._lock:
+            built, values = self._state
+            if built != generation:
+                values = {}
+                self._state = (generation, values)
+            if name not in values:
+                values[name] = self._build(name)
+            return values[name]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._state = (None, {})
 
 
 def _worker_seconds() -> int:
@@ -70,7 +113,7 @@ def invalidate_public_pages() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # the key is missing: nothing was cached under any generation yet
-        cache.add(GENERATION_KEY, 1, timeout=None)
+        cache.add(GENERATION_KEY, _first_generation(), timeout=None)
 
 
 # The attribute by which a view marks its answer as a public page to keep, and for how long.

@@ -1,8 +1,10 @@
-"""Vietnamese text helpers shared by every search in the platform."""
+"""Vietnamese text helpers shared by every search in the platform: folding, words, typos."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 
 # Hoàng/Huỳnh and Vũ/Võ are the same family names written in the northern and southern way;
 # records from abroad also drop diacritics, so matching compares folded, canonical forms.
@@ -29,3 +31,97 @@ def fold_name(value: str) -> str:
     """Fold a person's name and map equivalent surnames to one spelling, for matching."""
     words = fold(value).split()
     return " ".join(_SURNAME_EQUIVALENTS.get(word, word) for word in words)
+
+
+# --- words for search --------------------------------------------------------------------------
+
+_NOT_A_WORD = re.compile(r"[^\w]+")
+# Shortest word matched with one letter off: shorter ones would match half the vocabulary.
+FUZZY_MIN_LENGTH = 3
+
+
+def search_words(text: str) -> list[str]:
+    """Folded words: no diacritics, no case, no punctuation ("Bình-yên!" → ["binh", "yen"])."""
+    return _NOT_A_WORD.sub(" ", fold(text)).replace("_", " ").split()
+
+
+def search_text(*parts: str) -> str:
+    """A stored search text: folded words between single spaces, with one at each end.
+
+    The leading space lets a search match the start of any word with `contains " word"`, so
+    "nha" finds "nhà" and "nhân" but not "chuyên nhà" inside a word.
+    """
+    words = search_words(" ".join(part for part in parts if part))
+    return f" {' '.join(words)} " if words else ""
+
+
+def one_letter_deletions(word: str) -> Iterator[str]:
+    """`word` with each of its letters left out in turn ("lam" → "am", "lm", "la")."""
+    for i in range(len(word)):
+        yield word[:i] + word[i + 1 :]
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Whether a and b differ by one substitution, insertion, deletion or adjacent swap."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diffs = [i for i in range(la) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    short, long = (a, b) if la < lb else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1 :]
+
+
+class Vocabulary:
+    """Folded words, and for any word those of them one letter off it: a typo's real word.
+
+    Beside the words it keeps every one-letter deletion of each (of at least `min_length`
+    letters) → the words it came from, so that near words are found without comparing a word
+    with the whole vocabulary: "daoo" less a letter is "dao"; "dao" and "dau" share "da".
+    """
+
+    def __init__(self, words: Iterable[str] = (), *, min_length: int = FUZZY_MIN_LENGTH) -> None:
+        self.min_length = min_length
+        self.words: set[str] = set()
+        self._deletions: dict[str, list[str]] = {}
+        for word in words:
+            self.add(word)
+
+    def add(self, word: str) -> None:
+        if word in self.words:
+            return
+        self.words.add(word)
+        if len(word) >= self.min_length:
+            for deletion in one_letter_deletions(word):
+                self._deletions.setdefault(deletion, []).append(word)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.words
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def near(self, word: str) -> set[str]:
+        """Words of the vocabulary one edit away from `word` (never `word` itself)."""
+        if len(word) < self.min_length:
+            return set()
+        found: set[str] = set(self._deletions.get(word, ()))  # one letter more
+        for deletion in one_letter_deletions(word):
+            if deletion in self.words:  # one letter less
+                found.add(deletion)
+            found.update(self._deletions.get(deletion, ()))  # one letter changed or swapped
+        found.discard(word)
+        return {candidate for candidate in found if within_one_edit(word, candidate)}

@@ -118,7 +118,8 @@ REAL_PROVIDERS: tuple[ProviderSpec, ...] = (
         open_24_7=True,
         contacts=(
             Contact(C.PHONE, "111", "miễn phí, 24/7"),
-            Contact(C.ZALO, "Tổng đài 111", "kênh Zalo của Tổng đài 111"),
+            # The official Zalo account, as tongdai111.vn links it: one tap opens it.
+            Contact(C.ZALO, "https://zalo.me/1249273939821550616", "kênh Zalo của Tổng đài 111"),
             Contact(C.WEBSITE, "https://tongdai111.vn"),
         ),
         shown_to_public=True,

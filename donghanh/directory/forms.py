@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.directory.abroad import PlaceAbroad, place_abroad_named
 from donghanh.directory.hours import hours_by_period
 from donghanh.directory.models import (
     ContactChannel,
@@ -46,34 +47,60 @@ class DirectorySearchForm(forms.Form):
     )
     domain = _choice_field(_("Service"), ServiceDomain.choices, _("Any service"))
     place = forms.CharField(
-        label=_("Province or commune"),
+        label=_("Province, commune or country abroad"),
         required=False,
         max_length=200,
-        help_text=_("Today’s or a pre-2025 name, for example “Quảng Bình” or “huyện Nghi Xuân”."),
+        help_text=_(
+            "Today’s or a pre-2025 name, for example “Quảng Bình” or “huyện Nghi Xuân”; abroad, a "
+            "country or city, for example “Anh” or “London”."
+        ),
     )
     language = _choice_field(_("Language"), Language.choices, _("Any language"))
     open_now = forms.BooleanField(label=_("Open now"), required=False)
 
     def clean_place(self) -> str:
+        """A place in Vietnam (read by `place_resolve`), else a country or city abroad."""
         text: str = self.cleaned_data["place"].strip()
         if text:
             resolution = place_resolve(text)
-            if not resolution.found:
+            abroad = None if resolution.found else place_abroad_named(text)
+            if not resolution.found and abroad is None:
                 raise forms.ValidationError(
                     _(
-                        "No province or commune is called “%(text)s”. Check the spelling, or look "
-                        "the place up under Places."
+                        "No province, commune or country abroad is called “%(text)s”. Check the "
+                        "spelling, or look the place up under Places."
                     ),
                     params={"text": text},
                     code="unknown_place",
                 )
-            self.cleaned_data["place_resolution"] = resolution
+            self.cleaned_data["place_resolution"] = resolution if resolution.found else None
+            self.cleaned_data["place_abroad"] = abroad
         return text
 
     @property
     def resolution(self) -> PlaceResolution | None:
+        """The place in Vietnam the search names, once the form is valid."""
         cleaned = getattr(self, "cleaned_data", {})
         return cast(PlaceResolution | None, cleaned.get("place_resolution"))
+
+    @property
+    def place_abroad(self) -> PlaceAbroad | None:
+        """The country abroad the search names instead ("London": the United Kingdom)."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return cast(PlaceAbroad | None, cleaned.get("place_abroad"))
+
+    def search_filters(self) -> dict[str, Any]:
+        """The keyword arguments of `providers_search` for the valid form's search."""
+        data = self.cleaned_data
+        abroad = self.place_abroad
+        return {
+            "query": data["q"],
+            "domain": data["domain"],
+            "place": self.resolution or "",
+            "country": abroad.country if abroad else "",
+            "language": data["language"],
+            "open_now": data["open_now"],
+        }
 
 
 def _checkboxes(label: Any, choices: Any, **kwargs: Any) -> forms.MultipleChoiceField:

@@ -1,24 +1,93 @@
-"""How provider text is folded for search, the same way when stored and when asked."""
+"""How a directory search reads its words: as typed, one letter off, or naming a place abroad.
+
+Providers keep their folded words in `folded_text` (`donghanh.core.text.search_text`), and a
+search asks that every word of the query start a word there. When no provider has them all, the
+search is tried again tolerating a typo, as the site search does: a word of three letters or more
+also matches the words one letter off it (wrong, missing, extra or two swapped: "nha bnh yen"
+finds "Ngôi nhà Bình yên"), found in a vocabulary of the providers' words that each process keeps
+until the directory changes.
+
+Words that name a country abroad or one of its cities ("London", "Luân Đôn", "Vương quốc Anh",
+`donghanh.directory.abroad`) also match every provider serving that country, or every country.
+"""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
-from donghanh.core.text import fold
+from django.db.models import Q
 
-_NOT_A_WORD = re.compile(r"[^\w]+")
+from donghanh.core.page_cache import PerGeneration
+from donghanh.core.text import Vocabulary
+from donghanh.directory.abroad import PlaceAbroad, places_abroad_in
+from donghanh.directory.models import Provider, ProviderCountry
+
+PUBLIC, EVERYONE = "public", "everyone"
 
 
-def search_words(text: str) -> list[str]:
-    """Folded words: no diacritics, no case, no punctuation ("Bình-yên!" → ["binh", "yen"])."""
-    return _NOT_A_WORD.sub(" ", fold(text)).replace("_", " ").split()
+def _build_vocabulary(scope: str) -> Vocabulary:
+    providers = Provider.objects.filter(is_active=True)
+    if scope == PUBLIC:  # a public search never learns a word of a hidden provider
+        providers = providers.filter(shown_to_public=True)
+    vocabulary = Vocabulary()
+    for text in providers.values_list("folded_text", flat=True).iterator(chunk_size=2000):
+        for word in text.split():
+            vocabulary.add(word)
+    return vocabulary
 
 
-def search_text(*parts: str) -> str:
-    """The stored search text: folded words between single spaces, with one at each end.
+_vocabularies = PerGeneration(_build_vocabulary)
 
-    The leading space lets a search match the start of any word with `contains " word"`, so
-    "nha" finds "nhà" and "nhân" but not "chuyên nhà" inside a word.
-    """
-    words = search_words(" ".join(part for part in parts if part))
-    return f" {' '.join(words)} " if words else ""
+
+def provider_vocabulary(*, public_only: bool) -> Vocabulary:
+    """The words of the active providers (of those shown to the public with `public_only`)."""
+    return _vocabularies.get(PUBLIC if public_only else EVERYONE)
+
+
+def serving_country(country: str) -> Q:
+    """Providers serving the country abroad, or every country."""
+    served = ProviderCountry.objects.filter(code=country).values("provider_id")
+    return Q(serves_all_countries=True) | Q(pk__in=served)
+
+
+def _starts_a_word(word: str) -> Q:
+    return Q(folded_text__contains=f" {word}")
+
+
+@dataclass(frozen=True)
+class ReadQuery:
+    """The conditions of a search's words, every one of which a provider must meet."""
+
+    conditions: list[Q]
+    # Each word as typed, to rank providers having more of them first (after a typo).
+    typed: list[Q]
+    places: list[PlaceAbroad]
+
+
+def read_query(words: list[str], *, vocabulary: Vocabulary | None = None) -> ReadQuery:
+    """The conditions for `words`, folded; with a `vocabulary`, tolerating one typo per word."""
+    tolerant = vocabulary is not None
+    places = places_abroad_in(words, tolerant=tolerant)
+    place_at = {place.start: place for place in places}
+    conditions: list[Q] = []
+    typed: list[Q] = []
+    position = 0
+    while position < len(words):
+        place = place_at.get(position)
+        if place is not None:
+            as_text = Q()
+            for word in place.words:
+                as_text &= _starts_a_word(word)
+            conditions.append(as_text | serving_country(place.country))
+            typed.append(as_text)
+            position = place.end
+            continue
+        word = words[position]
+        condition = _starts_a_word(word)
+        typed.append(condition)
+        if vocabulary is not None:
+            for near in sorted(vocabulary.near(word)):
+                condition |= Q(folded_text__contains=f" {near} ")
+        conditions.append(condition)
+        position += 1
+    return ReadQuery(conditions, typed, places)

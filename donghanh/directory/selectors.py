@@ -33,6 +33,7 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
+from donghanh.core.text import search_words
 from donghanh.directory.hours import is_open_at as is_open_at
 from donghanh.directory.hours import open_at_q
 from donghanh.directory.models import (
@@ -41,7 +42,7 @@ from donghanh.directory.models import (
     ProviderLanguage,
     ProviderService,
 )
-from donghanh.directory.search import search_words
+from donghanh.directory.search import provider_vocabulary, read_query, serving_country
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import memberships_for
@@ -247,6 +248,10 @@ def providers_search(
 
     - `query`: every word starts a word of the names, description, eligibility, organisation or
       contacts, diacritics ignored ("nha binh yen" finds "Ngôi nhà Bình yên", "111" the hotline).
+      When no provider has them all, a word may be one letter off ("nha bnh yen"), and providers
+      having more of the words as typed come first. Names of places abroad ("London", "Anh",
+      "United Kingdom") also match the providers serving that country or every country
+      (see `donghanh.directory.search`).
     - `province`, `commune` (one or several), or `place`, free text read by
       `places.selectors.place_resolve`, old or new ("Quảng Bình", "huyện Nghi Xuân"): providers
       serving all of Vietnam, the province or one of the communes. A place that cannot be read
@@ -259,9 +264,6 @@ def providers_search(
     providers = Provider.objects.filter(is_active=True)
     if public_only:
         providers = providers.filter(shown_to_public=True)
-    words = search_words(query)
-    for word in words:
-        providers = providers.filter(folded_text__contains=f" {word}")
     # Child tables are filtered with uncorrelated `pk IN (...)` subqueries: each set is computed
     # once, which keeps a search over tens of thousands of providers fast on PostgreSQL.
     if domain:
@@ -271,8 +273,7 @@ def providers_search(
         spoken = ProviderLanguage.objects.filter(code=language).values("provider_id")
         providers = providers.filter(Q(interpreting=True) | Q(pk__in=spoken))
     if country:
-        served = ProviderCountry.objects.filter(code=country).values("provider_id")
-        providers = providers.filter(Q(serves_all_countries=True) | Q(pk__in=served))
+        providers = providers.filter(serving_country(country))
 
     scope: PlaceScope | None = None
     if place:
@@ -294,18 +295,43 @@ def providers_search(
         providers = providers.filter(open_at_q(at or timezone.now(), set(zones)))
 
     order: list[Any] = ["is_example", "folded_name", "id"]
-    if words:
-        phrase = " ".join(words)
-        providers = providers.annotate(
-            name_rank=Case(
-                When(folded_name__startswith=phrase, then=Value(0)),
-                When(folded_name__contains=phrase, then=Value(1)),
+    words = search_words(query)
+    if not words:
+        return _with_details(providers.order_by(*order))
+    read = read_query(words)
+    found = providers.filter(*read.conditions)
+    if not found.exists():  # a typo? Each word may be one letter off
+        read = read_query(words, vocabulary=provider_vocabulary(public_only=public_only))
+        found = providers.filter(*read.conditions)
+        typed = sum(
+            (Case(When(condition, then=Value(1)), default=Value(0)) for condition in read.typed),
+            start=Value(0),
+        )
+        found = found.annotate(typed_words=typed)
+        order.insert(0, "-typed_words")
+    if read.places:
+        # Providers there before those serving every country, before words found in a text.
+        served = ProviderCountry.objects.filter(code=read.places[0].country).values("provider_id")
+        found = found.annotate(
+            place_rank=Case(
+                When(pk__in=served, then=Value(0)),
+                When(serves_all_countries=True, then=Value(1)),
                 default=Value(2),
                 output_field=IntegerField(),
             )
         )
-        order.insert(0, "name_rank")
-    return _with_details(providers.order_by(*order))
+        order.insert(0, "place_rank")
+    phrase = " ".join(words)
+    found = found.annotate(
+        name_rank=Case(
+            When(folded_name__startswith=phrase, then=Value(0)),
+            When(folded_name__contains=phrase, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    )
+    order.insert(0, "name_rank")
+    return _with_details(found.order_by(*order))
 
 
 def with_open_status(providers: Iterable[Provider], moment: datetime) -> list[Provider]:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
 from donghanh.core.page_cache import invalidate_public_pages
-from donghanh.core.text import fold, nfc
+from donghanh.core.text import fold, nfc, search_text, search_words
 from donghanh.directory.contacts import digits_of, looks_like_phone, obsolete_numbers_in
 from donghanh.directory.models import (
     VIETNAM_TIME_ZONE,
@@ -37,7 +37,6 @@ from donghanh.directory.models import (
     ProviderService,
     ProviderTimeZone,
 )
-from donghanh.directory.search import search_text, search_words
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Commune, Province
 from donghanh.reference.domains import ServiceDomain

@@ -54,14 +54,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     if not form.is_bound:
         providers = providers_search()
     elif form.is_valid():
-        data = form.cleaned_data
-        providers = providers_search(
-            query=data["q"],
-            domain=data["domain"],
-            place=form.resolution or "",
-            language=data["language"],
-            open_now=data["open_now"],
-        )
+        providers = providers_search(**form.search_filters())
     page = Paginator(providers, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -71,6 +64,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "providers": with_open_status(page.object_list, timezone.now()),
             "resolution": form.resolution if form.is_bound and form.is_valid() else None,
+            "place_abroad": form.place_abroad if form.is_bound and form.is_valid() else None,
             "can_add": bool(directory_memberships(request.user, Perm.EDIT_DIRECTORY)),
         },
     )

@@ -35,9 +35,10 @@ class HelpSearchForm(DirectorySearchForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].label = _("What do you need, or a name")
-        self.fields["place"].label = _("Where are you? Province or commune")
+        self.fields["place"].label = _("Where are you? Province, commune, or country abroad")
         self.fields["place"].help_text = _(
-            "Today’s or a pre-2025 name, for example “Hà Tĩnh” or “Quảng Bình”."
+            "Today’s or a pre-2025 name, for example “Hà Tĩnh” or “Quảng Bình”; abroad, a country "
+            "or city, for example “Anh” or “London”."
         )
 
     def clean_place(self) -> str:
@@ -46,8 +47,8 @@ class HelpSearchForm(DirectorySearchForm):
         except forms.ValidationError:
             raise forms.ValidationError(
                 _(
-                    "We do not know a province or commune called “%(text)s”. Check the spelling, "
-                    "or leave the place empty to see help for all of Vietnam."
+                    "We do not know a province, commune or country called “%(text)s”. Check the "
+                    "spelling, or leave the place empty to see help for all of Vietnam."
                 ),
                 params={"text": self.cleaned_data["place"].strip()},
                 code="unknown_place",

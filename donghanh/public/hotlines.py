@@ -26,6 +26,10 @@ class Hotline:
     # The number to dial when it differs from the one shown (a UK freephone number dialled in
     # international form also works from a phone that roams).
     dial: str = ""
+    # The line's official Zalo channel, as a plain zalo.me link (no Zalo script is ever loaded),
+    # and its website.
+    zalo: str = ""
+    website: str = ""
 
     @property
     def tel(self) -> str:
@@ -36,6 +40,10 @@ NATIONAL_111 = Hotline(
     "111",
     _("National hotline for child protection and against human trafficking"),
     _("Free, 24 hours a day, 7 days a week"),
+    # The official account of the 111 hotline, as its own website links it: from abroad, where
+    # dialling 111 reaches another country's service, this is how to write to it.
+    zalo="https://zalo.me/1249273939821550616",
+    website="https://tongdai111.vn",
 )
 POLICE_113 = Hotline("113", _("Police: when someone is in danger now"), _("24 hours a day"))
 CITIZENS_ABROAD = Hotline(
@@ -62,6 +70,3 @@ UK_EMBASSY = Hotline(
 # The four lines the home page shows first, in this order.
 FIRST_LINES = (NATIONAL_111, POLICE_113, CITIZENS_ABROAD, UK_MODERN_SLAVERY)
 OTHER_LINES = (WOMEN_SUPPORT_LINE, UK_EMBASSY)
-# 111's Zalo channel is found by this name in the Zalo app.
-ZALO_111_NAME = "Tổng đài 111"
-WEBSITE_111 = "https://tongdai111.vn"

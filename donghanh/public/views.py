@@ -85,21 +85,14 @@ def find_help(request: HttpRequest) -> HttpResponse:
     if not form.is_bound:
         providers = providers_search(public_only=True)
     elif form.is_valid():
-        data = form.cleaned_data
-        providers = providers_search(
-            query=data["q"],
-            domain=data["domain"],
-            place=form.resolution or "",
-            language=data["language"],
-            open_now=data["open_now"],
-            public_only=True,
-        )
+        providers = providers_search(**form.search_filters(), public_only=True)
     page = Paginator(providers, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
         "providers": with_open_status(page.object_list, timezone.now()),
         "resolution": form.resolution if form.is_bound and form.is_valid() else None,
+        "place_abroad": form.place_abroad if form.is_bound and form.is_valid() else None,
     }
     return render(request, "public/find_help.html", context)
 

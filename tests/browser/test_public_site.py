@@ -139,7 +139,7 @@ def test_public_directory_search_without_javascript(no_js_page: Page, live_serve
     page = no_js_page
     page.goto(live_server.url + "/help/")
     page.get_by_label("Bạn cần gì, hoặc tên nơi hỗ trợ").fill("tong dai")
-    page.get_by_label("Bạn đang ở đâu? Tỉnh, thành phố hoặc xã, phường").fill("Quảng Bình")
+    page.get_by_label("Bạn đang ở đâu?").fill("Quảng Bình")
     page.get_by_role("button", name="Tìm kiếm").click()
     expect(page.locator("main")).to_contain_text("Tổng đài quốc gia 111")
     expect(page.locator("main")).not_to_contain_text("Nhà tạm lánh chỉ cán bộ thấy")
@@ -148,6 +148,51 @@ def test_public_directory_search_without_javascript(no_js_page: Page, live_serve
 
     page.get_by_role("link", name="English").click()
     expect(page.locator("h1")).to_have_text("National hotline 111")
+
+
+def test_help_abroad_by_a_city_name_without_javascript(no_js_page: Page, live_server, providers):
+    provider_create(
+        data=ProviderInput(
+            name="Đường dây trợ giúp tại Vương quốc Anh",
+            name_en="UK Modern Slavery & Exploitation Helpline",
+            kind=Provider.Kind.HOTLINE,
+            countries=["GB"],
+            shown_to_public=True,
+        ),
+        acting_user=None,
+    )
+    page = no_js_page
+    page.goto(live_server.url + "/en/help/")
+    page.get_by_label("Where are you?").fill("Lodnon")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("main")).to_contain_text("Place read as: United Kingdom")
+    expect(page.locator("main")).to_contain_text("UK Modern Slavery & Exploitation Helpline")
+    expect(page.locator("main")).not_to_contain_text("National hotline 111")
+    assert "place=Lodnon" in page.url and page.context.cookies() == []
+
+
+def test_guides_for_the_readers_country_first_without_javascript(no_js_page: Page, live_server):
+    call_command("load_articles", stdout=StringIO())
+    page = no_js_page
+    page.goto(live_server.url + "/en/articles/")
+    # The English site is read mostly in the UK: its guides come first unless told otherwise.
+    first = page.locator("main section").first
+    expect(first.locator("h2")).to_have_text("Country guides: United Kingdom")
+    expect(first).to_contain_text("Working in the United Kingdom")
+    page.get_by_label("The country you are going to or living in").select_option("any")
+    page.get_by_role("button", name="Show guides").click()
+    expect(page).to_have_url(live_server.url + "/en/articles/?destination=any")
+    expect(page.locator("main section").first.locator("h2")).to_have_text(
+        "Thinking about going abroad"
+    )
+    page.get_by_role("link", name="Tiếng Việt").click()
+    expect(page).to_have_url(live_server.url + "/articles/?destination=any")
+    page.get_by_label("Nước bạn sắp đến hoặc đang sống").select_option("GB")
+    page.get_by_role("button", name="Xem hướng dẫn").click()
+    expect(page.locator("main section").first.locator("h2")).to_have_text(
+        "Hướng dẫn theo nước: Vương quốc Anh"
+    )
+    assert page.context.cookies() == []
 
 
 def test_site_search_without_javascript_puts_the_answer_first(no_js_page: Page, live_server):
@@ -166,15 +211,68 @@ def test_site_search_without_javascript_puts_the_answer_first(no_js_page: Page, 
     assert page.context.cookies() == []
 
 
-def test_quick_exit_with_javascript_leaves_no_way_back(page: Page, live_server):
+SEARCH_ENGINE = "https://search.example/"
+SEARCH_ENGINE_PAGE = (
+    '<!doctype html><html lang="vi"><head><title>Tìm kiếm</title></head>'
+    "<body><main><h1>Kết quả tìm kiếm</h1></main></body></html>"
+)
+
+
+def _arrive_from_a_search_engine(page: Page, address: str) -> None:
+    """The tab showed a search engine (a local stand-in) before the visitor opened the site."""
+    page.context.route(SEARCH_ENGINE, _serving(SEARCH_ENGINE_PAGE))
+    page.goto(SEARCH_ENGINE)
+    page.goto(address)
+
+
+def test_quick_exit_with_javascript_leaves_no_way_back(page: Page, live_server, providers, axe):
+    """Three pages reached inside the site, then quick exit: "back" finds none of them."""
     _stub_neutral_site(page)
-    page.goto(live_server.url + "/help/")
-    page.goto(live_server.url + "/self-check/")
+    _arrive_from_a_search_engine(page, live_server.url + "/")
+    page.locator("main").get_by_role("link", name=re.compile("Tìm nơi giúp đỡ gần bạn")).click()
+    expect(page).to_have_url(live_server.url + "/help/")
+    axe.ensure_checked(page)
+    page.get_by_label("Bạn cần gì, hoặc tên nơi hỗ trợ").fill("tong dai")
+    page.get_by_role("button", name="Tìm kiếm").click()
+    expect(page).to_have_url(re.compile(re.escape(live_server.url + "/help/?q=tong+dai&")))
+    axe.ensure_checked(page)
+    page.get_by_role("link", name="Tổng đài quốc gia 111").click()
+    expect(page.locator("h1")).to_have_text("Tổng đài quốc gia 111")
+    axe.ensure_checked(page)
+
     page.get_by_role("link", name=re.compile("Thoát nhanh")).click()
     expect(page).to_have_url(settings.QUICK_EXIT_URL)
     page.go_back()
-    # The page the visitor left from was replaced: back goes to the one before it.
-    expect(page).to_have_url(live_server.url + "/help/")
+    # Back returns to where the tab was before the site, not to any page of it.
+    expect(page).to_have_url(SEARCH_ENGINE)
+    page.go_forward()
+    expect(page).to_have_url(settings.QUICK_EXIT_URL)
+
+
+def test_the_self_check_result_takes_the_place_of_the_questions(page: Page, live_server, axe):
+    """With JavaScript the answers are sent in the background: no entry of the history holds the
+    questions with the answers ticked, and quick exit from the result leaves no way back."""
+    _stub_neutral_site(page)
+    _arrive_from_a_search_engine(page, live_server.url + "/")
+    page.locator("main").get_by_role("link", name=re.compile("Lời mời làm việc này")).click()
+    expect(page.locator("h1")).to_have_text("Việc làm này có an toàn không?")
+    axe.ensure_checked(page)
+    entries = page.evaluate("history.length")
+    page.locator("input[name=fee][value=yes]").check()
+    page.locator("input[name=passport][value=yes]").check()
+    page.get_by_role("button", name="Xem kết quả").click()
+    expect(page.locator("h2#risk-level")).to_contain_text("Nguy cơ cao")
+    expect(page).to_have_title(re.compile("Kết quả"))
+    expect(page.locator("main")).to_be_focused()
+    assert page.evaluate("history.length") == entries
+    axe.check(page)  # the same document, now showing the result
+
+    page.get_by_role("link", name=re.compile("Thoát nhanh")).click()
+    expect(page).to_have_url(settings.QUICK_EXIT_URL)
+    page.go_back()
+    expect(page).to_have_url(SEARCH_ENGINE)
+    page.go_forward()
+    expect(page).to_have_url(settings.QUICK_EXIT_URL)
 
 
 def test_escape_twice_leaves_too(page: Page, live_server):

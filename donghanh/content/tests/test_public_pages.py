@@ -133,3 +133,72 @@ def test_a_cached_page_is_served_without_a_query(
     client.get("/articles/lua-dao-viec-lam/")
     with django_assert_num_queries(0):
         assert client.get("/articles/lua-dao-viec-lam/").status_code == 200
+
+
+# --- the list, and the reader's destination ------------------------------------------------------
+
+
+@pytest.fixture
+def guides(editors: Editors) -> None:
+    """Two articles for everyone and two destination guides, in Vietnamese and English."""
+    for slug, stage, destination, vi, en in (
+        ("truoc-khi-di", "considering", "", "Trước khi đi", "Before you go"),
+        ("lam-viec-o-anh", "working_abroad", "GB", "Làm việc ở Anh", "Working in the UK"),
+        ("lam-viec-o-nhat", "working_abroad", "JP", "Làm việc ở Nhật", "Working in Japan"),
+        ("ve-nha", "coming_home", "", "Trở về nhà", "Coming home"),
+    ):
+        services.article_create(
+            slug=slug, stage=stage, destination=destination, actor=editors.as_author
+        )
+        published(editors, slug=slug, title=vi)
+        published(editors, slug=slug, language="en", title=en)
+
+
+def _titles_in_order(page: str, titles: list[str]) -> list[str]:
+    """The titles linked on the page, in the order they appear."""
+    found = [(page.find(f">{title}</a>"), title) for title in titles]
+    return [title for position, title in sorted(found) if position >= 0]
+
+
+VI_TITLES = ["Trước khi đi", "Làm việc ở Anh", "Làm việc ở Nhật", "Trở về nhà"]
+EN_TITLES = ["Before you go", "Working in the UK", "Working in Japan", "Coming home"]
+
+
+def test_without_a_destination_the_list_follows_the_journey(guides: None) -> None:
+    page = Client().get("/articles/").content.decode()
+    assert _titles_in_order(page, VI_TITLES) == VI_TITLES
+    # The filter is a plain form: it works without JavaScript and keeps nothing.
+    assert '<form class="destination-filter" method="get" action="/articles/">' in page
+    assert '<option value="any" selected>Mọi quốc gia</option>' in page
+    assert '<option value="GB">Vương quốc Anh</option>' in page
+    assert '<option value="JP">Nhật Bản</option>' in page
+
+
+def test_a_chosen_destination_puts_its_guides_first_and_no_other_countrys(guides: None) -> None:
+    page = Client().get("/articles/", {"destination": "GB"}).content.decode()
+    assert _titles_in_order(page, VI_TITLES) == ["Làm việc ở Anh", "Trước khi đi", "Trở về nhà"]
+    assert '<h2 id="destination-guides">Hướng dẫn theo nước: Vương quốc Anh</h2>' in page
+    assert '<option value="GB" selected>Vương quốc Anh</option>' in page
+    page = Client().get("/articles/", {"destination": "JP"}).content.decode()
+    assert _titles_in_order(page, VI_TITLES) == ["Làm việc ở Nhật", "Trước khi đi", "Trở về nhà"]
+
+
+def test_the_english_list_puts_the_uk_guides_first_unless_told_otherwise(guides: None) -> None:
+    page = Client().get("/en/articles/").content.decode()
+    assert _titles_in_order(page, EN_TITLES) == [
+        "Working in the UK",
+        "Before you go",
+        "Coming home",
+    ]
+    assert '<option value="GB" selected>United Kingdom</option>' in page
+    page = Client().get("/en/articles/", {"destination": "any"}).content.decode()
+    assert _titles_in_order(page, EN_TITLES) == EN_TITLES
+    page = Client().get("/en/articles/", {"destination": "JP"}).content.decode()
+    assert _titles_in_order(page, EN_TITLES)[0] == "Working in Japan"
+
+
+def test_a_destination_without_guides_or_unknown_shows_the_whole_list(guides: None) -> None:
+    for destination in ("FR", "XX", ""):
+        response = Client().get("/articles/", {"destination": destination})
+        assert response.status_code == 200
+        assert _titles_in_order(response.content.decode(), VI_TITLES) == VI_TITLES, destination

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from donghanh.content.search import Corpus, Document, _within_one_edit, site_search
+from donghanh.content.search import Corpus, Document, site_search
 from donghanh.content.tests.helpers import Editors, draft, published
 from donghanh.directory.models import Provider
 
@@ -15,7 +15,7 @@ def _titles(query: str, language: str = "vi") -> list[str]:
 
 
 def _provider(name: str, *, public: bool = True, text: str = "") -> Provider:
-    from donghanh.directory.search import search_text, search_words
+    from donghanh.core.text import search_text, search_words
 
     return Provider.objects.create(
         name=name,
@@ -74,16 +74,6 @@ def test_an_exact_word_beats_a_near_one() -> None:
     corpus.finish()
     buckets = corpus.search(["lam"])  # best first: document 1 (exact), then document 0 (near)
     assert [mask for _score, mask in buckets] == [0b10, 0b01]
-
-
-def test_near_words_are_one_edit_away() -> None:
-    assert _within_one_edit("viec", "vieec")
-    assert _within_one_edit("chieu", "chiue")
-    assert _within_one_edit("dao", "dau")
-    assert _within_one_edit("lam", "lm")
-    assert not _within_one_edit("dao", "dua")
-    assert not _within_one_edit("lam", "lmaa")
-    assert not _within_one_edit("viec", "vick")
 
 
 def test_an_article_having_every_word_ranks_above_services_having_some(bank: Editors) -> None:

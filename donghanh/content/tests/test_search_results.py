@@ -124,7 +124,8 @@ def _typo(word: str, position: int, kind: int) -> str:
 def test_the_count_is_the_length_of_the_pages_put_together(demo: set[str], data) -> None:
     language = data.draw(st.sampled_from(["vi", "en"]), label="language")
     vocabulary = sorted(
-        indexes.get(f"articles:{language}").vocabulary | indexes.get("providers").vocabulary
+        indexes.get(f"articles:{language}").vocabulary.words
+        | indexes.get("providers").vocabulary.words
     )
     word = st.one_of(
         st.sampled_from(vocabulary),

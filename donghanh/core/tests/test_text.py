@@ -1,4 +1,4 @@
-from donghanh.core.text import fold, fold_name
+from donghanh.core.text import Vocabulary, fold, fold_name, search_words, within_one_edit
 
 
 def test_fold_removes_diacritics_and_case():
@@ -17,3 +17,28 @@ def test_fold_collapses_whitespace_and_handles_decomposed_input():
 def test_fold_name_treats_regional_surnames_as_equal():
     assert fold_name("Huỳnh Văn An") == fold_name("Hoàng Văn An")
     assert fold_name("Võ Thị Lan") == fold_name("Vũ Thị Lan")
+
+
+def test_search_words_are_folded_without_punctuation():
+    assert search_words("Ngôi nhà Bình-yên!") == ["ngoi", "nha", "binh", "yen"]
+
+
+def test_near_words_are_one_edit_away():
+    assert within_one_edit("viec", "vieec")
+    assert within_one_edit("chieu", "chiue")
+    assert within_one_edit("dao", "dau")
+    assert within_one_edit("lam", "lm")
+    assert not within_one_edit("dao", "dua")
+    assert not within_one_edit("lam", "lmaa")
+    assert not within_one_edit("viec", "vick")
+
+
+def test_a_vocabulary_finds_the_words_one_letter_off():
+    vocabulary = Vocabulary(["binh", "yen", "london", "nha", "la"])
+    assert vocabulary.near("bnh") == {"binh"}  # a letter missing
+    assert vocabulary.near("binhh") == {"binh"}  # a letter too many
+    assert vocabulary.near("lodnon") == {"london"}  # two letters swapped
+    assert vocabulary.near("yem") == {"yen"}  # one letter wrong
+    assert vocabulary.near("binh") == set()  # the word itself is not near
+    assert vocabulary.near("la") == set()  # too short to guess
+    assert "nha" in vocabulary and "nga" not in vocabulary

@@ -33,7 +33,13 @@ def contact_link(contact: ContactChannel) -> dict[str, Any]:
         href = contact.value
     elif contact.kind == kind.EMAIL:
         href = f"mailto:{contact.value}"
-    return {"contact": contact, "href": href, "external": contact.kind in (kind.ZALO, kind.WEBSITE)}
+    return {
+        "contact": contact,
+        "href": href,
+        "external": contact.kind in (kind.ZALO, kind.WEBSITE),
+        # A Zalo channel given as its zalo.me address: the link says what it opens, not the address.
+        "is_address": contact.kind == kind.ZALO and href == contact.value.strip(),
+    }
 
 
 @register.filter

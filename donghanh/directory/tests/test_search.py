@@ -210,3 +210,87 @@ def test_postgresql_indexes_the_search_text_with_trigrams():
         )
         [definition] = cursor.fetchone()
     assert "gin_trgm_ops" in definition and "folded_text" in definition
+
+
+# --- places abroad and typos -----------------------------------------------------------------
+
+
+@pytest.fixture
+def abroad(make_provider):
+    """Help in the UK that never names it, help for every country, help in France and at home."""
+    make_provider("Helpline X", countries=[Country.UNITED_KINGDOM])
+    make_provider("Bảo hộ công dân", serves_all_countries=True)
+    make_provider("Association Y", countries=[Country.FRANCE])
+    make_provider("Trung tâm trong nước", serves_nationwide=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Anh", "Vương quốc Anh", "vuong quoc anh", "United Kingdom", "UK", "London", "Luân Đôn"],
+)
+def test_a_country_or_city_abroad_finds_the_providers_serving_it(abroad, query):
+    # Those serving the country itself first, then those serving every country.
+    assert names(query=query) == ["Helpline X", "Bảo hộ công dân"]
+
+
+def test_a_place_abroad_combines_with_other_words(abroad, make_provider):
+    make_provider("Nhà tạm lánh London", kind=Provider.Kind.SHELTER, services=["shelter"])
+    assert names(query="nha tam lanh London") == ["Nhà tạm lánh London"]
+    assert names(query="Pháp") == ["Association Y", "Bảo hộ công dân"]
+    assert names(query="Paris") == ["Association Y", "Bảo hộ công dân"]
+
+
+def test_a_country_name_that_is_an_everyday_word_counts_only_alone(make_provider):
+    make_provider("Helpline X", countries=[Country.UNITED_KINGDOM])
+    make_provider("Trung tâm Anh Sơn", serves_nationwide=True)
+    make_provider("Giới thiệu việc làm", description="Hỗ trợ người lao động", countries=["LA"])
+    # "Anh Sơn" is a place in Nghệ An; "lao động" is labour, not Laos.
+    assert names(query="anh son") == ["Trung tâm Anh Sơn"]
+    assert names(query="lao dong") == ["Giới thiệu việc làm"]
+    assert names(query="Lào") == ["Giới thiệu việc làm"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "nha bnh yen",  # a letter missing
+        "nha binhh yen",  # a letter too many
+        "nha bihn yen",  # two letters swapped
+        "nha binh yem",  # one letter wrong
+        "ngoi nha bnh yne",  # one typo in each of two words
+    ],
+)
+def test_one_typo_per_word_is_tolerated(make_provider, query):
+    make_provider("Ngôi nhà Bình yên", kind=Provider.Kind.SHELTER)
+    make_provider("Trung tâm Công tác xã hội")
+    assert names(query=query) == ["Ngôi nhà Bình yên"]
+
+
+def test_a_typo_in_a_place_abroad_is_tolerated(abroad):
+    assert names(query="Lodnon") == ["Helpline X", "Bảo hộ công dân"]
+    assert names(query="Luan Donn") == ["Helpline X", "Bảo hộ công dân"]
+
+
+def test_words_found_as_typed_keep_typos_out(make_provider):
+    make_provider("Dịch vụ tâm lý")
+    make_provider("Văn phòng Nam Định")  # "nam" is one letter from "tam"
+    assert names(query="tam ly") == ["Dịch vụ tâm lý"]
+    # Two letters off is not a typo.
+    assert names(query="nha bnh yn") == []
+
+
+def test_providers_having_more_words_as_typed_come_first(make_provider):
+    make_provider("Ngôi nhà Bình yên", kind=Provider.Kind.SHELTER)
+    make_provider("Ngôi nhà Bình an", kind=Provider.Kind.SHELTER)
+    # Neither has "binhh": "Bình an" has "an" as typed, "Bình yên" only a near "yen".
+    assert names(query="nha binhh an") == ["Ngôi nhà Bình an"]
+    assert names(query="ngoi nha binhh yen an") == []
+    assert names(query="ngoi nha binhh") == ["Ngôi nhà Bình an", "Ngôi nhà Bình yên"]
+
+
+def test_a_public_search_learns_no_word_of_a_hidden_provider(make_provider):
+    make_provider("Ngôi nhà Bình yên", kind=Provider.Kind.SHELTER, shown_to_public=False)
+    make_provider("Ngôi nhà Hòa bình", kind=Provider.Kind.SHELTER, shown_to_public=True)
+    assert names(query="nha bnh yen") == ["Ngôi nhà Bình yên"]  # staff see every provider
+    assert names(query="nha bnh yen", public_only=True) == []
+    assert names(query="nha hao binh", public_only=True) == ["Ngôi nhà Hòa bình"]

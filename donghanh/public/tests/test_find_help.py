@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
+
+from donghanh.directory.models import Country, Provider
 
 
 def names(html: str, providers) -> set[str]:
@@ -68,3 +71,58 @@ def test_examples_are_marked_and_offer_no_contact(client, public_providers):
     html = client.get(f"/help/{example.pk}/").content.decode()
     assert 'class="badge warn"' in html and "0239 000 0000" not in html
     assert '<meta name="robots" content="noindex">' in html
+
+
+@pytest.fixture
+def help_abroad(make_provider) -> dict[str, Provider]:
+    return {
+        "uk": make_provider(
+            "Unseen helpline",
+            kind=Provider.Kind.HOTLINE,
+            countries=[Country.UNITED_KINGDOM],
+            shown_to_public=True,
+        ),
+        "everywhere": make_provider(
+            "Bảo hộ công dân",
+            kind=Provider.Kind.PUBLIC_AGENCY,
+            serves_all_countries=True,
+            shown_to_public=True,
+        ),
+        "japan": make_provider(
+            "Hỗ trợ tại Nhật Bản", countries=[Country.JAPAN], shown_to_public=True
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "place", ["Anh", "Vương quốc Anh", "United Kingdom", "UK", "London", "Luân Đôn", "Lodnon"]
+)
+def test_the_place_may_be_a_country_or_city_abroad(client, public_providers, help_abroad, place):
+    html = client.get("/help/", {"place": place}).content.decode()
+    assert 'class="errorlist"' not in html
+    assert "Địa danh được hiểu là: Vương quốc Anh" in html
+    shown = {key for key, provider in help_abroad.items() if provider.name in html}
+    assert shown == {"uk", "everywhere"}
+    assert public_providers["hotline"].name not in html  # it serves Vietnam only
+
+
+@pytest.mark.parametrize("query", ["Anh", "United Kingdom", "UK", "London", "Luân Đôn"])
+def test_the_words_may_name_a_country_or_city_abroad(client, help_abroad, query):
+    html = client.get("/help/", {"q": query}).content.decode()
+    assert html.index("Unseen helpline") < html.index("Bảo hộ công dân")
+    assert "Hỗ trợ tại Nhật Bản" not in html
+
+
+def test_a_typo_in_each_word_still_finds_the_provider(client, public_providers, make_provider):
+    make_provider("Ngôi nhà Bình yên", kind=Provider.Kind.SHELTER, shown_to_public=True)
+    html = client.get("/help/", {"q": "nha bnh yen"}).content.decode()
+    assert "Ngôi nhà Bình yên" in html and "1 nơi hỗ trợ" in html
+    html = client.get("/en/help/", {"q": "tong dia"}).content.decode()
+    assert public_providers["hotline"].name_en in html
+
+
+def test_the_site_search_finds_providers_by_a_place_abroad(client, help_abroad):
+    for query in ("London", "Luân Đôn", "Vương quốc Anh", "United Kingdom", "Lodnon"):
+        html = client.get("/search", {"q": query}).content.decode()
+        assert "Unseen helpline" in html, query
+        assert "Hỗ trợ tại Nhật Bản" not in html, query

@@ -26,7 +26,8 @@ def public_urls(providers: dict[str, Provider]) -> list[str]:
     call_command("load_articles", path=ARTICLE_FILES, stdout=StringIO())
     pages = ["/", "/self-check/", "/help/", "/help/?q=111&open_now=on"]
     pages += [f"/help/{providers[name].pk}/" for name in ("hotline", "example")]
-    pages += ["/articles/", "/articles/lua-dao-viec-lam/", "/search?q=lua+dao+viec+lam"]
+    pages += ["/articles/", "/articles/?destination=GB", "/articles/?destination=any"]
+    pages += ["/articles/lua-dao-viec-lam/", "/search?q=lua+dao+viec+lam"]
     return pages + ["/en" + page for page in pages]
 
 
