@@ -121,8 +121,10 @@ CACHE_SECONDS_ATTRIBUTE = "public_page_seconds"
 
 
 def _page_address(request: HttpRequest) -> str:
+    # The host is part of the address: a page's canonical and language links name it, so a
+    # page kept for one of the platform's names is never served under another.
     language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-    return f"{language}:{request.get_full_path()}"
+    return f"{request.get_host()}:{language}:{request.get_full_path()}"
 
 
 def _page_key(request: HttpRequest) -> str:
@@ -171,6 +173,9 @@ class PublicPageCacheMiddleware:
         # Staff, API and admin addresses are never looked up: they are never kept.
         if not (_anonymous_get(request) and is_public_path(request)):
             return self.get_response(request)
+        # A host the platform does not answer to gets the same 400 as without the cache
+        # (`get_host` refuses it), before any kept page is looked up.
+        request.get_host()
         cached = _cached_page(request)
         if cached is not None:
             return cached

@@ -159,3 +159,25 @@ def test_a_page_that_sets_a_cookie_is_never_kept(rf):
     middleware(rf.get("/cookie-page/"))
     middleware(rf.get("/cookie-page/"))
     assert len(calls) == 2
+
+
+def test_a_kept_page_is_never_served_for_a_host_the_platform_does_not_answer_to(
+    public_providers, settings
+):
+    settings.ALLOWED_HOSTS = ["donghanh.example.org", "www.donghanh.example.org"]
+    client = Client()
+    assert client.get("/", HTTP_HOST="donghanh.example.org").status_code == 200
+    assert client.get("/", HTTP_HOST="donghanh.example.org").status_code == 200  # now kept
+    assert client.get("/", HTTP_HOST="attacker.example.net").status_code == 400
+
+
+def test_a_page_kept_under_one_name_of_the_platform_is_not_served_under_another(
+    public_providers, settings
+):
+    settings.ALLOWED_HOSTS = ["donghanh.example.org", "www.donghanh.example.org"]
+    client = Client()
+    first = client.get("/", HTTP_HOST="donghanh.example.org").content.decode()
+    second = client.get("/", HTTP_HOST="www.donghanh.example.org").content.decode()
+    assert "//donghanh.example.org/" in first
+    assert "//www.donghanh.example.org/" in second
+    assert "//donghanh.example.org/" not in second
