@@ -102,7 +102,12 @@ def job_cancel(*, actor: Actor, job_id: Any) -> Job:
     """Stop a job: one still waiting ends at once; a running one is asked to stop and stops
     at its next progress point, its writes rolled back. Only its owner or a system
     administrator may."""
-    job = Job.objects.select_for_update().select_related("organisation").filter(pk=job_id).first()
+    job = (
+        Job.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .filter(pk=job_id)
+        .first()
+    )
     if job is None or not _may_stop(actor, job):
         raise PermissionDenied
     now = timezone.now()
@@ -240,7 +245,7 @@ def job_results_purge_expired(*, actor: Actor, now: datetime | None = None) -> i
     files deleted."""
     now = now or timezone.now()
     expired = list(
-        Job.objects.select_for_update()
+        Job.objects.select_for_update(of=("self",))
         .select_related("organisation")
         .filter(result_expires_at__lte=now)
         .exclude(result_stored_name="")

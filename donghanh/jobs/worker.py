@@ -55,8 +55,10 @@ class JobsWorker(Worker):
         max_tasks: int | None = None,
         worker_id: str | None = None,
         housekeeping: bool = True,
-        background_reporting: bool = True,
+        inline: bool = False,
     ) -> None:
+        """`inline=True` runs the jobs inside the caller's transaction (the tests): the
+        connection is left open and progress is written on it, not by a thread."""
         super().__init__(
             queue_names=[DEFAULT_TASK_QUEUE_NAME],
             interval=interval,
@@ -68,7 +70,7 @@ class JobsWorker(Worker):
             excluded_queue_names=[],
         )
         self.housekeeping_enabled = housekeeping
-        self.background_reporting = background_reporting
+        self.inline = inline
         self._wake = threading.Event()
         self._last_housekeeping = float("-inf")
 
@@ -80,7 +82,7 @@ class JobsWorker(Worker):
     def run(self) -> None:
         logger.info("jobs worker %s started", self.worker_id)
         while self.running:
-            close_old_connections()
+            self._close_old_connections()
             if self.housekeeping_enabled:
                 self.housekeeping()
             task_result, looked = self._take_task()
@@ -90,10 +92,15 @@ class JobsWorker(Worker):
                 return
             if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
                 return
-            close_old_connections()
+            self._close_old_connections()
             if self.running and task_result is None:
                 self._wake.wait(self.interval)
         logger.info("jobs worker %s stopped", self.worker_id)
+
+    def _close_old_connections(self) -> None:
+        # Like a request's end: drop a connection the database closed or that is too old.
+        if not self.inline:
+            close_old_connections()
 
     def _take_task(self) -> tuple[DBTaskResult | None, bool]:
         tasks = DBTaskResult.objects.ready().filter(
@@ -111,7 +118,7 @@ class JobsWorker(Worker):
         return task_result, True
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
-        with reporting(background=self.background_reporting):
+        with reporting(background=not self.inline):
             super().run_task(db_task_result)
 
     def housekeeping(self, *, force: bool = False) -> None:

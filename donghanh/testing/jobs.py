@@ -38,7 +38,7 @@ def run_queued_jobs(*, max_jobs: int | None = None) -> int:
         max_tasks=max_jobs,
         worker_id="test-worker",
         housekeeping=False,
-        background_reporting=False,
+        inline=True,
     )
     worker.run()
     return worker._run_tasks

@@ -148,7 +148,7 @@ def test_a_nightly_kind_is_queued_once_a_day_from_its_hour(nightly_kind, setting
 
 def test_the_worker_housekeeping_queues_the_nightly_jobs(nightly_kind, settings):
     settings.JOBS_NIGHTLY_HOUR = 0
-    worker = JobsWorker(batch=True, housekeeping=True, background_reporting=False)
+    worker = JobsWorker(batch=True, housekeeping=True, inline=True)
     worker.run()
     assert len(nightly_kind) == 1
     # The clean-up of the jobs app itself is a nightly kind.
