@@ -6,7 +6,6 @@ from typing import Any
 import pytest
 
 import donghanh.jobs.tests.kinds  # noqa: F401 - registers the tests' job kinds
-from donghanh.testing.jobs import worker_database  # noqa: F401 - a fixture
 
 
 @pytest.fixture(autouse=True)
