@@ -4,7 +4,9 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
@@ -13,6 +15,13 @@ from donghanh.testing.factories import MembershipFactory, OrganisationFactory, U
 
 # Fixtures for tests that run background jobs in real worker processes.
 pytest_plugins = ["donghanh.testing.jobs"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Each test starts in the default language: a request an earlier test made may have left
+    another one active in this thread (the API answers in English)."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

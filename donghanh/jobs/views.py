@@ -30,7 +30,9 @@ REFRESH_SECONDS = 5
 def job_list(request: HttpRequest) -> HttpResponse:
     """The user's jobs; while one runs, the list refreshes itself (HTMX, or the page)."""
     jobs = jobs_of_user(request.user)
-    services.jobs_mark_seen(actor=request_actor(request))
+    if any(job.is_finished and job.seen_at is None for job in jobs):
+        # The user sees them now: the home page's "finished" notice goes away.
+        services.jobs_mark_seen(actor=request_actor(request))
     context = {
         "jobs": [(job, result_available(job)) for job in jobs],
         "any_active": any(job.is_active for job in jobs),

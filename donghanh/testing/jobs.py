@@ -69,15 +69,17 @@ def worker_database(transactional_db: None, tmp_path: Path) -> Iterator[str]:
     else:
         yield f"sqlite:///{settings_dict['NAME']}"
         return
-    original_name = settings_dict["NAME"]
+    original = {key: settings_dict[key] for key in ("NAME", "CONN_MAX_AGE")}
     connection.connection = None
-    settings_dict["NAME"] = str(path)
+    # One connection to the file for the test's duration, even when a live server's thread
+    # shares it: the end of a request must not close it under the test's feet.
+    settings_dict.update(NAME=str(path), CONN_MAX_AGE=None)
     try:
         yield f"sqlite:///{path}"
     finally:
         if connection.connection is not None:
             connection.connection.close()
-        settings_dict["NAME"] = original_name
+        settings_dict.update(original)
         connection.connection = in_memory
 
 

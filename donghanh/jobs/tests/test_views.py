@@ -16,7 +16,7 @@ from donghanh.jobs.models import Job
 from donghanh.jobs.services import job_start
 from donghanh.jobs.tests import kinds
 from donghanh.testing.clients import signed_in_client
-from donghanh.testing.factories import MembershipFactory
+from donghanh.testing.factories import MembershipFactory, UserFactory
 from donghanh.testing.jobs import run_queued_jobs
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +184,27 @@ def test_the_home_page_says_when_a_job_finished_until_the_jobs_page_is_seen(owne
 def test_the_user_menu_links_to_the_jobs_page(owner):
     page = signed_in_client(owner).get(reverse("workspace:home")).content.decode()
     assert f'href="{LIST}"' in page
+
+
+def test_a_system_administrator_stops_a_job_from_the_admin(owner):
+    job = _start(owner, note="Nguyễn Văn A")
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client = signed_in_client(admin)
+
+    listing = client.get(reverse("admin:jobs_job_changelist"))
+    assert listing.status_code == 200
+    detail = client.get(reverse("admin:jobs_job_change", args=[job.pk]))
+    assert detail.status_code == 200
+    assert "Nguy" not in detail.content.decode()
+    assert "Nguy" not in listing.content.decode()  # never the job's parameters
+    response = client.post(
+        reverse("admin:jobs_job_changelist"),
+        {"action": "stop_jobs", "_selected_action": [str(job.pk)]},
+    )
+
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == Job.Status.CANCELLED
+    assert AuditEntry.objects.get(event="job.cancelled").actor_id == admin.pk
+    # Owners stop their jobs on their own page; the admin is for system administrators.
+    assert signed_in_client(owner).get(reverse("admin:jobs_job_changelist")).status_code == 302

@@ -52,7 +52,7 @@ def test_two_workers_never_run_the_same_job(worker_database, media_root, tmp_pat
             for _ in range(16)
         ]
         wait_for(
-            lambda: Job.objects.filter(status=Job.Status.SUCCEEDED).count() == len(jobs),
+            lambda: counted.filter(status=Job.Status.SUCCEEDED).count() == len(jobs),
             timeout=120,
             what="every job to finish",
         )
