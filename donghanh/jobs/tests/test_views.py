@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -188,7 +189,7 @@ def test_the_user_menu_links_to_the_jobs_page(owner):
 
 def test_a_system_administrator_stops_a_job_from_the_admin(owner):
     job = _start(owner, note="Nguyễn Văn A")
-    admin = UserFactory(is_superuser=True, is_staff=True)
+    admin: Any = UserFactory(is_superuser=True, is_staff=True)
     client = signed_in_client(admin)
 
     listing = client.get(reverse("admin:jobs_job_changelist"))
