@@ -13,6 +13,7 @@ export UV_NO_PROGRESS := 1
 
 help:
 	@echo "make run           serve http://$(HOST):$(PORT) with demo data (SQLite under ./data)"
+	@echo "                   and a background-jobs worker beside the server"
 	@echo "make test          lint, type check, unit, integration and browser tests"
 	@echo "make check-deploy  Django's deployment checks with production settings"
 
@@ -40,7 +41,8 @@ run: $(VENV)/.run-installed translations
 	$(BIN)/python manage.py load_demo_programmes
 	$(BIN)/python manage.py demo_users
 	@echo "Đồng Hành: http://$(HOST):$(PORT)/"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# The server, and a background-jobs worker beside it (docs/jobs.md); Ctrl-C stops both.
+	$(BIN)/python -m tools.serve $(HOST):$(PORT)
 
 # Debian's chromium drives the browser tests; a test tool's own browser download does not work here.
 browser-deps:

@@ -14,6 +14,9 @@ from donghanh.organisations.roles import Role
 from donghanh.testing.clients import signed_in_client
 from donghanh.testing.factories import MembershipFactory, OrganisationFactory, UserFactory
 
+# Fixtures for tests that run background jobs in real worker processes.
+pytest_plugins = ["donghanh.testing.jobs"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:

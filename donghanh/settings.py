@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "donghanh.places",
     "donghanh.accounts",
     "donghanh.organisations",
+    "donghanh.jobs",
     "donghanh.audit",
     "donghanh.backups",
     "donghanh.people",
@@ -107,6 +108,8 @@ INSTALLED_APPS = [
     "donghanh.indicators",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -370,6 +373,22 @@ LOGGING = {
         "django.security.DisallowedHost": {"handlers": ["console"], "level": "ERROR"},
     },
 }
+
+# Background jobs (docs/jobs.md): queued in the database (django-tasks' database backend) and
+# run by `manage.py run_jobs_worker`, which `make run` starts beside the server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How long a job's result file can be downloaded before the nightly clean-up deletes it.
+JOBS_RESULT_EXPIRY_DAYS = envint("JOBS_RESULT_EXPIRY_DAYS", 7, minimum=1, maximum=90)
+# The hour (local time) from which the workers queue the nightly jobs, once a day.
+JOBS_NIGHTLY_HOUR = envint("JOBS_NIGHTLY_HOUR", 2, minimum=0, maximum=23)
+# A running job not heard from for this long is taken as interrupted (its worker stopped).
+JOBS_STALE_AFTER_SECONDS = envint("JOBS_STALE_AFTER_SECONDS", 120, minimum=4)
+# How many times a job is run in all when its worker stops while running it.
+JOBS_MAX_ATTEMPTS = envint("JOBS_MAX_ATTEMPTS", 2, minimum=1, maximum=10)
+# Finished jobs are listed (and their rows kept) for this many days; the audit log keeps more.
+JOBS_KEEP_DAYS = 90
+# How often a running job's worker says it is alive: well within the time it is allowed.
+JOBS_HEARTBEAT_SECONDS = min(5.0, JOBS_STALE_AFTER_SECONDS / 4)
 
 DEMO_PASSWORD = envstr("DEMO_PASSWORD", "DongHanh@2026")
 CSRF_FAILURE_VIEW = "donghanh.core.views.csrf_failure"

@@ -32,6 +32,7 @@ urlpatterns = [
     path("app/content/", include("donghanh.content.urls")),
     path("app/o/<slug:org>/", include("donghanh.organisations.urls")),
     path("app/places/", include("donghanh.places.urls")),
+    path("app/jobs/", include("donghanh.jobs.urls")),
 ]
 
 # The public pages, in Vietnamese at / and in English at /en/: the address carries the language,

@@ -119,7 +119,7 @@ def test_query_count_does_not_grow_with_memberships(django_assert_max_num_querie
         MembershipFactory(user=user)
     client = signed_in_client(user)
     client.get(HOME)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(HOME).status_code == 200
 
 
