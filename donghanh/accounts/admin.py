@@ -22,10 +22,10 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donghanh.accounts.models import User, UserSession
+from donghanh.accounts.ports import user_admin_inlines
 from donghanh.accounts.services import user_password_set_in_admin, user_reset_two_factor
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
-from donghanh.organisations.models import Membership
 
 
 def superuser_with_second_factor(request: HttpRequest) -> bool:
@@ -41,24 +41,6 @@ admin.site.has_permission = superuser_with_second_factor  # type: ignore[method-
 for _model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
-
-
-class MembershipInline(admin.TabularInline):
-    """Memberships are managed by organisation administrators; here they are for reading."""
-
-    model = Membership
-    fk_name = "user"
-    fields = ["organisation", "role", "is_active", "created_at"]
-    readonly_fields = ["organisation", "role", "is_active", "created_at"]
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(User)
@@ -96,8 +78,9 @@ class UserAdmin(DjangoUserAdmin):
     actions = ["reset_two_factor"]
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> list[type[InlineModelAdmin]]:
-        # Memberships appear once the user exists (and are granted by organisations).
-        return [MembershipInline] if obj is not None else []
+        # What the apps above hold about the account (organisations: its memberships, granted
+        # by the organisations) appears once the user exists.
+        return user_admin_inlines() if obj is not None else []
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         if not change:

@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import check_for_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -306,3 +306,18 @@ def password_change(request: HttpRequest) -> HttpResponse:
         "accounts/password_change.html",
         {"form": form, "forced": forced, "next": _safe_next(request)},
     )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language, remember it in a cookie and, when signed in, on the user."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language in dict(settings.LANGUAGES) and check_for_language(language):
+        if request.user.is_authenticated:
+            services.user_set_language(user=request.user, language=language)
+        remember_language(response, language)
+    return response

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from donghanh.accounts.models import User
 from donghanh.organisations.models import Membership, Organisation, Team
 from donghanh.organisations.roles import Perm, Role, role_allows
 
@@ -151,3 +152,12 @@ def account_overseers(user: Any) -> list[Any]:
         .order_by("user_id")
     )
     return list({m.user_id: m.user for m in admins}.values())
+
+
+def organisation_member_users(organisation_id: int) -> QuerySet[User]:
+    """Every user who is or was a member of the organisation (for use as a subquery).
+
+    Registered with audit in `OrganisationsConfig.ready()`: an organisation's log shows the
+    account events of these users.
+    """
+    return User.objects.filter(memberships__organisation_id=organisation_id)
