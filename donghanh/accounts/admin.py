@@ -23,9 +23,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donghanh.accounts.models import User, UserSession
 from donghanh.accounts.ports import user_admin_inlines
-from donghanh.accounts.services import user_password_set_in_admin, user_reset_two_factor
-from donghanh.audit.models import AuditAction
-from donghanh.audit.services import audit_record
+from donghanh.accounts.services import (
+    user_password_set_in_admin,
+    user_reset_two_factor,
+    user_saved_in_admin,
+)
+from donghanh.core.actor import request_actor
 
 
 def superuser_with_second_factor(request: HttpRequest) -> bool:
@@ -86,10 +89,10 @@ class UserAdmin(DjangoUserAdmin):
         if not change:
             obj.must_change_password = True  # the administrator chose it: it is temporary
         super().save_model(request, obj, form, change)
-        audit_record(
-            action=AuditAction.UPDATE if change else AuditAction.CREATE,
-            request=request,
-            target=obj,
+        user_saved_in_admin(
+            actor=request_actor(request),
+            user=obj,
+            created=not change,
             changed_fields=[name for name in form.changed_data if "password" not in name],
         )
 
@@ -107,9 +110,9 @@ class UserAdmin(DjangoUserAdmin):
             user = self.get_object(request, unquote(id))
             if changed and user is not None:
                 user_password_set_in_admin(
+                    actor=request_actor(request),
                     user=user,
-                    acting_user=request.user,  # type: ignore[arg-type]
-                    request=request,
+                    keep_session_key=request.session.session_key,
                 )
         return response
 
@@ -117,7 +120,7 @@ class UserAdmin(DjangoUserAdmin):
     def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         count = 0
         for user in queryset:
-            user_reset_two_factor(user=user, acting_user=request.user, request=request)  # type: ignore[arg-type]
+            user_reset_two_factor(actor=request_actor(request), user=user)
             count += 1
         self.message_user(
             request,
