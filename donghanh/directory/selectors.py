@@ -231,6 +231,11 @@ def _codes(values: Any) -> frozenset[str]:
     return frozenset(value if isinstance(value, str) else value.pk for value in values)
 
 
+def providers_none() -> QuerySet[Provider]:
+    """No provider: the list under a search form that is not valid."""
+    return Provider.objects.none()
+
+
 def providers_search(
     *,
     query: str = "",
