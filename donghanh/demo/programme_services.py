@@ -702,5 +702,5 @@ def demo_programmes_load() -> DemoProgrammesReport:
     # The loaders write in bulk, around the services: the facts are built afresh (which
     # makes the figures cached before stale).
     for project in projects.values():
-        project_facts_rebuild(project=project)
+        project_facts_rebuild(actor=_LOADER, project=project)
     return report
