@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from donghanh.casework import services as casework
 from donghanh.core import pdf as core_pdf
 from donghanh.core import person_export as exporters
+from donghanh.core.actor import Actor
 from donghanh.core.person_export import person_export_exclusion
 from donghanh.indicators.models import UnitFact
 from donghanh.indicators.services import project_facts_rebuild
@@ -270,7 +271,7 @@ def test_pre_counted_indicator_facts_stay_out_of_the_copy(trio: Any, record: Lon
         regime="",
         note="",
         project=project,
-        acting_user=record.worker,
+        actor=Actor.for_user(record.worker),
     )
     project_facts_rebuild(project=project)
     assert UnitFact.objects.filter(person=record.person).exists()
