@@ -409,7 +409,7 @@ def _refer(
     )
     referral = referral_send(
         case=case,
-        acting_user=worker,
+        actor=Actor.for_user(worker),
         to_organisation=receiver,
         domain=spec.domain,
         shared_sections=[SharedSection.IDENTITY, SharedSection.CASE, SharedSection.NEEDS],
@@ -417,8 +417,10 @@ def _refer(
     )
     answering = users.get(SUPERVISORS.get(spec.to, ""))
     if spec.outcome == "completed" and answering is not None:
-        referral = referral_accept(referral=referral, acting_user=answering)
-        referral_complete(referral=referral, feedback=spec.feedback, acting_user=answering)
+        referral = referral_accept(referral=referral, actor=Actor.for_user(answering))
+        referral_complete(
+            referral=referral, feedback=spec.feedback, actor=Actor.for_user(answering)
+        )
         # Demo only: put the exchange back in the case's timeline (sent soon after intake).
         sent = timezone.make_aware(
             datetime.datetime.combine(intake + datetime.timedelta(days=3), datetime.time(9))

@@ -128,7 +128,7 @@ def _fill_every_section(case, staff, count):
             acting_user=worker,
         )  # fmt: skip
         referral_send(
-            case=case, acting_user=worker, to_organisation=staff.other_organisation,
+            case=case, actor=Actor.for_user(worker), to_organisation=staff.other_organisation,
             domain="health", shared_sections=[SharedSection.CASE],
         )  # fmt: skip
     case_services.case_assign(case=case, workers=[worker, supervisor], acting_user=supervisor)

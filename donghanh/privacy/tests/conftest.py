@@ -249,7 +249,7 @@ def longest_record(organisation: Organisation, owner: Any) -> LongestRecord:
     message = longest_for(ReferralSendForm, "message")
     referrals.referral_send(
         case=case,
-        acting_user=worker,
+        actor=Actor.for_user(worker),
         to_organisation=receiver,
         shared_sections=["identity", "contact", "case", "journey", "needs"],
         domain="health",
