@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from donghanh.cases.models import Case
 from donghanh.casework.models import ServiceDelivery, ShelterStay
+from donghanh.core.actor import Actor
 from donghanh.indicators.compute import Scope, counted_from_records, raw_result
 from donghanh.indicators.fact_counts import facts_counts, period_masks
 from donghanh.indicators.facts import MONTH_COLUMNS, MONTHS_PER_COLUMN
@@ -410,7 +411,7 @@ def test_a_de_identified_person_is_counted_as_the_record_now_says(db: None) -> N
     )
     assert person is not None
     before = _reference(indicators[0], ())
-    person_deidentify(person=person, acting_user=UserFactory())
+    person_deidentify(person=person, actor=Actor.for_user(UserFactory()))
     after = _reference(indicators[0], ())
     assert after != before  # the province went; the age is now an estimate
     for indicator in indicators:

@@ -92,7 +92,7 @@ def new_request(
         kind=kind,
         received_on=received_on,
         responsible=responsible,
-        acting_user=user,
+        actor=Actor.for_user(user),
         **values,
     )
 
