@@ -8,7 +8,8 @@ the member handling the request.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -27,7 +28,7 @@ from donghanh.people.models import Consent, Guardian, Person, PersonNameToken
 from donghanh.privacy import deadlines, selectors
 from donghanh.privacy.age_groups import age_group
 from donghanh.privacy.events import PrivacyEvent
-from donghanh.privacy.exporters import person_export_data
+from donghanh.privacy.exporters import PersonExport, person_export_data
 from donghanh.privacy.models import (
     OPEN_STATUSES,
     DataSubjectRequest,
@@ -41,6 +42,8 @@ from donghanh.privacy.selectors import holiday_calendar, responsible_choices
 
 # What a de-identified record shows where the name was: a marker, not a person.
 DEIDENTIFIED_NAME = "[ẩn danh]"
+
+T = TypeVar("T")
 
 Carry = str  # "erase", "deidentify" or "" (nothing done to the person's data)
 ERASE = "erase"
@@ -345,6 +348,7 @@ def acknowledge_deadlines_refresh(*, actor: Actor) -> int:
 # --- What a request does to the person's data ---------------------------------------------
 
 
+@transaction.atomic
 def person_export_json(
     *,
     person: Person,
@@ -354,21 +358,10 @@ def person_export_json(
 ) -> dict[str, Any]:
     """Everything held about the person, as JSON-ready data with labels in `language`
     (Vietnamese by default); the export is audited."""
-    language = selectors.export_language(language)
-    with translation.override(language):
-        data = person_export_data(person).as_json()
-    event, details = _export_event("json", language, data_request)
-    with transaction.atomic():
-        audit_record(
-            event=event,
-            actor=actor,
-            organisation=person.organisation,
-            target=person,
-            details=details,
-        )
-    return data
+    return _exported(person, actor, "json", language, data_request, lambda export: export.as_json())
 
 
+@transaction.atomic
 def person_export_pdf(
     *,
     person: Person,
@@ -378,29 +371,34 @@ def person_export_pdf(
 ) -> bytes:
     """Everything held about the person, as a PDF in `language` (Vietnamese by default) that
     opens with the person's rights; the export is audited."""
+    return _exported(person, actor, "pdf", language, data_request, render_person_export)
+
+
+def _exported(
+    person: Person,
+    actor: Actor,
+    file_format: str,
+    language: str | None,
+    data_request: DataSubjectRequest | None,
+    render: Callable[[PersonExport], T],
+) -> T:
+    """The person's data rendered in `language`, with the export's audit row."""
     language = selectors.export_language(language)
     with translation.override(language):
-        document = render_person_export(person_export_data(person))
-    event, details = _export_event("pdf", language, data_request)
-    with transaction.atomic():
-        audit_record(
-            event=event,
-            actor=actor,
-            organisation=person.organisation,
-            target=person,
-            details=details,
-        )
-    return document
-
-
-def _export_event(
-    file_format: str, language: str, data_request: DataSubjectRequest | None
-) -> tuple[PrivacyEvent, dict[str, Any]]:
-    """What the audit row of an export of the person's data says."""
+        document = render(person_export_data(person))
     details: dict[str, Any] = {"format": file_format, "language": language}
-    if data_request is None:
-        return PrivacyEvent.PERSON_EXPORTED, details
-    return PrivacyEvent.PERSON_EXPORTED_FOR_REQUEST, {**details, "request": data_request.pk}
+    if data_request is not None:
+        details["request"] = data_request.pk
+    audit_record(
+        event=PrivacyEvent.PERSON_EXPORTED
+        if data_request is None
+        else PrivacyEvent.PERSON_EXPORTED_FOR_REQUEST,
+        actor=actor,
+        organisation=person.organisation,
+        target=person,
+        details=details,
+    )
+    return document
 
 
 def _forget_request_texts(person: Person) -> None:
