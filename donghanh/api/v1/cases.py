@@ -56,8 +56,11 @@ from donghanh.cases.selectors import (
 )
 from donghanh.casework import selectors as casework_selectors
 from donghanh.casework import services as casework_services
+from donghanh.casework.checks import refusal_about_project
 from donghanh.casework.forms import ServiceForm
 from donghanh.casework.models import ServiceDelivery
+from donghanh.core.actor import request_actor
+from donghanh.core.forms import service_error_body
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
 from donghanh.reference.domains import ServiceDomain
@@ -375,7 +378,7 @@ class CaseServiceListView(APIView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         # As on the page, the case is opened (and the permission checked) before the form.
-        _membership, case = _open_case(request, case_id, Perm.EDIT_CASES)
+        membership, case = _open_case(request, case_id, Perm.EDIT_CASES)
         payload = ServiceCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         fields = dict(payload.validated_data)
@@ -388,13 +391,12 @@ class CaseServiceListView(APIView):
             service = casework_services.service_record(
                 case=case,
                 project=project,
-                acting_user=request.user,
-                request=request._request,
+                actor=request_actor(request._request, organisation=membership.organisation),
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            about_project = getattr(error, "code", None) in casework_services.PROJECT_REFUSALS
-            field = "project" if about_project else "non_field_errors"
-            raise serializers.ValidationError({field: error.messages}) from None
+            raise serializers.ValidationError(
+                service_error_body(refusal_about_project(error))
+            ) from None
         service = casework_selectors.service_of(case, service.pk)
         return Response(ServiceSerializer(service).data, status=status.HTTP_201_CREATED)

@@ -65,7 +65,7 @@ def _record(case: Case, worker: Any, **values: Any) -> ServiceDelivery:
         "note": "",
         **values,
     }
-    return services.service_record(case=case, acting_user=worker, **fields)
+    return services.service_record(case=case, actor=Actor.for_user(worker), **fields)
 
 
 def _update(service: ServiceDelivery, worker: Any, **values: Any) -> ServiceDelivery:
@@ -74,7 +74,7 @@ def _update(service: ServiceDelivery, worker: Any, **values: Any) -> ServiceDeli
         for name in ("domain", "provider", "provider_name", "delivered_on", "cost_vnd", "regime")
     }
     fields.update({"note": service.note, "project": service.project_id, **values})
-    return services.service_update(service=service, acting_user=worker, **fields)
+    return services.service_update(service=service, actor=Actor.for_user(worker), **fields)
 
 
 def _served(
@@ -212,7 +212,7 @@ def test_the_pre_counted_facts_follow_every_write_of_the_services(
     moved = _update(service, worker, project=partner.pk)
     assert figures() == (1, 1, 0)
     services.shelter_admit(
-        case=case, shelter=shelter, admitted_on=DAY, acting_user=worker, project=own
+        case=case, shelter=shelter, admitted_on=DAY, actor=Actor.for_user(worker), project=own
     )
     assert figures() == (1, 1, 1)
     _update(moved, worker, project=None)
@@ -261,7 +261,11 @@ def test_a_shelter_stay_is_counted_under_an_eligible_project(
     sheltered = _served(projects["own"], ComputedDefinition.SHELTERED_PERSONS)
     assert raw_result(sheltered).total == 0
     stay = services.shelter_admit(
-        case=case, shelter=shelter, admitted_on=DAY, project=projects["own"], acting_user=worker
+        case=case,
+        shelter=shelter,
+        admitted_on=DAY,
+        project=projects["own"],
+        actor=Actor.for_user(worker),
     )
     assert ShelterStay.objects.get(pk=stay.pk).project == projects["own"]
     assert raw_result(sheltered).total == 1
@@ -280,7 +284,11 @@ def test_a_shelter_stay_under_an_ineligible_project_is_refused(
 ) -> None:
     with pytest.raises(ValidationError) as refused:
         services.shelter_admit(
-            case=case, shelter=shelter, admitted_on=day, project=projects[which], acting_user=worker
+            case=case,
+            shelter=shelter,
+            admitted_on=day,
+            project=projects[which],
+            actor=Actor.for_user(worker),
         )
     assert refused.value.code == code
     assert not ShelterStay.objects.exists()

@@ -420,7 +420,7 @@ def test_a_de_identified_person_is_counted_as_the_record_now_says(db: None) -> N
     )
     assert person is not None
     before = _reference(indicators[0], ())
-    person_deidentify(person=person, acting_user=UserFactory())
+    person_deidentify(person=person, actor=Actor.for_user(UserFactory()))
     after = _reference(indicators[0], ())
     assert after != before  # the province went; the age is now an estimate
     for indicator in indicators:
