@@ -29,8 +29,8 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 
 from donghanh.cases.models import Case  # noqa: E402
-from donghanh.core.actor import Actor  # noqa: E402
 from donghanh.casework.services import service_record  # noqa: E402
+from donghanh.core.actor import Actor  # noqa: E402
 from donghanh.indicators.compute import Scope, counted_from_records  # noqa: E402
 from donghanh.indicators.fact_counts import facts_counts  # noqa: E402
 from donghanh.indicators.periods import indicator_periods  # noqa: E402
