@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from donghanh.core.editing import EditSpec
 
-from .models import PlanAction, PlanGoal
+from .models import PlanAction, PlanGoal, ServiceDelivery
 
 GOAL_EDITS = EditSpec.for_model(
     PlanGoal, fields=("domain", "text"), purpose="casework.goal-baseline"
@@ -15,4 +15,18 @@ ACTION_EDITS = EditSpec.for_model(
     PlanAction,
     fields=("description", "owner", "due_on", "status"),
     purpose="casework.action-baseline",
+)
+SERVICE_EDITS = EditSpec.for_model(
+    ServiceDelivery,
+    fields=(
+        "domain",
+        "provider",
+        "provider_name",
+        "delivered_on",
+        "cost_vnd",
+        "regime",
+        "note",
+        "project",
+    ),
+    purpose="casework.service-baseline",
 )

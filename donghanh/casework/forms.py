@@ -145,6 +145,10 @@ class ServiceForm(ProjectChoiceForm):
     project = project_field()
 
 
+class ServiceEditForm(VersionedFormMixin, ServiceForm):
+    pass
+
+
 class FollowUpForm(forms.Form):
     planned_on = forms.DateField(label=_("Planned date"), widget=DateInput())
     method = forms.ChoiceField(label=_("Method"), choices=FollowUpMethod.choices)

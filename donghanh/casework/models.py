@@ -188,6 +188,7 @@ class ServiceDelivery(models.Model):
         related_name="service_deliveries",
         verbose_name=_("project"),
     )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -29,7 +29,7 @@ from donghanh.programmes.projects.models import Project
 
 from .checks import check_entitlement, check_project, day_shown
 from .duedates import cases_next_due_refresh
-from .edits import ACTION_EDITS, GOAL_EDITS
+from .edits import ACTION_EDITS, GOAL_EDITS, SERVICE_EDITS
 from .events import CaseworkEvent
 from .models import (
     ASSESSED_DOMAINS,
@@ -409,6 +409,8 @@ def service_record(
 def service_update(
     *,
     service: ServiceDelivery,
+    expected_version: int,
+    baseline: Mapping[str, str],
     domain: str,
     provider: Any,
     provider_name: str,
@@ -419,15 +421,18 @@ def service_update(
     project: Project | int | None,
     actor: Actor,
 ) -> ServiceDelivery:
-    """Correct a recorded service; the regime is checked again against its (new) date, and
-    the project when it or the date changes (a project the service was counted under stays
-    as it was). Moving the service to another project changes the figures of both."""
+    """Correct a recorded service unless someone saved it since `expected_version` (then
+    StaleEditError names what they changed); the regime is checked again against its (new)
+    date, and the project when it or the date changes (a project the service was counted
+    under stays as it was). Moving the service to another project changes the figures of
+    both."""
     case = service.case
     ensure_case_not_closed(case)
     if provider is None and not _text(provider_name):
         raise ValidationError(_("Choose a provider from the directory or write its name."))
     check_entitlement(case, regime, delivered_on)
     current = ServiceDelivery.objects.select_for_update().get(pk=service.pk)
+    SERVICE_EDITS.check(current, expected_version=expected_version, baseline=baseline)
     project_id = project.pk if isinstance(project, Project) else project
     if project_id is not None and (
         project_id != current.project_id or delivered_on != current.delivered_on
@@ -450,7 +455,8 @@ def service_update(
     changed = [name.removesuffix("_id") for name in changed]
     if not changed:
         return current
-    current.save(update_fields=changed)
+    current.version += 1
+    current.save(update_fields=[*changed, "version"])
     records_changed(project_ids=[counted_before, current.project_id], person_ids=[case.person_id])
     audit_record(
         event=CaseworkEvent.SERVICE_CHANGED,
