@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from donghanh.core.editing import EditSpec
 
-from .models import PlanAction, PlanGoal, ServiceDelivery
+from .models import FollowUp, PlanAction, PlanGoal, ServiceDelivery
 
 GOAL_EDITS = EditSpec.for_model(
     PlanGoal, fields=("domain", "text"), purpose="casework.goal-baseline"
@@ -29,4 +29,9 @@ SERVICE_EDITS = EditSpec.for_model(
         "project",
     ),
     purpose="casework.service-baseline",
+)
+FOLLOW_UP_EDITS = EditSpec.for_model(
+    FollowUp,
+    fields=("planned_on", "method", "done_on", "outcome", "next_on"),
+    purpose="casework.follow-up-baseline",
 )

@@ -159,6 +159,10 @@ class FollowUpForm(forms.Form):
     next_on = forms.DateField(label=_("Next follow-up"), required=False, widget=DateInput())
 
 
+class FollowUpEditForm(VersionedFormMixin, FollowUpForm):
+    pass
+
+
 class AdmissionForm(ProjectChoiceForm):
     shelter = forms.ModelChoiceField(label=_("Shelter"), queryset=shelters())
     admitted_on = forms.DateField(label=_("Admission date"), widget=DateInput())

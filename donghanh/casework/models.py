@@ -226,6 +226,7 @@ class FollowUp(models.Model):
     method = models.CharField(_("method"), max_length=12, choices=FollowUpMethod.choices)
     outcome = EncryptedTextField(_("outcome"), blank=True)
     next_on = models.DateField(_("next follow-up"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -29,7 +29,7 @@ from donghanh.programmes.projects.models import Project
 
 from .checks import check_entitlement, check_project, day_shown
 from .duedates import cases_next_due_refresh
-from .edits import ACTION_EDITS, GOAL_EDITS, SERVICE_EDITS
+from .edits import ACTION_EDITS, FOLLOW_UP_EDITS, GOAL_EDITS, SERVICE_EDITS
 from .events import CaseworkEvent
 from .models import (
     ASSESSED_DOMAINS,
@@ -516,6 +516,8 @@ def follow_up_plan(
 def follow_up_update(
     *,
     follow_up: FollowUp,
+    expected_version: int,
+    baseline: Mapping[str, str],
     planned_on: datetime.date,
     method: str,
     done_on: datetime.date | None,
@@ -523,11 +525,14 @@ def follow_up_update(
     next_on: datetime.date | None,
     actor: Actor,
 ) -> FollowUp:
-    """Record what happened; a next follow-up date plans the next visit as a new row."""
+    """Record what happened, unless someone saved the follow-up since `expected_version`
+    (then StaleEditError names what they changed); a next follow-up date plans the next
+    visit as a new row."""
     case = follow_up.case
     ensure_case_not_closed(case)
     _check_follow_up(planned_on, done_on, next_on)
     current = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    FOLLOW_UP_EDITS.check(current, expected_version=expected_version, baseline=baseline)
     changed = _apply(
         current,
         {
@@ -540,7 +545,8 @@ def follow_up_update(
     )
     if not changed:
         return current
-    current.save(update_fields=changed)
+    current.version += 1
+    current.save(update_fields=[*changed, "version"])
     if (
         "next_on" in changed
         and next_on is not None

@@ -28,13 +28,14 @@ from donghanh.organisations.selectors import access_membership
 from donghanh.programmes.projects.models import Project
 
 from . import selectors, services
-from .edits import ACTION_EDITS, GOAL_EDITS, SERVICE_EDITS
+from .edits import ACTION_EDITS, FOLLOW_UP_EDITS, GOAL_EDITS, SERVICE_EDITS
 from .forms import (
     ActionEditForm,
     ActionForm,
     AdmissionForm,
     CapacityForm,
     DischargeForm,
+    FollowUpEditForm,
     FollowUpForm,
     GoalEditForm,
     GoalForm,
@@ -453,28 +454,23 @@ def follow_up_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
 def follow_up_edit(request: HttpRequest, org: str, case_id: int, follow_up_id: int) -> HttpResponse:
     access = _open(request, org, case_id, Perm.EDIT_CASES)
     follow_up = _get_or_404(lambda: selectors.follow_up_of(access.case, follow_up_id))
-    if request.method == "POST":
-        form = FollowUpForm(request.POST)
-        if form.is_valid():
-            try:
-                services.follow_up_update(
-                    follow_up=follow_up,
-                    actor=_actor(request, access),
-                    **form.cleaned_data,
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("The follow-up was saved."))
-                return _to_case(org, access.case)
-    else:
-        form = FollowUpForm(
-            initial={
-                name: getattr(follow_up, name)
-                for name in ("planned_on", "method", "done_on", "outcome", "next_on")
-            }
-        )
-    return _form_page(request, access, form, title=_("Record a follow-up"))
+    return _edit_page(
+        request,
+        access,
+        spec=FOLLOW_UP_EDITS,
+        record=follow_up,
+        reread=lambda: selectors.follow_up_of(access.case, follow_up.pk),
+        make_form=FollowUpEditForm,
+        save=lambda form: services.follow_up_update(
+            follow_up=follow_up,
+            expected_version=form.cleaned_data["version"],
+            baseline=form.cleaned_data["baseline"],
+            actor=_actor(request, access),
+            **form.edited_values(),
+        ),
+        saved=_("The follow-up was saved."),
+        title=_("Record a follow-up"),
+    )
 
 
 @login_required
