@@ -496,7 +496,10 @@ def _sync_teams(organisations: dict[str, Organisation], report: DemoCasesReport)
                 organisation=organisation, user__username__in=usernames, is_active=True
             )
             team = team_create(
-                organisation=organisation, name=name, members=list(members), acting_user=None
+                organisation=organisation,
+                name=name,
+                members=list(members),
+                actor=Actor.system("load_demo_cases"),
             )
             report.teams += 1
         supervisor = User.objects.get(username=SUPERVISORS[slug])

@@ -27,7 +27,12 @@ from rest_framework.views import APIView
 
 from donghanh.api.access import api_memberships, organisation_slug_of
 from donghanh.api.pagination import PagePagination
-from donghanh.api.serializers import OutputSerializer, error_responses
+from donghanh.api.serializers import (
+    OutputSerializer,
+    QueryParameters,
+    error_responses,
+    query_parameters,
+)
 from donghanh.cases import services as case_services
 from donghanh.cases.selectors import caseload
 from donghanh.core.actor import request_actor
@@ -185,7 +190,7 @@ class ReferralSerializer(ReferralSummarySerializer):
 # Requests.
 
 
-class ReferralListQuery(serializers.Serializer):
+class ReferralListQuery(QueryParameters):
     organisation = serializers.SlugField(
         required=False,
         help_text="Only this organisation's referrals (its slug); by default every "
@@ -206,7 +211,7 @@ class SentReferralListQuery(ReferralListQuery):
     )
 
 
-class ReferralDetailQuery(serializers.Serializer):
+class ReferralDetailQuery(QueryParameters):
     organisation = serializers.SlugField(
         required=False,
         help_text="Read it as this organisation (its slug), when you belong to both ends.",
@@ -263,7 +268,7 @@ def _run(
 def _listed(
     request: Request, view: APIView, query: type[ReferralListQuery], *, sent: bool
 ) -> Response:
-    params = query(data=request.query_params)
+    params = query(data=query_parameters(request))
     params.is_valid(raise_exception=True)
     data = params.validated_data
     memberships = api_memberships(request.user, Perm.VIEW_CASES, data.get("organisation", ""))
@@ -345,7 +350,7 @@ class ReferralDetailView(APIView):
         responses={200: ReferralSerializer, **error_responses(400, 401, 403, 404)},
     )
     def get(self, request: Request, referral_id: int) -> Response:
-        params = ReferralDetailQuery(data=request.query_params)
+        params = ReferralDetailQuery(data=query_parameters(request))
         params.is_valid(raise_exception=True)
         org_slug = params.validated_data.get("organisation") or _slug_for(
             request, referral_id, Perm.VIEW_CASES

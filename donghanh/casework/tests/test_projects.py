@@ -201,7 +201,8 @@ def test_the_pre_counted_facts_follow_every_write_of_the_services(
 ) -> None:
     own, partner = projects["own"], projects["partner"]
     for project in (own, partner):
-        project_facts_rebuild(project=project)  # counted from the facts from now on
+        # Counted from the facts from now on.
+        project_facts_rebuild(actor=Actor.system("tests"), project=project)
     own_served, partner_served = _served(own), _served(partner)
     own_sheltered = _served(own, ComputedDefinition.SHELTERED_PERSONS, code="3.1")
 

@@ -273,7 +273,7 @@ def test_pre_counted_indicator_facts_stay_out_of_the_copy(trio: Any, record: Lon
         project=project,
         actor=Actor.for_user(record.worker),
     )
-    project_facts_rebuild(project=project)
+    project_facts_rebuild(actor=Actor.system("tests"), project=project)
     assert UnitFact.objects.filter(person=record.person).exists()
     data = services.person_export_json(person=record.person, actor=Actor.for_user(trio.owner))
     assert not any("unitfact" in key for key in data["sections"])
