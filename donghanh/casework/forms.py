@@ -50,6 +50,10 @@ class NeedsForm(forms.Form):
         return [(self[f"level_{d.value}"], self[f"note_{d.value}"]) for d in ASSESSED_DOMAINS]
 
 
+class NeedsAssessForm(VersionedFormMixin, NeedsForm):
+    """A new assessment, opened on the case's current needs (their version and baseline)."""
+
+
 class GoalForm(forms.Form):
     domain = forms.ChoiceField(label=_("Domain"), choices=ASSESSED_DOMAIN_CHOICES)
     text = forms.CharField(label=_("Goal"), widget=forms.Textarea(attrs={"rows": 3}))

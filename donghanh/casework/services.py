@@ -29,7 +29,7 @@ from donghanh.programmes.projects.models import Project
 
 from .checks import check_entitlement, check_project, day_shown
 from .duedates import cases_next_due_refresh
-from .edits import ACTION_EDITS, FOLLOW_UP_EDITS, GOAL_EDITS, SERVICE_EDITS
+from .edits import ACTION_EDITS, FOLLOW_UP_EDITS, GOAL_EDITS, NEEDS_EDITS, SERVICE_EDITS
 from .events import CaseworkEvent
 from .models import (
     ASSESSED_DOMAINS,
@@ -47,7 +47,7 @@ from .models import (
     ShelterCapacity,
     ShelterStay,
 )
-from .selectors import shelter_beds_on, shelter_occupancy_on
+from .selectors import needs_picture, shelter_beds_on, shelter_occupancy_on
 
 
 def _text(value: str | None) -> str:
@@ -65,13 +65,25 @@ def needs_assess(
     levels: Mapping[str, str],
     notes: Mapping[str, str],
     actor: Actor,
+    expected_version: int | None = None,
+    baseline: Mapping[str, str] | None = None,
 ) -> NeedsAssessment:
-    """Record a needs assessment: a level for each of the ten domains, with notes."""
+    """Record a needs assessment: a level for each of the ten domains, with notes.
+
+    A form starts from the case's current needs (`selectors.needs_picture`) and sends the
+    picture's `expected_version` and `baseline`: if someone recorded an assessment since, the
+    new one is refused with StaleEditError naming what they changed, so that it does not undo
+    their assessment unseen. Without them (a loader), the assessment is simply recorded."""
     ensure_case_not_closed(case)
     if assessed_on > timezone.localdate():
         raise ValidationError(_("The assessment date cannot be in the future."))
+    # Lock the case: two assessments recorded at once are numbered one after the other.
+    Case.objects.select_for_update().only("pk").get(pk=case.pk)
+    picture = needs_picture(case)
+    if expected_version is not None:
+        NEEDS_EDITS.check(picture, expected_version=expected_version, baseline=baseline or {})
     assessment = NeedsAssessment.objects.create(
-        case=case, assessed_on=assessed_on, created_by_id=actor.user_id
+        case=case, assessed_on=assessed_on, version=picture.version, created_by_id=actor.user_id
     )
     AssessedNeed.objects.bulk_create(
         AssessedNeed(

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -28,7 +29,7 @@ from donghanh.organisations.selectors import access_membership
 from donghanh.programmes.projects.models import Project
 
 from . import selectors, services
-from .edits import ACTION_EDITS, FOLLOW_UP_EDITS, GOAL_EDITS, SERVICE_EDITS
+from .edits import ACTION_EDITS, FOLLOW_UP_EDITS, GOAL_EDITS, NEEDS_EDITS, SERVICE_EDITS
 from .forms import (
     ActionEditForm,
     ActionForm,
@@ -39,7 +40,7 @@ from .forms import (
     FollowUpForm,
     GoalEditForm,
     GoalForm,
-    NeedsForm,
+    NeedsAssessForm,
     PlanDecisionForm,
     PlanSubmitForm,
     ServiceEditForm,
@@ -167,29 +168,38 @@ def _form_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def needs_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    """A new needs assessment, starting from the current one, with the earlier ones below."""
     access = _open(request, org, case_id, Perm.EDIT_CASES)
-    form = NeedsForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.needs_assess(
-                case=access.case,
-                assessed_on=data["assessed_on"],
-                levels={
-                    k.removeprefix("level_"): v for k, v in data.items() if k.startswith("level_")
-                },
-                notes={
-                    k.removeprefix("note_"): v for k, v in data.items() if k.startswith("note_")
-                },
-                actor=_actor(request, access),
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The needs assessment was saved."))
-            return _to_case(org, access.case)
-    return _form_page(
-        request, access, form, title=_("Assess needs"), template="casework/needs_form.html"
+
+    def make_form(data: Any = None, initial: dict[str, Any] | None = None) -> NeedsAssessForm:
+        return NeedsAssessForm(
+            data, initial={"assessed_on": timezone.localdate(), **(initial or {})}
+        )
+
+    def save(form: NeedsAssessForm) -> object:
+        data = form.edited_values()
+        return services.needs_assess(
+            case=access.case,
+            assessed_on=data["assessed_on"],
+            levels={k.removeprefix("level_"): v for k, v in data.items() if k.startswith("level_")},
+            notes={k.removeprefix("note_"): v for k, v in data.items() if k.startswith("note_")},
+            expected_version=form.cleaned_data["version"],
+            baseline=form.cleaned_data["baseline"],
+            actor=_actor(request, access),
+        )
+
+    return _edit_page(
+        request,
+        access,
+        spec=NEEDS_EDITS,
+        record=selectors.needs_picture(access.case),
+        reread=lambda: selectors.needs_picture(access.case),
+        make_form=make_form,
+        save=save,
+        saved=_("The needs assessment was saved."),
+        title=_("Assess needs"),
+        template="casework/needs_form.html",
+        assessments=selectors.assessments_of(access.case),
     )
 
 
