@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.cases.models import SupportRegime
 from donghanh.core.editing import VersionedFormMixin
+from donghanh.core.idempotency import IdempotencyField
 from donghanh.core.money import MoneyField
 from donghanh.directory.models import Provider
 from donghanh.programmes.projects.models import Project
@@ -128,7 +129,9 @@ class ProjectChoiceForm(forms.Form):
             del self.fields["project"]
 
 
-class ServiceForm(ProjectChoiceForm):
+class ServiceFields(ProjectChoiceForm):
+    """What a service records, as its forms (new and edit) and the API take it."""
+
     domain = forms.ChoiceField(label=_("Domain"), choices=ServiceDomain.choices)
     provider = forms.ModelChoiceField(
         label=_("Provider in the directory"),
@@ -149,11 +152,17 @@ class ServiceForm(ProjectChoiceForm):
     project = project_field()
 
 
-class ServiceEditForm(VersionedFormMixin, ServiceForm):
+class ServiceForm(ServiceFields):
+    """A new service; sent twice, it records one."""
+
+    idempotency_key = IdempotencyField()
+
+
+class ServiceEditForm(VersionedFormMixin, ServiceFields):
     pass
 
 
-class FollowUpForm(forms.Form):
+class FollowUpFields(forms.Form):
     planned_on = forms.DateField(label=_("Planned date"), widget=DateInput())
     method = forms.ChoiceField(label=_("Method"), choices=FollowUpMethod.choices)
     done_on = forms.DateField(label=_("Done on"), required=False, widget=DateInput())
@@ -163,7 +172,13 @@ class FollowUpForm(forms.Form):
     next_on = forms.DateField(label=_("Next follow-up"), required=False, widget=DateInput())
 
 
-class FollowUpEditForm(VersionedFormMixin, FollowUpForm):
+class FollowUpForm(FollowUpFields):
+    """A new follow-up; sent twice, it makes one."""
+
+    idempotency_key = IdempotencyField()
+
+
+class FollowUpEditForm(VersionedFormMixin, FollowUpFields):
     pass
 
 

@@ -22,6 +22,7 @@ from donghanh.cases.models import Case
 from donghanh.cases.services import ensure_case_not_closed
 from donghanh.core.actor import Actor
 from donghanh.core.editing import StaleEditError
+from donghanh.core.idempotency import once
 from donghanh.core.records import records_changed
 from donghanh.core.text import nfc
 from donghanh.organisations.models import Organisation
@@ -385,8 +386,11 @@ def service_record(
     note: str,
     project: Project | int | None = None,
     actor: Actor,
+    idempotency_key: str = "",
 ) -> ServiceDelivery:
-    """Record a service; `project` (or its id) counts it for that programme's indicators."""
+    """Record a service; `project` (or its id) counts it for that programme's indicators.
+    A form or request sent again with the same `idempotency_key` gets the service the first
+    one recorded, and nothing is written again."""
     ensure_case_not_closed(case)
     if provider is None and not _text(provider_name):
         raise ValidationError(_("Choose a provider from the directory or write its name."))
@@ -394,25 +398,32 @@ def service_record(
         raise ValidationError(_("The cost cannot be negative."))
     check_entitlement(case, regime, delivered_on)
     counted_under = check_project(case, project, delivered_on)
-    service = ServiceDelivery.objects.create(
-        case=case,
-        domain=domain,
-        provider=provider,
-        provider_name=_text(provider_name),
-        delivered_on=delivered_on,
-        cost_vnd=cost_vnd,
-        regime=regime,
-        note=_text(note),
-        project=counted_under,
-        created_by_id=actor.user_id,
-    )
-    records_changed(project_ids=[service.project_id], person_ids=[case.person_id])
-    audit_record(
-        event=CaseworkEvent.SERVICE_RECORDED,
-        actor=actor,
-        organisation=case.organisation,
-        target=service,
-        details={"case": case.pk},
+
+    def create() -> ServiceDelivery:
+        service = ServiceDelivery.objects.create(
+            case=case,
+            domain=domain,
+            provider=provider,
+            provider_name=_text(provider_name),
+            delivered_on=delivered_on,
+            cost_vnd=cost_vnd,
+            regime=regime,
+            note=_text(note),
+            project=counted_under,
+            created_by_id=actor.user_id,
+        )
+        records_changed(project_ids=[service.project_id], person_ids=[case.person_id])
+        audit_record(
+            event=CaseworkEvent.SERVICE_RECORDED,
+            actor=actor,
+            organisation=case.organisation,
+            target=service,
+            details={"case": case.pk},
+        )
+        return service
+
+    service, _created = once(
+        actor=actor, scope=f"casework.service:{case.pk}", key=idempotency_key, create=create
     )
     return service
 
@@ -501,25 +512,35 @@ def follow_up_plan(
     outcome: str = "",
     next_on: datetime.date | None = None,
     actor: Actor,
+    idempotency_key: str = "",
 ) -> FollowUp:
+    """Plan (or record) a follow-up. A form sent again with the same `idempotency_key` gets
+    the follow-up the first one made, and nothing is written again."""
     ensure_case_not_closed(case)
     _check_follow_up(planned_on, done_on, next_on)
-    follow_up = FollowUp.objects.create(
-        case=case,
-        planned_on=planned_on,
-        method=method,
-        done_on=done_on,
-        outcome=_text(outcome),
-        next_on=next_on,
-        created_by_id=actor.user_id,
-    )
-    cases_next_due_refresh(case_ids=[case.pk])
-    audit_record(
-        event=CaseworkEvent.FOLLOW_UP_ADDED,
-        actor=actor,
-        organisation=case.organisation,
-        target=follow_up,
-        details={"case": case.pk},
+
+    def create() -> FollowUp:
+        follow_up = FollowUp.objects.create(
+            case=case,
+            planned_on=planned_on,
+            method=method,
+            done_on=done_on,
+            outcome=_text(outcome),
+            next_on=next_on,
+            created_by_id=actor.user_id,
+        )
+        cases_next_due_refresh(case_ids=[case.pk])
+        audit_record(
+            event=CaseworkEvent.FOLLOW_UP_ADDED,
+            actor=actor,
+            organisation=case.organisation,
+            target=follow_up,
+            details={"case": case.pk},
+        )
+        return follow_up
+
+    follow_up, _created = once(
+        actor=actor, scope=f"casework.follow_up:{case.pk}", key=idempotency_key, create=create
     )
     return follow_up
 

@@ -158,3 +158,26 @@ def test_the_service_refuses_a_stale_version_naming_what_changed(staff, case, wo
     assert refused.value.changed_fields == ["cost_vnd"]
     assert refused.value.current_version == 2
     assert ServiceDelivery.objects.get().cost_vnd == 5
+
+
+def test_a_service_form_sent_twice_records_one_service(staff, case):
+    """A double click or a retry sends the same form again: one service, one audit row."""
+    client = staff.client(Role.CASE_WORKER)
+    key = client.get(url("service_add", case)).context["form"]["idempotency_key"].value()
+    form = _post(case, regime="", idempotency_key=key)
+    first = client.post(url("service_add", case), form)
+    second = client.post(url("service_add", case), form)
+    assert first.status_code == second.status_code == 302
+    service = ServiceDelivery.objects.get()
+    assert (
+        AuditEntry.objects.filter(
+            target_type="casework.servicedelivery", target_id=str(service.pk)
+        ).count()
+        == 1
+    )
+    # Another form (a new key) records another service.
+    form["idempotency_key"] = (
+        client.get(url("service_add", case)).context["form"]["idempotency_key"].value()
+    )
+    assert client.post(url("service_add", case), form).status_code == 302
+    assert ServiceDelivery.objects.count() == 2

@@ -254,3 +254,12 @@ def test_a_follow_up_saved_by_two_people_keeps_both_changes(staff, case):
         DAY,
         "Gia đình đón nhận",
     )
+
+
+def test_a_follow_up_form_sent_twice_makes_one_follow_up(staff, case):
+    client = staff.client(Role.CASE_WORKER)
+    page = url("follow_up_add", case)
+    key = client.get(page).context["form"]["idempotency_key"].value()
+    form = {"planned_on": DAY.isoformat(), "method": "phone", "idempotency_key": key}
+    assert client.post(page, form).status_code == client.post(page, form).status_code == 302
+    assert FollowUp.objects.filter(case=case).count() == 1
