@@ -101,6 +101,7 @@ def referral_send(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
                 domain=data["domain"],
                 shared_sections=data["shared_sections"],
                 message=data["message"],
+                idempotency_key=data["idempotency_key"],
             )
         except ValidationError as error:
             add_service_error(form, error)

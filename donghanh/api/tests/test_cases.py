@@ -282,6 +282,21 @@ def test_record_and_list_a_service(staff, case, role):
     assert [row["id"] for row in listed["results"]] == [service.pk]
 
 
+def test_a_service_request_repeated_with_its_idempotency_key_records_one(staff, case):
+    client = staff.client(Role.CASE_WORKER)
+    key = {"HTTP_IDEMPOTENCY_KEY": "lost-answer-retry-0001"}
+    first = client.post(services_url(case), _new_service(), format="json", **key)
+    again = client.post(services_url(case), _new_service(), format="json", **key)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert ServiceDelivery.objects.count() == 1
+    # Without a key, or with another one, each request records a service.
+    client.post(services_url(case), _new_service(), format="json")
+    other = {"HTTP_IDEMPOTENCY_KEY": "another-request-0002"}
+    client.post(services_url(case), _new_service(), format="json", **other)
+    assert ServiceDelivery.objects.count() == 3
+
+
 @pytest.mark.parametrize("role", [Role.ORG_ADMIN, *NEVER])
 def test_recording_a_service_refused_by_role(staff, case, role):
     response = staff.client(role).post(services_url(case), _new_service(), format="json")

@@ -367,6 +367,36 @@ def test_send_page_posts_a_referral(net: Network) -> None:
     assert referral.domain == "legal" and referral.message == "Hỗ trợ pháp lý"
 
 
+def test_a_referral_form_sent_twice_sends_one_referral(net: Network) -> None:
+    """A double click or a retry sends the same form again: one referral, one disclosure."""
+    consent_to_share(net.person, net.b)
+    client = net.client(net.a_worker)
+    url = reverse("referrals:send", kwargs={"org": net.a.slug, "case_id": net.case.pk})
+    key = client.get(url).context["form"]["idempotency_key"].value()
+    assert key
+    form = {
+        "kind": "referral",
+        "to_organisation": net.b.pk,
+        "domain": "legal",
+        "shared_sections": ["identity"],
+        "idempotency_key": key,
+    }
+    first, second = client.post(url, form), client.post(url, form)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    referral = Referral.objects.get()
+    assert (
+        AuditEntry.objects.filter(
+            target_type="referrals.referral", target_id=str(referral.pk), event="referral.sent"
+        ).count()
+        == 1
+    )
+    # A new form is a new referral.
+    form["idempotency_key"] = client.get(url).context["form"]["idempotency_key"].value()
+    assert client.post(url, form).status_code == 302
+    assert Referral.objects.count() == 2
+
+
 @pytest.mark.parametrize("incoming", [True, False])
 def test_list_query_count_is_fixed(net: Network, incoming: bool) -> None:
     consent_to_share(net.person, net.b)
