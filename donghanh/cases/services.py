@@ -48,12 +48,12 @@ from donghanh.cases.selectors import (
     legal_regime_for,
     nameable_members,
 )
+from donghanh.core.editing import StaleEditError
 from donghanh.core.records import people_changed
 from donghanh.core.text import fold, nfc
 from donghanh.organisations.models import Organisation, Team
 from donghanh.organisations.roles import Perm
 from donghanh.people.models import Person
-from donghanh.people.services import StaleEditError
 from donghanh.reference.codelists import (
     CONTROL_MEANS,
     COUNTRIES,
@@ -312,10 +312,11 @@ def case_update(
     )
     if current.version != expected_version:
         now = case_fingerprints(current)
+        changed_by_others = [name for name in CASE_FIELDS if now[name] != baseline.get(name)]
         raise StaleEditError(
-            changed_fields=[name for name in CASE_FIELDS if now[name] != baseline.get(name)],
+            changed_fields=changed_by_others,
             current_version=current.version,
-            field_label=_case_label,
+            labels={name: _case_label(name) for name in changed_by_others},
         )
     ensure_case_not_closed(current)
     changed: list[str] = []

@@ -62,7 +62,9 @@ from donghanh.cases.selectors import (
     support_group_for,
     team_choices,
 )
+from donghanh.core.actor import request_actor
 from donghanh.core.downloads import private_download
+from donghanh.core.editing import StaleEditError
 from donghanh.core.search_terms import SEARCH_PARAM, search_redirect
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
@@ -156,7 +158,9 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
 @login_required
 def case_open(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
     membership, person = access_person(request.user, org, person_id, Perm.EDIT_CASES)
-    person_services.person_view_record(person=person, acting_user=request.user, request=request)
+    person_services.person_view_record(
+        person=person, actor=request_actor(request, membership.organisation)
+    )
     can_assign = role_allows(membership.role, Perm.APPROVE_CASES)
     teams = team_choices(membership.organisation_id) if can_assign else None
     form = CaseOpenForm(_posted(request), teams=teams)
@@ -301,7 +305,7 @@ def _case_edit(
                     request=request,
                     **form.case_changes(),
                 )
-            except person_services.StaleEditError as error:
+            except StaleEditError as error:
                 case.refresh_from_db()
                 form, conflict_rows = _merged_after_conflict(case, form, error.changed_fields)
                 form.is_valid()

@@ -24,10 +24,10 @@ from donghanh.audit.services import audit_record
 from donghanh.cases.models import Case, SupportRegime
 from donghanh.cases.selectors import regimes_entitled
 from donghanh.cases.services import ensure_case_not_closed
+from donghanh.core.editing import StaleEditError
 from donghanh.core.records import records_changed
 from donghanh.core.text import nfc
 from donghanh.organisations.models import Organisation
-from donghanh.people.services import StaleEditError
 from donghanh.programmes.projects.models import Project
 
 from .duedates import cases_next_due_refresh
@@ -130,7 +130,7 @@ def _plan_for_change(case: Case, expected_version: int | None) -> CasePlan:
         raise StaleEditError(
             changed_fields=["status"] if plan.status else [],
             current_version=plan.version,
-            field_label=lambda name: _("the case plan"),
+            labels={"status": _("the case plan")},
         )
     if plan.status == PlanStatus.SUBMITTED:
         raise ValidationError(
@@ -178,10 +178,11 @@ def goal_add(
 def _refuse_if_stale(record: Any, expected_version: int, baseline: Mapping[str, str]) -> None:
     if record.version != expected_version:
         now = fingerprints(record)
+        changed = [name for name in now if now[name] != baseline.get(name)]
         raise StaleEditError(
-            changed_fields=[name for name in now if now[name] != baseline.get(name)],
+            changed_fields=changed,
             current_version=record.version,
-            field_label=_field_label(type(record)),
+            labels={name: _field_label(type(record))(name) for name in changed},
         )
 
 
@@ -371,9 +372,7 @@ def plan_decide(
     if plan is None or plan.status != PlanStatus.SUBMITTED:
         raise ValidationError(_("The plan has not been submitted for approval."))
     if plan.version != expected_version:
-        raise StaleEditError(
-            changed_fields=[], current_version=plan.version, field_label=_field_label(CasePlan)
-        )
+        raise StaleEditError(changed_fields=[], current_version=plan.version, labels={})
     if acting_user is not None and plan.submitted_by_id == acting_user.pk:
         raise ValidationError(
             _("You submitted this plan: another supervisor must approve or return it."),

@@ -52,6 +52,7 @@ from donghanh.casework.services import (
     shelter_capacity_set,
     shelter_discharge,
 )
+from donghanh.core.actor import Actor
 from donghanh.demo.case_data import (
     CARE_VIET_NAM,
     CASES,
@@ -225,9 +226,10 @@ def _load_one(
     intake = today - datetime.timedelta(days=spec.intake_days_ago)
     supervisor = users.get(SUPERVISORS.get(spec.organisation, ""))
     worker = users[spec.worker] if spec.worker else supervisor
+    as_worker = Actor.for_user(worker, organisation=organisation)
     person = person_register(
+        actor=as_worker,
         organisation=organisation,
-        acting_user=worker,
         full_name=spec.full_name,
         sex=spec.sex,
         date_of_birth=datetime.date.fromisoformat(spec.born),
@@ -242,7 +244,7 @@ def _load_one(
             person=person,
             full_name=spec.guardian,
             relation=Guardian.Relation.MOTHER,
-            acting_user=worker,
+            actor=as_worker,
         )
     given_by = Consent.GivenBy.GUARDIAN if guardian else Consent.GivenBy.PERSON
     method = Consent.Method.THUMBPRINT if spec.ethnicity == "hmong" else Consent.Method.WRITTEN
@@ -257,7 +259,7 @@ def _load_one(
             given_by=given_by,
             guardian=guardian,
             given_on=intake,
-            acting_user=worker,
+            actor=as_worker,
         )
     case = case_open(
         person=person,
@@ -402,7 +404,7 @@ def _refer(
         given_by=Consent.GivenBy.PERSON,
         given_on=intake + datetime.timedelta(days=3),
         recipient_organisation=receiver,
-        acting_user=worker,
+        actor=Actor.for_user(worker, organisation=case.organisation),
     )
     referral = referral_send(
         case=case,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from donghanh.api.services import api_token_create
+from donghanh.core.actor import Actor
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
 from donghanh.people import services as person_services
@@ -43,7 +44,9 @@ def make_person(organisation: Organisation, by: Any = None, **details: Any) -> P
         "date_of_birth": datetime.date(1998, 4, 12),
     }
     values.update(details)
-    return person_services.person_register(organisation=organisation, acting_user=by, **values)
+    return person_services.person_register(
+        organisation=organisation, actor=Actor.for_user(by), **values
+    )
 
 
 @dataclass

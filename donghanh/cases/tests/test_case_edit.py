@@ -13,8 +13,8 @@ from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.cases import services as case_services
 from donghanh.cases.models import Case, IdentificationStatus, LegalRegime
 from donghanh.cases.selectors import case_fingerprints, screening_summary
+from donghanh.core.editing import StaleEditError
 from donghanh.organisations.roles import Role
-from donghanh.people import services
 from donghanh.places.models import Commune
 from donghanh.reference.codelists import ILO_INDICATORS
 
@@ -207,7 +207,7 @@ def test_service_refuses_a_stale_version(case):
     case_services.case_update(
         case=case, expected_version=1, baseline=baseline, acting_user=None, is_abroad=True
     )
-    with pytest.raises(services.StaleEditError) as error:
+    with pytest.raises(StaleEditError) as error:
         case_services.case_update(
             case=case,
             expected_version=1,

@@ -16,6 +16,7 @@ from donghanh.cases import services as case_services
 from donghanh.cases.models import CaseType
 from donghanh.cases.selectors import case_fingerprints
 from donghanh.cases.tests.conftest import make_case, make_person
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.people import services
 from donghanh.people.models import Consent
@@ -37,10 +38,10 @@ def _consent(person, user, *, withdraw=False):
         method=Consent.Method.WRITTEN,
         given_by=Consent.GivenBy.PERSON,
         given_on=datetime.date(2026, 3, 2),
-        acting_user=user,
+        actor=Actor.for_user(user),
     )
     if withdraw:
-        services.consent_withdraw(consent=consent, acting_user=user)
+        services.consent_withdraw(consent=consent, actor=Actor.for_user(user))
 
 
 def _people(staff, count_extra=0):

@@ -16,6 +16,7 @@ from donghanh.cases.forms import CaseIdentificationForm, CaseIntakeFields, CaseS
 from donghanh.cases.models import IdentificationStatus
 from donghanh.cases.selectors import case_fingerprints
 from donghanh.cases.tests.conftest import make_case, make_person
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.people import services
 from donghanh.people.forms import PersonForm
@@ -44,7 +45,7 @@ def _longest_case(staff):
         method=Consent.Method.WRITTEN,
         given_by=Consent.GivenBy.PERSON,
         given_on=datetime.date(2026, 3, 2),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     case = make_case(person, worker, intake_note=longest_for(CaseIntakeFields, "intake_note"))
     return case_services.case_update(

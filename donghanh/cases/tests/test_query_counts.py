@@ -22,6 +22,7 @@ from donghanh.cases.tests.test_caseload import (
 )
 from donghanh.cases.views import PAGE_SIZE
 from donghanh.casework import services as casework
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.people import services
 from donghanh.people.models import Consent
@@ -115,7 +116,7 @@ def _fill_every_section(case, staff, count):
         services.consent_record(
             person=case.person, purpose=Consent.Purpose.SHARING, method="written",
             given_by="person", given_on=day, recipient_organisation=staff.other_organisation,
-            acting_user=worker,
+            actor=Actor.for_user(worker),
         )  # fmt: skip
         referral_send(
             case=case, acting_user=worker, to_organisation=staff.other_organisation,

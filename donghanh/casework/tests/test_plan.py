@@ -9,8 +9,8 @@ from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.casework import selectors, services
 from donghanh.casework.models import CasePlan, PlanStatus
 from donghanh.casework.tests.conftest import DAY, add_goal, close, url
+from donghanh.core.editing import StaleEditError
 from donghanh.organisations.roles import Role
-from donghanh.people.services import StaleEditError
 from donghanh.testing.clients import signed_in_client
 from donghanh.testing.factories import MembershipFactory
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from donghanh.core.actor import Actor
 from donghanh.organisations.models import Organisation
 from donghanh.people import services as person_services
 from donghanh.people.models import Person
@@ -33,7 +34,9 @@ EVIDENCE = "Biên bản có chữ ký của bà Phạm Thị Lụa"
 def new_person(organisation: Organisation, user: Any = None, **details: Any) -> Person:
     values: dict[str, Any] = {"full_name": "Trần Văn Nam", "sex": "male"}
     values.update(details)
-    return person_services.person_register(organisation=organisation, acting_user=user, **values)
+    return person_services.person_register(
+        organisation=organisation, actor=Actor.for_user(user), **values
+    )
 
 
 def full_person(organisation: Organisation, user: Any = None) -> Person:
@@ -49,7 +52,7 @@ def full_person(organisation: Organisation, user: Any = None) -> Person:
         **HOA,
     )
     guardian = person_services.guardian_add(
-        person=person, relation="mother", acting_user=user, **GUARDIAN
+        person=person, relation="mother", actor=Actor.for_user(user), **GUARDIAN
     )
     person_services.consent_record(
         person=person,
@@ -58,7 +61,7 @@ def full_person(organisation: Organisation, user: Any = None) -> Person:
         given_by="person",
         given_on=datetime.date(2026, 1, 5),
         evidence_note=EVIDENCE,
-        acting_user=user,
+        actor=Actor.for_user(user),
     )
     person_services.consent_record(
         person=person,
@@ -67,7 +70,7 @@ def full_person(organisation: Organisation, user: Any = None) -> Person:
         given_by="guardian",
         guardian=guardian,
         given_on=datetime.date(2026, 1, 6),
-        acting_user=user,
+        actor=Actor.for_user(user),
     )
     return person
 
@@ -288,7 +291,7 @@ def case_services_guardian(person: Person, user: Any, form: Any) -> Any:
         relation="mother",
         full_name=longest_for(form, "full_name"),
         phone=longest_for(form, "phone"),
-        acting_user=user,
+        actor=Actor.for_user(user),
     )
 
 
@@ -306,5 +309,5 @@ def case_services_consent(
         given_on=datetime.date(2026, 1, 5),
         recipient_organisation=recipient,
         evidence_note=longest_for(form, "evidence_note"),
-        acting_user=user,
+        actor=Actor.for_user(user),
     )
