@@ -26,7 +26,7 @@ def issue_token(user: Any, **kwargs: Any) -> str:
     """A working token for `user` (with the second factor set up, as a token requires)."""
     confirmed_totp_device(user)
     kwargs.setdefault("expires_at", timezone.now() + datetime.timedelta(days=30))
-    return api_token_create(user=user, actor_label="test", **kwargs).secret
+    return api_token_create(actor=Actor.system("test"), user=user, **kwargs).secret
 
 
 def api_client(token: str | None = None) -> APIClient:

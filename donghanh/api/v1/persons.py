@@ -24,7 +24,14 @@ from rest_framework.views import APIView
 
 from donghanh.api.access import api_memberships, organisation_slug_of, organisation_slugs
 from donghanh.api.pagination import PagePagination
-from donghanh.api.serializers import ErrorSerializer, OutputSerializer, error_responses, form_errors
+from donghanh.api.serializers import (
+    ErrorSerializer,
+    OutputSerializer,
+    QueryParameters,
+    error_responses,
+    form_errors,
+    query_parameters,
+)
 from donghanh.core.actor import request_actor
 from donghanh.core.editing import StaleEditError, read_baseline, sign_baseline
 from donghanh.core.forms import service_error_body
@@ -171,7 +178,7 @@ class EditConflictSerializer(ErrorSerializer):
 # Requests.
 
 
-class PersonListQuery(serializers.Serializer):
+class PersonListQuery(QueryParameters):
     q = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -308,7 +315,7 @@ class PersonListView(APIView):
         responses={200: PersonSummarySerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
     def get(self, request: Request) -> Response:
-        params = PersonListQuery(data=request.query_params)
+        params = PersonListQuery(data=query_parameters(request))
         params.is_valid(raise_exception=True)
         memberships = api_memberships(
             request.user, Perm.VIEW_CASES, params.validated_data.get("organisation", "")

@@ -21,9 +21,9 @@ from donghanh.core import records
 from donghanh.core.actor import Actor
 from donghanh.indicators.checks import check_listening
 from donghanh.indicators.compute import raw_result
+from donghanh.indicators.listener import on_record_change
 from donghanh.indicators.models import IndicatorTally, ProjectFigures, UnitFact
 from donghanh.indicators.selectors import facts_agree_with_records
-from donghanh.indicators.services import on_record_change
 from donghanh.organisations.models import Organisation
 from donghanh.people import services as person_services
 from donghanh.people.models import Person
