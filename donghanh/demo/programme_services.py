@@ -30,7 +30,7 @@ from donghanh.cases.models import (
     LegalRegime,
     ReintegrationOutcome,
 )
-from donghanh.cases.services import case_number_prefix
+from donghanh.cases.selectors import case_number_prefix
 from donghanh.casework.models import DischargeReason, ServiceDelivery, ShelterStay
 from donghanh.core.actor import Actor
 from donghanh.demo.guard import DemoDataError, ensure_demo_allowed

@@ -14,7 +14,7 @@ from donghanh.cases import exports
 from donghanh.cases import services as case_services
 from donghanh.cases.forms import CaseIdentificationForm, CaseIntakeFields, CaseScreeningForm
 from donghanh.cases.models import IdentificationStatus
-from donghanh.cases.selectors import case_fingerprints
+from donghanh.cases.selectors import CASE_EDITS
 from donghanh.cases.tests.conftest import make_case, make_person
 from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
@@ -51,8 +51,8 @@ def _longest_case(staff):
     return case_services.case_update(
         case=case,
         expected_version=case.version,
-        baseline=case_fingerprints(case),
-        acting_user=worker,
+        baseline=CASE_EDITS.fingerprints(case),
+        actor=Actor.for_user(worker),
         origin_commune=Commune.objects.order_by("-name").first(),
         transit_countries=[code for code in COUNTRIES.values if code != "VN"],
         destination_country="CN",

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from donghanh.cases import services as case_services
 from donghanh.cases.models import Case
-from donghanh.cases.selectors import case_fingerprints
+from donghanh.cases.selectors import CASE_EDITS
 from donghanh.casework.models import ServiceDelivery
 from donghanh.core import records
 from donghanh.core.actor import Actor
@@ -116,8 +116,8 @@ def test_what_writers_tell_the_port_reaches_the_facts(db: None) -> None:
         actor=Actor.for_user(user), sex="male",
     )  # fmt: skip
     case_services.case_update(
-        case=case, expected_version=case.version, baseline=case_fingerprints(case),
-        acting_user=user, case_type="migrant_at_risk",
+        case=case, expected_version=case.version, baseline=CASE_EDITS.fingerprints(case),
+        actor=Actor.for_user(user), case_type="migrant_at_risk",
     )  # fmt: skip
     assert _breakdowns(indicator) == {
         Disaggregation.SEX: {"male": 1},

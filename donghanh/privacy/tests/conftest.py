@@ -130,7 +130,7 @@ def longest_record(organisation: Organisation, owner: Any) -> LongestRecord:
         CaseScreeningForm,
     )
     from donghanh.cases.models import ClosureReason, IdentificationStatus
-    from donghanh.cases.selectors import case_fingerprints
+    from donghanh.cases.selectors import CASE_EDITS
     from donghanh.casework import services as casework
     from donghanh.casework.forms import ServiceForm
     from donghanh.casework.models import ASSESSED_DOMAINS
@@ -181,13 +181,13 @@ def longest_record(organisation: Organisation, owner: Any) -> LongestRecord:
         intake_date=datetime.date(2026, 2, 1),
         is_abroad=True,
         intake_note=intake_note,
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     case = case_services.case_update(
         case=case,
         expected_version=case.version,
-        baseline=case_fingerprints(case),
-        acting_user=worker,
+        baseline=CASE_EDITS.fingerprints(case),
+        actor=Actor.for_user(worker),
         origin_commune=commune,
         transit_countries=["LA", "TH"],
         destination_country="CN",
@@ -262,7 +262,7 @@ def longest_record(organisation: Organisation, owner: Any) -> LongestRecord:
         reason=longest_label(ClosureReason.choices),
         reintegration_outcome="with_family",
         note=longest_for(CaseClosureRequestForm, "note"),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     new_request(
         person,
