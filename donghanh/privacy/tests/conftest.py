@@ -246,7 +246,7 @@ def longest_record(organisation: Organisation, owner: Any) -> LongestRecord:
         name=long_text(255)[:250] + ".pdf",
         content=b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
         description=longest_for(AttachmentForm, "description"),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     message = longest_for(ReferralSendForm, "message")
     referrals.referral_send(
