@@ -50,7 +50,9 @@ from .models import ActionStatus
 
 
 def _open(request: HttpRequest, org: str, case_id: int, perm: Perm) -> CaseAccess:
-    return case_access_audited(request.user, org, case_id, perm, request=request)
+    return case_access_audited(
+        actor=request_actor(request), org_slug=org, case_id=case_id, perm=perm
+    )
 
 
 def _to_case(org: str, case: Case) -> HttpResponse:

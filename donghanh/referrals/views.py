@@ -84,7 +84,7 @@ def referral_list_out(request: HttpRequest, org: str) -> HttpResponse:
 @login_required
 def referral_send(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
     membership, case = case_services.case_access_audited(
-        request.user, org, case_id, Perm.EDIT_CASES, request=request
+        actor=request_actor(request), org_slug=org, case_id=case_id, perm=Perm.EDIT_CASES
     )
     form = ReferralSendForm(
         request.POST if request.method == "POST" else None, organisation=membership.organisation

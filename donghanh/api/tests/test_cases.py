@@ -99,7 +99,7 @@ def test_unauthenticated_gets_401(staff, case):
 
 def test_a_restricted_case_is_seen_only_by_the_named(staff, case):
     worker = staff.users[Role.CASE_WORKER]
-    case_services.case_restrict(case=case, named_users=[worker], acting_user=worker)
+    case_services.case_restrict(case=case, named_users=[worker], actor=Actor.for_user(worker))
     assert staff.client(Role.SUPERVISOR).get(detail(case)).status_code == 404
     assert staff.client(Role.CASE_WORKER).get(detail(case)).status_code == 200
 
@@ -219,7 +219,7 @@ def test_the_lists_make_a_fixed_number_of_queries_whatever_the_page_size(staff, 
     for number in range(12):
         other = make_case(make_person(staff.organisation, by, full_name=f"Nguyễn Văn {number}"), by)
         case_services.case_assign(
-            case=other, workers=[by, staff.users[Role.CASE_WORKER]], acting_user=by
+            case=other, workers=[by, staff.users[Role.CASE_WORKER]], actor=Actor.for_user(by)
         )
         _record_service(other, by)
     for size in (1, 5, 100):
@@ -330,10 +330,13 @@ def test_an_entitled_regime_is_accepted(staff, case):
 def test_a_closed_case_takes_no_service(staff, case):
     worker, supervisor = staff.users[Role.CASE_WORKER], staff.users[Role.SUPERVISOR]
     case_services.case_closure_request(
-        case=case, reason="goals_achieved", reintegration_outcome="with_family", acting_user=worker
+        case=case,
+        reason="goals_achieved",
+        reintegration_outcome="with_family",
+        actor=Actor.for_user(worker),
     )
     case_services.case_closure_decide(
-        case=Case.objects.get(pk=case.pk), approve=True, acting_user=supervisor
+        case=Case.objects.get(pk=case.pk), approve=True, actor=Actor.for_user(supervisor)
     )
     response = staff.client(Role.CASE_WORKER).post(
         services_url(case), _new_service(), format="json"

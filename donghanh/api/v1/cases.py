@@ -56,6 +56,7 @@ from donghanh.cases.selectors import (
     CaseAccess,
     case_with_details,
     caseload,
+    cases_of_every_organisation,
     regimes_entitled,
     support_group_for,
 )
@@ -290,9 +291,9 @@ class ServiceCreateSerializer(serializers.Serializer):
 
 def _open_case(request: Request, case_id: int, perm: Perm) -> CaseAccess:
     """The case through the page's access check, its opening audited as on the page."""
-    org_slug = organisation_slug_of(request.user, Case.objects.all(), case_id, perm)
+    org_slug = organisation_slug_of(request.user, cases_of_every_organisation(), case_id, perm)
     return case_services.case_access_audited(
-        request.user, org_slug, case_id, perm, request=request._request
+        actor=request_actor(request._request), org_slug=org_slug, case_id=case_id, perm=perm
     )
 
 
@@ -312,8 +313,7 @@ def _record_search(
         case_services.case_search_record(
             organisation=membership.organisation,
             result_count=counts.get(membership.organisation_id, 0),
-            acting_user=request.user,
-            request=request._request,
+            actor=request_actor(request._request, membership.organisation),
         )
 
 
