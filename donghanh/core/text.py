@@ -16,6 +16,27 @@ def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+def plain_name(value: str) -> str:
+    """A name as it may be stored and shown: NFC, single spaces, and nothing invisible.
+
+    Control characters (a NUL, a tab, a line break) and invisible format characters (the
+    right-to-left and left-to-right overrides and isolates that make a name read backwards on
+    screen, zero-width spaces and joiners, the byte-order mark) are dropped: a name is letters,
+    marks, digits, punctuation and spaces, shown as typed.
+    """
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in unicodedata.normalize("NFC", value)
+        if ch.isspace() or unicodedata.category(ch) not in _INVISIBLE
+    )
+    return " ".join(kept.split())
+
+
+# Unicode categories a name never needs: controls, format characters (bidi overrides, zero
+# width), private use, unassigned code points and lone surrogates.
+_INVISIBLE = frozenset({"Cc", "Cf", "Co", "Cn", "Cs"})
+
+
 def fold(value: str) -> str:
     """Fold Vietnamese text for search: no diacritics, đ→d, case-folded, single spaces.
 

@@ -1,4 +1,13 @@
-from donghanh.core.text import Vocabulary, fold, fold_name, search_words, within_one_edit
+import pytest
+
+from donghanh.core.text import (
+    Vocabulary,
+    fold,
+    fold_name,
+    plain_name,
+    search_words,
+    within_one_edit,
+)
 
 
 def test_fold_removes_diacritics_and_case():
@@ -42,3 +51,21 @@ def test_a_vocabulary_finds_the_words_one_letter_off():
     assert vocabulary.near("binh") == set()  # the word itself is not near
     assert vocabulary.near("la") == set()  # too short to guess
     assert "nha" in vocabulary and "nga" not in vocabulary
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Nguyễn Thị Hoa", "Nguyễn Thị Hoa"),
+        ("  Trần\tVăn\nAn  ", "Trần Văn An"),
+        ("Lê \u202eaoH\u202c Thị", "Lê aoH Thị"),
+        ("\u2067Phạm\u2069 Minh", "Phạm Minh"),
+        ("Hoàng\u200b\u200dLan\ufeff", "HoàngLan"),
+        ("Đỗ\x00 Văn\x07 Bình\x7f", "Đỗ Văn Bình"),
+        ("Nguye\u0302\u0303n", "Nguyễn"),
+        ("王小红", "王小红"),
+        ("\u202e\u200f", ""),
+    ],
+)
+def test_a_name_keeps_what_shows_and_drops_what_hides(typed: str, stored: str) -> None:
+    assert plain_name(typed) == stored
