@@ -251,6 +251,25 @@ class Cycle(models.Model):
         return self.status == CycleStatus.OPEN
 
 
+# How the cycle page shows the constitution: each term and how to show its value.
+CONSTITUTION_FIELDS_DISPLAY = (
+    ("started_on", "date"),
+    ("planned_end_on", "date"),
+    ("meeting_frequency", "choice"),
+    ("share_price", "money"),
+    ("min_shares", "count"),
+    ("max_shares", "count"),
+    ("interest_bp", "rate"),
+    ("loan_multiple", "count"),
+    ("max_loan", "money"),
+    ("max_loan_months", "count"),
+    ("social_contribution", "money"),
+    ("fine_absence", "money"),
+    ("fine_late", "money"),
+    ("fine_late_repayment", "money"),
+)
+
+
 class CommitteeRole(models.TextChoices):
     CHAIR = "chair", _("Chair")
     SECRETARY = "secretary", _("Secretary")

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -20,17 +21,21 @@ from django.utils import timezone
 from donghanh.cases.models import Case
 from donghanh.cases.selectors import cases_visible_to
 from donghanh.organisations.models import Membership
-from donghanh.organisations.roles import Perm, role_allows
+from donghanh.organisations.roles import Perm, Role, role_allows
 from donghanh.organisations.selectors import access_membership
 from donghanh.people.models import Consent
 from donghanh.people.selectors import consents_active_filter
+from donghanh.programmes.projects.models import Project
 
 from . import rules
 from .models import (
+    CONSTITUTION_FIELDS_DISPLAY,
+    MONEY_IN,
     CommitteeSeat,
     Cycle,
     CycleStatus,
     EntryKind,
+    Fund,
     GroupMember,
     LedgerEntry,
     Loan,
@@ -277,3 +282,132 @@ def linkable_cases(membership: Membership) -> QuerySet[Case]:
     if not role_allows(membership.role, Perm.EDIT_CASES):
         return Case.objects.none()
     return cases_visible_to(membership).order_by("-intake_date")
+
+
+def programme_choices(organisation_id: int) -> QuerySet[Project]:
+    """The programmes a group of the organisation can belong to: those it implements or is a
+    partner of."""
+    return (
+        Project.objects.filter(
+            Q(implementing_organisation_id=organisation_id)
+            | Q(partner_organisations__id=organisation_id)
+        )
+        .distinct()
+        .order_by("code")
+    )
+
+
+def facilitator_choices(organisation_id: int) -> QuerySet[Any]:
+    """The organisation's active members who may run a group's meetings."""
+    roles = [role for role in Role.values if role_allows(role, Perm.RECORD_SAVINGS_GROUPS)]
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__organisation_id=organisation_id,
+            memberships__is_active=True,
+            memberships__role__in=roles,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def loans_due(loans: dict[int, Loan], day: datetime.date) -> dict[int, int]:
+    """For each member with a loan, what her schedule asks by `day` that she has not paid."""
+    return {member_id: due_by(loan, day) for member_id, loan in loans.items()}
+
+
+def may_record(membership: Membership) -> bool:
+    return role_allows(membership.role, Perm.RECORD_SAVINGS_GROUPS)
+
+
+def member_history(member: GroupMember) -> list[LedgerEntry]:
+    """Her passbook: every movement of money she made or received, newest first."""
+    return list(
+        LedgerEntry.objects.filter(member=member)
+        .select_related("meeting", "cycle")
+        .order_by("-sequence")
+    )
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    entry: LedgerEntry
+    loan_fund: int
+    social_fund: int
+
+
+@dataclass(frozen=True)
+class LedgerBook:
+    """A cycle's ledger from the balances it opened with: each entry with both funds' balances
+    after it, what came in and went out of each fund, and the balances it closed with."""
+
+    opening: dict[str, int]
+    rows: list[LedgerRow]
+    money_in: dict[str, int]
+    money_out: dict[str, int]
+    closing: dict[str, int]
+
+    @property
+    def reconciles(self) -> bool:
+        return all(
+            self.opening[fund] + self.money_in[fund] - self.money_out[fund] == self.closing[fund]
+            for fund in Fund.values
+        )
+
+    @property
+    def fund_lines(self) -> list[tuple[str, int, int, int, int]]:
+        return [
+            (
+                str(fund.label),
+                self.opening[fund],
+                self.money_in[fund],
+                self.money_out[fund],
+                self.closing[fund],
+            )
+            for fund in Fund
+        ]
+
+    @property
+    def cash_at_close(self) -> int:
+        return sum(self.closing.values())
+
+
+def ledger_book(cycle: Cycle) -> LedgerBook:
+    entries = ledger_of(cycle)
+    before = (
+        LedgerEntry.objects.filter(group_id=cycle.group_id, cycle__number__lt=cycle.number)
+        .values("fund", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    opening = dict.fromkeys(Fund.values, 0)
+    for row in before:
+        opening[row["fund"]] += row["total"] if row["kind"] in MONEY_IN else -row["total"]
+    balance = dict(opening)
+    money_in = dict.fromkeys(Fund.values, 0)
+    money_out = dict.fromkeys(Fund.values, 0)
+    rows = []
+    for entry in entries:
+        if entry.kind in MONEY_IN:
+            money_in[entry.fund] += entry.amount
+        else:
+            money_out[entry.fund] += entry.amount
+        balance[entry.fund] = entry.balance_after
+        rows.append(LedgerRow(entry, balance[Fund.LOAN], balance[Fund.SOCIAL]))
+    return LedgerBook(
+        opening=opening, rows=rows, money_in=money_in, money_out=money_out, closing=balance
+    )
+
+
+def constitution_terms(cycle: Cycle) -> list[tuple[str, Any, str]]:
+    """The cycle's constitution as (label, value, how to show it)."""
+    terms = []
+    for name, kind in CONSTITUTION_FIELDS_DISPLAY:
+        label = str(Cycle._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+        value = (
+            getattr(cycle, f"get_{name}_display")() if kind == "choice" else getattr(cycle, name)
+        )
+        terms.append((label, value, kind))
+    return terms

@@ -27,7 +27,7 @@ from donghanh.core.actor import Actor
 from donghanh.core.editing import EditSpec, StaleEditError
 from donghanh.core.idempotency import once
 from donghanh.core.templatetags.donghanh import vnd
-from donghanh.core.text import nfc
+from donghanh.core.text import nfc, plain_name
 from donghanh.livelihood.events import LivelihoodEvent
 from donghanh.people.models import Consent
 from donghanh.people.selectors import consents_active_filter
@@ -56,7 +56,13 @@ from .models import (
     Meeting,
     SavingsGroup,
 )
-from .selectors import meeting_members, share_out_preview, shares_in_cycle
+from .selectors import (
+    facilitator_choices,
+    meeting_members,
+    programme_choices,
+    share_out_preview,
+    shares_in_cycle,
+)
 
 GROUP_EDITS = EditSpec.for_model(
     SavingsGroup,
@@ -110,11 +116,14 @@ def _audit(
     )
 
 
+_NAMES = frozenset({"name", "full_name"})
+
+
 def _apply(record: Any, changes: Mapping[str, Any]) -> list[str]:
     changed = []
     for name, value in changes.items():
         if isinstance(value, str):
-            value = _text(value)
+            value = plain_name(value) if name in _NAMES else _text(value)
         if getattr(record, name) != value:
             setattr(record, name, value)
             changed.append(name)
@@ -171,6 +180,26 @@ def _refuse_stale_ledger(group: SavingsGroup, expected: int | None) -> None:
 # --- Groups -------------------------------------------------------------------------------
 
 
+def _check_group_links(organisation_id: int, values: Mapping[str, Any]) -> None:
+    """The programme is one the organisation works on; the facilitator one of its members
+    who may run meetings."""
+    errors = {}
+    project = values.get("project")
+    if (
+        project is not None
+        and not programme_choices(organisation_id).filter(pk=project.pk).exists()
+    ):
+        errors["project"] = _("Choose a programme your organisation works on.")
+    facilitator = values.get("facilitator")
+    if (
+        facilitator is not None
+        and not facilitator_choices(organisation_id).filter(pk=facilitator.pk).exists()
+    ):
+        errors["facilitator"] = _("Choose a member of your organisation who runs groups.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def group_create(
     *,
@@ -187,7 +216,8 @@ def group_create(
     """A new savings group of `organisation`; it starts saving when its first cycle opens."""
 
     def create() -> SavingsGroup:
-        name_text = _text(name)
+        _check_group_links(organisation.pk, {"project": project, "facilitator": facilitator})
+        name_text = plain_name(name)
         if SavingsGroup.objects.filter(organisation=organisation, name=name_text).exists():
             raise ValidationError(
                 {"name": _("Your organisation already has a group of this name.")}
@@ -231,12 +261,13 @@ def group_update(
     if (
         "name" in changes
         and SavingsGroup.objects.filter(
-            organisation=current.organisation, name=_text(changes["name"])
+            organisation=current.organisation, name=plain_name(changes["name"])
         )
         .exclude(pk=current.pk)
         .exists()
     ):
         raise ValidationError({"name": _("Your organisation already has a group of this name.")})
+    _check_group_links(current.organisation_id, changes)
     _save_edit(current, changes, LivelihoodEvent.GROUP_UPDATED, actor=actor, group=current)
     return current
 
@@ -284,7 +315,7 @@ def member_add(
         member = GroupMember(
             group=locked,
             number=(last or 0) + 1,
-            full_name=_text(full_name),
+            full_name=plain_name(full_name),
             phone=_text(phone),
             joined_on=joined_on,
         )
@@ -675,11 +706,13 @@ def _check_line(
         )
     for fine in line.fines:
         if fine.reason not in FineReason.values or fine.amount <= 0:
-            plan.refuse(member_id, "fine", _("Choose the reason for the fine and its amount."))
+            plan.refuse(
+                member_id, "fine_reason", _("Choose the reason for the fine and its amount.")
+            )
     if line.grant is not None and (
         line.grant.amount <= 0 or line.grant.reason not in GrantReason.values
     ):
-        plan.refuse(member_id, "grant", _("Give the amount of the grant and its reason."))
+        plan.refuse(member_id, "grant_amount", _("Give the amount of the grant and its reason."))
     if line.loan is not None:
         _check_loan_request(
             plan, cycle, line, saved=saved, owed_after=still_owed - line.repayment, held_on=held_on
