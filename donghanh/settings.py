@@ -155,7 +155,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "donghanh.core.context_processors.navigation",
+                "donghanh.organisations.context_processors.navigation",
             ],
         },
     },

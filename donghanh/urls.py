@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from donghanh.accounts import views as accounts_views
 from donghanh.core import views as core_views
 from donghanh.public import views as public_views
 
@@ -12,7 +13,7 @@ admin.site.site_title = "Đồng Hành"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", public_views.robots_txt, name="robots_txt"),
-    path("i18n/language/", core_views.set_language, name="set_language"),
+    path("i18n/language/", accounts_views.set_language, name="set_language"),
     # The admin signs in through the platform's own login, which enforces lockout and 2FA.
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("admin/", admin.site.urls),

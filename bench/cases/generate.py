@@ -92,7 +92,7 @@ from donghanh.reference.codelists import (  # noqa: E402
     IloAnswer,
 )
 from donghanh.referrals.models import Referral, ReferralStatus, SharedSection  # noqa: E402
-from donghanh.referrals.services import build_snapshot  # noqa: E402
+from donghanh.referrals.snapshot import take_snapshot  # noqa: E402
 
 BENCH_USER_PREFIX = "bench."
 # The audit rows of generated records name the generator where a browser would be named.
@@ -897,7 +897,7 @@ def _write_referrals(
                 domain=rng.choice(("psychological", "vocational", "legal", "health")),
                 shared_sections=list(sections),
                 message="Đề nghị hỗ trợ theo nhu cầu đã trao đổi.",
-                snapshot=build_snapshot(case, sections),
+                snapshot=take_snapshot(case, sections),
                 snapshot_taken_at=sent,
                 sent_at=sent,
                 sent_by=creator,

@@ -28,6 +28,7 @@ from django.db.models import Model  # noqa: E402
 
 from donghanh.cases.models import Case  # noqa: E402
 from donghanh.casework.models import ServiceDelivery  # noqa: E402
+from donghanh.core.actor import Actor  # noqa: E402
 from donghanh.indicators.services import project_facts_rebuild  # noqa: E402
 from donghanh.organisations.models import Membership, Organisation  # noqa: E402
 from donghanh.organisations.roles import Role  # noqa: E402
@@ -258,7 +259,7 @@ def generate(services: int, participations: int, people: int, trainees: int) -> 
     _copy(TrainingParticipation, template, participations - 1, participation_row)
     # COPY writes around the services: the pre-counted facts are built from the records.
     started = time.perf_counter()
-    facts = project_facts_rebuild(project=project)
+    facts = project_facts_rebuild(actor=Actor.system("bench"), project=project)
     print(f"pre-counted facts: {facts:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
     return project
 

@@ -30,6 +30,7 @@ from django.core.cache import cache  # noqa: E402
 
 from donghanh.cases.models import Case  # noqa: E402
 from donghanh.casework.services import service_record  # noqa: E402
+from donghanh.core.actor import Actor  # noqa: E402
 from donghanh.indicators.compute import Scope, counted_from_records  # noqa: E402
 from donghanh.indicators.fact_counts import facts_counts  # noqa: E402
 from donghanh.indicators.periods import indicator_periods  # noqa: E402
@@ -122,7 +123,7 @@ def main() -> None:
             cost_vnd=0,
             regime="",
             note="",
-            acting_user=user,
+            actor=Actor.for_user(user, organisation=project.implementing_organisation),
             project=project,
         )
         writes.append(time.perf_counter() - started)

@@ -22,10 +22,13 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donghanh.accounts.models import User, UserSession
-from donghanh.accounts.services import user_password_set_in_admin, user_reset_two_factor
-from donghanh.audit.models import AuditAction
-from donghanh.audit.services import audit_record
-from donghanh.organisations.models import Membership
+from donghanh.accounts.ports import user_admin_inlines
+from donghanh.accounts.services import (
+    user_password_set_in_admin,
+    user_reset_two_factor,
+    user_saved_in_admin,
+)
+from donghanh.core.actor import request_actor
 
 
 def superuser_with_second_factor(request: HttpRequest) -> bool:
@@ -41,24 +44,6 @@ admin.site.has_permission = superuser_with_second_factor  # type: ignore[method-
 for _model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
-
-
-class MembershipInline(admin.TabularInline):
-    """Memberships are managed by organisation administrators; here they are for reading."""
-
-    model = Membership
-    fk_name = "user"
-    fields = ["organisation", "role", "is_active", "created_at"]
-    readonly_fields = ["organisation", "role", "is_active", "created_at"]
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(User)
@@ -96,17 +81,18 @@ class UserAdmin(DjangoUserAdmin):
     actions = ["reset_two_factor"]
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> list[type[InlineModelAdmin]]:
-        # Memberships appear once the user exists (and are granted by organisations).
-        return [MembershipInline] if obj is not None else []
+        # What the apps above hold about the account (organisations: its memberships, granted
+        # by the organisations) appears once the user exists.
+        return user_admin_inlines() if obj is not None else []
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         if not change:
             obj.must_change_password = True  # the administrator chose it: it is temporary
         super().save_model(request, obj, form, change)
-        audit_record(
-            action=AuditAction.UPDATE if change else AuditAction.CREATE,
-            request=request,
-            target=obj,
+        user_saved_in_admin(
+            actor=request_actor(request),
+            user=obj,
+            created=not change,
             changed_fields=[name for name in form.changed_data if "password" not in name],
         )
 
@@ -124,9 +110,9 @@ class UserAdmin(DjangoUserAdmin):
             user = self.get_object(request, unquote(id))
             if changed and user is not None:
                 user_password_set_in_admin(
+                    actor=request_actor(request),
                     user=user,
-                    acting_user=request.user,  # type: ignore[arg-type]
-                    request=request,
+                    keep_session_key=request.session.session_key,
                 )
         return response
 
@@ -134,7 +120,7 @@ class UserAdmin(DjangoUserAdmin):
     def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         count = 0
         for user in queryset:
-            user_reset_two_factor(user=user, acting_user=request.user, request=request)  # type: ignore[arg-type]
+            user_reset_two_factor(actor=request_actor(request), user=user)
             count += 1
         self.message_user(
             request,

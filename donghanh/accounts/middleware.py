@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from donghanh.accounts.selectors import user_has_confirmed_device
-from donghanh.accounts.services import not_found_counted, user_session_touch
+from donghanh.accounts.services import not_found_counted
+from donghanh.accounts.sessions import session_seen
+from donghanh.core.actor import request_actor
 
 GATED_PREFIXES = ("/app/", "/admin/")
 # Where an address names an organisation's records: a 404 there may be someone trying others'.
@@ -23,7 +25,7 @@ class SessionTrackingMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            user_session_touch(request=request, user=request.user)
+            session_seen(request)
         return self.get_response(request)
 
 
@@ -40,9 +42,9 @@ class NotFoundWatchMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if response.status_code == 404 and request.path_info.startswith(RECORD_PREFIXES):
-            user = getattr(request, "user", None)
-            if user is not None and user.is_authenticated:
-                not_found_counted(user=user, request=request)
+            actor = request_actor(request)
+            if actor.user is not None:
+                not_found_counted(actor=actor)
         return response
 
 

@@ -3,12 +3,18 @@
 Accounts sits below organisations, so it cannot ask who administers a member. When an account
 needs its overseers told (guessed passwords), it asks the lookups registered here: organisations
 registers "the administrators of every organisation the account is an active member of".
+
+The system administration page of a user shows what the apps above hold about that account
+(organisations: their memberships) through the inlines registered here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import InlineModelAdmin
 
 OverseersLookup = Callable[[Any], Iterable[Any]]
 
@@ -29,3 +35,17 @@ def account_overseers(user: Any) -> list[Any]:
             if overseer.pk != user.pk:
                 found.setdefault(overseer.pk, overseer)
     return list(found.values())
+
+
+_user_admin_inlines: list[type[InlineModelAdmin]] = []
+
+
+def register_user_admin_inline(inline: type[InlineModelAdmin]) -> None:
+    """Add an inline (read-only, of an app above accounts) to the administration of a user."""
+    if inline not in _user_admin_inlines:
+        _user_admin_inlines.append(inline)
+
+
+def user_admin_inlines() -> list[type[InlineModelAdmin]]:
+    """The inlines the apps above accounts registered, in the order they were registered."""
+    return list(_user_admin_inlines)

@@ -1,32 +1,28 @@
 """Writes for accounts: signing in and out, sessions, passwords and the second factor.
 
 Every function that changes security state writes its audit row in the same transaction.
-Audit rows never carry a password, a one-time code or a session key.
+Audit rows never carry a password, a one-time code or a session key. The services never see
+the request: what the browser's session must do (log in, cycle its key, keep a pending
+authenticator) is done around them by `donghanh.accounts.sessions`.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from importlib import import_module
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import login as auth_login
-from django.contrib.auth import logout as auth_logout
-from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django_otp import devices_for_user
-from django_otp import login as otp_login
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from donghanh.accounts.events import AccountEvent
 from donghanh.accounts.models import (
     NotFoundTally,
     SecurityNotice,
@@ -34,16 +30,14 @@ from donghanh.accounts.models import (
     User,
     UserSession,
 )
+from donghanh.accounts.otp import normalise_token
 from donghanh.accounts.ports import account_overseers
-from donghanh.audit.models import AuditAction
-from donghanh.audit.services import audit_record, client_ip
+from donghanh.audit.events import AdminEvent
+from donghanh.audit.services import audit_record
+from donghanh.core.actor import Actor
 
 RECOVERY_CODE_COUNT = 10
-# How often a signed-in session writes its "last active" time; every request would be wasteful.
-TRACKING_INTERVAL_SECONDS = 60
-TRACKED_AT_SESSION_KEY = "_dh_tracked_at"
 TOTP_DEVICE_NAME = "authenticator"
-PENDING_TOTP_SESSION_KEY = "_dh_totp_pending"
 RECOVERY_DEVICE_NAME = "recovery codes"
 # Guessing spread over many addresses (settings.ACCOUNT_FAILURE_LIMIT): the first wait, which
 # doubles with every further wrong password, and how long a quiet account's count is kept.
@@ -55,21 +49,26 @@ def _session_store() -> Any:
     return import_module(settings.SESSION_ENGINE).SessionStore
 
 
-def _user_agent(request: HttpRequest) -> str:
-    return request.META.get("HTTP_USER_AGENT", "")[:300]
+def _own_account(actor: Actor) -> User:
+    """The signed-in user acting on their own account."""
+    if not isinstance(actor.user, User):
+        raise PermissionDenied
+    return actor.user
 
 
-def user_set_language(*, user: Any, language: str) -> None:
+@transaction.atomic
+def user_set_language(*, actor: Actor, language: str) -> None:
+    """Remember the interface language the signed-in user chose."""
+    user = _own_account(actor)
     if user.preferred_language != language:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
 
 
 @transaction.atomic
-def user_update_profile(
-    *, user: User, full_name: str, preferred_language: str, request: HttpRequest
-) -> list[str]:
+def user_update_profile(*, actor: Actor, full_name: str, preferred_language: str) -> list[str]:
     """Save the user's own name and language; returns the names of the fields that changed."""
+    user = _own_account(actor)
     changed = []
     if user.full_name != full_name:
         user.full_name = full_name
@@ -80,49 +79,57 @@ def user_update_profile(
     if changed:
         user.save(update_fields=changed)
         audit_record(
-            action=AuditAction.UPDATE,
-            actor=user,
-            request=request,
-            target=user,
-            changed_fields=changed,
+            event=AccountEvent.PROFILE_UPDATED, actor=actor, target=user, changed_fields=changed
         )
     return changed
+
+
+@transaction.atomic
+def user_saved_in_admin(
+    *, actor: Actor, user: User, created: bool, changed_fields: list[str]
+) -> None:
+    """Record an account created or changed (and saved) in Django's system administration."""
+    audit_record(
+        event=AdminEvent.CREATED if created else AdminEvent.CHANGED,
+        actor=actor,
+        target=user,
+        changed_fields=changed_fields,
+    )
 
 
 # Signing in and out ------------------------------------------------------------------------
 
 
-def _track_session(request: HttpRequest, user: User) -> UserSession:
-    session_key = request.session.session_key
-    assert session_key is not None  # noqa: S101 - login() and the middleware always save first
+def _track_session(actor: Actor, user: User, session_key: str) -> UserSession:
     tracked, _ = UserSession.objects.update_or_create(
         session_key=session_key,
         defaults={
             "user": user,
-            "ip_address": client_ip(request),
-            "user_agent": _user_agent(request),
+            "ip_address": actor.ip_address,
+            "user_agent": actor.user_agent[:300],
             "last_seen_at": timezone.now(),
         },
     )
-    request.session[TRACKED_AT_SESSION_KEY] = int(time.time())
     return tracked
 
 
 @transaction.atomic
-def user_sign_in(*, request: HttpRequest, user: User) -> None:
-    """Start a session for a user whose password has been checked (by the login form)."""
-    previous_key = request.session.session_key
-    auth_login(request, user)
-    if previous_key and previous_key != request.session.session_key:
-        UserSession.objects.filter(session_key=previous_key).delete()
-    _track_session(request, user)
-    audit_record(action=AuditAction.LOGIN, actor=user, request=request)
+def user_signed_in(*, actor: Actor, session_key: str, previous_session_key: str | None) -> None:
+    """Track the session a user whose password was checked has just started, and record it.
+
+    `previous_session_key` is the key the browser had before signing in (it no longer works).
+    """
+    user = _own_account(actor)
+    if previous_session_key and previous_session_key != session_key:
+        UserSession.objects.filter(session_key=previous_session_key).delete()
+    _track_session(actor, user, session_key)
+    audit_record(event=AccountEvent.SIGNED_IN, actor=actor)
 
 
 @transaction.atomic
 def user_sign_in_failed(
     *,
-    request: HttpRequest,
+    actor: Actor,
     username: str,
     locked_out: bool,
     lockout_started: bool,
@@ -135,23 +142,18 @@ def user_sign_in_failed(
     A wrong password from a browser that never signed in to the account also counts towards
     the account's slowdown (`sign_in_failure_counted`).
     """
-    anonymous = AnonymousUser()  # the attempt belongs to nobody, even if someone is signed in
+    # The attempt belongs to nobody, even if someone is signed in in this browser.
+    attempt = replace(actor, user=None, name=username)
     if not locked_out or lockout_started:
-        audit_record(
-            action=AuditAction.LOGIN_FAILED,
-            actor=anonymous,
-            actor_username=username,
-            request=request,
-        )
+        audit_record(event=AccountEvent.SIGN_IN_FAILED, actor=attempt)
         if not known_browser:
-            sign_in_failure_counted(username=username, request=request)
+            sign_in_failure_counted(actor=attempt, username=username)
     if locked_out:
         audit_record(
-            action=AuditAction.LOCKED_OUT,
-            actor=anonymous,
-            actor_username=username,
-            request=request,
-            summary="lockout started" if lockout_started else "sign-in refused during lockout",
+            event=AccountEvent.LOCKOUT_STARTED
+            if lockout_started
+            else AccountEvent.REFUSED_DURING_LOCKOUT,
+            actor=attempt,
         )
 
 
@@ -164,7 +166,7 @@ def _slowdown(failures: int) -> timedelta:
 
 
 @transaction.atomic
-def sign_in_failure_counted(*, username: str, request: HttpRequest | None) -> SignInThrottle:
+def sign_in_failure_counted(*, actor: Actor, username: str) -> SignInThrottle:
     """Count a wrong password for `username` from a browser that never signed in to it.
 
     From every address together: after settings.ACCOUNT_FAILURE_LIMIT of them within a day,
@@ -185,17 +187,15 @@ def sign_in_failure_counted(*, username: str, request: HttpRequest | None) -> Si
     throttle.slowed_until = now + wait if wait else None
     throttle.save(update_fields=["failures", "last_failure_at", "slowed_until"])
     if throttle.failures == settings.ACCOUNT_FAILURE_LIMIT:
-        _sign_in_slowed(username=username, failures=throttle.failures, request=request)
+        _sign_in_slowed(actor=actor, username=username, failures=throttle.failures)
     return throttle
 
 
-def _sign_in_slowed(*, username: str, failures: int, request: HttpRequest | None) -> None:
+def _sign_in_slowed(*, actor: Actor, username: str, failures: int) -> None:
     audit_record(
-        action=AuditAction.SIGN_IN_SLOWED,
-        actor=AnonymousUser(),
-        actor_username=username,
-        request=request,
-        summary=f"{failures} wrong passwords from browsers new to the account",
+        event=AccountEvent.SIGN_IN_SLOWED,
+        actor=replace(actor, user=None, name=username),
+        details={"failures": failures},
     )
     account = User.objects.filter(username=username, is_active=True).first()
     if account is None:
@@ -210,41 +210,43 @@ def _sign_in_slowed(*, username: str, failures: int, request: HttpRequest | None
 
 
 @transaction.atomic
-def security_notice_dismiss(*, notice: SecurityNotice, request: HttpRequest) -> None:
+def security_notice_dismiss(*, actor: Actor, notice: SecurityNotice) -> None:
     """The recipient has read the notice: it leaves their home page."""
     if notice.dismissed_at is not None:
         return
     notice.dismissed_at = timezone.now()
     notice.save(update_fields=["dismissed_at"])
     audit_record(
-        action=AuditAction.UPDATE,
-        request=request,
-        target=notice,
-        changed_fields=["dismissed_at"],
+        event=AccountEvent.NOTICE_READ, actor=actor, target=notice, changed_fields=["dismissed_at"]
     )
 
 
 @transaction.atomic
-def user_sign_out(*, request: HttpRequest) -> None:
-    if request.user.is_authenticated:
-        audit_record(action=AuditAction.LOGOUT, request=request)
-        if request.session.session_key:
-            UserSession.objects.filter(session_key=request.session.session_key).delete()
-    auth_logout(request)
+def user_sign_out(*, actor: Actor, session_key: str | None) -> None:
+    """Record that the signed-in user signs out of this session, and stop tracking it.
+
+    The caller then ends the session itself (`donghanh.accounts.sessions.sign_out`).
+    """
+    if actor.user is None:
+        return
+    audit_record(event=AccountEvent.SIGNED_OUT, actor=actor)
+    if session_key:
+        UserSession.objects.filter(session_key=session_key).delete()
 
 
 # Probing ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def not_found_counted(*, user: User, request: HttpRequest) -> bool:
-    """Count a "not found" answer to `user` on a record address; True when it made the event.
+def not_found_counted(*, actor: Actor) -> bool:
+    """Count a "not found" answer to the actor on a record address; True when it made the event.
 
     Records of other organisations answer 404, as if they did not exist, so someone trying one
     address after another would leave no trace. When one person reaches
     settings.PROBE_NOT_FOUND_LIMIT within settings.PROBE_WINDOW_MINUTES, one audit row says so
     (the count and the window, never the addresses); no more for that person in that window.
     """
+    user = _own_account(actor)
     now = timezone.now()
     window = timedelta(minutes=settings.PROBE_WINDOW_MINUTES)
     tally, _ = NotFoundTally.objects.select_for_update().get_or_create(
@@ -258,13 +260,9 @@ def not_found_counted(*, user: User, request: HttpRequest) -> bool:
     if tally.count != settings.PROBE_NOT_FOUND_LIMIT:
         return False
     audit_record(
-        action=AuditAction.NOT_FOUND_PROBING,
-        actor=user,
-        request=request,
-        summary=(
-            f"{tally.count} record addresses not found within "
-            f"{settings.PROBE_WINDOW_MINUTES} minutes"
-        ),
+        event=AccountEvent.NOT_FOUND_PROBING,
+        actor=actor,
+        details={"count": tally.count, "minutes": settings.PROBE_WINDOW_MINUTES},
     )
     return True
 
@@ -272,34 +270,29 @@ def not_found_counted(*, user: User, request: HttpRequest) -> bool:
 # Sessions -----------------------------------------------------------------------------------
 
 
-def _follow_new_session_key(old_key: str | None, new_key: str | None) -> None:
+@transaction.atomic
+def user_session_rekeyed(*, actor: Actor, old_key: str | None, new_key: str | None) -> None:
     """Keep the tracking row of a session whose key was just replaced."""
     if old_key and new_key and old_key != new_key:
         UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
 
 
-def user_session_touch(*, request: HttpRequest, user: User) -> None:
-    """Note the session's last activity, at most once a minute, and forget dead sessions.
+@transaction.atomic
+def user_session_seen(*, actor: Actor, session_key: str) -> None:
+    """Note the session's last activity and forget the user's dead sessions.
 
-    Called by SessionTrackingMiddleware on every signed-in request; between writes it costs
-    nothing but a look at the session data that is already loaded.
+    Called at most once a minute per session by SessionTrackingMiddleware.
     """
-    now = int(time.time())
-    if now - request.session.get(TRACKED_AT_SESSION_KEY, 0) < TRACKING_INTERVAL_SECONDS:
-        return
-    if request.session.session_key is None:
-        request.session.save()
-    with transaction.atomic():
-        updated = UserSession.objects.filter(
-            session_key=request.session.session_key, user=user
-        ).update(last_seen_at=timezone.now())
-        if not updated:
-            _track_session(request, user)
-        user_sessions_prune(user=user)
-    request.session[TRACKED_AT_SESSION_KEY] = now
+    user = _own_account(actor)
+    updated = UserSession.objects.filter(session_key=session_key, user=user).update(
+        last_seen_at=timezone.now()
+    )
+    if not updated:
+        _track_session(actor, user, session_key)
+    _prune_sessions(user)
 
 
-def user_sessions_prune(*, user: User) -> int:
+def _prune_sessions(user: User) -> int:
     """Delete tracking rows whose browser session has expired or been deleted."""
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     alive = set(
@@ -314,24 +307,24 @@ def user_sessions_prune(*, user: User) -> int:
     return deleted
 
 
-def _end_session(
-    tracked: UserSession, *, acting_user: Any, request: HttpRequest | None, reason: str
-) -> None:
+def _end_session(tracked: UserSession, *, actor: Actor, by_owner: bool = False) -> None:
     _session_store()().delete(tracked.session_key)
     audit_record(
-        action=AuditAction.SESSION_ENDED,
-        actor=acting_user,
-        request=request,
+        event=AccountEvent.SESSION_ENDED_BY_OWNER if by_owner else AccountEvent.SESSION_ENDED,
+        actor=actor,
+        organisation=None,  # an account event, whoever ends the session
         target=tracked.user,
-        summary=f"session {tracked.pk}" + (f": {reason}" if reason else ""),
+        details={"session": tracked.pk},
     )
     tracked.delete()
 
 
 @transaction.atomic
-def user_session_end(*, session: UserSession, acting_user: User, request: HttpRequest) -> None:
+def user_session_end(*, actor: Actor, session: UserSession) -> None:
     """End one of the user's own sessions: its cookie stops working at once."""
-    _end_session(session, acting_user=acting_user, request=request, reason="ended by its owner")
+    if session.user_id != _own_account(actor).pk:
+        raise PermissionDenied
+    _end_session(session, actor=actor, by_owner=True)
 
 
 def _untracked_session_keys(user: User, exclude: set[str]) -> list[str]:
@@ -348,11 +341,7 @@ def _untracked_session_keys(user: User, exclude: set[str]) -> list[str]:
 
 @transaction.atomic
 def user_end_all_sessions(
-    *,
-    user: User,
-    except_session_key: str | None = None,
-    acting_user: Any = None,
-    request: HttpRequest | None = None,
+    *, actor: Actor, user: User, except_session_key: str | None = None
 ) -> int:
     """End every session of `user` except `except_session_key`; returns how many were ended.
 
@@ -364,7 +353,7 @@ def user_end_all_sessions(
         UserSession.objects.filter(user=user).exclude(session_key__in=keep).select_related("user")
     )
     for row in tracked:
-        _end_session(row, acting_user=acting_user, request=request, reason="")
+        _end_session(row, actor=actor)
     untracked = _untracked_session_keys(user, keep | {row.session_key for row in tracked})
     store = _session_store()
     for session_key in untracked:
@@ -376,101 +365,66 @@ def user_end_all_sessions(
 
 
 @transaction.atomic
-def user_change_password(*, user: User, new_password: str, request: HttpRequest) -> None:
-    """Set the user's own new password, keep this session and end all the others."""
+def user_change_password(*, actor: Actor, new_password: str, keep_session_key: str | None) -> None:
+    """Set the user's own new password and end all their sessions but `keep_session_key`.
+
+    The caller keeps its own session signed in under the new password
+    (`donghanh.accounts.sessions.change_password`).
+    """
+    user = _own_account(actor)
     user.set_password(new_password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
-    old_key = request.session.session_key
-    update_session_auth_hash(request, user)  # keeps this session signed in (with a new key)
-    new_key = request.session.session_key
-    _follow_new_session_key(old_key, new_key)
-    audit_record(action=AuditAction.PASSWORD_CHANGED, actor=user, request=request, target=user)
-    user_end_all_sessions(user=user, except_session_key=new_key, acting_user=user, request=request)
+    audit_record(event=AccountEvent.PASSWORD_CHANGED, actor=actor, target=user)
+    user_end_all_sessions(actor=actor, user=user, except_session_key=keep_session_key)
 
 
 @transaction.atomic
-def user_password_set_in_admin(*, user: User, acting_user: User, request: HttpRequest) -> None:
+def user_password_set_in_admin(
+    *, actor: Actor, user: User, keep_session_key: str | None = None
+) -> None:
     """Follow-up after a system administrator set a password in Django's admin.
 
     Someone else's new password is temporary: they must choose their own at the next sign-in,
-    and every session they had ends.
+    and every session they had ends. Administrators who set their own keep the session they
+    did it from (`keep_session_key`).
     """
-    if user.pk == acting_user.pk:
-        audit_record(action=AuditAction.PASSWORD_CHANGED, actor=acting_user, request=request)
-        user_end_all_sessions(
-            user=user,
-            except_session_key=request.session.session_key,
-            acting_user=acting_user,
-            request=request,
-        )
+    if user.pk == actor.user_id:
+        audit_record(event=AccountEvent.PASSWORD_CHANGED, actor=actor)
+        user_end_all_sessions(actor=actor, user=user, except_session_key=keep_session_key)
         return
     if user.has_usable_password() and not user.must_change_password:
         user.must_change_password = True
         user.save(update_fields=["must_change_password"])
-    audit_record(action=AuditAction.PASSWORD_RESET, actor=acting_user, request=request, target=user)
-    user_end_all_sessions(user=user, acting_user=acting_user, request=request)
+    audit_record(event=AccountEvent.PASSWORD_SET_IN_ADMIN, actor=actor, target=user)
+    user_end_all_sessions(actor=actor, user=user)
 
 
 # Two-factor authentication ------------------------------------------------------------------
 
 
-def two_factor_setup_device(*, request: HttpRequest, user: User) -> TOTPDevice:
-    """The authenticator being set up, not saved: its key waits in the browser's session.
-
-    Opening the set-up page stores nothing; reloading it shows the same key, so an app that
-    has already scanned it keeps working. The device is saved only once a code from it is
-    confirmed (`two_factor_enrol`).
-    """
-    pending = request.session.get(PENDING_TOTP_SESSION_KEY)
-    if not isinstance(pending, dict) or pending.get("user") != user.pk:
-        pending = {"user": user.pk, "key": default_key()}
-        request.session[PENDING_TOTP_SESSION_KEY] = pending
-    return TOTPDevice(user=user, name=TOTP_DEVICE_NAME, key=pending["key"], confirmed=False)
-
-
-def two_factor_code_matches(*, device: TOTPDevice, token: str) -> bool:
-    """Whether `token` is a current code of an authenticator being set up (nothing is saved).
-
-    The same check as django-otp's, which would save the device even for a wrong code; the
-    step of the code is kept on the device so that it cannot be used again once saved.
-    """
-    try:
-        value = int(normalise_token(token))
-    except ValueError:
-        return False
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time()
-    if not totp.verify(value, device.tolerance, device.last_t + 1):
-        return False
-    device.last_t = totp.t()
-    device.drift = totp.drift
-    return True
-
-
 @transaction.atomic
-def two_factor_enrol(*, user: User, device: TOTPDevice, request: HttpRequest | None) -> list[str]:
+def two_factor_enrol(*, actor: Actor, device: TOTPDevice) -> list[str]:
     """Save a checked authenticator, replacing any earlier one; returns new recovery codes.
 
-    The caller has already checked a code from `device` (`two_factor_code_matches`). Old
+    The caller has already checked a code from `device` (`otp.two_factor_code_matches`). Old
     authenticators and recovery codes stop working, so a session verified with them has to
     verify again.
     """
+    user = _own_account(actor)
     replacing = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).exists()
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.name = TOTP_DEVICE_NAME
-    device.save()
-    session = getattr(request, "session", None)
-    if session is not None:
-        session.pop(PENDING_TOTP_SESSION_KEY, None)  # the next set-up gets a new key
+    if device.pk is None:
+        device.save(force_insert=True)
+    else:
+        device.save(update_fields=["confirmed", "name", "last_t", "drift"])
     codes = _replace_recovery_codes(user)
     audit_record(
-        action=AuditAction.TWO_FACTOR_ENROLLED,
-        actor=user,
-        request=request,
+        event=AccountEvent.TWO_FACTOR_REPLACED if replacing else AccountEvent.TWO_FACTOR_ENROLLED,
+        actor=actor,
         target=user,
-        summary="authenticator replaced" if replacing else "",
     )
     return codes
 
@@ -497,18 +451,14 @@ class TwoFactorCheck:
         return isinstance(self.device, StaticDevice)
 
 
-def normalise_token(token: str) -> str:
-    """People type codes with spaces or dashes, and recovery codes in capitals."""
-    return "".join(ch for ch in token if ch.isalnum()).lower()
-
-
 @transaction.atomic
-def two_factor_check(*, user: User, token: str, request: HttpRequest) -> TwoFactorCheck:
+def two_factor_check(*, actor: Actor, token: str) -> TwoFactorCheck:
     """Check a code from the user's authenticator or one of their recovery codes.
 
     django-otp throttles each device after a wrong code (the wait doubles each time), so a
     guessed code is refused during the wait even when it is right. A recovery code is used up.
     """
+    user = _own_account(actor)
     token = normalise_token(token)
     devices = list(devices_for_user(user, confirmed=True, for_verify=True))
     throttled = bool(devices) and all(not device.verify_is_allowed()[0] for device in devices)
@@ -516,33 +466,17 @@ def two_factor_check(*, user: User, token: str, request: HttpRequest) -> TwoFact
         for device in devices:
             if device.verify_token(token):
                 return TwoFactorCheck(device=device)
-    audit_record(action=AuditAction.TWO_FACTOR_FAILED, actor=user, request=request)
+    audit_record(event=AccountEvent.TWO_FACTOR_FAILED, actor=actor)
     return TwoFactorCheck(device=None, throttled=throttled)
 
 
 @transaction.atomic
-def user_two_factor_passed(*, request: HttpRequest, device: Any) -> None:
-    """Mark the session as past the second factor, under a new session key.
-
-    Every step up of a session's authentication gets a new key, as signing in does: a cookie
-    copied before the step (over a shoulder, from a shared computer, by a script on the page)
-    must not turn into a verified session once the owner has entered the code.
-    """
-    old_key = request.session.session_key
-    request.session.cycle_key()
-    _follow_new_session_key(old_key, request.session.session_key)
-    otp_login(request, device)
-
-
-@transaction.atomic
-def user_reset_two_factor(*, user: User, acting_user: User, request: HttpRequest | None) -> None:
+def user_reset_two_factor(*, actor: Actor, user: User) -> None:
     """Remove a user's authenticator and recovery codes (lost phone) and end their sessions.
 
     At the next sign-in they must set up a new authenticator if their role needs one.
     """
     for device in list(devices_for_user(user, confirmed=None)):
         device.delete()
-    audit_record(
-        action=AuditAction.TWO_FACTOR_RESET, actor=acting_user, request=request, target=user
-    )
-    user_end_all_sessions(user=user, acting_user=acting_user, request=request)
+    audit_record(event=AccountEvent.TWO_FACTOR_RESET, actor=actor, target=user)
+    user_end_all_sessions(actor=actor, user=user)

@@ -13,15 +13,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import check_for_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from donghanh.accounts import selectors, services
+from donghanh.accounts import selectors, services, sessions
 from donghanh.accounts.browsers import browser_knows, remember_browser
 from donghanh.accounts.forms import (
     LoginForm,
@@ -31,6 +31,8 @@ from donghanh.accounts.forms import (
     TwoFactorVerifyForm,
 )
 from donghanh.accounts.models import User
+from donghanh.accounts.otp import two_factor_code_matches
+from donghanh.core.actor import request_actor
 from donghanh.core.language import remember_language
 
 GET_AND_POST = ["GET", "HEAD", "POST"]
@@ -63,7 +65,7 @@ def login(request: HttpRequest) -> HttpResponse:
         form = LoginForm(request, data=request.POST)
         if form.is_valid():
             user = form.get_user()
-            services.user_sign_in(request=request, user=user)
+            sessions.sign_in(request, user)
             response = _redirect_next(request)
             remember_language(response, user.preferred_language)
             remember_browser(response, request, user.get_username())
@@ -79,7 +81,7 @@ def login(request: HttpRequest) -> HttpResponse:
             locked_out = bool(getattr(request, "axes_locked_out", False))
             failures = getattr(request, "axes_failures_since_start", None) or 0
             services.user_sign_in_failed(
-                request=request,
+                actor=request_actor(request),
                 username=username,
                 locked_out=locked_out,
                 lockout_started=locked_out and failures <= settings.LOGIN_FAILURE_LIMIT,
@@ -94,7 +96,7 @@ def login(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
-    services.user_sign_out(request=request)
+    sessions.sign_out(request)
     messages.success(request, _("You have signed out."))
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
@@ -123,12 +125,11 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if replacing and not user.is_verified():  # type: ignore[attr-defined]
         # Whoever knows only the password must not be able to swap in their own phone.
         return redirect("accounts:two_factor_verify")
-    device = services.two_factor_setup_device(request=request, user=user)
+    device = sessions.device_being_set_up(request, user)
     form = TwoFactorSetupForm(request.POST or None, user=user, replacing=replacing)
     if request.method == "POST" and form.is_valid():
-        if services.two_factor_code_matches(device=device, token=form.cleaned_data["otp_token"]):
-            codes = services.two_factor_enrol(user=user, device=device, request=request)
-            services.user_two_factor_passed(request=request, device=device)
+        if two_factor_code_matches(device=device, token=form.cleaned_data["otp_token"]):
+            codes = sessions.enrol(request, device)
             return render(
                 request,
                 "accounts/recovery_codes.html",
@@ -168,10 +169,10 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     form = TwoFactorVerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         check = services.two_factor_check(
-            user=user, token=form.cleaned_data["otp_token"], request=request
+            actor=request_actor(request), token=form.cleaned_data["otp_token"]
         )
         if check.device is not None:
-            services.user_two_factor_passed(request=request, device=check.device)
+            sessions.two_factor_passed(request, check.device)
             if check.used_recovery_code:
                 left = selectors.two_factor_status(user).recovery_codes_left
                 messages.warning(
@@ -208,17 +209,16 @@ def security(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         changed = services.user_update_profile(
-            user=user,
+            actor=request_actor(request),
             full_name=form.cleaned_data["full_name"],
             preferred_language=form.cleaned_data["preferred_language"],
-            request=request,
         )
         messages.success(request, _("Your details have been saved."))
         response = redirect("accounts:security")
         if "preferred_language" in changed:
             remember_language(response, user.preferred_language)
         return response
-    sessions = selectors.active_sessions_for(user)
+    live_sessions = selectors.active_sessions_for(user)
     current_key = request.session.session_key
     return render(
         request,
@@ -232,9 +232,9 @@ def security(request: HttpRequest) -> HttpResponse:
                     "current": row.session_key == current_key,
                     "browser": selectors.describe_user_agent(row.user_agent),
                 }
-                for row in sessions
+                for row in live_sessions
             ],
-            "other_sessions": sum(1 for row in sessions if row.session_key != current_key),
+            "other_sessions": sum(1 for row in live_sessions if row.session_key != current_key),
             "idle_minutes": settings.SESSION_IDLE_MINUTES,
         },
     )
@@ -246,10 +246,10 @@ def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
     user = _signed_in_user(request)
     session = selectors.access_own_session(user, session_id)
     if session.session_key == request.session.session_key:
-        services.user_sign_out(request=request)
+        sessions.sign_out(request)
         messages.success(request, _("You have signed out."))
         return redirect(settings.LOGOUT_REDIRECT_URL)
-    services.user_session_end(session=session, acting_user=user, request=request)
+    services.user_session_end(actor=request_actor(request), session=session)
     messages.success(request, _("The session has been ended; that device is signed out."))
     return redirect("accounts:security")
 
@@ -259,10 +259,9 @@ def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
 def sessions_end_others(request: HttpRequest) -> HttpResponse:
     user = _signed_in_user(request)
     count = services.user_end_all_sessions(
+        actor=request_actor(request),
         user=user,
         except_session_key=request.session.session_key,
-        acting_user=user,
-        request=request,
     )
     messages.success(
         request,
@@ -280,7 +279,7 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
 @login_required
 def notice_dismiss(request: HttpRequest, notice_id: int) -> HttpResponse:
     notice = selectors.access_own_notice(_signed_in_user(request), notice_id)
-    services.security_notice_dismiss(notice=notice, request=request)
+    services.security_notice_dismiss(actor=request_actor(request), notice=notice)
     return redirect("workspace:home")
 
 
@@ -293,9 +292,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     forced = user.must_change_password
     form = OwnPasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.user_change_password(
-            user=user, new_password=form.cleaned_data["new_password1"], request=request
-        )
+        sessions.change_password(request, form.cleaned_data["new_password1"])
         messages.success(
             request, _("Your password has been changed. Your other sessions have been signed out.")
         )
@@ -306,3 +303,18 @@ def password_change(request: HttpRequest) -> HttpResponse:
         "accounts/password_change.html",
         {"form": form, "forced": forced, "next": _safe_next(request)},
     )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language, remember it in a cookie and, when signed in, on the user."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language in dict(settings.LANGUAGES) and check_for_language(language):
+        if request.user.is_authenticated:
+            services.user_set_language(actor=request_actor(request), language=language)
+        remember_language(response, language)
+    return response

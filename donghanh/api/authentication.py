@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from donghanh.api.models import ApiToken
 from donghanh.api.selectors import api_token_for_secret, api_token_refusal
 from donghanh.api.services import api_token_mark_used
+from donghanh.core.actor import Actor
 
 KEYWORD = b"bearer"
 
@@ -46,7 +47,7 @@ class BearerTokenAuthentication(BaseAuthentication):
         refusal = api_token_refusal(token.user)
         if refusal is not None:
             raise AuthenticationFailed(refusal)
-        api_token_mark_used(token=token, now=now)
+        api_token_mark_used(actor=Actor.for_user(token.user), token=token, now=now)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
@@ -77,3 +78,32 @@ def error_responses(*codes: int) -> dict[int, Any]:
         404: NOT_FOUND,
     }
     return {code: known[code] for code in codes}
+
+
+def query_parameters(request: Any) -> dict[str, str]:
+    """The query string as one value per name, for a query serializer.
+
+    A plain dictionary, not the query dict: Django REST framework takes an empty value in a
+    query dict (`?status=`) as if it were left out, while the schema says a given value may not
+    be empty; read this way an empty value is refused like any other the schema refuses.
+    """
+    return {name: request.query_params[name] for name in request.query_params}
+
+
+class QueryParameters(serializers.Serializer):
+    """The query parameters of a read: a name the operation does not document is refused, so a
+    misspelt filter (`?stauts=open`) is not quietly ignored and the list read unfiltered."""
+
+    # Read by the paginator, not by the serializer.
+    PAGINATION = frozenset({"page", "page_size"})
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(self.initial_data) - set(self.fields) - self.PAGINATION)
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    name or "?": [_("This parameter is not one this address takes.")]
+                    for name in unknown
+                }
+            )
+        return attrs

@@ -17,10 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from donghanh.api.events import ApiEvent
 from donghanh.api.models import DISPLAY_PREFIX_LENGTH, TOKEN_PREFIX, ApiToken, token_hash
 from donghanh.api.selectors import api_token_refusal
-from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
+from donghanh.core.actor import Actor
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.selectors import memberships_for
 
@@ -41,11 +42,10 @@ def _new_secret() -> str:
 @transaction.atomic
 def api_token_create(
     *,
+    actor: Actor,
     user: Any,
     name: str = "",
     expires_at: datetime.datetime | None,
-    acting_user: Any = None,
-    actor_label: str = "",
 ) -> IssuedToken:
     """Issue a token to `user`; refused (ValidationError) when the account may not hold one.
 
@@ -65,21 +65,22 @@ def api_token_create(
         prefix=secret[:DISPLAY_PREFIX_LENGTH],
         expires_at=expires_at,
     )
-    expiry = f"expires {expires_at:%Y-%m-%d}" if expires_at else "no expiry"
     for membership in memberships_for(user):
         audit_record(
-            action=AuditAction.CREATE,
-            actor=acting_user,
-            actor_username=actor_label,
+            event=ApiEvent.TOKEN_ISSUED if expires_at else ApiEvent.TOKEN_ISSUED_NO_EXPIRY,
+            actor=actor,
             organisation=membership.organisation,
             target=token,
-            summary=f"API token issued to user {user.pk}, {expiry}",
+            details={
+                "user": user.pk,
+                **({"expires": f"{expires_at:%Y-%m-%d}"} if expires_at else {}),
+            },
         )
     return IssuedToken(token=token, secret=secret)
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, acting_user: Any = None, actor_label: str = "") -> bool:
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> bool:
     """Revoke the token now; whether it was still unrevoked."""
     token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
     if token.revoked_at is not None:
@@ -90,19 +91,19 @@ def api_token_revoke(*, token: ApiToken, acting_user: Any = None, actor_label: s
     organisations: list[Organisation | None] = [m.organisation for m in memberships_for(token.user)]
     for organisation in organisations or [None]:
         audit_record(
-            action=AuditAction.UPDATE,
-            actor=acting_user,
-            actor_username=actor_label,
+            event=ApiEvent.TOKEN_REVOKED,
+            actor=actor,
             organisation=organisation,
             target=token,
-            summary=f"API token of user {token.user_id} revoked",
             changed_fields=["revoked_at"],
+            details={"user": token.user_id},
         )
     return True
 
 
-def api_token_mark_used(*, token: ApiToken, now: datetime.datetime) -> None:
-    """Note that the token was used (bookkeeping, not audited: the calls audit themselves)."""
+@transaction.atomic(savepoint=False)  # one statement: nothing to roll back on its own
+def api_token_mark_used(*, actor: Actor, token: ApiToken, now: datetime.datetime) -> None:
+    """Note that the actor used the token (bookkeeping, not audited: the calls audit themselves)."""
     if token.last_used_at is not None and now - token.last_used_at < LAST_USED_PRECISION:
         return
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularJSONAPIView
 
 
@@ -18,3 +20,9 @@ class OpenApiSchemaView(SpectacularJSONAPIView):
             if render is not None:
                 render()
         return response
+
+
+@csrf_exempt  # it changes nothing, and the API takes tokens, never a session
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """404 for an address the API does not have, in JSON and in the reader's language."""
+    return JsonResponse({"detail": _("Not found.")}, status=404)

@@ -8,8 +8,10 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.audit.events import AdminEvent
+from donghanh.audit.models import AuditEntry
 from donghanh.audit.services import audit_record
+from donghanh.core.actor import request_actor
 
 
 @admin.register(AuditEntry)
@@ -53,23 +55,19 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)
         audit_record(
-            action=AuditAction.UPDATE if change else AuditAction.CREATE,
-            request=request,
+            event=AdminEvent.CHANGED if change else AdminEvent.CREATED,
+            actor=request_actor(request),
             organisation=self.audit_organisation(obj),
             target=obj,
-            summary="changed in system administration"
-            if change
-            else "created in system administration",
             changed_fields=form.changed_data,
         )
 
     def _audit_delete(self, request: HttpRequest, obj: models.Model) -> None:
         audit_record(
-            action=AuditAction.DELETE,
-            request=request,
+            event=AdminEvent.DELETED,
+            actor=request_actor(request),
             organisation=self.audit_organisation(obj),
             target=obj,
-            summary="deleted in system administration",
         )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:

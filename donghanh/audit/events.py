@@ -21,6 +21,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
 
 from donghanh.audit.models import AuditAction
 
@@ -58,7 +59,7 @@ class AuditEvent(Enum):
 
 def _shown(value: Any) -> Any:
     if isinstance(value, list | tuple):
-        return ", ".join(str(item) for item in value)
+        return ", ".join(str(item) for item in value) if value else "–"
     return value
 
 
@@ -98,3 +99,11 @@ def all_events() -> list[AuditEvent]:
 def discover_events() -> None:
     """Import every installed app's `events` module, so every code can be described."""
     autodiscover_modules("events")
+
+
+class AdminEvent(AuditEvent):
+    """Records created, changed or deleted in Django's system administration."""
+
+    CREATED = "admin.created", AuditAction.CREATE, _("Created in system administration")
+    CHANGED = "admin.changed", AuditAction.UPDATE, _("Changed in system administration")
+    DELETED = "admin.deleted", AuditAction.DELETE, _("Deleted in system administration")

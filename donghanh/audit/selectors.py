@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from donghanh.audit.events import event_for_code
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.organisations.models import Membership
+from donghanh.audit.ports import organisation_members
 
 # Events about a person's account rather than an organisation's records. They carry no
 # organisation, so an organisation's log shows those of its own members.
@@ -59,14 +59,19 @@ def _organisation_scope(organisation_id: int) -> Q:
     """The organisation's own entries and the account events of its members.
 
     A failed sign-in may name a member only by username (nobody was signed in), so account
-    events without an actor match on the username.
+    events without an actor match on the username. Who the members are is asked of the lookup
+    organisations registers (`donghanh.audit.ports`).
     """
-    members = Membership.objects.filter(organisation_id=organisation_id)
+    own = Q(organisation_id=organisation_id)
+    members = organisation_members(organisation_id)
+    if members is None:
+        return own
+    username_field = members.model.USERNAME_FIELD
     account_events = Q(organisation__isnull=True, action__in=ACCOUNT_ACTIONS) & (
-        Q(actor_id__in=members.values("user_id"))
-        | Q(actor__isnull=True, actor_username__in=members.values("user__username"))
+        Q(actor_id__in=members.values("pk"))
+        | Q(actor__isnull=True, actor_username__in=members.values(username_field))
     )
-    return Q(organisation_id=organisation_id) | account_events
+    return own | account_events
 
 
 def _start_of_day(day: date) -> datetime:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import translation
 
@@ -17,6 +17,9 @@ from donghanh.core.actor import client_ip as client_ip
 _NO_ORGANISATION: Any = object()
 
 
+# One transaction with the change it records: joined, never a savepoint of its own (a savepoint
+# per row would cost two statements on every write).
+@transaction.atomic(savepoint=False)
 def audit_record(
     *,
     event: AuditEvent | None = None,

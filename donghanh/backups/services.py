@@ -19,7 +19,6 @@ encrypted value of the restored database. Messages are in the platform's languag
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import os
@@ -48,10 +47,10 @@ from donghanh.backups.archive import (
     EntryInfo,
     NotAnArchive,
     WrongKey,
-    decode_key,
     key_fingerprint,
 )
 from donghanh.backups.events import BackupEvent
+from donghanh.backups.keys import BackupError, backup_key, data_key_fingerprints
 from donghanh.core.actor import Actor
 from donghanh.core.crypto import data_fernet, data_keys
 from donghanh.core.database_roles import (
@@ -74,52 +73,8 @@ READ_SIZE = 1024 * 1024
 Progress = Callable[[str], None]
 
 
-class BackupError(Exception):
-    """A backup or a restore cannot go on; the message says why, in the platform's language."""
-
-
 def _quiet(_message: str) -> None:
     return None
-
-
-# --- Keys -------------------------------------------------------------------------------------
-
-
-def backup_key() -> bytes:
-    """BACKUP_ENCRYPTION_KEY, checked: a key of its own, not one of the data keys."""
-    text = str(getattr(settings, "BACKUP_ENCRYPTION_KEY", "") or "")
-    if not text:
-        raise BackupError(
-            _(
-                "No backup key: set BACKUP_ENCRYPTION_KEY (or BACKUP_ENCRYPTION_KEY_FILE) for "
-                "this command. See docs/backup.md."
-            )
-        )
-    try:
-        key = decode_key(text)
-    except ValueError:
-        raise BackupError(
-            _(
-                "BACKUP_ENCRYPTION_KEY is not a key: it must be 32 random bytes in URL-safe "
-                "base64, generated like a data key. See docs/backup.md."
-            )
-        ) from None
-    if any(_raw(data_key) == key for data_key in data_keys()):
-        raise BackupError(
-            _(
-                "BACKUP_ENCRYPTION_KEY is one of the data keys. The backup key must be a key of "
-                "its own, kept apart from the data keys."
-            )
-        )
-    return key
-
-
-def _raw(data_key: str) -> bytes:
-    return base64.urlsafe_b64decode(data_key.encode("ascii"))
-
-
-def data_key_fingerprints() -> list[str]:
-    return [key_fingerprint(_raw(key)) for key in data_keys()]
 
 
 # --- Creating a backup --------------------------------------------------------------------------
@@ -144,7 +99,7 @@ def _software_version() -> str:
         return ""
 
 
-def media_root() -> Path:
+def _media_root() -> Path:
     """The folder of private files (PRIVATE_MEDIA_ROOT): attachments and other uploads."""
     return Path(settings.MEDIA_ROOT)
 
@@ -169,7 +124,11 @@ def _is_token(path: Path) -> bool:
 
 
 def backup_create(
-    *, output: Path, include_data_keys: bool = False, progress: Progress = _quiet
+    *,
+    actor: Actor,
+    output: Path,
+    include_data_keys: bool = False,
+    progress: Progress = _quiet,
 ) -> BackupSummary:
     """Write one encrypted archive of the database and the private files to `output`.
 
@@ -183,13 +142,13 @@ def backup_create(
         raise BackupError(_("%(path)s already exists: choose another name.") % {"path": output})
     if not output.parent.is_dir():
         raise BackupError(_("The folder %(path)s does not exist.") % {"path": output.parent})
-    if output.resolve().is_relative_to(media_root().resolve()):
+    if output.resolve().is_relative_to(_media_root().resolve()):
         raise BackupError(
             _(
                 "Write the archive outside the folder of private files (%(path)s): it would "
                 "otherwise hold copies of itself."
             )
-            % {"path": media_root()}
+            % {"path": _media_root()}
         )
     connection = connections[DEFAULT_DB_ALIAS]
     try:
@@ -234,7 +193,7 @@ def backup_create(
             entries.append(_listed(dumped))
             progress(_("Copying the private files…"))
             files = file_bytes = 0
-            for name, path in _media_files(media_root()):
+            for name, path in _media_files(_media_root()):
                 token = _is_token(path)
                 info = writer.add(FILES + name, _file_blocks(path))
                 entries.append({**_listed(info), "encrypted": token})
@@ -253,7 +212,7 @@ def backup_create(
     with transaction.atomic():
         audit_record(
             event=BackupEvent.CREATED_WITH_KEYS if include_data_keys else BackupEvent.CREATED,
-            actor=Actor.system("backup_create"),
+            actor=actor,
             organisation=None,
             details={"files": files},
         )
@@ -332,7 +291,7 @@ def _parse(data: bytes) -> Any:
         raise _damaged() from None
 
 
-def read_manifest(path: Path, key: bytes) -> dict[str, Any]:
+def _read_manifest(path: Path, key: bytes) -> dict[str, Any]:
     """The archive's manifest, read from its first entry alone."""
     with _archive(path, key) as entries:
         for name, blocks in entries:
@@ -505,7 +464,7 @@ def _check_target(connection: Any, manifest: dict[str, Any], *, force: bool) -> 
                 "migrated), or add --force to replace what it holds."
             )
         )
-    root = media_root()
+    root = _media_root()
     if not force and any(True for _file in _media_files(root)):
         raise BackupError(
             _(
@@ -545,7 +504,7 @@ def _restore_entries(
     replace: bool,
     progress: Progress,
 ) -> None:
-    root = media_root()
+    root = _media_root()
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     with _archive(path, key) as entries:
         for name, blocks in entries:
@@ -581,6 +540,7 @@ def _restore_entries(
 
 def backup_restore(
     *,
+    actor: Actor,
     archive: Path,
     force: bool = False,
     verify_only: bool = False,
@@ -594,7 +554,7 @@ def backup_restore(
     """
     key = backup_key()
     archive = Path(archive)
-    manifest = read_manifest(archive, key)
+    manifest = _read_manifest(archive, key)
     extracting = extract_data_keys_to is not None
     if extracting and not manifest.get("includes_data_keys"):
         raise BackupError(
@@ -639,7 +599,7 @@ def backup_restore(
     with transaction.atomic():
         audit_record(
             event=BackupEvent.RESTORED,
-            actor=Actor.system("backup_restore"),
+            actor=actor,
             organisation=None,
             details={"created": str(manifest.get("created_at", ""))[:10], "files": contents.files},
         )

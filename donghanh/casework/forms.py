@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.cases.models import SupportRegime
+from donghanh.core.editing import VersionedFormMixin
 from donghanh.core.money import MoneyField
 from donghanh.directory.models import Provider
 from donghanh.programmes.projects.models import Project
@@ -52,7 +53,10 @@ class NeedsForm(forms.Form):
 class GoalForm(forms.Form):
     domain = forms.ChoiceField(label=_("Domain"), choices=ASSESSED_DOMAIN_CHOICES)
     text = forms.CharField(label=_("Goal"), widget=forms.Textarea(attrs={"rows": 3}))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class GoalEditForm(VersionedFormMixin, GoalForm):
+    pass
 
 
 class ActionForm(forms.Form):
@@ -62,11 +66,14 @@ class ActionForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=ActionStatus.choices, initial=ActionStatus.OPEN, required=False
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, owners: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = [("", _("Nobody yet")), *owners]  # type: ignore[attr-defined]
+
+
+class ActionEditForm(VersionedFormMixin, ActionForm):
+    pass
 
 
 class PlanSubmitForm(forms.Form):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -28,26 +27,6 @@ from .models import (
     ShelterCapacity,
     ShelterStay,
 )
-
-
-def fingerprints(record: Any) -> dict[str, str]:
-    """What the user saw of a goal or action, to name what another save changed."""
-    names = (
-        ["domain", "text"]
-        if isinstance(record, PlanGoal)
-        else [
-            "description",
-            "owner",
-            "due_on",
-            "status",
-        ]
-    )
-    values = {}
-    for name in names:
-        attname = record._meta.get_field(name).attname
-        value = getattr(record, attname)
-        values[name] = "" if value is None else str(value)
-    return values
 
 
 def plan_of(case: Case) -> CasePlan | None:

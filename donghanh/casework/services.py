@@ -14,23 +14,23 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
-from donghanh.cases.models import Case, SupportRegime
-from donghanh.cases.selectors import regimes_entitled
+from donghanh.cases.models import Case
 from donghanh.cases.services import ensure_case_not_closed
+from donghanh.core.actor import Actor
+from donghanh.core.editing import StaleEditError
 from donghanh.core.records import records_changed
 from donghanh.core.text import nfc
 from donghanh.organisations.models import Organisation
-from donghanh.people.services import StaleEditError
 from donghanh.programmes.projects.models import Project
 
+from .checks import check_entitlement, check_project, day_shown
 from .duedates import cases_next_due_refresh
+from .edits import ACTION_EDITS, GOAL_EDITS
+from .events import CaseworkEvent
 from .models import (
     ASSESSED_DOMAINS,
     ActionStatus,
@@ -47,36 +47,11 @@ from .models import (
     ShelterCapacity,
     ShelterStay,
 )
-from .selectors import fingerprints, projects_for_case, shelter_beds_on, shelter_occupancy_on
+from .selectors import shelter_beds_on, shelter_occupancy_on
 
 
 def _text(value: str | None) -> str:
     return nfc(value or "").strip()
-
-
-def _audit(
-    *,
-    action: AuditAction,
-    case: Case,
-    target: Any,
-    summary: str,
-    acting_user: Any,
-    request: HttpRequest | None,
-    changed: list[str] | None = None,
-) -> None:
-    audit_record(
-        action=action,
-        actor=acting_user,
-        request=request,
-        organisation=case.organisation,
-        target=target,
-        summary=summary,
-        changed_fields=changed or [],
-    )
-
-
-def _field_label(model: Any) -> Any:
-    return lambda name: str(model._meta.get_field(name).verbose_name)
 
 
 # --- Needs ---------------------------------------------------------------------------------
@@ -89,15 +64,14 @@ def needs_assess(
     assessed_on: datetime.date,
     levels: Mapping[str, str],
     notes: Mapping[str, str],
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> NeedsAssessment:
     """Record a needs assessment: a level for each of the ten domains, with notes."""
     ensure_case_not_closed(case)
     if assessed_on > timezone.localdate():
         raise ValidationError(_("The assessment date cannot be in the future."))
     assessment = NeedsAssessment.objects.create(
-        case=case, assessed_on=assessed_on, created_by=acting_user
+        case=case, assessed_on=assessed_on, created_by_id=actor.user_id
     )
     AssessedNeed.objects.bulk_create(
         AssessedNeed(
@@ -108,13 +82,12 @@ def needs_assess(
         )
         for domain in ASSESSED_DOMAINS
     )
-    _audit(
-        action=AuditAction.CREATE,
-        case=case,
+    audit_record(
+        event=CaseworkEvent.NEEDS_ASSESSED,
+        actor=actor,
+        organisation=case.organisation,
         target=assessment,
-        summary=f"needs assessment added to case {case.pk}",
-        acting_user=acting_user,
-        request=request,
+        details={"case": case.pk},
     )
     return assessment
 
@@ -130,7 +103,7 @@ def _plan_for_change(case: Case, expected_version: int | None) -> CasePlan:
         raise StaleEditError(
             changed_fields=["status"] if plan.status else [],
             current_version=plan.version,
-            field_label=lambda name: _("the case plan"),
+            labels={"status": _("the case plan")},
         )
     if plan.status == PlanStatus.SUBMITTED:
         raise ValidationError(
@@ -157,32 +130,20 @@ def goal_add(
     case: Case,
     domain: str,
     text: str,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> PlanGoal:
     ensure_case_not_closed(case)
     plan = _plan_for_change(case, None)
     goal = PlanGoal.objects.create(plan=plan, domain=domain, text=_text(text))
     _plan_touched(plan, reopen=True)
-    _audit(
-        action=AuditAction.CREATE,
-        case=case,
+    audit_record(
+        event=CaseworkEvent.GOAL_ADDED,
+        actor=actor,
+        organisation=case.organisation,
         target=goal,
-        summary=f"goal added to the plan of case {case.pk}",
-        acting_user=acting_user,
-        request=request,
+        details={"case": case.pk},
     )
     return goal
-
-
-def _refuse_if_stale(record: Any, expected_version: int, baseline: Mapping[str, str]) -> None:
-    if record.version != expected_version:
-        now = fingerprints(record)
-        raise StaleEditError(
-            changed_fields=[name for name in now if now[name] != baseline.get(name)],
-            current_version=record.version,
-            field_label=_field_label(type(record)),
-        )
 
 
 def _apply(record: Any, changes: Mapping[str, Any]) -> list[str]:
@@ -202,15 +163,14 @@ def goal_update(
     baseline: Mapping[str, str],
     domain: str,
     text: str,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> PlanGoal:
     """Change a goal unless someone saved it since `expected_version` (then StaleEditError
     names what they changed)."""
     case = goal.plan.case
     ensure_case_not_closed(case)
     current = PlanGoal.objects.select_for_update().get(pk=goal.pk)
-    _refuse_if_stale(current, expected_version, baseline)
+    GOAL_EDITS.check(current, expected_version=expected_version, baseline=baseline)
     plan = _plan_for_change(case, None)
     changed = _apply(current, {"domain": domain, "text": _text(text)})
     if not changed:
@@ -218,14 +178,13 @@ def goal_update(
     current.version += 1
     current.save(update_fields=[*changed, "version"])
     _plan_touched(plan, reopen=True)
-    _audit(
-        action=AuditAction.UPDATE,
-        case=case,
+    audit_record(
+        event=CaseworkEvent.GOAL_CHANGED,
+        actor=actor,
+        organisation=case.organisation,
         target=current,
-        summary=f"goal of the plan of case {case.pk} changed",
-        acting_user=acting_user,
-        request=request,
-        changed=changed,
+        changed_fields=changed,
+        details={"case": case.pk},
     )
     return current
 
@@ -249,8 +208,7 @@ def action_add(
     description: str,
     owner: Any,
     due_on: datetime.date | None,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> PlanAction:
     case = goal.plan.case
     ensure_case_not_closed(case)
@@ -261,13 +219,12 @@ def action_add(
     )
     cases_next_due_refresh(case_ids=[case.pk])
     _plan_touched(plan, reopen=False)
-    _audit(
-        action=AuditAction.CREATE,
-        case=case,
+    audit_record(
+        event=CaseworkEvent.ACTION_ADDED,
+        actor=actor,
+        organisation=case.organisation,
         target=action,
-        summary=f"action added to the plan of case {case.pk}",
-        acting_user=acting_user,
-        request=request,
+        details={"case": case.pk},
     )
     return action
 
@@ -282,13 +239,12 @@ def action_update(
     owner: Any,
     due_on: datetime.date | None,
     status: str,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> PlanAction:
     case = action.goal.plan.case
     ensure_case_not_closed(case)
     current = PlanAction.objects.select_for_update().get(pk=action.pk)
-    _refuse_if_stale(current, expected_version, baseline)
+    ACTION_EDITS.check(current, expected_version=expected_version, baseline=baseline)
     _check_owner(case, owner)
     if status not in ActionStatus.values:
         raise ValidationError(_("Choose a valid status."))
@@ -310,14 +266,13 @@ def action_update(
     if {"due_on", "status"} & set(changed):
         cases_next_due_refresh(case_ids=[case.pk])
     _plan_touched(plan, reopen=False)
-    _audit(
-        action=AuditAction.UPDATE,
-        case=case,
+    audit_record(
+        event=CaseworkEvent.ACTION_CHANGED,
+        actor=actor,
+        organisation=case.organisation,
         target=current,
-        summary=f"action of the plan of case {case.pk} changed",
-        acting_user=acting_user,
-        request=request,
-        changed=changed,
+        changed_fields=changed,
+        details={"case": case.pk},
     )
     return current
 
@@ -327,8 +282,7 @@ def plan_submit(
     *,
     case: Case,
     expected_version: int,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> CasePlan:
     """Send the plan to a supervisor. A plan with no goal is not submitted."""
     ensure_case_not_closed(case)
@@ -338,18 +292,17 @@ def plan_submit(
     if not plan.goals.exists():
         raise ValidationError(_("Add at least one goal before submitting the plan."))
     plan.status = PlanStatus.SUBMITTED
-    plan.submitted_by = acting_user
+    plan.submitted_by_id = actor.user_id
     plan.submitted_at = timezone.now()
     plan.version += 1
     plan.save(update_fields=["status", "submitted_by", "submitted_at", "version", "updated_at"])
-    _audit(
-        action=AuditAction.UPDATE,
-        case=case,
+    audit_record(
+        event=CaseworkEvent.PLAN_SUBMITTED,
+        actor=actor,
+        organisation=case.organisation,
         target=plan,
-        summary=f"plan of case {case.pk} submitted for approval",
-        acting_user=acting_user,
-        request=request,
-        changed=["status"],
+        changed_fields=["status"],
+        details={"case": case.pk},
     )
     return plan
 
@@ -361,8 +314,7 @@ def plan_decide(
     expected_version: int,
     approve: bool,
     note: str,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> CasePlan:
     """Approve or return a submitted plan. The caller holds Perm.APPROVE_CASES; whoever
     submitted the plan does not decide on it."""
@@ -371,10 +323,8 @@ def plan_decide(
     if plan is None or plan.status != PlanStatus.SUBMITTED:
         raise ValidationError(_("The plan has not been submitted for approval."))
     if plan.version != expected_version:
-        raise StaleEditError(
-            changed_fields=[], current_version=plan.version, field_label=_field_label(CasePlan)
-        )
-    if acting_user is not None and plan.submitted_by_id == acting_user.pk:
+        raise StaleEditError(changed_fields=[], current_version=plan.version)
+    if actor.user_id is not None and plan.submitted_by_id == actor.user_id:
         raise ValidationError(
             _("You submitted this plan: another supervisor must approve or return it."),
             code="own_plan",
@@ -382,7 +332,7 @@ def plan_decide(
     if not approve and not _text(note):
         raise ValidationError(_("Say what needs to change when you return a plan."))
     plan.status = PlanStatus.APPROVED if approve else PlanStatus.RETURNED
-    plan.decided_by = acting_user
+    plan.decided_by_id = actor.user_id
     plan.decided_at = timezone.now()
     plan.decision_note = _text(note)
     plan.version += 1
@@ -396,85 +346,18 @@ def plan_decide(
             "updated_at",
         ]
     )
-    _audit(
-        action=AuditAction.UPDATE,
-        case=case,
+    audit_record(
+        event=CaseworkEvent.PLAN_APPROVED if approve else CaseworkEvent.PLAN_RETURNED,
+        actor=actor,
+        organisation=case.organisation,
         target=plan,
-        summary=f"plan of case {case.pk} {'approved' if approve else 'returned'}",
-        acting_user=acting_user,
-        request=request,
-        changed=["status"],
+        changed_fields=["status"],
+        details={"case": case.pk},
     )
     return plan
 
 
 # --- Services delivered --------------------------------------------------------------------
-
-
-def _day(value: datetime.date) -> str:
-    return date_format(value, "SHORT_DATE_FORMAT")
-
-
-def check_entitlement(case: Case, regime: str, on: datetime.date) -> None:
-    """Refuse a regime the person is not entitled to on that day (Art. 37, configured rules)."""
-    if not regime:
-        return
-    entitled = {item.code for item in regimes_entitled(case, on=on)}
-    if regime not in entitled:
-        raise ValidationError(
-            _(
-                "On %(day)s the person is not entitled to support regime %(regime)s under "
-                "their identification status, group and the law in force. Record the service "
-                "without a regime, or correct the identification first."
-            )
-            % {"day": _day(on), "regime": SupportRegime(regime).label},
-            code="not_entitled",
-        )
-
-
-def _project_period(project: Project) -> str:
-    """When the project runs, as a refusal names it (a project open at both ends is never
-    refused for its dates)."""
-    start, end = project.start_on, project.end_on
-    if start is not None and end is not None:
-        return _("from %(start)s to %(end)s") % {"start": _day(start), "end": _day(end)}
-    if start is not None:
-        return _("from %(start)s") % {"start": _day(start)}
-    return _("until %(end)s") % {"end": _day(end)} if end is not None else ""
-
-
-# The codes of check_project's refusals.
-PROJECT_REFUSALS = frozenset({"project_not_linked", "project_not_running"})
-
-
-def check_project(case: Case, project: Project | int | None, on: datetime.date) -> Project | None:
-    """The project (given or by id) a record of the case on `on` is counted under, if the
-    case's organisation implements it or is a partner of it and its dates cover that day
-    (`selectors.projects_for_case`); otherwise refused. None stays None."""
-    if project is None:
-        return None
-    project_id = project.pk if isinstance(project, Project) else project
-    eligible = projects_for_case(case, on).filter(pk=project_id).first()
-    if eligible is not None:
-        return eligible
-    linked = projects_for_case(case).filter(pk=project_id).first()
-    if linked is None:
-        # The same answer for a project of another organisation and for no project at all.
-        raise ValidationError(
-            _(
-                "Choose a project that the organisation of this case implements or is a "
-                "partner of, or none."
-            ),
-            code="project_not_linked",
-        )
-    raise ValidationError(
-        _(
-            "Project %(code)s runs %(period)s: %(day)s is outside it. Choose another project, "
-            "or none."
-        )
-        % {"code": linked.code, "period": _project_period(linked), "day": _day(on)},
-        code="project_not_running",
-    )
 
 
 @transaction.atomic
@@ -489,8 +372,7 @@ def service_record(
     regime: str,
     note: str,
     project: Project | int | None = None,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> ServiceDelivery:
     """Record a service; `project` (or its id) counts it for that programme's indicators."""
     ensure_case_not_closed(case)
@@ -510,16 +392,15 @@ def service_record(
         regime=regime,
         note=_text(note),
         project=counted_under,
-        created_by=acting_user,
+        created_by_id=actor.user_id,
     )
     records_changed(project_ids=[service.project_id], person_ids=[case.person_id])
-    _audit(
-        action=AuditAction.CREATE,
-        case=case,
+    audit_record(
+        event=CaseworkEvent.SERVICE_RECORDED,
+        actor=actor,
+        organisation=case.organisation,
         target=service,
-        summary=f"service recorded on case {case.pk}",
-        acting_user=acting_user,
-        request=request,
+        details={"case": case.pk},
     )
     return service
 
@@ -536,8 +417,7 @@ def service_update(
     regime: str,
     note: str,
     project: Project | int | None,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> ServiceDelivery:
     """Correct a recorded service; the regime is checked again against its (new) date, and
     the project when it or the date changes (a project the service was counted under stays
@@ -572,14 +452,13 @@ def service_update(
         return current
     current.save(update_fields=changed)
     records_changed(project_ids=[counted_before, current.project_id], person_ids=[case.person_id])
-    _audit(
-        action=AuditAction.UPDATE,
-        case=case,
+    audit_record(
+        event=CaseworkEvent.SERVICE_CHANGED,
+        actor=actor,
+        organisation=case.organisation,
         target=current,
-        summary=f"service of case {case.pk} changed",
-        acting_user=acting_user,
-        request=request,
-        changed=changed,
+        changed_fields=changed,
+        details={"case": case.pk},
     )
     return current
 
@@ -603,8 +482,7 @@ def follow_up_plan(
     done_on: datetime.date | None = None,
     outcome: str = "",
     next_on: datetime.date | None = None,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> FollowUp:
     ensure_case_not_closed(case)
     _check_follow_up(planned_on, done_on, next_on)
@@ -615,16 +493,15 @@ def follow_up_plan(
         done_on=done_on,
         outcome=_text(outcome),
         next_on=next_on,
-        created_by=acting_user,
+        created_by_id=actor.user_id,
     )
     cases_next_due_refresh(case_ids=[case.pk])
-    _audit(
-        action=AuditAction.CREATE,
-        case=case,
+    audit_record(
+        event=CaseworkEvent.FOLLOW_UP_ADDED,
+        actor=actor,
+        organisation=case.organisation,
         target=follow_up,
-        summary=f"follow-up added to case {case.pk}",
-        acting_user=acting_user,
-        request=request,
+        details={"case": case.pk},
     )
     return follow_up
 
@@ -638,8 +515,7 @@ def follow_up_update(
     done_on: datetime.date | None,
     outcome: str,
     next_on: datetime.date | None,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> FollowUp:
     """Record what happened; a next follow-up date plans the next visit as a new row."""
     case = follow_up.case
@@ -667,19 +543,18 @@ def follow_up_update(
         ).exists()
     ):
         FollowUp.objects.create(
-            case=case, planned_on=next_on, method=method, created_by=acting_user
+            case=case, planned_on=next_on, method=method, created_by_id=actor.user_id
         )
     # A new next visit always comes with a changed `next_on`.
     if {"planned_on", "done_on", "next_on"} & set(changed):
         cases_next_due_refresh(case_ids=[case.pk])
-    _audit(
-        action=AuditAction.UPDATE,
-        case=case,
+    audit_record(
+        event=CaseworkEvent.FOLLOW_UP_CHANGED,
+        actor=actor,
+        organisation=case.organisation,
         target=current,
-        summary=f"follow-up of case {case.pk} changed",
-        acting_user=acting_user,
-        request=request,
-        changed=changed,
+        changed_fields=changed,
+        details={"case": case.pk},
     )
     return current
 
@@ -693,8 +568,7 @@ def shelter_capacity_set(
     shelter: Organisation,
     beds: int,
     effective_from: datetime.date,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> ShelterCapacity:
     if shelter.kind != Organisation.Kind.SHELTER:
         raise ValidationError(_("Only a shelter has beds."))
@@ -702,13 +576,12 @@ def shelter_capacity_set(
         shelter=shelter, effective_from=effective_from, defaults={"beds": beds}
     )
     audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
+        event=CaseworkEvent.SHELTER_CAPACITY_SET,
+        actor=actor,
         organisation=shelter,
         target=capacity,
-        summary=f"bed capacity of organisation {shelter.pk} set",
         changed_fields=["beds"],
+        details={"organisation": shelter.pk},
     )
     return capacity
 
@@ -724,7 +597,7 @@ def _check_beds(shelter: Organisation, day: datetime.date, *, leaving_out: int |
                 "%(shelter)s is full on %(day)s: all %(beds)s beds are taken. Choose another "
                 "shelter or another admission date."
             )
-            % {"shelter": shelter.name, "day": _day(day), "beds": beds},
+            % {"shelter": shelter.name, "day": day_shown(day), "beds": beds},
             code="shelter_full",
         )
 
@@ -736,8 +609,7 @@ def shelter_admit(
     shelter: Organisation,
     admitted_on: datetime.date,
     project: Project | int | None = None,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> ShelterStay:
     """Admit the person to a shelter, unless its beds are all taken that day; `project` (or
     its id) counts the stay for that programme's indicators."""
@@ -762,16 +634,15 @@ def shelter_admit(
         shelter=shelter,
         admitted_on=admitted_on,
         project=counted_under,
-        created_by=acting_user,
+        created_by_id=actor.user_id,
     )
     records_changed(project_ids=[stay.project_id], person_ids=[case.person_id])
-    _audit(
-        action=AuditAction.CREATE,
-        case=case,
+    audit_record(
+        event=CaseworkEvent.SHELTER_ADMITTED,
+        actor=actor,
+        organisation=case.organisation,
         target=stay,
-        summary=f"shelter admission on case {case.pk}",
-        acting_user=acting_user,
-        request=request,
+        details={"case": case.pk},
     )
     return stay
 
@@ -782,8 +653,7 @@ def shelter_discharge(
     stay: ShelterStay,
     discharged_on: datetime.date,
     reason: str,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> ShelterStay:
     case = stay.case
     ensure_case_not_closed(case)
@@ -798,13 +668,12 @@ def shelter_discharge(
     current.save(update_fields=changed)
     # The discharge date is not counted: the person's facts stay as they are.
     records_changed(project_ids=[current.project_id])
-    _audit(
-        action=AuditAction.UPDATE,
-        case=case,
+    audit_record(
+        event=CaseworkEvent.SHELTER_DISCHARGED,
+        actor=actor,
+        organisation=case.organisation,
         target=current,
-        summary=f"shelter discharge on case {case.pk}",
-        acting_user=acting_user,
-        request=request,
-        changed=changed,
+        changed_fields=changed,
+        details={"case": case.pk},
     )
     return current

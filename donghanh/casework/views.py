@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,18 +18,23 @@ from django.views.decorators.http import require_http_methods
 from donghanh.cases.models import Case
 from donghanh.cases.selectors import CaseAccess, assignable_members, regimes_entitled
 from donghanh.cases.services import case_access_audited
+from donghanh.core.actor import Actor, request_actor
+from donghanh.core.forms import add_service_error
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Perm
 from donghanh.organisations.selectors import access_membership
 from donghanh.programmes.projects.models import Project
 
 from . import selectors, services
+from .edits import ACTION_EDITS, GOAL_EDITS
 from .forms import (
+    ActionEditForm,
     ActionForm,
     AdmissionForm,
     CapacityForm,
     DischargeForm,
     FollowUpForm,
+    GoalEditForm,
     GoalForm,
     NeedsForm,
     PlanDecisionForm,
@@ -38,8 +42,6 @@ from .forms import (
     ServiceForm,
 )
 from .models import ActionStatus
-
-_BASELINE_SALT = "casework.baseline"
 
 
 def _open(request: HttpRequest, org: str, case_id: int, perm: Perm) -> CaseAccess:
@@ -57,16 +59,8 @@ def _get_or_404(fetch: Callable[[], Any]) -> Any:
         raise Http404 from None
 
 
-def _sign(values: dict[str, str]) -> str:
-    return signing.dumps(values, salt=_BASELINE_SALT)
-
-
-def _baseline(request: HttpRequest) -> dict[str, str]:
-    try:
-        value = signing.loads(request.POST.get("baseline", ""), salt=_BASELINE_SALT)
-    except signing.BadSignature:
-        return {}
-    return value if isinstance(value, dict) else {}
+def _actor(request: HttpRequest, access: CaseAccess) -> Actor:
+    return request_actor(request, organisation=access.membership.organisation)
 
 
 def _form_page(
@@ -89,11 +83,6 @@ def _form_page(
     return render(request, template, context, status=400 if form.is_bound else 200)
 
 
-def _refused(form: Any, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def needs_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
@@ -111,11 +100,10 @@ def needs_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
                 notes={
                     k.removeprefix("note_"): v for k, v in data.items() if k.startswith("note_")
                 },
-                acting_user=request.user,
-                request=request,
+                actor=_actor(request, access),
             )
         except ValidationError as error:
-            _refused(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The needs assessment was saved."))
             return _to_case(org, access.case)
@@ -135,11 +123,10 @@ def goal_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
                 case=access.case,
                 domain=form.cleaned_data["domain"],
                 text=form.cleaned_data["text"],
-                acting_user=request.user,
-                request=request,
+                actor=_actor(request, access),
             )
         except ValidationError as error:
-            _refused(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The goal was added to the plan."))
             return _to_case(org, access.case)
@@ -152,32 +139,27 @@ def goal_edit(request: HttpRequest, org: str, case_id: int, goal_id: int) -> Htt
     access = _open(request, org, case_id, Perm.EDIT_CASES)
     goal = _get_or_404(lambda: selectors.goal_of(access.case, goal_id))
     if request.method == "POST":
-        form = GoalForm(request.POST)
+        form = GoalEditForm(request.POST)
         if form.is_valid():
             try:
                 services.goal_update(
                     goal=goal,
-                    expected_version=form.cleaned_data["version"] or 0,
-                    baseline=_baseline(request),
+                    expected_version=form.cleaned_data["version"],
+                    baseline=form.cleaned_data["baseline"],
                     domain=form.cleaned_data["domain"],
                     text=form.cleaned_data["text"],
-                    acting_user=request.user,
-                    request=request,
+                    actor=_actor(request, access),
                 )
             except ValidationError as error:
-                _refused(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("The goal was saved."))
                 return _to_case(org, access.case)
     else:
-        form = GoalForm(initial={"domain": goal.domain, "text": goal.text, "version": goal.version})
-    return _form_page(
-        request,
-        access,
-        form,
-        title=_("Edit a goal"),
-        baseline=_sign(selectors.fingerprints(goal)),
-    )
+        form = GoalEditForm(
+            initial={"domain": goal.domain, "text": goal.text, **GOAL_EDITS.baseline_initial(goal)}
+        )
+    return _form_page(request, access, form, title=_("Edit a goal"))
 
 
 def _owners(case: Case) -> list[tuple[int, str]]:
@@ -205,11 +187,10 @@ def action_add(request: HttpRequest, org: str, case_id: int, goal_id: int) -> Ht
                 description=data["description"],
                 owner=_owner(access.case, data["owner"]),
                 due_on=data["due_on"],
-                acting_user=request.user,
-                request=request,
+                actor=_actor(request, access),
             )
         except ValidationError as error:
-            _refused(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The action was added to the plan."))
             return _to_case(org, access.case)
@@ -223,44 +204,37 @@ def action_edit(request: HttpRequest, org: str, case_id: int, action_id: int) ->
     action = _get_or_404(lambda: selectors.action_of(access.case, action_id))
     owners = _owners(access.case)
     if request.method == "POST":
-        form = ActionForm(request.POST, owners=owners)
+        form = ActionEditForm(request.POST, owners=owners)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 services.action_update(
                     action=action,
-                    expected_version=data["version"] or 0,
-                    baseline=_baseline(request),
+                    expected_version=data["version"],
+                    baseline=data["baseline"],
                     description=data["description"],
                     owner=_owner(access.case, data["owner"]),
                     due_on=data["due_on"],
                     status=data["status"] or ActionStatus.OPEN,
-                    acting_user=request.user,
-                    request=request,
+                    actor=_actor(request, access),
                 )
             except ValidationError as error:
-                _refused(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("The action was saved."))
                 return _to_case(org, access.case)
     else:
-        form = ActionForm(
+        form = ActionEditForm(
             owners=owners,
             initial={
                 "description": action.description,
                 "owner": action.owner_id,
                 "due_on": action.due_on,
                 "status": action.status,
-                "version": action.version,
+                **ACTION_EDITS.baseline_initial(action),
             },
         )
-    return _form_page(
-        request,
-        access,
-        form,
-        title=_("Edit an action"),
-        baseline=_sign(selectors.fingerprints(action)),
-    )
+    return _form_page(request, access, form, title=_("Edit an action"))
 
 
 @login_required
@@ -274,11 +248,10 @@ def plan_submit(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
             services.plan_submit(
                 case=access.case,
                 expected_version=form.cleaned_data["version"],
-                acting_user=request.user,
-                request=request,
+                actor=_actor(request, access),
             )
         except ValidationError as error:
-            _refused(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The plan was sent to a supervisor for approval."))
             return _to_case(org, access.case)
@@ -308,11 +281,10 @@ def plan_decide(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 approve=approve,
                 note=form.cleaned_data["note"],
-                acting_user=request.user,
-                request=request,
+                actor=_actor(request, access),
             )
         except ValidationError as error:
-            _refused(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request, _("The plan was approved.") if approve else _("The plan was returned.")
@@ -345,10 +317,10 @@ def service_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.service_record(
-                case=access.case, acting_user=request.user, request=request, **form.cleaned_data
+                case=access.case, actor=_actor(request, access), **form.cleaned_data
             )
         except ValidationError as error:
-            _refused(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The service was recorded."))
             return _to_case(org, access.case)
@@ -379,11 +351,9 @@ def service_edit(request: HttpRequest, org: str, case_id: int, service_id: int) 
     if request.method == "POST" and form.is_valid():
         data = {"project": None, **form.cleaned_data}
         try:
-            services.service_update(
-                service=service, acting_user=request.user, request=request, **data
-            )
+            services.service_update(service=service, actor=_actor(request, access), **data)
         except ValidationError as error:
-            _refused(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The service was saved."))
             return _to_case(org, access.case)
@@ -405,10 +375,10 @@ def follow_up_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.follow_up_plan(
-                case=access.case, acting_user=request.user, request=request, **form.cleaned_data
+                case=access.case, actor=_actor(request, access), **form.cleaned_data
             )
         except ValidationError as error:
-            _refused(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The follow-up was saved."))
             return _to_case(org, access.case)
@@ -426,12 +396,11 @@ def follow_up_edit(request: HttpRequest, org: str, case_id: int, follow_up_id: i
             try:
                 services.follow_up_update(
                     follow_up=follow_up,
-                    acting_user=request.user,
-                    request=request,
+                    actor=_actor(request, access),
                     **form.cleaned_data,
                 )
             except ValidationError as error:
-                _refused(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("The follow-up was saved."))
                 return _to_case(org, access.case)
@@ -457,11 +426,10 @@ def stay_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
                 shelter=form.cleaned_data["shelter"],
                 admitted_on=form.cleaned_data["admitted_on"],
                 project=form.cleaned_data.get("project"),
-                acting_user=request.user,
-                request=request,
+                actor=_actor(request, access),
             )
         except ValidationError as error:
-            _refused(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The shelter admission was recorded."))
             return _to_case(org, access.case)
@@ -483,11 +451,10 @@ def stay_discharge(request: HttpRequest, org: str, case_id: int, stay_id: int) -
                 stay=stay,
                 discharged_on=form.cleaned_data["discharged_on"],
                 reason=form.cleaned_data["reason"],
-                acting_user=request.user,
-                request=request,
+                actor=_actor(request, access),
             )
         except ValidationError as error:
-            _refused(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The discharge was recorded."))
             return _to_case(org, access.case)
@@ -519,7 +486,9 @@ def shelter_capacity(request: HttpRequest, org: str) -> HttpResponse:
     form = CapacityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.shelter_capacity_set(
-            shelter=shelter, acting_user=request.user, request=request, **form.cleaned_data
+            shelter=shelter,
+            actor=request_actor(request, organisation=shelter),
+            **form.cleaned_data,
         )
         messages.success(request, _("The number of beds was saved."))
         return redirect("casework:shelter_capacity", org=org)

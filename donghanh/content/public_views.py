@@ -20,7 +20,8 @@ from donghanh.content.selectors import (
     published_versions,
 )
 from donghanh.core.page_cache import cached_public_page
-from donghanh.directory.models import ContactChannel, Country
+from donghanh.directory.models import Country
+from donghanh.directory.selectors import provider_phones
 
 SEARCH_PAGE_SIZE = 20
 # The article list's destination for no country in particular.
@@ -110,18 +111,6 @@ def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
     )
 
 
-def _provider_phones(provider_ids: list[int]) -> dict[int, list[ContactChannel]]:
-    """Phone and Zalo numbers of the providers on one page of results, in one query."""
-    phones: dict[int, list[ContactChannel]] = {}
-    contacts = ContactChannel.objects.filter(
-        provider_id__in=provider_ids,
-        kind__in=[ContactChannel.Kind.PHONE, ContactChannel.Kind.ZALO],
-    ).order_by("provider_id", "pk")
-    for contact in contacts:
-        phones.setdefault(contact.provider_id, []).append(contact)
-    return phones
-
-
 @require_GET
 @cached_public_page
 def search(request: HttpRequest) -> HttpResponse:
@@ -129,7 +118,7 @@ def search(request: HttpRequest) -> HttpResponse:
     hits = site_search(query, _language()) if query else []
     page = Paginator(hits, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     provider_ids = [hit.document.key for hit in page if hit.document.kind == "provider"]
-    phones = _provider_phones(provider_ids) if provider_ids else {}
+    phones = provider_phones(provider_ids) if provider_ids else {}
     results = [(hit.document, phones.get(hit.document.key, [])) for hit in page]
     return render(
         request,

@@ -3,72 +3,49 @@
 The workflow of one language of an article: editors save a draft, submit it for review, and
 another editor approves it (a new published version) or asks for changes (back to draft with a
 comment). Nobody who changed or submitted the text since its last publication may review it.
-Audit rows name articles by type and id; the organisation on the row is the editor's.
+Audit rows name articles by type and id; the organisation on the row is the one the actor acts
+for (the editor's).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
+from donghanh.content.events import ContentEvent
 from donghanh.content.markup import markdown_plain_text
 from donghanh.content.models import Article, ArticleText, ArticleVersion, Stage
+from donghanh.core.actor import Actor
+from donghanh.core.editing import StaleEditError
 from donghanh.core.page_cache import invalidate_public_pages
 from donghanh.core.text import nfc, search_text
-from donghanh.organisations.models import Organisation
 
 TEXT_FIELDS = ("title", "summary", "body", "last_checked")
 SETTINGS_FIELDS = ("stage", "order", "destination", "review_due")
 
 
-class StaleEditError(ValidationError):
-    """Someone changed the article after the editor opened it; nothing was saved."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            _(
-                "Someone else changed this article after you opened it. Your changes were not "
-                "saved: open it again to see the current text, then make your changes again."
-            ),
-            code="stale",
-        )
+# houselint: pure builds the refusal for services and pages to raise; writes nothing
+def stale_article_error(current_version: int = 0) -> StaleEditError:
+    """The refusal of a change made from an older version of the article or its text."""
+    return StaleEditError(
+        changed_fields=(),
+        current_version=current_version,
+        message=_(
+            "Someone else changed this article after you opened it. Your changes were not "
+            "saved: open it again to see the current text, then make your changes again."
+        ),
+    )
 
 
 class WorkflowError(ValidationError):
     """A step that the text's current status or the user's part in it does not allow."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts and for which organisation the audit row is written (none for the loader)."""
-
-    user: Any = None
-    organisation: Organisation | None = None
-    request: HttpRequest | None = None
-    username: str = ""
-
-
-def _audit(action: AuditAction, *, actor: Actor, target: Any, summary: str, **extra: Any) -> None:
-    audit_record(
-        action=action,
-        actor=actor.user,
-        request=actor.request,
-        organisation=actor.organisation,
-        target=target,
-        summary=summary,
-        actor_username=actor.username,
-        **extra,
-    )
 
 
 def _clean(value: str) -> str:
@@ -104,9 +81,9 @@ def article_create(
         order=order,
         destination=destination,
         review_due=review_due,
-        created_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
+        created_by_id=actor.user_id,
     )
-    _audit(AuditAction.CREATE, actor=actor, target=article, summary="article created")
+    audit_record(event=ContentEvent.ARTICLE_CREATED, actor=actor, target=article)
     return article
 
 
@@ -120,7 +97,7 @@ def article_update_settings(
         raise TypeError(f"not article settings: {sorted(unknown)}")
     current = Article.objects.select_for_update().get(pk=article.pk)
     if current.version != expected_version:
-        raise StaleEditError
+        raise stale_article_error(current.version)
     changed = [name for name, value in values.items() if getattr(current, name) != value]
     if not changed:
         return current, []
@@ -128,12 +105,12 @@ def article_update_settings(
         setattr(current, name, values[name])
     current.version += 1
     current.save(update_fields=[*changed, "version", "updated_at"])
-    _audit(
-        AuditAction.UPDATE,
+    audit_record(
+        event=ContentEvent.SETTINGS_CHANGED,
         actor=actor,
         target=current,
-        summary=f"article settings changed, now version {current.version}",
         changed_fields=changed,
+        details={"version": current.version},
     )
     _publish_on_commit()
     return current, changed
@@ -147,14 +124,14 @@ def _locked_text(article: Article, language: str, expected_version: int) -> Arti
     text = ArticleText.objects.select_for_update().filter(article=article, language=language)
     current = text.first()
     if (current.version if current else 0) != expected_version:
-        raise StaleEditError
+        raise stale_article_error(current.version if current else 0)
     return current
 
 
 def _locked_existing_text(text: ArticleText, expected_version: int) -> ArticleText:
     current = _locked_text(text.article, text.language, expected_version)
     if current is None:
-        raise StaleEditError
+        raise stale_article_error()
     return current
 
 
@@ -188,7 +165,7 @@ def article_text_save(
         text = ArticleText(article=article, language=language, **values)
         text.save()
         changed = list(TEXT_FIELDS)
-        action = AuditAction.CREATE
+        event = ContentEvent.TEXT_CREATED
     else:
         changed = [name for name in TEXT_FIELDS if getattr(text, name) != values[name]]
         if not changed:
@@ -197,27 +174,34 @@ def article_text_save(
             setattr(text, name, values[name])
         text.status = ArticleText.Status.DRAFT
         text.version += 1
-        text.save()
-        action = AuditAction.UPDATE
-    if getattr(actor.user, "is_authenticated", False):
-        text.contributors.add(actor.user)
-    _audit(
-        action,
+        text.save(update_fields=[*changed, "status", "version", "updated_at"])
+        event = ContentEvent.TEXT_SAVED
+    if actor.user_id is not None:
+        text.contributors.add(actor.user_id)
+    audit_record(
+        event=event,
         actor=actor,
         target=text,
-        summary=f"article text saved as draft, now version {text.version}",
         changed_fields=changed,
+        details={"version": text.version},
     )
     return text, changed
 
 
-def _move(text: ArticleText, status: str, actor: Actor, summary: str, **fields: Any) -> None:
+def _move(
+    text: ArticleText,
+    status: str,
+    actor: Actor,
+    event: ContentEvent,
+    details: dict[str, Any] | None = None,
+    **fields: Any,
+) -> None:
     text.status = status
     for name, value in fields.items():
         setattr(text, name, value)
     text.version += 1
     text.save(update_fields=["status", *fields, "version", "updated_at"])
-    _audit(AuditAction.UPDATE, actor=actor, target=text, summary=summary)
+    audit_record(event=event, actor=actor, target=text, details=details)
 
 
 @transaction.atomic
@@ -226,12 +210,13 @@ def article_text_submit(*, text: ArticleText, expected_version: int, actor: Acto
     current = _locked_existing_text(text, expected_version)
     if current.status != ArticleText.Status.DRAFT:
         raise WorkflowError(_("Only a draft can be submitted for review."))
-    current.contributors.add(actor.user)
+    if actor.user_id is not None:
+        current.contributors.add(actor.user_id)
     _move(
         current,
         ArticleText.Status.IN_REVIEW,
         actor,
-        "article text submitted for review",
+        ContentEvent.TEXT_SUBMITTED,
         submitted_by=actor.user,
     )
     return current
@@ -263,7 +248,7 @@ def article_text_request_changes(
         current,
         ArticleText.Status.DRAFT,
         actor,
-        "article text sent back with changes requested",
+        ContentEvent.CHANGES_REQUESTED,
         review_comment=comment,
     )
     return current
@@ -308,13 +293,14 @@ def article_text_approve(
         current,
         ArticleText.Status.PUBLISHED,
         actor,
-        f"article text published as version {version.number}",
+        ContentEvent.TEXT_PUBLISHED,
+        {"number": version.number},
         published_version=version,
         last_checked=checked,
         review_comment="",
     )
     current.contributors.clear()
-    _audit(AuditAction.CREATE, actor=actor, target=version, summary="article version published")
+    audit_record(event=ContentEvent.VERSION_PUBLISHED, actor=actor, target=version)
     if review_due is not None and review_due != current.article.review_due:
         article = current.article
         article_update_settings(
@@ -363,12 +349,19 @@ def article_text_import(
     current.published_version = version
     current.status = ArticleText.Status.PUBLISHED
     current.source_digest = source_digest
-    current.save()
-    _audit(
-        AuditAction.CREATE,
-        actor=actor,
-        target=version,
-        summary="article version published from the content files",
-    )
+    if current.pk is None:
+        current.save(force_insert=True)
+    else:
+        current.save(
+            update_fields=[
+                *values,
+                "version",
+                "published_version",
+                "status",
+                "source_digest",
+                "updated_at",
+            ]
+        )
+    audit_record(event=ContentEvent.VERSION_IMPORTED, actor=actor, target=version)
     _publish_on_commit()
     return version

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -37,26 +36,20 @@ from donghanh.content.selectors import (
     version_get,
     versions_of,
 )
+from donghanh.core.actor import Actor, request_actor
+from donghanh.core.forms import add_service_error
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
 
 
-def _actor(request: HttpRequest, membership: Membership) -> services.Actor:
-    return services.Actor(user=request.user, organisation=membership.organisation, request=request)
+def _actor(request: HttpRequest, membership: Membership) -> Actor:
+    return request_actor(request, organisation=membership.organisation)
 
 
 def _language(language: str) -> str:
     if language not in ContentLanguage.values:
         raise Http404
     return language
-
-
-def _attach(error: ValidationError, form: forms.Form) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_GET
@@ -92,7 +85,7 @@ def article_create(request: HttpRequest) -> HttpResponse:
         try:
             article = _create(request, membership, data)
         except ValidationError as error:
-            _attach(error, form)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Draft saved. Submit it for review when it is ready."))
             return redirect("content:detail", article_id=article.pk)
@@ -167,7 +160,7 @@ def article_settings(request: HttpRequest, article_id: int) -> HttpResponse:
                 review_due=data["review_due"],
             )
         except ValidationError as error:
-            _attach(error, form)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Article settings saved."))
             return redirect("content:detail", article_id=article.pk)
@@ -209,7 +202,7 @@ def text_edit(request: HttpRequest, article_id: int, language: str) -> HttpRespo
                     actor=_actor(request, membership),
                 )
             except ValidationError as error:
-                _attach(error, form)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Draft saved."))
                 return redirect("content:detail", article_id=article.pk)
@@ -240,7 +233,7 @@ def text_submit(request: HttpRequest, article_id: int, language: str) -> HttpRes
     form = SubmitForm(request.POST)
     try:
         if not form.is_valid():
-            raise services.StaleEditError
+            raise services.stale_article_error()
         services.article_text_submit(
             text=text,
             expected_version=form.cleaned_data["version"],
@@ -285,7 +278,7 @@ def text_review(request: HttpRequest, article_id: int, language: str) -> HttpRes
                 )
                 messages.success(request, _("Sent back to the author with your comment."))
         except ValidationError as error:
-            _attach(error, form)
+            add_service_error(form, error)
         else:
             return redirect("content:detail", article_id=article.pk)
     return render(

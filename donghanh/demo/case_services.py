@@ -52,6 +52,7 @@ from donghanh.casework.services import (
     shelter_capacity_set,
     shelter_discharge,
 )
+from donghanh.core.actor import Actor
 from donghanh.demo.case_data import (
     CARE_VIET_NAM,
     CASES,
@@ -293,27 +294,29 @@ def _load_one(
         assessed_on=_not_after(intake + datetime.timedelta(days=2), today),
         levels=NEEDS[spec.organisation],
         notes={},
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     domain, goal_text, action_text = GOALS[spec.organisation]
-    goal = goal_add(case=case, domain=domain, text=goal_text, acting_user=worker)
+    goal = goal_add(case=case, domain=domain, text=goal_text, actor=Actor.for_user(worker))
     action_add(
         goal=goal,
         description=action_text,
         owner=worker,
         due_on=today + datetime.timedelta(days=30),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     if worker is not None:
         current = CasePlan.objects.get(case=case)
-        plan = plan_submit(case=case, expected_version=current.version, acting_user=worker)
+        plan = plan_submit(
+            case=case, expected_version=current.version, actor=Actor.for_user(worker)
+        )
         if supervisor is not None and supervisor != worker:
             plan_decide(
                 case=case,
                 expected_version=plan.version,
                 approve=True,
                 note="",
-                acting_user=supervisor,
+                actor=Actor.for_user(supervisor),
             )
 
     if spec.shelter_days:
@@ -321,14 +324,14 @@ def _load_one(
             case=case,
             shelter=organisations[PEACE_HOUSE],
             admitted_on=today - datetime.timedelta(days=spec.shelter_days[0]),
-            acting_user=worker,
+            actor=Actor.for_user(worker),
         )
         if len(spec.shelter_days) > 1:
             shelter_discharge(
                 stay=stay,
                 discharged_on=today - datetime.timedelta(days=spec.shelter_days[1]),
                 reason=DischargeReason.REINTEGRATED,
-                acting_user=worker,
+                actor=Actor.for_user(worker),
             )
 
     for domain, provider_name, after, cost, note in SERVICES[spec.organisation]:
@@ -347,7 +350,7 @@ def _load_one(
             cost_vnd=cost,
             regime=regime,
             note=note,
-            acting_user=worker,
+            actor=Actor.for_user(worker),
         )
         report.services += 1
 
@@ -362,13 +365,13 @@ def _load_one(
             done_on=first,
             outcome="Ổn định, tiếp tục theo kế hoạch.",
             next_on=today + datetime.timedelta(days=14),
-            acting_user=worker,
+            actor=Actor.for_user(worker),
         )
     follow_up_plan(
         case=case,
         planned_on=today + datetime.timedelta(days=14),
         method=FollowUpMethod.PHONE,
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
 
     if spec.referral is not None:
@@ -406,7 +409,7 @@ def _refer(
     )
     referral = referral_send(
         case=case,
-        acting_user=worker,
+        actor=Actor.for_user(worker),
         to_organisation=receiver,
         domain=spec.domain,
         shared_sections=[SharedSection.IDENTITY, SharedSection.CASE, SharedSection.NEEDS],
@@ -414,8 +417,10 @@ def _refer(
     )
     answering = users.get(SUPERVISORS.get(spec.to, ""))
     if spec.outcome == "completed" and answering is not None:
-        referral = referral_accept(referral=referral, acting_user=answering)
-        referral_complete(referral=referral, feedback=spec.feedback, acting_user=answering)
+        referral = referral_accept(referral=referral, actor=Actor.for_user(answering))
+        referral_complete(
+            referral=referral, feedback=spec.feedback, actor=Actor.for_user(answering)
+        )
         # Demo only: put the exchange back in the case's timeline (sent soon after intake).
         sent = timezone.make_aware(
             datetime.datetime.combine(intake + datetime.timedelta(days=3), datetime.time(9))
@@ -465,7 +470,7 @@ def demo_cases_load() -> DemoCasesReport:
             shelter=peace_house,
             beds=PEACE_HOUSE_BEDS,
             effective_from=timezone.localdate() - datetime.timedelta(days=365),
-            acting_user=users[SUPERVISORS[PEACE_HOUSE]],
+            actor=Actor.for_user(users[SUPERVISORS[PEACE_HOUSE]]),
         )
     report = DemoCasesReport()
     for spec in CASES:
@@ -491,7 +496,10 @@ def _sync_teams(organisations: dict[str, Organisation], report: DemoCasesReport)
                 organisation=organisation, user__username__in=usernames, is_active=True
             )
             team = team_create(
-                organisation=organisation, name=name, members=list(members), acting_user=None
+                organisation=organisation,
+                name=name,
+                members=list(members),
+                actor=Actor.system("load_demo_cases"),
             )
             report.teams += 1
         supervisor = User.objects.get(username=SUPERVISORS[slug])

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from donghanh.core.actor import Actor
 from donghanh.demo.directory_data import PROVIDERS, ProviderSpec
 from donghanh.demo.guard import DemoDataError, ensure_demo_allowed
 from donghanh.directory.models import Provider
@@ -101,21 +102,21 @@ def directory_demo_load(*, acting_user: Any = None) -> DirectoryDemoReport:
         for provider in Provider.objects.filter(source_key__in=[spec.key for spec in PROVIDERS])
     }
     report = DirectoryDemoReport()
-    audit = {"acting_user": acting_user, "actor_username": DEMO_AUDIT_ACTOR}
+    actor = Actor(user=acting_user, name=DEMO_AUDIT_ACTOR)
     for spec in PROVIDERS:
         data = _demo_input(spec, organisations, provinces, communes)
         provider = stored.get(spec.key)
         changed: list[str] = []
         if provider is None:
-            provider = provider_create(data=data, source_key=spec.key, **audit)
+            provider = provider_create(data=data, source_key=spec.key, actor=actor)
         else:
             provider, changed = provider_update(
-                provider=provider, data=data, expected_version=provider.version, **audit
+                provider=provider, data=data, expected_version=provider.version, actor=actor
             )
         if spec.verified_on is not None and (
             provider.last_verified_on is None or provider.last_verified_on < spec.verified_on
         ):
-            provider_mark_verified(provider=provider, on=spec.verified_on, **audit)
+            provider_mark_verified(provider=provider, on=spec.verified_on, actor=actor)
             changed.append("last_verified_on")
         if spec.key not in stored:
             report.created += 1

@@ -32,6 +32,7 @@ from donghanh.cases.models import (
 )
 from donghanh.cases.services import case_number_prefix
 from donghanh.casework.models import DischargeReason, ServiceDelivery, ShelterStay
+from donghanh.core.actor import Actor
 from donghanh.demo.guard import DemoDataError, ensure_demo_allowed
 from donghanh.demo.programme_data import (
     CSOS_004,
@@ -82,7 +83,11 @@ from donghanh.programmes.trainings.models import (
     TrainingLevel,
     TrainingParticipation,
 )
-from donghanh.programmes.trainings.services import session_add, trainee_index, training_add
+from donghanh.programmes.trainings.selectors import trainee_index
+from donghanh.programmes.trainings.services import session_add, training_add
+
+# The programme services write their audit rows as the demo loader.
+_LOADER = Actor.system("load_demo")
 
 
 @dataclass
@@ -154,7 +159,7 @@ def _project(
         budget_vnd=0,
         partner_organisations=[orgs[s] for s in spec.partners],
         donors=[orgs[s] for s in spec.donors],
-        acting_user=None,
+        actor=_LOADER,
     )
     report.projects += 1
     for name, start, end, by in spec.phases:
@@ -164,12 +169,12 @@ def _project(
             start_on=start,
             end_on=end,
             implementing_organisation=orgs[by] if by else None,
-            acting_user=None,
+            actor=_LOADER,
         )
     for code, legacy_name, district_name in spec.provinces:
         project_province_add(
             project=project,
-            acting_user=None,
+            actor=_LOADER,
             **_province_row(project, code, legacy_name, district_name),
         )
     if spec.funding:
@@ -181,12 +186,12 @@ def _project(
                 FundingSourceData(kind=kind, donor=orgs[slug], amount_vnd=amount)
                 for kind, slug, amount in spec.funding
             ],
-            acting_user=None,
+            actor=_LOADER,
         )
         project.refresh_from_db()
     for code, name, amount, spent in spec.budget_lines:
         line = budget_line_add(
-            project=project, code=code, name=name, amount_vnd=amount, acting_user=None
+            project=project, code=code, name=name, amount_vnd=amount, actor=_LOADER
         )
         spending_record(
             line=line,
@@ -194,11 +199,11 @@ def _project(
             amount_vnd=spent,
             description="Tổng hợp chi theo quyết toán (số liệu minh họa)",
             evidence_text=f"Quyết toán dòng {code}",
-            acting_user=None,
+            actor=_LOADER,
         )
     _framework(project, spec)
     for title, kind, day in spec.publications:
-        publication_add(project=project, title=title, kind=kind, published_on=day, acting_user=None)
+        publication_add(project=project, title=title, kind=kind, published_on=day, actor=_LOADER)
     for kind, title, day, place, audience, views in spec.communication:
         communication_record(
             project=project,
@@ -208,7 +213,7 @@ def _project(
             place=place,
             audience=_audience_cells(audience),
             views=views,
-            acting_user=None,
+            actor=_LOADER,
         )
     return project
 
@@ -231,14 +236,14 @@ def _audience_cells(total: int) -> dict[tuple[str, str], int]:
 
 
 def _framework(project: Project, spec: ProjectSpec) -> None:
-    goal = goal_add(project=project, code="1", name=spec.goal, acting_user=None)
+    goal = goal_add(project=project, code="1", name=spec.goal, actor=_LOADER)
     for outcome_spec in spec.outcomes:
         outcome = outcome_add(
-            goal=goal, code=outcome_spec.code, name=outcome_spec.name, acting_user=None
+            goal=goal, code=outcome_spec.code, name=outcome_spec.name, actor=_LOADER
         )
         for output_spec in outcome_spec.outputs:
             output = output_add(
-                outcome=outcome, code=output_spec.code, name=output_spec.name, acting_user=None
+                outcome=outcome, code=output_spec.code, name=output_spec.name, actor=_LOADER
             )
             for ind in output_spec.indicators:
                 indicator = indicator_add(
@@ -253,7 +258,7 @@ def _framework(project: Project, spec: ProjectSpec) -> None:
                     source=ind.source,
                     computed_definition=ind.definition,
                     definition_params=ind.params,
-                    acting_user=None,
+                    actor=_LOADER,
                 )
                 end = spec.end or D(2026, 12, 31)
                 if ind.target is not None:
@@ -262,7 +267,7 @@ def _framework(project: Project, spec: ProjectSpec) -> None:
                         period_start=spec.start,
                         period_end=end,
                         target_value=Decimal(ind.target),
-                        acting_user=None,
+                        actor=_LOADER,
                     )
                 if ind.manual_value is not None:
                     value, evidence = ind.manual_value
@@ -272,7 +277,7 @@ def _framework(project: Project, spec: ProjectSpec) -> None:
                         period_end=end,
                         value=value,
                         evidence_text=evidence,
-                        acting_user=None,
+                        actor=_LOADER,
                     )
 
 
@@ -304,7 +309,7 @@ def _trainings_001(project: Project) -> list[Training]:
             place=place,
             start_on=start,
             end_on=start + datetime.timedelta(days=1),
-            acting_user=None,
+            actor=_LOADER,
         )
         for day in range(2):
             session_add(
@@ -312,7 +317,7 @@ def _trainings_001(project: Project) -> list[Training]:
                 held_on=start + datetime.timedelta(days=day),
                 title=f"Buổi {day + 1}",
                 hours=Decimal(4),
-                acting_user=None,
+                actor=_LOADER,
             )
         trainings.append(training)
     return trainings
@@ -638,7 +643,7 @@ def _csos_004(project: Project, report: DemoProgrammesReport) -> None:
                 place=place,
                 start_on=day,
                 end_on=day,
-                acting_user=None,
+                actor=_LOADER,
             )
         )
     for index in range(CSOS_004):
@@ -650,7 +655,7 @@ def _csos_004(project: Project, report: DemoProgrammesReport) -> None:
             supported_on=workshop.start_on,
             province=workshop.province,
             training=workshop,
-            acting_user=None,
+            actor=_LOADER,
         )
     report.other += CSOS_004 + len(workshops)
 
@@ -673,7 +678,7 @@ def _workshops_003(project: Project, report: DemoProgrammesReport) -> None:
             place=place,
             start_on=day,
             end_on=day + datetime.timedelta(days=2),
-            acting_user=None,
+            actor=_LOADER,
         )
         report.other += 1
 
@@ -697,5 +702,5 @@ def demo_programmes_load() -> DemoProgrammesReport:
     # The loaders write in bulk, around the services: the facts are built afresh (which
     # makes the figures cached before stale).
     for project in projects.values():
-        project_facts_rebuild(project=project)
+        project_facts_rebuild(actor=_LOADER, project=project)
     return report

@@ -21,10 +21,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donghanh.accounts.models import User
 from donghanh.accounts.services import TOTP_DEVICE_NAME
-from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
+from donghanh.core.actor import Actor
 from donghanh.demo.credentials import demo_totp_key
 from donghanh.demo.data import ORGANISATIONS, USERS, DemoUserSpec, OrganisationSpec
+from donghanh.demo.events import DemoEvent
 from donghanh.demo.guard import DemoDataError, ensure_demo_allowed
 from donghanh.demo.models import DemoAccount
 from donghanh.organisations.models import Membership, Organisation
@@ -32,7 +33,7 @@ from donghanh.places.models import Province
 
 # Audit rows written without a signed-in user name the command that wrote them.
 AUDIT_ACTOR = "load_demo"
-AUDIT_SUMMARY = "demo data"
+DEMO_ACTOR = Actor.system(AUDIT_ACTOR)
 
 _ORGANISATION_FIELDS = (
     "name",
@@ -94,26 +95,6 @@ class DemoPassword:
         return self._matches[encoded]
 
 
-def _audit(
-    action: AuditAction,
-    *,
-    acting_user: Any,
-    target: Any,
-    organisation: Organisation | None = None,
-    changed_fields: Iterable[str] = (),
-    summary: str = AUDIT_SUMMARY,
-) -> None:
-    audit_record(
-        action=action,
-        actor=acting_user,
-        actor_username=AUDIT_ACTOR,
-        organisation=organisation,
-        target=target,
-        summary=summary,
-        changed_fields=changed_fields,
-    )
-
-
 def _provinces_by_code(codes: Iterable[str]) -> dict[str, Province]:
     wanted = set(codes)
     found = Province.objects.in_bulk(wanted)
@@ -135,7 +116,7 @@ def demo_organisation_sync(
     spec: OrganisationSpec,
     parent: Organisation | None,
     provinces: Iterable[Province],
-    acting_user: Any = None,
+    actor: Actor,
 ) -> tuple[Organisation, Change]:
     """Create the organisation `spec` describes, or update it to match; found by slug."""
     if Organisation.objects.filter(name=spec.name).exclude(slug=spec.slug).exists():
@@ -161,11 +142,10 @@ def demo_organisation_sync(
         organisation = Organisation.objects.create(slug=spec.slug, **desired)
         organisation.provinces.set(provinces)
         changed = ["slug", *_ORGANISATION_FIELDS, "provinces"]
-        _audit(
-            AuditAction.CREATE,
-            acting_user=acting_user,
+        audit_record(
+            event=DemoEvent.CREATED,
+            actor=actor.within(organisation),
             target=organisation,
-            organisation=organisation,
             changed_fields=changed,
         )
         return organisation, Change.CREATED
@@ -180,28 +160,26 @@ def demo_organisation_sync(
         changed.append("provinces")
     if not changed:
         return organisation, Change.UNCHANGED
-    _audit(
-        AuditAction.UPDATE,
-        acting_user=acting_user,
+    audit_record(
+        event=DemoEvent.RESTORED,
+        actor=actor.within(organisation),
         target=organisation,
-        organisation=organisation,
         changed_fields=changed,
     )
     return organisation, Change.UPDATED
 
 
 def _sync_memberships(
-    user: User, wanted: dict[int, tuple[Organisation, str]], acting_user: Any
+    user: User, wanted: dict[int, tuple[Organisation, str]], actor: Actor
 ) -> bool:
     """Give the user exactly the memberships in `wanted` (organisation id → organisation, role)."""
     changed = False
     for membership in Membership.objects.filter(user=user).select_related("organisation"):
         if membership.organisation_id not in wanted:
-            _audit(
-                AuditAction.DELETE,
-                acting_user=acting_user,
+            audit_record(
+                event=DemoEvent.REMOVED,
+                actor=actor.within(membership.organisation),
                 target=membership,
-                organisation=membership.organisation,
             )
             membership.delete()
             changed = True
@@ -216,28 +194,26 @@ def _sync_memberships(
             fields.append("is_active")
         if fields:
             membership.save(update_fields=fields)
-            _audit(
-                AuditAction.UPDATE,
-                acting_user=acting_user,
+            audit_record(
+                event=DemoEvent.RESTORED,
+                actor=actor.within(organisation),
                 target=membership,
-                organisation=organisation,
                 changed_fields=fields,
             )
             changed = True
     for organisation, role in wanted.values():
         membership = Membership.objects.create(user=user, organisation=organisation, role=role)
-        _audit(
-            AuditAction.CREATE,
-            acting_user=acting_user,
+        audit_record(
+            event=DemoEvent.CREATED,
+            actor=actor.within(organisation),
             target=membership,
-            organisation=organisation,
             changed_fields=["user", "organisation", "role"],
         )
         changed = True
     return changed
 
 
-def _sync_authenticator(user: User, acting_user: Any) -> bool:
+def _sync_authenticator(user: User, actor: Actor) -> bool:
     """Leave the user one confirmed authenticator holding their published demo key."""
     key = demo_totp_key(user.username).hex()
     devices = list(TOTPDevice.objects.filter(user=user))
@@ -265,12 +241,7 @@ def _sync_authenticator(user: User, acting_user: Any) -> bool:
             device.save(update_fields=fields)
     if not (created or others or fields):
         return False
-    _audit(
-        AuditAction.TWO_FACTOR_ENROLLED,
-        acting_user=acting_user,
-        target=user,
-        summary="demo authenticator",
-    )
+    audit_record(event=DemoEvent.AUTHENTICATOR_RESTORED, actor=actor, target=user)
     return True
 
 
@@ -280,7 +251,7 @@ def demo_user_sync(
     spec: DemoUserSpec,
     organisations: dict[str, Organisation],
     password: DemoPassword,
-    acting_user: Any = None,
+    actor: Actor,
 ) -> tuple[User, Change]:
     """Create the demo account `spec` describes, or put it back as documented."""
     desired: dict[str, Any] = {
@@ -304,14 +275,14 @@ def demo_user_sync(
         user = User(username=spec.username, password=password.encoded, **desired)
         user.save()
         DemoAccount.objects.create(user=user)
-        _audit(
-            AuditAction.CREATE,
-            acting_user=acting_user,
+        audit_record(
+            event=DemoEvent.CREATED,
+            actor=actor,
             target=user,
             changed_fields=["username", "password", *desired],
         )
-        _sync_memberships(user, wanted, acting_user)
-        _sync_authenticator(user, acting_user)
+        _sync_memberships(user, wanted, actor)
+        _sync_authenticator(user, actor)
         return user, Change.CREATED
 
     changed = [name for name, value in desired.items() if getattr(user, name) != value]
@@ -322,16 +293,16 @@ def demo_user_sync(
         changed.append("password")
     if changed:
         user.save(update_fields=changed)
-        _audit(AuditAction.UPDATE, acting_user=acting_user, target=user, changed_fields=changed)
-    memberships_changed = _sync_memberships(user, wanted, acting_user)
-    authenticator_changed = _sync_authenticator(user, acting_user)
+        audit_record(event=DemoEvent.RESTORED, actor=actor, target=user, changed_fields=changed)
+    memberships_changed = _sync_memberships(user, wanted, actor)
+    authenticator_changed = _sync_authenticator(user, actor)
     if changed or memberships_changed or authenticator_changed:
         return user, Change.UPDATED
     return user, Change.UNCHANGED
 
 
 @transaction.atomic
-def demo_load(*, acting_user: Any = None) -> DemoLoadReport:
+def demo_load(*, actor: Actor = DEMO_ACTOR) -> DemoLoadReport:
     """Load every demo organisation and demo account; a second run changes nothing."""
     ensure_demo_allowed()
     if not settings.DEMO_PASSWORD:
@@ -349,7 +320,7 @@ def demo_load(*, acting_user: Any = None) -> DemoLoadReport:
             spec=org_spec,
             parent=parent,
             provinces=[provinces[code] for code in org_spec.provinces],
-            acting_user=acting_user,
+            actor=actor,
         )
         organisations[org_spec.slug] = organisation
         report.organisations.add(change)
@@ -358,7 +329,7 @@ def demo_load(*, acting_user: Any = None) -> DemoLoadReport:
             spec=user_spec,
             organisations=organisations,
             password=password,
-            acting_user=acting_user,
+            actor=actor,
         )
         report.users.add(change)
     return report

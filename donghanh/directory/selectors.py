@@ -37,6 +37,7 @@ from donghanh.core.text import search_words
 from donghanh.directory.hours import is_open_at as is_open_at
 from donghanh.directory.hours import open_at_q
 from donghanh.directory.models import (
+    ContactChannel,
     Provider,
     ProviderCountry,
     ProviderLanguage,
@@ -231,6 +232,11 @@ def _codes(values: Any) -> frozenset[str]:
     return frozenset(value if isinstance(value, str) else value.pk for value in values)
 
 
+def providers_none() -> QuerySet[Provider]:
+    """No provider: the list under a search form that is not valid."""
+    return Provider.objects.none()
+
+
 def providers_search(
     *,
     query: str = "",
@@ -340,3 +346,15 @@ def with_open_status(providers: Iterable[Provider], moment: datetime) -> list[Pr
     for provider in providers:
         provider.open_now = is_open_at(provider, moment)  # type: ignore[attr-defined]
     return providers
+
+
+def provider_phones(provider_ids: list[int]) -> dict[int, list[ContactChannel]]:
+    """Phone and Zalo numbers of the providers on one page of results, in one query."""
+    phones: dict[int, list[ContactChannel]] = {}
+    contacts = ContactChannel.objects.filter(
+        provider_id__in=provider_ids,
+        kind__in=[ContactChannel.Kind.PHONE, ContactChannel.Kind.ZALO],
+    ).order_by("provider_id", "pk")
+    for contact in contacts:
+        phones.setdefault(contact.provider_id, []).append(contact)
+    return phones

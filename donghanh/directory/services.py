@@ -1,9 +1,9 @@
 """Writes for the service directory, each in one transaction with its audit row.
 
 Audit rows name the provider by type and id and list the changed fields, never values. The
-organisation on the row is the editor's (the membership that allowed the edit), so the edit shows
-in that organisation's audit log; the demo loader (donghanh/demo/directory_services.py) writes
-rows without one.
+organisation on the row is the one the actor acts for (the membership that allowed the edit), so
+the edit shows in that organisation's audit log; the demo loader
+(donghanh/demo/directory_services.py) acts for none.
 """
 
 from __future__ import annotations
@@ -16,15 +16,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
+from donghanh.core.actor import Actor
+from donghanh.core.editing import StaleEditError
 from donghanh.core.page_cache import invalidate_public_pages
 from donghanh.core.text import fold, nfc, search_text, search_words
 from donghanh.directory.contacts import digits_of, looks_like_phone, obsolete_numbers_in
+from donghanh.directory.events import DirectoryEvent
 from donghanh.directory.models import (
     VIETNAM_TIME_ZONE,
     ContactChannel,
@@ -118,20 +119,6 @@ class ProviderInput:
     organisation_id: int | None = field(default=None, init=False)
 
 
-class StaleEditError(ValidationError):
-    """The provider was saved by someone else after the editor opened it; nothing was saved."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            _(
-                "Someone else saved this provider after you opened it. Your changes were not "
-                "saved: open the provider again to see the current details, then make your "
-                "changes again."
-            ),
-            code="stale",
-        )
-
-
 def _normalised(data: ProviderInput) -> ProviderInput:
     data = replace(data)  # the caller's copy stays as it was
     for name in _TEXT_FIELDS:
@@ -147,7 +134,7 @@ def _normalised(data: ProviderInput) -> ProviderInput:
     return data
 
 
-def provider_input_errors(data: ProviderInput) -> dict[str, list[str]]:
+def _input_errors(data: ProviderInput) -> dict[str, list[str]]:
     """What is wrong with `data`, by field name (the names of the edit form's fields)."""
     errors: dict[str, list[str]] = {}
 
@@ -223,7 +210,7 @@ def _contact_error(contact: ContactInput) -> str:
 
 def _validated(data: ProviderInput) -> ProviderInput:
     data = _normalised(data)
-    errors = provider_input_errors(data)
+    errors = _input_errors(data)
     if errors:
         raise ValidationError(errors)
     return data
@@ -306,29 +293,6 @@ def _sync_related(provider: Provider, data: ProviderInput) -> list[str]:
     return changed
 
 
-def _audit(
-    action: AuditAction,
-    *,
-    provider: Provider,
-    acting_user: Any,
-    request: HttpRequest | None,
-    audit_organisation: Organisation | None,
-    actor_username: str,
-    summary: str,
-    changed_fields: Sequence[str] = (),
-) -> None:
-    audit_record(
-        action=action,
-        actor=acting_user,
-        request=request,
-        organisation=audit_organisation,
-        target=provider,
-        summary=summary,
-        changed_fields=changed_fields,
-        actor_username=actor_username,
-    )
-
-
 def _forget_public_pages() -> None:
     # The public "find help" pages show providers; they are cached until something changes.
     # After the commit, so that no page is cached again from the old rows meanwhile.
@@ -339,11 +303,8 @@ def _forget_public_pages() -> None:
 def provider_create(
     *,
     data: ProviderInput,
-    acting_user: Any,
-    audit_organisation: Organisation | None = None,
-    request: HttpRequest | None = None,
+    actor: Actor,
     source_key: str = "",
-    actor_username: str = "",
     mark_verified: bool = False,
 ) -> Provider:
     """Add a provider to the directory. Raises ValidationError (by field) on bad data.
@@ -357,25 +318,15 @@ def provider_create(
     provider.folded_name, provider.folded_text = _folded(provider, data)
     provider.save()
     changed = _sync_related(provider, data)
-    _audit(
-        AuditAction.CREATE,
-        provider=provider,
-        acting_user=acting_user,
-        request=request,
-        audit_organisation=audit_organisation,
-        actor_username=actor_username,
-        summary="directory provider created",
+    audit_record(
+        event=DirectoryEvent.PROVIDER_CREATED,
+        actor=actor,
+        target=provider,
         changed_fields=[name.removesuffix("_id") for name in _SCALAR_FIELDS] + changed,
     )
     _forget_public_pages()
     if mark_verified:
-        provider_mark_verified(
-            provider=provider,
-            acting_user=acting_user,
-            audit_organisation=audit_organisation,
-            request=request,
-            actor_username=actor_username,
-        )
+        provider_mark_verified(provider=provider, actor=actor)
     return provider
 
 
@@ -385,10 +336,7 @@ def provider_update(
     provider: Provider,
     data: ProviderInput,
     expected_version: int,
-    acting_user: Any,
-    audit_organisation: Organisation | None = None,
-    request: HttpRequest | None = None,
-    actor_username: str = "",
+    actor: Actor,
     mark_verified: bool = False,
 ) -> tuple[Provider, list[str]]:
     """Apply `data`, unless someone saved the provider since `expected_version`.
@@ -399,7 +347,15 @@ def provider_update(
     """
     current = Provider.objects.select_for_update().get(pk=provider.pk)
     if current.version != expected_version:
-        raise StaleEditError
+        raise StaleEditError(
+            changed_fields=(),
+            current_version=current.version,
+            message=_(
+                "Someone else saved this provider after you opened it. Your changes were not "
+                "saved: open the provider again to see the current details, then make your "
+                "changes again."
+            ),
+        )
     data = _validated(data)
     changed = [name for name in _SCALAR_FIELDS if getattr(current, name) != getattr(data, name)]
     for name in changed:
@@ -408,13 +364,7 @@ def provider_update(
     folded_name, folded_text = _folded(current, data)
     search_changed = (folded_name, folded_text) != (current.folded_name, current.folded_text)
     if mark_verified:
-        provider_mark_verified(
-            provider=current,
-            acting_user=acting_user,
-            audit_organisation=audit_organisation,
-            request=request,
-            actor_username=actor_username,
-        )
+        provider_mark_verified(provider=current, actor=actor)
     if not changed and not search_changed:
         return current, []
     current.folded_name, current.folded_text = folded_name, folded_text
@@ -426,15 +376,12 @@ def provider_update(
     current.save(update_fields=update_fields)
     if changed:
         changed = [name.removesuffix("_id") for name in changed]
-        _audit(
-            AuditAction.UPDATE,
-            provider=current,
-            acting_user=acting_user,
-            request=request,
-            audit_organisation=audit_organisation,
-            actor_username=actor_username,
-            summary=f"directory provider updated, now version {current.version}",
+        audit_record(
+            event=DirectoryEvent.PROVIDER_UPDATED,
+            actor=actor,
+            target=current,
             changed_fields=changed,
+            details={"version": current.version},
         )
     _forget_public_pages()
     return current, changed
@@ -444,11 +391,8 @@ def provider_update(
 def provider_mark_verified(
     *,
     provider: Provider,
-    acting_user: Any,
+    actor: Actor,
     on: date | None = None,
-    audit_organisation: Organisation | None = None,
-    request: HttpRequest | None = None,
-    actor_username: str = "",
 ) -> Provider:
     """Record that the provider's details were checked `on` (today by default) by the user.
 
@@ -456,19 +400,15 @@ def provider_mark_verified(
     colleague's open edit stale.
     """
     on = on or timezone.localdate()
-    verifier = acting_user if getattr(acting_user, "is_authenticated", False) else None
     provider.last_verified_on = on
-    provider.verified_by = verifier
+    provider.verified_by_id = actor.user_id
     provider.save(update_fields=["last_verified_on", "verified_by", "updated_at"])
-    _audit(
-        AuditAction.UPDATE,
-        provider=provider,
-        acting_user=acting_user,
-        request=request,
-        audit_organisation=audit_organisation,
-        actor_username=actor_username,
-        summary=f"directory provider marked verified on {on.isoformat()}",
+    audit_record(
+        event=DirectoryEvent.PROVIDER_VERIFIED,
+        actor=actor,
+        target=provider,
         changed_fields=["last_verified_on", "verified_by"],
+        details={"on": on.isoformat()},
     )
     _forget_public_pages()
     return provider

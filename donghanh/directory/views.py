@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from donghanh.core.actor import request_actor
+from donghanh.core.forms import add_service_error
 from donghanh.directory import services
 from donghanh.directory.forms import (
     ContactFormSet,
@@ -27,7 +28,6 @@ from donghanh.directory.forms import (
     provider_input,
 )
 from donghanh.directory.hours import hours_table
-from donghanh.directory.models import Provider
 from donghanh.directory.selectors import (
     access_directory,
     access_provider,
@@ -37,6 +37,7 @@ from donghanh.directory.selectors import (
     is_open_at,
     membership_for_organisation,
     organisations_editable_by,
+    providers_none,
     providers_search,
     with_open_status,
 )
@@ -50,7 +51,7 @@ PAGE_SIZE = 20
 def provider_list(request: HttpRequest) -> HttpResponse:
     access_directory(request.user, Perm.VIEW_DIRECTORY)
     form = DirectorySearchForm(request.GET or None)
-    providers = Provider.objects.none()
+    providers = providers_none()
     if not form.is_bound:
         providers = providers_search()
     elif form.is_valid():
@@ -86,14 +87,6 @@ def provider_detail(request: HttpRequest, provider_id: int) -> HttpResponse:
     )
 
 
-def _attach_errors(error: ValidationError, form: forms.Form) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, messages_ in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages_)
-
-
 def _form_page(request: HttpRequest, template_context: dict[str, Any]) -> HttpResponse:
     return render(request, "directory/provider_form.html", template_context)
 
@@ -115,13 +108,13 @@ def provider_create(request: HttpRequest) -> HttpResponse:
         try:
             provider = services.provider_create(
                 data=values,
-                acting_user=request.user,
-                audit_organisation=membership.organisation if membership else None,
-                request=request,
+                actor=request_actor(
+                    request, organisation=membership.organisation if membership else None
+                ),
                 mark_verified=form.cleaned_data["mark_verified"],
             )
         except ValidationError as error:
-            _attach_errors(error, form)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Provider added to the directory."))
             return redirect("directory:detail", provider_id=provider.pk)
@@ -148,13 +141,11 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
                 provider=provider,
                 data=provider_input(form, contacts, hours),
                 expected_version=form.cleaned_data["version"],
-                acting_user=request.user,
-                audit_organisation=membership.organisation,
-                request=request,
+                actor=request_actor(request, organisation=membership.organisation),
                 mark_verified=form.cleaned_data["mark_verified"],
             )
         except ValidationError as error:
-            _attach_errors(error, form)
+            add_service_error(form, error)
         else:
             if changed:
                 messages.success(request, _("Changes saved."))
@@ -173,10 +164,7 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
 def provider_verify(request: HttpRequest, provider_id: int) -> HttpResponse:
     provider, membership = access_provider_for_edit(request.user, provider_id)
     services.provider_mark_verified(
-        provider=provider,
-        acting_user=request.user,
-        audit_organisation=membership.organisation,
-        request=request,
+        provider=provider, actor=request_actor(request, organisation=membership.organisation)
     )
     messages.success(request, _("Marked as verified today."))
     return redirect("directory:detail", provider_id=provider.pk)

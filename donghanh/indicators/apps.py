@@ -10,7 +10,7 @@ class IndicatorsConfig(AppConfig):
 
         from donghanh.core.records import register_listener
         from donghanh.indicators.checks import check_listening
-        from donghanh.indicators.services import on_record_change
+        from donghanh.indicators.listener import on_record_change
 
         # Every write of a record the figures count reaches them through this listener.
         register_listener(on_record_change)

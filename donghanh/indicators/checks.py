@@ -2,7 +2,7 @@
 
 A write whose change nobody hears leaves the pre-counted facts and the cached figures behind
 in silence, so `manage.py check` (and every command that runs the checks) fails while
-`services.on_record_change` is not registered with `donghanh.core.records`.
+`listener.on_record_change` is not registered with `donghanh.core.records`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 from django.core import checks
 
 from donghanh.core.records import listeners
-from donghanh.indicators.services import on_record_change
+from donghanh.indicators.listener import on_record_change
 
 
 def check_listening(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
@@ -21,7 +21,7 @@ def check_listening(app_configs: Any = None, **kwargs: Any) -> list[checks.Check
     return [
         checks.Error(
             "The programme figures do not listen to record changes: writes leave them stale.",
-            hint="Register donghanh.indicators.services.on_record_change with "
+            hint="Register donghanh.indicators.listener.on_record_change with "
             "donghanh.core.records.register_listener in IndicatorsConfig.ready().",
             id="indicators.E001",
         )

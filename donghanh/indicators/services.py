@@ -1,8 +1,8 @@
 """Every write of the programme figures: tokens, pre-counted facts and running tallies.
 
 Writers in other apps never call these directly: they tell `donghanh.core.records` what they
-changed, and `on_record_change` (registered in `IndicatorsConfig.ready()`) decides what to
-count again, in the writer's transaction, so figures and records commit together:
+changed, and `listener.on_record_change` (registered in `IndicatorsConfig.ready()`) decides
+what to count again, in the writer's transaction, so figures and records commit together:
 
 - records counted under projects changed (`RecordsChanged`): the projects get a new token
   (their cached figures are stale), and the facts of the people and trainees the records are
@@ -18,26 +18,23 @@ count again, in the writer's transaction, so figures and records commit together
 `project_facts_rebuild` builds a project's facts afresh from all its records, for loaders that
 write around the services and for `manage.py rebuild_indicator_facts`. A write that names no
 project or no unit runs no query.
+
+The figures are derived from records whose writers audit their own changes, so these services
+write no audit row; the pages' reads and downloads of the figures are audited here
+(`indicator_records_view_record`, `report_download_record`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import assert_never
 
 from django.db import transaction
 
+from donghanh.audit.services import audit_record
 from donghanh.casework.models import ServiceDelivery, ShelterStay
-from donghanh.core.records import (
-    IndicatorChanged,
-    PeopleChanged,
-    ProjectCreated,
-    RecordChange,
-    RecordsChanged,
-)
+from donghanh.core.actor import Actor
+from donghanh.indicators.events import IndicatorEvent
 from donghanh.indicators.facts import (
-    CASE_FIELDS_COUNTED,
-    PERSON_FIELDS_COUNTED,
     PERSON_SOURCES,
     TRAINEE_SOURCES,
     anchor_for,
@@ -54,30 +51,9 @@ from donghanh.programmes.results.models import Indicator, IndicatorSource
 from donghanh.programmes.trainings.models import Participant
 
 
-def on_record_change(change: RecordChange) -> None:
-    """What the figures do when records change (the listener of `donghanh.core.records`)."""
-    match change:
-        case RecordsChanged():
-            figures_refresh(
-                project_ids=change.project_ids,
-                person_ids=change.person_ids,
-                participant_ids=change.participant_ids,
-            )
-        case PeopleChanged():
-            if PERSON_FIELDS_COUNTED & change.person_fields or (
-                CASE_FIELDS_COUNTED & change.case_fields
-            ):
-                people_figures_refresh(person_ids=change.person_ids)
-        case IndicatorChanged():
-            indicator_recount(indicator=Indicator.objects.get(pk=change.indicator_id))
-        case ProjectCreated():
-            project_facts_start(project=Project.objects.get(pk=change.project_id))
-        case _:
-            assert_never(change)
-
-
 def figures_refresh(
     *,
+    actor: Actor,
     project_ids: Iterable[int | None],
     person_ids: Iterable[int] = (),
     participant_ids: Iterable[int] = (),
@@ -94,12 +70,15 @@ def figures_refresh(
                 project_id=project_id, defaults={"token": new_token()}
             )
         unit_facts_refresh(
-            project_ids=wanted, person_ids=person_ids, participant_ids=participant_ids
+            actor=actor,
+            project_ids=wanted,
+            person_ids=person_ids,
+            participant_ids=participant_ids,
         )
 
 
 @transaction.atomic
-def people_figures_refresh(*, person_ids: Iterable[int]) -> None:
+def people_figures_refresh(*, actor: Actor, person_ids: Iterable[int]) -> None:
     """A person's counted fields changed: refresh the projects that count them."""
     people = list(person_ids)
     projects = set(
@@ -112,13 +91,16 @@ def people_figures_refresh(*, person_ids: Iterable[int]) -> None:
         .values_list("project_id", flat=True)
         .distinct()
     )
-    figures_refresh(project_ids=projects, person_ids=people)
+    figures_refresh(actor=actor, project_ids=projects, person_ids=people)
 
 
 def unit_facts_refresh(
-    *, project_ids: Iterable[int], person_ids: Iterable[int] = (),
+    *,
+    actor: Actor,
+    project_ids: Iterable[int],
+    person_ids: Iterable[int] = (),
     participant_ids: Iterable[int] = (),
-) -> None:  # fmt: skip
+) -> None:
     """Rewrite the facts of these people and trainees in these projects from their records,
     and move the projects' tallies by what the units count in now minus what they counted in
     before. Atomic once there is a unit of a project with facts to rewrite.
@@ -157,15 +139,15 @@ def unit_facts_refresh(
 
 
 @transaction.atomic
-def indicator_recount(*, indicator: Indicator) -> None:
+def indicator_recount(*, actor: Actor, indicator: Indicator) -> None:
     """The indicator was added, or its definition, breakdowns or targets changed: its
     project's cached figures are stale, and its tally is counted afresh from the facts."""
-    figures_refresh(project_ids=[indicator.project_id])
+    figures_refresh(actor=actor, project_ids=[indicator.project_id])
     recount(indicator)
 
 
 @transaction.atomic
-def project_recount(*, project: Project) -> None:
+def project_recount(*, actor: Actor, project: Project) -> None:
     """Count every computed indicator of the project afresh from its facts."""
     computed = Indicator.objects.filter(project=project, source=IndicatorSource.COMPUTED)
     for indicator in computed.order_by("pk"):
@@ -173,7 +155,7 @@ def project_recount(*, project: Project) -> None:
 
 
 @transaction.atomic
-def project_facts_start(*, project: Project) -> None:
+def project_facts_start(*, actor: Actor, project: Project) -> None:
     """A new project has no records: its (empty) facts are complete from the start."""
     ProjectFigures.objects.update_or_create(
         project=project,
@@ -182,7 +164,7 @@ def project_facts_start(*, project: Project) -> None:
 
 
 @transaction.atomic
-def project_facts_rebuild(*, project: Project) -> int:
+def project_facts_rebuild(*, actor: Actor, project: Project) -> int:
     """Build a project's facts afresh from all its records, and count its tallies from them
     (loaders that write around the services, `manage.py rebuild_indicator_facts`). Returns
     the number of fact rows."""
@@ -194,5 +176,28 @@ def project_facts_rebuild(*, project: Project) -> int:
     UnitFact.objects.filter(project=project).delete()
     anchors = {project.pk: anchor}
     written = save_facts(people_facts(anchors, None)) + save_facts(trainee_facts(anchors, None))
-    project_recount(project=project)
+    project_recount(actor=actor, project=project)
     return written
+
+
+@transaction.atomic
+def indicator_records_view_record(*, actor: Actor, indicator: Indicator) -> None:
+    """Record that the actor was shown the records behind a computed figure."""
+    audit_record(
+        event=IndicatorEvent.RECORDS_VIEWED,
+        actor=actor,
+        target=indicator,
+        details={"indicator": indicator.pk},
+    )
+
+
+@transaction.atomic
+def report_download_record(*, actor: Actor, project: Project, kind: str) -> None:
+    """Record that the actor downloaded a report of the project's figures (`kind` names the
+    file: "logframe.xlsx", "report.pdf", "iati-results.json")."""
+    audit_record(
+        event=IndicatorEvent.REPORT_DOWNLOADED,
+        actor=actor,
+        target=project,
+        details={"kind": kind, "project": project.pk},
+    )

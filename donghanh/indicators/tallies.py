@@ -49,10 +49,13 @@ def recount(indicator: Indicator) -> None:
             if tally is not None:
                 tally.delete()
             return
+        counted_for = signature(indicator, periods, anchor)
         if tally is None:
-            tally = IndicatorTally(indicator=indicator)
-        tally.signature = signature(indicator, periods, anchor)
-        tally.save()
+            tally = IndicatorTally(indicator=indicator, signature=counted_for)
+            tally.save(force_insert=True)
+        else:
+            tally.signature = counted_for
+            tally.save(update_fields=["signature"])
         TallyCell.objects.filter(tally=tally).delete()
         TallyCell.objects.bulk_create(
             TallyCell(tally=tally, cell=cell, count=count)

@@ -19,10 +19,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from donghanh.audit.models import AuditAction
-from donghanh.audit.services import audit_record
+from donghanh.core.actor import request_actor
 from donghanh.core.templatetags.donghanh import vnd
-from donghanh.indicators import reports
+from donghanh.indicators import reports, services
 from donghanh.indicators.charts import Bar, bar_chart, column_chart
 from donghanh.indicators.results import IndicatorResult
 from donghanh.indicators.selectors import (
@@ -194,12 +193,8 @@ def records(request: HttpRequest, org: str, project_id: int, indicator_id: int) 
         context["cases"] = cases_behind(indicator, access.membership)[:500]
     else:
         raise PermissionDenied
-    audit_record(
-        action=AuditAction.VIEW,
-        request=request,
-        organisation=access.organisation,
-        target=indicator,
-        summary=f"records behind indicator #{indicator.pk}",
+    services.indicator_records_view_record(
+        actor=request_actor(request, organisation=access.organisation), indicator=indicator
     )
     return render(request, "indicators/records.html", context)
 
@@ -208,12 +203,8 @@ def _download(
     request: HttpRequest, access: ProjectAccess, kind: str, content: bytes, content_type: str
 ) -> HttpResponse:
     project = access.project
-    audit_record(
-        action=AuditAction.EXPORT,
-        request=request,
-        organisation=access.organisation,
-        target=project,
-        summary=f"{kind} of project #{project.pk}",
+    services.report_download_record(
+        actor=request_actor(request, organisation=access.organisation), project=project, kind=kind
     )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="project-{project.pk}-{kind}"'

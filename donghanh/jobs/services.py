@@ -37,14 +37,9 @@ logger = logging.getLogger(__name__)
 ORPHAN_FILE_AGE = timedelta(days=1)
 
 
-def _audit(event: JobEvent, *, actor: Actor, job: Job, **details: Any) -> None:
-    audit_record(
-        event=event,
-        actor=actor,
-        target=job,
-        organisation=job.organisation,
-        details={"kind": job.kind, **details},
-    )
+def _details(job: Job, **more: Any) -> dict[str, Any]:
+    """What a job's audit row says of it: its kind (and the attempt or failure, if given)."""
+    return {"kind": job.kind, **more}
 
 
 def _enqueue(job: Job) -> None:
@@ -86,7 +81,13 @@ def job_start(
         organisation=organisation if organisation is not None else actor.organisation,
         parameters=parameters,
     )
-    _audit(JobEvent.QUEUED, actor=actor, job=job)
+    audit_record(
+        event=JobEvent.QUEUED,
+        actor=actor,
+        target=job,
+        organisation=job.organisation,
+        details=_details(job),
+    )
     return job
 
 
@@ -116,12 +117,24 @@ def job_cancel(*, actor: Actor, job_id: Any) -> Job:
         job.cancel_requested_at = now
         job.finished_at = now
         job.save(update_fields=["status", "cancel_requested_at", "finished_at"])
-        _audit(JobEvent.CANCELLED, actor=actor, job=job)
+        audit_record(
+            event=JobEvent.CANCELLED,
+            actor=actor,
+            target=job,
+            organisation=job.organisation,
+            details=_details(job),
+        )
     elif job.status == Job.Status.RUNNING:
         if job.cancel_requested_at is None:
             job.cancel_requested_at = now
             job.save(update_fields=["cancel_requested_at"])
-            _audit(JobEvent.CANCEL_REQUESTED, actor=actor, job=job)
+            audit_record(
+                event=JobEvent.CANCEL_REQUESTED,
+                actor=actor,
+                target=job,
+                organisation=job.organisation,
+                details=_details(job),
+            )
     else:
         raise ValidationError(_("This job has already finished."), code="finished")
     return job
@@ -130,7 +143,13 @@ def job_cancel(*, actor: Actor, job_id: Any) -> Job:
 @transaction.atomic
 def job_result_download_record(*, actor: Actor, job: Job) -> None:
     """Record that the actor downloaded the job's result file."""
-    _audit(JobEvent.RESULT_DOWNLOADED, actor=actor, job=job)
+    audit_record(
+        event=JobEvent.RESULT_DOWNLOADED,
+        actor=actor,
+        target=job,
+        organisation=job.organisation,
+        details=_details(job),
+    )
 
 
 @transaction.atomic
@@ -175,26 +194,31 @@ def jobs_recover_interrupted(
         old_task = job.task_id
         if job.cancel_requested_at is not None:
             _end(job, status=Job.Status.CANCELLED, now=now)
-            _audit(JobEvent.CANCELLED, actor=actor.within(job.organisation), job=job)
+            audit_record(
+                event=JobEvent.CANCELLED,
+                actor=actor.within(job.organisation),
+                target=job,
+                details=_details(job),
+            )
         elif job.attempts < limit and not job.writes_committed:
             job.status = Job.Status.QUEUED
             job.worker_id = ""
             job.heartbeat_at = None
             job.save(update_fields=["status", "worker_id", "heartbeat_at"])
             _enqueue(job)
-            _audit(
-                JobEvent.REQUEUED,
+            audit_record(
+                event=JobEvent.REQUEUED,
                 actor=actor.within(job.organisation),
-                job=job,
-                attempt=job.attempts,
+                target=job,
+                details=_details(job, attempt=job.attempts),
             )
         else:
             _end(job, status=Job.Status.FAILED, now=now, failure=Job.Failure.INTERRUPTED)
-            _audit(
-                JobEvent.FAILED,
+            audit_record(
+                event=JobEvent.FAILED,
                 actor=actor.within(job.organisation),
-                job=job,
-                failure=Job.Failure.INTERRUPTED.value,
+                target=job,
+                details=_details(job, failure=Job.Failure.INTERRUPTED.value),
             )
         if old_task:
             # The queue's own entry of the interrupted run ends too.
@@ -233,7 +257,13 @@ def jobs_queue_nightly(*, actor: Actor, now: datetime | None = None) -> list[Job
         if not claimed:
             continue
         job = _create(kind=kind.name, owner=None, organisation=None, parameters=None)
-        _audit(JobEvent.QUEUED, actor=actor, job=job)
+        audit_record(
+            event=JobEvent.QUEUED,
+            actor=actor,
+            target=job,
+            organisation=job.organisation,
+            details=_details(job),
+        )
         queued.append(job)
     return queued
 
@@ -255,7 +285,12 @@ def job_results_purge_expired(*, actor: Actor, now: datetime | None = None) -> i
         transaction.on_commit(partial(files.remove_file, stored_name))
         job.result_stored_name = ""
         job.save(update_fields=["result_stored_name"])
-        _audit(JobEvent.RESULT_DELETED, actor=actor.within(job.organisation), job=job)
+        audit_record(
+            event=JobEvent.RESULT_DELETED,
+            actor=actor.within(job.organisation),
+            target=job,
+            details=_details(job),
+        )
 
     named = set(
         Job.objects.exclude(result_stored_name="").values_list("result_stored_name", flat=True)

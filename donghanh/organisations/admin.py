@@ -10,6 +10,24 @@ from donghanh.audit.admin import AuditedModelAdmin
 from donghanh.organisations.models import Membership, Organisation
 
 
+class MembershipInline(admin.TabularInline):
+    """Memberships are managed by organisation administrators; here they are for reading."""
+
+    model = Membership
+    fk_name = "user"
+    fields = ["organisation", "role", "is_active", "created_at"]
+    readonly_fields = ["organisation", "role", "is_active", "created_at"]
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedModelAdmin):
     list_display = ["name", "short_name", "kind", "parent", "is_active"]

@@ -6,7 +6,12 @@ class OrganisationsConfig(AppConfig):
     label = "organisations"
 
     def ready(self) -> None:
-        from donghanh.accounts.ports import register_account_overseers
-        from donghanh.organisations.selectors import account_overseers
+        from donghanh.accounts.ports import register_account_overseers, register_user_admin_inline
+        from donghanh.audit.ports import register_organisation_members
+        from donghanh.organisations.admin import MembershipInline
+        from donghanh.organisations.selectors import account_overseers, organisation_member_users
 
         register_account_overseers(account_overseers)
+        register_organisation_members(organisation_member_users)
+        # The administration of a user shows their memberships (read-only).
+        register_user_admin_inline(MembershipInline)

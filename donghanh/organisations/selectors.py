@@ -5,8 +5,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from donghanh.accounts.models import User
 from donghanh.organisations.models import Membership, Organisation, Team
 from donghanh.organisations.roles import Perm, Role, role_allows
 
@@ -62,6 +64,34 @@ def access_member(acting_membership: Membership, membership_id: int) -> Membersh
         ).get(pk=membership_id)
     except Membership.DoesNotExist:
         raise Http404 from None
+
+
+def member_credentials_reset_refusal(*, membership: Membership, user: Any) -> str | None:
+    """Why an organisation administrator may not reset this member's password or 2FA, if so.
+
+    Resetting someone's credentials hands their account to whoever holds the new ones, so an
+    administrator may only do it for an active member of their own organisation who has no
+    access anywhere else and no system-wide powers. `user` is the administrator asking.
+    """
+    member = membership.user
+    if member.pk == getattr(user, "pk", None):
+        return _("Use your own account page to change your own password or two-factor sign-in.")
+    if not membership.is_active:
+        return _("This membership is not active. Reactivate it first.")
+    if member.is_superuser or member.is_staff:
+        return _(
+            "This person is a system administrator. Only another system administrator can "
+            "reset their sign-in."
+        )
+    elsewhere = Membership.objects.filter(user=member).exclude(
+        organisation_id=membership.organisation_id
+    )
+    if elsewhere.exists():
+        return _(
+            "This person also belongs to another organisation. Ask a system administrator to "
+            "reset their sign-in."
+        )
+    return None
 
 
 def organisation_overview(organisation_id: int) -> Organisation:
@@ -151,3 +181,12 @@ def account_overseers(user: Any) -> list[Any]:
         .order_by("user_id")
     )
     return list({m.user_id: m.user for m in admins}.values())
+
+
+def organisation_member_users(organisation_id: int) -> QuerySet[User]:
+    """Every user who is or was a member of the organisation (for use as a subquery).
+
+    Registered with audit in `OrganisationsConfig.ready()`: an organisation's log shows the
+    account events of these users.
+    """
+    return User.objects.filter(memberships__organisation_id=organisation_id)

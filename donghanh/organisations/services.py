@@ -14,22 +14,22 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
 from donghanh.accounts.services import user_end_all_sessions
-from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
+from donghanh.core.actor import Actor
+from donghanh.organisations.events import OrganisationEvent
 from donghanh.organisations.models import Membership, Organisation, Team
 from donghanh.organisations.roles import Role
-from donghanh.organisations.selectors import team_eligible_members
+from donghanh.organisations.selectors import member_credentials_reset_refusal, team_eligible_members
 
 # Letters and digits that cannot be mistaken for one another when read aloud or copied.
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - not a password
 
 
-def temporary_password() -> str:
+def _temporary_password() -> str:
     """A random password such as "k7mp-2qrx-9tzw-h3nd" (about 78 bits), to be changed at once."""
     return "-".join("".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(4)) for _ in range(4))
 
@@ -75,47 +75,14 @@ def _refuse_losing_last_admin(membership: Membership) -> None:
         )
 
 
-def member_credentials_reset_refusal(*, membership: Membership, acting_user: Any) -> str | None:
-    """Why an organisation administrator may not reset this member's password or 2FA, if so.
-
-    Resetting someone's credentials hands their account to whoever holds the new ones, so an
-    administrator may only do it for an active member of their own organisation who has no
-    access anywhere else and no system-wide powers.
-    """
-    user = membership.user
-    if user.pk == acting_user.pk:
-        return _("Use your own account page to change your own password or two-factor sign-in.")
-    if not membership.is_active:
-        return _("This membership is not active. Reactivate it first.")
-    if user.is_superuser or user.is_staff:
-        return _(
-            "This person is a system administrator. Only another system administrator can "
-            "reset their sign-in."
-        )
-    elsewhere = Membership.objects.filter(user=user).exclude(
-        organisation_id=membership.organisation_id
-    )
-    if elsewhere.exists():
-        return _(
-            "This person also belongs to another organisation. Ask a system administrator to "
-            "reset their sign-in."
-        )
-    return None
-
-
-def _refuse_credentials_reset(*, membership: Membership, acting_user: Any) -> None:
-    refusal = member_credentials_reset_refusal(membership=membership, acting_user=acting_user)
+def _refuse_credentials_reset(*, membership: Membership, actor: Actor) -> None:
+    refusal = member_credentials_reset_refusal(membership=membership, user=actor.user)
     if refusal:
         raise ValidationError(refusal, code="reset_not_allowed")
 
 
 def _membership_create(
-    *,
-    organisation: Organisation,
-    user: Any,
-    role: str,
-    acting_user: Any,
-    request: HttpRequest | None,
+    *, organisation: Organisation, user: Any, role: str, actor: Actor
 ) -> Membership:
     if Membership.objects.filter(organisation=organisation, user=user).exists():
         raise ValidationError(
@@ -127,13 +94,11 @@ def _membership_create(
         )
     membership = Membership.objects.create(organisation=organisation, user=user, role=role)
     audit_record(
-        action=AuditAction.CREATE,
-        actor=acting_user,
-        request=request,
-        organisation=organisation,
+        event=OrganisationEvent.MEMBER_ADDED,
+        actor=actor.within(organisation),
         target=membership,
-        summary=f"role={role}",
         changed_fields=["is_active", "organisation", "role", "user"],
+        details={"role": role},
     )
     return membership
 
@@ -144,14 +109,11 @@ def membership_add(
     organisation: Organisation,
     user: Any,
     role: str,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Membership:
     """Give an existing account a role in the organisation."""
     _lock_organisation(organisation.pk)
-    return _membership_create(
-        organisation=organisation, user=user, role=role, acting_user=acting_user, request=request
-    )
+    return _membership_create(organisation=organisation, user=user, role=role, actor=actor)
 
 
 @transaction.atomic
@@ -162,8 +124,7 @@ def membership_add_new_user(
     username: str,
     email: str,
     role: str,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> tuple[Membership, str]:
     """Create an account with a temporary password and make it a member.
 
@@ -176,24 +137,19 @@ def membership_add_new_user(
         raise ValidationError(
             _("This username is already taken. Choose another one."), code="username_taken"
         )
-    password = temporary_password()
+    password = _temporary_password()
     user = user_model(
         username=username, full_name=full_name, email=email, must_change_password=True
     )
     user.set_password(password)
-    user.save()
+    user.save(force_insert=True)
     audit_record(
-        action=AuditAction.CREATE,
-        actor=acting_user,
-        request=request,
-        organisation=organisation,
+        event=OrganisationEvent.ACCOUNT_CREATED,
+        actor=actor.within(organisation),
         target=user,
-        summary="account created with a temporary password",
         changed_fields=["email", "full_name", "must_change_password", "password", "username"],
     )
-    membership = _membership_create(
-        organisation=organisation, user=user, role=role, acting_user=acting_user, request=request
-    )
+    membership = _membership_create(organisation=organisation, user=user, role=role, actor=actor)
     return membership, password
 
 
@@ -202,8 +158,7 @@ def membership_change_role(
     *,
     membership: Membership,
     role: str,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Membership:
     membership = _locked_membership(membership)
     old_role = membership.role
@@ -214,20 +169,16 @@ def membership_change_role(
     membership.role = role
     membership.save(update_fields=["role"])
     audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
-        organisation=membership.organisation,
+        event=OrganisationEvent.ROLE_CHANGED,
+        actor=actor.within(membership.organisation),
         target=membership,
-        summary=f"role: {old_role} → {role}",
         changed_fields=["role"],
+        details={"old_role": old_role, "role": role},
     )
     return membership
 
 
-def _membership_set_active(
-    *, membership: Membership, active: bool, acting_user: Any, request: HttpRequest | None
-) -> Membership:
+def _membership_set_active(*, membership: Membership, active: bool, actor: Actor) -> Membership:
     membership = _locked_membership(membership)
     if membership.is_active == active:
         return membership
@@ -236,90 +187,75 @@ def _membership_set_active(
     membership.is_active = active
     membership.save(update_fields=["is_active"])
     audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
-        organisation=membership.organisation,
+        event=OrganisationEvent.MEMBERSHIP_REACTIVATED
+        if active
+        else OrganisationEvent.MEMBERSHIP_DEACTIVATED,
+        actor=actor.within(membership.organisation),
         target=membership,
-        summary="membership reactivated" if active else "membership deactivated",
         changed_fields=["is_active"],
     )
     return membership
 
 
 @transaction.atomic
-def membership_deactivate(
-    *, membership: Membership, acting_user: Any, request: HttpRequest | None = None
-) -> Membership:
+def membership_deactivate(*, membership: Membership, actor: Actor) -> Membership:
     """Withdraw a member's access to the organisation; the account itself stays."""
-    return _membership_set_active(
-        membership=membership, active=False, acting_user=acting_user, request=request
-    )
+    return _membership_set_active(membership=membership, active=False, actor=actor)
 
 
 @transaction.atomic
-def membership_reactivate(
-    *, membership: Membership, acting_user: Any, request: HttpRequest | None = None
-) -> Membership:
-    return _membership_set_active(
-        membership=membership, active=True, acting_user=acting_user, request=request
-    )
+def membership_reactivate(*, membership: Membership, actor: Actor) -> Membership:
+    return _membership_set_active(membership=membership, active=True, actor=actor)
 
 
 @transaction.atomic
-def member_password_reset(
-    *, membership: Membership, acting_user: Any, request: HttpRequest | None = None
-) -> str:
+def member_password_reset(*, membership: Membership, actor: Actor) -> str:
     """Give a member a new temporary password and sign them out everywhere.
 
     Returns the temporary password, to be shown to the administrator once. The member must
     choose a new password at their next sign-in.
     """
     membership = _locked_membership(membership)
-    _refuse_credentials_reset(membership=membership, acting_user=acting_user)
+    _refuse_credentials_reset(membership=membership, actor=actor)
+    actor = actor.within(membership.organisation)
     user = membership.user
-    password = temporary_password()
+    password = _temporary_password()
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
-    user_end_all_sessions(user=user, acting_user=acting_user, request=request)
+    user_end_all_sessions(actor=actor, user=user)
     audit_record(
-        action=AuditAction.PASSWORD_RESET,
-        actor=acting_user,
-        request=request,
-        organisation=membership.organisation,
+        event=OrganisationEvent.PASSWORD_RESET,
+        actor=actor,
         target=user,
-        summary=f"temporary password set through membership {membership.pk}",
         changed_fields=["must_change_password", "password"],
+        details={"membership": membership.pk},
     )
     return password
 
 
 @transaction.atomic
-def member_two_factor_reset(
-    *, membership: Membership, acting_user: Any, request: HttpRequest | None = None
-) -> int:
+def member_two_factor_reset(*, membership: Membership, actor: Actor) -> int:
     """Remove every second-factor device of a member, who sets up a new one at next sign-in.
 
     Their sessions end too: a lost phone is the usual reason for a reset. Returns the number
     of devices removed.
     """
     membership = _locked_membership(membership)
-    _refuse_credentials_reset(membership=membership, acting_user=acting_user)
+    _refuse_credentials_reset(membership=membership, actor=actor)
+    actor = actor.within(membership.organisation)
     user = membership.user
     removed = 0
     for device in list(devices_for_user(user, confirmed=None)):
         device.delete()
         removed += 1
-    user_end_all_sessions(user=user, acting_user=acting_user, request=request)
+    user_end_all_sessions(actor=actor, user=user)
     audit_record(
-        action=AuditAction.TWO_FACTOR_RESET,
-        actor=acting_user,
-        request=request,
-        organisation=membership.organisation,
+        event=OrganisationEvent.TWO_FACTOR_RESET,
+        actor=actor,
         target=user,
-        summary=f"{removed} device(s) removed through membership {membership.pk}",
         changed_fields=["otp_devices"],
+        details={"devices": removed, "membership": membership.pk},
     )
     return removed
 
@@ -363,8 +299,7 @@ def team_create(
     organisation: Organisation,
     name: str,
     members: Iterable[Membership] = (),
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Team:
     """A new team of the organisation; its members see the cases given to the team."""
     _lock_organisation(organisation.pk)
@@ -373,13 +308,11 @@ def team_create(
     team = Team.objects.create(organisation=organisation, name=name)
     team.members.set(sorted(member_ids))
     audit_record(
-        action=AuditAction.CREATE,
-        actor=acting_user,
-        request=request,
-        organisation=organisation,
+        event=OrganisationEvent.TEAM_CREATED,
+        actor=actor.within(organisation),
         target=team,
-        summary=f"team created with memberships {sorted(member_ids)}",
         changed_fields=["name", "members"],
+        details={"members": sorted(member_ids)},
     )
     return team
 
@@ -390,8 +323,7 @@ def team_update(
     team: Team,
     name: str,
     members: Iterable[Membership],
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Team:
     """Rename the team and make `members` its members: those removed lose its cases at once."""
     _lock_organisation(team.organisation_id)
@@ -411,46 +343,36 @@ def team_update(
     if not changed:
         return team
     audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
-        organisation=team.organisation,
+        event=OrganisationEvent.TEAM_CHANGED,
+        actor=actor.within(team.organisation),
         target=team,
-        summary=(
-            f"team changed: added memberships {sorted(wanted - current)}, "
-            f"removed memberships {sorted(current - wanted)}"
-        ),
         changed_fields=changed,
+        details={"added": sorted(wanted - current), "removed": sorted(current - wanted)},
     )
     return team
 
 
-def _team_set_active(
-    *, team: Team, active: bool, acting_user: Any, request: HttpRequest | None
-) -> Team:
+def _team_set_active(*, team: Team, active: bool, actor: Actor) -> Team:
     team = Team.objects.select_for_update().select_related("organisation").get(pk=team.pk)
     if team.is_active == active:
         return team
     team.is_active = active
     team.save(update_fields=["is_active"])
     audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
-        organisation=team.organisation,
+        event=OrganisationEvent.TEAM_REACTIVATED if active else OrganisationEvent.TEAM_DEACTIVATED,
+        actor=actor.within(team.organisation),
         target=team,
-        summary="team reactivated" if active else "team deactivated",
         changed_fields=["is_active"],
     )
     return team
 
 
 @transaction.atomic
-def team_deactivate(*, team: Team, acting_user: Any, request: HttpRequest | None = None) -> Team:
+def team_deactivate(*, team: Team, actor: Actor) -> Team:
     """Its members no longer see the team's cases (those assigned to them by name they keep)."""
-    return _team_set_active(team=team, active=False, acting_user=acting_user, request=request)
+    return _team_set_active(team=team, active=False, actor=actor)
 
 
 @transaction.atomic
-def team_reactivate(*, team: Team, acting_user: Any, request: HttpRequest | None = None) -> Team:
-    return _team_set_active(team=team, active=True, acting_user=acting_user, request=request)
+def team_reactivate(*, team: Team, actor: Actor) -> Team:
+    return _team_set_active(team=team, active=True, actor=actor)

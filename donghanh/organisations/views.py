@@ -16,6 +16,8 @@ from donghanh.audit.selectors import (
     audit_entries_for_organisation,
     audit_target_types_for_organisation,
 )
+from donghanh.core.actor import request_actor
+from donghanh.core.forms import add_service_error
 from donghanh.organisations import services
 from donghanh.organisations.forms import (
     AuditLogFilterForm,
@@ -31,6 +33,7 @@ from donghanh.organisations.selectors import (
     access_member,
     access_membership,
     access_team,
+    member_credentials_reset_refusal,
     members_of,
     organisation_overview,
     team_eligible_members,
@@ -105,11 +108,10 @@ def member_add(request: HttpRequest, org: str) -> HttpResponse:
                     username=new_form.cleaned_data["username"],
                     email=new_form.cleaned_data["email"],
                     role=new_form.cleaned_data["role"],
-                    acting_user=request.user,
-                    request=request,
+                    actor=request_actor(request, acting.organisation),
                 )
             except ValidationError as error:
-                new_form.add_error(None, error)
+                add_service_error(new_form, error)
             else:
                 return _temporary_password_page(request, member, password, new_account=True)
     elif request.method == "POST":
@@ -120,11 +122,10 @@ def member_add(request: HttpRequest, org: str) -> HttpResponse:
                     organisation=acting.organisation,
                     user=existing_form.cleaned_data["user"],
                     role=existing_form.cleaned_data["role"],
-                    acting_user=request.user,
-                    request=request,
+                    actor=request_actor(request, acting.organisation),
                 )
             except ValidationError as error:
-                existing_form.add_error(None, error)
+                add_service_error(existing_form, error)
             else:
                 messages.success(request, _("Member added."))
                 return redirect("organisations:member", org=org, member_id=member.pk)
@@ -146,9 +147,7 @@ def _member_page(
         "organisation": acting.organisation,
         "member": member,
         "can_reset": role_allows(acting.role, Perm.RESET_PASSWORDS),
-        "reset_refusal": services.member_credentials_reset_refusal(
-            membership=member, acting_user=request.user
-        ),
+        "reset_refusal": member_credentials_reset_refusal(membership=member, user=request.user),
         "role_form": RoleForm(initial={"role": member.role}, prefix="role"),
         "password_form": ConfirmIdentityForm(prefix="password"),
         "two_factor_form": ConfirmIdentityForm(prefix="two_factor"),
@@ -184,11 +183,10 @@ def member_change_role(request: HttpRequest, org: str, member_id: int) -> HttpRe
             member = services.membership_change_role(
                 membership=member,
                 role=form.cleaned_data["role"],
-                acting_user=request.user,
-                request=request,
+                actor=request_actor(request, acting.organisation),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -203,7 +201,7 @@ def _set_active(request: HttpRequest, org: str, member_id: int, *, active: bool)
     member = access_member(acting, member_id)
     change = services.membership_reactivate if active else services.membership_deactivate
     try:
-        member = change(membership=member, acting_user=request.user, request=request)
+        member = change(membership=member, actor=request_actor(request, acting.organisation))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -240,10 +238,10 @@ def member_password_reset(request: HttpRequest, org: str, member_id: int) -> Htt
     if form.is_valid():
         try:
             password = services.member_password_reset(
-                membership=member, acting_user=request.user, request=request
+                membership=member, actor=request_actor(request, acting.organisation)
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             return _temporary_password_page(request, member, password, new_account=False)
     return _member_page(request, acting, member, password_form=form)
@@ -258,10 +256,10 @@ def member_two_factor_reset(request: HttpRequest, org: str, member_id: int) -> H
     if form.is_valid():
         try:
             services.member_two_factor_reset(
-                membership=member, acting_user=request.user, request=request
+                membership=member, actor=request_actor(request, acting.organisation)
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -316,14 +314,6 @@ def teams(request: HttpRequest, org: str) -> HttpResponse:
     )
 
 
-def _add_team_errors(form: TeamForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def team_add(request: HttpRequest, org: str) -> HttpResponse:
@@ -338,11 +328,10 @@ def team_add(request: HttpRequest, org: str) -> HttpResponse:
                 organisation=acting.organisation,
                 name=form.cleaned_data["name"],
                 members=form.cleaned_data["members"],
-                acting_user=request.user,
-                request=request,
+                actor=request_actor(request, acting.organisation),
             )
         except ValidationError as error:
-            _add_team_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Team %(name)s created.") % {"name": team.name})
             return redirect("organisations:teams", org=org)
@@ -369,11 +358,10 @@ def team_edit(request: HttpRequest, org: str, team_id: int) -> HttpResponse:
                 team=team,
                 name=form.cleaned_data["name"],
                 members=form.cleaned_data["members"],
-                acting_user=request.user,
-                request=request,
+                actor=request_actor(request, acting.organisation),
             )
         except ValidationError as error:
-            _add_team_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Team saved."))
             return redirect("organisations:teams", org=org)
@@ -388,7 +376,7 @@ def _team_set_active(request: HttpRequest, org: str, team_id: int, *, active: bo
     acting = access_membership(request.user, org, Perm.MANAGE_TEAMS)
     team = access_team(acting, team_id)
     change = services.team_reactivate if active else services.team_deactivate
-    change(team=team, acting_user=request.user, request=request)
+    change(team=team, actor=request_actor(request, acting.organisation))
     if active:
         messages.success(request, _("Team reactivated."))
     else:

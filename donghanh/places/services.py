@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 
-from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
+from donghanh.core.actor import Actor
+from donghanh.places.events import PlacesEvent
 from donghanh.places.loading import (
     DATA_FILE,
     PlaceModels,
@@ -28,9 +28,7 @@ PLACE_MODELS = PlaceModels(Province, Commune, LegacyProvince, LegacyDistrict, Le
 
 
 @transaction.atomic
-def places_refresh(
-    *, path: Path = DATA_FILE, acting_user: Any = None, actor_label: str = ""
-) -> SyncReport:
+def places_refresh(*, actor: Actor, path: Path = DATA_FILE) -> SyncReport:
     """Bring the places tables in line with the data file; audit the change if there was one.
 
     A commune that has left the file but is still referenced elsewhere (PROTECT) makes the whole
@@ -39,9 +37,6 @@ def places_refresh(
     report = sync_places(PLACE_MODELS, read_places_file(path))
     if report.changed:
         audit_record(
-            action=AuditAction.UPDATE,
-            actor=acting_user,
-            actor_username=actor_label,
-            summary=f"places reference data refreshed: {report.summary()}",
+            event=PlacesEvent.REFRESHED, actor=actor, details={"changes": report.summary()}
         )
     return report

@@ -8,25 +8,27 @@ the member handling the request.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, Q, QuerySet, RestrictedError
-from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from donghanh.attachments.services import attachments_erase_for_person
-from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
+from donghanh.core.actor import Actor
 from donghanh.core.crypto import EncryptedDateField, encrypted_fields
 from donghanh.core.records import people_changed
 from donghanh.core.text import nfc
 from donghanh.people.models import Consent, Guardian, Person, PersonNameToken
 from donghanh.privacy import deadlines, selectors
-from donghanh.privacy.exporters import person_export_data
+from donghanh.privacy.age_groups import age_group
+from donghanh.privacy.events import PrivacyEvent
+from donghanh.privacy.exporters import PersonExport, person_export_data
 from donghanh.privacy.models import (
     OPEN_STATUSES,
     DataSubjectRequest,
@@ -41,19 +43,7 @@ from donghanh.privacy.selectors import holiday_calendar, responsible_choices
 # What a de-identified record shows where the name was: a marker, not a person.
 DEIDENTIFIED_NAME = "[ẩn danh]"
 
-# Age groups kept after de-identification (lower bound, label); the record keeps the lower
-# bound as its estimated age, so minors stay minors and adults adults in every count.
-AGE_GROUPS: tuple[tuple[int, str], ...] = (
-    (60, "60+"),
-    (50, "50-59"),
-    (35, "35-49"),
-    (25, "25-34"),
-    (18, "18-24"),
-    (16, "16-17"),
-    (12, "12-15"),
-    (6, "6-11"),
-    (0, "0-5"),
-)
+T = TypeVar("T")
 
 Carry = str  # "erase", "deidentify" or "" (nothing done to the person's data)
 ERASE = "erase"
@@ -62,16 +52,6 @@ DEIDENTIFY = "deidentify"
 
 def _clean(value: str) -> str:
     return nfc(value or "").strip()
-
-
-def age_group(age: int | None) -> tuple[int | None, str]:
-    """The lower bound and label of the age group of `age` (None, "" when not known)."""
-    if age is None:
-        return None, ""
-    for lower, label in AGE_GROUPS:
-        if age >= lower:
-            return lower, label
-    return None, ""
 
 
 def _locked(data_request: DataSubjectRequest) -> DataSubjectRequest:
@@ -102,8 +82,7 @@ def request_register(
     involves_processor: bool = False,
     responsible: Any = None,
     notes: str = "",
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> DataSubjectRequest:
     """Record a request about the person's data; its deadlines run from `received_on`."""
     errors: dict[str, list[str]] = {}
@@ -139,23 +118,20 @@ def request_register(
         notes=_clean(notes),
         acknowledge_by=deadlines.acknowledge_deadline(received_on, holiday_calendar()),
         complete_by=deadlines.complete_deadline(received_on, involves_processor=involves_processor),
-        created_by=acting_user,
+        created_by_id=actor.user_id,
     )
     audit_record(
-        action=AuditAction.CREATE,
-        actor=acting_user,
-        request=request,
+        event=PrivacyEvent.REQUEST_REGISTERED,
+        actor=actor,
         organisation=person.organisation,
         target=data_request,
-        summary=f"data-subject request registered for person {person.pk}: {kind}",
+        details={"person": person.pk, "kind": kind},
     )
     return data_request
 
 
 @transaction.atomic
-def request_acknowledge(
-    *, data_request: DataSubjectRequest, acting_user: Any, request: HttpRequest | None = None
-) -> DataSubjectRequest:
+def request_acknowledge(*, data_request: DataSubjectRequest, actor: Actor) -> DataSubjectRequest:
     """Record that the requester was told the request is received and being handled."""
     data_request = _locked(data_request)
     if data_request.status != RequestStatus.RECEIVED:
@@ -164,25 +140,22 @@ def request_acknowledge(
         )
     data_request.status = RequestStatus.ACKNOWLEDGED
     data_request.acknowledged_at = timezone.now()
-    data_request.acknowledged_by = acting_user
+    data_request.acknowledged_by_id = actor.user_id
     data_request.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "updated_at"])
-    late = " (late)" if data_request.acknowledged_late else ""
     audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
+        event=PrivacyEvent.REQUEST_ACKNOWLEDGED_LATE
+        if data_request.acknowledged_late
+        else PrivacyEvent.REQUEST_ACKNOWLEDGED,
+        actor=actor,
         organisation=data_request.organisation,
         target=data_request,
-        summary=f"data-subject request acknowledged{late}",
         changed_fields=["status", "acknowledged_at"],
     )
     return data_request
 
 
 @transaction.atomic
-def request_start(
-    *, data_request: DataSubjectRequest, acting_user: Any, request: HttpRequest | None = None
-) -> DataSubjectRequest:
+def request_start(*, data_request: DataSubjectRequest, actor: Actor) -> DataSubjectRequest:
     """Mark an acknowledged request as being worked on."""
     data_request = _locked(data_request)
     if data_request.status != RequestStatus.ACKNOWLEDGED:
@@ -192,12 +165,10 @@ def request_start(
     data_request.status = RequestStatus.IN_PROGRESS
     data_request.save(update_fields=["status", "updated_at"])
     audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
+        event=PrivacyEvent.REQUEST_STARTED,
+        actor=actor,
         organisation=data_request.organisation,
         target=data_request,
-        summary="data-subject request in progress",
         changed_fields=["status"],
     )
     return data_request
@@ -209,8 +180,7 @@ def request_extend(
     data_request: DataSubjectRequest,
     days: int,
     reason: str,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> DataSubjectRequest:
     """Move the completion deadline by up to 15 days, once, for a recorded reason."""
     data_request = _locked(data_request)
@@ -233,7 +203,7 @@ def request_extend(
     data_request.extended_at = timezone.now()
     data_request.extension_days = days
     data_request.extension_reason = reason
-    data_request.extended_by = acting_user
+    data_request.extended_by_id = actor.user_id
     data_request.complete_by += datetime.timedelta(days=days)
     data_request.save(
         update_fields=[
@@ -246,13 +216,12 @@ def request_extend(
         ]
     )
     audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
+        event=PrivacyEvent.REQUEST_EXTENDED,
+        actor=actor,
         organisation=data_request.organisation,
         target=data_request,
-        summary=f"data-subject request extended by {days} days",
         changed_fields=["complete_by", "extension_days", "extension_reason"],
+        details={"days": days},
     )
     return data_request
 
@@ -263,8 +232,7 @@ def request_complete(
     data_request: DataSubjectRequest,
     outcome: str = "",
     carry_out: Carry = "",
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> DataSubjectRequest:
     """Close the request as done, erasing or de-identifying the person first if asked.
 
@@ -293,40 +261,34 @@ def request_complete(
     if carry_out and person is None:
         raise ValidationError(_("The person's record no longer exists."), code="no_person")
     if carry_out == ERASE and person is not None:
-        person_erase(
-            person=person, data_request=data_request, acting_user=acting_user, request=request
-        )
+        person_erase(person=person, data_request=data_request, actor=actor)
         data_request.person = None
     elif carry_out == DEIDENTIFY and person is not None:
-        person_deidentify(
-            person=person, data_request=data_request, acting_user=acting_user, request=request
-        )
+        person_deidentify(person=person, data_request=data_request, actor=actor)
         data_request.refresh_from_db(fields=["requester_details", "notes"])
     data_request.status = RequestStatus.COMPLETED
     data_request.completed_at = timezone.now()
-    data_request.completed_by = acting_user
+    data_request.completed_by_id = actor.user_id
     data_request.outcome = _clean(outcome)
     data_request.save(
         update_fields=["status", "completed_at", "completed_by", "outcome", "updated_at"]
     )
-    late = " (late)" if data_request.completed_late else ""
     audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
+        event=PrivacyEvent.REQUEST_COMPLETED_LATE
+        if data_request.completed_late
+        else PrivacyEvent.REQUEST_COMPLETED,
+        actor=actor,
         organisation=data_request.organisation,
         target=data_request,
-        summary=f"data-subject request completed{late}",
         changed_fields=["status", "completed_at", *(["outcome"] if data_request.outcome else [])],
     )
     if data_request.kind == RequestKind.ACCESS and person is not None:
         audit_record(
-            action=AuditAction.DISCLOSE,
-            actor=acting_user,
-            request=request,
+            event=PrivacyEvent.COPY_GIVEN,
+            actor=actor,
             organisation=data_request.organisation,
             target=person,
-            summary=f"copy of the data given to the data subject, request {data_request.pk}",
+            details={"request": data_request.pk},
         )
     return data_request
 
@@ -336,8 +298,7 @@ def request_refuse(
     *,
     data_request: DataSubjectRequest,
     reason: str,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> DataSubjectRequest:
     """Close the request without doing it, for a reason the requester is told."""
     data_request = _locked(data_request)
@@ -347,29 +308,29 @@ def request_refuse(
         raise ValidationError({"reason": [_("Give the reason for refusing the request.")]})
     data_request.status = RequestStatus.REFUSED
     data_request.completed_at = timezone.now()
-    data_request.completed_by = acting_user
+    data_request.completed_by_id = actor.user_id
     data_request.outcome = reason
     data_request.save(
         update_fields=["status", "completed_at", "completed_by", "outcome", "updated_at"]
     )
     audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
+        event=PrivacyEvent.REQUEST_REFUSED,
+        actor=actor,
         organisation=data_request.organisation,
         target=data_request,
-        summary="data-subject request refused",
         changed_fields=["status", "completed_at", "outcome"],
     )
     return data_request
 
 
 @transaction.atomic
-def acknowledge_deadlines_refresh() -> int:
+def acknowledge_deadlines_refresh(*, actor: Actor) -> int:
     """Recount the acknowledgement deadline of requests not yet acknowledged.
 
     Run after public holidays change (a year's Tết dates entered late, say), so a deadline
-    never ignores a holiday on record. Returns how many deadlines moved.
+    never ignores a holiday on record; `actor` changed them (the change of a holiday is
+    audited where it is made; a deadline moved by it is not). Returns how many deadlines
+    moved.
     """
     calendar = holiday_calendar()
     moved = 0
@@ -387,60 +348,57 @@ def acknowledge_deadlines_refresh() -> int:
 # --- What a request does to the person's data ---------------------------------------------
 
 
+@transaction.atomic
 def person_export_json(
     *,
     person: Person,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
     data_request: DataSubjectRequest | None = None,
     language: str | None = None,
 ) -> dict[str, Any]:
     """Everything held about the person, as JSON-ready data with labels in `language`
     (Vietnamese by default); the export is audited."""
-    language = selectors.export_language(language)
-    with translation.override(language):
-        data = person_export_data(person).as_json()
-    _audit_export(person, "json", language, acting_user, request, data_request)
-    return data
+    return _exported(person, actor, "json", language, data_request, lambda export: export.as_json())
 
 
+@transaction.atomic
 def person_export_pdf(
     *,
     person: Person,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
     data_request: DataSubjectRequest | None = None,
     language: str | None = None,
 ) -> bytes:
     """Everything held about the person, as a PDF in `language` (Vietnamese by default) that
     opens with the person's rights; the export is audited."""
+    return _exported(person, actor, "pdf", language, data_request, render_person_export)
+
+
+def _exported(
+    person: Person,
+    actor: Actor,
+    file_format: str,
+    language: str | None,
+    data_request: DataSubjectRequest | None,
+    render: Callable[[PersonExport], T],
+) -> T:
+    """The person's data rendered in `language`, with the export's audit row."""
     language = selectors.export_language(language)
     with translation.override(language):
-        document = render_person_export(person_export_data(person))
-    _audit_export(person, "pdf", language, acting_user, request, data_request)
-    return document
-
-
-@transaction.atomic
-def _audit_export(
-    person: Person,
-    file_format: str,
-    language: str,
-    acting_user: Any,
-    request: HttpRequest | None,
-    data_request: DataSubjectRequest | None,
-) -> None:
-    summary = f"copy of the person's data exported as {file_format} ({language})"
+        document = render(person_export_data(person))
+    details: dict[str, Any] = {"format": file_format, "language": language}
     if data_request is not None:
-        summary += f" for data-subject request {data_request.pk}"
+        details["request"] = data_request.pk
     audit_record(
-        action=AuditAction.EXPORT,
-        actor=acting_user,
-        request=request,
+        event=PrivacyEvent.PERSON_EXPORTED
+        if data_request is None
+        else PrivacyEvent.PERSON_EXPORTED_FOR_REQUEST,
+        actor=actor,
         organisation=person.organisation,
         target=person,
-        summary=summary,
+        details=details,
     )
+    return document
 
 
 def _forget_request_texts(person: Person) -> None:
@@ -452,8 +410,7 @@ def _forget_request_texts(person: Person) -> None:
 def person_erase(
     *,
     person: Person,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
     data_request: DataSubjectRequest | None = None,
 ) -> int:
     """Delete the person's record with their guardians, consents and search tokens.
@@ -468,16 +425,17 @@ def person_erase(
     guardians = Guardian.objects.filter(person=person).count()
     consents = Consent.objects.filter(person=person).count()
     _forget_request_texts(person)
-    summary = f"person erased ({guardians} guardians, {consents} consents)"
+    details = {"guardians": guardians, "consents": consents}
     if data_request is not None:
-        summary += f" on data-subject request {data_request.pk}"
+        details["request"] = data_request.pk
     audit_record(
-        action=AuditAction.DELETE,
-        actor=acting_user,
-        request=request,
+        event=PrivacyEvent.PERSON_ERASED
+        if data_request is None
+        else PrivacyEvent.PERSON_ERASED_FOR_REQUEST,
+        actor=actor,
         organisation=person.organisation,
         target=person,
-        summary=summary,
+        details=details,
     )
     try:
         with transaction.atomic():
@@ -546,16 +504,16 @@ def _blank_linked_free_text(person: Person) -> list[str]:
 
 
 @transaction.atomic
-def _attachments_erased(person: Person, *, acting_user: Any, request: HttpRequest | None) -> int:
+def _attachments_erased(person: Person, *, actor: Actor) -> int:
     """Scans and photos identify a person whatever their file name: they cannot stay."""
-    return attachments_erase_for_person(person=person, acting_user=acting_user, request=request)
+    return attachments_erase_for_person(person=person, acting_user=actor.user)
 
 
+@transaction.atomic
 def person_deidentify(
     *,
     person: Person,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
     data_request: DataSubjectRequest | None = None,
 ) -> Person:
     """Remove who the person is from their record; keep what statistics count.
@@ -607,25 +565,26 @@ def person_deidentify(
         guardian.save(update_fields=["full_name", "phone"])
     _forget_request_texts(person)
     blanked = _blank_linked_free_text(person)
-    if _attachments_erased(person, acting_user=acting_user, request=request):
+    if _attachments_erased(person, actor=actor):
         blanked.append("attachments")
     PersonDeidentification.objects.create(
         person=person,
         province_id=province_id,
         age_group=group,
         data_request=data_request,
-        deidentified_by=acting_user,
+        deidentified_by_id=actor.user_id,
     )
-    summary = f"person de-identified, now version {person.version}"
+    details = {"version": person.version}
     if data_request is not None:
-        summary += f", on data-subject request {data_request.pk}"
+        details["request"] = data_request.pk
     audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
+        event=PrivacyEvent.PERSON_DEIDENTIFIED
+        if data_request is None
+        else PrivacyEvent.PERSON_DEIDENTIFIED_FOR_REQUEST,
+        actor=actor,
         organisation=person.organisation,
         target=person,
-        summary=summary,
+        details=details,
         changed_fields=[
             *(name for name in identity if not name.endswith("_index")),
             *blanked,

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from donghanh.core.actor import request_actor
+from donghanh.core.forms import add_service_error
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
 from donghanh.people import services as person_services
@@ -105,10 +107,12 @@ def request_register(request: HttpRequest, org: str, person_id: int) -> HttpResp
     if request.method == "POST" and form.is_valid():
         try:
             data_request = services.request_register(
-                person=person, acting_user=request.user, request=request, **form.cleaned_data
+                person=person,
+                actor=request_actor(request, organisation=membership.organisation),
+                **form.cleaned_data,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Request registered. Its deadlines are shown below."))
             return _back(org, data_request)
@@ -142,10 +146,13 @@ def request_detail(request: HttpRequest, org: str, request_id: int) -> HttpRespo
 
 
 def _act(request: HttpRequest, org: str, request_id: int, action: str) -> HttpResponse:
-    _membership, data_request = access_request(request.user, org, request_id)
+    membership, data_request = access_request(request.user, org, request_id)
     service = {"acknowledge": services.request_acknowledge, "start": services.request_start}[action]
     try:
-        service(data_request=data_request, acting_user=request.user, request=request)
+        service(
+            data_request=data_request,
+            actor=request_actor(request, organisation=membership.organisation),
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -180,12 +187,11 @@ def request_extend(request: HttpRequest, org: str, request_id: int) -> HttpRespo
         try:
             services.request_extend(
                 data_request=data_request,
-                acting_user=request.user,
-                request=request,
+                actor=request_actor(request, organisation=membership.organisation),
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Deadline extended."))
             return _back(org, data_request)
@@ -220,11 +226,10 @@ def request_complete(request: HttpRequest, org: str, request_id: int) -> HttpRes
                 data_request=data_request,
                 outcome=form.cleaned_data["outcome"],
                 carry_out=carry_out,
-                acting_user=request.user,
-                request=request,
+                actor=request_actor(request, organisation=membership.organisation),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             done = {
                 services.ERASE: _("The person's record was deleted and the request completed."),
@@ -258,11 +263,10 @@ def request_refuse(request: HttpRequest, org: str, request_id: int) -> HttpRespo
             services.request_refuse(
                 data_request=data_request,
                 reason=form.cleaned_data["reason"],
-                acting_user=request.user,
-                request=request,
+                actor=request_actor(request, organisation=membership.organisation),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Request refused. Tell the requester why."))
             return _back(org, data_request)
@@ -295,13 +299,12 @@ def _copy_language(request: HttpRequest) -> str:
 @require_GET
 @login_required
 def request_export_json(request: HttpRequest, org: str, request_id: int) -> HttpResponse:
-    _membership, data_request = _person_to_export(request, org, request_id)
+    membership, data_request = _person_to_export(request, org, request_id)
     person = cast(Person, data_request.person)
     data = services.person_export_json(
         person=person,
         data_request=data_request,
-        acting_user=request.user,
-        request=request,
+        actor=request_actor(request, organisation=membership.organisation),
         language=_copy_language(request),
     )
     response = HttpResponse(
@@ -316,13 +319,12 @@ def request_export_json(request: HttpRequest, org: str, request_id: int) -> Http
 @require_GET
 @login_required
 def request_export_pdf(request: HttpRequest, org: str, request_id: int) -> HttpResponse:
-    _membership, data_request = _person_to_export(request, org, request_id)
+    membership, data_request = _person_to_export(request, org, request_id)
     person = cast(Person, data_request.person)
     document = services.person_export_pdf(
         person=person,
         data_request=data_request,
-        acting_user=request.user,
-        request=request,
+        actor=request_actor(request, organisation=membership.organisation),
         language=_copy_language(request),
     )
     response = HttpResponse(document, content_type="application/pdf")

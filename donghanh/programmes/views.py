@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from donghanh.core.actor import request_actor
 from donghanh.organisations.roles import Perm
 from donghanh.programmes.finance import selectors as finance
 from donghanh.programmes.outreach import selectors as outreach
@@ -73,7 +74,9 @@ def evidence_download(
     if not stored:
         raise Http404
     evidence_download_record(
-        record=record, project=access.project, acting_user=request.user, request=request
+        record=record,
+        project=access.project,
+        actor=request_actor(request, organisation=access.organisation),
     )
     filename = str(stored.name).rsplit("/")[-1]  # a stored file has a name: `if not stored` above
     return FileResponse(stored.open("rb"), as_attachment=True, filename=filename)

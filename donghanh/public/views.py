@@ -81,11 +81,12 @@ def _self_check_result(request: HttpRequest) -> HttpResponse:
 @require_GET
 def find_help(request: HttpRequest) -> HttpResponse:
     form = HelpSearchForm(request.GET or None)
-    providers = Provider.objects.none()
     if not form.is_bound:
         providers = providers_search(public_only=True)
     elif form.is_valid():
         providers = providers_search(**form.search_filters(), public_only=True)
+    else:
+        providers = providers_search(public_only=True).none()  # nothing found for a wrong form
     page = Paginator(providers, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,

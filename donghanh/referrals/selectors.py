@@ -66,6 +66,12 @@ def sharing_allowed(referral: Referral) -> bool:
     )
 
 
+def every_referral() -> QuerySet[Referral]:
+    """Every referral, unread: the API finds in it which of the user's organisations a referral
+    belongs to before `access_referral` opens it."""
+    return Referral.objects.all()
+
+
 def access_referral(user: Any, org_slug: str, referral_id: int, perm: Perm) -> ReferralAccess:
     """The referral, for a member of the sending organisation who may open its case, or for a
     member of the receiving organisation whose role has Perm.VIEW_CASES; 404 for anyone else.

@@ -12,23 +12,22 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
 from donghanh.cases.models import Case, CaseAssignment, CaseRestriction
 from donghanh.cases.services import ensure_case_not_closed
+from donghanh.core.actor import Actor
 from donghanh.directory.models import Provider
 from donghanh.organisations.models import Organisation
 from donghanh.people.models import Consent, Person, PersonNameToken
 from donghanh.people.selectors import consent_is_active
 from donghanh.reference.domains import ServiceDomain
+from donghanh.referrals.events import ReferralEvent
 from donghanh.referrals.models import (
     Referral,
     ReferralKind,
@@ -40,10 +39,6 @@ from donghanh.referrals.snapshot import take_snapshot
 
 # The sections a transfer always carries: the receiver takes over the whole case.
 TRANSFER_SECTIONS = tuple(SharedSection.values)
-
-
-def _actor(user: Any) -> Any:
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
 def _refuse_without_consent(person: Person, organisation: Organisation) -> None:
@@ -59,12 +54,6 @@ def _refuse_without_consent(person: Person, organisation: Organisation) -> None:
         )
 
 
-def build_snapshot(case: Case, sections: Iterable[str], domain: str = "") -> str:
-    """The shared sections of the case as JSON text, in codes and plain text
-    (`donghanh.referrals.snapshot`): the receiver reads them in their own language."""
-    return take_snapshot(case, sections, domain=domain)
-
-
 def _clean_sections(sections: Iterable[str]) -> list[str]:
     chosen = [section for section in SharedSection.values if section in set(sections)]
     if not chosen:
@@ -76,14 +65,13 @@ def _clean_sections(sections: Iterable[str]) -> list[str]:
 def referral_send(
     *,
     case: Case,
-    acting_user: Any,
+    actor: Actor,
     to_organisation: Organisation | None = None,
     to_provider: Provider | None = None,
     kind: str = ReferralKind.REFERRAL,
     domain: str = "",
     shared_sections: Iterable[str] = (),
     message: str = "",
-    request: HttpRequest | None = None,
 ) -> Referral:
     """Send a referral (or offer a transfer) of the case; refused without consent."""
     ensure_case_not_closed(case)
@@ -123,61 +111,55 @@ def referral_send(
         domain=domain,
         shared_sections=sections,
         message=message.strip(),
-        snapshot=build_snapshot(case, sections, domain),
+        snapshot=take_snapshot(case, sections, domain=domain),
         snapshot_taken_at=now,
         due_at=now + datetime.timedelta(days=response_days_for(case.organisation)),
-        sent_by=_actor(acting_user),
+        sent_by_id=actor.user_id,
     )
     audit_record(
-        action=AuditAction.DISCLOSE,
-        actor=acting_user,
-        request=request,
+        event=ReferralEvent.TRANSFER_OFFERED
+        if kind == ReferralKind.TRANSFER
+        else ReferralEvent.REFERRAL_SENT,
+        actor=actor,
         organisation=case.organisation,
         target=referral,
-        summary=(
-            f"{kind} of case {case.pk} sent to organisation {to_organisation.pk}: "
-            + ", ".join(sections)
-        ),
+        details={"case": case.pk, "organisation": to_organisation.pk, "sections": sections},
     )
     return referral
 
 
 @transaction.atomic
-def referral_reshare(
-    *, referral: Referral, acting_user: Any, request: HttpRequest | None = None
-) -> Referral:
+def referral_reshare(*, referral: Referral, actor: Actor) -> Referral:
     """Take the snapshot again from the case as it is now (the sender's explicit choice)."""
     referral = _locked(referral)
     if referral.status not in (ReferralStatus.SENT, ReferralStatus.ACCEPTED):
         raise ValidationError(_("Only an open referral can be shared again."))
     _refuse_without_consent(referral.case.person, referral.to_organisation)
-    referral.snapshot = build_snapshot(referral.case, referral.shared_sections, referral.domain)
+    referral.snapshot = take_snapshot(
+        referral.case, referral.shared_sections, domain=referral.domain
+    )
     referral.snapshot_taken_at = timezone.now()
     referral.save(update_fields=["snapshot", "snapshot_taken_at"])
     audit_record(
-        action=AuditAction.DISCLOSE,
-        actor=acting_user,
-        request=request,
+        event=ReferralEvent.SHARED_AGAIN,
+        actor=actor,
         organisation=referral.from_organisation,
         target=referral,
-        summary=f"referral {referral.pk} of case {referral.case_id} shared again",
+        details=_about(referral),
     )
     return referral
 
 
 @transaction.atomic
-def referral_view_record(
-    *, referral: Referral, acting_user: Any, organisation: Organisation, request: HttpRequest | None
-) -> None:
-    """Record that a member opened the referral and the snapshot it carries."""
-    audit_record(
-        action=AuditAction.VIEW,
-        actor=acting_user,
-        request=request,
-        organisation=organisation,
-        target=referral,
-        summary=f"referral {referral.pk} of case {referral.case_id} opened",
-    )
+def referral_view_record(*, referral: Referral, actor: Actor) -> None:
+    """Record that a member opened the referral and the snapshot it carries, in the log of the
+    organisation they opened it for (the actor's)."""
+    audit_record(event=ReferralEvent.OPENED, actor=actor, target=referral, details=_about(referral))
+
+
+def _about(referral: Referral) -> dict[str, int]:
+    """What an audit row says of a referral: its id and its case's."""
+    return {"referral": referral.pk, "case": referral.case_id}
 
 
 def _locked(referral: Referral) -> Referral:
@@ -185,20 +167,6 @@ def _locked(referral: Referral) -> Referral:
         Referral.objects.select_for_update()
         .select_related("case__person", "from_organisation", "to_organisation")
         .get(pk=referral.pk)
-    )
-
-
-def _receiver_audit(
-    referral: Referral, acting_user: Any, request: HttpRequest | None, what: str
-) -> None:
-    audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
-        organisation=referral.to_organisation,
-        target=referral,
-        summary=f"referral {referral.pk} of case {referral.case_id} {what}",
-        changed_fields=["status"],
     )
 
 
@@ -220,9 +188,7 @@ def _check_transferable(case: Case, to_organisation: Organisation) -> None:
 
 
 @transaction.atomic
-def referral_accept(
-    *, referral: Referral, acting_user: Any, request: HttpRequest | None = None
-) -> Referral:
+def referral_accept(*, referral: Referral, actor: Actor) -> Referral:
     """The receiver accepts; a transfer moves the case to the receiver at once."""
     referral = _locked(referral)
     if referral.status != ReferralStatus.SENT:
@@ -232,18 +198,27 @@ def referral_accept(
     now = timezone.now()
     referral.status = ReferralStatus.ACCEPTED
     referral.answered_at = now
-    referral.answered_by = _actor(acting_user)
+    referral.answered_by_id = actor.user_id
     if referral.kind == ReferralKind.TRANSFER:
-        case_transfer(referral=referral, acting_user=acting_user, request=request)
+        _case_transfer(referral=referral, actor=actor)
         referral.status = ReferralStatus.COMPLETED
         referral.completed_at = now
-        referral.completed_by = _actor(acting_user)
-    referral.save()
-    _receiver_audit(referral, acting_user, request, "accepted")
+        referral.completed_by_id = actor.user_id
+    referral.save(
+        update_fields=["status", "answered_at", "answered_by", "completed_at", "completed_by"]
+    )
+    audit_record(
+        event=ReferralEvent.ACCEPTED,
+        actor=actor,
+        organisation=referral.to_organisation,
+        target=referral,
+        changed_fields=["status"],
+        details=_about(referral),
+    )
     return referral
 
 
-def case_transfer(*, referral: Referral, acting_user: Any, request: HttpRequest | None) -> Case:
+def _case_transfer(*, referral: Referral, actor: Actor) -> Case:
     """Move the case (and its person) to the receiver: the number stays; workers and named
     users are cleared. Called inside referral_accept's transaction."""
     case = Case.objects.select_for_update().select_related("person").get(pk=referral.case_id)
@@ -261,27 +236,24 @@ def case_transfer(*, referral: Referral, acting_user: Any, request: HttpRequest 
     )
     Person.objects.filter(pk=case.person_id).update(organisation=receiver)
     PersonNameToken.objects.filter(person_id=case.person_id).update(organisation=receiver)
-    for organisation, summary in (
-        (sender, f"case {case.pk} transferred to organisation {receiver.pk}"),
-        (receiver, f"case {case.pk} received from organisation {sender.pk}"),
+    for organisation, event, other in (
+        (sender, ReferralEvent.CASE_TRANSFERRED, receiver),
+        (receiver, ReferralEvent.CASE_RECEIVED, sender),
     ):
         audit_record(
-            action=AuditAction.UPDATE,
-            actor=acting_user,
-            request=request,
+            event=event,
+            actor=actor,
             organisation=organisation,
             target=case,
-            summary=summary,
             changed_fields=["organisation", "assignments", "restrictions"],
+            details={"case": case.pk, "organisation": other.pk},
         )
     case.refresh_from_db()
     return case
 
 
 @transaction.atomic
-def referral_decline(
-    *, referral: Referral, reason: str, acting_user: Any, request: HttpRequest | None = None
-) -> Referral:
+def referral_decline(*, referral: Referral, reason: str, actor: Actor) -> Referral:
     referral = _locked(referral)
     if referral.status != ReferralStatus.SENT:
         raise ValidationError(_("This referral has already been answered."), code="answered")
@@ -290,16 +262,21 @@ def referral_decline(
     referral.status = ReferralStatus.DECLINED
     referral.decline_reason = reason.strip()
     referral.answered_at = timezone.now()
-    referral.answered_by = _actor(acting_user)
-    referral.save()
-    _receiver_audit(referral, acting_user, request, "declined")
+    referral.answered_by_id = actor.user_id
+    referral.save(update_fields=["status", "decline_reason", "answered_at", "answered_by"])
+    audit_record(
+        event=ReferralEvent.DECLINED,
+        actor=actor,
+        organisation=referral.to_organisation,
+        target=referral,
+        changed_fields=["status"],
+        details=_about(referral),
+    )
     return referral
 
 
 @transaction.atomic
-def referral_complete(
-    *, referral: Referral, feedback: str, acting_user: Any, request: HttpRequest | None = None
-) -> Referral:
+def referral_complete(*, referral: Referral, feedback: str, actor: Actor) -> Referral:
     """The receiver reports the service done, with feedback to the sender."""
     referral = _locked(referral)
     if referral.status != ReferralStatus.ACCEPTED:
@@ -311,16 +288,21 @@ def referral_complete(
     referral.status = ReferralStatus.COMPLETED
     referral.feedback = feedback.strip()
     referral.completed_at = timezone.now()
-    referral.completed_by = _actor(acting_user)
-    referral.save()
-    _receiver_audit(referral, acting_user, request, "completed")
+    referral.completed_by_id = actor.user_id
+    referral.save(update_fields=["status", "feedback", "completed_at", "completed_by"])
+    audit_record(
+        event=ReferralEvent.COMPLETED,
+        actor=actor,
+        organisation=referral.to_organisation,
+        target=referral,
+        changed_fields=["status"],
+        details=_about(referral),
+    )
     return referral
 
 
 @transaction.atomic
-def referral_cancel(
-    *, referral: Referral, acting_user: Any, request: HttpRequest | None = None
-) -> Referral:
+def referral_cancel(*, referral: Referral, actor: Actor) -> Referral:
     """The sender withdraws a referral not yet answered; the receiver no longer sees its data."""
     referral = _locked(referral)
     if referral.status != ReferralStatus.SENT:
@@ -329,12 +311,11 @@ def referral_cancel(
     referral.snapshot = ""
     referral.save(update_fields=["status", "snapshot"])
     audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
+        event=ReferralEvent.CANCELLED,
+        actor=actor,
         organisation=referral.from_organisation,
         target=referral,
-        summary=f"referral {referral.pk} of case {referral.case_id} cancelled",
         changed_fields=["status"],
+        details=_about(referral),
     )
     return referral

@@ -16,6 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from donghanh.cases import services as case_services
+from donghanh.core.actor import request_actor
+from donghanh.core.forms import add_service_error
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
 from donghanh.referrals import services
@@ -37,10 +39,6 @@ from donghanh.referrals.selectors import (
 from donghanh.referrals.snapshot import snapshot_sections
 
 PAGE_SIZE = 25
-
-
-def _errors(error: ValidationError) -> list[str]:
-    return [str(message) for message in error.messages]
 
 
 def _list(request: HttpRequest, org: str, *, incoming: bool) -> HttpResponse:
@@ -96,18 +94,16 @@ def referral_send(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
         try:
             referral = services.referral_send(
                 case=case,
-                acting_user=request.user,
+                actor=request_actor(request, organisation=membership.organisation),
                 to_organisation=data["to_organisation"],
                 to_provider=data["to_provider"],
                 kind=data["kind"],
                 domain=data["domain"],
                 shared_sections=data["shared_sections"],
                 message=data["message"],
-                request=request,
             )
         except ValidationError as error:
-            for message in _errors(error):
-                form.add_error(None, message)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The referral has been sent."))
             return redirect("referrals:detail", org=org, referral_id=referral.pk)
@@ -130,10 +126,7 @@ def referral_detail(request: HttpRequest, org: str, referral_id: int) -> HttpRes
     referral = access.referral
     snapshot = shared_snapshot(referral)
     services.referral_view_record(
-        referral=referral,
-        acting_user=request.user,
-        organisation=access.membership.organisation,
-        request=request,
+        referral=referral, actor=request_actor(request, organisation=access.membership.organisation)
     )
     can_answer = access.is_receiver and role_allows(access.membership.role, Perm.EDIT_CASES)
     can_send = access.is_sender and role_allows(access.membership.role, Perm.EDIT_CASES)
@@ -177,11 +170,14 @@ def _back(org: str, referral_id: int) -> HttpResponse:
     return redirect("referrals:detail", org=org, referral_id=referral_id)
 
 
-def _run(request: HttpRequest, action: Any, success: str, **kwargs: Any) -> bool:
+def _run(
+    request: HttpRequest, access: ReferralAccess, action: Any, success: str, **kwargs: Any
+) -> bool:
+    actor = request_actor(request, organisation=access.membership.organisation)
     try:
-        action(acting_user=request.user, request=request, **kwargs)
+        action(actor=actor, referral=access.referral, **kwargs)
     except ValidationError as error:
-        for message in _errors(error):
+        for message in error.messages:
             messages.error(request, message)
         return False
     messages.success(request, success)
@@ -194,7 +190,7 @@ def _run(request: HttpRequest, action: Any, success: str, **kwargs: Any) -> bool
 def referral_accept(request: HttpRequest, org: str, referral_id: int) -> HttpResponse:
     access = _receiver_action(request, org, referral_id)
     referral = access.referral
-    done = _run(request, services.referral_accept, _("Referral accepted."), referral=referral)
+    done = _run(request, access, services.referral_accept, _("Referral accepted."))
     if done and referral.kind == ReferralKind.TRANSFER:
         return redirect("cases:case_detail", org=org, case_id=referral.case_id)
     return _back(org, referral_id)
@@ -211,12 +207,10 @@ def referral_decline(request: HttpRequest, org: str, referral_id: int) -> HttpRe
             services.referral_decline(
                 referral=access.referral,
                 reason=form.cleaned_data["reason"],
-                acting_user=request.user,
-                request=request,
+                actor=request_actor(request, organisation=access.membership.organisation),
             )
         except ValidationError as error:
-            for message in _errors(error):
-                form.add_error(None, message)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Referral declined."))
             return _back(org, referral_id)
@@ -244,12 +238,10 @@ def referral_complete(request: HttpRequest, org: str, referral_id: int) -> HttpR
             services.referral_complete(
                 referral=access.referral,
                 feedback=form.cleaned_data["feedback"],
-                acting_user=request.user,
-                request=request,
+                actor=request_actor(request, organisation=access.membership.organisation),
             )
         except ValidationError as error:
-            for message in _errors(error):
-                form.add_error(None, message)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Referral completed; the sender can read your feedback."))
             return _back(org, referral_id)
@@ -273,9 +265,9 @@ def referral_reshare(request: HttpRequest, org: str, referral_id: int) -> HttpRe
     access = _sender_action(request, org, referral_id)
     _run(
         request,
+        access,
         services.referral_reshare,
         _("The shared information has been brought up to date."),
-        referral=access.referral,
     )
     return _back(org, referral_id)
 
@@ -285,5 +277,5 @@ def referral_reshare(request: HttpRequest, org: str, referral_id: int) -> HttpRe
 @login_required
 def referral_cancel(request: HttpRequest, org: str, referral_id: int) -> HttpResponse:
     access = _sender_action(request, org, referral_id)
-    _run(request, services.referral_cancel, _("Referral cancelled."), referral=access.referral)
+    _run(request, access, services.referral_cancel, _("Referral cancelled."))
     return _back(org, referral_id)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, Route, expect
 
+from donghanh.core.actor import Actor
 from donghanh.directory.models import Provider
 from donghanh.directory.services import ContactInput, ProviderInput, provider_create
 from tests.browser.conftest import AxeChecker
@@ -85,7 +86,7 @@ def providers(transactional_db: None) -> None:
             shown_to_public=True,
             contacts=[ContactInput(kind="phone", value="111")],
         ),
-        acting_user=None,
+        actor=Actor.system("tests"),
     )
     provider_create(
         data=ProviderInput(
@@ -94,7 +95,7 @@ def providers(transactional_db: None) -> None:
             services=["shelter"],
             serves_nationwide=True,
         ),
-        acting_user=None,
+        actor=Actor.system("tests"),
     )
 
 
@@ -159,7 +160,7 @@ def test_help_abroad_by_a_city_name_without_javascript(no_js_page: Page, live_se
             countries=["GB"],
             shown_to_public=True,
         ),
-        acting_user=None,
+        actor=Actor.system("tests"),
     )
     page = no_js_page
     page.goto(live_server.url + "/en/help/")

@@ -117,3 +117,23 @@ def test_new_password_works_for_the_next_sign_in(donor_viewer):
     )
     assert sign_in(Client(), donor_viewer.username, NEW_PASSWORD).status_code == 302
     assert sign_in(Client(), donor_viewer.username, TEST_PASSWORD).status_code == 200
+
+
+def test_language_switch_remembers_the_language_on_the_user_and_the_browser(donor_viewer):
+    response = signed_in_client(donor_viewer).post(
+        reverse("set_language"), {"language": "en", "next": SECURITY}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == SECURITY
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    donor_viewer.refresh_from_db()
+    assert donor_viewer.preferred_language == "en"
+
+
+def test_language_switch_before_sign_in_sets_the_cookie_only_and_stays_on_the_site():
+    response = Client().post(
+        reverse("set_language"), {"language": "en", "next": "https://example.org/"}
+    )
+    assert response["Location"] == "/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert reverse("set_language") == "/i18n/language/"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from donghanh.accounts.services import PENDING_TOTP_SESSION_KEY
+from donghanh.accounts.sessions import PENDING_TOTP_SESSION_KEY
 from donghanh.accounts.tests.conftest import sign_in, totp_code
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.testing.factories import TEST_PASSWORD

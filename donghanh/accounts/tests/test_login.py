@@ -6,6 +6,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from donghanh.accounts.events import AccountEvent
 from donghanh.accounts.models import SignInThrottle, UserSession
 from donghanh.accounts.tests.conftest import LOGIN_URL, audit_actions, sign_in
 from donghanh.audit.models import AuditAction, AuditEntry
@@ -115,7 +116,8 @@ def test_correct_password_during_lockout_is_still_refused(donor_viewer):
     assert "_auth_user_id" not in client.session
     assert not UserSession.objects.exists()
     refused = AuditEntry.objects.filter(action=AuditAction.LOCKED_OUT).latest("id")
-    assert refused.summary == "sign-in refused during lockout"
+    assert refused.event == AccountEvent.REFUSED_DURING_LOCKOUT.code
+    assert refused.summary == "Sign-in refused during lockout"
     assert AuditAction.LOGIN not in audit_actions()
 
 

@@ -12,6 +12,7 @@ from donghanh.accounts.models import User, UserSession
 from donghanh.accounts.selectors import describe_user_agent
 from donghanh.accounts.services import user_end_all_sessions, user_reset_two_factor
 from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.core.actor import Actor
 from donghanh.testing.clients import signed_in_client
 from donghanh.testing.factories import UserFactory, confirmed_totp_device
 
@@ -25,7 +26,11 @@ def test_user_end_all_sessions_can_keep_one(donor_viewer):
     gone = signed_in_client(donor_viewer)
     keep.get(HOME)
     gone.get(HOME)
-    ended = user_end_all_sessions(user=donor_viewer, except_session_key=keep.session.session_key)
+    ended = user_end_all_sessions(
+        actor=Actor.for_user(donor_viewer),
+        user=donor_viewer,
+        except_session_key=keep.session.session_key,
+    )
     assert ended == 1
     assert keep.get(HOME).status_code == 200
     assert gone.get(HOME).status_code == 302
@@ -38,20 +43,18 @@ def test_user_end_all_sessions_ends_untracked_sessions_too(donor_viewer, case_wo
     untracked = signed_in_client(donor_viewer)
     colleague = signed_in_client(case_worker)
     assert not UserSession.objects.exists()
-    assert user_end_all_sessions(user=donor_viewer) == 1
+    assert user_end_all_sessions(actor=Actor.for_user(donor_viewer), user=donor_viewer) == 1
     assert untracked.get(HOME).status_code == 302
     assert colleague.get(HOME).status_code == 200
     assert Session.objects.count() == 1
 
 
-def test_reset_two_factor_removes_devices_ends_sessions_and_audits(case_worker, rf):
+def test_reset_two_factor_removes_devices_ends_sessions_and_audits(case_worker):
     admin_user: Any = UserFactory(is_superuser=True)
     confirmed_totp_device(case_worker)
     StaticDevice.objects.create(user=case_worker, name="recovery codes", confirmed=True)
     client = signed_in_client(case_worker)
-    request = rf.post("/")
-    request.user = admin_user
-    user_reset_two_factor(user=case_worker, acting_user=admin_user, request=request)
+    user_reset_two_factor(actor=Actor.for_user(admin_user), user=case_worker)
     assert not TOTPDevice.objects.filter(user=case_worker).exists()
     assert not StaticDevice.objects.filter(user=case_worker).exists()
     assert client.get(HOME)["Location"].startswith(reverse("accounts:login"))

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from donghanh.accounts.models import UserSession
-from donghanh.accounts.services import TRACKED_AT_SESSION_KEY
+from donghanh.accounts.sessions import TRACKED_AT_SESSION_KEY
 from donghanh.accounts.tests.conftest import audit_actions, sign_in
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.testing.clients import signed_in_client

@@ -17,6 +17,7 @@ from donghanh.accounts.services import sign_in_failure_counted
 from donghanh.accounts.tests.conftest import LOGIN_URL, audit_actions, sign_in
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.audit.selectors import audit_entries_for_organisation
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.testing import factories
 from donghanh.testing.clients import signed_in_client
@@ -106,7 +107,7 @@ def test_each_further_guess_doubles_the_wait_up_to_the_longest(db, settings):
     settings.ACCOUNT_SLOWDOWN_MAX_MINUTES = 10
     waits = []
     for _ in range(7):
-        throttle = sign_in_failure_counted(username="lan.pham", request=None)
+        throttle = sign_in_failure_counted(actor=Actor(), username="lan.pham")
         wait = throttle.slowed_until - throttle.last_failure_at if throttle.slowed_until else None
         waits.append(wait)
     minutes = [None if wait is None else wait / timedelta(minutes=1) for wait in waits]
@@ -115,9 +116,9 @@ def test_each_further_guess_doubles_the_wait_up_to_the_longest(db, settings):
 
 def test_a_day_without_guesses_starts_the_count_again(db, settings):
     settings.ACCOUNT_FAILURE_LIMIT = 2
-    sign_in_failure_counted(username="lan.pham", request=None)
+    sign_in_failure_counted(actor=Actor(), username="lan.pham")
     SignInThrottle.objects.update(last_failure_at=timezone.now() - timedelta(hours=25))
-    assert sign_in_failure_counted(username="lan.pham", request=None).failures == 1
+    assert sign_in_failure_counted(actor=Actor(), username="lan.pham").failures == 1
 
 
 def test_the_owner_and_the_administrators_are_told_once(case_worker):

@@ -13,14 +13,13 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from donghanh.accounts.events import AccountEvent
 from donghanh.accounts.models import UserSession
-from donghanh.accounts.services import (
-    PENDING_TOTP_SESSION_KEY,
-    RECOVERY_CODE_COUNT,
-    two_factor_enrol,
-)
+from donghanh.accounts.services import RECOVERY_CODE_COUNT, two_factor_enrol
+from donghanh.accounts.sessions import PENDING_TOTP_SESSION_KEY
 from donghanh.accounts.tests.conftest import audit_actions, sign_in, totp_code
 from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.core.actor import Actor
 from donghanh.testing.clients import signed_in_client
 from donghanh.testing.factories import TEST_PASSWORD, confirmed_totp_device
 
@@ -148,10 +147,8 @@ def test_replacing_the_authenticator_needs_the_password(case_worker):
     assert (saved.key, saved.confirmed) == (new.key, True)
     assert saved.pk != old.pk
     assert client.session[DEVICE_ID_SESSION_KEY] == saved.persistent_id
-    assert (
-        AuditEntry.objects.get(action=AuditAction.TWO_FACTOR_ENROLLED).summary
-        == "authenticator replaced"
-    )
+    entry = AuditEntry.objects.get(action=AuditAction.TWO_FACTOR_ENROLLED)
+    assert entry.event == AccountEvent.TWO_FACTOR_REPLACED.code
 
 
 def test_replacing_the_authenticator_unverifies_other_sessions(case_worker):
@@ -212,11 +209,9 @@ def test_wrong_code_is_refused_audited_and_throttled(case_worker):
     assert client.post(VERIFY, {"otp_token": totp_code(device)}).status_code == 302
 
 
-def test_recovery_code_works_once(case_worker, rf):
+def test_recovery_code_works_once(case_worker):
     device = TOTPDevice.objects.create(user=case_worker, name="authenticator", confirmed=False)
-    request = rf.post("/")
-    request.user = case_worker
-    codes = two_factor_enrol(user=case_worker, device=device, request=request)
+    codes = two_factor_enrol(actor=Actor.for_user(case_worker), device=device)
     first = signed_in_client(case_worker, verified=False)
     response = first.post(
         VERIFY, {"otp_token": f" {codes[0][:4].upper()} {codes[0][4:]} "}, follow=True
@@ -265,7 +260,7 @@ def _pass_with_the_authenticator(client, user):
 
 def _pass_with_a_recovery_code(client, user):
     device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
-    codes = two_factor_enrol(user=user, device=device, request=None)
+    codes = two_factor_enrol(actor=Actor.for_user(user), device=device)
     return client.post(VERIFY, {"otp_token": codes[0]})
 
 

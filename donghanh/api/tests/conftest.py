@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from donghanh.api.services import api_token_create
+from donghanh.core.actor import Actor
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
 from donghanh.people import services as person_services
@@ -25,7 +26,7 @@ def issue_token(user: Any, **kwargs: Any) -> str:
     """A working token for `user` (with the second factor set up, as a token requires)."""
     confirmed_totp_device(user)
     kwargs.setdefault("expires_at", timezone.now() + datetime.timedelta(days=30))
-    return api_token_create(user=user, actor_label="test", **kwargs).secret
+    return api_token_create(actor=Actor.system("test"), user=user, **kwargs).secret
 
 
 def api_client(token: str | None = None) -> APIClient:

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from donghanh.api.models import ApiToken, token_hash
 from donghanh.api.services import api_token_revoke
 from donghanh.api.tests.conftest import api_client, issue_token
+from donghanh.core.actor import Actor
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Role
 from donghanh.testing.clients import signed_in_client
@@ -70,7 +71,7 @@ def test_a_token_with_one_character_changed(case_worker):
 def test_a_revoked_token(case_worker):
     secret = issue_token(case_worker)
     assert api_client(secret).get(LIST).status_code == 200
-    api_token_revoke(token=_stored(secret), actor_label="test")
+    api_token_revoke(actor=Actor.system("test"), token=_stored(secret))
     response = api_client(secret).get(LIST)
     _assert_refused(response)
     assert response.json()["detail"] == "This token was revoked."
@@ -134,7 +135,7 @@ def test_the_schema_needs_no_token(db):
 
 def test_refusals_speak_vietnamese_by_default(case_worker):
     secret = issue_token(case_worker)
-    api_token_revoke(token=_stored(secret), actor_label="test")
+    api_token_revoke(actor=Actor.system("test"), token=_stored(secret))
     client = api_client(secret)
     client.defaults.pop("HTTP_ACCEPT_LANGUAGE")
     assert client.get(LIST).json()["detail"] == "Mã truy cập này đã bị thu hồi."

@@ -18,6 +18,7 @@ from donghanh.cases.selectors import cases_visible_to
 from donghanh.cases.tests.conftest import identify, make_case
 from donghanh.casework.models import FollowUp, ServiceDelivery
 from donghanh.casework.services import follow_up_plan
+from donghanh.core.actor import Actor
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Role
 from donghanh.places.models import Commune
@@ -135,7 +136,7 @@ def caseload(staff):
         case=nam,
         planned_on=timezone.localdate() - datetime.timedelta(days=3),
         method="phone",
-        acting_user=by,
+        actor=Actor.for_user(by),
     )
     return {"hoa": hoa, "nam": nam, "communes": communes}
 
@@ -251,7 +252,7 @@ def _record_service(case, by, **values):
         "regime": "",
         "note": "",
     }
-    return service_record(case=case, acting_user=by, **{**defaults, **values})
+    return service_record(case=case, actor=Actor.for_user(by), **{**defaults, **values})
 
 
 def _new_service(**extra):

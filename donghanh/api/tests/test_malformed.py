@@ -52,3 +52,35 @@ def test_a_body_nested_too_deeply_is_refused(staff, case):
             "phẳng hơn."
         }
     assert not ServiceDelivery.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/api/v1/persons/abc/",
+        "/api/v1/persons/null,null/",
+        "/api/v1/cases/1.5/services/",
+        "/api/v1/referrals/%20/accept/",
+        "/api/v1/nothing-here/",
+        "/api/v2/persons/",
+    ],
+)
+def test_an_address_the_api_does_not_have_answers_404_in_json(staff, address):
+    client = staff.client(Role.SUPERVISOR)
+    for answer in (client.get(address), client.post(address, {}, format="json")):
+        assert answer.status_code == 404
+        assert answer["Content-Type"] == "application/json"
+        assert answer.json() == {"detail": "Not found."}
+
+
+def test_a_parameter_the_address_does_not_take_is_refused(staff):
+    client = staff.client(Role.SUPERVISOR)
+    answer = client.get("/api/v1/cases/", {"stauts": "open"})
+    assert answer.status_code == 400 and list(answer.json()) == ["stauts"]
+    assert client.get("/api/v1/cases/", {"status": "open", "page_size": 5}).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["status", "organisation", "case_type", "province"])
+def test_an_empty_filter_is_refused_as_the_schema_says(staff, name):
+    answer = staff.client(Role.SUPERVISOR).get("/api/v1/cases/", {name: ""})
+    assert answer.status_code == 400 and list(answer.json()) == [name]

@@ -42,6 +42,7 @@ from donghanh.api.v1.urls import urlpatterns as api_urls
 from donghanh.cases.models import Case
 from donghanh.cases.tests.conftest import make_case
 from donghanh.casework.models import ServiceDelivery
+from donghanh.core.actor import Actor
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
 from donghanh.people.models import Person
@@ -130,14 +131,14 @@ def _records(organisation: Organisation, third: Organisation, worker: Any) -> Re
     case = make_case(person, worker)
     consent_to_share(person, third)
     out = referral_send(
-        case=case, acting_user=worker, to_organisation=third, shared_sections=["identity"]
+        case=case, actor=Actor.for_user(worker), to_organisation=third, shared_sections=["identity"]
     )
     their_worker = MembershipFactory(organisation=third, role=Role.CASE_WORKER).user
     theirs = make_case(make_person(third, their_worker, full_name="Lê Văn Nam"), their_worker)
     consent_to_share(theirs.person, organisation)
     received = referral_send(
         case=theirs,
-        acting_user=their_worker,
+        actor=Actor.for_user(their_worker),
         to_organisation=organisation,
         shared_sections=["identity", "needs"],
     )
@@ -194,7 +195,7 @@ def _status_of(records: Records) -> str:
 
 def _accept_first(records: Records) -> None:
     answering = MembershipFactory(organisation=records.organisation, role=Role.SUPERVISOR).user
-    referral_accept(referral=records.referral_in, acting_user=answering)
+    referral_accept(referral=records.referral_in, actor=Actor.for_user(answering))
 
 
 HOW: dict[str, Call] = {

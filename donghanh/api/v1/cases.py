@@ -25,7 +25,14 @@ from rest_framework.views import APIView
 
 from donghanh.api.access import api_memberships, organisation_slug_of, organisation_slugs
 from donghanh.api.pagination import PagePagination
-from donghanh.api.serializers import MoneyField, OutputSerializer, error_responses, form_errors
+from donghanh.api.serializers import (
+    MoneyField,
+    OutputSerializer,
+    QueryParameters,
+    error_responses,
+    form_errors,
+    query_parameters,
+)
 from donghanh.api.v1.persons import CommuneSerializer
 from donghanh.cases import services as case_services
 from donghanh.cases.models import (
@@ -49,11 +56,13 @@ from donghanh.cases.selectors import (
 )
 from donghanh.casework import selectors as casework_selectors
 from donghanh.casework import services as casework_services
+from donghanh.casework.checks import refusal_about_project
 from donghanh.casework.forms import ServiceForm
 from donghanh.casework.models import ServiceDelivery
+from donghanh.core.actor import request_actor
+from donghanh.core.forms import service_error_body
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
-from donghanh.places.models import Province
 from donghanh.reference.domains import ServiceDomain
 
 
@@ -200,7 +209,7 @@ class ServiceSerializer(OutputSerializer):
 # Requests.
 
 
-class CaseListQuery(serializers.Serializer):
+class CaseListQuery(QueryParameters):
     q = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -214,11 +223,12 @@ class CaseListQuery(serializers.Serializer):
     )
     case_type = serializers.ChoiceField(choices=CaseType.choices, required=False)
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
-    province = serializers.CharField(
+    province = serializers.RegexField(
+        r"^[0-9]{2}$",
         required=False,
-        max_length=2,
+        error_messages={"invalid": _("Choose a province from the list.")},
         help_text="Two-digit code of today's province: where the person lives now or where "
-        "their journey began.",
+        "their journey began. A code no province has matches no case.",
     )
     worker = serializers.IntegerField(
         required=False, min_value=1, help_text="Only cases this user (by id) works on."
@@ -228,11 +238,6 @@ class CaseListQuery(serializers.Serializer):
         default=False,
         help_text="Only cases with a plan action or a follow-up past its date.",
     )
-
-    def validate_province(self, value: str) -> str:
-        if value and not Province.objects.filter(code=value).exists():
-            raise serializers.ValidationError(_("Choose a province from the list."))
-        return value
 
 
 class ServiceCreateSerializer(serializers.Serializer):
@@ -311,7 +316,7 @@ class CaseListView(APIView):
         responses={200: CaseSummarySerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
     def get(self, request: Request) -> Response:
-        params = CaseListQuery(data=request.query_params)
+        params = CaseListQuery(data=query_parameters(request))
         params.is_valid(raise_exception=True)
         data = params.validated_data
         memberships = api_memberships(request.user, Perm.VIEW_CASES, data.get("organisation", ""))
@@ -373,7 +378,7 @@ class CaseServiceListView(APIView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         # As on the page, the case is opened (and the permission checked) before the form.
-        _membership, case = _open_case(request, case_id, Perm.EDIT_CASES)
+        membership, case = _open_case(request, case_id, Perm.EDIT_CASES)
         payload = ServiceCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         fields = dict(payload.validated_data)
@@ -386,13 +391,12 @@ class CaseServiceListView(APIView):
             service = casework_services.service_record(
                 case=case,
                 project=project,
-                acting_user=request.user,
-                request=request._request,
+                actor=request_actor(request._request, organisation=membership.organisation),
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            about_project = getattr(error, "code", None) in casework_services.PROJECT_REFUSALS
-            field = "project" if about_project else "non_field_errors"
-            raise serializers.ValidationError({field: error.messages}) from None
+            raise serializers.ValidationError(
+                service_error_body(refusal_about_project(error))
+            ) from None
         service = casework_selectors.service_of(case, service.pk)
         return Response(ServiceSerializer(service).data, status=status.HTTP_201_CREATED)

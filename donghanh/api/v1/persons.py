@@ -25,7 +25,14 @@ from rest_framework.views import APIView
 
 from donghanh.api.access import api_memberships, organisation_slug_of, organisation_slugs
 from donghanh.api.pagination import PagePagination
-from donghanh.api.serializers import ErrorSerializer, OutputSerializer, error_responses, form_errors
+from donghanh.api.serializers import (
+    ErrorSerializer,
+    OutputSerializer,
+    QueryParameters,
+    error_responses,
+    form_errors,
+    query_parameters,
+)
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
 from donghanh.organisations.selectors import access_membership
@@ -169,7 +176,7 @@ class EditConflictSerializer(ErrorSerializer):
 # Requests.
 
 
-class PersonListQuery(serializers.Serializer):
+class PersonListQuery(QueryParameters):
     q = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -315,7 +322,7 @@ class PersonListView(APIView):
         responses={200: PersonSummarySerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
     def get(self, request: Request) -> Response:
-        params = PersonListQuery(data=request.query_params)
+        params = PersonListQuery(data=query_parameters(request))
         params.is_valid(raise_exception=True)
         memberships = api_memberships(
             request.user, Perm.VIEW_CASES, params.validated_data.get("organisation", "")

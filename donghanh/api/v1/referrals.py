@@ -27,9 +27,16 @@ from rest_framework.views import APIView
 
 from donghanh.api.access import api_memberships, organisation_slug_of
 from donghanh.api.pagination import PagePagination
-from donghanh.api.serializers import OutputSerializer, error_responses
+from donghanh.api.serializers import (
+    OutputSerializer,
+    QueryParameters,
+    error_responses,
+    query_parameters,
+)
 from donghanh.cases import services as case_services
 from donghanh.cases.selectors import caseload
+from donghanh.core.actor import request_actor
+from donghanh.core.forms import service_error_body
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
 from donghanh.reference.domains import ServiceDomain
@@ -38,6 +45,7 @@ from donghanh.referrals.models import Referral, ReferralKind, ReferralStatus, Sh
 from donghanh.referrals.selectors import (
     ReferralAccess,
     access_referral,
+    every_referral,
     is_overdue,
     referrals_in,
     referrals_out,
@@ -182,7 +190,7 @@ class ReferralSerializer(ReferralSummarySerializer):
 # Requests.
 
 
-class ReferralListQuery(serializers.Serializer):
+class ReferralListQuery(QueryParameters):
     organisation = serializers.SlugField(
         required=False,
         help_text="Only this organisation's referrals (its slug); by default every "
@@ -203,7 +211,7 @@ class SentReferralListQuery(ReferralListQuery):
     )
 
 
-class ReferralDetailQuery(serializers.Serializer):
+class ReferralDetailQuery(QueryParameters):
     organisation = serializers.SlugField(
         required=False,
         help_text="Read it as this organisation (its slug), when you belong to both ends.",
@@ -223,7 +231,7 @@ class ReferralCompleteSerializer(serializers.Serializer):
 
 def _slug_for(request: Request, referral_id: int, perm: Perm) -> str:
     org_slug = organisation_slug_of(
-        request.user, Referral.objects.all(), referral_id, perm, owner_fields=_ENDS
+        request.user, every_referral(), referral_id, perm, owner_fields=_ENDS
     )
     return org_slug
 
@@ -247,17 +255,20 @@ def _as_receiver(request: Request, referral_id: int) -> ReferralAccess:
     return access
 
 
-def _run(request: Request, action: Callable[..., Referral], **kwargs: Any) -> Referral:
+def _run(
+    request: Request, access: ReferralAccess, action: Callable[..., Referral], **kwargs: Any
+) -> Referral:
+    actor = request_actor(request._request, organisation=access.membership.organisation)
     try:
-        return action(acting_user=request.user, request=request._request, **kwargs)
+        return action(actor=actor, referral=access.referral, **kwargs)
     except ValidationError as error:
-        raise serializers.ValidationError({"non_field_errors": error.messages}) from None
+        raise serializers.ValidationError(service_error_body(error)) from None
 
 
 def _listed(
     request: Request, view: APIView, query: type[ReferralListQuery], *, sent: bool
 ) -> Response:
-    params = query(data=request.query_params)
+    params = query(data=query_parameters(request))
     params.is_valid(raise_exception=True)
     data = params.validated_data
     memberships = api_memberships(request.user, Perm.VIEW_CASES, data.get("organisation", ""))
@@ -339,7 +350,7 @@ class ReferralDetailView(APIView):
         responses={200: ReferralSerializer, **error_responses(400, 401, 403, 404)},
     )
     def get(self, request: Request, referral_id: int) -> Response:
-        params = ReferralDetailQuery(data=request.query_params)
+        params = ReferralDetailQuery(data=query_parameters(request))
         params.is_valid(raise_exception=True)
         org_slug = params.validated_data.get("organisation") or _slug_for(
             request, referral_id, Perm.VIEW_CASES
@@ -347,9 +358,7 @@ class ReferralDetailView(APIView):
         access = access_referral(request.user, org_slug, referral_id, Perm.VIEW_CASES)
         services.referral_view_record(
             referral=access.referral,
-            acting_user=request.user,
-            organisation=access.membership.organisation,
-            request=request._request,
+            actor=request_actor(request._request, organisation=access.membership.organisation),
         )
         return _answer(request, access)
 
@@ -365,7 +374,7 @@ class ReferralAcceptView(APIView):
     )
     def post(self, request: Request, referral_id: int) -> Response:
         access = _as_receiver(request, referral_id)
-        _run(request, services.referral_accept, referral=access.referral)
+        _run(request, access, services.referral_accept)
         return _answer(request, _reread(request, access))
 
 
@@ -381,8 +390,8 @@ class ReferralDeclineView(APIView):
         payload.is_valid(raise_exception=True)
         _run(
             request,
+            access,
             services.referral_decline,
-            referral=access.referral,
             reason=payload.validated_data["reason"],
         )
         return _answer(request, _reread(request, access))
@@ -400,8 +409,8 @@ class ReferralCompleteView(APIView):
         payload.is_valid(raise_exception=True)
         _run(
             request,
+            access,
             services.referral_complete,
-            referral=access.referral,
             feedback=payload.validated_data["feedback"],
         )
         return _answer(request, _reread(request, access))

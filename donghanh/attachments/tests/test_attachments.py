@@ -16,6 +16,7 @@ from donghanh.attachments.models import Attachment
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.cases.models import CaseStatus
 from donghanh.cases.tests.conftest import make_case, make_person
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.testing.factories import MembershipFactory
 
@@ -424,6 +425,6 @@ def test_deidentifying_the_person_removes_their_attachments(
     _add(case, staff.users[Role.CASE_WORKER])
     assert list(_private_media.rglob("*.bin"))
     with django_capture_on_commit_callbacks(execute=True):
-        person_deidentify(person=case.person, acting_user=staff.users[Role.SUPERVISOR])
+        person_deidentify(person=case.person, actor=Actor.for_user(staff.users[Role.SUPERVISOR]))
     assert not Attachment.objects.exists()
     assert not list(_private_media.rglob("*.bin"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.audit.services import audit_record
+from donghanh.audit.models import AuditEntry
+from donghanh.audit.tests.rows import row
 from donghanh.testing.clients import signed_in_client
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def superuser_client(user_factory):
 
 @pytest.fixture
 def entry(user_factory) -> AuditEntry:
-    return audit_record(action=AuditAction.LOGIN, actor=user_factory(), summary="original")
+    return row(user=user_factory(), note="original")
 
 
 def test_superuser_lists_and_reads_entries(superuser_client, entry):

@@ -13,7 +13,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.audit.services import audit_record
+from donghanh.audit.tests.rows import RowEvent, row
 from donghanh.testing.database_roles import acting_as_platform_role
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def refusal(request, db) -> Iterator[str]:
 
 @pytest.fixture
 def entry(user_factory) -> AuditEntry:
-    return audit_record(action=AuditAction.LOGIN, actor=user_factory(), summary="original")
+    return row(user=user_factory(), note="original")
 
 
 def test_update_of_an_entry_is_refused(entry, refusal):
@@ -70,7 +70,7 @@ def test_delete_of_an_entry_is_refused_on_postgresql(entry, refusal):
 
 
 def test_inserting_stays_possible(entry):
-    audit_record(action=AuditAction.LOGOUT, actor_username="x")
+    row(RowEvent.SIGNED_OUT, name="x")
     assert AuditEntry.objects.count() == 2
 
 

@@ -2,8 +2,8 @@ from typing import Any
 
 import pytest
 
-from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.audit.services import audit_record
+from donghanh.audit.models import AuditEntry
+from donghanh.audit.tests.rows import row
 from donghanh.testing import factories
 
 UserFactory: Any = factories.UserFactory
@@ -14,7 +14,7 @@ OrganisationFactory: Any = factories.OrganisationFactory
 def test_deleting_a_user_keeps_their_audit_history():
     user = UserFactory(username="former.worker")
     organisation = OrganisationFactory()
-    audit_record(action=AuditAction.LOGIN, actor=user, organisation=organisation)
+    row(user=user, organisation=organisation)
     user_id = user.pk
 
     user.delete()

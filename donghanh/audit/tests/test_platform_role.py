@@ -16,8 +16,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.audit.services import audit_record
+from donghanh.audit.models import AuditEntry
+from donghanh.audit.tests.rows import RowEvent, row
 from donghanh.core.database_roles import (
     check_platform_role,
     inspect_role,
@@ -50,7 +50,7 @@ def _refused(sql: str, match: str) -> None:
 
 def test_the_owner_of_the_tables_can_empty_the_audit_log_despite_the_trigger(settings):
     """Why the platform must not connect as the owner: the trigger does not stop TRUNCATE."""
-    audit_record(action=AuditAction.LOGIN, actor_username="someone")
+    row(name="someone")
 
     class UndoError(Exception):
         pass
@@ -72,7 +72,7 @@ def test_the_owner_of_the_tables_can_empty_the_audit_log_despite_the_trigger(set
 
 
 def test_the_platform_role_cannot_wipe_or_rewrite_the_audit_log(role: LoginRole, settings):
-    audit_record(action=AuditAction.LOGIN, actor_username="before")
+    row(name="before")
     with logged_in_as(role):
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_user, session_user")
@@ -80,7 +80,7 @@ def test_the_platform_role_cannot_wipe_or_rewrite_the_audit_log(role: LoginRole,
 
         # It reads and adds to the log.
         assert AuditEntry.objects.filter(actor_username="before").exists()
-        added = audit_record(action=AuditAction.LOGOUT, actor_username="during")
+        added = row(RowEvent.SIGNED_OUT, name="during")
         assert AuditEntry.objects.filter(pk=added.pk).exists()
 
         # It cannot empty it, switch its trigger off, drop it, or change and remove rows.
@@ -125,7 +125,7 @@ def test_migrate_runs_as_the_owner_and_brings_the_platform_roles_privileges_up_t
         cursor.execute(f"REVOKE INSERT ON {TABLE} FROM {role.name}")
     with logged_in_as(role):
         with pytest.raises(DatabaseError, match="permission denied"):
-            audit_record(action=AuditAction.LOGIN, actor_username="refused")
+            row(name="refused")
         out = io.StringIO()
         call_command("migrate", verbosity=1, stdout=out)
         assert role.name in out.getvalue()
@@ -133,7 +133,7 @@ def test_migrate_runs_as_the_owner_and_brings_the_platform_roles_privileges_up_t
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_user")
             assert cursor.fetchone() == (role.name,)
-        audit_record(action=AuditAction.LOGIN, actor_username="allowed")
+        row(name="allowed")
         _refused(f"TRUNCATE {TABLE}", "permission denied")
 
 

@@ -23,7 +23,7 @@ from donghanh.attachments import services as attachment_services
 from donghanh.attachments.models import Attachment
 from donghanh.audit.models import AuditEntry
 from donghanh.backups import database
-from donghanh.backups.services import data_key_fingerprints
+from donghanh.backups.keys import data_key_fingerprints
 from donghanh.cases.tests.conftest import make_case, make_person, new_organisation
 from donghanh.core.crypto import models_with_encrypted_fields
 from donghanh.core.database_roles import inspect_role

@@ -15,6 +15,7 @@ from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.cases import services as case_services
 from donghanh.cases.selectors import caseload, cases_visible_to
 from donghanh.cases.tests.conftest import make_case, make_person
+from donghanh.core.actor import Actor
 from donghanh.organisations import services as organisation_services
 from donghanh.organisations.models import Membership, Team
 from donghanh.organisations.roles import Role
@@ -46,13 +47,16 @@ def team_world(staff):
     not_in_team = MembershipFactory(organisation=org, role=Role.CASE_WORKER)
     elsewhere = MembershipFactory(organisation=staff.other_organisation, role=Role.CASE_WORKER)
     team = organisation_services.team_create(
-        organisation=org, name="Nhóm tạm lánh", members=[in_team, collaborator], acting_user=None
+        organisation=org,
+        name="Nhóm tạm lánh",
+        members=[in_team, collaborator],
+        actor=Actor.system("test"),
     )
     organisation_services.team_create(
         organisation=staff.other_organisation,
         name="Nhóm tạm lánh",
         members=[elsewhere],
-        acting_user=None,
+        actor=Actor.system("test"),
     )
     case = make_case(make_person(org, supervisor), supervisor, team=team)
     return {
@@ -121,13 +125,13 @@ def test_leaving_the_team_or_deactivating_it_takes_the_case_away(staff, team_wor
     case, team = team_world["case"], team_world["team"]
     in_team, collaborator = team_world["in_team"], team_world["collaborator"]
     organisation_services.team_update(
-        team=team, name=team.name, members=[in_team], acting_user=None
+        team=team, name=team.name, members=[in_team], actor=Actor.system("test")
     )
     assert not cases_visible_to(collaborator).filter(pk=case.pk).exists()
     assert cases_visible_to(in_team).filter(pk=case.pk).exists()
-    organisation_services.team_deactivate(team=team, acting_user=None)
+    organisation_services.team_deactivate(team=team, actor=Actor.system("test"))
     assert not cases_visible_to(in_team).filter(pk=case.pk).exists()
-    organisation_services.team_reactivate(team=team, acting_user=None)
+    organisation_services.team_reactivate(team=team, actor=Actor.system("test"))
     assert cases_visible_to(in_team).filter(pk=case.pk).exists()
 
 
@@ -169,7 +173,7 @@ def test_a_case_cannot_go_to_another_organisations_team_or_an_inactive_one(staff
             case=case, workers=[supervisor], team=foreign, acting_user=supervisor
         )
     team = team_world["team"]
-    organisation_services.team_deactivate(team=team, acting_user=None)
+    organisation_services.team_deactivate(team=team, actor=Actor.system("test"))
     team.refresh_from_db()
     with pytest.raises(ValidationError):
         case_services.case_assign(

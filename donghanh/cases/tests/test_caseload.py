@@ -14,6 +14,7 @@ from donghanh.cases import services as case_services
 from donghanh.cases.selectors import caseload, cases_visible_to
 from donghanh.cases.tests.conftest import make_case, make_person
 from donghanh.cases.views import PAGE_SIZE
+from donghanh.core.actor import Actor
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Role
 from donghanh.people.selectors import persons_search, persons_visible_to, possible_duplicates
@@ -292,7 +293,7 @@ def test_caseload_filters_by_province_and_overdue_work(staff):
         case=in_hanoi,
         planned_on=datetime.date.today() - datetime.timedelta(days=3),
         method="phone",
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     assert list(caseload(membership, overdue=True)) == [in_hanoi]
 

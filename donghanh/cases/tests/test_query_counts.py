@@ -22,6 +22,7 @@ from donghanh.cases.tests.test_caseload import (
 )
 from donghanh.cases.views import PAGE_SIZE
 from donghanh.casework import services as casework
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.people import services
 from donghanh.people.models import Consent
@@ -63,7 +64,10 @@ def _open_cases(staff, count, *, start=0):
         case = make_case(person, worker)
         case_services.case_assign(case=case, workers=[worker, helper], acting_user=None)
         casework.follow_up_plan(
-            case=case, planned_on=datetime.date(2026, 1, 5), method="phone", acting_user=None
+            case=case,
+            planned_on=datetime.date(2026, 1, 5),
+            method="phone",
+            actor=Actor.system("tests"),
         )
         cases.append(case)
     return cases
@@ -100,25 +104,31 @@ def _fill_every_section(case, staff, count):
     day = case.intake_date
     for number in range(count):
         casework.needs_assess(
-            case=case, assessed_on=day, levels={"health": "some"}, notes={}, acting_user=worker
+            case=case,
+            assessed_on=day,
+            levels={"health": "some"},
+            notes={},
+            actor=Actor.for_user(worker),
         )
         goal = casework.goal_add(case=case, domain="health", text=f"Mục tiêu {number}",
-                                 acting_user=worker)  # fmt: skip
+                                 actor=Actor.for_user(worker))  # fmt: skip
         casework.action_add(
-            goal=goal, description="Đi khám", owner=worker, due_on=day, acting_user=worker
+            goal=goal, description="Đi khám", owner=worker, due_on=day, actor=Actor.for_user(worker)
         )
         casework.service_record(
             case=case, domain="health", provider=None, provider_name="Trạm y tế xã",
-            delivered_on=day, cost_vnd=100_000, regime="", note="", acting_user=worker,
+            delivered_on=day, cost_vnd=100_000, regime="", note="", actor=Actor.for_user(worker),
         )  # fmt: skip
-        casework.follow_up_plan(case=case, planned_on=day, method="phone", acting_user=worker)
+        casework.follow_up_plan(
+            case=case, planned_on=day, method="phone", actor=Actor.for_user(worker)
+        )
         services.consent_record(
             person=case.person, purpose=Consent.Purpose.SHARING, method="written",
             given_by="person", given_on=day, recipient_organisation=staff.other_organisation,
             acting_user=worker,
         )  # fmt: skip
         referral_send(
-            case=case, acting_user=worker, to_organisation=staff.other_organisation,
+            case=case, actor=Actor.for_user(worker), to_organisation=staff.other_organisation,
             domain="health", shared_sections=[SharedSection.CASE],
         )  # fmt: skip
     case_services.case_assign(case=case, workers=[worker, supervisor], acting_user=supervisor)

@@ -11,6 +11,7 @@ from donghanh.cases.tests import conftest as cases_conftest
 from donghanh.cases.tests.conftest import Staff, identify, make_case, make_person
 from donghanh.casework import services
 from donghanh.casework.models import PlanGoal
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 
 DAY = datetime.date(2026, 5, 4)
@@ -38,7 +39,7 @@ def add_goal(case: Case, staff: Staff, text: str = "Ổn định tâm lý") -> P
         case=case,
         domain="psychological",
         text=text,
-        acting_user=staff.users[Role.CASE_WORKER],
+        actor=Actor.for_user(staff.users[Role.CASE_WORKER]),
     )
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime
 
 from donghanh.casework import services
+from donghanh.casework.edits import ACTION_EDITS
 from donghanh.casework.models import ActionStatus
-from donghanh.casework.selectors import fingerprints
 from donghanh.casework.tests.conftest import add_goal
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 
 MAY_4 = datetime.date(2026, 5, 4)
@@ -32,8 +33,8 @@ def _action_set(action, worker, **changes):
     return services.action_update(
         action=action,
         expected_version=action.version,
-        baseline=fingerprints(action),
-        acting_user=worker,
+        baseline=ACTION_EDITS.fingerprints(action),
+        actor=Actor.for_user(worker),
         **values,
     )
 
@@ -44,11 +45,11 @@ def test_plan_actions_set_the_next_due_date_when_added_moved_done_or_cancelled(s
     assert _next_due(case) is None
 
     first = services.action_add(
-        goal=goal, description="Đi khám", owner=worker, due_on=MAY_20, acting_user=worker
+        goal=goal, description="Đi khám", owner=worker, due_on=MAY_20, actor=Actor.for_user(worker)
     )
     assert _next_due(case) == MAY_20
     second = services.action_add(
-        goal=goal, description="Học nghề", owner=worker, due_on=JUNE_1, acting_user=worker
+        goal=goal, description="Học nghề", owner=worker, due_on=JUNE_1, actor=Actor.for_user(worker)
     )
     assert _next_due(case) == MAY_20
 
@@ -63,7 +64,7 @@ def test_plan_actions_set_the_next_due_date_when_added_moved_done_or_cancelled(s
 def test_follow_ups_set_the_next_due_date_when_planned_and_when_done(staff, case):
     worker = staff.users[Role.CASE_WORKER]
     follow_up = services.follow_up_plan(
-        case=case, planned_on=MAY_20, method="phone", acting_user=worker
+        case=case, planned_on=MAY_20, method="phone", actor=Actor.for_user(worker)
     )
     assert _next_due(case) == MAY_20
 
@@ -74,7 +75,7 @@ def test_follow_ups_set_the_next_due_date_when_planned_and_when_done(staff, case
         done_on=None,
         outcome="",
         next_on=None,
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     assert _next_due(case) == MAY_4
     # Done, with the next visit planned: that visit is what is due now.
@@ -85,7 +86,7 @@ def test_follow_ups_set_the_next_due_date_when_planned_and_when_done(staff, case
         done_on=MAY_4,
         outcome="Gia đình đón nhận",
         next_on=JUNE_1,
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     assert _next_due(case) == JUNE_1
 
@@ -93,17 +94,17 @@ def test_follow_ups_set_the_next_due_date_when_planned_and_when_done(staff, case
 def test_the_earlier_of_an_action_and_a_follow_up_is_due_first(staff, case):
     worker = staff.users[Role.CASE_WORKER]
     follow_up = services.follow_up_plan(
-        case=case, planned_on=JUNE_1, method="phone", acting_user=worker
+        case=case, planned_on=JUNE_1, method="phone", actor=Actor.for_user(worker)
     )
     action = services.action_add(
         goal=add_goal(case, staff), description="Đi khám", owner=worker, due_on=MAY_20,
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )  # fmt: skip
     assert _next_due(case) == MAY_20
     _action_set(action, worker, status=ActionStatus.DONE)
     assert _next_due(case) == JUNE_1
     services.follow_up_update(
         follow_up=follow_up, planned_on=JUNE_1, method="phone", done_on=MAY_4, outcome="",
-        next_on=None, acting_user=worker,
+        next_on=None, actor=Actor.for_user(worker),
     )  # fmt: skip
     assert _next_due(case) is None

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from donghanh.casework.tests.conftest import add_goal, url
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.testing.clients import signed_in_client
 from donghanh.testing.factories import MembershipFactory
@@ -149,7 +150,7 @@ def records(staff, case):
     worker = staff.users[Role.CASE_WORKER]
     goal = add_goal(case, staff)
     action = services.action_add(
-        goal=goal, description="x", owner=None, due_on=None, acting_user=worker
+        goal=goal, description="x", owner=None, due_on=None, actor=Actor.for_user(worker)
     )
     day = datetime.date(2026, 5, 4)
     service = services.service_record(
@@ -161,14 +162,16 @@ def records(staff, case):
         cost_vnd=0,
         regime="",
         note="",
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
-    follow_up = services.follow_up_plan(case=case, planned_on=day, method="phone", acting_user=None)
+    follow_up = services.follow_up_plan(
+        case=case, planned_on=day, method="phone", actor=Actor.system("tests")
+    )
     stay = services.shelter_admit(
         case=case,
         shelter=OrganisationFactory(kind=Organisation.Kind.SHELTER),  # type: ignore[arg-type]
         admitted_on=day,
-        acting_user=None,
+        actor=Actor.system("tests"),
     )
     return [
         url("goal_edit", case, goal_id=goal.pk),

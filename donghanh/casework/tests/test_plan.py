@@ -6,11 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.casework import selectors, services
+from donghanh.casework import services
+from donghanh.casework.edits import GOAL_EDITS
 from donghanh.casework.models import CasePlan, PlanStatus
 from donghanh.casework.tests.conftest import DAY, add_goal, close, url
+from donghanh.core.actor import Actor
+from donghanh.core.editing import StaleEditError
 from donghanh.organisations.roles import Role
-from donghanh.people.services import StaleEditError
 from donghanh.testing.clients import signed_in_client
 from donghanh.testing.factories import MembershipFactory
 
@@ -47,7 +49,7 @@ def test_worker_submits_and_another_supervisor_approves(staff, case, worker):
 def test_supervisor_cannot_approve_a_plan_they_submitted(staff, case):
     supervisor = staff.users[Role.SUPERVISOR]
     add_goal(case, staff)
-    plan = services.plan_submit(case=case, expected_version=2, acting_user=supervisor)
+    plan = services.plan_submit(case=case, expected_version=2, actor=Actor.for_user(supervisor))
     response = staff.client(Role.SUPERVISOR).post(
         url("plan_decide", case), {"decision": "approve", "version": plan.version}
     )
@@ -68,25 +70,29 @@ def test_supervisor_cannot_approve_a_plan_they_submitted(staff, case):
 
 def test_return_needs_a_note_and_keeps_it_encrypted(staff, case, worker):
     add_goal(case, staff)
-    plan = services.plan_submit(case=case, expected_version=2, acting_user=worker)
+    plan = services.plan_submit(case=case, expected_version=2, actor=Actor.for_user(worker))
     supervisor = staff.users[Role.SUPERVISOR]
     with pytest.raises(ValidationError):
         services.plan_decide(
-            case=case, expected_version=plan.version, approve=False, note="", acting_user=supervisor
+            case=case,
+            expected_version=plan.version,
+            approve=False,
+            note="",
+            actor=Actor.for_user(supervisor),
         )
     plan = services.plan_decide(
         case=case,
         expected_version=plan.version,
         approve=False,
         note="Thêm mục tiêu về giấy tờ",
-        acting_user=supervisor,
+        actor=Actor.for_user(supervisor),
     )
     assert plan.status == PlanStatus.RETURNED
 
 
 def test_submitted_plan_cannot_change_and_goal_change_reopens_an_approved_plan(staff, case, worker):
     goal = add_goal(case, staff)
-    plan = services.plan_submit(case=case, expected_version=2, acting_user=worker)
+    plan = services.plan_submit(case=case, expected_version=2, actor=Actor.for_user(worker))
     with pytest.raises(ValidationError):
         add_goal(case, staff, "Học nghề")
     services.plan_decide(
@@ -94,16 +100,16 @@ def test_submitted_plan_cannot_change_and_goal_change_reopens_an_approved_plan(s
         expected_version=plan.version,
         approve=True,
         note="",
-        acting_user=staff.users[Role.SUPERVISOR],
+        actor=Actor.for_user(staff.users[Role.SUPERVISOR]),
     )
     goal.refresh_from_db()
     services.goal_update(
         goal=goal,
         expected_version=goal.version,
-        baseline=selectors.fingerprints(goal),
+        baseline=GOAL_EDITS.fingerprints(goal),
         domain="psychological",
         text="Ổn định tâm lý trong 3 tháng",
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
@@ -111,11 +117,11 @@ def test_submitted_plan_cannot_change_and_goal_change_reopens_an_approved_plan(s
 
 def test_second_save_of_a_goal_is_refused_with_what_changed(staff, case, worker):
     goal = add_goal(case, staff)
-    seen = selectors.fingerprints(goal)
+    seen = GOAL_EDITS.fingerprints(goal)
     client = staff.client(Role.CASE_WORKER)
     page = url("goal_edit", case, goal_id=goal.pk)
     form = client.get(page)
-    baseline = form.context["baseline"]
+    baseline = form.context["form"].initial["baseline"]
     first = client.post(
         page,
         {
@@ -140,7 +146,7 @@ def test_second_save_of_a_goal_is_refused_with_what_changed(staff, case, worker)
             baseline=seen,
             domain="health",
             text="x",
-            acting_user=worker,
+            actor=Actor.for_user(worker),
         )
     assert refused.value.changed_fields == ["domain", "text"]
 
@@ -153,7 +159,7 @@ def test_action_owner_must_work_on_cases(staff, case):
             description="x",
             owner=staff.users[Role.DONOR_VIEWER],
             due_on=DAY,
-            acting_user=None,
+            actor=Actor.system("tests"),
         )
 
 

@@ -15,6 +15,7 @@ from donghanh.casework import services
 from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.casework.selectors import projects_for_case
 from donghanh.casework.tests.conftest import url
+from donghanh.core.actor import Actor
 from donghanh.indicators.compute import raw_result
 from donghanh.indicators.fact_counts import facts_counts
 from donghanh.indicators.periods import indicator_periods
@@ -64,7 +65,7 @@ def _record(case: Case, worker: Any, **values: Any) -> ServiceDelivery:
         "note": "",
         **values,
     }
-    return services.service_record(case=case, acting_user=worker, **fields)
+    return services.service_record(case=case, actor=Actor.for_user(worker), **fields)
 
 
 def _update(service: ServiceDelivery, worker: Any, **values: Any) -> ServiceDelivery:
@@ -73,7 +74,7 @@ def _update(service: ServiceDelivery, worker: Any, **values: Any) -> ServiceDeli
         for name in ("domain", "provider", "provider_name", "delivered_on", "cost_vnd", "regime")
     }
     fields.update({"note": service.note, "project": service.project_id, **values})
-    return services.service_update(service=service, acting_user=worker, **fields)
+    return services.service_update(service=service, actor=Actor.for_user(worker), **fields)
 
 
 def _served(
@@ -192,7 +193,8 @@ def test_the_pre_counted_facts_follow_every_write_of_the_services(
 ) -> None:
     own, partner = projects["own"], projects["partner"]
     for project in (own, partner):
-        project_facts_rebuild(project=project)  # counted from the facts from now on
+        # Counted from the facts from now on.
+        project_facts_rebuild(actor=Actor.system("tests"), project=project)
     own_served, partner_served = _served(own), _served(partner)
     own_sheltered = _served(own, ComputedDefinition.SHELTERED_PERSONS, code="3.1")
 
@@ -210,7 +212,7 @@ def test_the_pre_counted_facts_follow_every_write_of_the_services(
     moved = _update(service, worker, project=partner.pk)
     assert figures() == (1, 1, 0)
     services.shelter_admit(
-        case=case, shelter=shelter, admitted_on=DAY, acting_user=worker, project=own
+        case=case, shelter=shelter, admitted_on=DAY, actor=Actor.for_user(worker), project=own
     )
     assert figures() == (1, 1, 1)
     _update(moved, worker, project=None)
@@ -259,7 +261,11 @@ def test_a_shelter_stay_is_counted_under_an_eligible_project(
     sheltered = _served(projects["own"], ComputedDefinition.SHELTERED_PERSONS)
     assert raw_result(sheltered).total == 0
     stay = services.shelter_admit(
-        case=case, shelter=shelter, admitted_on=DAY, project=projects["own"], acting_user=worker
+        case=case,
+        shelter=shelter,
+        admitted_on=DAY,
+        project=projects["own"],
+        actor=Actor.for_user(worker),
     )
     assert ShelterStay.objects.get(pk=stay.pk).project == projects["own"]
     assert raw_result(sheltered).total == 1
@@ -278,7 +284,11 @@ def test_a_shelter_stay_under_an_ineligible_project_is_refused(
 ) -> None:
     with pytest.raises(ValidationError) as refused:
         services.shelter_admit(
-            case=case, shelter=shelter, admitted_on=day, project=projects[which], acting_user=worker
+            case=case,
+            shelter=shelter,
+            admitted_on=day,
+            project=projects[which],
+            actor=Actor.for_user(worker),
         )
     assert refused.value.code == code
     assert not ShelterStay.objects.exists()

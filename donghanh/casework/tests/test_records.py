@@ -11,6 +11,7 @@ from donghanh.audit.models import AuditEntry
 from donghanh.casework import services
 from donghanh.casework.models import AssessedNeed, NeedsAssessment
 from donghanh.casework.tests.conftest import add_goal, close, url
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.privacy.exporters import person_export_data
 
@@ -55,7 +56,7 @@ def test_notes_are_encrypted_at_rest(staff, case):
         assessed_on=datetime.date(2026, 5, 4),
         levels={"safety": "urgent"},
         notes={"safety": SECRET},
-        acting_user=None,
+        actor=Actor.system("tests"),
     )
     add_goal(case, staff, SECRET)
     services.follow_up_plan(
@@ -63,7 +64,7 @@ def test_notes_are_encrypted_at_rest(staff, case):
         planned_on=datetime.date(2026, 5, 4),
         method="phone",
         outcome=SECRET,
-        acting_user=None,
+        actor=Actor.system("tests"),
     )
     for table, column in [
         ("casework_assessedneed", "note"),
@@ -83,7 +84,7 @@ def test_audit_rows_never_hold_names_or_notes(staff, case, person):
         assessed_on=datetime.date(2026, 5, 4),
         levels={},
         notes={"health": SECRET},
-        acting_user=None,
+        actor=Actor.system("tests"),
     )
     for entry in AuditEntry.objects.filter(target_type__startswith="casework."):
         text = f"{entry.summary} {entry.changed_fields}"
@@ -108,14 +109,14 @@ def test_future_assessment_refused(staff, case):
             assessed_on=datetime.date.today() + datetime.timedelta(days=2),
             levels={},
             notes={},
-            acting_user=None,
+            actor=Actor.system("tests"),
         )
 
 
 def test_person_export_holds_case_work(staff, case, person):
     add_goal(case, staff, SECRET)
     services.follow_up_plan(
-        case=case, planned_on=datetime.date(2026, 5, 4), method="phone", acting_user=None
+        case=case, planned_on=datetime.date(2026, 5, 4), method="phone", actor=Actor.system("tests")
     )
     export = person_export_data(person)
     sections = {section.key: section for section in export.sections}

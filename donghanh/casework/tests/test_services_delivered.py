@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.casework import services
+from donghanh.casework.checks import check_entitlement
 from donghanh.casework.models import ServiceDelivery
 from donghanh.casework.tests.conftest import close, identify, url
 from donghanh.organisations.roles import Role
@@ -55,10 +55,10 @@ def test_identified_victim_gets_the_regime_and_cost_shown_in_vnd(staff, case):
 def test_entitlement_is_checked_on_the_service_date(staff, case):
     case = identify(case, datetime.date(2026, 4, 1))
     with pytest.raises(ValidationError) as refused:
-        services.check_entitlement(case, "a", datetime.date(2025, 1, 1))
+        check_entitlement(case, "a", datetime.date(2025, 1, 1))
     assert refused.value.code == "not_entitled"
-    services.check_entitlement(case, "a", DAY)
-    services.check_entitlement(case, "", datetime.date(2025, 1, 1))  # no regime, no check
+    check_entitlement(case, "a", DAY)
+    check_entitlement(case, "", datetime.date(2025, 1, 1))  # no regime, no check
 
 
 def test_service_without_regime_is_accepted_and_needs_a_provider(staff, case):

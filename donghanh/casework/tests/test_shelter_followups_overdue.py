@@ -16,6 +16,7 @@ from donghanh.casework import services
 from donghanh.casework.models import FollowUp, ShelterStay
 from donghanh.casework.selectors import overdue_counts_for, overdue_for
 from donghanh.casework.tests.conftest import add_goal, make_case, make_person, url
+from donghanh.core.actor import Actor
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import Role
 from donghanh.testing.factories import MembershipFactory, OrganisationFactory
@@ -27,14 +28,19 @@ DAY = datetime.date(2026, 5, 4)
 def shelter(db):
     shelter: Organisation = OrganisationFactory(kind=Organisation.Kind.SHELTER, name="Nhà Bình Yên")  # type: ignore[assignment]
     services.shelter_capacity_set(
-        shelter=shelter, beds=1, effective_from=datetime.date(2026, 1, 1), acting_user=None
+        shelter=shelter,
+        beds=1,
+        effective_from=datetime.date(2026, 1, 1),
+        actor=Actor.system("tests"),
     )
     return shelter
 
 
 def test_full_shelter_refuses_an_admission_until_a_bed_is_free(staff, case, person, shelter):
     worker = staff.users[Role.CASE_WORKER]
-    first = services.shelter_admit(case=case, shelter=shelter, admitted_on=DAY, acting_user=worker)
+    first = services.shelter_admit(
+        case=case, shelter=shelter, admitted_on=DAY, actor=Actor.for_user(worker)
+    )
     second_case = make_case(make_person(staff.organisation, worker, full_name="Lê Thị Lan"), worker)
     response = staff.client(Role.CASE_WORKER).post(
         url("stay_add", second_case),
@@ -47,20 +53,20 @@ def test_full_shelter_refuses_an_admission_until_a_bed_is_free(staff, case, pers
         case=second_case,
         shelter=shelter,
         admitted_on=DAY - datetime.timedelta(days=10),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     ).delete()
     services.shelter_discharge(
         stay=first,
         discharged_on=DAY + datetime.timedelta(days=5),
         reason="reintegrated",
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     # The discharge day frees the bed.
     stay = services.shelter_admit(
         case=second_case,
         shelter=shelter,
         admitted_on=DAY + datetime.timedelta(days=5),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     assert stay.pk
     assert AuditEntry.objects.filter(
@@ -70,26 +76,34 @@ def test_full_shelter_refuses_an_admission_until_a_bed_is_free(staff, case, pers
 
 def test_capacity_follows_its_effective_date(staff, case, shelter):
     services.shelter_capacity_set(
-        shelter=shelter, beds=0, effective_from=datetime.date(2026, 5, 1), acting_user=None
+        shelter=shelter,
+        beds=0,
+        effective_from=datetime.date(2026, 5, 1),
+        actor=Actor.system("tests"),
     )
     with pytest.raises(ValidationError) as refused:
-        services.shelter_admit(case=case, shelter=shelter, admitted_on=DAY, acting_user=None)
+        services.shelter_admit(
+            case=case, shelter=shelter, admitted_on=DAY, actor=Actor.system("tests")
+        )
     assert refused.value.code == "shelter_full"
     services.shelter_admit(
-        case=case, shelter=shelter, admitted_on=datetime.date(2026, 4, 1), acting_user=None
+        case=case,
+        shelter=shelter,
+        admitted_on=datetime.date(2026, 4, 1),
+        actor=Actor.system("tests"),
     )
 
 
 def test_only_a_shelter_admits(staff, case):
     with pytest.raises(ValidationError):
         services.shelter_admit(
-            case=case, shelter=staff.organisation, admitted_on=DAY, acting_user=None
+            case=case, shelter=staff.organisation, admitted_on=DAY, actor=Actor.system("tests")
         )
 
 
 def test_follow_up_done_plans_the_next_one(staff, case):
     follow_up = services.follow_up_plan(
-        case=case, planned_on=DAY, method="home_visit", acting_user=None
+        case=case, planned_on=DAY, method="home_visit", actor=Actor.system("tests")
     )
     response = staff.client(Role.CASE_WORKER).post(
         url("follow_up_edit", case, follow_up_id=follow_up.pk),
@@ -116,27 +130,29 @@ def test_overdue_selector_lists_only_visible_active_cases(staff, case, person):
     worker = staff.users[Role.CASE_WORKER]
     goal = add_goal(case, staff)
     late = services.action_add(
-        goal=goal, description="Làm giấy tờ", owner=worker, due_on=DAY, acting_user=None
+        goal=goal, description="Làm giấy tờ", owner=worker, due_on=DAY, actor=Actor.system("tests")
     )
     services.action_add(
         goal=goal,
         description="Sau này",
         owner=worker,
         due_on=DAY + datetime.timedelta(days=30),
-        acting_user=None,
+        actor=Actor.system("tests"),
     )
     done = services.action_add(
-        goal=goal, description="Xong", owner=worker, due_on=DAY, acting_user=None
+        goal=goal, description="Xong", owner=worker, due_on=DAY, actor=Actor.system("tests")
     )
     done.status = "done"
     done.save()
-    missed = services.follow_up_plan(case=case, planned_on=DAY, method="phone", acting_user=None)
+    missed = services.follow_up_plan(
+        case=case, planned_on=DAY, method="phone", actor=Actor.system("tests")
+    )
     services.follow_up_plan(
-        case=case, planned_on=DAY, method="phone", done_on=DAY, acting_user=None
+        case=case, planned_on=DAY, method="phone", done_on=DAY, actor=Actor.system("tests")
     )
     # A case of the supervisor, not assigned to the worker.
     other = make_case(person, staff.users[Role.SUPERVISOR])
-    services.follow_up_plan(case=other, planned_on=DAY, method="phone", acting_user=None)
+    services.follow_up_plan(case=other, planned_on=DAY, method="phone", actor=Actor.system("tests"))
 
     today = DAY + datetime.timedelta(days=1)
     mine = overdue_for(_membership(staff, Role.CASE_WORKER), today=today)
@@ -160,10 +176,13 @@ def _overdue_rows(case, staff, count):
             description=f"Việc {n}",
             owner=staff.users[Role.CASE_WORKER],
             due_on=datetime.date(2026, 1, 1),
-            acting_user=None,
+            actor=Actor.system("tests"),
         )
         services.follow_up_plan(
-            case=case, planned_on=datetime.date(2026, 1, 1), method="phone", acting_user=None
+            case=case,
+            planned_on=datetime.date(2026, 1, 1),
+            method="phone",
+            actor=Actor.system("tests"),
         )
 
 

@@ -10,6 +10,7 @@ from django.test import Client
 
 from donghanh.content import services
 from donghanh.content.models import Article, ArticleText, ArticleVersion
+from donghanh.core.actor import Actor
 from donghanh.organisations.models import Membership
 
 
@@ -21,15 +22,15 @@ class Editors:
     reviewer_client: Client
     case_worker_client: Client
 
-    def actor(self, membership: Membership) -> services.Actor:
-        return services.Actor(user=membership.user, organisation=membership.organisation)
+    def actor(self, membership: Membership) -> Actor:
+        return Actor.for_user(membership.user, organisation=membership.organisation)
 
     @property
-    def as_author(self) -> services.Actor:
+    def as_author(self) -> Actor:
         return self.actor(self.author)
 
     @property
-    def as_reviewer(self) -> services.Actor:
+    def as_reviewer(self) -> Actor:
         return self.actor(self.reviewer)
 
 

@@ -9,6 +9,7 @@ from donghanh.content import services
 from donghanh.content.models import ArticleText, ArticleVersion
 from donghanh.content.tests.helpers import Editors, draft, publish
 from donghanh.core import page_cache
+from donghanh.core.editing import StaleEditError
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +170,7 @@ def test_a_concurrent_edit_is_refused_with_a_clear_message(editors: Editors) -> 
         body="Nội dung.",
         actor=editors.as_author,
     )
-    with pytest.raises(services.StaleEditError) as error:
+    with pytest.raises(StaleEditError) as error:
         services.article_text_save(
             article=text.article,
             language="vi",
@@ -183,7 +184,7 @@ def test_a_concurrent_edit_is_refused_with_a_clear_message(editors: Editors) -> 
     text.refresh_from_db()
     assert text.title == "Tiêu đề của người thứ nhất"
     # A review decision taken on an old version is refused too.
-    with pytest.raises(services.StaleEditError):
+    with pytest.raises(StaleEditError):
         services.article_text_submit(text=text, expected_version=opened_at, actor=editors.as_author)
 
 
@@ -193,7 +194,7 @@ def test_settings_changes_are_versioned(editors: Editors) -> None:
         article=article, expected_version=1, actor=editors.as_author, order=3, destination="GB"
     )
     assert sorted(changed) == ["destination", "order"] and article.version == 2
-    with pytest.raises(services.StaleEditError):
+    with pytest.raises(StaleEditError):
         services.article_update_settings(
             article=article, expected_version=1, actor=editors.as_author, order=4
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from donghanh.core.actor import Actor
 from donghanh.directory.models import Provider
 from donghanh.directory.services import HoursInput, ProviderInput, provider_create
 
@@ -23,6 +24,6 @@ def make_provider(db: None) -> Callable[..., Provider]:
 
     def make(name: str = "Trung tâm Công tác xã hội", **fields: Any) -> Provider:
         fields.setdefault("kind", Provider.Kind.SOCIAL_WORK_CENTRE)
-        return provider_create(data=ProviderInput(name=name, **fields), acting_user=None)
+        return provider_create(data=ProviderInput(name=name, **fields), actor=Actor.system("tests"))
 
     return make

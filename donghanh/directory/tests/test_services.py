@@ -9,12 +9,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.core.actor import Actor
+from donghanh.core.editing import StaleEditError
 from donghanh.directory.models import ContactChannel, Provider
 from donghanh.directory.services import (
     ContactInput,
     HoursInput,
     ProviderInput,
-    StaleEditError,
     provider_create,
     provider_mark_verified,
     provider_update,
@@ -24,6 +25,7 @@ from donghanh.testing import factories
 
 pytestmark = pytest.mark.django_db
 
+NOBODY = Actor.system("tests")
 UserFactory: Any = factories.UserFactory
 OrganisationFactory: Any = factories.OrganisationFactory
 
@@ -52,8 +54,7 @@ def test_create_stores_everything_and_writes_one_audit_row():
             contacts=[ContactInput("phone", " 111 ", "miễn phí"), ContactInput("email", "")],
             hours=[HoursInput(1, time(8), time(17))],
         ),
-        acting_user=editor,
-        audit_organisation=organisation,
+        actor=Actor.for_user(editor, organisation=organisation),
     )
 
     assert sorted(provider.services.values_list("domain", flat=True)) == ["health", "legal"]
@@ -69,7 +70,7 @@ def test_create_stores_everything_and_writes_one_audit_row():
 
 def test_create_sets_the_folded_search_fields():
     provider = provider_create(
-        data=base_input(name="Ngôi nhà Bình yên", name_en="Peace House"), acting_user=None
+        data=base_input(name="Ngôi nhà Bình yên", name_en="Peace House"), actor=NOBODY
     )
     assert provider.folded_name == "ngoi nha binh yen peace house"
     assert " ngoi nha binh yen peace house " in provider.folded_text
@@ -77,19 +78,19 @@ def test_create_sets_the_folded_search_fields():
 
 def test_text_is_stored_in_nfc():
     decomposed = "Nha\u0300 ta\u0323m la\u0301nh"  # "Nhà tạm lánh" typed with combining marks
-    provider = provider_create(data=base_input(name=decomposed), acting_user=None)
+    provider = provider_create(data=base_input(name=decomposed), actor=NOBODY)
     assert provider.name == "Nhà tạm lánh"
 
 
 def test_update_records_the_changed_fields_and_bumps_the_version():
     editor = UserFactory(username="editor")
-    provider = provider_create(data=base_input(), acting_user=None)
+    provider = provider_create(data=base_input(), actor=NOBODY)
     data = base_input(
         name="Trung tâm mới", services=[ServiceDomain.SHELTER], serves_nationwide=True
     )
 
     updated, changed = provider_update(
-        provider=provider, data=data, expected_version=1, acting_user=editor
+        provider=provider, data=data, expected_version=1, actor=Actor.for_user(editor)
     )
 
     assert sorted(changed) == ["name", "serves_nationwide", "services"]
@@ -107,10 +108,10 @@ def test_saving_the_same_values_changes_nothing():
         contacts=[ContactInput("phone", "111")],
         hours=[HoursInput(1, time(8), time(17))],
     )
-    provider = provider_create(data=data, acting_user=None)
+    provider = provider_create(data=data, actor=NOBODY)
 
     _provider, changed = provider_update(
-        provider=provider, data=data, expected_version=1, acting_user=None
+        provider=provider, data=data, expected_version=1, actor=NOBODY
     )
 
     assert changed == []
@@ -119,14 +120,14 @@ def test_saving_the_same_values_changes_nothing():
 
 
 def test_an_edit_of_an_older_version_is_refused():
-    provider = provider_create(data=base_input(), acting_user=None)
+    provider = provider_create(data=base_input(), actor=NOBODY)
     provider_update(
-        provider=provider, data=base_input(name="Lần 1"), expected_version=1, acting_user=None
+        provider=provider, data=base_input(name="Lần 1"), expected_version=1, actor=NOBODY
     )
 
     with pytest.raises(StaleEditError):
         provider_update(
-            provider=provider, data=base_input(name="Lần 2"), expected_version=1, acting_user=None
+            provider=provider, data=base_input(name="Lần 2"), expected_version=1, actor=NOBODY
         )
     assert Provider.objects.get(pk=provider.pk).name == "Lần 1"
 
@@ -134,7 +135,7 @@ def test_an_edit_of_an_older_version_is_refused():
 def test_contacts_and_hours_are_replaced_in_order():
     provider = provider_create(
         data=base_input(contacts=[ContactInput("phone", "111"), ContactInput("phone", "113")]),
-        acting_user=None,
+        actor=NOBODY,
     )
     data = base_input(
         contacts=[ContactInput("phone", "113"), ContactInput("zalo", "Tổng đài 111")],
@@ -142,7 +143,7 @@ def test_contacts_and_hours_are_replaced_in_order():
     )
 
     _provider, changed = provider_update(
-        provider=provider, data=data, expected_version=1, acting_user=None
+        provider=provider, data=data, expected_version=1, actor=NOBODY
     )
 
     assert sorted(changed) == ["contacts", "opening_hours"]
@@ -162,19 +163,19 @@ def test_contacts_and_hours_are_replaced_in_order():
 )
 def test_the_obsolete_child_line_is_refused_in_text(field, value):
     with pytest.raises(ValidationError) as error:
-        provider_create(data=base_input(**{field: value}), acting_user=None)
+        provider_create(data=base_input(**{field: value}), actor=NOBODY)
     assert field in error.value.message_dict
     assert not Provider.objects.exists()
 
 
 def test_the_obsolete_child_line_is_refused_as_a_contact():
-    provider = provider_create(data=base_input(), acting_user=None)
+    provider = provider_create(data=base_input(), actor=NOBODY)
     with pytest.raises(ValidationError) as error:
         provider_update(
             provider=provider,
             data=base_input(contacts=[ContactInput("phone", "1800 1567")]),
             expected_version=1,
-            acting_user=None,
+            actor=NOBODY,
         )
     assert "contacts" in error.value.message_dict
     assert not ContactChannel.objects.exists()
@@ -196,22 +197,20 @@ def test_the_obsolete_child_line_is_refused_as_a_contact():
 def test_contacts_are_checked(contact, ok):
     data = base_input(contacts=[contact])
     if ok:
-        provider_create(data=data, acting_user=None)
+        provider_create(data=data, actor=NOBODY)
     else:
         with pytest.raises(ValidationError) as error:
-            provider_create(data=data, acting_user=None)
+            provider_create(data=data, actor=NOBODY)
         assert "contacts" in error.value.message_dict
 
 
 def test_an_invented_provider_must_be_named_as_an_example():
     with pytest.raises(ValidationError) as error:
-        provider_create(
-            data=base_input(name="Bệnh viện Hải Phòng", is_example=True), acting_user=None
-        )
+        provider_create(data=base_input(name="Bệnh viện Hải Phòng", is_example=True), actor=NOBODY)
     assert "name" in error.value.message_dict
 
     provider = provider_create(
-        data=base_input(name="Ví dụ – Bệnh viện Hải Phòng", is_example=True), acting_user=None
+        data=base_input(name="Ví dụ – Bệnh viện Hải Phòng", is_example=True), actor=NOBODY
     )
     assert provider.is_example
 
@@ -220,7 +219,7 @@ def test_unknown_codes_are_refused():
     with pytest.raises(ValidationError) as error:
         provider_create(
             data=base_input(services=["magic"], languages=["xx"], time_zone="Mars/Base"),
-            acting_user=None,
+            actor=NOBODY,
         )
     assert {"services", "languages", "time_zone"} <= set(error.value.message_dict)
 
@@ -228,9 +227,11 @@ def test_unknown_codes_are_refused():
 def test_marking_verified_records_who_and_when_and_is_audited():
     editor = UserFactory(username="verifier")
     organisation = OrganisationFactory()
-    provider = provider_create(data=base_input(), acting_user=None)
+    provider = provider_create(data=base_input(), actor=NOBODY)
 
-    provider_mark_verified(provider=provider, acting_user=editor, audit_organisation=organisation)
+    provider_mark_verified(
+        provider=provider, actor=Actor.for_user(editor, organisation=organisation)
+    )
 
     stored = Provider.objects.get(pk=provider.pk)
     assert stored.last_verified_on == timezone.localdate()
@@ -246,13 +247,13 @@ def test_marking_verified_records_who_and_when_and_is_audited():
 
 def test_an_edit_can_mark_verified_in_the_same_step():
     editor = UserFactory(username="editor")
-    provider = provider_create(data=base_input(), acting_user=None)
+    provider = provider_create(data=base_input(), actor=NOBODY)
 
     provider_update(
         provider=provider,
         data=base_input(),
         expected_version=1,
-        acting_user=editor,
+        actor=Actor.for_user(editor),
         mark_verified=True,
     )
 
@@ -262,16 +263,16 @@ def test_an_edit_can_mark_verified_in_the_same_step():
 
 
 def test_needs_verification_after_a_year():
-    provider = provider_create(data=base_input(), acting_user=None)
+    provider = provider_create(data=base_input(), actor=NOBODY)
     assert provider.needs_verification
-    provider_mark_verified(provider=provider, acting_user=None, on=date(2022, 1, 1))
+    provider_mark_verified(provider=provider, actor=NOBODY, on=date(2022, 1, 1))
     assert provider.needs_verification
-    provider_mark_verified(provider=provider, acting_user=None)
+    provider_mark_verified(provider=provider, actor=NOBODY)
     assert not provider.needs_verification
 
 
 def test_the_callers_input_is_left_as_it_was():
     data = base_input(name="  Tên có khoảng trắng  ")
-    provider_create(data=replace(data), acting_user=None)
-    provider_create(data=data, acting_user=None)
+    provider_create(data=replace(data), actor=NOBODY)
+    provider_create(data=data, actor=NOBODY)
     assert data.name == "  Tên có khoảng trắng  "

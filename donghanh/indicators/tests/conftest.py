@@ -6,6 +6,7 @@ from typing import Any, cast
 
 import pytest
 
+from donghanh.core.actor import Actor
 from donghanh.core.records import records_changed
 from donghanh.indicators.services import project_facts_rebuild
 from donghanh.organisations.models import Organisation
@@ -92,7 +93,8 @@ def make_programme() -> Programme:
             [datetime.date(2025, 3, 1), datetime.date(2025, 9, 1), datetime.date(2026, 4, 1)]
         )
     ]
-    project_facts_rebuild(project=project)  # figures come from the pre-counted facts from now on
+    # Figures come from the pre-counted facts from now on.
+    project_facts_rebuild(actor=Actor.system("tests"), project=project)
     return Programme(implementer, donor, project, indicator, trainings)
 
 

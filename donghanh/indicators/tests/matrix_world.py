@@ -11,6 +11,7 @@ from typing import Any
 from donghanh.api.tests.conftest import make_person
 from donghanh.cases.tests.conftest import make_case
 from donghanh.casework.models import ServiceDelivery
+from donghanh.core.actor import Actor
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
 from donghanh.programmes.projects.models import Project
@@ -23,6 +24,9 @@ from donghanh.programmes.results.models import (
 from donghanh.programmes.trainings.models import Training, TrainingLevel
 from donghanh.programmes.trainings.services import participant_enrol
 from donghanh.testing import factories
+
+# The services are called outside any request: a named system actor acts.
+NOBODY = Actor.system("tests")
 
 MembershipFactory: Any = factories.MembershipFactory
 OrganisationFactory: Any = factories.OrganisationFactory
@@ -71,7 +75,7 @@ def linked_project(own: Organisation, relation: str) -> LinkedProject:
             sex="female",
             role="social_worker",
             sector="labour",
-            acting_user=None,
+            actor=NOBODY,
         )
     worker = MembershipFactory(organisation=implementer, role=Role.CASE_WORKER).user
     case = make_case(make_person(implementer, worker, full_name=PERSON), worker)

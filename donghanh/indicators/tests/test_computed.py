@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from donghanh.core.actor import Actor
 from donghanh.indicators.compute import Scope, raw_result
 from donghanh.indicators.results import indicator_result
 from donghanh.indicators.tests.conftest import Programme, make_programme
@@ -46,7 +47,7 @@ def _enrol(programme: Programme, index: int, training: int, user: Any) -> None:
         sex="male",
         role="social_worker",
         sector="labour",
-        acting_user=user,
+        actor=Actor.for_user(user),
     )
 
 

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from donghanh.cases.models import Case
 from donghanh.casework.models import ServiceDelivery, ShelterStay
+from donghanh.core.actor import Actor
 from donghanh.indicators.compute import Scope, counted_from_records, raw_result
 from donghanh.indicators.fact_counts import facts_counts, period_masks
 from donghanh.indicators.facts import MONTH_COLUMNS, MONTHS_PER_COLUMN
@@ -186,7 +187,7 @@ def _world(seed: int) -> tuple[Project, list[Indicator], list[str]]:
     )
     _records(rng, project, other, _people(rng, organisation, communes))
     _trainings(rng, project, provinces)
-    project_facts_rebuild(project=project)
+    project_facts_rebuild(actor=Actor.system("tests"), project=project)
     served = ComputedDefinition.PERSONS_SERVED
     by_domain = ComputedDefinition.PERSONS_SERVED_BY_DOMAIN
     indicators = [
@@ -237,10 +238,12 @@ def test_refreshing_a_unit_gives_what_a_rebuild_gives(db: None) -> None:
     person = ServiceDelivery.objects.filter(project=project).first().case.person  # type: ignore[union-attr]
     Person.objects.filter(pk=person.pk).update(sex="other", estimated_age=None)
     ServiceDelivery.objects.filter(case__person=person, project=project).update(domain="legal")
-    unit_facts_refresh(project_ids=[project.pk], person_ids=[person.pk])
+    unit_facts_refresh(
+        actor=Actor.system("tests"), project_ids=[project.pk], person_ids=[person.pk]
+    )
     refreshed = _facts_table(project)
     assert refreshed != built
-    project_facts_rebuild(project=project)
+    project_facts_rebuild(actor=Actor.system("tests"), project=project)
     assert _facts_table(project) == refreshed
     for indicator in indicators:
         assert _from_facts(indicator, ()) == _reference(indicator, ())
@@ -290,10 +293,13 @@ def test_what_the_facts_cannot_answer_is_counted_from_the_records(db: None) -> N
     ServiceDelivery.objects.create(
         case=case, domain="health", delivered_on=datetime.date(2017, 5, 1), project=project
     )
-    unit_facts_refresh(project_ids=[project.pk], person_ids=[case.person_id])
+    unit_facts_refresh(
+        actor=Actor.system("tests"), project_ids=[project.pk], person_ids=[case.person_id]
+    )
     assert _from_facts(served, ()) is None
     assert raw_result(served).total == _reference(served, ())[0]
-    project_facts_rebuild(project=project)  # a new anchor, before that record
+    # A new anchor, before that record.
+    project_facts_rebuild(actor=Actor.system("tests"), project=project)
     assert _from_facts(served, ()) == _reference(served, ())
     ProjectFigures.objects.filter(project=project).update(facts_ready=False)
     assert _from_facts(served, ()) is None
@@ -312,12 +318,12 @@ def test_counting_takes_the_same_queries_for_any_number_of_units(db: None) -> No
             counts.append(len(captured))
         return counts
 
-    project_recount(project=project)
+    project_recount(actor=Actor.system("tests"), project=project)
     rows_before, tally_before = queries(False), queries(True)
     assert max(rows_before) <= 5
     assert tally_before == [2] * len(indicators)  # the anchor, then the tally's cells
     _records(random.Random(8), project, project, list(Case.objects.all()))
-    project_facts_rebuild(project=project)
+    project_facts_rebuild(actor=Actor.system("tests"), project=project)
     assert (queries(False), queries(True)) == (rows_before, tally_before)
     assert UnitFact.objects.filter(project=project, source=FactSource.SERVICES).exists()
 
@@ -342,8 +348,8 @@ def test_running_tallies_stay_exact_through_any_writes(db: None) -> None:
     project, indicators, _provinces = _world(11)
     other = Project.objects.get(implementing_organisation=project.implementing_organisation,
                                 code="F2")  # fmt: skip
-    project_facts_rebuild(project=other)
-    project_recount(project=project)
+    project_facts_rebuild(actor=Actor.system("tests"), project=other)
+    project_recount(actor=Actor.system("tests"), project=project)
     rng = random.Random(12)
     cases = list(Case.objects.filter(organisation=project.implementing_organisation))
     trainings = list(Training.objects.filter(project=project))
@@ -376,9 +382,13 @@ def test_running_tallies_stay_exact_through_any_writes(db: None) -> None:
             )
             training = rng.choice(trainings)
             TrainingParticipation.objects.get_or_create(training=training, participant=trainee)
-            unit_facts_refresh(project_ids=[project.pk], participant_ids=[trainee.pk])
+            unit_facts_refresh(
+                actor=Actor.system("tests"), project_ids=[project.pk], participant_ids=[trainee.pk]
+            )
             return
-        unit_facts_refresh(project_ids=[project.pk, other.pk], person_ids=[person])
+        unit_facts_refresh(
+            actor=Actor.system("tests"), project_ids=[project.pk, other.pk], person_ids=[person]
+        )
 
     for step in range(40):
         write()
@@ -398,7 +408,7 @@ def test_running_tallies_stay_exact_through_any_writes(db: None) -> None:
 
 def test_a_de_identified_person_is_counted_as_the_record_now_says(db: None) -> None:
     project, indicators, _provinces = _world(13)
-    project_recount(project=project)
+    project_recount(actor=Actor.system("tests"), project=project)
     person = (
         Person.objects.filter(
             cases__services__project=project,
@@ -410,7 +420,7 @@ def test_a_de_identified_person_is_counted_as_the_record_now_says(db: None) -> N
     )
     assert person is not None
     before = _reference(indicators[0], ())
-    person_deidentify(person=person, acting_user=UserFactory())
+    person_deidentify(person=person, actor=Actor.for_user(UserFactory()))
     after = _reference(indicators[0], ())
     assert after != before  # the province went; the age is now an estimate
     for indicator in indicators:

@@ -20,9 +20,9 @@ from donghanh.casework.models import ServiceDelivery
 from donghanh.core import records
 from donghanh.indicators.checks import check_listening
 from donghanh.indicators.compute import raw_result
+from donghanh.indicators.listener import on_record_change
 from donghanh.indicators.models import IndicatorTally, ProjectFigures, UnitFact
 from donghanh.indicators.selectors import facts_agree_with_records
-from donghanh.indicators.services import on_record_change
 from donghanh.organisations.models import Organisation
 from donghanh.people import services as person_services
 from donghanh.people.models import Person

@@ -9,8 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from donghanh.audit.events import AuditEvent
 from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
+from donghanh.core.actor import Actor
+from donghanh.organisations.events import OrganisationEvent
 from donghanh.organisations.roles import Role
 from donghanh.testing import factories
 from donghanh.testing.clients import signed_in_client
@@ -20,6 +23,22 @@ MembershipFactory: Any = factories.MembershipFactory
 UserFactory: Any = factories.UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+class LogTestEvent(AuditEvent):
+    """Rows of each kind the log's tests need; `n` tells rows apart."""
+
+    SIGNED_IN = "test_log.signed_in", AuditAction.LOGIN, "%(n)s"
+    SIGN_IN_FAILED = "test_log.sign_in_failed", AuditAction.LOGIN_FAILED, "Sign-in refused"
+    SIGNED_OUT = "test_log.signed_out", AuditAction.LOGOUT, "Signed out"
+    UPDATED = "test_log.updated", AuditAction.UPDATE, "Updated"
+    VIEWED = "test_log.viewed", AuditAction.VIEW, "Viewed"
+
+
+def log(event: LogTestEvent, user: Any = None, *, username: str = "", n: Any = "", **kw: Any):
+    """One row by `user` (or, before sign-in, by `username`), in `organisation=` if given."""
+    actor = Actor.for_user(user) if user is not None else Actor(name=username)
+    return audit_record(event=event, actor=actor, details={"n": n}, **kw)
 
 
 def url(org, **params) -> str:
@@ -34,17 +53,15 @@ def usernames_on(response) -> list[str]:
 
 
 def test_owner_sees_the_organisation_entries_and_members_sign_ins_only(trio, other_member):
-    audit_record(action=AuditAction.UPDATE, actor=trio.owner, organisation=trio.organisation)
-    audit_record(action=AuditAction.LOGIN, actor=trio.colleague)
-    audit_record(action=AuditAction.LOGIN_FAILED, actor_username=trio.colleague.username)
+    log(LogTestEvent.UPDATED, trio.owner, organisation=trio.organisation)
+    log(LogTestEvent.SIGNED_IN, trio.colleague)
+    log(LogTestEvent.SIGN_IN_FAILED, username=trio.colleague.username)
     # Not shown: another organisation's entries, strangers' sign-ins, a member's actions in
     # another organisation and members' events that are not about signing in.
-    audit_record(
-        action=AuditAction.UPDATE, actor=trio.outsider, organisation=trio.other_organisation
-    )
-    audit_record(action=AuditAction.LOGIN, actor=other_member.user)
-    audit_record(action=AuditAction.LOGIN_FAILED, actor_username="stranger")
-    audit_record(action=AuditAction.VIEW, actor=trio.colleague)
+    log(LogTestEvent.UPDATED, trio.outsider, organisation=trio.other_organisation)
+    log(LogTestEvent.SIGNED_IN, other_member.user)
+    log(LogTestEvent.SIGN_IN_FAILED, username="stranger")
+    log(LogTestEvent.VIEWED, trio.colleague)
 
     response = trio.owner_client.get(url(trio.organisation))
 
@@ -76,12 +93,11 @@ def test_wrong_method_gets_405(trio):
 
 def test_columns_show_who_when_what_record_details_and_ip(trio):
     entry = audit_record(
-        action=AuditAction.UPDATE,
-        actor=trio.owner,
-        organisation=trio.organisation,
+        event=OrganisationEvent.ROLE_CHANGED,
+        actor=Actor.for_user(trio.owner, organisation=trio.organisation),
         target=trio.organisation.memberships.get(user=trio.colleague),
-        summary="role: case_worker → supervisor",
         changed_fields=["role"],
+        details={"old_role": "case_worker", "role": "supervisor"},
     )
     response = trio.owner_client.get(url(trio.organisation), REMOTE_ADDR="203.0.113.9")
     page = response.content.decode()
@@ -89,19 +105,14 @@ def test_columns_show_who_when_what_record_details_and_ip(trio):
     assert timezone.localtime(entry.at).strftime("%d/%m/%Y") in page
     assert "Cập nhật" in page  # the action, in Vietnamese
     assert "Tư cách thành viên #" in page  # the record type, translated
-    assert "role: case_worker → supervisor" in page
+    assert "Đổi vai trò: case_worker → supervisor" in page  # the event, in Vietnamese
     assert "Trường: vai trò" in page  # the changed field by its name, in Vietnamese
 
 
 def test_filters_by_action_username_and_record_type(trio):
-    audit_record(action=AuditAction.LOGIN, actor=trio.owner)
-    audit_record(
-        action=AuditAction.UPDATE,
-        actor=trio.owner,
-        organisation=trio.organisation,
-        target=trio.organisation,
-    )
-    audit_record(action=AuditAction.LOGIN, actor=trio.colleague)
+    log(LogTestEvent.SIGNED_IN, trio.owner)
+    log(LogTestEvent.UPDATED, trio.owner, organisation=trio.organisation, target=trio.organisation)
+    log(LogTestEvent.SIGNED_IN, trio.colleague)
 
     by_action = trio.owner_client.get(url(trio.organisation, action=AuditAction.LOGIN))
     assert {e.action for e in by_action.context["page"]} == {AuditAction.LOGIN}
@@ -121,7 +132,7 @@ def test_filters_by_dates_in_vietnamese_format(trio):
     for day in (1, 2, 3):
         at = timezone.make_aware(datetime(2026, 3, day, 23, 30))
         with mock.patch("django.utils.timezone.now", return_value=at):
-            audit_record(action=AuditAction.LOGIN, actor=trio.owner, summary=f"day {day}")
+            log(LogTestEvent.SIGNED_IN, trio.owner, n=f"day {day}")
     response = trio.owner_client.get(
         url(trio.organisation, date_from="02/03/2026", date_to="02/03/2026")
     )
@@ -129,8 +140,8 @@ def test_filters_by_dates_in_vietnamese_format(trio):
 
 
 def test_a_wrong_date_is_explained_and_the_other_filters_still_apply(trio):
-    audit_record(action=AuditAction.LOGIN, actor=trio.owner)
-    audit_record(action=AuditAction.LOGOUT, actor=trio.owner)
+    log(LogTestEvent.SIGNED_IN, trio.owner)
+    log(LogTestEvent.SIGNED_OUT, trio.owner)
     response = trio.owner_client.get(
         url(trio.organisation, action=AuditAction.LOGOUT, date_from="31/02/2026"),
         HTTP_ACCEPT_LANGUAGE="vi",
@@ -150,7 +161,7 @@ def test_an_end_date_before_the_start_is_explained(trio):
 
 def test_pages_of_fifty_newest_first_keeping_the_filters(trio):
     for n in range(120):
-        audit_record(action=AuditAction.LOGIN, actor=trio.owner, summary=f"n{n:03d}")
+        log(LogTestEvent.SIGNED_IN, trio.owner, n=f"n{n:03d}")
     first = trio.owner_client.get(url(trio.organisation, action=AuditAction.LOGIN))
     page = first.context["page"]
     assert len(page) == 50 and page.paginator.num_pages == 3
@@ -168,15 +179,15 @@ def test_query_count_is_fixed_with_many_rows(trio, django_assert_max_num_queries
     members = [MembershipFactory(organisation=trio.organisation).user for _ in range(10)]
     for n in range(300):
         actor = members[n % len(members)]
-        audit_record(action=AuditAction.LOGIN, actor=actor)
-        audit_record(
-            action=AuditAction.UPDATE,
-            actor=actor,
+        log(LogTestEvent.SIGNED_IN, actor)
+        log(
+            LogTestEvent.UPDATED,
+            actor,
             organisation=trio.organisation,
             target=trio.organisation,
             changed_fields=["name"],
         )
-    audit_record(action=AuditAction.LOGIN_FAILED, actor_username=UserFactory().username)
+    log(LogTestEvent.SIGN_IN_FAILED, username=UserFactory().username)
     trio.owner_client.get(url(trio.organisation))  # warm the session
     # Session, user, device, membership, record types, count, page, saving the session (3):
     # 10 today, however many rows there are.

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.organisations.events import OrganisationEvent
 from donghanh.organisations.roles import Role
 from donghanh.testing import factories
 from donghanh.testing.clients import signed_in_client
@@ -88,7 +89,9 @@ def test_owner_changes_a_role(trio, member):
     entry = AuditEntry.objects.get(action=AuditAction.UPDATE, target_id=str(member.pk))
     assert entry.changed_fields == ["role"]
     assert entry.organisation == trio.organisation
-    assert entry.summary == "role: case_worker → supervisor"
+    assert entry.event == OrganisationEvent.ROLE_CHANGED.code
+    assert entry.details == {"old_role": "case_worker", "role": "supervisor"}
+    assert entry.summary == "Role changed: case_worker → supervisor"
 
 
 def test_an_unknown_role_is_refused(trio, member):
@@ -148,8 +151,8 @@ def test_owner_deactivates_and_reactivates_a_member(trio, member):
     assert client.get(detail).status_code == 200
     entries = AuditEntry.objects.filter(target_id=str(member.pk), action=AuditAction.UPDATE)
     assert sorted(e.summary for e in entries) == [
-        "membership deactivated",
-        "membership reactivated",
+        "Membership deactivated",
+        "Membership reactivated",
     ]
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.core.actor import Actor
 from donghanh.organisations import services
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Role
@@ -42,11 +43,11 @@ def admin(organisation):
 def test_the_only_administrator_can_neither_step_down_nor_be_deactivated(admin):
     with pytest.raises(ValidationError) as refused:
         services.membership_change_role(
-            membership=admin, role=Role.SUPERVISOR, acting_user=admin.user
+            membership=admin, role=Role.SUPERVISOR, actor=Actor.for_user(admin.user)
         )
     assert refused.value.code == "last_admin"
     with pytest.raises(ValidationError):
-        services.membership_deactivate(membership=admin, acting_user=admin.user)
+        services.membership_deactivate(membership=admin, actor=Actor.for_user(admin.user))
     admin.refresh_from_db()
     assert admin.role == Role.ORG_ADMIN and admin.is_active
 
@@ -54,10 +55,10 @@ def test_the_only_administrator_can_neither_step_down_nor_be_deactivated(admin):
 def test_one_of_two_administrators_may_step_down_but_not_the_second(organisation, admin):
     second = MembershipFactory(organisation=organisation, role=Role.ORG_ADMIN)
     services.membership_change_role(
-        membership=second, role=Role.CASE_WORKER, acting_user=admin.user
+        membership=second, role=Role.CASE_WORKER, actor=Actor.for_user(admin.user)
     )
     with pytest.raises(ValidationError):
-        services.membership_deactivate(membership=admin, acting_user=admin.user)
+        services.membership_deactivate(membership=admin, actor=Actor.for_user(admin.user))
 
 
 def test_inactive_administrators_do_not_count(organisation, admin):
@@ -66,34 +67,34 @@ def test_inactive_administrators_do_not_count(organisation, admin):
         organisation=organisation, role=Role.ORG_ADMIN, user=UserFactory(is_active=False)
     )
     with pytest.raises(ValidationError):
-        services.membership_deactivate(membership=admin, acting_user=admin.user)
+        services.membership_deactivate(membership=admin, actor=Actor.for_user(admin.user))
 
 
 def test_administrators_of_another_organisation_do_not_count(admin):
     MembershipFactory(role=Role.ORG_ADMIN)  # in a new organisation
     with pytest.raises(ValidationError):
         services.membership_change_role(
-            membership=admin, role=Role.SUPERVISOR, acting_user=admin.user
+            membership=admin, role=Role.SUPERVISOR, actor=Actor.for_user(admin.user)
         )
 
 
 def test_the_rule_reads_the_current_state_not_a_stale_object(organisation, admin):
     second = MembershipFactory(organisation=organisation, role=Role.ORG_ADMIN)
     stale_admin = Membership.objects.get(pk=admin.pk)
-    services.membership_deactivate(membership=second, acting_user=admin.user)
+    services.membership_deactivate(membership=second, actor=Actor.for_user(admin.user))
     # `second` as loaded earlier still looks like an active administrator; the service reloads.
     with pytest.raises(ValidationError):
-        services.membership_deactivate(membership=stale_admin, acting_user=admin.user)
+        services.membership_deactivate(membership=stale_admin, actor=Actor.for_user(admin.user))
 
 
 def test_other_members_change_freely_and_no_op_changes_write_nothing(organisation, admin):
     member = MembershipFactory(organisation=organisation, role=Role.CASE_WORKER)
     services.membership_change_role(
-        membership=member, role=Role.CASE_WORKER, acting_user=admin.user
+        membership=member, role=Role.CASE_WORKER, actor=Actor.for_user(admin.user)
     )
-    services.membership_reactivate(membership=member, acting_user=admin.user)
+    services.membership_reactivate(membership=member, actor=Actor.for_user(admin.user))
     assert not AuditEntry.objects.exists()
-    services.membership_deactivate(membership=member, acting_user=admin.user)
+    services.membership_deactivate(membership=member, actor=Actor.for_user(admin.user))
     assert AuditEntry.objects.get().changed_fields == ["is_active"]
 
 
@@ -103,7 +104,10 @@ def test_other_members_change_freely_and_no_op_changes_write_nothing(organisatio
 def test_adding_an_existing_member_again_is_refused(organisation, admin):
     with pytest.raises(ValidationError) as refused:
         services.membership_add(
-            organisation=organisation, user=admin.user, role=Role.SUPERVISOR, acting_user=admin.user
+            organisation=organisation,
+            user=admin.user,
+            role=Role.SUPERVISOR,
+            actor=Actor.for_user(admin.user),
         )
     assert refused.value.code == "already_member"
 
@@ -115,7 +119,7 @@ def test_a_new_account_gets_a_temporary_password_and_must_change_it(organisation
         username="thu.vu",
         email="",
         role=Role.PROGRAMME_OFFICER,
-        acting_user=admin.user,
+        actor=Actor.for_user(admin.user),
     )
     assert membership.user.must_change_password
     assert membership.user.check_password(password)
@@ -126,7 +130,7 @@ def test_a_new_account_gets_a_temporary_password_and_must_change_it(organisation
 
 
 def test_temporary_passwords_differ():
-    assert len({services.temporary_password() for _ in range(50)}) == 50
+    assert len({services._temporary_password() for _ in range(50)}) == 50
 
 
 def test_a_username_taken_in_other_letter_case_is_refused(organisation, admin):
@@ -138,7 +142,7 @@ def test_a_username_taken_in_other_letter_case_is_refused(organisation, admin):
             username="thu.vu",
             email="",
             role=Role.PROGRAMME_OFFICER,
-            acting_user=admin.user,
+            actor=Actor.for_user(admin.user),
         )
 
 
@@ -151,7 +155,7 @@ def _sign_in(client: Client, username: str, password: str):
 
 def test_temporary_password_signs_in_once_and_forces_a_change(organisation, admin):
     member = MembershipFactory(organisation=organisation, role=Role.DONOR_VIEWER)
-    password = services.member_password_reset(membership=member, acting_user=admin.user)
+    password = services.member_password_reset(membership=member, actor=Actor.for_user(admin.user))
 
     # The old password no longer works.
     assert _sign_in(Client(), member.user.username, TEST_PASSWORD).status_code == 200
@@ -201,7 +205,7 @@ def test_resets_are_refused_for_superusers_other_organisations_self_and_inactive
         confirmed_totp_device(membership.user)
         old_hash = membership.user.password
         with pytest.raises(ValidationError) as refused:
-            reset(membership=membership, acting_user=admin.user)
+            reset(membership=membership, actor=Actor.for_user(admin.user))
         assert refused.value.code == "reset_not_allowed"
         membership.user.refresh_from_db()
         assert membership.user.password == old_hash
@@ -219,7 +223,7 @@ def test_a_failing_password_reset_changes_nothing(organisation, admin):
         mock.patch.object(services, "user_end_all_sessions", side_effect=RuntimeError("boom")),
         pytest.raises(RuntimeError),
     ):
-        services.member_password_reset(membership=member, acting_user=admin.user)
+        services.member_password_reset(membership=member, actor=Actor.for_user(admin.user))
     member.user.refresh_from_db()
     assert member.user.password == old_hash
     assert member.user.must_change_password is False
@@ -233,7 +237,7 @@ def test_a_failing_audit_row_undoes_the_role_change(organisation, admin):
         pytest.raises(IntegrityError),
     ):
         services.membership_change_role(
-            membership=member, role=Role.SUPERVISOR, acting_user=admin.user
+            membership=member, role=Role.SUPERVISOR, actor=Actor.for_user(admin.user)
         )
     member.refresh_from_db()
     assert member.role == Role.CASE_WORKER
@@ -252,7 +256,7 @@ def test_a_failing_membership_undoes_the_new_account_and_its_audit_row(organisat
             username="thu.vu",
             email="",
             role=Role.PROGRAMME_OFFICER,
-            acting_user=admin.user,
+            actor=Actor.for_user(admin.user),
         )
     assert not get_user_model().objects.filter(username="thu.vu").exists()
     assert not AuditEntry.objects.exists()
@@ -265,5 +269,5 @@ def test_a_failing_two_factor_reset_keeps_the_devices(organisation, admin):
         mock.patch.object(services, "audit_record", side_effect=IntegrityError("audit down")),
         pytest.raises(IntegrityError),
     ):
-        services.member_two_factor_reset(membership=member, acting_user=admin.user)
+        services.member_two_factor_reset(membership=member, actor=Actor.for_user(admin.user))
     assert TOTPDevice.objects.filter(user=member.user).exists()

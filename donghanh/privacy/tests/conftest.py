@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from donghanh.core.actor import Actor
 from donghanh.organisations.models import Organisation
 from donghanh.people import services as person_services
 from donghanh.people.models import Person
@@ -91,7 +92,7 @@ def new_request(
         kind=kind,
         received_on=received_on,
         responsible=responsible,
-        acting_user=user,
+        actor=Actor.for_user(user),
         **values,
     )
 
@@ -207,17 +208,17 @@ def longest_record(organisation: Organisation, owner: Any) -> LongestRecord:
         assessed_on=datetime.date(2026, 2, 4),
         levels={domain.value: "urgent" for domain in ASSESSED_DOMAINS},
         notes={domain.value: long_text(LONG_TEXT // 10) for domain in ASSESSED_DOMAINS},
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     goal = casework.goal_add(
-        case=case, domain=ASSESSED_DOMAINS[0].value, text=long_text(), acting_user=worker
+        case=case, domain=ASSESSED_DOMAINS[0].value, text=long_text(), actor=Actor.for_user(worker)
     )
     casework.action_add(
         goal=goal,
         description=long_text(),
         owner=worker,
         due_on=datetime.date(2026, 3, 1),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     casework.service_record(
         case=case,
@@ -228,7 +229,7 @@ def longest_record(organisation: Organisation, owner: Any) -> LongestRecord:
         cost_vnd=1_500_000,
         regime="",
         note=longest_for(ServiceForm, "note"),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     casework.follow_up_plan(
         case=case,
@@ -236,7 +237,7 @@ def longest_record(organisation: Organisation, owner: Any) -> LongestRecord:
         method="home_visit",
         done_on=datetime.date(2026, 2, 6),
         outcome=long_text(),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     attachment_add(
         case=case,
@@ -248,7 +249,7 @@ def longest_record(organisation: Organisation, owner: Any) -> LongestRecord:
     message = longest_for(ReferralSendForm, "message")
     referrals.referral_send(
         case=case,
-        acting_user=worker,
+        actor=Actor.for_user(worker),
         to_organisation=receiver,
         shared_sections=["identity", "contact", "case", "journey", "needs"],
         domain="health",

@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 
+from donghanh.core.actor import Actor
 from donghanh.privacy import services
 from donghanh.privacy.deadlines import HolidayCalendar, add_working_days
 from donghanh.privacy.models import Holiday
@@ -105,10 +106,11 @@ def test_a_configured_holiday_moves_the_acknowledgement(trio, person):
 def test_a_holiday_entered_later_moves_waiting_deadlines_only(trio, person):
     waiting = new_request(person, trio.owner, received_on=FRIDAY)
     acknowledged = services.request_acknowledge(
-        data_request=new_request(person, trio.owner, received_on=FRIDAY), acting_user=trio.owner
+        data_request=new_request(person, trio.owner, received_on=FRIDAY),
+        actor=Actor.for_user(trio.owner),
     )
     Holiday.objects.create(name="Tết (thử)", year=2026, month=3, day=10)
-    assert services.acknowledge_deadlines_refresh() == 1
+    assert services.acknowledge_deadlines_refresh(actor=Actor.system("tests")) == 1
     waiting.refresh_from_db()
     acknowledged.refresh_from_db()
     assert waiting.acknowledge_by == D(2026, 3, 11)
@@ -118,13 +120,16 @@ def test_a_holiday_entered_later_moves_waiting_deadlines_only(trio, person):
 def test_an_extension_moves_the_completion_deadline_once(trio, person):
     data_request = new_request(person, trio.owner)
     extended = services.request_extend(
-        data_request=data_request, days=15, reason="Dữ liệu ở hai văn phòng", acting_user=trio.owner
+        data_request=data_request,
+        days=15,
+        reason="Dữ liệu ở hai văn phòng",
+        actor=Actor.for_user(trio.owner),
     )
     assert extended.complete_by == D(2026, 3, 21) + datetime.timedelta(days=15)
     assert extended.was_extended
     with pytest.raises(ValidationError) as refused:
         services.request_extend(
-            data_request=extended, days=1, reason="Lần nữa", acting_user=trio.owner
+            data_request=extended, days=1, reason="Lần nữa", actor=Actor.for_user(trio.owner)
         )
     assert refused.value.code == "already_extended"
     extended.refresh_from_db()
@@ -136,7 +141,7 @@ def test_an_extension_needs_1_to_15_days_and_a_reason(trio, person, days, reason
     data_request = new_request(person, trio.owner)
     with pytest.raises(ValidationError):
         services.request_extend(
-            data_request=data_request, days=days, reason=reason, acting_user=trio.owner
+            data_request=data_request, days=days, reason=reason, actor=Actor.for_user(trio.owner)
         )
     data_request.refresh_from_db()
     assert not data_request.was_extended
@@ -149,11 +154,13 @@ def test_overdue_flags(trio, person):
     assert not data_request.acknowledgement_overdue_on(D(2026, 3, 10))
     assert data_request.completion_overdue_on(D(2026, 3, 22))
     assert not data_request.completion_overdue_on(D(2026, 3, 21))
-    acknowledged = services.request_acknowledge(data_request=data_request, acting_user=trio.owner)
+    acknowledged = services.request_acknowledge(
+        data_request=data_request, actor=Actor.for_user(trio.owner)
+    )
     assert not acknowledged.acknowledgement_overdue_on(D(2026, 3, 11))
     assert acknowledged.acknowledged_late  # acknowledged today, long after 10/3/2026
     assert acknowledged.next_due_on() == acknowledged.complete_by
-    closed = services.request_complete(data_request=acknowledged, acting_user=trio.owner)
+    closed = services.request_complete(data_request=acknowledged, actor=Actor.for_user(trio.owner))
     assert not closed.completion_overdue_on(D(2026, 12, 31))
     assert closed.completed_late
     assert closed.next_due_on() is None

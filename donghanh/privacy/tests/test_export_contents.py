@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from donghanh.casework import services as casework
 from donghanh.core import pdf as core_pdf
 from donghanh.core import person_export as exporters
+from donghanh.core.actor import Actor
 from donghanh.core.person_export import person_export_exclusion
 from donghanh.indicators.models import UnitFact
 from donghanh.indicators.services import project_facts_rebuild
@@ -135,7 +136,7 @@ def test_without_a_cjk_font_the_copy_prints_and_says_what_it_could_not(
 
     person = new_person(trio.organisation, full_name="Nguyễn Thị Hoa", other_names="王小红")
     assert core_pdf.missing_characters(["王小红 Hoa"]) == ["王", "小", "红"]
-    document = services.person_export_pdf(person=person, acting_user=trio.owner)
+    document = services.person_export_pdf(person=person, actor=Actor.for_user(trio.owner))
     text = "".join(_pdf_pages(document))
     assert "Nguyễn Thị Hoa" in text
     squeezed = _squeezed(text)
@@ -270,16 +271,16 @@ def test_pre_counted_indicator_facts_stay_out_of_the_copy(trio: Any, record: Lon
         regime="",
         note="",
         project=project,
-        acting_user=record.worker,
+        actor=Actor.for_user(record.worker),
     )
-    project_facts_rebuild(project=project)
+    project_facts_rebuild(actor=Actor.system("tests"), project=project)
     assert UnitFact.objects.filter(person=record.person).exists()
-    data = services.person_export_json(person=record.person, acting_user=trio.owner)
+    data = services.person_export_json(person=record.person, actor=Actor.for_user(trio.owner))
     assert not any("unitfact" in key for key in data["sections"])
     for section in data["sections"].values():
         assert "months_0" not in section["fields"] and "overflow" not in section["fields"]
     document = services.person_export_pdf(
-        person=record.person, acting_user=trio.owner, language="en"
+        person=record.person, actor=Actor.for_user(trio.owner), language="en"
     )
     text = "".join(_pdf_pages(document))
     assert "Months 0" not in text and "Overflow" not in text

@@ -17,12 +17,14 @@ from pypdf import PdfReader
 
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.core import person_export as exporters
+from donghanh.core.actor import Actor
 from donghanh.core.crypto import DecryptionError, decrypt_text, models_with_encrypted_fields
 from donghanh.organisations.models import Membership
 from donghanh.people import services as person_services
 from donghanh.people.models import Consent, Guardian, Person, PersonNameToken, years_between
 from donghanh.people.selectors import persons_search
 from donghanh.privacy import services
+from donghanh.privacy.age_groups import age_group
 from donghanh.privacy.models import DataSubjectRequest, PersonDeidentification, RequestStatus
 from donghanh.privacy.tests.conftest import (
     EVIDENCE,
@@ -95,7 +97,7 @@ def test_the_json_export_holds_all_of_the_persons_data_and_nobody_elses(trio, pe
     data_request = new_request(person, trio.owner, notes="Gọi lại buổi chiều")
 
     data = services.person_export_json(
-        person=person, acting_user=trio.owner, data_request=data_request
+        person=person, actor=Actor.for_user(trio.owner), data_request=data_request
     )
 
     assert data["format"] == "donghanh.person-export/1"
@@ -139,8 +141,8 @@ def test_the_json_export_holds_all_of_the_persons_data_and_nobody_elses(trio, pe
 
 
 def test_the_export_is_audited_without_values(trio, person):
-    services.person_export_json(person=person, acting_user=trio.owner)
-    services.person_export_pdf(person=person, acting_user=trio.owner)
+    services.person_export_json(person=person, actor=Actor.for_user(trio.owner))
+    services.person_export_pdf(person=person, actor=Actor.for_user(trio.owner))
     entries = AuditEntry.objects.filter(action=AuditAction.EXPORT, target_id=str(person.pk))
     assert sorted(entries.values_list("summary", flat=True)) == [
         "copy of the person's data exported as json (vi)",
@@ -149,7 +151,7 @@ def test_the_export_is_audited_without_values(trio, person):
 
 
 def test_the_pdf_export_renders_vietnamese_text(trio, person):
-    document = services.person_export_pdf(person=person, acting_user=trio.owner)
+    document = services.person_export_pdf(person=person, actor=Actor.for_user(trio.owner))
     assert document.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(document))
     text = "\n".join(page.extract_text() for page in reader.pages)
@@ -176,7 +178,7 @@ def test_a_section_registered_by_another_app_joins_the_export(trio, person):
         ]
 
     try:
-        data = services.person_export_json(person=person, acting_user=trio.owner)
+        data = services.person_export_json(person=person, actor=Actor.for_user(trio.owner))
         with pytest.raises(ValueError, match="already registered"):
             exporters.register_exporter("test-extra", label="Again")(extra)
     finally:
@@ -190,7 +192,7 @@ def test_a_model_pointing_at_a_person_that_no_section_covers_is_still_exported(t
     guardians = exporters._registry.pop("guardians")
     try:
         uncovered = {model._meta.label_lower for model, _ in exporters.uncovered_person_models()}
-        data = services.person_export_json(person=person, acting_user=trio.owner)
+        data = services.person_export_json(person=person, actor=Actor.for_user(trio.owner))
     finally:
         exporters._registry["guardians"] = guardians
     assert uncovered == {"people.guardian"}
@@ -207,7 +209,7 @@ def test_a_model_pointing_at_a_person_that_no_section_covers_is_still_exported(t
 def _acknowledged(person, user, kind):
     return services.request_acknowledge(
         data_request=new_request(person, user, kind=kind, notes=f"Gọi {HOA['phone']}"),
-        acting_user=user,
+        actor=Actor.for_user(user),
     )
 
 
@@ -226,7 +228,7 @@ def test_erasure_removes_the_identity_from_the_database(trio, person):
         data_request=data_request,
         carry_out="erase",
         outcome="Đã xoá hồ sơ",
-        acting_user=trio.owner,
+        actor=Actor.for_user(trio.owner),
     )
 
     for table, column in (
@@ -263,7 +265,7 @@ def test_erasure_refused_when_kept_records_point_at_the_person(trio, person):
         pytest.raises(ValidationError) as refused,
     ):
         services.request_complete(
-            data_request=data_request, carry_out="erase", acting_user=trio.owner
+            data_request=data_request, carry_out="erase", actor=Actor.for_user(trio.owner)
         )
     assert refused.value.code == "protected"
     data_request.refresh_from_db()
@@ -280,7 +282,7 @@ def test_deidentification_keeps_statistics_and_drops_identity(trio, person):
     province = person.current_commune.province
     data_request = _acknowledged(person, trio.owner, "deidentification")
     services.request_complete(
-        data_request=data_request, carry_out="deidentify", acting_user=trio.owner
+        data_request=data_request, carry_out="deidentify", actor=Actor.for_user(trio.owner)
     )
 
     person.refresh_from_db()
@@ -299,7 +301,7 @@ def test_deidentification_keeps_statistics_and_drops_identity(trio, person):
     )
     record = PersonDeidentification.objects.get(person=person)
     assert record.province == province
-    lower, group = services.age_group(years_between(HOA["date_of_birth"], timezone.localdate()))
+    lower, group = age_group(years_between(HOA["date_of_birth"], timezone.localdate()))
     assert group in ("25-34", "35-49")
     assert (record.age_group, person.estimated_age) == (group, lower)
     assert record.data_request == data_request
@@ -325,7 +327,7 @@ def test_deidentification_keeps_statistics_and_drops_identity(trio, person):
 
 def test_a_form_opened_before_deidentification_cannot_write_the_identity_back(trio, person):
     opened_version = person.version
-    services.person_deidentify(person=person, acting_user=trio.owner)
+    services.person_deidentify(person=person, actor=Actor.for_user(trio.owner))
     with pytest.raises(person_services.StaleEditError):
         person_services.person_update(
             person=person,
@@ -337,9 +339,9 @@ def test_a_form_opened_before_deidentification_cannot_write_the_identity_back(tr
 
 
 def test_deidentifying_twice_is_refused(trio, person):
-    services.person_deidentify(person=person, acting_user=trio.owner)
+    services.person_deidentify(person=person, actor=Actor.for_user(trio.owner))
     with pytest.raises(ValidationError):
-        services.person_deidentify(person=person, acting_user=trio.owner)
+        services.person_deidentify(person=person, actor=Actor.for_user(trio.owner))
 
 
 def test_an_erasure_request_can_be_met_by_deidentification(trio, person):
@@ -348,7 +350,7 @@ def test_an_erasure_request_can_be_met_by_deidentification(trio, person):
         data_request=data_request,
         carry_out="deidentify",
         outcome="Hồ sơ phải lưu theo luật",
-        acting_user=trio.owner,
+        actor=Actor.for_user(trio.owner),
     )
     assert done.status == RequestStatus.COMPLETED
     assert DataSubjectRequest.objects.get(pk=done.pk).notes == ""
@@ -367,4 +369,4 @@ def test_an_erasure_request_can_be_met_by_deidentification(trio, person):
     ],
 )
 def test_age_groups(age, group, lower):
-    assert services.age_group(age) == (lower, group)
+    assert age_group(age) == (lower, group)

@@ -12,6 +12,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.people.models import Person
 from donghanh.privacy import services
@@ -131,7 +132,7 @@ def test_a_case_worker_cannot_export_erase_or_deidentify(trio):
     person = full_person(trio.organisation, worker)  # registered by the worker: theirs to see
     data_request = services.request_acknowledge(
         data_request=new_request(person, trio.owner, responsible=worker, kind="erasure"),
-        acting_user=trio.owner,
+        actor=Actor.for_user(trio.owner),
     )
     client = signed_in_client(worker)
     for name in ("request_export_json", "request_export_pdf"):
@@ -183,8 +184,8 @@ def test_the_responsible_worker_downloads_only_while_the_access_request_is_open(
     worker = MembershipFactory(organisation=trio.organisation, role=Role.CASE_WORKER).user
     person = full_person(trio.organisation, worker)
     data_request = new_request(person, trio.owner, responsible=worker, kind="access")
-    services.request_acknowledge(data_request=data_request, acting_user=worker)
-    services.request_complete(data_request=data_request, acting_user=worker)
+    services.request_acknowledge(data_request=data_request, actor=Actor.for_user(worker))
+    services.request_complete(data_request=data_request, actor=Actor.for_user(worker))
     client = signed_in_client(worker)
     for url in _export_urls(trio.organisation, data_request):
         assert client.get(url).status_code == 403
@@ -279,7 +280,8 @@ def test_acknowledging_extending_and_completing_through_the_pages(trio, person):
 
 def test_erasure_asks_for_confirmation_first(trio, person):
     data_request = services.request_acknowledge(
-        data_request=new_request(person, trio.owner, kind="erasure"), acting_user=trio.owner
+        data_request=new_request(person, trio.owner, kind="erasure"),
+        actor=Actor.for_user(trio.owner),
     )
     url = _url("request_complete", trio.organisation, data_request=data_request)
     page = trio.owner_client.get(url + "?carry_out=erase")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from donghanh.cases import services as case_services
 from donghanh.cases.models import Case, CaseStatusChange
+from donghanh.core.actor import Actor
 from donghanh.people.models import Person
 from donghanh.privacy import services
 from donghanh.privacy.models import RequestStatus
@@ -34,7 +35,7 @@ def test_the_export_holds_the_persons_cases_only(trio, person):
     other = new_person(trio.organisation, trio.owner)
     _case(other, trio.owner, note="Ghi chú về người khác")
 
-    data = services.person_export_json(person=person, acting_user=trio.owner)
+    data = services.person_export_json(person=person, actor=Actor.for_user(trio.owner))
 
     records = data["sections"]["cases"]["records"]
     cases = [record for record in records if "case_type" in record]
@@ -50,11 +51,12 @@ def test_the_export_holds_the_persons_cases_only(trio, person):
 def test_a_person_with_a_case_cannot_be_erased(trio, person):
     _case(person, trio.owner)
     data_request = services.request_acknowledge(
-        data_request=new_request(person, trio.owner, kind="erasure"), acting_user=trio.owner
+        data_request=new_request(person, trio.owner, kind="erasure"),
+        actor=Actor.for_user(trio.owner),
     )
     with pytest.raises(ValidationError) as refused:
         services.request_complete(
-            data_request=data_request, carry_out="erase", acting_user=trio.owner
+            data_request=data_request, carry_out="erase", actor=Actor.for_user(trio.owner)
         )
     assert refused.value.code == "protected"
     assert Person.objects.filter(pk=person.pk).exists()
@@ -66,7 +68,7 @@ def test_deidentification_blanks_the_cases_notes(trio):
     person = full_person(trio.organisation, trio.owner)
     case = _case(person, trio.owner)
     other = _case(new_person(trio.organisation, trio.owner), trio.owner, note="Giữ nguyên")
-    services.person_deidentify(person=person, acting_user=trio.owner)
+    services.person_deidentify(person=person, actor=Actor.for_user(trio.owner))
     case = Case.objects.get(pk=case.pk)
     assert case.intake_note == ""
     assert case.case_type == "trafficking_victim"

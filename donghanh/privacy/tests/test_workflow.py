@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.privacy import services
 from donghanh.privacy.models import RequestStatus
@@ -71,29 +72,33 @@ def test_the_responsible_user_must_work_with_cases_in_the_organisation(trio, per
 def test_the_whole_life_of_a_request(trio, person):
     data_request = new_request(person, trio.owner, kind="rectification")
     with pytest.raises(ValidationError):
-        services.request_complete(data_request=data_request, acting_user=trio.owner)
+        services.request_complete(data_request=data_request, actor=Actor.for_user(trio.owner))
     with pytest.raises(ValidationError):
-        services.request_start(data_request=data_request, acting_user=trio.owner)
-    acknowledged = services.request_acknowledge(data_request=data_request, acting_user=trio.owner)
+        services.request_start(data_request=data_request, actor=Actor.for_user(trio.owner))
+    acknowledged = services.request_acknowledge(
+        data_request=data_request, actor=Actor.for_user(trio.owner)
+    )
     assert acknowledged.status == RequestStatus.ACKNOWLEDGED
     assert acknowledged.acknowledged_by == trio.owner
     with pytest.raises(ValidationError):
-        services.request_acknowledge(data_request=acknowledged, acting_user=trio.owner)
-    started = services.request_start(data_request=acknowledged, acting_user=trio.owner)
+        services.request_acknowledge(data_request=acknowledged, actor=Actor.for_user(trio.owner))
+    started = services.request_start(data_request=acknowledged, actor=Actor.for_user(trio.owner))
     assert started.status == RequestStatus.IN_PROGRESS
     done = services.request_complete(
-        data_request=started, outcome="Đã sửa ngày sinh", acting_user=trio.owner
+        data_request=started, outcome="Đã sửa ngày sinh", actor=Actor.for_user(trio.owner)
     )
     assert done.status == RequestStatus.COMPLETED
     assert done.completed_by == trio.owner
     done.refresh_from_db()
     assert done.outcome == "Đã sửa ngày sinh"
     for late_change in (
-        lambda: services.request_refuse(data_request=done, reason="x", acting_user=trio.owner),
-        lambda: services.request_extend(
-            data_request=done, days=3, reason="x", acting_user=trio.owner
+        lambda: services.request_refuse(
+            data_request=done, reason="x", actor=Actor.for_user(trio.owner)
         ),
-        lambda: services.request_complete(data_request=done, acting_user=trio.owner),
+        lambda: services.request_extend(
+            data_request=done, days=3, reason="x", actor=Actor.for_user(trio.owner)
+        ),
+        lambda: services.request_complete(data_request=done, actor=Actor.for_user(trio.owner)),
     ):
         with pytest.raises(ValidationError):
             late_change()
@@ -113,11 +118,13 @@ def test_the_whole_life_of_a_request(trio, person):
 def test_refusing_needs_a_reason_and_closes_the_request(trio, person):
     data_request = new_request(person, trio.owner, kind="objection")
     with pytest.raises(ValidationError):
-        services.request_refuse(data_request=data_request, reason="  ", acting_user=trio.owner)
+        services.request_refuse(
+            data_request=data_request, reason="  ", actor=Actor.for_user(trio.owner)
+        )
     refused = services.request_refuse(
         data_request=data_request,
         reason="Dữ liệu cần cho thủ tục tố tụng đang diễn ra",
-        acting_user=trio.owner,
+        actor=Actor.for_user(trio.owner),
     )
     assert refused.status == RequestStatus.REFUSED
     assert not refused.is_open
@@ -125,9 +132,10 @@ def test_refusing_needs_a_reason_and_closes_the_request(trio, person):
 
 def test_completing_an_access_request_records_a_disclosure(trio, person):
     data_request = services.request_acknowledge(
-        data_request=new_request(person, trio.owner, kind="access"), acting_user=trio.owner
+        data_request=new_request(person, trio.owner, kind="access"),
+        actor=Actor.for_user(trio.owner),
     )
-    services.request_complete(data_request=data_request, acting_user=trio.owner)
+    services.request_complete(data_request=data_request, actor=Actor.for_user(trio.owner))
     disclosure = AuditEntry.objects.get(action=AuditAction.DISCLOSE)
     assert disclosure.target_type == "people.person"
     assert disclosure.target_id == str(person.pk)
@@ -135,16 +143,20 @@ def test_completing_an_access_request_records_a_disclosure(trio, person):
 
 def test_an_erasure_request_cannot_be_completed_without_erasing(trio, person):
     data_request = services.request_acknowledge(
-        data_request=new_request(person, trio.owner, kind="erasure"), acting_user=trio.owner
+        data_request=new_request(person, trio.owner, kind="erasure"),
+        actor=Actor.for_user(trio.owner),
     )
     with pytest.raises(ValidationError) as refused:
-        services.request_complete(data_request=data_request, acting_user=trio.owner)
+        services.request_complete(data_request=data_request, actor=Actor.for_user(trio.owner))
     assert refused.value.code == "wrong_fulfilment"
     other = services.request_acknowledge(
-        data_request=new_request(person, trio.owner, kind="access"), acting_user=trio.owner
+        data_request=new_request(person, trio.owner, kind="access"),
+        actor=Actor.for_user(trio.owner),
     )
     with pytest.raises(ValidationError):
-        services.request_complete(data_request=other, carry_out="erase", acting_user=trio.owner)
+        services.request_complete(
+            data_request=other, carry_out="erase", actor=Actor.for_user(trio.owner)
+        )
 
 
 def test_no_personal_value_reaches_the_audit_log(trio, person):
@@ -156,13 +168,23 @@ def test_no_personal_value_reaches_the_audit_log(trio, person):
         requester_details="Luật sư Đỗ Minh Tâm",
         notes=f"Bà {HOA['full_name']} gọi từ {HOA['phone']}",
     )
-    data_request = services.request_acknowledge(data_request=data_request, acting_user=trio.owner)
-    data_request = services.request_extend(
-        data_request=data_request, days=10, reason="Chờ ý kiến luật sư", acting_user=trio.owner
+    data_request = services.request_acknowledge(
+        data_request=data_request, actor=Actor.for_user(trio.owner)
     )
-    services.person_export_json(person=person, acting_user=trio.owner, data_request=data_request)
+    data_request = services.request_extend(
+        data_request=data_request,
+        days=10,
+        reason="Chờ ý kiến luật sư",
+        actor=Actor.for_user(trio.owner),
+    )
+    services.person_export_json(
+        person=person, actor=Actor.for_user(trio.owner), data_request=data_request
+    )
     services.request_complete(
-        data_request=data_request, carry_out="erase", outcome="Đã xoá", acting_user=trio.owner
+        data_request=data_request,
+        carry_out="erase",
+        outcome="Đã xoá",
+        actor=Actor.for_user(trio.owner),
     )
     text = _audit_text()
     for secret in (*HOA.values(), "Đỗ Minh Tâm", "Chờ ý kiến luật sư", "Đã xoá"):
@@ -176,9 +198,13 @@ def test_requests_due_for_lists_the_responsible_users_near_deadlines(trio, perso
     overdue = new_request(person, trio.owner, responsible=worker, received_on=FRIDAY.replace(day=2))
     new_request(person, trio.owner, responsible=trio.owner)  # someone else's
     later = new_request(person, trio.owner, responsible=worker)
-    services.request_acknowledge(data_request=later, acting_user=worker)  # due 21/3: not soon
+    services.request_acknowledge(
+        data_request=later, actor=Actor.for_user(worker)
+    )  # due 21/3: not soon
     closed = new_request(person, trio.owner, responsible=worker)
-    services.request_refuse(data_request=closed, reason="Không có căn cứ", acting_user=worker)
+    services.request_refuse(
+        data_request=closed, reason="Không có căn cứ", actor=Actor.for_user(worker)
+    )
     elsewhere = new_person(trio.other_organisation)
     MembershipFactory(organisation=trio.other_organisation, role=Role.DONOR_VIEWER, user=worker)
     new_request(elsewhere, None, responsible=None)

@@ -20,12 +20,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donghanh.audit.models import AuditAction
+from donghanh.core.actor import Actor
 from donghanh.organisations.models import Organisation
+from donghanh.programmes.events import ProgrammeEvent
 from donghanh.programmes.finance.models import BudgetLine, FundingKind, FundingSource, Spending
 from donghanh.programmes.finance.selectors import line_spent_vnd, project_spent_vnd
 from donghanh.programmes.projects.models import Phase, Project
@@ -38,7 +38,7 @@ from donghanh.programmes.projects.records import (
 )
 
 
-def vnd_text(amount: int) -> str:
+def _vnd_text(amount: int) -> str:
     """1.000.000 ₫, for error messages (the template filter is for pages)."""
     return f"{amount:,}".replace(",", ".") + " ₫"
 
@@ -59,8 +59,7 @@ def funding_split_set(
     expected_version: int,
     budget_vnd: int,
     sources: Sequence[FundingSourceData],
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> list[FundingSource]:
     """Replace the project's total budget and its funding sources; they must add up exactly."""
     check_version(project, expected_version)
@@ -79,9 +78,9 @@ def funding_split_set(
                 "a difference of %(gap)s. Correct the amounts so that they add up exactly."
             )
             % {
-                "funded": vnd_text(funded),
-                "budget": vnd_text(budget_vnd),
-                "gap": vnd_text(abs(budget_vnd - funded)),
+                "funded": _vnd_text(funded),
+                "budget": _vnd_text(budget_vnd),
+                "gap": _vnd_text(abs(budget_vnd - funded)),
             },
             code="funding_mismatch",
         )
@@ -92,7 +91,7 @@ def funding_split_set(
                 "The total budget (%(budget)s) cannot be less than the budget lines already "
                 "planned (%(planned)s)."
             )
-            % {"budget": vnd_text(budget_vnd), "planned": vnd_text(planned)}
+            % {"budget": _vnd_text(budget_vnd), "planned": _vnd_text(planned)}
         )
     project.funding_sources.all().delete()
     created = FundingSource.objects.bulk_create(
@@ -112,13 +111,12 @@ def funding_split_set(
     project.version += 1
     project.save(update_fields=["budget_vnd", "version", "updated_at"])
     record_audit(
-        action=AuditAction.UPDATE,
+        ProgrammeEvent.FUNDING_SPLIT_SET,
         target=project,
         project=project,
-        acting_user=acting_user,
-        request=request,
-        summary=f"funding split: {len(created)} sources",
+        actor=actor,
         changed_fields=["budget_vnd", "funding_sources"],
+        sources=len(created),
     )
     return created
 
@@ -132,7 +130,7 @@ def _check_lines_fit(project: Project, amount: int, *, excluding: int | None = N
                 "The budget lines would add up to %(planned)s, more than the project's total "
                 "budget of %(budget)s."
             )
-            % {"planned": vnd_text(planned), "budget": vnd_text(project.budget_vnd)},
+            % {"planned": _vnd_text(planned), "budget": _vnd_text(project.budget_vnd)},
             code="lines_over_budget",
         )
 
@@ -144,11 +142,10 @@ def budget_line_add(
     code: str,
     name: str,
     amount_vnd: int,
-    acting_user: Any,
+    actor: Actor,
     phase: Phase | None = None,
     period_start: datetime.date | None = None,
     period_end: datetime.date | None = None,
-    request: HttpRequest | None = None,
 ) -> BudgetLine:
     Project.objects.select_for_update().filter(pk=project.pk).first()
     if project.budget_lines.filter(code=code.strip()).exists():
@@ -166,7 +163,7 @@ def budget_line_add(
         period_start=period_start,
         period_end=period_end,
     )
-    record_create(line, project=project, acting_user=acting_user, request=request)
+    record_create(line, project=project, actor=actor)
     return line
 
 
@@ -175,8 +172,7 @@ def budget_line_update(
     *,
     line: BudgetLine,
     expected_version: int,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
     **changes: Any,
 ) -> BudgetLine:
     project = line.project
@@ -186,15 +182,14 @@ def budget_line_update(
         if changes["amount_vnd"] < spent:
             raise ValidationError(
                 _("The line has already spent %(spent)s: its budget cannot be less.")
-                % {"spent": vnd_text(spent)}
+                % {"spent": _vnd_text(spent)}
             )
     result: BudgetLine = record_update(
         line,
         expected_version=expected_version,
         changes=changes,
         project=project,
-        acting_user=acting_user,
-        request=request,
+        actor=actor,
     )
     return result
 
@@ -207,10 +202,9 @@ def spending_record(
     amount_vnd: int,
     description: str,
     evidence_text: str,
-    acting_user: Any,
+    actor: Actor,
     overspend_reason: str = "",
     evidence_file: UploadedFile | None = None,
-    request: HttpRequest | None = None,
 ) -> Spending:
     project = line.project
     # Lock the line so that two spendings recorded at once are checked one after the other.
@@ -228,7 +222,7 @@ def spending_record(
                 "This spending would bring the project's spending to %(total)s, more than its "
                 "total budget of %(budget)s. It was not recorded."
             )
-            % {"total": vnd_text(project_total), "budget": vnd_text(project.budget_vnd)},
+            % {"total": _vnd_text(project_total), "budget": _vnd_text(project.budget_vnd)},
             code="project_overspent",
         )
     line_total = line_spent_vnd(line) + amount_vnd
@@ -241,9 +235,9 @@ def spending_record(
             )
             % {
                 "code": line.code,
-                "total": vnd_text(line_total),
-                "budget": vnd_text(line.amount_vnd),
-                "over": vnd_text(line_total - line.amount_vnd),
+                "total": _vnd_text(line_total),
+                "budget": _vnd_text(line.amount_vnd),
+                "over": _vnd_text(line_total - line.amount_vnd),
             },
             code="line_overspent",
         )
@@ -254,16 +248,15 @@ def spending_record(
         description=description,
         evidence_text=evidence_text.strip(),
         overspend_reason=overspend_reason.strip() if overspent else "",
-        created_by=acting_user,
+        created_by_id=actor.user_id,
     )
     if evidence_file is not None:
         spending.evidence_file.save(evidence_file.name or "evidence", evidence_file, save=False)
     record_create(
         spending,
         project=project,
-        acting_user=acting_user,
-        request=request,
+        actor=actor,
         exclude=["created_by", "evidence_file"],
-        summary=f"project #{project.pk}" + (" overspend of the line" if overspent else ""),
+        event=ProgrammeEvent.LINE_OVERSPENT if overspent else ProgrammeEvent.RECORD_ADDED,
     )
     return spending

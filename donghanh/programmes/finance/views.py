@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from donghanh.core.actor import request_actor
 from donghanh.programmes.finance import forms, selectors, services
 from donghanh.programmes.projects.pages import (
     list_and_add,
@@ -54,8 +55,7 @@ def funding(request: HttpRequest, org: str, project_id: int) -> HttpResponse:
                 expected_version=budget_form.cleaned_data["version"],
                 budget_vnd=budget_form.cleaned_data["budget_vnd"],
                 sources=data,
-                acting_user=request.user,
-                request=request,
+                actor=request_actor(request, organisation=access.organisation),
             ),
         )
         if saved is not None:

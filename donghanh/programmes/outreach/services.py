@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from donghanh.core.actor import Actor
 from donghanh.core.records import records_changed
 from donghanh.core.text import fold
 from donghanh.organisations.models import Organisation
@@ -37,7 +36,7 @@ def communication_record(
     kind: str,
     title: str,
     held_on: datetime.date,
-    acting_user: Any,
+    actor: Actor,
     audience: Mapping[tuple[str, str], int] | None = None,
     audience_total: int | None = None,
     end_on: datetime.date | None = None,
@@ -46,7 +45,6 @@ def communication_record(
     url: str = "",
     views: int | None = None,
     engagement: int | None = None,
-    request: HttpRequest | None = None,
 ) -> CommunicationActivity:
     """Record a communication activity. The audience may be broken down by (sex, age group);
     the total is then their sum, and a different total given is refused."""
@@ -73,10 +71,9 @@ def communication_record(
         audience_total=counted if cells else (audience_total or 0),
         views=views,
         engagement=engagement,
-        created_by=acting_user,
+        created_by_id=actor.user_id,
     )
-    record_create(activity, project=project, acting_user=acting_user, request=request,
-            exclude=["created_by"])  # fmt: skip
+    record_create(activity, project=project, actor=actor, exclude=["created_by"])
     AudienceCount.objects.bulk_create(
         [
             AudienceCount(activity=activity, sex=sex, age_group=age_group, count=count)
@@ -87,7 +84,7 @@ def communication_record(
     return activity
 
 
-def organisation_name_key(name: str) -> str:
+def _organisation_name_key(name: str) -> str:
     return " ".join(fold(name).split())
 
 
@@ -97,13 +94,12 @@ def supported_organisation_add(
     project: Project,
     support_kind: str,
     supported_on: datetime.date,
-    acting_user: Any,
+    actor: Actor,
     organisation: Organisation | None = None,
     organisation_name: str = "",
     province: Province | None = None,
     training: Training | None = None,
     note: str = "",
-    request: HttpRequest | None = None,
 ) -> SupportedOrganisation:
     if organisation is None and not organisation_name.strip():
         raise ValidationError(_("Choose the organisation or write its name."))
@@ -113,14 +109,14 @@ def supported_organisation_add(
         project=project,
         organisation=organisation,
         organisation_name=organisation_name.strip() if organisation is None else "",
-        name_key=organisation_name_key(organisation_name) if organisation is None else "",
+        name_key=_organisation_name_key(organisation_name) if organisation is None else "",
         support_kind=support_kind,
         supported_on=supported_on,
         province=province,
         training=training,
         note=note,
     )
-    record_create(row, project=project, acting_user=acting_user, request=request)
+    record_create(row, project=project, actor=actor)
     records_changed(project_ids=[project.pk])
     return row
 
@@ -132,10 +128,9 @@ def publication_add(
     title: str,
     kind: str,
     published_on: datetime.date,
-    acting_user: Any,
+    actor: Actor,
     url: str = "",
     file: UploadedFile | None = None,
-    request: HttpRequest | None = None,
 ) -> Publication:
     publication = Publication(
         project=project,
@@ -143,10 +138,9 @@ def publication_add(
         kind=kind,
         published_on=published_on,
         url=url,
-        created_by=acting_user,
+        created_by_id=actor.user_id,
     )
     if file is not None:
         publication.file.save(file.name or "publication", file, save=False)
-    record_create(publication, project=project, acting_user=acting_user, request=request,
-            exclude=["created_by", "file"])  # fmt: skip
+    record_create(publication, project=project, actor=actor, exclude=["created_by", "file"])
     return publication

@@ -13,8 +13,8 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from donghanh.audit.models import AuditAction
-from donghanh.audit.services import audit_record
+from donghanh.core.actor import request_actor
+from donghanh.core.forms import add_service_error
 from donghanh.organisations.roles import Perm
 from donghanh.programmes.projects.forms import RecordForm
 from donghanh.programmes.projects.models import Project
@@ -30,17 +30,12 @@ def open_project(request: HttpRequest, org: str, project_id: int) -> ProjectAcce
     return access_project(request.user, org, project_id, perm)
 
 
-def errors_into(form: Form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
-
-
 def try_write(form: Form, write: Callable[[], Record]) -> Record | None:
     """Run a service write; a refusal becomes an error on the form."""
     try:
         return write()
     except ValidationError as error:
-        errors_into(form, error)
+        add_service_error(form, error)
         return None
 
 
@@ -52,14 +47,14 @@ def record_posted(
     **about: Any,
 ) -> Record | None:
     """On a valid POST, record the form through the service `add`, called with `about` (the
-    project or record the new one belongs to), the form's data, the user and the request.
+    project or record the new one belongs to), the form's data and the request's actor.
     A refusal becomes an error on the form; a success shows `done`. Returns the new record,
     or None when nothing was recorded."""
     if request.method != "POST" or not form.is_valid():
         return None
     record = try_write(
         form,
-        lambda: add(**about, **form.record_kwargs(), acting_user=request.user, request=request),
+        lambda: add(**about, **form.record_kwargs(), actor=request_actor(request)),
     )
     if record is not None:
         messages.success(request, done)
@@ -109,15 +104,4 @@ def render_page(
             "access": access,
             **context,
         },
-    )
-
-
-def view_audit(request: HttpRequest, access: ProjectAccess, target: Any, summary: str) -> None:
-    """The audit row of a page that shows trainees' names."""
-    audit_record(
-        action=AuditAction.VIEW,
-        request=request,
-        organisation=access.organisation,
-        target=target,
-        summary=summary,
     )

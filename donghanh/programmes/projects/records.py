@@ -13,25 +13,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
+from donghanh.core.actor import Actor
+from donghanh.core.editing import StaleEditError
+from donghanh.programmes.events import ProgrammeEvent
 from donghanh.programmes.projects.models import Project
-
-
-class StaleEditError(ValidationError):
-    """The record was saved by someone else after the editor opened it; nothing was saved."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            _(
-                "Someone else saved this record after you opened it. Your changes were not "
-                "saved: check the current values below and save again."
-            ),
-            code="edit_conflict",
-        )
 
 
 def check_dates(start: datetime.date | None, end: datetime.date | None) -> None:
@@ -40,27 +28,22 @@ def check_dates(start: datetime.date | None, end: datetime.date | None) -> None:
 
 
 def record_audit(
+    event: ProgrammeEvent,
     *,
-    action: AuditAction,
     target: models.Model,
     project: Project,
-    acting_user: Any,
-    request: HttpRequest | None,
-    summary: str | None = None,
+    actor: Actor,
     changed_fields: Iterable[str] = (),
+    **details: Any,
 ) -> None:
     """The audit row of a write about `target`, a record of `project` (the project itself
-    included), in the implementing organisation's log. Without a user, the demo loader wrote it.
-    The summary names the project unless another is given."""
+    included), in the implementing organisation's log, naming the project by its number."""
     audit_record(
-        action=action,
-        actor=acting_user,
-        request=request,
-        organisation=project.implementing_organisation,
+        event=event,
+        actor=actor.within(project.implementing_organisation),
         target=target,
-        summary=f"project #{project.pk}" if summary is None else summary,
         changed_fields=changed_fields,
-        actor_username="load_demo" if acting_user is None else "",
+        details={"project": project.pk, **details},
     )
 
 
@@ -76,22 +59,15 @@ def record_create(
     instance: models.Model,
     *,
     project: Project,
-    acting_user: Any,
-    request: HttpRequest | None,
+    actor: Actor,
     exclude: Sequence[str] = (),
-    summary: str | None = None,
+    event: ProgrammeEvent = ProgrammeEvent.RECORD_ADDED,
 ) -> None:
-    """Validate and save a new record of `project`, with its CREATE audit row."""
+    """Validate and save a new record of `project`, with its audit row (by default
+    RECORD_ADDED)."""
     clean(instance, exclude)
     instance.save()
-    record_audit(
-        action=AuditAction.CREATE,
-        target=instance,
-        project=project,
-        acting_user=acting_user,
-        request=request,
-        summary=summary,
-    )
+    record_audit(event, target=instance, project=project, actor=actor)
 
 
 def check_version(instance: Any, expected_version: int) -> None:
@@ -99,7 +75,22 @@ def check_version(instance: Any, expected_version: int) -> None:
     model = type(instance)
     current = model.objects.select_for_update().filter(pk=instance.pk).values("version").first()
     if current is None or current["version"] != expected_version:
-        raise StaleEditError
+        raise StaleEditError(
+            changed_fields=(), current_version=current["version"] if current is not None else 0
+        )
+
+
+def saved_fields(instance: models.Model, changed: Iterable[str]) -> list[str]:
+    """The fields a save of `changed` writes: those, the version and any last-changed time."""
+    fields = list(changed)
+    if hasattr(instance, "version"):
+        fields.append("version")
+    fields += [
+        field.name
+        for field in instance._meta.concrete_fields
+        if getattr(field, "auto_now", False) and field.name not in fields
+    ]
+    return fields
 
 
 def record_update(
@@ -108,12 +99,11 @@ def record_update(
     expected_version: int | None,
     changes: Mapping[str, Any],
     project: Project,
-    acting_user: Any,
-    request: HttpRequest | None,
+    actor: Actor,
     exclude: Sequence[str] = (),
 ) -> Any:
     """Apply `changes` to a record of `project` opened at `expected_version`; save it and write
-    an UPDATE audit row listing the changed fields, or do nothing when nothing changed."""
+    a RECORD_CHANGED audit row listing the changed fields, or do nothing when nothing changed."""
     if expected_version is not None:
         check_version(instance, expected_version)
     changed = [name for name, value in changes.items() if getattr(instance, name) != value]
@@ -124,13 +114,12 @@ def record_update(
     clean(instance, exclude)
     if hasattr(instance, "version"):
         instance.version += 1
-    instance.save()
+    instance.save(update_fields=saved_fields(instance, changed))
     record_audit(
-        action=AuditAction.UPDATE,
+        ProgrammeEvent.RECORD_CHANGED,
         target=instance,
         project=project,
-        acting_user=acting_user,
-        request=request,
+        actor=actor,
         changed_fields=changed,
     )
     return instance

@@ -13,14 +13,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from donghanh.audit.models import AuditAction
+from donghanh.core.actor import Actor
 from donghanh.core.records import project_created, records_changed
 from donghanh.core.text import nfc
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import LegacyDistrict, LegacyProvince, Province
+from donghanh.programmes.events import ProgrammeEvent
 from donghanh.programmes.projects.models import Phase, Project, ProjectProvince
 from donghanh.programmes.projects.records import (
     check_dates,
@@ -36,7 +36,7 @@ def project_create(
     organisation: Organisation,
     code: str,
     name: str,
-    acting_user: Any,
+    actor: Actor,
     name_en: str = "",
     description: str = "",
     start_on: datetime.date | None = None,
@@ -45,7 +45,6 @@ def project_create(
     budget_vnd: int = 0,
     partner_organisations: Iterable[Organisation] = (),
     donors: Iterable[Organisation] = (),
-    request: HttpRequest | None = None,
 ) -> Project:
     if Project.objects.filter(implementing_organisation=organisation, code=code.strip()).exists():
         raise ValidationError(
@@ -61,11 +60,10 @@ def project_create(
         end_on=end_on,
         status=status,
         budget_vnd=budget_vnd,
-        created_by=acting_user,
+        created_by_id=actor.user_id,
     )
     check_dates(start_on, end_on)
-    record_create(project, project=project, acting_user=acting_user, request=request,
-                  exclude=["created_by"])  # fmt: skip
+    record_create(project, project=project, actor=actor, exclude=["created_by"])
     _set_links(project, partner_organisations, donors)
     project_created(project_id=project.pk)
     return project
@@ -84,10 +82,9 @@ def project_update(
     *,
     project: Project,
     expected_version: int,
-    acting_user: Any,
+    actor: Actor,
     partner_organisations: Iterable[Organisation],
     donors: Iterable[Organisation],
-    request: HttpRequest | None = None,
     **changes: Any,
 ) -> Project:
     if "budget_vnd" in changes:
@@ -101,8 +98,7 @@ def project_update(
         expected_version=expected_version,
         changes=changes,
         project=project,
-        acting_user=acting_user,
-        request=request,
+        actor=actor,
         exclude=["created_by"],
     )
     _set_links(project, partner_organisations, donors)
@@ -116,10 +112,9 @@ def phase_add(
     name: str,
     start_on: datetime.date,
     end_on: datetime.date | None,
-    acting_user: Any,
+    actor: Actor,
     name_en: str = "",
     implementing_organisation: Organisation | None = None,
-    request: HttpRequest | None = None,
 ) -> Phase:
     check_dates(start_on, end_on)
     phase = Phase(
@@ -130,7 +125,7 @@ def phase_add(
         end_on=end_on,
         implementing_organisation=implementing_organisation,
     )
-    record_create(phase, project=project, acting_user=acting_user, request=request)
+    record_create(phase, project=project, actor=actor)
     return phase
 
 
@@ -138,12 +133,11 @@ def phase_add(
 def project_province_add(
     *,
     project: Project,
-    acting_user: Any,
+    actor: Actor,
     province: Province | None = None,
     legacy_province: LegacyProvince | None = None,
     legacy_district: LegacyDistrict | None = None,
     original_name: str = "",
-    request: HttpRequest | None = None,
 ) -> ProjectProvince:
     """Add a province by today's unit, or by a pre-2025 province or district, which is kept
     beside the province it is part of today."""
@@ -173,21 +167,12 @@ def project_province_add(
         legacy_district=legacy_district,
         original_name=original_name,
     )
-    record_create(row, project=project, acting_user=acting_user, request=request)
+    record_create(row, project=project, actor=actor)
     records_changed(project_ids=[project.pk])
     return row
 
 
 @transaction.atomic
-def evidence_download_record(
-    *, record: models.Model, project: Project, acting_user: Any, request: HttpRequest | None
-) -> None:
+def evidence_download_record(*, record: models.Model, project: Project, actor: Actor) -> None:
     """Audit the download of the file a record of the project holds (evidence, publication)."""
-    record_audit(
-        action=AuditAction.EXPORT,
-        target=record,
-        project=project,
-        acting_user=acting_user,
-        request=request,
-        summary="file download",
-    )
+    record_audit(ProgrammeEvent.FILE_DOWNLOADED, target=record, project=project, actor=actor)

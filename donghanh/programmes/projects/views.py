@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from donghanh.core.actor import request_actor
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
 from donghanh.programmes.projects import forms, selectors, services
@@ -49,8 +50,7 @@ def project_create(request: HttpRequest, org: str) -> HttpResponse:
             form,
             lambda: services.project_create(
                 organisation=membership.organisation,
-                acting_user=request.user,
-                request=request,
+                actor=request_actor(request, organisation=membership.organisation),
                 **data,
             ),
         )
@@ -95,8 +95,7 @@ def project_edit(request: HttpRequest, org: str, project_id: int) -> HttpRespons
                 expected_version=version,
                 partner_organisations=partners,
                 donors=donors,
-                acting_user=request.user,
-                request=request,
+                actor=request_actor(request, organisation=access.organisation),
                 **data,
             ),
         )

@@ -13,9 +13,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from donghanh.core.actor import Actor
 from donghanh.core.records import indicator_changed, records_changed
 from donghanh.programmes.projects.models import Project
 from donghanh.programmes.projects.records import record_create, record_update
@@ -38,12 +38,11 @@ def goal_add(
     project: Project,
     code: str,
     name: str,
-    acting_user: Any,
+    actor: Actor,
     name_en: str = "",
-    request: HttpRequest | None = None,
 ) -> Goal:
     goal = Goal(project=project, code=code.strip(), name=name, name_en=name_en)
-    record_create(goal, project=project, acting_user=acting_user, request=request)
+    record_create(goal, project=project, actor=actor)
     return goal
 
 
@@ -53,12 +52,11 @@ def outcome_add(
     goal: Goal,
     code: str,
     name: str,
-    acting_user: Any,
+    actor: Actor,
     name_en: str = "",
-    request: HttpRequest | None = None,
 ) -> Outcome:
     outcome = Outcome(goal=goal, code=code.strip(), name=name, name_en=name_en)
-    record_create(outcome, project=goal.project, acting_user=acting_user, request=request)
+    record_create(outcome, project=goal.project, actor=actor)
     return outcome
 
 
@@ -68,12 +66,11 @@ def output_add(
     outcome: Outcome,
     code: str,
     name: str,
-    acting_user: Any,
+    actor: Actor,
     name_en: str = "",
-    request: HttpRequest | None = None,
 ) -> Output:
     output = Output(outcome=outcome, code=code.strip(), name=name, name_en=name_en)
-    record_create(output, project=outcome.goal.project, acting_user=acting_user, request=request)
+    record_create(output, project=outcome.goal.project, actor=actor)
     return output
 
 
@@ -104,7 +101,7 @@ def indicator_add(
     project: Project,
     code: str,
     name: str,
-    acting_user: Any,
+    actor: Actor,
     output: Output | None = None,
     name_en: str = "",
     unit: str = "người",
@@ -115,7 +112,6 @@ def indicator_add(
     source: str = "manual",
     computed_definition: str = "",
     definition_params: Mapping[str, Any] | None = None,
-    request: HttpRequest | None = None,
 ) -> Indicator:
     if output is not None and output.outcome.goal.project_id != project.pk:
         raise ValidationError(_("Choose an output of this project."))
@@ -142,7 +138,7 @@ def indicator_add(
         computed_definition=computed_definition,
         definition_params=dict(definition_params or {}),
     )
-    record_create(indicator, project=project, acting_user=acting_user, request=request)
+    record_create(indicator, project=project, actor=actor)
     indicator_changed(indicator_id=indicator.pk)
     return indicator
 
@@ -152,8 +148,7 @@ def indicator_update(
     *,
     indicator: Indicator,
     expected_version: int,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
     **changes: Any,
 ) -> Indicator:
     merged = {
@@ -166,8 +161,7 @@ def indicator_update(
         expected_version=expected_version,
         changes=changes,
         project=indicator.project,
-        acting_user=acting_user,
-        request=request,
+        actor=actor,
     )
     indicator_changed(indicator_id=result.pk)
     return result
@@ -180,8 +174,7 @@ def indicator_target_set(
     period_start: datetime.date,
     period_end: datetime.date,
     target_value: Decimal,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> IndicatorTarget:
     """A target for a period; a period overlapping another target's is refused."""
     if period_end < period_start:
@@ -199,7 +192,7 @@ def indicator_target_set(
         period_end=period_end,
         target_value=target_value,
     )
-    record_create(target, project=indicator.project, acting_user=acting_user, request=request)
+    record_create(target, project=indicator.project, actor=actor)
     indicator_changed(indicator_id=indicator.pk)  # a new reporting period
     return target
 
@@ -212,10 +205,9 @@ def manual_value_record(
     period_end: datetime.date,
     value: Decimal,
     evidence_text: str,
-    acting_user: Any,
+    actor: Actor,
     disaggregation: Mapping[str, str] | None = None,
     evidence_file: UploadedFile | None = None,
-    request: HttpRequest | None = None,
 ) -> ManualValue:
     if indicator.source != IndicatorSource.MANUAL:
         raise ValidationError(
@@ -237,15 +229,14 @@ def manual_value_record(
         value=value,
         disaggregation=cell,
         evidence_text=evidence_text.strip(),
-        entered_by=acting_user,
+        entered_by_id=actor.user_id,
     )
     if evidence_file is not None:
         manual.evidence_file.save(evidence_file.name or "evidence", evidence_file, save=False)
     record_create(
         manual,
         project=indicator.project,
-        acting_user=acting_user,
-        request=request,
+        actor=actor,
         exclude=["entered_by", "evidence_file"],
     )
     records_changed(project_ids=[indicator.project_id])

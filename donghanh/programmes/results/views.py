@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from donghanh.core.actor import request_actor
 from donghanh.organisations.roles import Perm
 from donghanh.programmes.projects.pages import flash_errors, record_posted, render_page, try_write
 from donghanh.programmes.projects.selectors import access_project
@@ -43,17 +44,21 @@ def framework_add(request: HttpRequest, org: str, project_id: int, level: str) -
         messages.error(request, _("Enter a code and a text."))
         return redirect("programmes:results", org=org, project_id=project_id)
     data = form.cleaned_data
-    common = {"code": data["code"], "name": data["name"], "acting_user": request.user}
+    common = {
+        "code": data["code"],
+        "name": data["name"],
+        "actor": request_actor(request, organisation=access.organisation),
+    }
     parent_id = data["parent"] or 0
 
     def write() -> Any:
         if level == "goal":
-            return services.goal_add(project=access.project, request=request, **common)
+            return services.goal_add(project=access.project, **common)
         if level == "outcome":
             goal = selectors.project_goal(access, parent_id)
-            return services.outcome_add(goal=goal, request=request, **common)
+            return services.outcome_add(goal=goal, **common)
         outcome = selectors.project_outcome(access, parent_id)
-        return services.output_add(outcome=outcome, request=request, **common)
+        return services.output_add(outcome=outcome, **common)
 
     if try_write(form, write) is not None:
         messages.success(request, _("Saved."))

@@ -5,10 +5,14 @@ from typing import Any
 
 import pytest
 
+from donghanh.core.actor import Actor
 from donghanh.programmes.finance.services import FundingSourceData, funding_split_set
 from donghanh.programmes.projects.models import Project
 from donghanh.programmes.projects.services import project_create
 from donghanh.testing import factories
+
+# The services are called outside any request: a named system actor acts.
+NOBODY = Actor.system("tests")
 
 OrganisationFactory: Any = factories.OrganisationFactory
 
@@ -21,7 +25,7 @@ def project(db: Any) -> Project:
         name="Dự án thử nghiệm",
         start_on=datetime.date(2024, 1, 1),
         end_on=datetime.date(2026, 12, 31),
-        acting_user=None,
+        actor=NOBODY,
     )
 
 
@@ -35,7 +39,7 @@ def funded_project(project: Project) -> Project:
             FundingSourceData(kind="donor", donor_name="CARE", amount_vnd=2_406_100_000),
             FundingSourceData(kind="government", donor_name="Cục PCTNXH", amount_vnd=3_421_200_000),
         ],
-        acting_user=None,
+        actor=NOBODY,
     )
     project.refresh_from_db()
     return project

@@ -18,6 +18,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.programmes import urls as programme_urls
 from donghanh.programmes.finance.services import budget_line_add
@@ -27,6 +28,9 @@ from donghanh.programmes.trainings.models import Training
 from donghanh.programmes.trainings.services import participant_enrol, session_add, training_add
 from donghanh.testing import factories
 from donghanh.testing.clients import signed_in_client
+
+# The services are called outside any request: a named system actor acts.
+NOBODY = Actor.system("tests")
 
 MembershipFactory: Any = factories.MembershipFactory
 OrganisationFactory: Any = factories.OrganisationFactory
@@ -93,23 +97,23 @@ TABLES: dict[str, dict[str, tuple[Any, ...]]] = {
 def _world(actor: str, scope: str) -> tuple[Client, str, dict[str, Any]]:
     own = OrganisationFactory()
     implementer = own if scope == "implementing" else OrganisationFactory()
-    project = project_create(organisation=implementer, code="001", name="Dự án", acting_user=None)
+    project = project_create(organisation=implementer, code="001", name="Dự án", actor=NOBODY)
     if scope == "partner":
         project.partner_organisations.add(own)
     if scope == "donor":
         project.donors.add(own)
-    line = budget_line_add(project=project, code="1", name="Dòng", amount_vnd=0, acting_user=None)
-    indicator = indicator_add(project=project, code="1", name="Chỉ số", acting_user=None)
+    line = budget_line_add(project=project, code="1", name="Dòng", amount_vnd=0, actor=NOBODY)
+    indicator = indicator_add(project=project, code="1", name="Chỉ số", actor=NOBODY)
     training = training_add(
         project=project, title="Tập huấn", level="commune", start_on=datetime.date(2025, 1, 1),
-        end_on=datetime.date(2025, 1, 1), acting_user=None,
+        end_on=datetime.date(2025, 1, 1), actor=NOBODY,
     )  # fmt: skip
     session = session_add(
-        training=training, held_on=datetime.date(2025, 1, 1), title="Buổi 1", acting_user=None
+        training=training, held_on=datetime.date(2025, 1, 1), title="Buổi 1", actor=NOBODY
     )
     participation = participant_enrol(
         training=training, full_name="Hồ Thị Yến", sex="female", role="collaborator",
-        sector="women", acting_user=None,
+        sector="women", actor=NOBODY,
     )  # fmt: skip
     participation.sessions_attended.add(session)
     if actor == "anonymous":

@@ -13,6 +13,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.programmes.projects.models import Project
 from donghanh.programmes.trainings.pdf import certificate_pdf
@@ -26,6 +27,9 @@ from donghanh.programmes.trainings.services import (
 from donghanh.testing import factories
 from donghanh.testing.clients import signed_in_client
 
+# The services are called outside any request: a named system actor acts.
+NOBODY = Actor.system("tests")
+
 pytestmark = pytest.mark.django_db
 MembershipFactory: Any = factories.MembershipFactory
 D = datetime.date
@@ -35,26 +39,24 @@ def _participation(project: Project) -> Any:
     training = training_add(
         project=project, title="Tập huấn kỹ năng hỗ trợ nạn nhân", level="province",
         place="Thành phố Vinh, Nghệ An", start_on=D(2025, 3, 1), end_on=D(2025, 3, 2),
-        acting_user=None,
+        actor=NOBODY,
     )  # fmt: skip
-    session = session_add(
-        training=training, held_on=D(2025, 3, 1), title="Buổi 1", acting_user=None
-    )
+    session = session_add(training=training, held_on=D(2025, 3, 1), title="Buổi 1", actor=NOBODY)
     participation = participant_enrol(
         training=training, full_name="Đặng Thị Ngọc Ánh", sex="female", role="social_worker",
-        sector="labour", acting_user=None,
+        sector="labour", actor=NOBODY,
     )  # fmt: skip
     participation_update(
         participation=participation, expected_version=participation.version,
         sessions_attended=[session], pre_score=Decimal(50), post_score=Decimal(90),
-        acting_user=None,
+        actor=NOBODY,
     )  # fmt: skip
     participation.refresh_from_db()
     return participation
 
 
 def test_certificate_pdf_renders_vietnamese(project: Project) -> None:
-    participation = certificate_issue(participation=_participation(project), acting_user=None)
+    participation = certificate_issue(participation=_participation(project), actor=NOBODY)
     text = "".join(
         page.extract_text() for page in PdfReader(io.BytesIO(certificate_pdf(participation))).pages
     )
@@ -96,21 +98,19 @@ def test_certificate_pdf_holds_the_longest_names_in_any_script(project: Project)
     training = training_add(
         project=project, title=longest_for(TrainingForm, "title"), level="province",
         place=longest_for(TrainingForm, "place"), start_on=D(2025, 3, 1), end_on=D(2025, 3, 2),
-        acting_user=None,
+        actor=NOBODY,
     )  # fmt: skip
-    session = session_add(
-        training=training, held_on=D(2025, 3, 1), title="Buổi 1", acting_user=None
-    )
+    session = session_add(training=training, held_on=D(2025, 3, 1), title="Buổi 1", actor=NOBODY)
     participation = participant_enrol(
         training=training, full_name=longest_for(ParticipantForm, "full_name"), sex="female",
-        role="social_worker", sector="labour", acting_user=None,
+        role="social_worker", sector="labour", actor=NOBODY,
     )  # fmt: skip
     participation_update(
         participation=participation, expected_version=participation.version,
-        sessions_attended=[session], pre_score=None, post_score=None, acting_user=None,
+        sessions_attended=[session], pre_score=None, post_score=None, actor=NOBODY,
     )  # fmt: skip
     participation.refresh_from_db()
-    participation = certificate_issue(participation=participation, acting_user=None)
+    participation = certificate_issue(participation=participation, actor=NOBODY)
     reader = PdfReader(io.BytesIO(certificate_pdf(participation)))
     text = "".join("".join(page.extract_text().split()) for page in reader.pages)
     assert "".join(participation.participant.full_name.split()) in text

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from donghanh.core.actor import Actor
 from donghanh.core.money import MONEY_MAX_VND
 from donghanh.organisations.roles import Role
 from donghanh.programmes.finance import services
@@ -14,6 +15,9 @@ from donghanh.programmes.finance.models import BudgetLine, FundingSource, Spendi
 from donghanh.programmes.projects.models import Project
 from donghanh.testing import factories
 from donghanh.testing.clients import signed_in_client
+
+# The services are called outside any request: a named system actor acts.
+NOBODY = Actor.system("tests")
 
 MembershipFactory: Any = factories.MembershipFactory
 
@@ -66,7 +70,7 @@ def test_a_budget_line_and_a_spending_beyond_the_range_are_refused(
     assert not BudgetLine.objects.exists()
 
     line = services.budget_line_add(
-        project=funded_project, code="1.1", name="Tập huấn", amount_vnd=1_000_000, acting_user=None
+        project=funded_project, code="1.1", name="Tập huấn", amount_vnd=1_000_000, actor=NOBODY
     )
     response = client.post(
         _url("budget_line", funded_project, line_id=line.pk),

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
+from donghanh.core.crypto import blind_index
+from donghanh.core.text import fold_name
+from donghanh.organisations.models import Organisation
 from donghanh.programmes.projects.models import Project
 from donghanh.programmes.projects.selectors import ProjectAccess, one_or_404
 from donghanh.programmes.trainings.models import Participant, Training, TrainingParticipation
+
+TRAINEE_INDEX_PURPOSE = "trainee-name-birth-year"
 
 
 def project_training(access: ProjectAccess, training_id: int) -> Training:
@@ -45,3 +50,15 @@ def training_participations(training: Training) -> QuerySet[TrainingParticipatio
 def unique_trainees(project: Project) -> int:
     """People trained by the project: each counts once, whatever the number of trainings."""
     return Participant.objects.filter(participations__training__project=project).distinct().count()
+
+
+def trainee_index(full_name: str, birth_year: int | None) -> str:
+    """Blind index of a trainee's folded name and birth year, to find them again."""
+    return blind_index(f"{fold_name(full_name)}|{birth_year or ''}", purpose=TRAINEE_INDEX_PURPOSE)
+
+
+def trainee_find(
+    *, holder: Organisation, full_name: str, birth_year: int | None
+) -> Participant | None:
+    index = trainee_index(full_name, birth_year)
+    return Participant.objects.filter(holder=holder, name_index=index).first()

@@ -12,16 +12,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donghanh.audit.models import AuditAction
-from donghanh.core.crypto import blind_index
+from donghanh.audit.services import audit_record
+from donghanh.core.actor import Actor
 from donghanh.core.records import records_changed
-from donghanh.core.text import fold_name, nfc
+from donghanh.core.text import nfc
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Province
+from donghanh.programmes.events import ProgrammeEvent
 from donghanh.programmes.projects.models import Project
 from donghanh.programmes.projects.records import (
     check_dates,
@@ -35,8 +35,7 @@ from donghanh.programmes.trainings.models import (
     TrainingParticipation,
     TrainingSession,
 )
-
-TRAINEE_INDEX_PURPOSE = "trainee-name-birth-year"
+from donghanh.programmes.trainings.selectors import trainee_find, trainee_index
 
 
 @transaction.atomic
@@ -47,13 +46,12 @@ def training_add(
     level: str,
     start_on: datetime.date,
     end_on: datetime.date,
-    acting_user: Any,
+    actor: Actor,
     kind: str = "training",
     topic: str = "",
     province: Province | None = None,
     commune: Any = None,
     place: str = "",
-    request: HttpRequest | None = None,
 ) -> Training:
     check_dates(start_on, end_on)
     if commune is not None:
@@ -69,10 +67,9 @@ def training_add(
         place=place,
         start_on=start_on,
         end_on=end_on,
-        created_by=acting_user,
+        created_by_id=actor.user_id,
     )
-    record_create(training, project=project, acting_user=acting_user, request=request,
-            exclude=["created_by"])  # fmt: skip
+    record_create(training, project=project, actor=actor, exclude=["created_by"])
     records_changed(project_ids=[project.pk])
     return training
 
@@ -83,27 +80,14 @@ def session_add(
     training: Training,
     held_on: datetime.date,
     title: str,
-    acting_user: Any,
+    actor: Actor,
     hours: Decimal | None = None,
-    request: HttpRequest | None = None,
 ) -> TrainingSession:
     if not training.start_on <= held_on <= training.end_on:
         raise ValidationError(_("A session must fall within the dates of its training."))
     session = TrainingSession(training=training, held_on=held_on, title=title, hours=hours)
-    record_create(session, project=training.project, acting_user=acting_user, request=request)
+    record_create(session, project=training.project, actor=actor)
     return session
-
-
-def trainee_index(full_name: str, birth_year: int | None) -> str:
-    """Blind index of a trainee's folded name and birth year, to find them again."""
-    return blind_index(f"{fold_name(full_name)}|{birth_year or ''}", purpose=TRAINEE_INDEX_PURPOSE)
-
-
-def trainee_find(
-    *, holder: Organisation, full_name: str, birth_year: int | None
-) -> Participant | None:
-    index = trainee_index(full_name, birth_year)
-    return Participant.objects.filter(holder=holder, name_index=index).first()
 
 
 @transaction.atomic
@@ -114,13 +98,12 @@ def participant_enrol(
     sex: str,
     role: str,
     sector: str,
-    acting_user: Any,
+    actor: Actor,
     birth_year: int | None = None,
     organisation: Organisation | None = None,
     organisation_name: str = "",
     province: Province | None = None,
     area_type: str = "",
-    request: HttpRequest | None = None,
 ) -> TrainingParticipation:
     """Enrol a trainee in a training. Someone the organisation already trained (same name and
     year of birth) is the same trainee, so they count once across trainings."""
@@ -144,12 +127,11 @@ def participant_enrol(
             province=province,
             area_type=area_type,
         )
-        record_create(participant, project=project, acting_user=acting_user, request=request,
-                exclude=["person"])  # fmt: skip
+        record_create(participant, project=project, actor=actor, exclude=["person"])
     if TrainingParticipation.objects.filter(training=training, participant=participant).exists():
         raise ValidationError(_("This person is already a participant of the training."))
     participation = TrainingParticipation(training=training, participant=participant)
-    record_create(participation, project=project, acting_user=acting_user, request=request)
+    record_create(participation, project=project, actor=actor)
     records_changed(project_ids=[project.pk], participant_ids=[participant.pk])
     return participation
 
@@ -162,8 +144,7 @@ def participation_update(
     sessions_attended: Iterable[TrainingSession],
     pre_score: Decimal | None,
     post_score: Decimal | None,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> TrainingParticipation:
     sessions = list(sessions_attended)
     if any(session.training_id != participation.training_id for session in sessions):
@@ -176,13 +157,12 @@ def participation_update(
     participation.pre_score = pre_score
     participation.post_score = post_score
     participation.version += 1
-    participation.save()
+    participation.save(update_fields=["pre_score", "post_score", "version"])
     record_audit(
-        action=AuditAction.UPDATE,
+        ProgrammeEvent.RECORD_CHANGED,
         target=participation,
         project=participation.training.project,
-        acting_user=acting_user,
-        request=request,
+        actor=actor,
         changed_fields=["sessions_attended", "pre_score", "post_score"],
     )
     return participation
@@ -192,8 +172,7 @@ def participation_update(
 def certificate_issue(
     *,
     participation: TrainingParticipation,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> TrainingParticipation:
     """Issue (once) the certificate of a participant who attended at least one session, and
     record every download of it as a disclosure."""
@@ -209,13 +188,40 @@ def certificate_issue(
             f"{training.project.code}-{training.pk:04d}-{participation.pk:05d}"
         )
         participation.version += 1
-        participation.save()
+        participation.save(
+            update_fields=[
+                "certificate_issued",
+                "certificate_issued_on",
+                "certificate_number",
+                "version",
+            ]
+        )
     record_audit(
-        action=AuditAction.EXPORT,
+        ProgrammeEvent.CERTIFICATE_DOWNLOADED,
         target=participation,
-        acting_user=acting_user,
         project=participation.training.project,
-        request=request,
-        summary="training certificate PDF",
+        actor=actor,
     )
     return participation
+
+
+@transaction.atomic
+def trainee_list_view_record(*, actor: Actor, training: Training) -> None:
+    """Record that the actor was shown the names of a training's trainees."""
+    audit_record(
+        event=ProgrammeEvent.TRAINEES_VIEWED,
+        actor=actor,
+        target=training,
+        details={"project": training.project_id},
+    )
+
+
+@transaction.atomic
+def trainee_view_record(*, actor: Actor, participation: TrainingParticipation) -> None:
+    """Record that the actor was shown one trainee of a training."""
+    audit_record(
+        event=ProgrammeEvent.TRAINEE_VIEWED,
+        actor=actor,
+        target=participation.participant,
+        details={"project": participation.training.project_id},
+    )

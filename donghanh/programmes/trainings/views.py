@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from donghanh.core.actor import request_actor
 from donghanh.organisations.roles import Perm
 from donghanh.programmes.projects.pages import (
     list_and_add,
@@ -19,7 +20,6 @@ from donghanh.programmes.projects.pages import (
     record_posted,
     render_page,
     try_write,
-    view_audit,
 )
 from donghanh.programmes.projects.selectors import access_project
 from donghanh.programmes.trainings import forms, pdf, selectors, services
@@ -62,7 +62,9 @@ def training_detail(
         return redirect(request.path)
     participations = selectors.training_participations(training)
     if access.sees_trainees:
-        view_audit(request, access, training, "trainee list")
+        services.trainee_list_view_record(
+            actor=request_actor(request, organisation=access.organisation), training=training
+        )
     return render_page(
         request,
         "training_detail.html",
@@ -131,8 +133,7 @@ def participation_detail(
                 sessions_attended=data["sessions_attended"],
                 pre_score=data["pre_score"],
                 post_score=data["post_score"],
-                acting_user=request.user,
-                request=request,
+                actor=request_actor(request, organisation=access.organisation),
             ),
         )
         if saved is not None:
@@ -141,7 +142,10 @@ def participation_detail(
                 "programmes:training", org=org, project_id=project_id, training_id=training.pk
             )
     if request.method == "GET":
-        view_audit(request, access, participation.participant, "trainee")
+        services.trainee_view_record(
+            actor=request_actor(request, organisation=access.organisation),
+            participation=participation,
+        )
     return render_page(
         request,
         "participation.html",
@@ -165,7 +169,8 @@ def certificate(
     participation = selectors.training_participation(training, participation_id)
     try:
         participation = services.certificate_issue(
-            participation=participation, acting_user=request.user, request=request
+            participation=participation,
+            actor=request_actor(request, organisation=access.organisation),
         )
     except ValidationError as error:
         for message in error.messages:

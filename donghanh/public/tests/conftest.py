@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import caches
 
 from donghanh.core import page_cache
+from donghanh.core.actor import Actor
 from donghanh.directory.models import Provider
 from donghanh.directory.services import ContactInput, ProviderInput, provider_create
 from donghanh.places.models import Province
@@ -30,7 +31,7 @@ def make_provider(db: None) -> Callable[..., Provider]:
 
     def make(name: str = "Trung tâm Công tác xã hội", **fields: Any) -> Provider:
         fields.setdefault("kind", Provider.Kind.SOCIAL_WORK_CENTRE)
-        return provider_create(data=ProviderInput(name=name, **fields), acting_user=None)
+        return provider_create(data=ProviderInput(name=name, **fields), actor=Actor.system("tests"))
 
     return make
 

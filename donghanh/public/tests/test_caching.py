@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from donghanh.core.actor import Actor
 from donghanh.core.page_cache import GENERATION_KEY
 from donghanh.directory.models import Provider
 from donghanh.directory.services import ProviderInput, provider_update
@@ -49,7 +50,7 @@ def test_a_provider_edit_shows_on_the_public_page_at_once(
                 shown_to_public=True,
             ),
             expected_version=hotline.version,
-            acting_user=None,
+            actor=Actor.system("tests"),
         )
     assert "Tổng đài 111 (tên mới)" in client.get("/help/").content.decode()
 
@@ -70,7 +71,7 @@ def rename(provider: Provider, name: str) -> None:
             name=name, kind=provider.kind, serves_nationwide=True, shown_to_public=True
         ),
         expected_version=provider.version,
-        acting_user=None,
+        actor=Actor.system("tests"),
     )
 
 

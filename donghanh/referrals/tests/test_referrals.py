@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.cases.models import Case, CaseAssignment, CaseRestriction
 from donghanh.cases.tests.conftest import make_case, make_person
+from donghanh.core.actor import Actor
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
 from donghanh.people import services as person_services
@@ -37,7 +38,7 @@ pytestmark = pytest.mark.django_db
 def send(net: Network, **kwargs: object) -> Referral:
     values: dict[str, object] = {
         "case": net.case,
-        "acting_user": net.a_worker,
+        "actor": Actor.for_user(net.a_worker),
         "to_organisation": net.b,
         "shared_sections": [SharedSection.IDENTITY, SharedSection.NEEDS],
         "domain": ServiceDomain.HEALTH,
@@ -150,7 +151,7 @@ def test_withdrawal_cuts_the_receivers_access_at_once(net: Network) -> None:
     assert "Cần khám sức khỏe" not in page
     assert "no longer available" in page
     with pytest.raises(ValidationError):
-        services.referral_reshare(referral=referral, acting_user=net.a_worker)
+        services.referral_reshare(referral=referral, actor=Actor.for_user(net.a_worker))
 
 
 def test_outsiders_get_404(net: Network) -> None:
@@ -201,13 +202,15 @@ def test_decline_needs_a_reason(net: Network) -> None:
     consent_to_share(net.person, net.b)
     referral = send(net)
     with pytest.raises(ValidationError):
-        services.referral_decline(referral=referral, reason=" ", acting_user=net.b_worker)
-    services.referral_decline(referral=referral, reason="Hết chỗ", acting_user=net.b_worker)
+        services.referral_decline(referral=referral, reason=" ", actor=Actor.for_user(net.b_worker))
+    services.referral_decline(
+        referral=referral, reason="Hết chỗ", actor=Actor.for_user(net.b_worker)
+    )
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.DECLINED
     assert referral.decline_reason == "Hết chỗ"
     with pytest.raises(ValidationError):
-        services.referral_accept(referral=referral, acting_user=net.b_worker)
+        services.referral_accept(referral=referral, actor=Actor.for_user(net.b_worker))
 
 
 def test_overdue_flag_and_filter(net: Network) -> None:
@@ -226,7 +229,7 @@ def test_overdue_flag_and_filter(net: Network) -> None:
     assert "Overdue: not answered in time" not in page  # the list says it in the badge
     assert '<span class="badge warn">Overdue</span>' in page
     assert referrals_in(_membership(net.b_worker), overdue=True).count() == 1
-    services.referral_accept(referral=referral, acting_user=net.b_worker)
+    services.referral_accept(referral=referral, actor=Actor.for_user(net.b_worker))
     referral.refresh_from_db()
     assert not is_overdue(referral)
     assert referrals_in(_membership(net.b_worker), overdue=True).count() == 0
@@ -248,14 +251,14 @@ def test_reshare_refreshes_the_snapshot(net: Network) -> None:
         phone="0987 654 321",
     )
     assert "0912 345 678" in referral.snapshot
-    referral = services.referral_reshare(referral=referral, acting_user=net.a_worker)
+    referral = services.referral_reshare(referral=referral, actor=Actor.for_user(net.a_worker))
     assert "0987 654 321" in referral.snapshot
 
 
 def test_cancel_removes_the_snapshot(net: Network) -> None:
     consent_to_share(net.person, net.b)
     referral = send(net)
-    services.referral_cancel(referral=referral, acting_user=net.a_worker)
+    services.referral_cancel(referral=referral, actor=Actor.for_user(net.a_worker))
     page = net.client(net.b_worker).get(detail_url(net.b.slug, referral)).content.decode()
     assert "Nguyễn Thị Hoa" not in page
 
@@ -310,7 +313,7 @@ def test_transfer_needs_consent(net: Network) -> None:
     referral = send(net, kind=ReferralKind.TRANSFER)
     person_services.consent_withdraw(consent=consent, acting_user=net.a_worker)
     with pytest.raises(ValidationError):
-        services.referral_accept(referral=referral, acting_user=net.b_supervisor)
+        services.referral_accept(referral=referral, actor=Actor.for_user(net.b_supervisor))
     assert Case.objects.get(pk=net.case.pk).organisation == net.a
 
 

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import ROLE_DESCRIPTIONS, Role
 from donghanh.testing import factories
 from donghanh.testing.clients import signed_in_client
@@ -143,7 +144,7 @@ def test_home_lists_the_data_subject_requests_due_for_the_user():
         received_via="in_person",
         requester="person",
         responsible=membership.user,
-        acting_user=membership.user,
+        actor=Actor.for_user(membership.user),
     )
     page = signed_in_client(membership.user).get(HOME).content.decode()
 

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from donghanh.api.services import api_token_create
+from donghanh.core.actor import Actor
 
 DEFAULT_EXPIRY_DAYS = 90
 MAX_EXPIRY_DAYS = 365
@@ -50,7 +51,10 @@ class Command(BaseCommand):
         expires_at = timezone.now() + datetime.timedelta(days=expires_days)
         try:
             issued = api_token_create(
-                user=user, name=name, expires_at=expires_at, actor_label="create_api_token"
+                actor=Actor.system("create_api_token"),
+                user=user,
+                name=name,
+                expires_at=expires_at,
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from donghanh.api.models import ApiToken
 from donghanh.api.selectors import api_token_for_secret, api_tokens_listed
 from donghanh.api.services import api_token_revoke
+from donghanh.core.actor import Actor
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         if not tokens:
             raise CommandError("No unrevoked token matches.")
         for match in tokens:
-            api_token_revoke(token=match, actor_label="revoke_api_token")
+            api_token_revoke(actor=Actor.system("revoke_api_token"), token=match)
             self.stdout.write(f"Revoked API token #{match.pk} ({match.prefix}…) of {match.user}.")
 
     def _matching(self, text: str) -> list[ApiToken]:

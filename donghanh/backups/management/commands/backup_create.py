@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from donghanh.backups.services import BackupError, backup_create
+from donghanh.core.actor import Actor
 
 
 class Command(BaseCommand):
@@ -34,7 +35,10 @@ class Command(BaseCommand):
         self._verbosity = int(options.get("verbosity", 1))
         try:
             summary = backup_create(
-                output=Path(output), include_data_keys=include_data_keys, progress=self._say
+                actor=Actor.system("backup_create"),
+                output=Path(output),
+                include_data_keys=include_data_keys,
+                progress=self._say,
             )
         except BackupError as error:
             raise CommandError(str(error)) from None

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donghanh.backups.services import BackupError, backup_restore
+from donghanh.core.actor import Actor
 
 
 class Command(BaseCommand):
@@ -56,6 +57,7 @@ class Command(BaseCommand):
         self._verbosity = int(options.get("verbosity", 1))
         try:
             summary = backup_restore(
+                actor=Actor.system("backup_restore"),
                 archive=Path(archive),
                 force=force,
                 verify_only=verify_only,

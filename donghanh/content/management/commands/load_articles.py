@@ -23,8 +23,9 @@ from donghanh.content.loading import (
     settings_file,
 )
 from donghanh.content.models import Article, ArticleText
+from donghanh.core.actor import Actor
 
-ACTOR = services.Actor(username="load_articles")
+ACTOR = Actor.system("load_articles")
 
 
 class Command(BaseCommand):

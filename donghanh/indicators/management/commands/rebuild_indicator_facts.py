@@ -8,9 +8,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from donghanh.core.actor import Actor
 from donghanh.indicators.selectors import facts_agree_with_records
 from donghanh.indicators.services import project_facts_rebuild
 from donghanh.programmes.projects.models import Project
+
+REBUILD = Actor.system("rebuild_indicator_facts")
 
 
 class Command(BaseCommand):
@@ -44,7 +47,7 @@ class Command(BaseCommand):
                     )
                 continue
             started = time.perf_counter()
-            rows = project_facts_rebuild(project=project)
+            rows = project_facts_rebuild(actor=REBUILD, project=project)
             self.stdout.write(
                 _("Project %(id)d: %(rows)d fact rows in %(seconds).1f s.")
                 % {"id": project.pk, "rows": rows, "seconds": time.perf_counter() - started}

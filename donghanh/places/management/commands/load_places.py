@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from donghanh.core.actor import Actor
 from donghanh.places.loading import DATA_FILE
 from donghanh.places.services import places_refresh
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--file", type=Path, default=DATA_FILE, help="places data file")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = places_refresh(path=options["file"], actor_label="manage.py load_places")
+        report = places_refresh(actor=Actor.system("manage.py load_places"), path=options["file"])
         if report.changed:
             self.stdout.write(f"places updated: {report.summary()}")
         else:

@@ -1,0 +1,58 @@
+"""What the organisation services record in the audit log: members, their sign-in and teams."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from donghanh.audit.events import AuditEvent
+from donghanh.audit.models import AuditAction
+
+
+class OrganisationEvent(AuditEvent):
+    MEMBER_ADDED = (
+        "membership.added",
+        AuditAction.CREATE,
+        _("Member added with the role %(role)s"),
+    )
+    ACCOUNT_CREATED = (
+        "membership.account_created",
+        AuditAction.CREATE,
+        _("Account created with a temporary password"),
+    )
+    ROLE_CHANGED = (
+        "membership.role_changed",
+        AuditAction.UPDATE,
+        _("Role changed: %(old_role)s → %(role)s"),
+    )
+    MEMBERSHIP_DEACTIVATED = (
+        "membership.deactivated",
+        AuditAction.UPDATE,
+        _("Membership deactivated"),
+    )
+    MEMBERSHIP_REACTIVATED = (
+        "membership.reactivated",
+        AuditAction.UPDATE,
+        _("Membership reactivated"),
+    )
+    PASSWORD_RESET = (
+        "membership.password_reset",
+        AuditAction.PASSWORD_RESET,
+        _("Temporary password set through membership %(membership)s"),
+    )
+    TWO_FACTOR_RESET = (
+        "membership.two_factor_reset",
+        AuditAction.TWO_FACTOR_RESET,
+        _("%(devices)s second-factor device(s) removed through membership %(membership)s"),
+    )
+    TEAM_CREATED = (
+        "team.created",
+        AuditAction.CREATE,
+        _("Team created with memberships %(members)s"),
+    )
+    TEAM_CHANGED = (
+        "team.changed",
+        AuditAction.UPDATE,
+        _("Team changed: memberships added %(added)s, removed %(removed)s"),
+    )
+    TEAM_DEACTIVATED = "team.deactivated", AuditAction.UPDATE, _("Team deactivated")
+    TEAM_REACTIVATED = "team.reactivated", AuditAction.UPDATE, _("Team reactivated")

@@ -1,0 +1,30 @@
+"""Organisations fills, at start-up, what the apps below it ask of it."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from donghanh.accounts import ports as account_ports
+from donghanh.audit import ports as audit_ports
+from donghanh.organisations.admin import MembershipInline
+from donghanh.organisations.selectors import account_overseers, organisation_member_users
+
+
+def test_the_ports_of_accounts_and_audit_are_filled_at_start_up():
+    assert MembershipInline in account_ports.user_admin_inlines()
+    assert account_overseers in account_ports._overseer_lookups
+    assert audit_ports._members_lookup is organisation_member_users
+
+
+def test_an_organisations_members_are_its_users_past_and_present(trio, member):
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    users = audit_ports.organisation_members(trio.organisation.pk)
+    assert users is not None
+    assert set(users) == {trio.owner, trio.colleague, member.user}
+
+
+def test_the_navigation_lists_the_signed_in_users_organisations(trio):
+    response = trio.owner_client.get(reverse("workspace:home"))
+    assert response.status_code == 200
+    assert [m.organisation for m in response.context["nav_memberships"]] == [trio.organisation]
