@@ -343,7 +343,7 @@ class Meeting(models.Model):
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("Present")
-    LATE = "late", _("Late")
+    LATE = "late", pgettext_lazy("attendance", "Late")
     REPRESENTED = "represented", _("Sent someone")
     ABSENT = "absent", _("Absent")
 
