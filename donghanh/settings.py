@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "donghanh.programmes",
     "donghanh.referrals",
     "donghanh.attachments",
+    "donghanh.livelihood",
     "donghanh.privacy",
     "donghanh.directory",
     "donghanh.content",
