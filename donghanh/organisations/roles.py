@@ -45,6 +45,8 @@ class Perm(StrEnum):
     EDIT_PROGRAMMES = "edit_programmes"
     VIEW_TRAINEES = "view_trainees"
     VIEW_AGGREGATES = "view_aggregates"
+    IMPORT_RECORDS = "import_records"
+    UNDO_IMPORTS = "undo_imports"
 
 
 _STAFF = {Perm.VIEW_ORGANISATION, Perm.VIEW_DIRECTORY}
@@ -64,6 +66,8 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_PROGRAMMES,
             Perm.VIEW_TRAINEES,
             Perm.VIEW_AGGREGATES,
+            Perm.IMPORT_RECORDS,
+            Perm.UNDO_IMPORTS,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -79,16 +83,24 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_PROGRAMMES,
             Perm.VIEW_TRAINEES,
             Perm.VIEW_AGGREGATES,
+            Perm.IMPORT_RECORDS,
+            Perm.UNDO_IMPORTS,
         }
     ),
     Role.CASE_WORKER: frozenset(_STAFF | {Perm.VIEW_CASES, Perm.EDIT_CASES, Perm.VIEW_AGGREGATES}),
     Role.COLLABORATOR: frozenset(_STAFF | {Perm.VIEW_CASES, Perm.EDIT_CASES}),
     Role.PROGRAMME_OFFICER: frozenset(
         _STAFF
-        | {Perm.VIEW_PROGRAMMES, Perm.EDIT_PROGRAMMES, Perm.VIEW_TRAINEES, Perm.VIEW_AGGREGATES}
+        | {
+            Perm.VIEW_PROGRAMMES,
+            Perm.EDIT_PROGRAMMES,
+            Perm.VIEW_TRAINEES,
+            Perm.VIEW_AGGREGATES,
+            Perm.IMPORT_RECORDS,
+        }
     ),
     Role.CONTENT_EDITOR: frozenset(
-        _STAFF | {Perm.EDIT_CONTENT, Perm.REVIEW_CONTENT, Perm.EDIT_DIRECTORY}
+        _STAFF | {Perm.EDIT_CONTENT, Perm.REVIEW_CONTENT, Perm.EDIT_DIRECTORY, Perm.IMPORT_RECORDS}
     ),
     Role.DONOR_VIEWER: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_AGGREGATES}),
 }
