@@ -10,9 +10,11 @@ C = G + "cycles/<int:cycle_id>/"
 
 urlpatterns = [
     path("groups/", savings.group_list, name="groups"),
+    path("measures/", savings.measures, name="measures"),
     path("groups/new/", savings.group_create, name="group_create"),
     path(G, savings.group_detail, name="group"),
     path(G + "edit/", savings.group_edit, name="group_edit"),
+    path(G + "measures/", savings.group_measures, name="group_measures"),
     path(G + "members/new/", savings.member_add, name="member_add"),
     path(M, savings.member_detail, name="member"),
     path(M + "link/", savings.member_link, name="member_link"),

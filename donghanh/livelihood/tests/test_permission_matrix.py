@@ -67,7 +67,7 @@ ACTORS = (
 PAGES = (
     "groups", "group_create_page", "group", "group_edit_page", "member_add_page", "member",
     "cycle_open_page", "cycle", "constitution_page", "committee_page", "meeting_new_page",
-    "meeting", "ledger", "share_out_page",
+    "meeting", "ledger", "share_out_page", "measures", "group_measures",
 )  # fmt: skip
 ACTIONS = (
     "group_create", "group_edit", "member_add", "member_edit", "member_link", "member_unlink",
@@ -77,14 +77,15 @@ ACTIONS = (
 V, W, F, N = 200, 302, 403, 404
 # fmt: off
 # Pages: groups create group edit add member open cycle const committee meeting_new meeting
-# ledger share_out
-_READER = (V, F, V, F, F, V, F, V, F, F, F, V, V, V)
-_RECORDER = (V,) * 14
+# ledger share_out, then the measures: of every group (totals that identify nobody) and of one.
+_READER = (V, F, V, F, F, V, F, V, F, F, F, V, V, V, V, V)
+_RECORDER = (V,) * 16
+_NONE = (F,) * 16
 OWN_PAGES = {
     "org_admin": _READER, "supervisor": _RECORDER, "case_worker": _RECORDER,
-    "collaborator": _RECORDER, "programme_officer": _RECORDER, "content_editor": (F,) * 14,
-    "donor_viewer": (F,) * 14, "system_administrator": (N,) * 14, "no_membership": (N,) * 14,
-    "anonymous": (LOGIN,) * 14,
+    "collaborator": (V,) * 14 + (F, V), "programme_officer": _RECORDER, "content_editor": _NONE,
+    "donor_viewer": (F,) * 14 + (V, F), "system_administrator": (N,) * 16,
+    "no_membership": (N,) * 16, "anonymous": (LOGIN,) * 16,
 }
 # Actions: create edit add member_edit link unlink leave open constitution committee meeting
 # share_out. Linking and unlinking a case also need the right to edit that case.
@@ -95,7 +96,7 @@ OWN_ACTIONS = {
     "donor_viewer": (F,) * 12, "system_administrator": (N,) * 12, "no_membership": (N,) * 12,
     "anonymous": (LOGIN,) * 12,
 }
-OTHER_PAGES = dict.fromkeys(ACTORS, (N,) * 14) | {"anonymous": (LOGIN,) * 14}
+OTHER_PAGES = dict.fromkeys(ACTORS, (N,) * 16) | {"anonymous": (LOGIN,) * 16}
 OTHER_ACTIONS = dict.fromkeys(ACTORS, (N,) * 12) | {"anonymous": (LOGIN,) * 12}
 # fmt: on
 
@@ -263,6 +264,8 @@ HOW: dict[str, Action] = {
     "meeting": Action("livelihood:meeting", lambda p: _c(p) | {"meeting_id": p.meeting.pk}),
     "ledger": Action("livelihood:ledger", _c),
     "share_out_page": Action("livelihood:share_out", _c),
+    "measures": Action("livelihood:measures"),
+    "group_measures": Action("livelihood:group_measures", _g),
     "group_create": Action(
         "livelihood:group_create",
         method="post",
