@@ -47,6 +47,8 @@ class Perm(StrEnum):
     VIEW_AGGREGATES = "view_aggregates"
     VIEW_SAVINGS_GROUPS = "view_savings_groups"
     RECORD_SAVINGS_GROUPS = "record_savings_groups"
+    IMPORT_RECORDS = "import_records"
+    UNDO_IMPORTS = "undo_imports"
 
 
 _STAFF = {Perm.VIEW_ORGANISATION, Perm.VIEW_DIRECTORY}
@@ -69,6 +71,8 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_TRAINEES,
             Perm.VIEW_AGGREGATES,
             Perm.VIEW_SAVINGS_GROUPS,
+            Perm.IMPORT_RECORDS,
+            Perm.UNDO_IMPORTS,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -85,6 +89,8 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_TRAINEES,
             Perm.VIEW_AGGREGATES,
             *_SAVINGS,
+            Perm.IMPORT_RECORDS,
+            Perm.UNDO_IMPORTS,
         }
     ),
     Role.CASE_WORKER: frozenset(
@@ -94,10 +100,16 @@ GRANTS: dict[str, frozenset[Perm]] = {
     Role.PROGRAMME_OFFICER: frozenset(
         _STAFF
         | _SAVINGS
-        | {Perm.VIEW_PROGRAMMES, Perm.EDIT_PROGRAMMES, Perm.VIEW_TRAINEES, Perm.VIEW_AGGREGATES}
+        | {
+            Perm.VIEW_PROGRAMMES,
+            Perm.EDIT_PROGRAMMES,
+            Perm.VIEW_TRAINEES,
+            Perm.VIEW_AGGREGATES,
+            Perm.IMPORT_RECORDS,
+        }
     ),
     Role.CONTENT_EDITOR: frozenset(
-        _STAFF | {Perm.EDIT_CONTENT, Perm.REVIEW_CONTENT, Perm.EDIT_DIRECTORY}
+        _STAFF | {Perm.EDIT_CONTENT, Perm.REVIEW_CONTENT, Perm.EDIT_DIRECTORY, Perm.IMPORT_RECORDS}
     ),
     Role.DONOR_VIEWER: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_AGGREGATES}),
 }
