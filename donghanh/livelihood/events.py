@@ -66,3 +66,20 @@ class LivelihoodEvent(AuditEvent):
         AuditAction.UPDATE,
         _("Cycle %(number)s shared out: %(fund)s đồng over %(shares)s shares"),
     )
+    PLAN_STARTED = "livelihood_plan.started", AuditAction.CREATE, _("Livelihood plan started")
+    PLAN_UPDATED = "livelihood_plan.updated", AuditAction.UPDATE, _("Livelihood plan changed")
+    SUPPORT_ADDED = (
+        "livelihood_plan.support_added",
+        AuditAction.CREATE,
+        _("Livelihood support recorded: %(kind)s, %(amount)s đồng"),
+    )
+    REVIEW_ADDED = (
+        "livelihood_plan.review_added",
+        AuditAction.CREATE,
+        _("Livelihood review recorded"),
+    )
+    ASSESSMENT_RECORDED = (
+        "reintegration_assessment.recorded",
+        AuditAction.CREATE,
+        _("Reintegration assessment recorded (%(point)s)"),
+    )

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from donghanh.livelihood.plans import views as plans
 from donghanh.livelihood.savings import views as savings
 
 app_name = "livelihood"
@@ -7,6 +8,7 @@ app_name = "livelihood"
 G = "groups/<int:group_id>/"
 M = G + "members/<int:member_id>/"
 C = G + "cycles/<int:cycle_id>/"
+P = "cases/<int:case_id>/"
 
 urlpatterns = [
     path("groups/", savings.group_list, name="groups"),
@@ -28,4 +30,10 @@ urlpatterns = [
     path(C + "meetings/<int:meeting_id>/", savings.meeting_detail, name="meeting"),
     path(C + "ledger/", savings.ledger, name="ledger"),
     path(C + "share-out/", savings.share_out, name="share_out"),
+    path(P + "plan/", plans.plan, name="plan"),
+    path(P + "plan/start/", plans.plan_start, name="plan_start"),
+    path(P + "plan/support/new/", plans.support_add, name="support_add"),
+    path(P + "plan/reviews/new/", plans.review_add, name="review_add"),
+    path(P + "assessments/new/", plans.assessment_add, name="assessment_add"),
+    path("reviews-due/", plans.reviews_due, name="reviews_due"),
 ]

@@ -1,4 +1,5 @@
-"""Every role × every savings group page and action × own organisation and another one.
+"""Every role × every livelihood page and action × own organisation and another one: the
+savings groups, and the livelihood plan and assessments on a case.
 
 The expected statuses are written out by hand, as in
 donghanh/organisations/tests/test_permission_matrix.py, so that a mistake in GRANTS or in a
@@ -27,6 +28,14 @@ from donghanh.cases.models import Case
 from donghanh.cases.tests.conftest import make_case
 from donghanh.core.actor import Actor
 from donghanh.livelihood import urls as livelihood_urls
+from donghanh.livelihood.plans import services as plan_services
+from donghanh.livelihood.plans.models import (
+    LivelihoodPlan,
+    LivelihoodReview,
+    LivelihoodSupport,
+    ReintegrationAssessment,
+)
+from donghanh.livelihood.plans.services import PLAN_EDITS
 from donghanh.livelihood.savings import services
 from donghanh.livelihood.savings.lines import MeetingLine, member_field
 from donghanh.livelihood.savings.models import (
@@ -67,37 +76,47 @@ ACTORS = (
 PAGES = (
     "groups", "group_create_page", "group", "group_edit_page", "member_add_page", "member",
     "cycle_open_page", "cycle", "constitution_page", "committee_page", "meeting_new_page",
-    "meeting", "ledger", "share_out_page", "measures", "group_measures",
+    "meeting", "ledger", "share_out_page", "measures", "group_measures", "plan", "support_page",
+    "review_page", "assessment_page", "reviews_due",
 )  # fmt: skip
 ACTIONS = (
     "group_create", "group_edit", "member_add", "member_edit", "member_link", "member_unlink",
     "member_leave", "cycle_open", "constitution", "committee", "meeting_new", "share_out",
+    "plan_start", "plan_edit", "support_add", "review_add", "assessment_add",
 )  # fmt: skip
 
 V, W, F, N = 200, 302, 403, 404
 # fmt: off
 # Pages: groups create group edit add member open cycle const committee meeting_new meeting
-# ledger share_out, then the measures: of every group (totals that identify nobody) and of one.
+# ledger share_out, then the measures: of every group (totals that identify nobody) and of one;
+# then on a case: her plan, the support, review and assessment forms, and the reviews due.
 _READER = (V, F, V, F, F, V, F, V, F, F, F, V, V, V, V, V)
 _RECORDER = (V,) * 16
-_NONE = (F,) * 16
+_CASE_EDITOR = (V,) * 5
 OWN_PAGES = {
-    "org_admin": _READER, "supervisor": _RECORDER, "case_worker": _RECORDER,
-    "collaborator": (V,) * 14 + (F, V), "programme_officer": _RECORDER, "content_editor": _NONE,
-    "donor_viewer": (F,) * 14 + (V, F), "system_administrator": (N,) * 16,
-    "no_membership": (N,) * 16, "anonymous": (LOGIN,) * 16,
+    "org_admin": (*_READER, V, F, F, F, V),
+    "supervisor": _RECORDER + _CASE_EDITOR,
+    "case_worker": _RECORDER + _CASE_EDITOR,
+    "collaborator": (V,) * 14 + (F, V) + _CASE_EDITOR,
+    "programme_officer": _RECORDER + (F,) * 5,
+    "content_editor": (F,) * 21,
+    "donor_viewer": (F,) * 14 + (V, F) + (F,) * 5,
+    "system_administrator": (N,) * 21,
+    "no_membership": (N,) * 21,
+    "anonymous": (LOGIN,) * 21,
 }
 # Actions: create edit add member_edit link unlink leave open constitution committee meeting
-# share_out. Linking and unlinking a case also need the right to edit that case.
-_NO_CASES = (W, W, W, W, F, F, W, W, W, W, W, W)
+# share_out; then on a case: start the plan, save it, support, review, assessment. Linking
+# and unlinking a case, and everything on a case, need the right to edit that case.
+_NO_CASES = (W, W, W, W, F, F, W, W, W, W, W, W) + (F,) * 5
 OWN_ACTIONS = {
-    "org_admin": (F,) * 12, "supervisor": (W,) * 12, "case_worker": (W,) * 12,
-    "collaborator": (W,) * 12, "programme_officer": _NO_CASES, "content_editor": (F,) * 12,
-    "donor_viewer": (F,) * 12, "system_administrator": (N,) * 12, "no_membership": (N,) * 12,
-    "anonymous": (LOGIN,) * 12,
+    "org_admin": (F,) * 17, "supervisor": (W,) * 17, "case_worker": (W,) * 17,
+    "collaborator": (W,) * 17, "programme_officer": _NO_CASES, "content_editor": (F,) * 17,
+    "donor_viewer": (F,) * 17, "system_administrator": (N,) * 17, "no_membership": (N,) * 17,
+    "anonymous": (LOGIN,) * 17,
 }
-OTHER_PAGES = dict.fromkeys(ACTORS, (N,) * 16) | {"anonymous": (LOGIN,) * 16}
-OTHER_ACTIONS = dict.fromkeys(ACTORS, (N,) * 12) | {"anonymous": (LOGIN,) * 12}
+OTHER_PAGES = dict.fromkeys(ACTORS, (N,) * 21) | {"anonymous": (LOGIN,) * 21}
+OTHER_ACTIONS = dict.fromkeys(ACTORS, (N,) * 17) | {"anonymous": (LOGIN,) * 17}
 # fmt: on
 
 
@@ -157,7 +176,7 @@ def _place(organisation: Organisation, worker: Any) -> Place:
         method=Consent.Method.WRITTEN,
         given_by=Consent.GivenBy.PERSON,
         given_on=datetime.date(2026, 1, 10),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     return Place(organisation, group, fresh, cycle, meeting, members, case, consent)
 
@@ -245,6 +264,14 @@ def _c(place: Place) -> dict[str, int]:
     return {"group_id": place.group.pk, "cycle_id": place.cycle.pk}
 
 
+def _case(place: Place) -> dict[str, int]:
+    return {"case_id": place.case.pk}
+
+
+def _start_plan(place: Place) -> None:
+    plan_services.plan_start(actor=Actor.system("test"), case=place.case)
+
+
 def _fc(place: Place) -> dict[str, int]:
     return {"group_id": place.fresh.pk, "cycle_id": _fresh_cycle(place).pk}
 
@@ -266,6 +293,58 @@ HOW: dict[str, Action] = {
     "share_out_page": Action("livelihood:share_out", _c),
     "measures": Action("livelihood:measures"),
     "group_measures": Action("livelihood:group_measures", _g),
+    "plan": Action("livelihood:plan", _case, prepare=_start_plan),
+    "support_page": Action("livelihood:support_add", _case, prepare=_start_plan),
+    "review_page": Action("livelihood:review_add", _case, prepare=_start_plan),
+    "assessment_page": Action("livelihood:assessment_add", _case),
+    "reviews_due": Action("livelihood:reviews_due"),
+    "plan_start": Action(
+        "livelihood:plan_start",
+        _case,
+        method="post",
+        took_effect=lambda place: LivelihoodPlan.objects.filter(case=place.case).exists(),
+    ),
+    "plan_edit": Action(
+        "livelihood:plan",
+        _case,
+        method="post",
+        prepare=_start_plan,
+        data=lambda place: {
+            "goals": "Nuôi bò sinh sản",
+            **PLAN_EDITS.baseline_initial(LivelihoodPlan.objects.get(case=place.case)),
+        },
+        took_effect=lambda place: (
+            LivelihoodPlan.objects.get(case=place.case).goals == "Nuôi bò sinh sản"
+        ),
+    ),
+    "support_add": Action(
+        "livelihood:support_add",
+        _case,
+        method="post",
+        prepare=_start_plan,
+        data=lambda place: {
+            "kind": "cash_grant",
+            "amount": "3000000",
+            "given_on": "2026-03-01",
+            "given_by_other": "UBND xã",
+        },
+        took_effect=lambda place: LivelihoodSupport.objects.filter(plan__case=place.case).exists(),
+    ),
+    "review_add": Action(
+        "livelihood:review_add",
+        _case,
+        method="post",
+        prepare=_start_plan,
+        data=lambda place: {"reviewed_on": "2026-03-01", "income": "2500000"},
+        took_effect=lambda place: LivelihoodReview.objects.filter(plan__case=place.case).exists(),
+    ),
+    "assessment_add": Action(
+        "livelihood:assessment_add",
+        _case,
+        method="post",
+        data=lambda place: {"point": "intake", "assessed_on": "2026-03-01", "econ_work": "2"},
+        took_effect=lambda place: ReintegrationAssessment.objects.filter(case=place.case).exists(),
+    ),
     "group_create": Action(
         "livelihood:group_create",
         method="post",
