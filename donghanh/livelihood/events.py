@@ -83,3 +83,16 @@ class LivelihoodEvent(AuditEvent):
         AuditAction.CREATE,
         _("Reintegration assessment recorded (%(point)s)"),
     )
+    SAFE_ADDRESS_ADDED = "safe_address.added", AuditAction.CREATE, _("Safe address added")
+    SAFE_ADDRESS_UPDATED = "safe_address.updated", AuditAction.UPDATE, _("Safe address changed")
+    SAFE_ADDRESS_CHECKED = (
+        "safe_address.checked",
+        AuditAction.UPDATE,
+        _("Safe address checked and still safe"),
+    )
+    SAFE_ADDRESS_VIEWED = "safe_address.viewed", AuditAction.VIEW, _("Safe address opened")
+    SAFE_ADDRESSES_LISTED = (
+        "safe_address.listed",
+        AuditAction.VIEW,
+        _("Safe addresses listed: %(count)s"),
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from donghanh.livelihood.plans import views as plans
+from donghanh.livelihood.safe_addresses import views as safe
 from donghanh.livelihood.savings import views as savings
 
 app_name = "livelihood"
@@ -36,4 +37,12 @@ urlpatterns = [
     path(P + "plan/reviews/new/", plans.review_add, name="review_add"),
     path(P + "assessments/new/", plans.assessment_add, name="assessment_add"),
     path("reviews-due/", plans.reviews_due, name="reviews_due"),
+    path("safe-addresses/", safe.safe_address_list, name="safe_addresses"),
+    path("safe-addresses/new/", safe.safe_address_add, name="safe_address_add"),
+    path("safe-addresses/<int:place_id>/", safe.safe_address_detail, name="safe_address"),
+    path(
+        "safe-addresses/<int:place_id>/checked/",
+        safe.safe_address_checked,
+        name="safe_address_checked",
+    ),
 ]

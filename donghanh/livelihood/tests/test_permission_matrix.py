@@ -36,6 +36,8 @@ from donghanh.livelihood.plans.models import (
     ReintegrationAssessment,
 )
 from donghanh.livelihood.plans.services import PLAN_EDITS
+from donghanh.livelihood.safe_addresses.models import SafeAddress
+from donghanh.livelihood.safe_addresses.services import SAFE_ADDRESS_EDITS, safe_address_add
 from donghanh.livelihood.savings import services
 from donghanh.livelihood.savings.lines import MeetingLine, member_field
 from donghanh.livelihood.savings.models import (
@@ -77,46 +79,50 @@ PAGES = (
     "groups", "group_create_page", "group", "group_edit_page", "member_add_page", "member",
     "cycle_open_page", "cycle", "constitution_page", "committee_page", "meeting_new_page",
     "meeting", "ledger", "share_out_page", "measures", "group_measures", "plan", "support_page",
-    "review_page", "assessment_page", "reviews_due",
+    "review_page", "assessment_page", "reviews_due", "safe_addresses", "safe_address_add_page",
+    "safe_address",
 )  # fmt: skip
 ACTIONS = (
     "group_create", "group_edit", "member_add", "member_edit", "member_link", "member_unlink",
     "member_leave", "cycle_open", "constitution", "committee", "meeting_new", "share_out",
     "plan_start", "plan_edit", "support_add", "review_add", "assessment_add",
+    "safe_address_add", "safe_address_edit", "safe_address_checked",
 )  # fmt: skip
 
 V, W, F, N = 200, 302, 403, 404
 # fmt: off
 # Pages: groups create group edit add member open cycle const committee meeting_new meeting
 # ledger share_out, then the measures: of every group (totals that identify nobody) and of one;
-# then on a case: her plan, the support, review and assessment forms, and the reviews due.
+# then on a case: her plan, the support, review and assessment forms, and the reviews due; then
+# the safe addresses: the list, the new one's form, one.
 _READER = (V, F, V, F, F, V, F, V, F, F, F, V, V, V, V, V)
 _RECORDER = (V,) * 16
-_CASE_EDITOR = (V,) * 5
+_CASE_EDITOR = (V,) * 8
 OWN_PAGES = {
-    "org_admin": (*_READER, V, F, F, F, V),
+    "org_admin": (*_READER, V, F, F, F, V, V, F, V),
     "supervisor": _RECORDER + _CASE_EDITOR,
     "case_worker": _RECORDER + _CASE_EDITOR,
     "collaborator": (V,) * 14 + (F, V) + _CASE_EDITOR,
-    "programme_officer": _RECORDER + (F,) * 5,
-    "content_editor": (F,) * 21,
-    "donor_viewer": (F,) * 14 + (V, F) + (F,) * 5,
-    "system_administrator": (N,) * 21,
-    "no_membership": (N,) * 21,
-    "anonymous": (LOGIN,) * 21,
+    "programme_officer": _RECORDER + (F,) * 8,
+    "content_editor": (F,) * 24,
+    "donor_viewer": (F,) * 14 + (V, F) + (F,) * 8,
+    "system_administrator": (N,) * 24,
+    "no_membership": (N,) * 24,
+    "anonymous": (LOGIN,) * 24,
 }
 # Actions: create edit add member_edit link unlink leave open constitution committee meeting
-# share_out; then on a case: start the plan, save it, support, review, assessment. Linking
-# and unlinking a case, and everything on a case, need the right to edit that case.
-_NO_CASES = (W, W, W, W, F, F, W, W, W, W, W, W) + (F,) * 5
+# share_out; then on a case: start the plan, save it, support, review, assessment; then a safe
+# address: add, change, checked. Linking and unlinking a case, everything on a case and the
+# safe addresses need the right to edit cases (and that case).
+_NO_CASES = (W, W, W, W, F, F, W, W, W, W, W, W) + (F,) * 8
 OWN_ACTIONS = {
-    "org_admin": (F,) * 17, "supervisor": (W,) * 17, "case_worker": (W,) * 17,
-    "collaborator": (W,) * 17, "programme_officer": _NO_CASES, "content_editor": (F,) * 17,
-    "donor_viewer": (F,) * 17, "system_administrator": (N,) * 17, "no_membership": (N,) * 17,
-    "anonymous": (LOGIN,) * 17,
+    "org_admin": (F,) * 20, "supervisor": (W,) * 20, "case_worker": (W,) * 20,
+    "collaborator": (W,) * 20, "programme_officer": _NO_CASES, "content_editor": (F,) * 20,
+    "donor_viewer": (F,) * 20, "system_administrator": (N,) * 20, "no_membership": (N,) * 20,
+    "anonymous": (LOGIN,) * 20,
 }
-OTHER_PAGES = dict.fromkeys(ACTORS, (N,) * 21) | {"anonymous": (LOGIN,) * 21}
-OTHER_ACTIONS = dict.fromkeys(ACTORS, (N,) * 17) | {"anonymous": (LOGIN,) * 17}
+OTHER_PAGES = dict.fromkeys(ACTORS, (N,) * 24) | {"anonymous": (LOGIN,) * 24}
+OTHER_ACTIONS = dict.fromkeys(ACTORS, (N,) * 20) | {"anonymous": (LOGIN,) * 20}
 # fmt: on
 
 
@@ -132,6 +138,7 @@ class Place:
     members: list[GroupMember]
     case: Case
     consent: Consent
+    safe_address: SafeAddress
 
 
 @dataclass
@@ -178,7 +185,17 @@ def _place(organisation: Organisation, worker: Any) -> Place:
         given_on=datetime.date(2026, 1, 10),
         actor=Actor.for_user(worker),
     )
-    return Place(organisation, group, fresh, cycle, meeting, members, case, consent)
+    safe_address = safe_address_add(
+        actor=actor,
+        organisation=organisation,
+        name="Nhà bà Tư",
+        kind="household",
+        address="Xóm 2, thôn Hà Thôn",
+        capacity=2,
+        vouched_by="Chủ tịch Hội Phụ nữ xã",
+        last_checked_on=datetime.date(2026, 1, 5),
+    )
+    return Place(organisation, group, fresh, cycle, meeting, members, case, consent, safe_address)
 
 
 def _world(actor: str) -> World:
@@ -264,6 +281,22 @@ def _c(place: Place) -> dict[str, int]:
     return {"group_id": place.group.pk, "cycle_id": place.cycle.pk}
 
 
+def _place_id(place: Place) -> dict[str, int]:
+    return {"place_id": place.safe_address.pk}
+
+
+def _safe_data(name: str) -> dict[str, str]:
+    return {
+        "name": name,
+        "kind": "household",
+        "address": "Thôn Đông, xã Bảo Ninh",
+        "capacity": "3",
+        "vouched_by": "Chi hội trưởng phụ nữ thôn",
+        "last_checked_on": "2026-03-01",
+        "is_active": "on",
+    }
+
+
 def _case(place: Place) -> dict[str, int]:
     return {"case_id": place.case.pk}
 
@@ -298,6 +331,32 @@ HOW: dict[str, Action] = {
     "review_page": Action("livelihood:review_add", _case, prepare=_start_plan),
     "assessment_page": Action("livelihood:assessment_add", _case),
     "reviews_due": Action("livelihood:reviews_due"),
+    "safe_addresses": Action("livelihood:safe_addresses"),
+    "safe_address_add_page": Action("livelihood:safe_address_add"),
+    "safe_address": Action("livelihood:safe_address", _place_id),
+    "safe_address_add": Action(
+        "livelihood:safe_address_add",
+        method="post",
+        data=lambda place: _safe_data("Nhà chị Hạnh"),
+        took_effect=lambda place: (
+            SafeAddress.objects.filter(organisation=place.organisation).count() == 2
+        ),
+    ),
+    "safe_address_edit": Action(
+        "livelihood:safe_address",
+        _place_id,
+        method="post",
+        data=lambda place: (
+            _safe_data("Nhà chị Hạnh") | SAFE_ADDRESS_EDITS.baseline_initial(place.safe_address)
+        ),
+        took_effect=lambda place: SafeAddress.objects.get(pk=place.safe_address.pk).capacity == 3,
+    ),
+    "safe_address_checked": Action(
+        "livelihood:safe_address_checked",
+        _place_id,
+        method="post",
+        took_effect=lambda place: SafeAddress.objects.get(pk=place.safe_address.pk).version == 2,
+    ),
     "plan_start": Action(
         "livelihood:plan_start",
         _case,
