@@ -61,6 +61,7 @@ def detail(request: HttpRequest, org: str) -> HttpResponse:
             "can_view_audit_log": role_allows(membership.role, Perm.VIEW_AUDIT_LOG),
             "can_view_programmes": role_allows(membership.role, Perm.VIEW_PROGRAMMES),
             "can_view_savings_groups": role_allows(membership.role, Perm.VIEW_SAVINGS_GROUPS),
+            "can_view_cases": role_allows(membership.role, Perm.VIEW_CASES),
             "can_import": role_allows(membership.role, Perm.IMPORT_RECORDS),
         },
     )
