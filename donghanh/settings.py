@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "donghanh.programmes",
     "donghanh.referrals",
     "donghanh.attachments",
+    "donghanh.livelihood",
     "donghanh.imports",
     "donghanh.privacy",
     "donghanh.directory",

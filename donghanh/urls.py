@@ -26,6 +26,7 @@ urlpatterns = [
     path("app/o/<slug:org>/casework/", include("donghanh.casework.urls")),
     path("app/o/<slug:org>/referrals/", include("donghanh.referrals.urls")),
     path("app/o/<slug:org>/files/", include("donghanh.attachments.urls")),
+    path("app/o/<slug:org>/livelihood/", include("donghanh.livelihood.urls")),
     path("app/o/<slug:org>/files/exports/", include("donghanh.cases.export_urls")),
     path("app/o/<slug:org>/programmes/", include("donghanh.programmes.urls")),
     path("app/o/<slug:org>/imports/", include("donghanh.imports.urls")),

@@ -29,7 +29,7 @@ from donghanh.cases.models import (
     LegalRegime,
     ReintegrationOutcome,
 )
-from donghanh.cases.services import case_number_prefix
+from donghanh.cases.selectors import case_number_prefix
 from donghanh.casework.models import DischargeReason, ServiceDelivery, ShelterStay
 from donghanh.core.actor import Actor
 from donghanh.demo.events import DemoEvent

@@ -45,11 +45,15 @@ class Perm(StrEnum):
     EDIT_PROGRAMMES = "edit_programmes"
     VIEW_TRAINEES = "view_trainees"
     VIEW_AGGREGATES = "view_aggregates"
+    VIEW_SAVINGS_GROUPS = "view_savings_groups"
+    RECORD_SAVINGS_GROUPS = "record_savings_groups"
     IMPORT_RECORDS = "import_records"
     UNDO_IMPORTS = "undo_imports"
 
 
 _STAFF = {Perm.VIEW_ORGANISATION, Perm.VIEW_DIRECTORY}
+# Those who run savings groups with the Women's Union: see the groups and record their meetings.
+_SAVINGS = {Perm.VIEW_SAVINGS_GROUPS, Perm.RECORD_SAVINGS_GROUPS}
 
 GRANTS: dict[str, frozenset[Perm]] = {
     Role.ORG_ADMIN: frozenset(
@@ -66,6 +70,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_PROGRAMMES,
             Perm.VIEW_TRAINEES,
             Perm.VIEW_AGGREGATES,
+            Perm.VIEW_SAVINGS_GROUPS,
             Perm.IMPORT_RECORDS,
             Perm.UNDO_IMPORTS,
         }
@@ -83,14 +88,18 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_PROGRAMMES,
             Perm.VIEW_TRAINEES,
             Perm.VIEW_AGGREGATES,
+            *_SAVINGS,
             Perm.IMPORT_RECORDS,
             Perm.UNDO_IMPORTS,
         }
     ),
-    Role.CASE_WORKER: frozenset(_STAFF | {Perm.VIEW_CASES, Perm.EDIT_CASES, Perm.VIEW_AGGREGATES}),
-    Role.COLLABORATOR: frozenset(_STAFF | {Perm.VIEW_CASES, Perm.EDIT_CASES}),
+    Role.CASE_WORKER: frozenset(
+        _STAFF | _SAVINGS | {Perm.VIEW_CASES, Perm.EDIT_CASES, Perm.VIEW_AGGREGATES}
+    ),
+    Role.COLLABORATOR: frozenset(_STAFF | _SAVINGS | {Perm.VIEW_CASES, Perm.EDIT_CASES}),
     Role.PROGRAMME_OFFICER: frozenset(
         _STAFF
+        | _SAVINGS
         | {
             Perm.VIEW_PROGRAMMES,
             Perm.EDIT_PROGRAMMES,
