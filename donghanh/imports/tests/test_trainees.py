@@ -83,6 +83,18 @@ def trainees_kind() -> ImportKind:
     return kind
 
 
+def enrolled_elsewhere(world: dict[str, Any], name: str, birth_year: int) -> None:
+    """`name` takes part in another training of the project."""
+    other = training_add(
+        project=world["project"], title=f"Tập huấn khác {name}", level="commune",
+        start_on=D(2025, 4, 1), end_on=D(2025, 4, 1), actor=NOBODY,
+    )  # fmt: skip
+    participant_enrol(
+        training=other, full_name=name, birth_year=birth_year, sex="female",
+        role="collaborator", sector="police", actor=NOBODY,
+    )  # fmt: skip
+
+
 def actor_of(membership: Any) -> Actor:
     return Actor.for_user(membership.user, organisation=membership.organisation)
 
@@ -166,14 +178,7 @@ def test_a_trainee_already_in_the_training_is_left_out_and_one_trained_before_co
         training=world["training"], full_name="Nguyễn Thị Hà", birth_year=1990, sex="female",
         role="social_worker", sector="labour", actor=NOBODY,
     )  # fmt: skip
-    other = training_add(
-        project=world["project"], title="Tập huấn 2", level="commune",
-        start_on=D(2025, 4, 1), end_on=D(2025, 4, 1), actor=NOBODY,
-    )  # fmt: skip
-    participant_enrol(
-        training=other, full_name="Trần Văn Nam", birth_year=1985, sex="male",
-        role="collaborator", sector="police", actor=NOBODY,
-    )  # fmt: skip
+    enrolled_elsewhere(world, "Trần Văn Nam", 1985)
 
     batch = run(world, xlsx(ROWS))
 
@@ -189,14 +194,7 @@ def test_the_same_trainee_twice_in_a_file(world):
 
 
 def test_undoing_trainees_removes_only_what_the_import_made(world):
-    other = training_add(
-        project=world["project"], title="Tập huấn 2", level="commune",
-        start_on=D(2025, 4, 1), end_on=D(2025, 4, 1), actor=NOBODY,
-    )  # fmt: skip
-    participant_enrol(
-        training=other, full_name="Trần Văn Nam", birth_year=1985, sex="male",
-        role="collaborator", sector="police", actor=NOBODY,
-    )  # fmt: skip
+    enrolled_elsewhere(world, "Trần Văn Nam", 1985)
     batch = run(world, xlsx(ROWS))
     supervisor = MembershipFactory(organisation=world["organisation"], role=Role.SUPERVISOR)
 
@@ -209,14 +207,7 @@ def test_undoing_trainees_removes_only_what_the_import_made(world):
 
 def test_a_trainee_enrolled_elsewhere_since_blocks_the_undo(world):
     batch = run(world, xlsx(ROWS))
-    other = training_add(
-        project=world["project"], title="Tập huấn 2", level="commune",
-        start_on=D(2025, 4, 1), end_on=D(2025, 4, 1), actor=NOBODY,
-    )  # fmt: skip
-    participant_enrol(
-        training=other, full_name="Lê Thị Lan", birth_year=1992, sex="female",
-        role="village_head", sector="local_government", actor=NOBODY,
-    )  # fmt: skip
+    enrolled_elsewhere(world, "Lê Thị Lan", 1992)
     supervisor = MembershipFactory(organisation=world["organisation"], role=Role.SUPERVISOR)
 
     with pytest.raises(ValidationError, match="bản ghi"):
