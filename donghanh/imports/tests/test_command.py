@@ -46,6 +46,12 @@ def write(tmp_path: Path, rows: list[list[Any]], name: str = "ds.xlsx") -> Path:
     return path
 
 
+def run_as(member: Any, kind: str, path: Path, *extra: str) -> tuple[int, str]:
+    return run(
+        kind, path, "--organisation", member.organisation.slug, "--as", member.user.username, *extra
+    )
+
+
 def run(*args: Any) -> tuple[int, str]:
     out = io.StringIO()
     try:
@@ -57,15 +63,7 @@ def run(*args: Any) -> tuple[int, str]:
 
 def test_an_import_from_a_script(editor, tmp_path):
     path = write(tmp_path, GOOD)
-    code, out = run(
-        "providers",
-        path,
-        "--organisation",
-        editor.organisation.slug,
-        "--as",
-        editor.user.username,
-        "--json",
-    )
+    code, out = run_as(editor, "providers", path, "--json")
 
     assert code == 0
     report = json.loads(out)
@@ -82,16 +80,7 @@ def test_an_import_from_a_script(editor, tmp_path):
 
 def test_a_dry_run_writes_nothing_and_says_what_would_be_created(editor, tmp_path):
     path = write(tmp_path, GOOD)
-    code, out = run(
-        "providers",
-        path,
-        "--organisation",
-        editor.organisation.slug,
-        "--as",
-        editor.user.username,
-        "--json",
-        "--dry-run",
-    )
+    code, out = run_as(editor, "providers", path, "--json", "--dry-run")
 
     assert code == 0
     report = json.loads(out)
@@ -101,15 +90,7 @@ def test_a_dry_run_writes_nothing_and_says_what_would_be_created(editor, tmp_pat
 
 def test_problems_in_json_and_a_non_zero_exit(editor, tmp_path):
     path = write(tmp_path, BAD)
-    code, out = run(
-        "providers",
-        path,
-        "--organisation",
-        editor.organisation.slug,
-        "--as",
-        editor.user.username,
-        "--json",
-    )
+    code, out = run_as(editor, "providers", path, "--json")
 
     assert code == 1
     report = json.loads(out)
@@ -123,16 +104,7 @@ def test_problems_in_json_and_a_non_zero_exit(editor, tmp_path):
 
 def test_valid_rows_only(editor, tmp_path):
     path = write(tmp_path, BAD)
-    code, out = run(
-        "providers",
-        path,
-        "--organisation",
-        editor.organisation.slug,
-        "--as",
-        editor.user.username,
-        "--json",
-        "--valid-rows-only",
-    )
+    code, out = run_as(editor, "providers", path, "--json", "--valid-rows-only")
 
     assert code == 0
     report = json.loads(out)
@@ -143,15 +115,7 @@ def test_valid_rows_only(editor, tmp_path):
 def test_a_refused_file_exits_with_2(editor, tmp_path):
     path = tmp_path / "trong.csv"
     path.write_bytes(b"")
-    code, out = run(
-        "providers",
-        path,
-        "--organisation",
-        editor.organisation.slug,
-        "--as",
-        editor.user.username,
-        "--json",
-    )
+    code, out = run_as(editor, "providers", path, "--json")
 
     assert code == 2
     assert json.loads(out)["refused"]["message"] == "Tệp trống: không có dòng nào để nhập."
@@ -247,14 +211,7 @@ def test_trainees_need_a_training_of_the_organisation(tmp_path):
 
 
 def test_a_plain_report_for_people(editor, tmp_path):
-    code, out = run(
-        "providers",
-        write(tmp_path, BAD),
-        "--organisation",
-        editor.organisation.slug,
-        "--as",
-        editor.user.username,
-    )
+    code, out = run_as(editor, "providers", write(tmp_path, BAD))
     assert code == 1
     assert "đã đọc 3 dòng" in out
     assert "Dòng 4, Loại hình “Nhà nghỉ”:" in out
