@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "donghanh.referrals",
     "donghanh.attachments",
     "donghanh.privacy",
+    "donghanh.duplicates",
     "donghanh.directory",
     "donghanh.content",
     "donghanh.api",
