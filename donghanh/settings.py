@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "donghanh.programmes",
     "donghanh.referrals",
     "donghanh.attachments",
+    "donghanh.livelihood",
+    "donghanh.imports",
     "donghanh.privacy",
     "donghanh.duplicates",
     "donghanh.directory",
@@ -400,6 +402,12 @@ JOBS_MAX_ATTEMPTS = envint("JOBS_MAX_ATTEMPTS", 2, minimum=1, maximum=10)
 JOBS_KEEP_DAYS = 90
 # How often a running job's worker says it is alive: well within the time it is allowed.
 JOBS_HEARTBEAT_SECONDS = min(5.0, JOBS_STALE_AFTER_SECONDS / 4)
+
+# Imports from spreadsheets (docs/imports.md): the largest file accepted, the most rows it may
+# hold, and how long an uploaded file that was never imported is kept.
+IMPORTS_MAX_UPLOAD_MB = envint("IMPORTS_MAX_UPLOAD_MB", 20, minimum=1, maximum=200)
+IMPORTS_MAX_ROWS = envint("IMPORTS_MAX_ROWS", 50_000, minimum=100, maximum=1_000_000)
+IMPORTS_UPLOAD_KEEP_DAYS = envint("IMPORTS_UPLOAD_KEEP_DAYS", 7, minimum=1, maximum=90)
 
 DEMO_PASSWORD = envstr("DEMO_PASSWORD", "DongHanh@2026")
 CSRF_FAILURE_VIEW = "donghanh.core.views.csrf_failure"

@@ -50,8 +50,7 @@ from donghanh.cases.models import (  # noqa: E402
     IntakeChannel,
     ReintegrationOutcome,
 )
-from donghanh.cases.selectors import legal_regime_for  # noqa: E402
-from donghanh.cases.services import case_number_prefix  # noqa: E402
+from donghanh.cases.selectors import case_number_prefix, legal_regime_for  # noqa: E402
 from donghanh.casework.duedates import cases_next_due_refresh  # noqa: E402
 from donghanh.casework.models import (  # noqa: E402
     ActionStatus,

@@ -9,7 +9,7 @@ class AttachmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from donghanh.attachments.exporters import register_attachments_exporter
-        from donghanh.attachments.services import attachment_files_rotation_step
+        from donghanh.attachments.key_rotation import attachment_files_rotation_step
         from donghanh.cases.registry import CASE_PAGE
         from donghanh.core.key_rotation import register_key_rotation_step
 

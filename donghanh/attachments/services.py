@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.db import transaction
-from django.http import HttpRequest
 
 from donghanh.attachments import files
+from donghanh.attachments.events import AttachmentEvent
 from donghanh.attachments.models import Attachment
-from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
 from donghanh.cases.models import Case
 from donghanh.cases.services import ensure_case_not_closed
+from donghanh.core.actor import Actor
 from donghanh.people.models import Person
 
 
@@ -23,8 +20,7 @@ def attachment_add(
     name: str,
     content: bytes,
     description: str = "",
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Attachment:
     """Check the file, store it encrypted and record it on the case (ValidationError if refused).
 
@@ -45,15 +41,13 @@ def attachment_add(
                 content_type=checked.content_type,
                 size=len(checked.content),
                 sha256=checked.sha256,
-                uploaded_by=acting_user if getattr(acting_user, "pk", None) else None,
+                uploaded_by_id=actor.user_id,
             )
             audit_record(
-                action=AuditAction.CREATE,
-                actor=acting_user,
-                request=request,
-                organisation=case.organisation,
+                event=AttachmentEvent.ADDED,
+                actor=actor.within(case.organisation),
                 target=attachment,
-                summary=f"attachment added to case {case.pk}",
+                details={"case": case.pk},
             )
     except BaseException:
         files.remove_file(stored_name)
@@ -62,19 +56,15 @@ def attachment_add(
 
 
 @transaction.atomic
-def attachment_delete(
-    *, attachment: Attachment, acting_user: Any, request: HttpRequest | None = None
-) -> None:
+def attachment_delete(*, attachment: Attachment, actor: Actor) -> None:
     """Delete the attachment: its row now, its encrypted file once the deletion is committed."""
     case = attachment.case
     ensure_case_not_closed(case)
     audit_record(
-        action=AuditAction.DELETE,
-        actor=acting_user,
-        request=request,
-        organisation=case.organisation,
+        event=AttachmentEvent.DELETED,
+        actor=actor.within(case.organisation),
         target=attachment,
-        summary=f"attachment deleted from case {case.pk}",
+        details={"case": case.pk},
     )
     stored_name = attachment.stored_name
     attachment.delete()
@@ -82,24 +72,18 @@ def attachment_delete(
 
 
 @transaction.atomic
-def attachment_download_record(
-    *, attachment: Attachment, acting_user: Any, request: HttpRequest | None = None
-) -> None:
+def attachment_download_record(*, attachment: Attachment, actor: Actor) -> None:
     """Record that the user downloaded the attachment (every download is audited)."""
     audit_record(
-        action=AuditAction.EXPORT,
-        actor=acting_user,
-        request=request,
-        organisation=attachment.case.organisation,
+        event=AttachmentEvent.DOWNLOADED,
+        actor=actor.within(attachment.case.organisation),
         target=attachment,
-        summary=f"attachment download of case {attachment.case_id}",
+        details={"case": attachment.case_id},
     )
 
 
 @transaction.atomic
-def attachments_erase_for_person(
-    *, person: Person, acting_user: Any, request: HttpRequest | None = None
-) -> int:
+def attachments_erase_for_person(*, person: Person, actor: Actor) -> int:
     """Delete every attachment on the person's cases (for an erasure request); their files
     are removed once the erasure is committed. Returns how many were deleted."""
     attachments = list(
@@ -107,12 +91,10 @@ def attachments_erase_for_person(
     )
     for attachment in attachments:
         audit_record(
-            action=AuditAction.DELETE,
-            actor=acting_user,
-            request=request,
-            organisation=attachment.case.organisation,
+            event=AttachmentEvent.ERASED,
+            actor=actor.within(attachment.case.organisation),
             target=attachment,
-            summary=f"attachment erased from case {attachment.case_id}",
+            details={"case": attachment.case_id},
         )
     stored_names = [attachment.stored_name for attachment in attachments]
     Attachment.objects.filter(pk__in=[attachment.pk for attachment in attachments]).delete()
@@ -125,11 +107,12 @@ def attachments_erase_for_person(
     return len(attachments)
 
 
-def attachment_files_rotate() -> tuple[int, int]:
+def attachment_files_rotate(*, actor: Actor) -> tuple[int, int]:
     """Re-encrypt every stored file with the newest data key: (files, files re-encrypted).
 
     Run by `manage.py rotate_attachment_files`, and by `manage.py rotate_data_key` through the
-    key rotation step this app registers. One audit row for the whole run.
+    key rotation step this app registers (`key_rotation.py`). Each file is rewritten on its
+    own, outside any transaction; one audit row for the whole run.
     """
     total = rotated = 0
     names = Attachment.objects.order_by("pk").values_list("stored_name", flat=True)
@@ -138,18 +121,5 @@ def attachment_files_rotate() -> tuple[int, int]:
         if files.rotate_file(stored_name):
             rotated += 1
     with transaction.atomic():
-        audit_record(
-            action=AuditAction.UPDATE,
-            actor_username="rotate_attachment_files",
-            summary=f"data key rotation: {rotated} attachment files re-encrypted",
-        )
+        audit_record(event=AttachmentEvent.FILES_ROTATED, actor=actor, details={"rotated": rotated})
     return total, rotated
-
-
-def rotation_report(total: int, rotated: int) -> str:
-    return f"attachments.Attachment files: {total} files, {rotated} re-encrypted"
-
-
-def attachment_files_rotation_step(write: Callable[[str], None]) -> None:
-    """The key rotation step of this app (`donghanh.core.key_rotation`)."""
-    write(rotation_report(*attachment_files_rotate()))

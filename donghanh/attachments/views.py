@@ -19,6 +19,7 @@ from donghanh.attachments import files, services
 from donghanh.attachments.forms import AttachmentForm
 from donghanh.attachments.selectors import attachment_of_case
 from donghanh.cases.services import case_access_audited
+from donghanh.core.actor import request_actor
 from donghanh.core.downloads import private_download
 from donghanh.organisations.roles import Perm
 
@@ -71,7 +72,7 @@ def attachment_upload(request: HttpRequest, org: str, case_id: int) -> HttpRespo
 @login_required
 def _attachment_upload(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
     membership, case = case_access_audited(
-        request.user, org, case_id, Perm.EDIT_CASES, request=request
+        actor=request_actor(request), org_slug=org, case_id=case_id, perm=Perm.EDIT_CASES
     )
     if case.is_closed:
         messages.error(request, _("This case is closed. Reopen it before changing it."))
@@ -104,8 +105,7 @@ def _attachment_upload(request: HttpRequest, org: str, case_id: int) -> HttpResp
                     name=upload.name or "",
                     content=upload.read(),
                     description=form.cleaned_data["description"],
-                    acting_user=request.user,
-                    request=request,
+                    actor=request_actor(request, membership.organisation),
                 )
             except ValidationError as error:
                 form.add_error("file", error)
@@ -131,13 +131,13 @@ def _attachment_upload(request: HttpRequest, org: str, case_id: int) -> HttpResp
 def attachment_download(
     request: HttpRequest, org: str, case_id: int, attachment_id: int
 ) -> HttpResponse:
-    _membership, case = case_access_audited(
-        request.user, org, case_id, Perm.VIEW_CASES, request=request
+    membership, case = case_access_audited(
+        actor=request_actor(request), org_slug=org, case_id=case_id, perm=Perm.VIEW_CASES
     )
     attachment = attachment_of_case(case, attachment_id)
     content = files.read_decrypted(attachment.stored_name)
     services.attachment_download_record(
-        attachment=attachment, acting_user=request.user, request=request
+        attachment=attachment, actor=request_actor(request, membership.organisation)
     )
     return _private_file(
         content, content_type=attachment.content_type, filename=attachment.original_name
@@ -151,14 +151,16 @@ def attachment_delete(
     request: HttpRequest, org: str, case_id: int, attachment_id: int
 ) -> HttpResponse:
     membership, case = case_access_audited(
-        request.user, org, case_id, Perm.EDIT_CASES, request=request
+        actor=request_actor(request), org_slug=org, case_id=case_id, perm=Perm.EDIT_CASES
     )
     attachment = attachment_of_case(case, attachment_id)
     if case.is_closed:
         messages.error(request, _("This case is closed. Reopen it before changing it."))
         return _to_case(org, case.pk)
     if request.method == "POST":
-        services.attachment_delete(attachment=attachment, acting_user=request.user, request=request)
+        services.attachment_delete(
+            attachment=attachment, actor=request_actor(request, membership.organisation)
+        )
         messages.success(request, _("The file was deleted."))
         return _to_case(org, case.pk)
     return render(

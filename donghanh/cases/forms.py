@@ -8,7 +8,6 @@ from typing import Any, NamedTuple, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -29,6 +28,7 @@ from donghanh.cases.selectors import (
     SCREENING_FIELDS,
     assignable_members,
 )
+from donghanh.core.editing import VersionedFormMixin
 from donghanh.core.search_terms import search_terms_bound
 from donghanh.organisations.models import Membership, Organisation, Team
 from donghanh.organisations.selectors import active_teams
@@ -43,9 +43,6 @@ from donghanh.reference.codelists import (
     RELATIONS_TO_TRAFFICKER,
 )
 
-# The salt names the module this form lived in before; changing it would refuse the edits
-# of forms already open.
-_BASELINE_SALT = "donghanh.cases.case_edit"
 _ILO_PREFIX = "ilo_"
 
 FOREIGN_COUNTRIES = [(code.code, code.label) for code in COUNTRIES if code.code != "VN"]
@@ -128,45 +125,14 @@ class CaseOpenForm(CaseIntakeFields):
             cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
 
 
-class CaseEditForm(forms.Form):
+class CaseEditForm(VersionedFormMixin):
     """Base of the case edit forms: the version being edited, for the conflict check."""
 
     section_fields: tuple[str, ...] = ()
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    baseline = forms.CharField(widget=forms.HiddenInput)
-
-    @staticmethod
-    def sign_baseline(fingerprints: dict[str, str]) -> str:
-        return signing.dumps(fingerprints, salt=_BASELINE_SALT, compress=True)
-
-    def clean_baseline(self) -> dict[str, str]:
-        try:
-            value = signing.loads(self.cleaned_data["baseline"], salt=_BASELINE_SALT)
-        except signing.BadSignature:
-            raise forms.ValidationError(
-                _("This form is damaged. Open the case again and redo your changes.")
-            ) from None
-        return cast(dict[str, str], value)
-
     @classmethod
     def initial_for(cls, case: Case) -> dict[str, Any]:
         return {name: getattr(case, name) for name in cls.section_fields}
-
-    @classmethod
-    def as_form_data(cls, case: Case) -> dict[str, Any]:
-        """The stored values as a browser would post them (for merging after a conflict)."""
-        data: dict[str, Any] = {}
-        for name, value in cls.initial_for(case).items():
-            if value is None:
-                data[name] = ""
-            elif hasattr(value, "strftime"):
-                data[name] = value.strftime("%d/%m/%Y")
-            elif isinstance(value, bool):
-                data[name] = "on" if value else ""
-            else:
-                data[name] = value
-        return data
 
     def case_changes(self) -> dict[str, Any]:
         """The cleaned values, keyed as `case_update` takes them."""

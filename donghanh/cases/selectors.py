@@ -3,7 +3,7 @@ its legal regime, the support regimes the person is entitled to, the screening s
 
 `cases_visible_to` is the single place that decides which cases a member sees; `access_case`
 is the one way to fetch a case for a user. Opening a case for a user is audited by
-`services.case_view_record` (or done at once by `services.case_access_audited`).
+`services.case_access_audited`, which does both at once.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -35,8 +36,9 @@ from donghanh.cases.models import (
     SupportRegimeRule,
     SupportRegimeTerm,
 )
-from donghanh.core.crypto import value_fingerprint
-from donghanh.organisations.models import Membership, Team
+from donghanh.core.editing import EditSpec
+from donghanh.core.text import fold
+from donghanh.organisations.models import Membership, Organisation, Team
 from donghanh.organisations.roles import Perm, Role, role_allows
 from donghanh.organisations.selectors import access_membership
 from donghanh.people import indexes
@@ -80,6 +82,26 @@ CASE_FIELDS = INTAKE_FIELDS + SCREENING_FIELDS + IDENTIFICATION_FIELDS
 CITIZEN_OR_STATELESS = frozenset({"VN", "XX"})
 
 _CASE_NUMBER = re.compile(r"^[A-Za-z0-9]{1,10}-\d{4}-\d{1,6}$")
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def case_number_prefix(organisation: Organisation) -> str:
+    """A short readable prefix from the organisation's short name: "Bình Yên" → "BY".
+
+    Words written in capitals (acronyms) and numbers are kept whole, other words give their
+    initial: "CTXH 3" → "CTXH3", "Ngôi nhà Bình yên" → "NNBY".
+    """
+    parts = []
+    for word in _WORD.findall(organisation.display_short_name):
+        folded = fold(word).upper()
+        if word.isdigit() or (word.isupper() and len(word) > 1):
+            parts.append(folded)
+        else:
+            parts.append(folded[:1])
+    prefix = "".join(part for part in parts if part.isascii())[:8]
+    return prefix or "HS"
 
 
 class CaseAccess(NamedTuple):
@@ -157,6 +179,12 @@ def access_case(user: Any, org_slug: str, case_id: int, perm: Perm) -> CaseAcces
     except Case.DoesNotExist:
         raise Http404 from None
     return CaseAccess(membership, case)
+
+
+def cases_of_every_organisation() -> QuerySet[Case]:
+    """Every case, only to find which of a user's organisations owns one (the API's
+    `organisation_slug_of`) before `access_case` decides; never listed as such."""
+    return Case.objects.all()
 
 
 def case_with_details(case: Case) -> Case:
@@ -342,6 +370,15 @@ def assignable_members(organisation_id: int) -> QuerySet[Membership]:
     )
 
 
+def users_of(memberships: QuerySet[Membership]) -> QuerySet[Any]:
+    """The users of `memberships`, by name: the choices of the workers and restriction forms."""
+    return (
+        get_user_model()
+        .objects.filter(pk__in=memberships.values("user_id"))
+        .order_by("full_name", "username")
+    )
+
+
 def team_choices(organisation_id: int, current_team_id: int | None = None) -> QuerySet[Team]:
     """The teams a case can be given to: the active ones, and the case's own team if any."""
     return Team.objects.filter(
@@ -485,28 +522,8 @@ def screening_summary(case: Case) -> ScreeningSummary:
 # --- Field values, for the edit conflict check --------------------------------------------
 
 
-def case_field(name: str) -> models.Field[Any, Any]:
-    return cast("models.Field[Any, Any]", Case._meta.get_field(name))
-
-
-def case_field_value(case: Case, name: str) -> Any:
-    """The field's comparable value: the key for a foreign key, the value otherwise."""
-    return getattr(case, case_field(name).attname)
-
-
-def case_field_fingerprint(name: str, value: Any) -> str:
-    """The fingerprint of one of a case's fields."""
-    return value_fingerprint(value, purpose=f"case-edit-baseline:{name}")
-
-
-def case_fingerprints(case: Case) -> dict[str, str]:
-    return {
-        name: case_field_fingerprint(name, case_field_value(case, name)) for name in CASE_FIELDS
-    }
-
-
 def case_field_display(case: Case, name: str) -> str:
-    """A field's stored value as a page shows it."""
+    """A field's stored value as a page shows it: code lists by their labels."""
     value = getattr(case, name)
     if name == "transit_countries":
         return ", ".join(COUNTRIES.labels(value)) or "—"
@@ -528,12 +545,15 @@ def case_field_display(case: Case, name: str) -> str:
         return "—"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    if getattr(case_field(name), "choices", None):
+    if getattr(Case._meta.get_field(name), "choices", None):
         return str(getattr(case, f"get_{name}_display")())
     if isinstance(value, datetime.date):
         return date_format(value, "SHORT_DATE_FORMAT")
     return str(value)
 
 
-def case_field_label(name: str) -> str:
-    return str(case_field(name).verbose_name).capitalize()
+# How a case is compared, named and shown for the stale-edit check. The purpose keeps the
+# fingerprints of edit forms opened before the check moved to core.
+CASE_EDITS = EditSpec.for_model(
+    Case, fields=CASE_FIELDS, purpose="case-edit-baseline", display=case_field_display
+)

@@ -11,19 +11,17 @@ case is not edited, a closure needs a request first) are checked here and refuse
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
+from donghanh.cases.events import CaseEvent
 from donghanh.cases.models import (
     Case,
     CaseAssignment,
@@ -38,22 +36,21 @@ from donghanh.cases.models import (
     ReintegrationOutcome,
 )
 from donghanh.cases.selectors import (
+    CASE_EDITS,
     CASE_FIELDS,
     CaseAccess,
     access_case,
     assignable_members,
-    case_field,
-    case_field_value,
-    case_fingerprints,
+    case_number_prefix,
     legal_regime_for,
     nameable_members,
 )
+from donghanh.core.actor import Actor
 from donghanh.core.records import people_changed
-from donghanh.core.text import fold, nfc
+from donghanh.core.text import nfc
 from donghanh.organisations.models import Organisation, Team
 from donghanh.organisations.roles import Perm
 from donghanh.people.models import Person
-from donghanh.people.services import StaleEditError
 from donghanh.reference.codelists import (
     CONTROL_MEANS,
     COUNTRIES,
@@ -66,7 +63,6 @@ from donghanh.reference.codelists import (
 _TEXT_FIELDS = frozenset(
     {"intake_note", "recruiter_details", "journey_details", "screening_note", "identifying_agency"}
 )
-_WORD = re.compile(r"[^\W_]+")
 # Multiple-choice fields are stored in the order of their code list, each code once.
 _ORDERED_LISTS = {
     "transit_countries": COUNTRIES,
@@ -84,28 +80,7 @@ def _in_list_order(values: Iterable[str], name: str) -> list[str]:
     return sorted(dict.fromkeys(values), key=lambda code: order.get(code, len(order)))
 
 
-def _case_label(name: str) -> str:
-    return str(case_field(name).verbose_name)
-
-
 # --- Case numbers -------------------------------------------------------------------------
-
-
-def case_number_prefix(organisation: Organisation) -> str:
-    """A short readable prefix from the organisation's short name: "Bình Yên" → "BY".
-
-    Words written in capitals (acronyms) and numbers are kept whole, other words give their
-    initial: "CTXH 3" → "CTXH3", "Ngôi nhà Bình yên" → "NNBY".
-    """
-    parts = []
-    for word in _WORD.findall(organisation.display_short_name):
-        folded = fold(word).upper()
-        if word.isdigit() or (word.isupper() and len(word) > 1):
-            parts.append(folded)
-        else:
-            parts.append(folded[:1])
-    prefix = "".join(part for part in parts if part.isascii())[:8]
-    return prefix or "HS"
 
 
 def _next_case_number(organisation: Organisation, year: int) -> str:
@@ -188,8 +163,7 @@ def case_open(
     is_abroad: bool = False,
     intake_note: str = "",
     team: Team | None = None,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Case:
     """Open a case for a person of the organisation; the user who opens it works on it, and
     the members of `team` (if given) see it too."""
@@ -209,76 +183,56 @@ def case_open(
             else IdentificationStatus.NOT_IDENTIFIED
         ),
         opened_on=timezone.localdate(),
-        created_by=acting_user,
+        created_by_id=actor.user_id,
         team=team,
     )
     _validate_case(case)
     case.legal_regime = legal_regime_for(identified_on=None, intake_date=intake_date)
     case.number = _next_case_number(organisation, case.opened_on.year)
     case.save()
-    if acting_user is not None and getattr(acting_user, "is_authenticated", False):
-        CaseAssignment.objects.create(case=case, user=acting_user, assigned_by=acting_user)
+    if actor.user_id is not None:
+        CaseAssignment.objects.create(
+            case=case, user_id=actor.user_id, assigned_by_id=actor.user_id
+        )
     CaseStatusChange.objects.create(
-        case=case, kind=CaseStatusChange.Kind.OPENED, to_status=case.status, by=_actor(acting_user)
+        case=case, kind=CaseStatusChange.Kind.OPENED, to_status=case.status, by_id=actor.user_id
     )
     audit_record(
-        action=AuditAction.CREATE,
-        actor=acting_user,
-        request=request,
-        organisation=organisation,
+        event=CaseEvent.OPENED,
+        actor=actor.within(organisation),
         target=case,
-        summary=f"case opened for person {person.pk}",
         changed_fields=[
-            *(name for name in CASE_FIELDS if case_field_value(case, name)),
+            *(name for name in CASE_FIELDS if CASE_EDITS.value(case, name)),
             *(["team"] if team else []),
         ],
+        details={"person": person.pk},
     )
     return case
 
 
-def _actor(user: Any) -> Any:
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
-
-
 @transaction.atomic
-def case_view_record(*, case: Case, acting_user: Any, request: HttpRequest | None = None) -> None:
-    """Record that the user opened the case (every opening is audited)."""
+def case_access_audited(*, actor: Actor, org_slug: str, case_id: int, perm: Perm) -> CaseAccess:
+    """`access_case` for the actor's user, then the VIEW audit row (every opening is audited):
+    how every page or endpoint opens a case."""
+    access = access_case(actor.user, org_slug, case_id, perm)
     audit_record(
-        action=AuditAction.VIEW,
-        actor=acting_user,
-        request=request,
-        organisation=case.organisation,
-        target=case,
+        event=CaseEvent.VIEWED, actor=actor.within(access.case.organisation), target=access.case
     )
-
-
-def case_access_audited(
-    user: Any, org_slug: str, case_id: int, perm: Perm, *, request: HttpRequest | None = None
-) -> CaseAccess:
-    """`access_case`, then the VIEW audit row: how every page or endpoint opens a case."""
-    access = access_case(user, org_slug, case_id, perm)
-    case_view_record(case=access.case, acting_user=user, request=request)
     return access
 
 
 @transaction.atomic
-def case_search_record(
-    *,
-    organisation: Organisation,
-    result_count: int,
-    acting_user: Any,
-    request: HttpRequest | None = None,
-) -> None:
+def case_search_record(*, organisation: Organisation, result_count: int, actor: Actor) -> None:
     """Record that the user searched cases (how many matched, never what was searched)."""
     audit_record(
-        action=AuditAction.VIEW,
-        actor=acting_user,
-        request=request,
-        organisation=organisation,
-        summary=f"case search: {result_count} found",
+        event=CaseEvent.SEARCHED,
+        actor=actor.within(organisation),
+        details={"count": result_count},
     )
 
 
+# The services of every app that records on a case call it inside their own transaction.
+# houselint: pure -- a check that refuses a change to a closed case and writes nothing
 def ensure_case_not_closed(case: Case) -> None:
     """Refuse a change to a closed case: it is reopened first (for later parts too)."""
     if case.status == CaseStatus.CLOSED:
@@ -293,12 +247,11 @@ def case_update(
     case: Case,
     expected_version: int,
     baseline: Mapping[str, str],
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
     **changes: Any,
 ) -> Case:
     """Apply `changes` (intake, screening, identification fields) unless the case changed since
-    `expected_version`; `baseline` holds `case_fingerprints` of the version the user edited,
+    `expected_version`; `baseline` holds `CASE_EDITS.fingerprints` of the version the user edited,
     so a refusal names the fields the other save changed. The legal regime is recomputed
     from the dates. Nothing changes, and no version is used up, when nothing differs.
     """
@@ -310,13 +263,7 @@ def case_update(
         .select_related("person", "organisation")
         .get(pk=case.pk)
     )
-    if current.version != expected_version:
-        now = case_fingerprints(current)
-        raise StaleEditError(
-            changed_fields=[name for name in CASE_FIELDS if now[name] != baseline.get(name)],
-            current_version=current.version,
-            field_label=_case_label,
-        )
+    CASE_EDITS.check(current, expected_version=expected_version, baseline=baseline)
     ensure_case_not_closed(current)
     changed: list[str] = []
     for name, value in changes.items():
@@ -327,7 +274,7 @@ def case_update(
         elif name == "ilo_indicators":
             value = dict(value or {})
         new = value.pk if hasattr(value, "pk") else value
-        if case_field_value(current, name) != new:
+        if CASE_EDITS.value(current, name) != new:
             setattr(current, name, value)
             changed.append(name)
     if not changed:
@@ -343,13 +290,11 @@ def case_update(
     current.save(update_fields=update_fields)
     people_changed(person_ids=[current.person_id], case_fields=changed)
     audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
-        organisation=current.organisation,
+        event=CaseEvent.CHANGED,
+        actor=actor.within(current.organisation),
         target=current,
-        summary=f"case changed, now version {current.version}",
         changed_fields=changed,
+        details={"version": current.version},
     )
     return current
 
@@ -388,8 +333,7 @@ def case_assign(
     case: Case,
     workers: Iterable[Any],
     team: Team | _Keep | None = KEEP_TEAM,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Case:
     """Make `workers` the people working on the case: those added see the case, those removed
     no longer do. `team` (unless kept) gives the case to a team, whose members see it too,
@@ -424,21 +368,19 @@ def case_assign(
     CaseAssignment.objects.filter(case=case, user_id__in=removed).delete()
     CaseAssignment.objects.bulk_create(
         [
-            CaseAssignment(case=case, user=wanted[user_id], assigned_by=_actor(acting_user))
+            CaseAssignment(case=case, user=wanted[user_id], assigned_by_id=actor.user_id)
             for user_id in sorted(added)
         ]
     )
+    details: dict[str, Any] = {"added": sorted(added), "removed": sorted(removed)}
+    if team_changed:
+        details["team"] = locked.team_id
     audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
-        organisation=case.organisation,
+        event=CaseEvent.TEAM_CHANGED if team_changed else CaseEvent.WORKERS_CHANGED,
+        actor=actor.within(case.organisation),
         target=case,
-        summary=(
-            f"case workers changed: added users {sorted(added)}, removed users {sorted(removed)}"
-            + (f"; team now {locked.team_id}" if team_changed else "")
-        ),
         changed_fields=changed_fields,
+        details=details,
     )
     return case
 
@@ -448,8 +390,7 @@ def case_restrict(
     *,
     case: Case,
     named_users: Iterable[Any],
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Case:
     """Restrict the case to `named_users`, or lift the restriction when none is named.
 
@@ -458,7 +399,7 @@ def case_restrict(
     manage it.
     """
     wanted = _users_by_id(named_users)
-    if wanted and acting_user.pk not in wanted:
+    if wanted and actor.user_id not in wanted:
         raise ValidationError(
             _("Name yourself too: only the named users will see this case."),
             code="restrict_self",
@@ -476,22 +417,18 @@ def case_restrict(
     CaseRestriction.objects.filter(case=case).exclude(user_id__in=list(wanted)).delete()
     CaseRestriction.objects.bulk_create(
         [
-            CaseRestriction(case=case, user=wanted[user_id], added_by=_actor(acting_user))
+            CaseRestriction(case=case, user=wanted[user_id], added_by_id=actor.user_id)
             for user_id in sorted(set(wanted) - current)
         ]
     )
     current_case.is_restricted = bool(wanted)
     current_case.save(update_fields=["is_restricted", "updated_at"])
     audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
-        organisation=case.organisation,
+        event=CaseEvent.RESTRICTED if wanted else CaseEvent.RESTRICTION_LIFTED,
+        actor=actor.within(case.organisation),
         target=case,
-        summary=(
-            f"case restricted to {len(wanted)} named users" if wanted else "case restriction lifted"
-        ),
         changed_fields=["is_restricted", "named_users"],
+        details={"count": len(wanted)} if wanted else {},
     )
     return current_case
 
@@ -505,13 +442,20 @@ def _locked(case: Case) -> Case:
     )
 
 
+_STATUS_EVENTS: dict[str, CaseEvent] = {
+    CaseStatusChange.Kind.CLOSURE_REQUESTED: CaseEvent.CLOSURE_REQUESTED,
+    CaseStatusChange.Kind.CLOSURE_APPROVED: CaseEvent.CLOSURE_APPROVED,
+    CaseStatusChange.Kind.CLOSURE_DECLINED: CaseEvent.CLOSURE_DECLINED,
+    CaseStatusChange.Kind.REOPENED: CaseEvent.REOPENED,
+}
+
+
 def _change_status(
     case: Case,
     *,
     kind: str,
     to_status: str,
-    acting_user: Any,
-    request: HttpRequest | None,
+    actor: Actor,
     note: str = "",
     update_fields: list[str],
     closure_reason: str = "",
@@ -529,16 +473,14 @@ def _change_status(
         closure_reason=closure_reason,
         reintegration_outcome=reintegration_outcome,
         note=_clean_text(note),
-        by=_actor(acting_user),
+        by_id=actor.user_id,
     )
     audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
-        organisation=case.organisation,
+        event=_STATUS_EVENTS[kind],
+        actor=actor.within(case.organisation),
         target=case,
-        summary=f"case {kind.replace('_', ' ')}: {from_status} to {to_status}",
         changed_fields=["status", *update_fields],
+        details={"from_status": from_status, "to_status": to_status},
     )
     return case
 
@@ -550,8 +492,7 @@ def case_closure_request(
     reason: str,
     reintegration_outcome: str,
     note: str = "",
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Case:
     """Ask a supervisor to close the case, with the reason and the reintegration outcome."""
     case = _locked(case)
@@ -567,8 +508,7 @@ def case_closure_request(
         case,
         kind=CaseStatusChange.Kind.CLOSURE_REQUESTED,
         to_status=CaseStatus.CLOSURE_REQUESTED,
-        acting_user=acting_user,
-        request=request,
+        actor=actor,
         note=note,
         update_fields=["closure_reason", "reintegration_outcome"],
         closure_reason=reason,
@@ -582,8 +522,7 @@ def case_closure_decide(
     case: Case,
     approve: bool,
     note: str = "",
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Case:
     """A supervisor approves the requested closure (the case is closed) or declines it."""
     case = _locked(case)
@@ -597,8 +536,7 @@ def case_closure_decide(
             case,
             kind=CaseStatusChange.Kind.CLOSURE_APPROVED,
             to_status=CaseStatus.CLOSED,
-            acting_user=acting_user,
-            request=request,
+            actor=actor,
             note=note,
             update_fields=["closed_on"],
             closure_reason=case.closure_reason,
@@ -612,8 +550,7 @@ def case_closure_decide(
         case,
         kind=CaseStatusChange.Kind.CLOSURE_DECLINED,
         to_status=CaseStatus.REOPENED if case.reopen_count else CaseStatus.OPEN,
-        acting_user=acting_user,
-        request=request,
+        actor=actor,
         note=note,
         update_fields=["closure_reason", "reintegration_outcome"],
         closure_reason=requested[0],
@@ -626,8 +563,7 @@ def case_reopen(
     *,
     case: Case,
     note: str,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Case:
     """Reopen a closed case, saying why; its closure stays in the case's history."""
     case = _locked(case)
@@ -643,8 +579,7 @@ def case_reopen(
         case,
         kind=CaseStatusChange.Kind.REOPENED,
         to_status=CaseStatus.REOPENED,
-        acting_user=acting_user,
-        request=request,
+        actor=actor,
         note=note,
         update_fields=["reopen_count", "closed_on", "closure_reason", "reintegration_outcome"],
     )
@@ -656,14 +591,11 @@ def case_export_record(
     organisation: Organisation,
     kind: str,
     count: int,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> None:
-    """Record a case list export: its kind and how many cases, never who is in it."""
+    """Record a case list export: its kind (a code) and how many cases, never who is in it."""
     audit_record(
-        action=AuditAction.EXPORT,
-        actor=acting_user,
-        request=request,
-        organisation=organisation,
-        summary=f"case export ({kind}): {count} cases",
+        event=CaseEvent.EXPORTED,
+        actor=actor.within(organisation),
+        details={"kind": kind, "count": count},
     )

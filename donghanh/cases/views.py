@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -48,12 +46,9 @@ from donghanh.cases.forms import (
 from donghanh.cases.models import Case, CaseStatus
 from donghanh.cases.registry import CASE_PAGE
 from donghanh.cases.selectors import (
+    CASE_EDITS,
     CaseAccess,
     assignable_members,
-    case_field_display,
-    case_field_fingerprint,
-    case_field_label,
-    case_fingerprints,
     case_with_details,
     caseload,
     nameable_members,
@@ -61,8 +56,12 @@ from donghanh.cases.selectors import (
     screening_summary,
     support_group_for,
     team_choices,
+    users_of,
 )
+from donghanh.core.actor import request_actor
 from donghanh.core.downloads import private_download
+from donghanh.core.editing import ConflictRow, StaleEditError, merge_after_conflict
+from donghanh.core.forms import add_service_error
 from donghanh.core.search_terms import SEARCH_PARAM, search_redirect
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
@@ -83,7 +82,9 @@ PAGE_SIZE = 25
 
 def _open_case(request: HttpRequest, org: str, case_id: int, perm: Perm) -> CaseAccess:
     """Fetch the case through the access check and audit its opening."""
-    return services.case_access_audited(request.user, org, case_id, perm, request=request)
+    return services.case_access_audited(
+        actor=request_actor(request), org_slug=org, case_id=case_id, perm=perm
+    )
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
@@ -93,15 +94,6 @@ def _posted(request: HttpRequest) -> QueryDict | None:
 
 def _to_detail(org: str, case: Case) -> HttpResponse:
     return redirect("cases:case_detail", org=org, case_id=case.pk)
-
-
-def _add_service_errors(form: Any, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on the field it names, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 @never_cache
@@ -135,8 +127,7 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
         services.case_search_record(
             organisation=membership.organisation,
             result_count=page.paginator.count,
-            acting_user=request.user,
-            request=request,
+            actor=request_actor(request, membership.organisation),
         )
     return render(
         request,
@@ -156,17 +147,21 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
 @login_required
 def case_open(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
     membership, person = access_person(request.user, org, person_id, Perm.EDIT_CASES)
-    person_services.person_view_record(person=person, acting_user=request.user, request=request)
+    person_services.person_view_record(
+        person=person, actor=request_actor(request, membership.organisation)
+    )
     can_assign = role_allows(membership.role, Perm.APPROVE_CASES)
     teams = team_choices(membership.organisation_id) if can_assign else None
     form = CaseOpenForm(_posted(request), teams=teams)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_open(
-                person=person, acting_user=request.user, request=request, **form.cleaned_data
+                person=person,
+                actor=request_actor(request, membership.organisation),
+                **form.cleaned_data,
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
             return _to_detail(org, case)
@@ -222,13 +217,6 @@ def case_detail(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
     )
 
 
-@dataclass
-class ConflictRow:
-    label: str
-    value: str
-    also_yours: bool
-
-
 def _form_keys(name: str) -> list[str]:
     """The form fields that hold a case field (the ILO answers are one field per indicator)."""
     if name == "ilo_indicators":
@@ -239,38 +227,21 @@ def _form_keys(name: str) -> list[str]:
 def _merged_after_conflict(
     case: Case, submitted: CaseEditForm, changed_by_others: list[str]
 ) -> tuple[CaseEditForm, list[ConflictRow]]:
-    """The form to save again on top of the stored version, and what the other save changed.
-
-    For a field of this form that only the other person changed, the form takes their value;
-    for a field both changed, it keeps what this user typed, so nothing is lost either way.
-    """
+    """The form to save again on top of the stored version, and what the other save changed
+    (of the whole case: a change on another page of the case is listed too)."""
     form_class = type(submitted)
-    data = cast(QueryDict, submitted.data).copy()
-    baseline = submitted.cleaned_data["baseline"]
-    typed = submitted.case_changes()
-    stored = form_class.as_form_data(case)
-    rows = []
-    for name in changed_by_others:
-        also_yours = False
-        if name in form_class.section_fields:
-            also_yours = case_field_fingerprint(name, typed.get(name)) != baseline.get(name)
-            if not also_yours:
-                for key in _form_keys(name):
-                    value = stored.get(key, "")
-                    if isinstance(value, list):
-                        data.setlist(key, [str(item) for item in value])
-                    else:
-                        data[key] = str(value)
-        rows.append(
-            ConflictRow(
-                label=case_field_label(name),
-                value=case_field_display(case, name),
-                also_yours=also_yours,
-            )
-        )
-    data["version"] = str(case.version)
-    data["baseline"] = CaseEditForm.sign_baseline(case_fingerprints(case))
-    return form_class(data), rows
+    merge = merge_after_conflict(
+        CASE_EDITS,
+        record=case,
+        submitted=cast(QueryDict, submitted.data),
+        baseline=submitted.cleaned_data["baseline"],
+        typed=submitted.case_changes(),
+        stored=form_class.initial_for(case),
+        changed_by_others=changed_by_others,
+        editable=form_class.section_fields,
+        form_keys=_form_keys,
+    )
+    return form_class(merge.data), merge.rows
 
 
 def _case_edit(
@@ -283,11 +254,7 @@ def _case_edit(
     conflict_rows: list[ConflictRow] = []
     if request.method == "GET":
         form = form_class(
-            initial={
-                **form_class.initial_for(case),
-                "version": case.version,
-                "baseline": CaseEditForm.sign_baseline(case_fingerprints(case)),
-            }
+            initial={**form_class.initial_for(case), **CASE_EDITS.baseline_initial(case)}
         )
     else:
         form = form_class(request.POST)
@@ -297,17 +264,16 @@ def _case_edit(
                     case=case,
                     expected_version=form.cleaned_data["version"],
                     baseline=form.cleaned_data["baseline"],
-                    acting_user=request.user,
-                    request=request,
+                    actor=request_actor(request, membership.organisation),
                     **form.case_changes(),
                 )
-            except person_services.StaleEditError as error:
+            except StaleEditError as error:
                 case.refresh_from_db()
                 form, conflict_rows = _merged_after_conflict(case, form, error.changed_fields)
                 form.is_valid()
                 form.add_error(None, error)
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_error(form, error)
             else:
                 if updated.version == case.version:
                     messages.info(request, _("Nothing was changed."))
@@ -349,14 +315,6 @@ def case_edit_identification(request: HttpRequest, org: str, case_id: int) -> Ht
     return _case_edit(request, org, case_id, CaseIdentificationForm, _("Edit identification"))
 
 
-def _users_of(memberships: Any) -> Any:
-    return (
-        get_user_model()
-        .objects.filter(pk__in=memberships.values("user_id"))
-        .order_by("full_name", "username")
-    )
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
@@ -368,7 +326,7 @@ def case_workers(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
             "workers": list(case.assignments.values_list("user_id", flat=True)),
             "team": case.team_id,
         },
-        users=_users_of(assignable_members(membership.organisation_id)),
+        users=users_of(assignable_members(membership.organisation_id)),
         teams=team_choices(membership.organisation_id, case.team_id),
     )
     if request.method == "POST" and form.is_valid():
@@ -377,11 +335,10 @@ def case_workers(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
                 case=case,
                 workers=form.cleaned_data["workers"],
                 team=form.cleaned_data["team"],
-                acting_user=request.user,
-                request=request,
+                actor=request_actor(request, membership.organisation),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Case workers saved."))
             return _to_detail(org, case)
@@ -411,18 +368,17 @@ def case_restriction(request: HttpRequest, org: str, case_id: int) -> HttpRespon
     form = CaseRestrictionForm(
         _posted(request),
         initial={"named_users": initial},
-        users=_users_of(nameable_members(membership.organisation_id)),
+        users=users_of(nameable_members(membership.organisation_id)),
     )
     if request.method == "POST" and form.is_valid():
         try:
             updated = services.case_restrict(
                 case=case,
                 named_users=form.cleaned_data["named_users"],
-                acting_user=request.user,
-                request=request,
+                actor=request_actor(request, membership.organisation),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_error(form, error)
         else:
             if updated.is_restricted:
                 messages.success(request, _("Only the named users can now see this case."))
@@ -454,11 +410,10 @@ def case_closure_request(request: HttpRequest, org: str, case_id: int) -> HttpRe
                 reason=form.cleaned_data["reason"],
                 reintegration_outcome=form.cleaned_data["reintegration_outcome"],
                 note=form.cleaned_data["note"],
-                acting_user=request.user,
-                request=request,
+                actor=request_actor(request, membership.organisation),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Closure requested: a supervisor will decide."))
             return _to_detail(org, case)
@@ -487,11 +442,10 @@ def case_closure_decide(request: HttpRequest, org: str, case_id: int) -> HttpRes
                 case=case,
                 approve=approve,
                 note=form.cleaned_data["note"],
-                acting_user=request.user,
-                request=request,
+                actor=request_actor(request, membership.organisation),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -519,10 +473,12 @@ def case_reopen(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.case_reopen(
-                case=case, note=form.cleaned_data["note"], acting_user=request.user, request=request
+                case=case,
+                note=form.cleaned_data["note"],
+                actor=request_actor(request, membership.organisation),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Case reopened."))
             return _to_detail(org, case)
@@ -592,8 +548,7 @@ def export_xlsx(request: HttpRequest, org: str) -> HttpResponseBase:
         organisation=membership.organisation,
         kind="xlsx",
         count=count,
-        acting_user=request.user,
-        request=request,
+        actor=request_actor(request, membership.organisation),
     )
     stamp = timezone.localdate().strftime("%Y%m%d")
     return private_download(
@@ -618,8 +573,7 @@ def export_htcds_csv(request: HttpRequest, org: str) -> HttpResponseBase:
         organisation=membership.organisation,
         kind="htcds csv, de-identified",
         count=cases.count(),
-        acting_user=request.user,
-        request=request,
+        actor=request_actor(request, membership.organisation),
     )
     stamp = timezone.localdate().strftime("%Y%m%d")
     return private_download(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.cases.models import SupportRegime
 from donghanh.core.editing import VersionedFormMixin
+from donghanh.core.idempotency import IdempotencyField
 from donghanh.core.money import MoneyField
 from donghanh.directory.models import Provider
 from donghanh.programmes.projects.models import Project
@@ -48,6 +49,10 @@ class NeedsForm(forms.Form):
 
     def domain_rows(self) -> list[tuple[Any, Any]]:
         return [(self[f"level_{d.value}"], self[f"note_{d.value}"]) for d in ASSESSED_DOMAINS]
+
+
+class NeedsAssessForm(VersionedFormMixin, NeedsForm):
+    """A new assessment, opened on the case's current needs (their version and baseline)."""
 
 
 class GoalForm(forms.Form):
@@ -124,7 +129,9 @@ class ProjectChoiceForm(forms.Form):
             del self.fields["project"]
 
 
-class ServiceForm(ProjectChoiceForm):
+class ServiceFields(ProjectChoiceForm):
+    """What a service records, as its forms (new and edit) and the API take it."""
+
     domain = forms.ChoiceField(label=_("Domain"), choices=ServiceDomain.choices)
     provider = forms.ModelChoiceField(
         label=_("Provider in the directory"),
@@ -145,7 +152,17 @@ class ServiceForm(ProjectChoiceForm):
     project = project_field()
 
 
-class FollowUpForm(forms.Form):
+class ServiceForm(ServiceFields):
+    """A new service; sent twice, it records one."""
+
+    idempotency_key = IdempotencyField()
+
+
+class ServiceEditForm(VersionedFormMixin, ServiceFields):
+    pass
+
+
+class FollowUpFields(forms.Form):
     planned_on = forms.DateField(label=_("Planned date"), widget=DateInput())
     method = forms.ChoiceField(label=_("Method"), choices=FollowUpMethod.choices)
     done_on = forms.DateField(label=_("Done on"), required=False, widget=DateInput())
@@ -153,6 +170,16 @@ class FollowUpForm(forms.Form):
         label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     next_on = forms.DateField(label=_("Next follow-up"), required=False, widget=DateInput())
+
+
+class FollowUpForm(FollowUpFields):
+    """A new follow-up; sent twice, it makes one."""
+
+    idempotency_key = IdempotencyField()
+
+
+class FollowUpEditForm(VersionedFormMixin, FollowUpFields):
+    pass
 
 
 class AdmissionForm(ProjectChoiceForm):

@@ -35,12 +35,17 @@ class NeedLevel(models.TextChoices):
 
 
 class NeedsAssessment(models.Model):
-    """One assessment of the person's needs, on a day; the latest one is the current picture."""
+    """One assessment of the person's needs, on a day; the latest one is the current picture,
+    the earlier ones its history. A new assessment starts from the current picture: `version`
+    numbers the case's assessments in the order they were recorded (1 for the first), so an
+    assessment made on a picture someone has changed since is refused (`selectors.NeedsPicture`).
+    """
 
     case = models.ForeignKey(
         "cases.Case", on_delete=models.CASCADE, related_name="needs_assessments"
     )
     assessed_on = models.DateField(_("assessment date"))
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -50,6 +55,11 @@ class NeedsAssessment(models.Model):
         ordering = ["-assessed_on", "-id"]
         verbose_name = _("needs assessment")
         verbose_name_plural = _("needs assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "version"], name="needs_assessment_version_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"needs assessment #{self.pk}"
@@ -188,6 +198,7 @@ class ServiceDelivery(models.Model):
         related_name="service_deliveries",
         verbose_name=_("project"),
     )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -225,6 +236,7 @@ class FollowUp(models.Model):
     method = models.CharField(_("method"), max_length=12, choices=FollowUpMethod.choices)
     outcome = EncryptedTextField(_("outcome"), blank=True)
     next_on = models.DateField(_("next follow-up"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

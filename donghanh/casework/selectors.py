@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from donghanh.cases.models import ACTIVE_STATUSES, Case
@@ -16,10 +16,12 @@ from donghanh.organisations.models import Membership, Organisation
 from donghanh.programmes.projects.models import Project
 
 from .models import (
+    ASSESSED_DOMAINS,
     ActionStatus,
     AssessedNeed,
     CasePlan,
     FollowUp,
+    NeedLevel,
     NeedsAssessment,
     PlanAction,
     PlanGoal,
@@ -47,13 +49,42 @@ def plan_of(case: Case) -> CasePlan | None:
     return plan
 
 
-def latest_assessment(case: Case) -> NeedsAssessment | None:
-    assessment = NeedsAssessment.objects.filter(case=case).first()
-    if assessment is not None:
-        assessment.need_list = list(  # type: ignore[attr-defined]
-            AssessedNeed.objects.filter(assessment=assessment).order_by("id")
+def assessments_of(case: Case) -> list[NeedsAssessment]:
+    """The case's needs assessments, the current one first, each with its `need_list` in
+    domain order (two queries)."""
+    return list(
+        NeedsAssessment.objects.filter(case=case)
+        .select_related("created_by")
+        .prefetch_related(
+            Prefetch("needs", queryset=AssessedNeed.objects.order_by("id"), to_attr="need_list")
         )
-    return assessment
+    )
+
+
+@dataclass(frozen=True)
+class NeedsPicture:
+    """The case's needs as its current assessment has them (no need anywhere before the
+    first), which a new assessment starts from. `version` is the number the next assessment
+    takes: it moves on with every assessment recorded, so a new assessment made on a picture
+    someone has changed since is refused, naming what they changed."""
+
+    version: int
+    levels: dict[str, str]
+    notes: dict[str, str]
+    current: NeedsAssessment | None = None
+
+
+def needs_picture(case: Case) -> NeedsPicture:
+    """The case's needs now (three queries)."""
+    recorded = NeedsAssessment.objects.filter(case=case).aggregate(last=Max("version"))["last"]
+    current = NeedsAssessment.objects.filter(case=case).first()
+    needs = {need.domain: need for need in AssessedNeed.objects.filter(assessment=current)}
+    levels, notes = {}, {}
+    for domain in ASSESSED_DOMAINS:
+        need = needs.get(domain.value)
+        levels[domain.value] = need.level if need is not None else NeedLevel.NONE
+        notes[domain.value] = need.note if need is not None else ""
+    return NeedsPicture(version=(recorded or 0) + 1, levels=levels, notes=notes, current=current)
 
 
 def goal_of(case: Case, goal_id: int) -> PlanGoal:
@@ -142,6 +173,7 @@ class CaseWork:
     """Everything the case page shows of case work."""
 
     assessment: NeedsAssessment | None
+    earlier_assessments: list[NeedsAssessment]
     plan: CasePlan | None
     services: list[ServiceDelivery]
     follow_ups: list[FollowUp]
@@ -152,13 +184,15 @@ class CaseWork:
 
 def case_work(case: Case) -> CaseWork:
     """The case work of an accessed case in a fixed number of queries (eight)."""
+    assessments = assessments_of(case)
     services = list(
         ServiceDelivery.objects.filter(case=case)
         .select_related("provider", "project")
         .order_by("-delivered_on", "-id")
     )
     return CaseWork(
-        assessment=latest_assessment(case),
+        assessment=assessments[0] if assessments else None,
+        earlier_assessments=assessments[1:],
         plan=plan_of(case),
         services=services,
         follow_ups=list(FollowUp.objects.filter(case=case)),

@@ -22,6 +22,7 @@ from donghanh.cases.models import Case
 from donghanh.cases.services import ensure_case_not_closed
 from donghanh.core.actor import Actor
 from donghanh.core.editing import StaleEditError
+from donghanh.core.idempotency import once
 from donghanh.core.records import records_changed
 from donghanh.core.text import nfc
 from donghanh.organisations.models import Organisation
@@ -29,7 +30,7 @@ from donghanh.programmes.projects.models import Project
 
 from .checks import check_entitlement, check_project, day_shown
 from .duedates import cases_next_due_refresh
-from .edits import ACTION_EDITS, GOAL_EDITS
+from .edits import ACTION_EDITS, FOLLOW_UP_EDITS, GOAL_EDITS, NEEDS_EDITS, SERVICE_EDITS
 from .events import CaseworkEvent
 from .models import (
     ASSESSED_DOMAINS,
@@ -47,7 +48,7 @@ from .models import (
     ShelterCapacity,
     ShelterStay,
 )
-from .selectors import shelter_beds_on, shelter_occupancy_on
+from .selectors import needs_picture, shelter_beds_on, shelter_occupancy_on
 
 
 def _text(value: str | None) -> str:
@@ -65,13 +66,25 @@ def needs_assess(
     levels: Mapping[str, str],
     notes: Mapping[str, str],
     actor: Actor,
+    expected_version: int | None = None,
+    baseline: Mapping[str, str] | None = None,
 ) -> NeedsAssessment:
-    """Record a needs assessment: a level for each of the ten domains, with notes."""
+    """Record a needs assessment: a level for each of the ten domains, with notes.
+
+    A form starts from the case's current needs (`selectors.needs_picture`) and sends the
+    picture's `expected_version` and `baseline`: if someone recorded an assessment since, the
+    new one is refused with StaleEditError naming what they changed, so that it does not undo
+    their assessment unseen. Without them (a loader), the assessment is simply recorded."""
     ensure_case_not_closed(case)
     if assessed_on > timezone.localdate():
         raise ValidationError(_("The assessment date cannot be in the future."))
+    # Lock the case: two assessments recorded at once are numbered one after the other.
+    Case.objects.select_for_update().only("pk").get(pk=case.pk)
+    picture = needs_picture(case)
+    if expected_version is not None:
+        NEEDS_EDITS.check(picture, expected_version=expected_version, baseline=baseline or {})
     assessment = NeedsAssessment.objects.create(
-        case=case, assessed_on=assessed_on, created_by_id=actor.user_id
+        case=case, assessed_on=assessed_on, version=picture.version, created_by_id=actor.user_id
     )
     AssessedNeed.objects.bulk_create(
         AssessedNeed(
@@ -373,8 +386,11 @@ def service_record(
     note: str,
     project: Project | int | None = None,
     actor: Actor,
+    idempotency_key: str = "",
 ) -> ServiceDelivery:
-    """Record a service; `project` (or its id) counts it for that programme's indicators."""
+    """Record a service; `project` (or its id) counts it for that programme's indicators.
+    A form or request sent again with the same `idempotency_key` gets the service the first
+    one recorded, and nothing is written again."""
     ensure_case_not_closed(case)
     if provider is None and not _text(provider_name):
         raise ValidationError(_("Choose a provider from the directory or write its name."))
@@ -382,25 +398,32 @@ def service_record(
         raise ValidationError(_("The cost cannot be negative."))
     check_entitlement(case, regime, delivered_on)
     counted_under = check_project(case, project, delivered_on)
-    service = ServiceDelivery.objects.create(
-        case=case,
-        domain=domain,
-        provider=provider,
-        provider_name=_text(provider_name),
-        delivered_on=delivered_on,
-        cost_vnd=cost_vnd,
-        regime=regime,
-        note=_text(note),
-        project=counted_under,
-        created_by_id=actor.user_id,
-    )
-    records_changed(project_ids=[service.project_id], person_ids=[case.person_id])
-    audit_record(
-        event=CaseworkEvent.SERVICE_RECORDED,
-        actor=actor,
-        organisation=case.organisation,
-        target=service,
-        details={"case": case.pk},
+
+    def create() -> ServiceDelivery:
+        service = ServiceDelivery.objects.create(
+            case=case,
+            domain=domain,
+            provider=provider,
+            provider_name=_text(provider_name),
+            delivered_on=delivered_on,
+            cost_vnd=cost_vnd,
+            regime=regime,
+            note=_text(note),
+            project=counted_under,
+            created_by_id=actor.user_id,
+        )
+        records_changed(project_ids=[service.project_id], person_ids=[case.person_id])
+        audit_record(
+            event=CaseworkEvent.SERVICE_RECORDED,
+            actor=actor,
+            organisation=case.organisation,
+            target=service,
+            details={"case": case.pk},
+        )
+        return service
+
+    service, _created = once(
+        actor=actor, scope=f"casework.service:{case.pk}", key=idempotency_key, create=create
     )
     return service
 
@@ -409,6 +432,8 @@ def service_record(
 def service_update(
     *,
     service: ServiceDelivery,
+    expected_version: int,
+    baseline: Mapping[str, str],
     domain: str,
     provider: Any,
     provider_name: str,
@@ -419,15 +444,18 @@ def service_update(
     project: Project | int | None,
     actor: Actor,
 ) -> ServiceDelivery:
-    """Correct a recorded service; the regime is checked again against its (new) date, and
-    the project when it or the date changes (a project the service was counted under stays
-    as it was). Moving the service to another project changes the figures of both."""
+    """Correct a recorded service unless someone saved it since `expected_version` (then
+    StaleEditError names what they changed); the regime is checked again against its (new)
+    date, and the project when it or the date changes (a project the service was counted
+    under stays as it was). Moving the service to another project changes the figures of
+    both."""
     case = service.case
     ensure_case_not_closed(case)
     if provider is None and not _text(provider_name):
         raise ValidationError(_("Choose a provider from the directory or write its name."))
     check_entitlement(case, regime, delivered_on)
     current = ServiceDelivery.objects.select_for_update().get(pk=service.pk)
+    SERVICE_EDITS.check(current, expected_version=expected_version, baseline=baseline)
     project_id = project.pk if isinstance(project, Project) else project
     if project_id is not None and (
         project_id != current.project_id or delivered_on != current.delivered_on
@@ -450,7 +478,8 @@ def service_update(
     changed = [name.removesuffix("_id") for name in changed]
     if not changed:
         return current
-    current.save(update_fields=changed)
+    current.version += 1
+    current.save(update_fields=[*changed, "version"])
     records_changed(project_ids=[counted_before, current.project_id], person_ids=[case.person_id])
     audit_record(
         event=CaseworkEvent.SERVICE_CHANGED,
@@ -483,25 +512,35 @@ def follow_up_plan(
     outcome: str = "",
     next_on: datetime.date | None = None,
     actor: Actor,
+    idempotency_key: str = "",
 ) -> FollowUp:
+    """Plan (or record) a follow-up. A form sent again with the same `idempotency_key` gets
+    the follow-up the first one made, and nothing is written again."""
     ensure_case_not_closed(case)
     _check_follow_up(planned_on, done_on, next_on)
-    follow_up = FollowUp.objects.create(
-        case=case,
-        planned_on=planned_on,
-        method=method,
-        done_on=done_on,
-        outcome=_text(outcome),
-        next_on=next_on,
-        created_by_id=actor.user_id,
-    )
-    cases_next_due_refresh(case_ids=[case.pk])
-    audit_record(
-        event=CaseworkEvent.FOLLOW_UP_ADDED,
-        actor=actor,
-        organisation=case.organisation,
-        target=follow_up,
-        details={"case": case.pk},
+
+    def create() -> FollowUp:
+        follow_up = FollowUp.objects.create(
+            case=case,
+            planned_on=planned_on,
+            method=method,
+            done_on=done_on,
+            outcome=_text(outcome),
+            next_on=next_on,
+            created_by_id=actor.user_id,
+        )
+        cases_next_due_refresh(case_ids=[case.pk])
+        audit_record(
+            event=CaseworkEvent.FOLLOW_UP_ADDED,
+            actor=actor,
+            organisation=case.organisation,
+            target=follow_up,
+            details={"case": case.pk},
+        )
+        return follow_up
+
+    follow_up, _created = once(
+        actor=actor, scope=f"casework.follow_up:{case.pk}", key=idempotency_key, create=create
     )
     return follow_up
 
@@ -510,6 +549,8 @@ def follow_up_plan(
 def follow_up_update(
     *,
     follow_up: FollowUp,
+    expected_version: int,
+    baseline: Mapping[str, str],
     planned_on: datetime.date,
     method: str,
     done_on: datetime.date | None,
@@ -517,11 +558,14 @@ def follow_up_update(
     next_on: datetime.date | None,
     actor: Actor,
 ) -> FollowUp:
-    """Record what happened; a next follow-up date plans the next visit as a new row."""
+    """Record what happened, unless someone saved the follow-up since `expected_version`
+    (then StaleEditError names what they changed); a next follow-up date plans the next
+    visit as a new row."""
     case = follow_up.case
     ensure_case_not_closed(case)
     _check_follow_up(planned_on, done_on, next_on)
     current = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    FOLLOW_UP_EDITS.check(current, expected_version=expected_version, baseline=baseline)
     changed = _apply(
         current,
         {
@@ -534,7 +578,8 @@ def follow_up_update(
     )
     if not changed:
         return current
-    current.save(update_fields=changed)
+    current.version += 1
+    current.save(update_fields=[*changed, "version"])
     if (
         "next_on" in changed
         and next_on is not None

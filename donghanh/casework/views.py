@@ -3,6 +3,7 @@ the user may not see, 403 for a role without the permission), then calls a servi
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -19,6 +21,7 @@ from donghanh.cases.models import Case
 from donghanh.cases.selectors import CaseAccess, assignable_members, regimes_entitled
 from donghanh.cases.services import case_access_audited
 from donghanh.core.actor import Actor, request_actor
+from donghanh.core.editing import ConflictRow, EditSpec, StaleEditError, merge_after_conflict
 from donghanh.core.forms import add_service_error
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Perm
@@ -26,26 +29,30 @@ from donghanh.organisations.selectors import access_membership
 from donghanh.programmes.projects.models import Project
 
 from . import selectors, services
-from .edits import ACTION_EDITS, GOAL_EDITS
+from .edits import ACTION_EDITS, FOLLOW_UP_EDITS, GOAL_EDITS, NEEDS_EDITS, SERVICE_EDITS
 from .forms import (
     ActionEditForm,
     ActionForm,
     AdmissionForm,
     CapacityForm,
     DischargeForm,
+    FollowUpEditForm,
     FollowUpForm,
     GoalEditForm,
     GoalForm,
-    NeedsForm,
+    NeedsAssessForm,
     PlanDecisionForm,
     PlanSubmitForm,
+    ServiceEditForm,
     ServiceForm,
 )
 from .models import ActionStatus
 
 
 def _open(request: HttpRequest, org: str, case_id: int, perm: Perm) -> CaseAccess:
-    return case_access_audited(request.user, org, case_id, perm, request=request)
+    return case_access_audited(
+        actor=request_actor(request), org_slug=org, case_id=case_id, perm=perm
+    )
 
 
 def _to_case(org: str, case: Case) -> HttpResponse:
@@ -61,6 +68,83 @@ def _get_or_404(fetch: Callable[[], Any]) -> Any:
 
 def _actor(request: HttpRequest, access: CaseAccess) -> Actor:
     return request_actor(request, organisation=access.membership.organisation)
+
+
+def _stored(spec: EditSpec, record: Any) -> dict[str, Any]:
+    """The stored record as its edit form's data: a foreign key by its key, a date as the
+    date picker takes it."""
+    values = {}
+    for name in spec.fields:
+        value = spec.value(record, name)
+        values[name] = value.isoformat() if isinstance(value, datetime.date) else value
+    return values
+
+
+def _edit_initial(spec: EditSpec, record: Any) -> dict[str, Any]:
+    """An edit form opened on `record`: its values, version and signed baseline."""
+    return {**_stored(spec, record), **spec.baseline_initial(record)}
+
+
+def _after_conflict(
+    request: HttpRequest,
+    spec: EditSpec,
+    *,
+    stored: Any,
+    form: Any,
+    error: StaleEditError,
+    make_form: Callable[[Any], Any],
+) -> tuple[Any, list[ConflictRow]]:
+    """The edit form again after someone else's save: their values where only they changed a
+    field, the user's where both did, on top of the `stored` version (`core.editing`)."""
+    merge = merge_after_conflict(
+        spec,
+        record=stored,
+        submitted=request.POST,
+        baseline=form.cleaned_data["baseline"],
+        typed=form.edited_values(),
+        stored=_stored(spec, stored),
+        changed_by_others=error.changed_fields,
+    )
+    merged = make_form(merge.data)
+    merged.is_valid()
+    merged.add_error(None, error)
+    return merged, merge.rows
+
+
+def _edit_page(
+    request: HttpRequest,
+    access: CaseAccess,
+    *,
+    spec: EditSpec,
+    record: Any,
+    reread: Callable[[], Any],
+    make_form: Callable[..., Any],
+    save: Callable[[Any], object],
+    saved: str,
+    title: str,
+    **extra: Any,
+) -> HttpResponse:
+    """An edit page of a versioned record: the form opened on `record`, saved by `save(form)`;
+    a save after someone else's shows what they changed (`_after_conflict` on the record as
+    `reread` finds it now) instead of overwriting it."""
+    conflict_rows: list[ConflictRow] = []
+    if request.method != "POST":
+        form = make_form(initial=_edit_initial(spec, record))
+    else:
+        form = make_form(request.POST)
+        if form.is_valid():
+            try:
+                save(form)
+            except StaleEditError as error:
+                form, conflict_rows = _after_conflict(
+                    request, spec, stored=reread(), form=form, error=error, make_form=make_form
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, saved)
+                return _to_case(access.membership.organisation.slug, access.case)
+    return _form_page(request, access, form, title=title, conflict_rows=conflict_rows, **extra)
 
 
 def _form_page(
@@ -86,29 +170,38 @@ def _form_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def needs_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    """A new needs assessment, starting from the current one, with the earlier ones below."""
     access = _open(request, org, case_id, Perm.EDIT_CASES)
-    form = NeedsForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.needs_assess(
-                case=access.case,
-                assessed_on=data["assessed_on"],
-                levels={
-                    k.removeprefix("level_"): v for k, v in data.items() if k.startswith("level_")
-                },
-                notes={
-                    k.removeprefix("note_"): v for k, v in data.items() if k.startswith("note_")
-                },
-                actor=_actor(request, access),
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The needs assessment was saved."))
-            return _to_case(org, access.case)
-    return _form_page(
-        request, access, form, title=_("Assess needs"), template="casework/needs_form.html"
+
+    def make_form(data: Any = None, initial: dict[str, Any] | None = None) -> NeedsAssessForm:
+        return NeedsAssessForm(
+            data, initial={"assessed_on": timezone.localdate(), **(initial or {})}
+        )
+
+    def save(form: NeedsAssessForm) -> object:
+        data = form.edited_values()
+        return services.needs_assess(
+            case=access.case,
+            assessed_on=data["assessed_on"],
+            levels={k.removeprefix("level_"): v for k, v in data.items() if k.startswith("level_")},
+            notes={k.removeprefix("note_"): v for k, v in data.items() if k.startswith("note_")},
+            expected_version=form.cleaned_data["version"],
+            baseline=form.cleaned_data["baseline"],
+            actor=_actor(request, access),
+        )
+
+    return _edit_page(
+        request,
+        access,
+        spec=NEEDS_EDITS,
+        record=selectors.needs_picture(access.case),
+        reread=lambda: selectors.needs_picture(access.case),
+        make_form=make_form,
+        save=save,
+        saved=_("The needs assessment was saved."),
+        title=_("Assess needs"),
+        template="casework/needs_form.html",
+        assessments=selectors.assessments_of(access.case),
     )
 
 
@@ -138,28 +231,24 @@ def goal_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
 def goal_edit(request: HttpRequest, org: str, case_id: int, goal_id: int) -> HttpResponse:
     access = _open(request, org, case_id, Perm.EDIT_CASES)
     goal = _get_or_404(lambda: selectors.goal_of(access.case, goal_id))
-    if request.method == "POST":
-        form = GoalEditForm(request.POST)
-        if form.is_valid():
-            try:
-                services.goal_update(
-                    goal=goal,
-                    expected_version=form.cleaned_data["version"],
-                    baseline=form.cleaned_data["baseline"],
-                    domain=form.cleaned_data["domain"],
-                    text=form.cleaned_data["text"],
-                    actor=_actor(request, access),
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("The goal was saved."))
-                return _to_case(org, access.case)
-    else:
-        form = GoalEditForm(
-            initial={"domain": goal.domain, "text": goal.text, **GOAL_EDITS.baseline_initial(goal)}
-        )
-    return _form_page(request, access, form, title=_("Edit a goal"))
+    return _edit_page(
+        request,
+        access,
+        spec=GOAL_EDITS,
+        record=goal,
+        reread=lambda: selectors.goal_of(access.case, goal.pk),
+        make_form=GoalEditForm,
+        save=lambda form: services.goal_update(
+            goal=goal,
+            expected_version=form.cleaned_data["version"],
+            baseline=form.cleaned_data["baseline"],
+            domain=form.cleaned_data["domain"],
+            text=form.cleaned_data["text"],
+            actor=_actor(request, access),
+        ),
+        saved=_("The goal was saved."),
+        title=_("Edit a goal"),
+    )
 
 
 def _owners(case: Case) -> list[tuple[int, str]]:
@@ -203,38 +292,31 @@ def action_edit(request: HttpRequest, org: str, case_id: int, action_id: int) ->
     access = _open(request, org, case_id, Perm.EDIT_CASES)
     action = _get_or_404(lambda: selectors.action_of(access.case, action_id))
     owners = _owners(access.case)
-    if request.method == "POST":
-        form = ActionEditForm(request.POST, owners=owners)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.action_update(
-                    action=action,
-                    expected_version=data["version"],
-                    baseline=data["baseline"],
-                    description=data["description"],
-                    owner=_owner(access.case, data["owner"]),
-                    due_on=data["due_on"],
-                    status=data["status"] or ActionStatus.OPEN,
-                    actor=_actor(request, access),
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("The action was saved."))
-                return _to_case(org, access.case)
-    else:
-        form = ActionEditForm(
-            owners=owners,
-            initial={
-                "description": action.description,
-                "owner": action.owner_id,
-                "due_on": action.due_on,
-                "status": action.status,
-                **ACTION_EDITS.baseline_initial(action),
-            },
+
+    def save(form: ActionEditForm) -> object:
+        data = form.cleaned_data
+        return services.action_update(
+            action=action,
+            expected_version=data["version"],
+            baseline=data["baseline"],
+            description=data["description"],
+            owner=_owner(access.case, data["owner"]),
+            due_on=data["due_on"],
+            status=data["status"] or ActionStatus.OPEN,
+            actor=_actor(request, access),
         )
-    return _form_page(request, access, form, title=_("Edit an action"))
+
+    return _edit_page(
+        request,
+        access,
+        spec=ACTION_EDITS,
+        record=action,
+        reread=lambda: selectors.action_of(access.case, action.pk),
+        make_form=lambda data=None, **kwargs: ActionEditForm(data, owners=owners, **kwargs),
+        save=save,
+        saved=_("The action was saved."),
+        title=_("Edit an action"),
+    )
 
 
 @login_required
@@ -339,28 +421,22 @@ def service_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
 def service_edit(request: HttpRequest, org: str, case_id: int, service_id: int) -> HttpResponse:
     access = _open(request, org, case_id, Perm.EDIT_CASES)
     service = _get_or_404(lambda: selectors.service_of(access.case, service_id))
-    fields = ("domain", "provider", "provider_name", "delivered_on", "cost_vnd", "regime", "note")
-    form = ServiceForm(
-        request.POST or None,
-        initial={
-            **{name: getattr(service, name) for name in fields},
-            "project": service.project_id,
-        },
-        projects=_projects(access.case, service.project),
-    )
-    if request.method == "POST" and form.is_valid():
-        data = {"project": None, **form.cleaned_data}
-        try:
-            services.service_update(service=service, actor=_actor(request, access), **data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("The service was saved."))
-            return _to_case(org, access.case)
-    return _form_page(
+    projects = _projects(access.case, service.project)
+    return _edit_page(
         request,
         access,
-        form,
+        spec=SERVICE_EDITS,
+        record=service,
+        reread=lambda: selectors.service_of(access.case, service.pk),
+        make_form=lambda data=None, **kwargs: ServiceEditForm(data, projects=projects, **kwargs),
+        save=lambda form: services.service_update(
+            service=service,
+            expected_version=form.cleaned_data["version"],
+            baseline=form.cleaned_data["baseline"],
+            actor=_actor(request, access),
+            **{"project": None, **form.edited_values()},
+        ),
+        saved=_("The service was saved."),
         title=_("Edit a service"),
         template="casework/service_form.html",
         regimes=regimes_entitled(access.case),
@@ -390,28 +466,23 @@ def follow_up_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
 def follow_up_edit(request: HttpRequest, org: str, case_id: int, follow_up_id: int) -> HttpResponse:
     access = _open(request, org, case_id, Perm.EDIT_CASES)
     follow_up = _get_or_404(lambda: selectors.follow_up_of(access.case, follow_up_id))
-    if request.method == "POST":
-        form = FollowUpForm(request.POST)
-        if form.is_valid():
-            try:
-                services.follow_up_update(
-                    follow_up=follow_up,
-                    actor=_actor(request, access),
-                    **form.cleaned_data,
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("The follow-up was saved."))
-                return _to_case(org, access.case)
-    else:
-        form = FollowUpForm(
-            initial={
-                name: getattr(follow_up, name)
-                for name in ("planned_on", "method", "done_on", "outcome", "next_on")
-            }
-        )
-    return _form_page(request, access, form, title=_("Record a follow-up"))
+    return _edit_page(
+        request,
+        access,
+        spec=FOLLOW_UP_EDITS,
+        record=follow_up,
+        reread=lambda: selectors.follow_up_of(access.case, follow_up.pk),
+        make_form=FollowUpEditForm,
+        save=lambda form: services.follow_up_update(
+            follow_up=follow_up,
+            expected_version=form.cleaned_data["version"],
+            baseline=form.cleaned_data["baseline"],
+            actor=_actor(request, access),
+            **form.edited_values(),
+        ),
+        saved=_("The follow-up was saved."),
+        title=_("Record a follow-up"),
+    )
 
 
 @login_required

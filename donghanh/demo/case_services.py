@@ -25,7 +25,7 @@ from donghanh.cases.models import (
     IdentificationStatus,
     ReintegrationOutcome,
 )
-from donghanh.cases.selectors import case_fingerprints, regimes_entitled
+from donghanh.cases.selectors import CASE_EDITS, regimes_entitled
 from donghanh.cases.services import (
     case_assign,
     case_closure_decide,
@@ -226,9 +226,11 @@ def _load_one(
     intake = today - datetime.timedelta(days=spec.intake_days_ago)
     supervisor = users.get(SUPERVISORS.get(spec.organisation, ""))
     worker = users[spec.worker] if spec.worker else supervisor
+    as_worker = Actor.for_user(worker, organisation=organisation)
+    as_supervisor = Actor.for_user(supervisor, organisation=organisation)
     person = person_register(
+        actor=as_worker,
         organisation=organisation,
-        acting_user=worker,
         full_name=spec.full_name,
         sex=spec.sex,
         date_of_birth=datetime.date.fromisoformat(spec.born),
@@ -243,7 +245,7 @@ def _load_one(
             person=person,
             full_name=spec.guardian,
             relation=Guardian.Relation.MOTHER,
-            acting_user=worker,
+            actor=as_worker,
         )
     given_by = Consent.GivenBy.GUARDIAN if guardian else Consent.GivenBy.PERSON
     method = Consent.Method.THUMBPRINT if spec.ethnicity == "hmong" else Consent.Method.WRITTEN
@@ -258,7 +260,7 @@ def _load_one(
             given_by=given_by,
             guardian=guardian,
             given_on=intake,
-            acting_user=worker,
+            actor=as_worker,
         )
     case = case_open(
         person=person,
@@ -266,7 +268,7 @@ def _load_one(
         intake_channel=spec.intake_channel,
         intake_date=intake,
         is_abroad=spec.intake_channel == "embassy_abroad",
-        acting_user=worker,
+        actor=as_worker,
     )
     report.cases += 1
     changes: dict[str, Any] = {}
@@ -282,12 +284,12 @@ def _load_one(
         case = case_update(
             case=case,
             expected_version=case.version,
-            baseline=case_fingerprints(case),
-            acting_user=worker,
+            baseline=CASE_EDITS.fingerprints(case),
+            actor=as_worker,
             **changes,
         )
     if spec.organisation == WORLD_VISION and "Quảng Bình" in spec.pre_2025_address and worker:
-        case_assign(case=case, workers=[worker, users[COLLABORATOR]], acting_user=supervisor)
+        case_assign(case=case, workers=[worker, users[COLLABORATOR]], actor=as_supervisor)
 
     needs_assess(
         case=case,
@@ -383,9 +385,9 @@ def _load_one(
             case=case,
             reason=ClosureReason.GOALS_ACHIEVED,
             reintegration_outcome=ReintegrationOutcome.WITH_FAMILY,
-            acting_user=worker,
+            actor=as_worker,
         )
-        case_closure_decide(case=Case.objects.get(pk=case.pk), approve=True, acting_user=supervisor)
+        case_closure_decide(case=Case.objects.get(pk=case.pk), approve=True, actor=as_supervisor)
 
 
 def _refer(
@@ -405,7 +407,7 @@ def _refer(
         given_by=Consent.GivenBy.PERSON,
         given_on=intake + datetime.timedelta(days=3),
         recipient_organisation=receiver,
-        acting_user=worker,
+        actor=Actor.for_user(worker, organisation=case.organisation),
     )
     referral = referral_send(
         case=case,
@@ -454,13 +456,17 @@ def _assign_if_nobody_is(person: Person, spec: DemoCaseSpec, users: dict[str, Us
     case = Case.objects.filter(person=person).order_by("pk").first()
     if case is None or CaseAssignment.objects.filter(case=case).exists():
         return 0
-    case_assign(case=case, workers=[worker], acting_user=supervisor)
+    case_assign(case=case, workers=[worker], actor=Actor.for_user(supervisor))
     return 1
 
 
 @transaction.atomic
-def demo_cases_load() -> DemoCasesReport:
-    """Load the fictional cases of case_data.py; a second run changes nothing."""
+def demo_cases_load(*, actor: Actor | None = None) -> DemoCasesReport:
+    """Load the fictional cases of case_data.py; a second run changes nothing.
+
+    `actor` runs the load (the command); every row is written as the demo user who would do
+    the work on the pages (the case worker, the supervisor), so the demo's audit log reads as
+    a real one."""
     ensure_demo_allowed()
     users = _users()
     organisations = _organisations()
@@ -508,6 +514,9 @@ def _sync_teams(organisations: dict[str, Organisation], report: DemoCasesReport)
         ).prefetch_related("workers")
         for case in untouched:
             case_assign(
-                case=case, workers=list(case.workers.all()), team=team, acting_user=supervisor
+                case=case,
+                workers=list(case.workers.all()),
+                team=team,
+                actor=Actor.for_user(supervisor),
             )
             report.team_cases += 1

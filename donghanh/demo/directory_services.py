@@ -6,7 +6,6 @@ audit row. Loading twice changes nothing the second time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,6 +27,8 @@ from donghanh.places.models import Commune, Province
 
 # Audit rows written by the loader name it as their actor.
 DEMO_AUDIT_ACTOR = "load_directory_demo"
+# Who loads the demo providers unless told otherwise: the command, as a named system actor.
+DIRECTORY_LOADER = Actor.system(DEMO_AUDIT_ACTOR)
 
 
 @dataclass
@@ -77,7 +78,7 @@ def _demo_input(
 
 
 @transaction.atomic
-def directory_demo_load(*, acting_user: Any = None) -> DirectoryDemoReport:
+def directory_demo_load(*, actor: Actor = DIRECTORY_LOADER) -> DirectoryDemoReport:
     """Load the demo providers (donghanh/demo/directory_data.py); a second run changes nothing.
 
     Providers are found by their key: a missing one is created, one changed since is put back
@@ -102,7 +103,6 @@ def directory_demo_load(*, acting_user: Any = None) -> DirectoryDemoReport:
         for provider in Provider.objects.filter(source_key__in=[spec.key for spec in PROVIDERS])
     }
     report = DirectoryDemoReport()
-    actor = Actor(user=acting_user, name=DEMO_AUDIT_ACTOR)
     for spec in PROVIDERS:
         data = _demo_input(spec, organisations, provinces, communes)
         provider = stored.get(spec.key)

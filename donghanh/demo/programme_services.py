@@ -17,7 +17,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
 from donghanh.cases.models import (
     Case,
@@ -30,9 +29,10 @@ from donghanh.cases.models import (
     LegalRegime,
     ReintegrationOutcome,
 )
-from donghanh.cases.services import case_number_prefix
+from donghanh.cases.selectors import case_number_prefix
 from donghanh.casework.models import DischargeReason, ServiceDelivery, ShelterStay
 from donghanh.core.actor import Actor
+from donghanh.demo.events import DemoEvent
 from donghanh.demo.guard import DemoDataError, ensure_demo_allowed
 from donghanh.demo.programme_data import (
     CSOS_004,
@@ -141,7 +141,11 @@ def _province_row(
 
 
 def _project(
-    spec: ProjectSpec, orgs: dict[str, Organisation], report: DemoProgrammesReport
+    spec: ProjectSpec,
+    orgs: dict[str, Organisation],
+    report: DemoProgrammesReport,
+    *,
+    actor: Actor,
 ) -> Project:
     implementer = orgs[spec.implementer]
     project = Project.objects.filter(implementing_organisation=implementer, code=spec.code).first()
@@ -159,7 +163,7 @@ def _project(
         budget_vnd=0,
         partner_organisations=[orgs[s] for s in spec.partners],
         donors=[orgs[s] for s in spec.donors],
-        actor=_LOADER,
+        actor=actor,
     )
     report.projects += 1
     for name, start, end, by in spec.phases:
@@ -169,12 +173,12 @@ def _project(
             start_on=start,
             end_on=end,
             implementing_organisation=orgs[by] if by else None,
-            actor=_LOADER,
+            actor=actor,
         )
     for code, legacy_name, district_name in spec.provinces:
         project_province_add(
             project=project,
-            actor=_LOADER,
+            actor=actor,
             **_province_row(project, code, legacy_name, district_name),
         )
     if spec.funding:
@@ -186,12 +190,12 @@ def _project(
                 FundingSourceData(kind=kind, donor=orgs[slug], amount_vnd=amount)
                 for kind, slug, amount in spec.funding
             ],
-            actor=_LOADER,
+            actor=actor,
         )
         project.refresh_from_db()
     for code, name, amount, spent in spec.budget_lines:
         line = budget_line_add(
-            project=project, code=code, name=name, amount_vnd=amount, actor=_LOADER
+            project=project, code=code, name=name, amount_vnd=amount, actor=actor
         )
         spending_record(
             line=line,
@@ -199,11 +203,11 @@ def _project(
             amount_vnd=spent,
             description="Tổng hợp chi theo quyết toán (số liệu minh họa)",
             evidence_text=f"Quyết toán dòng {code}",
-            actor=_LOADER,
+            actor=actor,
         )
-    _framework(project, spec)
+    _framework(project, spec, actor=actor)
     for title, kind, day in spec.publications:
-        publication_add(project=project, title=title, kind=kind, published_on=day, actor=_LOADER)
+        publication_add(project=project, title=title, kind=kind, published_on=day, actor=actor)
     for kind, title, day, place, audience, views in spec.communication:
         communication_record(
             project=project,
@@ -213,7 +217,7 @@ def _project(
             place=place,
             audience=_audience_cells(audience),
             views=views,
-            actor=_LOADER,
+            actor=actor,
         )
     return project
 
@@ -235,15 +239,15 @@ def _audience_cells(total: int) -> dict[tuple[str, str], int]:
     return cells
 
 
-def _framework(project: Project, spec: ProjectSpec) -> None:
-    goal = goal_add(project=project, code="1", name=spec.goal, actor=_LOADER)
+def _framework(project: Project, spec: ProjectSpec, *, actor: Actor) -> None:
+    goal = goal_add(project=project, code="1", name=spec.goal, actor=actor)
     for outcome_spec in spec.outcomes:
         outcome = outcome_add(
-            goal=goal, code=outcome_spec.code, name=outcome_spec.name, actor=_LOADER
+            goal=goal, code=outcome_spec.code, name=outcome_spec.name, actor=actor
         )
         for output_spec in outcome_spec.outputs:
             output = output_add(
-                outcome=outcome, code=output_spec.code, name=output_spec.name, actor=_LOADER
+                outcome=outcome, code=output_spec.code, name=output_spec.name, actor=actor
             )
             for ind in output_spec.indicators:
                 indicator = indicator_add(
@@ -258,7 +262,7 @@ def _framework(project: Project, spec: ProjectSpec) -> None:
                     source=ind.source,
                     computed_definition=ind.definition,
                     definition_params=ind.params,
-                    actor=_LOADER,
+                    actor=actor,
                 )
                 end = spec.end or D(2026, 12, 31)
                 if ind.target is not None:
@@ -267,7 +271,7 @@ def _framework(project: Project, spec: ProjectSpec) -> None:
                         period_start=spec.start,
                         period_end=end,
                         target_value=Decimal(ind.target),
-                        actor=_LOADER,
+                        actor=actor,
                     )
                 if ind.manual_value is not None:
                     value, evidence = ind.manual_value
@@ -277,23 +281,34 @@ def _framework(project: Project, spec: ProjectSpec) -> None:
                         period_end=end,
                         value=value,
                         evidence_text=evidence,
-                        actor=_LOADER,
+                        actor=actor,
                     )
 
 
-def _audit_batch(organisation: Organisation, summary: str) -> None:
+def _audit_batch(
+    organisation: Organisation,
+    kind: str,
+    count: int,
+    *,
+    actor: Actor,
+    project: Project | None = None,
+) -> None:
+    """One audit row for records the loader wrote in bulk, around the services."""
+    details: dict[str, Any] = {"kind": kind, "count": count}
+    if project is not None:
+        details["project"] = project.pk
     audit_record(
-        action=AuditAction.CREATE,
-        organisation=organisation,
-        summary=summary,
-        actor_username="load_demo",
+        event=DemoEvent.BATCH_CREATED,
+        actor=actor.within(organisation),
+        target=project,
+        details=details,
     )
 
 
 # --- 001: trainings and trainees --------------------------------------------------------------
 
 
-def _trainings_001(project: Project) -> list[Training]:
+def _trainings_001(project: Project, *, actor: Actor) -> list[Training]:
     trainings = list(Training.objects.filter(project=project).order_by("start_on", "id"))
     if trainings:
         return trainings
@@ -309,7 +324,7 @@ def _trainings_001(project: Project) -> list[Training]:
             place=place,
             start_on=start,
             end_on=start + datetime.timedelta(days=1),
-            actor=_LOADER,
+            actor=actor,
         )
         for day in range(2):
             session_add(
@@ -317,7 +332,7 @@ def _trainings_001(project: Project) -> list[Training]:
                 held_on=start + datetime.timedelta(days=day),
                 title=f"Buổi {day + 1}",
                 hours=Decimal(4),
-                actor=_LOADER,
+                actor=actor,
             )
         trainings.append(training)
     return trainings
@@ -352,9 +367,9 @@ def _trainings_of(index: int, count: int) -> list[int]:
 
 
 @transaction.atomic
-def _trainees_001(project: Project, report: DemoProgrammesReport) -> None:
+def _trainees_001(project: Project, report: DemoProgrammesReport, *, actor: Actor) -> None:
     holder = project.implementing_organisation
-    trainings = _trainings_001(project)
+    trainings = _trainings_001(project, actor=actor)
     specs = _trainee_specs()
     for spec in specs:
         spec["name_index"] = trainee_index(spec["full_name"], spec["birth_year"])
@@ -373,7 +388,7 @@ def _trainees_001(project: Project, report: DemoProgrammesReport) -> None:
     if new:
         Participant.objects.bulk_create(new, batch_size=500)
         report.trainees += len(new)
-        _audit_batch(holder, f"demo trainees of project #{project.pk}: {len(new)}")
+        _audit_batch(holder, "trainees", len(new), actor=actor, project=project)
         existing = dict(
             Participant.objects.filter(
                 holder=holder, name_index__in=[s["name_index"] for s in specs]
@@ -420,7 +435,7 @@ def _trainees_001(project: Project, report: DemoProgrammesReport) -> None:
         if position == 0 or pk % 7  # one in seven missed the second day
     ]
     through.objects.bulk_create(rows, batch_size=1000)
-    _audit_batch(holder, f"demo participations of project #{project.pk}: {len(created)}")
+    _audit_batch(holder, "participations", len(created), actor=actor, project=project)
 
 
 # --- persons served and sheltered -------------------------------------------------------------
@@ -457,7 +472,7 @@ class DemoPerson:
 
 
 def _people_with_cases(
-    organisation: Organisation, people: list[DemoPerson], *, identified: bool
+    organisation: Organisation, people: list[DemoPerson], *, identified: bool, actor: Actor
 ) -> list[Case]:
     """Persons with consent and a closed case each, written in bulk through the same fields
     and blind indexes the services keep."""
@@ -527,12 +542,12 @@ def _people_with_cases(
             )
         )
     Case.objects.bulk_create(cases, batch_size=500)
-    _audit_batch(organisation, f"demo persons and cases: {len(cases)}")
+    _audit_batch(organisation, "persons_and_cases", len(cases), actor=actor)
     return cases
 
 
 @transaction.atomic
-def _served_001(project: Project, report: DemoProgrammesReport) -> None:
+def _served_001(project: Project, report: DemoProgrammesReport, *, actor: Actor) -> None:
     if ServiceDelivery.objects.filter(project=project).exists():
         return
     organisation = project.implementing_organisation
@@ -554,7 +569,7 @@ def _served_001(project: Project, report: DemoProgrammesReport) -> None:
                 ),
             )
         )
-    cases = _people_with_cases(organisation, people, identified=False)
+    cases = _people_with_cases(organisation, people, identified=False, actor=actor)
     deliveries = []
     for index, (case, p) in enumerate(zip(cases, people, strict=True)):
         count = 1 + index % 3
@@ -573,11 +588,13 @@ def _served_001(project: Project, report: DemoProgrammesReport) -> None:
     ServiceDelivery.objects.bulk_create(deliveries, batch_size=1000)
     report.persons += len(cases)
     report.services += len(deliveries)
-    _audit_batch(organisation, f"demo services of project #{project.pk}: {len(deliveries)}")
+    _audit_batch(organisation, "services", len(deliveries), actor=actor, project=project)
 
 
 @transaction.atomic
-def _sheltered_003(project: Project, shelter: Organisation, report: DemoProgrammesReport) -> None:
+def _sheltered_003(
+    project: Project, shelter: Organisation, report: DemoProgrammesReport, *, actor: Actor
+) -> None:
     if ShelterStay.objects.filter(project=project).exists():
         return
     people = []
@@ -601,7 +618,7 @@ def _sheltered_003(project: Project, shelter: Organisation, report: DemoProgramm
                 )
             )
             index += 1
-    cases = _people_with_cases(shelter, people, identified=True)
+    cases = _people_with_cases(shelter, people, identified=True, actor=actor)
     stays = [
         ShelterStay(
             case=case,
@@ -616,14 +633,14 @@ def _sheltered_003(project: Project, shelter: Organisation, report: DemoProgramm
     ShelterStay.objects.bulk_create(stays, batch_size=1000)
     report.persons += len(cases)
     report.stays += len(stays)
-    _audit_batch(shelter, f"demo shelter stays of project #{project.pk}: {len(stays)}")
+    _audit_batch(shelter, "shelter_stays", len(stays), actor=actor, project=project)
 
 
 # --- 004: organisations supported and workshops -----------------------------------------------
 
 
 @transaction.atomic
-def _csos_004(project: Project, report: DemoProgrammesReport) -> None:
+def _csos_004(project: Project, report: DemoProgrammesReport, *, actor: Actor) -> None:
     if project.trainings.exists():
         return
     provinces = {
@@ -643,7 +660,7 @@ def _csos_004(project: Project, report: DemoProgrammesReport) -> None:
                 place=place,
                 start_on=day,
                 end_on=day,
-                actor=_LOADER,
+                actor=actor,
             )
         )
     for index in range(CSOS_004):
@@ -655,7 +672,7 @@ def _csos_004(project: Project, report: DemoProgrammesReport) -> None:
             supported_on=workshop.start_on,
             province=workshop.province,
             training=workshop,
-            actor=_LOADER,
+            actor=actor,
         )
     report.other += CSOS_004 + len(workshops)
 
@@ -664,7 +681,7 @@ def _csos_004(project: Project, report: DemoProgrammesReport) -> None:
 
 
 @transaction.atomic
-def _workshops_003(project: Project, report: DemoProgrammesReport) -> None:
+def _workshops_003(project: Project, report: DemoProgrammesReport, *, actor: Actor) -> None:
     if project.trainings.exists():
         return
     for number, (code, place) in enumerate((("01", "Hà Nội"), ("46", "Huế"), ("92", "Cần Thơ"))):
@@ -678,12 +695,14 @@ def _workshops_003(project: Project, report: DemoProgrammesReport) -> None:
             place=place,
             start_on=day,
             end_on=day + datetime.timedelta(days=2),
-            actor=_LOADER,
+            actor=actor,
         )
         report.other += 1
 
 
-def demo_programmes_load() -> DemoProgrammesReport:
+def demo_programmes_load(*, actor: Actor = _LOADER) -> DemoProgrammesReport:
+    """Load the demo programmes; the loader's writes are recorded as `actor` (by default the
+    `load_demo` system actor)."""
     ensure_demo_allowed()
     report = DemoProgrammesReport()
     slugs = {s.implementer for s in PROJECTS} | {"ngoi-nha-binh-yen"}
@@ -693,14 +712,14 @@ def demo_programmes_load() -> DemoProgrammesReport:
     projects = {}
     for spec in PROJECTS:
         with transaction.atomic():
-            projects[spec.code] = _project(spec, orgs, report)
-    _trainees_001(projects["001"], report)
-    _served_001(projects["001"], report)
-    _sheltered_003(projects["003"], orgs["ngoi-nha-binh-yen"], report)
-    _workshops_003(projects["003"], report)
-    _csos_004(projects["004"], report)
+            projects[spec.code] = _project(spec, orgs, report, actor=actor)
+    _trainees_001(projects["001"], report, actor=actor)
+    _served_001(projects["001"], report, actor=actor)
+    _sheltered_003(projects["003"], orgs["ngoi-nha-binh-yen"], report, actor=actor)
+    _workshops_003(projects["003"], report, actor=actor)
+    _csos_004(projects["004"], report, actor=actor)
     # The loaders write in bulk, around the services: the facts are built afresh (which
     # makes the figures cached before stale).
     for project in projects.values():
-        project_facts_rebuild(actor=_LOADER, project=project)
+        project_facts_rebuild(actor=actor, project=project)
     return report

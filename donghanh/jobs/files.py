@@ -4,6 +4,10 @@ A result is written under MEDIA_ROOT/jobs (never served by URL) with a random na
 tokens made with the data keys of `donghanh.core.crypto`: one token per chunk of at most
 1 MiB, one token a line, so a large export is encrypted and decrypted piece by piece instead
 of whole in memory. Only the download view gives the bytes back, to the job's owner.
+
+Other apps keep files the same way in a folder of their own (`folder=`): the imports app keeps
+the spreadsheets people upload under MEDIA_ROOT/imports until they are imported or expire.
+The nightly clean-up of the jobs looks at the jobs folder only.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from django.conf import settings
 from donghanh.core.crypto import DecryptionError, data_fernet
 
 CHUNK_BYTES = 1024 * 1024
+RESULTS_FOLDER = "jobs"
 
 # The types a result may be served as; anything else is served as plain bytes.
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,15 +68,17 @@ def safe_file_name(name: str) -> str:
     return name
 
 
-def results_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "jobs"
+def results_root(folder: str = RESULTS_FOLDER) -> Path:
+    if not folder or "/" in folder or "\\" in folder or folder.startswith("."):
+        raise ValueError("a folder of encrypted files is one plain name")
+    return Path(settings.MEDIA_ROOT) / folder
 
 
-def path_of(stored_name: str) -> Path:
-    root = results_root().resolve()
+def path_of(stored_name: str, *, folder: str = RESULTS_FOLDER) -> Path:
+    root = results_root(folder).resolve()
     path = (root / stored_name).resolve()
     if root not in path.parents:
-        raise ValueError("a result path must stay inside the jobs folder")
+        raise ValueError("a stored file's path must stay inside its folder")
     return path
 
 
@@ -95,12 +102,12 @@ def _chunks(content: Content) -> Iterator[bytes]:
             yield bytes(piece[start : start + CHUNK_BYTES])
 
 
-def write_encrypted(stored_name: str, content: Content) -> int:
+def write_encrypted(stored_name: str, content: Content, *, folder: str = RESULTS_FOLDER) -> int:
     """Encrypt `content` chunk by chunk with the newest data key; the plain size in bytes.
 
     Never writes over another file; a partly written file is removed.
     """
-    path = path_of(stored_name)
+    path = path_of(stored_name, folder=folder)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fernet = data_fernet()
     size = 0
@@ -119,10 +126,10 @@ def write_encrypted(stored_name: str, content: Content) -> int:
     return size
 
 
-def read_decrypted(stored_name: str) -> Iterator[bytes]:
+def read_decrypted(stored_name: str, *, folder: str = RESULTS_FOLDER) -> Iterator[bytes]:
     """The plain content, chunk by chunk."""
     fernet = data_fernet()
-    with open(path_of(stored_name), "rb") as stored:
+    with open(path_of(stored_name, folder=folder), "rb") as stored:
         for line in stored:
             token = line.strip()
             if not token:
@@ -131,23 +138,23 @@ def read_decrypted(stored_name: str) -> Iterator[bytes]:
                 yield fernet.decrypt(token)
             except InvalidToken:
                 raise DecryptionError(
-                    "a job's result file cannot be decrypted with any key in "
+                    "a stored file cannot be decrypted with any key in "
                     "DATA_ENCRYPTION_KEYS; was a key removed before the file expired?"
                 ) from None
 
 
-def exists(stored_name: str) -> bool:
-    return bool(stored_name) and path_of(stored_name).exists()
+def exists(stored_name: str, *, folder: str = RESULTS_FOLDER) -> bool:
+    return bool(stored_name) and path_of(stored_name, folder=folder).exists()
 
 
-def remove_file(stored_name: str) -> None:
+def remove_file(stored_name: str, *, folder: str = RESULTS_FOLDER) -> None:
     if stored_name:
-        path_of(stored_name).unlink(missing_ok=True)
+        path_of(stored_name, folder=folder).unlink(missing_ok=True)
 
 
-def stored_files() -> Iterator[tuple[str, float]]:
-    """Every file in the jobs folder, with the time it was last written."""
-    root = results_root()
+def stored_files(*, folder: str = RESULTS_FOLDER) -> Iterator[tuple[str, float]]:
+    """Every file in the folder (the jobs' by default), with the time it was last written."""
+    root = results_root(folder)
     if not root.is_dir():
         return
     for path in root.iterdir():

@@ -45,9 +45,15 @@ class Perm(StrEnum):
     EDIT_PROGRAMMES = "edit_programmes"
     VIEW_TRAINEES = "view_trainees"
     VIEW_AGGREGATES = "view_aggregates"
+    VIEW_SAVINGS_GROUPS = "view_savings_groups"
+    RECORD_SAVINGS_GROUPS = "record_savings_groups"
+    IMPORT_RECORDS = "import_records"
+    UNDO_IMPORTS = "undo_imports"
 
 
 _STAFF = {Perm.VIEW_ORGANISATION, Perm.VIEW_DIRECTORY}
+# Those who run savings groups with the Women's Union: see the groups and record their meetings.
+_SAVINGS = {Perm.VIEW_SAVINGS_GROUPS, Perm.RECORD_SAVINGS_GROUPS}
 
 GRANTS: dict[str, frozenset[Perm]] = {
     Role.ORG_ADMIN: frozenset(
@@ -64,6 +70,9 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_PROGRAMMES,
             Perm.VIEW_TRAINEES,
             Perm.VIEW_AGGREGATES,
+            Perm.VIEW_SAVINGS_GROUPS,
+            Perm.IMPORT_RECORDS,
+            Perm.UNDO_IMPORTS,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -79,16 +88,28 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_PROGRAMMES,
             Perm.VIEW_TRAINEES,
             Perm.VIEW_AGGREGATES,
+            *_SAVINGS,
+            Perm.IMPORT_RECORDS,
+            Perm.UNDO_IMPORTS,
         }
     ),
-    Role.CASE_WORKER: frozenset(_STAFF | {Perm.VIEW_CASES, Perm.EDIT_CASES, Perm.VIEW_AGGREGATES}),
-    Role.COLLABORATOR: frozenset(_STAFF | {Perm.VIEW_CASES, Perm.EDIT_CASES}),
+    Role.CASE_WORKER: frozenset(
+        _STAFF | _SAVINGS | {Perm.VIEW_CASES, Perm.EDIT_CASES, Perm.VIEW_AGGREGATES}
+    ),
+    Role.COLLABORATOR: frozenset(_STAFF | _SAVINGS | {Perm.VIEW_CASES, Perm.EDIT_CASES}),
     Role.PROGRAMME_OFFICER: frozenset(
         _STAFF
-        | {Perm.VIEW_PROGRAMMES, Perm.EDIT_PROGRAMMES, Perm.VIEW_TRAINEES, Perm.VIEW_AGGREGATES}
+        | _SAVINGS
+        | {
+            Perm.VIEW_PROGRAMMES,
+            Perm.EDIT_PROGRAMMES,
+            Perm.VIEW_TRAINEES,
+            Perm.VIEW_AGGREGATES,
+            Perm.IMPORT_RECORDS,
+        }
     ),
     Role.CONTENT_EDITOR: frozenset(
-        _STAFF | {Perm.EDIT_CONTENT, Perm.REVIEW_CONTENT, Perm.EDIT_DIRECTORY}
+        _STAFF | {Perm.EDIT_CONTENT, Perm.REVIEW_CONTENT, Perm.EDIT_DIRECTORY, Perm.IMPORT_RECORDS}
     ),
     Role.DONOR_VIEWER: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_AGGREGATES}),
 }

@@ -57,6 +57,8 @@ def detail(request: HttpRequest, org: str) -> HttpResponse:
             "can_manage_teams": role_allows(membership.role, Perm.MANAGE_TEAMS),
             "can_view_audit_log": role_allows(membership.role, Perm.VIEW_AUDIT_LOG),
             "can_view_programmes": role_allows(membership.role, Perm.VIEW_PROGRAMMES),
+            "can_view_savings_groups": role_allows(membership.role, Perm.VIEW_SAVINGS_GROUPS),
+            "can_import": role_allows(membership.role, Perm.IMPORT_RECORDS),
         },
     )
 

@@ -4,11 +4,11 @@ import re
 from typing import Any, cast
 
 from django import forms
-from django.core import signing
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.core.editing import VersionedFormMixin
 from donghanh.organisations.models import Organisation
 from donghanh.people.models import NATIONALITY_CHOICES, Consent, Ethnicity, Guardian, Person, Sex
 from donghanh.places.models import AreaType, Commune
@@ -17,9 +17,6 @@ from donghanh.places.selectors import area_type_default
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_ERROR = _("Enter a date as dd/mm/yyyy, for example 31/12/2026.")
 _PHONE = re.compile(r"^\+?[\d\s().\-]+$")
-# The salt names the app this form lived in before; changing it would refuse the edits of
-# forms already open.
-_BASELINE_SALT = "donghanh.cases.person_edit"
 
 
 def _date_field(label: Any, *, required: bool = False, **kwargs: Any) -> forms.DateField:
@@ -184,24 +181,8 @@ class PersonForm(forms.Form):
         return data
 
 
-class PersonEditForm(PersonForm):
+class PersonEditForm(PersonForm, VersionedFormMixin):
     """The person form with the version the user is editing, for the conflict check."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    baseline = forms.CharField(widget=forms.HiddenInput)
-
-    @staticmethod
-    def sign_baseline(fingerprints: dict[str, str]) -> str:
-        return signing.dumps(fingerprints, salt=_BASELINE_SALT, compress=True)
-
-    def clean_baseline(self) -> dict[str, str]:
-        try:
-            value = signing.loads(self.cleaned_data["baseline"], salt=_BASELINE_SALT)
-        except signing.BadSignature:
-            raise forms.ValidationError(
-                _("This form is damaged. Open the record again and redo your changes.")
-            ) from None
-        return cast(dict[str, str], value)
 
 
 class PersonSearchForm(forms.Form):

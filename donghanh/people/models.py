@@ -269,6 +269,8 @@ class Consent(models.Model):
         CASE_MANAGEMENT = "case_management", _("Case management")
         SHARING = "sharing", _("Sharing with a named organisation")
         STATISTICS = "statistics", _("Use in statistics")
+        # Her membership of a savings and credit group linked with her case (livelihood).
+        SAVINGS_GROUP = "savings_group", _("Link with her savings group membership")
 
     class Method(models.TextChoices):
         WRITTEN = "written", _("Written and signed")

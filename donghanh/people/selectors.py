@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
-from donghanh.core.crypto import value_fingerprint
+from donghanh.core.editing import EditSpec
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
@@ -37,6 +36,10 @@ PERSON_FIELDS = (
     "area_type",
     "pre_2025_address",
 )
+
+# How a person's record is compared, named and shown for the stale-edit check. The purpose
+# keeps the fingerprints of edit forms opened before the check moved to core.
+PERSON_EDITS = EditSpec.for_model(Person, fields=PERSON_FIELDS, purpose="edit-baseline")
 
 # Queries of digits only (with spaces, dots, dashes or a leading +) this long or longer are
 # also looked up as an ID or phone number.
@@ -64,6 +67,12 @@ def persons_visible_to(membership: Membership) -> QuerySet[Person]:
     if rule is None:
         return persons.none()
     return persons.filter(rule(membership))
+
+
+def persons_of_every_organisation() -> QuerySet[Person]:
+    """Every person, only to find which of a user's organisations owns one (the API's
+    `organisation_slug_of`) before `access_person` decides; never listed as such."""
+    return Person.objects.all()
 
 
 def access_person(user: Any, org_slug: str, person_id: int, perm: Perm) -> PersonAccess:
@@ -248,24 +257,3 @@ def access_consent(person: Person, consent_id: int) -> Consent:
 def sharing_recipients(organisation: Organisation) -> QuerySet[Organisation]:
     """Organisations a person's data may be shared with: every other active one."""
     return Organisation.objects.filter(is_active=True).exclude(pk=organisation.pk).order_by("name")
-
-
-def person_field(name: str) -> models.Field[Any, Any]:
-    return cast("models.Field[Any, Any]", Person._meta.get_field(name))
-
-
-def person_field_value(person: Person, name: str) -> Any:
-    """The field's comparable value: the key for a foreign key, the value otherwise."""
-    return getattr(person, person_field(name).attname)
-
-
-def field_fingerprint(name: str, value: Any) -> str:
-    """The fingerprint of one of a person's fields."""
-    return value_fingerprint(value, purpose=f"edit-baseline:{name}")
-
-
-def person_fingerprints(person: Person) -> dict[str, str]:
-    """The fingerprint of each editable field, to tell later which fields changed."""
-    return {
-        name: field_fingerprint(name, person_field_value(person, name)) for name in PERSON_FIELDS
-    }

@@ -8,30 +8,24 @@ and id and list changed fields by name: never a value. Rules that refuse a chang
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from donghanh.audit.models import AuditAction
 from donghanh.audit.services import audit_record
+from donghanh.core.actor import Actor
 from donghanh.core.records import people_changed
 from donghanh.core.text import nfc
 from donghanh.organisations.models import Organisation
 from donghanh.people import indexes
+from donghanh.people.events import PeopleEvent
 from donghanh.people.models import Consent, Guardian, Person, PersonNameToken
-from donghanh.people.selectors import (
-    PERSON_FIELDS,
-    person_field,
-    person_field_value,
-    person_fingerprints,
-)
+from donghanh.people.selectors import PERSON_EDITS, PERSON_FIELDS
 from donghanh.places.models import Commune
 
 # Fields whose change rewrites the blind indexes.
@@ -46,33 +40,6 @@ _TEXT_FIELDS = frozenset(
         "pre_2025_address",
     }
 )
-
-
-class StaleEditError(ValidationError):
-    """The record changed after the user opened it; their save is refused, nothing is lost."""
-
-    def __init__(
-        self,
-        *,
-        changed_fields: list[str],
-        current_version: int,
-        field_label: Callable[[str], str] | None = None,
-    ) -> None:
-        self.changed_fields = changed_fields
-        self.current_version = current_version
-        label = field_label or (lambda name: str(person_field(name).verbose_name))
-        labels = ", ".join(capfirst(label(name)) for name in changed_fields)
-        if changed_fields:
-            message = _(
-                "Someone else saved this record after you opened it. They changed: %(fields)s. "
-                "Your changes were not saved: check the current values below and save again."
-            ) % {"fields": labels}
-        else:
-            message = _(
-                "Someone else saved this record after you opened it. Your changes were not "
-                "saved: check the current values below and save again."
-            )
-        super().__init__(message, code="edit_conflict")
 
 
 def _clean_text(value: str) -> str:
@@ -130,9 +97,8 @@ def _validate_person(person: Person) -> None:
 @transaction.atomic
 def person_register(
     *,
+    actor: Actor,
     organisation: Organisation,
-    acting_user: Any,
-    request: HttpRequest | None = None,
     full_name: str,
     sex: str,
     other_names: str = "",
@@ -164,20 +130,17 @@ def person_register(
         current_commune=current_commune,
         area_type=area_type,
         pre_2025_address=_clean_text(pre_2025_address),
-        created_by=acting_user,
+        created_by_id=actor.user_id,
     )
     _validate_person(person)
     _refresh_indexes(person)
     person.save()
     _replace_name_tokens(person, existing=set())
     audit_record(
-        action=AuditAction.CREATE,
-        actor=acting_user,
-        request=request,
-        organisation=organisation,
+        event=PeopleEvent.PERSON_REGISTERED,
+        actor=actor.within(organisation),
         target=person,
-        summary="person registered",
-        changed_fields=[name for name in PERSON_FIELDS if person_field_value(person, name)],
+        changed_fields=[name for name in PERSON_FIELDS if PERSON_EDITS.value(person, name)],
     )
     return person
 
@@ -188,32 +151,26 @@ def person_update(
     person: Person,
     expected_version: int,
     baseline: Mapping[str, str],
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
     **changes: Any,
 ) -> Person:
     """Apply `changes` to the person's record, unless someone saved it since `expected_version`.
 
-    `baseline` holds the field fingerprints (`person_fingerprints`) of the version the user
-    edited, so a refusal can name the fields the other save changed. Nothing changes and no
+    `baseline` holds the field fingerprints (`PERSON_EDITS.fingerprints`) of the version the
+    user edited, so a refusal can name the fields the other save changed. Nothing changes and no
     version is used up when the values are the same as stored.
     """
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"not editable person fields: {sorted(unknown)}")
     current = Person.objects.select_for_update().get(pk=person.pk)
-    if current.version != expected_version:
-        now = person_fingerprints(current)
-        raise StaleEditError(
-            changed_fields=[name for name in PERSON_FIELDS if now[name] != baseline.get(name)],
-            current_version=current.version,
-        )
+    PERSON_EDITS.check(current, expected_version=expected_version, baseline=baseline)
     changed: list[str] = []
     for name, value in changes.items():
         if name in _TEXT_FIELDS:
             value = _clean_text(value or "")
         new = value.pk if isinstance(value, Commune) else value
-        if person_field_value(current, name) != new:
+        if PERSON_EDITS.value(current, name) != new:
             setattr(current, name, value)
             changed.append(name)
     if not changed:
@@ -234,28 +191,20 @@ def person_update(
     current.save(update_fields=update_fields)
     people_changed(person_ids=[current.pk], person_fields=changed)
     audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
-        organisation=current.organisation,
+        event=PeopleEvent.PERSON_CHANGED,
+        actor=actor.within(current.organisation),
         target=current,
-        summary=f"person record changed, now version {current.version}",
         changed_fields=changed,
+        details={"version": current.version},
     )
     return current
 
 
 @transaction.atomic
-def person_view_record(
-    *, person: Person, acting_user: Any, request: HttpRequest | None = None
-) -> None:
+def person_view_record(*, person: Person, actor: Actor) -> None:
     """Record that the user opened the person's record (every opening is audited)."""
     audit_record(
-        action=AuditAction.VIEW,
-        actor=acting_user,
-        request=request,
-        organisation=person.organisation,
-        target=person,
+        event=PeopleEvent.PERSON_VIEWED, actor=actor.within(person.organisation), target=person
     )
 
 
@@ -264,24 +213,22 @@ def person_search_record(
     *,
     organisation: Organisation,
     result_count: int,
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> None:
     """Record that the user searched people (how many matched, never what was searched)."""
     audit_record(
-        action=AuditAction.VIEW,
-        actor=acting_user,
-        request=request,
-        organisation=organisation,
-        summary=f"person search: {result_count} found",
+        event=PeopleEvent.PEOPLE_SEARCHED,
+        actor=actor.within(organisation),
+        details={"count": result_count},
     )
 
 
-def person_search_indexes_rebuild(*, batch_size: int = 500) -> int:
+def person_search_indexes_rebuild(*, actor: Actor, batch_size: int = 500) -> int:
     """Rewrite every person's blind indexes with the newest key; how many people changed.
 
-    Run by `rotate_data_key` after re-encrypting, so that no index depends on an old key.
-    One transaction per batch; rows are locked so a concurrent edit waits.
+    Run by `rotate_data_key` (the `actor`) after re-encrypting, so that no index depends on an
+    old key; `data_key_rotation_record` then audits the whole rotation at once. One
+    transaction per batch; rows are locked so a concurrent edit waits.
     """
     rebuilt = 0
     last_pk = 0
@@ -323,33 +270,40 @@ def person_search_indexes_rebuild(*, batch_size: int = 500) -> int:
 
 
 @transaction.atomic
+def data_key_rotation_record(*, actor: Actor, values_rotated: int, indexes_rebuilt: int) -> None:
+    """Record a data key rotation: how many values were re-encrypted and indexes rebuilt."""
+    audit_record(
+        event=PeopleEvent.DATA_KEY_ROTATED,
+        actor=actor,
+        details={"values": values_rotated, "indexes": indexes_rebuilt},
+    )
+
+
+@transaction.atomic
 def guardian_add(
     *,
     person: Person,
     full_name: str,
     relation: str,
     phone: str = "",
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Guardian:
     guardian = Guardian(
         person=person,
         full_name=_clean_text(full_name),
         phone=_clean_text(phone),
         relation=relation,
-        created_by=acting_user,
+        created_by_id=actor.user_id,
     )
     if not guardian.full_name:
         raise ValidationError(_("Enter the guardian's full name."), code="full_name_required")
     guardian.save()
     audit_record(
-        action=AuditAction.CREATE,
-        actor=acting_user,
-        request=request,
-        organisation=person.organisation,
+        event=PeopleEvent.GUARDIAN_ADDED,
+        actor=actor.within(person.organisation),
         target=guardian,
-        summary=f"guardian added to person {person.pk}",
         changed_fields=["full_name", "relation", *(["phone"] if guardian.phone else [])],
+        details={"person": person.pk},
     )
     return guardian
 
@@ -372,8 +326,7 @@ def consent_record(
     guardian: Guardian | None = None,
     expires_on: datetime.date | None = None,
     evidence_note: str = "",
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Consent:
     """Record a consent the person (or, for a child, their guardian) has given."""
     errors: dict[str, list[Any]] = {}
@@ -414,18 +367,15 @@ def consent_record(
         guardian=guardian,
         given_on=given_on,
         expires_on=expires_on,
-        recorded_by=acting_user,
+        recorded_by_id=actor.user_id,
     )
-    summary = f"consent recorded for person {person.pk}: {purpose}"
+    details: dict[str, Any] = {"person": person.pk, "purpose": purpose}
+    event = PeopleEvent.CONSENT_RECORDED
     if recipient_organisation is not None:
-        summary += f" with organisation {recipient_organisation.pk}"
+        event = PeopleEvent.SHARING_CONSENT_RECORDED
+        details["organisation"] = recipient_organisation.pk
     audit_record(
-        action=AuditAction.CREATE,
-        actor=acting_user,
-        request=request,
-        organisation=person.organisation,
-        target=consent,
-        summary=summary,
+        event=event, actor=actor.within(person.organisation), target=consent, details=details
     )
     return consent
 
@@ -435,8 +385,7 @@ def consent_withdraw(
     *,
     consent: Consent,
     note: str = "",
-    acting_user: Any,
-    request: HttpRequest | None = None,
+    actor: Actor,
 ) -> Consent:
     """Withdraw a consent now: from this moment nothing more is done or shared under it."""
     consent = (
@@ -447,16 +396,14 @@ def consent_withdraw(
     if consent.withdrawn_at is not None:
         raise ValidationError(_("This consent was already withdrawn."), code="already_withdrawn")
     consent.withdrawn_at = timezone.now()
-    consent.withdrawn_by = acting_user
+    consent.withdrawn_by_id = actor.user_id
     consent.withdrawal_note = _clean_text(note)
     consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
     audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        request=request,
-        organisation=consent.person.organisation,
+        event=PeopleEvent.CONSENT_WITHDRAWN,
+        actor=actor.within(consent.person.organisation),
         target=consent,
-        summary=f"consent withdrawn for person {consent.person_id}: {consent.purpose}",
         changed_fields=["withdrawn_at", *(["withdrawal_note"] if consent.withdrawal_note else [])],
+        details={"person": consent.person_id, "purpose": consent.purpose},
     )
     return consent

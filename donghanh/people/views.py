@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,11 +10,13 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from donghanh.core.actor import request_actor
+from donghanh.core.editing import ConflictRow, StaleEditError, merge_after_conflict
+from donghanh.core.forms import add_service_error
 from donghanh.core.search_terms import search_redirect, search_terms_bound
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
@@ -33,12 +33,10 @@ from donghanh.people.forms import (
 from donghanh.people.models import Consent, Person
 from donghanh.people.registry import PERSON_PAGE
 from donghanh.people.selectors import (
+    PERSON_EDITS,
     PersonAccess,
     access_consent,
     access_person,
-    field_fingerprint,
-    person_field,
-    person_fingerprints,
     person_with_details,
     persons_search,
     possible_duplicates,
@@ -58,7 +56,9 @@ LIST_HIDDEN_FIELDS = (
 def _open_person(request: HttpRequest, org: str, person_id: int, perm: Perm) -> PersonAccess:
     """Fetch the person through the access check and audit the opening of their record."""
     access = access_person(request.user, org, person_id, perm)
-    services.person_view_record(person=access.person, acting_user=request.user, request=request)
+    services.person_view_record(
+        person=access.person, actor=request_actor(request, access.membership.organisation)
+    )
     return access
 
 
@@ -89,8 +89,7 @@ def person_list(request: HttpRequest, org: str) -> HttpResponse:
         services.person_search_record(
             organisation=membership.organisation,
             result_count=page.paginator.count,
-            acting_user=request.user,
-            request=request,
+            actor=request_actor(request, membership.organisation),
         )
     return render(
         request,
@@ -125,13 +124,12 @@ def person_register(request: HttpRequest, org: str) -> HttpResponse:
         if not duplicates or request.POST.get("confirm") == "different-person":
             try:
                 person = services.person_register(
+                    actor=request_actor(request, membership.organisation),
                     organisation=membership.organisation,
-                    acting_user=request.user,
-                    request=request,
                     **details,
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Person registered."))
                 return redirect("people:person_detail", org=org, person_id=person.pk)
@@ -161,68 +159,26 @@ def person_detail(request: HttpRequest, org: str, person_id: int) -> HttpRespons
     )
 
 
-@dataclass
-class ConflictRow:
-    label: str
-    value: str
-    also_yours: bool
-
-
-def _display_value(person: Person, name: str) -> tuple[str, str]:
-    """A field's label and its stored value as the page shows it."""
-    field = person_field(name)
-    value = getattr(person, name)
-    if value in (None, ""):
-        shown = "—"
-    elif getattr(field, "choices", None):
-        shown = str(getattr(person, f"get_{name}_display")())
-    elif isinstance(value, datetime.date):
-        shown = date_format(value, "SHORT_DATE_FORMAT")
-    else:
-        shown = str(value)
-    return str(field.verbose_name).capitalize(), shown
-
-
 def _edit_form_for(person: Person) -> PersonEditForm:
     return PersonEditForm(
-        initial={
-            **PersonForm.initial_for(person),
-            "version": person.version,
-            "baseline": PersonEditForm.sign_baseline(person_fingerprints(person)),
-        }
+        initial={**PersonForm.initial_for(person), **PERSON_EDITS.baseline_initial(person)}
     )
-
-
-def _as_form_data(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
 
 
 def _merged_after_conflict(
     person: Person, submitted: PersonEditForm, changed_by_others: list[str]
 ) -> tuple[PersonEditForm, list[ConflictRow]]:
-    """The form to save again on top of the stored version, and what the other save changed.
-
-    For a field only the other person changed, the form takes their value; for a field both
-    changed, it keeps what this user typed, so nothing is lost either way.
-    """
-    data = cast(QueryDict, submitted.data).copy()
-    baseline = submitted.cleaned_data["baseline"]
-    stored = PersonForm.initial_for(person)
-    rows = []
-    for name in changed_by_others:
-        typed = submitted.cleaned_data.get(name)
-        also_yours = field_fingerprint(name, typed) != baseline.get(name)
-        if not also_yours:
-            data[name] = _as_form_data(stored[name])
-        label, shown = _display_value(person, name)
-        rows.append(ConflictRow(label=label, value=shown, also_yours=also_yours))
-    data["version"] = str(person.version)
-    data["baseline"] = PersonEditForm.sign_baseline(person_fingerprints(person))
-    return PersonEditForm(data), rows
+    """The form to save again on top of the stored version, and what the other save changed."""
+    merge = merge_after_conflict(
+        PERSON_EDITS,
+        record=person,
+        submitted=cast(QueryDict, submitted.data),
+        baseline=submitted.cleaned_data["baseline"],
+        typed=submitted.person_details(),
+        stored=PersonForm.initial_for(person),
+        changed_by_others=changed_by_others,
+    )
+    return PersonEditForm(merge.data), merge.rows
 
 
 @never_cache
@@ -238,17 +194,16 @@ def person_edit(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
                 person=person,
                 expected_version=form.cleaned_data["version"],
                 baseline=form.cleaned_data["baseline"],
-                acting_user=request.user,
-                request=request,
+                actor=request_actor(request, membership.organisation),
                 **form.person_details(),
             )
-        except services.StaleEditError as error:
+        except StaleEditError as error:
             person.refresh_from_db()
             form, conflict_rows = _merged_after_conflict(person, form, error.changed_fields)
             form.is_valid()
             form.add_error(None, error)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             if updated.version == person.version:
                 messages.info(request, _("Nothing was changed."))
@@ -276,10 +231,12 @@ def guardian_add(request: HttpRequest, org: str, person_id: int) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             services.guardian_add(
-                person=person, acting_user=request.user, request=request, **form.cleaned_data
+                person=person,
+                actor=request_actor(request, membership.organisation),
+                **form.cleaned_data,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Guardian added."))
             return redirect("people:person_detail", org=org, person_id=person.pk)
@@ -305,10 +262,12 @@ def consent_record(request: HttpRequest, org: str, person_id: int) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_record(
-                person=person, acting_user=request.user, request=request, **form.cleaned_data
+                person=person,
+                actor=request_actor(request, membership.organisation),
+                **form.cleaned_data,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Consent recorded."))
             return redirect("people:person_detail", org=org, person_id=person.pk)
@@ -338,8 +297,7 @@ def consent_withdraw(
             services.consent_withdraw(
                 consent=consent,
                 note=form.cleaned_data["note"],
-                acting_user=request.user,
-                request=request,
+                actor=request_actor(request, membership.organisation),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

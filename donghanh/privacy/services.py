@@ -506,7 +506,7 @@ def _blank_linked_free_text(person: Person) -> list[str]:
 @transaction.atomic
 def _attachments_erased(person: Person, *, actor: Actor) -> int:
     """Scans and photos identify a person whatever their file name: they cannot stay."""
-    return attachments_erase_for_person(person=person, acting_user=actor.user)
+    return attachments_erase_for_person(person=person, actor=actor)
 
 
 @transaction.atomic

@@ -57,7 +57,9 @@ def _person_for(request: HttpRequest, org: str, data_request: DataSubjectRequest
         person = access_person(request.user, org, data_request.person_id, Perm.VIEW_CASES).person
     except Http404:
         return None
-    person_services.person_view_record(person=person, acting_user=request.user, request=request)
+    person_services.person_view_record(
+        person=person, actor=request_actor(request, person.organisation)
+    )
     return person
 
 
@@ -97,7 +99,9 @@ def request_list(request: HttpRequest, org: str) -> HttpResponse:
 @login_required
 def request_register(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
     membership, person = access_person(request.user, org, person_id, Perm.VIEW_CASES)
-    person_services.person_view_record(person=person, acting_user=request.user, request=request)
+    person_services.person_view_record(
+        person=person, actor=request_actor(request, person.organisation)
+    )
     members = responsible_choices(membership.organisation)
     form = RequestRegisterForm(
         request.POST or None,
@@ -217,7 +221,9 @@ def request_complete(request: HttpRequest, org: str, request_id: int) -> HttpRes
     if carry_out and data_request.person_id is not None:
         # Deleting or de-identifying takes the right to export the whole record.
         person = access_person(request.user, org, data_request.person_id, Perm.EXPORT_CASES).person
-        person_services.person_view_record(person=person, acting_user=request.user, request=request)
+        person_services.person_view_record(
+            person=person, actor=request_actor(request, person.organisation)
+        )
     form_class = ConfirmedCompleteForm if carry_out else CompleteForm
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.core.idempotency import IdempotencyField
 from donghanh.directory.models import Provider
 from donghanh.organisations.models import Organisation
 from donghanh.people.selectors import sharing_recipients
@@ -40,6 +41,8 @@ class ReferralSendForm(forms.Form):
     message = forms.CharField(
         label=_("Message to the receiver"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+    # Sent twice (a double click, a retry), the form sends one referral.
+    idempotency_key = IdempotencyField()
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -22,6 +22,7 @@ from donghanh.audit.services import audit_record
 from donghanh.cases.models import Case, CaseAssignment, CaseRestriction
 from donghanh.cases.services import ensure_case_not_closed
 from donghanh.core.actor import Actor
+from donghanh.core.idempotency import once
 from donghanh.directory.models import Provider
 from donghanh.organisations.models import Organisation
 from donghanh.people.models import Consent, Person, PersonNameToken
@@ -72,8 +73,11 @@ def referral_send(
     domain: str = "",
     shared_sections: Iterable[str] = (),
     message: str = "",
+    idempotency_key: str = "",
 ) -> Referral:
-    """Send a referral (or offer a transfer) of the case; refused without consent."""
+    """Send a referral (or offer a transfer) of the case; refused without consent. A form
+    sent again with the same `idempotency_key` gets the referral the first one sent, and
+    nothing is sent again."""
     ensure_case_not_closed(case)
     if to_provider is not None:
         if to_provider.organisation_id is None:
@@ -101,29 +105,36 @@ def referral_send(
         sections = _clean_sections(shared_sections)
     if domain and domain not in ServiceDomain.values:
         raise ValidationError(_("Choose a service from the list."))
-    now = timezone.now()
-    referral = Referral.objects.create(
-        kind=kind,
-        from_organisation_id=case.organisation_id,
-        case=case,
-        to_organisation=to_organisation,
-        to_provider=to_provider,
-        domain=domain,
-        shared_sections=sections,
-        message=message.strip(),
-        snapshot=take_snapshot(case, sections, domain=domain),
-        snapshot_taken_at=now,
-        due_at=now + datetime.timedelta(days=response_days_for(case.organisation)),
-        sent_by_id=actor.user_id,
-    )
-    audit_record(
-        event=ReferralEvent.TRANSFER_OFFERED
-        if kind == ReferralKind.TRANSFER
-        else ReferralEvent.REFERRAL_SENT,
-        actor=actor,
-        organisation=case.organisation,
-        target=referral,
-        details={"case": case.pk, "organisation": to_organisation.pk, "sections": sections},
+
+    def send() -> Referral:
+        now = timezone.now()
+        referral = Referral.objects.create(
+            kind=kind,
+            from_organisation_id=case.organisation_id,
+            case=case,
+            to_organisation=to_organisation,
+            to_provider=to_provider,
+            domain=domain,
+            shared_sections=sections,
+            message=message.strip(),
+            snapshot=take_snapshot(case, sections, domain=domain),
+            snapshot_taken_at=now,
+            due_at=now + datetime.timedelta(days=response_days_for(case.organisation)),
+            sent_by_id=actor.user_id,
+        )
+        audit_record(
+            event=ReferralEvent.TRANSFER_OFFERED
+            if kind == ReferralKind.TRANSFER
+            else ReferralEvent.REFERRAL_SENT,
+            actor=actor,
+            organisation=case.organisation,
+            target=referral,
+            details={"case": case.pk, "organisation": to_organisation.pk, "sections": sections},
+        )
+        return referral
+
+    referral, _sent = once(
+        actor=actor, scope=f"referrals.send:{case.pk}", key=idempotency_key, create=send
     )
     return referral
 

@@ -84,7 +84,7 @@ def referral_list_out(request: HttpRequest, org: str) -> HttpResponse:
 @login_required
 def referral_send(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
     membership, case = case_services.case_access_audited(
-        request.user, org, case_id, Perm.EDIT_CASES, request=request
+        actor=request_actor(request), org_slug=org, case_id=case_id, perm=Perm.EDIT_CASES
     )
     form = ReferralSendForm(
         request.POST if request.method == "POST" else None, organisation=membership.organisation
@@ -101,6 +101,7 @@ def referral_send(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
                 domain=data["domain"],
                 shared_sections=data["shared_sections"],
                 message=data["message"],
+                idempotency_key=data["idempotency_key"],
             )
         except ValidationError as error:
             add_service_error(form, error)

@@ -44,7 +44,9 @@ def make_person(organisation: Organisation, by: Any = None, **details: Any) -> P
         "date_of_birth": datetime.date(1998, 4, 12),
     }
     values.update(details)
-    return person_services.person_register(organisation=organisation, acting_user=by, **values)
+    return person_services.person_register(
+        organisation=organisation, actor=Actor.for_user(by), **values
+    )
 
 
 @dataclass

@@ -99,7 +99,7 @@ def test_unauthenticated_gets_401(staff, case):
 
 def test_a_restricted_case_is_seen_only_by_the_named(staff, case):
     worker = staff.users[Role.CASE_WORKER]
-    case_services.case_restrict(case=case, named_users=[worker], acting_user=worker)
+    case_services.case_restrict(case=case, named_users=[worker], actor=Actor.for_user(worker))
     assert staff.client(Role.SUPERVISOR).get(detail(case)).status_code == 404
     assert staff.client(Role.CASE_WORKER).get(detail(case)).status_code == 200
 
@@ -219,7 +219,7 @@ def test_the_lists_make_a_fixed_number_of_queries_whatever_the_page_size(staff, 
     for number in range(12):
         other = make_case(make_person(staff.organisation, by, full_name=f"Nguyễn Văn {number}"), by)
         case_services.case_assign(
-            case=other, workers=[by, staff.users[Role.CASE_WORKER]], acting_user=by
+            case=other, workers=[by, staff.users[Role.CASE_WORKER]], actor=Actor.for_user(by)
         )
         _record_service(other, by)
     for size in (1, 5, 100):
@@ -282,6 +282,21 @@ def test_record_and_list_a_service(staff, case, role):
     assert [row["id"] for row in listed["results"]] == [service.pk]
 
 
+def test_a_service_request_repeated_with_its_idempotency_key_records_one(staff, case):
+    client = staff.client(Role.CASE_WORKER)
+    key = {"HTTP_IDEMPOTENCY_KEY": "lost-answer-retry-0001"}
+    first = client.post(services_url(case), _new_service(), format="json", **key)
+    again = client.post(services_url(case), _new_service(), format="json", **key)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert ServiceDelivery.objects.count() == 1
+    # Without a key, or with another one, each request records a service.
+    client.post(services_url(case), _new_service(), format="json")
+    other = {"HTTP_IDEMPOTENCY_KEY": "another-request-0002"}
+    client.post(services_url(case), _new_service(), format="json", **other)
+    assert ServiceDelivery.objects.count() == 3
+
+
 @pytest.mark.parametrize("role", [Role.ORG_ADMIN, *NEVER])
 def test_recording_a_service_refused_by_role(staff, case, role):
     response = staff.client(role).post(services_url(case), _new_service(), format="json")
@@ -315,10 +330,13 @@ def test_an_entitled_regime_is_accepted(staff, case):
 def test_a_closed_case_takes_no_service(staff, case):
     worker, supervisor = staff.users[Role.CASE_WORKER], staff.users[Role.SUPERVISOR]
     case_services.case_closure_request(
-        case=case, reason="goals_achieved", reintegration_outcome="with_family", acting_user=worker
+        case=case,
+        reason="goals_achieved",
+        reintegration_outcome="with_family",
+        actor=Actor.for_user(worker),
     )
     case_services.case_closure_decide(
-        case=Case.objects.get(pk=case.pk), approve=True, acting_user=supervisor
+        case=Case.objects.get(pk=case.pk), approve=True, actor=Actor.for_user(supervisor)
     )
     response = staff.client(Role.CASE_WORKER).post(
         services_url(case), _new_service(), format="json"

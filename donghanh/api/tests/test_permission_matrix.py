@@ -37,15 +37,16 @@ from django.urls import URLPattern, URLResolver, resolve, reverse
 from donghanh.api.tests.actors import ACTORS, actor_client
 from donghanh.api.tests.conftest import make_person
 from donghanh.api.tests.test_permission_matrix_projects import HOW as PROJECT_HOW
-from donghanh.api.v1.persons import sign_baseline
 from donghanh.api.v1.urls import urlpatterns as api_urls
 from donghanh.cases.models import Case
 from donghanh.cases.tests.conftest import make_case
 from donghanh.casework.models import ServiceDelivery
 from donghanh.core.actor import Actor
+from donghanh.core.editing import sign_baseline
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
 from donghanh.people.models import Person
+from donghanh.people.selectors import PERSON_EDITS
 from donghanh.referrals.models import Referral, ReferralStatus
 from donghanh.referrals.services import referral_accept, referral_send
 from donghanh.referrals.tests.conftest import consent_to_share
@@ -218,7 +219,7 @@ HOW: dict[str, Call] = {
         _person,
         data=lambda records: {
             "version": records.person.version,
-            "baseline": sign_baseline(records.person),
+            "baseline": sign_baseline(PERSON_EDITS.fingerprints(records.person)),
             "phone": "0977 000 111",
         },
         took_effect=lambda records: Person.objects.get(pk=records.person.pk).version == 2,

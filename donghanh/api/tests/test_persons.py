@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from donghanh.api.tests.conftest import api_client, issue_token, make_person
 from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.core.actor import Actor
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Role
 from donghanh.people import services as person_services
@@ -418,7 +419,7 @@ def test_a_stale_edit_is_409_with_what_changed(staff, person):
         person=person,
         expected_version=record["version"],
         baseline={},
-        acting_user=staff.users[Role.SUPERVISOR],
+        actor=Actor.for_user(staff.users[Role.SUPERVISOR]),
         phone="0900 000 000",
         current_address="Thôn 3, xã Bảo Ninh",
     )

@@ -11,6 +11,7 @@ from donghanh.api.tests.conftest import api_client, issue_token
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.cases.models import Case
 from donghanh.cases.tests.conftest import make_case, make_person
+from donghanh.core.actor import Actor
 from donghanh.people import services as person_services
 from donghanh.referrals.models import Referral, ReferralKind, ReferralStatus
 from donghanh.referrals.tests.conftest import consent_to_share
@@ -64,7 +65,7 @@ def test_the_sender_reads_it_with_its_case(net, shared):
 def test_withdrawn_consent_hides_the_snapshot_and_blocks_accept_and_complete(net, shared):
     referral, consent = shared
     client = client_of(net.b_supervisor)
-    person_services.consent_withdraw(consent=consent, acting_user=net.a_worker)
+    person_services.consent_withdraw(consent=consent, actor=Actor.for_user(net.a_worker))
     body = client.get(url("detail", referral)).json()
     assert body["shared"] is None and body["message"] is None
     assert "Nguyễn" not in str(body)
@@ -82,7 +83,7 @@ def test_withdrawn_consent_blocks_completing_an_accepted_referral(net, shared):
     referral, consent = shared
     client = client_of(net.b_supervisor)
     assert client.post(url("accept", referral), format="json").json()["status"] == "accepted"
-    person_services.consent_withdraw(consent=consent, acting_user=net.a_worker)
+    person_services.consent_withdraw(consent=consent, actor=Actor.for_user(net.a_worker))
     refused = client.post(url("complete", referral), {"feedback": "Đã khám"}, format="json")
     assert refused.status_code == 400
     assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.ACCEPTED

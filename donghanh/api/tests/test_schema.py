@@ -11,6 +11,7 @@ from drf_spectacular.validation import validate_schema
 from jsonschema import Draft202012Validator
 
 from donghanh.api.tests.conftest import api_client, make_person
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.people import services as person_services
 from donghanh.places.models import Commune
@@ -126,7 +127,7 @@ def full_person(staff):
         area_type="rural",
     )
     guardian = person_services.guardian_add(
-        person=person, full_name="Lò Văn Páo", relation="father", acting_user=worker
+        person=person, full_name="Lò Văn Páo", relation="father", actor=Actor.for_user(worker)
     )
     person_services.consent_record(
         person=person,
@@ -135,7 +136,7 @@ def full_person(staff):
         given_by="guardian",
         guardian=guardian,
         given_on=datetime.date(2026, 1, 5),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     consent = person_services.consent_record(
         person=person,
@@ -146,9 +147,9 @@ def full_person(staff):
         guardian=guardian,
         given_on=datetime.date(2026, 1, 5),
         expires_on=datetime.date(2027, 1, 5),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
-    person_services.consent_withdraw(consent=consent, acting_user=worker)
+    person_services.consent_withdraw(consent=consent, actor=Actor.for_user(worker))
     make_person(staff.organisation, worker, full_name="Đinh Văn Nam", estimated_age=30)
     return person
 

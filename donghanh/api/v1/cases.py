@@ -17,7 +17,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -51,6 +56,7 @@ from donghanh.cases.selectors import (
     CaseAccess,
     case_with_details,
     caseload,
+    cases_of_every_organisation,
     regimes_entitled,
     support_group_for,
 )
@@ -64,6 +70,18 @@ from donghanh.core.forms import service_error_body
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
 from donghanh.reference.domains import ServiceDomain
+
+KEY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY = OpenApiParameter(
+    KEY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    pattern=r"^[A-Za-z0-9_-]{16,64}$",
+    description="A random key (16 to 64 letters, digits, - or _) made once per record to "
+    "create: a request sent again with the same key, after a lost answer say, creates "
+    "nothing more and answers with the record the first one created.",
+)
 
 
 def _absolute(request: Any, path: str) -> str:
@@ -273,9 +291,9 @@ class ServiceCreateSerializer(serializers.Serializer):
 
 def _open_case(request: Request, case_id: int, perm: Perm) -> CaseAccess:
     """The case through the page's access check, its opening audited as on the page."""
-    org_slug = organisation_slug_of(request.user, Case.objects.all(), case_id, perm)
+    org_slug = organisation_slug_of(request.user, cases_of_every_organisation(), case_id, perm)
     return case_services.case_access_audited(
-        request.user, org_slug, case_id, perm, request=request._request
+        actor=request_actor(request._request), org_slug=org_slug, case_id=case_id, perm=perm
     )
 
 
@@ -295,8 +313,7 @@ def _record_search(
         case_services.case_search_record(
             organisation=membership.organisation,
             result_count=counts.get(membership.organisation_id, 0),
-            acting_user=request.user,
-            request=request._request,
+            actor=request_actor(request._request, membership.organisation),
         )
 
 
@@ -371,8 +388,13 @@ class CaseServiceListView(APIView):
     @extend_schema(
         summary="Record a service delivered on a case",
         request=ServiceCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
         responses={
-            201: OpenApiResponse(ServiceSerializer, description="The service was recorded."),
+            201: OpenApiResponse(
+                ServiceSerializer,
+                description="The service was recorded (or, for a request repeated with the "
+                "same Idempotency-Key, the service the first one recorded).",
+            ),
             **error_responses(400, 401, 403, 404),
         },
     )
@@ -392,7 +414,7 @@ class CaseServiceListView(APIView):
                 case=case,
                 project=project,
                 actor=request_actor(request._request, organisation=membership.organisation),
-                **form.cleaned_data,
+                **{**form.cleaned_data, "idempotency_key": request.headers.get(KEY_HEADER, "")},
             )
         except ValidationError as error:
             raise serializers.ValidationError(

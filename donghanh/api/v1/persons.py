@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime
 import operator
 from functools import reduce
-from typing import Any, cast
+from typing import Any
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.urls import reverse
@@ -33,6 +32,9 @@ from donghanh.api.serializers import (
     form_errors,
     query_parameters,
 )
+from donghanh.core.actor import request_actor
+from donghanh.core.editing import StaleEditError, read_baseline, sign_baseline
+from donghanh.core.forms import service_error_body
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
 from donghanh.organisations.selectors import access_membership
@@ -40,12 +42,13 @@ from donghanh.people import services
 from donghanh.people.forms import PersonForm
 from donghanh.people.models import Consent, ConsentStatus, Ethnicity, Guardian, Person, Sex
 from donghanh.people.selectors import (
+    PERSON_EDITS,
     PERSON_FIELDS,
     DuplicateReason,
     PersonAccess,
     access_person,
-    person_fingerprints,
     person_with_details,
+    persons_of_every_organisation,
     persons_search,
     possible_duplicates,
 )
@@ -53,7 +56,6 @@ from donghanh.places.models import AreaType
 
 # Shown on one person's record only, never in lists (as on the people list page).
 DETAIL_ONLY_FIELDS = ("other_names", "id_number", "phone", "current_address", "pre_2025_address")
-_BASELINE_SALT = "donghanh.api.person_baseline"
 DUPLICATE_REASONS = [
     DuplicateReason.NAME_AND_BIRTH_DATE,
     DuplicateReason.ID_NUMBER,
@@ -148,7 +150,7 @@ class PersonSerializer(PersonSummarySerializer):
     )
 
     def get_baseline(self, person: Person) -> str:
-        return sign_baseline(person)
+        return sign_baseline(PERSON_EDITS.fingerprints(person))
 
 
 class DuplicateSerializer(OutputSerializer):
@@ -242,18 +244,14 @@ class PersonUpdateSerializer(PersonFieldsSerializer):
 # Helpers.
 
 
-def sign_baseline(person: Person) -> str:
-    """The record's field fingerprints, signed: lets a refused edit name what changed."""
-    return signing.dumps(person_fingerprints(person), salt=_BASELINE_SALT, compress=True)
-
-
 def _load_baseline(value: str) -> dict[str, str]:
-    try:
-        return cast(dict[str, str], signing.loads(value, salt=_BASELINE_SALT))
-    except signing.BadSignature:
+    """The fingerprints of the version the client read: lets a refused edit name what changed."""
+    baseline = read_baseline(value)
+    if baseline is None:
         raise serializers.ValidationError(
             {"baseline": [_("Send back the baseline of the record you read, unchanged.")]}
-        ) from None
+        )
+    return baseline
 
 
 def _as_form_value(value: Any) -> str:
@@ -274,16 +272,12 @@ def _clean_person_fields(values: dict[str, Any], initial: dict[str, Any] | None 
     return form.person_details()
 
 
-def _service_error(error: ValidationError) -> serializers.ValidationError:
-    return serializers.ValidationError({"non_field_errors": error.messages})
-
-
 def _open_person(request: Request, person_id: int, perm: Perm) -> PersonAccess:
     """The person through the page's access check, and the opening audited as on the page."""
-    org_slug = organisation_slug_of(request.user, Person.objects.all(), person_id, perm)
+    org_slug = organisation_slug_of(request.user, persons_of_every_organisation(), person_id, perm)
     access = access_person(request.user, org_slug, person_id, perm)
     services.person_view_record(
-        person=access.person, acting_user=request.user, request=request._request
+        person=access.person, actor=request_actor(request._request, access.membership.organisation)
     )
     return access
 
@@ -305,8 +299,7 @@ def _record_search(
         services.person_search_record(
             organisation=membership.organisation,
             result_count=counts.get(membership.organisation_id, 0),
-            acting_user=request.user,
-            request=request._request,
+            actor=request_actor(request._request, membership.organisation),
         )
 
 
@@ -376,13 +369,12 @@ class PersonListView(APIView):
             return _duplicates_answer(request, duplicates)
         try:
             person = services.person_register(
+                actor=request_actor(request._request, membership.organisation),
                 organisation=membership.organisation,
-                acting_user=request.user,
-                request=request._request,
                 **details,
             )
         except ValidationError as error:
-            raise _service_error(error) from None
+            raise serializers.ValidationError(service_error_body(error)) from None
         answer = PersonSerializer(person_with_details(person), context={"request": request})
         return Response(
             answer.data, status=status.HTTP_201_CREATED, headers={"Location": answer.data["url"]}
@@ -435,7 +427,7 @@ class PersonDetailView(APIView):
         },
     )
     def patch(self, request: Request, person_id: int) -> Response:
-        _membership, person = _open_person(request, person_id, Perm.EDIT_CASES)
+        membership, person = _open_person(request, person_id, Perm.EDIT_CASES)
         payload = PersonUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -453,25 +445,12 @@ class PersonDetailView(APIView):
                 person=person,
                 expected_version=data["version"],
                 baseline=baseline,
-                acting_user=request.user,
-                request=request._request,
+                actor=request_actor(request._request, membership.organisation),
                 **changes,
             )
-        except services.StaleEditError as error:
-            return Response(
-                {
-                    "detail": _(
-                        "Someone saved this record after version %(version)s, which you sent: "
-                        "nothing was saved. Read the record again and redo your change."
-                    )
-                    % {"version": data["version"]},
-                    "code": "edit_conflict",
-                    "changed_fields": error.changed_fields,
-                    "current_version": error.current_version,
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
+        except StaleEditError as error:
+            return Response(error.as_api_body(data["version"]), status=status.HTTP_409_CONFLICT)
         except ValidationError as error:
-            raise _service_error(error) from None
+            raise serializers.ValidationError(service_error_body(error)) from None
         answer = PersonSerializer(person_with_details(updated), context={"request": request})
         return Response(answer.data)

@@ -291,8 +291,7 @@ def _listed(
             case_services.case_search_record(
                 organisation=membership.organisation,
                 result_count=counts.get(membership.organisation_id, 0),
-                acting_user=request.user,
-                request=request._request,
+                actor=request_actor(request._request, membership.organisation),
             )
     answer = ReferralSummarySerializer(
         page, many=True, context={"request": request, "is_sender": sent}

@@ -40,7 +40,7 @@ def _url(name, staff, case, **kwargs):
 
 def _add(case, user, *, name="quyet-dinh.pdf", content=PDF, description="Quyết định xác định"):
     return services.attachment_add(
-        case=case, name=name, content=content, description=description, acting_user=user
+        case=case, name=name, content=content, description=description, actor=Actor.for_user(user)
     )
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from donghanh.attachments.key_rotation import attachment_files_rotation_step
 from donghanh.attachments.models import Attachment
-from donghanh.attachments.services import attachment_files_rotation_step
 from donghanh.cases.registry import CASE_PAGE
 from donghanh.core.key_rotation import key_rotation_steps
 from donghanh.core.person_export import registered_exporters

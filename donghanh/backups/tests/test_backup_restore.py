@@ -25,6 +25,7 @@ from donghanh.audit.models import AuditEntry
 from donghanh.backups import database
 from donghanh.backups.keys import data_key_fingerprints
 from donghanh.cases.tests.conftest import make_case, make_person, new_organisation
+from donghanh.core.actor import Actor
 from donghanh.core.crypto import models_with_encrypted_fields
 from donghanh.core.database_roles import inspect_role
 from donghanh.organisations.roles import Role
@@ -55,7 +56,7 @@ def _records() -> tuple[Person, Attachment]:
         name="bien-ban.pdf",
         content=PDF,
         description="Biên bản tiếp nhận",
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     return person, attachment
 

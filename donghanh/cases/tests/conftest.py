@@ -10,7 +10,8 @@ import pytest
 
 from donghanh.cases import services as case_services
 from donghanh.cases.models import Case, CaseType, IdentificationStatus, IntakeChannel
-from donghanh.cases.selectors import case_fingerprints
+from donghanh.cases.selectors import CASE_EDITS
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.people.models import Person
 from donghanh.people.tests.conftest import (
@@ -34,7 +35,7 @@ def make_case(person: Person, user: Any = None, **details: Any) -> Case:
         "intake_date": datetime.date(2026, 3, 2),
     }
     values.update(details)
-    return case_services.case_open(person=person, acting_user=user, **values)
+    return case_services.case_open(person=person, actor=Actor.for_user(user), **values)
 
 
 def identify(case: Case, on: datetime.date, **changes: Any) -> Case:
@@ -42,8 +43,8 @@ def identify(case: Case, on: datetime.date, **changes: Any) -> Case:
     return case_services.case_update(
         case=case,
         expected_version=case.version,
-        baseline=case_fingerprints(case),
-        acting_user=None,
+        baseline=CASE_EDITS.fingerprints(case),
+        actor=Actor.for_user(None),
         identification_status=IdentificationStatus.IDENTIFIED_VICTIM,
         identified_on=on,
         identifying_agency="Công an tỉnh Nghệ An",

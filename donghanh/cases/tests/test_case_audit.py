@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.cases import services as case_services
-from donghanh.cases.selectors import case_fingerprints
+from donghanh.cases.selectors import CASE_EDITS
+from donghanh.core.actor import Actor
 from donghanh.core.text import fold
 from donghanh.organisations.roles import Role
 from donghanh.testing.clients import searched
@@ -59,19 +60,28 @@ def test_every_change_is_audited_without_names_or_values(staff, case):
     case = case_services.case_update(
         case=case,
         expected_version=case.version,
-        baseline=case_fingerprints(case),
-        acting_user=worker,
+        baseline=CASE_EDITS.fingerprints(case),
+        actor=Actor.for_user(worker),
         recruiter_details="Chị Lan ở xã bên, môi giới sang Trung Quốc",
         exploitation_types=["ForcedMarriage"],
     )
-    case_services.case_assign(case=case, workers=[worker, supervisor], acting_user=supervisor)
-    case_services.case_restrict(case=case, named_users=[supervisor, worker], acting_user=supervisor)
-    case_services.case_restrict(case=case, named_users=[], acting_user=supervisor)
-    case = case_services.case_closure_request(
-        case=case, reason="goals_achieved", reintegration_outcome="with_family", acting_user=worker
+    case_services.case_assign(
+        case=case, workers=[worker, supervisor], actor=Actor.for_user(supervisor)
     )
-    case = case_services.case_closure_decide(case=case, approve=True, acting_user=supervisor)
-    case = case_services.case_reopen(case=case, note="Bị đe doạ lại", acting_user=worker)
+    case_services.case_restrict(
+        case=case, named_users=[supervisor, worker], actor=Actor.for_user(supervisor)
+    )
+    case_services.case_restrict(case=case, named_users=[], actor=Actor.for_user(supervisor))
+    case = case_services.case_closure_request(
+        case=case,
+        reason="goals_achieved",
+        reintegration_outcome="with_family",
+        actor=Actor.for_user(worker),
+    )
+    case = case_services.case_closure_decide(
+        case=case, approve=True, actor=Actor.for_user(supervisor)
+    )
+    case = case_services.case_reopen(case=case, note="Bị đe doạ lại", actor=Actor.for_user(worker))
 
     entries = list(
         AuditEntry.objects.filter(target_type="cases.case", target_id=str(case.pk)).order_by("id")

@@ -12,9 +12,10 @@ from django.urls import reverse
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.cases import services as case_services
 from donghanh.cases.models import Case, IdentificationStatus, LegalRegime
-from donghanh.cases.selectors import case_fingerprints, screening_summary
+from donghanh.cases.selectors import CASE_EDITS, screening_summary
+from donghanh.core.actor import Actor
+from donghanh.core.editing import StaleEditError
 from donghanh.organisations.roles import Role
-from donghanh.people import services
 from donghanh.places.models import Commune
 from donghanh.reference.codelists import ILO_INDICATORS
 
@@ -133,8 +134,8 @@ def test_service_refuses_a_future_identification_date(case):
         case_services.case_update(
             case=case,
             expected_version=1,
-            baseline=case_fingerprints(case),
-            acting_user=None,
+            baseline=CASE_EDITS.fingerprints(case),
+            actor=Actor.for_user(None),
             identification_status=IdentificationStatus.IDENTIFIED_VICTIM,
             identified_on=datetime.date.today() + datetime.timedelta(days=2),
             identifying_agency="Công an",
@@ -203,16 +204,16 @@ def test_the_second_of_two_concurrent_edits_is_refused(staff, case):
 
 
 def test_service_refuses_a_stale_version(case):
-    baseline = case_fingerprints(case)
+    baseline = CASE_EDITS.fingerprints(case)
     case_services.case_update(
-        case=case, expected_version=1, baseline=baseline, acting_user=None, is_abroad=True
+        case=case, expected_version=1, baseline=baseline, actor=Actor.for_user(None), is_abroad=True
     )
-    with pytest.raises(services.StaleEditError) as error:
+    with pytest.raises(StaleEditError) as error:
         case_services.case_update(
             case=case,
             expected_version=1,
             baseline=baseline,
-            acting_user=None,
+            actor=Actor.for_user(None),
             intake_note="Ghi chú mới",
         )
     assert error.value.changed_fields == ["is_abroad"]
@@ -223,15 +224,20 @@ def test_service_refuses_a_stale_version(case):
 def test_a_closed_case_is_not_edited(staff, case):
     supervisor = staff.users[Role.SUPERVISOR]
     case = case_services.case_closure_request(
-        case=case, reason="goals_achieved", reintegration_outcome="with_family", acting_user=None
+        case=case,
+        reason="goals_achieved",
+        reintegration_outcome="with_family",
+        actor=Actor.for_user(None),
     )
-    case = case_services.case_closure_decide(case=case, approve=True, acting_user=supervisor)
+    case = case_services.case_closure_decide(
+        case=case, approve=True, actor=Actor.for_user(supervisor)
+    )
     with pytest.raises(ValidationError):
         case_services.case_update(
             case=case,
             expected_version=case.version,
-            baseline=case_fingerprints(case),
-            acting_user=None,
+            baseline=CASE_EDITS.fingerprints(case),
+            actor=Actor.for_user(None),
             intake_note="x",
         )
     response = staff.client(Role.CASE_WORKER).get(_url("case_edit_intake", staff, case))

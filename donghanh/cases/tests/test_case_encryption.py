@@ -10,7 +10,8 @@ from django.db import connection
 
 from donghanh.cases import services as case_services
 from donghanh.cases.models import Case, CaseStatusChange
-from donghanh.cases.selectors import case_fingerprints
+from donghanh.cases.selectors import CASE_EDITS
+from donghanh.core.actor import Actor
 from donghanh.core.crypto import encrypted_fields
 
 SECRETS: dict[str, str] = {
@@ -35,9 +36,9 @@ def _fill(case):
     return case_services.case_update(
         case=case,
         expected_version=case.version,
-        baseline=case_fingerprints(case),
-        acting_user=None,
-        **SECRETS,  # type: ignore[arg-type]
+        baseline=CASE_EDITS.fingerprints(case),
+        actor=Actor.for_user(None),
+        **SECRETS,
     )
 
 
@@ -57,7 +58,7 @@ def test_the_raw_columns_hold_no_plaintext(case):
         reason="other",
         reintegration_outcome="unknown",
         note="Đã chuyển về Hà Tĩnh",
-        acting_user=None,
+        actor=Actor.for_user(None),
     )
     change = case.status_changes.latest("id")
     assert "Hà Tĩnh" not in _raw(CaseStatusChange, change.pk, "note")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from donghanh.cases import services as case_services
 from donghanh.cases.models import CaseStatus
 from donghanh.cases.tests.conftest import make_case, make_person
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.testing.clients import signed_in_client
 from donghanh.testing.factories import MembershipFactory
@@ -146,7 +147,7 @@ def test_an_assigned_collaborator_sees_and_edits_the_case(staff, case):
     case_services.case_assign(
         case=case,
         workers=[staff.users[Role.CASE_WORKER], collaborator],
-        acting_user=staff.users[Role.SUPERVISOR],
+        actor=Actor.for_user(staff.users[Role.SUPERVISOR]),
     )
     client = staff.client(Role.COLLABORATOR)
     for name in ("case_detail", "case_edit_screening", "case_closure_request"):
@@ -159,7 +160,7 @@ def test_an_assigned_collaborator_sees_and_edits_the_case(staff, case):
 
 def test_unassigning_takes_the_case_away(staff, case):
     supervisor = staff.users[Role.SUPERVISOR]
-    case_services.case_assign(case=case, workers=[supervisor], acting_user=supervisor)
+    case_services.case_assign(case=case, workers=[supervisor], actor=Actor.for_user(supervisor))
     client = staff.client(Role.CASE_WORKER)
     assert client.get(_url("case_detail", staff.organisation, case)).status_code == 404
     person_url = reverse(
@@ -176,7 +177,7 @@ def restricted(staff, case):
     """The case restricted to the org admin and the case worker: the supervisor is not named."""
     admin = staff.users[Role.ORG_ADMIN]
     return case_services.case_restrict(
-        case=case, named_users=[admin, staff.users[Role.CASE_WORKER]], acting_user=admin
+        case=case, named_users=[admin, staff.users[Role.CASE_WORKER]], actor=Actor.for_user(admin)
     )
 
 
@@ -207,7 +208,9 @@ def test_a_restricted_case_is_seen_by_the_named_users(staff, restricted, clients
 def test_naming_a_case_worker_on_a_restricted_case_is_enough_to_see_it(staff, case, clients):
     supervisor = staff.users[Role.SUPERVISOR]
     other = staff.users[Role.COLLABORATOR]
-    case_services.case_restrict(case=case, named_users=[supervisor, other], acting_user=supervisor)
+    case_services.case_restrict(
+        case=case, named_users=[supervisor, other], actor=Actor.for_user(supervisor)
+    )
     assert (
         clients[Role.COLLABORATOR].get(_url("case_detail", staff.organisation, case)).status_code
         == 200

@@ -113,7 +113,7 @@ def test_a_restricted_team_case_stays_hidden_from_team_mates(staff, team_world):
     case, supervisor = team_world["case"], staff.users[Role.SUPERVISOR]
     in_team, collaborator = team_world["in_team"], team_world["collaborator"]
     case_services.case_restrict(
-        case=case, named_users=[supervisor, in_team.user], acting_user=supervisor
+        case=case, named_users=[supervisor, in_team.user], actor=Actor.for_user(supervisor)
     )
     assert cases_visible_to(in_team).filter(pk=case.pk).exists()
     assert not cases_visible_to(collaborator).filter(pk=case.pk).exists()
@@ -170,14 +170,14 @@ def test_a_case_cannot_go_to_another_organisations_team_or_an_inactive_one(staff
     foreign = Team.objects.get(organisation=staff.other_organisation)
     with pytest.raises(ValidationError):
         case_services.case_assign(
-            case=case, workers=[supervisor], team=foreign, acting_user=supervisor
+            case=case, workers=[supervisor], team=foreign, actor=Actor.for_user(supervisor)
         )
     team = team_world["team"]
     organisation_services.team_deactivate(team=team, actor=Actor.system("test"))
     team.refresh_from_db()
     with pytest.raises(ValidationError):
         case_services.case_assign(
-            case=case, workers=[supervisor], team=team, acting_user=supervisor
+            case=case, workers=[supervisor], team=team, actor=Actor.for_user(supervisor)
         )
     case.refresh_from_db()
     assert case.team_id is None

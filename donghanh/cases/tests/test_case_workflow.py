@@ -13,6 +13,7 @@ from django.utils import timezone
 from donghanh.cases import services as case_services
 from donghanh.cases.models import CaseStatus, CaseStatusChange, IdentificationStatus
 from donghanh.cases.tests.conftest import make_person
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.testing.factories import MembershipFactory
 
@@ -104,7 +105,10 @@ def test_closure_is_requested_by_the_worker_and_approved_by_a_supervisor(staff, 
 
 def test_declining_a_closure_needs_a_reason_and_keeps_the_case_open(staff, case):
     case_services.case_closure_request(
-        case=case, reason="lost_contact", reintegration_outcome="unknown", acting_user=None
+        case=case,
+        reason="lost_contact",
+        reintegration_outcome="unknown",
+        actor=Actor.for_user(None),
     )
     supervisor = staff.client(Role.SUPERVISOR)
     url = _url("case_closure_decide", staff, case)
@@ -123,9 +127,9 @@ def test_declining_a_closure_needs_a_reason_and_keeps_the_case_open(staff, case)
 
 def test_a_closed_case_is_reopened_with_a_reason(staff, case):
     case = case_services.case_closure_request(
-        case=case, reason="moved_away", reintegration_outcome="unknown", acting_user=None
+        case=case, reason="moved_away", reintegration_outcome="unknown", actor=Actor.for_user(None)
     )
-    case_services.case_closure_decide(case=case, approve=True, acting_user=None)
+    case_services.case_closure_decide(case=case, approve=True, actor=Actor.for_user(None))
     client = staff.client(Role.CASE_WORKER)
     url = _url("case_reopen", staff, case)
     response = client.post(url, {"note": ""}, HTTP_ACCEPT_LANGUAGE="en")
@@ -138,35 +142,37 @@ def test_a_closed_case_is_reopened_with_a_reason(staff, case):
     assert case.closed_on is None
     # A reopened case can be closed again; a declined closure returns it to "reopened".
     case = case_services.case_closure_request(
-        case=case, reason="other", reintegration_outcome="unknown", acting_user=None
+        case=case, reason="other", reintegration_outcome="unknown", actor=Actor.for_user(None)
     )
     case = case_services.case_closure_decide(
-        case=case, approve=False, note="Chưa", acting_user=None
+        case=case, approve=False, note="Chưa", actor=Actor.for_user(None)
     )
     assert case.status == CaseStatus.REOPENED
 
 
 def test_status_rules_are_enforced_by_the_services(case):
     with pytest.raises(ValidationError):
-        case_services.case_closure_decide(case=case, approve=True, acting_user=None)
+        case_services.case_closure_decide(case=case, approve=True, actor=Actor.for_user(None))
     with pytest.raises(ValidationError):
-        case_services.case_reopen(case=case, note="x", acting_user=None)
+        case_services.case_reopen(case=case, note="x", actor=Actor.for_user(None))
     case_services.case_closure_request(
-        case=case, reason="other", reintegration_outcome="unknown", acting_user=None
+        case=case, reason="other", reintegration_outcome="unknown", actor=Actor.for_user(None)
     )
     with pytest.raises(ValidationError):
         case_services.case_closure_request(
-            case=case, reason="other", reintegration_outcome="unknown", acting_user=None
+            case=case, reason="other", reintegration_outcome="unknown", actor=Actor.for_user(None)
         )
 
 
 def test_workers_are_chosen_among_those_who_work_on_cases(staff, case):
     supervisor = staff.users[Role.SUPERVISOR]
     with pytest.raises(ValidationError):
-        case_services.case_assign(case=case, workers=[], acting_user=supervisor)
+        case_services.case_assign(case=case, workers=[], actor=Actor.for_user(supervisor))
     for refused in (staff.users[Role.DONOR_VIEWER], staff.outsider):
         with pytest.raises(ValidationError):
-            case_services.case_assign(case=case, workers=[refused], acting_user=supervisor)
+            case_services.case_assign(
+                case=case, workers=[refused], actor=Actor.for_user(supervisor)
+            )
     client = staff.client(Role.SUPERVISOR)
     page = client.get(_url("case_workers", staff, case)).content.decode()
     assert staff.users[Role.DONOR_VIEWER].display_name not in page
@@ -204,7 +210,7 @@ def test_an_inactive_member_cannot_be_named(staff, case):
     )
     with pytest.raises(ValidationError):
         case_services.case_restrict(
-            case=case, named_users=[supervisor, gone.user], acting_user=supervisor
+            case=case, named_users=[supervisor, gone.user], actor=Actor.for_user(supervisor)
         )
 
 
@@ -216,14 +222,14 @@ def test_a_person_may_have_several_cases(staff):
         case_type="migrant_at_risk",
         intake_channel="ngo_outreach",
         intake_date=timezone.localdate(),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     second = case_services.case_open(
         person=person,
         case_type="trafficking_victim",
         intake_channel="police",
         intake_date=timezone.localdate(),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     assert first.number != second.number
     assert person.cases.count() == 2

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from donghanh.cases import services as case_services
-from donghanh.cases.selectors import caseload, cases_visible_to
+from donghanh.cases.selectors import case_number_prefix, caseload, cases_visible_to
 from donghanh.cases.tests.conftest import make_case, make_person
 from donghanh.cases.views import PAGE_SIZE
 from donghanh.core.actor import Actor
@@ -125,7 +125,7 @@ def test_caseload_filters_by_worker_and_number(staff, caseload_setup):
 
 def test_case_numbers_count_per_organisation_and_year(staff, caseload_setup):
     numbers = _numbers([caseload_setup[key] for key in ("hoa", "lan", "duc")])
-    prefix = case_services.case_number_prefix(staff.organisation)
+    prefix = case_number_prefix(staff.organisation)
     year = caseload_setup["hoa"].opened_on.year
     assert numbers == [f"{prefix}-{year}-000{n}" for n in (1, 2, 3)]
     assert caseload_setup["other_org"].number.endswith(f"-{year}-0001")
@@ -140,7 +140,7 @@ def test_case_number_prefix_is_readable(staff):
         ("Đồng hành", "DH"),
     ]:
         organisation.short_name = short_name
-        assert case_services.case_number_prefix(organisation) == expected
+        assert case_number_prefix(organisation) == expected
 
 
 def _list(client, org, **params):
@@ -221,7 +221,7 @@ def test_caseload_query_count_is_pinned(staff, role, params, extra):
         case = make_case(
             make_person(staff.organisation, worker, full_name=f"Lê Thị Mai x{number}"), worker
         )
-        case_services.case_assign(case=case, workers=[worker, helper], acting_user=None)
+        case_services.case_assign(case=case, workers=[worker, helper], actor=Actor.for_user(None))
     many = _queries_for_list(client, staff.organisation, **params)
     assert few == many == EXPECTED_CASELOAD_QUERIES + extra
 
@@ -254,16 +254,21 @@ def test_case_page_query_count_is_pinned(staff, case):
         for _ in range(3)
     ]
     supervisor = staff.users[Role.SUPERVISOR]
-    case_services.case_assign(case=case, workers=[supervisor, *helpers], acting_user=supervisor)
+    case_services.case_assign(
+        case=case, workers=[supervisor, *helpers], actor=Actor.for_user(supervisor)
+    )
     case_services.case_restrict(
-        case=case, named_users=[supervisor, *helpers], acting_user=supervisor
+        case=case, named_users=[supervisor, *helpers], actor=Actor.for_user(supervisor)
     )
     for _ in range(2):
         case = case_services.case_closure_request(
-            case=case, reason="other", reintegration_outcome="unknown", acting_user=supervisor
+            case=case,
+            reason="other",
+            reintegration_outcome="unknown",
+            actor=Actor.for_user(supervisor),
         )
         case = case_services.case_closure_decide(
-            case=case, approve=False, note="Chưa", acting_user=supervisor
+            case=case, approve=False, note="Chưa", actor=Actor.for_user(supervisor)
         )
     many = _queries_for(client, url)
     assert few == many == EXPECTED_CASE_PAGE_QUERIES

@@ -14,8 +14,9 @@ from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.cases import exports
 from donghanh.cases import services as case_services
 from donghanh.cases.models import CaseType
-from donghanh.cases.selectors import case_fingerprints
+from donghanh.cases.selectors import CASE_EDITS
 from donghanh.cases.tests.conftest import make_case, make_person
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.people import services
 from donghanh.people.models import Consent
@@ -37,10 +38,10 @@ def _consent(person, user, *, withdraw=False):
         method=Consent.Method.WRITTEN,
         given_by=Consent.GivenBy.PERSON,
         given_on=datetime.date(2026, 3, 2),
-        acting_user=user,
+        actor=Actor.for_user(user),
     )
     if withdraw:
-        services.consent_withdraw(consent=consent, acting_user=user)
+        services.consent_withdraw(consent=consent, actor=Actor.for_user(user))
 
 
 def _people(staff, count_extra=0):
@@ -63,8 +64,8 @@ def _people(staff, count_extra=0):
             case_services.case_update(
                 case=case,
                 expected_version=case.version,
-                baseline=case_fingerprints(case),
-                acting_user=None,
+                baseline=CASE_EDITS.fingerprints(case),
+                actor=Actor.for_user(None),
                 destination_country="CN",
                 exploitation_types=["ForcedLabour"],
                 journey_details=f"{name} đi qua Lạng Sơn",

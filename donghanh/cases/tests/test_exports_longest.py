@@ -14,8 +14,9 @@ from donghanh.cases import exports
 from donghanh.cases import services as case_services
 from donghanh.cases.forms import CaseIdentificationForm, CaseIntakeFields, CaseScreeningForm
 from donghanh.cases.models import IdentificationStatus
-from donghanh.cases.selectors import case_fingerprints
+from donghanh.cases.selectors import CASE_EDITS
 from donghanh.cases.tests.conftest import make_case, make_person
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.people import services
 from donghanh.people.forms import PersonForm
@@ -44,14 +45,14 @@ def _longest_case(staff):
         method=Consent.Method.WRITTEN,
         given_by=Consent.GivenBy.PERSON,
         given_on=datetime.date(2026, 3, 2),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     case = make_case(person, worker, intake_note=longest_for(CaseIntakeFields, "intake_note"))
     return case_services.case_update(
         case=case,
         expected_version=case.version,
-        baseline=case_fingerprints(case),
-        acting_user=worker,
+        baseline=CASE_EDITS.fingerprints(case),
+        actor=Actor.for_user(worker),
         origin_commune=Commune.objects.order_by("-name").first(),
         transit_countries=[code for code in COUNTRIES.values if code != "VN"],
         destination_country="CN",

@@ -62,7 +62,7 @@ def _open_cases(staff, count, *, start=0):
             staff.organisation, worker, full_name=f"Lê Thị Mai {number}", current_commune=commune
         )
         case = make_case(person, worker)
-        case_services.case_assign(case=case, workers=[worker, helper], acting_user=None)
+        case_services.case_assign(case=case, workers=[worker, helper], actor=Actor.for_user(None))
         casework.follow_up_plan(
             case=case,
             planned_on=datetime.date(2026, 1, 5),
@@ -125,13 +125,15 @@ def _fill_every_section(case, staff, count):
         services.consent_record(
             person=case.person, purpose=Consent.Purpose.SHARING, method="written",
             given_by="person", given_on=day, recipient_organisation=staff.other_organisation,
-            acting_user=worker,
+            actor=Actor.for_user(worker),
         )  # fmt: skip
         referral_send(
             case=case, actor=Actor.for_user(worker), to_organisation=staff.other_organisation,
             domain="health", shared_sections=[SharedSection.CASE],
         )  # fmt: skip
-    case_services.case_assign(case=case, workers=[worker, supervisor], acting_user=supervisor)
+    case_services.case_assign(
+        case=case, workers=[worker, supervisor], actor=Actor.for_user(supervisor)
+    )
 
 
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.CASE_WORKER])

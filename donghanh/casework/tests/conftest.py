@@ -29,6 +29,13 @@ def url(name: str, case: Case, **kwargs: Any) -> str:
     )
 
 
+def opened_at(client: Any, page: str) -> dict[str, Any]:
+    """The version and signed baseline an edit form opened now carries, as a browser would
+    send them back."""
+    initial = client.get(page).context["form"].initial
+    return {"version": initial["version"], "baseline": initial["baseline"]}
+
+
 def close(case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED)
     case.refresh_from_db()

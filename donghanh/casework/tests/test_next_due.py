@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from donghanh.casework import services
-from donghanh.casework.edits import ACTION_EDITS
+from donghanh.casework.edits import ACTION_EDITS, FOLLOW_UP_EDITS
 from donghanh.casework.models import ActionStatus
 from donghanh.casework.tests.conftest import add_goal
 from donghanh.core.actor import Actor
@@ -70,6 +70,8 @@ def test_follow_ups_set_the_next_due_date_when_planned_and_when_done(staff, case
 
     follow_up = services.follow_up_update(
         follow_up=follow_up,
+        expected_version=follow_up.version,
+        baseline=FOLLOW_UP_EDITS.fingerprints(follow_up),
         planned_on=MAY_4,
         method="phone",
         done_on=None,
@@ -81,6 +83,8 @@ def test_follow_ups_set_the_next_due_date_when_planned_and_when_done(staff, case
     # Done, with the next visit planned: that visit is what is due now.
     services.follow_up_update(
         follow_up=follow_up,
+        expected_version=follow_up.version,
+        baseline=FOLLOW_UP_EDITS.fingerprints(follow_up),
         planned_on=MAY_4,
         method="phone",
         done_on=MAY_4,
@@ -104,7 +108,8 @@ def test_the_earlier_of_an_action_and_a_follow_up_is_due_first(staff, case):
     _action_set(action, worker, status=ActionStatus.DONE)
     assert _next_due(case) == JUNE_1
     services.follow_up_update(
-        follow_up=follow_up, planned_on=JUNE_1, method="phone", done_on=MAY_4, outcome="",
-        next_on=None, actor=Actor.for_user(worker),
+        follow_up=follow_up, expected_version=1, baseline=FOLLOW_UP_EDITS.fingerprints(follow_up),
+        planned_on=JUNE_1, method="phone", done_on=MAY_4, outcome="", next_on=None,
+        actor=Actor.for_user(worker),
     )  # fmt: skip
     assert _next_due(case) is None

@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.cases.models import Case
 from donghanh.casework import services
+from donghanh.casework.edits import SERVICE_EDITS
 from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.casework.selectors import projects_for_case
-from donghanh.casework.tests.conftest import url
+from donghanh.casework.tests.conftest import opened_at, url
 from donghanh.core.actor import Actor
 from donghanh.indicators.compute import raw_result
 from donghanh.indicators.fact_counts import facts_counts
@@ -74,7 +75,14 @@ def _update(service: ServiceDelivery, worker: Any, **values: Any) -> ServiceDeli
         for name in ("domain", "provider", "provider_name", "delivered_on", "cost_vnd", "regime")
     }
     fields.update({"note": service.note, "project": service.project_id, **values})
-    return services.service_update(service=service, actor=Actor.for_user(worker), **fields)
+    current = ServiceDelivery.objects.get(pk=service.pk)
+    return services.service_update(
+        service=service,
+        expected_version=current.version,
+        baseline=SERVICE_EDITS.fingerprints(current),
+        actor=Actor.for_user(worker),
+        **fields,
+    )
 
 
 def _served(
@@ -372,6 +380,7 @@ def test_the_edit_form_keeps_a_project_no_longer_offered(staff, case, worker, pr
             "cost_vnd": "0",
             "note": "Khám lại",
             "project": str(partner.pk),
+            **opened_at(client, edit),
         },
     )
     assert response.status_code == 302

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.core.exceptions import ValidationError
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.casework.checks import check_entitlement
 from donghanh.casework.models import ServiceDelivery
-from donghanh.casework.tests.conftest import close, identify, url
+from donghanh.casework.tests.conftest import close, identify, opened_at, url
 from donghanh.organisations.roles import Role
 
 DAY = datetime.date(2026, 5, 4)
@@ -88,14 +89,95 @@ def test_edit_checks_entitlement_again_and_is_audited(staff, case):
     service = ServiceDelivery.objects.get()
     page = url("service_edit", case, service_id=service.pk)
     assert client.get(page).status_code == 200
-    refused = client.post(page, _post(case, delivered_on="2025-01-01"))
+    opened = opened_at(client, page)
+    refused = client.post(page, _post(case, delivered_on="2025-01-01", **opened))
     assert refused.status_code == 400
     service.refresh_from_db()
     assert service.delivered_on == DAY
-    assert client.post(page, _post(case, cost_vnd="2000000")).status_code == 302
+    assert client.post(page, _post(case, cost_vnd="2000000", **opened)).status_code == 302
     service.refresh_from_db()
     assert service.cost_vnd == 2_000_000
     entry = AuditEntry.objects.get(
         action=AuditAction.UPDATE, target_type="casework.servicedelivery"
     )
     assert entry.changed_fields == ["cost_vnd"]
+
+
+def test_a_save_on_a_service_changed_since_is_refused_and_merged_field_by_field(staff, case):
+    """Two people open the same service; the second save does not overwrite the first: it is
+    refused, the page shows what the other changed, and keeps what this user typed."""
+    client = staff.client(Role.CASE_WORKER)
+    colleague = staff.client(Role.SUPERVISOR)
+    client.post(url("service_add", case), _post(case, regime=""))
+    service = ServiceDelivery.objects.get()
+    page = url("service_edit", case, service_id=service.pk)
+    mine, theirs = opened_at(client, page), opened_at(colleague, page)
+    saved = colleague.post(page, _post(case, regime="", cost_vnd="2000000", **theirs))
+    assert saved.status_code == 302
+    refused = client.post(page, _post(case, regime="", note="Đã nhận đủ", **mine))
+    assert refused.status_code == 400
+    service.refresh_from_db()
+    assert (service.cost_vnd, service.note, service.version) == (2_000_000, "Hỗ trợ ăn ở", 2)
+    content = refused.content.decode()
+    assert "Giá trị do người khác đã lưu" in content and "Chi phí (đồng)" in content
+    merged = refused.context["form"]
+    assert merged.data["cost_vnd"] == "2000000"  # only they changed it: their value
+    assert merged.data["note"] == "Đã nhận đủ"  # only this user changed it: kept
+    again = client.post(page, merged.data)
+    assert again.status_code == 302
+    service.refresh_from_db()
+    assert (service.cost_vnd, service.note, service.version) == (2_000_000, "Đã nhận đủ", 3)
+
+
+def test_the_service_refuses_a_stale_version_naming_what_changed(staff, case, worker):
+    from donghanh.casework import services
+    from donghanh.casework.edits import SERVICE_EDITS
+    from donghanh.core.actor import Actor
+    from donghanh.core.editing import StaleEditError
+
+    actor = Actor.for_user(worker)
+    values: dict[str, Any] = {
+        "domain": "health",
+        "provider": None,
+        "provider_name": "Trạm y tế xã",
+        "delivered_on": DAY,
+        "cost_vnd": 0,
+        "regime": "",
+        "note": "",
+        "project": None,
+    }
+    service = services.service_record(case=case, actor=actor, **values)
+    seen = SERVICE_EDITS.fingerprints(service)
+    services.service_update(
+        service=service, expected_version=1, baseline=seen, actor=actor, **{**values, "cost_vnd": 5}
+    )
+    with pytest.raises(StaleEditError) as refused:
+        services.service_update(
+            service=service, expected_version=1, baseline=seen, actor=actor, **values
+        )
+    assert refused.value.changed_fields == ["cost_vnd"]
+    assert refused.value.current_version == 2
+    assert ServiceDelivery.objects.get().cost_vnd == 5
+
+
+def test_a_service_form_sent_twice_records_one_service(staff, case):
+    """A double click or a retry sends the same form again: one service, one audit row."""
+    client = staff.client(Role.CASE_WORKER)
+    key = client.get(url("service_add", case)).context["form"]["idempotency_key"].value()
+    form = _post(case, regime="", idempotency_key=key)
+    first = client.post(url("service_add", case), form)
+    second = client.post(url("service_add", case), form)
+    assert first.status_code == second.status_code == 302
+    service = ServiceDelivery.objects.get()
+    assert (
+        AuditEntry.objects.filter(
+            target_type="casework.servicedelivery", target_id=str(service.pk)
+        ).count()
+        == 1
+    )
+    # Another form (a new key) records another service.
+    form["idempotency_key"] = (
+        client.get(url("service_add", case)).context["form"]["idempotency_key"].value()
+    )
+    assert client.post(url("service_add", case), form).status_code == 302
+    assert ServiceDelivery.objects.count() == 2

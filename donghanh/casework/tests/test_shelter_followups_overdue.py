@@ -15,7 +15,7 @@ from donghanh.cases.models import CaseStatus
 from donghanh.casework import services
 from donghanh.casework.models import FollowUp, ShelterStay
 from donghanh.casework.selectors import overdue_counts_for, overdue_for
-from donghanh.casework.tests.conftest import add_goal, make_case, make_person, url
+from donghanh.casework.tests.conftest import add_goal, make_case, make_person, opened_at, url
 from donghanh.core.actor import Actor
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import Role
@@ -105,14 +105,17 @@ def test_follow_up_done_plans_the_next_one(staff, case):
     follow_up = services.follow_up_plan(
         case=case, planned_on=DAY, method="home_visit", actor=Actor.system("tests")
     )
-    response = staff.client(Role.CASE_WORKER).post(
-        url("follow_up_edit", case, follow_up_id=follow_up.pk),
+    client = staff.client(Role.CASE_WORKER)
+    page = url("follow_up_edit", case, follow_up_id=follow_up.pk)
+    response = client.post(
+        page,
         {
             "planned_on": DAY.isoformat(),
             "method": "home_visit",
             "done_on": DAY.isoformat(),
             "outcome": "Gia đình đón nhận",
             "next_on": "2026-06-04",
+            **opened_at(client, page),
         },
     )
     assert response.status_code == 302
@@ -221,3 +224,42 @@ def test_unassigned_worker_sees_nothing_overdue(staff, case):
     _overdue_rows(case, staff, 2)
     stranger = MembershipFactory(organisation=staff.organisation, role=Role.CASE_WORKER).user
     assert overdue_for(_membership(staff, None, stranger), today=DAY).count == 0
+
+
+def test_a_follow_up_saved_by_two_people_keeps_both_changes(staff, case):
+    """The second of two saves of a follow-up opened at the same time is refused with what the
+    first changed; saving the merged form keeps both people's changes."""
+    follow_up = services.follow_up_plan(
+        case=case, planned_on=DAY, method="home_visit", actor=Actor.system("tests")
+    )
+    page = url("follow_up_edit", case, follow_up_id=follow_up.pk)
+    worker, supervisor = staff.client(Role.CASE_WORKER), staff.client(Role.SUPERVISOR)
+    mine, theirs = opened_at(worker, page), opened_at(supervisor, page)
+    planned = {"planned_on": DAY.isoformat(), "method": "home_visit"}
+    first = supervisor.post(page, {**planned, "method": "phone", **theirs})
+    assert first.status_code == 302
+    second = worker.post(
+        page, {**planned, "done_on": DAY.isoformat(), "outcome": "Gia đình đón nhận", **mine}
+    )
+    assert second.status_code == 400
+    follow_up.refresh_from_db()
+    assert (follow_up.method, follow_up.done_on, follow_up.version) == ("phone", None, 2)
+    assert "Giá trị do người khác đã lưu" in second.content.decode()
+    merged = second.context["form"].data
+    assert (merged["method"], merged["outcome"]) == ("phone", "Gia đình đón nhận")
+    assert worker.post(page, merged).status_code == 302
+    follow_up.refresh_from_db()
+    assert (follow_up.method, follow_up.done_on, follow_up.outcome) == (
+        "phone",
+        DAY,
+        "Gia đình đón nhận",
+    )
+
+
+def test_a_follow_up_form_sent_twice_makes_one_follow_up(staff, case):
+    client = staff.client(Role.CASE_WORKER)
+    page = url("follow_up_add", case)
+    key = client.get(page).context["form"]["idempotency_key"].value()
+    form = {"planned_on": DAY.isoformat(), "method": "phone", "idempotency_key": key}
+    assert client.post(page, form).status_code == client.post(page, form).status_code == 302
+    assert FollowUp.objects.filter(case=case).count() == 1

@@ -15,9 +15,10 @@ from django.test.utils import CaptureQueriesContext
 
 from donghanh.cases import services as case_services
 from donghanh.cases.models import Case
-from donghanh.cases.selectors import case_fingerprints
+from donghanh.cases.selectors import CASE_EDITS
 from donghanh.casework.models import ServiceDelivery
 from donghanh.core import records
+from donghanh.core.actor import Actor
 from donghanh.indicators.checks import check_listening
 from donghanh.indicators.compute import raw_result
 from donghanh.indicators.listener import on_record_change
@@ -26,7 +27,7 @@ from donghanh.indicators.selectors import facts_agree_with_records
 from donghanh.organisations.models import Organisation
 from donghanh.people import services as person_services
 from donghanh.people.models import Person
-from donghanh.people.selectors import person_fingerprints
+from donghanh.people.selectors import PERSON_EDITS
 from donghanh.programmes.projects.models import Project
 from donghanh.programmes.results.models import (
     Aggregation,
@@ -111,12 +112,12 @@ def test_what_writers_tell_the_port_reaches_the_facts(db: None) -> None:
     user = UserFactory()
     person = case.person
     person_services.person_update(
-        person=person, expected_version=person.version, baseline=person_fingerprints(person),
-        acting_user=user, sex="male",
+        person=person, expected_version=person.version, baseline=PERSON_EDITS.fingerprints(person),
+        actor=Actor.for_user(user), sex="male",
     )  # fmt: skip
     case_services.case_update(
-        case=case, expected_version=case.version, baseline=case_fingerprints(case),
-        acting_user=user, case_type="migrant_at_risk",
+        case=case, expected_version=case.version, baseline=CASE_EDITS.fingerprints(case),
+        actor=Actor.for_user(user), case_type="migrant_at_risk",
     )  # fmt: skip
     assert _breakdowns(indicator) == {
         Disaggregation.SEX: {"male": 1},
@@ -131,7 +132,8 @@ def test_a_change_the_figures_do_not_count_costs_them_no_query(db: None) -> None
     with CaptureQueriesContext(connection) as captured:
         person_services.person_update(
             person=person, expected_version=person.version,
-            baseline=person_fingerprints(person), acting_user=UserFactory(), phone="0912345678",
+            baseline=PERSON_EDITS.fingerprints(person), actor=Actor.for_user(UserFactory()),
+            phone="0912345678",
         )  # fmt: skip
         records.records_changed(project_ids=[None], person_ids=[case.person_id])
     counting = ("indicators_", "casework_", "programmes_")

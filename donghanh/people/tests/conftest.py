@@ -12,6 +12,7 @@ from typing import Any, cast
 import pytest
 from django.test import Client
 
+from donghanh.core.actor import Actor
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
 from donghanh.people import services
@@ -59,7 +60,7 @@ def make_person(organisation: Organisation, user: Any = None, **details: Any) ->
         "date_of_birth": datetime.date(1998, 4, 12),
     }
     values.update(details)
-    return services.person_register(organisation=organisation, acting_user=user, **values)
+    return services.person_register(organisation=organisation, actor=Actor.for_user(user), **values)
 
 
 @pytest.fixture

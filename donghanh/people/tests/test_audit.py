@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.core.actor import Actor
 from donghanh.core.text import fold
 from donghanh.organisations.roles import Role
 from donghanh.people import services
@@ -39,7 +40,7 @@ def test_opening_the_withdraw_page_writes_a_view_row(staff, person):
         method="electronic",
         given_by="person",
         given_on=datetime.date(2026, 1, 5),
-        acting_user=None,
+        actor=Actor.for_user(None),
     )
     url = reverse(
         "people:consent_withdraw",

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.people import services
 from donghanh.people.models import Consent, ConsentStatus
@@ -28,7 +29,7 @@ def _record(person, user=None, **overrides):
         "given_on": datetime.date(2026, 1, 5),
     }
     values.update(overrides)
-    return services.consent_record(person=person, acting_user=user, **values)
+    return services.consent_record(person=person, actor=Actor.for_user(user), **values)
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ def test_withdrawal_takes_effect_at_once(staff, person, worker):
     consent = _record(person, worker, purpose="sharing", recipient_organisation=partner)
     today = timezone.localdate()
     assert consent_is_active(person, "sharing", partner)
-    services.consent_withdraw(consent=consent, note="by phone", acting_user=worker)
+    services.consent_withdraw(consent=consent, note="by phone", actor=Actor.for_user(worker))
     # Still the same day: not active any more, not from tomorrow.
     assert not consent_is_active(person, "sharing", partner)
     assert not consent_is_active(person, "sharing", partner, on=today)
@@ -84,7 +85,7 @@ def test_withdrawal_takes_effect_at_once(staff, person, worker):
     assert consent.status == ConsentStatus.WITHDRAWN
     assert consent.withdrawn_by == worker
     with pytest.raises(ValidationError):
-        services.consent_withdraw(consent=consent, acting_user=worker)
+        services.consent_withdraw(consent=consent, actor=Actor.for_user(worker))
     entry = AuditEntry.objects.get(action=AuditAction.UPDATE, target_type="people.consent")
     assert entry.changed_fields == ["withdrawal_note", "withdrawn_at"]
     assert "by phone" not in entry.summary
@@ -117,7 +118,7 @@ def test_a_minor_cannot_consent_alone(child, worker):
 
 def test_a_minors_guardian_consents(child, worker):
     guardian = services.guardian_add(
-        person=child, full_name="Lò Thị Mỷ", relation="mother", acting_user=worker
+        person=child, full_name="Lò Thị Mỷ", relation="mother", actor=Actor.for_user(worker)
     )
     consent = _record(child, worker, given_by="guardian", guardian=guardian)
     assert consent.guardian == guardian
@@ -126,7 +127,7 @@ def test_a_minors_guardian_consents(child, worker):
 
 def test_the_guardian_must_be_the_persons_own(child, person, worker):
     someone_elses = services.guardian_add(
-        person=person, full_name="Nguyễn Văn Ba", relation="father", acting_user=worker
+        person=person, full_name="Nguyễn Văn Ba", relation="father", actor=Actor.for_user(worker)
     )
     with pytest.raises(ValidationError) as error:
         _record(child, worker, given_by="guardian", guardian=someone_elses)

@@ -6,12 +6,14 @@ import pytest
 from django.urls import reverse
 
 from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.core.actor import Actor
+from donghanh.core.editing import StaleEditError
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Role
 from donghanh.people import services
 from donghanh.people.forms import PersonForm
 from donghanh.people.models import Person
-from donghanh.people.selectors import person_fingerprints, persons_search
+from donghanh.people.selectors import PERSON_EDITS, persons_search
 
 
 @pytest.fixture
@@ -93,16 +95,20 @@ def test_the_second_of_two_concurrent_edits_is_refused(staff, person, edit_url):
 
 
 def test_service_refuses_a_stale_version(person):
-    baseline = person_fingerprints(person)
+    baseline = PERSON_EDITS.fingerprints(person)
     services.person_update(
-        person=person, expected_version=1, baseline=baseline, acting_user=None, sex="other"
+        person=person,
+        expected_version=1,
+        baseline=baseline,
+        actor=Actor.for_user(None),
+        sex="other",
     )
-    with pytest.raises(services.StaleEditError) as error:
+    with pytest.raises(StaleEditError) as error:
         services.person_update(
             person=person,
             expected_version=1,
             baseline=baseline,
-            acting_user=None,
+            actor=Actor.for_user(None),
             full_name="Someone Else",
         )
     assert error.value.changed_fields == ["sex"]
@@ -115,8 +121,8 @@ def test_renaming_rewrites_the_search_indexes(staff, person):
     services.person_update(
         person=person,
         expected_version=1,
-        baseline=person_fingerprints(person),
-        acting_user=None,
+        baseline=PERSON_EDITS.fingerprints(person),
+        actor=Actor.for_user(None),
         full_name="Đinh Thị Hồng",
         other_names="",
     )

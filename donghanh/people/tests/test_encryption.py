@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from donghanh.audit.models import AuditEntry
+from donghanh.core.actor import Actor
 from donghanh.core.crypto import DecryptionError, encrypted_fields
 from donghanh.core.text import fold
 from donghanh.organisations.models import Membership
@@ -86,7 +87,10 @@ def test_values_round_trip(person):
 
 def test_empty_values_are_encrypted_too(staff):
     person = services.person_register(
-        organisation=staff.organisation, acting_user=None, full_name="Lò Thị Mai", sex="female"
+        organisation=staff.organisation,
+        actor=Actor.for_user(None),
+        full_name="Lò Thị Mai",
+        sex="female",
     )
     raw = _raw_person(person)
     assert raw["date_of_birth"] is None
@@ -101,7 +105,7 @@ def test_guardian_and_consent_notes_are_encrypted(person, staff):
         full_name="Trần Văn Bình",
         relation="father",
         phone="0987 654 321",
-        acting_user=user,
+        actor=Actor.for_user(user),
     )
     consent = services.consent_record(
         person=person,
@@ -110,7 +114,7 @@ def test_guardian_and_consent_notes_are_encrypted(person, staff):
         given_by="person",
         given_on=datetime.date(2026, 1, 5),
         evidence_note="Chị Phạm Thu witnessed",
-        acting_user=user,
+        actor=Actor.for_user(user),
     )
     name, phone = _raw_row(Guardian, guardian.pk, ["full_name", "phone"])
     assert "Bình" not in name and "0987" not in phone
@@ -131,14 +135,14 @@ def test_rotation_then_removing_the_old_key(settings, staff):
     settings.DATA_ENCRYPTION_KEYS = [OLD_KEY]
     person = services.person_register(
         organisation=staff.organisation,
-        acting_user=None,
+        actor=Actor.for_user(None),
         full_name="Huỳnh Thị Lan",
         sex="female",
         date_of_birth=datetime.date(2003, 9, 1),
         phone="0901 222 333",
     )
     guardian = services.guardian_add(
-        person=person, full_name="Huỳnh Văn Tư", relation="father", acting_user=None
+        person=person, full_name="Huỳnh Văn Tư", relation="father", actor=Actor.for_user(None)
     )
     before = _raw_person(person)
     tokens_before = set(PersonNameToken.objects.values_list("token_index", flat=True))
@@ -188,7 +192,10 @@ def test_rotation_then_removing_the_old_key(settings, staff):
 def test_removing_a_key_before_rotating_fails_loudly(settings, staff):
     settings.DATA_ENCRYPTION_KEYS = [OLD_KEY]
     person = services.person_register(
-        organisation=staff.organisation, acting_user=None, full_name="Đỗ Văn An", sex="male"
+        organisation=staff.organisation,
+        actor=Actor.for_user(None),
+        full_name="Đỗ Văn An",
+        sex="male",
     )
     settings.DATA_ENCRYPTION_KEYS = [NEW_KEY]
     with pytest.raises(DecryptionError) as error:

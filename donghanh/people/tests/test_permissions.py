@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.people import services
 from donghanh.people.tests.conftest import make_person
@@ -29,7 +30,7 @@ def _consent(person, user):
         method="written",
         given_by="person",
         given_on=datetime.date(2026, 1, 5),
-        acting_user=user,
+        actor=Actor.for_user(user),
     )
 
 

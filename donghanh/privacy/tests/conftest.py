@@ -34,7 +34,9 @@ EVIDENCE = "Biên bản có chữ ký của bà Phạm Thị Lụa"
 def new_person(organisation: Organisation, user: Any = None, **details: Any) -> Person:
     values: dict[str, Any] = {"full_name": "Trần Văn Nam", "sex": "male"}
     values.update(details)
-    return person_services.person_register(organisation=organisation, acting_user=user, **values)
+    return person_services.person_register(
+        organisation=organisation, actor=Actor.for_user(user), **values
+    )
 
 
 def full_person(organisation: Organisation, user: Any = None) -> Person:
@@ -50,7 +52,7 @@ def full_person(organisation: Organisation, user: Any = None) -> Person:
         **HOA,
     )
     guardian = person_services.guardian_add(
-        person=person, relation="mother", acting_user=user, **GUARDIAN
+        person=person, relation="mother", actor=Actor.for_user(user), **GUARDIAN
     )
     person_services.consent_record(
         person=person,
@@ -59,7 +61,7 @@ def full_person(organisation: Organisation, user: Any = None) -> Person:
         given_by="person",
         given_on=datetime.date(2026, 1, 5),
         evidence_note=EVIDENCE,
-        acting_user=user,
+        actor=Actor.for_user(user),
     )
     person_services.consent_record(
         person=person,
@@ -68,7 +70,7 @@ def full_person(organisation: Organisation, user: Any = None) -> Person:
         given_by="guardian",
         guardian=guardian,
         given_on=datetime.date(2026, 1, 6),
-        acting_user=user,
+        actor=Actor.for_user(user),
     )
     return person
 
@@ -128,7 +130,7 @@ def longest_record(organisation: Organisation, owner: Any) -> LongestRecord:
         CaseScreeningForm,
     )
     from donghanh.cases.models import ClosureReason, IdentificationStatus
-    from donghanh.cases.selectors import case_fingerprints
+    from donghanh.cases.selectors import CASE_EDITS
     from donghanh.casework import services as casework
     from donghanh.casework.forms import ServiceForm
     from donghanh.casework.models import ASSESSED_DOMAINS
@@ -179,13 +181,13 @@ def longest_record(organisation: Organisation, owner: Any) -> LongestRecord:
         intake_date=datetime.date(2026, 2, 1),
         is_abroad=True,
         intake_note=intake_note,
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     case = case_services.case_update(
         case=case,
         expected_version=case.version,
-        baseline=case_fingerprints(case),
-        acting_user=worker,
+        baseline=CASE_EDITS.fingerprints(case),
+        actor=Actor.for_user(worker),
         origin_commune=commune,
         transit_countries=["LA", "TH"],
         destination_country="CN",
@@ -244,7 +246,7 @@ def longest_record(organisation: Organisation, owner: Any) -> LongestRecord:
         name=long_text(255)[:250] + ".pdf",
         content=b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
         description=longest_for(AttachmentForm, "description"),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     message = longest_for(ReferralSendForm, "message")
     referrals.referral_send(
@@ -260,7 +262,7 @@ def longest_record(organisation: Organisation, owner: Any) -> LongestRecord:
         reason=longest_label(ClosureReason.choices),
         reintegration_outcome="with_family",
         note=longest_for(CaseClosureRequestForm, "note"),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     new_request(
         person,
@@ -289,7 +291,7 @@ def case_services_guardian(person: Person, user: Any, form: Any) -> Any:
         relation="mother",
         full_name=longest_for(form, "full_name"),
         phone=longest_for(form, "phone"),
-        acting_user=user,
+        actor=Actor.for_user(user),
     )
 
 
@@ -307,5 +309,5 @@ def case_services_consent(
         given_on=datetime.date(2026, 1, 5),
         recipient_organisation=recipient,
         evidence_note=longest_for(form, "evidence_note"),
-        acting_user=user,
+        actor=Actor.for_user(user),
     )

@@ -19,6 +19,7 @@ from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.core import person_export as exporters
 from donghanh.core.actor import Actor
 from donghanh.core.crypto import DecryptionError, decrypt_text, models_with_encrypted_fields
+from donghanh.core.editing import StaleEditError
 from donghanh.organisations.models import Membership
 from donghanh.people import services as person_services
 from donghanh.people.models import Consent, Guardian, Person, PersonNameToken, years_between
@@ -328,12 +329,12 @@ def test_deidentification_keeps_statistics_and_drops_identity(trio, person):
 def test_a_form_opened_before_deidentification_cannot_write_the_identity_back(trio, person):
     opened_version = person.version
     services.person_deidentify(person=person, actor=Actor.for_user(trio.owner))
-    with pytest.raises(person_services.StaleEditError):
+    with pytest.raises(StaleEditError):
         person_services.person_update(
             person=person,
             expected_version=opened_version,
             baseline={},
-            acting_user=trio.owner,
+            actor=Actor.for_user(trio.owner),
             full_name=HOA["full_name"],
         )
 

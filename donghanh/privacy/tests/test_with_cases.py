@@ -26,7 +26,7 @@ def _case(person, user, note=INTAKE_NOTE):
         intake_channel="hotline_111",
         intake_date=datetime.date(2026, 2, 1),
         intake_note=note,
-        acting_user=user,
+        actor=Actor.for_user(user),
     )
 
 

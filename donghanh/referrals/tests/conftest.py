@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from donghanh.cases.models import Case
 from donghanh.cases.tests.conftest import make_case, make_person
+from donghanh.core.actor import Actor
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
 from donghanh.people import services as person_services
@@ -54,7 +55,7 @@ def consent_to_share(person: Person, organisation: Organisation, **kwargs: Any) 
         given_by=Consent.GivenBy.PERSON,
         given_on=kwargs.pop("given_on", timezone.localdate() - datetime.timedelta(days=1)),
         recipient_organisation=organisation,
-        acting_user=None,
+        actor=Actor.for_user(None),
         **kwargs,
     )
 

@@ -18,7 +18,7 @@ from donghanh.core.actor import Actor
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
 from donghanh.people import services as person_services
-from donghanh.people.selectors import person_fingerprints
+from donghanh.people.selectors import PERSON_EDITS
 from donghanh.reference.domains import ServiceDomain
 from donghanh.referrals import services
 from donghanh.referrals.models import (
@@ -90,7 +90,7 @@ def test_consent_for_one_organisation_does_not_allow_another(net: Network) -> No
 
 def test_withdrawn_consent_blocks_a_new_referral(net: Network) -> None:
     consent = consent_to_share(net.person, net.b)
-    person_services.consent_withdraw(consent=consent, acting_user=net.a_worker)
+    person_services.consent_withdraw(consent=consent, actor=Actor.for_user(net.a_worker))
     with pytest.raises(ValidationError):
         send(net)
 
@@ -145,7 +145,7 @@ def test_withdrawal_cuts_the_receivers_access_at_once(net: Network) -> None:
     referral = send(net)
     client = net.client(net.b_worker)
     assert "Nguyễn Thị Hoa" in client.get(detail_url(net.b.slug, referral)).content.decode()
-    person_services.consent_withdraw(consent=consent, acting_user=net.a_worker)
+    person_services.consent_withdraw(consent=consent, actor=Actor.for_user(net.a_worker))
     page = client.get(detail_url(net.b.slug, referral)).content.decode()
     assert "Nguyễn Thị Hoa" not in page
     assert "Cần khám sức khỏe" not in page
@@ -246,8 +246,8 @@ def test_reshare_refreshes_the_snapshot(net: Network) -> None:
     person_services.person_update(
         person=person,
         expected_version=person.version,
-        baseline=person_fingerprints(person),
-        acting_user=net.a_worker,
+        baseline=PERSON_EDITS.fingerprints(person),
+        actor=Actor.for_user(net.a_worker),
         phone="0987 654 321",
     )
     assert "0912 345 678" in referral.snapshot
@@ -311,7 +311,7 @@ def test_transfer_needs_consent(net: Network) -> None:
         send(net, kind=ReferralKind.TRANSFER)
     consent = consent_to_share(net.person, net.b)
     referral = send(net, kind=ReferralKind.TRANSFER)
-    person_services.consent_withdraw(consent=consent, acting_user=net.a_worker)
+    person_services.consent_withdraw(consent=consent, actor=Actor.for_user(net.a_worker))
     with pytest.raises(ValidationError):
         services.referral_accept(referral=referral, actor=Actor.for_user(net.b_supervisor))
     assert Case.objects.get(pk=net.case.pk).organisation == net.a
@@ -365,6 +365,36 @@ def test_send_page_posts_a_referral(net: Network) -> None:
     assert response.status_code == 302
     assert referral.shared_sections == ["identity", "case"]
     assert referral.domain == "legal" and referral.message == "Hỗ trợ pháp lý"
+
+
+def test_a_referral_form_sent_twice_sends_one_referral(net: Network) -> None:
+    """A double click or a retry sends the same form again: one referral, one disclosure."""
+    consent_to_share(net.person, net.b)
+    client = net.client(net.a_worker)
+    url = reverse("referrals:send", kwargs={"org": net.a.slug, "case_id": net.case.pk})
+    key = client.get(url).context["form"]["idempotency_key"].value()
+    assert key
+    form = {
+        "kind": "referral",
+        "to_organisation": net.b.pk,
+        "domain": "legal",
+        "shared_sections": ["identity"],
+        "idempotency_key": key,
+    }
+    first, second = client.post(url, form), client.post(url, form)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    referral = Referral.objects.get()
+    assert (
+        AuditEntry.objects.filter(
+            target_type="referrals.referral", target_id=str(referral.pk), event="referral.sent"
+        ).count()
+        == 1
+    )
+    # A new form is a new referral.
+    form["idempotency_key"] = client.get(url).context["form"]["idempotency_key"].value()
+    assert client.post(url, form).status_code == 302
+    assert Referral.objects.count() == 2
 
 
 @pytest.mark.parametrize("incoming", [True, False])

@@ -15,8 +15,9 @@ from donghanh.api.tests.conftest import api_client, issue_token
 from donghanh.cases import services as case_services
 from donghanh.cases.forms import CaseIdentificationForm, CaseIntakeFields
 from donghanh.cases.models import Case, IdentificationStatus
-from donghanh.cases.selectors import case_fingerprints
+from donghanh.cases.selectors import CASE_EDITS
 from donghanh.cases.tests.conftest import make_case, make_person
+from donghanh.core.actor import Actor
 from donghanh.people.forms import PersonForm
 from donghanh.people.models import Ethnicity
 from donghanh.places.models import Commune
@@ -60,8 +61,8 @@ def _longest_case(net: Network) -> Case:
     return case_services.case_update(
         case=case,
         expected_version=case.version,
-        baseline=case_fingerprints(case),
-        acting_user=net.a_worker,
+        baseline=CASE_EDITS.fingerprints(case),
+        actor=Actor.for_user(net.a_worker),
         origin_commune=commune,
         transit_countries=[code for code in COUNTRIES.values if code != "VN"],
         destination_country=DESTINATION,

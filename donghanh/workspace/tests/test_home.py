@@ -133,7 +133,7 @@ def test_home_lists_the_data_subject_requests_due_for_the_user():
     membership = MembershipFactory(role=Role.SUPERVISOR)
     person = person_services.person_register(
         organisation=membership.organisation,
-        acting_user=membership.user,
+        actor=Actor.for_user(membership.user),
         full_name="Phan Thị Cúc",
         sex="female",
     )

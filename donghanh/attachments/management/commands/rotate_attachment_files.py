@@ -11,12 +11,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from donghanh.attachments.services import attachment_files_rotate, rotation_report
+from donghanh.attachments.key_rotation import ROTATION_ACTOR, rotation_report
+from donghanh.attachments.services import attachment_files_rotate
+from donghanh.core.actor import Actor
 
 
 class Command(BaseCommand):
     help = "Re-encrypt every stored attachment file with the newest data key."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(rotation_report(*attachment_files_rotate()))
+        actor = Actor.system(ROTATION_ACTOR)
+        self.stdout.write(rotation_report(*attachment_files_rotate(actor=actor)))
         self.stdout.write(self.style.SUCCESS("Done."))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from donghanh.core.actor import Actor
 from donghanh.demo.case_services import demo_cases_load
 from donghanh.demo.management.base import DemoCommand
 
@@ -19,7 +20,7 @@ class Command(DemoCommand):
     )
 
     def handle_demo(self, **options: Any) -> None:
-        report = demo_cases_load()
+        report = demo_cases_load(actor=Actor.system("load_demo_cases"))
         if not report.changed:
             self.stdout.write(_("Demo cases are already loaded."))
             return

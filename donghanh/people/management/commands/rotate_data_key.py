@@ -15,13 +15,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
 
-from donghanh.audit.models import AuditAction
-from donghanh.audit.services import audit_record
+from donghanh.core.actor import Actor
 from donghanh.core.crypto import models_with_encrypted_fields, reencrypt_model
 from donghanh.core.key_rotation import key_rotation_steps
-from donghanh.people.services import person_search_indexes_rebuild
+from donghanh.people.services import data_key_rotation_record, person_search_indexes_rebuild
 
 
 class Command(BaseCommand):
@@ -48,17 +46,10 @@ class Command(BaseCommand):
                 f"({count.values_rotated} values)"
             )
         # Blind indexes are keyed from the newest data key too: rewrite those made with older keys.
-        rebuilt = person_search_indexes_rebuild(batch_size=batch_size)
+        actor = Actor.system("rotate_data_key")
+        rebuilt = person_search_indexes_rebuild(actor=actor, batch_size=batch_size)
         self.stdout.write(f"people.Person search indexes: {rebuilt} people rebuilt")
-        with transaction.atomic():
-            audit_record(
-                action=AuditAction.UPDATE,
-                actor_username="rotate_data_key",
-                summary=(
-                    f"data key rotation: {total_values} values re-encrypted, "
-                    f"{rebuilt} search indexes rebuilt"
-                ),
-            )
+        data_key_rotation_record(actor=actor, values_rotated=total_values, indexes_rebuilt=rebuilt)
         # Data kept encrypted outside the database (attachment files): the steps the apps that
         # keep it registered, so that one command leaves nothing only the old key can read.
         for step in key_rotation_steps():

@@ -1,0 +1,346 @@
+"""The check and the import of a file, row by row, for any kind.
+
+`run_check` reads the whole file and writes nothing: every problem as (row, column, value,
+message), the duplicates of records already there, and the file with its problems marked.
+`run_commit` reads it again and creates the records through the kind, in the caller's
+transaction: with `ALL_OR_NOTHING`, the first problem stops every write and the transaction is
+rolled back (`CommitRefusedError`); with `VALID_ROWS`, each row is written in a savepoint of its own
+and a row the owning service refuses becomes a problem of that row.
+
+Both call `progress(done, total, message)` now and then; it may stop the run (the job was asked
+to stop) by raising.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from donghanh.core.actor import Actor
+from donghanh.imports.kinds.base import Checked, ImportKind
+from donghanh.imports.mapping import header_score
+from donghanh.imports.parsing import BadValueError, as_text, is_empty
+from donghanh.imports.reading import Sheet, open_sheet
+from donghanh.imports.workbooks import MarkedWorkbook, example_text
+
+# The problems a report keeps (the marked workbook has them all).
+MAX_REPORTED_PROBLEMS = 1000
+MAX_REPORTED_DUPLICATES = 1000
+# Seconds between two progress reports, and rows between two looks at the clock.
+PROGRESS_SECONDS = 0.5
+PROGRESS_EVERY_ROWS = 25
+
+Progress = Callable[[int, int | None, str], None]
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    value: str
+    message: str
+    column_index: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Report:
+    """What a check or an import found; `as_json` is what the report keeps and the command
+    prints."""
+
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    rows_with_problems: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    problems_total: int = 0
+    duplicate_rows: list[dict[str, Any]] = field(default_factory=list)
+    refused: str = ""
+    refused_code: str = ""
+
+    def add_problems(self, problems: Sequence[Problem]) -> None:
+        if problems:
+            self.rows_with_problems += 1
+        self.problems_total += len(problems)
+        room = MAX_REPORTED_PROBLEMS - len(self.problems)
+        self.problems.extend(problems[: max(0, room)])
+
+    def as_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "duplicates": self.duplicates,
+            "errors": [problem.as_json() for problem in self.problems],
+            "dry_run": self.dry_run,
+            "rows_with_problems": self.rows_with_problems,
+            "duplicate_rows": self.duplicate_rows,
+        }
+        if self.problems_total > len(self.problems):
+            body["errors_total"] = self.problems_total
+        if self.refused:
+            body["refused"] = {"code": self.refused_code, "message": self.refused}
+        return body
+
+
+class CommitRefusedError(Exception):
+    """All or nothing, and some row has a problem: nothing is written (raised inside the
+    transaction to roll it back)."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__("the import has rows with problems")
+        self.report = report
+
+
+@dataclass
+class Link:
+    record: models.Model
+    row: int
+
+
+class _Throttle:
+    def __init__(self, progress: Progress, total: int | None, message: str) -> None:
+        self.progress = progress
+        self.total = total
+        self.message = message
+        self.last = 0.0
+
+    def __call__(self, done: int, *, force: bool = False) -> None:
+        if not force and done % PROGRESS_EVERY_ROWS:
+            return
+        now = time.monotonic()
+        if force or now - self.last >= PROGRESS_SECONDS:
+            self.last = now
+            total = max(self.total, done) if self.total is not None else None
+            self.progress(done, total, self.message)
+
+
+class RowChecker:
+    """Reads and checks one row after another for a batch's kind and columns."""
+
+    def __init__(
+        self,
+        *,
+        kind: ImportKind,
+        headers: Sequence[str],
+        mapping: Mapping[str, str],
+        state: Any,
+    ) -> None:
+        self.kind = kind
+        self.headers = list(headers)
+        self.state = state
+        self.index_of: dict[str, int] = {key: int(index) for index, key in mapping.items()}
+        self.seen: dict[Any, int] = {}
+        self.examples = {
+            column.key: example_text(column)
+            for column in kind.columns
+            if column.key in self.index_of and example_text(column)
+        }
+
+    def _heading(self, key: str) -> tuple[str, int | None]:
+        index = self.index_of.get(key)
+        if index is None:
+            return (str(self.kind.column(key).label) if key else "", None)
+        heading = self.headers[index] if index < len(self.headers) else ""
+        return heading or str(self.kind.column(key).label), index
+
+    def problem(self, number: int, key: str, message: str, raw: Any = None) -> Problem:
+        heading, index = self._heading(key)
+        return Problem(
+            row=number,
+            column=heading,
+            value=as_text(raw)[:200],
+            message=message,
+            column_index=index,
+        )
+
+    def is_example(self, values: Mapping[str, Any]) -> bool:
+        if len(self.examples) < 2:
+            return False
+        return all(as_text(values.get(key)).strip() == text for key, text in self.examples.items())
+
+    def check(
+        self, number: int, cells: Sequence[Any]
+    ) -> tuple[Checked | None, list[Problem], bool]:
+        """(the kind's verdict, the row's problems, whether it is the template's example)."""
+        values = {
+            key: cells[index] if index < len(cells) else None
+            for key, index in self.index_of.items()
+        }
+        if self.is_example(values):
+            return None, [], True
+        problems: list[Problem] = []
+        parsed: dict[str, Any] = {}
+        for column in self.kind.columns:
+            raw = values.get(column.key)
+            if is_empty(raw):
+                parsed[column.key] = [] if column.many else None
+                if column.required:
+                    problems.append(
+                        self.problem(number, column.key, _("Fill in this column."), raw)
+                    )
+                continue
+            try:
+                parsed[column.key] = column.parse(raw)
+            except BadValueError as error:
+                problems.append(self.problem(number, column.key, error.message, raw))
+        if problems:
+            return None, problems, False
+        checked = self.kind.check(parsed, self.state)
+        for key, message in checked.problems:
+            problems.append(self.problem(number, key, message, values.get(key)))
+        if not problems and checked.unique_key is not None:
+            first = self.seen.setdefault(checked.unique_key, number)
+            if first != number:
+                problems.append(
+                    self.problem(
+                        number,
+                        "",
+                        _("This row repeats row %(row)s: keep one of them.") % {"row": first},
+                    )
+                )
+        return checked, problems, False
+
+
+def _sheet(batch: Any, kind: ImportKind, data: bytes) -> Sheet:
+    return open_sheet(data, header_score=header_score(kind), full=True)
+
+
+def _checker(batch: Any, kind: ImportKind, sheet: Sheet, actor: Actor) -> RowChecker:
+    state = kind.prepare(organisation=batch.organisation, options=batch.options, actor=actor)
+    return RowChecker(kind=kind, headers=sheet.headers, mapping=batch.mapping, state=state)
+
+
+def _rows(sheet: Sheet, batch: Any) -> Iterator[tuple[int, list[Any]]]:
+    if sheet.header_row != batch.header_row or sheet.headers != batch.headers:
+        # The stored file is the uploaded one: it cannot change, short of a new reading rule.
+        raise ValueError("the file no longer reads as it did when it was uploaded")
+    return sheet.rows
+
+
+def run_check(
+    *, batch: Any, kind: ImportKind, data: bytes, actor: Actor, progress: Progress
+) -> tuple[Report, bytes | None]:
+    """Check the whole file; the report, and the marked workbook when a row needs attention.
+    Raises FileRefusedError when the file breaks a limit."""
+    report = Report(dry_run=True)
+    sheet = _sheet(batch, kind, data)
+    try:
+        checker = _checker(batch, kind, sheet, actor)
+        marked = MarkedWorkbook(headers=sheet.headers)
+        tick = _Throttle(progress, sheet.expected_rows, _("Checking the rows"))
+        tick(0, force=True)
+        for number, cells in _rows(sheet, batch):
+            report.rows += 1
+            checked, problems, example = checker.check(number, cells)
+            note = ""
+            if example:
+                report.skipped += 1
+                note = _("The template's example row: left out.")
+            elif problems:
+                report.add_problems(problems)
+            elif checked is not None and checked.duplicate:
+                report.duplicates += 1
+                note = _("Already recorded (%(record)s): it will be left out.") % {
+                    "record": checked.duplicate
+                }
+                if len(report.duplicate_rows) < MAX_REPORTED_DUPLICATES:
+                    report.duplicate_rows.append({"row": number, "record": checked.duplicate})
+            else:
+                report.created += 1
+            marked.add_row(
+                number=number,
+                values=cells,
+                problems=[(p.column_index, p.column, p.value, p.message) for p in problems],
+                note=note,
+            )
+            tick(report.rows)
+        tick(report.rows, force=True)
+    finally:
+        sheet.close()
+    if not (report.rows_with_problems or report.duplicates):
+        marked.discard()
+        if not report.rows:
+            report.refused = _("The file has column headings but no rows under them.")
+            report.refused_code = "no_rows"
+        return report, None
+    return report, marked.bytes()
+
+
+def run_commit(
+    *,
+    batch: Any,
+    kind: ImportKind,
+    data: bytes,
+    actor: Actor,
+    progress: Progress,
+    all_or_nothing: bool,
+    atomic: Callable[[], AbstractContextManager[Any]],
+    record: Callable[[Report, list[Link]], None],
+) -> Report:
+    """Import the file inside `atomic()`; `record(report, links)` is called inside it at the
+    end (the batch's own bookkeeping, in the same transaction). Raises CommitRefusedError (after
+    rolling back) when all or nothing was asked for and a row has a problem."""
+    report = Report(dry_run=False)
+    sheet = _sheet(batch, kind, data)
+    try:
+        with atomic():
+            checker = _checker(batch, kind, sheet, actor)
+            tick = _Throttle(progress, sheet.expected_rows, _("Importing the rows"))
+            tick(0, force=True)
+            links: list[Link] = []
+            for number, cells in _rows(sheet, batch):
+                report.rows += 1
+                tick(report.rows)
+                checked, problems, example = checker.check(number, cells)
+                if example:
+                    report.skipped += 1
+                    continue
+                if problems or checked is None:
+                    report.add_problems(problems)
+                    continue
+                if checked.duplicate:
+                    report.duplicates += 1
+                    if len(report.duplicate_rows) < MAX_REPORTED_DUPLICATES:
+                        report.duplicate_rows.append({"row": number, "record": checked.duplicate})
+                    continue
+                if all_or_nothing and report.rows_with_problems:
+                    continue  # it will all be rolled back: check the rest, write nothing more
+                try:
+                    with transaction.atomic():
+                        records = kind.create(checked.payload, checker.state, actor=actor)
+                except ValidationError as error:
+                    report.add_problems(
+                        [checker.problem(number, "", message) for message in error.messages]
+                    )
+                    continue
+                links.extend(Link(record=item, row=number) for item in records)
+                report.created += 1
+            tick(report.rows, force=True)
+            if not all_or_nothing:
+                report.skipped += report.rows_with_problems
+            if all_or_nothing and report.rows_with_problems:
+                report.created = 0
+                raise CommitRefusedError(report)
+            record(report, links)
+    finally:
+        sheet.close()
+    return report

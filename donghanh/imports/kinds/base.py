@@ -1,0 +1,161 @@
+"""The kinds of record that can be imported, each described once.
+
+A kind says which columns its template has (`Column`: the heading, whether it must be filled,
+how a value is read, the code list of a dropdown, a note for the notes sheet, the example
+row's value), which permission creating such a record by hand needs, and four steps:
+
+    prepare(batch, actor)      what the rows are checked against, read once (the training,
+                               the names already in the registry…)
+    check(row, state)          the row's values, read and checked: problems by column, or a
+                               payload; and whether it duplicates a record already there
+    create(payload, state)     the record(s), through the owning app's services (their own
+                               audit rows); the records the batch is linked to
+    remove(records, actor)     undo: the records go, each with an audit row
+
+The framework (donghanh/imports/engine.py) does the rest: reading the file, mapping columns,
+the dry run, the marked workbook, one transaction, the links, undo's checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.db import models
+
+from donghanh.audit.services import audit_record
+from donghanh.imports.events import ImportEvent
+from donghanh.imports.parsing import Choices, Parser
+from donghanh.organisations.roles import Perm
+
+if TYPE_CHECKING:
+    from django import forms
+    from django_stubs_ext import StrOrPromise
+
+    from donghanh.core.actor import Actor
+    from donghanh.organisations.models import Membership
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: StrOrPromise
+    parse: Parser
+    required: bool = False
+    # A code list: the template offers it as a dropdown (one value) or lists it (several).
+    choices: Choices | None = None
+    many: bool = False
+    note: StrOrPromise = ""
+    example: Any = ""
+    # Other headings people give this column, matched without diacritics or case.
+    aliases: tuple[str, ...] = ()
+    width: int = 20
+    # The template's cell format for the column: "@" keeps phone numbers' leading zero.
+    number_format: str = ""
+
+
+@dataclass
+class Checked:
+    """One row after the check: its problems by column key ("" for the row as a whole), or
+    what to create; `duplicate` describes the existing record it repeats (by type and id)."""
+
+    payload: Any = None
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    duplicate: str = ""
+    # A key the file must not repeat ("the same trainee twice"); None when it does not apply.
+    unique_key: Any = None
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append((column, message))
+
+
+class ImportKind:
+    """The base of every kind; see the module's docstring."""
+
+    code: ClassVar[str]
+    label: ClassVar[StrOrPromise]
+    # What creating one such record by hand needs (besides Perm.IMPORT_RECORDS).
+    perm: ClassVar[Perm]
+    columns: ClassVar[tuple[Column, ...]]
+    template_name: ClassVar[str]
+    description: ClassVar[StrOrPromise] = ""
+
+    def column(self, key: str) -> Column:
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(key)
+
+    # --- the upload form's own fields (a training to import trainees into…) -------------------
+
+    def option_fields(self, membership: Membership) -> dict[str, forms.Field]:
+        return {}
+
+    def options_from(self, cleaned: Mapping[str, Any]) -> dict[str, Any]:
+        """The options to keep on the batch: ids and codes only."""
+        return {}
+
+    def options_shown(self, options: Mapping[str, Any]) -> list[tuple[StrOrPromise, str]]:
+        """The options as the batch page shows them: (label, value)."""
+        return []
+
+    def check_access(self, membership: Membership, options: Mapping[str, Any]) -> None:
+        """Refuse (Http404/PermissionDenied) when the options name something the member may
+        not import into."""
+
+    # --- the four steps -----------------------------------------------------------------------
+
+    def prepare(self, *, organisation: Any, options: Mapping[str, Any], actor: Actor) -> Any:
+        return None
+
+    def check(self, values: Mapping[str, Any], state: Any) -> Checked:
+        raise NotImplementedError
+
+    def create(self, payload: Any, state: Any, *, actor: Actor) -> Sequence[models.Model]:
+        raise NotImplementedError
+
+    def touched(self, records: Sequence[models.Model], *, batch_ids: set[tuple[str, str]]) -> bool:
+        """Whether something beyond the audit log shows the records were used since (a
+        trainee enrolled in another training…); `batch_ids` are the batch's (type, id)."""
+        return False
+
+    def remove(self, records: Sequence[models.Model], *, actor: Actor, batch: Any) -> None:
+        raise NotImplementedError
+
+
+_kinds: dict[str, ImportKind] = {}
+
+
+def register(kind: ImportKind) -> ImportKind:
+    """Make `kind` importable (each kind module registers its kind when it is imported, from
+    the imports app's `ready()`)."""
+    existing = _kinds.get(kind.code)
+    if existing is not None and type(existing) is not type(kind):
+        raise ValueError(f"two import kinds are named {kind.code!r}")
+    _kinds[kind.code] = kind
+    return kind
+
+
+def unregister(code: str) -> None:
+    _kinds.pop(code, None)
+
+
+def get_kind(code: str) -> ImportKind | None:
+    return _kinds.get(code)
+
+
+def all_kinds() -> list[ImportKind]:
+    return list(_kinds.values())
+
+
+def audit_removed(*, actor: Actor, record: models.Model, batch: Any) -> None:
+    """The audit row of one record removed by undoing `batch` (a kind's `remove` writes one
+    per record, in the undo's transaction)."""
+    audit_record(
+        event=ImportEvent.RECORD_REMOVED,
+        actor=actor,
+        target=record,
+        organisation=batch.organisation,
+        details={"batch": batch.pk, "kind": batch.kind},
+    )

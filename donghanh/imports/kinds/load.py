@@ -1,0 +1,1 @@
+"""Every kind of record that can be imported: importing this module registers them."""

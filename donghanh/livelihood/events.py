@@ -1,0 +1,68 @@
+"""What the livelihood app's services record in the audit log."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from donghanh.audit.events import AuditEvent
+from donghanh.audit.models import AuditAction
+
+
+class LivelihoodEvent(AuditEvent):
+    GROUP_CREATED = "savings_group.created", AuditAction.CREATE, _("Savings group created")
+    GROUP_UPDATED = "savings_group.updated", AuditAction.UPDATE, _("Savings group changed")
+    GROUP_VIEWED = (
+        "savings_group.viewed",
+        AuditAction.VIEW,
+        _("Savings group opened, with %(members)s members' names"),
+    )
+    LEDGER_VIEWED = (
+        "savings_group.ledger_viewed",
+        AuditAction.VIEW,
+        _("Ledger of cycle %(cycle)s of a savings group opened"),
+    )
+    MEMBER_ADDED = "savings_member.added", AuditAction.CREATE, _("Member %(number)s joined")
+    MEMBER_UPDATED = (
+        "savings_member.updated",
+        AuditAction.UPDATE,
+        _("Details of member %(number)s changed"),
+    )
+    MEMBER_LEFT = (
+        "savings_member.left",
+        AuditAction.UPDATE,
+        _("Member %(number)s left (%(reason)s); savings returned: %(returned)s đồng"),
+    )
+    MEMBER_LINKED = (
+        "savings_member.linked",
+        AuditAction.UPDATE,
+        _("Member %(number)s linked to case %(case)s with her consent %(consent)s"),
+    )
+    MEMBER_UNLINKED = (
+        "savings_member.unlinked",
+        AuditAction.UPDATE,
+        _("Link of member %(number)s to a case removed"),
+    )
+    CYCLE_OPENED = "savings_cycle.opened", AuditAction.CREATE, _("Cycle %(number)s started")
+    CONSTITUTION_CHANGED = (
+        "savings_cycle.constitution_changed",
+        AuditAction.UPDATE,
+        _("Constitution of cycle %(number)s changed"),
+    )
+    COMMITTEE_CHANGED = (
+        "savings_cycle.committee_changed",
+        AuditAction.UPDATE,
+        _("Committee of cycle %(number)s elected: %(seats)s seats"),
+    )
+    MEETING_RECORDED = (
+        "savings_meeting.recorded",
+        AuditAction.CREATE,
+        _(
+            "Meeting %(number)s recorded: %(present)s of %(members)s members there, "
+            "%(money_in)s đồng in, %(money_out)s đồng out"
+        ),
+    )
+    SHARED_OUT = (
+        "savings_cycle.shared_out",
+        AuditAction.UPDATE,
+        _("Cycle %(number)s shared out: %(fund)s đồng over %(shares)s shares"),
+    )

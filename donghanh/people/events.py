@@ -1,0 +1,49 @@
+"""What the people app records in the audit log: people registered, changed, opened and
+searched, guardians added, consents recorded and withdrawn, the data key rotated.
+
+The labels keep the English text these rows carried before events were typed, so that the
+summaries stay the same; the details are record ids, counts and codes, never a name.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from donghanh.audit.events import AuditEvent
+from donghanh.audit.models import AuditAction
+
+
+class PeopleEvent(AuditEvent):
+    PERSON_REGISTERED = "person.registered", AuditAction.CREATE, _("person registered")
+    PERSON_CHANGED = (
+        "person.changed",
+        AuditAction.UPDATE,
+        _("person record changed, now version %(version)s"),
+    )
+    PERSON_VIEWED = "person.viewed", AuditAction.VIEW, _("person record opened")
+    PEOPLE_SEARCHED = "person.searched", AuditAction.VIEW, _("person search: %(count)s found")
+    GUARDIAN_ADDED = (
+        "guardian.added",
+        AuditAction.CREATE,
+        _("guardian added to person %(person)s"),
+    )
+    CONSENT_RECORDED = (
+        "consent.recorded",
+        AuditAction.CREATE,
+        _("consent recorded for person %(person)s: %(purpose)s"),
+    )
+    SHARING_CONSENT_RECORDED = (
+        "consent.recorded_for_sharing",
+        AuditAction.CREATE,
+        _("consent recorded for person %(person)s: %(purpose)s with organisation %(organisation)s"),
+    )
+    CONSENT_WITHDRAWN = (
+        "consent.withdrawn",
+        AuditAction.UPDATE,
+        _("consent withdrawn for person %(person)s: %(purpose)s"),
+    )
+    DATA_KEY_ROTATED = (
+        "data_key.rotated",
+        AuditAction.UPDATE,
+        _("data key rotation: %(values)s values re-encrypted, %(indexes)s search indexes rebuilt"),
+    )

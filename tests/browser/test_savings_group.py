@@ -1,0 +1,114 @@
+"""A Women's Union officer records a whole savings group meeting on a 360-px phone, in
+Vietnamese, and the ledger reconciles."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from donghanh.core.actor import Actor
+from donghanh.livelihood.savings import services
+from donghanh.livelihood.savings.models import Loan, Meeting, SavingsGroup
+from donghanh.organisations.roles import Role
+from donghanh.testing import factories
+from tests.browser.signing_in import sign_in_verified
+
+MembershipFactory: Any = factories.MembershipFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _group(organisation: Any) -> SavingsGroup:
+    actor = Actor.system("test")
+    today = timezone.localdate()
+    group = services.group_create(
+        actor=actor,
+        organisation=organisation,
+        name="Tổ tiết kiệm thôn Hà Thôn",
+        formed_on=today - datetime.timedelta(days=60),
+    )
+    for name in ("Lê Thị An", "Phạm Thị Bình", "Hoàng Thị Cúc"):
+        services.member_add(
+            actor=actor, group=group, full_name=name, joined_on=today - datetime.timedelta(days=60)
+        )
+    services.cycle_open(
+        actor=actor,
+        group=group,
+        started_on=today - datetime.timedelta(days=30),
+        planned_end_on=today + datetime.timedelta(days=270),
+        meeting_frequency="monthly",
+        share_price=50_000,
+        min_shares=1,
+        max_shares=5,
+        interest_bp=150,
+        loan_multiple=3,
+        max_loan=5_000_000,
+        max_loan_months=6,
+        social_contribution=10_000,
+        fine_absence=10_000,
+        fine_late=5_000,
+        fine_late_repayment=20_000,
+    )
+    return group
+
+
+def _fits_the_screen(page: Page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_an_officer_records_a_whole_meeting_on_a_phone(page: Page, live_server):
+    officer = MembershipFactory(role=Role.COLLABORATOR)
+    group = _group(officer.organisation)
+    sign_in_verified(page, live_server.url, officer.user)
+
+    page.goto(f"{live_server.url}/app/o/{officer.organisation.slug}/")
+    page.get_by_role("link", name="Tổ tiết kiệm").click()
+    page.get_by_role("link", name="Tổ tiết kiệm thôn Hà Thôn").click()
+    page.get_by_role("link", name="Ghi buổi họp hôm nay").click()
+    expect(page.locator("h1")).to_have_text("Buổi họp hôm nay")
+    assert _fits_the_screen(page)
+
+    an, binh, cuc = page.locator("#member-1"), page.locator("#member-2"), page.locator("#member-3")
+    an.get_by_label("Cổ phần").fill("5")
+    an.get_by_label("Đã đóng quỹ tương trợ").check()
+    binh.get_by_label("Cổ phần").fill("4")
+    binh.get_by_label("Đã đóng quỹ tương trợ").check()
+    binh.locator("summary", has_text="Vay mới").click()
+    binh.get_by_label("Khoản vay mới").fill("400000")
+    binh.get_by_label("Số tháng").fill("3")
+    binh.get_by_label("Để").select_option("livestock")
+    cuc.get_by_label("Vắng mặt").check()
+    # By hand: shares 250.000 + 200.000 = 450.000, lent 400.000: 50.000 in the loan fund and
+    # 20.000 in the social fund.
+    page.get_by_label(re.compile("Số tiền người đếm tiền đếm được")).fill("70000")
+    assert _fits_the_screen(page)
+    page.get_by_role("button", name="Lưu cả buổi họp").click()
+
+    expect(page.locator("h1")).to_contain_text("Buổi họp số 1")
+    expect(page.locator(".figures")).to_contain_text("50.000")
+    expect(page.locator("main table")).to_contain_text("Vắng mặt")
+    assert _fits_the_screen(page)
+    assert Meeting.objects.filter(cycle__group=group).count() == 1
+    loan = Loan.objects.get()
+    assert (loan.principal, loan.interest) == (400_000, 18_000)
+
+    # A mistake is refused beside the member, in Vietnamese, and nothing is saved.
+    page.get_by_role("link", name="Chu kỳ 1").click()
+    page.get_by_role("link", name="Ghi buổi họp hôm nay").click()
+    page.locator("#member-1").get_by_label("Cổ phần").fill("9")
+    page.locator("#member-2").get_by_label("Cổ phần").fill("1")
+    page.locator("#member-3").get_by_label("Cổ phần").fill("1")
+    page.get_by_role("button", name="Lưu cả buổi họp").click()
+    expect(page.locator(".error-summary")).to_contain_text("Buổi họp chưa được lưu")
+    expect(page.locator("#member-1")).to_contain_text("5")
+    assert Meeting.objects.count() == 1
+
+    page.get_by_role("link", name="Chu kỳ 1").click()
+    page.get_by_role("link", name="Sổ quỹ").first.click()
+    expect(page.locator("main")).to_contain_text("Sổ quỹ khớp")
+    assert _fits_the_screen(page)
