@@ -24,9 +24,12 @@ seconds, and the same code scores the handful of candidates of a registration hi
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -257,6 +260,11 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
         lambda t: _combine(t.given, t.family, _day_month(t)),
     ),
     BlockingRule("commune and birth year", lambda t: _combine(t.communes[:, 0], _year(t))),
+    BlockingRule(
+        "given and family name, province (blocks of at most 40)",
+        lambda t: _combine(t.given, t.family, t.province),
+        max_block=40,
+    ),
 )
 
 
@@ -465,6 +473,31 @@ class Model:
             "em_iterations": self.em_iterations,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Model:
+        return cls(
+            m=data["m"],
+            u=data["u"],
+            prior=data["prior"],
+            comparisons=tuple(data["comparisons"]),
+            em_iterations=data.get("em_iterations", 0),
+        )
+
+
+# m and u learned (without labels) from 100,000 generated records (bench/dedup): the starting
+# point for a registry too small to learn from, and for what a registry's sessions cannot learn.
+DEFAULT_MODEL_FILE = Path(__file__).resolve().parent / "default_model.json"
+# Fewer records than this: the default m and u, with the registry's own name frequencies.
+MIN_TRAINING_RECORDS = 5_000
+
+
+@lru_cache(maxsize=1)
+def default_model() -> Model:
+    model = Model.from_dict(json.loads(DEFAULT_MODEL_FILE.read_text(encoding="utf-8")))
+    if model.comparisons != tuple(c.name for c in COMPARISONS):
+        raise ValueError("default_model.json does not have the matcher's comparisons")
+    return model
+
 
 def _level_shares(levels: IntArray, count: int, weights: FloatArray | None = None) -> list[float]:
     present = levels >= 0
@@ -591,9 +624,19 @@ def train(
 ) -> Model:
     """u from random pairs; m by EM, one session per training rule; then the share of matches
     among the candidate pairs (`levels`) by EM with m and u fixed. No labels anywhere."""
-    u = estimate_u(table, comparisons, sample=u_sample, seed=seed)
-    sizes = [len(c.levels) + 1 for c in comparisons]
     names = [c.name for c in comparisons]
+    fallback = default_model() if tuple(names) == default_model().comparisons else None
+    if table.size < MIN_TRAINING_RECORDS and fallback is not None:
+        return Model(
+            m=fallback.m,
+            u=fallback.u,
+            prior=match_share(levels, table.size, comparisons, fallback.m, fallback.u),
+            tf=term_frequencies(table),
+            comparisons=tuple(names),
+        )
+    sample = min(u_sample, table.size * (table.size - 1) // 2 * 4)
+    u = estimate_u(table, comparisons, sample=sample, seed=seed)
+    sizes = [len(c.levels) + 1 for c in comparisons]
     learned: list[list[list[float]]] = [[] for _ in comparisons]
     rng = np.random.default_rng(seed)
     rounds = 0
@@ -616,9 +659,12 @@ def train(
             if (pattern_levels[:, k] >= 0).any():
                 learned[k].append(m[k])
     m = [
-        list(np.mean(np.array(found), axis=0)) if found else _initial_m(c)
-        for found, c in zip(learned, comparisons, strict=True)
+        list(np.mean(np.array(found), axis=0))
+        if found
+        else (fallback.m[k] if fallback else _initial_m(c))
+        for k, (found, c) in enumerate(zip(learned, comparisons, strict=True))
     ]
+    m = [_floored(row) for row in m]
     prior = match_share(levels, table.size, comparisons, m, u)
     return Model(
         m=[[float(x) for x in row] for row in m],
@@ -646,7 +692,7 @@ def match_share(
     """
     total_pairs = max(size * (size - 1) / 2, 1.0)
     if not len(levels):
-        return 1.0 / total_pairs
+        return min(1.0 / total_pairs, 0.5)
     sizes = [len(c.levels) + 1 for c in comparisons]
     pattern_levels, counts = _patterns(levels, sizes)
     active = range(len(comparisons))
@@ -658,6 +704,17 @@ def match_share(
             return new_prior
         prior = new_prior
     return prior
+
+
+# No disagreement is impossible between two records of one person (a sex or a commune written
+# wrong, a move): m of a level is never below this, whatever the data taught.
+MIN_M = 0.002
+
+
+def _floored(shares: Sequence[float]) -> list[float]:
+    raised = [max(float(share), MIN_M) for share in shares]
+    total = sum(raised)
+    return [share / total for share in raised]
 
 
 def _log_table(values: list[list[float]]) -> list[FloatArray]:
@@ -700,7 +757,8 @@ def score(
     comparisons: Sequence[Comparison] = COMPARISONS,
 ) -> FloatArray:
     """The match weight of each pair (log2 of the odds that the two records are one person)."""
-    weight = np.full(len(levels), math.log2(model.prior / (1 - model.prior)))
+    prior = min(max(model.prior, 1e-12), 0.5)
+    weight = np.full(len(levels), math.log2(prior / (1 - prior)))
     weights = [np.array(row) for row in model.weights()]
     for k, comparison in enumerate(comparisons):
         level = levels[:, k]

@@ -7,7 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from donghanh.duplicates.matcher import PersonRecord, person_record
+import numpy as np
+import numpy.typing as npt
+
+from donghanh.duplicates.matcher import PersonRecord, RecordTable, person_record
 
 COLUMNS = ("record_id", "full_name", "birth_date", "sex", "province", "commune", "phone")
 
@@ -49,11 +52,37 @@ def read_rows(file: IO[str]) -> Iterator[tuple[str, PersonRecord]]:
         )
 
 
-def read_file(path: Path) -> tuple[list[str], list[PersonRecord]]:
+def read_file(path: Path) -> tuple[list[str], RecordTable]:
+    """The record ids of the file, in order, and its records as a table.
+
+    Records go straight into the table's columns: a million of them never sit in memory as
+    Python objects at once.
+    """
     ids: list[str] = []
-    records: list[PersonRecord] = []
     with path.open(newline="", encoding="utf-8-sig") as file:
-        for record_id, record in read_rows(file):
-            ids.append(record_id)
-            records.append(record)
-    return ids, records
+
+        def records() -> Iterator[PersonRecord]:
+            for record_id, record in read_rows(file):
+                ids.append(record_id)
+                yield record
+
+        table = RecordTable(records())
+    seen: set[str] = set()
+    for record_id in ids:
+        if record_id in seen:
+            raise InputError(f"record_id {record_id!r} appears twice")
+        seen.add(record_id)
+    return ids, table
+
+
+def write_clusters(path: Path, ids: list[str], clusters: npt.NDArray[np.int64]) -> int:
+    """`record_id,cluster_id` for every record, clusters numbered from 1 in the input's order;
+    the number of clusters."""
+    numbers: dict[int, int] = {}
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow(["record_id", "cluster_id"])
+        for record_id, cluster in zip(ids, clusters.tolist(), strict=True):
+            number = numbers.setdefault(cluster, len(numbers) + 1)
+            writer.writerow([record_id, number])
+    return len(numbers)

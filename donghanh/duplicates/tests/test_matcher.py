@@ -178,13 +178,41 @@ def test_link_puts_the_issue_s_variants_in_one_cluster(registry):
     assert (linkage.clusters[:-count] == variants[0]).sum() == 0
 
 
-def test_training_learns_that_agreement_is_evidence(registry):
-    rows, _count = registry
-    linkage = m.link(table_of(*rows))
-    model = linkage.model
+def test_training_learns_from_the_registry_itself_without_labels():
+    from donghanh.core.text import fold
+
+    rows = background(6000, seed=2)
+    rng = random.Random(5)
+    twins = []
+    originals = rng.sample(range(len(rows)), 600)
+    for index in originals:
+        row = rows[index]
+        twin = {**row, "full_name": fold(row["full_name"]).title()}
+        if rng.random() < 0.3:
+            twin["birth_date"] = ""
+        twins.append(twin)
+    table = table_of(*rows, *twins)
+    left, right = m.candidate_pairs(table)
+    model = m.train(table, m.compare(table, left, right))
+    assert model.em_iterations > 0
+    assert model.m != m.default_model().m
     for k in range(len(m.COMPARISONS)):
         assert model.m[k][0] > model.u[k][0]
-    assert 0 < model.prior < 0.01
+    # About 600 matches among 6,600 × 6,599 / 2 pairs.
+    assert 0.5 * 600 / 21_776_700 < model.prior < 2 * 600 / 21_776_700
+    clusters = m.link(table, model=model).clusters
+    found = sum(clusters[i] == clusters[6000 + k] for k, i in enumerate(originals))
+    # A twin without birth date nor phone (about 15 %) is one of many "Nguyen Thi Hoa" of a
+    # province here: left alone rightly.
+    assert found > 0.8 * 600
+
+
+def test_a_small_registry_uses_the_default_weights_and_its_own_name_frequencies(registry):
+    rows, _count = registry
+    linkage = m.link(table_of(*rows))
+    assert linkage.model.m == m.default_model().m
+    assert linkage.model.tf["family"]["nguyen"] > 0.3
+    assert 0 < linkage.model.prior < 0.01
 
 
 def test_a_rare_given_name_weighs_more_than_a_common_one(registry):
