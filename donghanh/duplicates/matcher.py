@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import math
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -50,6 +51,7 @@ from donghanh.duplicates.places import Place, resolve_place
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
+LevelArray = npt.NDArray[np.int8]
 
 MISSING = -1
 WORDS_KEPT = 5
@@ -116,56 +118,69 @@ class RecordTable:
     def __init__(self, records: Iterable[PersonRecord]) -> None:
         self.words: list[str] = []
         self._word_id: dict[str, int] = {}
-        given: list[int] = []
-        family: list[int] = []
-        initial: list[bool] = []
-        middle: list[int] = []
-        marker: list[int] = []
-        words: list[list[int]] = []
-        year: list[int] = []
-        month: list[int] = []
-        day: list[int] = []
-        sex: list[int] = []
-        province: list[int] = []
-        communes: list[list[int]] = []
-        phone: list[int] = []
-        word_id = self._id
-        padding_words = [MISSING] * WORDS_KEPT
-        padding_communes = [MISSING] * COMMUNES_KEPT
+        # Columns grow as compact arrays; a name or place met before is encoded once.
+        names = array("q")  # given, family, initial, middle, marker, then WORDS_KEPT words
+        dates = array("q")  # year, month, day, sex
+        places = array("q")  # province, then COMMUNES_KEPT communes
+        phone = array("q")
+        name_codes: dict[Name, list[int]] = {}
+        place_codes: dict[Place, list[int]] = {}
+        size = 0
         for record in records:
+            size += 1
             name = record.name
-            given.append(word_id(name.given) if name.given else MISSING)
-            family.append(word_id(name.family) if name.family else MISSING)
-            initial.append(name.family_initial)
-            middle.append(word_id(name.middle[-1]) if name.middle else MISSING)
-            marker.append(_marker(name))
-            ids = [word_id(word) for word in name.words if word not in SEX_MARKERS]
-            words.append((ids + padding_words)[:WORDS_KEPT])
+            coded = name_codes.get(name)
+            if coded is None:
+                coded = name_codes[name] = self._encode_name(name)
+            names.extend(coded)
             date = record.birth_date
-            year.append(date.year)
-            month.append(date.month)
-            day.append(date.day)
-            sex.append(record.sex)
+            dates.extend((date.year, date.month, date.day, record.sex))
             place = record.place
-            province.append(int(place.province) if place.province else MISSING)
-            communes.append(([int(code) for code in place.communes] + padding_communes)[:4])
+            coded = place_codes.get(place)
+            if coded is None:
+                communes = [int(code) for code in place.communes][:COMMUNES_KEPT]
+                coded = place_codes[place] = [
+                    int(place.province) if place.province else MISSING,
+                    *communes,
+                    *[MISSING] * (COMMUNES_KEPT - len(communes)),
+                ]
+            places.extend(coded)
             phone.append(_phone_number(record.phone))
-        self.size = len(given)
-        self.given = np.array(given, dtype=np.int64)
-        self.family = np.array(family, dtype=np.int64)
-        self.family_initial = np.array(initial, dtype=np.bool_)
-        self.middle = np.array(middle, dtype=np.int64)
-        self.marker = np.array(marker, dtype=np.int64)
-        self.name_words = np.array(words, dtype=np.int64).reshape(-1, WORDS_KEPT)
-        self.year = np.array(year, dtype=np.int64)
-        self.month = np.array(month, dtype=np.int64)
-        self.day = np.array(day, dtype=np.int64)
-        self.sex = np.array(sex, dtype=np.int64)
-        self.province = np.array(province, dtype=np.int64)
-        self.communes = np.array(communes, dtype=np.int64).reshape(-1, COMMUNES_KEPT)
-        self.phone = np.array(phone, dtype=np.int64)
+        self.size = size
+        name_columns = np.frombuffer(names, dtype=np.int64).reshape(size, 5 + WORDS_KEPT)
+        self.given = name_columns[:, 0].copy()
+        self.family = name_columns[:, 1].copy()
+        self.family_initial = name_columns[:, 2].astype(np.bool_)
+        self.middle = name_columns[:, 3].copy()
+        self.marker = name_columns[:, 4].copy()
+        self.name_words = name_columns[:, 5:].copy()
+        del name_columns, names
+        date_columns = np.frombuffer(dates, dtype=np.int64).reshape(size, 4)
+        self.year = date_columns[:, 0].copy()
+        self.month = date_columns[:, 1].copy()
+        self.day = date_columns[:, 2].copy()
+        self.sex = date_columns[:, 3].copy()
+        del date_columns, dates
+        place_columns = np.frombuffer(places, dtype=np.int64).reshape(size, 1 + COMMUNES_KEPT)
+        self.province = place_columns[:, 0].copy()
+        self.communes = place_columns[:, 1:].copy()
+        del place_columns, places
+        self.phone = np.frombuffer(phone, dtype=np.int64).copy()
         self._near: IntArray | None = None
         self._first_letter: IntArray | None = None
+
+    def _encode_name(self, name: Name) -> list[int]:
+        word_id = self._id
+        ids = [word_id(word) for word in name.words if word not in SEX_MARKERS][:WORDS_KEPT]
+        return [
+            word_id(name.given) if name.given else MISSING,
+            word_id(name.family) if name.family else MISSING,
+            int(name.family_initial),
+            word_id(name.middle[-1]) if name.middle else MISSING,
+            _marker(name),
+            *ids,
+            *[MISSING] * (WORDS_KEPT - len(ids)),
+        ]
 
     def _id(self, word: str) -> int:
         found = self._word_id.get(word)
@@ -307,7 +322,8 @@ def candidate_pairs(
             [pairs_in_blocks(rule.key(table), max_block=rule.max_block) for rule in rules]
         )
     )
-    return codes // max(table.size, 1), codes % max(table.size, 1)
+    size = max(table.size, 1)
+    return codes // size, codes % size
 
 
 # --- 3. comparisons ----------------------------------------------------------------------------
@@ -398,9 +414,16 @@ def _digits(numbers: IntArray) -> IntArray:
 def _phone_level(t: RecordTable, a: IntArray, b: IntArray) -> IntArray:
     pa, pb = t.phone[a], t.phone[b]
     exact = pa == pb
-    same_length = np.floor(np.log10(np.maximum(pa, 1))) == np.floor(np.log10(np.maximum(pb, 1)))
-    differing = (_digits(pa) != _digits(pb)).sum(axis=1)
-    return _select([exact, same_length & (differing == 1)], (pa <= 0) | (pb <= 0))
+    missing = (pa <= 0) | (pb <= 0)
+    # One digit different: only the pairs with two different numbers of the same length.
+    one_digit = np.zeros(len(a), dtype=np.bool_)
+    check = np.flatnonzero(~exact & ~missing)
+    if len(check):
+        ca, cb = pa[check], pb[check]
+        same_length = np.floor(np.log10(ca)) == np.floor(np.log10(cb))
+        differing = (_digits(ca) != _digits(cb)).sum(axis=1)
+        one_digit[check] = same_length & (differing == 1)
+    return _select([exact, one_digit], missing)
 
 
 COMPARISONS: tuple[Comparison, ...] = (
@@ -430,16 +453,26 @@ COMPARISONS: tuple[Comparison, ...] = (
 )
 
 
+# Pairs compared at once: bounds the temporary arrays (a million pairs, some 100 MB).
+COMPARE_CHUNK = 1_000_000
+
+
 def compare(
     table: RecordTable,
     left: IntArray,
     right: IntArray,
     comparisons: Sequence[Comparison] = COMPARISONS,
-) -> IntArray:
-    """The level of each comparison for each pair: shape (pairs, comparisons), -1 missing."""
-    if not len(left):
-        return np.empty((0, len(comparisons)), dtype=np.int64)
-    return np.stack([c.level_of(table, left, right) for c in comparisons], axis=1)
+) -> LevelArray:
+    """The level of each comparison for each pair: shape (pairs, comparisons), -1 missing.
+
+    Levels are small numbers, kept as int8: ten million pairs take 70 MB.
+    """
+    found = np.empty((len(left), len(comparisons)), dtype=np.int8)
+    for start in range(0, len(left), COMPARE_CHUNK):
+        a, b = left[start : start + COMPARE_CHUNK], right[start : start + COMPARE_CHUNK]
+        for k, comparison in enumerate(comparisons):
+            found[start : start + len(a), k] = comparison.level_of(table, a, b)
+    return found
 
 
 # --- 4. training -------------------------------------------------------------------------------
@@ -499,7 +532,9 @@ def default_model() -> Model:
     return model
 
 
-def _level_shares(levels: IntArray, count: int, weights: FloatArray | None = None) -> list[float]:
+def _level_shares(
+    levels: npt.NDArray[np.integer[Any]], count: int, weights: FloatArray | None = None
+) -> list[float]:
     present = levels >= 0
     w = np.ones(len(levels)) if weights is None else weights
     totals = np.bincount(levels[present], weights=w[present], minlength=count)[:count]
@@ -551,7 +586,7 @@ TRAINING_PAIRS = 2_000_000
 MIN_MATCHES = 10
 
 
-def _patterns(levels: IntArray, sizes: list[int]) -> tuple[IntArray, IntArray]:
+def _patterns(levels: LevelArray, sizes: list[int]) -> tuple[IntArray, IntArray]:
     """Each agreement pattern once, with how many pairs have it: EM runs over a few hundred."""
     codes = np.zeros(len(levels), dtype=np.int64)
     for k, size in enumerate(sizes):
@@ -615,7 +650,7 @@ def expectation_maximisation(
 
 def train(
     table: RecordTable,
-    levels: IntArray,
+    levels: LevelArray,
     comparisons: Sequence[Comparison] = COMPARISONS,
     *,
     sessions: Sequence[TrainingSession] = TRAINING_SESSIONS,
@@ -677,7 +712,7 @@ def train(
 
 
 def match_share(
-    levels: IntArray,
+    levels: LevelArray,
     size: int,
     comparisons: Sequence[Comparison],
     m: list[list[float]],
@@ -752,7 +787,7 @@ def score(
     table: RecordTable,
     left: IntArray,
     right: IntArray,
-    levels: IntArray,
+    levels: LevelArray,
     model: Model,
     comparisons: Sequence[Comparison] = COMPARISONS,
 ) -> FloatArray:
@@ -809,7 +844,7 @@ class Linkage:
     table: RecordTable
     left: IntArray
     right: IntArray
-    levels: IntArray
+    levels: LevelArray
     weights: FloatArray
     model: Model
     clusters: IntArray
