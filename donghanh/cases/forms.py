@@ -29,6 +29,7 @@ from donghanh.cases.selectors import (
     assignable_members,
 )
 from donghanh.core.editing import VersionedFormMixin
+from donghanh.core.idempotency import IdempotencyField
 from donghanh.core.search_terms import search_terms_bound
 from donghanh.organisations.models import Membership, Organisation, Team
 from donghanh.organisations.selectors import active_teams
@@ -116,7 +117,10 @@ def _team_field() -> TeamChoiceField:
 
 
 class CaseOpenForm(CaseIntakeFields):
-    """The intake; those who assign cases also choose the team (`teams` is None otherwise)."""
+    """The intake; those who assign cases also choose the team (`teams` is None otherwise).
+    Sent twice, it opens one case."""
+
+    idempotency_key = IdempotencyField()
 
     def __init__(self, *args: Any, teams: QuerySet[Team] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -46,6 +46,7 @@ from donghanh.cases.selectors import (
     nameable_members,
 )
 from donghanh.core.actor import Actor
+from donghanh.core.idempotency import once
 from donghanh.core.records import people_changed
 from donghanh.core.text import nfc
 from donghanh.organisations.models import Organisation, Team
@@ -164,9 +165,43 @@ def case_open(
     intake_note: str = "",
     team: Team | None = None,
     actor: Actor,
+    idempotency_key: str = "",
 ) -> Case:
     """Open a case for a person of the organisation; the user who opens it works on it, and
-    the members of `team` (if given) see it too."""
+    the members of `team` (if given) see it too.
+
+    The form's `idempotency_key` makes it open one case however often the form is sent (a
+    double click, a retry after a lost answer): a repeat gets the case the first one opened.
+    """
+    case, _first = once(
+        actor=actor,
+        scope=f"cases.case_open:{person.pk}",
+        key=idempotency_key,
+        create=lambda: _case_create(
+            person=person,
+            case_type=case_type,
+            intake_channel=intake_channel,
+            intake_date=intake_date,
+            is_abroad=is_abroad,
+            intake_note=intake_note,
+            team=team,
+            actor=actor,
+        ),
+    )
+    return case
+
+
+def _case_create(
+    *,
+    person: Person,
+    case_type: str,
+    intake_channel: str,
+    intake_date: datetime.date,
+    is_abroad: bool,
+    intake_note: str,
+    team: Team | None,
+    actor: Actor,
+) -> Case:
     organisation = person.organisation
     _check_team(organisation.pk, team)
     case = Case(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.core.editing import VersionedFormMixin
+from donghanh.core.idempotency import IdempotencyField
 from donghanh.organisations.models import Organisation
 from donghanh.people.models import NATIONALITY_CHOICES, Consent, Ethnicity, Guardian, Person, Sex
 from donghanh.places.models import AreaType, Commune
@@ -176,9 +177,15 @@ class PersonForm(forms.Form):
     def person_details(self) -> dict[str, Any]:
         """The cleaned values, keyed as the services take them."""
         data = dict(self.cleaned_data)
-        for name in ("version", "baseline"):
+        for name in ("version", "baseline", "idempotency_key"):
             data.pop(name, None)
         return data
+
+
+class PersonRegisterForm(PersonForm):
+    """The person form that registers someone: sent twice, it registers them once."""
+
+    idempotency_key = IdempotencyField()
 
 
 class PersonEditForm(PersonForm, VersionedFormMixin):

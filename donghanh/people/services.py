@@ -19,13 +19,19 @@ from django.utils.translation import gettext_lazy
 
 from donghanh.audit.services import audit_record
 from donghanh.core.actor import Actor
+from donghanh.core.idempotency import once
 from donghanh.core.records import people_changed
 from donghanh.core.text import nfc
-from donghanh.organisations.models import Organisation
+from donghanh.organisations.models import Membership, Organisation
 from donghanh.people import indexes
 from donghanh.people.events import PeopleEvent
 from donghanh.people.models import Consent, Guardian, Person, PersonNameToken
-from donghanh.people.selectors import PERSON_EDITS, PERSON_FIELDS
+from donghanh.people.selectors import (
+    PERSON_EDITS,
+    PERSON_FIELDS,
+    DuplicateCheck,
+    possible_duplicates,
+)
 from donghanh.places.models import Commune
 
 # Fields whose change rewrites the blind indexes.
@@ -142,6 +148,50 @@ def person_register(
         target=person,
         changed_fields=[name for name in PERSON_FIELDS if PERSON_EDITS.value(person, name)],
     )
+    return person
+
+
+class PossibleDuplicates(Exception):  # noqa: N818 (what was found, not an error of the user)
+    """A registration stopped before writing: records like it exist (`found` says which the
+    member may open, and whether others exist elsewhere)."""
+
+    def __init__(self, found: DuplicateCheck) -> None:
+        super().__init__("possible duplicates")
+        self.found = found
+
+
+@transaction.atomic
+def person_register_once(
+    *,
+    actor: Actor,
+    membership: Membership,
+    idempotency_key: str = "",
+    different_person: bool = False,
+    **details: Any,
+) -> Person:
+    """Register a person from the page's form or the API, once per form or API key.
+
+    A form sent again (a double click, a retry after a lost answer) with the key of one that
+    registered someone gets that person back: nothing is checked or written again. Otherwise
+    the registration stops with `PossibleDuplicates` when records like this one exist, unless
+    the user said it is `different_person`; the key is then not used up.
+    """
+
+    def register() -> Person:
+        found = possible_duplicates(
+            membership,
+            full_name=details["full_name"],
+            date_of_birth=details.get("date_of_birth"),
+            id_number=details.get("id_number", ""),
+            phone=details.get("phone", ""),
+        )
+        if found and not different_person:
+            raise PossibleDuplicates(found)
+        return person_register(actor=actor, organisation=membership.organisation, **details)
+
+    # Keys are remembered per organisation registered with (`core.idempotency`).
+    scope = f"people.person_register:{membership.organisation_id}"
+    person, _first = once(actor=actor, scope=scope, key=idempotency_key, create=register)
     return person
 
 

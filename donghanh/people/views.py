@@ -28,6 +28,7 @@ from donghanh.people.forms import (
     GuardianForm,
     PersonEditForm,
     PersonForm,
+    PersonRegisterForm,
     PersonSearchForm,
 )
 from donghanh.people.models import Consent, Person
@@ -39,7 +40,6 @@ from donghanh.people.selectors import (
     access_person,
     person_with_details,
     persons_search,
-    possible_duplicates,
     sharing_recipients,
 )
 
@@ -110,29 +110,24 @@ def person_list(request: HttpRequest, org: str) -> HttpResponse:
 @login_required
 def person_register(request: HttpRequest, org: str) -> HttpResponse:
     membership = access_membership(request.user, org, Perm.EDIT_CASES)
-    form = PersonForm(request.POST or None)
+    form = PersonRegisterForm(request.POST or None)
     duplicates = None
     if request.method == "POST" and form.is_valid():
-        details = form.person_details()
-        duplicates = possible_duplicates(
-            membership,
-            full_name=details["full_name"],
-            date_of_birth=details["date_of_birth"],
-            id_number=details["id_number"],
-            phone=details["phone"],
-        )
-        if not duplicates or request.POST.get("confirm") == "different-person":
-            try:
-                person = services.person_register(
-                    actor=request_actor(request, membership.organisation),
-                    organisation=membership.organisation,
-                    **details,
-                )
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("Person registered."))
-                return redirect("people:person_detail", org=org, person_id=person.pk)
+        try:
+            person = services.person_register_once(
+                actor=request_actor(request, membership.organisation),
+                membership=membership,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                different_person=request.POST.get("confirm") == "different-person",
+                **form.person_details(),
+            )
+        except services.PossibleDuplicates as stopped:
+            duplicates = stopped.found
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Person registered."))
+            return redirect("people:person_detail", org=org, person_id=person.pk)
     return render(
         request,
         "people/person_register.html",

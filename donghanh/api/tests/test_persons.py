@@ -10,6 +10,7 @@ from django.urls import reverse
 from donghanh.api.tests.conftest import api_client, issue_token, make_person
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.core.actor import Actor
+from donghanh.core.idempotency import new_key
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Role
 from donghanh.people import services as person_services
@@ -369,6 +370,41 @@ def test_register_reports_possible_duplicates_first(staff, people):
     assert Person.objects.count() == 4
     confirmed = client.post(LIST, {**payload, "confirm_different_person": True}, format="json")
     assert confirmed.status_code == 201
+
+
+def test_a_registration_sent_twice_with_its_key_registers_one_person(staff):
+    client = staff.client(Role.CASE_WORKER)
+    key = new_key()
+    first = client.post(LIST, _new_person(staff), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    again = client.post(LIST, _new_person(staff), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    assert again["Location"] == first["Location"]
+    assert Person.objects.count() == 1
+    assert AuditEntry.objects.filter(event="person.registered").count() == 1
+
+
+def test_a_retry_is_answered_with_the_person_even_when_it_looks_like_a_duplicate(staff):
+    """A client that lost the first answer sends the same call again: it gets the person it
+    registered, not a warning about them."""
+    client = staff.client(Role.CASE_WORKER)
+    key = new_key()
+    payload = _new_person(staff, id_number="079203001234")
+    first = client.post(LIST, payload, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    again = client.post(LIST, payload, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json()["id"] == first.json()["id"]
+    # Without the key the same call is a new registration, checked for duplicates.
+    assert client.post(LIST, payload, format="json").status_code == 409
+    assert Person.objects.count() == 1
+
+
+def test_without_a_key_each_confirmed_registration_registers_someone(staff):
+    client = staff.client(Role.CASE_WORKER)
+    payload = _new_person(staff, confirm_different_person=True)
+    assert client.post(LIST, payload, format="json").status_code == 201
+    assert client.post(LIST, payload, format="json").status_code == 201
+    assert Person.objects.count() == 2
 
 
 # Editing, with optimistic locking.

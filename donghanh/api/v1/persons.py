@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -35,6 +35,7 @@ from donghanh.api.serializers import (
 from donghanh.core.actor import request_actor
 from donghanh.core.editing import StaleEditError, read_baseline, sign_baseline
 from donghanh.core.forms import service_error_body
+from donghanh.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
 from donghanh.organisations.selectors import access_membership
@@ -50,7 +51,6 @@ from donghanh.people.selectors import (
     person_with_details,
     persons_of_every_organisation,
     persons_search,
-    possible_duplicates,
 )
 from donghanh.places.models import AreaType
 
@@ -336,6 +336,16 @@ class PersonListView(APIView):
     @extend_schema(
         summary="Register a person",
         request=PersonCreateSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="16 to 64 letters, digits, `-` or `_`, new for each registration. "
+                "A call sent again with the same key registers nobody new: it answers with the "
+                "person the first call registered.",
+            )
+        ],
         responses={
             201: PersonSerializer,
             **error_responses(400, 401, 403, 404),
@@ -358,21 +368,16 @@ class PersonListView(APIView):
         data = payload.validated_data
         sent = {n: data[n] for n in PERSON_FIELDS if n in data}
         details = _clean_person_fields({"nationality": "VN", **sent})
-        duplicates = possible_duplicates(
-            membership,
-            full_name=details["full_name"],
-            date_of_birth=details["date_of_birth"],
-            id_number=details["id_number"],
-            phone=details["phone"],
-        )
-        if duplicates and not data["confirm_different_person"]:
-            return _duplicates_answer(request, duplicates)
         try:
-            person = services.person_register(
+            person = services.person_register_once(
                 actor=request_actor(request._request, membership.organisation),
-                organisation=membership.organisation,
+                membership=membership,
+                idempotency_key=request.META.get(IDEMPOTENCY_HEADER, ""),
+                different_person=data["confirm_different_person"],
                 **details,
             )
+        except services.PossibleDuplicates as stopped:
+            return _duplicates_answer(request, stopped.found)
         except ValidationError as error:
             raise serializers.ValidationError(service_error_body(error)) from None
         answer = PersonSerializer(person_with_details(person), context={"request": request})

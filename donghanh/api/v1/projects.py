@@ -28,6 +28,7 @@ from donghanh.programmes.projects.selectors import (
     ProjectAccess,
     access_project,
     projects_visible_to,
+    projects_visible_to_any,
 )
 
 
@@ -155,14 +156,7 @@ class ProjectListView(APIView):
         ]
         if not memberships:
             raise PermissionDenied
-        ids: set[int] = set()
-        for membership in memberships:
-            ids.update(projects_visible_to(membership.organisation).values_list("pk", flat=True))
-        projects = (
-            Project.objects.filter(pk__in=ids)
-            .select_related("implementing_organisation")
-            .order_by("code", "pk")
-        )
+        projects = projects_visible_to_any(m.organisation for m in memberships)
         page = self.paginator.paginate_queryset(projects, request, view=self)
         data = ProjectSerializer(page, many=True, context={"request": request}).data
         return self.paginator.get_paginated_response(data)

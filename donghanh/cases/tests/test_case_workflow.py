@@ -55,6 +55,32 @@ def test_a_case_is_opened_from_the_person_page(staff, person):
     assert case.number in client.get(person_url).content.decode()
 
 
+def test_the_opening_form_sent_twice_opens_one_case(staff, person):
+    """A double click, or a retry after a lost answer: the same form, the same key."""
+    client = staff.client(Role.CASE_WORKER)
+    open_url = reverse(
+        "cases:case_open", kwargs={"org": staff.organisation.slug, "person_id": person.pk}
+    )
+    key = client.get(open_url).context["form"]["idempotency_key"].value()
+    assert key
+    data = {
+        "case_type": "child_at_risk",
+        "intake_channel": "hotline_111",
+        "intake_date": "10/02/2026",
+        "idempotency_key": key,
+    }
+    first = client.post(open_url, data)
+    again = client.post(open_url, data)
+    case = person.cases.get()
+    assert first["Location"] == again["Location"] == _url("case_detail", staff, case)
+    assert case.number.endswith("-0001")  # no case number was used up by the repeat
+    assert case.status_changes.count() == 1
+    # A new form is a new case.
+    data["idempotency_key"] = client.get(open_url).context["form"]["idempotency_key"].value()
+    client.post(open_url, data)
+    assert person.cases.count() == 2
+
+
 def test_opening_refuses_a_future_intake_date(staff, person):
     client = staff.client(Role.CASE_WORKER)
     url = reverse(

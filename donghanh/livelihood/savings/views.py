@@ -299,7 +299,10 @@ def member_link(request: HttpRequest, org: str, group_id: int, member_id: int) -
     if not form.is_valid():
         raise PermissionDenied
     case = case_access_audited(
-        request.user, org, form.cleaned_data["case"].pk, Perm.EDIT_CASES, request=request
+        actor=request_actor(request),
+        org_slug=org,
+        case_id=form.cleaned_data["case"].pk,
+        perm=Perm.EDIT_CASES,
     ).case
     try:
         services.member_link_case(
@@ -319,7 +322,9 @@ def member_unlink(request: HttpRequest, org: str, group_id: int, member_id: int)
     member = selectors.access_member(access.group, member_id)
     if member.case_id is not None:
         # A link is a fact about her case: only who may change the case removes it.
-        case_access_audited(request.user, org, member.case_id, Perm.EDIT_CASES, request=request)
+        case_access_audited(
+            actor=request_actor(request), org_slug=org, case_id=member.case_id, perm=Perm.EDIT_CASES
+        )
         services.member_unlink_case(
             actor=request_actor(request, access.group.organisation), member=member
         )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from donghanh.audit.models import AuditEntry
+from donghanh.core.actor import Actor
 from donghanh.livelihood.savings import services
 from donghanh.livelihood.savings.lines import LoanRequest, MeetingLine, member_field
 from donghanh.livelihood.savings.models import (
@@ -292,7 +293,7 @@ def test_a_members_case_link_shows_only_to_who_may_open_her_case(staff, group, w
         method=Consent.Method.WRITTEN,
         given_by=Consent.GivenBy.PERSON,
         given_on=datetime.date(2026, 1, 10),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     (member,) = add_members(group, "Nguyễn Thị Hoa")
     services.member_link_case(actor=system(), member=member, case=case)

@@ -156,7 +156,7 @@ def _place(organisation: Organisation, worker: Any) -> Place:
         method=Consent.Method.WRITTEN,
         given_by=Consent.GivenBy.PERSON,
         given_on=datetime.date(2026, 1, 10),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
     )
     return Place(organisation, group, fresh, cycle, meeting, members, case, consent)
 

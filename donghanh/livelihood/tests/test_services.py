@@ -274,7 +274,7 @@ def _consent(person, worker, **kwargs):
         method=Consent.Method.WRITTEN,
         given_by=Consent.GivenBy.PERSON,
         given_on=datetime.date(2026, 1, 10),
-        acting_user=worker,
+        actor=Actor.for_user(worker),
         **kwargs,
     )
 
@@ -311,7 +311,7 @@ def test_the_link_is_shown_only_to_who_may_open_the_case_while_consent_holds(sta
     assert links(Role.SUPERVISOR) == {member.pk: case}
     assert links(Role.COLLABORATOR) == {}  # not her case worker
     assert links(Role.PROGRAMME_OFFICER) == {}  # sees no cases
-    people_services.consent_withdraw(consent=consent, acting_user=worker)
+    people_services.consent_withdraw(consent=consent, actor=Actor.for_user(worker))
     assert links(Role.CASE_WORKER) == {}
 
 

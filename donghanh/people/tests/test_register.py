@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from donghanh.audit.models import AuditAction, AuditEntry
+from donghanh.core.idempotency import new_key
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Role
 from donghanh.people.models import Person
@@ -61,6 +62,47 @@ def test_register_without_duplicates_goes_straight_to_the_record(staff, worker, 
     entry = AuditEntry.objects.get(action=AuditAction.CREATE, target_type="people.person")
     assert entry.target_id == str(person.pk)
     assert "full_name" in entry.changed_fields and "date_of_birth" in entry.changed_fields
+
+
+def test_the_form_sent_twice_registers_one_person(staff, worker, register_url):
+    """A double click, or a retry after a lost answer: the same form, the same key."""
+    form = worker.get(register_url).context["form"]
+    key = form["idempotency_key"].value()
+    assert key
+    data = _form(date_of_birth="", estimated_age="20", idempotency_key=key)
+    first = worker.post(register_url, data)
+    again = worker.post(register_url, data)
+    person = Person.objects.get()
+    assert first.status_code == again.status_code == 302
+    assert (
+        first["Location"]
+        == again["Location"]
+        == reverse(
+            "people:person_detail", kwargs={"org": staff.organisation.slug, "person_id": person.pk}
+        )
+    )
+    assert AuditEntry.objects.filter(event="person.registered").count() == 1
+
+
+def test_a_confirmed_registration_sent_twice_registers_one_person(staff, worker, register_url):
+    make_person(
+        staff.organisation,
+        staff.users[Role.CASE_WORKER],
+        full_name="Phạm Thị Thu",
+        date_of_birth=datetime.date(2005, 2, 3),
+    )
+    data = {**_form(idempotency_key=new_key()), "confirm": "different-person"}
+    assert worker.post(register_url, data).status_code == 302
+    assert worker.post(register_url, data).status_code == 302
+    assert Person.objects.count() == 2  # the one there before, and one new
+
+
+def test_each_new_form_registers_someone(worker, register_url):
+    for _ in range(2):
+        key = worker.get(register_url).context["form"]["idempotency_key"].value()
+        data = _form(date_of_birth="", estimated_age="20", idempotency_key=key)
+        assert worker.post(register_url, data).status_code == 302
+    assert Person.objects.count() == 2
 
 
 def test_commune_code_sets_the_default_area_type(worker, register_url):

@@ -8,6 +8,7 @@ same two, and only for roles holding Perm.VIEW_TRAINEES.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -63,6 +64,23 @@ def projects_visible_to(organisation: Organisation) -> QuerySet[Project]:
     )
     ids = Project.objects.filter(linked).values("pk")
     return Project.objects.filter(pk__in=ids).select_related("implementing_organisation")
+
+
+def projects_visible_to_any(organisations: Iterable[Organisation]) -> QuerySet[Project]:
+    """The projects any of `organisations` implements, is a partner of or funds, each once,
+    in code order."""
+    chosen = list(organisations)
+    linked = (
+        Q(implementing_organisation__in=chosen)
+        | Q(partner_organisations__in=chosen)
+        | Q(donors__in=chosen)
+    )
+    ids = Project.objects.filter(linked).values("pk")
+    return (
+        Project.objects.filter(pk__in=ids)
+        .select_related("implementing_organisation")
+        .order_by("code", "pk")
+    )
 
 
 def relation_of(project: Project, organisation: Organisation) -> ProjectRelation | None:
