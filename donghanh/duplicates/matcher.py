@@ -198,11 +198,12 @@ class RecordTable:
         if self._near is None:
             vocabulary = Vocabulary(self.words)
             size = len(self.words)
-            codes = [
-                self._word_id[word] * size + self._word_id[near]
-                for word in self.words
-                for near in vocabulary.near(word)
-            ]
+            codes = []
+            for word in self.words:
+                for near in vocabulary.near(word):
+                    # Both ways: `near` leaves out words shorter than three letters ("Hợ").
+                    one, other = self._word_id[word], self._word_id[near]
+                    codes += [one * size + other, other * size + one]
             self._near = np.unique(np.array(codes, dtype=np.int64))
         return self._near
 

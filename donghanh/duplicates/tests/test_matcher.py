@@ -56,6 +56,9 @@ class TestComparisons:
         assert levels(HOA, {"full_name": "Nguyen Thi Hao"})["given_name"] == 1
         assert levels(HOA, {"full_name": "Nguyen Thi Ho"})["given_name"] == 1
         assert levels(HOA, {"full_name": "Nguyen Thi Hoaa"})["given_name"] == 1
+        # A two-letter given name one letter short of the other ("Hợ" for "Hợp"), both ways.
+        assert levels({"full_name": "Lê Văn Hợ"}, {"full_name": "Lê Văn Hợp"})["given_name"] == 1
+        assert levels({"full_name": "Lê Văn Hợp"}, {"full_name": "Lê Văn Hợ"})["given_name"] == 1
         assert levels({"full_name": "Lê Hoa Mai"}, {"full_name": "Lê Mai Hoa"})["given_name"] == 2
         assert levels(HOA, {"full_name": "Nguyen Thi Lan"})["given_name"] == 3
 
