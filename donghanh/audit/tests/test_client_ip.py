@@ -1,6 +1,6 @@
 from django.test import RequestFactory, override_settings
 
-from donghanh.audit.services import client_ip
+from donghanh.core.actor import client_ip
 
 
 def test_forwarded_header_is_ignored_without_a_trusted_proxy():

@@ -103,3 +103,16 @@ def test_changed_fields_are_named_in_the_reader_language():
         assert changed_field_labels(membership_entry) == ["vai trò", "no_such_field"]
     with translation.override("en"):
         assert changed_field_labels(membership_entry) == ["role", "no_such_field"]
+
+
+def test_a_row_is_written_only_with_a_typed_event_and_a_typed_actor(user_factory):
+    user = user_factory()
+    with pytest.raises(TypeError, match="typed event"):
+        audit_record(event="thing.changed", actor=Actor.for_user(user))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="typed actor"):
+        audit_record(event=ExampleEvent.CHANGED, actor=user)
+    with pytest.raises(TypeError):
+        audit_record(  # type: ignore[call-arg]
+            action=AuditAction.UPDATE, actor=Actor.for_user(user), summary="free text"
+        )
+    assert not AuditEntry.objects.filter(actor=user).exists()
