@@ -97,7 +97,7 @@ def test_admin_adds_a_case_worker_who_then_sets_up_their_account(
     admin_context.close()
 
     assert AuditEntry.objects.filter(
-        action=AuditAction.TWO_FACTOR_ENROLLED, actor_username="nhung.le"
+        action=AuditAction.TWO_FACTOR_ENROLLED, actor_username=f"nhung.le@{org.slug}"
     ).exists()
 
 
