@@ -39,6 +39,7 @@ run: $(VENV)/.run-installed translations
 	$(BIN)/python manage.py load_articles
 	$(BIN)/python manage.py load_demo_cases
 	$(BIN)/python manage.py load_demo_programmes
+	$(BIN)/python manage.py load_demo_livelihood
 	$(BIN)/python manage.py demo_users
 	@echo "Đồng Hành: http://$(HOST):$(PORT)/"
 	@# The server, and a background-jobs worker beside it (docs/jobs.md); Ctrl-C stops both.

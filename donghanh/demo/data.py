@@ -501,6 +501,13 @@ USERS: tuple[DemoUserSpec, ...] = (
     DemoUserSpec("supervisor.binhyen", "Trần Thị Minh Châu", ((PEACE_HOUSE, Role.SUPERVISOR),)),
     DemoUserSpec("caseworker.binhyen", "Phạm Thị Lan Anh", ((PEACE_HOUSE, Role.CASE_WORKER),)),
     DemoUserSpec("admin.cwd", "Hoàng Thị Bích Ngọc", ((CWD, Role.ORG_ADMIN),)),
+    # The livelihood and reintegration model (003): a supervisor, a case worker who follows the
+    # returned women's plans, a Women's Union officer who runs the savings groups' meetings, and
+    # a programme officer who reads the groups' measures.
+    DemoUserSpec("supervisor.cwd", "Phan Thị Kim Oanh", ((CWD, Role.SUPERVISOR),)),
+    DemoUserSpec("caseworker.cwd", "Triệu Thị Hồng Vân", ((CWD, Role.CASE_WORKER),)),
+    DemoUserSpec("collaborator.cwd", "Lường Thị Ngọc Ánh", ((CWD, Role.COLLABORATOR),)),
+    DemoUserSpec("programme.cwd", "Đàm Thị Thu Hiền", ((CWD, Role.PROGRAMME_OFFICER),)),
     DemoUserSpec(
         "twoorgs.cwd",
         "Đỗ Thị Thanh Tâm",

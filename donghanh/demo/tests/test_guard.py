@@ -17,6 +17,7 @@ from donghanh.audit.models import AuditEntry
 from donghanh.demo.case_services import demo_cases_load
 from donghanh.demo.directory_services import directory_demo_load
 from donghanh.demo.guard import DemoDataError
+from donghanh.demo.livelihood_services import demo_livelihood_load
 from donghanh.demo.management.base import DemoCommand
 from donghanh.demo.programme_services import demo_programmes_load
 from donghanh.demo.services import demo_load
@@ -29,6 +30,7 @@ DEMO_COMMANDS = (
     "demo_users",
     "load_demo",
     "load_demo_cases",
+    "load_demo_livelihood",
     "load_demo_programmes",
     "load_directory_demo",
 )
@@ -37,6 +39,7 @@ LOADERS: tuple[Callable[[], Any], ...] = (
     directory_demo_load,
     demo_cases_load,
     demo_programmes_load,
+    demo_livelihood_load,
 )
 PACKAGE = Path(__file__).resolve().parents[2]
 
