@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -811,6 +812,16 @@ def score(
     return weight
 
 
+def evidence(levels: LevelArray, model: Model) -> FloatArray:
+    """Each pair's Bayes factor in bits: the levels' weights summed, without the prior and
+    without name frequencies (for comparing one new record with a few candidates)."""
+    weight = np.zeros(len(levels))
+    for k, row in enumerate(model.weights()):
+        level = levels[:, k]
+        weight += np.where(level >= 0, np.array(row)[np.maximum(level, 0)], 0.0)
+    return weight
+
+
 def probability(weight: FloatArray) -> FloatArray:
     return 1.0 / (1.0 + np.exp2(-weight))
 
@@ -862,13 +873,35 @@ def link(
     model: Model | None = None,
     rules: Sequence[BlockingRule] = BLOCKING_RULES,
     seed: int = 0,
+    timings: dict[str, float] | None = None,
 ) -> Linkage:
-    """Block, compare, train (unless a model is given), score and cluster the table's records."""
+    """Block, compare, train (unless a model is given), score and cluster the table's records.
+
+    `timings`, when given, receives the CPU seconds of each step.
+    """
+    clock = _StepClock(timings)
     left, right = candidate_pairs(table, rules)
+    clock.step("blocking")
     levels = compare(table, left, right)
+    clock.step("comparing")
     if model is None:
         model = train(table, levels, seed=seed)
+        clock.step("training")
     weights = score(table, left, right, levels, model)
     keep = probability(weights) >= threshold
+    clock.step("scoring")
     clusters = cluster(table.size, left[keep], right[keep])
+    clock.step("clustering")
     return Linkage(table, left, right, levels, weights, model, clusters, threshold)
+
+
+class _StepClock:
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.process_time()
+
+    def step(self, name: str) -> None:
+        now = time.process_time()
+        if self.timings is not None:
+            self.timings[name] = now - self.last
+        self.last = now
