@@ -5,6 +5,10 @@
   one *visibility rule* in its `AppConfig.ready()` (the cases app: `CasesConfig.ready()`): a
   function of the member's membership giving a filter on `Person`. Without a rule nobody sees
   anybody: `persons_visible_to` fails closed.
+- **Who may be the same person.** Registration looks for records like the new one: by blind
+  index (the same name and date of birth, ID number or phone) here, and by the duplicates app's
+  matcher, registered as the *duplicate matcher* in `DuplicatesConfig.ready()`, which weighs
+  near names, dates, places and phones. Without one only the blind indexes are used.
 - **What the person page shows.** Sections of the person page (`donghanh.core.sections`): the
   person's own guardians and consents are registered here, the person's cases by the cases app,
   the link to their data requests by the privacy app. Each section's data function receives the
@@ -13,12 +17,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from django.db.models import Q
 
 from donghanh.core.sections import PageSections
 from donghanh.organisations.models import Membership
+
+if TYPE_CHECKING:
+    from donghanh.people.models import Person
 
 PersonVisibilityRule = Callable[[Membership], Q]
 
@@ -40,6 +50,40 @@ def register_person_visibility(rule: PersonVisibilityRule) -> None:
 def person_visibility_rule() -> PersonVisibilityRule | None:
     """The registered rule, or None (then nobody is visible)."""
     return _visibility_rule
+
+
+@dataclass(frozen=True)
+class NewRecord:
+    """What is known of a person being registered, to look for their existing record."""
+
+    full_name: str
+    date_of_birth: datetime.date | None = None
+    sex: str = ""
+    phone: str = ""
+    commune_code: str = ""
+    province_code: str = ""
+
+
+class DuplicateMatcher(Protocol):
+    def lookup_words(self, record: NewRecord) -> list[str]:
+        """Folded name words a likely duplicate has (each whole or one letter off)."""
+        ...
+
+    def likely(self, record: NewRecord, candidates: Sequence[Person]) -> list[Person]:
+        """The candidates likely to be the same person as `record`, most likely first."""
+        ...
+
+
+_duplicate_matcher: DuplicateMatcher | None = None
+
+
+def register_duplicate_matcher(matcher: DuplicateMatcher) -> None:
+    global _duplicate_matcher
+    _duplicate_matcher = matcher
+
+
+def duplicate_matcher() -> DuplicateMatcher | None:
+    return _duplicate_matcher
 
 
 PERSON_PAGE = PageSections("person page")

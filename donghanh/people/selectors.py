@@ -28,7 +28,8 @@ from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
 from donghanh.people import indexes
 from donghanh.people.models import Consent, Person, PersonNameToken
-from donghanh.people.registry import person_visibility_rule
+from donghanh.people.registry import NewRecord, duplicate_matcher, person_visibility_rule
+from donghanh.places.models import Commune
 
 # The fields a person's record form edits, in the order a form shows them.
 PERSON_FIELDS = (
@@ -177,6 +178,7 @@ class DuplicateReason:
     NAME_AND_BIRTH_DATE = "name_and_birth_date"
     ID_NUMBER = "id_number"
     PHONE = "phone"
+    SIMILAR = "similar"
 
 
 @dataclass
@@ -209,8 +211,83 @@ def possible_duplicates(
     phone: str = "",
     exclude_pk: int | None = None,
     limit: int = 10,
+    sex: str = "",
+    current_commune: Commune | None = None,
 ) -> DuplicateCheck:
-    """Records with the same folded name and date of birth, the same ID number or phone."""
+    """Records with the same folded name and date of birth, the same ID number or phone; and,
+    among the records the member may open, those the duplicate matcher finds likely (a name
+    one letter off, an abbreviated family name, a birth date swapped or a year off or missing,
+    the place named before or after 2025…)."""
+    record = NewRecord(
+        full_name=full_name,
+        date_of_birth=date_of_birth,
+        sex=sex,
+        phone=phone,
+        commune_code=current_commune.pk if current_commune is not None else "",
+        province_code=current_commune.province_id if current_commune is not None else "",
+    )
+    check = _same_indexes(
+        membership,
+        full_name=full_name,
+        date_of_birth=date_of_birth,
+        id_number=id_number,
+        phone=phone,
+        exclude_pk=exclude_pk,
+        limit=limit,
+    )
+    known = {found.person.pk for found in check.visible}
+    if exclude_pk is not None:
+        known.add(exclude_pk)
+    for person in similar_records(membership, record, exclude=known, limit=limit):
+        if len(check.visible) >= limit:
+            break
+        check.visible.append(PossibleDuplicate(person=person, reasons=[DuplicateReason.SIMILAR]))
+    return check
+
+
+# The most recent records looked at for one registration: enough for a name in a big registry.
+SIMILAR_CANDIDATES = 200
+
+
+def similar_records(
+    membership: Membership, record: NewRecord, *, exclude: set[int], limit: int = 10
+) -> list[Person]:
+    """Records the member may open that the registered duplicate matcher finds likely."""
+    matcher = duplicate_matcher()
+    if matcher is None:
+        return []
+    words = matcher.lookup_words(record)
+    if not words:
+        return []
+    candidates = persons_visible_to(membership).exclude(pk__in=exclude)
+    for word in words:
+        candidates = candidates.filter(
+            Exists(
+                PersonNameToken.objects.filter(
+                    organisation_id=membership.organisation_id,
+                    person_id=OuterRef("pk"),
+                    token_index__in=indexes.name_word_near_candidates(word),
+                )
+            )
+        )
+    found = list(
+        candidates.select_related("current_commune__province").order_by("-updated_at", "-id")[
+            :SIMILAR_CANDIDATES
+        ]
+    )
+    return matcher.likely(record, found)[:limit]
+
+
+def _same_indexes(
+    membership: Membership,
+    *,
+    full_name: str,
+    date_of_birth: datetime.date | None,
+    id_number: str,
+    phone: str,
+    exclude_pk: int | None,
+    limit: int,
+) -> DuplicateCheck:
     by_reason: dict[str, list[str]] = {
         DuplicateReason.NAME_AND_BIRTH_DATE: (
             indexes.name_and_birth_date_candidates(full_name, date_of_birth)

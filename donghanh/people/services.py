@@ -184,6 +184,8 @@ def person_register_once(
             date_of_birth=details.get("date_of_birth"),
             id_number=details.get("id_number", ""),
             phone=details.get("phone", ""),
+            sex=details.get("sex", ""),
+            current_commune=details.get("current_commune"),
         )
         if found and not different_person:
             raise PossibleDuplicates(found)

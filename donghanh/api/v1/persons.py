@@ -60,6 +60,7 @@ DUPLICATE_REASONS = [
     DuplicateReason.NAME_AND_BIRTH_DATE,
     DuplicateReason.ID_NUMBER,
     DuplicateReason.PHONE,
+    DuplicateReason.SIMILAR,
 ]
 
 

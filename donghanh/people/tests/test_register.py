@@ -98,9 +98,9 @@ def test_a_confirmed_registration_sent_twice_registers_one_person(staff, worker,
 
 
 def test_each_new_form_registers_someone(worker, register_url):
-    for _ in range(2):
+    for full_name in ("Phạm Thị Thu", "Lê Văn Nam"):
         key = worker.get(register_url).context["form"]["idempotency_key"].value()
-        data = _form(date_of_birth="", estimated_age="20", idempotency_key=key)
+        data = _form(full_name=full_name, date_of_birth="", estimated_age="20", idempotency_key=key)
         assert worker.post(register_url, data).status_code == 302
     assert Person.objects.count() == 2
 
@@ -197,12 +197,20 @@ def test_possible_duplicates_reasons_and_scope(staff):
     assert check.elsewhere
     # Excluding the record being edited, and nothing given to compare.
     assert not possible_duplicates(membership, full_name="x", id_number="001", exclude_pk=own.pk)
-    assert not possible_duplicates(membership, full_name="Nguyễn Thị Hoa")
+    # The same name without a birth date: only the organisation's own record is hinted, as
+    # similar (the matcher), never the other organisation's.
+    check = possible_duplicates(membership, full_name="Nguyễn Thị Hoa")
+    assert [(m.person, m.reasons) for m in check.visible] == [(own, ["similar"])]
+    assert not check.elsewhere
 
 
 def test_different_birth_date_is_not_a_duplicate(staff):
     membership = Membership.objects.get(user=staff.users[Role.SUPERVISOR])
-    make_person(staff.organisation)
+    make_person(staff.organisation)  # born 12/04/1998
     assert not possible_duplicates(
+        membership, full_name="Nguyễn Thị Hoa", date_of_birth=datetime.date(1985, 9, 20)
+    )
+    # One day off is a typo the hint shows.
+    assert possible_duplicates(
         membership, full_name="Nguyễn Thị Hoa", date_of_birth=datetime.date(1998, 4, 13)
     )

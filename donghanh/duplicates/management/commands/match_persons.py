@@ -41,20 +41,23 @@ class Command(BaseCommand):
         threshold = options["threshold"]
         if not 0 < threshold < 1:
             raise CommandError("--threshold is a probability between 0 and 1")
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         try:
             ids, table = read_file(options["input"])
         except (OSError, UnicodeDecodeError, InputError) as error:
             raise CommandError(f"cannot read {options['input']}: {error}") from error
-        read = time.perf_counter()
-        linkage = link(table, threshold=threshold)
-        linked = time.perf_counter()
+        read, read_cpu = time.perf_counter(), time.process_time()
+        steps: dict[str, float] = {}
+        linkage = link(table, threshold=threshold, timings=steps)
+        linked, linked_cpu = time.perf_counter(), time.process_time()
         clusters = write_clusters(options["output"], ids, linkage.clusters)
         written = time.perf_counter()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.stdout.write(
             f"{table.size} records, {len(linkage.left)} candidate pairs, "
             f"{int(linkage.matches().sum())} matching pairs, {clusters} clusters; "
-            f"read and normalised {read - started:.1f} s, linked {linked - read:.1f} s, "
-            f"written {written - linked:.1f} s; peak memory {peak:.0f} MiB"
+            f"read and normalised {read - started:.1f} s (CPU {read_cpu - started_cpu:.1f} s), "
+            f"linked {linked - read:.1f} s (CPU {linked_cpu - read_cpu:.1f} s: "
+            + ", ".join(f"{name} {seconds:.1f}" for name, seconds in steps.items())
+            + f"), written {written - linked:.1f} s; peak memory {peak:.0f} MiB"
         )
