@@ -1,5 +1,10 @@
-"""What apps above `cases` show on the case page, registered at start-up so that `cases`
-never imports them (`donghanh.core.sections`).
+"""What apps above `cases` tell it at start-up, so that `cases` never imports them.
+
+- **What the case page shows** (`donghanh.core.sections`).
+- **What must be finished before the case closes** (`CLOSURE_CHECKS`): each app that keeps
+  work on a case (a shelter stay, a follow-up, a referral) registers a check that names what of
+  its work is still open; closing the case, and approving its closure, is refused while any
+  check names something.
 
 Order of the case page's sections after the case's own details: referrals 10 (referrals app),
 case work 20 (casework app), the case's history 30 (this app), documents and photos 40
@@ -9,7 +14,13 @@ case work 20 (casework app), the case's history 30 (this app), documents and pho
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from donghanh.core.sections import PageSections
+
+if TYPE_CHECKING:
+    from donghanh.cases.models import Case
 
 CASE_PAGE = PageSections("case page")
 
@@ -20,3 +31,20 @@ def register_case_page_own_sections() -> None:
     CASE_PAGE.register(
         "history", template="cases/includes/history_section.html", order=HISTORY_ORDER
     )
+
+
+# A check of one app: the case's work of that app still open, each a translated sentence
+# saying what to finish (empty when nothing is left).
+ClosureCheck = Callable[["Case"], list[str]]
+
+CLOSURE_CHECKS: dict[str, ClosureCheck] = {}
+
+
+def register_closure_check(key: str, check: ClosureCheck) -> None:
+    """Register (or register again, at a second start-up) the closure check named `key`."""
+    CLOSURE_CHECKS[key] = check
+
+
+def unfinished_work(case: Case) -> list[str]:
+    """What must be finished before the case may close, in the order the checks were named."""
+    return [item for key in sorted(CLOSURE_CHECKS) for item in CLOSURE_CHECKS[key](case)]

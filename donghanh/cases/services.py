@@ -35,6 +35,7 @@ from donghanh.cases.models import (
     IntakeChannel,
     ReintegrationOutcome,
 )
+from donghanh.cases.registry import unfinished_work
 from donghanh.cases.selectors import (
     CASE_EDITS,
     CASE_FIELDS,
@@ -520,6 +521,22 @@ def _change_status(
     return case
 
 
+def _refuse_unfinished_work(case: Case) -> None:
+    """Refuse to close a case while work on it is open (a shelter stay, a follow-up, a
+    referral): the person would stay in a bed nobody can discharge, a visit nobody makes."""
+    unfinished = unfinished_work(case)
+    if unfinished:
+        raise ValidationError(
+            [
+                ValidationError(
+                    _("The case cannot be closed yet. Finish its open work first:"),
+                    code="unfinished_work",
+                ),
+                *(ValidationError(item, code="unfinished_work") for item in unfinished),
+            ]
+        )
+
+
 @transaction.atomic
 def case_closure_request(
     *,
@@ -537,6 +554,7 @@ def case_closure_request(
         raise ValidationError({"reason": _("Choose why the case is being closed.")})
     if reintegration_outcome not in ReintegrationOutcome.values:
         raise ValidationError({"reintegration_outcome": _("Choose the reintegration outcome.")})
+    _refuse_unfinished_work(case)
     case.closure_reason = reason
     case.reintegration_outcome = reintegration_outcome
     return _change_status(
@@ -566,6 +584,7 @@ def case_closure_decide(
             _("No closure of this case is waiting for a decision."), code="no_request"
         )
     if approve:
+        _refuse_unfinished_work(case)
         case.closed_on = timezone.localdate()
         return _change_status(
             case,

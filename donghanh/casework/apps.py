@@ -6,9 +6,12 @@ class CaseworkConfig(AppConfig):
     label = "casework"
 
     def ready(self) -> None:
-        from donghanh.cases.registry import CASE_PAGE
+        from donghanh.cases.registry import CASE_PAGE, register_closure_check
         from donghanh.casework.exporters import register_casework_exporter
+        from donghanh.casework.selectors import unfinished_case_work
 
         register_casework_exporter()
         # Needs, plan, services, follow-ups and shelter stays on the case page.
         CASE_PAGE.register("casework", template="casework/case_section.html", order=20)
+        # A case does not close with the person still in a shelter or a visit still to make.
+        register_closure_check("casework", unfinished_case_work)

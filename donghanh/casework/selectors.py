@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from donghanh.cases.models import ACTIVE_STATUSES, Case
 from donghanh.cases.selectors import cases_visible_to
@@ -166,6 +169,89 @@ def shelter_occupancy_on(
     if leaving_out is not None:
         stays = stays.exclude(pk=leaving_out)
     return stays.count()
+
+
+def unfinished_case_work(case: Case) -> list[str]:
+    """What of the case's work must be finished before it closes (the cases app's closure
+    check): a shelter stay not yet discharged, follow-ups not yet done."""
+    unfinished: list[str] = []
+    for stay in ShelterStay.objects.filter(case=case, discharged_on__isnull=True).select_related(
+        "shelter"
+    ):
+        unfinished.append(
+            _(
+                "The person is still staying at %(shelter)s (since %(day)s): record their "
+                "discharge from the shelter."
+            )
+            % {
+                "shelter": stay.shelter.name,
+                "day": date_format(stay.admitted_on, "SHORT_DATE_FORMAT"),
+            }
+        )
+    pending = list(
+        FollowUp.objects.filter(case=case, done_on__isnull=True)
+        .order_by("planned_on")
+        .values_list("planned_on", flat=True)
+    )
+    if pending:
+        unfinished.append(
+            ngettext(
+                "%(count)s follow-up is still pending (the first planned for %(day)s): record "
+                "it as done.",
+                "%(count)s follow-ups are still pending (the first planned for %(day)s): record "
+                "them as done.",
+                len(pending),
+            )
+            % {"count": len(pending), "day": date_format(pending[0], "SHORT_DATE_FORMAT")}
+        )
+    return unfinished
+
+
+def shelter_peak_occupancy(
+    shelter: Organisation, start: datetime.date, until: datetime.date | None = None
+) -> tuple[int, datetime.date]:
+    """The most beds taken on one day from `start` to the day before `until` (to the end of
+    the recorded stays without it), and the first day they were: a bed is taken from the
+    admission day up to, not including, the discharge day."""
+    stays = ShelterStay.objects.filter(shelter=shelter).filter(
+        Q(discharged_on__isnull=True) | Q(discharged_on__gt=start)
+    )
+    if until is not None:
+        stays = stays.filter(admitted_on__lt=until)
+    periods = list(stays.values_list("admitted_on", "discharged_on"))
+    # The count only grows on an admission day, so the peak is on `start` or on one of them.
+    days = sorted({start} | {admitted for admitted, _discharged in periods if admitted > start})
+    peak, peak_day = 0, start
+    for day in days:
+        taken = sum(
+            1
+            for admitted, discharged in periods
+            if admitted <= day and (discharged is None or discharged > day)
+        )
+        if taken > peak:
+            peak, peak_day = taken, day
+    return peak, peak_day
+
+
+@dataclass
+class BedsToday:
+    """A shelter's beds on a day: how many there are (None: not recorded) and how many are
+    taken."""
+
+    day: datetime.date
+    beds: int | None
+    taken: int
+
+    @property
+    def free(self) -> int | None:
+        return None if self.beds is None else max(self.beds - self.taken, 0)
+
+
+def shelter_beds_today(shelter: Organisation, day: datetime.date | None = None) -> BedsToday:
+    day = day or timezone.localdate()
+    return BedsToday(
+        day=day, beds=shelter_beds_on(shelter, day), taken=shelter_occupancy_on(shelter, day)
+    )
 
 
 @dataclass

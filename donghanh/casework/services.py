@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from donghanh.audit.services import audit_record
 from donghanh.cases.models import Case
@@ -48,7 +49,12 @@ from .models import (
     ShelterCapacity,
     ShelterStay,
 )
-from .selectors import needs_picture, shelter_beds_on, shelter_occupancy_on
+from .selectors import (
+    needs_picture,
+    shelter_beds_on,
+    shelter_occupancy_on,
+    shelter_peak_occupancy,
+)
 
 
 def _text(value: str | None) -> str:
@@ -617,6 +623,24 @@ def shelter_capacity_set(
 ) -> ShelterCapacity:
     if shelter.kind != Organisation.Kind.SHELTER:
         raise ValidationError(_("Only a shelter has beds."))
+    # Lock the shelter so that an admission made meanwhile is counted (shelter_admit locks it).
+    shelter = Organisation.objects.select_for_update().get(pk=shelter.pk)
+    following = (
+        ShelterCapacity.objects.filter(shelter=shelter, effective_from__gt=effective_from)
+        .order_by("effective_from")
+        .values_list("effective_from", flat=True)
+        .first()
+    )
+    taken, day = shelter_peak_occupancy(shelter, effective_from, following)
+    if beds < taken:
+        message = ngettext(
+            "%(taken)s bed is taken on %(day)s: the shelter cannot have fewer beds than that. "
+            "Record the discharges first, or give at least %(taken)s bed.",
+            "%(taken)s beds are taken on %(day)s: the shelter cannot have fewer beds than that. "
+            "Record the discharges first, or give at least %(taken)s beds.",
+            taken,
+        ) % {"taken": taken, "day": day_shown(day)}
+        raise ValidationError({"beds": ValidationError(message, code="below_occupancy")})
     capacity, _created = ShelterCapacity.objects.update_or_create(
         shelter=shelter, effective_from=effective_from, defaults={"beds": beds}
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +24,7 @@ from donghanh.core.actor import Actor, request_actor
 from donghanh.core.editing import ConflictRow, EditSpec, StaleEditError, merge_after_conflict
 from donghanh.core.forms import add_service_error
 from donghanh.organisations.models import Organisation
-from donghanh.organisations.roles import Perm
+from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
 from donghanh.programmes.projects.models import Project
 
@@ -549,27 +549,36 @@ def overdue(request: HttpRequest, org: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def shelter_capacity(request: HttpRequest, org: str) -> HttpResponse:
-    """A shelter's administrator records its number of beds from a day on."""
-    membership = access_membership(request.user, org, Perm.MANAGE_MEMBERS)
+    """A shelter's beds: how many are taken today, for its case staff; its administrator
+    records the number of beds from a day on."""
+    membership = access_membership(request.user, org, Perm.VIEW_CASES)
     shelter = membership.organisation
     if shelter.kind != Organisation.Kind.SHELTER:
         raise Http404
-    form = CapacityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.shelter_capacity_set(
-            shelter=shelter,
-            actor=request_actor(request, organisation=shelter),
-            **form.cleaned_data,
-        )
-        messages.success(request, _("The number of beds was saved."))
-        return redirect("casework:shelter_capacity", org=org)
+    can_set = role_allows(membership.role, Perm.MANAGE_MEMBERS)
+    if request.method == "POST" and not can_set:
+        raise PermissionDenied
+    form = CapacityForm(request.POST or None) if can_set else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.shelter_capacity_set(
+                shelter=shelter,
+                actor=request_actor(request, organisation=shelter),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The number of beds was saved."))
+            return redirect("casework:shelter_capacity", org=org)
     return render(
         request,
         "casework/shelter_capacity.html",
         {
             "organisation": shelter,
             "form": form,
+            "today": selectors.shelter_beds_today(shelter),
             "capacities": selectors.shelter_capacities(shelter),
         },
-        status=400 if form.is_bound else 200,
+        status=400 if form is not None and form.is_bound else 200,
     )

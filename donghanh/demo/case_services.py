@@ -369,18 +369,20 @@ def _load_one(
             next_on=today + datetime.timedelta(days=14),
             actor=Actor.for_user(worker),
         )
-    follow_up_plan(
-        case=case,
-        planned_on=today + datetime.timedelta(days=14),
-        method=FollowUpMethod.PHONE,
-        actor=Actor.for_user(worker),
-    )
+    closes = spec.intake_days_ago >= 250 and worker is not None and supervisor is not None
+    if not closes:  # a case closes only once its follow-ups are done
+        follow_up_plan(
+            case=case,
+            planned_on=today + datetime.timedelta(days=14),
+            method=FollowUpMethod.PHONE,
+            actor=Actor.for_user(worker),
+        )
 
     if spec.referral is not None:
         _refer(case, person, spec.referral, intake, organisations, users, worker)
         report.referrals += 1
 
-    if spec.intake_days_ago >= 250 and worker is not None and supervisor is not None:
+    if closes:
         case_closure_request(
             case=case,
             reason=ClosureReason.GOALS_ACHIEVED,

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from donghanh.cases.models import Case
 from donghanh.cases.selectors import cases_visible_to
@@ -53,6 +54,31 @@ def response_days_for(organisation: Organisation) -> int:
 def overdue_filter(now: datetime.datetime | None = None) -> Q:
     """Referrals the receiver has neither accepted nor declined by their due time."""
     return Q(status=ReferralStatus.SENT, due_at__lt=now or timezone.now())
+
+
+def unfinished_referrals(case: Case) -> list[str]:
+    """The case's referrals still open (the cases app's closure check): sent by the case's
+    organisation and neither answered nor, once accepted, completed by the receiver."""
+    open_referrals = list(
+        Referral.objects.filter(
+            case=case,
+            from_organisation_id=case.organisation_id,
+            status__in=(ReferralStatus.SENT, ReferralStatus.ACCEPTED),
+        ).select_related("to_organisation")
+    )
+    if not open_referrals:
+        return []
+    receivers = sorted({referral.to_organisation.name for referral in open_referrals})
+    return [
+        ngettext(
+            "A referral to %(receivers)s is still open: cancel it if it is not yet answered, "
+            "or ask the receiver to complete or decline it.",
+            "Referrals to %(receivers)s are still open: cancel those not yet answered, or ask "
+            "the receivers to complete or decline them.",
+            len(open_referrals),
+        )
+        % {"receivers": ", ".join(receivers)}
+    ]
 
 
 def is_overdue(referral: Referral, now: datetime.datetime | None = None) -> bool:

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from donghanh.accounts.selectors import security_notices_for
 from donghanh.content.selectors import articles_due_for_review, articles_due_for_review_count
+from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import ROLE_DESCRIPTIONS, Perm, role_allows
 from donghanh.organisations.selectors import memberships_for, open_invitations_for
 from donghanh.privacy.selectors import requests_due_for
@@ -22,6 +23,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_manage_members": role_allows(membership.role, Perm.MANAGE_MEMBERS),
             "can_view_audit_log": role_allows(membership.role, Perm.VIEW_AUDIT_LOG),
             "can_view_people": role_allows(membership.role, Perm.VIEW_CASES),
+            "can_view_beds": membership.organisation.kind == Organisation.Kind.SHELTER
+            and role_allows(membership.role, Perm.VIEW_CASES),
             "can_view_requests": role_allows(membership.role, Perm.VIEW_CASES),
             "can_edit_content": role_allows(membership.role, Perm.EDIT_CONTENT),
         }

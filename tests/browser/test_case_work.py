@@ -91,3 +91,70 @@ def test_staff_search_the_directory_by_an_old_place_name(page: Page, live_server
     expect(page.locator("main")).to_contain_text("Ngôi nhà Bình yên")
     page.get_by_role("link", name=re.compile("Ngôi nhà Bình yên")).first.click()
     expect(page.locator("h1")).to_contain_text("Ngôi nhà Bình yên")
+
+
+def test_a_case_does_not_close_while_the_person_is_in_a_shelter(page: Page, live_server):
+    """Closing is refused with what to finish first; after the discharge it goes through. The
+    shelter's staff find its beds, and how many are taken, from their home page."""
+    import datetime
+
+    from django.utils import timezone
+
+    from donghanh.cases.tests.conftest import make_case, make_person
+    from donghanh.casework import services as casework_services
+    from donghanh.core.actor import Actor
+    from donghanh.organisations.models import Organisation
+
+    supervisor = MembershipFactory(role=Role.SUPERVISOR)
+    org = supervisor.organisation
+    shelter = factories.OrganisationFactory(
+        kind=Organisation.Kind.SHELTER, name="Ngôi nhà Bình yên"
+    )
+    case = make_case(make_person(org, supervisor.user, full_name="Trần Thị Mai"), supervisor.user)
+    today = timezone.localdate()
+    casework_services.shelter_capacity_set(
+        shelter=shelter,
+        beds=4,
+        effective_from=today - datetime.timedelta(days=30),
+        actor=Actor.system("tests"),
+    )
+    casework_services.shelter_admit(
+        case=case,
+        shelter=shelter,
+        admitted_on=today - datetime.timedelta(days=10),
+        actor=Actor.for_user(supervisor.user),
+    )
+    sign_in(page, live_server.url, supervisor)
+
+    page.goto(f"{live_server.url}/app/o/{org.slug}/cases/{case.pk}/")
+    page.get_by_role("link", name="Đề nghị đóng hồ sơ").click()
+    page.select_option("select[name=reason]", "goals_achieved")
+    page.select_option("select[name=reintegration_outcome]", "with_family")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text("Chưa thể đóng hồ sơ")
+    expect(page.locator("main")).to_contain_text("Người được hỗ trợ vẫn đang ở Ngôi nhà Bình yên")
+
+    page.goto(f"{live_server.url}/app/o/{org.slug}/cases/{case.pk}/")
+    page.get_by_role("link", name="Rời cơ sở", exact=True).click()
+    page.fill("input[name=discharged_on]", today.isoformat())
+    page.select_option("select[name=reason]", "reintegrated")
+    page.locator("main form button[type=submit]").last.click()
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+
+    page.get_by_role("link", name="Đề nghị đóng hồ sơ").click()
+    page.select_option("select[name=reason]", "goals_achieved")
+    page.select_option("select[name=reintegration_outcome]", "with_family")
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/$"))
+    expect(page.locator("main")).to_contain_text("Đã đề nghị đóng hồ sơ")
+
+
+def test_shelter_staff_find_the_beds_from_home(page: Page, live_server):
+    from donghanh.organisations.models import Organisation
+
+    shelter = factories.OrganisationFactory(kind=Organisation.Kind.SHELTER)
+    worker = MembershipFactory(organisation=shelter, role=Role.CASE_WORKER)
+    sign_in(page, live_server.url, worker)
+    page.get_by_role("link", name="Số giường").click()
+    expect(page.locator("h1")).to_contain_text("Số giường")
+    expect(page.locator("main")).to_contain_text("giường có người")

@@ -116,7 +116,7 @@ def shelter_staff(db):
     shelter = OrganisationFactory(kind=Organisation.Kind.SHELTER)
     return shelter, {
         role: MembershipFactory(organisation=shelter, role=role).user
-        for role in (Role.ORG_ADMIN, Role.CASE_WORKER)
+        for role in (Role.ORG_ADMIN, Role.CASE_WORKER, Role.PROGRAMME_OFFICER)
     }
 
 
@@ -128,7 +128,12 @@ def test_shelter_capacity_page(shelter_staff, staff):
     page = reverse("casework:shelter_capacity", kwargs={"org": shelter.slug})
     admin = signed_in_client(users[Role.ORG_ADMIN])
     assert admin.get(page).status_code == 200
-    assert signed_in_client(users[Role.CASE_WORKER]).get(page).status_code == 403
+    # Case staff see how many beds are taken (counts, no one named), but do not set them.
+    worker = signed_in_client(users[Role.CASE_WORKER])
+    assert worker.get(page).status_code == 200
+    assert worker.get(page).context["form"] is None
+    assert worker.post(page, {"beds": "3", "effective_from": "2026-01-01"}).status_code == 403
+    assert signed_in_client(users[Role.PROGRAMME_OFFICER]).get(page).status_code == 403
     assert staff.client("outsider").get(page).status_code == 404
     # Not a shelter: no beds page.
     not_shelter = reverse("casework:shelter_capacity", kwargs={"org": staff.organisation.slug})

@@ -263,3 +263,146 @@ def test_a_follow_up_form_sent_twice_makes_one_follow_up(staff, case):
     form = {"planned_on": DAY.isoformat(), "method": "phone", "idempotency_key": key}
     assert client.post(page, form).status_code == client.post(page, form).status_code == 302
     assert FollowUp.objects.filter(case=case).count() == 1
+
+
+# --- Closing a case, and beds ---------------------------------------------------------------
+
+
+def _request_closure(case, actor):
+    from donghanh.cases import services as case_services
+    from donghanh.cases.models import ClosureReason, ReintegrationOutcome
+
+    return case_services.case_closure_request(
+        case=case,
+        reason=ClosureReason.GOALS_ACHIEVED,
+        reintegration_outcome=ReintegrationOutcome.WITH_FAMILY,
+        actor=actor,
+    )
+
+
+def test_a_case_does_not_close_with_the_person_in_a_shelter(staff, case, shelter):
+    from django.utils import translation
+
+    from donghanh.cases import services as case_services
+
+    worker = Actor.for_user(staff.users[Role.CASE_WORKER])
+    stay = services.shelter_admit(case=case, shelter=shelter, admitted_on=DAY, actor=worker)
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        _request_closure(case, worker)
+    assert refused.value.messages == [
+        "Chưa thể đóng hồ sơ. Cần hoàn tất trước các việc còn dở:",
+        "Người được hỗ trợ vẫn đang ở Nhà Bình Yên (từ 04/05/2026): hãy ghi nhận việc rời cơ "
+        "sở bảo trợ.",
+    ]
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN
+    # On the page: the refusal above the form, the case still open.
+    response = staff.client(Role.CASE_WORKER).post(
+        reverse(
+            "cases:case_closure_request",
+            kwargs={"org": staff.organisation.slug, "case_id": case.pk},
+        ),
+        {"reason": "goals_achieved", "reintegration_outcome": "with_family"},
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert response.status_code == 200
+    assert "hãy ghi nhận việc rời cơ sở bảo trợ" in response.content.decode()
+    services.shelter_discharge(stay=stay, discharged_on=DAY, reason="reintegrated", actor=worker)
+    case = _request_closure(case, worker)
+    # Admitted again while the closure waited: the approval is refused too.
+    services.shelter_admit(
+        case=case, shelter=shelter, admitted_on=DAY + datetime.timedelta(days=2), actor=worker
+    )
+    with pytest.raises(ValidationError, match="Nhà Bình Yên"):
+        case_services.case_closure_decide(
+            case=case, approve=True, actor=Actor.for_user(staff.users[Role.SUPERVISOR])
+        )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSURE_REQUESTED
+
+
+def test_a_case_does_not_close_with_a_follow_up_pending(staff, case):
+    from django.utils import translation
+
+    worker = Actor.for_user(staff.users[Role.CASE_WORKER])
+    follow_up = services.follow_up_plan(case=case, planned_on=DAY, method="phone", actor=worker)
+    services.follow_up_plan(
+        case=case, planned_on=DAY + datetime.timedelta(days=30), method="phone", actor=worker
+    )
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        _request_closure(case, worker)
+    assert refused.value.messages[1] == (
+        "Còn 2 lần theo dõi chưa thực hiện (lần đầu dự kiến ngày 04/05/2026): hãy ghi nhận kết quả."
+    )
+    FollowUp.objects.filter(case=case).update(done_on=DAY)
+    assert _request_closure(case, worker).status == CaseStatus.CLOSURE_REQUESTED
+    assert follow_up.pk
+
+
+def test_beds_cannot_drop_below_those_taken(staff, case, person, shelter):
+    from django.utils import translation
+
+    from donghanh.casework.models import ShelterCapacity
+
+    worker = Actor.for_user(staff.users[Role.CASE_WORKER])
+    services.shelter_capacity_set(
+        shelter=shelter, beds=3, effective_from=datetime.date(2026, 1, 1), actor=worker
+    )
+    services.shelter_admit(case=case, shelter=shelter, admitted_on=DAY, actor=worker)
+    other = make_case(make_person(staff.organisation, None, full_name="Lê Thị Lan"), None)
+    services.shelter_admit(
+        case=other, shelter=shelter, admitted_on=DAY + datetime.timedelta(days=7), actor=worker
+    )
+    # From the first of the month, both stays are in the beds at once a week after DAY.
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        services.shelter_capacity_set(
+            shelter=shelter, beds=1, effective_from=datetime.date(2026, 5, 1), actor=worker
+        )
+    assert refused.value.message_dict["beds"] == [
+        "Ngày 11/05/2026 đang có 2 giường có người: cơ sở bảo trợ không thể có ít giường hơn. "
+        "Hãy ghi nhận việc rời cơ sở trước, hoặc nhập ít nhất 2 giường."
+    ]
+    assert ShelterCapacity.objects.filter(shelter=shelter).count() == 1
+    # Before both were admitted one bed was enough, until a later row (four beds) applies.
+    services.shelter_capacity_set(
+        shelter=shelter, beds=4, effective_from=DAY + datetime.timedelta(days=7), actor=worker
+    )
+    services.shelter_capacity_set(shelter=shelter, beds=1, effective_from=DAY, actor=worker)
+    # Two beds on the page: taken ones counted, nobody named.
+    admin = MembershipFactory(organisation=shelter, role=Role.ORG_ADMIN).user
+    from donghanh.testing.clients import signed_in_client
+
+    client = signed_in_client(admin)
+    page = reverse("casework:shelter_capacity", kwargs={"org": shelter.slug})
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = client.post(page, {"beds": "0", "effective_from": "2026-05-20"})
+    assert response.status_code == 400
+    assert "2 beds are taken on 20/05/2026" in response.content.decode()
+
+
+def test_the_beds_page_shows_occupancy_and_is_on_the_home_page(staff, case, shelter):
+    from django.utils import timezone
+
+    from donghanh.testing.clients import signed_in_client
+
+    worker = Actor.for_user(staff.users[Role.CASE_WORKER])
+    services.shelter_admit(
+        case=case, shelter=shelter, admitted_on=timezone.localdate(), actor=worker
+    )
+    beds = reverse("casework:shelter_capacity", kwargs={"org": shelter.slug})
+    for role, sees in (
+        (Role.ORG_ADMIN, True),
+        (Role.SUPERVISOR, True),
+        (Role.CASE_WORKER, True),
+        (Role.PROGRAMME_OFFICER, False),
+        (Role.DONOR_VIEWER, False),
+    ):
+        client = signed_in_client(MembershipFactory(organisation=shelter, role=role).user)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        home = client.get(reverse("workspace:home")).content.decode()
+        assert (f'href="{beds}"' in home) is sees, role
+        if sees:
+            assert "1 of 1 beds taken, 0 free." in client.get(beds).content.decode()
+    # Not a shelter: no beds link.
+    home = staff.client(Role.SUPERVISOR).get(reverse("workspace:home")).content.decode()
+    assert "/beds/" not in home

@@ -248,6 +248,14 @@ def longest_record(organisation: Organisation, owner: Any) -> LongestRecord:
         description=longest_for(AttachmentForm, "description"),
         actor=Actor.for_user(worker),
     )
+    # Closure asked for before the referral: a case with an open referral does not close.
+    case_services.case_closure_request(
+        case=case,
+        reason=longest_label(ClosureReason.choices),
+        reintegration_outcome="with_family",
+        note=longest_for(CaseClosureRequestForm, "note"),
+        actor=Actor.for_user(worker),
+    )
     message = longest_for(ReferralSendForm, "message")
     referrals.referral_send(
         case=case,
@@ -256,13 +264,6 @@ def longest_record(organisation: Organisation, owner: Any) -> LongestRecord:
         shared_sections=["identity", "contact", "case", "journey", "needs"],
         domain="health",
         message=message,
-    )
-    case_services.case_closure_request(
-        case=case,
-        reason=longest_label(ClosureReason.choices),
-        reintegration_outcome="with_family",
-        note=longest_for(CaseClosureRequestForm, "note"),
-        actor=Actor.for_user(worker),
     )
     new_request(
         person,

@@ -464,3 +464,49 @@ def test_case_page_section_costs_one_query_whatever_the_number_of_referrals(
         send(net)
     assert referral_queries() == one
     assert one[0] == 1
+
+
+# --- Closing the case -----------------------------------------------------------------------------
+
+
+def _request_closure(net: Network) -> Case:
+    from donghanh.cases import services as case_services
+    from donghanh.cases.models import ClosureReason, ReintegrationOutcome
+
+    return case_services.case_closure_request(
+        case=net.case,
+        reason=ClosureReason.GOALS_ACHIEVED,
+        reintegration_outcome=ReintegrationOutcome.WITH_FAMILY,
+        actor=Actor.for_user(net.a_worker),
+    )
+
+
+def test_a_case_with_an_open_referral_does_not_close(net: Network) -> None:
+    from donghanh.cases import services as case_services
+    from donghanh.cases.models import CaseStatus
+
+    consent_to_share(net.person, net.b)
+    referral = send(net)
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        _request_closure(net)
+    assert refused.value.messages == [
+        "Chưa thể đóng hồ sơ. Cần hoàn tất trước các việc còn dở:",
+        f"Giới thiệu đến {net.b.name} vẫn đang mở: hãy huỷ nếu chưa được trả lời, hoặc đề nghị "
+        "bên nhận hoàn tất hay từ chối.",
+    ]
+    # Accepted but not completed: still open.
+    services.referral_accept(referral=referral, actor=Actor.for_user(net.b_worker))
+    with pytest.raises(ValidationError):
+        _request_closure(net)
+    services.referral_complete(
+        referral=referral, feedback="Đã hỗ trợ xong", actor=Actor.for_user(net.b_worker)
+    )
+    case = _request_closure(net)
+    # Sent while the closure waits for a decision: the approval is refused until it is done.
+    send(net)
+    with pytest.raises(ValidationError, match="Giới thiệu đến"):
+        case_services.case_closure_decide(
+            case=case, approve=True, actor=Actor.for_user(net.a_supervisor)
+        )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSURE_REQUESTED
