@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "donghanh.livelihood",
     "donghanh.imports",
     "donghanh.privacy",
+    "donghanh.duplicates",
     "donghanh.directory",
     "donghanh.content",
     "donghanh.api",

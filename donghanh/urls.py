@@ -34,6 +34,7 @@ urlpatterns = [
     path("app/directory/", include("donghanh.directory.urls")),
     path("app/content/", include("donghanh.content.urls")),
     path("app/o/<slug:org>/", include("donghanh.organisations.urls")),
+    path("app/invitations/", include("donghanh.organisations.invitation_urls")),
     path("app/places/", include("donghanh.places.urls")),
     path("app/jobs/", include("donghanh.jobs.urls")),
 ]

@@ -7,9 +7,7 @@ name or the type the browser claims; the extension must then agree with what was
 from __future__ import annotations
 
 import hashlib
-import io
 import secrets
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,20 +17,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from donghanh.attachments.models import Attachment
+from donghanh.core import filetypes
 from donghanh.core.crypto import DecryptionError, data_fernet, rotate_token, token_is_current
 
 # The largest file accepted, in bytes (settings.ATTACHMENT_MAX_BYTES overrides it).
 ATTACHMENT_MAX_BYTES = 15 * 1024 * 1024
 
 EXTENSIONS: dict[str, tuple[str, ...]] = {
-    Attachment.Kind.PDF: (".pdf",),
-    Attachment.Kind.JPEG: (".jpg", ".jpeg"),
-    Attachment.Kind.PNG: (".png",),
-    Attachment.Kind.HEIC: (".heic", ".heif"),
-    Attachment.Kind.DOCX: (".docx",),
+    kind: filetypes.EXTENSIONS[kind] for kind in Attachment.Kind.values
 }
-
-_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 
 
 def max_bytes() -> int:
@@ -41,24 +34,8 @@ def max_bytes() -> int:
 
 def sniff(content: bytes) -> str | None:
     """The file type the content really is, or None when it is none of the accepted ones."""
-    if content.startswith(b"%PDF-"):
-        return Attachment.Kind.PDF
-    if content.startswith(b"\xff\xd8\xff"):
-        return Attachment.Kind.JPEG
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return Attachment.Kind.PNG
-    if content[4:8] == b"ftyp" and content[8:12] in _HEIF_BRANDS:
-        return Attachment.Kind.HEIC
-    if content.startswith(b"PK\x03\x04"):
-        # A Word document is a zip holding word/document.xml; only the directory is read.
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, ValueError):
-            return None
-        if "[Content_Types].xml" in names and "word/document.xml" in names:
-            return Attachment.Kind.DOCX
-    return None
+    kind = filetypes.sniff(content)
+    return kind if kind in EXTENSIONS else None
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """What the audit app asks of the apps above it, filled in their `AppConfig.ready()`.
 
 Audit sits below organisations, so it cannot tell who belongs to an organisation. An
-organisation's log also shows the account events (sign-ins, password changes…) of its members;
-to find them it asks the lookup registered here: organisations registers "every user who is or
-was a member of the organisation". Without one, an organisation's log shows its own rows only.
+organisation's log also shows the account events (sign-ins, password changes…) of its members,
+but only those of the time they were members; to find them it asks the lookup registered here:
+organisations registers "when each user was a member of the organisation". Without one, an
+organisation's log shows its own rows only.
 """
 
 from __future__ import annotations
@@ -13,19 +14,21 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-MembersLookup = Callable[[int], QuerySet[Any]]
+# From an organisation's id to querysets of membership periods, each row with `user_id`,
+# `username`, `started_at` and `ended_at` (None while the period lasts).
+PeriodsLookup = Callable[[int], list[QuerySet[Any]]]
 
-_members_lookup: MembersLookup | None = None
-
-
-def register_organisation_members(lookup: MembersLookup) -> None:
-    """Set the lookup from an organisation's id to its members' user accounts (a queryset)."""
-    global _members_lookup
-    _members_lookup = lookup
+_periods_lookup: PeriodsLookup | None = None
 
 
-def organisation_members(organisation_id: int) -> QuerySet[Any] | None:
-    """The user accounts of the organisation's members, or None if no lookup is registered."""
-    if _members_lookup is None:
+def register_membership_periods(lookup: PeriodsLookup) -> None:
+    """Set the lookup from an organisation's id to its membership periods."""
+    global _periods_lookup
+    _periods_lookup = lookup
+
+
+def membership_periods(organisation_id: int) -> list[QuerySet[Any]] | None:
+    """When each user was a member of the organisation, or None if no lookup is registered."""
+    if _periods_lookup is None:
         return None
-    return _members_lookup(organisation_id)
+    return _periods_lookup(organisation_id)

@@ -5,12 +5,12 @@ from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from donghanh.audit.events import event_for_code
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.audit.ports import organisation_members
+from donghanh.audit.ports import membership_periods
 
 # Events about a person's account rather than an organisation's records. They carry no
 # organisation, so an organisation's log shows those of its own members.
@@ -56,21 +56,28 @@ def record_type_spellings(target_type: str) -> list[str]:
 
 
 def _organisation_scope(organisation_id: int) -> Q:
-    """The organisation's own entries and the account events of its members.
+    """The organisation's own entries and the account events of its members while members.
 
-    A failed sign-in may name a member only by username (nobody was signed in), so account
-    events without an actor match on the username. Who the members are is asked of the lookup
-    organisations registers (`donghanh.audit.ports`).
+    An account event (it carries no organisation) is shown only if it happened within a period
+    in which its user was a member: never from before they joined nor after they left. A failed
+    sign-in may name a member only by username (nobody was signed in), so account events
+    without an actor match on the username. Who the members were, and when, is asked of the
+    lookup organisations registers (`donghanh.audit.ports`).
     """
     own = Q(organisation_id=organisation_id)
-    members = organisation_members(organisation_id)
-    if members is None:
+    periods = membership_periods(organisation_id)
+    if periods is None:
         return own
-    username_field = members.model.USERNAME_FIELD
-    account_events = Q(organisation__isnull=True, action__in=ACCOUNT_ACTIONS) & (
-        Q(actor_id__in=members.values("pk"))
-        | Q(actor__isnull=True, actor_username__in=members.values(username_field))
-    )
+    during = Q()
+    for queryset in periods:
+        at_the_time = queryset.filter(started_at__lte=OuterRef("at")).filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gt=OuterRef("at"))
+        )
+        during |= Q(Exists(at_the_time.filter(user_id=OuterRef("actor_id")))) | Q(
+            Q(actor__isnull=True)
+            & Q(Exists(at_the_time.filter(username=OuterRef("actor_username"))))
+        )
+    account_events = Q(organisation__isnull=True, action__in=ACCOUNT_ACTIONS) & during
     return own | account_events
 
 

@@ -16,7 +16,16 @@ from typing import Any, NamedTuple
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -41,8 +50,8 @@ from donghanh.core.text import fold
 from donghanh.organisations.models import Membership, Organisation, Team
 from donghanh.organisations.roles import Perm, Role, role_allows
 from donghanh.organisations.selectors import access_membership
-from donghanh.people import indexes
-from donghanh.people.models import Person, PersonNameToken
+from donghanh.people.models import Person
+from donghanh.people.selectors import name_search
 from donghanh.reference.codelists import (
     CONTROL_MEANS,
     COUNTRIES,
@@ -259,7 +268,7 @@ def caseload(
     `overdue` keeps cases with a plan action or a follow-up past its date.
 
     `query` matches the person's names word by word without diacritics (through the blind
-    indexes), or a case number exactly.
+    indexes), each word whole or one letter off (exact matches first), or a case number exactly.
     """
     cases = (
         cases_visible_to(membership)
@@ -304,21 +313,16 @@ def caseload(
         cases = cases.filter(_overdue_work())
     query = query.strip()
     if query:
-        words = indexes.name_words(query)
-        match = Q(pk__in=[]) if not words else Q()
-        for word in words:
-            match &= Q(
-                Exists(
-                    PersonNameToken.objects.filter(
-                        organisation_id=membership.organisation_id,
-                        person_id=OuterRef("person_id"),
-                        token_index__in=indexes.name_word_candidates(word),
-                    )
-                )
-            )
+        # The person's name tokens are the case's organisation's (a referral moves them).
+        search = name_search(query, person="person_id")
+        match = Q(pk__in=[]) if search is None else search.match
         if _CASE_NUMBER.match(query):
             match |= Q(number=query.upper())
         cases = cases.filter(match)
+        if search is not None:
+            cases = cases.alias(
+                name_exact=ExpressionWrapper(search.exact, output_field=BooleanField())
+            ).order_by(F("name_exact").desc(), "-updated_at", "-id")
     return cases
 
 

@@ -82,6 +82,29 @@ def one_letter_deletions(word: str) -> Iterator[str]:
         yield word[:i] + word[i + 1 :]
 
 
+_LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit_variants(word: str, *, letters: str = _LATIN_LETTERS) -> set[str]:
+    """Every word one letter wrong, missing, extra, or two neighbours swapped from `word`
+    (folded words: letters a–z), without `word` itself.
+
+    A search through blind indexes cannot ask for "words near this one", only for words it
+    names: it names these (a few hundred for a name word).
+    """
+    found = set(one_letter_deletions(word))
+    for i in range(len(word) - 1):
+        found.add(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
+    for i in range(len(word) + 1):
+        for letter in letters:
+            found.add(word[:i] + letter + word[i:])
+            if i < len(word):
+                found.add(word[:i] + letter + word[i + 1 :])
+    found.discard(word)
+    found.discard("")
+    return found
+
+
 def within_one_edit(a: str, b: str) -> bool:
     """Whether a and b differ by one substitution, insertion, deletion or adjacent swap."""
     if a == b:

@@ -9,12 +9,10 @@ the edit shows in that organisation's audit log; the demo loader
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, time
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,40 +21,31 @@ from donghanh.audit.services import audit_record
 from donghanh.core.actor import Actor
 from donghanh.core.editing import StaleEditError
 from donghanh.core.page_cache import invalidate_public_pages
-from donghanh.core.text import fold, nfc, search_text, search_words
-from donghanh.directory.contacts import digits_of, looks_like_phone, obsolete_numbers_in
+from donghanh.core.text import search_text, search_words
+from donghanh.directory.contacts import digits_of
 from donghanh.directory.events import DirectoryEvent
+from donghanh.directory.inputs import (
+    TEXT_FIELDS,
+    ProviderInput,
+    input_errors,
+    normalised,
+)
+
+# Where the forms, the demo loader and the tests have always found the inputs.
+from donghanh.directory.inputs import ContactInput as ContactInput
+from donghanh.directory.inputs import HoursInput as HoursInput
 from donghanh.directory.models import (
-    VIETNAM_TIME_ZONE,
     ContactChannel,
-    Country,
-    Language,
     OpeningHours,
     Provider,
     ProviderCountry,
     ProviderLanguage,
     ProviderService,
-    ProviderTimeZone,
 )
-from donghanh.organisations.models import Organisation
-from donghanh.places.models import Commune, Province
 from donghanh.reference.domains import ServiceDomain
 
-# Words that mark an invented provider's name as an example, folded.
-EXAMPLE_MARKERS = ("vi du", "example")
-
-_TEXT_FIELDS = (
-    "name",
-    "name_en",
-    "description",
-    "description_en",
-    "eligibility",
-    "cost_note",
-    "hours_note",
-    "source",
-)
 _SCALAR_FIELDS = (
-    *_TEXT_FIELDS,
+    *TEXT_FIELDS,
     "kind",
     "organisation_id",
     "cost",
@@ -71,146 +60,9 @@ _SCALAR_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
-class ContactInput:
-    kind: str
-    value: str
-    label: str = ""
-
-
-@dataclass(frozen=True)
-class HoursInput:
-    weekday: int
-    opens: time
-    closes: time
-
-
-@dataclass
-class ProviderInput:
-    """Everything an editor sets on a provider (verification is a separate action)."""
-
-    name: str
-    kind: str
-    name_en: str = ""
-    organisation: Organisation | None = None
-    description: str = ""
-    description_en: str = ""
-    eligibility: str = ""
-    cost: str = Provider.Cost.FREE
-    cost_note: str = ""
-    services: Sequence[str] = ()
-    serves_nationwide: bool = False
-    provinces: Sequence[Province] = ()
-    communes: Sequence[Commune] = ()
-    serves_all_countries: bool = False
-    countries: Sequence[str] = ()
-    languages: Sequence[str] = ()
-    interpreting: bool = False
-    open_24_7: bool = False
-    time_zone: str = VIETNAM_TIME_ZONE
-    hours: Sequence[HoursInput] = ()
-    hours_note: str = ""
-    contacts: Sequence[ContactInput] = ()
-    shown_to_public: bool = False
-    is_example: bool = False
-    is_active: bool = True
-    source: str = ""
-    # Filled by `_normalised`.
-    organisation_id: int | None = field(default=None, init=False)
-
-
-def _normalised(data: ProviderInput) -> ProviderInput:
-    data = replace(data)  # the caller's copy stays as it was
-    for name in _TEXT_FIELDS:
-        setattr(data, name, nfc(getattr(data, name)).strip())
-    data.contacts = [
-        ContactInput(kind=c.kind, value=nfc(c.value).strip(), label=nfc(c.label).strip())
-        for c in data.contacts
-        if c.value.strip()
-    ]
-    data.organisation_id = data.organisation.pk if data.organisation is not None else None
-    if data.open_24_7:
-        data.hours = []
-    return data
-
-
-def _input_errors(data: ProviderInput) -> dict[str, list[str]]:
-    """What is wrong with `data`, by field name (the names of the edit form's fields)."""
-    errors: dict[str, list[str]] = {}
-
-    def add(name: str, message: str) -> None:
-        errors.setdefault(name, []).append(message)
-
-    if not data.name:
-        add("name", _("Enter the provider's name."))
-    if data.kind not in Provider.Kind.values:
-        add("kind", _("Choose one of the kinds in the list."))
-    if data.cost not in Provider.Cost.values:
-        add("cost", _("Choose one of the costs in the list."))
-    if data.time_zone not in ProviderTimeZone.values:
-        add("time_zone", _("Choose one of the time zones in the list."))
-    for values, allowed, name in (
-        (data.services, ServiceDomain.values, "services"),
-        (data.languages, Language.values, "languages"),
-        (data.countries, Country.values, "countries"),
-    ):
-        if set(values) - set(allowed):
-            add(name, _("Choose only from the list."))
-    if data.is_example and not any(marker in fold(data.name) for marker in EXAMPLE_MARKERS):
-        add(
-            "name",
-            _(
-                "An invented provider must say so in its name, for example "
-                "“Ví dụ – Trung tâm công tác xã hội”."
-            ),
-        )
-    # The message does not repeat the number: it is never shown, not even in an error.
-    obsolete = _(
-        "This is the number of the old child line, which no longer works: give hotline 111 instead."
-    )
-    for name in _TEXT_FIELDS:
-        if obsolete_numbers_in(getattr(data, name)):
-            add(name, obsolete)
-    for contact in data.contacts:
-        if obsolete_numbers_in(f"{contact.value} {contact.label}"):
-            add("contacts", obsolete)
-        message = _contact_error(contact)
-        if message:
-            add("contacts", message)
-    seen: set[tuple[int, time]] = set()
-    for period in data.hours:
-        if (period.weekday, period.opens) in seen:
-            add("hours", _("Two periods on the same day start at the same time."))
-        seen.add((period.weekday, period.opens))
-    return errors
-
-
-def _contact_error(contact: ContactInput) -> str:
-    kind = ContactChannel.Kind
-    if contact.kind not in kind.values:
-        return _("Choose the kind of each contact.")
-    if contact.kind == kind.PHONE and not looks_like_phone(contact.value):
-        return _("“%(value)s” is not a phone number: use digits, spaces and a leading +.") % {
-            "value": contact.value
-        }
-    if contact.kind == kind.EMAIL:
-        try:
-            validate_email(contact.value)
-        except ValidationError:
-            return _("“%(value)s” is not an email address.") % {"value": contact.value}
-    if contact.kind == kind.WEBSITE:
-        try:
-            URLValidator(schemes=["http", "https"])(contact.value)
-        except ValidationError:
-            return _("“%(value)s” is not a web address: start it with https://.") % {
-                "value": contact.value
-            }
-    return ""
-
-
 def _validated(data: ProviderInput) -> ProviderInput:
-    data = _normalised(data)
-    errors = _input_errors(data)
+    data = normalised(data)
+    errors = input_errors(data)
     if errors:
         raise ValidationError(errors)
     return data

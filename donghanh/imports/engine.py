@@ -189,11 +189,13 @@ class RowChecker:
             return None, [], True
         problems: list[Problem] = []
         parsed: dict[str, Any] = {}
+        required_missing = False
         for column in self.kind.columns:
             raw = values.get(column.key)
+            parsed[column.key] = [] if column.many else None
             if is_empty(raw):
-                parsed[column.key] = [] if column.many else None
                 if column.required:
+                    required_missing = True
                     problems.append(
                         self.problem(number, column.key, _("Fill in this column."), raw)
                     )
@@ -201,9 +203,12 @@ class RowChecker:
             try:
                 parsed[column.key] = column.parse(raw)
             except BadValueError as error:
+                required_missing = required_missing or column.required
                 problems.append(self.problem(number, column.key, error.message, raw))
-        if problems:
+        if required_missing:
             return None, problems, False
+        # The kind checks the row even when an optional column failed (it reads as empty
+        # there), so that one check reports every problem of the row.
         checked = self.kind.check(parsed, self.state)
         for key, message in checked.problems:
             problems.append(self.problem(number, key, message, values.get(key)))
@@ -243,9 +248,9 @@ def run_check(
     Raises FileRefusedError when the file breaks a limit."""
     report = Report(dry_run=True)
     sheet = _sheet(batch, kind, data)
+    marked = MarkedWorkbook(headers=sheet.headers)
     try:
         checker = _checker(batch, kind, sheet, actor)
-        marked = MarkedWorkbook(headers=sheet.headers)
         tick = _Throttle(progress, sheet.expected_rows, _("Checking the rows"))
         tick(0, force=True)
         for number, cells in _rows(sheet, batch):
@@ -274,6 +279,9 @@ def run_check(
             )
             tick(report.rows)
         tick(report.rows, force=True)
+    except BaseException:
+        marked.discard()
+        raise
     finally:
         sheet.close()
     if not (report.rows_with_problems or report.duplicates):

@@ -25,6 +25,7 @@ from donghanh.imports.config import undo_window
 from donghanh.imports.kinds.base import ImportKind, all_kinds, get_kind
 from donghanh.imports.mapping import heading_key
 from donghanh.imports.models import HeadingChoice, ImportBatch, ImportedRecord
+from donghanh.jobs.models import Job
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
@@ -115,6 +116,10 @@ def batch_for_job(batch_id: Any) -> ImportBatch | None:
     return (
         ImportBatch.objects.select_related("organisation", "importer").filter(pk=batch_id).first()
     )
+
+
+def job_is_active(job_id: Any) -> bool:
+    return job_id is not None and Job.objects.filter(pk=job_id, status__in=Job.ACTIVE).exists()
 
 
 def stored_file(batch: ImportBatch) -> bytes | None:

@@ -37,6 +37,7 @@ from donghanh.imports.selectors import (
     HEADING_PURPOSE,
     held_by,
     imports_with_old_files,
+    job_is_active,
     linked_records,
     may_undo,
     newest_audit_id,
@@ -132,7 +133,9 @@ def batch_upload(
     finally:
         sheet.close()
     fingerprint = hashlib.sha256(data).hexdigest()
-    earlier = held_by(organisation_id=organisation.pk, kind=kind.code, fingerprint=fingerprint)
+    earlier = _holder(
+        actor=actor, organisation_id=organisation.pk, kind=kind.code, fingerprint=fingerprint
+    )
     if earlier is not None:
         raise AlreadyImportedError(earlier)
     stored_name = files.save(data)
@@ -316,6 +319,37 @@ def batch_job_ended(*, actor: Actor, batch_id: int, job_id: Any) -> ImportBatch 
     return batch
 
 
+@transaction.atomic
+def batch_settle(*, actor: Actor, batch_id: int) -> ImportBatch | None:
+    """A batch still waiting for a job that ended without recording anything (stopped before it
+    started, failed, interrupted for good) goes back to where it was before the job; None when
+    its job is still at work (or it waits for none)."""
+    batch = _locked(batch_id)
+    before = _BEFORE.get(ImportBatch.Status(batch.status))
+    if before is None or job_is_active(getattr(batch, before[1])):
+        return None
+    batch.status = before[0]
+    batch.save(update_fields=["status"])
+    return batch
+
+
+def _holder(
+    *, actor: Actor, organisation_id: int, kind: str, fingerprint: str
+) -> ImportBatch | None:
+    """The batch that imported (or is importing) this file, once a batch whose import or undo
+    ended without recording anything has let go of it."""
+    earlier = held_by(organisation_id=organisation_id, kind=kind, fingerprint=fingerprint)
+    if (
+        earlier is not None
+        and earlier.status != ImportBatch.Status.COMMITTED
+        and batch_settle(actor=actor, batch_id=earlier.pk) is not None
+    ):
+        return _holder(
+            actor=actor, organisation_id=organisation_id, kind=kind, fingerprint=fingerprint
+        )
+    return earlier
+
+
 # --- import ----------------------------------------------------------------------------------
 
 
@@ -344,6 +378,12 @@ def batch_commit_start(*, actor: Actor, batch: ImportBatch, mode: str) -> Import
             % {"count": batch.rows_with_problems},
             code="has_problems",
         )
+    _holder(
+        actor=actor,
+        organisation_id=batch.organisation_id,
+        kind=batch.kind,
+        fingerprint=batch.fingerprint,
+    )
     batch.mode = mode
     batch.status = ImportBatch.Status.COMMITTING
     try:

@@ -119,6 +119,13 @@ def _batch_page(
     status: int = 200,
 ) -> HttpResponse:
     membership, batch = selectors.access_batch(request.user, org, batch_id)
+    running = batch.active_job
+    # A batch whose job ended without a word (stopped before it started, or lost) lets go.
+    stale = batch.is_active and not (running is not None and running.is_active)
+    if stale and services.batch_settle(
+        actor=request_actor(request, batch.organisation), batch_id=batch.pk
+    ):
+        membership, batch = selectors.access_batch(request.user, org, batch_id)
     kind = get_kind(batch.kind)
     report = batch.report
     editable = batch.status in (ImportBatch.Status.UPLOADED, ImportBatch.Status.CHECKED)

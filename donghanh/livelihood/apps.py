@@ -7,6 +7,12 @@ class LivelihoodConfig(AppConfig):
     verbose_name = "Livelihood and reintegration"
 
     def ready(self) -> None:
+        from donghanh.cases.registry import CASE_PAGE
         from donghanh.livelihood.exporters import register_livelihood_exporter
+        from donghanh.livelihood.plans.selectors import case_section
 
         register_livelihood_exporter()
+        # Her livelihood plan and reintegration scores on the case page, after case work.
+        CASE_PAGE.register(
+            "livelihood", template="livelihood/case_section.html", order=25, data=case_section
+        )

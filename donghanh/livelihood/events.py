@@ -66,3 +66,33 @@ class LivelihoodEvent(AuditEvent):
         AuditAction.UPDATE,
         _("Cycle %(number)s shared out: %(fund)s đồng over %(shares)s shares"),
     )
+    PLAN_STARTED = "livelihood_plan.started", AuditAction.CREATE, _("Livelihood plan started")
+    PLAN_UPDATED = "livelihood_plan.updated", AuditAction.UPDATE, _("Livelihood plan changed")
+    SUPPORT_ADDED = (
+        "livelihood_plan.support_added",
+        AuditAction.CREATE,
+        _("Livelihood support recorded: %(kind)s, %(amount)s đồng"),
+    )
+    REVIEW_ADDED = (
+        "livelihood_plan.review_added",
+        AuditAction.CREATE,
+        _("Livelihood review recorded"),
+    )
+    ASSESSMENT_RECORDED = (
+        "reintegration_assessment.recorded",
+        AuditAction.CREATE,
+        _("Reintegration assessment recorded (%(point)s)"),
+    )
+    SAFE_ADDRESS_ADDED = "safe_address.added", AuditAction.CREATE, _("Safe address added")
+    SAFE_ADDRESS_UPDATED = "safe_address.updated", AuditAction.UPDATE, _("Safe address changed")
+    SAFE_ADDRESS_CHECKED = (
+        "safe_address.checked",
+        AuditAction.UPDATE,
+        _("Safe address checked and still safe"),
+    )
+    SAFE_ADDRESS_VIEWED = "safe_address.viewed", AuditAction.VIEW, _("Safe address opened")
+    SAFE_ADDRESSES_LISTED = (
+        "safe_address.listed",
+        AuditAction.VIEW,
+        _("Safe addresses listed: %(count)s"),
+    )

@@ -1,8 +1,10 @@
-"""The person's data export: her savings group records.
+"""The person's data export: her livelihood plan's support and reviews, and her savings group
+records.
 
-A member linked with her case hangs on the case, so the cases section exports the membership
-itself; this section adds what hangs below it: her attendance, her loans and their schedules,
-and every movement of money she made or received.
+Her plan, her reintegration assessments and a membership linked with her case hang on the
+case, so the cases section exports them itself; this section adds what hangs below them: the
+support given and the reviews of her plan, her attendance, her loans and their schedules, and
+every movement of money she made or received in the group.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from donghanh.core.person_export import (
     register_exporter,
     registered_exporters,
 )
+from donghanh.livelihood.plans.models import LivelihoodReview, LivelihoodSupport
 from donghanh.livelihood.savings.models import Attendance, LedgerEntry, Loan, LoanInstalment
 
 if TYPE_CHECKING:
@@ -26,7 +29,14 @@ if TYPE_CHECKING:
 
 def export_livelihood(person: Person) -> list[ExportRecord]:
     linked = {"member__case__person": person}
+    plans = {"plan__case__person": person}
     return [
+        *model_records(
+            LivelihoodSupport.objects.filter(**plans).order_by("pk"), title=_("Livelihood support")
+        ),
+        *model_records(
+            LivelihoodReview.objects.filter(**plans).order_by("pk"), title=_("Livelihood review")
+        ),
         *model_records(Attendance.objects.filter(**linked).order_by("pk"), title=_("Attendance")),
         *model_records(Loan.objects.filter(**linked).order_by("pk"), title=_("Loan")),
         *model_records(
@@ -44,8 +54,10 @@ def register_livelihood_exporter() -> None:
         return
     register_exporter(
         "livelihood",
-        label=gettext_lazy("Savings group"),
+        label=gettext_lazy("Livelihood and savings group"),
         covers=[
+            "livelihood.livelihoodsupport",
+            "livelihood.livelihoodreview",
             "livelihood.attendance",
             "livelihood.loan",
             "livelihood.loaninstalment",

@@ -44,6 +44,26 @@ class OrganisationEvent(AuditEvent):
         AuditAction.TWO_FACTOR_RESET,
         _("%(devices)s second-factor device(s) removed through membership %(membership)s"),
     )
+    INVITATION_SENT = (
+        "invitation.sent",
+        AuditAction.CREATE,
+        _("Invitation to join with the role %(role)s sent"),
+    )
+    INVITATION_WITHDRAWN = (
+        "invitation.withdrawn",
+        AuditAction.UPDATE,
+        _("Invitation withdrawn"),
+    )
+    INVITATION_ACCEPTED = (
+        "invitation.accepted",
+        AuditAction.UPDATE,
+        _("Invitation accepted by the invited person"),
+    )
+    INVITATION_DECLINED = (
+        "invitation.declined",
+        AuditAction.UPDATE,
+        _("Invitation declined by the invited person"),
+    )
     TEAM_CREATED = (
         "team.created",
         AuditAction.CREATE,

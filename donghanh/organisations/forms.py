@@ -26,8 +26,11 @@ def _role_field() -> forms.ChoiceField:
     )
 
 
-class ExistingMemberForm(forms.Form):
-    """Add someone who already has an account on the platform."""
+class InvitationForm(forms.Form):
+    """Invite someone who already has an account on the platform; they join by accepting.
+
+    Nothing here looks the username up: the answer is the same whether an account has it or not.
+    """
 
     username = forms.CharField(
         label=_("Username"),
@@ -38,16 +41,6 @@ class ExistingMemberForm(forms.Form):
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"].strip()
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(
-                _(
-                    "No active account has this username. Check the spelling, or create a new "
-                    "account below."
-                ),
-                code="unknown_username",
-            )
-        self.cleaned_data["user"] = user
         return username
 
 

@@ -3,13 +3,33 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donghanh.accounts.models import User
-from donghanh.organisations.models import Membership, Organisation, Team
+from donghanh.organisations.models import (
+    Invitation,
+    Membership,
+    MembershipPeriod,
+    Organisation,
+    Team,
+)
 from donghanh.organisations.roles import Perm, Role, role_allows
 
 
@@ -183,10 +203,77 @@ def account_overseers(user: Any) -> list[Any]:
     return list({m.user_id: m.user for m in admins}.values())
 
 
-def organisation_member_users(organisation_id: int) -> QuerySet[User]:
-    """Every user who is or was a member of the organisation (for use as a subquery).
+def organisation_membership_periods(organisation_id: int) -> list[QuerySet[Any]]:
+    """When each user was a member of the organisation (for use as subqueries).
 
-    Registered with audit in `OrganisationsConfig.ready()`: an organisation's log shows the
-    account events of these users.
+    Registered with audit in `OrganisationsConfig.ready()`: an organisation's log shows a
+    member's account events only from within these periods. Each queryset gives `user_id`,
+    `username`, `started_at` and `ended_at` (empty while the period lasts). A membership made
+    inactive without an end recorded counts as having ended when it began: nothing is shown.
     """
-    return User.objects.filter(memberships__organisation_id=organisation_id)
+    username = f"user__{User.USERNAME_FIELD}"
+    current = Membership.objects.filter(organisation_id=organisation_id).annotate(
+        username=F(username),
+        started_at=F("joined_at"),
+        ended_at=Case(
+            When(is_active=True, then=Value(None, output_field=DateTimeField())),
+            default=Coalesce(F("left_at"), F("joined_at")),
+            output_field=DateTimeField(),
+        ),
+    )
+    past = MembershipPeriod.objects.filter(membership__organisation_id=organisation_id).annotate(
+        user_id=F("membership__user_id"), username=F(f"membership__{username}")
+    )
+    return [current, past]
+
+
+# --- Invitations ------------------------------------------------------------------------
+
+
+def invitations_of(organisation_id: int, *, limit: int = 50) -> list[Invitation]:
+    """The organisation's latest invitations, newest first (what they were sent as: the
+    username typed, never whether an account has it)."""
+    return list(
+        Invitation.objects.filter(organisation_id=organisation_id).select_related("invited_by")[
+            :limit
+        ]
+    )
+
+
+def access_invitation(acting_membership: Membership, invitation_id: int) -> Invitation:
+    """An invitation of the acting member's own organisation; any other id is 404."""
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(pk=invitation_id, organisation_id=acting_membership.organisation_id)
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def open_invitations_for(user: Any) -> list[Invitation]:
+    """The invitations waiting for the user's answer, from active organisations, newest first."""
+    return list(
+        Invitation.objects.filter(
+            user=user,
+            status=Invitation.Status.PENDING,
+            expires_at__gt=timezone.now(),
+            organisation__is_active=True,
+        ).select_related("organisation")
+    )
+
+
+def access_own_invitation(user: Any, invitation_id: int) -> Invitation:
+    """An invitation addressed to the user; anyone else's is 404."""
+    user_id = getattr(user, "pk", None)
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(pk=invitation_id, user_id=user_id)
+        .first()
+        if user_id is not None
+        else None
+    )
+    if invitation is None:
+        raise Http404
+    return invitation

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
@@ -21,9 +23,18 @@ from donghanh.accounts.services import user_end_all_sessions
 from donghanh.audit.services import audit_record
 from donghanh.core.actor import Actor
 from donghanh.organisations.events import OrganisationEvent
-from donghanh.organisations.models import Membership, Organisation, Team
+from donghanh.organisations.models import (
+    Invitation,
+    Membership,
+    MembershipPeriod,
+    Organisation,
+    Team,
+)
 from donghanh.organisations.roles import Role
 from donghanh.organisations.selectors import member_credentials_reset_refusal, team_eligible_members
+
+# How long an invitation waits for an answer.
+INVITATION_DAYS = 14
 
 # Letters and digits that cannot be mistaken for one another when read aloud or copied.
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - not a password
@@ -81,17 +92,21 @@ def _refuse_credentials_reset(*, membership: Membership, actor: Actor) -> None:
         raise ValidationError(refusal, code="reset_not_allowed")
 
 
+def _already_member() -> ValidationError:
+    return ValidationError(
+        _(
+            "This person is already a member of the organisation. Open their membership to "
+            "change the role or reactivate it."
+        ),
+        code="already_member",
+    )
+
+
 def _membership_create(
     *, organisation: Organisation, user: Any, role: str, actor: Actor
 ) -> Membership:
     if Membership.objects.filter(organisation=organisation, user=user).exists():
-        raise ValidationError(
-            _(
-                "This person is already a member of the organisation. Open their membership to "
-                "change the role or reactivate it."
-            ),
-            code="already_member",
-        )
+        raise _already_member()
     membership = Membership.objects.create(organisation=organisation, user=user, role=role)
     audit_record(
         event=OrganisationEvent.MEMBER_ADDED,
@@ -103,17 +118,149 @@ def _membership_create(
     return membership
 
 
+# --- Invitations ------------------------------------------------------------------------
+#
+# An administrator never adds an existing account directly: the person is invited and joins
+# only by accepting. Sending an invitation does the same work and gives the same answer
+# whether an account has the username or not, so that nobody learns which usernames exist.
+
+
 @transaction.atomic
-def membership_add(
+def invitation_send(
     *,
     organisation: Organisation,
-    user: Any,
+    username: str,
     role: str,
     actor: Actor,
-) -> Membership:
-    """Give an existing account a role in the organisation."""
+) -> Invitation:
+    """Invite the account with this username, if an active one has it, to join with `role`.
+
+    Refused only for what the administrator already knows: a username of one of the
+    organisation's own members, or one with an invitation still waiting for an answer.
+    """
     _lock_organisation(organisation.pk)
-    return _membership_create(organisation=organisation, user=user, role=role, actor=actor)
+    username = username.strip()
+    if Membership.objects.filter(organisation=organisation, user__username=username).exists():
+        raise _already_member()
+    waiting = Invitation.objects.filter(
+        organisation=organisation,
+        username=username,
+        status=Invitation.Status.PENDING,
+        expires_at__gt=timezone.now(),
+    )
+    if waiting.exists():
+        raise ValidationError(
+            _(
+                "An invitation for this username is already waiting for an answer. Withdraw it "
+                "first to send another one."
+            ),
+            code="already_invited",
+        )
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        username=username,
+        user=user,
+        role=role,
+        invited_by_id=actor.user_id,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    audit_record(
+        event=OrganisationEvent.INVITATION_SENT,
+        actor=actor.within(organisation),
+        target=invitation,
+        changed_fields=["expires_at", "organisation", "role", "username"],
+        details={"role": role},
+    )
+    return invitation
+
+
+def _locked_invitation(invitation: Invitation) -> Invitation:
+    _lock_organisation(invitation.organisation_id)
+    return (
+        Invitation.objects.select_for_update()
+        .select_related("organisation", "user")
+        .get(pk=invitation.pk)
+    )
+
+
+def _refuse_closed(invitation: Invitation) -> None:
+    if not invitation.is_open:
+        raise ValidationError(
+            _("This invitation is no longer open: it was answered, withdrawn or has expired."),
+            code="invitation_closed",
+        )
+
+
+def _invitation_close(
+    invitation: Invitation, status: str, *, event: OrganisationEvent, actor: Actor
+) -> Invitation:
+    invitation.status = status
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    audit_record(
+        event=event,
+        actor=actor.within(invitation.organisation),
+        target=invitation,
+        changed_fields=["answered_at", "status"],
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_withdraw(*, invitation: Invitation, actor: Actor) -> Invitation:
+    """An administrator takes back an invitation still waiting for an answer."""
+    invitation = _locked_invitation(invitation)
+    _refuse_closed(invitation)
+    return _invitation_close(
+        invitation,
+        Invitation.Status.WITHDRAWN,
+        event=OrganisationEvent.INVITATION_WITHDRAWN,
+        actor=actor,
+    )
+
+
+def _refuse_not_invited(invitation: Invitation, actor: Actor) -> None:
+    """Only the invited account answers; anyone else is told nothing about the invitation."""
+    if invitation.user_id is None or invitation.user_id != actor.user_id:
+        raise ValidationError(_("This invitation is not addressed to you."), code="not_invited")
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, actor: Actor) -> Membership:
+    """The invited person joins the organisation with the role offered."""
+    invitation = _locked_invitation(invitation)
+    _refuse_not_invited(invitation, actor)
+    _refuse_closed(invitation)
+    if not invitation.organisation.is_active:
+        raise ValidationError(
+            _("This organisation is no longer active on the platform."), code="inactive"
+        )
+    _invitation_close(
+        invitation,
+        Invitation.Status.ACCEPTED,
+        event=OrganisationEvent.INVITATION_ACCEPTED,
+        actor=actor,
+    )
+    return _membership_create(
+        organisation=invitation.organisation,
+        user=invitation.user,
+        role=invitation.role,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: Invitation, actor: Actor) -> Invitation:
+    invitation = _locked_invitation(invitation)
+    _refuse_not_invited(invitation, actor)
+    _refuse_closed(invitation)
+    return _invitation_close(
+        invitation,
+        Invitation.Status.DECLINED,
+        event=OrganisationEvent.INVITATION_DECLINED,
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -178,6 +325,37 @@ def membership_change_role(
     return membership
 
 
+def _follow_period(membership: Membership) -> list[str]:
+    """Start or end the membership's period to match its new `is_active`; the fields changed.
+
+    Ending sets `left_at`; starting again keeps the ended period as a `MembershipPeriod` and
+    begins a new one now.
+    """
+    now = timezone.now()
+    if not membership.is_active:
+        if membership.left_at is not None:
+            return []
+        membership.left_at = now
+        return ["left_at"]
+    if membership.left_at is not None:
+        MembershipPeriod.objects.create(
+            membership=membership, started_at=membership.joined_at, ended_at=membership.left_at
+        )
+    membership.joined_at, membership.left_at = now, None
+    return ["joined_at", "left_at"]
+
+
+@transaction.atomic
+def membership_activity_changed_in_admin(
+    *, membership: Membership, was_active: bool, actor: Actor
+) -> None:
+    """Keep the periods of a membership whose `is_active` system administration just changed
+    (the change and its audit row are the admin's own)."""
+    if membership.is_active == was_active:
+        return
+    membership.save(update_fields=_follow_period(membership) or ["is_active"])
+
+
 def _membership_set_active(*, membership: Membership, active: bool, actor: Actor) -> Membership:
     membership = _locked_membership(membership)
     if membership.is_active == active:
@@ -185,7 +363,7 @@ def _membership_set_active(*, membership: Membership, active: bool, actor: Actor
     if not active:
         _refuse_losing_last_admin(membership)
     membership.is_active = active
-    membership.save(update_fields=["is_active"])
+    membership.save(update_fields=["is_active", *_follow_period(membership)])
     audit_record(
         event=OrganisationEvent.MEMBERSHIP_REACTIVATED
         if active

@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.detail, name="detail"),
     path("members/", views.members, name="members"),
     path("members/add/", views.member_add, name="member_add"),
+    path(
+        "members/invitations/<int:invitation_id>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
     path("members/<int:member_id>/", views.member, name="member"),
     path("members/<int:member_id>/role/", views.member_change_role, name="member_change_role"),
     path("members/<int:member_id>/deactivate/", views.member_deactivate, name="member_deactivate"),

@@ -22,7 +22,7 @@ from donghanh.organisations import services
 from donghanh.organisations.forms import (
     AuditLogFilterForm,
     ConfirmIdentityForm,
-    ExistingMemberForm,
+    InvitationForm,
     NewMemberForm,
     RoleForm,
     TeamForm,
@@ -30,9 +30,12 @@ from donghanh.organisations.forms import (
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, Role, role_allows
 from donghanh.organisations.selectors import (
+    access_invitation,
     access_member,
     access_membership,
+    access_own_invitation,
     access_team,
+    invitations_of,
     member_credentials_reset_refusal,
     members_of,
     organisation_overview,
@@ -58,6 +61,7 @@ def detail(request: HttpRequest, org: str) -> HttpResponse:
             "can_view_audit_log": role_allows(membership.role, Perm.VIEW_AUDIT_LOG),
             "can_view_programmes": role_allows(membership.role, Perm.VIEW_PROGRAMMES),
             "can_view_savings_groups": role_allows(membership.role, Perm.VIEW_SAVINGS_GROUPS),
+            "can_view_cases": role_allows(membership.role, Perm.VIEW_CASES),
             "can_import": role_allows(membership.role, Perm.IMPORT_RECORDS),
         },
     )
@@ -73,6 +77,7 @@ def members(request: HttpRequest, org: str) -> HttpResponse:
         {
             "organisation": membership.organisation,
             "members": members_of(membership.organisation_id),
+            "invitations": invitations_of(membership.organisation_id),
         },
     )
 
@@ -97,7 +102,7 @@ def _temporary_password_page(
 @login_required
 def member_add(request: HttpRequest, org: str) -> HttpResponse:
     acting = access_membership(request.user, org, Perm.MANAGE_MEMBERS)
-    existing_form = ExistingMemberForm(prefix="existing")
+    existing_form = InvitationForm(prefix="existing")
     new_form = NewMemberForm(prefix="new")
     if request.method == "POST" and request.POST.get("mode") == "new":
         new_form = NewMemberForm(request.POST, prefix="new")
@@ -116,20 +121,29 @@ def member_add(request: HttpRequest, org: str) -> HttpResponse:
             else:
                 return _temporary_password_page(request, member, password, new_account=True)
     elif request.method == "POST":
-        existing_form = ExistingMemberForm(request.POST, prefix="existing")
+        existing_form = InvitationForm(request.POST, prefix="existing")
         if existing_form.is_valid():
             try:
-                member = services.membership_add(
+                services.invitation_send(
                     organisation=acting.organisation,
-                    user=existing_form.cleaned_data["user"],
+                    username=existing_form.cleaned_data["username"],
                     role=existing_form.cleaned_data["role"],
                     actor=request_actor(request, acting.organisation),
                 )
             except ValidationError as error:
                 add_service_error(existing_form, error)
             else:
-                messages.success(request, _("Member added."))
-                return redirect("organisations:member", org=org, member_id=member.pk)
+                # The same answer whether an account has the username or not.
+                messages.success(
+                    request,
+                    _(
+                        "If an active account has this username, the person has been invited: "
+                        "they see the invitation when they sign in, and join only if they "
+                        "accept it within %(days)s days."
+                    )
+                    % {"days": services.INVITATION_DAYS},
+                )
+                return redirect("organisations:members", org=org)
     return render(
         request,
         "organisations/member_add.html",
@@ -137,8 +151,65 @@ def member_add(request: HttpRequest, org: str) -> HttpResponse:
             "organisation": acting.organisation,
             "existing_form": existing_form,
             "new_form": new_form,
+            "invitation_days": services.INVITATION_DAYS,
         },
     )
+
+
+@require_POST
+@login_required
+def invitation_withdraw(request: HttpRequest, org: str, invitation_id: int) -> HttpResponse:
+    acting = access_membership(request.user, org, Perm.MANAGE_MEMBERS)
+    invitation = access_invitation(acting, invitation_id)
+    try:
+        services.invitation_withdraw(
+            invitation=invitation, actor=request_actor(request, acting.organisation)
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Invitation withdrawn."))
+    return redirect("organisations:members", org=org)
+
+
+# --- Invitations, as the invited person answers them -------------------------------------
+
+
+@require_POST
+@login_required
+def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = access_own_invitation(request.user, invitation_id)
+    try:
+        membership = services.invitation_accept(
+            invitation=invitation, actor=request_actor(request, invitation.organisation)
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("workspace:home")
+    messages.success(
+        request,
+        _("You are now a member of %(organisation)s.")
+        % {"organisation": membership.organisation.name},
+    )
+    return redirect("organisations:detail", org=membership.organisation.slug)
+
+
+@require_POST
+@login_required
+def invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = access_own_invitation(request.user, invitation_id)
+    try:
+        services.invitation_decline(
+            invitation=invitation, actor=request_actor(request, invitation.organisation)
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Invitation declined."))
+    return redirect("workspace:home")
 
 
 def _member_page(

@@ -9,7 +9,7 @@ import datetime
 import re
 
 from donghanh.core.crypto import blind_index, blind_index_candidates
-from donghanh.core.text import fold, fold_name
+from donghanh.core.text import FUZZY_MIN_LENGTH, fold, fold_name, one_edit_variants
 
 NAME_WORD = "person-name-token"
 NAME_AND_BIRTH_DATE = "person-name-dob"
@@ -78,6 +78,16 @@ def phone_index(phone: str) -> str:
 
 def name_word_candidates(word: str) -> list[str]:
     return blind_index_candidates(word, purpose=NAME_WORD)
+
+
+def name_word_near_candidates(word: str) -> list[str]:
+    """The indexes of the word and of every word one letter off it (words of three letters or
+    more: shorter ones would find half the registry)."""
+    found = name_word_candidates(word)
+    if len(word) >= FUZZY_MIN_LENGTH:
+        for variant in sorted(one_edit_variants(word)):
+            found += blind_index_candidates(variant, purpose=NAME_WORD)
+    return found
 
 
 def name_and_birth_date_candidates(full_name: str, date_of_birth: datetime.date) -> list[str]:

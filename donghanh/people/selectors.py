@@ -8,7 +8,17 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -104,32 +114,63 @@ def person_with_details(person: Person) -> Person:
     return person
 
 
+@dataclass(frozen=True)
+class NameSearch:
+    """Filters on people for the words of a name search.
+
+    `match`: every word is one of the person's name words, whole or with one letter wrong,
+    missing, extra or two letters swapped; `exact`: every word whole, to rank those first.
+    """
+
+    match: Q
+    exact: Q
+
+
+def name_search(
+    query: str, *, person: str = "pk", organisation: str = "organisation_id"
+) -> NameSearch | None:
+    """The filters for a name search (None when the query has no name word).
+
+    `person` and `organisation` name the person's key and organisation from the model
+    searched ("person_id", "organisation_id" for cases). Name tokens are looked up among the
+    person's own organisation's, so one filter serves a search across several organisations.
+    """
+    words = indexes.name_words(query)
+    if not words:
+        return None
+    match, exact = Q(), Q()
+    for word in words:
+        tokens = PersonNameToken.objects.filter(
+            organisation_id=OuterRef(organisation), person_id=OuterRef(person)
+        )
+        exact &= Q(Exists(tokens.filter(token_index__in=indexes.name_word_candidates(word))))
+        near = indexes.name_word_near_candidates(word)
+        match &= Q(Exists(tokens.filter(token_index__in=near)))
+    return NameSearch(match=match, exact=exact)
+
+
 def persons_search(membership: Membership, query: str) -> QuerySet[Person]:
     """The people the member may see whose names hold every word of `query`.
 
-    Words match whole, in any order, without diacritics (Hoàng/Huỳnh and Vũ/Võ alike);
-    a query that looks like a number also matches an ID or phone number exactly.
+    Words match whole or with one letter wrong, missing, extra or two swapped (exact matches
+    first), in any order, without diacritics (Hoàng/Huỳnh and Vũ/Võ alike); a query that
+    looks like a number also matches an ID or phone number exactly.
     """
     persons = persons_visible_to(membership).select_related("current_commune__province")
     query = query.strip()
     if not query:
         return persons
-    words = indexes.name_words(query)
-    match = Q(pk__in=[]) if not words else Q()
-    for word in words:
-        match &= Q(
-            Exists(
-                PersonNameToken.objects.filter(
-                    organisation_id=membership.organisation_id,
-                    person=OuterRef("pk"),
-                    token_index__in=indexes.name_word_candidates(word),
-                )
-            )
-        )
+    search = name_search(query)
+    match = Q(pk__in=[]) if search is None else search.match
     if _NUMBER_QUERY.match(query):
         match |= Q(id_number_index__in=indexes.id_number_candidates(query))
         match |= Q(phone_index__in=indexes.phone_candidates(query))
-    return persons.filter(match)
+    persons = persons.filter(match)
+    if search is None:
+        return persons
+    return persons.alias(
+        name_exact=ExpressionWrapper(search.exact, output_field=BooleanField())
+    ).order_by(F("name_exact").desc(), "-updated_at", "-id")
 
 
 class DuplicateReason:

@@ -38,6 +38,11 @@ class ProgrammeEvent(AuditEvent):
         AuditAction.EXPORT,
         _("File of a programme record downloaded: project #%(project)s"),
     )
+    PUBLICATION_FILES_ROTATED = (
+        "programmes.publication_files_rotated",
+        AuditAction.UPDATE,
+        _("data key rotation: %(rotated)s publication files re-encrypted"),
+    )
     CERTIFICATE_DOWNLOADED = (
         "programmes.certificate_downloaded",
         AuditAction.EXPORT,

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from donghanh.accounts.selectors import security_notices_for
 from donghanh.content.selectors import articles_due_for_review, articles_due_for_review_count
 from donghanh.organisations.roles import ROLE_DESCRIPTIONS, Perm, role_allows
-from donghanh.organisations.selectors import memberships_for
+from donghanh.organisations.selectors import memberships_for, open_invitations_for
 from donghanh.privacy.selectors import requests_due_for
 
 
@@ -36,6 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "stale_article_count": articles_due_for_review_count(today) if edits_content else 0,
         "requests_due": requests_due_for(request.user),
         "notices": security_notices_for(request.user),  # type: ignore[arg-type]
+        "invitations": open_invitations_for(request.user),
         "today": today,
     }
     return render(request, "workspace/home.html", context)

@@ -99,6 +99,40 @@ def test_admin_adds_a_case_worker_who_then_sets_up_their_account(
     ).exists()
 
 
+def test_admin_invites_someone_of_another_organisation_who_accepts(
+    browser: Browser, live_server, axe
+):
+    admin = MembershipFactory(role=Role.ORG_ADMIN)
+    org = admin.organisation
+    elsewhere = MembershipFactory(role=Role.CASE_WORKER)
+
+    admin_context = browser.new_context(bypass_csp=True, viewport={"width": 360, "height": 800})
+    page = admin_context.new_page()
+    page.on("load", axe.on_load)
+    sign_in_verified(page, live_server.url, admin.user)
+    page.goto(f"{live_server.url}/app/o/{org.slug}/members/add/")
+    page.fill("#id_existing-username", elsewhere.user.username)
+    page.select_option("#id_existing-role", Role.SUPERVISOR.value)
+    page.locator("button[name=mode][value=existing]").click()
+    expect(page.locator("main")).to_contain_text("Nếu có tài khoản đang hoạt động")
+    expect(page.locator("main table").last).to_contain_text(elsewhere.user.username)
+    axe.check(page)
+    admin_context.close()
+
+    invited_context = browser.new_context(bypass_csp=True, viewport={"width": 360, "height": 800})
+    invited = invited_context.new_page()
+    invited.on("load", axe.on_load)
+    sign_in_verified(invited, live_server.url, elsewhere.user)
+    invited.goto(live_server.url + "/app/")
+    expect(invited.locator("#invitations")).to_contain_text("Lời mời tham gia tổ chức")
+    axe.check(invited)
+    invited.get_by_role("button", name="Nhận lời").click()
+    expect(invited).to_have_url(re.compile(rf"/app/o/{org.slug}/$"))
+    invited_context.close()
+
+    assert org.memberships.get(user=elsewhere.user).role == Role.SUPERVISOR
+
+
 def test_places_lookup_reads_an_old_address(page: Page, live_server):
     member = MembershipFactory(role=Role.DONOR_VIEWER)
     sign_in_verified(page, live_server.url, member.user)

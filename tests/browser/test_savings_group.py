@@ -112,3 +112,40 @@ def test_an_officer_records_a_whole_meeting_on_a_phone(page: Page, live_server):
     page.get_by_role("link", name="Sổ quỹ").first.click()
     expect(page.locator("main")).to_contain_text("Sổ quỹ khớp")
     assert _fits_the_screen(page)
+
+
+def test_a_case_worker_updates_her_plan_and_sees_the_score_trend(page: Page, live_server):
+    from donghanh.cases.tests.conftest import make_case
+    from donghanh.livelihood.plans import services as plan_services
+    from donghanh.livelihood.plans.items import ITEMS
+    from donghanh.people.tests.conftest import make_person
+
+    worker = MembershipFactory(role=Role.CASE_WORKER)
+    case = make_case(make_person(worker.organisation, worker.user), worker.user)
+    plan_services.assessment_record(
+        actor=Actor.for_user(worker.user),
+        case=case,
+        point="intake",
+        assessed_on=timezone.localdate() - datetime.timedelta(days=200),
+        answers={item.code: 2 for item in ITEMS},
+    )
+    sign_in_verified(page, live_server.url, worker.user)
+
+    page.goto(f"{live_server.url}/app/o/{worker.organisation.slug}/cases/{case.pk}/")
+    page.get_by_role("link", name="Kế hoạch sinh kế và các lần đánh giá của chị").click()
+    page.get_by_role("button", name="Bắt đầu kế hoạch sinh kế của chị").click()
+    page.get_by_label("Mục tiêu của chị").fill("Nuôi bò sinh sản và bán sữa")
+    page.get_by_label("Sinh kế chị đã chọn").select_option("livestock")
+    page.get_by_label("Thu nhập hằng tháng của chị lúc bắt đầu (đồng)").fill("1500000")
+    page.get_by_role("button", name="Lưu kế hoạch").click()
+    expect(page.locator(".messages")).to_contain_text("Đã lưu kế hoạch sinh kế")
+    assert _fits_the_screen(page)
+
+    # The 6-month assessment is due: she is doing better on every question.
+    expect(page.locator("main")).to_contain_text("Quá hạn")
+    page.get_by_role("link", name="Ghi một lần đánh giá").click()
+    for item in ITEMS:
+        page.locator(f"input[name={item.code}][value='4']").check()
+    page.get_by_role("button", name="Lưu đánh giá").click()
+    expect(page.locator("main")).to_contain_text("Điểm tổng hợp của chị đã tăng 50 điểm")
+    assert _fits_the_screen(page)

@@ -232,7 +232,10 @@ class CaseListQuery(QueryParameters):
         required=False,
         allow_blank=True,
         max_length=200,
-        help_text="The person's name (any word order, diacritics optional) or a case number.",
+        help_text=(
+            "The person's name (any word order, diacritics optional, one letter off in a word "
+            "tolerated, exact matches first) or a case number."
+        ),
     )
     organisation = serializers.SlugField(
         required=False,

@@ -183,7 +183,10 @@ class PersonListQuery(QueryParameters):
         required=False,
         allow_blank=True,
         max_length=200,
-        help_text="Name (any word order, diacritics optional), ID number or phone.",
+        help_text=(
+            "Name (any word order, diacritics optional, one letter off in a word tolerated, "
+            "exact matches first), ID number or phone."
+        ),
     )
     organisation = serializers.SlugField(
         required=False,

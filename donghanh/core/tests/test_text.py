@@ -69,3 +69,13 @@ def test_a_vocabulary_finds_the_words_one_letter_off():
 )
 def test_a_name_keeps_what_shows_and_drops_what_hides(typed: str, stored: str) -> None:
     assert plain_name(typed) == stored
+
+
+def test_one_edit_variants_are_every_word_one_letter_off():
+    from donghanh.core.text import one_edit_variants, within_one_edit
+
+    variants = one_edit_variants("hoa")
+    assert {"ho", "oa", "hao", "hoq", "hoaa", "ahoa", "xoa"} <= variants
+    assert "hoa" not in variants
+    assert all(within_one_edit("hoa", variant) for variant in variants)
+    assert "hxyz" not in variants

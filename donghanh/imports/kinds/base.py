@@ -45,6 +45,7 @@ class Column:
     required: bool = False
     # A code list: the template offers it as a dropdown (one value) or lists it (several).
     choices: Choices | None = None
+    # The column holds a list (several values by semicolons): empty, it is [], not None.
     many: bool = False
     note: StrOrPromise = ""
     example: Any = ""

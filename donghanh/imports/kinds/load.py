@@ -1,1 +1,6 @@
 """Every kind of record that can be imported: importing this module registers them."""
+
+from donghanh.imports.kinds import (
+    providers,  # noqa: F401
+    trainees,  # noqa: F401
+)

@@ -382,3 +382,39 @@ def test_undo_checks_again_when_it_runs(teams_kind, importer, supervisor):
     assert Team.objects.count() == 2
     assert "1 bản ghi" in batch.report["undo_refused"]
     assert AuditEntry.objects.filter(event="import.undo_refused").exists()
+
+
+def test_an_import_stopped_before_it_started_lets_go_of_the_batch(teams_kind, importer):
+    from donghanh.jobs.services import job_cancel
+
+    batch = check(upload(teams_kind, importer, xlsx(GOOD)), importer)
+    batch = services.batch_commit_start(actor=actor_of(importer), batch=batch, mode="all")
+    job_cancel(actor=actor_of(importer), job_id=batch.commit_job_id)
+    run_queued_jobs()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.COMMITTING  # nobody told it yet
+
+    # Uploading the same file again finds the batch stuck and lets it go first.
+    again = upload(teams_kind, importer, xlsx(GOOD))
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.CHECKED
+    assert again.status == ImportBatch.Status.UPLOADED
+    assert commit(batch, importer).status == ImportBatch.Status.COMMITTED
+    assert Team.objects.count() == 2
+
+
+def test_a_check_stopped_while_running_puts_the_batch_back(teams_kind, importer, monkeypatch):
+    from donghanh.jobs.context import JobCancelledError
+
+    def stop(*args, **kwargs):
+        raise JobCancelledError
+
+    batch = upload(teams_kind, importer, xlsx(GOOD))
+    services.batch_check_start(
+        actor=actor_of(importer), batch=batch, mapping=batch.mapping, expected_version=1
+    )
+    monkeypatch.setattr("donghanh.imports.engine.RowChecker.check", stop)
+    run_queued_jobs()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.UPLOADED
+    assert batch.check_job is not None and batch.check_job.status == "cancelled"

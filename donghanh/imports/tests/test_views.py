@@ -174,7 +174,8 @@ def test_the_whole_path_through_the_pages(teams_kind):
         {"version": 1, "column_0": "name", "column_1": "budget"},
     )
     page = client.get(posted["Location"]).content.decode()
-    assert '<meta http-equiv="refresh" content="3">' in page
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
+    assert 'hx-trigger="every 2s"' in page
     assert "<progress" in page
 
     run_queued_jobs()
@@ -276,3 +277,41 @@ def test_a_file_over_the_limit_is_refused_by_its_size(teams_kind, settings):
     (message,) = response.context["form"].errors["file"]
     assert message.startswith("Tệp có dung lượng 1,5\xa0MB; mỗi tệp được tối đa 1,0\xa0MB.")
     assert not ImportBatch.objects.exists()
+
+
+# The real kinds' templates and upload forms (GET), each needing the permission to create such
+# records by hand: providers (edit_directory), trainees (edit_programmes).
+# fmt: off
+KINDS: dict[str, tuple[Any, ...]] = {
+    # providers: template upload; trainees: template upload
+    "org_admin":         (200, 200, 403, 403),
+    "supervisor":        (403, 403, 403, 403),
+    "case_worker":       (403, 403, 403, 403),
+    "collaborator":      (403, 403, 403, 403),
+    "programme_officer": (403, 403, 200, 200),
+    "content_editor":    (200, 200, 403, 403),
+    "donor_viewer":      (403, 403, 403, 403),
+    "no_membership":     (404, 404, 404, 404),
+    "anonymous":         (LOGIN, LOGIN, LOGIN, LOGIN),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize("actor", list(KINDS))
+def test_each_kind_needs_the_permission_to_create_its_records(actor):
+    organisation = OrganisationFactory()
+    client = _client(actor, organisation)
+    got = tuple(
+        _status(
+            client.get(reverse(f"imports:{page}", kwargs={"org": organisation.slug, "kind": kind}))
+        )
+        for kind in ("providers", "trainees")
+        for page in ("template", "upload")
+    )
+    assert got == KINDS[actor]
+
+
+def test_an_unknown_kind_is_not_found():
+    admin = MembershipFactory(role=Role.ORG_ADMIN)
+    url = reverse("imports:upload", kwargs={"org": admin.organisation.slug, "kind": "nothing"})
+    assert signed_in_client(admin.user).get(url).status_code == 404

@@ -10,6 +10,7 @@ transaction rolls back, so a ledger that does not reconcile is never committed.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -65,10 +66,15 @@ def post(
     cycle: Cycle,
     meeting: Meeting | None,
     movements: Sequence[Movement],
+    moved_on: datetime.date | None = None,
 ) -> list[LedgerEntry]:
-    """Write `movements` in order to the group's ledger and move its balances."""
+    """Write `movements` in order to the group's ledger and move its balances; the money
+    changed hands at `meeting`, or on `moved_on` outside a meeting."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("the ledger is written inside a service's transaction")
+    day = meeting.held_on if meeting is not None else moved_on
+    if day is None:
+        raise ValueError("money outside a meeting changes hands on a day")
     last = LedgerEntry.objects.filter(group=group).aggregate(last=Max("sequence"))["last"] or 0
     balances = {fund: getattr(group, _balance_field(fund)) for fund in Fund.values}
     entries = []
@@ -99,6 +105,7 @@ def post(
                 cycle=cycle,
                 meeting=meeting,
                 sequence=last + index,
+                moved_on=day,
                 kind=movement.kind,
                 fund=fund,
                 amount=movement.amount,

@@ -547,6 +547,8 @@ class LedgerEntry(models.Model):
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
     )
     sequence = models.PositiveIntegerField()
+    # The day the money changed hands: the meeting's, or the day a member left.
+    moved_on = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=12, choices=EntryKind.choices)
     fund = models.CharField(_("fund"), max_length=8, choices=Fund.choices)
     amount = models.PositiveBigIntegerField(_("amount"))
@@ -593,7 +595,10 @@ class LedgerEntry(models.Model):
                 name="ledger_grant_reason",
             ),
         ]
-        indexes = [models.Index(fields=["cycle", "kind"], name="ledger_cycle_kind")]
+        indexes = [
+            models.Index(fields=["cycle", "kind"], name="ledger_cycle_kind"),
+            models.Index(fields=["loan", "moved_on"], name="ledger_loan_day"),
+        ]
 
     def __str__(self) -> str:
         return f"ledger entry #{self.pk}"

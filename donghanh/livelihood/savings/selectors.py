@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -28,9 +29,11 @@ from donghanh.people.selectors import consents_active_filter
 from donghanh.programmes.projects.models import Project
 
 from . import rules
+from .measures import CycleMeasures, Totals, cycle_measures
 from .models import (
     CONSTITUTION_FIELDS_DISPLAY,
     MONEY_IN,
+    Attendance,
     CommitteeSeat,
     Cycle,
     CycleStatus,
@@ -411,3 +414,103 @@ def constitution_terms(cycle: Cycle) -> list[tuple[str, Any, str]]:
         )
         terms.append((label, value, kind))
     return terms
+
+
+# --- Measures -----------------------------------------------------------------------------
+
+
+def measures_of_cycles(cycles: Sequence[Cycle], on: datetime.date) -> list[CycleMeasures]:
+    """The measures of each cycle as of `on` (its share-out day, for a cycle shared out), in a
+    fixed number of queries however many cycles and groups there are."""
+    if not cycles:
+        return []
+    ids = [cycle.pk for cycle in cycles]
+    group_ids = {cycle.group_id for cycle in cycles}
+    entries: dict[int, list[LedgerEntry]] = defaultdict(list)
+    for entry in LedgerEntry.objects.filter(cycle_id__in=ids).order_by("sequence"):
+        entries[entry.cycle_id].append(entry)
+    loans: dict[int, list[Loan]] = defaultdict(list)
+    for loan in Loan.objects.filter(cycle_id__in=ids).prefetch_related("instalments"):
+        loans[loan.cycle_id].append(loan)
+    meetings: dict[int, list[Meeting]] = defaultdict(list)
+    for meeting in Meeting.objects.filter(cycle_id__in=ids):
+        meetings[meeting.cycle_id].append(meeting)
+    attendance: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for cycle_id, meeting_id, status in Attendance.objects.filter(
+        meeting__cycle_id__in=ids
+    ).values_list("meeting__cycle_id", "meeting_id", "status"):
+        attendance[cycle_id].append((meeting_id, status))
+    members: dict[int, list[GroupMember]] = defaultdict(list)
+    for member in GroupMember.objects.filter(group_id__in=group_ids):
+        members[member.group_id].append(member)
+    loan_fund_by_cycle: dict[tuple[int, int], int] = defaultdict(int)
+    rows = (
+        LedgerEntry.objects.filter(group_id__in=group_ids, fund=Fund.LOAN)
+        .values("group_id", "cycle__number", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for row in rows:
+        signed = row["total"] if row["kind"] in MONEY_IN else -row["total"]
+        loan_fund_by_cycle[(row["group_id"], row["cycle__number"])] += signed
+    return [
+        cycle_measures(
+            cycle,
+            on=on,
+            entries=entries[cycle.pk],
+            loan_fund_before=sum(
+                amount
+                for (group_id, number), amount in loan_fund_by_cycle.items()
+                if group_id == cycle.group_id and number < cycle.number
+            ),
+            loans=loans[cycle.pk],
+            meetings=meetings[cycle.pk],
+            attendance=attendance[cycle.pk],
+            members=members[cycle.group_id],
+        )
+        for cycle in cycles
+    ]
+
+
+@dataclass(frozen=True)
+class ProgrammeMeasures:
+    """The measures of the groups of one programme (or of those in none), each group by its
+    running cycle or, between cycles, its last one."""
+
+    project: Project | None
+    totals: Totals
+    groups: list[tuple[SavingsGroup, CycleMeasures]]
+
+
+def programme_measures(organisation_id: int, on: datetime.date) -> list[ProgrammeMeasures]:
+    groups = list(
+        SavingsGroup.objects.filter(organisation_id=organisation_id, is_active=True)
+        .select_related("project")
+        .order_by("name")
+    )
+    latest: dict[int, Cycle] = {}
+    for cycle in Cycle.objects.filter(group__in=groups).order_by("group_id", "number"):
+        latest[cycle.group_id] = cycle  # the last number wins: the running or latest cycle
+    by_group = {group.pk: group for group in groups}
+    for cycle in latest.values():
+        cycle.group = by_group[cycle.group_id]
+    measured = {
+        measures.cycle.group_id: measures
+        for measures in measures_of_cycles(list(latest.values()), on)
+    }
+    programmes: dict[int | None, list[tuple[SavingsGroup, CycleMeasures]]] = defaultdict(list)
+    for group in groups:
+        if group.pk in measured:
+            programmes[group.project_id].append((group, measured[group.pk]))
+    projects = {group.project_id: group.project for group in groups}
+    return [
+        ProgrammeMeasures(
+            project=projects[project_id],
+            totals=Totals(groups=len(rows), cycles=[measures for _group, measures in rows]),
+            groups=rows,
+        )
+        for project_id, rows in sorted(
+            programmes.items(),
+            key=lambda item: (item[0] is None, getattr(projects[item[0]], "code", "")),
+        )
+    ]

@@ -468,6 +468,7 @@ def member_leave(
                 movements=[
                     Movement(kind=EntryKind.SAVINGS_RETURNED, amount=returned, member=current)
                 ],
+                moved_on=left_on,
             )
     current.left_on = left_on
     current.left_reason = reason

@@ -24,9 +24,9 @@ from donghanh.cases.services import case_access_audited
 from donghanh.core.actor import request_actor
 from donghanh.core.editing import EditSpec, StaleEditError, merge_after_conflict
 from donghanh.core.forms import add_service_error
-from donghanh.organisations.roles import Perm
+from donghanh.organisations.roles import Perm, role_allows
 
-from . import forms, selectors, services
+from . import charts, forms, selectors, services
 from .models import AttendanceStatus, Cycle, EntryKind, GroupMember, SavingsGroup
 from .selectors import GroupAccess, access_group
 
@@ -108,6 +108,7 @@ def group_list(request: HttpRequest, org: str) -> HttpResponse:
         organisation=membership.organisation,
         groups=list(selectors.groups_of(membership.organisation_id)),
         may_record=selectors.may_record(membership),
+        sees_measures=role_allows(membership.role, Perm.VIEW_AGGREGATES),
     )
 
 
@@ -676,4 +677,47 @@ def share_out(request: HttpRequest, org: str, group_id: int, cycle_id: int) -> H
             if member.pk in preview.payouts
         ],
         outstanding=[loan for loan in selectors.loans_of(cycle) if loan.outstanding],
+    )
+
+
+# --- Measures -------------------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+@login_required
+def group_measures(request: HttpRequest, org: str, group_id: int) -> HttpResponse:
+    """The group's measures, cycle by cycle, with a chart over its cycles."""
+    access = access_group(request.user, org, group_id, VIEW)
+    cycles = list(reversed(selectors.cycles_of(access.group)))
+    for cycle in cycles:
+        cycle.group = access.group
+    measures = selectors.measures_of_cycles(cycles, timezone.localdate())
+    return _render(
+        request,
+        "group_measures.html",
+        access,
+        measures=measures,
+        chart=charts.over_cycles(measures),
+    )
+
+
+@never_cache
+@require_GET
+@login_required
+def measures(request: HttpRequest, org: str) -> HttpResponse:
+    """The measures of the organisation's groups, programme by programme. Group by group only
+    to those who see the groups; a donor viewer sees totals, small counts hidden."""
+    membership = selectors.access_groups(request.user, org, Perm.VIEW_AGGREGATES)
+    sees_groups = role_allows(membership.role, VIEW)
+    return _render(
+        request,
+        "measures.html",
+        None,
+        membership=membership,
+        organisation=membership.organisation,
+        programmes=selectors.programme_measures(membership.organisation_id, timezone.localdate()),
+        sees_groups=sees_groups,
+        hide_small=not sees_groups,
+        on=timezone.localdate(),
     )

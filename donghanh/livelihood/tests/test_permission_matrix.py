@@ -1,4 +1,5 @@
-"""Every role × every savings group page and action × own organisation and another one.
+"""Every role × every livelihood page and action × own organisation and another one: the
+savings groups, and the livelihood plan and assessments on a case.
 
 The expected statuses are written out by hand, as in
 donghanh/organisations/tests/test_permission_matrix.py, so that a mistake in GRANTS or in a
@@ -27,6 +28,16 @@ from donghanh.cases.models import Case
 from donghanh.cases.tests.conftest import make_case
 from donghanh.core.actor import Actor
 from donghanh.livelihood import urls as livelihood_urls
+from donghanh.livelihood.plans import services as plan_services
+from donghanh.livelihood.plans.models import (
+    LivelihoodPlan,
+    LivelihoodReview,
+    LivelihoodSupport,
+    ReintegrationAssessment,
+)
+from donghanh.livelihood.plans.services import PLAN_EDITS
+from donghanh.livelihood.safe_addresses.models import SafeAddress
+from donghanh.livelihood.safe_addresses.services import SAFE_ADDRESS_EDITS, safe_address_add
 from donghanh.livelihood.savings import services
 from donghanh.livelihood.savings.lines import MeetingLine, member_field
 from donghanh.livelihood.savings.models import (
@@ -67,36 +78,51 @@ ACTORS = (
 PAGES = (
     "groups", "group_create_page", "group", "group_edit_page", "member_add_page", "member",
     "cycle_open_page", "cycle", "constitution_page", "committee_page", "meeting_new_page",
-    "meeting", "ledger", "share_out_page",
+    "meeting", "ledger", "share_out_page", "measures", "group_measures", "plan", "support_page",
+    "review_page", "assessment_page", "reviews_due", "safe_addresses", "safe_address_add_page",
+    "safe_address",
 )  # fmt: skip
 ACTIONS = (
     "group_create", "group_edit", "member_add", "member_edit", "member_link", "member_unlink",
     "member_leave", "cycle_open", "constitution", "committee", "meeting_new", "share_out",
+    "plan_start", "plan_edit", "support_add", "review_add", "assessment_add",
+    "safe_address_add", "safe_address_edit", "safe_address_checked",
 )  # fmt: skip
 
 V, W, F, N = 200, 302, 403, 404
 # fmt: off
 # Pages: groups create group edit add member open cycle const committee meeting_new meeting
-# ledger share_out
-_READER = (V, F, V, F, F, V, F, V, F, F, F, V, V, V)
-_RECORDER = (V,) * 14
+# ledger share_out, then the measures: of every group (totals that identify nobody) and of one;
+# then on a case: her plan, the support, review and assessment forms, and the reviews due; then
+# the safe addresses: the list, the new one's form, one.
+_READER = (V, F, V, F, F, V, F, V, F, F, F, V, V, V, V, V)
+_RECORDER = (V,) * 16
+_CASE_EDITOR = (V,) * 8
 OWN_PAGES = {
-    "org_admin": _READER, "supervisor": _RECORDER, "case_worker": _RECORDER,
-    "collaborator": _RECORDER, "programme_officer": _RECORDER, "content_editor": (F,) * 14,
-    "donor_viewer": (F,) * 14, "system_administrator": (N,) * 14, "no_membership": (N,) * 14,
-    "anonymous": (LOGIN,) * 14,
+    "org_admin": (*_READER, V, F, F, F, V, V, F, V),
+    "supervisor": _RECORDER + _CASE_EDITOR,
+    "case_worker": _RECORDER + _CASE_EDITOR,
+    "collaborator": (V,) * 14 + (F, V) + _CASE_EDITOR,
+    "programme_officer": _RECORDER + (F,) * 8,
+    "content_editor": (F,) * 24,
+    "donor_viewer": (F,) * 14 + (V, F) + (F,) * 8,
+    "system_administrator": (N,) * 24,
+    "no_membership": (N,) * 24,
+    "anonymous": (LOGIN,) * 24,
 }
 # Actions: create edit add member_edit link unlink leave open constitution committee meeting
-# share_out. Linking and unlinking a case also need the right to edit that case.
-_NO_CASES = (W, W, W, W, F, F, W, W, W, W, W, W)
+# share_out; then on a case: start the plan, save it, support, review, assessment; then a safe
+# address: add, change, checked. Linking and unlinking a case, everything on a case and the
+# safe addresses need the right to edit cases (and that case).
+_NO_CASES = (W, W, W, W, F, F, W, W, W, W, W, W) + (F,) * 8
 OWN_ACTIONS = {
-    "org_admin": (F,) * 12, "supervisor": (W,) * 12, "case_worker": (W,) * 12,
-    "collaborator": (W,) * 12, "programme_officer": _NO_CASES, "content_editor": (F,) * 12,
-    "donor_viewer": (F,) * 12, "system_administrator": (N,) * 12, "no_membership": (N,) * 12,
-    "anonymous": (LOGIN,) * 12,
+    "org_admin": (F,) * 20, "supervisor": (W,) * 20, "case_worker": (W,) * 20,
+    "collaborator": (W,) * 20, "programme_officer": _NO_CASES, "content_editor": (F,) * 20,
+    "donor_viewer": (F,) * 20, "system_administrator": (N,) * 20, "no_membership": (N,) * 20,
+    "anonymous": (LOGIN,) * 20,
 }
-OTHER_PAGES = dict.fromkeys(ACTORS, (N,) * 14) | {"anonymous": (LOGIN,) * 14}
-OTHER_ACTIONS = dict.fromkeys(ACTORS, (N,) * 12) | {"anonymous": (LOGIN,) * 12}
+OTHER_PAGES = dict.fromkeys(ACTORS, (N,) * 24) | {"anonymous": (LOGIN,) * 24}
+OTHER_ACTIONS = dict.fromkeys(ACTORS, (N,) * 20) | {"anonymous": (LOGIN,) * 20}
 # fmt: on
 
 
@@ -112,6 +138,7 @@ class Place:
     members: list[GroupMember]
     case: Case
     consent: Consent
+    safe_address: SafeAddress
 
 
 @dataclass
@@ -158,7 +185,17 @@ def _place(organisation: Organisation, worker: Any) -> Place:
         given_on=datetime.date(2026, 1, 10),
         actor=Actor.for_user(worker),
     )
-    return Place(organisation, group, fresh, cycle, meeting, members, case, consent)
+    safe_address = safe_address_add(
+        actor=actor,
+        organisation=organisation,
+        name="Nhà bà Tư",
+        kind="household",
+        address="Xóm 2, thôn Hà Thôn",
+        capacity=2,
+        vouched_by="Chủ tịch Hội Phụ nữ xã",
+        last_checked_on=datetime.date(2026, 1, 5),
+    )
+    return Place(organisation, group, fresh, cycle, meeting, members, case, consent, safe_address)
 
 
 def _world(actor: str) -> World:
@@ -244,6 +281,30 @@ def _c(place: Place) -> dict[str, int]:
     return {"group_id": place.group.pk, "cycle_id": place.cycle.pk}
 
 
+def _place_id(place: Place) -> dict[str, int]:
+    return {"place_id": place.safe_address.pk}
+
+
+def _safe_data(name: str) -> dict[str, str]:
+    return {
+        "name": name,
+        "kind": "household",
+        "address": "Thôn Đông, xã Bảo Ninh",
+        "capacity": "3",
+        "vouched_by": "Chi hội trưởng phụ nữ thôn",
+        "last_checked_on": "2026-03-01",
+        "is_active": "on",
+    }
+
+
+def _case(place: Place) -> dict[str, int]:
+    return {"case_id": place.case.pk}
+
+
+def _start_plan(place: Place) -> None:
+    plan_services.plan_start(actor=Actor.system("test"), case=place.case)
+
+
 def _fc(place: Place) -> dict[str, int]:
     return {"group_id": place.fresh.pk, "cycle_id": _fresh_cycle(place).pk}
 
@@ -263,6 +324,86 @@ HOW: dict[str, Action] = {
     "meeting": Action("livelihood:meeting", lambda p: _c(p) | {"meeting_id": p.meeting.pk}),
     "ledger": Action("livelihood:ledger", _c),
     "share_out_page": Action("livelihood:share_out", _c),
+    "measures": Action("livelihood:measures"),
+    "group_measures": Action("livelihood:group_measures", _g),
+    "plan": Action("livelihood:plan", _case, prepare=_start_plan),
+    "support_page": Action("livelihood:support_add", _case, prepare=_start_plan),
+    "review_page": Action("livelihood:review_add", _case, prepare=_start_plan),
+    "assessment_page": Action("livelihood:assessment_add", _case),
+    "reviews_due": Action("livelihood:reviews_due"),
+    "safe_addresses": Action("livelihood:safe_addresses"),
+    "safe_address_add_page": Action("livelihood:safe_address_add"),
+    "safe_address": Action("livelihood:safe_address", _place_id),
+    "safe_address_add": Action(
+        "livelihood:safe_address_add",
+        method="post",
+        data=lambda place: _safe_data("Nhà chị Hạnh"),
+        took_effect=lambda place: (
+            SafeAddress.objects.filter(organisation=place.organisation).count() == 2
+        ),
+    ),
+    "safe_address_edit": Action(
+        "livelihood:safe_address",
+        _place_id,
+        method="post",
+        data=lambda place: (
+            _safe_data("Nhà chị Hạnh") | SAFE_ADDRESS_EDITS.baseline_initial(place.safe_address)
+        ),
+        took_effect=lambda place: SafeAddress.objects.get(pk=place.safe_address.pk).capacity == 3,
+    ),
+    "safe_address_checked": Action(
+        "livelihood:safe_address_checked",
+        _place_id,
+        method="post",
+        took_effect=lambda place: SafeAddress.objects.get(pk=place.safe_address.pk).version == 2,
+    ),
+    "plan_start": Action(
+        "livelihood:plan_start",
+        _case,
+        method="post",
+        took_effect=lambda place: LivelihoodPlan.objects.filter(case=place.case).exists(),
+    ),
+    "plan_edit": Action(
+        "livelihood:plan",
+        _case,
+        method="post",
+        prepare=_start_plan,
+        data=lambda place: {
+            "goals": "Nuôi bò sinh sản",
+            **PLAN_EDITS.baseline_initial(LivelihoodPlan.objects.get(case=place.case)),
+        },
+        took_effect=lambda place: (
+            LivelihoodPlan.objects.get(case=place.case).goals == "Nuôi bò sinh sản"
+        ),
+    ),
+    "support_add": Action(
+        "livelihood:support_add",
+        _case,
+        method="post",
+        prepare=_start_plan,
+        data=lambda place: {
+            "kind": "cash_grant",
+            "amount": "3000000",
+            "given_on": "2026-03-01",
+            "given_by_other": "UBND xã",
+        },
+        took_effect=lambda place: LivelihoodSupport.objects.filter(plan__case=place.case).exists(),
+    ),
+    "review_add": Action(
+        "livelihood:review_add",
+        _case,
+        method="post",
+        prepare=_start_plan,
+        data=lambda place: {"reviewed_on": "2026-03-01", "income": "2500000"},
+        took_effect=lambda place: LivelihoodReview.objects.filter(plan__case=place.case).exists(),
+    ),
+    "assessment_add": Action(
+        "livelihood:assessment_add",
+        _case,
+        method="post",
+        data=lambda place: {"point": "intake", "assessed_on": "2026-03-01", "econ_work": "2"},
+        took_effect=lambda place: ReintegrationAssessment.objects.filter(case=place.case).exists(),
+    ),
     "group_create": Action(
         "livelihood:group_create",
         method="post",

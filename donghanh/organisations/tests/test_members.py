@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.organisations.models import Membership
+from donghanh.organisations.models import Invitation, Membership
 from donghanh.organisations.roles import Role
 from donghanh.testing import factories
 from donghanh.testing.factories import confirmed_totp_device
@@ -43,6 +43,7 @@ def test_owner_sees_members_with_role_access_two_factor_and_last_sign_in(trio):
         organisation=trio.organisation,
         role=Role.SUPERVISOR,
         user=UserFactory(full_name="Lê Văn Nam", username="nam.le"),
+        joined_at=timezone.make_aware(datetime(2026, 1, 5)),
     )
     confirmed_totp_device(enrolled.user)
     enrolled.user.last_login = timezone.make_aware(datetime(2026, 3, 5, 9, 30))
@@ -123,7 +124,7 @@ def test_add_wrong_method_gets_405(trio):
     assert trio.owner_client.put(add_url(trio.organisation)).status_code == 405
 
 
-def test_owner_adds_an_existing_account(trio):
+def test_owner_invites_an_existing_account_who_is_not_added_before_accepting(trio):
     person = UserFactory(username="hoa.nguyen")
 
     response = trio.owner_client.post(
@@ -131,26 +132,27 @@ def test_owner_adds_an_existing_account(trio):
         {"mode": "existing", "existing-username": "hoa.nguyen", "existing-role": Role.SUPERVISOR},
     )
 
-    membership = Membership.objects.get(user=person, organisation=trio.organisation)
-    assert membership.role == Role.SUPERVISOR and membership.is_active
     assert response.status_code == 302
-    assert response["Location"] == member_url(membership)
-    entry = AuditEntry.objects.get(action=AuditAction.CREATE, target_id=str(membership.pk))
+    assert response["Location"] == members_url(trio.organisation)
+    assert not Membership.objects.filter(user=person, organisation=trio.organisation).exists()
+    invitation = Invitation.objects.get(organisation=trio.organisation)
+    assert invitation.user == person and invitation.role == Role.SUPERVISOR
+    assert invitation.status == Invitation.Status.PENDING
+    entry = AuditEntry.objects.get(action=AuditAction.CREATE, target_id=str(invitation.pk))
     assert entry.organisation == trio.organisation
     assert entry.actor == trio.owner
     assert "hoa.nguyen" not in entry.summary
 
 
-def test_adding_an_unknown_username_explains_in_vietnamese(trio):
+def test_inviting_an_unknown_username_gets_the_same_answer_in_vietnamese(trio):
     response = trio.owner_client.post(
         add_url(trio.organisation),
         {"mode": "existing", "existing-username": "khong.co", "existing-role": Role.SUPERVISOR},
         HTTP_ACCEPT_LANGUAGE="vi",
+        follow=True,
     )
     assert response.status_code == 200
-    assert "Không có tài khoản nào đang hoạt động với tên đăng nhập này" in (
-        response.content.decode()
-    )
+    assert "Nếu có tài khoản đang hoạt động với tên đăng nhập này" in response.content.decode()
     assert not Membership.objects.filter(user__username="khong.co").exists()
 
 

@@ -22,15 +22,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from donghanh.organisations import invitation_urls
 from donghanh.organisations import urls as organisation_urls
-from donghanh.organisations.models import Membership, Organisation, Team
+from donghanh.organisations.models import Invitation, Membership, Organisation, Team
 from donghanh.organisations.roles import Role
 from donghanh.testing import factories
 from donghanh.testing.clients import signed_in_client
@@ -80,6 +83,7 @@ ORG_ACTIONS = (
     "team_edit",  # /app/o/<org>/teams/<id>/
     "team_deactivate",  # /app/o/<org>/teams/<id>/deactivate/
     "team_reactivate",  # /app/o/<org>/teams/<id>/reactivate/
+    "withdraw_invitation",  # /app/o/<org>/members/invitations/<id>/withdraw/
 )
 
 # fmt: off
@@ -98,17 +102,17 @@ OWN_ORGANISATION_PAGES: dict[str, tuple[Any, ...]] = {
 }
 
 OWN_ORGANISATION_ACTIONS: dict[str, tuple[Any, ...]] = {
-    # add role deact react reset_pw reset_2fa team_add team_edit team_deact team_react
-    "org_admin":            (302, 302, 302, 302, 200, 302, 302, 302, 302, 302),
-    "supervisor":           (403, 403, 403, 403, 403, 403, 302, 302, 302, 302),
-    "case_worker":          (403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    "collaborator":         (403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    "programme_officer":    (403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    "content_editor":       (403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    "donor_viewer":         (403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    "system_administrator": (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "no_membership":        (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "anonymous":            (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    # add role deact react reset_pw reset_2fa team_add team_edit team_deact team_react withdraw
+    "org_admin":            (302, 302, 302, 302, 200, 302, 302, 302, 302, 302, 302),
+    "supervisor":           (403, 403, 403, 403, 403, 403, 302, 302, 302, 302, 403),
+    "case_worker":          (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "collaborator":         (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "programme_officer":    (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "content_editor":       (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "donor_viewer":         (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "system_administrator": (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "no_membership":        (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "anonymous":            (LOGIN,) * len(ORG_ACTIONS),
 }
 
 OTHER_ORGANISATION_PAGES: dict[str, tuple[Any, ...]] = {
@@ -126,17 +130,17 @@ OTHER_ORGANISATION_PAGES: dict[str, tuple[Any, ...]] = {
 }
 
 OTHER_ORGANISATION_ACTIONS: dict[str, tuple[Any, ...]] = {
-    # add role deact react reset_pw reset_2fa team_add team_edit team_deact team_react
-    "org_admin":            (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "supervisor":           (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "case_worker":          (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "collaborator":         (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "programme_officer":    (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "content_editor":       (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "donor_viewer":         (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "system_administrator": (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "no_membership":        (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "anonymous":            (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    # add role deact react reset_pw reset_2fa team_add team_edit team_deact team_react withdraw
+    "org_admin":            (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "supervisor":           (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "case_worker":          (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "collaborator":         (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "programme_officer":    (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "content_editor":       (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "donor_viewer":         (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "system_administrator": (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "no_membership":        (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "anonymous":            (LOGIN,) * len(ORG_ACTIONS),
 }
 
 # Pages outside any organisation.
@@ -172,7 +176,8 @@ class World:
     client: Client
     targets: dict[str, Membership]  # scope -> the case worker the actions are aimed at
     teams: dict[str, Team]  # scope -> the team the team actions are aimed at
-    newcomer_username: str  # an existing account that add_member adds
+    invitations: dict[str, Invitation]  # scope -> the invitation withdraw_invitation withdraws
+    newcomer_username: str  # an existing account that add_member invites
 
 
 def _actor(actor: str, own: Organisation) -> Client:
@@ -189,18 +194,26 @@ def _world(actor: str) -> World:
     own, other = OrganisationFactory(), OrganisationFactory()
     targets = {}
     teams = {}
+    invitations = {}
     for scope, organisation in (("own", own), ("other", other)):
         # Each organisation keeps an administrator of its own, so no action meets the
         # last-administrator rule, and a case worker the actions are aimed at.
         MembershipFactory(organisation=organisation, role=Role.ORG_ADMIN)
         targets[scope] = MembershipFactory(organisation=organisation, role=Role.CASE_WORKER)
         teams[scope] = Team.objects.create(organisation=organisation, name="Nhóm tạm lánh")
+        invitations[scope] = Invitation.objects.create(
+            organisation=organisation,
+            username="moi.moi",
+            role=Role.CASE_WORKER,
+            expires_at=timezone.now() + timedelta(days=14),
+        )
     return World(
         own=own,
         other=other,
         client=_actor(actor, own),
         targets=targets,
         teams=teams,
+        invitations=invitations,
         newcomer_username=UserFactory().username,
     )
 
@@ -214,6 +227,7 @@ class Action:
     method: str = "get"
     on_member: bool = False
     on_team: bool = False
+    on_invitation: bool = False
     data: Callable[[World, str], dict[str, str]] = lambda world, scope: {}
     prepare: Callable[[World, str], None] = lambda world, scope: None
     took_effect: Callable[[World, str], bool] | None = None
@@ -299,9 +313,22 @@ HOW: dict[str, Action] = {
             "existing-username": world.newcomer_username,
             "existing-role": Role.CASE_WORKER,
         },
-        took_effect=lambda world, scope: Membership.objects.filter(
-            organisation=_organisation(world, scope), user__username=world.newcomer_username
-        ).exists(),
+        # An invitation, never a membership: the person joins by accepting it.
+        took_effect=lambda world, scope: (
+            Invitation.objects.filter(
+                organisation=_organisation(world, scope), user__username=world.newcomer_username
+            ).exists()
+            and not Membership.objects.filter(user__username=world.newcomer_username).exists()
+        ),
+    ),
+    "withdraw_invitation": Action(
+        "organisations:invitation_withdraw",
+        method="post",
+        on_invitation=True,
+        took_effect=lambda world, scope: (
+            Invitation.objects.get(pk=world.invitations[scope].pk).status
+            == Invitation.Status.WITHDRAWN
+        ),
     ),
     "change_role": Action(
         "organisations:member_change_role",
@@ -391,6 +418,8 @@ def test_organisation_pages_and_actions(actor, column, scope, expected):
         kwargs["member_id"] = world.targets[scope].pk
     if action.on_team:
         kwargs["team_id"] = world.teams[scope].pk
+    if action.on_invitation:
+        kwargs["invitation_id"] = world.invitations[scope].pk
     url = reverse(action.url_name, kwargs=kwargs)
 
     response = getattr(world.client, action.method)(url, action.data(world, scope))
@@ -431,3 +460,57 @@ def test_every_table_has_a_row_per_actor_and_a_cell_per_column():
     # Only GET pages are read-only; every action must say how to tell that it took effect.
     assert all(HOW[name].method == "get" and HOW[name].took_effect is None for name in ORG_PAGES)
     assert all(HOW[name].method == "post" and HOW[name].took_effect for name in ORG_ACTIONS)
+
+
+# Answering an invitation (POST /app/invitations/<id>/accept/, …/decline/), outside any
+# organisation: only the invited account may; for anyone else the invitation does not exist.
+INVITATION_ANSWERS = {"accept": Invitation.Status.ACCEPTED, "decline": Invitation.Status.DECLINED}
+
+
+def _invitation_cases() -> list[Any]:
+    cases = []
+    for actor in ACTORS:
+        for answer in INVITATION_ANSWERS:
+            addressees = ("someone_else",) if actor == "anonymous" else ("self", "someone_else")
+            for addressee in addressees:
+                expected = LOGIN if actor == "anonymous" else 302 if addressee == "self" else 404
+                cases.append(
+                    pytest.param(
+                        actor, answer, addressee, expected, id=f"{actor}-{answer}-{addressee}"
+                    )
+                )
+    return cases
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("actor", "answer", "addressee", "expected"), _invitation_cases())
+def test_answering_an_invitation(actor, answer, addressee, expected):
+    world = _world(actor)
+    user = world.client.session.get("_auth_user_id")
+    invitee = (
+        UserFactory()
+        if addressee == "someone_else"
+        else UserFactory._meta.model.objects.get(pk=user)
+    )
+    invitation = Invitation.objects.create(
+        organisation=world.other,
+        username=invitee.username,
+        user=invitee,
+        role=Role.CASE_WORKER,
+        expires_at=timezone.now() + timedelta(days=14),
+    )
+
+    response = world.client.post(
+        reverse(f"invitations:{answer}", kwargs={"invitation_id": invitation.pk})
+    )
+
+    _assert_status(response, expected)
+    invitation.refresh_from_db()
+    allowed = expected == 302
+    assert (invitation.status == INVITATION_ANSWERS[answer]) is allowed
+    joined = Membership.objects.filter(organisation=world.other, user=invitee).exists()
+    assert joined is (allowed and answer == "accept")
+
+
+def test_invitation_answers_are_in_the_matrix():
+    assert {p.name for p in invitation_urls.urlpatterns} == set(INVITATION_ANSWERS)

@@ -101,11 +101,11 @@ def test_other_members_change_freely_and_no_op_changes_write_nothing(organisatio
 # Adding members ------------------------------------------------------------------------------
 
 
-def test_adding_an_existing_member_again_is_refused(organisation, admin):
+def test_inviting_an_existing_member_again_is_refused(organisation, admin):
     with pytest.raises(ValidationError) as refused:
-        services.membership_add(
+        services.invitation_send(
             organisation=organisation,
-            user=admin.user,
+            username=admin.user.username,
             role=Role.SUPERVISOR,
             actor=Actor.for_user(admin.user),
         )

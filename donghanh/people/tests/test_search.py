@@ -157,3 +157,32 @@ def test_list_query_count_is_pinned(staff, params, extra):
         )
     many = _queries_for_list(client, staff.organisation, **params)
     assert few == many == EXPECTED_LIST_QUERIES + extra
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "nguyen thi hao",  # a letter wrong (here two swapped)
+        "nguyen thi hoq",  # a letter wrong
+        "nguyn thi hoa",  # a letter missing
+        "nguyeen thi hoa",  # a letter extra
+        "ngyuen thi hoa",  # two letters swapped
+        "Nguyễn Thị Hòaa",
+    ],
+)
+def test_one_letter_off_in_a_word_still_finds_the_person(membership, people, query):
+    assert "Nguyễn Thị Hoa" in _names(membership, query)
+
+
+def test_two_letters_off_or_a_short_word_off_finds_nothing(membership, people):
+    assert _names(membership, "nguyen thi hxyz") == []
+    assert _names(membership, "ngu thi hoa") == []
+
+
+def test_exact_matches_come_before_those_one_letter_off(staff, membership, people):
+    make_person(staff.organisation, full_name="Nguyễn Thị Hao")
+    found = [p.full_name for p in persons_search(membership, "nguyen thi hao")]
+    assert found == ["Nguyễn Thị Hao", "Nguyễn Thị Hoa"]
+    found = [p.full_name for p in persons_search(membership, "nguyen thi hoa")]
+    assert found[0] == "Nguyễn Thị Hoa"
+    assert set(found) == {"Nguyễn Thị Hoa", "Nguyễn Thị Hao"}

@@ -91,4 +91,12 @@ class PublicationForm(RecordForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=PublicationKind.choices)
     published_on = date_field(_("Date"))
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
-    file = forms.FileField(label=_("File"), required=False)
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_(
+            "A PDF, a Word (.docx) or Excel (.xlsx) document, or a PNG or JPEG image, at most "
+            "10 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.png,.jpg,.jpeg"}),
+    )

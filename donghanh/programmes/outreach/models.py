@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.places.models import Province
 from donghanh.programmes.codes import AgeGroup, AudienceSex
-from donghanh.programmes.projects.models import Project, private_upload
+from donghanh.programmes.projects.models import Project
 from donghanh.programmes.trainings.models import Training
 
 
@@ -171,12 +171,22 @@ class SupportedOrganisation(models.Model):
 
 
 class Publication(models.Model):
+    """A publication of the project: a link, a file, or both.
+
+    The file is stored encrypted under MEDIA_ROOT/publications with a random name
+    (`outreach.files`), checked to be a PDF, Word or Excel document or an image before it is
+    kept; `file_type` is what its content was found to be, the type it is served as.
+    """
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="publications")
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=12, choices=PublicationKind.choices)
     published_on = models.DateField(_("date"))
     url = models.URLField(_("link"), blank=True)
-    file = models.FileField(_("file"), upload_to=private_upload, blank=True, max_length=200)
+    stored_name = models.CharField(max_length=100, blank=True, editable=False)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    file_type = models.CharField(_("file type"), max_length=100, blank=True)
+    file_size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -189,3 +199,7 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"publication #{self.pk}"
+
+    @property
+    def has_file(self) -> bool:
+        return bool(self.stored_name)

@@ -13,11 +13,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from donghanh.audit.services import audit_record
 from donghanh.core.actor import Actor
 from donghanh.core.records import records_changed
 from donghanh.core.text import fold
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Province
+from donghanh.programmes.events import ProgrammeEvent
+from donghanh.programmes.outreach import files
 from donghanh.programmes.outreach.models import (
     AudienceCount,
     CommunicationActivity,
@@ -121,7 +124,6 @@ def supported_organisation_add(
     return row
 
 
-@transaction.atomic
 def publication_add(
     *,
     project: Project,
@@ -132,6 +134,15 @@ def publication_add(
     url: str = "",
     file: UploadedFile | None = None,
 ) -> Publication:
+    """Record a publication of the project, with its file if one is given.
+
+    The file is checked (type from its content, matching its name, size) before anything is
+    written, then stored encrypted before the row; if the row cannot be saved, the file is
+    removed again.
+    """
+    checked = None
+    if file is not None:
+        checked = files.check_file(name=file.name or "", size=file.size or 0, read=file.read)
     publication = Publication(
         project=project,
         title=title,
@@ -140,7 +151,41 @@ def publication_add(
         url=url,
         created_by_id=actor.user_id,
     )
-    if file is not None:
-        publication.file.save(file.name or "publication", file, save=False)
-    record_create(publication, project=project, actor=actor, exclude=["created_by", "file"])
+    if checked is None:
+        with transaction.atomic():
+            record_create(publication, project=project, actor=actor, exclude=["created_by"])
+        return publication
+    publication.file_name = checked.name
+    publication.file_type = checked.content_type
+    publication.file_size = len(checked.content)
+    publication.stored_name = files.save(checked.content)
+    try:
+        with transaction.atomic():
+            record_create(
+                publication, project=project, actor=actor, exclude=["created_by", "stored_name"]
+            )
+    except BaseException:
+        files.remove(publication.stored_name)
+        raise
     return publication
+
+
+def publication_files_rotate(*, actor: Actor) -> tuple[int, int]:
+    """Re-encrypt every publication file with the newest data key: (files, files re-encrypted).
+
+    Run by `manage.py rotate_data_key` through the key rotation step this app registers. Each
+    file is rewritten on its own, outside any transaction; one audit row for the whole run.
+    """
+    total = rotated = 0
+    names = Publication.objects.exclude(stored_name="").order_by("pk")
+    for stored_name in names.values_list("stored_name", flat=True).iterator(chunk_size=500):
+        total += 1
+        if files.rotate(stored_name):
+            rotated += 1
+    with transaction.atomic():
+        audit_record(
+            event=ProgrammeEvent.PUBLICATION_FILES_ROTATED,
+            actor=actor,
+            details={"rotated": rotated},
+        )
+    return total, rotated

@@ -1,0 +1,142 @@
+"""Reads of livelihood plans and reintegration assessments. Every page opens the case first
+through `case_access_audited` (404 for a case the member may not see, 403 without the
+permission, a view row in the audit log)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from donghanh.cases.models import Case, CaseStatus
+from donghanh.cases.selectors import cases_visible_to
+from donghanh.organisations.models import Membership
+from donghanh.organisations.roles import Perm, role_allows
+
+from ..savings.rules import add_months
+from .items import ITEMS, Dimension
+from .models import (
+    POINT_MONTHS,
+    AssessmentPoint,
+    LivelihoodPlan,
+    ReintegrationAssessment,
+)
+
+_OVERALL = _("Overall")
+
+
+def plan_of(case: Case) -> LivelihoodPlan | None:
+    plan = (
+        LivelihoodPlan.objects.filter(case=case)
+        .prefetch_related("support__given_by", "reviews")
+        .first()
+    )
+    if plan is not None:
+        plan.case = case
+    return plan
+
+
+def assessments_of(case: Case) -> list[ReintegrationAssessment]:
+    return list(ReintegrationAssessment.objects.filter(case=case).order_by("assessed_on", "pk"))
+
+
+@dataclass(frozen=True)
+class DueReview:
+    point: str
+    due_on: datetime.date
+
+    @property
+    def label(self) -> Any:
+        return AssessmentPoint(self.point).label
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on < timezone.localdate()
+
+
+def reviews_due(assessments: list[ReintegrationAssessment]) -> list[DueReview]:
+    """The 6- and 12-month assessments not yet recorded, due from the intake assessment."""
+    intake = next((a for a in assessments if a.point == AssessmentPoint.INTAKE), None)
+    if intake is None:
+        return []
+    done = {assessment.point for assessment in assessments}
+    return [
+        DueReview(point=point, due_on=add_months(intake.assessed_on, months))
+        for point, months in POINT_MONTHS.items()
+        if point not in done
+    ]
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Her scores over her assessments, dimension by dimension (0–100)."""
+
+    assessments: list[ReintegrationAssessment]
+
+    @property
+    def rows(self) -> list[tuple[str, list[int | None]]]:
+        return [
+            (str(label), [getattr(a, name) for a in self.assessments])
+            for name, label in (*Dimension.choices, ("overall", _OVERALL))
+        ]
+
+    @property
+    def change_size(self) -> int | None:
+        change = self.change
+        return None if change is None else abs(change)
+
+    @property
+    def change(self) -> int | None:
+        """Her overall score now less at her first assessment."""
+        scored = [a.overall for a in self.assessments if a.overall is not None]
+        return scored[-1] - scored[0] if len(scored) > 1 else None
+
+
+def answers_table(assessments: list[ReintegrationAssessment]) -> list[tuple[Any, list[Any]]]:
+    """Each item with her answer at each assessment."""
+    return [(item, [a.answers.get(item.code) for a in assessments]) for item in ITEMS]
+
+
+def case_section(membership: Membership, case: Case) -> dict[str, Any]:
+    """What the case page's livelihood section shows."""
+    assessments = assessments_of(case)
+    return {
+        "plan": plan_of(case),
+        "trend": Trend(assessments),
+        "due": reviews_due(assessments),
+        "support_total": LivelihoodPlan.objects.filter(case=case).aggregate(
+            total=Sum("support__amount")
+        )["total"]
+        or 0,
+    }
+
+
+@dataclass(frozen=True)
+class CaseReviewDue:
+    case: Case
+    due: DueReview
+
+
+def reviews_due_for(membership: Membership) -> list[CaseReviewDue]:
+    """The member's open cases whose 6- or 12-month reintegration assessment is due, soonest
+    first: the caseload of reviews."""
+    if not role_allows(membership.role, Perm.VIEW_CASES):
+        return []
+    cases: QuerySet[Case] = cases_visible_to(membership).exclude(status=CaseStatus.CLOSED)
+    by_case: dict[int, list[ReintegrationAssessment]] = {}
+    for assessment in ReintegrationAssessment.objects.filter(case__in=cases).order_by(
+        "assessed_on", "pk"
+    ):
+        by_case.setdefault(assessment.case_id, []).append(assessment)
+    found = {case.pk: case for case in cases.filter(pk__in=list(by_case))}
+    rows = [
+        CaseReviewDue(case=found[case_id], due=due)
+        for case_id, assessments in by_case.items()
+        if case_id in found
+        for due in reviews_due(assessments)
+    ]
+    return sorted(rows, key=lambda row: (row.due.due_on, row.case.number))

@@ -1,0 +1,192 @@
+"""Livelihood plans and reintegration assessments on a case."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from donghanh.audit.models import AuditEntry
+from donghanh.cases.models import Case, CaseStatus
+from donghanh.cases.tests.conftest import make_case
+from donghanh.core.actor import Actor
+from donghanh.core.editing import StaleEditError
+from donghanh.livelihood.plans import selectors, services
+from donghanh.livelihood.plans.items import ITEMS, dimension_scores
+from donghanh.livelihood.plans.models import LivelihoodPlan, ReintegrationAssessment
+from donghanh.organisations.roles import Role
+from donghanh.people.tests.conftest import make_person
+
+from .conftest import refused
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def case(staff, worker) -> Case:
+    return make_case(make_person(staff.organisation, worker), worker)
+
+
+def everything(value: int | None) -> dict[str, int | None]:
+    return {item.code: value for item in ITEMS}
+
+
+def url(name: str, case: Case) -> str:
+    return reverse(f"livelihood:{name}", kwargs={"org": case.organisation.slug, "case_id": case.pk})
+
+
+def test_scores_by_hand():
+    # Economic: 1, 2, 3, 4, 5 → 0, 25, 50, 75, 100 → 50. Social: all 5 but one "does not
+    # apply" → 100. Psychosocial: all 1 → 0. Overall: (50 + 100 + 0) / 3 = 50.
+    answers = everything(1)
+    for value, code in enumerate(
+        ["econ_satisfied", "econ_food", "econ_borrow", "econ_debt", "econ_work"], start=1
+    ):
+        answers[code] = value
+    for item in ITEMS:
+        if item.dimension == "social":
+            answers[item.code] = 5
+    answers["soc_school"] = None
+    assert dimension_scores(answers) == {
+        "economic": 50,
+        "social": 100,
+        "psychosocial": 0,
+        "overall": 50,
+    }
+    assert dimension_scores(everything(None))["overall"] is None
+
+
+def test_assessments_make_a_trend_and_fall_due(case, worker):
+    actor = Actor.for_user(worker)
+    services.assessment_record(
+        actor=actor, case=case, point="intake", assessed_on=D(2026, 3, 2), answers=everything(2)
+    )
+    services.assessment_record(
+        actor=actor, case=case, point="month_6", assessed_on=D(2026, 9, 1), answers=everything(4)
+    )
+    with refused("point_done"):  # the 6-month assessment is recorded once
+        services.assessment_record(
+            actor=actor,
+            case=case,
+            point="month_6",
+            assessed_on=D(2026, 9, 2),
+            answers=everything(5),
+        )
+    assessments = selectors.assessments_of(case)
+    trend = selectors.Trend(assessments)
+    assert [a.overall for a in assessments] == [25, 75]
+    assert trend.change == 50
+    (due,) = selectors.reviews_due(assessments)
+    assert (due.point, due.due_on) == ("month_12", D(2027, 3, 2))
+    recorded = AuditEntry.objects.filter(event="reintegration_assessment.recorded")
+    assert sorted(entry.details["point"] for entry in recorded) == ["intake", "month_6"]
+
+
+def test_a_plan_is_edited_with_the_stale_edit_check(case, worker):
+    actor = Actor.for_user(worker)
+    plan = services.plan_start(actor=actor, case=case)
+    assert services.plan_start(actor=actor, case=case).pk == plan.pk
+    baseline = services.PLAN_EDITS.fingerprints(plan)
+    services.plan_update(
+        actor=actor, plan=plan, expected_version=1, baseline=baseline, goals="Nuôi lợn"
+    )
+    with pytest.raises(StaleEditError) as conflict:
+        services.plan_update(
+            actor=actor, plan=plan, expected_version=1, baseline=baseline, livelihood="livestock"
+        )
+    assert conflict.value.changed_fields == ["goals"]
+
+
+def test_support_names_who_gave_it_and_a_closed_case_takes_none(case, worker):
+    actor = Actor.for_user(worker)
+    plan = services.plan_start(actor=actor, case=case)
+    with pytest.raises(ValidationError):
+        services.support_add(
+            actor=actor, plan=plan, kind="cash_grant", amount=1_000_000, given_on=D(2026, 3, 2)
+        )
+    services.support_add(
+        actor=actor,
+        plan=plan,
+        kind="equipment",
+        amount=4_500_000,
+        given_on=D(2026, 3, 2),
+        given_by=case.organisation,
+    )
+    assert AuditEntry.objects.get(event="livelihood_plan.support_added").details == {
+        "kind": "equipment",
+        "amount": 4_500_000,
+    }
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED)
+    case.refresh_from_db()
+    plan.case = case
+    with refused("case_closed"):
+        services.review_add(actor=actor, plan=plan, reviewed_on=D(2026, 4, 1), income=2_000_000)
+
+
+def test_the_case_page_shows_her_plan_and_scores_to_who_may_open_the_case(staff, case, worker):
+    actor = Actor.for_user(worker)
+    services.plan_start(actor=actor, case=case)
+    services.assessment_record(
+        actor=actor, case=case, point="intake", assessed_on=D(2026, 3, 2), answers=everything(3)
+    )
+    page = reverse("cases:case_detail", kwargs={"org": case.organisation.slug, "case_id": case.pk})
+    text = staff.client(Role.CASE_WORKER).get(page).content.decode()
+    assert "Sinh kế và tái hòa nhập" in text
+    assert url("plan", case) in text
+    assert staff.client(Role.CASE_WORKER).get(url("plan", case)).status_code == 200
+    assert staff.client(Role.PROGRAMME_OFFICER).get(url("plan", case)).status_code == 403
+    assert staff.client(Role.COLLABORATOR).get(url("plan", case)).status_code == 404  # not hers
+    assert staff.client("outsider").get(url("plan", case)).status_code == 404
+
+
+def test_an_assessment_through_its_page(staff, case):
+    client = staff.client(Role.CASE_WORKER)
+    form = client.get(url("assessment_add", case)).context["form"]
+    assert form.initial["point"] == "intake"
+    data = {
+        "point": "intake",
+        "assessed_on": "2026-03-02",
+        "idempotency_key": form["idempotency_key"].value(),
+        **{item.code: "3" for item in ITEMS},
+        "soc_school": "",
+    }
+    assert client.post(url("assessment_add", case), data).status_code == 302
+    assert client.post(url("assessment_add", case), data).status_code == 302  # sent twice
+    (assessment,) = ReintegrationAssessment.objects.all()
+    assert (assessment.overall, assessment.answers["soc_school"]) == (50, None)
+
+
+def test_reviews_due_list_the_members_cases_only(staff, case, worker):
+    services.assessment_record(
+        actor=Actor.for_user(worker),
+        case=case,
+        point="intake",
+        assessed_on=D(2026, 3, 2),
+        answers=everything(3),
+    )
+    page = reverse("livelihood:reviews_due", kwargs={"org": case.organisation.slug})
+    rows = staff.client(Role.CASE_WORKER).get(page).context["rows"]
+    assert [(row.case, row.due.point) for row in rows] == [(case, "month_6"), (case, "month_12")]
+    assert staff.client(Role.COLLABORATOR).get(page).context["rows"] == []
+
+
+def test_her_support_and_reviews_are_in_her_data_export(case, worker):
+    from donghanh.core.person_export import registered_exporters
+
+    actor = Actor.for_user(worker)
+    plan = services.plan_start(actor=actor, case=case)
+    services.support_add(
+        actor=actor,
+        plan=plan,
+        kind="training",
+        amount=2_000_000,
+        given_on=D(2026, 3, 2),
+        given_by_other="Trung tâm dạy nghề",
+    )
+    (exporter,) = [item for item in registered_exporters() if item.key == "livelihood"]
+    records = exporter.export(case.person)
+    assert [record.title for record in records] == [f"Hỗ trợ sinh kế #{plan.support.get().pk}"]
+    assert LivelihoodPlan.objects.count() == 1

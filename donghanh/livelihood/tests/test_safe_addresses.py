@@ -1,0 +1,98 @@
+"""Safe addresses: the organisation's own, encrypted, every reading audited, never public."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from donghanh.audit.models import AuditEntry
+from donghanh.core.actor import Actor
+from donghanh.core.editing import StaleEditError
+from donghanh.livelihood.safe_addresses import services
+from donghanh.livelihood.safe_addresses.models import SafeAddress
+from donghanh.organisations.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def place(staff) -> SafeAddress:
+    return services.safe_address_add(
+        actor=Actor.system("test"),
+        organisation=staff.organisation,
+        name="Nhà bà Tư",
+        kind="union_member",
+        address="Xóm 2, thôn Hà Thôn, xã Bảo Ninh",
+        contact_phone="0912 345 678",
+        capacity=2,
+        vouched_by="Chủ tịch Hội Phụ nữ xã",
+        last_checked_on=datetime.date(2026, 1, 5),
+    )
+
+
+def url(name: str, place: SafeAddress) -> str:
+    return reverse(
+        f"livelihood:{name}", kwargs={"org": place.organisation.slug, "place_id": place.pk}
+    )
+
+
+def test_what_could_lead_to_the_place_is_encrypted(place):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, address, contact_phone, vouched_by FROM livelihood_safeaddress"
+        )
+        stored = " ".join(cursor.fetchone())
+    assert "Tư" not in stored and "Hà Thôn" not in stored and "0912" not in stored
+
+
+def test_every_reading_is_audited_and_only_staff_on_cases_read(staff, place):
+    listing = reverse("livelihood:safe_addresses", kwargs={"org": place.organisation.slug})
+    response = staff.client(Role.COLLABORATOR).get(listing)
+    assert "Nhà bà Tư" in response.content.decode()
+    assert (
+        response["Cache-Control"].find("no-store") >= 0 or "max-age=0" in response["Cache-Control"]
+    )
+    assert staff.client(Role.CASE_WORKER).get(url("safe_address", place)).status_code == 200
+    assert AuditEntry.objects.get(event="safe_address.listed").details == {"count": 1}
+    viewed = AuditEntry.objects.get(event="safe_address.viewed")
+    assert (viewed.target_id, viewed.summary) == (str(place.pk), "Safe address opened")
+    for role in (Role.PROGRAMME_OFFICER, Role.CONTENT_EDITOR, Role.DONOR_VIEWER):
+        assert staff.client(role).get(url("safe_address", place)).status_code == 403
+    assert staff.client("outsider").get(url("safe_address", place)).status_code == 404
+    assert AuditEntry.objects.filter(event="safe_address.viewed").count() == 1
+
+
+def test_never_public_and_never_in_the_directory(client, place):
+    for page in ("/", "/help/", "/search?q=Tư"):
+        response = client.get(page, follow=True)
+        assert "Nhà bà Tư" not in response.content.decode()
+    assert client.get(url("safe_address", place))["Location"].startswith("/app/login/")
+
+
+def test_a_check_and_an_edit_after_it(staff, place):
+    baseline = services.SAFE_ADDRESS_EDITS.fingerprints(place)
+    services.safe_address_checked(actor=Actor.system("test"), place=place)
+    with pytest.raises(StaleEditError) as conflict:
+        services.safe_address_update(
+            actor=Actor.system("test"),
+            place=place,
+            expected_version=1,
+            baseline=baseline,
+            capacity=4,
+        )
+    assert conflict.value.changed_fields == ["last_checked_on"]
+    client = staff.client(Role.SUPERVISOR)
+    form = client.get(url("safe_address", place)).context["form"]
+    data = {
+        key: value
+        for key, value in {**form.initial, "capacity": 4}.items()
+        if value not in (None, False)
+    }
+    data["last_checked_on"] = data["last_checked_on"].isoformat()
+    data["is_active"] = "on"
+    assert client.post(url("safe_address", place), data).status_code == 302
+    place.refresh_from_db()
+    assert (place.capacity, place.version) == (4, 3)
