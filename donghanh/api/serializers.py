@@ -6,25 +6,59 @@ app's forms and services (HackSoft style), which the endpoints call exactly as t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import Field
 
-from donghanh.core.money import money_validators
+from donghanh.core.money import (
+    API_PATTERN,
+    EXAMPLE,
+    MONEY_MAX_VND,
+    NOT_AN_AMOUNT,
+    money_validators,
+    parse_money,
+)
 
 
-class MoneyField(serializers.IntegerField):
-    """An amount in whole đồng, within what the database holds (`donghanh.core.money`)."""
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 0, "maximum": MONEY_MAX_VND},
+            {"type": "string", "pattern": API_PATTERN, "example": "1.500.000 ₫"},
+        ]
+    }
+)
+class MoneyField(serializers.Field):
+    """An amount in whole đồng, within what the database holds (`donghanh.core.money`): a
+    number, or a string as people write money (1.500.000, 1,500,000, 1500000, 1.500.000 đ,
+    1.500.000 ₫)."""
 
     def __init__(self, *, min_value: int = 0, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", "In Vietnamese đồng.")
+        kwargs.setdefault(
+            "help_text",
+            'In Vietnamese đồng: a whole number, or a string such as "1.500.000", '
+            '"1,500,000" or "1.500.000 ₫".',
+        )
         super().__init__(validators=money_validators(min_value), **kwargs)
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, str) and re.fullmatch(API_PATTERN, data.strip()):
+            return parse_money(data)
+        if isinstance(data, int) and not isinstance(data, bool):
+            return data
+        if isinstance(data, float) and data.is_integer():
+            return int(data)
+        raise serializers.ValidationError(NOT_AN_AMOUNT % {"example": EXAMPLE}, code="invalid")
+
+    def to_representation(self, value: Any) -> int:
+        return int(value)
 
 
 class OutputSerializer(serializers.Serializer):

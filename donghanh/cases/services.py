@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from donghanh.audit.services import audit_record
@@ -145,6 +146,15 @@ def _validate_case(case: Case) -> None:
         refuse(
             "identified_on",
             _("An identification date is only recorded once a decision has been made."),
+        )
+    if case.identified_on and case.return_date and case.identified_on < case.return_date:
+        refuse(
+            "identified_on",
+            _(
+                "The identification decision is dated before the person's return on %(day)s: "
+                "check both dates."
+            )
+            % {"day": date_format(case.return_date, "SHORT_DATE_FORMAT")},
         )
     if decided and not (case.identifying_organisation_id or case.identifying_agency):
         refuse("identifying_agency", _("Name the agency that decided."))

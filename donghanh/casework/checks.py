@@ -1,12 +1,13 @@
 """Rules a service or a shelter stay is checked against before it is written: the support
-regime the person is entitled to, and the project it may be counted under. They read and
-refuse (`ValidationError`), and write nothing."""
+regime the person is entitled to, the project it may be counted under, and the service's date.
+They read and refuse (`ValidationError`), and write nothing."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,32 @@ from .selectors import projects_for_case
 
 def day_shown(value: datetime.date) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def check_service_date(case: Case, delivered_on: datetime.date) -> None:
+    """A service is recorded once it was delivered, within the case: never dated in the future
+    (a service still to come is a plan action) nor before the case's intake."""
+    if delivered_on > timezone.localdate():
+        raise ValidationError(
+            {
+                "delivered_on": _(
+                    "A service is recorded once it has been delivered: this date is in the "
+                    "future. Plan it as an action of the case plan instead."
+                )
+            },
+            code="future",
+        )
+    if delivered_on < case.intake_date:
+        raise ValidationError(
+            {
+                "delivered_on": _(
+                    "This date is before the case's intake on %(day)s: a service belongs to "
+                    "the case from its intake on. Check the date."
+                )
+                % {"day": day_shown(case.intake_date)}
+            },
+            code="before_intake",
+        )
 
 
 def check_entitlement(case: Case, regime: str, on: datetime.date) -> None:

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.cases.models import SupportRegime
+from donghanh.core.dates import DateField
 from donghanh.core.editing import VersionedFormMixin
 from donghanh.core.idempotency import IdempotencyField
 from donghanh.core.money import MoneyField
@@ -27,15 +28,8 @@ from .models import (
 from .selectors import shelters
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class NeedsForm(forms.Form):
-    assessed_on = forms.DateField(label=_("Assessment date"), widget=DateInput())
+    assessed_on = DateField(label=_("Assessment date"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,7 +61,7 @@ class GoalEditForm(VersionedFormMixin, GoalForm):
 class ActionForm(forms.Form):
     description = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, required=False, empty_value=None)
-    due_on = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+    due_on = DateField(label=_("Due date"), required=False)
     status = forms.ChoiceField(
         label=_("Status"), choices=ActionStatus.choices, initial=ActionStatus.OPEN, required=False
     )
@@ -139,7 +133,7 @@ class ServiceFields(ProjectChoiceForm):
         required=False,
     )
     provider_name = forms.CharField(label=_("Provider (other)"), max_length=200, required=False)
-    delivered_on = forms.DateField(label=_("Date"), widget=DateInput())
+    delivered_on = DateField(label=_("Date"))
     cost_vnd = MoneyField(label=_("Cost (VND)"), initial=0)
     regime = forms.ChoiceField(
         label=_("Support regime (Art. 37)"),
@@ -163,13 +157,13 @@ class ServiceEditForm(VersionedFormMixin, ServiceFields):
 
 
 class FollowUpFields(forms.Form):
-    planned_on = forms.DateField(label=_("Planned date"), widget=DateInput())
+    planned_on = DateField(label=_("Planned date"))
     method = forms.ChoiceField(label=_("Method"), choices=FollowUpMethod.choices)
-    done_on = forms.DateField(label=_("Done on"), required=False, widget=DateInput())
+    done_on = DateField(label=_("Done on"), required=False)
     outcome = forms.CharField(
         label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    next_on = forms.DateField(label=_("Next follow-up"), required=False, widget=DateInput())
+    next_on = DateField(label=_("Next follow-up"), required=False)
 
 
 class FollowUpForm(FollowUpFields):
@@ -184,15 +178,15 @@ class FollowUpEditForm(VersionedFormMixin, FollowUpFields):
 
 class AdmissionForm(ProjectChoiceForm):
     shelter = forms.ModelChoiceField(label=_("Shelter"), queryset=shelters())
-    admitted_on = forms.DateField(label=_("Admission date"), widget=DateInput())
+    admitted_on = DateField(label=_("Admission date"))
     project = project_field()
 
 
 class DischargeForm(forms.Form):
-    discharged_on = forms.DateField(label=_("Discharge date"), widget=DateInput())
+    discharged_on = DateField(label=_("Discharge date"))
     reason = forms.ChoiceField(label=_("Discharge reason"), choices=DischargeReason.choices)
 
 
 class CapacityForm(forms.Form):
     beds = forms.IntegerField(label=_("Beds"), min_value=0, max_value=10000)
-    effective_from = forms.DateField(label=_("From"), widget=DateInput())
+    effective_from = DateField(label=_("From"))

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from donghanh.cases.models import ACTIVE_STATUSES, Case
+from donghanh.cases.models import ACTIVE_STATUSES, Case, CaseStatus
 from donghanh.cases.selectors import cases_visible_to
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.programmes.projects.models import Project
@@ -28,6 +28,7 @@ from .models import (
     NeedsAssessment,
     PlanAction,
     PlanGoal,
+    PlanStatus,
     ServiceDelivery,
     ShelterCapacity,
     ShelterStay,
@@ -338,3 +339,30 @@ def overdue_counts_for(
             done_on__isnull=True, planned_on__lt=day, case__in=cases
         ).count(),
     }
+
+
+@dataclass
+class AwaitingApproval:
+    plans: list[CasePlan]
+    closures: list[Case]
+
+    @property
+    def count(self) -> int:
+        return len(self.plans) + len(self.closures)
+
+
+def awaiting_approval_for(membership: Membership) -> AwaitingApproval:
+    """Plans submitted for approval and closures requested, on the active cases the member may
+    see, oldest first (two queries): a supervisor's queue."""
+    cases = _visible_active_cases(membership)
+    plans = list(
+        CasePlan.objects.filter(status=PlanStatus.SUBMITTED, case__in=cases)
+        .select_related("case", "submitted_by")
+        .order_by("submitted_at", "id")
+    )
+    closures = list(
+        cases_visible_to(membership)
+        .filter(status=CaseStatus.CLOSURE_REQUESTED)
+        .order_by("updated_at", "id")
+    )
+    return AwaitingApproval(plans=plans, closures=closures)

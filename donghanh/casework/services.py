@@ -29,7 +29,7 @@ from donghanh.core.text import nfc
 from donghanh.organisations.models import Organisation
 from donghanh.programmes.projects.models import Project
 
-from .checks import check_entitlement, check_project, day_shown
+from .checks import check_entitlement, check_project, check_service_date, day_shown
 from .duedates import cases_next_due_refresh
 from .edits import ACTION_EDITS, FOLLOW_UP_EDITS, GOAL_EDITS, NEEDS_EDITS, SERVICE_EDITS
 from .events import CaseworkEvent
@@ -402,6 +402,7 @@ def service_record(
         raise ValidationError(_("Choose a provider from the directory or write its name."))
     if cost_vnd < 0:
         raise ValidationError(_("The cost cannot be negative."))
+    check_service_date(case, delivered_on)
     check_entitlement(case, regime, delivered_on)
     counted_under = check_project(case, project, delivered_on)
 
@@ -462,6 +463,8 @@ def service_update(
     check_entitlement(case, regime, delivered_on)
     current = ServiceDelivery.objects.select_for_update().get(pk=service.pk)
     SERVICE_EDITS.check(current, expected_version=expected_version, baseline=baseline)
+    if delivered_on != current.delivered_on:  # an older record keeps the date it has
+        check_service_date(case, delivered_on)
     project_id = project.pk if isinstance(project, Project) else project
     if project_id is not None and (
         project_id != current.project_id or delivered_on != current.delivered_on

@@ -6,6 +6,7 @@ app_name = "casework"
 
 urlpatterns = [
     path("overdue/", views.overdue, name="overdue"),
+    path("approvals/", views.approvals, name="approvals"),
     path("beds/", views.shelter_capacity, name="shelter_capacity"),
     path("<int:case_id>/needs/", views.needs_add, name="needs_add"),
     path("<int:case_id>/plan/goals/new/", views.goal_add, name="goal_add"),

@@ -547,6 +547,21 @@ def overdue(request: HttpRequest, org: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET"])
+def approvals(request: HttpRequest, org: str) -> HttpResponse:
+    """A supervisor's queue: plans and closures waiting for a decision."""
+    membership = access_membership(request.user, org, Perm.APPROVE_CASES)
+    return render(
+        request,
+        "casework/approvals.html",
+        {
+            "organisation": membership.organisation,
+            "awaiting": selectors.awaiting_approval_for(membership),
+        },
+    )
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def shelter_capacity(request: HttpRequest, org: str) -> HttpResponse:
     """A shelter's beds: how many are taken today, for its case staff; its administrator

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.content.models import Article, ArticleText, ContentLanguage, Stage
+from donghanh.core.dates import DateField
 from donghanh.directory.models import Country
 
 
@@ -38,7 +39,7 @@ class ArticleSettingsForm(forms.Form):
         choices=[("", _("Any country or none")), *Country.choices],
         help_text=_("For a guide about one country, such as the United Kingdom."),
     )
-    review_due = forms.DateField(
+    review_due = DateField(
         label=_("Review due on"),
         required=False,
         help_text=_("dd/mm/yyyy. After this date the article is listed as due for review."),
@@ -63,7 +64,7 @@ class ArticleTextForm(forms.Form):
             "link. HTML is not allowed and shows as plain text."
         ),
     )
-    last_checked = forms.DateField(
+    last_checked = DateField(
         label=_("Facts last checked on"),
         required=False,
         help_text=_("dd/mm/yyyy: when the numbers, laws and addresses were last checked."),
@@ -115,12 +116,12 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Needed when you ask for changes."),
     )
-    last_checked = forms.DateField(
+    last_checked = DateField(
         label=_("Facts checked on"),
         required=False,
         help_text=_("dd/mm/yyyy; empty means the date the author gave, or today."),
     )
-    review_due = forms.DateField(
+    review_due = DateField(
         label=_("Next review due on"),
         required=False,
         help_text=_("dd/mm/yyyy; empty keeps the current date."),

@@ -23,11 +23,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone, translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
-from donghanh.core.money import MONEY_MAX_VND
+from donghanh.core.money import MONEY_MAX_VND, NotAnAmountError, parse_money
 from donghanh.core.text import fold
 from donghanh.imports.reading import Formula
 
@@ -35,7 +34,6 @@ from donghanh.imports.reading import Formula
 _FIRST_SERIAL, _LAST_SERIAL = 3653, 73050
 _DATE = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
-_CURRENCY = re.compile(r"(?:vnd|vnđ|đồng|dong|đ|₫|d)\.?$", re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _LIST_SEPARATORS = re.compile(r"[;,\n]+")
 
@@ -183,41 +181,17 @@ def decimal(
 
 
 def money(value: Any) -> int:
-    """Whole đồng: 1.500.000, 1,500,000, 1500000 đ, 1 500 000 ₫."""
+    """Whole đồng: 1.500.000, 1,500,000, 1500000 đ, 1 500 000 ₫ (`donghanh.core.money`)."""
     _refuse_formula(value)
-    if isinstance(value, bool):
-        raise BadValueError(_money_example())
-    if isinstance(value, int):
-        amount = value
-    elif isinstance(value, float):
-        if not value.is_integer():
-            raise BadValueError(_("An amount is in whole đồng, without decimals."))
-        amount = int(value)
-    else:
-        written = _SPACES.sub("", _plain(value))
-        written = _CURRENCY.sub("", written.lower())
-        # "1.500.000,00" or "1500000.00": no đồng fractions, only how the cell was formatted.
-        written = re.sub(r"(?<=\d)[.,]0{1,2}$", "", written)
-        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", written):
-            written = written.replace(".", "")
-        elif re.fullmatch(r"\d{1,3}(?:,\d{3})+", written):
-            written = written.replace(",", "")
-        elif re.fullmatch(r"\d+[.,]\d{1,2}", written):
-            raise BadValueError(_("An amount is in whole đồng, without decimals."))
-        if not re.fullmatch(r"-?\d+", written):
-            raise BadValueError(_money_example())
-        amount = int(written)
+    try:
+        amount = parse_money(value if isinstance(value, int | float) else _plain(value))
+    except NotAnAmountError as error:
+        raise BadValueError(str(error.message)) from error
     if amount < 0:
         raise BadValueError(_("An amount cannot be below 0 đồng."))
     if amount > MONEY_MAX_VND:
         raise BadValueError(_("This amount is too large."))
     return amount
-
-
-def _money_example() -> str:
-    return _("Write an amount in đồng, for example %(example)s.") % {
-        "example": number_format(1_500_000, force_grouping=True)
-    }
 
 
 # --- dates ------------------------------------------------------------------------------------

@@ -9,16 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.audit.models import AuditAction
 from donghanh.audit.selectors import record_type_label
+from donghanh.core.dates import DateField
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Role
-
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(
-        format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}
-    )
 
 
 def _role_field() -> forms.ChoiceField:
@@ -113,20 +106,8 @@ class AuditLogFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
     username = forms.CharField(label=_("Username"), max_length=150, required=False)
     record_type = forms.ChoiceField(label=_("Record type"), required=False)
-    date_from = forms.DateField(
-        label=_("From (dd/mm/yyyy)"),
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=_date_input(),
-        error_messages={"invalid": _("Enter a date as dd/mm/yyyy, for example 31/12/2026.")},
-    )
-    date_to = forms.DateField(
-        label=_("To (dd/mm/yyyy)"),
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=_date_input(),
-        error_messages={"invalid": _("Enter a date as dd/mm/yyyy, for example 31/12/2026.")},
-    )
+    date_from = DateField(label=_("From (dd/mm/yyyy)"), required=False)
+    date_to = DateField(label=_("To (dd/mm/yyyy)"), required=False)
 
     def __init__(self, *args: Any, record_types: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

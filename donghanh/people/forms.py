@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.core.dates import DATE_ERROR, DateField
 from donghanh.core.editing import VersionedFormMixin
 from donghanh.core.idempotency import IdempotencyField
 from donghanh.organisations.models import Organisation
@@ -15,19 +16,13 @@ from donghanh.people.models import NATIONALITY_CHOICES, Consent, Ethnicity, Guar
 from donghanh.places.models import AreaType, Commune
 from donghanh.places.selectors import area_type_default
 
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-DATE_ERROR = _("Enter a date as dd/mm/yyyy, for example 31/12/2026.")
 _PHONE = re.compile(r"^\+?[\d\s().\-]+$")
 
 
 def _date_field(label: Any, *, required: bool = False, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
+    return DateField(
         label=label,
         required=required,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}
-        ),
         error_messages={"invalid": DATE_ERROR, "required": _("Enter a date as dd/mm/yyyy.")},
         **kwargs,
     )

@@ -7,10 +7,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.core.dates import DateField
 from donghanh.privacy.deadlines import MAX_EXTENSION_DAYS
 from donghanh.privacy.models import ReceivedVia, Requester, RequestKind
 
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 NO_NAMES_HELP = _("Do not write the person's name or contact details here.")
 
 
@@ -25,12 +25,8 @@ class RequestRegisterForm(forms.Form):
         choices=RequestKind.choices,
         error_messages={"required": _("Choose what the person asks for.")},
     )
-    received_on = forms.DateField(
+    received_on = DateField(
         label=_("Date received (dd/mm/yyyy)"),
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}
-        ),
         help_text=_("The deadlines are counted from this day."),
         error_messages={
             "required": _("Enter the date the request was received, as dd/mm/yyyy."),

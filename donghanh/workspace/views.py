@@ -6,29 +6,28 @@ from django.views.decorators.http import require_GET
 
 from donghanh.accounts.selectors import security_notices_for
 from donghanh.content.selectors import articles_due_for_review, articles_due_for_review_count
-from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import ROLE_DESCRIPTIONS, Perm, role_allows
 from donghanh.organisations.selectors import memberships_for, open_invitations_for
 from donghanh.privacy.selectors import requests_due_for
+from donghanh.workspace.destinations import dashboards_by_organisation, links_for
 
 
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """A home page per role: one panel per organisation, saying what that role does there."""
+    """A home page per role: one panel per organisation, saying what that role does there and
+    leading to every page of it that the role may open (`destinations`)."""
+    memberships = memberships_for(request.user)
+    dashboards = dashboards_by_organisation(memberships)
     panels = [
         {
             "membership": membership,
             "description": ROLE_DESCRIPTIONS.get(membership.role, ""),
-            "can_manage_members": role_allows(membership.role, Perm.MANAGE_MEMBERS),
-            "can_view_audit_log": role_allows(membership.role, Perm.VIEW_AUDIT_LOG),
-            "can_view_people": role_allows(membership.role, Perm.VIEW_CASES),
-            "can_view_beds": membership.organisation.kind == Organisation.Kind.SHELTER
-            and role_allows(membership.role, Perm.VIEW_CASES),
-            "can_view_requests": role_allows(membership.role, Perm.VIEW_CASES),
+            "links": links_for(membership),
+            "dashboards": dashboards.get(membership.organisation_id, []),
             "can_edit_content": role_allows(membership.role, Perm.EDIT_CONTENT),
         }
-        for membership in memberships_for(request.user)
+        for membership in memberships
     ]
     today = timezone.localdate()
     # Content is platform-wide: one panel of overdue articles, whatever the organisation.

@@ -318,6 +318,36 @@ def test_recording_follows_the_pages_rules(staff, case):
     assert not ServiceDelivery.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "written", [250000, "250000", "250.000", "250,000", "250.000 đ", "250.000 ₫", "250.000₫"]
+)
+def test_a_cost_is_a_number_or_a_string_as_people_write_money(staff, case, written):
+    response = staff.client(Role.CASE_WORKER).post(
+        services_url(case), _new_service(cost_vnd=written), format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["cost_vnd"] == 250000
+
+
+@pytest.mark.parametrize("written", ["25.00.00", "hai trăm", "250.000 USD", 2.5, True])
+def test_anything_else_is_refused_with_an_example(staff, case, written):
+    response = staff.client(Role.CASE_WORKER).post(
+        services_url(case),
+        _new_service(cost_vnd=written),
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"cost_vnd": ["Hãy viết số tiền bằng đồng, ví dụ 1.500.000."]}
+    assert not ServiceDelivery.objects.exists()
+
+
+def test_the_schema_documents_money_as_a_number_or_a_string(db):
+    schema = api_client().get(reverse("api:openapi")).json()
+    cost = schema["components"]["schemas"]["ServiceCreateRequest"]["properties"]["cost_vnd"]
+    assert [choice["type"] for choice in cost["oneOf"]] == ["integer", "string"]
+
+
 def test_an_entitled_regime_is_accepted(staff, case):
     identify(case, datetime.date(2026, 3, 4))
     response = staff.client(Role.CASE_WORKER).post(

@@ -143,6 +143,26 @@ def test_service_refuses_a_future_identification_date(case):
     assert "identified_on" in error.value.error_dict
 
 
+def test_an_identification_dated_before_the_persons_return_is_refused(staff, case):
+    case.return_date = datetime.date(2026, 2, 1)
+    case.save(update_fields=["return_date"])
+    client = staff.client(Role.CASE_WORKER)
+    url = _url("case_edit_identification", staff, case)
+    data = {
+        **_opened_form(client, url),
+        "identification_status": "identified_victim",
+        "identified_on": "15/01/2026",
+        "identifying_agency": "Công an tỉnh Hà Tĩnh",
+    }
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 200
+    assert "sớm hơn ngày người đó trở về (01/02/2026)" in response.content.decode()
+    case.refresh_from_db()
+    assert case.identified_on is None
+    # On or after the return it is taken.
+    assert client.post(url, {**data, "identified_on": "01/02/2026"}).status_code == 302
+
+
 def test_saving_unchanged_values_changes_nothing(staff, case):
     client = staff.client(Role.CASE_WORKER)
     url = _url("case_edit_intake", staff, case)

@@ -227,7 +227,7 @@ def test_administrators_edit_the_configuration_with_an_audit_row(db, user_factor
         {
             "legal_regime": term.legal_regime,
             "regime": term.regime,
-            "rate_vnd": "500000",
+            "rate_vnd": "500.000 ₫",  # as people write money
             "unit": "per_person",
             "cap_vnd": "",
             "max_days": "",

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.cases.models import Case
 from donghanh.casework import services
+from donghanh.casework.checks import check_project
 from donghanh.casework.edits import SERVICE_EDITS
 from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.casework.selectors import projects_for_case
@@ -146,8 +147,10 @@ def test_a_project_the_organisation_does_not_work_on_is_refused(
 
 @pytest.mark.parametrize("day", [datetime.date(2025, 12, 31), datetime.date(2027, 1, 1)])
 def test_a_service_outside_the_projects_dates_is_refused(case, worker, projects, day) -> None:
+    # Checked on its own: a service can be dated neither before the case's intake (2026) nor
+    # in the future, so the service refuses these days for that first.
     with pytest.raises(ValidationError) as refused:
-        _record(case, worker, project=projects["own"], delivered_on=day)
+        check_project(case, projects["own"], day)
     assert refused.value.code == "project_not_running"
     assert refused.value.messages == [
         "Dự án P1 thực hiện từ 01/01/2026 đến 31/12/2026: "
@@ -354,12 +357,10 @@ def test_a_service_recorded_on_the_page_under_a_project_shows_its_code(
         url("service_add", case), {**data, "project": str(projects["unrelated"].pk)}
     )
     assert refused.status_code == 400
-    late = client.post(
-        url("service_add", case),
-        {**data, "project": str(projects["own"].pk), "delivered_on": "2027-01-05"},
-    )
+    Project.objects.filter(pk=projects["own"].pk).update(end_on=datetime.date(2026, 4, 30))
+    late = client.post(url("service_add", case), {**data, "project": str(projects["own"].pk)})
     assert late.status_code == 400
-    assert "Dự án P1 thực hiện từ 01/01/2026 đến 31/12/2026" in late.content.decode()
+    assert "Dự án P1 thực hiện từ 01/01/2026 đến 30/04/2026" in late.content.decode()
     assert ServiceDelivery.objects.count() == 1
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -181,3 +182,47 @@ def test_a_service_form_sent_twice_records_one_service(staff, case):
     )
     assert client.post(url("service_add", case), form).status_code == 302
     assert ServiceDelivery.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "cost", ["1.500.000", "1,500,000", "1500000", "1.500.000 đ", "1.500.000 ₫"]
+)
+def test_the_cost_is_taken_as_people_write_money(staff, case, cost):
+    case = identify(case, datetime.date(2026, 4, 1))
+    response = staff.client(Role.CASE_WORKER).post(
+        url("service_add", case), _post(case, cost_vnd=cost)
+    )
+    assert response.status_code == 302
+    assert ServiceDelivery.objects.get().cost_vnd == 1_500_000
+
+
+def test_the_service_form_has_text_boxes_for_money_and_dates(staff, case):
+    page = staff.client(Role.CASE_WORKER).get(url("service_add", case)).content.decode()
+    cost = re.search(r'<input[^>]*name="cost_vnd"[^>]*>', page)
+    assert cost and 'type="text"' in cost[0] and 'inputmode="numeric"' in cost[0]
+    assert 'type="number"' not in page and 'type="date"' not in page
+    assert 'placeholder="dd/mm/yyyy"' in page
+
+
+def test_a_service_dated_in_the_future_is_refused(staff, case):
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    response = staff.client(Role.CASE_WORKER).post(
+        url("service_add", case),
+        _post(case, regime="", delivered_on=tomorrow.strftime("%d/%m/%Y")),
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert response.status_code == 400
+    assert "ngày này ở tương lai" in response.content.decode()
+    assert not ServiceDelivery.objects.exists()
+
+
+def test_a_service_before_the_cases_intake_is_refused(staff, case):
+    before = case.intake_date - datetime.timedelta(days=1)
+    response = staff.client(Role.CASE_WORKER).post(
+        url("service_add", case),
+        _post(case, regime="", delivered_on=before.strftime("%d/%m/%Y")),
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert response.status_code == 400
+    assert f"trước ngày tiếp nhận hồ sơ ({case.intake_date:%d/%m/%Y})" in response.content.decode()
+    assert not ServiceDelivery.objects.exists()

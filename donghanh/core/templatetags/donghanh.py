@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -20,3 +21,13 @@ def vnd(value: object) -> str:
     sign = "-" if rounded < 0 else ""
     grouped = f"{abs(rounded):,}".replace(",", ".")
     return f"{sign}{grouped}\u00a0₫"
+
+
+@register.filter
+def local_name(record: object, field: str = "name") -> str:
+    """A record's name in the reader's language: `name_en` in English when it has one."""
+    if (get_language() or "").startswith("en"):
+        english = getattr(record, f"{field}_en", "")
+        if english:
+            return str(english)
+    return str(getattr(record, field, "") or "")

@@ -38,6 +38,37 @@ def test_amounts_below_the_minimum_are_refused():
     assert _errors(cost="0", amount="0") == {"amount": ["Số tiền không được nhỏ hơn 1 đồng."]}
 
 
-def test_the_browser_is_told_the_range():
-    html = str(_Form()["cost"])
-    assert 'min="0"' in html and f'max="{MONEY_MAX_VND}"' in html
+@pytest.mark.parametrize(
+    "written",
+    [
+        "1.500.000",
+        "1,500,000",
+        "1500000",
+        "1.500.000 đ",
+        "1.500.000 ₫",
+        "1 500 000 VND",
+        " 1.500.000đ ",
+    ],
+)
+def test_an_amount_is_read_as_people_write_it(written):
+    form = _Form(data={"cost": written})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["cost"] == 1_500_000
+
+
+@pytest.mark.parametrize("written", ["1.50.000", "một triệu", "1.500.000 USD", "abc"])
+def test_anything_else_is_refused_with_an_example_in_vietnamese(written):
+    assert _errors(cost=written) == {"cost": ["Hãy viết số tiền bằng đồng, ví dụ 1.500.000."]}
+
+
+def test_decimals_are_refused_in_vietnamese():
+    assert _errors(cost="1,5") == {
+        "cost": ["Số tiền tính bằng đồng chẵn, không có phần thập phân."]
+    }
+
+
+def test_the_amount_box_is_text_with_the_number_pad_and_shows_the_amount_grouped():
+    # A number box turns "250.000" into 250 in some browsers: the box is text.
+    html = str(_Form(initial={"cost": 2_500_000})["cost"])
+    assert 'type="text"' in html and 'inputmode="numeric"' in html
+    assert 'value="2.500.000"' in html

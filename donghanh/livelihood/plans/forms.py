@@ -7,12 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.core.dates import DateField
 from donghanh.core.editing import VersionedFormMixin
 from donghanh.core.idempotency import IdempotencyField
 from donghanh.core.money import MoneyField
 from donghanh.organisations.models import Organisation
 
-from ..savings.forms import DateInput
 from .items import ANSWERS, ITEMS, Dimension
 from .models import AssessmentPoint, Livelihood, SupportKind
 
@@ -43,7 +43,7 @@ class PlanForm(VersionedFormMixin, forms.Form):
 class SupportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Support"), choices=SupportKind.choices)
     amount = MoneyField(label=_("Value (đồng)"), initial=0)
-    given_on = forms.DateField(label=_("Given on"), widget=DateInput())
+    given_on = DateField(label=_("Given on"))
     given_by: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Given by"),
         queryset=Organisation.objects.filter(is_active=True).order_by("name"),
@@ -61,7 +61,7 @@ class SupportForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    reviewed_on = forms.DateField(label=_("Reviewed on"), widget=DateInput())
+    reviewed_on = DateField(label=_("Reviewed on"))
     income = MoneyField(label=_("Her monthly income now (đồng)"), required=False)
     household = _text(_("Her household now"))
     progress = _text(_("How the livelihood is going"))
@@ -70,7 +70,7 @@ class ReviewForm(forms.Form):
 
 class AssessmentForm(forms.Form):
     point = forms.ChoiceField(label=_("When"), choices=AssessmentPoint.choices)
-    assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput())
+    assessed_on = DateField(label=_("Assessed on"))
     note = _text(_("Notes"))
     idempotency_key = IdempotencyField()
 

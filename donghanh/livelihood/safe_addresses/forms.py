@@ -5,11 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.core.dates import DateField
 from donghanh.core.editing import VersionedFormMixin
 from donghanh.core.idempotency import IdempotencyField
 from donghanh.places.forms import CommuneField
 
-from ..savings.forms import DateInput
 from .models import SafePlaceKind
 
 
@@ -31,7 +31,7 @@ class SafeAddressForm(forms.Form):
         max_length=200,
         help_text=_("Who in the Women's Union knows the place and answers for it."),
     )
-    last_checked_on = forms.DateField(label=_("Last checked on"), widget=DateInput())
+    last_checked_on = DateField(label=_("Last checked on"))
     is_active = forms.BooleanField(label=_("Can be used now"), required=False, initial=True)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.core.dates import DateField
 from donghanh.core.editing import VersionedFormMixin
 from donghanh.core.idempotency import IdempotencyField
 from donghanh.core.money import MoneyField
@@ -31,15 +32,8 @@ from .models import (
 )
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 def _date(label: Any, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(label=label, widget=DateInput(), **kwargs)
+    return DateField(label=label, **kwargs)
 
 
 def _count(
@@ -55,9 +49,7 @@ def _count(
 
 
 def _money(label: Any, **kwargs: Any) -> MoneyField:
-    field = MoneyField(label=label, **kwargs)
-    field.widget.attrs["inputmode"] = "numeric"
-    return field
+    return MoneyField(label=label, **kwargs)
 
 
 def _choices(blank: Any, choices: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:

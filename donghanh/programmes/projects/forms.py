@@ -8,20 +8,19 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.core.dates import DateField
 from donghanh.core.money import MoneyField
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import LegacyProvince, Province
 from donghanh.programmes.projects.models import ProjectStatus
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 def date_field(label: Any, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DATE)
+    return DateField(label=label, required=required)
 
 
 def money_field(label: Any) -> MoneyField:
-    return MoneyField(label=label, help_text=_("In đồng, without separators: 5827300000."))
+    return MoneyField(label=label, help_text=_("In đồng, for example 5.827.300.000."))
 
 
 def _active_organisations() -> Any:
