@@ -259,17 +259,26 @@ def person_view_record(*, person: Person, actor: Actor) -> None:
 
 
 @transaction.atomic
-def person_search_record(
+def person_list_record(
     *,
     organisation: Organisation,
-    result_count: int,
+    searched: bool,
+    shown: int,
+    total: int,
+    page: int,
     actor: Actor,
 ) -> None:
-    """Record that the user searched people (how many matched, never what was searched)."""
+    """Record one read of a list of people (the page or the API): whether it was a search, the
+    page, how many people it showed and how many matched; never what was searched."""
     audit_record(
-        event=PeopleEvent.PEOPLE_SEARCHED,
+        event=PeopleEvent.PEOPLE_SEARCHED if searched else PeopleEvent.PEOPLE_LISTED,
         actor=actor.within(organisation),
-        details={"count": result_count},
+        details={
+            "count": total,
+            "shown": shown,
+            "page": page,
+            "filters": ["q"] if searched else [],
+        },
     )
 
 

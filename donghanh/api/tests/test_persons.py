@@ -143,9 +143,15 @@ def test_search_is_audited_without_the_query(staff, person):
     assert entry.organisation_id == staff.organisation.pk
 
 
-def test_a_list_without_a_query_reads_no_record(staff, person):
+def test_a_list_read_is_audited_with_its_counts_and_opens_no_record(staff, person):
     staff.client(Role.CASE_WORKER).get(LIST)
-    assert not AuditEntry.objects.filter(action=AuditAction.VIEW).exists()
+    entry = AuditEntry.objects.get(action=AuditAction.VIEW)
+    assert entry.event == "person.listed"
+    assert entry.summary == "person list read: 1 of 1 shown"
+    assert entry.details == {"count": 1, "shown": 1, "page": 1, "filters": []}
+    assert entry.actor == staff.users[Role.CASE_WORKER]
+    assert entry.organisation_id == staff.organisation.pk
+    assert entry.target_id == ""
 
 
 # Lists and search.
@@ -279,10 +285,10 @@ def _list_queries(client, **params):
     return len(context.captured_queries)
 
 
-# Token with its user, memberships, 2FA device, count, page; a search adds its audit row
-# (an insert, inside the savepoint of its service's transaction).
-LIST_QUERIES = 5
-SEARCH_QUERIES = LIST_QUERIES + 3
+# Token with its user, memberships, 2FA device, count, page, and the audit row of the list read,
+# search or not (an insert, inside the savepoint of its service's transaction).
+LIST_QUERIES = 8
+SEARCH_QUERIES = LIST_QUERIES
 
 
 def test_the_list_makes_a_fixed_number_of_queries(staff):
