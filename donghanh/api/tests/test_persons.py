@@ -512,3 +512,31 @@ def test_an_edit_follows_the_pages_rules(staff, person):
     )
     assert response.status_code == 400  # the birth date is known
     assert "estimated_age" in response.json()
+
+
+def test_names_through_the_api_are_stripped_of_overrides_and_control_characters(staff):
+    client = staff.client(Role.CASE_WORKER)
+    response = client.post(
+        LIST,
+        _new_person(
+            staff, full_name="\u202ePhạm\u200b Thị\u2066 Lan\u0007", other_names="Lan\u202e"
+        ),
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["full_name"] == "Phạm Thị Lan"
+    person = Person.objects.get(pk=response.json()["id"])
+    assert (person.full_name, person.other_names) == ("Phạm Thị Lan", "Lan")
+    record = _read(client, person)
+    response = client.patch(
+        detail(person),
+        {
+            "version": record["version"],
+            "baseline": record["baseline"],
+            "full_name": "Phạm\u202e Thị\u001b Lành",
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    person.refresh_from_db()
+    assert person.full_name == "Phạm Thị Lành"
