@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -62,7 +61,10 @@ class NewMemberForm(forms.Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
-        help_text=_("Letters, digits and @ . + - _ only, for example hoa.nguyen."),
+        help_text=_(
+            "Letters, digits and . + - _ only, for example hoa.nguyen; the organisation's name "
+            "is added after “@”."
+        ),
         validators=[UnicodeUsernameValidator()],
         error_messages={"required": _("Choose a username for the new account.")},
     )
@@ -73,11 +75,21 @@ class NewMemberForm(forms.Form):
     )
     role = _role_field()
 
+    def __init__(self, *args: Any, suffix: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if suffix:
+            # The full username the account will have, shown beside what is typed.
+            self.fields["username"].help_text = _(
+                "Letters, digits and . + - _ only, for example hoa.nguyen; the username is "
+                "what you type followed by %(suffix)s (hoa.nguyen%(suffix)s)."
+            ) % {"suffix": suffix}
+
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"].strip()
-        if get_user_model().objects.filter(username__iexact=username).exists():
+        if "@" in username:
             raise forms.ValidationError(
-                _("This username is already taken. Choose another one."), code="username_taken"
+                _("Type the first part of the username only, without “@”, for example hoa.nguyen."),
+                code="username_local_part",
             )
         return username
 

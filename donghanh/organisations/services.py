@@ -264,6 +264,18 @@ def invitation_decline(*, invitation: Invitation, actor: Actor) -> Invitation:
     )
 
 
+def _account_username(*, local_part: str, organisation: Organisation) -> str:
+    """The username of an account an organisation creates: what the administrator typed, then
+    "@" and the organisation's slug (`hoa.nguyen` → `hoa.nguyen@ngoi-nha-binh-yen`)."""
+    local_part = local_part.strip()
+    if not local_part or "@" in local_part:
+        raise ValidationError(
+            _("Type the first part of the username only, without “@”, for example hoa.nguyen."),
+            code="username_local_part",
+        )
+    return f"{local_part}@{organisation.slug}"[:150]
+
+
 @transaction.atomic
 def membership_add_new_user(
     *,
@@ -281,9 +293,14 @@ def membership_add_new_user(
     """
     _lock_organisation(organisation.pk)
     user_model = get_user_model()
+    # The account's username lives in the organisation's own namespace ("hoa.nguyen@slug"), so
+    # "already taken" can only name an account of this organisation: nobody learns whether
+    # another organisation's colleague, or anyone else, has an account.
+    username = _account_username(local_part=username, organisation=organisation)
     if user_model.objects.filter(username__iexact=username).exists():
         raise ValidationError(
-            _("This username is already taken. Choose another one."), code="username_taken"
+            _("This organisation already has an account with this username. Choose another one."),
+            code="username_taken",
         )
     password = _temporary_password()
     user = user_model(

@@ -103,9 +103,10 @@ def _temporary_password_page(
 def member_add(request: HttpRequest, org: str) -> HttpResponse:
     acting = access_membership(request.user, org, Perm.MANAGE_MEMBERS)
     existing_form = InvitationForm(prefix="existing")
-    new_form = NewMemberForm(prefix="new")
+    suffix = f"@{acting.organisation.slug}"
+    new_form = NewMemberForm(prefix="new", suffix=suffix)
     if request.method == "POST" and request.POST.get("mode") == "new":
-        new_form = NewMemberForm(request.POST, prefix="new")
+        new_form = NewMemberForm(request.POST, prefix="new", suffix=suffix)
         if new_form.is_valid():
             try:
                 member, password = services.membership_add_new_user(

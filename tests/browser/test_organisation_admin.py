@@ -67,7 +67,9 @@ def test_admin_adds_a_case_worker_who_then_sets_up_their_account(
     colleague_context = browser.new_context(bypass_csp=True, viewport={"width": 360, "height": 800})
     colleague = colleague_context.new_page()
     colleague.on("load", axe.on_load)
-    sign_in(colleague, live_server.url, "nhung.le", temporary_password)
+    # The account is named within the organisation: what was typed, "@", the organisation.
+    expect(page.locator("main")).to_contain_text(f"nhung.le@{org.slug}")
+    sign_in(colleague, live_server.url, f"nhung.le@{org.slug}", temporary_password)
     expect(colleague).to_have_url(re.compile(r"/app/account/password/"))
     colleague.fill("input[name=old_password]", temporary_password)
     colleague.fill("input[name=new_password1]", "Một-mật-khẩu-dài-2026")

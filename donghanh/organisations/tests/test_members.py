@@ -186,7 +186,8 @@ def test_owner_creates_an_account_and_sees_its_temporary_password_once(trio, cli
     assert "no-store" in response["Cache-Control"]
     password = response.context["password"]
     assert password in response.content.decode()
-    membership = Membership.objects.select_related("user").get(user__username="hang.do")
+    username = f"hang.do@{trio.organisation.slug}"
+    membership = Membership.objects.select_related("user").get(user__username=username)
     user = membership.user
     assert membership.role == Role.COLLABORATOR
     assert user.full_name == "Đỗ Thị Hằng" and user.email == "hang.do@example.org"
@@ -203,7 +204,9 @@ def test_owner_creates_an_account_and_sees_its_temporary_password_once(trio, cli
     assert password not in page
 
 
-def test_creating_an_account_with_a_taken_username_is_refused(trio):
+def test_creating_an_account_never_tells_whether_a_username_exists_elsewhere(trio):
+    # The colleague's username belongs to an account the form must not reveal: the new account
+    # is named within this organisation, whatever exists elsewhere.
     response = trio.owner_client.post(
         add_url(trio.organisation),
         {
@@ -216,8 +219,24 @@ def test_creating_an_account_with_a_taken_username_is_refused(trio):
         HTTP_ACCEPT_LANGUAGE="vi",
     )
     assert response.status_code == 200
-    assert "Tên đăng nhập này đã có người dùng" in response.content.decode()
-    assert not Membership.objects.filter(user__full_name="Ai đó").exists()
+    assert "đã có" not in response.content.decode()
+    created = Membership.objects.get(user__full_name="Ai đó").user
+    assert created.username == f"{trio.colleague.username.upper()}@{trio.organisation.slug}"
+
+
+def test_creating_an_account_twice_with_one_username_is_refused_within_the_organisation(trio):
+    data = {
+        "mode": "new",
+        "new-full_name": "Ai đó",
+        "new-username": "ai.do",
+        "new-email": "",
+        "new-role": Role.COLLABORATOR,
+    }
+    assert trio.owner_client.post(add_url(trio.organisation), data).status_code == 200
+    again = {**data, "new-full_name": "Người khác", "new-username": "AI.DO"}
+    response = trio.owner_client.post(add_url(trio.organisation), again, HTTP_ACCEPT_LANGUAGE="vi")
+    assert "Tổ chức này đã có tài khoản với tên đăng nhập này" in response.content.decode()
+    assert not Membership.objects.filter(user__full_name="Người khác").exists()
 
 
 def test_creating_an_account_needs_name_username_and_role(trio):

@@ -121,6 +121,7 @@ def test_a_new_account_gets_a_temporary_password_and_must_change_it(organisation
         role=Role.PROGRAMME_OFFICER,
         actor=Actor.for_user(admin.user),
     )
+    assert membership.user.username == f"thu.vu@{organisation.slug}"
     assert membership.user.must_change_password
     assert membership.user.check_password(password)
     assert len(password) == 19 and password.count("-") == 3
@@ -134,7 +135,7 @@ def test_temporary_passwords_differ():
 
 
 def test_a_username_taken_in_other_letter_case_is_refused(organisation, admin):
-    UserFactory(username="Thu.Vu")
+    UserFactory(username=f"Thu.Vu@{organisation.slug}")
     with pytest.raises(ValidationError):
         services.membership_add_new_user(
             organisation=organisation,
@@ -271,3 +272,32 @@ def test_a_failing_two_factor_reset_keeps_the_devices(organisation, admin):
     ):
         services.member_two_factor_reset(membership=member, actor=Actor.for_user(admin.user))
     assert TOTPDevice.objects.filter(user=member.user).exists()
+
+
+def test_a_new_account_is_named_within_the_organisation_so_no_other_account_is_revealed(
+    organisation, admin
+):
+    # Someone elsewhere already has "thu.vu": creating "thu.vu" here neither fails nor says so.
+    UserFactory(username="thu.vu")
+    membership, _password = services.membership_add_new_user(
+        organisation=organisation,
+        full_name="Vũ Thị Thu",
+        username="thu.vu",
+        email="",
+        role=Role.PROGRAMME_OFFICER,
+        actor=Actor.for_user(admin.user),
+    )
+    assert membership.user.username == f"thu.vu@{organisation.slug}"
+
+
+def test_a_username_with_its_own_organisation_part_is_refused(organisation, admin):
+    with pytest.raises(ValidationError) as refused:
+        services.membership_add_new_user(
+            organisation=organisation,
+            full_name="Vũ Thị Thu",
+            username="thu.vu@other-organisation",
+            email="",
+            role=Role.PROGRAMME_OFFICER,
+            actor=Actor.for_user(admin.user),
+        )
+    assert refused.value.code == "username_local_part"
