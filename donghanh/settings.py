@@ -423,6 +423,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Pages of people or cases one API token may read a minute (a sliding window; 429 beyond it).
+API_LIST_PAGES_PER_MINUTE = envint("API_LIST_PAGES_PER_MINUTE", 60, minimum=1)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Đồng Hành API",
     "DESCRIPTION": (

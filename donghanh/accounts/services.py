@@ -35,6 +35,7 @@ from donghanh.accounts.ports import account_overseers
 from donghanh.audit.events import AdminEvent
 from donghanh.audit.services import audit_record
 from donghanh.core.actor import Actor
+from donghanh.core.text import plain_name
 
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "authenticator"
@@ -70,6 +71,7 @@ def user_update_profile(*, actor: Actor, full_name: str, preferred_language: str
     """Save the user's own name and language; returns the names of the fields that changed."""
     user = _own_account(actor)
     changed = []
+    full_name = plain_name(full_name)  # no control characters or right-to-left overrides
     if user.full_name != full_name:
         user.full_name = full_name
         changed.append("full_name")

@@ -13,7 +13,7 @@ from functools import reduce
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from donghanh.organisations.models import Membership
@@ -66,3 +66,23 @@ def organisation_slug_of(
 def organisation_slugs(memberships: list[Membership]) -> dict[int, str]:
     """Organisation id → slug, for serializers that name a record's organisation."""
     return {m.organisation_id: m.organisation.slug for m in memberships}
+
+
+def list_counts(
+    memberships: list[Membership], found: QuerySet[Any], page: list[Any], total: int
+) -> dict[int, tuple[int, int]]:
+    """For the audit row of a list read: organisation id → (records on the page, matches in all).
+
+    One organisation: the paginator's total; several: counted by organisation (one query).
+    """
+    if len(memberships) == 1:
+        totals = {memberships[0].organisation_id: total}
+    else:
+        totals = dict(found.order_by().values_list("organisation_id").annotate(matches=Count("pk")))
+    shown: dict[int, int] = {}
+    for record in page:
+        shown[record.organisation_id] = shown.get(record.organisation_id, 0) + 1
+    return {
+        m.organisation_id: (shown.get(m.organisation_id, 0), totals.get(m.organisation_id, 0))
+        for m in memberships
+    }

@@ -104,12 +104,20 @@ NOT_FOUND = OpenApiResponse(
 )
 
 
+TOO_MANY_LIST_PAGES = OpenApiResponse(
+    response=ErrorSerializer,
+    description="Too many list pages read with this token in the last minute: wait the "
+    "seconds the `Retry-After` header gives.",
+)
+
+
 def error_responses(*codes: int) -> dict[int, Any]:
     known: dict[int, Any] = {
         400: VALIDATION_ERROR,
         401: UNAUTHENTICATED,
         403: FORBIDDEN,
         404: NOT_FOUND,
+        429: TOO_MANY_LIST_PAGES,
     }
     return {code: known[code] for code in codes}
 

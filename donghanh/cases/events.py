@@ -17,6 +17,7 @@ class CaseEvent(AuditEvent):
     OPENED = "case.opened", AuditAction.CREATE, _("case opened for person %(person)s")
     VIEWED = "case.viewed", AuditAction.VIEW, _("case viewed")
     SEARCHED = "case.searched", AuditAction.VIEW, _("case search: %(count)s found")
+    LISTED = "case.listed", AuditAction.VIEW, _("case list read: %(shown)s of %(count)s shown")
     CHANGED = "case.changed", AuditAction.UPDATE, _("case changed, now version %(version)s")
     WORKERS_CHANGED = (
         "case.workers_changed",

@@ -277,6 +277,47 @@ def case_search_record(*, organisation: Organisation, result_count: int, actor: 
     )
 
 
+# The caseload's filters by the names of the page's form (`caseload()` names some otherwise);
+# "q" is typed text: the audit row says only that it was used.
+_FILTER_NAMES = {"query": "q", "worker_id": "worker", "team_id": "team"}
+
+
+def _filter_codes(filters: Mapping[str, Any]) -> dict[str, Any]:
+    """The filters in use as codes and ids (`True` for typed text, never the text itself)."""
+    codes: dict[str, Any] = {}
+    for given_name, value in filters.items():
+        name = _FILTER_NAMES.get(given_name, given_name)
+        if value in (None, "", False):
+            continue
+        if name == "q":
+            codes[name] = True
+        elif isinstance(value, bool | int):
+            codes[name] = value
+        else:
+            codes[name] = str(getattr(value, "pk", value))
+    return dict(sorted(codes.items()))
+
+
+@transaction.atomic
+def case_list_record(
+    *,
+    organisation: Organisation,
+    filters: Mapping[str, Any],
+    shown: int,
+    total: int,
+    page: int,
+    actor: Actor,
+) -> None:
+    """Record one read of the caseload (the page or the API): the filters in use as codes, the
+    page, how many cases it showed and how many matched; never the words searched for."""
+    codes = _filter_codes(filters)
+    audit_record(
+        event=CaseEvent.SEARCHED if "q" in codes else CaseEvent.LISTED,
+        actor=actor.within(organisation),
+        details={"count": total, "shown": shown, "page": page, "filters": codes},
+    )
+
+
 # The services of every app that records on a case call it inside their own transaction.
 # houselint: pure -- a check that refuses a change to a closed case and writes nothing
 def ensure_case_not_closed(case: Case) -> None:

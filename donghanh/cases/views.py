@@ -123,12 +123,14 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
         overdue=bool(filters.get("overdue")),
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    if query:
-        services.case_search_record(
-            organisation=membership.organisation,
-            result_count=page.paginator.count,
-            actor=request_actor(request, membership.organisation),
-        )
+    services.case_list_record(
+        organisation=membership.organisation,
+        filters={**filters, "q": query},
+        shown=len(page.object_list),
+        total=page.paginator.count,
+        page=page.number,
+        actor=request_actor(request, membership.organisation),
+    )
     return render(
         request,
         "cases/case_list.html",

@@ -22,6 +22,7 @@ from django_otp import devices_for_user
 from donghanh.accounts.services import user_end_all_sessions
 from donghanh.audit.services import audit_record
 from donghanh.core.actor import Actor
+from donghanh.core.text import plain_name
 from donghanh.organisations.events import OrganisationEvent
 from donghanh.organisations.models import (
     Invitation,
@@ -303,7 +304,7 @@ def membership_add_new_user(
         )
     password = _temporary_password()
     user = user_model(
-        username=username, full_name=full_name, email=email, must_change_password=True
+        username=username, full_name=plain_name(full_name), email=email, must_change_password=True
     )
     user.set_password(password)
     user.save(force_insert=True)

@@ -22,6 +22,11 @@ class PeopleEvent(AuditEvent):
     )
     PERSON_VIEWED = "person.viewed", AuditAction.VIEW, _("person record opened")
     PEOPLE_SEARCHED = "person.searched", AuditAction.VIEW, _("person search: %(count)s found")
+    PEOPLE_LISTED = (
+        "person.listed",
+        AuditAction.VIEW,
+        _("person list read: %(shown)s of %(count)s shown"),
+    )
     GUARDIAN_ADDED = (
         "guardian.added",
         AuditAction.CREATE,

@@ -21,7 +21,7 @@ from donghanh.audit.services import audit_record
 from donghanh.core.actor import Actor
 from donghanh.core.idempotency import once
 from donghanh.core.records import people_changed
-from donghanh.core.text import nfc
+from donghanh.core.text import nfc, plain_name
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.people import indexes
 from donghanh.people.events import PeopleEvent
@@ -48,8 +48,17 @@ _TEXT_FIELDS = frozenset(
 )
 
 
+# Names are kept plain (`plain_name`): no control characters, no right-to-left overrides or
+# other invisible characters that would make a name read differently on screen.
+_NAME_FIELDS = frozenset({"full_name", "other_names"})
+
+
 def _clean_text(value: str) -> str:
     return nfc(value).strip()
+
+
+def _clean_field(name: str, value: str) -> str:
+    return plain_name(value) if name in _NAME_FIELDS else _clean_text(value)
 
 
 def _refresh_indexes(person: Person) -> bool:
@@ -122,8 +131,8 @@ def person_register(
     """Register a person with the organisation; possible duplicates are checked before this."""
     person = Person(
         organisation=organisation,
-        full_name=_clean_text(full_name),
-        other_names=_clean_text(other_names),
+        full_name=plain_name(full_name),
+        other_names=plain_name(other_names),
         sex=sex,
         date_of_birth=date_of_birth,
         estimated_age=estimated_age,
@@ -180,7 +189,7 @@ def person_register_once(
     def register() -> Person:
         found = possible_duplicates(
             membership,
-            full_name=details["full_name"],
+            full_name=plain_name(details["full_name"]),
             date_of_birth=details.get("date_of_birth"),
             id_number=details.get("id_number", ""),
             phone=details.get("phone", ""),
@@ -220,7 +229,7 @@ def person_update(
     changed: list[str] = []
     for name, value in changes.items():
         if name in _TEXT_FIELDS:
-            value = _clean_text(value or "")
+            value = _clean_field(name, value or "")
         new = value.pk if isinstance(value, Commune) else value
         if PERSON_EDITS.value(current, name) != new:
             setattr(current, name, value)
@@ -261,17 +270,26 @@ def person_view_record(*, person: Person, actor: Actor) -> None:
 
 
 @transaction.atomic
-def person_search_record(
+def person_list_record(
     *,
     organisation: Organisation,
-    result_count: int,
+    searched: bool,
+    shown: int,
+    total: int,
+    page: int,
     actor: Actor,
 ) -> None:
-    """Record that the user searched people (how many matched, never what was searched)."""
+    """Record one read of a list of people (the page or the API): whether it was a search, the
+    page, how many people it showed and how many matched; never what was searched."""
     audit_record(
-        event=PeopleEvent.PEOPLE_SEARCHED,
+        event=PeopleEvent.PEOPLE_SEARCHED if searched else PeopleEvent.PEOPLE_LISTED,
         actor=actor.within(organisation),
-        details={"count": result_count},
+        details={
+            "count": total,
+            "shown": shown,
+            "page": page,
+            "filters": ["q"] if searched else [],
+        },
     )
 
 
@@ -342,7 +360,7 @@ def guardian_add(
 ) -> Guardian:
     guardian = Guardian(
         person=person,
-        full_name=_clean_text(full_name),
+        full_name=plain_name(full_name),
         phone=_clean_text(phone),
         relation=relation,
         created_by_id=actor.user_id,

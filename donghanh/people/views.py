@@ -85,12 +85,14 @@ def person_list(request: HttpRequest, org: str) -> HttpResponse:
     # The list shows name, sex, age and commune: the other identity fields stay encrypted.
     persons = persons_search(membership, query).defer(*LIST_HIDDEN_FIELDS)
     page = Paginator(persons, PAGE_SIZE).get_page(request.GET.get("page"))
-    if query:
-        services.person_search_record(
-            organisation=membership.organisation,
-            result_count=page.paginator.count,
-            actor=request_actor(request, membership.organisation),
-        )
+    services.person_list_record(
+        organisation=membership.organisation,
+        searched=bool(query),
+        shown=len(page.object_list),
+        total=page.paginator.count,
+        page=page.number,
+        actor=request_actor(request, membership.organisation),
+    )
     return render(
         request,
         "people/person_list.html",

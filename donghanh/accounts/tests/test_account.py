@@ -32,6 +32,16 @@ def test_profile_update_saves_name_and_language(donor_viewer):
     assert "Lê Văn Hùng" not in entry.summary
 
 
+def test_profile_name_is_stripped_of_overrides_and_control_characters(donor_viewer):
+    client = signed_in_client(donor_viewer)
+    response = client.post(
+        SECURITY, {"full_name": "\u202eLê\u200b Văn\u2066 Hùng\u0007", "preferred_language": "vi"}
+    )
+    assert response["Location"] == SECURITY
+    donor_viewer.refresh_from_db()
+    assert donor_viewer.full_name == "Lê Văn Hùng"
+
+
 def test_profile_refuses_an_unknown_language(donor_viewer):
     response = signed_in_client(donor_viewer).post(
         SECURITY, {"full_name": "x", "preferred_language": "fr"}

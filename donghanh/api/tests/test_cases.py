@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -200,10 +201,11 @@ def _queries(client, url, **params):
     return len(context.captured_queries)
 
 
-# Token with its user, memberships, 2FA device, count, page, the workers of the page; a search
-# adds its audit row (an insert, inside the savepoint of its service's transaction).
-LIST_QUERIES = 6
-SEARCH_QUERIES = LIST_QUERIES + 3
+# Token with its user, memberships, 2FA device, count, page, the workers of the page, and the
+# audit row of the list read, search or not (an insert, inside the savepoint of its service's
+# transaction).
+LIST_QUERIES = 9
+SEARCH_QUERIES = LIST_QUERIES
 # Token, memberships, 2FA device, the case's organisation, the case, its audit row (an insert
 # in a savepoint: 3), count, page.
 SERVICES_QUERIES = 10
@@ -447,3 +449,78 @@ def test_a_project_the_service_may_not_be_counted_under_is_refused_with_the_reas
     not_a_number = client.post(services_url(case), _new_service(project="P1"), format="json")
     assert not_a_number.status_code == 400 and "project" in not_a_number.json()
     assert not ServiceDelivery.objects.exists()
+
+
+# Every list read is audited; bulk reads are limited per token (issue 17, finding 8).
+
+
+def test_every_list_read_is_audited_with_filter_codes_and_counts_never_the_words(staff, caseload):
+    supervisor = staff.users[Role.SUPERVISOR]
+    client = staff.client(Role.SUPERVISOR)
+    client.get(LIST, {"status": CaseStatus.OPEN, "page_size": 1})
+    client.get(LIST, {"q": "nguyen thi hoa", "worker": supervisor.pk, "overdue": "true"})
+    listed, searched = AuditEntry.objects.filter(
+        actor=supervisor, action=AuditAction.VIEW
+    ).order_by("pk")
+    assert listed.event == "case.listed"
+    assert listed.summary == "case list read: 1 of 2 shown"
+    assert listed.details == {"count": 2, "shown": 1, "page": 1, "filters": {"status": "open"}}
+    assert searched.event == "case.searched"
+    assert searched.details["filters"] == {"overdue": True, "q": True, "worker": supervisor.pk}
+    assert "nguyen" not in str(searched.details).lower() + searched.summary.lower()
+
+
+def test_a_list_across_two_organisations_is_audited_in_each_with_its_own_counts(staff, case):
+    user: Any = MembershipFactory(organisation=staff.other_organisation, role=Role.SUPERVISOR).user
+    MembershipFactory(organisation=staff.organisation, role=Role.SUPERVISOR, user=user)
+    make_case(make_person(staff.other_organisation, user, full_name="Lê Văn Nam"), user)
+    make_case(make_person(staff.other_organisation, user, full_name="Lê Văn Minh"), user)
+    api_client(issue_token(user)).get(LIST)
+    rows = AuditEntry.objects.filter(actor=user, event="case.listed")
+    assert {(r.organisation_id, r.details["shown"], r.details["count"]) for r in rows} == {
+        (staff.organisation.pk, 1, 1),
+        (staff.other_organisation.pk, 2, 2),
+    }
+
+
+def test_list_pages_are_limited_per_token_with_a_vietnamese_429(staff, case, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_LIST_PAGES_PER_MINUTE = 3
+    user = staff.users[Role.SUPERVISOR]
+    client = api_client(issue_token(user))
+    for _ in range(3):
+        assert client.get(LIST).status_code == 200
+    refused = client.get(LIST, HTTP_ACCEPT_LANGUAGE="vi")
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert "Quá nhiều" in refused.json()["detail"]
+    # The person list counts against the same token; another token of the same user does not.
+    assert client.get(reverse("api:person_list")).status_code == 429
+    assert api_client(issue_token(user)).get(LIST).status_code == 200
+    # Refused reads are not audited as reads.
+    assert AuditEntry.objects.filter(actor=user, event="case.listed").count() == 4
+    cache.clear()
+
+
+def test_the_limit_is_a_sliding_window_of_one_minute(staff, case, settings, monkeypatch):
+    from django.core.cache import cache
+
+    from donghanh.api.throttling import IdentityListThrottle
+
+    cache.clear()
+    settings.API_LIST_PAGES_PER_MINUTE = 2
+    now = [1_000_000.0]
+    monkeypatch.setattr(IdentityListThrottle, "timer", lambda self: now[0])
+    client = staff.client(Role.SUPERVISOR)
+    assert client.get(LIST).status_code == 200
+    now[0] += 30
+    assert client.get(LIST).status_code == 200
+    now[0] += 20
+    refused = client.get(LIST)
+    assert refused.status_code == 429 and refused["Retry-After"] == "10"
+    now[0] += 11  # the first read left the window; the second is still in it
+    assert client.get(LIST).status_code == 200
+    assert client.get(LIST).status_code == 429
+    cache.clear()

@@ -143,9 +143,15 @@ def test_search_is_audited_without_the_query(staff, person):
     assert entry.organisation_id == staff.organisation.pk
 
 
-def test_a_list_without_a_query_reads_no_record(staff, person):
+def test_a_list_read_is_audited_with_its_counts_and_opens_no_record(staff, person):
     staff.client(Role.CASE_WORKER).get(LIST)
-    assert not AuditEntry.objects.filter(action=AuditAction.VIEW).exists()
+    entry = AuditEntry.objects.get(action=AuditAction.VIEW)
+    assert entry.event == "person.listed"
+    assert entry.summary == "person list read: 1 of 1 shown"
+    assert entry.details == {"count": 1, "shown": 1, "page": 1, "filters": []}
+    assert entry.actor == staff.users[Role.CASE_WORKER]
+    assert entry.organisation_id == staff.organisation.pk
+    assert entry.target_id == ""
 
 
 # Lists and search.
@@ -279,10 +285,10 @@ def _list_queries(client, **params):
     return len(context.captured_queries)
 
 
-# Token with its user, memberships, 2FA device, count, page; a search adds its audit row
-# (an insert, inside the savepoint of its service's transaction).
-LIST_QUERIES = 5
-SEARCH_QUERIES = LIST_QUERIES + 3
+# Token with its user, memberships, 2FA device, count, page, and the audit row of the list read,
+# search or not (an insert, inside the savepoint of its service's transaction).
+LIST_QUERIES = 8
+SEARCH_QUERIES = LIST_QUERIES
 
 
 def test_the_list_makes_a_fixed_number_of_queries(staff):
@@ -506,3 +512,31 @@ def test_an_edit_follows_the_pages_rules(staff, person):
     )
     assert response.status_code == 400  # the birth date is known
     assert "estimated_age" in response.json()
+
+
+def test_names_through_the_api_are_stripped_of_overrides_and_control_characters(staff):
+    client = staff.client(Role.CASE_WORKER)
+    response = client.post(
+        LIST,
+        _new_person(
+            staff, full_name="\u202ePhạm\u200b Thị\u2066 Lan\u0007", other_names="Lan\u202e"
+        ),
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["full_name"] == "Phạm Thị Lan"
+    person = Person.objects.get(pk=response.json()["id"])
+    assert (person.full_name, person.other_names) == ("Phạm Thị Lan", "Lan")
+    record = _read(client, person)
+    response = client.patch(
+        detail(person),
+        {
+            "version": record["version"],
+            "baseline": record["baseline"],
+            "full_name": "Phạm\u202e Thị\u001b Lành",
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    person.refresh_from_db()
+    assert person.full_name == "Phạm Thị Lành"

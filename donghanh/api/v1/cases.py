@@ -14,7 +14,7 @@ from functools import reduce
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
@@ -28,7 +28,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from donghanh.api.access import api_memberships, organisation_slug_of, organisation_slugs
+from donghanh.api.access import (
+    api_memberships,
+    list_counts,
+    organisation_slug_of,
+    organisation_slugs,
+)
 from donghanh.api.pagination import PagePagination
 from donghanh.api.serializers import (
     MoneyField,
@@ -38,6 +43,7 @@ from donghanh.api.serializers import (
     form_errors,
     query_parameters,
 )
+from donghanh.api.throttling import IdentityListLimited
 from donghanh.api.v1.persons import CommuneSerializer
 from donghanh.cases import services as case_services
 from donghanh.cases.models import (
@@ -304,18 +310,25 @@ def _cases_found(memberships: list[Membership], filters: dict[str, Any]) -> Quer
     return reduce(operator.or_, (caseload(m, **filters) for m in memberships))
 
 
-def _record_search(
-    request: Request, memberships: list[Membership], found: QuerySet[Case], total: int
+def _record_list(
+    request: Request,
+    memberships: list[Membership],
+    found: QuerySet[Case],
+    paginator: PagePagination,
+    filters: dict[str, Any],
 ) -> None:
-    """One audit row per organisation searched, with its number of matches (never the query)."""
-    if len(memberships) == 1:
-        counts = {memberships[0].organisation_id: total}
-    else:
-        counts = dict(found.order_by().values_list("organisation_id").annotate(matches=Count("pk")))
+    """One audit row per organisation listed: the filters as codes, the page, how many of its
+    cases were shown and how many matched (never the words searched for)."""
+    page = paginator.page
+    counts = list_counts(memberships, found, list(page.object_list), page.paginator.count)
     for membership in memberships:
-        case_services.case_search_record(
+        shown, total = counts[membership.organisation_id]
+        case_services.case_list_record(
             organisation=membership.organisation,
-            result_count=counts.get(membership.organisation_id, 0),
+            filters=filters,
+            shown=shown,
+            total=total,
+            page=page.number,
             actor=request_actor(request._request, membership.organisation),
         )
 
@@ -327,13 +340,16 @@ def _form_value(value: Any) -> str:
 # Endpoints.
 
 
-class CaseListView(APIView):
+class CaseListView(IdentityListLimited, APIView):
     pagination_class = PagePagination
 
     @extend_schema(
         summary="List, search and filter cases (the caseload)",
         parameters=[CaseListQuery],
-        responses={200: CaseSummarySerializer(many=True), **error_responses(400, 401, 403, 404)},
+        responses={
+            200: CaseSummarySerializer(many=True),
+            **error_responses(400, 401, 403, 404, 429),
+        },
     )
     def get(self, request: Request) -> Response:
         params = CaseListQuery(data=query_parameters(request))
@@ -341,21 +357,18 @@ class CaseListView(APIView):
         data = params.validated_data
         memberships = api_memberships(request.user, Perm.VIEW_CASES, data.get("organisation", ""))
         query = data.get("q", "").strip()
-        found = _cases_found(
-            memberships,
-            {
-                "query": query,
-                "case_type": data.get("case_type", ""),
-                "status": data.get("status", ""),
-                "worker_id": data.get("worker"),
-                "province": data.get("province", ""),
-                "overdue": data["overdue"],
-            },
-        )
+        filters = {
+            "query": query,
+            "case_type": data.get("case_type", ""),
+            "status": data.get("status", ""),
+            "worker_id": data.get("worker"),
+            "province": data.get("province", ""),
+            "overdue": data["overdue"],
+        }
+        found = _cases_found(memberships, filters)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(found, request, view=self)
-        if query:
-            _record_search(request, memberships, found, paginator.page.paginator.count)
+        _record_list(request, memberships, found, paginator, filters)
         answer = CaseSummarySerializer(
             page,
             many=True,

@@ -13,7 +13,7 @@ from functools import reduce
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -22,7 +22,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from donghanh.api.access import api_memberships, organisation_slug_of, organisation_slugs
+from donghanh.api.access import (
+    api_memberships,
+    list_counts,
+    organisation_slug_of,
+    organisation_slugs,
+)
 from donghanh.api.pagination import PagePagination
 from donghanh.api.serializers import (
     ErrorSerializer,
@@ -32,6 +37,7 @@ from donghanh.api.serializers import (
     form_errors,
     query_parameters,
 )
+from donghanh.api.throttling import IdentityListLimited
 from donghanh.core.actor import request_actor
 from donghanh.core.editing import StaleEditError, read_baseline, sign_baseline
 from donghanh.core.forms import service_error_body
@@ -291,18 +297,25 @@ def _persons_found(memberships: list[Membership], query: str) -> QuerySet[Person
     return found.defer(*DETAIL_ONLY_FIELDS)
 
 
-def _record_search(
-    request: Request, memberships: list[Membership], found: QuerySet[Person], total: int
+def _record_list(
+    request: Request,
+    memberships: list[Membership],
+    found: QuerySet[Person],
+    paginator: PagePagination,
+    searched: bool,
 ) -> None:
-    """One audit row per organisation searched, with its number of matches (never the query)."""
-    if len(memberships) == 1:
-        counts = {memberships[0].organisation_id: total}
-    else:
-        counts = dict(found.order_by().values_list("organisation_id").annotate(matches=Count("pk")))
+    """One audit row per organisation listed: the page, how many of its people were shown and
+    how many matched (never the query)."""
+    page = paginator.page
+    counts = list_counts(memberships, found, list(page.object_list), page.paginator.count)
     for membership in memberships:
-        services.person_search_record(
+        shown, total = counts[membership.organisation_id]
+        services.person_list_record(
             organisation=membership.organisation,
-            result_count=counts.get(membership.organisation_id, 0),
+            searched=searched,
+            shown=shown,
+            total=total,
+            page=page.number,
             actor=request_actor(request._request, membership.organisation),
         )
 
@@ -310,13 +323,16 @@ def _record_search(
 # Endpoints.
 
 
-class PersonListView(APIView):
+class PersonListView(IdentityListLimited, APIView):
     pagination_class = PagePagination
 
     @extend_schema(
         summary="List or search people",
         parameters=[PersonListQuery],
-        responses={200: PersonSummarySerializer(many=True), **error_responses(400, 401, 403, 404)},
+        responses={
+            200: PersonSummarySerializer(many=True),
+            **error_responses(400, 401, 403, 404, 429),
+        },
     )
     def get(self, request: Request) -> Response:
         params = PersonListQuery(data=query_parameters(request))
@@ -328,8 +344,7 @@ class PersonListView(APIView):
         found = _persons_found(memberships, query)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(found, request, view=self)
-        if query:
-            _record_search(request, memberships, found, paginator.page.paginator.count)
+        _record_list(request, memberships, found, paginator, searched=bool(query))
         answer = PersonSummarySerializer(
             page,
             many=True,

@@ -126,3 +126,25 @@ def test_case_search_is_audited_without_the_query(staff, case):
     )
     entry = AuditEntry.objects.get(action=AuditAction.VIEW, summary__startswith="case search")
     assert entry.summary == "case search: 1 found"
+
+
+def test_every_caseload_read_is_audited_with_filter_codes_and_counts(staff, case):
+    supervisor = staff.users[Role.SUPERVISOR]
+    url = reverse("cases:case_list", kwargs={"org": staff.organisation.slug})
+    staff.client(Role.SUPERVISOR).get(url, {"status": "open"})
+    entry = AuditEntry.objects.get(action=AuditAction.VIEW, actor=supervisor)
+    assert entry.event == "case.listed"
+    assert entry.summary == "case list read: 1 of 1 shown"
+    assert entry.details == {"count": 1, "shown": 1, "page": 1, "filters": {"status": "open"}}
+    assert entry.target_id == ""
+
+
+def test_a_searched_caseload_read_names_the_filter_never_the_words(staff, case):
+    searched(
+        staff.client(Role.SUPERVISOR),
+        reverse("cases:case_list", kwargs={"org": staff.organisation.slug}),
+        {"q": "hoa"},
+    )
+    entry = AuditEntry.objects.get(action=AuditAction.VIEW, event="case.searched")
+    assert entry.details["filters"] == {"q": True}
+    assert "hoa" not in str(entry.details).lower()

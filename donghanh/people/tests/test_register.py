@@ -214,3 +214,48 @@ def test_different_birth_date_is_not_a_duplicate(staff):
     assert possible_duplicates(
         membership, full_name="Nguyễn Thị Hoa", date_of_birth=datetime.date(1998, 4, 13)
     )
+
+
+# Names are kept plain: no right-to-left overrides or control characters (issue 17, finding 10).
+
+TRICKY_NAME = "\u202ePhạm\u200b Thị\u0007\u2066 Thu\u202c"
+TRICKY_OTHER_NAMES = "Thu\u202e, \u200fThư"
+
+
+def test_registering_strips_overrides_and_control_characters_from_names(
+    staff, worker, register_url
+):
+    response = worker.post(
+        register_url, _form(full_name=TRICKY_NAME, other_names=TRICKY_OTHER_NAMES)
+    )
+    assert response.status_code == 302
+    person = Person.objects.get()
+    assert person.full_name == "Phạm Thị Thu"
+    assert person.other_names == "Thu, Thư"
+
+
+def test_a_name_of_invisible_characters_only_is_refused(staff, worker, register_url):
+    response = worker.post(register_url, _form(full_name="\u202e\u200b\u2066"))
+    assert response.status_code == 200
+    assert not Person.objects.exists()
+
+
+def test_editing_and_adding_a_guardian_strip_them_too(staff, worker, register_url):
+    worker.post(register_url, _form())
+    person = Person.objects.get()
+    kwargs = {"org": staff.organisation.slug, "person_id": person.pk}
+    edit_url = reverse("people:person_edit", kwargs=kwargs)
+    form = worker.get(edit_url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data["date_of_birth"] = "03/02/2005"
+    data["full_name"] = "Phạm Thị\u202e Thúy\u001b"
+    assert worker.post(edit_url, data).status_code == 302
+    person.refresh_from_db()
+    assert person.full_name == "Phạm Thị Thúy"
+    response = worker.post(
+        reverse("people:guardian_add", kwargs=kwargs),
+        {"full_name": "\u202eTrần\u200d Văn Bình\u0008", "relation": "father", "phone": ""},
+    )
+    assert response.status_code == 302
+    assert person.guardians.get().full_name == "Trần Văn Bình"
