@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.core.management import call_command
@@ -107,8 +107,9 @@ def test_a_case_does_not_close_while_the_person_is_in_a_shelter(page: Page, live
 
     supervisor = MembershipFactory(role=Role.SUPERVISOR)
     org = supervisor.organisation
-    shelter = factories.OrganisationFactory(
-        kind=Organisation.Kind.SHELTER, name="Ngôi nhà Bình yên"
+    shelter = cast(
+        Organisation,
+        factories.OrganisationFactory(kind=Organisation.Kind.SHELTER, name="Ngôi nhà Bình yên"),
     )
     case = make_case(make_person(org, supervisor.user, full_name="Trần Thị Mai"), supervisor.user)
     today = timezone.localdate()
