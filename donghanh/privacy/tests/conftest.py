@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from donghanh.core.actor import Actor
+from donghanh.core.text import plain_name
 from donghanh.organisations.models import Organisation
 from donghanh.people import services as person_services
 from donghanh.people.models import Person
@@ -151,7 +152,8 @@ def longest_record(organisation: Organisation, owner: Any) -> LongestRecord:
 
     worker = MembershipFactory(organisation=organisation, role=Role.CASE_WORKER).user
     commune = Commune.objects.select_related("province").order_by("code").first()
-    other_names = longest_for(PersonForm, "other_names")
+    # As the people services keep a name: one line, nothing invisible (`plain_name`).
+    other_names = plain_name(longest_for(PersonForm, "other_names"))
     person = new_person(
         organisation,
         worker,
