@@ -22,6 +22,6 @@ def test_the_person_page_lists_the_persons_cases_before_their_guardians():
 
 
 def test_the_case_page_shows_the_sections_of_the_apps_above_in_their_order():
-    assert CASE_PAGE.keys() == ["referrals", "casework", "history", "attachments"]
+    assert CASE_PAGE.keys() == ["referrals", "casework", "livelihood", "history", "attachments"]
     for section in CASE_PAGE.sections():
         get_template(section.template)
