@@ -80,11 +80,16 @@ def name_word_candidates(word: str) -> list[str]:
     return blind_index_candidates(word, purpose=NAME_WORD)
 
 
+# The longest word a search looks for one letter off (Vietnamese name words are short).
+FUZZY_MAX_LENGTH = 20
+
+
 def name_word_near_candidates(word: str) -> list[str]:
     """The indexes of the word and of every word one letter off it (words of three letters or
-    more: shorter ones would find half the registry)."""
+    more: shorter ones would find half the registry; and at most FUZZY_MAX_LENGTH letters: no
+    name word is longer, and a longer one would make thousands of variants for one query)."""
     found = name_word_candidates(word)
-    if len(word) >= FUZZY_MIN_LENGTH:
+    if FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH:
         for variant in sorted(one_edit_variants(word)):
             found += blind_index_candidates(variant, purpose=NAME_WORD)
     return found

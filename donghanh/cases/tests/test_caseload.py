@@ -242,7 +242,8 @@ def _queries_for(client, url):
 # save (with its savepoint); a case with no support group skips the rules and rates: 17.
 # The sections other apps add to the page: referrals 1, casework 5 (needs, plan, services,
 # follow-ups, stays), attachments 1.
-EXPECTED_CASE_PAGE_QUERIES = 17 + 1 + 5 + 1
+# ... + 3: the livelihood section (her plan, its support and assessments).
+EXPECTED_CASE_PAGE_QUERIES = 17 + 1 + 5 + 1 + 3
 
 
 def test_case_page_query_count_is_pinned(staff, case):

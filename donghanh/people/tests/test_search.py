@@ -203,3 +203,14 @@ def test_exact_matches_come_before_those_one_letter_off(staff, membership, peopl
     found = [p.full_name for p in persons_search(membership, "nguyen thi hoa")]
     assert found[0] == "Nguyễn Thị Hoa"
     assert set(found) == {"Nguyễn Thị Hoa", "Nguyễn Thị Hao"}
+
+
+def test_a_word_longer_than_any_name_is_looked_for_exactly_not_one_letter_off():
+    from donghanh.people import indexes
+
+    short = indexes.name_word_near_candidates("nguyen")
+    long_word = "0" * 200
+    # A name word gets its one-letter-off variants; a 200-letter word only itself, so one query
+    # cannot ask the database for tens of thousands of indexes.
+    assert len(short) > len(indexes.name_word_candidates("nguyen"))
+    assert indexes.name_word_near_candidates(long_word) == indexes.name_word_candidates(long_word)
