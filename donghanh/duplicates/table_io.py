@@ -10,6 +10,7 @@ from typing import IO
 import numpy as np
 import numpy.typing as npt
 
+from donghanh.core.spreadsheets import spreadsheet_row
 from donghanh.duplicates.matcher import PersonRecord, RecordTable, person_record
 
 COLUMNS = ("record_id", "full_name", "birth_date", "sex", "province", "commune", "phone")
@@ -84,5 +85,5 @@ def write_clusters(path: Path, ids: list[str], clusters: npt.NDArray[np.int64]) 
         writer.writerow(["record_id", "cluster_id"])
         for record_id, cluster in zip(ids, clusters.tolist(), strict=True):
             number = numbers.setdefault(cluster, len(numbers) + 1)
-            writer.writerow([record_id, number])
+            writer.writerow(spreadsheet_row([record_id, number]))
     return len(numbers)
