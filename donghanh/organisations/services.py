@@ -179,7 +179,9 @@ def invitation_send(
 def _locked_invitation(invitation: Invitation) -> Invitation:
     _lock_organisation(invitation.organisation_id)
     return (
-        Invitation.objects.select_for_update()
+        # Only the invitation's row is locked: its user may be null (an outer join), which
+        # PostgreSQL cannot lock.
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("organisation", "user")
         .get(pk=invitation.pk)
     )
