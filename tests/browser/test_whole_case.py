@@ -285,6 +285,7 @@ def test_a_whole_case_from_intake_to_closure(
     other.press("Nhận")
     other.message("Đã nhận chuyển gửi.")
     expect(other.section("status").locator(".badge").first).to_have_text("Đã nhận")
+    referral_url = other.page.url
     # The case itself stays A's: B cannot open it under either organisation's address, and
     # the person is not among B's people.
     for url in (case_url, f"{base}/app/o/{org_b.slug}/cases/{case.pk}/"):
@@ -310,6 +311,13 @@ def test_a_whole_case_from_intake_to_closure(
     expect(follow_ups).to_contain_text("Thăm tại nhà")
     expect(follow_ups).to_contain_text("Lan đã đi học nghề đều")
     expect(follow_ups.locator(".badge")).to_have_count(0)  # done, so not overdue
+
+    # B reports the service done: a case does not close while a referral is still open.
+    other.goto(referral_url)
+    other.follow("Hoàn thành và gửi phản hồi")
+    other.page.fill("textarea[name=feedback]", "Lan đã tham gia đủ các buổi tư vấn tâm lý.")
+    other.submit()
+    expect(other.section("status").locator(".badge").first).to_have_text("Đã hoàn thành")
 
     # Closure: the worker asks, the supervisor approves.
     me.follow("Đề nghị đóng hồ sơ")
