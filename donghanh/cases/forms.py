@@ -9,7 +9,7 @@ from typing import Any, NamedTuple, cast
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -474,6 +474,13 @@ class CaseloadFilterForm(forms.Form):
         return bool(self._teams())
 
 
+class CaseExportForm(forms.Form):
+    """The export buttons' form: the caseload filters travel beside it; sent twice, it
+    queues one export."""
+
+    idempotency_key = IdempotencyField()
+
+
 # The caseload's filters that identify nobody, and so may travel in its address; the name or
 # case number searched for never does (see donghanh.core.search_terms).
 CASELOAD_FILTERS = ("case_type", "status", "worker", "team", "province", "overdue")
@@ -489,8 +496,11 @@ class CaseloadFilters(NamedTuple):
     expired: bool  # the address named a search that is no longer kept
 
 
-def caseload_filters(request: HttpRequest, membership: Membership) -> CaseloadFilters:
-    """The caseload's filter form bound to the address and the session's search terms."""
+def caseload_filters(
+    request: HttpRequest, membership: Membership, *, source: QueryDict | None = None
+) -> CaseloadFilters:
+    """The caseload's filter form bound to the address (or `source`, a posted form) and the
+    session's search terms."""
     organisation_id = membership.organisation_id
     workers = [
         (member.user_id, member.user.display_name) for member in assignable_members(organisation_id)
@@ -500,6 +510,8 @@ def caseload_filters(request: HttpRequest, membership: Membership) -> CaseloadFi
     def teams() -> list[tuple[int, str]]:
         return list(active_teams(organisation_id).values_list("pk", "name"))
 
-    bound = search_terms_bound(request, scope=caseload_search_scope(membership.organisation))
+    bound = search_terms_bound(
+        request, scope=caseload_search_scope(membership.organisation), source=source
+    )
     form = CaseloadFilterForm(bound.data, workers=workers, teams=teams)
     return CaseloadFilters(form, form.cleaned_data if form.is_valid() else {}, bound.expired)

@@ -51,6 +51,8 @@ from donghanh.core.actor import Actor
 from donghanh.core.idempotency import once
 from donghanh.core.records import people_changed
 from donghanh.core.text import nfc
+from donghanh.jobs.models import Job
+from donghanh.jobs.services import job_start
 from donghanh.organisations.models import Organisation, Team
 from donghanh.organisations.roles import Perm
 from donghanh.people.models import Person
@@ -704,3 +706,41 @@ def case_export_record(
         actor=actor.within(organisation),
         details={"kind": kind, "count": count},
     )
+
+
+# The case list exports, each a background job (donghanh/cases/job_kinds.py).
+EXPORT_JOB_KINDS = {"xlsx": "cases.export_xlsx", "htcds": "cases.export_htcds_csv"}
+# The caseload filters an export job carries: codes, ids, a flag, and the search terms under
+# "q", which the jobs app stores encrypted with the job's other parameters.
+EXPORT_FILTERS = ("q", "case_type", "status", "worker", "team", "province", "overdue")
+
+
+def _export_parameters(filters: Mapping[str, Any]) -> dict[str, Any]:
+    kept: dict[str, Any] = {}
+    for name in EXPORT_FILTERS:
+        value = filters.get(name)
+        if value in (None, "", False):
+            continue
+        kept[name] = value if isinstance(value, bool | int) else str(value)
+    return {"filters": kept}
+
+
+@transaction.atomic
+def case_export_start(
+    *,
+    actor: Actor,
+    export: str,
+    filters: Mapping[str, Any],
+    idempotency_key: str = "",
+) -> Job:
+    """Queue a case list export (`export`: "xlsx" or "htcds") of the organisation the actor
+    acts for, with the caseload's filters. The same form sent twice queues one job. The
+    export is audited when its file is written, with the number of cases in it."""
+    kind = EXPORT_JOB_KINDS[export]
+    job, _created = once(
+        actor=actor,
+        scope=f"case_export:{export}",
+        key=idempotency_key,
+        create=lambda: job_start(actor=actor, kind=kind, parameters=_export_parameters(filters)),
+    )
+    return job

@@ -3,8 +3,6 @@ the caseload's exports under /app/o/<org>/files/exports/."""
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
 from typing import cast
 
 from django.contrib import messages
@@ -12,11 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import (
-    FileResponse,
     HttpRequest,
     HttpResponse,
     QueryDict,
-    StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -24,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from donghanh.cases import exports, services
 from donghanh.cases.forms import (
@@ -32,6 +28,7 @@ from donghanh.cases.forms import (
     CaseClosureDecisionForm,
     CaseClosureRequestForm,
     CaseEditForm,
+    CaseExportForm,
     CaseIdentificationForm,
     CaseIntakeForm,
     CaseloadFilters,
@@ -59,10 +56,10 @@ from donghanh.cases.selectors import (
     users_of,
 )
 from donghanh.core.actor import request_actor
-from donghanh.core.downloads import private_download
 from donghanh.core.editing import ConflictRow, StaleEditError, merge_after_conflict
 from donghanh.core.forms import add_service_error
 from donghanh.core.search_terms import SEARCH_PARAM, search_redirect
+from donghanh.jobs.config import result_expiry
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
@@ -499,9 +496,12 @@ def case_reopen(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
 # --- Exports ------------------------------------------------------------------------------
 
 
-def _export_filters(request: HttpRequest, membership: Membership) -> CaseloadFilters:
-    """The caseload page's filters: the address's, with the search terms its key recalls."""
-    return caseload_filters(request, membership)
+def _export_filters(
+    request: HttpRequest, membership: Membership, source: QueryDict | None = None
+) -> CaseloadFilters:
+    """The caseload page's filters: the address's (or the posted form's), with the search
+    terms its key recalls."""
+    return caseload_filters(request, membership, source=source)
 
 
 @never_cache
@@ -516,72 +516,51 @@ def export_page(request: HttpRequest, org: str) -> HttpResponse:
         {
             "organisation": membership.organisation,
             "form": form,
+            "export_form": CaseExportForm(),
             # The search travels as its key; the name searched for is shown, never sent.
             "search_key": request.GET.get(SEARCH_PARAM, "") if filters.get("q") else "",
             "search_terms": filters.get("q") or "",
             "identities": exports.sees_identities(membership.role),
-            "query": request.GET.urlencode(),
+            "expiry_days": result_expiry().days,
         },
     )
 
 
-@never_cache
-@require_GET
+def _export_start(request: HttpRequest, org: str, export: str) -> HttpResponseBase:
+    """Queue the export as a background job and send the member to their jobs, where the
+    file waits, encrypted, once written."""
+    membership = access_membership(request.user, org, Perm.EXPORT_CASES)
+    form = CaseExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("This form is damaged. Open the page again and redo your changes.")
+        )
+        return redirect("case_exports:export_page", org=org)
+    filters = _export_filters(request, membership, source=request.POST).values
+    try:
+        services.case_export_start(
+            actor=request_actor(request, membership.organisation),
+            export=export,
+            filters=filters,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("case_exports:export_page", org=org)
+    messages.success(
+        request,
+        _("The export is being prepared. It appears here when it is ready to download."),
+    )
+    return redirect("jobs:list")
+
+
+@require_POST
 @login_required
 def export_xlsx(request: HttpRequest, org: str) -> HttpResponseBase:
-    membership = access_membership(request.user, org, Perm.EXPORT_CASES)
-    filters = _export_filters(request, membership).values
-    identities = exports.sees_identities(membership.role)
-    cases = exports.cases_for_list_export(membership, filters, identities=identities)
-    # The workbook goes to an anonymous temporary file (gone once closed), row by row, so a
-    # list of any length is never held in memory.
-    workbook = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
-    count = 0
-
-    def counted() -> Iterator[Case]:
-        nonlocal count
-        for case in cases.iterator(chunk_size=exports.EXPORT_CHUNK_SIZE):
-            count += 1
-            yield case
-
-    exports.write_xlsx(counted(), workbook, identities=identities)
-    workbook.seek(0)
-    services.case_export_record(
-        organisation=membership.organisation,
-        kind="xlsx",
-        count=count,
-        actor=request_actor(request, membership.organisation),
-    )
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    return private_download(
-        FileResponse(
-            workbook,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-        filename=f"cases-{membership.organisation.slug}-{stamp}.xlsx",
-    )
+    return _export_start(request, org, "xlsx")
 
 
-@never_cache
-@require_GET
+@require_POST
 @login_required
 def export_htcds_csv(request: HttpRequest, org: str) -> HttpResponseBase:
-    membership = access_membership(request.user, org, Perm.EXPORT_CASES)
-    filters = _export_filters(request, membership).values
-    cases = exports.cases_for_statistics(membership, filters)
-    # Counted first so that the export is audited before a byte leaves; the rows are then
-    # streamed from a database cursor, a chunk at a time.
-    services.case_export_record(
-        organisation=membership.organisation,
-        kind="htcds csv, de-identified",
-        count=cases.count(),
-        actor=request_actor(request, membership.organisation),
-    )
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    return private_download(
-        StreamingHttpResponse(
-            exports.htcds_csv_lines(cases.iterator(chunk_size=exports.EXPORT_CHUNK_SIZE)),
-            content_type="text/csv; charset=utf-8",
-        ),
-        filename=f"htcds-{membership.organisation.slug}-{stamp}.csv",
-    )
+    return _export_start(request, org, "htcds")

@@ -73,9 +73,16 @@ class BoundSearch(NamedTuple):
     expired: bool  # the address named a key that recalls nothing
 
 
-def search_terms_bound(request: HttpRequest, *, scope: str, text_field: str = "q") -> BoundSearch:
-    """The data to bind the list's filter form to: terms come only from the session."""
-    data = request.GET.copy()
+def search_terms_bound(
+    request: HttpRequest,
+    *,
+    scope: str,
+    text_field: str = "q",
+    source: QueryDict | None = None,
+) -> BoundSearch:
+    """The data to bind the list's filter form to (the address's, or `source`, such as a
+    posted form's): terms come only from the session."""
+    data = (request.GET if source is None else source).copy()
     data.pop(text_field, None)
     key = data.get(SEARCH_PARAM, "")
     data.pop(SEARCH_PARAM, None)

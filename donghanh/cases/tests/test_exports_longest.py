@@ -8,7 +8,6 @@ import datetime
 import io
 
 import openpyxl
-from django.urls import reverse
 
 from donghanh.cases import exports
 from donghanh.cases import services as case_services
@@ -16,6 +15,7 @@ from donghanh.cases.forms import CaseIdentificationForm, CaseIntakeFields, CaseS
 from donghanh.cases.models import IdentificationStatus
 from donghanh.cases.selectors import CASE_EDITS
 from donghanh.cases.tests.conftest import make_case, make_person
+from donghanh.cases.tests.exporting import exported
 from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.people import services
@@ -67,9 +67,7 @@ def _longest_case(staff):
 
 
 def _download(staff, name):
-    url = reverse(f"case_exports:{name}", kwargs={"org": staff.organisation.slug})
-    response = staff.client(Role.SUPERVISOR).get(url)
-    assert response.status_code == 200
+    response = exported(staff.client(Role.SUPERVISOR), name, staff.organisation.slug)
     return b"".join(response.streaming_content)
 
 
