@@ -12,22 +12,23 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
-from typing import IO, Any
+from typing import IO, Any, TypeVar, cast
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Field, Model, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from donghanh.cases.models import Case, CaseStatus
+from donghanh.cases.models import Case, CaseAssignment, CaseStatus
 from donghanh.cases.selectors import caseload
 from donghanh.core.crypto import keyed_digest
 from donghanh.core.spreadsheets import spreadsheet_text as _safe_text
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
-from donghanh.people.models import Consent, Person
+from donghanh.people.models import Consent, Person, age_on
 from donghanh.people.selectors import consents_active_filter
 from donghanh.reference.codelists import (
     CONTROL_MEANS,
@@ -35,6 +36,8 @@ from donghanh.reference.codelists import (
     EXPLOITATION_TYPES,
     RELATIONS_TO_TRAFFICKER,
 )
+
+T = TypeVar("T")
 
 
 def sees_identities(role: str) -> bool:
@@ -62,35 +65,9 @@ def _filtered(membership: Membership, filters: Mapping[str, Any]) -> QuerySet[Ca
 def cases_for_list_export(
     membership: Membership, filters: Mapping[str, Any], *, identities: bool
 ) -> QuerySet[Case]:
-    """The filtered cases with what the XLSX list shows (two queries whatever their number)."""
-    fields = [
-        "number",
-        "case_type",
-        "status",
-        "intake_channel",
-        "intake_date",
-        "identification_status",
-        "identified_on",
-        "legal_regime",
-        "destination_country",
-        "opened_on",
-        "closed_on",
-        "updated_at",
-        "is_restricted",
-        "person__id",
-        "person__sex",
-        "origin_commune__code",
-        "origin_commune__province__code",
-        "origin_commune__province__name",
-    ]
-    if identities:
-        fields += ["person__full_name", "person__date_of_birth"]
-    return (
-        _filtered(membership, filters)
-        .select_related("person", "origin_commune__province")
-        .only(*fields)
-        .order_by("number", "id")
-    )
+    """The filtered cases of the XLSX list, in its order; `xlsx_rows` reads what it shows."""
+    del identities  # the columns are chosen by `xlsx_rows`
+    return _filtered(membership, filters).prefetch_related(None).order_by("number", "id")
 
 
 def xlsx_headers(*, identities: bool) -> list[str]:
@@ -119,52 +96,135 @@ def xlsx_headers(*, identities: bool) -> list[str]:
 # are exported.
 EXPORT_CHUNK_SIZE = 2000
 
+_XLSX_COLUMNS = (
+    "id",
+    "number",
+    "person__sex",
+    "case_type",
+    "status",
+    "intake_channel",
+    "intake_date",
+    "identification_status",
+    "identified_on",
+    "legal_regime",
+    "origin_commune__province__name",
+    "destination_country",
+    "opened_on",
+    "closed_on",
+)
+_IDENTITY_COLUMNS = ("person__full_name", "person__date_of_birth")
 
-def build_xlsx(cases: Iterable[Case], *, identities: bool) -> bytes:
+
+def _labels(model: type[Model], field: str) -> dict[str, str]:
+    """A choice field's labels in the active language, by value, as text."""
+    choices = cast(Field, model._meta.get_field(field)).flatchoices
+    return {str(value): str(label) for value, label in choices}
+
+
+def _in_chunks(rows: Iterator[T], size: int) -> Iterator[list[T]]:
+    while chunk := list(itertools.islice(rows, size)):
+        yield chunk
+
+
+def _workers_of(case_ids: list[int]) -> dict[int, str]:
+    """Each case's workers, named as the caseload names them, in the order they were named."""
+    names: dict[int, list[str]] = {}
+    assignments = (
+        CaseAssignment.objects.filter(case_id__in=case_ids)
+        .order_by("assigned_at", "id")
+        .values_list("case_id", "user__full_name", "user__username")
+    )
+    for case_id, full_name, username in assignments:
+        names.setdefault(case_id, []).append(full_name or username)
+    return {case_id: ", ".join(found) for case_id, found in names.items()}
+
+
+def xlsx_rows(cases: QuerySet[Case], *, identities: bool) -> Iterator[list[Any]]:
+    """The XLSX list's rows as plain values (text, dates, None), read from the database a
+    chunk at a time as values, never as model objects, with each chunk's workers in one more
+    query; names and dates of birth only with `identities`."""
+    # Each label is translated once per export, not once per cell: a lazy label turned into
+    # text for every row of a long list costs more than the rest of the row.
+    sex = _labels(Person, "sex")
+    case_type = _labels(Case, "case_type")
+    status = _labels(Case, "status")
+    channel = _labels(Case, "intake_channel")
+    identification = _labels(Case, "identification_status")
+    regime = _labels(Case, "legal_regime")
+    countries: dict[str, str] = {}
+
+    def country(code: str) -> str:
+        if code and code not in countries:
+            countries[code] = str(COUNTRIES.label(code))
+        return countries.get(code, "")
+
+    columns = _XLSX_COLUMNS + (_IDENTITY_COLUMNS if identities else ())
+    values = cases.values_list(*columns).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    for chunk in _in_chunks(values, EXPORT_CHUNK_SIZE):
+        workers = _workers_of([found[0] for found in chunk])
+        for found in chunk:
+            (
+                case_id,
+                number,
+                person_sex,
+                type_code,
+                status_code,
+                channel_code,
+                intake_date,
+                identification_code,
+                identified_on,
+                regime_code,
+                province,
+                destination,
+                opened_on,
+                closed_on,
+                *identity,
+            ) = found
+            row: list[Any] = [number]
+            if identities:
+                full_name, born = identity
+                row += [_safe_text(full_name), born]
+            row += [
+                sex.get(person_sex, person_sex),
+                case_type.get(type_code, type_code),
+                status.get(status_code, status_code),
+                channel.get(channel_code, channel_code),
+                intake_date,
+                identification.get(identification_code, identification_code),
+                identified_on,
+                regime.get(regime_code, regime_code),
+                province or "",
+                country(destination),
+                _safe_text(workers.get(case_id, "")),
+                opened_on,
+                closed_on,
+            ]
+            yield row
+
+
+def build_xlsx(cases: QuerySet[Case], *, identities: bool) -> bytes:
     """The cases as a one-sheet workbook in memory (for small lists; see `write_xlsx`)."""
     out = io.BytesIO()
-    write_xlsx(cases, out, identities=identities)
+    write_xlsx(xlsx_rows(cases, identities=identities), out, identities=identities)
     return out.getvalue()
 
 
-def write_xlsx(cases: Iterable[Case], target: IO[bytes], *, identities: bool) -> None:
-    """Write the cases as a one-sheet workbook to `target`; names and dates of birth only with
-    `identities`. The workbook is write-only: rows go to disk as they come, never all held."""
+def write_xlsx(rows: Iterable[list[Any]], target: IO[bytes], *, identities: bool) -> None:
+    """Write the rows (of `xlsx_rows`) as a one-sheet workbook to `target`, dates as dates
+    shown dd/mm/yyyy. The workbook is write-only: rows go to disk as they come."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Cases"))
     sheet.append(xlsx_headers(identities=identities))
 
-    def date_cell(value: datetime.date | None) -> Any:
-        if value is None:
-            return None
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "DD/MM/YYYY"
-        return cell
+    def cell(value: Any) -> Any:
+        if not isinstance(value, datetime.date):
+            return value
+        dated = WriteOnlyCell(sheet, value=value)
+        dated.number_format = "DD/MM/YYYY"
+        return dated
 
-    for case in cases:
-        person = case.person
-        row: list[Any] = [case.number]
-        if identities:
-            row += [_safe_text(person.full_name), date_cell(person.date_of_birth)]
-        province = case.origin_commune.province.name if case.origin_commune else ""
-        row += [
-            person.get_sex_display(),
-            case.get_case_type_display(),
-            case.get_status_display(),
-            case.get_intake_channel_display(),
-            date_cell(case.intake_date),
-            case.get_identification_status_display(),
-            date_cell(case.identified_on),
-            case.get_legal_regime_display(),
-            province,
-            str(COUNTRIES.label(case.destination_country)) if case.destination_country else "",
-            _safe_text(
-                ", ".join(a.user.display_name for a in getattr(case, "assignment_list", []))
-            ),
-            date_cell(case.opened_on),
-            date_cell(case.closed_on),
-        ]
-        sheet.append(row)
+    for row in rows:
+        sheet.append([cell(value) for value in row])
     workbook.save(target)
 
 
@@ -231,7 +291,40 @@ def case_pseudonym(case: Case) -> str:
     cannot be turned back into the case without the data key; it changes after a data key
     rotation.
     """
-    return keyed_digest(f"{case.organisation_id}:{case.pk}", purpose="htcds export cas_ID")
+    return _pseudonym(case.organisation_id, case.pk)
+
+
+def _pseudonym(organisation_id: int, case_id: int) -> str:
+    return keyed_digest(f"{organisation_id}:{case_id}", purpose="htcds export cas_ID")
+
+
+_HTCDS_COLUMNS = (
+    "id",
+    "organisation_id",
+    "case_type",
+    "status",
+    "intake_channel",
+    "intake_date",
+    "opened_on",
+    "closed_on",
+    "closure_reason",
+    "reintegration_outcome",
+    "identification_status",
+    "identified_on",
+    "legal_regime",
+    "exploitation_types",
+    "control_means",
+    "recruiter_relation",
+    "transit_countries",
+    "destination_country",
+    "person__sex",
+    "person__date_of_birth",
+    "person__estimated_age",
+    "person__age_estimated_on",
+    "person__created_at",
+    "person__nationality",
+    "origin_commune__province__name",
+)
 
 
 def cases_for_statistics(
@@ -247,37 +340,7 @@ def cases_for_statistics(
     return (
         _filtered(membership, filters)
         .filter(Exists(consents))
-        .select_related("person", "origin_commune__province")
         .prefetch_related(None)
-        .only(
-            "organisation_id",
-            "case_type",
-            "status",
-            "intake_channel",
-            "intake_date",
-            "opened_on",
-            "closed_on",
-            "closure_reason",
-            "reintegration_outcome",
-            "identification_status",
-            "identified_on",
-            "legal_regime",
-            "exploitation_types",
-            "control_means",
-            "recruiter_relation",
-            "transit_countries",
-            "destination_country",
-            "person__id",
-            "person__sex",
-            "person__date_of_birth",
-            "person__estimated_age",
-            "person__age_estimated_on",
-            "person__created_at",
-            "person__nationality",
-            "origin_commune__code",
-            "origin_commune__province__code",
-            "origin_commune__province__name",
-        )
         .order_by("id")
     )
 
@@ -286,36 +349,74 @@ def _year_month(day: datetime.date | None) -> str:
     return day.strftime("%Y-%m") if day else ""
 
 
-def _codes(values: list[str], known: Iterable[str]) -> str:
-    allowed = set(known)
-    return ";".join(value for value in values if value in allowed)
+def _codes(values: list[str] | None, allowed: frozenset[str]) -> str:
+    return ";".join(value for value in values or [] if value in allowed)
 
 
-def htcds_row(case: Case) -> list[str]:
-    person: Person = case.person
-    province = case.origin_commune.province if case.origin_commune else None
-    return [
-        case_pseudonym(case),
-        _CASE_STATUS.get(case.status, ""),
-        case.case_type,
-        case.intake_channel,
-        _year_month(case.opened_on),
-        _year_month(case.closed_on),
-        case.closure_reason,
-        case.reintegration_outcome,
-        _GENDER.get(person.sex, "Unknown"),
-        age_group(person.age_on(case.intake_date)),
-        person.nationality,
-        case.identification_status,
-        _year_month(case.identified_on),
-        case.legal_regime,
-        _codes(case.exploitation_types or [], EXPLOITATION_TYPES.values),
-        _codes(case.control_means or [], CONTROL_MEANS.values),
-        case.recruiter_relation if case.recruiter_relation in RELATIONS_TO_TRAFFICKER else "",
-        province.name if province else "",
-        _codes(case.transit_countries or [], COUNTRIES.values),
-        case.destination_country if case.destination_country in COUNTRIES else "",
-    ]
+def htcds_rows(cases: QuerySet[Case]) -> Iterator[list[str]]:
+    """The de-identified CSV's rows, read from the database as values a chunk at a time:
+    codes, year and month, age ranges and the province of origin, nothing else."""
+    exploitation = frozenset(EXPLOITATION_TYPES.values)
+    control = frozenset(CONTROL_MEANS.values)
+    countries = frozenset(COUNTRIES.values)
+    relations = frozenset(RELATIONS_TO_TRAFFICKER.values)
+    values = cases.values_list(*_HTCDS_COLUMNS).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    for (
+        case_id,
+        organisation_id,
+        case_type,
+        status,
+        intake_channel,
+        intake_date,
+        opened_on,
+        closed_on,
+        closure_reason,
+        reintegration_outcome,
+        identification_status,
+        identified_on,
+        legal_regime,
+        exploitation_types,
+        control_means,
+        recruiter_relation,
+        transit_countries,
+        destination_country,
+        sex,
+        date_of_birth,
+        estimated_age,
+        age_estimated_on,
+        created_at,
+        nationality,
+        province,
+    ) in values:
+        age = age_on(
+            intake_date,
+            date_of_birth=date_of_birth,
+            estimated_age=estimated_age,
+            age_estimated_on=age_estimated_on,
+            created_at=created_at,
+        )
+        yield [
+            _pseudonym(organisation_id, case_id),
+            _CASE_STATUS.get(status, ""),
+            case_type,
+            intake_channel,
+            _year_month(opened_on),
+            _year_month(closed_on),
+            closure_reason,
+            reintegration_outcome,
+            _GENDER.get(sex, "Unknown"),
+            age_group(age),
+            nationality,
+            identification_status,
+            _year_month(identified_on),
+            legal_regime,
+            _codes(exploitation_types, exploitation),
+            _codes(control_means, control),
+            recruiter_relation if recruiter_relation in relations else "",
+            province or "",
+            _codes(transit_countries, countries),
+            destination_country if destination_country in countries else "",
+        ]
 
 
 class _Line:
@@ -325,12 +426,12 @@ class _Line:
         return line
 
 
-def htcds_csv_lines(cases: Iterable[Case]) -> Iterator[bytes]:
+def htcds_csv_lines(rows: Iterable[list[str]]) -> Iterator[bytes]:
     """The de-identified CSV, line by line in UTF-8, so that it can be streamed.
 
     It starts with a byte-order mark so that spreadsheet programs read the file as UTF-8.
     """
     writer = csv.writer(_Line(), lineterminator="\r\n")
     yield ("\ufeff" + writer.writerow(HTCDS_HEADERS)).encode("utf-8")
-    for case in cases:
-        yield writer.writerow([_safe_text(value) for value in htcds_row(case)]).encode("utf-8")
+    for row in rows:
+        yield writer.writerow([_safe_text(value) for value in row]).encode("utf-8")

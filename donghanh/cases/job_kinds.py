@@ -44,7 +44,8 @@ def _export(
     ctx: JobContext,
     *,
     cases: Callable[[Membership], QuerySet[Case]],
-    write: Callable[[Membership, Iterator[Case], IO[bytes]], None],
+    rows: Callable[[Membership, QuerySet[Case]], Iterator[list[Any]]],
+    write: Callable[[Membership, Iterator[list[Any]], IO[bytes]], None],
     message: str,
     name: tuple[str, str],
     content_type: str,
@@ -62,11 +63,11 @@ def _export(
     chosen = cases(membership)
     total = chosen.count()
 
-    def counted() -> Iterator[Case]:
+    def counted() -> Iterator[list[Any]]:
         done = 0
         ctx.progress(0, total, message)
-        for case in chosen.iterator(chunk_size=exports.EXPORT_CHUNK_SIZE):
-            yield case
+        for row in rows(membership, chosen):
+            yield row
             done += 1
             if done % PROGRESS_EVERY == 0:
                 ctx.progress(done, total, message)
@@ -95,12 +96,16 @@ def export_xlsx(ctx: JobContext) -> None:
         identities = exports.sees_identities(membership.role)
         return exports.cases_for_list_export(membership, _filters(ctx), identities=identities)
 
-    def write(membership: Membership, rows: Iterator[Case], target: IO[bytes]) -> None:
-        exports.write_xlsx(rows, target, identities=exports.sees_identities(membership.role))
+    def rows(membership: Membership, chosen: QuerySet[Case]) -> Iterator[list[Any]]:
+        return exports.xlsx_rows(chosen, identities=exports.sees_identities(membership.role))
+
+    def write(membership: Membership, found: Iterator[list[Any]], target: IO[bytes]) -> None:
+        exports.write_xlsx(found, target, identities=exports.sees_identities(membership.role))
 
     _export(
         ctx,
         cases=cases,
+        rows=rows,
         write=write,
         message=_("Writing the spreadsheet"),
         name=("cases", "xlsx"),
@@ -114,13 +119,14 @@ def export_xlsx(ctx: JobContext) -> None:
     label=gettext_lazy("De-identified statistics of cases (HTCDS CSV)"),
 )
 def export_htcds_csv(ctx: JobContext) -> None:
-    def write(_membership: Membership, rows: Iterator[Case], target: IO[bytes]) -> None:
-        for line in exports.htcds_csv_lines(rows):
+    def write(_membership: Membership, found: Iterator[list[Any]], target: IO[bytes]) -> None:
+        for line in exports.htcds_csv_lines(found):
             target.write(line)
 
     _export(
         ctx,
         cases=lambda membership: exports.cases_for_statistics(membership, _filters(ctx)),
+        rows=lambda _membership, chosen: exports.htcds_rows(chosen),
         write=write,
         message=_("Writing the CSV file"),
         name=("htcds", "csv"),

@@ -81,6 +81,24 @@ class Ethnicity(models.TextChoices):
     OTHER = "other", _("Another ethnic group")
 
 
+def age_on(
+    day: datetime.date,
+    *,
+    date_of_birth: datetime.date | None,
+    estimated_age: int | None,
+    age_estimated_on: datetime.date | None,
+    created_at: datetime.datetime,
+) -> int | None:
+    """A person's age on `day`: from the date of birth, else from the age estimated on a day
+    (the day of registration if none was noted), else unknown."""
+    if date_of_birth is not None:
+        return years_between(date_of_birth, day)
+    if estimated_age is not None:
+        estimated_on = age_estimated_on or created_at.date()
+        return estimated_age + max(0, years_between(estimated_on, day))
+    return None
+
+
 class Person(models.Model):
     """Someone an organisation supports: a survivor, a person at risk, an accompanying child."""
 
@@ -172,12 +190,13 @@ class Person(models.Model):
         return f"person #{self.pk}"
 
     def age_on(self, day: datetime.date) -> int | None:
-        if self.date_of_birth is not None:
-            return years_between(self.date_of_birth, day)
-        if self.estimated_age is not None:
-            estimated_on = self.age_estimated_on or self.created_at.date()
-            return self.estimated_age + max(0, years_between(estimated_on, day))
-        return None
+        return age_on(
+            day,
+            date_of_birth=self.date_of_birth,
+            estimated_age=self.estimated_age,
+            age_estimated_on=self.age_estimated_on,
+            created_at=self.created_at,
+        )
 
     @property
     def nationality_label(self) -> str:
