@@ -96,7 +96,7 @@ def xlsx_headers(*, identities: bool) -> list[str]:
 # are exported.
 EXPORT_CHUNK_SIZE = 2000
 
-_XLSX_COLUMNS = (
+XLSX_COLUMNS = (
     "id",
     "number",
     "person__sex",
@@ -112,7 +112,7 @@ _XLSX_COLUMNS = (
     "opened_on",
     "closed_on",
 )
-_IDENTITY_COLUMNS = ("person__full_name", "person__date_of_birth")
+IDENTITY_COLUMNS = ("person__full_name", "person__date_of_birth")
 
 
 def _labels(model: type[Model], field: str) -> dict[str, str]:
@@ -158,7 +158,7 @@ def xlsx_rows(cases: QuerySet[Case], *, identities: bool) -> Iterator[list[Any]]
             countries[code] = str(COUNTRIES.label(code))
         return countries.get(code, "")
 
-    columns = _XLSX_COLUMNS + (_IDENTITY_COLUMNS if identities else ())
+    columns = XLSX_COLUMNS + (IDENTITY_COLUMNS if identities else ())
     values = cases.values_list(*columns).iterator(chunk_size=EXPORT_CHUNK_SIZE)
     for chunk in _in_chunks(values, EXPORT_CHUNK_SIZE):
         workers = _workers_of([found[0] for found in chunk])
@@ -298,7 +298,7 @@ def _pseudonym(organisation_id: int, case_id: int) -> str:
     return keyed_digest(f"{organisation_id}:{case_id}", purpose="htcds export cas_ID")
 
 
-_HTCDS_COLUMNS = (
+HTCDS_COLUMNS = (
     "id",
     "organisation_id",
     "case_type",
@@ -346,7 +346,7 @@ def cases_for_statistics(
 
 
 def _year_month(day: datetime.date | None) -> str:
-    return day.strftime("%Y-%m") if day else ""
+    return f"{day.year:04d}-{day.month:02d}" if day else ""
 
 
 def _codes(values: list[str] | None, allowed: frozenset[str]) -> str:
@@ -360,7 +360,7 @@ def htcds_rows(cases: QuerySet[Case]) -> Iterator[list[str]]:
     control = frozenset(CONTROL_MEANS.values)
     countries = frozenset(COUNTRIES.values)
     relations = frozenset(RELATIONS_TO_TRAFFICKER.values)
-    values = cases.values_list(*_HTCDS_COLUMNS).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    values = cases.values_list(*HTCDS_COLUMNS).iterator(chunk_size=EXPORT_CHUNK_SIZE)
     for (
         case_id,
         organisation_id,
