@@ -535,12 +535,13 @@ def test_the_projects_a_record_of_the_case_can_be_counted_under(staff, case):
     from donghanh.programmes.projects.models import Project
 
     today = timezone.localdate()
+    start, end = today - datetime.timedelta(days=400), today - datetime.timedelta(days=30)
     ended = Project.objects.create(
         implementing_organisation=staff.organisation,
         code="OLD",
         name="Dự án cũ",
-        start_on=today - datetime.timedelta(days=400),
-        end_on=today - datetime.timedelta(days=30),
+        start_on=start,
+        end_on=end,
     )
     Project.objects.create(implementing_organisation=staff.organisation, code="NOW", name="Mới")
     Project.objects.create(
@@ -555,8 +556,8 @@ def test_the_projects_a_record_of_the_case_can_be_counted_under(staff, case):
         "id": ended.pk,
         "code": "OLD",
         "name": "Dự án cũ",
-        "start_on": ended.start_on.isoformat(),
-        "end_on": ended.end_on.isoformat(),
+        "start_on": start.isoformat(),
+        "end_on": end.isoformat(),
     }
     assert client.get(url, {"on": "31/12/2026"}).status_code == 400
     assert _views(case).count() == 3

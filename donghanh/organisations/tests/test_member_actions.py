@@ -270,6 +270,8 @@ def test_own_two_factor_cannot_be_reset_here(trio):
 def _lock_out(user: Any) -> None:
     """Locked out twice over: from one address by django-axes, from everywhere by the
     slowdown after guessed passwords."""
+    import datetime
+
     from axes.models import AccessAttempt
     from django.conf import settings
     from django.utils import timezone
@@ -290,7 +292,7 @@ def _lock_out(user: Any) -> None:
         username=user.username,
         failures=12,
         last_failure_at=timezone.now(),
-        slowed_until=timezone.now() + timezone.timedelta(minutes=30),
+        slowed_until=timezone.now() + datetime.timedelta(minutes=30),
     )
 
 
