@@ -53,3 +53,26 @@ def test_a_type_chosen_with_the_decision_or_another_type_stays(person) -> None:
     other = make_case(person, case_type=CaseType.GBV_SURVIVOR)
     identify(other, ON)
     assert Case.objects.get(pk=other.pk).case_type == CaseType.GBV_SURVIVOR
+
+
+def test_the_migration_corrects_cases_identified_before(person) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "donghanh.cases.migrations.0012_case_type_after_identification"
+    )
+    stale = make_case(person, case_type=CaseType.UNDERGOING_IDENTIFICATION)
+    waiting = make_case(person, case_type=CaseType.UNDERGOING_IDENTIFICATION)
+    # As rows were left before the services changed the type with the decision.
+    Case.objects.filter(pk=stale.pk).update(
+        identification_status=IdentificationStatus.IDENTIFIED_VICTIM, identified_on=ON
+    )
+    migration.correct_case_types(apps, None)
+    corrected = Case.objects.get(pk=stale.pk)
+    assert corrected.case_type == CaseType.TRAFFICKING_VICTIM
+    assert corrected.version == stale.version + 1
+    unchanged = Case.objects.get(pk=waiting.pk)
+    assert unchanged.case_type == CaseType.UNDERGOING_IDENTIFICATION
+    assert unchanged.version == waiting.version
