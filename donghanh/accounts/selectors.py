@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.http import Http404
 from django.utils import timezone
@@ -61,6 +63,30 @@ def sign_in_wait(username: str) -> int:
     if slowed_until is None:
         return 0
     return max(1, math.ceil((slowed_until - timezone.now()).total_seconds()))
+
+
+def sign_in_locked_among(usernames: Iterable[str]) -> set[str]:
+    """Those of `usernames` whose sign-ins are held back now (one query): locked out from
+    an address after too many wrong passwords (django-axes, for its cool-off time), or slowed
+    down after guessing from many addresses (`sign_in_wait`)."""
+    from axes.models import AccessAttempt
+
+    names = list(usernames)
+    now = timezone.now()
+    locked = AccessAttempt.objects.filter(
+        username__in=names,
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=now - settings.AXES_COOLOFF_TIME,
+    ).values_list("username", flat=True)
+    slowed = SignInThrottle.objects.filter(username__in=names, slowed_until__gt=now).values_list(
+        "username", flat=True
+    )
+    return set(locked.union(slowed))
+
+
+def sign_in_locked(username: str) -> bool:
+    """Whether sign-ins to `username` are held back now (`sign_in_locked_among`)."""
+    return bool(sign_in_locked_among([username]))
 
 
 def security_notices_for(user: User) -> list[SecurityNotice]:

@@ -32,3 +32,25 @@ def membership_periods(organisation_id: int) -> list[QuerySet[Any]] | None:
     if _periods_lookup is None:
         return None
     return _periods_lookup(organisation_id)
+
+
+# From an organisation's id and a case number (as typed) to the id of that organisation's case
+# with that number, or None: filled by the cases app.
+CaseNumberLookup = Callable[[int, str], int | None]
+
+_case_number_lookup: CaseNumberLookup | None = None
+
+
+def register_case_number_lookup(lookup: CaseNumberLookup) -> None:
+    """Set the lookup from an organisation's id and a case number to its case's id."""
+    global _case_number_lookup
+    _case_number_lookup = lookup
+
+
+def case_id_for_number(organisation_id: int, number: str) -> int | None:
+    """The id of the organisation's own case numbered `number`; None for a number that names
+    no case of the organisation (whether or not another organisation has one), or when no
+    lookup is registered."""
+    if _case_number_lookup is None or not number.strip():
+        return None
+    return _case_number_lookup(organisation_id, number.strip())

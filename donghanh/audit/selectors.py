@@ -93,12 +93,19 @@ def audit_entries_for_organisation(
     target_type: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
+    case_id: int | None = None,
 ) -> QuerySet[AuditEntry]:
     """An organisation's audit log, newest first, narrowed by the given filters.
 
-    Dates are whole days in the platform's time zone, both ends included.
+    Dates are whole days in the platform's time zone, both ends included. `case_id` (one of
+    the organisation's cases, `ports.case_id_for_number`) keeps the rows about that case: those
+    whose record is the case and those whose details name it (its services, referrals…).
     """
     entries = AuditEntry.objects.filter(_organisation_scope(organisation_id))
+    if case_id is not None:
+        entries = entries.filter(
+            Q(target_type="cases.case", target_id=str(case_id)) | Q(details__case=case_id)
+        )
     if action:
         entries = entries.filter(action=action)
     if username:

@@ -6,8 +6,9 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
+        from donghanh.audit.ports import register_case_number_lookup
         from donghanh.cases.registry import register_case_page_own_sections
-        from donghanh.cases.selectors import person_page_cases, person_visibility
+        from donghanh.cases.selectors import case_id_numbered, person_page_cases, person_visibility
         from donghanh.people.registry import PERSON_PAGE, register_person_visibility
 
         # Who sees a person follows who sees their cases; the person page lists their cases.
@@ -16,3 +17,5 @@ class CasesConfig(AppConfig):
             "cases", template="cases/includes/person_cases.html", order=20, data=person_page_cases
         )
         register_case_page_own_sections()
+        # The audit log finds a case's rows by its number.
+        register_case_number_lookup(case_id_numbered)

@@ -326,6 +326,16 @@ def caseload(
     return cases
 
 
+def case_id_numbered(organisation_id: int, number: str) -> int | None:
+    """The id of the organisation's case numbered `number` (capitals or not), or None: another
+    organisation's case is never found (the audit log's search by case number)."""
+    return (
+        Case.objects.filter(organisation_id=organisation_id, number=number.strip().upper())
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def cases_of_person(membership: Membership, person_id: int) -> list[Case]:
     """The person's cases that the member may open, newest first."""
     return list(

@@ -330,6 +330,24 @@ def ensure_case_not_closed(case: Case) -> None:
         )
 
 
+# What a case "undergoing identification" becomes once the identification is decided: a victim
+# identified is a trafficking victim; a person found not to be one is an at-risk or returned
+# migrant (the case worker may choose another type on the intake page).
+_TYPE_AFTER_IDENTIFICATION = {
+    IdentificationStatus.IDENTIFIED_VICTIM: CaseType.TRAFFICKING_VICTIM,
+    IdentificationStatus.NOT_A_VICTIM: CaseType.MIGRANT_AT_RISK,
+}
+
+
+def _case_type_after_identification(case: Case) -> str | None:
+    """The case type that follows from a concluded identification, when the case still reads
+    "undergoing identification"; None when it stays as it is."""
+    if case.case_type != CaseType.UNDERGOING_IDENTIFICATION:
+        return None
+    concluded = _TYPE_AFTER_IDENTIFICATION.get(case.identification_status)  # type: ignore[call-overload]
+    return concluded.value if concluded is not None else None
+
+
 @transaction.atomic
 def case_update(
     *,
@@ -368,6 +386,10 @@ def case_update(
             changed.append(name)
     if not changed:
         return current
+    concluded = _case_type_after_identification(current)
+    if concluded and "case_type" not in changes:
+        current.case_type = concluded
+        changed.append("case_type")
     _validate_case(current)
     update_fields = [*changed, "version", "updated_at"]
     regime = legal_regime_for(identified_on=current.identified_on, intake_date=current.intake_date)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.cases.models import SupportRegime
@@ -100,20 +102,43 @@ def project_field() -> forms.TypedChoiceField:
         coerce=int,
         required=False,
         empty_value=None,
-        help_text=_("The programme's indicators count the person under this project."),
+        help_text=_(
+            "The programme's indicators count the person under this project. Only the projects "
+            "running on the date of the record are listed."
+        ),
     )
 
 
 class ProjectChoiceForm(forms.Form):
     """A form whose optional `project` field (declared where it goes, with `project_field`)
-    lists the given projects by code and name, after "Not under any project". Left out when
-    there is no project to choose: `cleaned_data` then has no "project"."""
+    lists, by code and name after "Not under any project", those of the given projects (the
+    ones the case may use) that run on the record's date, the field named `date_field`: the
+    date sent, else the date the form opened with, else today. `keep` (the project an edited
+    record is counted under now) stays listed whatever its dates, and a project sent that the
+    case may use is taken so that the service says why it does not fit. Left out when there is
+    no project to choose: `cleaned_data` then has no "project"."""
+
+    date_field = ""
 
     def __init__(
-        self, *args: Any, projects: Iterable[Project] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        projects: Iterable[Project] | None = None,
+        keep: Project | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(project.pk, f"{project.code} — {project.name}") for project in projects or ()]
+        usable = list(projects or ())
+        day = self.record_day()
+        sent = self.data.get(self.add_prefix("project")) if self.is_bound else None
+        offered = [
+            project
+            for project in usable
+            if project.runs_on(day) or project == keep or str(project.pk) == sent
+        ]
+        if keep is not None and keep not in offered:
+            offered.append(keep)
+        choices = [(project.pk, f"{project.code} — {project.name}") for project in offered]
         if choices:
             self.fields["project"].choices = [  # type: ignore[attr-defined]
                 ("", _("Not under any project")),
@@ -122,9 +147,28 @@ class ProjectChoiceForm(forms.Form):
         else:
             del self.fields["project"]
 
+    def record_day(self) -> datetime.date:
+        """The date of the record the form is for, as far as it is known yet."""
+        field = self.fields.get(self.date_field)
+        if field is not None:
+            given = (
+                self.data.get(self.add_prefix(self.date_field))
+                if self.is_bound
+                else self.initial.get(self.date_field)
+            )
+            try:
+                day = given if isinstance(given, datetime.date) else field.clean(given)
+            except forms.ValidationError:
+                day = None
+            if isinstance(day, datetime.date):
+                return day
+        return timezone.localdate()
+
 
 class ServiceFields(ProjectChoiceForm):
     """What a service records, as its forms (new and edit) and the API take it."""
+
+    date_field = "delivered_on"
 
     domain = forms.ChoiceField(label=_("Domain"), choices=ServiceDomain.choices)
     provider = forms.ModelChoiceField(
@@ -177,6 +221,7 @@ class FollowUpEditForm(VersionedFormMixin, FollowUpFields):
 
 
 class AdmissionForm(ProjectChoiceForm):
+    date_field = "admitted_on"
     shelter = forms.ModelChoiceField(label=_("Shelter"), queryset=shelters())
     admitted_on = DateField(label=_("Admission date"))
     project = project_field()

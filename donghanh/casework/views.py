@@ -382,13 +382,10 @@ def plan_decide(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
     )
 
 
-def _projects(case: Case, current: Project | None = None) -> list[Project]:
-    """The projects a record of the case may be counted under, and the one it is counted under
-    now, if that is no longer one of them."""
-    projects = list(selectors.projects_for_case(case))
-    if current is not None and current not in projects:
-        projects.append(current)
-    return projects
+def _projects(case: Case) -> list[Project]:
+    """The projects a record of the case may be counted under, whatever their dates: the
+    forms list those that run on the record's date (`ProjectChoiceForm`)."""
+    return list(selectors.projects_for_case(case))
 
 
 @login_required
@@ -421,14 +418,16 @@ def service_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
 def service_edit(request: HttpRequest, org: str, case_id: int, service_id: int) -> HttpResponse:
     access = _open(request, org, case_id, Perm.EDIT_CASES)
     service = _get_or_404(lambda: selectors.service_of(access.case, service_id))
-    projects = _projects(access.case, service.project)
+    projects = _projects(access.case)
     return _edit_page(
         request,
         access,
         spec=SERVICE_EDITS,
         record=service,
         reread=lambda: selectors.service_of(access.case, service.pk),
-        make_form=lambda data=None, **kwargs: ServiceEditForm(data, projects=projects, **kwargs),
+        make_form=lambda data=None, **kwargs: ServiceEditForm(
+            data, projects=projects, keep=service.project, **kwargs
+        ),
         save=lambda form: services.service_update(
             service=service,
             expected_version=form.cleaned_data["version"],

@@ -44,6 +44,11 @@ class OrganisationEvent(AuditEvent):
         AuditAction.TWO_FACTOR_RESET,
         _("%(devices)s second-factor device(s) removed through membership %(membership)s"),
     )
+    SIGN_IN_UNLOCKED = (
+        "membership.sign_in_unlocked",
+        AuditAction.UPDATE,
+        _("Sign-in lockout lifted through membership %(membership)s"),
+    )
     INVITATION_SENT = (
         "invitation.sent",
         AuditAction.CREATE,

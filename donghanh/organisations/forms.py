@@ -11,13 +11,14 @@ from donghanh.audit.models import AuditAction
 from donghanh.audit.selectors import record_type_label
 from donghanh.core.dates import DateField
 from donghanh.organisations.models import Membership
-from donghanh.organisations.roles import Role
+from donghanh.organisations.roles import LEAST_PRIVILEGED_ROLE, Role
 
 
-def _role_field() -> forms.ChoiceField:
+def _role_field(initial: str | None = None) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=_("Role"),
         choices=Role.choices,
+        initial=initial,
         error_messages={
             "required": _("Choose a role."),
             "invalid_choice": _("Choose one of the roles in the list."),
@@ -36,7 +37,8 @@ class InvitationForm(forms.Form):
         max_length=150,
         error_messages={"required": _("Enter the username of the person's account.")},
     )
-    role = _role_field()
+    # Until the administrator chooses, the role that may do least.
+    role = _role_field(initial=LEAST_PRIVILEGED_ROLE)
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"].strip()
@@ -66,7 +68,8 @@ class NewMemberForm(forms.Form):
         required=False,
         error_messages={"invalid": _("Enter a valid email address, for example ten@example.org.")},
     )
-    role = _role_field()
+    # Until the administrator chooses, the role that may do least.
+    role = _role_field(initial=LEAST_PRIVILEGED_ROLE)
 
     def __init__(self, *args: Any, suffix: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -106,6 +109,12 @@ class AuditLogFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
     username = forms.CharField(label=_("Username"), max_length=150, required=False)
     record_type = forms.ChoiceField(label=_("Record type"), required=False)
+    case_number = forms.CharField(
+        label=_("Case number"),
+        max_length=40,
+        required=False,
+        help_text=_("The whole number of one of your organisation's cases, e.g. PH-2026-0001."),
+    )
     date_from = DateField(label=_("From (dd/mm/yyyy)"), required=False)
     date_to = DateField(label=_("To (dd/mm/yyyy)"), required=False)
 

@@ -151,3 +151,8 @@ ROLE_DESCRIPTIONS: dict[str, StrOrPromise] = {
 
 def role_allows(role: str, perm: Perm) -> bool:
     return perm in GRANTS.get(role, frozenset())
+
+
+# The role a new member or an invitation starts with until the administrator chooses another:
+# the one granted least (a donor viewer sees totals only, never a person).
+LEAST_PRIVILEGED_ROLE: str = min(Role, key=lambda role: len(GRANTS[role])).value

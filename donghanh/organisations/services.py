@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
+from donghanh.accounts.models import SignInThrottle
 from donghanh.accounts.services import user_end_all_sessions
 from donghanh.audit.services import audit_record
 from donghanh.core.actor import Actor
@@ -456,6 +457,35 @@ def member_two_factor_reset(*, membership: Membership, actor: Actor) -> int:
         details={"devices": removed, "membership": membership.pk},
     )
     return removed
+
+
+@transaction.atomic
+def member_sign_in_unlock(*, membership: Membership, actor: Actor) -> int:
+    """Lift the lockout of a member of the actor's organisation locked out after wrong
+    passwords: their failed attempts are forgotten, from every address, and so is the
+    slowdown of their username. Their password and sessions stay as they are. Returns the
+    number of records forgotten; the audit row says so, naming the membership."""
+    from axes.utils import reset as forget_failed_attempts
+
+    membership = _locked_membership(membership)
+    user = membership.user
+    if user.is_superuser or user.is_staff:
+        raise ValidationError(
+            _(
+                "This person is a system administrator. Only another system administrator can "
+                "unlock their sign-in."
+            )
+        )
+    forgotten = forget_failed_attempts(username=user.username)
+    slowdowns, _deleted = SignInThrottle.objects.filter(username=user.username).delete()
+    audit_record(
+        event=OrganisationEvent.SIGN_IN_UNLOCKED,
+        actor=actor.within(membership.organisation),
+        target=user,
+        changed_fields=["sign_in_lockout"],
+        details={"membership": membership.pk, "attempts": forgotten + slowdowns},
+    )
+    return forgotten + slowdowns
 
 
 # --- Teams ------------------------------------------------------------------------------

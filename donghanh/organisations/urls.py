@@ -23,6 +23,11 @@ urlpatterns = [
         name="member_password_reset",
     ),
     path(
+        "members/<int:member_id>/unlock/",
+        views.member_sign_in_unlock,
+        name="member_sign_in_unlock",
+    ),
+    path(
         "members/<int:member_id>/two-factor-reset/",
         views.member_two_factor_reset,
         name="member_two_factor_reset",

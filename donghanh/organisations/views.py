@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from donghanh.accounts.selectors import sign_in_locked, sign_in_locked_among
+from donghanh.audit.ports import case_id_for_number
 from donghanh.audit.selectors import (
     audit_entries_for_organisation,
     audit_target_types_for_organisation,
@@ -71,13 +73,16 @@ def detail(request: HttpRequest, org: str) -> HttpResponse:
 @login_required
 def members(request: HttpRequest, org: str) -> HttpResponse:
     membership = access_membership(request.user, org, Perm.MANAGE_MEMBERS)
+    member_list = list(members_of(membership.organisation_id))
     return render(
         request,
         "organisations/members.html",
         {
             "organisation": membership.organisation,
-            "members": members_of(membership.organisation_id),
+            "members": member_list,
             "invitations": invitations_of(membership.organisation_id),
+            "locked_out": sign_in_locked_among(m.user.username for m in member_list),
+            "can_unlock": role_allows(membership.role, Perm.RESET_PASSWORDS),
         },
     )
 
@@ -221,6 +226,7 @@ def _member_page(
         "member": member,
         "can_reset": role_allows(acting.role, Perm.RESET_PASSWORDS),
         "reset_refusal": member_credentials_reset_refusal(membership=member, user=request.user),
+        "locked_out": sign_in_locked(member.user.username),
         "role_form": RoleForm(initial={"role": member.role}, prefix="role"),
         "password_form": ConfirmIdentityForm(prefix="password"),
         "two_factor_form": ConfirmIdentityForm(prefix="two_factor"),
@@ -322,6 +328,24 @@ def member_password_reset(request: HttpRequest, org: str, member_id: int) -> Htt
 
 @require_POST
 @login_required
+def member_sign_in_unlock(request: HttpRequest, org: str, member_id: int) -> HttpResponse:
+    acting = access_membership(request.user, org, Perm.RESET_PASSWORDS)
+    member = access_member(acting, member_id)
+    try:
+        services.member_sign_in_unlock(
+            membership=member, actor=request_actor(request, acting.organisation)
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Sign-in unlocked: this person can sign in again now."))
+    if request.POST.get("back") == "members":
+        return redirect("organisations:members", org=org)
+    return redirect("organisations:member", org=org, member_id=member.pk)
+
+
+@require_POST
+@login_required
 def member_two_factor_reset(request: HttpRequest, org: str, member_id: int) -> HttpResponse:
     acting = access_membership(request.user, org, Perm.RESET_PASSWORDS)
     member = access_member(acting, member_id)
@@ -357,19 +381,31 @@ def audit_log(request: HttpRequest, org: str) -> HttpResponse:
     if form.is_bound:
         form.is_valid()  # Apply the filters that are valid; the form points out the others.
         data = form.cleaned_data
-    entries = audit_entries_for_organisation(
-        organisation_id,
-        action=data.get("action") or "",
-        username=(data.get("username") or "").strip(),
-        target_type=data.get("record_type") or "",
-        date_from=data.get("date_from"),
-        date_to=data.get("date_to"),
-    )
+    case_number = (data.get("case_number") or "").strip()
+    case_id = case_id_for_number(organisation_id, case_number) if case_number else None
+    if case_number and case_id is None:
+        # The same answer whether another organisation has a case with that number or not.
+        entries = audit_entries_for_organisation(organisation_id).none()
+    else:
+        entries = audit_entries_for_organisation(
+            organisation_id,
+            action=data.get("action") or "",
+            username=(data.get("username") or "").strip(),
+            target_type=data.get("record_type") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            case_id=case_id,
+        )
     page = Paginator(entries, AUDIT_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "organisations/audit_log.html",
-        {"organisation": membership.organisation, "form": form, "page": page},
+        {
+            "organisation": membership.organisation,
+            "form": form,
+            "page": page,
+            "no_such_case": bool(case_number) and case_id is None,
+        },
     )
 
 

@@ -159,3 +159,69 @@ def test_shelter_staff_find_the_beds_from_home(page: Page, live_server):
     page.get_by_role("link", name="Số giường").click()
     expect(page.locator("h1")).to_contain_text("Số giường")
     expect(page.locator("main")).to_contain_text("giường có người")
+
+
+def test_the_beds_page_shows_occupancy_and_refuses_fewer_beds_than_taken(page: Page, live_server):
+    """Issue 11, item 4: the shelter's administrator reaches the beds page from the menu of
+    their home, sees how many beds are taken, and cannot record fewer beds than that until
+    the person has left; then the smaller number is saved."""
+    import datetime
+
+    from django.utils import timezone
+
+    from donghanh.cases.tests.conftest import make_case, make_person
+    from donghanh.casework import services as casework_services
+    from donghanh.casework.models import ShelterCapacity, ShelterStay
+    from donghanh.core.actor import Actor
+    from donghanh.organisations.models import Organisation
+
+    shelter = cast(
+        Organisation,
+        factories.OrganisationFactory(kind=Organisation.Kind.SHELTER, name="Ngôi nhà Bình yên"),
+    )
+    admin = MembershipFactory(organisation=shelter, role=Role.ORG_ADMIN)
+    worker = MembershipFactory(role=Role.SUPERVISOR)
+    case = make_case(
+        make_person(worker.organisation, worker.user, full_name="Lê Thị Hằng"), worker.user
+    )
+    today = timezone.localdate()
+    casework_services.shelter_capacity_set(
+        shelter=shelter,
+        beds=4,
+        effective_from=today - datetime.timedelta(days=30),
+        actor=Actor.system("tests"),
+    )
+    casework_services.shelter_admit(
+        case=case,
+        shelter=shelter,
+        admitted_on=today - datetime.timedelta(days=3),
+        actor=Actor.for_user(worker.user),
+    )
+    sign_in(page, live_server.url, admin)
+
+    page.get_by_role("link", name="Số giường của nhà tạm lánh").click()
+    expect(page.locator("h1")).to_have_text("Số giường")
+    expect(page.locator("main .occupancy")).to_have_text("1/4 giường có người, còn trống 3.")
+
+    page.fill("input[name=beds]", "0")
+    page.fill("input[name=effective_from]", today.isoformat())
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text(
+        "đang có 1 giường có người: cơ sở bảo trợ không thể có ít giường hơn"
+    )
+    assert not ShelterCapacity.objects.filter(shelter=shelter, beds=0).exists()
+
+    stay = ShelterStay.objects.get(case=case)
+    casework_services.shelter_discharge(
+        stay=stay,
+        discharged_on=today,
+        reason="reintegrated",
+        actor=Actor.for_user(worker.user),
+    )
+    page.goto(f"{live_server.url}/app/o/{shelter.slug}/casework/beds/")
+    expect(page.locator("main .occupancy")).to_have_text("0/4 giường có người, còn trống 4.")
+    page.fill("input[name=beds]", "0")
+    page.fill("input[name=effective_from]", today.isoformat())
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text("0/0 giường có người")
+    assert ShelterCapacity.objects.filter(shelter=shelter, beds=0).exists()

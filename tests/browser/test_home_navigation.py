@@ -72,3 +72,50 @@ def test_a_supervisor_decides_a_plan_from_the_approvals_queue(page: Page, live_s
     expect(page).to_have_url(
         f"{live_server.url}/app/o/{organisation.slug}/casework/{case.pk}/plan/decision/"
     )
+
+
+# Every role's home opens, and only opens (issue 11, item 7) ----------------------------------
+
+# The entry each role's home must have, by its Vietnamese name (None: no particular entry).
+EXPECTED_ENTRY = {
+    Role.DONOR_VIEWER: "UK1 · Dự án an toàn di cư",
+    Role.PROGRAMME_OFFICER: "Chương trình, dự án",
+    Role.SUPERVISOR: "Kế hoạch và yêu cầu đóng hồ sơ chờ duyệt",
+    Role.CASE_WORKER: "Danh sách trường hợp",
+    Role.ORG_ADMIN: "Thành viên và quyền truy cập",
+}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED_ENTRY))
+def test_every_link_of_a_roles_home_opens(page: Page, live_server, role) -> None:
+    """Each link the home offers (its menu and its page) answers 200: nothing it leads to
+    refuses the role (403) or does not exist for it (404)."""
+    member = MembershipFactory(role=role)
+    project = Project.objects.create(
+        implementing_organisation=member.organisation
+        if role != Role.DONOR_VIEWER
+        else OrganisationFactory(),
+        code="UK1",
+        name="Dự án an toàn di cư",
+    )
+    if role == Role.DONOR_VIEWER:
+        project.donors.add(member.organisation)
+    sign_in_verified(page, live_server.url, member.user)
+
+    expect(page.get_by_role("link", name=EXPECTED_ENTRY[role], exact=True).first).to_be_visible()
+    hrefs = page.eval_on_selector_all(
+        "header a[href], nav a[href], main a[href]",
+        "links => links.map(link => link.getAttribute('href'))",
+    )
+    own = sorted(
+        {
+            href
+            for href in hrefs
+            if href.startswith("/") and not href.startswith("//") and "#" not in href
+        }
+    )
+    assert len(own) >= 3, own
+    answers = {href: page.request.get(live_server.url + href).status for href in own}
+    assert {href: status for href, status in answers.items() if status != 200} == {}
+    if role == Role.DONOR_VIEWER:
+        expect(page.get_by_role("link", name="Danh bạ dịch vụ")).to_have_count(0)

@@ -524,3 +524,40 @@ def test_the_limit_is_a_sliding_window_of_one_minute(staff, case, settings, monk
     assert client.get(LIST).status_code == 200
     assert client.get(LIST).status_code == 429
     cache.clear()
+
+
+def test_the_projects_a_record_of_the_case_can_be_counted_under(staff, case):
+    # Issue 11, item 6: what the forms offer, for the day asked (today by default).
+    import datetime
+
+    from django.utils import timezone
+
+    from donghanh.programmes.projects.models import Project
+
+    today = timezone.localdate()
+    start, end = today - datetime.timedelta(days=400), today - datetime.timedelta(days=30)
+    ended = Project.objects.create(
+        implementing_organisation=staff.organisation,
+        code="OLD",
+        name="Dự án cũ",
+        start_on=start,
+        end_on=end,
+    )
+    Project.objects.create(implementing_organisation=staff.organisation, code="NOW", name="Mới")
+    Project.objects.create(
+        implementing_organisation=staff.other_organisation, code="THEIRS", name="Của tổ chức khác"
+    )
+    client = staff.client(Role.CASE_WORKER)
+    url = reverse("api:case_project_list", kwargs={"case_id": case.pk})
+    assert [row["code"] for row in client.get(url).json()] == ["NOW"]
+    back_then = client.get(url, {"on": (today - datetime.timedelta(days=40)).isoformat()})
+    assert [row["code"] for row in back_then.json()] == ["NOW", "OLD"]
+    assert back_then.json()[1] == {
+        "id": ended.pk,
+        "code": "OLD",
+        "name": "Dự án cũ",
+        "start_on": start.isoformat(),
+        "end_on": end.isoformat(),
+    }
+    assert client.get(url, {"on": "31/12/2026"}).status_code == 400
+    assert _views(case).count() == 3

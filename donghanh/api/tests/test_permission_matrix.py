@@ -66,6 +66,7 @@ COLUMNS = (
     "case",  # GET    /api/v1/cases/{id}/
     "services",  # GET    /api/v1/cases/{id}/services/
     "service_add",  # POST   /api/v1/cases/{id}/services/
+    "projects",  # GET    /api/v1/cases/{id}/projects/
     "received",  # GET    /api/v1/referrals/received/?organisation=<org>
     "sent",  # GET    /api/v1/referrals/sent/?organisation=<org>
     "referral_in",  # GET    /api/v1/referrals/{id}/ (received by the organisation)
@@ -77,31 +78,31 @@ COLUMNS = (
 
 # fmt: off
 OWN_ORGANISATION: dict[str, tuple[int, ...]] = {
-    #                      persons add  person edit cases case serv s_add recv sent r_in r_out acc  decl comp
-    "org_admin":            (200,  403, 200,   403, 200,  200, 200, 403,  200, 200, 200, 200,  403, 403, 403),
-    "supervisor":           (200,  201, 200,   200, 200,  200, 200, 201,  200, 200, 200, 200,  200, 200, 200),
-    "case_worker":          (200,  201, 200,   200, 200,  200, 200, 201,  200, 200, 200, 200,  200, 200, 200),
-    "collaborator":         (200,  201, 200,   200, 200,  200, 200, 201,  200, 200, 200, 200,  200, 200, 200),
-    "programme_officer":    (403,  403, 403,   403, 403,  403, 403, 403,  403, 403, 403, 403,  403, 403, 403),
-    "content_editor":       (403,  403, 403,   403, 403,  403, 403, 403,  403, 403, 403, 403,  403, 403, 403),
-    "donor_viewer":         (403,  403, 403,   403, 403,  403, 403, 403,  403, 403, 403, 403,  403, 403, 403),
-    "system_administrator": (401,  401, 401,   401, 401,  401, 401, 401,  401, 401, 401, 401,  401, 401, 401),
-    "no_membership":        (401,  401, 401,   401, 401,  401, 401, 401,  401, 401, 401, 401,  401, 401, 401),
-    "anonymous":            (401,  401, 401,   401, 401,  401, 401, 401,  401, 401, 401, 401,  401, 401, 401),
+    #                      persons add  person edit cases case serv s_add proj recv sent r_in r_out acc  decl comp
+    "org_admin":            (200,  403, 200,   403, 200,  200, 200, 403,  200,  200, 200, 200, 200,  403, 403, 403),
+    "supervisor":           (200,  201, 200,   200, 200,  200, 200, 201,  200,  200, 200, 200, 200,  200, 200, 200),
+    "case_worker":          (200,  201, 200,   200, 200,  200, 200, 201,  200,  200, 200, 200, 200,  200, 200, 200),
+    "collaborator":         (200,  201, 200,   200, 200,  200, 200, 201,  200,  200, 200, 200, 200,  200, 200, 200),
+    "programme_officer":    (403,  403, 403,   403, 403,  403, 403, 403,  403,  403, 403, 403, 403,  403, 403, 403),
+    "content_editor":       (403,  403, 403,   403, 403,  403, 403, 403,  403,  403, 403, 403, 403,  403, 403, 403),
+    "donor_viewer":         (403,  403, 403,   403, 403,  403, 403, 403,  403,  403, 403, 403, 403,  403, 403, 403),
+    "system_administrator": (401,  401, 401,   401, 401,  401, 401, 401,  401,  401, 401, 401, 401,  401, 401, 401),
+    "no_membership":        (401,  401, 401,   401, 401,  401, 401, 401,  401,  401, 401, 401, 401,  401, 401, 401),
+    "anonymous":            (401,  401, 401,   401, 401,  401, 401, 401,  401,  401, 401, 401, 401,  401, 401, 401),
 }
 
 OTHER_ORGANISATION: dict[str, tuple[int, ...]] = {
-    #                      persons add  person edit cases case serv s_add recv sent r_in r_out acc  decl comp
-    "org_admin":            (404,  404, 404,   403, 404,  404, 404, 403,  404, 404, 404, 404,  403, 403, 403),
-    "supervisor":           (404,  404, 404,   404, 404,  404, 404, 404,  404, 404, 404, 404,  404, 404, 404),
-    "case_worker":          (404,  404, 404,   404, 404,  404, 404, 404,  404, 404, 404, 404,  404, 404, 404),
-    "collaborator":         (404,  404, 404,   404, 404,  404, 404, 404,  404, 404, 404, 404,  404, 404, 404),
-    "programme_officer":    (404,  404, 403,   403, 404,  403, 403, 403,  404, 404, 403, 403,  403, 403, 403),
-    "content_editor":       (404,  404, 403,   403, 404,  403, 403, 403,  404, 404, 403, 403,  403, 403, 403),
-    "donor_viewer":         (404,  404, 403,   403, 404,  403, 403, 403,  404, 404, 403, 403,  403, 403, 403),
-    "system_administrator": (401,  401, 401,   401, 401,  401, 401, 401,  401, 401, 401, 401,  401, 401, 401),
-    "no_membership":        (401,  401, 401,   401, 401,  401, 401, 401,  401, 401, 401, 401,  401, 401, 401),
-    "anonymous":            (401,  401, 401,   401, 401,  401, 401, 401,  401, 401, 401, 401,  401, 401, 401),
+    #                      persons add  person edit cases case serv s_add proj recv sent r_in r_out acc  decl comp
+    "org_admin":            (404,  404, 404,   403, 404,  404, 404, 403,  404,  404, 404, 404, 404,  403, 403, 403),
+    "supervisor":           (404,  404, 404,   404, 404,  404, 404, 404,  404,  404, 404, 404, 404,  404, 404, 404),
+    "case_worker":          (404,  404, 404,   404, 404,  404, 404, 404,  404,  404, 404, 404, 404,  404, 404, 404),
+    "collaborator":         (404,  404, 404,   404, 404,  404, 404, 404,  404,  404, 404, 404, 404,  404, 404, 404),
+    "programme_officer":    (404,  404, 403,   403, 404,  403, 403, 403,  403,  404, 404, 403, 403,  403, 403, 403),
+    "content_editor":       (404,  404, 403,   403, 404,  403, 403, 403,  403,  404, 404, 403, 403,  403, 403, 403),
+    "donor_viewer":         (404,  404, 403,   403, 404,  403, 403, 403,  403,  404, 404, 403, 403,  403, 403, 403),
+    "system_administrator": (401,  401, 401,   401, 401,  401, 401, 401,  401,  401, 401, 401, 401,  401, 401, 401),
+    "no_membership":        (401,  401, 401,   401, 401,  401, 401, 401,  401,  401, 401, 401, 401,  401, 401, 401),
+    "anonymous":            (401,  401, 401,   401, 401,  401, 401, 401,  401,  401, 401, 401, 401,  401, 401, 401),
 }
 # fmt: on
 
@@ -237,6 +238,7 @@ HOW: dict[str, Call] = {
         },
         took_effect=lambda records: ServiceDelivery.objects.filter(case=records.case).exists(),
     ),
+    "projects": Call("get", _case("api:case_project_list")),
     "received": Call("get", _listed("api:referral_received_list")),
     "sent": Call("get", _listed("api:referral_sent_list")),
     "referral_in": Call("get", _referral("api:referral_detail")),

@@ -31,6 +31,7 @@ ENDPOINTS = {
     CASES_PATH: {"get"},
     CASE_PATH: {"get"},
     SERVICES_PATH: {"get", "post"},
+    f"{CASE_PATH}projects/": {"get"},
     RECEIVED_PATH: {"get"},
     SENT_PATH: {"get"},
     REFERRAL_PATH: {"get"},

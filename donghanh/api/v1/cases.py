@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -386,6 +387,37 @@ class CaseDetailView(APIView):
         _membership, case = _open_case(request, case_id, Perm.VIEW_CASES)
         answer = CaseSerializer(case_with_details(case), context={"request": request})
         return Response(answer.data)
+
+
+class CaseProjectSerializer(OutputSerializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    start_on = serializers.DateField(allow_null=True)
+    end_on = serializers.DateField(allow_null=True)
+
+
+class CaseProjectsQuery(QueryParameters):
+    on = serializers.DateField(
+        required=False,
+        help_text="The date of the record (YYYY-MM-DD); today when left out.",
+    )
+
+
+class CaseProjectListView(APIView):
+    @extend_schema(
+        summary="List the projects a record of the case can be counted under",
+        parameters=[CaseProjectsQuery],
+        responses={200: CaseProjectSerializer(many=True), **error_responses(400, 401, 403, 404)},
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        # As for the case itself: the case is opened (and the permission checked) first.
+        _membership, case = _open_case(request, case_id, Perm.VIEW_CASES)
+        params = CaseProjectsQuery(data=query_parameters(request))
+        params.is_valid(raise_exception=True)
+        day = params.validated_data.get("on") or timezone.localdate()
+        projects = casework_selectors.projects_for_case(case, day)
+        return Response(CaseProjectSerializer(projects, many=True).data)
 
 
 class CaseServiceListView(APIView):

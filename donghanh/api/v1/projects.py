@@ -39,7 +39,11 @@ class ProjectSerializer(OutputSerializer):
     implementing_organisation = serializers.CharField(source="implementing_organisation.slug")
     start_on = serializers.DateField(allow_null=True)
     end_on = serializers.DateField(allow_null=True)
-    status = serializers.CharField()
+    status = serializers.CharField(
+        source="current_status",
+        help_text="The status today: a project under way follows its dates (planned before its "
+        "start, completed after its end); planned, completed and suspended stay as set.",
+    )
     budget_vnd = serializers.IntegerField()
     indicators_url = serializers.SerializerMethodField()
 

@@ -15,6 +15,11 @@ urlpatterns = [
         name="case_service_list",
     ),
     path(
+        "cases/<int:case_id>/projects/",
+        cases.CaseProjectListView.as_view(),
+        name="case_project_list",
+    ),
+    path(
         "referrals/received/",
         referrals.ReceivedReferralListView.as_view(),
         name="referral_received_list",

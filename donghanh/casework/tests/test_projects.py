@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.cases.models import Case
@@ -401,3 +402,49 @@ def test_a_shelter_admission_on_the_page_under_a_project(staff, case, projects, 
     case_page = client.get(response["Location"]).content.decode()
     stays_table = case_page[case_page.index('id="cw-stays"') :]
     assert '<span title="Dự án P1">P1</span>' in stays_table
+
+
+# Forms offer the projects that can take the record (issue 11, item 6) -----------------------
+
+
+def test_the_forms_offer_only_the_projects_running_on_the_records_date(staff, case) -> None:
+    today = timezone.localdate()
+    ended = _project(
+        staff.organisation,
+        "ENDED",
+        start_on=today - datetime.timedelta(days=400),
+        end_on=today - datetime.timedelta(days=30),
+    )
+    _project(staff.organisation, "LATER", start_on=today + datetime.timedelta(days=30))
+    _project(staff.organisation, "NOW", start_on=today - datetime.timedelta(days=10))
+    client = staff.client(Role.CASE_WORKER)
+    for name in ("service_add", "stay_add"):
+        select = _select(client.get(url(name, case)).content.decode())
+        assert "NOW — Dự án NOW" in select
+        assert "ENDED" not in select and "LATER" not in select
+    # A service dated within the ended project's period is offered that project when the
+    # form comes back (here refused for another reason: no domain).
+    back = client.post(
+        url("service_add", case),
+        {"delivered_on": (today - datetime.timedelta(days=40)).isoformat(), "cost_vnd": "0"},
+    )
+    assert back.status_code == 400
+    select = _select(back.content.decode())
+    assert f'<option value="{ended.pk}">ENDED — Dự án ENDED</option>' in select
+    assert "NOW" not in select
+
+
+def test_the_edit_form_offers_the_projects_of_the_services_date(staff, case, worker) -> None:
+    today = timezone.localdate()
+    old_day = case.intake_date
+    ran = _project(staff.organisation, "RAN", start_on=old_day, end_on=old_day)
+    _project(staff.organisation, "NEW", start_on=old_day + datetime.timedelta(days=1))
+    service = _record(case, worker, delivered_on=old_day)
+    select = _select(
+        staff.client(Role.CASE_WORKER)
+        .get(url("service_edit", case, service_id=service.pk))
+        .content.decode()
+    )
+    assert f'<option value="{ran.pk}">RAN — Dự án RAN</option>' in select
+    assert "NEW" not in select  # it began after the service
+    assert ran.status_on(today) == "completed"

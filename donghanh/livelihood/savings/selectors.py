@@ -287,17 +287,19 @@ def linkable_cases(membership: Membership) -> QuerySet[Case]:
     return cases_visible_to(membership).order_by("-intake_date")
 
 
-def programme_choices(organisation_id: int) -> QuerySet[Project]:
+def programme_choices(
+    organisation_id: int, *, open_on: datetime.date | None = None, keep: int | None = None
+) -> QuerySet[Project]:
     """The programmes a group of the organisation can belong to: those it implements or is a
-    partner of."""
-    return (
-        Project.objects.filter(
-            Q(implementing_organisation_id=organisation_id)
-            | Q(partner_organisations__id=organisation_id)
-        )
-        .distinct()
-        .order_by("code")
+    partner of. With `open_on`, only those not ended by that day (the group forms, or carries
+    on, under them), and the programme `keep` (the group's own) whatever its dates."""
+    projects = Project.objects.filter(
+        Q(implementing_organisation_id=organisation_id)
+        | Q(partner_organisations__id=organisation_id)
     )
+    if open_on is not None:
+        projects = projects.filter(Q(end_on__isnull=True) | Q(end_on__gte=open_on) | Q(pk=keep))
+    return projects.distinct().order_by("code")
 
 
 def facilitator_choices(organisation_id: int) -> QuerySet[Any]:

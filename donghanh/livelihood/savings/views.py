@@ -45,9 +45,13 @@ def _render(
     return render(request, f"livelihood/{template}", context)
 
 
-def _group_choices(organisation_id: int) -> dict[str, Any]:
+def _group_choices(organisation_id: int, keep: int | None = None) -> dict[str, Any]:
+    """What a group's form offers: the programmes not ended today (and the group's own), and
+    the members who may run its meetings."""
     return {
-        "projects": selectors.programme_choices(organisation_id),
+        "projects": selectors.programme_choices(
+            organisation_id, open_on=timezone.localdate(), keep=keep
+        ),
         "facilitators": selectors.facilitator_choices(organisation_id),
     }
 
@@ -183,7 +187,7 @@ def _group_stored(group: Model) -> dict[str, Any]:
 def group_edit(request: HttpRequest, org: str, group_id: int) -> HttpResponse:
     access = access_group(request.user, org, group_id, RECORD)
     group = access.group
-    choices = _group_choices(group.organisation_id)
+    choices = _group_choices(group.organisation_id, keep=group.project_id)
     initial = _group_stored(group) | services.GROUP_EDITS.baseline_initial(group)
     form = forms.GroupEditForm(request.POST or None, initial=initial, **choices)
     conflict_rows: list[Any] = []

@@ -337,3 +337,28 @@ def test_list_pages_make_a_fixed_number_of_queries(
     for page, most in pages.items():
         with django_assert_max_num_queries(most):
             assert client.get(page).status_code == 200
+
+
+def test_the_group_forms_offer_no_programme_that_has_ended(staff, group) -> None:
+    # Issue 11, item 6: a programme past its end date is no longer offered to a new group;
+    # a group already under it keeps it on its edit form.
+    from donghanh.programmes.projects.models import Project
+
+    today = timezone.localdate()
+    ended = Project.objects.create(
+        implementing_organisation=staff.organisation,
+        code="ENDED",
+        name="Dự án đã kết thúc",
+        end_on=today - datetime.timedelta(days=1),
+    )
+    Project.objects.create(
+        implementing_organisation=staff.organisation, code="RUNS", name="Dự án đang chạy"
+    )
+    client = staff.client(Role.CASE_WORKER)
+    create = client.get(reverse("livelihood:group_create", kwargs={"org": group.organisation.slug}))
+    offered = create.content.decode()
+    assert "Dự án đang chạy" in offered and "Dự án đã kết thúc" not in offered
+    group.project = ended
+    group.save(update_fields=["project"])
+    edit = client.get(url("group_edit", group)).content.decode()
+    assert "Dự án đã kết thúc" in edit and "Dự án đang chạy" in edit

@@ -198,3 +198,45 @@ def test_query_count_is_fixed_with_many_rows(trio, django_assert_max_num_queries
     with django_assert_max_num_queries(12):
         response = trio.owner_client.get(url(trio.organisation, page=2))
     assert len(response.context["page"]) == 50
+
+
+# Searching by case number (issue 11, item 10) ------------------------------------------------
+
+
+def test_the_log_finds_a_cases_rows_by_its_number_within_the_organisation_only(trio):
+    from donghanh.cases.models import CaseType
+    from donghanh.cases.tests.conftest import make_case, make_person
+
+    ours = make_case(make_person(trio.organisation), trio.owner)
+    other = make_case(make_person(trio.organisation), trio.owner)
+    theirs = make_case(make_person(trio.other_organisation), trio.outsider)
+    # A row about our case's work (its details name the case) and one about the other case.
+    log(LogTestEvent.UPDATED, trio.owner, organisation=trio.organisation, target=ours)
+    audit_record(
+        event=LogTestEvent.VIEWED,
+        actor=Actor.for_user(trio.owner),
+        organisation=trio.organisation,
+        details={"case": ours.pk},
+    )
+    log(LogTestEvent.UPDATED, trio.owner, organisation=trio.organisation, target=other)
+    assert ours.case_type == CaseType.TRAFFICKING_VICTIM
+
+    found = trio.owner_client.get(url(trio.organisation, case_number=ours.number.lower()))
+    entries = list(found.context["page"])
+    assert entries and all(
+        (entry.target_type == "cases.case" and entry.target_id == str(ours.pk))
+        or entry.details.get("case") == ours.pk
+        for entry in entries
+    )
+    assert len(entries) == 3  # opened, and the two rows above
+    assert 'name="case_number"' in found.content.decode()
+
+    # Another organisation's case number: nothing, and the same answer as a number nobody has.
+    if theirs.number == ours.number:  # the same prefix and year: make it someone else's only
+        theirs.number = theirs.number.replace("-0001", "-0999")
+        theirs.save(update_fields=["number"])
+    elsewhere = trio.owner_client.get(url(trio.organisation, case_number=theirs.number))
+    nobody = trio.owner_client.get(url(trio.organisation, case_number="XX-2026-9999"))
+    assert list(elsewhere.context["page"]) == [] == list(nobody.context["page"])
+    assert elsewhere.context["no_such_case"] and nobody.context["no_such_case"]
+    assert str(theirs.pk) not in elsewhere.content.decode().split("<tbody>")[1]

@@ -27,6 +27,7 @@ ACTIONS = {
     "member_reactivate": {},
     "member_password_reset": {"password-confirmed": "on"},
     "member_two_factor_reset": {"two_factor-confirmed": "on"},
+    "member_sign_in_unlock": {},
 }
 
 
@@ -261,3 +262,74 @@ def test_own_two_factor_cannot_be_reset_here(trio):
     )
     assert response.status_code == 200
     assert TOTPDevice.objects.filter(user=trio.owner).exists()
+
+
+# Unlocking a sign-in (issue 11, item 10) -------------------------------------------------------
+
+
+def _lock_out(user: Any) -> None:
+    """Locked out twice over: from one address by django-axes, from everywhere by the
+    slowdown after guessed passwords."""
+    import datetime
+
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    from donghanh.accounts.models import SignInThrottle
+
+    AccessAttempt.objects.create(
+        username=user.username,
+        ip_address="203.0.113.7",
+        user_agent="test",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/accounts/login/",
+    )
+    SignInThrottle.objects.create(
+        username=user.username,
+        failures=12,
+        last_failure_at=timezone.now(),
+        slowed_until=timezone.now() + datetime.timedelta(minutes=30),
+    )
+
+
+def test_the_administrator_unlocks_a_locked_out_member_from_the_members_page(trio, member):
+    from axes.models import AccessAttempt
+
+    from donghanh.accounts.models import SignInThrottle
+    from donghanh.accounts.selectors import sign_in_locked
+
+    _lock_out(member.user)
+    assert sign_in_locked(member.user.username)
+    members_url = reverse("organisations:members", kwargs={"org": trio.organisation.slug})
+    page = trio.owner_client.get(members_url, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Bị khóa đăng nhập" in page
+    assert action_url("member_sign_in_unlock", member) in page
+    response = trio.owner_client.post(
+        action_url("member_sign_in_unlock", member), {"back": "members"}
+    )
+    assert response.status_code == 302 and response["Location"] == members_url
+    assert not sign_in_locked(member.user.username)
+    assert not AccessAttempt.objects.filter(username=member.user.username).exists()
+    assert not SignInThrottle.objects.filter(username=member.user.username).exists()
+    entry = AuditEntry.objects.get(event=OrganisationEvent.SIGN_IN_UNLOCKED.code)
+    assert entry.organisation == trio.organisation
+    assert entry.actor == trio.owner and entry.target_id == str(member.user.pk)
+    assert entry.details == {"membership": member.pk, "attempts": 2}
+    assert member.user.username not in entry.summary
+    page = trio.owner_client.get(members_url, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Bị khóa đăng nhập" not in page
+
+
+def test_a_member_of_another_organisation_stays_locked(trio, other_member):
+    from donghanh.accounts.selectors import sign_in_locked
+
+    _lock_out(other_member.user)
+    url = action_url("member_sign_in_unlock", other_member, org=trio.organisation)
+    assert trio.owner_client.post(url).status_code == 404
+    assert trio.outsider_client.post(url).status_code == 404
+    assert sign_in_locked(other_member.user.username)
+    assert not AuditEntry.objects.filter(event=OrganisationEvent.SIGN_IN_UNLOCKED.code).exists()

@@ -107,6 +107,16 @@ def test_add_page_shows_both_forms(trio):
     assert 'name="new-full_name"' in response.content.decode()
 
 
+def test_both_forms_start_with_the_least_privileged_role(trio):
+    # Issue 11, item 10: not an organisation administrator until someone chooses so.
+    page = trio.owner_client.get(add_url(trio.organisation)).content.decode()
+    for prefix in ("existing", "new"):
+        select = page[page.index(f'name="{prefix}-role"') :]
+        select = select[: select.index("</select>")]
+        assert '<option value="donor_viewer" selected>' in select
+        assert "selected" not in select.replace('<option value="donor_viewer" selected>', "")
+
+
 def test_add_colleague_gets_403(trio):
     assert trio.colleague_client.get(add_url(trio.organisation)).status_code == 403
     response = trio.colleague_client.post(

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from donghanh.accounts.models import SignInThrottle
 from donghanh.organisations import invitation_urls
 from donghanh.organisations import urls as organisation_urls
 from donghanh.organisations.models import Invitation, Membership, Organisation, Team
@@ -79,6 +80,7 @@ ORG_ACTIONS = (
     "reactivate",  # /app/o/<org>/members/<id>/reactivate/
     "reset_password",  # /app/o/<org>/members/<id>/password-reset/
     "reset_2fa",  # /app/o/<org>/members/<id>/two-factor-reset/
+    "unlock",  # /app/o/<org>/members/<id>/unlock/
     "team_add",  # /app/o/<org>/teams/add/
     "team_edit",  # /app/o/<org>/teams/<id>/
     "team_deactivate",  # /app/o/<org>/teams/<id>/deactivate/
@@ -102,16 +104,16 @@ OWN_ORGANISATION_PAGES: dict[str, tuple[Any, ...]] = {
 }
 
 OWN_ORGANISATION_ACTIONS: dict[str, tuple[Any, ...]] = {
-    # add role deact react reset_pw reset_2fa team_add team_edit team_deact team_react withdraw
-    "org_admin":            (302, 302, 302, 302, 200, 302, 302, 302, 302, 302, 302),
-    "supervisor":           (403, 403, 403, 403, 403, 403, 302, 302, 302, 302, 403),
-    "case_worker":          (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    "collaborator":         (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    "programme_officer":    (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    "content_editor":       (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    "donor_viewer":         (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
-    "system_administrator": (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "no_membership":        (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    # add role deact react reset_pw reset_2fa unlock team_add team_edit team_deact team_react withd.
+    "org_admin":            (302, 302, 302, 302, 200, 302, 302, 302, 302, 302, 302, 302),
+    "supervisor":           (403, 403, 403, 403, 403, 403, 403, 302, 302, 302, 302, 403),
+    "case_worker":          (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "collaborator":         (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "programme_officer":    (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "content_editor":       (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "donor_viewer":         (403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403),
+    "system_administrator": (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "no_membership":        (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     "anonymous":            (LOGIN,) * len(ORG_ACTIONS),
 }
 
@@ -130,16 +132,16 @@ OTHER_ORGANISATION_PAGES: dict[str, tuple[Any, ...]] = {
 }
 
 OTHER_ORGANISATION_ACTIONS: dict[str, tuple[Any, ...]] = {
-    # add role deact react reset_pw reset_2fa team_add team_edit team_deact team_react withdraw
-    "org_admin":            (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "supervisor":           (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "case_worker":          (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "collaborator":         (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "programme_officer":    (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "content_editor":       (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "donor_viewer":         (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "system_administrator": (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
-    "no_membership":        (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    # add role deact react reset_pw reset_2fa unlock team_add team_edit team_deact team_react withd.
+    "org_admin":            (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "supervisor":           (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "case_worker":          (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "collaborator":         (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "programme_officer":    (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "content_editor":       (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "donor_viewer":         (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "system_administrator": (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "no_membership":        (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     "anonymous":            (LOGIN,) * len(ORG_ACTIONS),
 }
 
@@ -243,6 +245,15 @@ def _deactivate(world: World, scope: str) -> None:
 
 def _enrol(world: World, scope: str) -> None:
     confirmed_totp_device(world.targets[scope].user)
+
+
+def _lock_out(world: World, scope: str) -> None:
+    SignInThrottle.objects.create(
+        username=world.targets[scope].user.username,
+        failures=20,
+        last_failure_at=timezone.now(),
+        slowed_until=timezone.now() + timedelta(minutes=30),
+    )
 
 
 def _team(world: World, scope: str) -> Team:
@@ -365,6 +376,15 @@ HOW: dict[str, Action] = {
         prepare=_enrol,
         took_effect=lambda world, scope: (
             not TOTPDevice.objects.filter(user=world.targets[scope].user).exists()
+        ),
+    ),
+    "unlock": Action(
+        "organisations:member_sign_in_unlock",
+        method="post",
+        on_member=True,
+        prepare=_lock_out,
+        took_effect=lambda world, scope: (
+            not SignInThrottle.objects.filter(username=world.targets[scope].user.username).exists()
         ),
     ),
 }

@@ -8,12 +8,14 @@ its sub-domain, which builds on this one.
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.places.models import LegacyDistrict, LegacyProvince, Province
@@ -88,6 +90,32 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def status_on(self, day: datetime.date) -> str:
+        """The project's status on `day`. A project recorded as under way follows its dates:
+        planned before its start, completed after its end. A status someone set on purpose
+        (planned, completed, suspended) stays as it was set."""
+        if self.status != ProjectStatus.ACTIVE:
+            return self.status
+        if self.start_on is not None and day < self.start_on:
+            return ProjectStatus.PLANNED
+        if self.end_on is not None and day > self.end_on:
+            return ProjectStatus.COMPLETED
+        return ProjectStatus.ACTIVE
+
+    @property
+    def current_status(self) -> str:
+        """The status today (`status_on`): what lists, pages and the API show."""
+        return self.status_on(timezone.localdate())
+
+    def get_current_status_display(self) -> str:
+        return str(ProjectStatus(self.current_status).label)
+
+    def runs_on(self, day: datetime.date) -> bool:
+        """Whether the project's dates (either may be open) cover `day`."""
+        return (self.start_on is None or self.start_on <= day) and (
+            self.end_on is None or day <= self.end_on
+        )
 
 
 class Phase(models.Model):

@@ -510,3 +510,21 @@ def test_a_case_with_an_open_referral_does_not_close(net: Network) -> None:
         )
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSURE_REQUESTED
+
+
+def test_the_receiver_sees_the_case_type_the_identification_decided(net: Network) -> None:
+    # Issue 11, item 6: once identification concludes, the case is no longer "undergoing
+    # identification", and a snapshot shared after that says so.
+    from donghanh.cases.models import CaseType
+    from donghanh.cases.tests.conftest import identify
+
+    consent_to_share(net.person, net.b)
+    case = make_case(net.person, net.a_worker, case_type=CaseType.UNDERGOING_IDENTIFICATION)
+    referral = send(net, case=case, shared_sections=[SharedSection.CASE])
+    assert '"undergoing_identification"' in referral.snapshot
+    identify(case, datetime.date(2026, 4, 1))
+    referral = services.referral_reshare(referral=referral, actor=Actor.for_user(net.a_worker))
+    assert '["case_type", "trafficking_victim"]' in referral.snapshot
+    assert "undergoing_identification" not in referral.snapshot
+    page = net.client(net.b_worker).get(detail_url(net.b.slug, referral)).content.decode()
+    assert "Trafficking victim" in page and "Person undergoing identification" not in page
