@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from donghanh.cases.models import SupportRegime
 from donghanh.core.dates import DateField
@@ -59,7 +60,9 @@ class GoalEditForm(VersionedFormMixin, GoalForm):
 
 
 class ActionForm(forms.Form):
-    description = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=pgettext_lazy("plan", "Action"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, required=False, empty_value=None)
     due_on = DateField(label=_("Due date"), required=False)
     status = forms.ChoiceField(
@@ -113,7 +116,9 @@ class ProjectChoiceForm(forms.Form):
         self, *args: Any, projects: Iterable[Project] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        choices = [(project.pk, f"{project.code} — {project.name}") for project in projects or ()]
+        choices = [
+            (project.pk, f"{project.code} — {project.local_name}") for project in projects or ()
+        ]
         if choices:
             self.fields["project"].choices = [  # type: ignore[attr-defined]
                 ("", _("Not under any project")),
@@ -189,4 +194,4 @@ class DischargeForm(forms.Form):
 
 class CapacityForm(forms.Form):
     beds = forms.IntegerField(label=_("Beds"), min_value=0, max_value=10000)
-    effective_from = DateField(label=_("From"))
+    effective_from = DateField(label=pgettext_lazy("date", "From"))
