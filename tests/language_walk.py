@@ -30,7 +30,12 @@ VIETNAMESE_LETTERS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫ�
 VIETNAMESE_LETTERS |= {letter.upper() for letter in VIETNAMESE_LETTERS}
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 FILE_NAME = re.compile(r"[\w.-]+\.(?:pdf|xlsx|csv|json|xml|zip|docx|txt)\b")
-QUOTED = re.compile(r"“[^”]*”")
+QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+# A proper name in English (Modern Slavery & Exploitation Helpline, Home Office): two or more
+# capitalised words; the platform's own English is written in sentence case.
+TITLE_RUN = re.compile(r"\b[A-Z][A-Za-z’'-]*(?:\s+(?:&\s+|and\s+|of\s+|for\s+)?[A-Z][A-Za-z’'-]*)+")
+# An English term glossed in brackets after its Vietnamese: "nô lệ hiện đại (modern slavery)".
+GLOSS = re.compile(r"\([A-Za-z][A-Za-z ’'-]*\)")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdfi]|%[sdfi]|\{\w*\}")
 READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
 SKIPPED_ELEMENTS = {"script", "style", "template", "svg"}
@@ -184,6 +189,8 @@ def english_in_vietnamese(text: str, *, names: Iterable[str] = ()) -> list[str]:
     for name in names:
         text = text.replace(name, " ")
     text = FILE_NAME.sub(" ", text)  # a file's name is what it is: report.pdf
+    # What to say or type, quoted, and a gloss in brackets are English on purpose.
+    text = TITLE_RUN.sub(" ", GLOSS.sub(" ", QUOTED.sub(" ", text)))
     words = WORD.findall(text)
     index = _phrases_by_first_word()
     found = []

@@ -27,10 +27,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from donghanh.accounts.models import User
+from donghanh.audit.events import all_events, discover_events
 from donghanh.cases.models import SupportRegimeRule, SupportRegimeTerm
 from donghanh.casework.models import ServiceDelivery
 from donghanh.core.actor import Actor
@@ -113,6 +115,8 @@ class Names:
             Organisation.objects.exclude(short_name="").values_list("short_name", flat=True)
         )
         every |= set(Organisation.objects.exclude(name_en="").values_list("name_en", flat=True))
+        every |= set(Provider.objects.values_list("name", flat=True))
+        every |= set(Provider.objects.exclude(name_en="").values_list("name_en", flat=True))
         self.all_organisations = tuple(sorted(every, key=len, reverse=True))
         places = set(Province.objects.values_list("name", flat=True))
         places |= set(Commune.objects.values_list("name", flat=True))
@@ -177,12 +181,33 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Names]:
         transaction.set_rollback(True)
 
 
+def public_allowed(language: str) -> Callable[[str], bool]:
+    """The public site in one language: Vietnamese at /, English under /en/."""
+
+    def allowed(url: str) -> bool:
+        if url.startswith((*SKIPPED, "/app/")):
+            return False
+        return url.startswith("/en/") == (language == "en")
+
+    return allowed
+
+
 def walk_roles(language: str, names: Names) -> tuple[int, list[lw.Finding], list[str]]:
     """Every role's pages in one language; a kind of page seen for one role is not read again."""
     kinds: dict[str, int] = {}
     findings: list[lw.Finding] = []
     errors: list[str] = []
-    walked = 0
+    # A visitor of the public site first, then each role.
+    result = lw.walk(
+        getter(Client()),
+        ["/en/" if language == "en" else "/"],
+        language=language,
+        allowed=public_allowed(language),
+        kinds=kinds,
+    )
+    walked = len(result.pages)
+    errors += [f"visitor: {error}" for error in result.errors]
+    findings += [f for page in result.pages for f in check_page(page, language, names)]
     for username in USERS:
         client = signed_in_client(User.objects.get(username=username))
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
@@ -263,3 +288,23 @@ def test_api_errors_and_generated_files_speak_one_language(
         text = " ".join(report_page.extract_text().split())
         findings += _file_findings("report.pdf", text, language, names)
     assert not findings, "\n".join(findings[:80])
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_audit_summary_speaks_the_readers_language(language: str) -> None:
+    """Every kind of audit row, as the log page describes it, whether the demo has one or not
+    (a lockout, an account created with a temporary password…)."""
+    discover_events()
+    events = all_events()
+    assert len(events) > 100
+    found = []
+    with translation.override(language):
+        for event in events:
+            text = event.describe({})
+            words = (
+                lw.english_in_vietnamese(text)
+                if language == "vi"
+                else lw.vietnamese_in_english(text)
+            )
+            found += [f"{event.code}: {word!r} in {text!r}" for word in words]
+    assert not found, "\n".join(found)
