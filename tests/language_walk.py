@@ -30,6 +30,7 @@ VIETNAMESE_LETTERS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫ�
 VIETNAMESE_LETTERS |= {letter.upper() for letter in VIETNAMESE_LETTERS}
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 FILE_NAME = re.compile(r"[\w.-]+\.(?:pdf|xlsx|csv|json|xml|zip|docx|txt)\b")
+PLACEHOLDER_NAME = re.compile(r"%\((\w+)\)[sdfi]")
 QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 # A proper name in English (Modern Slavery & Exploitation Helpline, Home Office): two or more
 # capitalised words; the platform's own English is written in sentence case.

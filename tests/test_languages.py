@@ -300,7 +300,14 @@ def test_every_audit_summary_speaks_the_readers_language(language: str) -> None:
     found = []
     with translation.override(language):
         for event in events:
-            text = event.describe({})
+            # Every placeholder filled: a code by the first of its labels, else a number.
+            labels = type(event).value_labels()
+            details = {
+                key: next(iter(labels[key]), 1) if key in labels else 1
+                for key in lw.PLACEHOLDER_NAME.findall(str(event.label))
+            }
+            text = event.describe(details)
+            assert "%(" not in text
             words = (
                 lw.english_in_vietnamese(text)
                 if language == "vi"
