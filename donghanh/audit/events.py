@@ -46,20 +46,32 @@ class AuditEvent(Enum):
     def code(self) -> str:
         return str(self.value)
 
-    def describe(self, details: Mapping[str, Any] | None = None) -> str:
-        """The label in the active language, filled with the row's details."""
+    @classmethod
+    def value_labels(cls) -> Mapping[str, Mapping[str, StrOrPromise]]:
+        """The labels of the codes a detail holds, by detail: a status or a role is shown by its
+        name in the reader's language ("Đang mở"), never by its code ("open")."""
+        return {}
+
+    def describe(self, details: Mapping[str, Any] | None = None, *, codes: bool = False) -> str:
+        """The label in the active language, filled with the row's details (with `codes`, the
+        codes as stored rather than their labels)."""
         text = str(self.label)
         if not details or "%(" not in text:
             return text
+        labels = {} if codes else type(self).value_labels()
         try:
-            return text % {key: _shown(value) for key, value in details.items()}
+            return text % {
+                key: _shown(value, labels.get(key, {})) for key, value in details.items()
+            }
         except (KeyError, TypeError, ValueError):
             return text
 
 
-def _shown(value: Any) -> Any:
+def _shown(value: Any, labels: Mapping[str, StrOrPromise]) -> Any:
     if isinstance(value, list | tuple):
-        return ", ".join(str(item) for item in value) if value else "–"
+        return ", ".join(str(labels.get(item, item)) for item in value) if value else "–"
+    if isinstance(value, str) and value in labels:
+        return str(labels[value])
     return value
 
 

@@ -38,7 +38,9 @@ def audit_record(
         organisation = actor.organisation
     details = dict(details or {})
     with translation.override("en"):
-        summary = event.describe(details)
+        # The stored summary keeps the codes: it reads the same whoever reads it later, and
+        # the log page describes the row afresh in its reader's language.
+        summary = event.describe(details, codes=True)
     # One transaction with the change it records: joined, never a savepoint of its own (a
     # savepoint per row would cost two statements on every write). A refused call above never
     # reaches it, so it cannot spoil the caller's transaction.

@@ -7,13 +7,25 @@ summaries stay the same; the details are record and user ids, counts and codes, 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.audit.events import AuditEvent
 from donghanh.audit.models import AuditAction
+from donghanh.cases.models import CaseStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class CaseEvent(AuditEvent):
+    @classmethod
+    def value_labels(cls) -> Mapping[str, Mapping[str, StrOrPromise]]:
+        statuses = dict(CaseStatus.choices)
+        return {"from_status": statuses, "to_status": statuses}
+
     OPENED = "case.opened", AuditAction.CREATE, _("case opened for person %(person)s")
     VIEWED = "case.viewed", AuditAction.VIEW, _("case viewed")
     SEARCHED = "case.searched", AuditAction.VIEW, _("case search: %(count)s found")

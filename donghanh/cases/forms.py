@@ -268,7 +268,7 @@ class CaseScreeningForm(CaseEditForm):
 
 class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
+        return str(obj.local_name)
 
 
 class CaseIdentificationForm(CaseEditForm):

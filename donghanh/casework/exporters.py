@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from donghanh.core.person_export import (
     ExportRecord,
@@ -32,7 +32,7 @@ def export_casework(person: Person) -> list[ExportRecord]:
     return [
         *model_records(needs, title=_("Assessed need")),
         *model_records(goals, title=_("Goal")),
-        *model_records(actions, title=_("Action")),
+        *model_records(actions, title=pgettext("plan", "Action")),
     ]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from donghanh.cases.models import SupportRegime
 from donghanh.core.dates import DateField
@@ -61,7 +62,9 @@ class GoalEditForm(VersionedFormMixin, GoalForm):
 
 
 class ActionForm(forms.Form):
-    description = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=pgettext_lazy("plan", "Action"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, required=False, empty_value=None)
     due_on = DateField(label=_("Due date"), required=False)
     status = forms.ChoiceField(
@@ -138,7 +141,7 @@ class ProjectChoiceForm(forms.Form):
         ]
         if keep is not None and keep not in offered:
             offered.append(keep)
-        choices = [(project.pk, f"{project.code} — {project.name}") for project in offered]
+        choices = [(project.pk, f"{project.code} — {project.local_name}") for project in offered]
         if choices:
             self.fields["project"].choices = [  # type: ignore[attr-defined]
                 ("", _("Not under any project")),
@@ -234,4 +237,4 @@ class DischargeForm(forms.Form):
 
 class CapacityForm(forms.Form):
     beds = forms.IntegerField(label=_("Beds"), min_value=0, max_value=10000)
-    effective_from = DateField(label=_("From"))
+    effective_from = DateField(label=pgettext_lazy("date", "From"))

@@ -144,7 +144,7 @@ class ActionStatus(models.TextChoices):
 
 class PlanAction(models.Model):
     goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="actions")
-    description = EncryptedTextField(_("action"))
+    description = EncryptedTextField(pgettext_lazy("plan", "action"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -161,7 +161,7 @@ class PlanAction(models.Model):
 
     class Meta:
         ordering = ["goal", "due_on", "id"]
-        verbose_name = _("action")
+        verbose_name = pgettext_lazy("plan", "action")
         verbose_name_plural = _("actions")
         indexes = [models.Index(fields=["status", "due_on"], name="plan_action_due")]
 

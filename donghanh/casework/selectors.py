@@ -185,7 +185,7 @@ def unfinished_case_work(case: Case) -> list[str]:
                 "discharge from the shelter."
             )
             % {
-                "shelter": stay.shelter.name,
+                "shelter": stay.shelter.local_name,
                 "day": date_format(stay.admitted_on, "SHORT_DATE_FORMAT"),
             }
         )

@@ -38,6 +38,7 @@ from donghanh.content.selectors import (
 )
 from donghanh.core.actor import Actor, request_actor
 from donghanh.core.forms import add_service_error
+from donghanh.core.language import in_english
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
 
@@ -121,12 +122,21 @@ def _create(request: HttpRequest, membership: Membership, data: dict[str, Any]) 
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
     article, _membership = access_article(request.user, article_id, Perm.EDIT_CONTENT)
     texts = [(code, label, text_of(article, code)) for code, label in ContentLanguage.choices]
+    reader = "en" if in_english() else "vi"
     return render(
         request,
         "content/article_detail.html",
         {
             "article": article,
-            "heading": next((text.title for _c, _l, text in texts if text), article.slug),
+            # The title in the reader's language first, marked with its own language.
+            "heading": next(
+                (
+                    (text.title, code)
+                    for code, _l, text in sorted(texts, key=lambda row: row[0] != reader)
+                    if text
+                ),
+                (article.slug, reader),
+            ),
             "texts": texts,
             "stale": article.is_stale_on(timezone.localdate()),
             "can_review": bool(content_memberships(request.user, Perm.REVIEW_CONTENT)),

@@ -11,7 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from donghanh.core.language import BilingualName, localized
 from donghanh.organisations.models import Organisation
 from donghanh.places.models import Commune, Province
 from donghanh.reference.domains import ServiceDomain
@@ -25,12 +27,12 @@ class Language(models.TextChoices):
     """Languages a provider works in: ISO 639 codes, Vietnam's own languages first."""
 
     VIETNAMESE = "vi", _("Vietnamese")
-    HMONG = "hmn", _("Hmong")
-    KHMER = "km", _("Khmer")
+    HMONG = "hmn", pgettext_lazy("language", "Hmong")
+    KHMER = "km", pgettext_lazy("language", "Khmer")
     ENGLISH = "en", _("English")
     CHINESE = "zh", _("Chinese")
     LAO = "lo", _("Lao")
-    THAI = "th", _("Thai")
+    THAI = "th", pgettext_lazy("language", "Thai")
     KOREAN = "ko", _("Korean")
     JAPANESE = "ja", _("Japanese")
     FRENCH = "fr", _("French")
@@ -94,7 +96,7 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
-class Provider(models.Model):
+class Provider(BilingualName, models.Model):
     """An organisation, office or line that gives help, as staff need to know it to refer."""
 
     class Kind(models.TextChoices):
@@ -208,7 +210,11 @@ class Provider(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_description(self) -> str:
+        return localized(self.description, self.description_en)
 
     @property
     def needs_verification(self) -> bool:

@@ -60,7 +60,7 @@ def logframe_xlsx(project: Project, results: list[IndicatorResult], suppressed: 
     sheet = cast(Worksheet, workbook.active)  # a new workbook always has one sheet
     sheet.title = _("Logframe")[:31]
     periods = _periods(results)
-    sheet.append(spreadsheet_row([f"{project.code} {project.name}"]))
+    sheet.append(spreadsheet_row([f"{project.code} {project.local_name}"]))
     sheet["A1"].font = Font(bold=True, size=13)
     if suppressed:
         sheet.append([_(SUPPRESSION_NOTE)])
@@ -79,8 +79,8 @@ def logframe_xlsx(project: Project, results: list[IndicatorResult], suppressed: 
         row: list[Any] = [
             output.code if output else "",
             indicator.code,
-            indicator.name,
-            indicator.unit,
+            indicator.local_name,
+            indicator.local_unit,
             _number(result.baseline),
         ]
         for key in periods:
@@ -188,12 +188,12 @@ def report_pdf(
         topMargin=18 * mm,
         bottomMargin=18 * mm,
         title=_("%(code)s results report") % {"code": project.code},
-        author=project.implementing_organisation.name,
+        author=project.implementing_organisation.local_name,
         lang=get_language() or settings.LANGUAGE_CODE,
     )
     today = date_format(timezone.localdate(), "SHORT_DATE_FORMAT")
     story: list[Any] = [
-        _p(f"{project.code} {project.name}", title),
+        _p(f"{project.code} {project.local_name}", title),
         _p(_("Results report as of %(day)s") % {"day": today}, body),
         Spacer(1, 4 * mm),
     ]
@@ -206,7 +206,7 @@ def report_pdf(
         rows.append(
             [
                 _p(result.indicator.code, body),
-                _p(result.indicator.name, body),
+                _p(result.indicator.local_name, body),
                 "" if result.target is None else f"{_number(result.target):g}",
                 result.actual.text,
                 "" if result.percent is None else f"{result.percent:.0f}%",

@@ -96,7 +96,7 @@ def _charts(result: IndicatorResult) -> dict[str, Any]:
 def _progress_chart(results: list[IndicatorResult]) -> Any:
     bars = [
         Bar(
-            label=f"{result.indicator.code} {result.indicator.name}"[:70],
+            label=f"{result.indicator.code} {result.indicator.local_name}"[:70],
             value=min(result.percent, 150) if result.percent is not None else None,
             text=_percent_text(result.percent) or result.actual.text,
             target=100 if result.target else None,

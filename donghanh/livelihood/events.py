@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.audit.events import AuditEvent
 from donghanh.audit.models import AuditAction
+from donghanh.livelihood.plans.models import AssessmentPoint, SupportKind
+from donghanh.livelihood.savings.models import LeaveReason
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class LivelihoodEvent(AuditEvent):
+    @classmethod
+    def value_labels(cls) -> Mapping[str, Mapping[str, StrOrPromise]]:
+        return {
+            "kind": dict(SupportKind.choices),
+            "point": dict(AssessmentPoint.choices),
+            "reason": dict(LeaveReason.choices),
+        }
+
     GROUP_CREATED = "savings_group.created", AuditAction.CREATE, _("Savings group created")
     GROUP_UPDATED = "savings_group.updated", AuditAction.UPDATE, _("Savings group changed")
     GROUP_VIEWED = (

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.audit.events import AuditEvent
 from donghanh.audit.models import AuditAction
+from donghanh.organisations.roles import Role
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class OrganisationEvent(AuditEvent):
+    @classmethod
+    def value_labels(cls) -> Mapping[str, Mapping[str, StrOrPromise]]:
+        roles = dict(Role.choices)
+        return {"role": roles, "old_role": roles}
+
     MEMBER_ADDED = (
         "membership.added",
         AuditAction.CREATE,

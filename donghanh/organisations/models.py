@@ -7,11 +7,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.core.language import BilingualName, in_english
 from donghanh.organisations.roles import Role
 from donghanh.places.models import Province
 
 
-class Organisation(models.Model):
+class Organisation(BilingualName, models.Model):
     class Kind(models.TextChoices):
         STATE_AGENCY = "state_agency", _("State agency")
         MASS_ORGANISATION = "mass_organisation", _("Mass organisation")
@@ -50,11 +51,15 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
     @property
     def display_short_name(self) -> str:
-        return self.short_name or self.name
+        """The short name, in English the English name unless the short one is an acronym
+        (IOM, CWD): a Vietnamese short name ("Hội LHPN Việt Nam") means nothing to that reader."""
+        if self.short_name and (self.short_name.isascii() or not in_english()):
+            return self.short_name
+        return self.local_name
 
 
 class Membership(models.Model):

@@ -197,7 +197,7 @@ def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
     messages.success(
         request,
         _("You are now a member of %(organisation)s.")
-        % {"organisation": membership.organisation.name},
+        % {"organisation": membership.organisation.local_name},
     )
     return redirect("organisations:detail", org=membership.organisation.slug)
 

@@ -7,13 +7,24 @@ summaries stay the same; the details are record ids, counts and codes, never a n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.audit.events import AuditEvent
 from donghanh.audit.models import AuditAction
+from donghanh.people.models import Consent
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class PeopleEvent(AuditEvent):
+    @classmethod
+    def value_labels(cls) -> Mapping[str, Mapping[str, StrOrPromise]]:
+        return {"purpose": dict(Consent.Purpose.choices)}
+
     PERSON_REGISTERED = "person.registered", AuditAction.CREATE, _("person registered")
     PERSON_CHANGED = (
         "person.changed",

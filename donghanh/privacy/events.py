@@ -6,13 +6,25 @@ the kind of request, the file format and language of a copy), never a person or 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.audit.events import AuditEvent
 from donghanh.audit.models import AuditAction
+from donghanh.privacy.models import RequestKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class PrivacyEvent(AuditEvent):
+    @classmethod
+    def value_labels(cls) -> Mapping[str, Mapping[str, StrOrPromise]]:
+        return {"kind": dict(RequestKind.choices), "language": dict(settings.LANGUAGES)}
+
     REQUEST_REGISTERED = (
         "privacy.request_registered",
         AuditAction.CREATE,

@@ -88,7 +88,7 @@ def person_export_data(person: Person) -> PersonExport:
         )
     return PersonExport(
         person_id=person.pk,
-        organisation=person.organisation.name,
+        organisation=person.organisation.local_name,
         generated_at=timezone.now(),
         sections=sections,
         language=get_language() or settings.LANGUAGE_CODE,

@@ -68,7 +68,7 @@ def unfinished_referrals(case: Case) -> list[str]:
     )
     if not open_referrals:
         return []
-    receivers = sorted({referral.to_organisation.name for referral in open_referrals})
+    receivers = sorted({referral.to_organisation.local_name for referral in open_referrals})
     return [
         ngettext(
             "A referral to %(receivers)s is still open: cancel it if it is not yet answered, "

@@ -3,7 +3,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.translation import get_language
+
+from donghanh.core.language import localized
 
 register = template.Library()
 
@@ -26,8 +27,5 @@ def vnd(value: object) -> str:
 @register.filter
 def local_name(record: object, field: str = "name") -> str:
     """A record's name in the reader's language: `name_en` in English when it has one."""
-    if (get_language() or "").startswith("en"):
-        english = getattr(record, f"{field}_en", "")
-        if english:
-            return str(english)
-    return str(getattr(record, field, "") or "")
+    vietnamese = str(getattr(record, field, "") or "")
+    return localized(vietnamese, str(getattr(record, f"{field}_en", "") or ""))

@@ -105,7 +105,9 @@ def test_columns_show_who_when_what_record_details_and_ip(trio):
     assert timezone.localtime(entry.at).strftime("%d/%m/%Y") in page
     assert "Cập nhật" in page  # the action, in Vietnamese
     assert "Tư cách thành viên #" in page  # the record type, translated
-    assert "Đổi vai trò: case_worker → supervisor" in page  # the event, in Vietnamese
+    # The event in Vietnamese, the roles by their Vietnamese names, never their codes.
+    assert "Đổi vai trò: Cán bộ quản lý trường hợp → Cán bộ giám sát" in page
+    assert "case_worker" not in page
     assert "Trường: vai trò" in page  # the changed field by its name, in Vietnamese
 
 

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from donghanh.core.language import BilingualName
 from donghanh.places.models import LegacyDistrict, LegacyProvince, Province
 
 
@@ -35,7 +36,7 @@ def private_upload(instance: Any, filename: str) -> str:
     return f"programmes/{secrets.token_hex(16)}.{suffix}"
 
 
-class Project(models.Model):
+class Project(BilingualName, models.Model):
     implementing_organisation = models.ForeignKey(
         "organisations.Organisation",
         on_delete=models.PROTECT,
@@ -89,7 +90,7 @@ class Project(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.local_name}"
 
     def status_on(self, day: datetime.date) -> str:
         """The project's status on `day`. A project recorded as under way follows its dates:
@@ -118,7 +119,7 @@ class Project(models.Model):
         )
 
 
-class Phase(models.Model):
+class Phase(BilingualName, models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phases")
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)

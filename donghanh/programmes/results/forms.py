@@ -25,10 +25,13 @@ class FrameworkItemForm(forms.Form):
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class OutputChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {obj.local_name}"
+
+
 class IndicatorForm(RecordForm):
-    output = forms.ModelChoiceField(
-        label=_("Output"), queryset=Output.objects.none(), required=False
-    )
+    output = OutputChoiceField(label=_("Output"), queryset=Output.objects.none(), required=False)
     code = forms.CharField(label=_("Code"), max_length=20)
     name = forms.CharField(label=_("Name"), max_length=300)
     name_en = forms.CharField(label=_("English name"), max_length=300, required=False)

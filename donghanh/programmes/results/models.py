@@ -12,8 +12,29 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from donghanh.core.language import BilingualName, in_english
 from donghanh.programmes.projects.models import Project, private_upload
+
+# Units are typed in Vietnamese (the form offers "người"); the usual ones are read in English by
+# English readers. A unit not listed here is shown as it was typed.
+UNITS_IN_ENGLISH = {
+    "người": pgettext_lazy("indicator unit", "people"),
+    "người/lượt": pgettext_lazy("indicator unit", "person-visits"),
+    "lượt": pgettext_lazy("indicator unit", "visits"),
+    "lượt người": pgettext_lazy("indicator unit", "person-visits"),
+    "tài liệu": pgettext_lazy("indicator unit", "documents"),
+    "tổ chức": pgettext_lazy("indicator unit", "organisations"),
+    "tỉnh, thành phố": pgettext_lazy("indicator unit", "provinces and cities"),
+    "ngân hàng thông tin": pgettext_lazy("indicator unit", "information banks"),
+    "buổi": pgettext_lazy("indicator unit", "sessions"),
+    "lớp": pgettext_lazy("indicator unit", "classes"),
+    "hộ": pgettext_lazy("indicator unit", "households"),
+    "nhóm": pgettext_lazy("indicator unit", "groups"),
+    "sự kiện": pgettext_lazy("indicator unit", "events"),
+    "%": pgettext_lazy("indicator unit", "%"),
+}
 
 
 class Direction(models.TextChoices):
@@ -61,7 +82,7 @@ class ComputedDefinition(models.TextChoices):
     SHELTERED_PERSONS = "sheltered_persons", _("Unique people sheltered under the project")
 
 
-class Goal(models.Model):
+class Goal(BilingualName, models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="goals")
     code = models.CharField(_("code"), max_length=20)
     name = models.TextField(_("goal"))
@@ -76,7 +97,7 @@ class Goal(models.Model):
         return f"goal {self.code}"
 
 
-class Outcome(models.Model):
+class Outcome(BilingualName, models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="outcomes")
     code = models.CharField(_("code"), max_length=20)
     name = models.TextField(_("outcome"))
@@ -91,7 +112,7 @@ class Outcome(models.Model):
         return f"outcome {self.code}"
 
 
-class Output(models.Model):
+class Output(BilingualName, models.Model):
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="outputs")
     code = models.CharField(_("code"), max_length=20)
     name = models.TextField(_("output"))
@@ -106,7 +127,7 @@ class Output(models.Model):
         return f"output {self.code}"
 
 
-class Indicator(models.Model):
+class Indicator(BilingualName, models.Model):
     # The project is stored on the indicator too, so indicators are listed without joins.
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indicators")
     output = models.ForeignKey(
@@ -154,6 +175,17 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"indicator {self.code}"
+
+    @property
+    def disaggregation_labels(self) -> list[str]:
+        labels = dict(Disaggregation.choices)
+        return [str(labels.get(code, code)) for code in self.disaggregations]
+
+    @property
+    def local_unit(self) -> str:
+        """The unit as its reader reads it: the usual units in English for English readers."""
+        english = UNITS_IN_ENGLISH.get(self.unit.strip().lower())
+        return str(english) if english is not None and in_english() else self.unit
 
 
 class IndicatorTarget(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.programmes.codes import AudienceSex
@@ -57,8 +58,16 @@ class ParticipantForm(RecordForm):
     province = province_field()
 
 
+class SessionChoiceField(forms.ModelMultipleChoiceField):
+    """A session as its trainer knows it: its day and title, in the reader's date format."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        day = date_format(obj.held_on, "SHORT_DATE_FORMAT")
+        return f"{day} · {obj.title}" if obj.title else day
+
+
 class ParticipationForm(forms.Form):
-    sessions_attended = forms.ModelMultipleChoiceField(
+    sessions_attended = SessionChoiceField(
         label=_("Sessions attended"),
         queryset=TrainingSession.objects.none(),
         widget=forms.CheckboxSelectMultiple,

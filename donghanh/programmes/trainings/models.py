@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from donghanh.core.crypto import BLIND_INDEX_LENGTH, EncryptedCharField
 from donghanh.places.models import AreaType, Commune, Province
@@ -115,8 +116,8 @@ class TrainingSession(models.Model):
 
     class Meta:
         ordering = ["training", "held_on", "id"]
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = pgettext_lazy("training", "session")
+        verbose_name_plural = pgettext_lazy("training", "sessions")
 
     def __str__(self) -> str:
         return f"session #{self.pk} of training #{self.training_id}"

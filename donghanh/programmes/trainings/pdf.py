@@ -48,15 +48,15 @@ def certificate_pdf(participation: TrainingParticipation) -> bytes:
         bottomMargin=18 * mm,
         # The metadata names no one: a file's properties travel further than its pages.
         title=_("Training certificate"),
-        author=project.implementing_organisation.name,
+        author=project.implementing_organisation.local_name,
     )
     dates = date_format(training.start_on, "SHORT_DATE_FORMAT")
     if training.end_on != training.start_on:
         dates = f"{dates} – {date_format(training.end_on, 'SHORT_DATE_FORMAT')}"
     issued = participation.certificate_issued_on or training.end_on
     story = [
-        _p(project.implementing_organisation.name.upper(), styles["organisation"]),
-        _p(f"{project.code} · {project.name}", styles["small"]),
+        _p(project.implementing_organisation.local_name.upper(), styles["organisation"]),
+        _p(f"{project.code} · {project.local_name}", styles["small"]),
         Spacer(1, 14 * mm),
         _p(_("CERTIFICATE"), styles["title"]),
         Spacer(1, 6 * mm),
