@@ -169,9 +169,6 @@ class DuplicateSerializer(OutputSerializer):
 class DuplicatesFoundSerializer(ErrorSerializer):
     code = serializers.CharField()
     possible_duplicates = DuplicateSerializer(many=True, help_text="Matching records you may open.")
-    duplicates_elsewhere = serializers.BooleanField(
-        help_text="Whether records you may not open match too (never which ones)."
-    )
 
 
 class EditConflictSerializer(ErrorSerializer):
@@ -396,6 +393,11 @@ class PersonListView(IdentityListLimited, APIView):
                 **details,
             )
         except services.PossibleDuplicates as stopped:
+            services.person_duplicates_shown_record(
+                organisation=membership.organisation,
+                shown=len(stopped.found.visible),
+                actor=request_actor(request._request, membership.organisation),
+            )
             return _duplicates_answer(request, stopped.found)
         except ValidationError as error:
             raise serializers.ValidationError(service_error_body(error)) from None
@@ -422,7 +424,6 @@ def _duplicates_answer(request: Request, duplicates: Any) -> Response:
             }
             for found in duplicates.visible
         ],
-        "duplicates_elsewhere": duplicates.elsewhere,
     }
     return Response(body, status=status.HTTP_409_CONFLICT)
 
