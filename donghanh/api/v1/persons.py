@@ -30,6 +30,7 @@ from donghanh.api.access import (
 )
 from donghanh.api.pagination import PagePagination
 from donghanh.api.serializers import (
+    EditSerializer,
     ErrorSerializer,
     OutputSerializer,
     QueryParameters,
@@ -235,11 +236,8 @@ class PersonCreateSerializer(PersonFieldsSerializer):
     )
 
 
-class PersonUpdateSerializer(PersonFieldsSerializer):
+class PersonUpdateSerializer(EditSerializer, PersonFieldsSerializer):
     """Only the fields sent change; `version` and `baseline` come from the record you read."""
-
-    version = serializers.IntegerField(min_value=1)
-    baseline = serializers.CharField()
 
     def get_fields(self) -> dict[str, Any]:
         fields: dict[str, Any] = super().get_fields()
