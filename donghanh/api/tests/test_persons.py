@@ -586,3 +586,24 @@ def test_the_409_is_the_same_whether_or_not_another_organisation_holds_a_match(s
     shown = AuditEntry.objects.filter(event="person.duplicates_shown")
     assert shown.count() == 3
     assert {e.details["shown"] for e in shown} == {1}
+
+
+def test_registrations_count_against_the_identity_reads_limit(staff, people, settings):
+    """Each registration runs the duplicate check, a search of the organisation's records by
+    name, ID number or phone: a token may not use it to look names up beyond the list limit."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_LIST_PAGES_PER_MINUTE = 3
+    client = staff.client(Role.CASE_WORKER)
+    probe = _new_person(staff, full_name="Nguyen Van A", phone="0912 345 678")
+    assert client.get(LIST).status_code == 200
+    for _ in range(2):
+        assert client.post(LIST, probe, format="json").status_code == 409
+    refused = client.post(LIST, probe, format="json", HTTP_ACCEPT_LANGUAGE="vi")
+    assert refused.status_code == 429
+    assert "Quá nhiều" in refused.json()["detail"]
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    # Two checks shown and audited; the refused one neither ran nor was audited.
+    assert AuditEntry.objects.filter(event="person.duplicates_shown").count() == 2
+    cache.clear()

@@ -319,6 +319,9 @@ def _record_list(
 
 
 class PersonListView(IdentityListLimited, APIView):
+    # A registration runs the duplicate check: it counts against the list reads' limit.
+    identity_read_methods = frozenset({"GET", "POST"})
+
     pagination_class = PagePagination
 
     @extend_schema(
@@ -362,7 +365,7 @@ class PersonListView(IdentityListLimited, APIView):
         ],
         responses={
             201: PersonSerializer,
-            **error_responses(400, 401, 403, 404),
+            **error_responses(400, 401, 403, 404, 429),
             409: OpenApiResponse(
                 DuplicatesFoundSerializer,
                 description="Possible duplicates: check them, then send again with "
