@@ -76,6 +76,34 @@ class ErrorSerializer(OutputSerializer):
     detail = serializers.CharField(help_text="What went wrong, in the request's language.")
 
 
+class EditSerializer(serializers.Serializer):
+    """An edit of a versioned record (the stale-edit check, `donghanh.core.editing`): only the
+    fields sent change, and `version` and `baseline` of the record as read always come with
+    them. Every versioned update's request serializer derives from this one.
+
+    It is never partial. DRF makes a serializer partial only when asked to (the endpoints do
+    not), but the schema generator takes every PATCH body as partial and would then mark
+    `version` and `baseline` optional: here they stay required in the schema as in the API.
+    """
+
+    version = serializers.IntegerField(
+        min_value=1, help_text="The `version` of the record as you read it."
+    )
+    baseline = serializers.CharField(
+        help_text="The `baseline` of the record as you read it, sent back unchanged."
+    )
+
+    @property
+    def partial(self) -> bool:
+        return False
+
+    @partial.setter
+    def partial(self, value: bool) -> None:
+        """Asked to be partial (by DRF's `partial=True` or the schema generator for a PATCH),
+        an edit stays whole: its other fields are optional anyway, `version` and `baseline`
+        never are."""
+
+
 def form_errors(form: forms.Form) -> dict[str, list[str]]:
     """A Django form's errors in DRF's shape: field → messages, `non_field_errors` for the rest."""
     return {

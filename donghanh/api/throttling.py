@@ -39,7 +39,11 @@ class ListPagesThrottled(Throttled):
 
 
 class IdentityListThrottle(SimpleRateThrottle):
-    """At most `API_LIST_PAGES_PER_MINUTE` list reads (GET) a minute for one token."""
+    """At most `API_LIST_PAGES_PER_MINUTE` list reads (GET) a minute for one token.
+
+    A view whose other methods read identities too names them in `identity_read_methods`: a
+    registration (POST /api/v1/persons/) runs the duplicate check, a search of the
+    organisation's records by name, ID number or phone, and counts in the same window."""
 
     scope = "identity_list"
     cache_format = "api-identity-list:%(ident)s"
@@ -48,7 +52,7 @@ class IdentityListThrottle(SimpleRateThrottle):
         return f"{settings.API_LIST_PAGES_PER_MINUTE}/min"
 
     def allow_request(self, request: Request, view: Any) -> bool:
-        if request.method != "GET":
+        if request.method not in getattr(view, "identity_read_methods", {"GET"}):
             return True
         return super().allow_request(request, view)
 

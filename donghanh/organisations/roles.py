@@ -49,6 +49,8 @@ class Perm(StrEnum):
     RECORD_SAVINGS_GROUPS = "record_savings_groups"
     IMPORT_RECORDS = "import_records"
     UNDO_IMPORTS = "undo_imports"
+    # The notices that another organisation registered someone likely to be one of ours.
+    REVIEW_DUPLICATES = "review_duplicates"
 
 
 _STAFF = {Perm.VIEW_ORGANISATION, Perm.VIEW_DIRECTORY}
@@ -73,6 +75,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_SAVINGS_GROUPS,
             Perm.IMPORT_RECORDS,
             Perm.UNDO_IMPORTS,
+            Perm.REVIEW_DUPLICATES,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -91,6 +94,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
             *_SAVINGS,
             Perm.IMPORT_RECORDS,
             Perm.UNDO_IMPORTS,
+            Perm.REVIEW_DUPLICATES,
         }
     ),
     Role.CASE_WORKER: frozenset(

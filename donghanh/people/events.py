@@ -1,5 +1,6 @@
 """What the people app records in the audit log: people registered, changed, opened and
-searched, guardians added, consents recorded and withdrawn, the data key rotated.
+searched, possible duplicates shown, duplicate notices written, read and
+dismissed, guardians added, consents recorded and withdrawn, the data key rotated.
 
 The labels keep the English text these rows carried before events were typed, so that the
 summaries stay the same; the details are record ids, counts and codes, never a name.
@@ -37,6 +38,26 @@ class PeopleEvent(AuditEvent):
         "person.listed",
         AuditAction.VIEW,
         _("person list read: %(shown)s of %(count)s shown"),
+    )
+    DUPLICATES_SHOWN = (
+        "person.duplicates_shown",
+        AuditAction.VIEW,
+        _("registration stopped on possible duplicates: %(shown)s shown"),
+    )
+    DUPLICATE_NOTICE_CREATED = (
+        "duplicate_notice.created",
+        AuditAction.CREATE,
+        _("another organisation registered a likely match of person %(person)s"),
+    )
+    DUPLICATE_NOTICES_VIEWED = (
+        "duplicate_notice.listed",
+        AuditAction.VIEW,
+        _("duplicate notices read: %(shown)s shown"),
+    )
+    DUPLICATE_NOTICE_DISMISSED = (
+        "duplicate_notice.dismissed",
+        AuditAction.UPDATE,
+        _("duplicate notice about person %(person)s dismissed"),
     )
     GUARDIAN_ADDED = (
         "guardian.added",

@@ -21,6 +21,7 @@ from donghanh.core.crypto import (
     EncryptedDateField,
     EncryptedTextField,
 )
+from donghanh.core.person_export import excluded_from_person_export
 from donghanh.places.models import AreaType, Commune
 
 ADULT_AGE = 18
@@ -388,3 +389,84 @@ class Consent(models.Model):
     @property
     def status(self) -> ConsentStatus:
         return self.status_on(timezone.localdate())
+
+
+class DuplicateBasis(models.TextChoices):
+    """Why two records are likely the same person: the blind indexes they share."""
+
+    NAME_AND_BIRTH_DATE = "name_and_birth_date", _("same name and date of birth")
+    ID_NUMBER = "id_number", _("same ID number")
+    PHONE = "phone", _("same phone")
+
+
+@excluded_from_person_export(
+    "a notice to the organisation's supervisors that a likely match was registered elsewhere: "
+    "it may be about someone else, and holds nothing of the person but their record's id"
+)
+class DuplicateNotice(models.Model):
+    """Someone registered a person likely to be this organisation's `person`, without being
+    allowed to open their record (another organisation, or a member kept from the case).
+
+    Written for the organisation holding `person` when the new record shares a blind index with
+    them (`bases`). It says nothing of the new record or who registered it: the registering
+    organisation is kept only so that the same pair gives one notice, and is shown only as
+    "your organisation" when it is the holder itself. The holder's supervisors may reach out
+    through the person, with their consent to share, by a referral; the registering user learns
+    nothing of the notice.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="duplicate_notices",
+        verbose_name=_("organisation"),
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="duplicate_notices",
+        verbose_name=_("person"),
+    )
+    # Never shown, never exported: only to keep one notice per pair of organisation and person.
+    registered_by_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    bases = models.JSONField(_("match basis"), default=list)
+    registered_on = models.DateField(_("registered elsewhere on"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    dismissed_at = models.DateTimeField(_("dismissed on"), null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dismissed by"),
+    )
+
+    class Meta:
+        ordering = ["-registered_on", "-id"]
+        verbose_name = _("duplicate notice")
+        verbose_name_plural = _("duplicate notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "registered_by_organisation"],
+                name="duplicate_notice_one_per_pair",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "dismissed_at"], name="duplicate_notice_queue")
+        ]
+
+    def __str__(self) -> str:
+        return f"duplicate notice #{self.pk}"
+
+    @property
+    def registered_within(self) -> bool:
+        """Whether the holder's own organisation registered the new record."""
+        return self.registered_by_organisation_id == self.organisation_id
+
+    @property
+    def basis_labels(self) -> list[str]:
+        labels = dict(DuplicateBasis.choices)
+        return [str(labels[code]) for code in self.bases if code in labels]

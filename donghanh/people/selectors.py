@@ -27,7 +27,7 @@ from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
 from donghanh.people import indexes
-from donghanh.people.models import Consent, Person, PersonNameToken
+from donghanh.people.models import Consent, DuplicateNotice, Person, PersonNameToken
 from donghanh.people.registry import NewRecord, duplicate_matcher, person_visibility_rule
 from donghanh.places.models import Commune
 
@@ -60,6 +60,11 @@ _NUMBER_QUERY = re.compile(r"^\+?[\d .\-]{6,}$")
 class PersonAccess(NamedTuple):
     membership: Membership
     person: Person
+
+
+class DuplicateNoticeAccess(NamedTuple):
+    membership: Membership
+    notice: DuplicateNotice
 
 
 def persons_visible_to(membership: Membership) -> QuerySet[Person]:
@@ -189,17 +194,17 @@ class PossibleDuplicate:
 
 @dataclass
 class DuplicateCheck:
-    """Possible duplicates of a new or edited record.
+    """Possible duplicates of a new or edited record among the records the member may open.
 
-    `visible` lists records the member may open; of the others only their existence is told,
-    never whose or where they are.
+    Records the member may not open (another organisation's, or of cases kept from them) are
+    never told here, not even that they exist: their organisations get a `DuplicateNotice`
+    once the person is registered (`people.services.person_register_once`).
     """
 
     visible: list[PossibleDuplicate] = field(default_factory=list)
-    elsewhere: bool = False
 
     def __bool__(self) -> bool:
-        return bool(self.visible) or self.elsewhere
+        return bool(self.visible)
 
 
 def possible_duplicates(
@@ -278,6 +283,55 @@ def similar_records(
     return matcher.likely(record, found)[:limit]
 
 
+# The blind index column of each reason for which two records may be the same person.
+_INDEX_COLUMN = {
+    DuplicateReason.NAME_AND_BIRTH_DATE: "name_dob_index",
+    DuplicateReason.ID_NUMBER: "id_number_index",
+    DuplicateReason.PHONE: "phone_index",
+}
+
+
+def _index_candidates(
+    *, full_name: str, date_of_birth: datetime.date | None, id_number: str, phone: str
+) -> dict[str, list[str]]:
+    """For each reason, the blind index values (under every key in use) a match would have."""
+    return {
+        DuplicateReason.NAME_AND_BIRTH_DATE: (
+            indexes.name_and_birth_date_candidates(full_name, date_of_birth)
+            if date_of_birth
+            else []
+        ),
+        DuplicateReason.ID_NUMBER: indexes.id_number_candidates(id_number),
+        DuplicateReason.PHONE: indexes.phone_candidates(phone),
+    }
+
+
+def _index_match(by_reason: dict[str, list[str]]) -> Q | None:
+    if not any(by_reason.values()):
+        return None
+    match = Q(pk__in=[])
+    for reason, candidates in by_reason.items():
+        if candidates:
+            match |= Q(**{f"{_INDEX_COLUMN[reason]}__in": candidates})
+    return match
+
+
+def _with_reasons(
+    persons: list[Person], by_reason: dict[str, list[str]]
+) -> list[PossibleDuplicate]:
+    return [
+        PossibleDuplicate(
+            person=person,
+            reasons=[
+                reason
+                for reason, candidates in by_reason.items()
+                if getattr(person, _INDEX_COLUMN[reason]) in candidates
+            ],
+        )
+        for person in persons
+    ]
+
+
 def _same_indexes(
     membership: Membership,
     *,
@@ -288,47 +342,80 @@ def _same_indexes(
     exclude_pk: int | None,
     limit: int,
 ) -> DuplicateCheck:
-    by_reason: dict[str, list[str]] = {
-        DuplicateReason.NAME_AND_BIRTH_DATE: (
-            indexes.name_and_birth_date_candidates(full_name, date_of_birth)
-            if date_of_birth
-            else []
-        ),
-        DuplicateReason.ID_NUMBER: indexes.id_number_candidates(id_number),
-        DuplicateReason.PHONE: indexes.phone_candidates(phone),
-    }
-    column = {
-        DuplicateReason.NAME_AND_BIRTH_DATE: "name_dob_index",
-        DuplicateReason.ID_NUMBER: "id_number_index",
-        DuplicateReason.PHONE: "phone_index",
-    }
-    match = Q(pk__in=[])
-    for reason, candidates in by_reason.items():
-        if candidates:
-            match |= Q(**{f"{column[reason]}__in": candidates})
-    if not any(by_reason.values()):
+    """Records the member may open with the same name and birth date, ID number or phone.
+
+    Only what the member may open is looked up: no query here depends on other records."""
+    by_reason = _index_candidates(
+        full_name=full_name, date_of_birth=date_of_birth, id_number=id_number, phone=phone
+    )
+    match = _index_match(by_reason)
+    if match is None:
         return DuplicateCheck()
-    matches = Person.objects.filter(match)
+    matches = persons_visible_to(membership).filter(match)
     if exclude_pk is not None:
         matches = matches.exclude(pk=exclude_pk)
     visible = list(
-        persons_visible_to(membership)
-        .filter(pk__in=matches.values("pk"))
-        .select_related("current_commune__province")
-        .order_by("-updated_at")[:limit]
+        matches.select_related("current_commune__province").order_by("-updated_at")[:limit]
     )
-    elsewhere = matches.exclude(
-        pk__in=persons_visible_to(membership).filter(pk__in=matches.values("pk")).values("pk")
-    ).exists()
-    found = []
-    for person in visible:
-        reasons = [
-            reason
-            for reason, candidates in by_reason.items()
-            if getattr(person, column[reason]) in candidates
-        ]
-        found.append(PossibleDuplicate(person=person, reasons=reasons))
-    return DuplicateCheck(visible=found, elsewhere=elsewhere)
+    return DuplicateCheck(visible=_with_reasons(visible, by_reason))
+
+
+# The most records one registration gives a notice about (a phone number shared by many, such
+# as a hotline's, would otherwise notify everyone who wrote it down).
+NOTICES_PER_REGISTRATION = 20
+
+
+def matches_kept_from(membership: Membership, person: Person) -> list[PossibleDuplicate]:
+    """Records sharing a blind index with `person`, just registered by the member, that the
+    member may not open: other organisations' and those of their own kept from them.
+
+    Only for the notices to the organisations holding them: never shown to the member. One
+    query, whether or not anything matches."""
+    by_reason = _index_candidates(
+        full_name=person.full_name,
+        date_of_birth=person.date_of_birth,
+        id_number=person.id_number,
+        phone=person.phone,
+    )
+    match = _index_match(by_reason)
+    if match is None:
+        return []
+    found = list(
+        Person.objects.filter(match)
+        .exclude(pk=person.pk)
+        .exclude(pk__in=persons_visible_to(membership).values("pk"))
+        .only("pk", "organisation_id", *_INDEX_COLUMN.values())
+        .order_by("-updated_at", "-id")[:NOTICES_PER_REGISTRATION]
+    )
+    return _with_reasons(found, by_reason)
+
+
+def duplicate_notices_open(membership: Membership) -> QuerySet[DuplicateNotice]:
+    """The notices of the member's organisation still to review, newest first (none for a
+    role that does not see every case of the organisation)."""
+    notices = DuplicateNotice.objects.filter(
+        organisation_id=membership.organisation_id, dismissed_at__isnull=True
+    )
+    if not role_allows(membership.role, Perm.REVIEW_DUPLICATES):
+        return notices.none()
+    return notices.select_related("person__current_commune__province").order_by(
+        "-registered_on", "-id"
+    )
+
+
+def access_duplicate_notice(user: Any, org_slug: str, notice_id: int) -> DuplicateNoticeAccess:
+    """A notice of the organisation, for a member whose role reviews duplicates.
+
+    An outsider, or an id of another organisation's notice, gets 404; a member whose role does
+    not review duplicates gets 403 before any notice is looked up."""
+    membership = access_membership(user, org_slug, Perm.REVIEW_DUPLICATES)
+    try:
+        notice = DuplicateNotice.objects.select_related("person").get(
+            pk=notice_id, organisation_id=membership.organisation_id
+        )
+    except DuplicateNotice.DoesNotExist:
+        raise Http404 from None
+    return DuplicateNoticeAccess(membership, notice)
 
 
 def consents_active_filter(day: datetime.date) -> Q:

@@ -25,11 +25,12 @@ from donghanh.core.text import nfc, plain_name
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.people import indexes
 from donghanh.people.events import PeopleEvent
-from donghanh.people.models import Consent, Guardian, Person, PersonNameToken
+from donghanh.people.models import Consent, DuplicateNotice, Guardian, Person, PersonNameToken
 from donghanh.people.selectors import (
     PERSON_EDITS,
     PERSON_FIELDS,
     DuplicateCheck,
+    matches_kept_from,
     possible_duplicates,
 )
 from donghanh.places.models import Commune
@@ -161,8 +162,8 @@ def person_register(
 
 
 class PossibleDuplicates(Exception):  # noqa: N818 (what was found, not an error of the user)
-    """A registration stopped before writing: records like it exist (`found` says which the
-    member may open, and whether others exist elsewhere)."""
+    """A registration stopped before writing: records like it exist that the member may open
+    (`found`). Records the member may not open never stop a registration."""
 
     def __init__(self, found: DuplicateCheck) -> None:
         super().__init__("possible duplicates")
@@ -182,8 +183,14 @@ def person_register_once(
 
     A form sent again (a double click, a retry after a lost answer) with the key of one that
     registered someone gets that person back: nothing is checked or written again. Otherwise
-    the registration stops with `PossibleDuplicates` when records like this one exist, unless
-    the user said it is `different_person`; the key is then not used up.
+    the registration stops with `PossibleDuplicates` when records like this one exist among
+    those the member may open, unless the user said it is `different_person`; the key is then
+    not used up.
+
+    Whether a record the member may not open (another organisation's) is a likely match changes
+    nothing the user sees: once the person is registered, the organisation holding it gets a
+    `DuplicateNotice` (`duplicate_notices_create`), in the same transaction, written as the
+    system.
     """
 
     def register() -> Person:
@@ -198,7 +205,12 @@ def person_register_once(
         )
         if found and not different_person:
             raise PossibleDuplicates(found)
-        return person_register(actor=actor, organisation=membership.organisation, **details)
+        person = person_register(actor=actor, organisation=membership.organisation, **details)
+        # Written by the system, never in the registrant's name: the holder learns nothing of them.
+        duplicate_notices_create(
+            actor=Actor.system(DUPLICATE_CHECK_ACTOR), membership=membership, person=person
+        )
+        return person
 
     # Keys are remembered per organisation registered with (`core.idempotency`).
     scope = f"people.person_register:{membership.organisation_id}"
@@ -267,6 +279,91 @@ def person_view_record(*, person: Person, actor: Actor) -> None:
     audit_record(
         event=PeopleEvent.PERSON_VIEWED, actor=actor.within(person.organisation), target=person
     )
+
+
+@transaction.atomic
+def person_duplicates_shown_record(*, organisation: Organisation, shown: int, actor: Actor) -> None:
+    """Record that a registration stopped on possible duplicates and showed the member `shown`
+    records of their organisation (the page's hint or the API's 409): a read of identities."""
+    audit_record(
+        event=PeopleEvent.DUPLICATES_SHOWN,
+        actor=actor.within(organisation),
+        details={"shown": shown},
+    )
+
+
+# The system actor that writes duplicate notices: a notice never names who registered.
+DUPLICATE_CHECK_ACTOR = "duplicate check"
+
+
+@transaction.atomic
+def duplicate_notices_create(
+    *, actor: Actor, membership: Membership, person: Person
+) -> list[DuplicateNotice]:
+    """Tell each organisation holding a likely match of `person`, just registered by the
+    member, that the member may not open (another organisation's, or their own organisation's
+    kept from them), with a notice to its supervisors: their person, the day and the basis of
+    the match, nothing of `person` nor of who registered them. One notice per pair of
+    registering organisation and person (registering the same person again adds none); each
+    new notice is audited in the holder's log as the act of `actor`, the system's
+    (`DUPLICATE_CHECK_ACTOR`). The new notices."""
+    matches = matches_kept_from(membership, person)
+    if not matches:
+        return []
+    holders = Organisation.objects.in_bulk({m.person.organisation_id for m in matches})
+    today = timezone.localdate()
+    created_notices = []
+    for match in matches:
+        holder = holders[match.person.organisation_id]
+        notice, created = DuplicateNotice.objects.get_or_create(
+            person_id=match.person.pk,
+            registered_by_organisation_id=person.organisation_id,
+            defaults={
+                "organisation": holder,
+                "bases": sorted(match.reasons),
+                "registered_on": today,
+            },
+        )
+        if not created:
+            continue
+        audit_record(
+            event=PeopleEvent.DUPLICATE_NOTICE_CREATED,
+            actor=actor.within(holder),
+            target=notice,
+            details={"person": match.person.pk, "bases": notice.bases},
+        )
+        created_notices.append(notice)
+    return created_notices
+
+
+@transaction.atomic
+def duplicate_notices_view_record(*, organisation: Organisation, shown: int, actor: Actor) -> None:
+    """Record one read of the organisation's duplicate notices (names of its own people)."""
+    audit_record(
+        event=PeopleEvent.DUPLICATE_NOTICES_VIEWED,
+        actor=actor.within(organisation),
+        details={"shown": shown},
+    )
+
+
+@transaction.atomic
+def duplicate_notice_dismiss(*, notice: DuplicateNotice, actor: Actor) -> DuplicateNotice:
+    """Take a notice out of the review queue (a supervisor looked and needs nothing more).
+
+    Dismissing a dismissed notice changes nothing and writes no second audit row."""
+    current = DuplicateNotice.objects.select_for_update().get(pk=notice.pk)
+    if current.dismissed_at is not None:
+        return current
+    current.dismissed_at = timezone.now()
+    current.dismissed_by_id = actor.user_id
+    current.save(update_fields=["dismissed_at", "dismissed_by"])
+    audit_record(
+        event=PeopleEvent.DUPLICATE_NOTICE_DISMISSED,
+        actor=actor.within(current.organisation),
+        target=current,
+        details={"person": current.person_id},
+    )
+    return current
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from donghanh.core.actor import request_actor
 from donghanh.core.editing import ConflictRow, StaleEditError, merge_after_conflict
@@ -37,7 +37,9 @@ from donghanh.people.selectors import (
     PERSON_EDITS,
     PersonAccess,
     access_consent,
+    access_duplicate_notice,
     access_person,
+    duplicate_notices_open,
     person_with_details,
     persons_search,
     sharing_recipients,
@@ -125,6 +127,11 @@ def person_register(request: HttpRequest, org: str) -> HttpResponse:
             )
         except services.PossibleDuplicates as stopped:
             duplicates = stopped.found
+            services.person_duplicates_shown_record(
+                organisation=membership.organisation,
+                shown=len(duplicates.visible),
+                actor=request_actor(request, membership.organisation),
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -313,3 +320,41 @@ def consent_withdraw(
             "form": form,
         },
     )
+
+
+@never_cache
+@require_GET
+@login_required
+def duplicate_notices(request: HttpRequest, org: str) -> HttpResponse:
+    """The supervisors' queue: people of the organisation whom another organisation registered
+    again, as far as the blind indexes tell (never who registered them, nor where)."""
+    membership = access_membership(request.user, org, Perm.REVIEW_DUPLICATES)
+    page = Paginator(duplicate_notices_open(membership), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    services.duplicate_notices_view_record(
+        organisation=membership.organisation,
+        shown=len(page.object_list),
+        actor=request_actor(request, membership.organisation),
+    )
+    return render(
+        request,
+        "people/duplicate_notices.html",
+        {
+            "organisation": membership.organisation,
+            "page": page,
+            "can_record_consent": role_allows(membership.role, Perm.EDIT_CASES),
+        },
+    )
+
+
+@never_cache
+@require_POST
+@login_required
+def duplicate_notice_dismiss(request: HttpRequest, org: str, notice_id: int) -> HttpResponse:
+    membership, notice = access_duplicate_notice(request.user, org, notice_id)
+    services.duplicate_notice_dismiss(
+        notice=notice, actor=request_actor(request, membership.organisation)
+    )
+    messages.success(request, _("Notice dismissed."))
+    return redirect("people:duplicate_notices", org=org)

@@ -41,6 +41,11 @@ ORGANISATION_PAGES: tuple[Destination, ...] = (
         "casework:approvals", _("Plans and closures awaiting approval"), Perm.APPROVE_CASES
     ),
     Destination("people:person_list", _("People"), Perm.VIEW_CASES),
+    Destination(
+        "people:duplicate_notices",
+        _("Possible duplicates registered elsewhere"),
+        Perm.REVIEW_DUPLICATES,
+    ),
     Destination("cases:case_list", _("Cases"), Perm.VIEW_CASES),
     Destination("casework:overdue", _("Overdue actions and follow-ups"), Perm.VIEW_CASES),
     Destination("referrals:incoming", _("Referrals"), Perm.VIEW_CASES),

@@ -372,7 +372,7 @@ def test_register_reports_possible_duplicates_first(staff, people):
     assert body["code"] == "possible_duplicates"
     assert [d["id"] for d in body["possible_duplicates"]] == [people["hoa"].pk]
     assert body["possible_duplicates"][0]["reasons"] == ["phone"]
-    assert body["duplicates_elsewhere"] is False
+    assert "duplicates_elsewhere" not in body
     assert Person.objects.count() == 4
     confirmed = client.post(LIST, {**payload, "confirm_different_person": True}, format="json")
     assert confirmed.status_code == 201
@@ -540,3 +540,70 @@ def test_names_through_the_api_are_stripped_of_overrides_and_control_characters(
     assert response.status_code == 200, response.content
     person.refresh_from_db()
     assert person.full_name == "Phạm Thị Lành"
+
+
+def _held_elsewhere(staff, **details):
+    """A person of the other organisation, with the ID number and phone the tests register."""
+    values = {"full_name": "Hoàng Văn Sáu", "id_number": "038090001122", "phone": "0912 345 678"}
+    return make_person(staff.other_organisation, **{**values, **details})
+
+
+def test_register_answers_alike_whether_or_not_another_organisation_holds_a_match(staff):
+    """Before: `409 {"duplicates_elsewhere": true}` told a case role that someone was on record
+    at another organisation. Now the registration goes through as if nobody matched, and the
+    holder gets a notice without the new record's details."""
+    client = staff.client(Role.CASE_WORKER)
+    alone = client.post(LIST, _new_person(staff, phone="", id_number="001"), format="json")
+    held = _held_elsewhere(staff)
+    matched = client.post(
+        LIST,
+        _new_person(staff, full_name="Lê Văn Bảy", phone="", id_number="038 090 001 122"),
+        format="json",
+    )
+    assert alone.status_code == matched.status_code == 201
+    assert sorted(alone.json()) == sorted(matched.json())
+    assert sorted(alone.headers) == sorted(matched.headers)
+    notice = held.duplicate_notices.get()
+    assert notice.organisation == staff.other_organisation
+    assert notice.bases == ["id_number"]
+
+
+def test_the_409_is_the_same_whether_or_not_another_organisation_holds_a_match(staff, people):
+    client = staff.client(Role.CASE_WORKER)
+    payload = _new_person(staff, full_name="Nguyen Van A", phone="0912 345 678")
+
+    def register():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(LIST, payload, format="json")
+        assert response.status_code == 409
+        return response.content, len(queries)
+
+    register()
+    without = register()
+    _held_elsewhere(staff, full_name="Nguyen Van A", date_of_birth=None)
+    assert register() == without
+    assert not staff.other_organisation.duplicate_notices.exists()
+    shown = AuditEntry.objects.filter(event="person.duplicates_shown")
+    assert shown.count() == 3
+    assert {e.details["shown"] for e in shown} == {1}
+
+
+def test_registrations_count_against_the_identity_reads_limit(staff, people, settings):
+    """Each registration runs the duplicate check, a search of the organisation's records by
+    name, ID number or phone: a token may not use it to look names up beyond the list limit."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_LIST_PAGES_PER_MINUTE = 3
+    client = staff.client(Role.CASE_WORKER)
+    probe = _new_person(staff, full_name="Nguyen Van A", phone="0912 345 678")
+    assert client.get(LIST).status_code == 200
+    for _ in range(2):
+        assert client.post(LIST, probe, format="json").status_code == 409
+    refused = client.post(LIST, probe, format="json", HTTP_ACCEPT_LANGUAGE="vi")
+    assert refused.status_code == 429
+    assert "Quá nhiều" in refused.json()["detail"]
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    # Two checks shown and audited; the refused one neither ran nor was audited.
+    assert AuditEntry.objects.filter(event="person.duplicates_shown").count() == 2
+    cache.clear()

@@ -64,6 +64,33 @@ def test_the_schema_lists_every_endpoint(schema):
     assert listed == ENDPOINTS
 
 
+def _request_body(schema, operation):
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    name = body["$ref"].rsplit("/", 1)[-1]
+    return name, schema["components"]["schemas"][name]
+
+
+def test_every_versioned_update_requires_version_and_baseline(schema):
+    """The API refuses an edit without `version` and `baseline` (the stale-edit check); the
+    schema said they were optional, as it takes every PATCH body as partial. Every update
+    whose body has a `version` derives from `EditSerializer` and requires both."""
+    versioned = {}
+    for path, operations in schema["paths"].items():
+        for method in ("patch", "put"):
+            if method not in operations:
+                continue
+            name, body = _request_body(schema, operations[method])
+            if "version" in body["properties"] or "baseline" in body["properties"]:
+                versioned[(method, path)] = (name, body)
+    assert ("patch", DETAIL_PATH) in versioned
+    for (method, path), (name, body) in versioned.items():
+        assert {"version", "baseline"} <= set(body.get("required", [])), (method, path)
+        assert not name.startswith("Patched"), (method, path)
+        assert schema["paths"][path][method]["requestBody"].get("required"), (method, path)
+        # The record's other fields stay optional: only the fields sent change.
+        assert "full_name" not in body["required"]
+
+
 def test_every_endpoint_asks_for_the_bearer_token(schema):
     assert schema["components"]["securitySchemes"]["bearerAuth"] == {
         "type": "http",

@@ -30,6 +30,7 @@ from donghanh.api.access import (
 )
 from donghanh.api.pagination import PagePagination
 from donghanh.api.serializers import (
+    EditSerializer,
     ErrorSerializer,
     OutputSerializer,
     QueryParameters,
@@ -169,9 +170,6 @@ class DuplicateSerializer(OutputSerializer):
 class DuplicatesFoundSerializer(ErrorSerializer):
     code = serializers.CharField()
     possible_duplicates = DuplicateSerializer(many=True, help_text="Matching records you may open.")
-    duplicates_elsewhere = serializers.BooleanField(
-        help_text="Whether records you may not open match too (never which ones)."
-    )
 
 
 class EditConflictSerializer(ErrorSerializer):
@@ -238,11 +236,8 @@ class PersonCreateSerializer(PersonFieldsSerializer):
     )
 
 
-class PersonUpdateSerializer(PersonFieldsSerializer):
+class PersonUpdateSerializer(EditSerializer, PersonFieldsSerializer):
     """Only the fields sent change; `version` and `baseline` come from the record you read."""
-
-    version = serializers.IntegerField(min_value=1)
-    baseline = serializers.CharField()
 
     def get_fields(self) -> dict[str, Any]:
         fields: dict[str, Any] = super().get_fields()
@@ -324,6 +319,9 @@ def _record_list(
 
 
 class PersonListView(IdentityListLimited, APIView):
+    # A registration runs the duplicate check: it counts against the list reads' limit.
+    identity_read_methods = frozenset({"GET", "POST"})
+
     pagination_class = PagePagination
 
     @extend_schema(
@@ -367,7 +365,7 @@ class PersonListView(IdentityListLimited, APIView):
         ],
         responses={
             201: PersonSerializer,
-            **error_responses(400, 401, 403, 404),
+            **error_responses(400, 401, 403, 404, 429),
             409: OpenApiResponse(
                 DuplicatesFoundSerializer,
                 description="Possible duplicates: check them, then send again with "
@@ -396,6 +394,11 @@ class PersonListView(IdentityListLimited, APIView):
                 **details,
             )
         except services.PossibleDuplicates as stopped:
+            services.person_duplicates_shown_record(
+                organisation=membership.organisation,
+                shown=len(stopped.found.visible),
+                actor=request_actor(request._request, membership.organisation),
+            )
             return _duplicates_answer(request, stopped.found)
         except ValidationError as error:
             raise serializers.ValidationError(service_error_body(error)) from None
@@ -422,7 +425,6 @@ def _duplicates_answer(request: Request, duplicates: Any) -> Response:
             }
             for found in duplicates.visible
         ],
-        "duplicates_elsewhere": duplicates.elsewhere,
     }
     return Response(body, status=status.HTTP_409_CONFLICT)
 
