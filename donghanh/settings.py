@@ -243,6 +243,10 @@ PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 3600, minimum=0)
 # How long each worker process may serve its own copy of a public page before asking the shared
 # cache again (0: never). Another worker's publication shows after at most this long.
 PUBLIC_PAGE_LOCAL_SECONDS = envint("PUBLIC_PAGE_LOCAL_SECONDS", 2, minimum=0, maximum=60)
+# The public search index is renewed after a publication in a thread of each worker, while the
+# previous index keeps answering ("background"); "inline" renews it inside the next search, as
+# tests do (their data lives in the test's own transaction, which another thread cannot see).
+SEARCH_INDEX_REFRESH = "background"
 
 # Passwords and login.
 PASSWORD_HASHERS = [
