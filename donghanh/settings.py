@@ -298,11 +298,13 @@ if TRUSTED_PROXY_COUNT == 0:
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
-# Sessions expire after a period without activity: every request pushes the expiry forward.
+# Sessions expire after a period without activity. A session is written only when it changed:
+# a signed-in one notes its last activity once a minute (`accounts.sessions.session_seen`),
+# which pushes the expiry forward, so activity keeps it alive without a write per request.
 SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "donghanh_session"
