@@ -247,6 +247,10 @@ PUBLIC_PAGE_LOCAL_SECONDS = envint("PUBLIC_PAGE_LOCAL_SECONDS", 2, minimum=0, ma
 # previous index keeps answering ("background"); "inline" renews it inside the next search, as
 # tests do (their data lives in the test's own transaction, which another thread cannot see).
 SEARCH_INDEX_REFRESH = "background"
+# The caseload counts the cases it lists up to this many ("more than 10,000" beyond), unless the
+# user asks for the exact count: counting a large organisation's every case costs more than the
+# page.
+CASELOAD_COUNT_CAP = 10_000
 
 # Passwords and login.
 PASSWORD_HASHERS = [
