@@ -503,8 +503,12 @@ class CaseloadFilters(NamedTuple):
 def caseload_filters(request: HttpRequest, membership: Membership) -> CaseloadFilters:
     """The caseload's filter form bound to the address and the session's search terms."""
     organisation_id = membership.organisation_id
+    # Keys and names only: a hundred members as model instances cost more than the page's rows.
     workers = [
-        (member.user_id, member.user.display_name) for member in assignable_members(organisation_id)
+        (user_id, full_name or username)
+        for user_id, full_name, username in assignable_members(organisation_id).values_list(
+            "user_id", "user__full_name", "user__username"
+        )
     ]
 
     @functools.cache  # once per request, however often the choices are read
