@@ -25,6 +25,12 @@ def _fast_passwords(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _search_index_inline(settings: Any) -> None:
+    # A thread renewing the search index could not see the test's data (its own transaction).
+    settings.SEARCH_INDEX_REFRESH = "inline"
+
+
+@pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     # A page request activates its reader's language for the rest of the thread; each test
     # starts in the platform's default language, as a new request or job would.

@@ -9,3 +9,8 @@ application = get_asgi_application()
 from donghanh.core.database_roles import refuse_unsafe_platform_role  # noqa: E402
 
 refuse_unsafe_platform_role()
+
+# The public search index: loaded (or built) in the background before the first search needs it.
+from donghanh.content.search import warm_up_search  # noqa: E402
+
+warm_up_search()

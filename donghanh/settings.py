@@ -243,6 +243,14 @@ PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 3600, minimum=0)
 # How long each worker process may serve its own copy of a public page before asking the shared
 # cache again (0: never). Another worker's publication shows after at most this long.
 PUBLIC_PAGE_LOCAL_SECONDS = envint("PUBLIC_PAGE_LOCAL_SECONDS", 2, minimum=0, maximum=60)
+# The public search index is renewed after a publication in a thread of each worker, while the
+# previous index keeps answering ("background"); "inline" renews it inside the next search, as
+# tests do (their data lives in the test's own transaction, which another thread cannot see).
+SEARCH_INDEX_REFRESH = "background"
+# The caseload counts the cases it lists up to this many ("more than 10,000" beyond), unless the
+# user asks for the exact count: counting a large organisation's every case costs more than the
+# page.
+CASELOAD_COUNT_CAP = 10_000
 
 # Passwords and login.
 PASSWORD_HASHERS = [
@@ -294,11 +302,13 @@ if TRUSTED_PROXY_COUNT == 0:
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
-# Sessions expire after a period without activity: every request pushes the expiry forward.
+# Sessions expire after a period without activity. A session is written only when it changed:
+# a signed-in one notes its last activity once a minute (`accounts.sessions.session_seen`),
+# which pushes the expiry forward, so activity keeps it alive without a write per request.
 SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "donghanh_session"

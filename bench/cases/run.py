@@ -13,7 +13,10 @@ many times as the page was requested, to give the ratio of page time to main-que
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import os
+import pstats
 import random
 import statistics
 import sys
@@ -190,6 +193,20 @@ def measure(
     return result
 
 
+def profiled(client: Client, urls: list[str], top: int = 25) -> str:
+    """The functions these requests spent their time in, by own time and by cumulative time."""
+    profile = cProfile.Profile()
+    for url in urls:
+        profile.enable()
+        client.get(url)
+        profile.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profile, stream=out).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
 # The search each search page's address stands for (its terms are kept in the session).
 SEARCH_OF_URL: dict[str, str] = {}
 
@@ -249,6 +266,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--pages", nargs="*", default=["caseload", "search", "case page"])
     parser.add_argument("--show-sql", action="store_true", help="print each page's main query")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="after the timings, profile N requests of each page (cProfile) and print the top",
+    )
+    parser.add_argument(
+        "--list-queries", action="store_true", help="print every query of each recorded request"
+    )
     args = parser.parse_args(argv)
     # As in production: no query log, no template debugging.
     settings.DEBUG = False
@@ -258,12 +285,21 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{Case.objects.count()} cases in the database ({connection.vendor}).")
     print(f"Load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.")
     results = []
+    profiles: list[tuple[str, str]] = []
     for role, username in USERS.items():
         client = signed_in(username)
         urls = urls_for(client, role, args.requests, rng)
         for page in args.pages:
             results.append(measure(client, page, role, urls[page], args.requests, args.warmup))
             print(f"  {page}, {role}: done", file=sys.stderr, flush=True)
+            if args.list_queries:
+                with recorded_queries() as captured:
+                    client.get(urls[page][0])
+                print(f"\n-- {page}, {role}: {len(captured)} queries")
+                for recorded in captured:
+                    print(f"  {recorded.seconds * 1000:6.2f} ms  {recorded.sql[:160]}")
+            if args.profile:
+                profiles.append((f"{page}, {role}", profiled(client, urls[page][: args.profile])))
     print(f"Load average after: {os.getloadavg()[0]:.1f}.")
     report(results)
     print("\nSearches, median and worst ms:")
@@ -275,6 +311,8 @@ def main(argv: list[str] | None = None) -> None:
                     f"  {result.role}: {query}: {statistics.median(times) * 1000:.0f}, "
                     f"{max(times) * 1000:.0f}"
                 )
+    for title, text in profiles:
+        print(f"\n-- profile: {title}\n{text}")
     if args.show_sql:
         for result in results:
             print(f"\n-- {result.page}, {result.role}\n{result.main_sql}")

@@ -31,10 +31,12 @@ from donghanh.cases.selectors import (
 from donghanh.core.editing import VersionedFormMixin
 from donghanh.core.idempotency import IdempotencyField
 from donghanh.core.search_terms import search_terms_bound
+from donghanh.core.widgets import QuickSelect
 from donghanh.organisations.models import Membership, Organisation, Team
 from donghanh.organisations.selectors import active_teams
 from donghanh.people.forms import _date_field
-from donghanh.places.models import Commune, Province
+from donghanh.places.models import Commune
+from donghanh.places.selectors import province_choices
 from donghanh.reference.codelists import (
     CONTROL_MEANS,
     COUNTRIES,
@@ -429,18 +431,27 @@ class CaseloadFilterForm(forms.Form):
         help_text=_("Diacritics are optional: “nguyen thi hoa” finds “Nguyễn Thị Hoa”."),
     )
     case_type = forms.ChoiceField(
-        label=_("Case type"), choices=[("", _("All types")), *CaseType.choices], required=False
+        label=_("Case type"),
+        choices=[("", _("All types")), *CaseType.choices],
+        required=False,
+        widget=QuickSelect,
     )
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("All statuses")), *CaseStatus.choices], required=False
+        label=_("Status"),
+        choices=[("", _("All statuses")), *CaseStatus.choices],
+        required=False,
+        widget=QuickSelect,
     )
     worker = forms.TypedChoiceField(
-        label=_("Case worker"), coerce=int, required=False, empty_value=None
+        label=_("Case worker"), coerce=int, required=False, empty_value=None, widget=QuickSelect
     )
-    team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
+    team = forms.TypedChoiceField(
+        label=_("Team"), coerce=int, required=False, empty_value=None, widget=QuickSelect
+    )
     province = forms.ChoiceField(
         label=_("Province (today's)"),
         required=False,
+        widget=QuickSelect,
         help_text=_("Where the person lives now or where their journey began."),
     )
     overdue = forms.BooleanField(label=_("Only cases with overdue work"), required=False)
@@ -466,7 +477,7 @@ class CaseloadFilterForm(forms.Form):
         self._teams = teams
         cast(forms.ChoiceField, self.fields["province"]).choices = [
             ("", _("All provinces")),
-            *Province.objects.order_by("short_name").values_list("code", "short_name"),
+            *province_choices(),
         ]
 
     @property
@@ -502,8 +513,12 @@ def caseload_filters(
     """The caseload's filter form bound to the address (or `source`, a posted form) and the
     session's search terms."""
     organisation_id = membership.organisation_id
+    # Keys and names only: a hundred members as model instances cost more than the page's rows.
     workers = [
-        (member.user_id, member.user.display_name) for member in assignable_members(organisation_id)
+        (user_id, full_name or username)
+        for user_id, full_name, username in assignable_members(organisation_id).values_list(
+            "user_id", "user__full_name", "user__username"
+        )
     ]
 
     @functools.cache  # once per request, however often the choices are read

@@ -141,6 +141,14 @@ class CaseNumberSequence(models.Model):
         return f"case numbers of organisation {self.organisation_id} in {self.year}"
 
 
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of `value` among `choices` (the value itself when it is none of them)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class Case(models.Model):
     """One person's case at the organisation that owns it."""
 
@@ -306,6 +314,17 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"case #{self.pk}"
+
+    # The labels lists show on every row, by one dict lookup each: Django's own
+    # get_FOO_display builds a dict of all the field's choices at every call.
+    def get_case_type_display(self) -> str:  # type: ignore[no-redef]
+        return _label(CaseType, self.case_type)
+
+    def get_status_display(self) -> str:  # type: ignore[no-redef]
+        return _label(CaseStatus, self.status)
+
+    def get_identification_status_display(self) -> str:  # type: ignore[no-redef]
+        return _label(IdentificationStatus, self.identification_status)
 
     @property
     def is_active(self) -> bool:

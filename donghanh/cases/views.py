@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -58,6 +58,7 @@ from donghanh.cases.selectors import (
 from donghanh.core.actor import request_actor
 from donghanh.core.editing import ConflictRow, StaleEditError, merge_after_conflict
 from donghanh.core.forms import add_service_error
+from donghanh.core.pagination import CappedPaginator
 from donghanh.core.search_terms import SEARCH_PARAM, search_redirect
 from donghanh.jobs.config import result_expiry
 from donghanh.organisations.models import Membership
@@ -119,7 +120,9 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
         province=filters.get("province") or "",
         overdue=bool(filters.get("overdue")),
     )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted up to the cap unless the user asked for the exact count.
+    cap = None if request.GET.get("count") == "exact" else settings.CASELOAD_COUNT_CAP
+    page = CappedPaginator(cases, PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
     services.case_list_record(
         organisation=membership.organisation,
         filters={**filters, "q": query},

@@ -19,7 +19,7 @@ from donghanh.content.selectors import (
     published_version,
     published_versions,
 )
-from donghanh.core.page_cache import cached_public_page
+from donghanh.core.page_cache import cached_public_page, not_kept
 from donghanh.directory.models import Country
 from donghanh.directory.selectors import provider_phones
 
@@ -120,8 +120,10 @@ def search(request: HttpRequest) -> HttpResponse:
     provider_ids = [hit.document.key for hit in page if hit.document.kind == "provider"]
     phones = provider_phones(provider_ids) if provider_ids else {}
     results = [(hit.document, phones.get(hit.document.key, [])) for hit in page]
-    return render(
+    response = render(
         request,
         "content/public/search.html",
         {"query": query, "page": page, "results": results},
     )
+    # Answered by the previous index while the new one is made: not kept past the renewal.
+    return response if getattr(hits, "current", True) else not_kept(response)

@@ -21,8 +21,10 @@ that one ranked list, and the pages are slices of it.
 Rather than scanning text with LIKE on every request, the published texts and the public providers
 are read once into an inverted index (folded word → the documents having it, per field) plus a
 table of one-letter deletions of every word, which finds near words without comparing the query
-with the whole vocabulary. The index is rebuilt when the public pages' generation changes (every
-publication bumps it), so it behaves the same on SQLite and PostgreSQL.
+with the whole vocabulary. The index is renewed when the public pages' generation changes (every
+publication bumps it), so it behaves the same on SQLite and PostgreSQL. No search waits for that:
+the previous index answers until the new one, built in the background by one process and shared
+with the others through the cache, takes its place (`PerGeneration`).
 """
 
 from __future__ import annotations
@@ -273,7 +275,9 @@ class Results(Sequence[Hit]):
     Documents become `Hit`s only for the slice asked for.
     """
 
-    def __init__(self, ranked: list[tuple[int, int, Corpus, int]]) -> None:
+    def __init__(self, ranked: list[tuple[int, int, Corpus, int]], *, current: bool = True) -> None:
+        # False while an index of an older generation answers (a newer one is being made).
+        self.current = current
         # (score, corpus rank, corpus, documents): articles before providers at the same score,
         # and within a group the corpus's own order (stage and order for articles, name for
         # providers), so every request walks the same list.
@@ -399,8 +403,14 @@ def _build_corpus(name: str) -> Corpus:
     return _article_corpus(name.removeprefix("articles:"))
 
 
-# The corpora of this process, rebuilt when the public pages' generation moves on.
-indexes = PerGeneration(_build_corpus)
+# The corpora of this process, renewed off the request path when the public pages' generation
+# moves on, and shared between processes through the cache (one builds, the others load).
+indexes = PerGeneration(_build_corpus, shared_key="search-index")
+
+
+def warm_up_search() -> None:
+    """Load or build every corpus in the background, as a worker process starts."""
+    indexes.warm_up([*(f"articles:{code}" for code in ContentLanguage.values), "providers"])
 
 
 def site_search(query: str, language: str | None = None) -> Results:
@@ -412,7 +422,8 @@ def site_search(query: str, language: str | None = None) -> Results:
     if language not in ContentLanguage.values:
         language = ContentLanguage.VIETNAMESE
     # Articles before providers at the same score: a visitor learns first, then calls.
-    corpora = [indexes.get(f"articles:{language}"), indexes.get("providers")]
+    names = [f"articles:{language}", "providers"]
+    corpora = [indexes.get(name) for name in names]
     known = {word for word in words if any(word in corpus.vocabulary for corpus in corpora)}
     matches = [corpus.match(words, known) for corpus in corpora]
     # One least coverage for all corpora, so that their scores compare.
@@ -422,5 +433,6 @@ def site_search(query: str, language: str | None = None) -> Results:
             (score, rank, match.corpus, documents)
             for rank, match in enumerate(matches)
             for score, documents in match.ranked(least)
-        ]
+        ],
+        current=all(indexes.is_current(name) for name in names),
     )

@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import patch_cache_control
@@ -66,33 +68,155 @@ T = TypeVar("T")
 
 
 class PerGeneration(Generic[T]):
-    """Values built from what the public pages show (search indexes), kept by this process until
-    the public pages' generation moves on: `get(name)` builds `build(name)` at most once per
-    generation, even when several threads ask at once."""
+    """Values built from what the public pages show (search indexes), kept by this process and
+    renewed when the public pages' generation moves on, never inside the request that notices.
 
-    def __init__(self, build: Callable[[str], T]) -> None:
+    `get(name)` answers at once with the value this process holds, even one of an older
+    generation: the newer one is made beside it, off the request path (a thread of this process,
+    see `SEARCH_INDEX_REFRESH`), and replaces it in one assignment when it is ready. Made means
+    taken from the shared cache when another process already built it for that generation (one
+    process builds, the others load), else built here and left in the shared cache for them.
+    A process that holds nothing yet loads the newest value in the shared cache (of any
+    generation, renewed right after); only a process that finds nothing there at all (a new
+    platform, or an emptied cache) builds before it answers. `warm_up` starts those loads and
+    builds when a worker starts, before its first request.
+    """
+
+    # How long one process keeps the right to build a generation before another may take it.
+    BUILD_LOCK_SECONDS = 300
+    # How long a process waits for the one that builds before building itself.
+    WAIT_SECONDS = 60.0
+    POLL_SECONDS = 0.5
+    # How long a shared copy is kept (it is replaced at the next publication anyway).
+    SHARED_SECONDS = 30 * 24 * 3600
+
+    def __init__(self, build: Callable[[str], T], *, shared_key: str = "") -> None:
         self._build = build
-        self._lock = threading.Lock()
-        # The generation and its values, replaced together.
-        self._state: tuple[int | None, dict[str, T]] = (None, {})
+        self._shared_key = shared_key
+        self._lock = threading.RLock()
+        # name → (generation, value), each entry replaced whole.
+        self._values: dict[str, tuple[int, T]] = {}
+        # The names being renewed in the background, and for which generation.
+        self._renewing: dict[str, int] = {}
+        # How many times this process built a value (tests count them around a request).
+        self.builds = 0
+
+    # The shared copies: the value of each generation, and which generation is the newest.
+    def _key(self, name: str, generation: int | str) -> str:
+        return f"shared:{self._shared_key}:{generation}:{name}"
+
+    def _shared(self) -> BaseCache | None:
+        return _cache() if self._shared_key else None
+
+    def _load(self, name: str, generation: int) -> T | None:
+        shared = self._shared()
+        return None if shared is None else shared.get(self._key(name, generation))
+
+    def _load_newest(self, name: str) -> tuple[int, T] | None:
+        shared = self._shared()
+        if shared is None:
+            return None
+        newest = shared.get(self._key(name, "newest"))
+        value = None if newest is None else shared.get(self._key(name, newest))
+        return None if value is None else (int(newest), value)
+
+    def _build_and_share(self, name: str, generation: int) -> T:
+        with self._lock:
+            self.builds += 1
+        value = self._build(name)
+        shared = self._shared()
+        if shared is not None:
+            # One generation kept beside the one being made: a copy may be large.
+            previous = shared.get(self._key(name, "newest"))
+            shared.set(self._key(name, generation), value, timeout=self.SHARED_SECONDS)
+            shared.set(self._key(name, "newest"), generation, timeout=self.SHARED_SECONDS)
+            if previous is not None and previous != generation:
+                shared.delete(self._key(name, previous))
+        return value
+
+    def _make(self, name: str, generation: int, *, wait: bool) -> T:
+        """The value of `generation`: loaded when shared, else built (by one process at a time
+        when `wait`, the others waiting for its copy a while)."""
+        value = self._load(name, generation)
+        if value is not None:
+            return value
+        shared = self._shared()
+        if wait and shared is not None:
+            lock = self._key(name, f"{generation}:building")
+            if not shared.add(lock, True, timeout=self.BUILD_LOCK_SECONDS):
+                deadline = time.monotonic() + self.WAIT_SECONDS
+                while time.monotonic() < deadline:
+                    time.sleep(self.POLL_SECONDS)
+                    value = self._load(name, generation)
+                    if value is not None:
+                        return value
+        return self._build_and_share(name, generation)
+
+    def _keep(self, name: str, generation: int, value: T) -> None:
+        with self._lock:
+            held = self._values.get(name)
+            if held is None or held[0] != public_pages_generation() or generation == held[0]:
+                self._values[name] = (generation, value)
+
+    def _renew(self, name: str, generation: int) -> None:
+        try:
+            self._keep(name, generation, self._make(name, generation, wait=True))
+        finally:
+            with self._lock:
+                if self._renewing.get(name) == generation:
+                    del self._renewing[name]
+            if threading.current_thread() is not threading.main_thread():
+                connections.close_all()  # this thread's own connections
+
+    def _start_renewal(self, name: str, generation: int) -> None:
+        with self._lock:
+            if self._renewing.get(name) == generation:
+                return
+            self._renewing[name] = generation
+        if getattr(settings, "SEARCH_INDEX_REFRESH", "background") == "inline":
+            self._renew(name, generation)
+        else:
+            start_in_background(self._renew, name, generation)
 
     def get(self, name: str) -> T:
         generation = public_pages_generation()
-        built, values = self._state
-        if built == generation and name in values:
-            return values[name]
-        with self._lock:
-            built, values = self._state
-            if built != generation:
-                values = {}
-                self._state = (generation, values)
-            if name not in values:
-                values[name] = self._build(name)
-            return values[name]
+        held = self._values.get(name)
+        if held is None:
+            with self._lock:
+                held = self._values.get(name)
+                if held is None:
+                    value = self._load(name, generation)
+                    held = (generation, value) if value is not None else self._load_newest(name)
+                    if held is None:
+                        held = (generation, self._build_and_share(name, generation))
+                    self._values[name] = held
+        if held[0] != generation:
+            self._start_renewal(name, generation)
+            held = self._values[name]  # renewed already when renewals run inline
+        return held[1]
+
+    def is_current(self, name: str) -> bool:
+        """Whether the value held for `name` is that of the public pages' current generation."""
+        held = self._values.get(name)
+        return held is not None and held[0] == public_pages_generation()
+
+    def warm_up(self, names: Iterable[str]) -> None:
+        """Load or build `names` in the background, for a worker that just started."""
+        generation = public_pages_generation()
+        for name in names:
+            if name not in self._values:
+                self._start_renewal(name, generation)
 
     def clear(self) -> None:
         with self._lock:
-            self._state = (None, {})
+            self._values = {}
+            self._renewing = {}
+            self.builds = 0
+
+
+def start_in_background(function: Callable[..., object], *args: object) -> None:
+    """Run `function(*args)` in a thread of this process (tests replace it to run it later)."""
+    threading.Thread(target=function, args=args, daemon=True).start()
 
 
 def _worker_seconds() -> int:
@@ -118,6 +242,15 @@ def invalidate_public_pages() -> None:
 
 # The attribute by which a view marks its answer as a public page to keep, and for how long.
 CACHE_SECONDS_ATTRIBUTE = "public_page_seconds"
+# The attribute by which a view marks an answer made from an older generation (a search while
+# its index is renewed): served, never kept, or it would outlive the renewal.
+NOT_KEPT_ATTRIBUTE = "public_page_not_kept"
+
+
+def not_kept(response: HttpResponse) -> HttpResponse:
+    """Mark a public view's answer as one `cached_public_page` must not keep."""
+    setattr(response, NOT_KEPT_ATTRIBUTE, True)
+    return response
 
 
 def _page_address(request: HttpRequest) -> str:
@@ -205,7 +338,11 @@ def _cached(view: View, *, seconds: int | None) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        if not _anonymous_get(request) or response.status_code != 200:
+        if (
+            not _anonymous_get(request)
+            or response.status_code != 200
+            or getattr(response, NOT_KEPT_ATTRIBUTE, False)
+        ):
             return response
         if hasattr(response, "render"):
             response = response.render()

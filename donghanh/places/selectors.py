@@ -9,6 +9,7 @@ the same. Provinces are few and matched in Python (which also allows "daklak", "
 from __future__ import annotations
 
 import re
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -73,6 +74,24 @@ def area_type_default(commune: Commune) -> AreaType | None:
     if commune.kind == Commune.Kind.COMMUNE:
         return AreaType.RURAL
     return None
+
+
+# --- province choices, kept by the process ---------------------------------------------------
+
+# Provinces change only with a new version of the places file (a deployment): the choices of
+# every province select are read once per process and kept a while, not once per page.
+_PROVINCE_CHOICES_SECONDS = 600.0
+_province_choices: tuple[float, list[tuple[str, str]]] = (-_PROVINCE_CHOICES_SECONDS, [])
+
+
+def province_choices() -> list[tuple[str, str]]:
+    """Today's provinces as (code, short name), by name."""
+    global _province_choices
+    read_at, choices = _province_choices
+    if time.monotonic() - read_at >= _PROVINCE_CHOICES_SECONDS or not choices:
+        choices = list(Province.objects.order_by("short_name").values_list("code", "short_name"))
+        _province_choices = (time.monotonic(), choices)
+    return choices
 
 
 # --- provinces, matched in Python ------------------------------------------------------------

@@ -5,12 +5,14 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from donghanh.accounts.models import UserSession
-from donghanh.accounts.sessions import TRACKED_AT_SESSION_KEY
+from donghanh.accounts.sessions import TRACKED_AT_SESSION_KEY, TRACKING_INTERVAL_SECONDS
 from donghanh.accounts.tests.conftest import audit_actions, sign_in
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.testing.clients import signed_in_client
@@ -165,7 +167,24 @@ def test_activity_extends_the_session(donor_viewer):
     idle = timedelta(seconds=settings.SESSION_COOKIE_AGE)
     assert expires > timezone.now() + idle - timedelta(minutes=1)
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_a_request_that_changes_nothing_writes_no_session(donor_viewer):
+    client = signed_in_client(donor_viewer)
+    key = client.session.session_key
+    assert client.get(HOME).status_code == 200  # notes the activity: the session is written
+    written = Session.objects.get(session_key=key).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(HOME).status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and "SELECT" not in q["sql"]]
+    assert Session.objects.get(session_key=key).expire_date == written
+    # A minute later the activity is noted again, and the expiry moves with it.
+    session = client.session
+    session[TRACKED_AT_SESSION_KEY] -= TRACKING_INTERVAL_SECONDS
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=written - timedelta(minutes=5))
+    assert client.get(HOME).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date > written - timedelta(minutes=1)
 
 
 def test_account_page_needs_login():

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -104,14 +104,13 @@ def answers_table(assessments: list[ReintegrationAssessment]) -> list[tuple[Any,
 def case_section(membership: Membership, case: Case) -> dict[str, Any]:
     """What the case page's livelihood section shows."""
     assessments = assessments_of(case)
+    plan = plan_of(case)
     return {
-        "plan": plan_of(case),
+        "plan": plan,
         "trend": Trend(assessments),
         "due": reviews_due(assessments),
-        "support_total": LivelihoodPlan.objects.filter(case=case).aggregate(
-            total=Sum("support__amount")
-        )["total"]
-        or 0,
+        # From the support the plan's query already read: no query of its own.
+        "support_total": sum(item.amount for item in plan.support.all()) if plan else 0,
     }
 
 

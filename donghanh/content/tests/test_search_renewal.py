@@ -1,0 +1,87 @@
+"""No search waits for the index: after a publication the previous index answers until the new
+one, made off the request path, takes its place; other processes load the one built copy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from donghanh.content.search import indexes
+from donghanh.content.tests.helpers import Editors, published
+from donghanh.core import page_cache
+
+pytestmark = pytest.mark.django_db
+
+Pending = list[tuple[Callable[..., object], tuple[object, ...]]]
+
+
+@pytest.fixture
+def pending(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Pending:
+    """Renewals run as in production (not inside the search), kept here to run when the test
+    says: the thread that would run them could not see the test's transaction."""
+    settings.SEARCH_INDEX_REFRESH = "background"
+    started: Pending = []
+    monkeypatch.setattr(
+        page_cache, "start_in_background", lambda function, *args: started.append((function, args))
+    )
+    return started
+
+
+def _titles(client: Client, query: str) -> str:
+    response = client.get(f"/search?q={query}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_search_after_a_publication_builds_nothing_and_the_new_index_follows(
+    editors: Editors,
+    pending: Pending,
+    django_capture_on_commit_callbacks: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        published(editors)
+    assert "Nhận biết lừa đảo việc làm" in _titles(Client(), "lua+dao")  # the first index
+    with django_capture_on_commit_callbacks(execute=True):  # a publication: a new generation
+        published(editors, slug="ho-chieu", title="Giữ hộ chiếu của mình", body="Hộ chiếu.")
+    builds = indexes.builds
+    # Anonymous searches go through sessions-free middleware and read the index only.
+    with django_assert_max_num_queries(0):
+        page = _titles(Client(), "ho+chieu")
+    assert indexes.builds == builds, "the search built nothing"
+    assert "Giữ hộ chiếu của mình" not in page  # the previous index answered
+    # Their renewal (the articles and the providers) was started, once, off the request.
+    assert len(pending) == 2
+    with django_assert_max_num_queries(0):
+        _titles(Client(), "giu+ho+chieu")
+    assert len(pending) == 2, "a renewal under way is not started twice"
+    for function, args in pending:
+        function(*args)  # the background thread's work
+    pending.clear()
+    assert indexes.builds == builds + 2
+    with django_assert_max_num_queries(0):
+        page = _titles(Client(), "ho+chieu")
+    assert "Giữ hộ chiếu của mình" in page and indexes.builds == builds + 2 and not pending
+
+
+def test_another_process_loads_the_copy_one_process_built(
+    editors: Editors, pending: Pending, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        published(editors)
+    assert "Nhận biết lừa đảo việc làm" in _titles(Client(), "lua+dao")
+    assert indexes.builds == 2  # the articles in Vietnamese and the providers
+    # A new worker process: nothing in its memory, the shared cache already has the corpora.
+    indexes.clear()
+    assert "Nhận biết lừa đảo việc làm" in _titles(Client(), "lua+dao")
+    assert indexes.builds == 0 and not pending
+    # A worker starting up loads them in the background before its first search.
+    indexes.clear()
+    page_cache.PerGeneration.warm_up(indexes, ["articles:vi", "articles:en", "providers"])
+    assert len(pending) == 3
+    for function, args in pending:
+        function(*args)
+    assert indexes.builds == 1  # only the English articles were never built before
