@@ -10,7 +10,8 @@ audit rows as typing them in, and audit rows that name fields, never values.
 Duplicates are found before anything is written, among the importer's own organisation's
 people only (the blind indexes of the registration check: the same ID number, or the same name
 and date of birth) and by what a list repeats (the same name with a case taken in on the same
-day); the same keys find a row that repeats an earlier row of the file. Nothing is said about other organisations' records.
+day); the same keys find a row that repeats an earlier row of the file. Nothing is said about
+other organisations' records.
 """
 
 from __future__ import annotations
