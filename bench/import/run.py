@@ -15,6 +15,7 @@ import json
 import os
 import random
 import resource
+import secrets
 import sys
 import time
 from typing import Any
@@ -152,7 +153,16 @@ def main() -> None:
     settings.IMPORTS_MAX_UPLOAD_MB = 200
     kind = get_kind("people")
     assert kind is not None
-    membership: Any = factories.MembershipFactory(role=Role.SUPERVISOR)
+    # A new organisation and importer each run, so that runs in one database never collide.
+    token = secrets.token_hex(4)
+    organisation = factories.OrganisationFactory(
+        name=f"Tổ chức thử nhập {token}", short_name=f"BENCH {token}", slug=f"bench-import-{token}"
+    )
+    membership: Any = factories.MembershipFactory(
+        organisation=organisation,
+        role=Role.SUPERVISOR,
+        user=factories.UserFactory(username=f"bench.import.{token}"),
+    )
     organisation, user = membership.organisation, membership.user
     actor = Actor.for_user(user, organisation=organisation)
     people = rows(args.rows, args.seed)
