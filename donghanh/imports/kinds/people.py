@@ -9,8 +9,9 @@ audit rows as typing them in, and audit rows that name fields, never values.
 
 Duplicates are found before anything is written, among the importer's own organisation's
 people only (the blind indexes of the registration check: the same ID number, or the same name
-and date of birth) and by what a list repeats (the same name with a case taken in on the same
-day); the same keys find a row that repeats an earlier row of the file. Nothing is said about
+and date of birth) and, for a row with neither, by what a list repeats (the same name with a
+case taken in on the same day); the same keys find a row that repeats an earlier row of the
+file. Nothing is said about
 other organisations' records.
 """
 
@@ -199,11 +200,15 @@ def _row_keys(
     *, full_name: str, born: datetime.date | int | None, id_number: str, intake: datetime.date
 ) -> list[tuple[str, ...]]:
     """The keys that say two rows, or a row and a record, are the same person."""
-    keys: list[tuple[str, ...]] = [("intake", _name_key(full_name), intake.isoformat())]
+    keys: list[tuple[str, ...]] = []
     if isinstance(born, datetime.date):
         keys.append(("dob", indexes.name_and_birth_date_index(full_name, born)))
     if id_number:
         keys.append(("id", indexes.id_number_index(id_number)))
+    if not keys:
+        # Without a date of birth or an ID number, the name with the day the case came in:
+        # two people of the same name taken in on one day are told apart by those columns.
+        keys.append(("intake", _name_key(full_name), intake.isoformat()))
     return keys
 
 
