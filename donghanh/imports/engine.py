@@ -212,8 +212,9 @@ class RowChecker:
         checked = self.kind.check(parsed, self.state)
         for key, message in checked.problems:
             problems.append(self.problem(number, key, message, values.get(key)))
-        if not problems and checked.unique_key is not None:
-            first = self.seen.setdefault(checked.unique_key, number)
+        keys = [key for key in (checked.unique_key, *checked.also_unique) if key is not None]
+        if not problems and keys:
+            first = min(self.seen.setdefault(key, number) for key in keys)
             if first != number:
                 problems.append(
                     self.problem(

@@ -246,3 +246,9 @@ def imports_with_old_files(*, before: datetime) -> QuerySet[ImportBatch]:
         .filter(~Q(stored_name=""), created_at__lt=before)
         .exclude(status__in=ImportBatch.ACTIVE)
     )
+
+
+def batches_of_every_organisation() -> QuerySet[ImportBatch]:
+    """Every batch, for the API to find which of the user's organisations holds one; the batch
+    itself is then read through `access_batch`."""
+    return ImportBatch.objects.all()

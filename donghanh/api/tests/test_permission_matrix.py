@@ -6,7 +6,8 @@ The page matrix (donghanh/organisations/tests/test_permission_matrix.py) is the 
 
 Every actor holds a token (donghanh/api/tests/actors.py). The projects endpoints have their
 own matrix, by how the actor's organisation relates to the project
-(test_permission_matrix_projects.py); together the two cover every route of the API once.
+(test_permission_matrix_projects.py), and so have the imports endpoints (test_imports.py);
+together they cover every route of the API once.
 
 Legend:
     200, 201  allowed (201: created)
@@ -36,6 +37,7 @@ from django.urls import URLPattern, URLResolver, resolve, reverse
 
 from donghanh.api.tests.actors import ACTORS, actor_client
 from donghanh.api.tests.conftest import make_person
+from donghanh.api.tests.test_imports import ROUTES as IMPORT_ROUTES
 from donghanh.api.tests.test_permission_matrix_projects import HOW as PROJECT_HOW
 from donghanh.api.v1.urls import urlpatterns as api_urls
 from donghanh.cases.models import Case
@@ -301,6 +303,7 @@ def test_the_matrix_covers_every_endpoint_and_method():
     have several columns: a referral received and one sent), and none is left out."""
     here = {(_route_name(HOW[column]), HOW[column].method) for column in COLUMNS}
     projects = {(str(resolve(c.url(1)).url_name), c.method) for c in PROJECT_HOW.values()}
+    projects |= IMPORT_ROUTES  # their own matrix: donghanh/api/tests/test_imports.py
     in_api = set()
     for pattern in _endpoints(api_urls):
         view = pattern.callback.view_class  # type: ignore[attr-defined]

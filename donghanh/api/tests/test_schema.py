@@ -40,6 +40,9 @@ ENDPOINTS = {
     f"{REFERRAL_PATH}complete/": {"post"},
     "/api/v1/projects/": {"get"},
     "/api/v1/projects/{project_id}/indicators/": {"get"},
+    "/api/v1/imports/": {"post"},
+    "/api/v1/imports/{batch_id}/": {"get"},
+    "/api/v1/imports/{batch_id}/commit/": {"post"},
 }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from donghanh.api.v1 import cases, persons, referrals
+from donghanh.api.v1 import cases, imports, persons, referrals
 
 urlpatterns = [
     path("persons/", persons.PersonListView.as_view(), name="person_list"),
@@ -44,6 +44,13 @@ urlpatterns = [
         "referrals/<int:referral_id>/complete/",
         referrals.ReferralCompleteView.as_view(),
         name="referral_complete",
+    ),
+    path("imports/", imports.ImportUploadView.as_view(), name="import_upload"),
+    path("imports/<int:batch_id>/", imports.ImportDetailView.as_view(), name="import_detail"),
+    path(
+        "imports/<int:batch_id>/commit/",
+        imports.ImportCommitView.as_view(),
+        name="import_commit",
     ),
     path("", include("donghanh.api.v1.projects")),
 ]

@@ -66,6 +66,9 @@ class Checked:
     duplicate: str = ""
     # A key the file must not repeat ("the same trainee twice"); None when it does not apply.
     unique_key: Any = None
+    # Further keys the file must not repeat either (a person's ID number besides their name
+    # and date of birth): a row repeats an earlier one when any of its keys does.
+    also_unique: tuple[Any, ...] = ()
 
     def problem(self, column: str, message: str) -> None:
         self.problems.append((column, message))

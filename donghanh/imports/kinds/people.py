@@ -1,0 +1,764 @@
+"""Importing people with their cases: the list of people an organisation has supported, one
+row a person, their case and the consent they gave, as staff keep it in Excel.
+
+Each row registers one person through `donghanh.people.services.person_register`, opens their
+case through `donghanh.cases.services.case_open` (the screening columns through `case_update`,
+a closed case through the closure request and decision), and records each consent purpose
+through `consent_record` (a child's guardian first, through `guardian_add`): the same rules and
+audit rows as typing them in, and audit rows that name fields, never values.
+
+Duplicates are found before anything is written, among the importer's own organisation's
+people only (the blind indexes of the registration check: the same ID number, or the same name
+and date of birth) and, for a row with neither, by what a list repeats (the same name with a
+case taken in on the same day); the same keys find a row that repeats an earlier row of the
+file. Nothing is said about
+other organisations' records.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from donghanh.cases.models import (
+    Case,
+    CaseType,
+    ClosureReason,
+    IntakeChannel,
+    ReintegrationOutcome,
+)
+from donghanh.cases.selectors import CASE_EDITS
+from donghanh.cases.services import (
+    case_closure_decide,
+    case_closure_request,
+    case_open,
+    case_update,
+)
+from donghanh.core.actor import Actor
+from donghanh.core.records import people_changed
+from donghanh.core.text import fold, plain_name
+from donghanh.imports import parsing
+from donghanh.imports.kinds.base import Checked, Column, ImportKind, audit_removed, register
+from donghanh.organisations.models import Membership
+from donghanh.organisations.roles import Perm, role_allows
+from donghanh.people import indexes
+from donghanh.people.models import (
+    ADULT_AGE,
+    NATIONALITY_CHOICES,
+    Consent,
+    Ethnicity,
+    Guardian,
+    Person,
+    Sex,
+    years_between,
+)
+from donghanh.people.services import consent_record, guardian_add, person_register
+from donghanh.places.models import AreaType, Commune
+from donghanh.places.selectors import place_resolve
+from donghanh.reference.codelists import COUNTRIES, EXPLOITATION_TYPES
+
+SEXES = parsing.Choices(
+    Sex.choices, aliases={"nữ": "female", "nam": "male", "f": "female", "m": "male"}
+)
+ETHNICITIES = parsing.Choices(Ethnicity.choices, aliases={"mông": "hmong", "h'mông": "hmong"})
+NATIONALITIES = parsing.Choices(NATIONALITY_CHOICES, aliases={"vn": "VN", "việt nam": "VN"})
+AREAS = parsing.Choices(AreaType.choices, aliases={"thành thị": "urban", "nông thôn": "rural"})
+CASE_TYPES = parsing.Choices(
+    CaseType.choices,
+    aliases={
+        "nạn nhân": "trafficking_victim",
+        "nạn nhân mua bán người": "trafficking_victim",
+        "đang xác minh": "undergoing_identification",
+        "di cư": "migrant_at_risk",
+        "người di cư": "migrant_at_risk",
+        "người di cư có nguy cơ": "migrant_at_risk",
+    },
+)
+CHANNELS = parsing.Choices(
+    IntakeChannel.choices,
+    aliases={
+        "111": "hotline_111",
+        "tổng đài 111": "hotline_111",
+        "công an": "police",
+        "biên phòng": "border_guard",
+        "ubnd xã": "commune_committee",
+        "tự đến": "self_referral",
+        "khác": "other",
+    },
+)
+
+
+class Status:
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+STATUSES = parsing.Choices(
+    [
+        (Status.OPEN, pgettext_lazy("case status", "Open")),
+        (Status.CLOSED, pgettext_lazy("case status", "Closed")),
+    ],
+    aliases={"mở": Status.OPEN, "đang hỗ trợ": Status.OPEN, "đóng": Status.CLOSED},
+)
+CLOSURE_REASONS = parsing.Choices(
+    ClosureReason.choices,
+    aliases={"đạt mục tiêu": "goals_achieved", "đã đạt mục tiêu": "goals_achieved"},
+)
+OUTCOMES = parsing.Choices(ReintegrationOutcome.choices)
+DESTINATIONS = parsing.Choices(
+    COUNTRIES.choices, aliases={"tq": "CN", "trung quốc": "CN", "hàn quốc": "KR"}
+)
+EXPLOITATION = parsing.Choices(EXPLOITATION_TYPES.choices)
+# A sharing consent names the organisation shared with: it is recorded on the person's page.
+PURPOSES = parsing.Choices(
+    [(code, label) for code, label in Consent.Purpose.choices if code != Consent.Purpose.SHARING],
+    aliases={"quản lý ca": "case_management", "thống kê": "statistics"},
+)
+METHODS = parsing.Choices(
+    Consent.Method.choices,
+    aliases={
+        "văn bản": "written",
+        "bằng văn bản": "written",
+        "ký": "written",
+        "lời nói": "verbal_witnessed",
+        "điểm chỉ": "thumbprint",
+        "điện tử": "electronic",
+    },
+)
+GIVERS = parsing.Choices(
+    Consent.GivenBy.choices,
+    aliases={"bản thân": "person", "người giám hộ": "guardian", "giám hộ": "guardian"},
+)
+RELATIONS = parsing.Choices(
+    Guardian.Relation.choices,
+    aliases={
+        "mẹ": "mother",
+        "bố": "father",
+        "cha": "father",
+        "ông": "grandparent",
+        "bà": "grandparent",
+    },
+)
+
+
+def birth(value: Any) -> datetime.date | int:
+    """A date of birth, or only the year (1990): an int."""
+    written = parsing.as_text(value).strip()
+    plain = isinstance(value, int | str) and not isinstance(value, bool)
+    if plain and written.isdigit() and len(written) == 4:
+        year = int(written)
+        if not 1900 <= year <= timezone.localdate().year:
+            raise parsing.BadValueError(
+                _("Write a year between %(first)s and %(last)s, for example 1990.")
+                % {"first": 1900, "last": timezone.localdate().year}
+            )
+        return year
+    return parsing.date(value)
+
+
+@dataclass
+class Place:
+    commune: Commune | None = None
+    written: str = ""
+    before_2025: bool = False
+
+
+@dataclass
+class State:
+    organisation: Any
+    may_close: bool
+    places: dict[str, tuple[Place, str]] = field(default_factory=dict)
+    # Keys of the organisation's people (blind indexes, folded name with a year or an intake
+    # day) → the person's id.
+    known: dict[tuple[str, ...], int] = field(default_factory=dict)
+
+
+@dataclass
+class Payload:
+    person: dict[str, Any]
+    case: dict[str, Any]
+    screening: dict[str, Any]
+    closure: tuple[str, str] | None
+    consents: list[str]
+    consent: dict[str, Any]
+    guardian: dict[str, Any] | None
+    keys: list[tuple[str, ...]]
+
+
+def _name_key(name: str) -> str:
+    return " ".join(fold(plain_name(name)).split())
+
+
+def _row_keys(
+    *, full_name: str, born: datetime.date | int | None, id_number: str, intake: datetime.date
+) -> list[tuple[str, ...]]:
+    """The keys that say two rows, or a row and a record, are the same person."""
+    keys: list[tuple[str, ...]] = []
+    if isinstance(born, datetime.date):
+        keys.append(("dob", indexes.name_and_birth_date_index(full_name, born)))
+    if id_number:
+        keys.append(("id", indexes.id_number_index(id_number)))
+    if not keys:
+        # Without a date of birth or an ID number, the name with the day the case came in:
+        # two people of the same name taken in on one day are told apart by those columns.
+        keys.append(("intake", _name_key(full_name), intake.isoformat()))
+    return keys
+
+
+class PeopleKind(ImportKind):
+    code = "people"
+    label = gettext_lazy("People with their cases")
+    description = gettext_lazy(
+        "The people your organisation supports, one row a person with their case and the "
+        "consent they gave. People already on your organisation's records are left out."
+    )
+    perm = Perm.EDIT_CASES
+    template_name = "nguoi-va-ho-so"
+    columns = (
+        Column(
+            "full_name",
+            gettext_lazy("Full name"),
+            parsing.name(200),
+            required=True,
+            note=gettext_lazy("Family name, middle name and given name, as on their papers."),
+            example="Ví Dụ Thị Mẫu",
+            aliases=("ho va ten", "ho ten", "ten", "name"),
+            width=28,
+        ),
+        Column(
+            "other_names",
+            gettext_lazy("Other names"),
+            parsing.name(300),
+            note=gettext_lazy("Names the person is also known by, separated by semicolons."),
+            aliases=("ten goi khac", "ten khac", "bi danh"),
+            width=20,
+        ),
+        Column(
+            "sex",
+            gettext_lazy("Sex"),
+            SEXES.one,
+            required=True,
+            choices=SEXES,
+            example=Sex.FEMALE.label,
+            aliases=("gioi tinh", "gioi"),
+            width=14,
+        ),
+        Column(
+            "born",
+            gettext_lazy("Date or year of birth"),
+            birth,
+            note=gettext_lazy(
+                "Day/month/year (25/03/1998), or only the year (1998) when the day is not known."
+            ),
+            example="1998",
+            aliases=("ngay sinh", "nam sinh", "ngay thang nam sinh", "date of birth"),
+            width=16,
+            number_format="@",
+        ),
+        Column(
+            "ethnicity",
+            gettext_lazy("Ethnicity"),
+            ETHNICITIES.one,
+            choices=ETHNICITIES,
+            example=Ethnicity.HMONG.label,
+            aliases=("dan toc",),
+            width=16,
+        ),
+        Column(
+            "nationality",
+            gettext_lazy("Nationality"),
+            NATIONALITIES.one,
+            choices=NATIONALITIES,
+            note=gettext_lazy("Vietnam when left empty."),
+            aliases=("quoc tich",),
+            width=16,
+        ),
+        Column(
+            "id_number",
+            gettext_lazy("Personal ID number"),
+            parsing.text(30),
+            note=gettext_lazy("The citizen ID (12 figures), as text so that leading zeros stay."),
+            aliases=("so cccd", "cccd", "cmnd", "so dinh danh", "so giay to"),
+            width=18,
+            number_format="@",
+        ),
+        Column(
+            "phone",
+            gettext_lazy("Phone"),
+            parsing.text(30),
+            aliases=("dien thoai", "sdt", "so dien thoai"),
+            width=16,
+            number_format="@",
+        ),
+        Column(
+            "province",
+            gettext_lazy("Home province"),
+            parsing.text(100),
+            note=gettext_lazy("Today's name or the name before 2025."),
+            example="Hà Tĩnh",
+            aliases=("tinh", "tinh thanh pho", "que quan tinh"),
+        ),
+        Column(
+            "district",
+            gettext_lazy("Home district (before 2025)"),
+            parsing.text(100),
+            note=gettext_lazy("Districts were abolished in 2025: write it for an old address."),
+            example="Nghi Xuân",
+            aliases=("huyen", "quan huyen"),
+        ),
+        Column(
+            "commune",
+            gettext_lazy("Home commune"),
+            parsing.text(100),
+            note=gettext_lazy(
+                "Today's commune or the commune before 2025; an old commune split between "
+                "several of today's is refused with the choices."
+            ),
+            example="Xuân Hội",
+            aliases=("xa", "xa phuong", "phuong xa"),
+        ),
+        Column(
+            "address",
+            gettext_lazy("Address"),
+            parsing.text(300),
+            note=gettext_lazy("Village, street and house number."),
+            aliases=("dia chi", "thon xom", "noi o hien nay"),
+            width=28,
+        ),
+        Column(
+            "area_type",
+            gettext_lazy("Area type"),
+            AREAS.one,
+            choices=AREAS,
+            aliases=("khu vuc", "dia ban"),
+        ),
+        Column(
+            "case_type",
+            gettext_lazy("Case type"),
+            CASE_TYPES.one,
+            required=True,
+            choices=CASE_TYPES,
+            example=CaseType.TRAFFICKING_VICTIM.label,
+            aliases=("loai ho so", "doi tuong", "loai doi tuong"),
+            width=32,
+        ),
+        Column(
+            "intake_date",
+            gettext_lazy("Intake date"),
+            parsing.date,
+            required=True,
+            note=gettext_lazy("The day the case came in (day/month/year)."),
+            example=datetime.date(2024, 11, 5),
+            aliases=("ngay tiep nhan", "ngay nhan", "intake"),
+        ),
+        Column(
+            "intake_channel",
+            gettext_lazy("Intake channel"),
+            CHANNELS.one,
+            required=True,
+            choices=CHANNELS,
+            example=IntakeChannel.BORDER_GUARD.label,
+            aliases=("kenh tiep nhan", "nguon tiep nhan", "nguon gioi thieu"),
+            width=28,
+        ),
+        Column(
+            "status",
+            gettext_lazy("Case status"),
+            STATUSES.one,
+            choices=STATUSES,
+            note=gettext_lazy(
+                "Open when left empty. A closed case needs the reason and the outcome; it is "
+                "recorded as closed on the day of the import."
+            ),
+            example=str(STATUSES.labels()[0]),
+            aliases=("trang thai", "tinh trang"),
+        ),
+        Column(
+            "closure_reason",
+            gettext_lazy("Reason for closing"),
+            CLOSURE_REASONS.one,
+            choices=CLOSURE_REASONS,
+            aliases=("ly do dong",),
+            width=28,
+        ),
+        Column(
+            "reintegration_outcome",
+            gettext_lazy("Reintegration outcome"),
+            OUTCOMES.one,
+            choices=OUTCOMES,
+            aliases=("ket qua tai hoa nhap",),
+            width=28,
+        ),
+        Column(
+            "is_abroad",
+            gettext_lazy("Abroad at intake"),
+            parsing.yes_no,
+            note=gettext_lazy("Có or Không."),
+            example="Không",
+            aliases=("o nuoc ngoai",),
+        ),
+        Column(
+            "destination_country",
+            gettext_lazy("Destination country"),
+            DESTINATIONS.one,
+            choices=DESTINATIONS,
+            example="Trung Quốc",
+            aliases=("nuoc den", "quoc gia den", "destination"),
+        ),
+        Column(
+            "departure_date",
+            gettext_lazy("Departure date"),
+            parsing.date,
+            aliases=("ngay di",),
+        ),
+        Column(
+            "return_date",
+            gettext_lazy("Return date"),
+            parsing.date,
+            example=datetime.date(2024, 10, 28),
+            aliases=("ngay ve", "ngay tro ve"),
+        ),
+        Column(
+            "exploitation_types",
+            gettext_lazy("Types of exploitation"),
+            EXPLOITATION.many,
+            choices=EXPLOITATION,
+            many=True,
+            note=gettext_lazy("One or more from the list, separated by semicolons."),
+            example=EXPLOITATION_TYPES.label("ForcedLabour"),
+            aliases=("hinh thuc boc lot", "loai boc lot"),
+            width=28,
+        ),
+        Column(
+            "consent_purposes",
+            gettext_lazy("Consent given for"),
+            PURPOSES.many,
+            required=True,
+            choices=PURPOSES,
+            many=True,
+            note=gettext_lazy(
+                "What the person agreed to, one or more separated by semicolons. Consent to "
+                "share with another organisation is recorded on the person's page."
+            ),
+            example=Consent.Purpose.CASE_MANAGEMENT.label,
+            aliases=("muc dich dong y", "dong y cho", "dong y"),
+            width=28,
+        ),
+        Column(
+            "consent_method",
+            gettext_lazy("How consent was given"),
+            METHODS.one,
+            required=True,
+            choices=METHODS,
+            example=Consent.Method.WRITTEN.label,
+            aliases=("hinh thuc dong y",),
+            width=24,
+        ),
+        Column(
+            "consent_given_by",
+            gettext_lazy("Consent given by"),
+            GIVERS.one,
+            choices=GIVERS,
+            note=gettext_lazy(
+                "The person when left empty; for someone under 18, a guardian, named in the "
+                "next two columns."
+            ),
+            example=Consent.GivenBy.PERSON.label,
+            aliases=("nguoi dong y",),
+            width=24,
+        ),
+        Column(
+            "consent_given_on",
+            gettext_lazy("Consent date"),
+            parsing.date,
+            required=True,
+            example=datetime.date(2024, 11, 5),
+            aliases=("ngay dong y",),
+        ),
+        Column(
+            "guardian_name",
+            gettext_lazy("Guardian's full name"),
+            parsing.name(200),
+            aliases=("nguoi giam ho", "ten nguoi giam ho"),
+            width=24,
+        ),
+        Column(
+            "guardian_relation",
+            gettext_lazy("Guardian's relation"),
+            RELATIONS.one,
+            choices=RELATIONS,
+            aliases=("quan he voi nguoi giam ho", "quan he"),
+            width=20,
+        ),
+    )
+
+    def prepare(self, *, organisation: Any, options: Mapping[str, Any], actor: Actor) -> State:
+        role = (
+            Membership.objects.filter(user_id=actor.user_id or 0, organisation=organisation)
+            .values_list("role", flat=True)
+            .first()
+        )
+        state = State(
+            organisation=organisation,
+            may_close=role is not None and role_allows(role, Perm.APPROVE_CASES),
+        )
+        # The organisation's own people only: another organisation's records are never looked at.
+        people = Person.objects.filter(organisation=organisation).only(
+            "pk", "full_name", "name_dob_index", "id_number_index"
+        )
+        intakes: dict[int, list[datetime.date]] = {}
+        for person_id, intake in Case.objects.filter(organisation=organisation).values_list(
+            "person_id", "intake_date"
+        ):
+            intakes.setdefault(person_id, []).append(intake)
+        for person in people.iterator(chunk_size=2000):
+            name = _name_key(person.full_name)
+            found: list[tuple[str, ...]] = []
+            if person.name_dob_index:
+                found.append(("dob", person.name_dob_index))
+            if person.id_number_index:
+                found.append(("id", person.id_number_index))
+            found += [("intake", name, day.isoformat()) for day in intakes.get(person.pk, [])]
+            for key in found:
+                state.known.setdefault(key, person.pk)
+        return state
+
+    def check(self, values: Mapping[str, Any], state: State) -> Checked:
+        checked = Checked()
+        today = timezone.localdate()
+        born: datetime.date | int | None = values["born"]
+        if isinstance(born, datetime.date) and born > today:
+            checked.problem("born", _("The date of birth cannot be in the future."))
+            born = None
+        place = Place()
+        if values["province"] or values["district"] or values["commune"]:
+            place, problem = self._place(values, state)
+            if problem:
+                checked.problem("commune" if values["commune"] else "province", problem)
+        intake: datetime.date = values["intake_date"]
+        if intake > today:
+            checked.problem("intake_date", _("This date cannot be in the future."))
+        departure, returned = values["departure_date"], values["return_date"]
+        for key in ("departure_date", "return_date"):
+            if values[key] is not None and values[key] > today:
+                checked.problem(key, _("This date cannot be in the future."))
+        if departure and returned and returned < departure:
+            checked.problem(
+                "return_date", _("The return date must be on or after the departure date.")
+            )
+        closure = self._closure(values, state, checked)
+        consent, guardian = self._consent(values, born, checked)
+
+        id_number = values["id_number"] or ""
+        keys = _row_keys(
+            full_name=values["full_name"], born=born, id_number=id_number, intake=intake
+        )
+        checked.unique_key = keys[0]
+        checked.also_unique = tuple(keys[1:])
+        for same in keys:
+            if same in state.known:
+                checked.duplicate = _("person #%(id)s") % {"id": state.known[same]}
+                break
+        estimated_age = None
+        if isinstance(born, int):
+            estimated_age = max(0, today.year - born)
+        checked.payload = Payload(
+            person={
+                "full_name": values["full_name"],
+                "other_names": values["other_names"] or "",
+                "sex": values["sex"],
+                "date_of_birth": born if isinstance(born, datetime.date) else None,
+                "estimated_age": estimated_age,
+                "ethnicity": values["ethnicity"] or "",
+                "nationality": values["nationality"] or "VN",
+                "id_number": id_number,
+                "phone": values["phone"] or "",
+                "current_address": values["address"] or ("" if place.commune else place.written),
+                "current_commune": place.commune,
+                "area_type": values["area_type"] or "",
+                "pre_2025_address": place.written if place.before_2025 else "",
+            },
+            case={
+                "case_type": values["case_type"],
+                "intake_channel": values["intake_channel"],
+                "intake_date": intake,
+                "is_abroad": bool(values["is_abroad"]),
+            },
+            screening={
+                name: value
+                for name, value in (
+                    ("destination_country", values["destination_country"] or ""),
+                    ("departure_date", departure),
+                    ("return_date", returned),
+                    ("exploitation_types", values["exploitation_types"]),
+                )
+                if value
+            },
+            closure=closure,
+            consents=values["consent_purposes"],
+            consent=consent,
+            guardian=guardian,
+            keys=keys,
+        )
+        return checked
+
+    @staticmethod
+    def _place(values: Mapping[str, Any], state: State) -> tuple[Place, str]:
+        parts = [values[key] for key in ("commune", "district", "province") if values[key]]
+        written = ", ".join(parts)
+        key = fold(written)
+        if key in state.places:
+            return state.places[key]
+        resolution = place_resolve(written)
+        place, problem = Place(written=written), ""
+        before = bool(
+            resolution.legacy_communes or resolution.legacy_districts or resolution.legacy_provinces
+        )
+        if values["commune"]:
+            if resolution.commune is not None:
+                place = Place(commune=resolution.commune, written=written, before_2025=before)
+            elif len(resolution.communes) > 1:
+                names = "; ".join(str(c.commune) for c in resolution.communes[:6])
+                problem = _(
+                    "“%(value)s” could be several of today's communes (%(names)s): write today's "
+                    "commune."
+                ) % {"value": written[:80], "names": names}
+            else:
+                problem = _(
+                    "“%(value)s” is not a commune we know in that province: check the commune, "
+                    "district and province, today's names or those from before 2025."
+                ) % {"value": written[:80]}
+        elif resolution.province is None:
+            problem = _(
+                "“%(value)s” is not a province we know: write its name, today's or from before "
+                "2025, for example Hà Tĩnh or Quảng Bình."
+            ) % {"value": written[:60]}
+        else:
+            place = Place(written=written, before_2025=before)
+        state.places[key] = (place, problem)
+        return place, problem
+
+    @staticmethod
+    def _closure(
+        values: Mapping[str, Any], state: State, checked: Checked
+    ) -> tuple[str, str] | None:
+        if values["status"] != Status.CLOSED:
+            return None
+        if not state.may_close:
+            checked.problem("status", _("Your role cannot close cases: import the case as open."))
+            return None
+        reason, outcome = values["closure_reason"], values["reintegration_outcome"]
+        if not reason:
+            checked.problem("closure_reason", _("A closed case needs the reason for closing."))
+        if not outcome:
+            checked.problem(
+                "reintegration_outcome", _("A closed case needs the reintegration outcome.")
+            )
+        return (reason, outcome) if reason and outcome else None
+
+    @staticmethod
+    def _consent(
+        values: Mapping[str, Any], born: datetime.date | int | None, checked: Checked
+    ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        given_on: datetime.date = values["consent_given_on"]
+        if given_on > timezone.localdate():
+            checked.problem("consent_given_on", _("The date given cannot be in the future."))
+        given_by = values["consent_given_by"] or Consent.GivenBy.PERSON
+        if isinstance(born, datetime.date):
+            age: int | None = years_between(born, given_on)
+        elif isinstance(born, int):
+            age = given_on.year - born
+        else:
+            age = None
+        guardian = None
+        if given_by == Consent.GivenBy.GUARDIAN:
+            if not values["guardian_name"]:
+                checked.problem("guardian_name", _("Name the guardian who gave the consent."))
+            if not values["guardian_relation"]:
+                checked.problem(
+                    "guardian_relation", _("Say how the guardian is related to the person.")
+                )
+            guardian = {
+                "full_name": values["guardian_name"] or "",
+                "relation": values["guardian_relation"] or "",
+            }
+        elif age is not None and age < ADULT_AGE:
+            checked.problem(
+                "consent_given_by",
+                _(
+                    "This person is under 18 on the date given: the consent must come from a "
+                    "guardian or legal representative."
+                ),
+            )
+        return {"method": values["consent_method"], "given_on": given_on, "given_by": given_by}, (
+            guardian
+        )
+
+    def create(self, payload: Payload, state: State, *, actor: Actor) -> Sequence[models.Model]:
+        person = person_register(actor=actor, organisation=state.organisation, **payload.person)
+        case = case_open(person=person, actor=actor, **payload.case)
+        if payload.screening:
+            case = case_update(
+                case=case,
+                expected_version=case.version,
+                baseline=CASE_EDITS.fingerprints(case),
+                actor=actor,
+                **payload.screening,
+            )
+        if payload.closure is not None:
+            reason, outcome = payload.closure
+            case = case_closure_request(
+                case=case, reason=reason, reintegration_outcome=outcome, actor=actor
+            )
+            case = case_closure_decide(case=case, approve=True, actor=actor)
+        records: list[models.Model] = [person, case]
+        guardian = None
+        if payload.guardian is not None:
+            guardian = guardian_add(person=person, actor=actor, **payload.guardian)
+            records.append(guardian)
+        for purpose in payload.consents:
+            records.append(
+                consent_record(
+                    person=person,
+                    purpose=purpose,
+                    guardian=guardian,
+                    actor=actor,
+                    **payload.consent,
+                )
+            )
+        for key in payload.keys:
+            state.known.setdefault(key, person.pk)
+        return records
+
+    def touched(self, records: Sequence[models.Model], *, batch_ids: set[tuple[str, str]]) -> bool:
+        """A case, consent or guardian added since to a person this import created."""
+        people = [record.pk for record in records if isinstance(record, Person)]
+        mine: dict[type[models.Model], set[Any]] = {}
+        for record in records:
+            mine.setdefault(type(record), set())
+            mine[type(record)].add(record.pk)
+        return any(
+            model.objects.filter(person_id__in=people)
+            .exclude(pk__in=mine.get(model, set()))
+            .exists()
+            for model in (Case, Consent, Guardian)
+        )
+
+    def remove(self, records: Sequence[models.Model], *, actor: Actor, batch: Any) -> None:
+        people = [record.pk for record in records if isinstance(record, Person)]
+        order = (Consent, Guardian, Case, Person)
+        ordered = sorted(records, key=lambda record: order.index(type(record)))
+        for record in ordered:
+            audit_removed(actor=actor, record=record, batch=batch)
+            record.delete()
+        people_changed(person_ids=people)
+
+
+register(PeopleKind())
