@@ -41,6 +41,15 @@ class LivelihoodPlan(models.Model):
         _("monthly income at the start (đồng)"), null=True, blank=True
     )
     household_at_start = EncryptedTextField(_("household at the start"), blank=True)
+    # The programme the plan belongs to, for the programme's figures.
+    project = models.ForeignKey(
+        "programmes.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="livelihood_plans",
+        verbose_name=_("programme"),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)

@@ -22,8 +22,10 @@ from donghanh.cases.services import ensure_case_not_closed
 from donghanh.core.actor import Actor
 from donghanh.core.editing import EditSpec
 from donghanh.core.idempotency import once
+from donghanh.core.records import records_changed
 from donghanh.core.text import nfc
 from donghanh.livelihood.events import LivelihoodEvent
+from donghanh.livelihood.savings.selectors import programme_choices
 
 from .items import ITEM_CODES, dimension_scores
 from .models import (
@@ -43,6 +45,7 @@ PLAN_FIELDS = (
     "livelihood_detail",
     "income_at_start",
     "household_at_start",
+    "project",
 )
 PLAN_EDITS = EditSpec.for_model(LivelihoodPlan, fields=PLAN_FIELDS, purpose="livelihood-plan-edit")
 
@@ -63,6 +66,18 @@ def _audit(
         changed_fields=changed,
         details=details,
     )
+
+
+def _figures_changed(*project_ids: int | None) -> None:
+    """Tell the programme figures that plans or assessments counted under these projects
+    changed (none: nothing is counted)."""
+    wanted = {pk for pk in project_ids if pk is not None}
+    if wanted:
+        records_changed(project_ids=wanted)
+
+
+def _plan_project(case: Case) -> int | None:
+    return LivelihoodPlan.objects.filter(case=case).values_list("project_id", flat=True).first()
 
 
 def _not_in_future(day: datetime.date, field: str) -> None:
@@ -100,6 +115,12 @@ def plan_update(
     PLAN_EDITS.check(current, expected_version=expected_version, baseline=baseline)
     if set(changes) - set(PLAN_FIELDS):
         raise TypeError(f"not editable: {sorted(set(changes) - set(PLAN_FIELDS))}")
+    project = changes.get("project")
+    if project is not None and not (
+        programme_choices(current.case.organisation_id).filter(pk=project.pk).exists()
+    ):
+        raise ValidationError({"project": _("Choose a programme your organisation works on.")})
+    was_under = current.project_id
     changed = []
     for name, value in changes.items():
         value = _text(value) if isinstance(value, str) else value
@@ -109,6 +130,8 @@ def plan_update(
     if changed:
         current.version += 1
         current.save(update_fields=[*changed, "version", "updated_at"])
+        if "project" in changed:
+            _figures_changed(was_under, current.project_id)
         _audit(
             LivelihoodEvent.PLAN_UPDATED,
             actor=actor,
@@ -257,6 +280,7 @@ def assessment_record(
             target=assessment,
             point=point,
         )
+        _figures_changed(_plan_project(case))
         return assessment
 
     assessment, _created = once(
