@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donghanh.audit.services import audit_record
+from donghanh.cases.duedates import cases_next_due_refresh
 from donghanh.cases.models import Case
 from donghanh.cases.services import ensure_case_not_closed
 from donghanh.core.actor import Actor
@@ -36,6 +37,7 @@ from .models import (
     ReintegrationAssessment,
     SupportKind,
 )
+from .selectors import reviews_due
 
 PLAN_FIELDS = (
     "goals",
@@ -78,6 +80,20 @@ def _figures_changed(*project_ids: int | None) -> None:
 
 def _plan_project(case: Case) -> int | None:
     return LivelihoodPlan.objects.filter(case=case).values_list("project_id", flat=True).first()
+
+
+def _next_review_refresh(case: Case) -> None:
+    """Write on her intake assessment when her next 6- or 12-month review falls due, then the
+    case's next due date (the caseload shows the review as due, then overdue)."""
+    assessments = list(ReintegrationAssessment.objects.filter(case=case))
+    intake = next((a for a in assessments if a.point == AssessmentPoint.INTAKE), None)
+    if intake is None:
+        return
+    due = [review.due_on for review in reviews_due(assessments)]
+    ReintegrationAssessment.objects.filter(pk=intake.pk).update(
+        next_review_on=min(due) if due else None
+    )
+    cases_next_due_refresh(case_ids=[case.pk])
 
 
 def _not_in_future(day: datetime.date, field: str) -> None:
@@ -281,6 +297,7 @@ def assessment_record(
             point=point,
         )
         _figures_changed(_plan_project(case))
+        _next_review_refresh(case)
         return assessment
 
     assessment, _created = once(
