@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from donghanh.audit.models import AuditEntry
 from donghanh.cases.tests.conftest import make_case
@@ -19,7 +20,8 @@ from donghanh.livelihood.safe_addresses.models import SafeAddress, SafePlacement
 from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
 from donghanh.people.tests.conftest import make_person
-from donghanh.testing.factories import OrganisationFactory
+from donghanh.testing.clients import signed_in_client
+from donghanh.testing.factories import OrganisationFactory, UserFactory
 
 from .conftest import refused
 
@@ -155,3 +157,28 @@ def test_an_emergency_placement_respects_the_capacity_and_stays_in_the_organisat
         )
     assert "place" in getattr(refusal.value, "error_dict", {})
     assert place.name not in str(refusal.value)
+
+
+def test_a_placement_through_its_page_and_only_for_who_may_edit_the_case(staff, place):
+    worker = staff.users[Role.CASE_WORKER]
+    case = make_case(make_person(staff.organisation, worker, full_name="Trần Thị Én"), worker)
+    page = reverse(
+        "livelihood:placement_add", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
+    )
+    client = signed_in_client(worker)
+    form = client.get(page, HTTP_ACCEPT_LANGUAGE="vi")
+    assert form.status_code == 200 and "Nhà bà Tư" in form.content.decode()
+    answer = client.post(
+        page,
+        {
+            "place": place.pk,
+            "arrived_on": timezone.localdate().strftime("%d/%m/%Y"),
+            "nights": 2,
+            "idempotency_key": KEY,
+        },
+    )
+    assert answer.status_code == 302
+    assert SafePlacement.objects.get(case=case).nights == 2
+    # A donor viewer of the organisation may not; anyone outside it is told nothing.
+    assert signed_in_client(staff.users[Role.DONOR_VIEWER]).get(page).status_code == 403
+    assert signed_in_client(UserFactory()).get(page).status_code == 404
