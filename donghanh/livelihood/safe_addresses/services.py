@@ -170,7 +170,7 @@ def placement_record(
 
     def create() -> SafePlacement:
         ensure_case_not_closed(case)
-        locked = SafeAddress.objects.select_for_update().filter(pk=place.pk).first()
+        locked = SafeAddress.objects.select_for_update().filter(pk=place.pk).order_by("pk").first()
         if locked is None or locked.organisation_id != case.organisation_id:
             raise ValidationError({"place": _("Choose one of your organisation's safe addresses.")})
         if not locked.is_active:
