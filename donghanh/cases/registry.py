@@ -5,6 +5,9 @@
   work on a case (a shelter stay, a follow-up, a referral) registers a check that names what of
   its work is still open; closing the case, and approving its closure, is refused while any
   check names something.
+- **What falls due on a case** (`DUE_DATES`): each app that keeps dated work on a case (plan
+  actions and follow-ups, reintegration reviews) registers the earliest date of its pending
+  work; `donghanh.cases.duedates` keeps `Case.next_due_on` the earliest of them all.
 
 Order of the case page's sections after the case's own details: referrals 10 (referrals app),
 case work 20 (casework app), the case's history 30 (this app), documents and photos 40
@@ -15,7 +18,7 @@ case work 20 (casework app), the case's history 30 (this app), documents and pho
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from donghanh.core.sections import PageSections
 
@@ -48,3 +51,15 @@ def register_closure_check(key: str, check: ClosureCheck) -> None:
 def unfinished_work(case: Case) -> list[str]:
     """What must be finished before the case may close, in the order the checks were named."""
     return [item for key in sorted(CLOSURE_CHECKS) for item in CLOSURE_CHECKS[key](case)]
+
+
+# The earliest due date of one app's pending work on the case, as a subquery over the case's
+# rows correlated with `OuterRef("pk")` (a case), or NULL when nothing of it is pending.
+DueDate = Callable[[], Any]
+
+DUE_DATES: dict[str, DueDate] = {}
+
+
+def register_due_dates(key: str, due: DueDate) -> None:
+    """Register (or register again, at a second start-up) the due dates named `key`."""
+    DUE_DATES[key] = due

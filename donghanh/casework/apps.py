@@ -6,7 +6,8 @@ class CaseworkConfig(AppConfig):
     label = "casework"
 
     def ready(self) -> None:
-        from donghanh.cases.registry import CASE_PAGE, register_closure_check
+        from donghanh.cases.registry import CASE_PAGE, register_closure_check, register_due_dates
+        from donghanh.casework.duedates import actions_due, follow_ups_due
         from donghanh.casework.exporters import register_casework_exporter
         from donghanh.casework.selectors import unfinished_case_work
 
@@ -15,3 +16,6 @@ class CaseworkConfig(AppConfig):
         CASE_PAGE.register("casework", template="casework/case_section.html", order=20)
         # A case does not close with the person still in a shelter or a visit still to make.
         register_closure_check("casework", unfinished_case_work)
+        # Open plan actions and pending follow-ups make the case's next due date.
+        register_due_dates("casework_actions", actions_due)
+        register_due_dates("casework_follow_ups", follow_ups_due)

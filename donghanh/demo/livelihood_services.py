@@ -109,7 +109,12 @@ def _answers(score: int, rng: random.Random) -> dict[str, int | None]:
     return answers
 
 
-def _woman(spec: data.ReturnedWomanSpec, organisation: Organisation, users: dict[str, User]) -> Any:
+def _woman(
+    spec: data.ReturnedWomanSpec,
+    organisation: Organisation,
+    project: Project,
+    users: dict[str, User],
+) -> Any:
     worker = Actor.for_user(users[data.CASE_WORKER], organisation=organisation)
     intake = _days_ago(spec.intake_days_ago)
     person = person_register(
@@ -155,6 +160,7 @@ def _woman(spec: data.ReturnedWomanSpec, organisation: Organisation, users: dict
         livelihood_detail=spec.livelihood_detail,
         income_at_start=spec.income_at_start,
         household_at_start=spec.household_at_start,
+        project=project,
     )
     plan = LivelihoodPlan.objects.select_related("case").get(pk=plan.pk)
     givers = {org.slug: org for org in Organisation.objects.filter(slug=data.CWD)}
@@ -462,7 +468,7 @@ def demo_livelihood_load(*, actor: Actor | None = None) -> DemoLivelihoodReport:
             women[spec.full_name] = person.cases.order_by("pk").first()
             continue
         with transaction.atomic():
-            women[spec.full_name] = _woman(spec, organisation, users)
+            women[spec.full_name] = _woman(spec, organisation, project, users)
         report.women += 1
     existing = set(
         SavingsGroup.objects.filter(organisation=organisation).values_list("name", flat=True)

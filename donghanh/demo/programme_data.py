@@ -346,6 +346,66 @@ PROJECTS: tuple[ProjectSpec, ...] = (
                     ),
                 ),
             ),
+            OutcomeSpec(
+                "2",
+                "Phụ nữ trở về được hỗ trợ sinh kế và hòa nhập cộng đồng bền vững",
+                (
+                    OutputSpec(
+                        "2.1",
+                        "Kế hoạch sinh kế và đánh giá tái hòa nhập",
+                        (
+                            IndicatorSpec(
+                                "2.1.1",
+                                "Số phụ nữ có kế hoạch sinh kế",
+                                "Women with a livelihood plan",
+                                definition=ComputedDefinition.LIVELIHOOD_PLANS,
+                                disaggregations=(Disaggregation.AGE_GROUP,),
+                            ),
+                            IndicatorSpec(
+                                "2.1.2",
+                                "Số phụ nữ có điểm tái hòa nhập tăng so với lúc tiếp nhận",
+                                "Women whose reintegration score improved since intake",
+                                definition=ComputedDefinition.REINTEGRATION_IMPROVED,
+                            ),
+                        ),
+                    ),
+                    OutputSpec(
+                        "2.2",
+                        "Tổ tiết kiệm và tín dụng tự quản",
+                        (
+                            IndicatorSpec(
+                                "2.2.1",
+                                "Số tổ tiết kiệm đang hoạt động",
+                                "Savings groups active",
+                                definition=ComputedDefinition.SAVINGS_GROUPS_ACTIVE,
+                                unit="tổ",
+                            ),
+                            IndicatorSpec(
+                                "2.2.2",
+                                "Số thành viên tổ tiết kiệm",
+                                "Savings group members",
+                                definition=ComputedDefinition.SAVINGS_GROUP_MEMBERS,
+                            ),
+                            IndicatorSpec(
+                                "2.2.3",
+                                "Tiền tiết kiệm huy động được",
+                                "Savings mobilised",
+                                definition=ComputedDefinition.SAVINGS_MOBILISED,
+                                aggregation=Aggregation.SUM,
+                                unit="đồng",
+                            ),
+                            IndicatorSpec(
+                                "2.2.4",
+                                "Dư nợ cho vay của các tổ",
+                                "Group loans outstanding",
+                                definition=ComputedDefinition.LOANS_OUTSTANDING,
+                                aggregation=Aggregation.LATEST,
+                                unit="đồng",
+                            ),
+                        ),
+                    ),
+                ),
+            ),
         ),
         publications=(
             (

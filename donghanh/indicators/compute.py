@@ -25,8 +25,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Case as SqlCase
 from django.db.models import (
+    BigIntegerField,
     CharField,
     Count,
     Expression,
@@ -34,12 +34,15 @@ from django.db.models import (
     IntegerField,
     Max,
     Model,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
 )
+from django.db.models import Case as SqlCase
 from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear
 
 from donghanh.cases.models import Case
@@ -47,6 +50,12 @@ from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.indicators.fact_counts import facts_counts
 from donghanh.indicators.models import ProjectFigures, new_token
 from donghanh.indicators.periods import indicator_periods, reporting_periods
+from donghanh.livelihood.plans.models import (
+    AssessmentPoint,
+    LivelihoodPlan,
+    ReintegrationAssessment,
+)
+from donghanh.livelihood.savings.models import Attendance, EntryKind, LedgerEntry, Meeting
 from donghanh.people.models import Person, years_between
 from donghanh.programmes.codes import AgeGroup, age_group_of
 from donghanh.programmes.outreach.models import (
@@ -123,6 +132,9 @@ class Source:
     # Counted over the distinct units first, which is exact and much cheaper than grouping
     # every record.
     attributes: dict[str, tuple[type[Model], str, str, str]] = field(default_factory=dict)
+    # A stock rather than a flow (loans outstanding): each figure adds up every record up to
+    # the end of its period or scope, however early; only with `summed`.
+    cumulative: bool = False
 
 
 def _person_dimensions(prefix: str) -> dict[str, str]:
@@ -257,8 +269,124 @@ SOURCES: dict[str, Source] = {
 SOURCES[ComputedDefinition.PERSONS_SERVED_BY_DOMAIN] = SOURCES[ComputedDefinition.PERSONS_SERVED]
 
 
+# --- Livelihood and reintegration (seed 003) ---------------------------------------------------
+
+
+def _improved_assessments(indicator: Indicator) -> QuerySet[Any]:
+    """Her assessments after intake (6 or 12 months, or another review) that score higher
+    overall than her intake assessment, on cases whose livelihood plan is under the project."""
+    intake = ReintegrationAssessment.objects.filter(
+        case_id=OuterRef("case_id"), point=AssessmentPoint.INTAKE
+    ).values("overall")[:1]
+    return (
+        ReintegrationAssessment.objects.filter(
+            case__livelihood_plan__project_id=indicator.project_id, overall__isnull=False
+        )
+        .exclude(point=AssessmentPoint.INTAKE)
+        .annotate(intake_overall=Subquery(intake))
+        .filter(overall__gt=F("intake_overall"))
+    )
+
+
+def _member_unit() -> Expression:
+    # A member linked to her case is her person (a woman in two groups is one member); a
+    # community member without a case is her membership.
+    return SqlCase(
+        When(
+            member__case__isnull=False,
+            then=Concat(Value("p"), Cast("member__case__person_id", CharField())),
+        ),
+        default=Concat(Value("m"), Cast("member_id", CharField())),
+        output_field=CharField(),
+    )
+
+
+def _loan_movements(indicator: Indicator) -> QuerySet[Any]:
+    """Money lent (+) and principal repaid (−): added up to a day, what is still owed."""
+    return LedgerEntry.objects.filter(
+        group__project_id=indicator.project_id,
+        kind__in=[EntryKind.LOAN_MADE, EntryKind.REPAID_PRINCIPAL],
+    ).annotate(
+        owed=SqlCase(
+            When(kind=EntryKind.LOAN_MADE, then=F("amount")),
+            default=-F("amount"),
+            output_field=BigIntegerField(),
+        )
+    )
+
+
+_GROUP_PROVINCE = "group__commune__province_id"
+
+SOURCES.update(
+    {
+        ComputedDefinition.LIVELIHOOD_PLANS: Source(
+            rows=lambda indicator: LivelihoodPlan.objects.filter(project_id=indicator.project_id),
+            unit=lambda: F("case__person_id"),
+            day="created_at__date",
+            province="case__person__current_commune__province_id",
+            dimensions=_person_dimensions("case__"),
+            annotations=_person_age("case__", "created_at__date"),
+            person_prefix="case__",
+            attributes=_PERSON_ATTRIBUTES,
+        ),
+        ComputedDefinition.REINTEGRATION_IMPROVED: Source(
+            rows=_improved_assessments,
+            unit=lambda: F("case__person_id"),
+            day="assessed_on",
+            province="case__person__current_commune__province_id",
+            dimensions=_person_dimensions("case__"),
+            annotations=_person_age("case__", "assessed_on"),
+            person_prefix="case__",
+            attributes=_PERSON_ATTRIBUTES,
+        ),
+        ComputedDefinition.SAVINGS_GROUPS_ACTIVE: Source(
+            rows=lambda indicator: Meeting.objects.filter(
+                cycle__group__project_id=indicator.project_id
+            ),
+            unit=lambda: F("cycle__group_id"),
+            day="held_on",
+            province=f"cycle__{_GROUP_PROVINCE}",
+            dimensions={Disaggregation.PROVINCE: f"cycle__{_GROUP_PROVINCE}"},
+        ),
+        ComputedDefinition.SAVINGS_GROUP_MEMBERS: Source(
+            rows=lambda indicator: Attendance.objects.filter(
+                meeting__cycle__group__project_id=indicator.project_id
+            ),
+            unit=_member_unit,
+            day="meeting__held_on",
+            province=f"meeting__cycle__{_GROUP_PROVINCE}",
+            dimensions={Disaggregation.PROVINCE: f"meeting__cycle__{_GROUP_PROVINCE}"},
+        ),
+        ComputedDefinition.SAVINGS_MOBILISED: Source(
+            rows=lambda indicator: LedgerEntry.objects.filter(
+                group__project_id=indicator.project_id, kind=EntryKind.SHARES
+            ),
+            unit=lambda: F("pk"),
+            day="moved_on",
+            province=_GROUP_PROVINCE,
+            dimensions={Disaggregation.PROVINCE: _GROUP_PROVINCE},
+            summed="amount",
+        ),
+        ComputedDefinition.LOANS_OUTSTANDING: Source(
+            rows=_loan_movements,
+            unit=lambda: F("pk"),
+            day="moved_on",
+            province=_GROUP_PROVINCE,
+            dimensions={Disaggregation.PROVINCE: _GROUP_PROVINCE},
+            summed="owed",
+            cumulative=True,
+        ),
+    }
+)
+
+# Definitions that add up đồng, not people: never small cells to suppress.
+MONEY_DEFINITIONS = frozenset(
+    {ComputedDefinition.SAVINGS_MOBILISED, ComputedDefinition.LOANS_OUTSTANDING}
+)
+
+
 def _in_scope(rows: QuerySet[Any], source: Source, scope: Scope) -> QuerySet[Any]:
-    if scope.start is not None:
+    if scope.start is not None and not source.cumulative:
         rows = rows.filter(**{f"{source.day}__gte": scope.start})
     if scope.end is not None:
         rows = rows.filter(**{f"{source.day}__lte": scope.end})
@@ -319,7 +447,10 @@ def _whole_and_periods(
     for period in indicator_periods(indicator):
         start = max(period.start, scope.start) if scope.start else period.start
         end = min(period.end, scope.end) if scope.end else period.end
-        windows.append(Q(**{f"{source.day}__gte": start, f"{source.day}__lte": end}))
+        if source.cumulative:
+            windows.append(Q(**{f"{source.day}__lte": end}))
+        else:
+            windows.append(Q(**{f"{source.day}__gte": start, f"{source.day}__lte": end}))
     if source.summed or not windows:
         # (Without periods there is no per-unit step: a plain COUNT(DISTINCT) of the units.)
         measures = {"whole": _measure(source)}
@@ -448,7 +579,12 @@ def _computed(indicator: Indicator, scope: Scope) -> RawResult:
     partitions = {
         name for name, cells in breakdowns.items() if sum(cells.values(), Decimal(0)) == whole
     }
-    total = _combine(indicator, whole, periods)
+    # A stock is its value at the end of the scope, whatever the rule across periods.
+    total = (
+        whole
+        if SOURCES[indicator.computed_definition].cumulative
+        else (_combine(indicator, whole, periods))
+    )
     if total != whole:  # the breakdowns are of the unique count, not of this total
         breakdowns, partitions = {}, set()
     return RawResult(total, periods, breakdowns, frozenset(partitions))

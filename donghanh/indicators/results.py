@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from donghanh.cases.models import CaseType
 from donghanh.indicators import suppression
-from donghanh.indicators.compute import UNKNOWN, RawResult, Scope
+from donghanh.indicators.compute import MONEY_DEFINITIONS, UNKNOWN, RawResult, Scope
 from donghanh.indicators.compute import raw_result as compute_raw_result
 from donghanh.indicators.periods import Period, indicator_periods
 from donghanh.indicators.suppression import Count, Hidden, Relation
@@ -38,6 +38,8 @@ _COUNT_UNITS = ("người", "người/lượt", "people", "persons", "person", "
 
 
 def counts_people(indicator: Indicator) -> bool:
+    if indicator.computed_definition in MONEY_DEFINITIONS:
+        return False
     return (
         indicator.source == IndicatorSource.COMPUTED
         or indicator.aggregation == Aggregation.UNIQUE_PEOPLE

@@ -41,6 +41,8 @@ _PERSON_DEFINITIONS = {
     ComputedDefinition.PERSONS_SERVED,
     ComputedDefinition.PERSONS_SERVED_BY_DOMAIN,
     ComputedDefinition.SHELTERED_PERSONS,
+    ComputedDefinition.LIVELIHOOD_PLANS,
+    ComputedDefinition.REINTEGRATION_IMPROVED,
 }
 
 

@@ -107,6 +107,11 @@ class LivelihoodEvent(AuditEvent):
         _("Safe address checked and still safe"),
     )
     SAFE_ADDRESS_VIEWED = "safe_address.viewed", AuditAction.VIEW, _("Safe address opened")
+    SAFE_PLACEMENT_RECORDED = (
+        "safe_address.placement_recorded",
+        AuditAction.CREATE,
+        _("Emergency placement at a safe address recorded: %(nights)s nights"),
+    )
     SAFE_ADDRESSES_LISTED = (
         "safe_address.listed",
         AuditAction.VIEW,

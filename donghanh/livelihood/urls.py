@@ -36,6 +36,7 @@ urlpatterns = [
     path(P + "plan/support/new/", plans.support_add, name="support_add"),
     path(P + "plan/reviews/new/", plans.review_add, name="review_add"),
     path(P + "assessments/new/", plans.assessment_add, name="assessment_add"),
+    path(P + "safe-placements/new/", safe.placement_add, name="placement_add"),
     path("reviews-due/", plans.reviews_due, name="reviews_due"),
     path("safe-addresses/", safe.safe_address_list, name="safe_addresses"),
     path("safe-addresses/new/", safe.safe_address_add, name="safe_address_add"),

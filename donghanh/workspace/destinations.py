@@ -48,6 +48,7 @@ ORGANISATION_PAGES: tuple[Destination, ...] = (
     ),
     Destination("cases:case_list", _("Cases"), Perm.VIEW_CASES),
     Destination("casework:overdue", _("Overdue actions and follow-ups"), Perm.VIEW_CASES),
+    Destination("livelihood:reviews_due", _("Reintegration assessments due"), Perm.VIEW_CASES),
     Destination("referrals:incoming", _("Referrals"), Perm.VIEW_CASES),
     Destination("privacy:request_list", _("Data-subject requests"), Perm.VIEW_CASES),
     Destination("case_exports:export_page", _("Export cases"), Perm.EXPORT_CASES),

@@ -38,6 +38,18 @@ class PlanForm(VersionedFormMixin, forms.Form):
     livelihood_detail = _text(_("About the livelihood"))
     income_at_start = MoneyField(label=_("Her monthly income at the start (đồng)"), required=False)
     household_at_start = _text(_("Her household at the start"))
+    project: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=None,
+        required=False,
+        empty_label=_("None"),
+        help_text=_("The programme's figures count her plan under this programme."),
+    )
+
+    def __init__(self, *args: Any, projects: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        project_field: Any = self.fields["project"]
+        project_field.queryset = projects
 
 
 class SupportForm(forms.Form):

@@ -41,6 +41,15 @@ class LivelihoodPlan(models.Model):
         _("monthly income at the start (đồng)"), null=True, blank=True
     )
     household_at_start = EncryptedTextField(_("household at the start"), blank=True)
+    # The programme the plan belongs to, for the programme's figures.
+    project = models.ForeignKey(
+        "programmes.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="livelihood_plans",
+        verbose_name=_("programme"),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
@@ -139,6 +148,9 @@ class ReintegrationAssessment(models.Model):
     psychosocial = models.PositiveSmallIntegerField(_("psychosocial"), null=True)
     overall = models.PositiveSmallIntegerField(_("overall"), null=True)
     note = EncryptedTextField(_("notes"), blank=True)
+    # On the intake assessment: when the next of her 6- and 12-month reviews not yet recorded
+    # falls due (none: both are recorded), for the case's next due date on the caseload.
+    next_review_on = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -139,3 +139,12 @@ def reviews_due_for(membership: Membership) -> list[CaseReviewDue]:
         for due in reviews_due(assessments)
     ]
     return sorted(rows, key=lambda row: (row.due.due_on, row.case.number))
+
+
+def review_due() -> Any:
+    """When the case's next 6- or 12-month review falls due (for `Case.next_due_on`)."""
+    return Subquery(
+        ReintegrationAssessment.objects.filter(
+            case_id=OuterRef("pk"), point=AssessmentPoint.INTAKE
+        ).values("next_review_on")[:1]
+    )

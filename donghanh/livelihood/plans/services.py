@@ -17,13 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donghanh.audit.services import audit_record
+from donghanh.cases.duedates import cases_next_due_refresh
 from donghanh.cases.models import Case
 from donghanh.cases.services import ensure_case_not_closed
 from donghanh.core.actor import Actor
 from donghanh.core.editing import EditSpec
 from donghanh.core.idempotency import once
+from donghanh.core.records import records_changed
 from donghanh.core.text import nfc
 from donghanh.livelihood.events import LivelihoodEvent
+from donghanh.livelihood.savings.selectors import programme_choices
 
 from .items import ITEM_CODES, dimension_scores
 from .models import (
@@ -34,6 +37,7 @@ from .models import (
     ReintegrationAssessment,
     SupportKind,
 )
+from .selectors import reviews_due
 
 PLAN_FIELDS = (
     "goals",
@@ -43,6 +47,7 @@ PLAN_FIELDS = (
     "livelihood_detail",
     "income_at_start",
     "household_at_start",
+    "project",
 )
 PLAN_EDITS = EditSpec.for_model(LivelihoodPlan, fields=PLAN_FIELDS, purpose="livelihood-plan-edit")
 
@@ -63,6 +68,32 @@ def _audit(
         changed_fields=changed,
         details=details,
     )
+
+
+def _figures_changed(*project_ids: int | None) -> None:
+    """Tell the programme figures that plans or assessments counted under these projects
+    changed (none: nothing is counted)."""
+    wanted = {pk for pk in project_ids if pk is not None}
+    if wanted:
+        records_changed(project_ids=wanted)
+
+
+def _plan_project(case: Case) -> int | None:
+    return LivelihoodPlan.objects.filter(case=case).values_list("project_id", flat=True).first()
+
+
+def _next_review_refresh(case: Case) -> None:
+    """Write on her intake assessment when her next 6- or 12-month review falls due, then the
+    case's next due date (the caseload shows the review as due, then overdue)."""
+    assessments = list(ReintegrationAssessment.objects.filter(case=case))
+    intake = next((a for a in assessments if a.point == AssessmentPoint.INTAKE), None)
+    if intake is None:
+        return
+    due = [review.due_on for review in reviews_due(assessments)]
+    ReintegrationAssessment.objects.filter(pk=intake.pk).update(
+        next_review_on=min(due) if due else None
+    )
+    cases_next_due_refresh(case_ids=[case.pk])
 
 
 def _not_in_future(day: datetime.date, field: str) -> None:
@@ -100,6 +131,12 @@ def plan_update(
     PLAN_EDITS.check(current, expected_version=expected_version, baseline=baseline)
     if set(changes) - set(PLAN_FIELDS):
         raise TypeError(f"not editable: {sorted(set(changes) - set(PLAN_FIELDS))}")
+    project = changes.get("project")
+    if project is not None and not (
+        programme_choices(current.case.organisation_id).filter(pk=project.pk).exists()
+    ):
+        raise ValidationError({"project": _("Choose a programme your organisation works on.")})
+    was_under = current.project_id
     changed = []
     for name, value in changes.items():
         value = _text(value) if isinstance(value, str) else value
@@ -109,6 +146,8 @@ def plan_update(
     if changed:
         current.version += 1
         current.save(update_fields=[*changed, "version", "updated_at"])
+        if "project" in changed:
+            _figures_changed(was_under, current.project_id)
         _audit(
             LivelihoodEvent.PLAN_UPDATED,
             actor=actor,
@@ -257,6 +296,8 @@ def assessment_record(
             target=assessment,
             point=point,
         )
+        _figures_changed(_plan_project(case))
+        _next_review_refresh(case)
         return assessment
 
     assessment, _created = once(

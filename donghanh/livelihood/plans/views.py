@@ -20,6 +20,7 @@ from donghanh.cases.services import case_access_audited
 from donghanh.core.actor import request_actor
 from donghanh.core.editing import StaleEditError, merge_after_conflict
 from donghanh.core.forms import add_service_error
+from donghanh.livelihood.savings.selectors import programme_choices
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
 
@@ -43,7 +44,9 @@ def _page(request: HttpRequest, template: str, access: CaseAccess, **context: An
 
 
 def _plan_stored(plan: Any) -> dict[str, Any]:
-    return {name: getattr(plan, name) for name in services.PLAN_FIELDS}
+    stored = {name: getattr(plan, name) for name in services.PLAN_FIELDS}
+    stored["project"] = plan.project_id
+    return stored
 
 
 @never_cache
@@ -58,7 +61,8 @@ def plan(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
     conflict_rows: list[Any] = []
     if current is not None:
         initial = _plan_stored(current) | services.PLAN_EDITS.baseline_initial(current)
-        form = forms.PlanForm(request.POST or None, initial=initial)
+        projects = programme_choices(access.case.organisation_id)
+        form = forms.PlanForm(request.POST or None, initial=initial, projects=projects)
         if request.method == "POST" and form.is_valid():
             try:
                 services.plan_update(
@@ -79,7 +83,7 @@ def plan(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
                     stored=_plan_stored(fresh),
                     changed_by_others=conflict.changed_fields,
                 )
-                form = forms.PlanForm(merge.data)
+                form = forms.PlanForm(merge.data, projects=projects)
                 form.is_valid()
                 add_service_error(form, conflict)
                 conflict_rows = merge.rows

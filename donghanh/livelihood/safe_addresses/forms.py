@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -44,3 +46,18 @@ class SafeAddressAddForm(SafeAddressForm):
 
 class SafeAddressEditForm(VersionedFormMixin, SafeAddressForm):
     pass
+
+
+class PlacementForm(forms.Form):
+    place: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Safe address"), queryset=None
+    )
+    arrived_on = DateField(label=_("Arrived on"))
+    nights = forms.IntegerField(label=_("Nights"), min_value=1, max_value=7, initial=1)
+    idempotency_key = IdempotencyField()
+
+    def __init__(self, *args: Any, places: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        place_field: Any = self.fields["place"]
+        place_field.queryset = places
+        place_field.label_from_instance = lambda place: place.name

@@ -9,6 +9,8 @@ it) is encrypted; the commune, the capacity and the dates stay in clear to find 
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -63,3 +65,39 @@ class SafeAddress(models.Model):
 
     def __str__(self) -> str:
         return f"safe address #{self.pk}"
+
+
+class SafePlacement(models.Model):
+    """An emergency placement of the woman of a case at one of her organisation's safe
+    addresses: from the day she arrived, for a number of nights. It stays with the safe
+    addresses (never in a referral's snapshot, never seen outside the organisation)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="safe_placements")
+    place = models.ForeignKey(
+        SafeAddress,
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("safe address"),
+    )
+    arrived_on = models.DateField(_("arrived on"))
+    nights = models.PositiveSmallIntegerField(_("nights"))
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-arrived_on", "-id"]
+        verbose_name = _("emergency placement")
+        verbose_name_plural = _("emergency placements")
+        constraints = [
+            models.CheckConstraint(condition=Q(nights__gte=1), name="safe_placement_nights")
+        ]
+        indexes = [models.Index(fields=["place", "arrived_on"], name="safe_placement_place_day")]
+
+    def __str__(self) -> str:
+        return f"emergency placement #{self.pk}"
+
+    @property
+    def leaves_on(self) -> datetime.date:
+        return self.arrived_on + datetime.timedelta(days=self.nights)

@@ -13,13 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from donghanh.audit.services import audit_record
+from donghanh.cases.models import Case
+from donghanh.cases.services import ensure_case_not_closed
 from donghanh.core.actor import Actor
 from donghanh.core.editing import EditSpec
 from donghanh.core.idempotency import once
 from donghanh.core.text import nfc
 from donghanh.livelihood.events import LivelihoodEvent
 
-from .models import SafeAddress, SafePlaceKind
+from .models import SafeAddress, SafePlaceKind, SafePlacement
 
 FIELDS = (
     "name",
@@ -145,3 +147,82 @@ def safe_addresses_list_record(*, actor: Actor, organisation: Any, count: int) -
         organisation=organisation,
         details={"count": count},
     )
+
+
+# The longest emergency placement: a night or two, a week at most, then a shelter.
+MOST_NIGHTS = 7
+
+
+@transaction.atomic
+def placement_record(
+    *,
+    actor: Actor,
+    case: Case,
+    place: SafeAddress,
+    arrived_on: datetime.date,
+    nights: int,
+    idempotency_key: str = "",
+) -> SafePlacement:
+    """Place the woman of `case` at one of her organisation's safe addresses in an emergency.
+    The caller has opened the case with the right to edit it. Refused for another
+    organisation's place (as if it did not exist), a place that cannot be used, or a night on
+    which the place already shelters as many people as it can."""
+
+    def create() -> SafePlacement:
+        ensure_case_not_closed(case)
+        locked = SafeAddress.objects.select_for_update().filter(pk=place.pk).order_by("pk").first()
+        if locked is None or locked.organisation_id != case.organisation_id:
+            raise ValidationError({"place": _("Choose one of your organisation's safe addresses.")})
+        if not locked.is_active:
+            raise ValidationError(
+                {
+                    "place": ValidationError(
+                        _("This safe address cannot be used now."), code="inactive"
+                    )
+                }
+            )
+        if not 1 <= nights <= MOST_NIGHTS:
+            raise ValidationError(
+                {"nights": _("A placement is from 1 to %(most)s nights.") % {"most": MOST_NIGHTS}}
+            )
+        if arrived_on > timezone.localdate():
+            raise ValidationError({"arrived_on": _("The date cannot be in the future.")})
+        leaves_on = arrived_on + datetime.timedelta(days=nights)
+        earliest = arrived_on - datetime.timedelta(days=MOST_NIGHTS)
+        others = [
+            other
+            for other in SafePlacement.objects.filter(
+                place=locked, arrived_on__gte=earliest, arrived_on__lt=leaves_on
+            )
+            if other.leaves_on > arrived_on
+        ]
+        for offset in range(nights):
+            night = arrived_on + datetime.timedelta(days=offset)
+            there = sum(1 for other in others if other.arrived_on <= night < other.leaves_on)
+            if there >= locked.capacity:
+                raise ValidationError(
+                    _("The safe address is full on %(day)s: choose another.")
+                    % {"day": night.strftime("%d/%m/%Y")},
+                    code="full",
+                )
+        placement = SafePlacement(
+            case=case,
+            place=locked,
+            arrived_on=arrived_on,
+            nights=nights,
+            created_by_id=actor.user_id,
+        )
+        placement.save(force_insert=True)
+        audit_record(
+            event=LivelihoodEvent.SAFE_PLACEMENT_RECORDED,
+            actor=actor,
+            target=placement,
+            organisation=locked.organisation,
+            details={"case": case.pk, "place": locked.pk, "nights": nights},
+        )
+        return placement
+
+    placement, _created = once(
+        actor=actor, scope=f"safe-placement:{case.pk}", key=idempotency_key, create=create
+    )
+    return placement

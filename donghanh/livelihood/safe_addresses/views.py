@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from donghanh.cases.services import case_access_audited
 from donghanh.core.actor import request_actor
 from donghanh.core.editing import StaleEditError, merge_after_conflict
 from donghanh.core.forms import add_service_error
@@ -143,3 +144,45 @@ def safe_address_checked(request: HttpRequest, org: str, place_id: int) -> HttpR
     )
     messages.success(request, _("Recorded: checked today and still safe."))
     return redirect("livelihood:safe_address", org=org, place_id=place_id)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def placement_add(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
+    """Place the woman of the case at one of the organisation's safe addresses tonight."""
+    access = case_access_audited(
+        actor=request_actor(request), org_slug=org, case_id=case_id, perm=Perm.EDIT_CASES
+    )
+    actor = request_actor(request, access.case.organisation)
+    places = selectors.safe_addresses_of(access.case.organisation_id).filter(is_active=True)
+    form = forms.PlacementForm(
+        request.POST or None,
+        places=places,
+        initial={"arrived_on": timezone.localdate(), "nights": 1},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_record(
+                actor=actor,
+                case=access.case,
+                place=form.cleaned_data["place"],
+                arrived_on=form.cleaned_data["arrived_on"],
+                nights=form.cleaned_data["nights"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The emergency placement has been recorded."))
+            return redirect("cases:case_detail", org=org, case_id=case_id)
+    elif request.method == "GET":
+        # The names of the places are read to offer them: a listing, audited as one.
+        services.safe_addresses_list_record(
+            actor=actor, organisation=access.case.organisation, count=len(places)
+        )
+    return render(
+        request,
+        "livelihood/placement_form.html",
+        {"case": access.case, "organisation": access.case.organisation, "form": form},
+    )

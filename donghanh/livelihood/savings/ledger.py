@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
+from donghanh.core.records import records_changed
 from donghanh.core.templatetags.donghanh import vnd
 
 from .models import (
@@ -49,6 +50,14 @@ class Movement:
     shares: int = 0
     fine_reason: str = ""
     grant_reason: str = ""
+
+
+def figures_changed(*project_ids: int | None) -> None:
+    """Tell the programme figures (savings, loans, members, groups that met) that records
+    counted under these projects changed; a group under no programme is counted nowhere."""
+    wanted = {pk for pk in project_ids if pk is not None}
+    if wanted:
+        records_changed(project_ids=wanted)
 
 
 def locked_group(group_id: int) -> SavingsGroup:
@@ -122,6 +131,7 @@ def post(
     group.social_fund_cash = balances[Fund.SOCIAL]
     group.ledger_version += 1
     group.save(update_fields=["loan_fund_cash", "social_fund_cash", "ledger_version"])
+    figures_changed(group.project_id)
     check_reconciled(group)
     return entries
 

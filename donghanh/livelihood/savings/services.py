@@ -268,7 +268,10 @@ def group_update(
     ):
         raise ValidationError({"name": _("Your organisation already has a group of this name.")})
     _check_group_links(current.organisation_id, changes)
+    was_under = current.project_id
     _save_edit(current, changes, LivelihoodEvent.GROUP_UPDATED, actor=actor, group=current)
+    if current.project_id != was_under:
+        ledger.figures_changed(was_under, current.project_id)
     return current
 
 
@@ -408,6 +411,7 @@ def member_link_case(*, actor: Actor, member: GroupMember, case: Case) -> GroupM
         case=case.pk,
         consent=consent.pk,
     )
+    ledger.figures_changed(current.group.project_id)
     return current
 
 
@@ -427,6 +431,7 @@ def member_unlink_case(*, actor: Actor, member: GroupMember) -> GroupMember:
         target=current,
         number=current.number,
     )
+    ledger.figures_changed(current.group.project_id)
     return current
 
 
@@ -991,6 +996,7 @@ def meeting_record(
             money_in=money_in,
             money_out=sum(m.amount for m in movements) - money_in,
         )
+        ledger.figures_changed(group.project_id)
         return meeting
 
     meeting, _created = once(

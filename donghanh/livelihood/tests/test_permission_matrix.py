@@ -36,7 +36,7 @@ from donghanh.livelihood.plans.models import (
     ReintegrationAssessment,
 )
 from donghanh.livelihood.plans.services import PLAN_EDITS
-from donghanh.livelihood.safe_addresses.models import SafeAddress
+from donghanh.livelihood.safe_addresses.models import SafeAddress, SafePlacement
 from donghanh.livelihood.safe_addresses.services import SAFE_ADDRESS_EDITS, safe_address_add
 from donghanh.livelihood.savings import services
 from donghanh.livelihood.savings.lines import MeetingLine, member_field
@@ -80,13 +80,13 @@ PAGES = (
     "cycle_open_page", "cycle", "constitution_page", "committee_page", "meeting_new_page",
     "meeting", "ledger", "share_out_page", "measures", "group_measures", "plan", "support_page",
     "review_page", "assessment_page", "reviews_due", "safe_addresses", "safe_address_add_page",
-    "safe_address",
+    "safe_address", "placement_page",
 )  # fmt: skip
 ACTIONS = (
     "group_create", "group_edit", "member_add", "member_edit", "member_link", "member_unlink",
     "member_leave", "cycle_open", "constitution", "committee", "meeting_new", "share_out",
     "plan_start", "plan_edit", "support_add", "review_add", "assessment_add",
-    "safe_address_add", "safe_address_edit", "safe_address_checked",
+    "safe_address_add", "safe_address_edit", "safe_address_checked", "placement_add",
 )  # fmt: skip
 
 V, W, F, N = 200, 302, 403, 404
@@ -94,35 +94,35 @@ V, W, F, N = 200, 302, 403, 404
 # Pages: groups create group edit add member open cycle const committee meeting_new meeting
 # ledger share_out, then the measures: of every group (totals that identify nobody) and of one;
 # then on a case: her plan, the support, review and assessment forms, and the reviews due; then
-# the safe addresses: the list, the new one's form, one.
+# the safe addresses: the list, the new one's form, one; last, the emergency placement's form.
 _READER = (V, F, V, F, F, V, F, V, F, F, F, V, V, V, V, V)
 _RECORDER = (V,) * 16
-_CASE_EDITOR = (V,) * 8
+_CASE_EDITOR = (V,) * 9
 OWN_PAGES = {
-    "org_admin": (*_READER, V, F, F, F, V, V, F, V),
+    "org_admin": (*_READER, V, F, F, F, V, V, F, V, F),
     "supervisor": _RECORDER + _CASE_EDITOR,
     "case_worker": _RECORDER + _CASE_EDITOR,
     "collaborator": (V,) * 14 + (F, V) + _CASE_EDITOR,
-    "programme_officer": _RECORDER + (F,) * 8,
-    "content_editor": (F,) * 24,
-    "donor_viewer": (F,) * 14 + (V, F) + (F,) * 8,
-    "system_administrator": (N,) * 24,
-    "no_membership": (N,) * 24,
-    "anonymous": (LOGIN,) * 24,
+    "programme_officer": _RECORDER + (F,) * 9,
+    "content_editor": (F,) * 25,
+    "donor_viewer": (F,) * 14 + (V, F) + (F,) * 9,
+    "system_administrator": (N,) * 25,
+    "no_membership": (N,) * 25,
+    "anonymous": (LOGIN,) * 25,
 }
 # Actions: create edit add member_edit link unlink leave open constitution committee meeting
 # share_out; then on a case: start the plan, save it, support, review, assessment; then a safe
-# address: add, change, checked. Linking and unlinking a case, everything on a case and the
-# safe addresses need the right to edit cases (and that case).
-_NO_CASES = (W, W, W, W, F, F, W, W, W, W, W, W) + (F,) * 8
+# address: add, change, checked; an emergency placement there. Linking and unlinking a case,
+# everything on a case and the safe addresses need the right to edit cases (and that case).
+_NO_CASES = (W, W, W, W, F, F, W, W, W, W, W, W) + (F,) * 9
 OWN_ACTIONS = {
-    "org_admin": (F,) * 20, "supervisor": (W,) * 20, "case_worker": (W,) * 20,
-    "collaborator": (W,) * 20, "programme_officer": _NO_CASES, "content_editor": (F,) * 20,
-    "donor_viewer": (F,) * 20, "system_administrator": (N,) * 20, "no_membership": (N,) * 20,
-    "anonymous": (LOGIN,) * 20,
+    "org_admin": (F,) * 21, "supervisor": (W,) * 21, "case_worker": (W,) * 21,
+    "collaborator": (W,) * 21, "programme_officer": _NO_CASES, "content_editor": (F,) * 21,
+    "donor_viewer": (F,) * 21, "system_administrator": (N,) * 21, "no_membership": (N,) * 21,
+    "anonymous": (LOGIN,) * 21,
 }
-OTHER_PAGES = dict.fromkeys(ACTORS, (N,) * 24) | {"anonymous": (LOGIN,) * 24}
-OTHER_ACTIONS = dict.fromkeys(ACTORS, (N,) * 20) | {"anonymous": (LOGIN,) * 20}
+OTHER_PAGES = dict.fromkeys(ACTORS, (N,) * 25) | {"anonymous": (LOGIN,) * 25}
+OTHER_ACTIONS = dict.fromkeys(ACTORS, (N,) * 21) | {"anonymous": (LOGIN,) * 21}
 # fmt: on
 
 
@@ -396,6 +396,18 @@ HOW: dict[str, Action] = {
         prepare=_start_plan,
         data=lambda place: {"reviewed_on": "2026-03-01", "income": "2500000"},
         took_effect=lambda place: LivelihoodReview.objects.filter(plan__case=place.case).exists(),
+    ),
+    "placement_page": Action("livelihood:placement_add", _case),
+    "placement_add": Action(
+        "livelihood:placement_add",
+        _case,
+        method="post",
+        data=lambda place: {
+            "place": str(place.safe_address.pk),
+            "arrived_on": "2026-03-01",
+            "nights": "1",
+        },
+        took_effect=lambda place: SafePlacement.objects.filter(case=place.case).exists(),
     ),
     "assessment_add": Action(
         "livelihood:assessment_add",

@@ -7,15 +7,21 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from donghanh.audit.models import AuditEntry
 from donghanh.cases.models import Case, CaseStatus
+from donghanh.cases.selectors import caseload
 from donghanh.cases.tests.conftest import make_case
+from donghanh.casework.models import FollowUpMethod
+from donghanh.casework.services import follow_up_plan
 from donghanh.core.actor import Actor
 from donghanh.core.editing import StaleEditError
 from donghanh.livelihood.plans import selectors, services
 from donghanh.livelihood.plans.items import ITEMS, dimension_scores
 from donghanh.livelihood.plans.models import LivelihoodPlan, ReintegrationAssessment
+from donghanh.livelihood.savings.rules import add_months
+from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Role
 from donghanh.people.tests.conftest import make_person
 
@@ -190,3 +196,36 @@ def test_her_support_and_reviews_are_in_her_data_export(case, worker):
     records = exporter.export(case.person)
     assert [record.title for record in records] == [f"Hỗ trợ sinh kế #{plan.support.get().pk}"]
     assert LivelihoodPlan.objects.count() == 1
+
+
+def test_her_reviews_fall_due_on_the_caseload_with_the_other_work(staff, case, worker):
+    """The 6- and 12-month reviews make the case's next due date, with its follow-ups: the
+    caseload's "overdue" filter shows the case while a review is past its date."""
+    actor = Actor.for_user(worker)
+    membership = Membership.objects.get(user=worker, organisation=staff.organisation)
+    today = timezone.localdate()
+    intake = today - datetime.timedelta(days=200)
+
+    def overdue() -> bool:
+        return caseload(membership, overdue=True).filter(pk=case.pk).exists()
+
+    assert not overdue()
+    services.assessment_record(
+        actor=actor, case=case, point="intake", assessed_on=intake, answers=everything(2)
+    )
+    case.refresh_from_db()
+    assert case.next_due_on == add_months(intake, 6) < today
+    assert overdue()
+    # A follow-up planned for later leaves the review first.
+    later = today + datetime.timedelta(days=30)
+    follow_up_plan(case=case, planned_on=later, method=FollowUpMethod.HOME_VISIT, actor=actor)
+    case.refresh_from_db()
+    assert case.next_due_on == add_months(intake, 6) and overdue()
+    services.assessment_record(
+        actor=actor, case=case, point="month_6", assessed_on=today, answers=everything(3)
+    )
+    case.refresh_from_db()
+    assert case.next_due_on == later  # the follow-up, before the 12-month review
+    assert not overdue()
+    intake_row = ReintegrationAssessment.objects.get(case=case, point="intake")
+    assert intake_row.next_review_on == add_months(intake, 12)

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from donghanh.audit.models import AuditEntry
+from donghanh.cases.tests.conftest import make_case
 from donghanh.core.actor import Actor
 from donghanh.core.editing import StaleEditError
 from donghanh.livelihood.safe_addresses import services
-from donghanh.livelihood.safe_addresses.models import SafeAddress
+from donghanh.livelihood.safe_addresses.models import SafeAddress, SafePlacement
+from donghanh.organisations.models import Organisation
 from donghanh.organisations.roles import Role
+from donghanh.people.tests.conftest import make_person
+from donghanh.testing.clients import signed_in_client
+from donghanh.testing.factories import OrganisationFactory, UserFactory
+
+from .conftest import refused
 
 pytestmark = pytest.mark.django_db
+KEY = "0f7c2b6e-3d1a-4c59-9f2e-8a6b5c4d3e21"
 
 
 @pytest.fixture
@@ -96,3 +107,78 @@ def test_a_check_and_an_edit_after_it(staff, place):
     assert client.post(url("safe_address", place), data).status_code == 302
     place.refresh_from_db()
     assert (place.capacity, place.version) == (4, 3)
+
+
+def test_an_emergency_placement_respects_the_capacity_and_stays_in_the_organisation(staff, place):
+
+    worker = staff.users[Role.CASE_WORKER]
+    actor = Actor.for_user(worker, organisation=staff.organisation)
+    cases = [
+        make_case(make_person(staff.organisation, worker, full_name=f"Nguyễn Thị {name}"), worker)
+        for name in ("An", "Bình", "Chi")
+    ]
+    day = datetime.date(2026, 3, 10)
+    first = services.placement_record(
+        actor=actor, case=cases[0], place=place, arrived_on=day, nights=2, idempotency_key=KEY
+    )
+    # Sent twice: one placement.
+    again = services.placement_record(
+        actor=actor, case=cases[0], place=place, arrived_on=day, nights=2, idempotency_key=KEY
+    )
+    assert again.pk == first.pk and first.leaves_on == datetime.date(2026, 3, 12)
+    services.placement_record(
+        actor=actor, case=cases[1], place=place, arrived_on=day + datetime.timedelta(days=1),
+        nights=3,
+    )  # fmt: skip
+    # The place shelters two: on 11/3 it has An and Bình.
+    with refused("full"):
+        services.placement_record(actor=actor, case=cases[2], place=place, arrived_on=day, nights=2)
+    # From 12/3 An has left: there is room for Chi.
+    services.placement_record(
+        actor=actor, case=cases[2], place=place, arrived_on=day + datetime.timedelta(days=2),
+        nights=1,
+    )  # fmt: skip
+    assert SafePlacement.objects.filter(place=place).count() == 3
+    recorded = AuditEntry.objects.filter(event="safe_address.placement_recorded")
+    assert recorded.count() == 3  # the placement sent twice was recorded and audited once
+    entry = recorded.order_by("pk").first()
+    assert entry is not None and entry.details == {
+        "case": cases[0].pk,
+        "place": place.pk,
+        "nights": 2,
+    }
+    # Another organisation's case cannot be placed there, nor be told the place exists.
+    other = cast(Organisation, OrganisationFactory())
+    other_worker = staff.users[Role.CASE_WORKER]
+    stranger = make_case(make_person(other, other_worker, full_name="Lê Thị Dung"), other_worker)
+    with pytest.raises(ValidationError) as refusal:
+        services.placement_record(
+            actor=Actor.system("test"), case=stranger, place=place, arrived_on=day, nights=1
+        )
+    assert "place" in getattr(refusal.value, "error_dict", {})
+    assert place.name not in str(refusal.value)
+
+
+def test_a_placement_through_its_page_and_only_for_who_may_edit_the_case(staff, place):
+    worker = staff.users[Role.CASE_WORKER]
+    case = make_case(make_person(staff.organisation, worker, full_name="Trần Thị Én"), worker)
+    page = reverse(
+        "livelihood:placement_add", kwargs={"org": staff.organisation.slug, "case_id": case.pk}
+    )
+    client = signed_in_client(worker)
+    form = client.get(page, HTTP_ACCEPT_LANGUAGE="vi")
+    assert form.status_code == 200 and "Nhà bà Tư" in form.content.decode()
+    answer = client.post(
+        page,
+        {
+            "place": place.pk,
+            "arrived_on": timezone.localdate().strftime("%d/%m/%Y"),
+            "nights": 2,
+            "idempotency_key": KEY,
+        },
+    )
+    assert answer.status_code == 302
+    assert SafePlacement.objects.get(case=case).nights == 2
+    # A donor viewer of the organisation may not; anyone outside it is told nothing.
+    assert signed_in_client(staff.users[Role.DONOR_VIEWER]).get(page).status_code == 403
+    assert signed_in_client(UserFactory()).get(page).status_code == 404

@@ -80,6 +80,15 @@ class ComputedDefinition(models.TextChoices):
     ORGANISATIONS_SUPPORTED = "organisations_supported", _("Unique organisations supported")
     PEOPLE_REACHED = "people_reached", _("Audience reached by communication activities")
     SHELTERED_PERSONS = "sheltered_persons", _("Unique people sheltered under the project")
+    LIVELIHOOD_PLANS = "livelihood_plans", _("Unique women with a livelihood plan")
+    REINTEGRATION_IMPROVED = (
+        "reintegration_improved",
+        _("Unique women whose reintegration score improved since intake"),
+    )
+    SAVINGS_GROUPS_ACTIVE = "savings_groups_active", _("Savings groups that met")
+    SAVINGS_GROUP_MEMBERS = "savings_group_members", _("Unique members of the savings groups")
+    SAVINGS_MOBILISED = "savings_mobilised", _("Savings mobilised by the groups (đồng)")
+    LOANS_OUTSTANDING = "loans_outstanding", _("Group loans outstanding (đồng)")
 
 
 class Goal(BilingualName, models.Model):

@@ -30,11 +30,12 @@ def links(org) -> dict[str, str]:
         "people": reverse("people:person_list", kwargs={"org": org.slug}),
         "cases": reverse("cases:case_list", kwargs={"org": org.slug}),
         "overdue": reverse("casework:overdue", kwargs={"org": org.slug}),
+        "reviews_due": reverse("livelihood:reviews_due", kwargs={"org": org.slug}),
         "referrals": reverse("referrals:incoming", kwargs={"org": org.slug}),
     }
 
 
-CASE_WORK = {"people", "cases", "overdue", "referrals"}
+CASE_WORK = {"people", "cases", "overdue", "reviews_due", "referrals"}
 
 
 # Which links each role's panel offers (written out, not derived from roles.py).
