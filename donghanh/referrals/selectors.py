@@ -163,8 +163,10 @@ def _filtered(referrals: QuerySet[Referral], *, status: str, overdue: bool) -> Q
         "due_at",
         "sent_at",
         "from_organisation__name",
+        "from_organisation__name_en",
         "from_organisation__slug",
         "to_organisation__name",
+        "to_organisation__name_en",
         "to_organisation__slug",
         "case__number",
     )

@@ -32,6 +32,8 @@ UNITS_IN_ENGLISH = {
     "lớp": pgettext_lazy("indicator unit", "classes"),
     "hộ": pgettext_lazy("indicator unit", "households"),
     "nhóm": pgettext_lazy("indicator unit", "groups"),
+    "tổ": pgettext_lazy("indicator unit", "groups"),
+    "đồng": pgettext_lazy("indicator unit", "dong"),
     "sự kiện": pgettext_lazy("indicator unit", "events"),
     "%": pgettext_lazy("indicator unit", "%"),
 }
