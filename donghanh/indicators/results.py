@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.cases.models import CaseType
@@ -61,6 +62,15 @@ class Figure:
     @property
     def text(self) -> str:
         return self.count.text
+
+    @property
+    def display(self) -> str:
+        """The text as people read a number on a page, grouped in thousands by the format
+        modules (46.500.000); a withheld figure as `text`."""
+        value = self.count.value
+        if self.count.is_hidden or value is None:
+            return self.count.text
+        return number_format(value, force_grouping=True)
 
     @property
     def hidden(self) -> bool:

@@ -133,3 +133,22 @@ def test_no_percentage_of_a_hidden_count() -> None:
     assert share(Count(None, Hidden.SMALL), Count(100)) is None
     assert share(Count(25), Count(None, Hidden.COMPLEMENTARY)) is None
     assert share(Count(25), Count(100)) == pytest.approx(0.25)
+
+
+def test_a_figure_on_a_page_is_grouped_in_thousands_and_a_withheld_one_stays_withheld():
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from donghanh.indicators.results import Figure
+    from donghanh.indicators.suppression import Count, Hidden
+
+    money = Figure(Count(46_500_000))
+    with translation.override("vi"):
+        assert money.display == "46.500.000"
+        assert Figure(Count(Decimal("1234.5"))).display == "1.234,5"
+    with translation.override("en"):  # the platform writes numbers the Vietnamese way in both
+        assert money.display == "46.500.000"
+    assert money.text == "46500000"  # files and the API keep the plain number
+    assert Figure(Count.of(3, Hidden.SMALL)).display == Figure(Count.of(3, Hidden.SMALL)).text
+    assert Figure(Count.of(3, Hidden.SMALL)).display.startswith("<")
