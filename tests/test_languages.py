@@ -295,7 +295,9 @@ def test_every_audit_summary_speaks_the_readers_language(language: str) -> None:
     """Every kind of audit row, as the log page describes it, whether the demo has one or not
     (a lockout, an account created with a temporary password…)."""
     discover_events()
-    events = all_events()
+    # The platform's events: a test module may declare events of its own (for its own log),
+    # which are registered only if that module ran first in this process.
+    events = [event for event in all_events() if ".tests." not in type(event).__module__]
     assert len(events) > 100
     found = []
     with translation.override(language):
