@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from donghanh.api.v1 import cases, imports, persons, referrals
+from donghanh.api.v1 import cases, imports, livelihood, persons, referrals, savings
 
 urlpatterns = [
     path("persons/", persons.PersonListView.as_view(), name="person_list"),
@@ -53,4 +53,6 @@ urlpatterns = [
         name="import_commit",
     ),
     path("", include("donghanh.api.v1.projects")),
+    path("", include(livelihood.urlpatterns)),
+    path("", include(savings.urlpatterns)),
 ]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,15 @@ def plan_of(case: Case) -> LivelihoodPlan | None:
 
 def assessments_of(case: Case) -> list[ReintegrationAssessment]:
     return list(ReintegrationAssessment.objects.filter(case=case).order_by("assessed_on", "pk"))
+
+
+def access_assessment(case: Case, assessment_id: int) -> ReintegrationAssessment:
+    """One assessment of a case already opened through `case_access_audited`; 404 otherwise."""
+    assessment = ReintegrationAssessment.objects.filter(case=case, pk=assessment_id).first()
+    if assessment is None:
+        raise Http404
+    assessment.case = case
+    return assessment
 
 
 @dataclass(frozen=True)
