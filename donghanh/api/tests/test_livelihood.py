@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from donghanh.api.tests.conftest import Staff, api_client, issue_token, make_person
+from donghanh.api.tests.test_schema import assert_conforms
 from donghanh.audit.models import AuditEntry
 from donghanh.cases.events import CaseEvent
 from donghanh.cases.tests.conftest import make_case
@@ -460,4 +461,85 @@ def test_an_outsider_reads_no_group(staff, savings):
     slug = staff.organisation.slug
     assert (
         outsider.get(reverse("api:savings_group_list"), {"organisation": slug}).status_code == 404
+    )
+
+
+# The answers conform to the schema ---------------------------------------------------------
+
+PLAN_PATH = "/api/v1/cases/{case_id}/livelihood-plan/"
+ASSESSMENTS_PATH = "/api/v1/cases/{case_id}/reintegration-assessments/"
+GROUP_PATH = "/api/v1/savings-groups/{group_id}/"
+CYCLE_PATH = f"{GROUP_PATH}cycles/{{cycle_id}}/"
+MEETINGS_PATH = f"{CYCLE_PATH}meetings/"
+
+
+@pytest.fixture
+def schema(db: None) -> dict[str, Any]:
+    return api_client().get(reverse("api:openapi")).json()
+
+
+def test_the_plan_and_assessment_answers_conform(schema, staff, case):
+    client = staff.client(Role.CASE_WORKER)
+    assert_conforms(schema, PLAN_PATH, "get", client.get(_plan(case)))
+    started = client.post(_plan(case), {"goals": "Mở tiệm may"}, format="json")
+    assert_conforms(schema, PLAN_PATH, "post", started)
+    assert_conforms(schema, PLAN_PATH, "post", client.post(_plan(case), format="json"))
+    bad = client.patch(_plan(case), {"livelihood": "nope", "version": 1}, format="json")
+    assert bad.status_code == 400
+    assert_conforms(schema, PLAN_PATH, "patch", bad)
+    read = client.get(_plan(case))
+    assert_conforms(schema, PLAN_PATH, "get", read)
+    edit = {"version": read.json()["version"], "baseline": read.json()["baseline"], "skills": "x"}
+    assert_conforms(schema, PLAN_PATH, "patch", client.patch(_plan(case), edit, format="json"))
+    stale = client.patch(_plan(case), edit, format="json")
+    assert stale.status_code == 409
+    assert_conforms(schema, PLAN_PATH, "patch", stale)
+    assert_conforms(schema, PLAN_PATH, "patch", client.patch(_plan(case), {}, format="json"))
+
+    body = {"point": "intake", "assessed_on": "2026-03-05", "answers": ANSWERS, "note": "Ổn"}
+    made = client.post(_assessments(case), body, format="json")
+    assert_conforms(schema, ASSESSMENTS_PATH, "post", made)
+    assert_conforms(schema, ASSESSMENTS_PATH, "post", client.post(_assessments(case), body))
+    assert_conforms(schema, ASSESSMENTS_PATH, "get", client.get(_assessments(case)))
+    assert_conforms(
+        schema, f"{ASSESSMENTS_PATH}{{assessment_id}}/", "get", client.get(made.json()["url"])
+    )
+    outsider = api_client(issue_token(staff.outsider)).get(_assessments(case))
+    assert_conforms(schema, ASSESSMENTS_PATH, "get", outsider)
+
+
+def test_the_savings_answers_conform(schema, staff, savings):
+    client = staff.client(Role.SUPERVISOR)
+    assert_conforms(
+        schema, "/api/v1/savings-groups/", "get", client.get(reverse("api:savings_group_list"))
+    )
+    assert_conforms(schema, GROUP_PATH, "get", client.get(savings.url("savings_group_detail")))
+    member = savings.url("savings_member_detail", member_id=savings.members[0].pk)
+    assert_conforms(schema, f"{GROUP_PATH}members/{{member_id}}/", "get", client.get(member))
+    assert_conforms(
+        schema, f"{GROUP_PATH}cycles/", "get", client.get(savings.url("savings_cycle_list"))
+    )
+    url = savings.url("savings_meeting_list")
+    body = savings.meeting_body()
+    body["lines"][0] |= {"loan_amount": 50_000, "loan_months": 2, "loan_purpose": "livestock"}
+    body["lines"][1] |= {"fine_reason": "late", "attendance": "late"}
+    made = client.post(url, body, format="json")
+    assert made.status_code == 201, made.content
+    assert_conforms(schema, MEETINGS_PATH, "post", made)
+    assert_conforms(schema, MEETINGS_PATH, "post", client.post(url, body, format="json"))
+    assert_conforms(schema, MEETINGS_PATH, "post", client.post(url, {"lines": []}, format="json"))
+    assert_conforms(schema, MEETINGS_PATH, "get", client.get(url))
+    assert_conforms(schema, f"{MEETINGS_PATH}{{meeting_id}}/", "get", client.get(made["Location"]))
+    assert_conforms(schema, CYCLE_PATH, "get", client.get(savings.url("savings_cycle_detail")))
+    measures = client.get(savings.url("savings_group_measures"))
+    assert_conforms(schema, f"{GROUP_PATH}measures/", "get", measures)
+    programme = reverse("api:savings_measures")
+    assert_conforms(schema, "/api/v1/savings-measures/", "get", client.get(programme))
+    donor = staff.client(Role.DONOR_VIEWER).get(programme)
+    assert_conforms(schema, "/api/v1/savings-measures/", "get", donor)
+    assert_conforms(
+        schema,
+        GROUP_PATH,
+        "get",
+        staff.client(Role.DONOR_VIEWER).get(savings.url("savings_group_detail")),
     )

@@ -43,6 +43,18 @@ ENDPOINTS = {
     "/api/v1/imports/": {"post"},
     "/api/v1/imports/{batch_id}/": {"get"},
     "/api/v1/imports/{batch_id}/commit/": {"post"},
+    f"{CASE_PATH}livelihood-plan/": {"get", "post", "patch"},
+    f"{CASE_PATH}reintegration-assessments/": {"get", "post"},
+    f"{CASE_PATH}reintegration-assessments/{{assessment_id}}/": {"get"},
+    "/api/v1/savings-groups/": {"get"},
+    "/api/v1/savings-groups/{group_id}/": {"get"},
+    "/api/v1/savings-groups/{group_id}/members/{member_id}/": {"get"},
+    "/api/v1/savings-groups/{group_id}/cycles/": {"get"},
+    "/api/v1/savings-groups/{group_id}/cycles/{cycle_id}/": {"get"},
+    "/api/v1/savings-groups/{group_id}/cycles/{cycle_id}/meetings/": {"get", "post"},
+    "/api/v1/savings-groups/{group_id}/cycles/{cycle_id}/meetings/{meeting_id}/": {"get"},
+    "/api/v1/savings-groups/{group_id}/measures/": {"get"},
+    "/api/v1/savings-measures/": {"get"},
 }
 
 
