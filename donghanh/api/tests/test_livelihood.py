@@ -326,9 +326,8 @@ def test_her_link_with_a_case_only_to_who_may_open_the_case(staff, savings, role
 
 
 def test_the_link_is_hidden_once_her_consent_is_withdrawn(staff, savings):
-    consent = Consent.objects.get(
-        pk=GroupMember.objects.get(pk=savings.members[0].pk).case_consent_id
-    )
+    consent = GroupMember.objects.get(pk=savings.members[0].pk).case_consent
+    assert consent is not None
     people_services.consent_withdraw(consent=consent, actor=SYSTEM)
     answer = staff.client(Role.SUPERVISOR).get(savings.url("savings_group_detail"))
     assert all(member["case"] is None for member in answer.json()["member_list"])
