@@ -9,6 +9,8 @@ import datetime
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from donghanh.api.tests.conftest import Staff, api_client, issue_token, make_person
@@ -542,3 +544,49 @@ def test_the_savings_answers_conform(schema, staff, savings):
         "get",
         staff.client(Role.DONOR_VIEWER).get(savings.url("savings_group_detail")),
     )
+
+
+# Queries -----------------------------------------------------------------------------------
+
+
+def _queries(client: Any, url: str) -> int:
+    client.get(url)  # warm up: last_used_at is written once a minute at most
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+def test_the_lists_make_a_fixed_number_of_queries_however_many_records(staff, savings):
+    client = staff.client(Role.SUPERVISOR)
+    groups = reverse("api:savings_group_list")
+    meetings = savings.url("savings_meeting_list")
+    group = savings.url("savings_group_detail")
+    cycle = savings.url("savings_cycle_detail")
+    measures = reverse("api:savings_measures")
+
+    def meeting(held_on: str, lenders: int) -> None:
+        members = GroupMember.objects.filter(group=savings.group).order_by("-number")
+        body = savings.meeting_body(held_on=held_on)
+        body["lines"] = [{"member": m.pk, "attendance": "present", "shares": 1} for m in members]
+        for line in body["lines"][:lenders]:
+            line |= {"loan_amount": 10_000, "loan_months": 2, "loan_purpose": "farming"}
+        assert client.post(meetings, body, format="json").status_code == 201
+
+    meeting("2026-03-02", lenders=1)
+    before = {url: _queries(client, url) for url in (groups, meetings, group, cycle, measures)}
+    for name in ("Tổ Hà Thôn", "Tổ Quang Phú", "Tổ Đức Ninh"):
+        other = savings_services.group_create(
+            actor=SYSTEM,
+            organisation=staff.organisation,
+            name=name,
+            formed_on=datetime.date(2025, 12, 1),
+        )
+        savings_services.cycle_open(actor=SYSTEM, group=other, **CONSTITUTION)
+    for name in ("Võ Thị Cúc", "Đỗ Thị Dung"):
+        savings_services.member_add(
+            actor=SYSTEM, group=savings.group, full_name=name, joined_on=datetime.date(2025, 12, 1)
+        )
+    meeting("2026-04-06", lenders=2)  # the two who joined borrow: three loans in all
+    after = {url: _queries(client, url) for url in before}
+    assert after == before
