@@ -131,6 +131,43 @@ def test_a_plan_refuses_another_organisations_programme_in_vietnamese(staff, cas
     )
 
 
+def test_support_and_reviews_are_added_once_to_her_plan(staff, case):
+    client = staff.client(Role.CASE_WORKER)
+    support = reverse("api:case_livelihood_support", kwargs={"case_id": case.pk})
+    reviews = reverse("api:case_livelihood_review", kwargs={"case_id": case.pk})
+    gift = {"kind": "equipment", "amount": "2.000.000", "given_on": "2026-04-01"}
+    assert client.post(support, gift | {"given_by_other": "UBND xã"}).status_code == 404
+    client.post(_plan(case), format="json")
+
+    named = gift | {"given_by": staff.organisation.slug}
+    first = client.post(support, named, format="json", headers={KEY: "s" * 20})
+    again = client.post(support, named, format="json", headers={KEY: "s" * 20})
+    assert (first.status_code, again.status_code) == (201, 201), first.content
+    assert first.json()["id"] == again.json()["id"]
+    assert (first.json()["amount"], first.json()["given_by"]) == (
+        2_000_000,
+        staff.organisation.slug,
+    )
+    nobody = client.post(support, gift, format="json", HTTP_ACCEPT_LANGUAGE="vi")
+    assert nobody.status_code == 400 and list(nobody.json()) == ["given_by_other"]
+    unknown = client.post(support, gift | {"given_by": "khong-co"}, format="json")
+    assert unknown.status_code == 400 and list(unknown.json()) == ["given_by"]
+
+    review = {"reviewed_on": "2026-06-01", "income": 2_500_000, "progress": "Bán được rau"}
+    made = client.post(reviews, review, format="json", headers={KEY: "r" * 20})
+    assert made.status_code == 201 and made.json()["income"] == 2_500_000
+    assert (
+        client.post(reviews, review, format="json", headers={KEY: "r" * 20}).json() == made.json()
+    )
+    future = client.post(reviews, review | {"reviewed_on": "2999-01-01"}, format="json")
+    assert future.status_code == 400 and list(future.json()) == ["reviewed_on"]
+
+    plan = client.get(_plan(case)).json()
+    assert [s["id"] for s in plan["support"]] == [first.json()["id"]]
+    assert plan["support_total"] == 2_000_000
+    assert [r["id"] for r in plan["reviews"]] == [made.json()["id"]]
+
+
 ANSWERS = {"econ_satisfied": 4, "econ_food": 5, "econ_borrow": None}
 
 
@@ -496,6 +533,17 @@ def test_the_plan_and_assessment_answers_conform(schema, staff, case):
     assert stale.status_code == 409
     assert_conforms(schema, PLAN_PATH, "patch", stale)
     assert_conforms(schema, PLAN_PATH, "patch", client.patch(_plan(case), {}, format="json"))
+    support = reverse("api:case_livelihood_support", kwargs={"case_id": case.pk})
+    gift = {"kind": "cash_grant", "amount": 500_000, "given_on": "2026-04-01"}
+    given = client.post(support, gift | {"given_by_other": "UBND xã"}, format="json")
+    assert given.status_code == 201
+    assert_conforms(schema, f"{PLAN_PATH}support/", "post", given)
+    assert_conforms(schema, f"{PLAN_PATH}support/", "post", client.post(support, gift))
+    reviews = reverse("api:case_livelihood_review", kwargs={"case_id": case.pk})
+    reviewed = client.post(reviews, {"reviewed_on": "2026-06-01"}, format="json")
+    assert reviewed.status_code == 201
+    assert_conforms(schema, f"{PLAN_PATH}reviews/", "post", reviewed)
+    assert_conforms(schema, PLAN_PATH, "get", client.get(_plan(case)))
 
     body = {"point": "intake", "assessed_on": "2026-03-05", "answers": ANSWERS, "note": "Ổn"}
     made = client.post(_assessments(case), body, format="json")

@@ -60,6 +60,8 @@ COLUMNS = (
     "plan",  # GET    /api/v1/cases/{id}/livelihood-plan/
     "plan_start",  # POST   /api/v1/cases/{id}/livelihood-plan/
     "plan_edit",  # PATCH  /api/v1/cases/{id}/livelihood-plan/
+    "support_add",  # POST   /api/v1/cases/{id}/livelihood-plan/support/
+    "review_add",  # POST   /api/v1/cases/{id}/livelihood-plan/reviews/
     "assessments",  # GET    /api/v1/cases/{id}/reintegration-assessments/
     "assessment_add",  # POST   /api/v1/cases/{id}/reintegration-assessments/
     "assessment",  # GET    /api/v1/cases/{id}/reintegration-assessments/{id}/
@@ -77,31 +79,31 @@ COLUMNS = (
 
 # fmt: off
 OWN_ORGANISATION: dict[str, tuple[int, ...]] = {
-    #                      plan start edit  asmts add  asmt groups group member cycles cycle mtgs m_add mtg  g_meas meas
-    "org_admin":            (200, 403,  403,  200,  403, 200,  200,   200,  200,   200,   200,  200, 403,  200, 200,   200),
-    "supervisor":           (200, 201,  200,  200,  201, 200,  200,   200,  200,   200,   200,  200, 201,  200, 200,   200),
-    "case_worker":          (200, 201,  200,  200,  201, 200,  200,   200,  200,   200,   200,  200, 201,  200, 200,   200),
-    "collaborator":         (200, 201,  200,  200,  201, 200,  200,   200,  200,   200,   200,  200, 201,  200, 200,   403),
-    "programme_officer":    (403, 403,  403,  403,  403, 403,  200,   200,  200,   200,   200,  200, 201,  200, 200,   200),
-    "content_editor":       (403, 403,  403,  403,  403, 403,  403,   403,  403,   403,   403,  403, 403,  403, 403,   403),
-    "donor_viewer":         (403, 403,  403,  403,  403, 403,  403,   403,  403,   403,   403,  403, 403,  403, 403,   200),
-    "system_administrator": (401, 401,  401,  401,  401, 401,  401,   401,  401,   401,   401,  401, 401,  401, 401,   401),
-    "no_membership":        (401, 401,  401,  401,  401, 401,  401,   401,  401,   401,   401,  401, 401,  401, 401,   401),
-    "anonymous":            (401, 401,  401,  401,  401, 401,  401,   401,  401,   401,   401,  401, 401,  401, 401,   401),
+    #                      plan start edit  supp  rev  asmts add  asmt groups group member cycles cycle mtgs m_add mtg  g_meas meas
+    "org_admin":            (200, 403,  403,  403, 403,  200,  403, 200,  200,   200,  200,   200,   200,  200, 403,  200, 200,   200),
+    "supervisor":           (200, 201,  200,  201, 201,  200,  201, 200,  200,   200,  200,   200,   200,  200, 201,  200, 200,   200),
+    "case_worker":          (200, 201,  200,  201, 201,  200,  201, 200,  200,   200,  200,   200,   200,  200, 201,  200, 200,   200),
+    "collaborator":         (200, 201,  200,  201, 201,  200,  201, 200,  200,   200,  200,   200,   200,  200, 201,  200, 200,   403),
+    "programme_officer":    (403, 403,  403,  403, 403,  403,  403, 403,  200,   200,  200,   200,   200,  200, 201,  200, 200,   200),
+    "content_editor":       (403, 403,  403,  403, 403,  403,  403, 403,  403,   403,  403,   403,   403,  403, 403,  403, 403,   403),
+    "donor_viewer":         (403, 403,  403,  403, 403,  403,  403, 403,  403,   403,  403,   403,   403,  403, 403,  403, 403,   200),
+    "system_administrator": (401, 401,  401,  401, 401,  401,  401, 401,  401,   401,  401,   401,   401,  401, 401,  401, 401,   401),
+    "no_membership":        (401, 401,  401,  401, 401,  401,  401, 401,  401,   401,  401,   401,   401,  401, 401,  401, 401,   401),
+    "anonymous":            (401, 401,  401,  401, 401,  401,  401, 401,  401,   401,  401,   401,   401,  401, 401,  401, 401,   401),
 }
 
 OTHER_ORGANISATION: dict[str, tuple[int, ...]] = {
-    #                      plan start edit  asmts add  asmt groups group member cycles cycle mtgs m_add mtg  g_meas meas
-    "org_admin":            (404, 403,  403,  404,  403, 404,  404,   404,  404,   404,   404,  404, 403,  404, 404,   404),
-    "supervisor":           (404, 404,  404,  404,  404, 404,  404,   404,  404,   404,   404,  404, 404,  404, 404,   404),
-    "case_worker":          (404, 404,  404,  404,  404, 404,  404,   404,  404,   404,   404,  404, 404,  404, 404,   404),
-    "collaborator":         (404, 404,  404,  404,  404, 404,  404,   404,  404,   404,   404,  404, 404,  404, 404,   404),
-    "programme_officer":    (403, 403,  403,  403,  403, 403,  404,   404,  404,   404,   404,  404, 404,  404, 404,   404),
-    "content_editor":       (403, 403,  403,  403,  403, 403,  404,   403,  403,   403,   403,  403, 403,  403, 403,   404),
-    "donor_viewer":         (403, 403,  403,  403,  403, 403,  404,   403,  403,   403,   403,  403, 403,  403, 403,   404),
-    "system_administrator": (401, 401,  401,  401,  401, 401,  401,   401,  401,   401,   401,  401, 401,  401, 401,   401),
-    "no_membership":        (401, 401,  401,  401,  401, 401,  401,   401,  401,   401,   401,  401, 401,  401, 401,   401),
-    "anonymous":            (401, 401,  401,  401,  401, 401,  401,   401,  401,   401,   401,  401, 401,  401, 401,   401),
+    #                      plan start edit  supp  rev  asmts add  asmt groups group member cycles cycle mtgs m_add mtg  g_meas meas
+    "org_admin":            (404, 403,  403,  403, 403,  404,  403, 404,  404,   404,  404,   404,   404,  404, 403,  404, 404,   404),
+    "supervisor":           (404, 404,  404,  404, 404,  404,  404, 404,  404,   404,  404,   404,   404,  404, 404,  404, 404,   404),
+    "case_worker":          (404, 404,  404,  404, 404,  404,  404, 404,  404,   404,  404,   404,   404,  404, 404,  404, 404,   404),
+    "collaborator":         (404, 404,  404,  404, 404,  404,  404, 404,  404,   404,  404,   404,   404,  404, 404,  404, 404,   404),
+    "programme_officer":    (403, 403,  403,  403, 403,  403,  403, 403,  404,   404,  404,   404,   404,  404, 404,  404, 404,   404),
+    "content_editor":       (403, 403,  403,  403, 403,  403,  403, 403,  404,   403,  403,   403,   403,  403, 403,  403, 403,   404),
+    "donor_viewer":         (403, 403,  403,  403, 403,  403,  403, 403,  404,   403,  403,   403,   403,  403, 403,  403, 403,   404),
+    "system_administrator": (401, 401,  401,  401, 401,  401,  401, 401,  401,   401,  401,   401,   401,  401, 401,  401, 401,   401),
+    "no_membership":        (401, 401,  401,  401, 401,  401,  401, 401,  401,   401,  401,   401,   401,  401, 401,  401, 401,   401),
+    "anonymous":            (401, 401,  401,  401, 401,  401,  401, 401,  401,   401,  401,   401,   401,  401, 401,  401, 401,   401),
 }
 # fmt: on
 
@@ -243,6 +245,25 @@ HOW: dict[str, Call] = {
         prepare=_start_plan,
         took_effect=lambda place: LivelihoodPlan.objects.get(case=place.case).version == 2,
     ),
+    "support_add": Call(
+        "post",
+        _case("api:case_livelihood_support"),
+        data=lambda place: {
+            "kind": "cash_grant",
+            "amount": 500_000,
+            "given_on": "2026-04-01",
+            "given_by_other": "UBND xã",
+        },
+        prepare=_start_plan,
+        took_effect=lambda place: LivelihoodPlan.objects.get(case=place.case).support.exists(),
+    ),
+    "review_add": Call(
+        "post",
+        _case("api:case_livelihood_review"),
+        data=lambda place: {"reviewed_on": "2026-06-01", "income": 1_000_000},
+        prepare=_start_plan,
+        took_effect=lambda place: LivelihoodPlan.objects.get(case=place.case).reviews.exists(),
+    ),
     "assessments": Call("get", _case("api:case_assessment_list")),
     "assessment_add": Call(
         "post",
@@ -296,6 +317,8 @@ ROUTES = {
     ("case_livelihood_plan", "get"),
     ("case_livelihood_plan", "post"),
     ("case_livelihood_plan", "patch"),
+    ("case_livelihood_support", "post"),
+    ("case_livelihood_review", "post"),
     ("case_assessment_list", "get"),
     ("case_assessment_list", "post"),
     ("case_assessment_detail", "get"),

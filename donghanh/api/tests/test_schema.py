@@ -44,6 +44,8 @@ ENDPOINTS = {
     "/api/v1/imports/{batch_id}/": {"get"},
     "/api/v1/imports/{batch_id}/commit/": {"post"},
     f"{CASE_PATH}livelihood-plan/": {"get", "post", "patch"},
+    f"{CASE_PATH}livelihood-plan/support/": {"post"},
+    f"{CASE_PATH}livelihood-plan/reviews/": {"post"},
     f"{CASE_PATH}reintegration-assessments/": {"get", "post"},
     f"{CASE_PATH}reintegration-assessments/{{assessment_id}}/": {"get"},
     "/api/v1/savings-groups/": {"get"},

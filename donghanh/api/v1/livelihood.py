@@ -40,7 +40,7 @@ from donghanh.core.actor import request_actor
 from donghanh.core.editing import StaleEditError, read_baseline, sign_baseline
 from donghanh.core.forms import service_error_body
 from donghanh.livelihood.plans import selectors, services
-from donghanh.livelihood.plans.forms import AssessmentForm, PlanForm
+from donghanh.livelihood.plans.forms import AssessmentForm, PlanForm, ReviewForm, SupportForm
 from donghanh.livelihood.plans.items import ITEM_CODES, ITEMS
 from donghanh.livelihood.plans.models import (
     AssessmentPoint,
@@ -193,6 +193,31 @@ class PlanFieldsSerializer(serializers.Serializer):
 
 class PlanUpdateSerializer(EditSerializer, PlanFieldsSerializer):
     """Only the fields sent change; `version` and `baseline` come from the plan you read."""
+
+
+class SupportCreateSerializer(serializers.Serializer):
+    """The fields of the plan's support form (`SupportForm`), whose rules apply."""
+
+    kind = serializers.ChoiceField(choices=SupportKind.choices)
+    amount = MoneyField(required=False, default=0)
+    given_on = serializers.DateField(help_text="Not in the future.")
+    given_by = serializers.SlugField(
+        required=False,
+        allow_null=True,
+        help_text="The slug of the organisation on the platform that gave it; or leave it out "
+        "and name the giver in `given_by_other`.",
+    )
+    given_by_other = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReviewCreateSerializer(serializers.Serializer):
+    """The fields of the plan's review form (`ReviewForm`), whose rules apply."""
+
+    reviewed_on = serializers.DateField(help_text="Not in the future.")
+    income = MoneyField(required=False, allow_null=True, help_text="Her monthly income now.")
+    household = serializers.CharField(required=False, allow_blank=True)
+    progress = serializers.CharField(required=False, allow_blank=True)
 
 
 class AssessmentCreateSerializer(serializers.Serializer):
@@ -376,6 +401,95 @@ class LivelihoodPlanView(APIView):
         return _plan_answer(request, access)
 
 
+def _add_to_plan(
+    request: Request,
+    case_id: int,
+    *,
+    payload_class: type[serializers.Serializer],
+    form_class: type[Any],
+    save: Any,
+    answer_class: type[OutputSerializer],
+) -> Response:
+    """Support or a review added to her plan through the page's form and service."""
+    access = _open_case(request, case_id, Perm.EDIT_CASES)
+    plan = selectors.plan_of(access.case)
+    if plan is None:
+        raise Http404(_("This case has no livelihood plan yet."))
+    payload = payload_class(data=request.data)
+    payload.is_valid(raise_exception=True)
+    form = form_class(
+        data={name: _form_value(value) for name, value in payload.validated_data.items()}
+    )
+    if "given_by" in form.fields:
+        form.fields["given_by"].to_field_name = "slug"  # the API names organisations by slug
+    if not form.is_valid():
+        raise serializers.ValidationError(form_errors(form))
+    data = dict(form.cleaned_data)
+    data.pop("idempotency_key")
+    try:
+        created = save(
+            actor=request_actor(request._request, access.case.organisation),
+            plan=plan,
+            idempotency_key=request.headers.get(KEY_HEADER, ""),
+            **data,
+        )
+    except ValidationError as error:
+        raise serializers.ValidationError(service_error_body(error)) from None
+    return Response(answer_class(created).data, status=status.HTTP_201_CREATED)
+
+
+def _created(what: type[OutputSerializer], record: str) -> OpenApiResponse:
+    return OpenApiResponse(
+        what,
+        description=f"The {record} was recorded (or, for a request repeated with the same "
+        f"Idempotency-Key, the {record} the first one recorded).",
+    )
+
+
+class PlanSupportView(APIView):
+    @extend_schema(
+        summary="Record support given to her livelihood",
+        request=SupportCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: _created(PlanSupportSerializer, "support"),
+            **error_responses(400, 401, 403),
+            404: NO_PLAN,
+        },
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        return _add_to_plan(
+            request,
+            case_id,
+            payload_class=SupportCreateSerializer,
+            form_class=SupportForm,
+            save=services.support_add,
+            answer_class=PlanSupportSerializer,
+        )
+
+
+class PlanReviewView(APIView):
+    @extend_schema(
+        summary="Record a review of her livelihood: her income and household now",
+        request=ReviewCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: _created(PlanReviewSerializer, "review"),
+            **error_responses(400, 401, 403),
+            404: NO_PLAN,
+        },
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        return _add_to_plan(
+            request,
+            case_id,
+            payload_class=ReviewCreateSerializer,
+            form_class=ReviewForm,
+            save=services.review_add,
+            answer_class=PlanReviewSerializer,
+        )
+
+
 class AssessmentListView(APIView):
     @extend_schema(
         operation_id="cases_reintegration_assessments_list",
@@ -464,6 +578,16 @@ urlpatterns = [
         "cases/<int:case_id>/livelihood-plan/",
         LivelihoodPlanView.as_view(),
         name="case_livelihood_plan",
+    ),
+    path(
+        "cases/<int:case_id>/livelihood-plan/support/",
+        PlanSupportView.as_view(),
+        name="case_livelihood_support",
+    ),
+    path(
+        "cases/<int:case_id>/livelihood-plan/reviews/",
+        PlanReviewView.as_view(),
+        name="case_livelihood_review",
     ),
     path(
         "cases/<int:case_id>/reintegration-assessments/",
