@@ -150,8 +150,9 @@ class PersonMerge(models.Model):
     )
     # Which record each field's value came from ("survivor" or "merged"), by field name.
     chosen = models.JSONField(default=dict)
-    # The surviving record's values, version and last change before the merge (JSON,
-    # encrypted: names, birth date, phone...), and its version after the merge.
+    # The surviving record's values, version and last change, and the merged record's
+    # version, before the merge (JSON, encrypted: names, birth date, phone...); the
+    # survivor's version after the merge.
     survivor_before = EncryptedTextField()
     survivor_version_after = models.PositiveIntegerField()
     # Every row moved from the merged record to the survivor: {"app.model.field": [pk, ...]}.

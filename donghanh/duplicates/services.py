@@ -443,7 +443,7 @@ def person_merge(
         raise ValidationError(_("Choose, for each field, which value to keep."), code="choices")
     person_ids = sorted(ids)
     projects = _projects_of(person_ids)
-    before = _snapshot(survivor)
+    before = {**_snapshot(survivor), "merged_version": merged.version}
     now = timezone.now()
 
     # Every row of the merged record moves to the survivor, remembered for an undo.
@@ -577,7 +577,9 @@ def person_merge_undo(*, merge: PersonMerge, actor: Actor) -> PersonMerge:
         version=before["version"],
         updated_at=datetime.datetime.fromisoformat(before["updated_at"]),
     )
-    people_services.person_merge_reverted(person=merged, actor=actor)
+    people_services.person_merge_reverted(
+        person=merged, version=before["merged_version"], actor=actor
+    )
     now = timezone.now()
     current.undone_at = now
     current.undone_by_id = actor.user_id

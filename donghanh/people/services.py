@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -635,22 +636,27 @@ def person_merged_away(
 ) -> None:
     """Mark the record as merged into `survivor`: nobody sees it any more and no search or
     duplicate check finds it (its blind indexes and name tokens are cleared); its own fields
-    stay as they are, for an undo. Its version and last change are left alone."""
+    stay as they are, for an undo. A new version (what was imported with it is no longer as
+    imported), its last change left alone."""
     PersonNameToken.objects.filter(person=person).delete()
     Person.objects.filter(pk=person.pk).update(
-        merged_into=survivor, merged_at=at, **dict.fromkeys(_INDEX_COLUMNS, "")
+        merged_into=survivor,
+        merged_at=at,
+        version=F("version") + 1,
+        **dict.fromkeys(_INDEX_COLUMNS, ""),
     )
 
 
 @transaction.atomic
-def person_merge_reverted(*, person: Person, actor: Actor) -> None:
-    """Bring back a record merged into another one, as it was: seen again, its blind indexes
-    and name tokens written again from its own fields."""
+def person_merge_reverted(*, person: Person, version: int, actor: Actor) -> None:
+    """Bring back a record merged into another one, as it was: seen again, at its `version`
+    before the merge, its blind indexes and name tokens written again from its own fields."""
     current = Person.objects.select_for_update().get(pk=person.pk)
     _refresh_indexes(current)
     _replace_name_tokens(current, existing=set())
     Person.objects.filter(pk=current.pk).update(
         merged_into=None,
         merged_at=None,
+        version=version,
         **{column: getattr(current, column) for column in _INDEX_COLUMNS},
     )
