@@ -57,6 +57,11 @@ class DuplicatesEvent(AuditEvent):
         AuditAction.UPDATE,
         _("likely duplicates persons %(person_a)s and %(person_b)s: %(decision)s"),
     )
+    MERGE_VIEWED = (
+        "person_merge.viewed",
+        AuditAction.VIEW,
+        _("merge of person %(merged)s into person %(survivor)s opened"),
+    )
     PERSON_MERGED = (
         "person.merged",
         AuditAction.UPDATE,

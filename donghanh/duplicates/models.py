@@ -183,4 +183,5 @@ class PersonMerge(models.Model):
 
     @property
     def moved_count(self) -> int:
-        return sum(len(pks) for pks in self.moved.values())
+        """Rows of other records moved (not the review queue's own decisions carried over)."""
+        return sum(len(pks) for key, pks in self.moved.items() if not key.startswith("duplicates."))

@@ -202,6 +202,17 @@ def pair_view_record(*, pair: CandidatePair, actor: Actor) -> None:
     )
 
 
+@transaction.atomic
+def merge_view_record(*, merge: PersonMerge, actor: Actor) -> None:
+    """Record that a reviewer opened a merge's page (it names the record kept)."""
+    audit_record(
+        event=DuplicatesEvent.MERGE_VIEWED,
+        actor=actor.within(merge.organisation),
+        target=merge,
+        details={"survivor": merge.survivor_id, "merged": merge.merged_id},
+    )
+
+
 _DECISIONS = (Decision.NOT_SAME, Decision.LATER)
 
 
@@ -394,6 +405,55 @@ def _check_mergeable(survivor: Person, merged: Person, actor: Actor) -> None:
             )
 
 
+# The "not the same person" decisions a merge carried from the merged record to the survivor:
+# [pair id, the pair's decision before (None: the merge made the pair)].
+_NOT_SAME_CARRIED = "duplicates.candidatepair.not_same"
+
+
+def _carry_not_same(
+    *, merged: Person, survivor: Person, actor: Actor, at: datetime.datetime
+) -> list[list[Any]]:
+    carried: list[list[Any]] = []
+    for pair in CandidatePair.objects.filter(
+        Q(person_a=merged) | Q(person_b=merged), decision=Decision.NOT_SAME
+    ):
+        other = pair.person_b_id if pair.person_a_id == merged.pk else pair.person_a_id
+        if other == survivor.pk:
+            continue
+        low, high = sorted((survivor.pk, other))
+        existing = CandidatePair.objects.filter(person_a_id=low, person_b_id=high).first()
+        if existing is None:
+            created = CandidatePair.objects.create(
+                organisation_id=survivor.organisation_id,
+                person_a_id=low,
+                person_b_id=high,
+                weight=pair.weight,
+                probability=pair.probability,
+                comparisons=pair.comparisons,
+                found_at=at,
+                decision=Decision.NOT_SAME,
+                decided_at=at,
+                decided_by_id=actor.user_id,
+            )
+            carried.append([created.pk, None])
+        elif existing.decision in (Decision.OPEN, Decision.LATER):
+            carried.append([existing.pk, existing.decision])
+            CandidatePair.objects.filter(pk=existing.pk).update(
+                decision=Decision.NOT_SAME, decided_at=at, decided_by=actor.user_id
+            )
+    return carried
+
+
+def _uncarry_not_same(carried: list[list[Any]]) -> None:
+    for pk, decision in carried:
+        if decision is None:
+            CandidatePair.objects.filter(pk=pk, decision=Decision.NOT_SAME).delete()
+        else:
+            CandidatePair.objects.filter(pk=pk, decision=Decision.NOT_SAME).update(
+                decision=decision
+            )
+
+
 @transaction.atomic
 def person_merge(
     *,
@@ -484,10 +544,14 @@ def person_merge(
     current_pair.decided_by_id = actor.user_id
     current_pair.version += 1
     current_pair.save(update_fields=["decision", "decided_at", "decided_by", "version"])
-    # The merged record's other pairs still to review are about a record nobody sees now.
+    # The merged record's other pairs still to review are about a record nobody sees now; a
+    # record found not to be the merged person is not the survivor either.
     CandidatePair.objects.filter(
         Q(person_a=merged) | Q(person_b=merged), decision__in=[Decision.OPEN, Decision.LATER]
     ).delete()
+    carried = _carry_not_same(merged=merged, survivor=survivor, actor=actor, at=now)
+    if carried:
+        moved[_NOT_SAME_CARRIED] = carried
 
     merge = PersonMerge.objects.create(
         organisation_id=survivor.organisation_id,
@@ -557,6 +621,9 @@ def person_merge_undo(*, merge: PersonMerge, actor: Actor) -> PersonMerge:
     moved_back = 0
     relations = {_relation_key(relation): relation for relation in _relations()}
     for key, pks in current.moved.items():
+        if key == _NOT_SAME_CARRIED:
+            _uncarry_not_same(pks)
+            continue
         if key == _IDEMPOTENCY_KEYS:
             moved_back += IdempotencyKey.objects.filter(
                 pk__in=pks, target_type="people.person", target_id=str(survivor.pk)

@@ -160,6 +160,7 @@ def pair_decide(request: HttpRequest, org: str, pair_id: int) -> HttpResponse:
 @login_required
 def merge_detail(request: HttpRequest, org: str, merge_id: int) -> HttpResponse:
     membership, merge = access_person_merge(request.user, org, merge_id, decide=False)
+    services.merge_view_record(merge=merge, actor=request_actor(request, membership.organisation))
     return render(
         request,
         "duplicates/merge_detail.html",

@@ -538,6 +538,30 @@ def test_the_refusals_read_in_vietnamese(staff) -> None:
     assert "trường hợp bị giới hạn" in answer.content.decode()
 
 
+def test_not_the_same_person_follows_the_merged_record_to_the_survivor(staff) -> None:
+    people = registry(staff)
+    scan(staff)
+    keep, away, stranger = people["hoa"], people["hoa2"], people["nam"]
+    low, high = sorted((away.pk, stranger.pk))
+    CandidatePair.objects.create(
+        organisation=staff.organisation,
+        person_a_id=low,
+        person_b_id=high,
+        weight=5,
+        probability=0.97,
+        found_at=timezone.now(),
+        decision=Decision.NOT_SAME,
+    )
+    merge = services.person_merge(
+        pair=pair_of(keep, away), survivor_id=keep.pk, choices={}, actor=supervisor_actor(staff)
+    )
+    assert pair_of(keep, stranger).decision == Decision.NOT_SAME
+    services.person_merge_undo(merge=merge, actor=supervisor_actor(staff))
+    assert not CandidatePair.objects.filter(
+        person_a_id=min(keep.pk, stranger.pk), person_b_id=max(keep.pk, stranger.pk)
+    ).exists()
+
+
 def test_an_undo_after_thirty_days_or_after_a_change_is_refused(staff) -> None:
     people = registry(staff)
     scan(staff)
