@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case as Switch
-from django.db.models import IntegerField, QuerySet, Value, When
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from donghanh.cases.models import Case
@@ -176,7 +176,27 @@ def persons_to_scan(organisation: Organisation) -> list[Person]:
 
 def organisations_to_scan() -> list[Organisation]:
     """The active organisations with at least two people, for the nightly scan."""
-    return list(Organisation.objects.filter(is_active=True).order_by("pk"))
+    return list(
+        Organisation.objects.filter(is_active=True)
+        .annotate(people=Count("persons", filter=Q(persons__merged_into__isnull=True)))
+        .filter(people__gte=2)
+        .order_by("pk")
+    )
+
+
+def merge_of_decided_pair(membership: Membership, pair_id: int) -> PersonMerge | None:
+    """The merge a pair of the organisation ended in, if the member may open its survivor (a
+    merge form sent twice finds the merge the first one made)."""
+    return (
+        PersonMerge.objects.filter(
+            pair_id=pair_id,
+            organisation_id=membership.organisation_id,
+            undone_at__isnull=True,
+            survivor__in=persons_visible_to(membership).values("pk"),
+        )
+        .order_by("-merged_at")
+        .first()
+    )
 
 
 def has_restricted_case(person_ids: list[int]) -> bool:

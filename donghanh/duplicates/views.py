@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -25,6 +25,7 @@ from donghanh.duplicates.selectors import (
     access_scan_request,
     last_scan,
     may_decide,
+    merge_of_decided_pair,
     pairs_to_review,
     recent_merges,
     scan_waiting,
@@ -87,9 +88,17 @@ def scan_request(request: HttpRequest, org: str) -> HttpResponse:
 @login_required
 def pair_detail(request: HttpRequest, org: str, pair_id: int) -> HttpResponse:
     """The two records side by side, why they match, and the merge form."""
-    membership, pair = access_candidate_pair(
-        request.user, org, pair_id, decide=request.method == "POST"
-    )
+    try:
+        membership, pair = access_candidate_pair(
+            request.user, org, pair_id, decide=request.method == "POST"
+        )
+    except Http404:
+        # The merge form sent twice: the first one merged the pair, the second finds its merge.
+        membership = access_review_queue(request.user, org)
+        merge = merge_of_decided_pair(membership, pair_id) if may_decide(membership) else None
+        if request.method != "POST" or merge is None:
+            raise
+        return redirect("duplicates:merge_detail", org=org, merge_id=merge.pk)
     actor = request_actor(request, membership.organisation)
     a, b = pair.person_a, pair.person_b
     if request.method == "POST":

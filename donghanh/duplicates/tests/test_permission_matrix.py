@@ -230,6 +230,30 @@ def test_another_organisations_pair_is_not_found_through_ones_own(world: World) 
     assert Person.objects.filter(merged_into__isnull=False).count() == 0
 
 
+def test_a_merge_form_sent_twice_merges_once(world: World) -> None:
+    pair = world.pair()
+    client = signed_in_client(world.supervisor)
+    url = reverse("duplicates:pair_detail", kwargs={"org": world.own.slug, "pair_id": pair.pk})
+    data = {
+        "keep": "b",
+        "version_a": pair.person_a.version,
+        "version_b": pair.person_b.version,
+        "field_full_name": "a",
+    }
+    first = client.post(url, data)
+    again = client.post(url, data)
+    merge = PersonMerge.objects.get()
+    assert first.status_code == again.status_code == 302
+    assert (
+        first["Location"]
+        == again["Location"]
+        == reverse("duplicates:merge_detail", kwargs={"org": world.own.slug, "merge_id": merge.pk})
+    )
+    assert merge.survivor_id == pair.person_b_id
+    # The name of the left record was chosen: the survivor (the right one) took it.
+    assert Person.objects.get(pk=pair.person_b_id).full_name == "Nguyễn Thị Hoa"
+
+
 def test_the_queue_reads_in_a_fixed_number_of_queries(
     world: World, django_assert_max_num_queries: Any
 ) -> None:
