@@ -510,7 +510,7 @@ class PeopleKind(ImportKind):
             may_close=role is not None and role_allows(role, Perm.APPROVE_CASES),
         )
         # The organisation's own people only: another organisation's records are never looked at.
-        people = Person.objects.filter(organisation=organisation).only(
+        people = Person.objects.filter(organisation=organisation, merged_into__isnull=True).only(
             "pk", "full_name", "name_dob_index", "id_number_index"
         )
         intakes: dict[int, list[datetime.date]] = {}
