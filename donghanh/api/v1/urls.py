@@ -52,5 +52,10 @@ urlpatterns = [
         imports.ImportCommitView.as_view(),
         name="import_commit",
     ),
+    path(
+        "imports/<int:batch_id>/undo/",
+        imports.ImportUndoView.as_view(),
+        name="import_undo",
+    ),
     path("", include("donghanh.api.v1.projects")),
 ]
