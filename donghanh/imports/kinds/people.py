@@ -11,8 +11,11 @@ Duplicates are found before anything is written, among the importer's own organi
 people only (the blind indexes of the registration check: the same ID number, or the same name
 and date of birth) and, for a row with neither, by what a list repeats (the same name with a
 case taken in on the same day); the same keys find a row that repeats an earlier row of the
-file. Nothing is said about
-other organisations' records.
+file. Beyond the exact keys, the platform's duplicate matcher (`donghanh/imports/kinds/similar.py`)
+flags a row likely to be one of the organisation's people or an earlier row (a name without
+diacritics, a birth year one off, the day and month swapped…) as a problem of the row, until
+the importer writes Có in the column "Checked: not a duplicate". Nothing is said about other
+organisations' records.
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ from donghanh.imports.kinds.base import (
     yes_no_column,
 )
 from donghanh.imports.kinds.places import AREAS
+from donghanh.imports.kinds.similar import SimilarPeople
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.people import indexes
@@ -76,6 +80,7 @@ from donghanh.people.models import (
     Sex,
     years_between,
 )
+from donghanh.people.registry import NewRecord
 from donghanh.people.services import consent_record, guardian_add, person_register
 from donghanh.places.models import Commune
 from donghanh.places.selectors import place_resolve
@@ -194,6 +199,8 @@ class State:
     # Keys of the organisation's people (blind indexes, folded name with a year or an intake
     # day) → the person's id.
     known: dict[tuple[str, ...], int] = field(default_factory=dict)
+    # The organisation's people and the file's rows, for the duplicate matcher.
+    similar: SimilarPeople | None = None
 
 
 @dataclass
@@ -469,6 +476,18 @@ class PeopleKind(ImportKind):
             aliases=("quan he voi nguoi giam ho", "quan he"),
             width=20,
         ),
+        Column(
+            "different_person",
+            gettext_lazy("Checked: not a duplicate"),
+            parsing.yes_no,
+            note=gettext_lazy(
+                "A row that may be someone already on your organisation's records, or another "
+                "row of the file, is held back. Write Có once you have checked that it is "
+                "someone else."
+            ),
+            aliases=("khong trung", "nguoi khac", "not a duplicate"),
+            width=16,
+        ),
     )
 
     def prepare(self, *, organisation: Any, options: Mapping[str, Any], actor: Actor) -> State:
@@ -500,7 +519,59 @@ class PeopleKind(ImportKind):
             found += [("intake", name, day.isoformat()) for day in intakes.get(person.pk, [])]
             for key in found:
                 state.known.setdefault(key, person.pk)
+        state.similar = SimilarPeople.of(organisation)
         return state
+
+    def check_row(self, number: int, values: Mapping[str, Any], state: State) -> Checked:
+        checked = self.check(values, state)
+        if state.similar is not None and checked.payload is not None:
+            self._likely_duplicate(number, values, checked, state.similar)
+        return checked
+
+    def _likely_duplicate(
+        self, number: int, values: Mapping[str, Any], checked: Checked, similar: SimilarPeople
+    ) -> None:
+        """A row the duplicate matcher finds likely to be one of the organisation's people, or
+        an earlier row, is a problem until the importer says it is someone else. A row that
+        is an exact duplicate is left out without this."""
+        payload: Payload = checked.payload
+        person = payload.person
+        commune: Commune | None = person["current_commune"]
+        born = values["born"]
+        record = NewRecord(
+            full_name=person["full_name"],
+            date_of_birth=person["date_of_birth"],
+            birth_year=born if isinstance(born, int) else None,
+            sex=person["sex"],
+            phone=person["phone"],
+            commune_code=commune.pk if commune is not None else "",
+            province_code=commune.province_id if commune is not None else "",
+        )
+        if not checked.duplicate and not values["different_person"]:
+            column = self.column("different_person").label
+            same = similar.likely_person(record)
+            row = None if same is not None else similar.likely_row(record, payload.keys)
+            if same is not None:
+                checked.problem(
+                    "full_name",
+                    _(
+                        "This may be person #%(id)s of your organisation (a similar name, date "
+                        "of birth or place). Check that record: if it is the same person, remove "
+                        "this row; if it is someone else, write Có in the column “%(column)s”."
+                    )
+                    % {"id": same, "column": column},
+                )
+            elif row is not None:
+                checked.problem(
+                    "full_name",
+                    _(
+                        "This may be the same person as row %(row)s (a similar name, date of "
+                        "birth or place): keep one of them; if they are two people, write Có in "
+                        "the column “%(column)s”."
+                    )
+                    % {"row": row, "column": column},
+                )
+        similar.add_row(number, record, payload.keys, commune=commune, today=timezone.localdate())
 
     def check(self, values: Mapping[str, Any], state: State) -> Checked:
         checked = Checked()
