@@ -52,6 +52,11 @@ urlpatterns = [
         imports.ImportCommitView.as_view(),
         name="import_commit",
     ),
+    path(
+        "imports/<int:batch_id>/undo/",
+        imports.ImportUndoView.as_view(),
+        name="import_undo",
+    ),
     path("", include("donghanh.api.v1.projects")),
     path("", include(livelihood.urlpatterns)),
     path("", include(savings.urlpatterns)),
