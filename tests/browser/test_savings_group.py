@@ -141,11 +141,48 @@ def test_a_case_worker_updates_her_plan_and_sees_the_score_trend(page: Page, liv
     expect(page.locator(".messages")).to_contain_text("Đã lưu kế hoạch sinh kế")
     assert _fits_the_screen(page)
 
+    # One point on the chart so far: her intake assessment.
+    expect(page.locator("figure.chart circle")).to_have_count(1)
+
+    # The support she was given, written as people write money.
+    page.get_by_role("link", name="Ghi hỗ trợ đã nhận").click()
+    page.get_by_label("Hình thức hỗ trợ").select_option("cash_grant")
+    page.get_by_label("Giá trị (đồng)").fill("1.500.000")
+    page.get_by_label("Đơn vị hỗ trợ (khác)").fill("UBND xã Sơn Kim 1")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator(".messages")).to_contain_text("Đã ghi hỗ trợ")
+    support = page.get_by_role("table").filter(has_text="Hỗ trợ tiền mặt")
+    expect(support).to_contain_text("1.500.000 ₫")
+    expect(support).to_contain_text("UBND xã Sơn Kim 1")
+
+    # A review of her income: she now earns more than at the start.
+    page.get_by_role("link", name="Ghi một lần rà soát").click()
+    page.get_by_label("Thu nhập hằng tháng hiện nay của chị (đồng)").fill("2.300.000")
+    page.get_by_label("Tình hình sinh kế").fill("Bò đã đẻ, bán sữa cho hợp tác xã")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator(".messages")).to_contain_text("Đã ghi lần rà soát")
+    reviews = page.get_by_role("table").filter(has_text="Bò đã đẻ")
+    expect(reviews.get_by_role("row").filter(has_text="Lúc bắt đầu")).to_contain_text("1.500.000 ₫")
+    expect(reviews).to_contain_text("2.300.000 ₫")
+    assert _fits_the_screen(page)
+
     # The 6-month assessment is due: she is doing better on every question.
     expect(page.locator("main")).to_contain_text("Quá hạn")
     page.get_by_role("link", name="Ghi một lần đánh giá").click()
+    expect(page.get_by_label("Thời điểm")).to_have_value("month_6")
     for item in ITEMS:
         page.locator(f"input[name={item.code}][value='4']").check()
     page.get_by_role("button", name="Lưu đánh giá").click()
+    expect(page.locator(".messages")).to_contain_text("Đã ghi đánh giá")
     expect(page.locator("main")).to_contain_text("Điểm tổng hợp của chị đã tăng 50 điểm")
     assert _fits_the_screen(page)
+
+    # The trend shows the new point: a second dot on the chart, a second column in the table.
+    today = timezone.localdate()
+    chart = page.get_by_role("img", name=re.compile("Điểm tổng hợp của chị ở mỗi lần đánh giá"))
+    expect(chart.locator("circle")).to_have_count(2)
+    expect(chart.locator("circle").last.locator("title")).to_have_text(f"{today:%d/%m/%Y}: 75")
+    scores = page.get_by_role("table").filter(has_text="Tổng hợp").first
+    expect(scores.locator("thead th")).to_have_count(3)
+    expect(scores.locator("thead")).to_contain_text(f"{today:%d/%m/%Y}")
+    expect(scores.get_by_role("row").filter(has_text="Tổng hợp")).to_contain_text("75")
