@@ -293,6 +293,12 @@ def ledger_view_record(*, actor: Actor, cycle: Cycle) -> None:
     )
 
 
+@transaction.atomic
+def group_measures_export_record(*, actor: Actor, group: SavingsGroup, cycles: int) -> None:
+    """Record that the actor downloaded the group's measures (figures, no member's name)."""
+    _audit(LivelihoodEvent.MEASURES_EXPORTED, actor=actor, group=group, target=group, cycles=cycles)
+
+
 # --- Members ------------------------------------------------------------------------------
 
 

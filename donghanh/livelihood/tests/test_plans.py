@@ -218,6 +218,8 @@ def test_her_support_and_reviews_are_in_her_data_export(case, worker):
     (exporter,) = [item for item in registered_exporters() if item.key == "livelihood"]
     records = exporter.export(case.person)
     assert [record.title for record in records] == [f"Hỗ trợ sinh kế #{plan.support.get().pk}"]
+    amount = next(item for item in records[0].fields if item.name == "amount")
+    assert (amount.value, amount.display) == (2_000_000, "2.000.000\u00a0₫")
     assert LivelihoodPlan.objects.count() == 1
 
 
