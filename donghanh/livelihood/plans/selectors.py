@@ -18,6 +18,7 @@ from donghanh.cases.selectors import cases_visible_to
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
 
+from ..safe_addresses.selectors import placements_of_case
 from ..savings.rules import add_months
 from .items import ITEMS, Dimension
 from .models import (
@@ -112,7 +113,7 @@ def answers_table(assessments: list[ReintegrationAssessment]) -> list[tuple[Any,
 
 
 def case_section(membership: Membership, case: Case) -> dict[str, Any]:
-    """What the case page's livelihood section shows."""
+    """What the case page's livelihood section shows (the member has opened the case)."""
     assessments = assessments_of(case)
     plan = plan_of(case)
     return {
@@ -121,6 +122,8 @@ def case_section(membership: Membership, case: Case) -> dict[str, Any]:
         "due": reviews_due(assessments),
         # From the support the plan's query already read: no query of its own.
         "support_total": sum(item.amount for item in plan.support.all()) if plan else 0,
+        # Her emergency placements at the organisation's safe addresses: one query.
+        "placements": placements_of_case(membership, case),
     }
 
 
