@@ -9,7 +9,9 @@ links the records in this process with `donghanh.duplicates.matcher.link` and pr
 - the true pairs no rule makes, and the true pairs made but scored below the threshold,
   grouped by their comparison levels (what disagrees or is missing), with examples;
 - the false pairs above the threshold, grouped the same way;
-- the clusters that are wrong: merged (two or more people) or split, and why.
+- the clusters that are wrong: merged (two or more people) or split, and why;
+- by kind of change the generator made (`…-perturbations.csv`), the share of the true pairs
+  touched by it that blocking makes and that end in one cluster.
 """
 
 from __future__ import annotations
@@ -106,10 +108,37 @@ def main() -> None:
                 weight = f" w={weights[k]:.1f}" if weights is not None else ""
                 print(f"    {_row(one)}  |  {_row(other)}{weight}")
 
+    applied_file = RESULTS / f"dedup-{label}-perturbations.csv"
+    if applied_file.exists():
+        with applied_file.open(newline="", encoding="utf-8") as file:
+            changes = {row["record_id"]: row["perturbations"] for row in csv.DictReader(file)}
+        kinds = sorted({kind for text in changes.values() for kind in text.split(";") if kind})
+        column = {kind: k for k, kind in enumerate(kinds)}
+        has = np.zeros((size, len(kinds)), dtype=np.bool_)
+        for record, record_id in enumerate(ids):
+            for kind in filter(None, changes[record_id].split(";")):
+                has[record, column[kind]] = True
+        one, other = truth // size, truth % size
+        together = linkage.clusters[one] == linkage.clusters[other]
+        print("\n| change (on either record of a true pair) | true pairs | blocked | "
+              "in one cluster |\n|---|---|---|---|")  # fmt: skip
+        for kind in kinds:
+            involved = has[one, column[kind]] | has[other, column[kind]]
+            print(f"| {kind} | {involved.sum():,} | {blocked[involved].mean():.3f} "
+                  f"| {together[involved].mean():.3f} |")  # fmt: skip
+        plain = ~(has[one].any(axis=1) | has[other].any(axis=1))
+        print(f"| none | {plain.sum():,} | {blocked[plain].mean():.3f} "
+              f"| {together[plain].mean():.3f} |")  # fmt: skip
+
     missed = truth[~blocked]
     show("true pairs never blocked", missed // size, missed % size, None)
     low = np.flatnonzero(is_true & ~matched)
-    show("true pairs below the threshold", linkage.left[low], linkage.right[low], linkage.weights[low])
+    show(
+        "true pairs below the threshold",
+        linkage.left[low],
+        linkage.right[low],
+        linkage.weights[low],
+    )
     false = np.flatnonzero(~is_true & matched)
     show("false pairs above the threshold", linkage.left[false], linkage.right[false],
          linkage.weights[false])  # fmt: skip

@@ -53,7 +53,9 @@ def main() -> None:
     }
     text = json.dumps(data, indent=1, ensure_ascii=False)
     # One row of numbers (or labels) a line, as the file has always been laid out.
-    text = re.sub(r"\[\s+([^\[\]{}]*?)\s+\]", lambda m: "[" + re.sub(r",\s+", ", ", m.group(1)) + "]", text)
+    text = re.sub(
+        r"\[\s+([^\[\]{}]*?)\s+\]", lambda m: "[" + re.sub(r",\s+", ", ", m.group(1)) + "]", text
+    )
     matcher.DEFAULT_MODEL_FILE.write_text(text + "\n")
     print(f"wrote {matcher.DEFAULT_MODEL_FILE.relative_to(ROOT)}")
 

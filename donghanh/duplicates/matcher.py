@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from donghanh.core.text import Vocabulary
+from donghanh.core.text import FUZZY_MIN_LENGTH, Vocabulary, within_one_edit
 from donghanh.duplicates.normalise import (
     SEX_MARKERS,
     BirthDate,
@@ -63,6 +63,8 @@ COMMUNES_KEPT = 4
 # common given name in a big commune, says too little): their records are paired by other rules.
 MAX_BLOCK = 400
 DEFAULT_THRESHOLD = 0.9
+# Up to this many pairs, `RecordTable.words_near` compares the words of each pair directly.
+DIRECT_NEAR_PAIRS = 2_000
 
 
 # --- 1. records as columns ---------------------------------------------------------------------
@@ -221,6 +223,21 @@ class RecordTable:
     def words_near(self, a: IntArray, b: IntArray) -> BoolArray:
         """Whether word ids a[k] and b[k] are one edit apart (both present)."""
         present = (a >= 0) & (b >= 0)
+        if self._near is None and len(a) <= DIRECT_NEAR_PAIRS:
+            # A few pairs (a registration's candidates): compare them rather than index the
+            # whole vocabulary. The same rule as `Vocabulary.near` taken both ways.
+            words = self.words
+            return present & np.array(
+                [
+                    one >= 0
+                    and other >= 0
+                    and one != other
+                    and max(len(words[one]), len(words[other])) >= FUZZY_MIN_LENGTH
+                    and within_one_edit(words[one], words[other])
+                    for one, other in zip(a.tolist(), b.tolist(), strict=True)
+                ],
+                dtype=np.bool_,
+            )
         codes = np.where(present, a * len(self.words) + b, -1)
         return present & np.isin(codes, self.near_words)
 
@@ -904,10 +921,10 @@ def separate_conflicts(
     """Clusters without two records that must stay apart.
 
     `labels` are the connected components of the linked pairs (`left`, `right`, `weights`);
-    (`apart_left`, `apart_right`) the pairs whose evidence is below `CANNOT_LINK`. The few components that
-    hold such a pair are built again: their links, strongest first, join two groups unless a
-    pair of records across them must stay apart. Each record's label is the smallest record
-    index of its group, as `cluster` gives.
+    (`apart_left`, `apart_right`) the pairs whose evidence is below `CANNOT_LINK`. The few
+    components that hold such a pair are built again: their links, strongest first, join two
+    groups unless a pair of records across them must stay apart. Each record's label is the
+    smallest record index of its group, as `cluster` gives.
     """
     inside = labels[apart_left] == labels[apart_right]
     if not inside.any():

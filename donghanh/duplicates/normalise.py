@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from donghanh.core.text import fold, fold_name
+from donghanh.core.text import fold, fold_name, within_one_edit
 
 
 def _words(text: str) -> frozenset[str]:
@@ -72,34 +72,17 @@ _NOT_MARKER_TYPOS: frozenset[str] = _words(
 )
 
 
-def one_edit(one: str, other: str) -> bool:
-    """Whether the words differ by exactly one letter replaced, missing, added, or two
-    neighbouring letters swapped."""
-    if one == other:
-        return False
-    if len(one) == len(other):
-        diff = [k for k, (a, b) in enumerate(zip(one, other, strict=True)) if a != b]
-        if len(diff) == 1:
-            return True
-        return (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and one[diff[0]] == other[diff[1]]
-            and one[diff[1]] == other[diff[0]]
-        )
-    if abs(len(one) - len(other)) != 1:
-        return False
-    short, long = (one, other) if len(one) < len(other) else (other, one)
-    return any(long[:k] + long[k + 1 :] == short for k in range(len(long)))
-
-
 @lru_cache(maxsize=65536)
 def corrected_family(word: str) -> str:
     """The family name a word of at least four letters is one typo from, when only one is
     ("nguyn" → "nguyen", "huyh" → "hoang"); "" otherwise (and for family names themselves)."""
     if word in FAMILY_NAMES or len(word) < _FAMILY_TYPO_MIN_LENGTH:
         return ""
-    found = {fold_name(name) for name in _FAMILY_SPELLINGS if one_edit(word, name)}
+    found = {
+        fold_name(name)
+        for name in _FAMILY_SPELLINGS
+        if word != name and within_one_edit(word, name)
+    }
     return found.pop() if len(found) == 1 else ""
 
 
@@ -108,7 +91,9 @@ def corrected_marker(word: str) -> str:
     """Thị or Văn (folded) when a word is one typo from it ("tih", "vn", "thcị"), else ""."""
     if word in SEX_MARKERS or word in _NOT_MARKER_TYPOS or word in FAMILY_NAMES:
         return ""
-    found = [marker for marker in sorted(SEX_MARKERS) if one_edit(word, marker)]
+    found = [
+        marker for marker in sorted(SEX_MARKERS) if word != marker and within_one_edit(word, marker)
+    ]
     return found[0] if len(found) == 1 else ""
 
 
@@ -176,11 +161,11 @@ def split_name(full_name: str) -> Name:
     elif abbreviated[family_at] and _starts_other_family_name(family):
         initial = True  # "Ho.": Hồ, or Hoàng shortened
     rest = words[family_at + 1 :] + words[:family_at]
-    if len(rest) > 1 and not any(word in SEX_MARKERS for word in rest[:-1]):
-        # "Nguyễn Tịh Hoa", "Trần Vn Nam": Thị or Văn with a typo, where it stands.
-        if marker := corrected_marker(rest[0]):
-            rest[0] = marker
-            words[(family_at + 1) % len(words)] = marker
+    # "Nguyễn Tịh Hoa", "Trần Vn Nam": Thị or Văn with a typo, where it stands.
+    typo = len(rest) > 1 and not any(word in SEX_MARKERS for word in rest[:-1])
+    if typo and (marker := corrected_marker(rest[0])):
+        rest[0] = marker
+        words[(family_at + 1) % len(words)] = marker
     named = [word for word in rest if word not in SEX_MARKERS]
     if rest and (rest[-1] not in SEX_MARKERS or not named or rest[-1] == "van"):
         # The given name is the last word, even Vân or Thi ("Nguyễn Thị Vân", "Ngọc Vân":
@@ -366,6 +351,7 @@ _NOT_DIGIT = re.compile(r"\D+")
 _SHORTEST_NUMBER = 8
 
 
+@lru_cache(maxsize=65536)
 def normalise_phone(value: str) -> str:
     """The number as dialled inside Vietnam today, digits only; "" when it is no number.
 

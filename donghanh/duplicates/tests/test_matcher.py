@@ -120,9 +120,9 @@ class TestComparisons:
         # The same province, one commune not written: level 1, weighed apart from level 2,
         # two communes written that differ (more against).
         assert levels(xuan_hoi, {**HOA, "province": "Ha Tinh"})["place"] == 1
-        assert levels(xuan_hoi, {**HOA, "province": "Ha Tinh", "commune": "Cẩm Xuyên"})[
-            "place"
-        ] == 2
+        assert (
+            levels(xuan_hoi, {**HOA, "province": "Ha Tinh", "commune": "Cẩm Xuyên"})["place"] == 2
+        )
 
     def test_phone_in_any_form_and_with_one_digit_wrong(self):
         one = {**HOA, "phone": "0912 345 678"}
