@@ -4,7 +4,9 @@
 
 writes the records (`record_id,full_name,birth_date,sex,province,commune,phone`, the columns
 `manage.py match_persons` reads) and beside them `…-truth.csv` (`record_id,person_id`): which
-records are the same person. Needs no database and no Django settings.
+records are the same person, and `…-perturbations.csv` (`record_id,perturbations`): the changes
+below made to each record, `;`-separated (for `analyse.py`'s recall by kind of change). Needs
+no database and no Django settings.
 
 Each fictional person gets a name (family names in their real proportions, Nguyễn about four
 in ten; a middle name; one of several hundred given names, common ones more often), a sex, a
@@ -149,23 +151,34 @@ def _typo(rng: random.Random, word: str) -> str:
     return word[:-1]
 
 
+# The changes made to the record being written (for `…-perturbations.csv`): noted only, they
+# draw nothing from the random generator, so the records are the same with or without them.
+APPLIED: list[str] = []
+
+
 def write_name(rng: random.Random, family: str, middle: str, given: str) -> str:
     if family in ("Hoàng", "Huỳnh", "Vũ", "Võ") and rng.random() < 0.3:
         family = {"Hoàng": "Huỳnh", "Huỳnh": "Hoàng", "Vũ": "Võ", "Võ": "Vũ"}[family]
+        APPLIED.append("huynh-hoang-vu-vo")
     middles = middle.split()
     if middles and middles[0] in ("Thị", "Văn") and rng.random() < 0.10:
         middles = middles[1:]
+        APPLIED.append("thi-van-dropped")
     other = [m for m in middles if m not in ("Thị", "Văn")]
     if other and rng.random() < 0.05:
         middles = [m for m in middles if m in ("Thị", "Văn")]
+        APPLIED.append("middle-dropped")
     if rng.random() < 0.03:
         family = _strip_diacritics(family)[:2] + "."
+        APPLIED.append("family-abbreviated")
     words = [family, *middles, given]
     if rng.random() < 0.08:
         at = rng.randrange(len(words))
         words[at] = _typo(rng, words[at])
+        APPLIED.append("name-typo")
     if rng.random() < 0.08:
         words = [*words[1:], words[0]]
+        APPLIED.append("family-last")
     name = " ".join(words)
     if rng.random() < 0.15:
         for new, old in OLD_TONE.items():
@@ -173,6 +186,7 @@ def write_name(rng: random.Random, family: str, middle: str, given: str) -> str:
     roll = rng.random()
     if roll < 0.35:
         name = _strip_diacritics(name)
+        APPLIED.append("no-diacritics")
     elif roll < 0.45:
         name = unicodedata.normalize("NFD", name)
     if rng.random() < 0.08:
@@ -184,13 +198,17 @@ def write_date(rng: random.Random, date: tuple[int, int, int]) -> str:
     year, month, day = date
     roll = rng.random()
     if roll < 0.10:
+        APPLIED.append("date-missing")
         return ""
     if roll < 0.17:
+        APPLIED.append("year-only")
         return str(year)
     if roll < 0.22 and day <= 12 and day != month:
         day, month = month, day
+        APPLIED.append("day-month-swapped")
     elif roll < 0.26:
         year += rng.choice((-1, 1))
+        APPLIED.append("year-off-by-one")
     style = rng.random()
     if style < 0.6:
         return f"{day:02d}/{month:02d}/{year}"
@@ -207,23 +225,31 @@ def _drop_prefix(rng: random.Random, name: str) -> str:
 
 
 def write_place(rng: random.Random, old: tuple[str, str], new: tuple[str, str]) -> tuple[str, str]:
-    province, commune = old if rng.random() < 0.5 else new
+    use_old = rng.random() < 0.5
+    province, commune = old if use_old else new
+    if use_old:
+        APPLIED.append("old-place-names")
     province, commune = _drop_prefix(rng, province), _drop_prefix(rng, commune)
     if rng.random() < 0.3:
         province, commune = _strip_diacritics(province), _strip_diacritics(commune)
     if rng.random() < 0.10:
         commune = ""
+        APPLIED.append("commune-missing")
     if rng.random() < 0.05:
         province = ""
+        APPLIED.append("province-missing")
     return province, commune
 
 
 def write_phone(rng: random.Random, phone: str) -> str:
     if not phone or rng.random() < 0.25:
+        APPLIED.append("phone-missing")
         return ""
     if phone[:3] in RENUMBERED and rng.random() < 0.3:
         phone = RENUMBERED[phone[:3]] + phone[3:]
+        APPLIED.append("phone-old-number")
     if rng.random() < 0.02:
+        APPLIED.append("phone-digit-wrong")
         i = rng.randrange(3, len(phone))
         phone = phone[:i] + str((int(phone[i]) + rng.randrange(1, 10)) % 10) + phone[i + 1 :]
     national = phone[1:]
@@ -247,19 +273,23 @@ def generate(records: int, seed: int, output: Path) -> tuple[int, int]:
     rng = random.Random(seed)
     places = Places()
     truth_path = output.with_name(output.stem + "-truth.csv")
+    applied_path = output.with_name(output.stem + "-perturbations.csv")
     written = people = 0
     sizes = tuple((k, w) for k, w in RECORDS_PER_PERSON)
     with (
         output.open("w", newline="", encoding="utf-8") as out,
         truth_path.open("w", newline="", encoding="utf-8") as truth_out,
+        applied_path.open("w", newline="", encoding="utf-8") as applied_out,
     ):
         rows = csv.writer(out)
         truth = csv.writer(truth_out)
+        applied = csv.writer(applied_out)
+        applied.writerow(["record_id", "perturbations"])
         rows.writerow(
             ["record_id", "full_name", "birth_date", "sex", "province", "commune", "phone"]
         )
         truth.writerow(["record_id", "person_id"])
-        pending: list[tuple[list[str], int]] = []
+        pending: list[tuple[list[str], int, str]] = []
         while written < records:
             people += 1
             female = rng.random() < 0.62
@@ -277,10 +307,12 @@ def generate(records: int, seed: int, output: Path) -> tuple[int, int]:
             )
             for _ in range(count):
                 written += 1
+                APPLIED.clear()
                 province, commune = write_place(rng, old, new)
                 sex = "Nữ" if female else "Nam"
                 if rng.random() < 0.04:
                     sex = ""
+                    APPLIED.append("sex-missing")
                 elif rng.random() < 0.3:
                     sex = "F" if female else "M"
                 row = [
@@ -292,21 +324,23 @@ def generate(records: int, seed: int, output: Path) -> tuple[int, int]:
                     commune,
                     write_phone(rng, phone),
                 ]
-                pending.append((row, people))
+                pending.append((row, people, ";".join(APPLIED)))
+                APPLIED.clear()
             if len(pending) >= 50_000 or written >= records:
-                _flush(rng, pending, rows, truth, written - len(pending))
+                _flush(rng, pending, rows, truth, applied, written - len(pending))
                 pending = []
     return written, people
 
 
-def _flush(rng: random.Random, pending, rows, truth, start: int) -> None:
+def _flush(rng: random.Random, pending, rows, truth, applied, start: int) -> None:
     # Records of one person are not next to each other in a real registry.
     rng.shuffle(pending)
-    for offset, (row, person) in enumerate(pending):
+    for offset, (row, person, changes) in enumerate(pending):
         record_id = f"r{start + offset + 1:07d}"
         row[0] = record_id
         rows.writerow(row)
         truth.writerow([record_id, f"p{person:07d}"])
+        applied.writerow([record_id, changes])
 
 
 _ZIPF_CACHE: dict[int, list[float]] = {}

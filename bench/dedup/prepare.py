@@ -36,8 +36,8 @@ def main() -> None:
     with target.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file, lineterminator="\n")
         writer.writerow(
-            ["unique_id", "given", "family", "middle", "words", "dob", "dobsorted", "dm",
-             "year", "sex", "province", "commune", "phone"]
+            ["unique_id", "given", "given_initial", "family", "middle", "words", "dob",
+             "dobsorted", "dm", "year", "sex", "province", "commune", "phone"]
         )  # fmt: skip
         columns = zip(
             ids,
@@ -61,6 +61,7 @@ def main() -> None:
                 [
                     rid,
                     word(given),
+                    word(given)[:1],
                     word(family),
                     word(middle),
                     " ".join(words[i] for i in name if i != MISSING),

@@ -106,7 +106,11 @@ COMPARISONS = [
                 "is_null_level": True,
             },
             level("commune_l = commune_r", "same commune"),
-            level("province_l = province_r", "same province"),
+            level(
+                "province_l = province_r AND (commune_l IS NULL OR commune_r IS NULL)",
+                "same province, a commune not known",
+            ),
+            level("province_l = province_r", "same province, another commune"),
             ELSE,
         ],
     },
@@ -128,6 +132,7 @@ BLOCKING_RULES = [
     block_on("given", "commune"),
     block_on("given", "family", "dm"),
     block_on("commune", "year"),
+    block_on("family", "given_initial", "commune"),
     block_on("given", "family", "province"),
 ]
 
@@ -150,7 +155,8 @@ def main() -> None:
     )
     con.execute(load)
     con.execute(
-        "CREATE TABLE people AS SELECT unique_id, given, family, middle, words_list AS words, "
+        "CREATE TABLE people AS SELECT unique_id, given, given_initial, family, middle, "
+        "words_list AS words, "
         "dob, dobsorted, dm, TRY_CAST(year AS INTEGER) AS year, sex, province, commune, phone "
         "FROM records"
     )

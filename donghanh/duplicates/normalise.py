@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from donghanh.core.text import fold, fold_name
+from donghanh.core.text import fold, fold_name, within_one_edit
 
 
 def _words(text: str) -> frozenset[str]:
@@ -59,6 +59,42 @@ FAMILY_ABBREVIATIONS: dict[str, str] = {
 }
 
 _WORD = re.compile(r"[^\W\d_]+")
+
+# Family names as written before `fold_name` maps Huỳnh and Võ: a typo is one edit from these.
+_FAMILY_SPELLINGS: frozenset[str] = FAMILY_NAMES | {"huynh", "vo"}
+# Shortest word taken for a family name with one letter wrong ("Nguyn", "Phbam", "Huyh"):
+# shorter ones ("Ha", "Lo") are one edit from too many names.
+_FAMILY_TYPO_MIN_LENGTH = 4
+# Real syllables one edit from Thị or Văn, which a middle name may be: never taken for a typo
+# of the marker.
+_NOT_MARKER_TYPOS: frozenset[str] = _words(
+    "thu tho thy thai tri chi phi khi thin tan lan an ban han man dan can nan ngan xan vien"
+)
+
+
+@lru_cache(maxsize=65536)
+def corrected_family(word: str) -> str:
+    """The family name a word of at least four letters is one typo from, when only one is
+    ("nguyn" → "nguyen", "huyh" → "hoang"); "" otherwise (and for family names themselves)."""
+    if word in FAMILY_NAMES or len(word) < _FAMILY_TYPO_MIN_LENGTH:
+        return ""
+    found = {
+        fold_name(name)
+        for name in _FAMILY_SPELLINGS
+        if word != name and within_one_edit(word, name)
+    }
+    return found.pop() if len(found) == 1 else ""
+
+
+@lru_cache(maxsize=65536)
+def corrected_marker(word: str) -> str:
+    """Thị or Văn (folded) when a word is one typo from it ("tih", "vn", "thcị"), else ""."""
+    if word in SEX_MARKERS or word in _NOT_MARKER_TYPOS or word in FAMILY_NAMES:
+        return ""
+    found = [
+        marker for marker in sorted(SEX_MARKERS) if word != marker and within_one_edit(word, marker)
+    ]
+    return found[0] if len(found) == 1 else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,15 +151,25 @@ def split_name(full_name: str) -> Name:
         if len(words) == 1:
             return Name(given=words[0], words=tuple(words))
         family_at = 0
+    if not abbreviated[family_at] and (corrected := corrected_family(words[family_at])):
+        words[family_at] = corrected  # "Nguyn Thị Hoa": a typo in the family name
     family = words[family_at]
     initial = abbreviated[family_at] and family not in FAMILY_NAMES
     if initial:
         family = FAMILY_ABBREVIATIONS.get(family, family)
         initial = family not in FAMILY_NAMES
+    elif abbreviated[family_at] and _starts_other_family_name(family):
+        initial = True  # "Ho.": Hồ, or Hoàng shortened
     rest = words[family_at + 1 :] + words[:family_at]
+    # "Nguyễn Tịh Hoa", "Trần Vn Nam": Thị or Văn with a typo, where it stands.
+    typo = len(rest) > 1 and not any(word in SEX_MARKERS for word in rest[:-1])
+    if typo and (marker := corrected_marker(rest[0])):
+        rest[0] = marker
+        words[(family_at + 1) % len(words)] = marker
     named = [word for word in rest if word not in SEX_MARKERS]
-    if rest and (rest[-1] not in SEX_MARKERS or not named):
-        # The given name is the last word, even Vân or Thi ("Nguyễn Thị Vân").
+    if rest and (rest[-1] not in SEX_MARKERS or not named or rest[-1] == "van"):
+        # The given name is the last word, even Vân or Thi ("Nguyễn Thị Vân", "Ngọc Vân":
+        # Văn is never written after the given name).
         given, middle = rest[-1], tuple(word for word in rest[:-1] if word not in SEX_MARKERS)
     else:
         # "Nguyen Hoa Thi": Thị written after the given name.
@@ -140,6 +186,11 @@ def split_name(full_name: str) -> Name:
     )
 
 
+@lru_cache(maxsize=256)
+def _starts_other_family_name(family: str) -> bool:
+    return any(other != family and other.startswith(family) for other in _FAMILY_SPELLINGS)
+
+
 def _family_position(words: list[str], abbreviated: list[bool]) -> int | None:
     """Where the family name stands: first (Vietnamese order) unless only the last is one."""
     if len(words) == 1:
@@ -151,8 +202,12 @@ def _family_position(words: list[str], abbreviated: list[bool]) -> int | None:
         if last in COMMON_FAMILY_NAMES and first not in COMMON_FAMILY_NAMES:
             return len(words) - 1  # "Mai Thi Nguyen"
         return 0
+    if corrected_family(first) in COMMON_FAMILY_NAMES and last not in COMMON_FAMILY_NAMES:
+        return 0  # "Phom Ngọc Mai": Phạm with a typo, Mai the given name
     if last in FAMILY_NAMES or (abbreviated[-1] and len(words) > 2):
         return len(words) - 1
+    if corrected_family(last) in COMMON_FAMILY_NAMES:
+        return len(words) - 1  # "Thị Hậu Nguyn"
     for index in range(1, len(words) - 1):
         if words[index] in FAMILY_NAMES:
             return index  # "Hoa Nguyen Thi": given name, family name, middle
@@ -296,6 +351,7 @@ _NOT_DIGIT = re.compile(r"\D+")
 _SHORTEST_NUMBER = 8
 
 
+@lru_cache(maxsize=65536)
 def normalise_phone(value: str) -> str:
     """The number as dialled inside Vietnam today, digits only; "" when it is no number.
 

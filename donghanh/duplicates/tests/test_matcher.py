@@ -109,11 +109,20 @@ class TestComparisons:
     def test_place_old_and_new_names(self):
         old = {**HOA, "province": "Quảng Bình"}
         assert levels(old, {**HOA, "province": "Quang Tri"})["place"] == 1
-        assert levels(old, {**HOA, "province": "Hà Nội"})["place"] == 2
+        assert levels(old, {**HOA, "province": "Hà Nội"})["place"] == 3
         assert levels(old, HOA)["place"] == -1
         same = levels({**HOA, "province": "Hà Tĩnh", "commune": "Xã Xuân Hội"},
                       {**HOA, "province": "Ha Tinh", "commune": "Xuan Hoi"})  # fmt: skip
         assert same["place"] == 0
+
+    def test_place_a_commune_missing_is_not_another_commune(self):
+        xuan_hoi = {**HOA, "province": "Hà Tĩnh", "commune": "Xã Xuân Hội"}
+        # The same province, one commune not written: level 1, weighed apart from level 2,
+        # two communes written that differ (more against).
+        assert levels(xuan_hoi, {**HOA, "province": "Ha Tinh"})["place"] == 1
+        assert (
+            levels(xuan_hoi, {**HOA, "province": "Ha Tinh", "commune": "Cẩm Xuyên"})["place"] == 2
+        )
 
     def test_phone_in_any_form_and_with_one_digit_wrong(self):
         one = {**HOA, "phone": "0912 345 678"}
@@ -149,6 +158,28 @@ def test_candidate_pairs_include_the_issue_s_examples():
 def test_cluster_is_connected_components():
     clusters = m.cluster(6, np.array([0, 1, 4]), np.array([1, 2, 5]))
     assert clusters.tolist() == [0, 0, 0, 3, 4, 4]
+
+
+def test_separate_conflicts_keeps_apart_what_chaining_joined():
+    # 0-1 and 1-2 linked (1-2 the weaker); 0 and 2 compared and unlike: 2 leaves the cluster.
+    labels = m.cluster(4, np.array([0, 1]), np.array([1, 2]))
+    assert labels.tolist() == [0, 0, 0, 3]
+    found = m.separate_conflicts(
+        labels, np.array([0, 1]), np.array([1, 2]), np.array([12.0, 4.0]),
+        np.array([0]), np.array([2]),
+    )  # fmt: skip
+    assert found.tolist() == [0, 0, 2, 3]
+    # Nothing to keep apart: the components as they were.
+    same = m.separate_conflicts(
+        labels, np.array([0, 1]), np.array([1, 2]), np.array([12.0, 4.0]),
+        np.array([0]), np.array([3]),
+    )  # fmt: skip
+    assert same.tolist() == labels.tolist()
+
+
+def test_a_default_model_must_have_the_matcher_s_levels():
+    model = m.default_model()
+    assert [len(row) for row in model.m] == [len(c.levels) for c in m.COMPARISONS]
 
 
 @pytest.fixture(scope="module")

@@ -158,3 +158,48 @@ def test_a_number_abroad_keeps_its_country_code_and_nothing_is_no_number():
     assert normalise_phone("0044 7713 181 501") == "+447713181501"
     assert normalise_phone("") == ""
     assert normalise_phone("113") == ""
+
+
+@pytest.mark.parametrize(
+    ("written", "family"),
+    [("Nguyn Thị Hoa", "nguyen"), ("Phbam Thanh Thảo", "pham"), ("Huyh Thị Lài", "hoang"),
+     ("Thị Hậu Nguyn", "nguyen"), ("Phom Ngọc Mai", "pham"), ("Tgran Thị Mai", "tran")],
+)  # fmt: skip
+def test_a_family_name_with_one_letter_wrong_is_corrected(written, family):
+    # Also where the typo hid which word is the family name ("Mai", "Hậu" are family names too).
+    assert split_name(written).family == family
+    assert split_name(written).family_initial is False
+
+
+def test_a_family_name_is_corrected_only_when_one_name_fits():
+    # "Hoa" is one letter from "Hồ" but too short to be taken for it; "Nguyệt" stays a given name.
+    assert parts("Hoa Thị Mai")[0::2] == ("mai", "hoa")
+    assert split_name("Lò Thị Nguyệt").given == "nguyet"
+
+
+@pytest.mark.parametrize("written", ["Nguyễn Tịh Hoa", "Nguyễn Thcị Hoa", "Nguyen Ti Hoa"])
+def test_thi_with_one_letter_wrong_is_thi(written):
+    assert parts(written) == parts("Nguyễn Thị Hoa")
+
+
+@pytest.mark.parametrize("written", ["Trần Vn Nam", "Tran Va Nam", "Trần Văt Nam"])
+def test_van_with_one_letter_wrong_is_van(written):
+    assert parts(written) == parts("Trần Văn Nam")
+
+
+def test_a_real_middle_name_near_thi_or_van_stays():
+    assert split_name("Nguyễn Thu Hà").middle == ("thu",)
+    assert split_name("Nguyễn Lan Anh").middle == ("lan",)
+
+
+def test_van_last_is_the_given_name_van():
+    # Vân is a given name; Văn is never written after the given name.
+    assert parts("Nguyễn Ngọc Vân") == ("nguyen", ("ngoc",), "van", False)
+    assert split_name("Nguyễn Tịh Vân").given == "van"
+
+
+def test_a_dotted_family_name_that_begins_others_is_an_initial():
+    # "Ho." may be Hồ or Hoàng/Huỳnh shortened; "Le." can only be Lê.
+    assert split_name("Ho. Thị Hoa").family_initial is True
+    assert split_name("Hồ Thị Hoa").family_initial is False
+    assert split_name("Le. Thị Hà").family_initial is False
