@@ -221,11 +221,12 @@ class PerGeneration(Generic[T]):
     def _first(self, name: str, generation: int) -> T:
         """The value for a process that found none anywhere: made off the request path (a
         build started at start-up or now), waited for a while, else the empty value."""
-        assert self._empty is not None
         self._start_renewal(name, generation)
         self._arrival(name).wait(self.FIRST_WAIT_SECONDS)
         held = self._values.get(name)
-        return held[1] if held is not None else self._empty(name)
+        if held is not None or self._empty is None:
+            return self._values[name][1]
+        return self._empty(name)
 
     def is_current(self, name: str) -> bool:
         """Whether the value held for `name` is that of the public pages' current generation
