@@ -244,14 +244,18 @@ def cases_of_every_organisation() -> QuerySet[Case]:
 # The case page's reads of a case's workers, named users and history, by the case's id, each
 # compiled once per process (`donghanh.core.queries`).
 _assignments_of = CompiledRead(
-    lambda case_id: CaseAssignment.objects.filter(case_id=case_id)
-    .select_related("user")
-    .order_by("assigned_at", "id")
+    lambda case_id: (
+        CaseAssignment.objects.filter(case_id=case_id)
+        .select_related("user")
+        .order_by("assigned_at", "id")
+    )
 )
 _restrictions_of = CompiledRead(
-    lambda case_id: CaseRestriction.objects.filter(case_id=case_id)
-    .select_related("user")
-    .order_by("added_at", "id")
+    lambda case_id: (
+        CaseRestriction.objects.filter(case_id=case_id)
+        .select_related("user")
+        .order_by("added_at", "id")
+    )
 )
 _status_changes_of = CompiledRead(
     lambda case_id: CaseStatusChange.objects.filter(case_id=case_id).select_related("by")

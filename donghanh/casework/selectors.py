@@ -288,26 +288,30 @@ _plan = CompiledRead(
         "submitted_by", "decided_by"
     )
 )
-_goals = CompiledRead(
-    lambda case_id: PlanGoal.objects.filter(plan__case_id=case_id).order_by("id")
-)
+_goals = CompiledRead(lambda case_id: PlanGoal.objects.filter(plan__case_id=case_id).order_by("id"))
 _actions = CompiledRead(
-    lambda case_id: PlanAction.objects.filter(goal__plan__case_id=case_id)
-    .select_related("owner")
-    .order_by("goal_id", "due_on", "id")
+    lambda case_id: (
+        PlanAction.objects.filter(goal__plan__case_id=case_id)
+        .select_related("owner")
+        .order_by("goal_id", "due_on", "id")
+    )
 )
 _services = CompiledRead(
-    lambda case_id: ServiceDelivery.objects.filter(case_id=case_id)
-    .select_related("provider", "project")
-    .order_by("-delivered_on", "-id")
+    lambda case_id: (
+        ServiceDelivery.objects.filter(case_id=case_id)
+        .select_related("provider", "project")
+        .order_by("-delivered_on", "-id")
+    )
 )
 _follow_ups = CompiledRead(
     lambda case_id: FollowUp.objects.filter(case_id=case_id).order_by("-planned_on", "-id")
 )
 _stays = CompiledRead(
-    lambda case_id: ShelterStay.objects.filter(case_id=case_id)
-    .select_related("shelter", "project")
-    .order_by("-admitted_on", "-id")
+    lambda case_id: (
+        ShelterStay.objects.filter(case_id=case_id)
+        .select_related("shelter", "project")
+        .order_by("-admitted_on", "-id")
+    )
 )
 
 
