@@ -25,7 +25,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
@@ -60,9 +60,10 @@ class CompiledRead(Generic[M]):
     def _compile(self, arity: int) -> _Compiled:
         stand_ins = [_STAND_IN_BASE - number for number in range(arity)]
         queryset = self._build(*stand_ins)
-        if queryset._prefetch_related_lookups or queryset._known_related_objects:
+        internals: Any = queryset  # Django's own state of the queryset
+        if internals._prefetch_related_lookups or internals._known_related_objects:
             raise ValueError("a compiled read may not prefetch related objects")
-        if queryset._iterable_class.__name__ != "ModelIterable":
+        if internals._iterable_class.__name__ != "ModelIterable":
             raise ValueError("a compiled read gives model instances (no values())")
         compiler = queryset.query.get_compiler(using=self._using)
         sql, params = compiler.as_sql()
