@@ -305,7 +305,15 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["organisation", "-updated_at"], name="case_org_recent"),
-            models.Index(fields=["organisation", "status"], name="case_org_status"),
+            # A status and a case type together (a search for a common name among the closed
+            # cases of one type): PostgreSQL starts from the few cases of both, reading this
+            # index only, then checks their names, instead of reading every closed case.
+            # A status alone uses its first two columns.
+            models.Index(
+                fields=["organisation", "status", "case_type"],
+                include=["id", "person", "is_restricted"],
+                name="case_org_status_type",
+            ),
             # Counting what a member sees (every caseload page does) reads only this index
             # on PostgreSQL instead of every case row of the organisation.
             models.Index(
