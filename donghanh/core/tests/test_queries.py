@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -32,9 +34,9 @@ def _fields(membership):
 
 
 def test_a_compiled_read_gives_what_the_queryset_gives_for_every_key(monkeypatch):
-    first = MembershipFactory()
+    first = cast(Membership, MembershipFactory())
     MembershipFactory(organisation=first.organisation)
-    other = MembershipFactory()
+    other = cast(Membership, MembershipFactory())
     read = CompiledRead(_members)
     compiled = []
     compile_once = CompiledRead._compile
