@@ -7,12 +7,12 @@ from django.http import Http404
 
 from donghanh.attachments.models import Attachment
 from donghanh.cases.models import Case
+from donghanh.core.queries import CompiledRead
 
-
-def attachments_of_case(case: Case) -> list[Attachment]:
-    """The case's attachments, newest first, with who uploaded them (one query)."""
-    return list(
-        Attachment.objects.filter(case=case)
+# Compiled once per process: the case page reads it on every request (donghanh.core.queries).
+_attachments_of_case = CompiledRead(
+    lambda case_id: (
+        Attachment.objects.filter(case_id=case_id)
         .select_related("uploaded_by")
         .only(
             "case_id",
@@ -26,6 +26,12 @@ def attachments_of_case(case: Case) -> list[Attachment]:
             "uploaded_by__username",
         )
     )
+)
+
+
+def attachments_of_case(case: Case) -> list[Attachment]:
+    """The case's attachments, newest first, with who uploaded them (one query)."""
+    return _attachments_of_case(case.pk)
 
 
 def attachment_of_case(case: Case, attachment_id: int) -> Attachment:

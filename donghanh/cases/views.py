@@ -3,6 +3,7 @@ the caseload's exports under /app/o/<org>/files/exports/."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 from django.conf import settings
@@ -90,6 +91,16 @@ def _posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
+# A key no record has, reversed in its place and then replaced by each record's own.
+_KEY_MARK = 987654321987
+
+
+def _address_with_id(viewname: str, *, org: str, key: str) -> Callable[[int], str]:
+    """The address of `viewname` for any record's id, reversed once: `address(case.pk)`."""
+    head, tail = reverse(viewname, kwargs={"org": org, key: _KEY_MARK}).split(str(_KEY_MARK))
+    return lambda pk: f"{head}{int(pk)}{tail}"
+
+
 def _to_detail(org: str, case: Case) -> HttpResponse:
     return redirect("cases:case_detail", org=org, case_id=case.pk)
 
@@ -123,6 +134,10 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
     # Counted up to the cap unless the user asked for the exact count.
     cap = None if request.GET.get("count") == "exact" else settings.CASELOAD_COUNT_CAP
     page = CappedPaginator(cases, PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
+    # Each row's link, from one reversed address rather than one `{% url %}` a row.
+    case_address = _address_with_id("cases:case_detail", org=org, key="case_id")
+    for case in page.object_list:
+        case.address = case_address(case.pk)
     services.case_list_record(
         organisation=membership.organisation,
         filters={**filters, "q": query},

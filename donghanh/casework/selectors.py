@@ -15,7 +15,9 @@ from django.utils.translation import ngettext
 
 from donghanh.cases.models import ACTIVE_STATUSES, Case, CaseStatus
 from donghanh.cases.selectors import cases_visible_to
+from donghanh.core.queries import CompiledRead
 from donghanh.organisations.models import Membership, Organisation
+from donghanh.organisations.roles import Perm, role_allows
 from donghanh.programmes.projects.models import Project
 
 from .models import (
@@ -257,7 +259,8 @@ def shelter_beds_today(shelter: Organisation, day: datetime.date | None = None) 
 
 @dataclass
 class CaseWork:
-    """Everything the case page shows of case work."""
+    """Everything the case page shows of case work. `goals` are the plan's, each with its
+    `action_list`."""
 
     assessment: NeedsAssessment | None
     earlier_assessments: list[NeedsAssessment]
@@ -267,25 +270,92 @@ class CaseWork:
     stays: list[ShelterStay]
     total_cost_vnd: int = 0
     today: datetime.date = field(default_factory=timezone.localdate)
+    goals: list[PlanGoal] = field(default_factory=list)
 
 
-def case_work(case: Case) -> CaseWork:
-    """The case work of an accessed case in a fixed number of queries (eight)."""
-    assessments = assessments_of(case)
-    services = list(
-        ServiceDelivery.objects.filter(case=case)
+# The case page's reads of case work, by the case's id, each compiled once per process (the
+# page makes them on every request; compiling them cost more than running them).
+_assessments = CompiledRead(
+    lambda case_id: NeedsAssessment.objects.filter(case_id=case_id).select_related("created_by")
+)
+_needs = CompiledRead(
+    lambda case_id: AssessedNeed.objects.filter(assessment__case_id=case_id).order_by(
+        "assessment_id", "id"
+    )
+)
+_plan = CompiledRead(
+    lambda case_id: CasePlan.objects.filter(case_id=case_id).select_related(
+        "submitted_by", "decided_by"
+    )
+)
+_goals = CompiledRead(lambda case_id: PlanGoal.objects.filter(plan__case_id=case_id).order_by("id"))
+_actions = CompiledRead(
+    lambda case_id: (
+        PlanAction.objects.filter(goal__plan__case_id=case_id)
+        .select_related("owner")
+        .order_by("goal_id", "due_on", "id")
+    )
+)
+_services = CompiledRead(
+    lambda case_id: (
+        ServiceDelivery.objects.filter(case_id=case_id)
         .select_related("provider", "project")
         .order_by("-delivered_on", "-id")
     )
+)
+_follow_ups = CompiledRead(
+    lambda case_id: FollowUp.objects.filter(case_id=case_id).order_by("-planned_on", "-id")
+)
+_stays = CompiledRead(
+    lambda case_id: (
+        ShelterStay.objects.filter(case_id=case_id)
+        .select_related("shelter", "project")
+        .order_by("-admitted_on", "-id")
+    )
+)
+
+
+def case_work(case: Case) -> CaseWork:
+    """The case work of an accessed case: at most eight small reads (assessments and their
+    needs, the plan, its goals and their actions, services, follow-ups, stays), each compiled
+    once per process; the needs, goals and actions are read only when there is an assessment,
+    a plan, a goal to hold them."""
+    assessments = _assessments(case.pk)
+    if assessments:
+        needs: dict[int, list[AssessedNeed]] = {}
+        for need in _needs(case.pk):
+            needs.setdefault(need.assessment_id, []).append(need)
+        for assessment in assessments:
+            assessment.need_list = needs.get(assessment.pk, [])  # type: ignore[attr-defined]
+    plans = _plan(case.pk)
+    plan = plans[0] if plans else None
+    goals = _goals(case.pk) if plan is not None else []
+    if goals:
+        actions: dict[int, list[PlanAction]] = {}
+        for action in _actions(case.pk):
+            actions.setdefault(action.goal_id, []).append(action)
+        for goal in goals:
+            goal.plan = plan  # type: ignore[assignment]
+            goal.action_list = actions.get(goal.pk, [])  # type: ignore[attr-defined]
+    services = _services(case.pk)
     return CaseWork(
         assessment=assessments[0] if assessments else None,
         earlier_assessments=assessments[1:],
-        plan=plan_of(case),
+        plan=plan,
+        goals=goals,
         services=services,
-        follow_ups=list(FollowUp.objects.filter(case=case)),
-        stays=list(ShelterStay.objects.filter(case=case).select_related("shelter", "project")),
+        follow_ups=_follow_ups(case.pk),
+        stays=_stays(case.pk),
         total_cost_vnd=sum(service.cost_vnd for service in services),
     )
+
+
+def case_section(membership: Membership, case: Case) -> dict[str, object]:
+    """What the case page's case-work section shows (registered in `CaseworkConfig.ready()`)."""
+    return {
+        "work": case_work(case),
+        "can_approve": role_allows(membership.role, Perm.APPROVE_CASES),
+    }
 
 
 @dataclass

@@ -123,7 +123,12 @@ def search(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "content/public/search.html",
-        {"query": query, "page": page, "results": results},
+        {
+            "query": query,
+            "page": page,
+            "results": results,
+            "preparing": getattr(hits, "preparing", False),
+        },
     )
     # Answered by the previous index while the new one is made: not kept past the renewal.
     return response if getattr(hits, "current", True) else not_kept(response)

@@ -275,9 +275,17 @@ class Results(Sequence[Hit]):
     Documents become `Hit`s only for the slice asked for.
     """
 
-    def __init__(self, ranked: list[tuple[int, int, Corpus, int]], *, current: bool = True) -> None:
+    def __init__(
+        self,
+        ranked: list[tuple[int, int, Corpus, int]],
+        *,
+        current: bool = True,
+        preparing: bool = False,
+    ) -> None:
         # False while an index of an older generation answers (a newer one is being made).
         self.current = current
+        # True while a new platform's first index is still being made (none answered).
+        self.preparing = preparing
         # (score, corpus rank, corpus, documents): articles before providers at the same score,
         # and within a group the corpus's own order (stage and order for articles, name for
         # providers), so every request walks the same list.
@@ -405,12 +413,21 @@ def _build_corpus(name: str) -> Corpus:
 
 # The corpora of this process, renewed off the request path when the public pages' generation
 # moves on, and shared between processes through the cache (one builds, the others load).
-indexes = PerGeneration(_build_corpus, shared_key="search-index")
+# A process that finds no corpus anywhere (a new platform) never builds one inside a search: it
+# waits a little for the one made off the request path, else answers from an empty corpus.
+indexes = PerGeneration(_build_corpus, shared_key="search-index", empty=lambda _name: Corpus())
+
+CORPORA = [*(f"articles:{code}" for code in ContentLanguage.values), "providers"]
 
 
 def warm_up_search() -> None:
     """Load or build every corpus in the background, as a worker process starts."""
-    indexes.warm_up([*(f"articles:{code}" for code in ContentLanguage.values), "providers"])
+    indexes.warm_up(CORPORA)
+
+
+def build_search_indexes() -> None:
+    """Load or build every corpus here and now, for the shared cache (a deployment step)."""
+    indexes.build_now(CORPORA)
 
 
 def site_search(query: str, language: str | None = None) -> Results:
@@ -435,4 +452,5 @@ def site_search(query: str, language: str | None = None) -> Results:
             for score, documents in match.ranked(least)
         ],
         current=all(indexes.is_current(name) for name in names),
+        preparing=not all(indexes.holds(name) for name in names),
     )

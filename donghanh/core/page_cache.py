@@ -77,9 +77,12 @@ class PerGeneration(Generic[T]):
     taken from the shared cache when another process already built it for that generation (one
     process builds, the others load), else built here and left in the shared cache for them.
     A process that holds nothing yet loads the newest value in the shared cache (of any
-    generation, renewed right after); only a process that finds nothing there at all (a new
-    platform, or an emptied cache) builds before it answers. `warm_up` starts those loads and
-    builds when a worker starts, before its first request.
+    generation, renewed right after). A process that finds nothing there at all (a new
+    platform, or an emptied cache) builds nothing in the request either: the build runs off the
+    request path (started by `warm_up` when the worker started, by `build_search_indexes` at
+    deployment, or by this request), the request waits for it up to `FIRST_WAIT_SECONDS`, and
+    past that answers with `empty()`, which `is_current` does not call current, so a page made
+    from it is not kept. Without `empty` such a request builds before it answers, as before.
     """
 
     # How long one process keeps the right to build a generation before another may take it.
@@ -89,10 +92,22 @@ class PerGeneration(Generic[T]):
     POLL_SECONDS = 0.5
     # How long a shared copy is kept (it is replaced at the next publication anyway).
     SHARED_SECONDS = 30 * 24 * 3600
+    # How long the first request of a process that finds no value anywhere waits for the build
+    # made off the request path before it answers with the empty value.
+    FIRST_WAIT_SECONDS = 5.0
 
-    def __init__(self, build: Callable[[str], T], *, shared_key: str = "") -> None:
+    def __init__(
+        self,
+        build: Callable[[str], T],
+        *,
+        shared_key: str = "",
+        empty: Callable[[str], T] | None = None,
+    ) -> None:
         self._build = build
         self._shared_key = shared_key
+        self._empty = empty
+        # Set when a value of the name is first kept: what a first request waits for.
+        self._arrived: dict[str, threading.Event] = {}
         self._lock = threading.RLock()
         # name → (generation, value), each entry replaced whole.
         self._values: dict[str, tuple[int, T]] = {}
@@ -157,6 +172,11 @@ class PerGeneration(Generic[T]):
             held = self._values.get(name)
             if held is None or held[0] != public_pages_generation() or generation == held[0]:
                 self._values[name] = (generation, value)
+            self._arrival(name).set()
+
+    def _arrival(self, name: str) -> threading.Event:
+        with self._lock:
+            return self._arrived.setdefault(name, threading.Event())
 
     def _renew(self, name: str, generation: int) -> None:
         try:
@@ -187,18 +207,43 @@ class PerGeneration(Generic[T]):
                 if held is None:
                     value = self._load(name, generation)
                     held = (generation, value) if value is not None else self._load_newest(name)
-                    if held is None:
+                    if held is None and self._empty is None:
                         held = (generation, self._build_and_share(name, generation))
-                    self._values[name] = held
+                    if held is not None:
+                        self._values[name] = held
+            if held is None:
+                return self._first(name, generation)
         if held[0] != generation:
             self._start_renewal(name, generation)
             held = self._values[name]  # renewed already when renewals run inline
         return held[1]
 
+    def _first(self, name: str, generation: int) -> T:
+        """The value for a process that found none anywhere: made off the request path (a
+        build started at start-up or now), waited for a while, else the empty value."""
+        self._start_renewal(name, generation)
+        self._arrival(name).wait(self.FIRST_WAIT_SECONDS)
+        held = self._values.get(name)
+        if held is not None or self._empty is None:
+            return self._values[name][1]
+        return self._empty(name)
+
     def is_current(self, name: str) -> bool:
-        """Whether the value held for `name` is that of the public pages' current generation."""
+        """Whether the value held for `name` is that of the public pages' current generation
+        (not when none is held yet: a request then had the empty value)."""
         held = self._values.get(name)
         return held is not None and held[0] == public_pages_generation()
+
+    def holds(self, name: str) -> bool:
+        """Whether this process holds a value for `name` (of any generation)."""
+        return name in self._values
+
+    def build_now(self, names: Iterable[str]) -> None:
+        """Load or build `names` for the current generation here and now, in this process (a
+        deployment step or a job, never a request), leaving them in the shared cache."""
+        generation = public_pages_generation()
+        for name in names:
+            self._keep(name, generation, self._make(name, generation, wait=True))
 
     def warm_up(self, names: Iterable[str]) -> None:
         """Load or build `names` in the background, for a worker that just started."""
@@ -211,6 +256,7 @@ class PerGeneration(Generic[T]):
         with self._lock:
             self._values = {}
             self._renewing = {}
+            self._arrived = {}
             self.builds = 0
 
 

@@ -7,6 +7,7 @@ the same HTML (the same attributes, escaped the same way) straight from its choi
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django import forms
@@ -14,14 +15,30 @@ from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+# Text → its escaped form: the same labels and values (provinces, statuses, members) are
+# escaped on every page that shows the select.
+_ESCAPED: dict[str, str] = {}
+
+
+def _escaped(text: Any) -> str:
+    """`conditional_escape(text)`, remembered for plain strings."""
+    if hasattr(text, "__html__"):
+        return str(text.__html__())
+    text = str(text)
+    escaped = _ESCAPED.get(text)
+    if escaped is None:
+        escaped = html.escape(text)  # what django.utils.html.escape does
+        if len(_ESCAPED) < 50_000:
+            _ESCAPED[text] = escaped
+    return escaped
+
 
 def _option(value: Any, label: Any, selected: set[str]) -> str:
     text = "" if value is None else str(value)
     chosen = " selected" if text in selected else ""
     if chosen:
         selected.discard(text)  # one option selected, as Django's single select does
-    label = conditional_escape(label)
-    return f'\n  <option value="{conditional_escape(text)}"{chosen}>{label}</option>'
+    return f'\n  <option value="{_escaped(text)}"{chosen}>{_escaped(label)}</option>'
 
 
 class QuickSelect(forms.Select):

@@ -6,9 +6,10 @@ Writing and searching share these functions, so a value is always folded the sam
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 
-from donghanh.core.crypto import blind_index, blind_index_candidates
+from donghanh.core.crypto import blind_index, blind_index_candidates, data_keys
 from donghanh.core.text import FUZZY_MIN_LENGTH, fold, fold_name, one_edit_variants
 
 NAME_WORD = "person-name-token"
@@ -87,12 +88,20 @@ FUZZY_MAX_LENGTH = 20
 def name_word_near_candidates(word: str) -> list[str]:
     """The indexes of the word and of every word one letter off it (words of three letters or
     more: shorter ones would find half the registry; and at most FUZZY_MAX_LENGTH letters: no
-    name word is longer, and a longer one would make thousands of variants for one query)."""
+    name word is longer, and a longer one would make thousands of variants for one query).
+
+    A few hundred keyed digests a word: remembered per process for the words searched most
+    (and the keys they were made with), as every search for "nguyen" needs the same ones."""
+    return list(_near_candidates(word, data_keys()))
+
+
+@functools.lru_cache(maxsize=2048)
+def _near_candidates(word: str, keys: tuple[str, ...]) -> tuple[str, ...]:
     found = name_word_candidates(word)
     if FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH:
         for variant in sorted(one_edit_variants(word)):
             found += blind_index_candidates(variant, purpose=NAME_WORD)
-    return found
+    return tuple(found)
 
 
 def name_and_birth_date_candidates(full_name: str, date_of_birth: datetime.date) -> list[str]:

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from donghanh.cases.models import Case
 from donghanh.cases.selectors import cases_visible_to
+from donghanh.core.queries import CompiledRead
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
@@ -172,10 +173,18 @@ def _filtered(referrals: QuerySet[Referral], *, status: str, overdue: bool) -> Q
     )
 
 
-def referrals_of_case(case: Case, organisation: Organisation) -> list[Referral]:
-    involved = Q(from_organisation=organisation) | Q(to_organisation=organisation)
-    return list(
-        Referral.objects.filter(involved, case=case)
+def _referrals_of_case(organisation_id: int, case_id: int) -> QuerySet[Referral]:
+    involved = Q(from_organisation_id=organisation_id) | Q(to_organisation_id=organisation_id)
+    return (
+        Referral.objects.filter(involved, case_id=case_id)
         .select_related("to_organisation", "from_organisation")
         .order_by("-sent_at", "-id")
     )
+
+
+# Compiled once per process: the case page reads it on every request (donghanh.core.queries).
+_case_referrals = CompiledRead(_referrals_of_case)
+
+
+def referrals_of_case(case: Case, organisation: Organisation) -> list[Referral]:
+    return _case_referrals(organisation.pk, case.pk)

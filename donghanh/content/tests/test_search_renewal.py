@@ -27,7 +27,16 @@ def pending(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Pending:
     monkeypatch.setattr(
         page_cache, "start_in_background", lambda function, *args: started.append((function, args))
     )
+    # A first search does not wait for builds that run only when the test says.
+    monkeypatch.setattr(indexes, "FIRST_WAIT_SECONDS", 0)
     return started
+
+
+def _run(pending: Pending) -> None:
+    """What the background threads would do."""
+    for function, args in pending:
+        function(*args)
+    pending.clear()
 
 
 def _titles(client: Client, query: str) -> str:
@@ -44,6 +53,8 @@ def test_a_search_after_a_publication_builds_nothing_and_the_new_index_follows(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         published(editors)
+    _titles(Client(), "lua+dao")  # a new platform: its first index is built off the request
+    _run(pending)
     assert "Nhận biết lừa đảo việc làm" in _titles(Client(), "lua+dao")  # the first index
     with django_capture_on_commit_callbacks(execute=True):  # a publication: a new generation
         published(editors, slug="ho-chieu", title="Giữ hộ chiếu của mình", body="Hộ chiếu.")
@@ -72,6 +83,8 @@ def test_another_process_loads_the_copy_one_process_built(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         published(editors)
+    _titles(Client(), "lua+dao")
+    _run(pending)
     assert "Nhận biết lừa đảo việc làm" in _titles(Client(), "lua+dao")
     assert indexes.builds == 2  # the articles in Vietnamese and the providers
     # A new worker process: nothing in its memory, the shared cache already has the corpora.
@@ -85,3 +98,81 @@ def test_another_process_loads_the_copy_one_process_built(
     for function, args in pending:
         function(*args)
     assert indexes.builds == 1  # only the English articles were never built before
+
+
+def test_a_new_platform_first_search_builds_nothing_in_the_request(
+    editors: Editors,
+    pending: Pending,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        published(editors)
+    pending.clear()
+    # A new platform: nothing built in this process nor in the shared cache, and the builds
+    # started off the request path not finished yet (they run when the test says).
+    with django_assert_max_num_queries(0):
+        page = _titles(Client(), "lua+dao")
+    assert indexes.builds == 0, "the search built nothing"
+    assert "Nhận biết lừa đảo việc làm" not in page
+    assert "Search is being prepared" in page or "đang được chuẩn bị" in page
+    assert len(pending) == 2  # the Vietnamese articles and the providers, off the request
+    with django_assert_max_num_queries(0):
+        _titles(Client(), "lua+dao")
+    assert len(pending) == 2, "a build under way is not started twice"
+    _run(pending)
+    assert indexes.builds == 2
+    with django_assert_max_num_queries(0):
+        page = _titles(Client(), "lua+dao")
+    assert "Nhận biết lừa đảo việc làm" in page and "đang được chuẩn bị" not in page
+    assert indexes.builds == 2 and not pending
+
+
+def test_the_deployment_step_builds_every_index_before_any_search(
+    editors: Editors, pending: Pending, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        published(editors)
+    call_command("build_search_indexes")
+    assert indexes.builds == 3 and not pending
+    # A web process starting afterwards loads the shared copies: its first search builds nothing.
+    indexes.clear()
+    assert "Nhận biết lừa đảo việc làm" in _titles(Client(), "lua+dao")
+    assert indexes.builds == 0 and not pending
+
+
+def test_the_first_search_waits_for_the_build_started_at_start_up(
+    editors: Editors,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A search arriving while the start-up build runs waits for it instead of building too."""
+    with django_capture_on_commit_callbacks(execute=True):
+        published(editors)
+    settings.SEARCH_INDEX_REFRESH = "background"
+    started: Pending = []
+    monkeypatch.setattr(
+        page_cache, "start_in_background", lambda function, *args: started.append((function, args))
+    )
+    from donghanh.content.search import warm_up_search
+
+    warm_up_search()
+    assert len(started) == 3
+    # The build finishes while the first search waits (here: as it starts to wait).
+    arrival = indexes._arrival("articles:vi")
+    waited = arrival.wait
+
+    def finish_then_wait(timeout: float | None = None) -> bool:
+        for function, args in started:
+            function(*args)
+        started.clear()
+        return waited(timeout)
+
+    monkeypatch.setattr(arrival, "wait", finish_then_wait)
+    page = _titles(Client(), "lua+dao")
+    assert "Nhận biết lừa đảo việc làm" in page
+    assert indexes.builds == 3  # each once, by the start-up builds: none by the search

@@ -8,13 +8,14 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.cases.models import Case, CaseStatus
 from donghanh.cases.selectors import cases_visible_to
+from donghanh.core.queries import CompiledRead
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
 
@@ -31,19 +32,30 @@ from .models import (
 _OVERALL = _("Overall")
 
 
-def plan_of(case: Case) -> LivelihoodPlan | None:
-    plan = (
-        LivelihoodPlan.objects.filter(case=case)
-        .prefetch_related("support__given_by", "reviews")
-        .first()
+# Compiled once per process: the case page reads them on every request (donghanh.core.queries).
+_plan_of_case = CompiledRead(
+    lambda case_id: LivelihoodPlan.objects.filter(case_id=case_id).order_by("pk")[:1]
+)
+_assessments_of_case = CompiledRead(
+    lambda case_id: ReintegrationAssessment.objects.filter(case_id=case_id).order_by(
+        "assessed_on", "pk"
     )
-    if plan is not None:
-        plan.case = case
+)
+
+
+def plan_of(case: Case) -> LivelihoodPlan | None:
+    """The case's livelihood plan with its support (and who gave it) and reviews, if any."""
+    plans = _plan_of_case(case.pk)
+    if not plans:
+        return None
+    plan = plans[0]
+    prefetch_related_objects([plan], "support__given_by", "reviews")
+    plan.case = case
     return plan
 
 
 def assessments_of(case: Case) -> list[ReintegrationAssessment]:
-    return list(ReintegrationAssessment.objects.filter(case=case).order_by("assessed_on", "pk"))
+    return _assessments_of_case(case.pk)
 
 
 def access_assessment(case: Case, assessment_id: int) -> ReintegrationAssessment:

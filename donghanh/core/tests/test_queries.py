@@ -1,0 +1,75 @@
+"""A read compiled once gives what its queryset gives, for any key, without compiling again."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from donghanh.core.queries import CompiledRead
+from donghanh.organisations.models import Membership
+from donghanh.testing.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _members(organisation_id):
+    return (
+        Membership.objects.filter(organisation_id=organisation_id)
+        .select_related("user", "organisation")
+        .order_by("id")
+    )
+
+
+def _fields(membership):
+    return (
+        membership.pk,
+        membership.role,
+        membership.user.username,
+        membership.user.full_name,
+        membership.organisation.slug,
+    )
+
+
+def test_a_compiled_read_gives_what_the_queryset_gives_for_every_key(monkeypatch):
+    first = cast(Membership, MembershipFactory())
+    MembershipFactory(organisation=first.organisation)
+    other = cast(Membership, MembershipFactory())
+    read = CompiledRead(_members)
+    compiled = []
+    compile_once = CompiledRead._compile
+
+    def counted(self, arity):
+        compiled.append(arity)
+        return compile_once(self, arity)
+
+    monkeypatch.setattr(CompiledRead, "_compile", counted)
+    for organisation_id in (first.organisation_id, other.organisation_id, -1):
+        with CaptureQueriesContext(connection) as queries:
+            found = read(organisation_id)
+        assert len(queries) == 1
+        # The related rows come with them (select_related): no query to read them.
+        with CaptureQueriesContext(connection) as queries:
+            got = [_fields(membership) for membership in found]
+        assert len(queries) == 0
+        assert got == [_fields(membership) for membership in _members(organisation_id)]
+    assert [len(read(first.organisation_id)), len(read(other.organisation_id))] == [2, 1]
+    assert compiled == [1], "compiled once, run five times"
+
+
+def test_an_argument_the_sql_does_not_carry_unchanged_is_refused():
+    read = CompiledRead(lambda name: Membership.objects.filter(user__username__contains=name))
+    with pytest.raises(ValueError, match="unchanged"):
+        read("mai")
+
+
+def test_a_compiled_read_prefetches_nothing():
+    read = CompiledRead(
+        lambda organisation_id: Membership.objects.filter(
+            organisation_id=organisation_id
+        ).prefetch_related("teams")
+    )
+    with pytest.raises(ValueError, match="prefetch"):
+        read(1)
