@@ -2,9 +2,13 @@
 
 Makes a CSV of N fictional people with a case and a consent each, uploads it for a bench
 organisation, runs the check (the dry run) and the import through the real job worker in this
-process, and prints the seconds of each, rows per second, the process's peak memory, and the
-floor: the same people, cases and consents written with plain `bulk_create` (encrypted fields
-and blind indexes included), rolled back afterwards.
+process, and prints the seconds of each, rows per second, the process's peak memory, the longest
+wait between two progress reports of each job, and the floor: the same people, cases and
+consents written with plain `bulk_create` (encrypted fields and blind indexes included), rolled
+back afterwards. On PostgreSQL, in a database of its own (bench/README.md, "Imports"):
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/dh_bench_import
+    nice .venv/bin/python bench/import/run.py --rows 100000; uptime
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ import django
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "donghanh.settings")
+# As a worker runs in production: with DEBUG on, Django keeps the text of the last 9,000
+# statements (each INSERT of a chunk is large) and formats every one, which would be measured.
+os.environ.setdefault("DEBUG", "false")
 django.setup()
 
 from django.conf import settings  # noqa: E402

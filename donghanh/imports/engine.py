@@ -374,7 +374,7 @@ def run_check(
 
 
 # Rows written at once by a kind that `writes_many`: each chunk in a savepoint of its own.
-CHUNK_ROWS = 250
+CHUNK_ROWS = 150
 
 
 class _Writer:
