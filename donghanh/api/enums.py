@@ -17,6 +17,19 @@ from donghanh.cases.models import (
     SupportGroup,
     SupportRegime,
 )
+from donghanh.livelihood.plans.models import AssessmentPoint, Livelihood, SupportKind
+from donghanh.livelihood.savings.models import (
+    AttendanceStatus,
+    CommitteeRole,
+    CycleStatus,
+    EntryKind,
+    FineReason,
+    GrantReason,
+    LeaveReason,
+    LoanPurpose,
+    LoanStatus,
+    MeetingFrequency,
+)
 from donghanh.people.models import Consent, ConsentStatus, Guardian
 from donghanh.reference.domains import ServiceDomain
 from donghanh.referrals.models import ReferralKind, ReferralStatus, SharedSection
@@ -41,3 +54,16 @@ REFERRAL_KIND = ReferralKind.choices
 REFERRAL_STATUS = ReferralStatus.choices
 REFERRAL_ROLE = REFERRAL_ROLES
 SHARED_SECTION = SharedSection.choices
+LIVELIHOOD = Livelihood.choices
+SUPPORT_KIND = SupportKind.choices
+ASSESSMENT_POINT = AssessmentPoint.choices
+LEAVE_REASON = LeaveReason.choices
+CYCLE_STATUS = CycleStatus.choices
+MEETING_FREQUENCY = MeetingFrequency.choices
+COMMITTEE_ROLE = CommitteeRole.choices
+ATTENDANCE_STATUS = AttendanceStatus.choices
+LOAN_PURPOSE = LoanPurpose.choices
+LOAN_STATUS = LoanStatus.choices
+ENTRY_KIND = EntryKind.choices
+FINE_REASON = FineReason.choices
+GRANT_REASON = GrantReason.choices

@@ -39,7 +39,7 @@ def _new_record(record: NewRecord) -> PersonRecord:
     commune = record.commune_code
     return person_record(
         full_name=record.full_name,
-        birth_date=birth_date_of(record.date_of_birth),
+        birth_date=birth_date_of(record.date_of_birth, estimated_year=record.birth_year),
         sex=_SEX.get(record.sex, UNKNOWN_SEX),
         place=Place(province=record.province_code, communes=(commune,) if commune else ()),
         phone=record.phone,

@@ -221,7 +221,7 @@ class RowChecker:
             return None, problems, False
         # The kind checks the row even when an optional column failed (it reads as empty
         # there), so that one check reports every problem of the row.
-        checked = self.kind.check(parsed, self.state)
+        checked = self.kind.check_row(number, parsed, self.state)
         for key, message in checked.problems:
             problems.append(self.problem(number, key, message, values.get(key)))
         keys = [key for key in (checked.unique_key, *checked.also_unique) if key is not None]

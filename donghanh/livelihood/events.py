@@ -37,6 +37,11 @@ class LivelihoodEvent(AuditEvent):
         AuditAction.VIEW,
         _("Ledger of cycle %(cycle)s of a savings group opened"),
     )
+    MEASURES_EXPORTED = (
+        "savings_group.measures_exported",
+        AuditAction.EXPORT,
+        _("Measures of a savings group downloaded: %(cycles)s cycles"),
+    )
     MEMBER_ADDED = "savings_member.added", AuditAction.CREATE, _("Member %(number)s joined")
     MEMBER_UPDATED = (
         "savings_member.updated",

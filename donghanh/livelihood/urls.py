@@ -18,6 +18,7 @@ urlpatterns = [
     path(G, savings.group_detail, name="group"),
     path(G + "edit/", savings.group_edit, name="group_edit"),
     path(G + "measures/", savings.group_measures, name="group_measures"),
+    path(G + "measures.xlsx", savings.group_measures_xlsx, name="group_measures_xlsx"),
     path(G + "members/new/", savings.member_add, name="member_add"),
     path(M, savings.member_detail, name="member"),
     path(M + "link/", savings.member_link, name="member_link"),

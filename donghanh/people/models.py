@@ -162,6 +162,19 @@ class Person(models.Model):
         related_name="+",
         verbose_name=_("registered by"),
     )
+    # A record found to be another record of the same person and merged into it (the duplicates
+    # app's merge): it keeps its own fields, so that the merge can be undone, but nobody sees it
+    # any more and its page and API address lead to the surviving record.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("merged into"),
+    )
+    merged_at = models.DateTimeField(_("merged"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-updated_at", "-id"]

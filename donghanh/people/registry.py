@@ -58,6 +58,8 @@ class NewRecord:
 
     full_name: str
     date_of_birth: datetime.date | None = None
+    # Only the year of birth, when the date is not known (a list that says "1998").
+    birth_year: int | None = None
     sex: str = ""
     phone: str = ""
     commune_code: str = ""

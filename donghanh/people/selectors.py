@@ -71,18 +71,44 @@ def persons_visible_to(membership: Membership) -> QuerySet[Person]:
     """Every person whose record the member may open; every read of a person (record,
     search, duplicate check) goes through here.
 
-    Only people of the member's organisation, and nobody for roles without case access. Among
+    Only people of the member's organisation, never a record merged into another one (the
+    duplicates app's merge), and nobody for roles without case access. Among
     those, the registered visibility rule decides (`donghanh.people.registry`; the cases app's
     `person_visibility`: who sees a person follows who sees their cases). With no rule
     registered nobody is visible.
     """
-    persons = Person.objects.filter(organisation_id=membership.organisation_id)
+    persons = Person.objects.filter(
+        organisation_id=membership.organisation_id, merged_into__isnull=True
+    )
     if not role_allows(membership.role, Perm.VIEW_CASES):
         return persons.none()
     rule = person_visibility_rule()
     if rule is None:
         return persons.none()
     return persons.filter(rule(membership))
+
+
+# The longest chain of merges followed to the surviving record (A into B, then B into C...).
+MERGE_CHAIN_LIMIT = 20
+
+
+def person_merged_into(membership: Membership, person_id: int) -> int | None:
+    """The record a merged record of the member's organisation now lives on, if the member may
+    open it: its old page and API address lead there. None otherwise (then 404, as for any
+    record the member may not open)."""
+    current = person_id
+    for _step in range(MERGE_CHAIN_LIMIT):
+        survivor = (
+            Person.objects.filter(pk=current, organisation_id=membership.organisation_id)
+            .values_list("merged_into_id", flat=True)
+            .first()
+        )
+        if survivor is None:
+            break
+        current = survivor
+    if current == person_id:
+        return None
+    return current if persons_visible_to(membership).filter(pk=current).exists() else None
 
 
 def persons_of_every_organisation() -> QuerySet[Person]:
@@ -381,7 +407,7 @@ def matches_kept_from(membership: Membership, person: Person) -> list[PossibleDu
     if match is None:
         return []
     found = list(
-        Person.objects.filter(match)
+        Person.objects.filter(match, merged_into__isnull=True)
         .exclude(pk=person.pk)
         .exclude(pk__in=persons_visible_to(membership).values("pk"))
         .only("pk", "organisation_id", *_INDEX_COLUMN.values())
@@ -394,7 +420,9 @@ def duplicate_notices_open(membership: Membership) -> QuerySet[DuplicateNotice]:
     """The notices of the member's organisation still to review, newest first (none for a
     role that does not see every case of the organisation)."""
     notices = DuplicateNotice.objects.filter(
-        organisation_id=membership.organisation_id, dismissed_at__isnull=True
+        organisation_id=membership.organisation_id,
+        dismissed_at__isnull=True,
+        person__merged_into__isnull=True,
     )
     if not role_allows(membership.role, Perm.REVIEW_DUPLICATES):
         return notices.none()

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -767,3 +768,88 @@ def consent_withdraw(
         details={"person": consent.person_id, "purpose": consent.purpose},
     )
     return consent
+
+
+# What a merge of two records of one person (the duplicates app) writes on the records
+# themselves. The duplicates app's services audit the merge and its undo, in one row each.
+
+# Besides the record form's fields, what a merge sets and its undo restores.
+MERGED_FIELDS = (*PERSON_FIELDS, "age_estimated_on")
+
+
+@transaction.atomic
+def person_fields_replace(
+    *,
+    person: Person,
+    values: Mapping[str, Any],
+    actor: Actor,
+    version: int | None = None,
+    updated_at: datetime.datetime | None = None,
+) -> list[str]:
+    """Give the person's record these values of `MERGED_FIELDS` (a merge's chosen values, or
+    the values an undone merge restores), rewrite its blind indexes and name tokens, and tell
+    the figures. A new version, unless `version` and `updated_at` are given: an undo puts the
+    record back exactly as it was. The names of the fields that changed."""
+    unknown = set(values) - set(MERGED_FIELDS)
+    if unknown:
+        raise TypeError(f"not person fields a merge sets: {sorted(unknown)}")
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    changed = []
+    for name, value in values.items():
+        stored = current.current_commune_id if name == "current_commune" else getattr(current, name)
+        new = value.pk if isinstance(value, Commune) else value
+        if stored != new:
+            if name == "current_commune":
+                current.current_commune_id = new
+            else:
+                setattr(current, name, value)
+            changed.append(name)
+    if changed:
+        _validate_person(current)
+    _refresh_indexes(current)
+    _replace_name_tokens(current)
+    if version is None:
+        current.version += 1
+        current.save(update_fields=[*changed, "version", "updated_at", *_INDEX_COLUMNS])
+    else:
+        current.version = version
+        current.save(update_fields=[*changed, "version", *_INDEX_COLUMNS])
+        Person.objects.filter(pk=current.pk).update(updated_at=updated_at)
+    if changed:
+        people_changed(person_ids=[current.pk], person_fields=changed)
+    return changed
+
+
+_INDEX_COLUMNS = ("name_dob_index", "id_number_index", "phone_index")
+
+
+@transaction.atomic
+def person_merged_away(
+    *, person: Person, survivor: Person, at: datetime.datetime, actor: Actor
+) -> None:
+    """Mark the record as merged into `survivor`: nobody sees it any more and no search or
+    duplicate check finds it (its blind indexes and name tokens are cleared); its own fields
+    stay as they are, for an undo. A new version (what was imported with it is no longer as
+    imported), its last change left alone."""
+    PersonNameToken.objects.filter(person=person).delete()
+    Person.objects.filter(pk=person.pk).update(
+        merged_into=survivor,
+        merged_at=at,
+        version=F("version") + 1,
+        **dict.fromkeys(_INDEX_COLUMNS, ""),
+    )
+
+
+@transaction.atomic
+def person_merge_reverted(*, person: Person, version: int, actor: Actor) -> None:
+    """Bring back a record merged into another one, as it was: seen again, at its `version`
+    before the merge, its blind indexes and name tokens written again from its own fields."""
+    current = Person.objects.select_for_update().get(pk=person.pk)
+    _refresh_indexes(current)
+    _replace_name_tokens(current, existing=set())
+    Person.objects.filter(pk=current.pk).update(
+        merged_into=None,
+        merged_at=None,
+        version=version,
+        **{column: getattr(current, column) for column in _INDEX_COLUMNS},
+    )

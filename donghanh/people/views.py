@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +40,7 @@ from donghanh.people.selectors import (
     access_duplicate_notice,
     access_person,
     duplicate_notices_open,
+    person_merged_into,
     person_with_details,
     persons_search,
     sharing_recipients,
@@ -147,8 +148,16 @@ def person_register(request: HttpRequest, org: str) -> HttpResponse:
 @never_cache
 @require_GET
 @login_required
-def person_detail(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
-    membership, person = _open_person(request, org, person_id, Perm.VIEW_CASES)
+def person_detail(request: HttpRequest, org: str, person_id: int) -> HttpResponseBase:
+    try:
+        membership, person = _open_person(request, org, person_id, Perm.VIEW_CASES)
+    except Http404:
+        # A record merged into another one: its old address leads to the surviving record.
+        membership = access_membership(request.user, org, Perm.VIEW_CASES)
+        survivor = person_merged_into(membership, person_id)
+        if survivor is None:
+            raise
+        return redirect("people:person_detail", org=org, person_id=survivor)
     return render(
         request,
         "people/person_detail.html",

@@ -46,6 +46,7 @@ ORGANISATION_PAGES: tuple[Destination, ...] = (
         _("Possible duplicates registered elsewhere"),
         Perm.REVIEW_DUPLICATES,
     ),
+    Destination("duplicates:queue", _("Records of the same person"), Perm.REVIEW_DUPLICATES),
     Destination("cases:case_list", _("Cases"), Perm.VIEW_CASES),
     Destination("casework:overdue", _("Overdue actions and follow-ups"), Perm.VIEW_CASES),
     Destination("livelihood:reviews_due", _("Reintegration assessments due"), Perm.VIEW_CASES),

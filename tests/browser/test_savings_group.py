@@ -114,10 +114,13 @@ def test_an_officer_records_a_whole_meeting_on_a_phone(page: Page, live_server):
     assert _fits_the_screen(page)
 
 
-def test_a_case_worker_updates_her_plan_and_sees_the_score_trend(page: Page, live_server):
+def test_a_case_worker_places_her_safely_updates_her_plan_and_sees_the_score_trend(
+    page: Page, live_server
+):
     from donghanh.cases.tests.conftest import make_case
     from donghanh.livelihood.plans import services as plan_services
     from donghanh.livelihood.plans.items import ITEMS
+    from donghanh.livelihood.safe_addresses.services import safe_address_add
     from donghanh.people.tests.conftest import make_person
 
     worker = MembershipFactory(role=Role.CASE_WORKER)
@@ -129,9 +132,32 @@ def test_a_case_worker_updates_her_plan_and_sees_the_score_trend(page: Page, liv
         assessed_on=timezone.localdate() - datetime.timedelta(days=200),
         answers={item.code: 2 for item in ITEMS},
     )
+    safe_address_add(
+        actor=Actor.system("test"),
+        organisation=worker.organisation,
+        name="Nhà bà Tư",
+        kind="union_member",
+        address="Xóm 2, thôn Hà Thôn, xã Bảo Ninh",
+        capacity=2,
+        vouched_by="Chủ tịch Hội Phụ nữ xã",
+        last_checked_on=timezone.localdate(),
+    )
     sign_in_verified(page, live_server.url, worker.user)
 
+    # An emergency first: she spends two nights at a safe address, listed on her case page.
     page.goto(f"{live_server.url}/app/o/{worker.organisation.slug}/cases/{case.pk}/")
+    expect(page.locator("main")).to_contain_text("Chưa có lần tạm lánh khẩn cấp nào.")
+    page.get_by_role("link", name="Đưa chị đến tạm lánh tại một địa chỉ an toàn").click()
+    page.get_by_label("Địa chỉ an toàn").select_option(label="Nhà bà Tư")
+    page.get_by_label("Số đêm").fill("2")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator(".messages")).to_contain_text("Đã ghi nhận lần tạm lánh khẩn cấp")
+    placements = page.get_by_role("table").filter(has_text="Nhà bà Tư")
+    today = timezone.localdate()
+    expect(placements).to_contain_text(f"{today:%d/%m/%Y}")
+    expect(placements).to_contain_text(f"{today + datetime.timedelta(days=2):%d/%m/%Y}")
+    assert _fits_the_screen(page)
+
     page.get_by_role("link", name="Kế hoạch sinh kế và các lần đánh giá của chị").click()
     page.get_by_role("button", name="Bắt đầu kế hoạch sinh kế của chị").click()
     page.get_by_label("Mục tiêu của chị").fill("Nuôi bò sinh sản và bán sữa")
@@ -141,11 +167,47 @@ def test_a_case_worker_updates_her_plan_and_sees_the_score_trend(page: Page, liv
     expect(page.locator(".messages")).to_contain_text("Đã lưu kế hoạch sinh kế")
     assert _fits_the_screen(page)
 
+    # One point on the chart so far: her intake assessment.
+    expect(page.locator("figure.chart circle")).to_have_count(1)
+
+    # The support she was given, written as people write money.
+    page.get_by_role("link", name="Ghi hỗ trợ đã nhận").click()
+    page.get_by_label("Hình thức hỗ trợ").select_option("cash_grant")
+    page.get_by_label("Giá trị (đồng)").fill("1.500.000")
+    page.get_by_label("Đơn vị hỗ trợ (khác)").fill("UBND xã Sơn Kim 1")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator(".messages")).to_contain_text("Đã ghi hỗ trợ")
+    support = page.get_by_role("table").filter(has_text="Hỗ trợ tiền mặt")
+    expect(support).to_contain_text("1.500.000 ₫")
+    expect(support).to_contain_text("UBND xã Sơn Kim 1")
+
+    # A review of her income: she now earns more than at the start.
+    page.get_by_role("link", name="Ghi một lần rà soát").click()
+    page.get_by_label("Thu nhập hằng tháng hiện nay của chị (đồng)").fill("2.300.000")
+    page.get_by_label("Tình hình sinh kế").fill("Bò đã đẻ, bán sữa cho hợp tác xã")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator(".messages")).to_contain_text("Đã ghi lần rà soát")
+    reviews = page.get_by_role("table").filter(has_text="Bò đã đẻ")
+    expect(reviews.get_by_role("row").filter(has_text="Lúc bắt đầu")).to_contain_text("1.500.000 ₫")
+    expect(reviews).to_contain_text("2.300.000 ₫")
+    assert _fits_the_screen(page)
+
     # The 6-month assessment is due: she is doing better on every question.
     expect(page.locator("main")).to_contain_text("Quá hạn")
     page.get_by_role("link", name="Ghi một lần đánh giá").click()
+    expect(page.get_by_label("Thời điểm")).to_have_value("month_6")
     for item in ITEMS:
         page.locator(f"input[name={item.code}][value='4']").check()
     page.get_by_role("button", name="Lưu đánh giá").click()
+    expect(page.locator(".messages")).to_contain_text("Đã ghi đánh giá")
     expect(page.locator("main")).to_contain_text("Điểm tổng hợp của chị đã tăng 50 điểm")
     assert _fits_the_screen(page)
+
+    # The trend shows the new point: a second dot on the chart, a second column in the table.
+    chart = page.get_by_role("img", name=re.compile("Điểm tổng hợp của chị ở mỗi lần đánh giá"))
+    expect(chart.locator("circle")).to_have_count(2)
+    expect(chart.locator("circle").last.locator("title")).to_have_text(f"{today:%d/%m/%Y}: 75")
+    scores = page.get_by_role("table").filter(has_text="Tổng hợp").first
+    expect(scores.locator("thead th")).to_have_count(3)
+    expect(scores.locator("thead")).to_contain_text(f"{today:%d/%m/%Y}")
+    expect(scores.get_by_role("row").filter(has_text="Tổng hợp")).to_contain_text("75")

@@ -3,17 +3,22 @@ the same permissions and organisation scoping as the import pages, and a permiss
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 
 from donghanh.api.tests.actors import ACTORS, actor_client
 from donghanh.api.tests.conftest import api_client, issue_token
+from donghanh.audit.models import AuditEntry
 from donghanh.imports.models import ImportBatch
 from donghanh.imports.tests.helpers import xlsx
+from donghanh.jobs.models import Job
 from donghanh.organisations.roles import Role
 from donghanh.people.models import Person
 from donghanh.testing import factories
@@ -36,7 +41,12 @@ BAD = ["Giàng Thị Mai", "Không rõ", "12/05/1999", "Nạn nhân bị mua bá
 UPLOAD = "/api/v1/imports/"
 
 # The imports API's routes, for the check that every route is in a permission matrix.
-ROUTES = {("import_upload", "post"), ("import_detail", "get"), ("import_commit", "post")}
+ROUTES = {
+    ("import_upload", "post"),
+    ("import_detail", "get"),
+    ("import_commit", "post"),
+    ("import_undo", "post"),
+}
 
 
 @pytest.fixture(autouse=True)
@@ -144,25 +154,143 @@ def test_refusals_are_in_the_request_s_language():
     assert "bắt buộc" in str(missing.json()) or "Trường" in str(missing.json())
 
 
+# --- undo ------------------------------------------------------------------------------------
+
+
+def _committed_batch(organisation: Any) -> ImportBatch:
+    """A batch of one person, imported by a supervisor of the organisation."""
+    importer = MembershipFactory(organisation=organisation, role=Role.SUPERVISOR).user
+    client = api_client(issue_token(importer))
+    answer = upload(client, organisation, [HEADINGS, GOOD])
+    assert answer.status_code == 202
+    run_queued_jobs()
+    url = reverse("api:import_commit", kwargs={"batch_id": answer.json()["id"]})
+    assert client.post(url, {"mode": "all"}, format="json").status_code == 202
+    run_queued_jobs()
+    batch = ImportBatch.objects.get(pk=answer.json()["id"])
+    assert batch.status == ImportBatch.Status.COMMITTED
+    return batch
+
+
+def _undo(client: Any, batch: ImportBatch, body: Any = None, **extra: Any) -> Any:
+    url = reverse("api:import_undo", kwargs={"batch_id": batch.pk})
+    data = {"confirm": True} if body is None else body
+    return client.post(url, data, format="json", **extra)
+
+
+def test_the_importer_s_supervisor_undoes_an_import_once():
+    organisation = OrganisationFactory()
+    batch = _committed_batch(organisation)
+    assert Person.objects.count() == 1
+    supervisor = MembershipFactory(organisation=organisation, role=Role.SUPERVISOR).user
+    client = api_client(issue_token(supervisor))
+
+    started = _undo(client, batch)
+    assert started.status_code == 202, started.json()
+    assert started.json()["status"] == "undoing" and started.json()["job"] is not None
+    assert started["Location"] == started.json()["url"]
+    run_queued_jobs()
+    done = client.get(started.json()["url"]).json()
+    assert done["status"] == "undone" and done["job"] is None and done["undone_at"]
+    assert Person.objects.count() == 0
+
+    # Sent again: the import is answered as it is, and nothing more is done.
+    audit_rows, jobs = AuditEntry.objects.count(), Job.objects.count()
+    again = _undo(client, batch)
+    assert again.status_code == 200 and again.json()["status"] == "undone"
+    assert (AuditEntry.objects.count(), Job.objects.count()) == (audit_rows, jobs)
+
+
+def test_an_idempotency_key_starts_one_undo():
+    organisation = OrganisationFactory()
+    batch = _committed_batch(organisation)
+    supervisor = MembershipFactory(organisation=organisation, role=Role.SUPERVISOR).user
+    client = api_client(issue_token(supervisor))
+    key = {"HTTP_IDEMPOTENCY_KEY": "undo-key-0123456789"}
+
+    first, second = _undo(client, batch, **key), _undo(client, batch, **key)
+
+    # The second is answered as the import is now: being undone by the first one's job.
+    assert (first.status_code, second.status_code) == (202, 200)
+    assert first.json()["job"]["id"] == second.json()["job"]["id"]
+    assert Job.objects.filter(kind="imports.undo").count() == 1
+    run_queued_jobs()
+    assert Person.objects.count() == 0
+
+
+def _refused(answer: Any, batch: ImportBatch, people: int = 1) -> str:
+    assert answer.status_code == 400, answer.json()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.COMMITTED and batch.undo_job_id is None
+    assert Person.objects.count() == people
+    return str(answer.json())
+
+
+def test_undo_is_refused_in_vietnamese_and_changes_nothing():
+    organisation = OrganisationFactory()
+    batch = _committed_batch(organisation)
+    supervisor = MembershipFactory(organisation=organisation, role=Role.SUPERVISOR).user
+    client = api_client(issue_token(supervisor))
+    vi = {"HTTP_ACCEPT_LANGUAGE": "vi"}
+
+    unconfirmed = _refused(_undo(client, batch, {}, **vi), batch)
+    assert "confirm" in unconfirmed
+    assert "Xác nhận" in _refused(_undo(client, batch, {"confirm": False}, **vi), batch)
+
+    # A record was changed since the import.
+    Person.objects.update(version=F("version") + 1)
+    touched = _refused(_undo(client, batch, **vi), batch)
+    assert "bị thay đổi hoặc đã được dùng kể từ khi nhập" in touched
+    Person.objects.update(version=F("version") - 1)
+
+    # More than 30 days after the import.
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        committed_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    assert "trong vòng 30 ngày" in _refused(_undo(client, batch, **vi), batch)
+
+
+def test_the_importer_may_not_undo_their_own_import():
+    organisation = OrganisationFactory()
+    batch = _committed_batch(organisation)
+    client = api_client(issue_token(batch.importer))
+
+    assert _undo(client, batch).status_code == 403
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.COMMITTED and Person.objects.count() == 1
+
+
+def test_an_import_not_done_yet_cannot_be_undone():
+    organisation = OrganisationFactory()
+    batch = _checked_batch(organisation)
+    supervisor = MembershipFactory(organisation=organisation, role=Role.SUPERVISOR).user
+    answer = _undo(api_client(issue_token(supervisor)), batch, HTTP_ACCEPT_LANGUAGE="vi")
+    assert answer.status_code == 400
+    assert "Chỉ lần nhập đã hoàn tất mới có thể hoàn tác" in str(answer.json())
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.CHECKED
+
+
 # --- the permission matrix -----------------------------------------------------------------
 # upload: POST a people file; batch: GET a batch another supervisor of the organisation
-# uploaded; commit: POST its import. "own": the actor's organisation; "other": another one.
+# uploaded; commit: POST its import; undo: POST the undo of a batch another supervisor
+# imported. "own": the actor's organisation; "other": another one.
 # 202/200 allowed, 401 no valid token, 403 a role that may not, 404 another organisation (or a
 # batch the member may not see: it might not exist).
 
 # fmt: off
-MATRIX: dict[str, tuple[int, int, int, int, int, int]] = {
-    #                      own: upload batch commit   other: upload batch commit
-    "org_admin":            (403, 200, 403, 404, 404, 404),
-    "supervisor":           (202, 200, 403, 404, 404, 404),
-    "case_worker":          (403, 403, 403, 404, 403, 403),
-    "collaborator":         (403, 403, 403, 404, 403, 403),
-    "programme_officer":    (403, 404, 404, 404, 404, 404),
-    "content_editor":       (403, 404, 404, 404, 404, 404),
-    "donor_viewer":         (403, 403, 403, 404, 403, 403),
-    "system_administrator": (401, 401, 401, 401, 401, 401),
-    "no_membership":        (401, 401, 401, 401, 401, 401),
-    "anonymous":            (401, 401, 401, 401, 401, 401),
+MATRIX: dict[str, tuple[int, ...]] = {
+    #                      own: upload batch commit undo   other: upload batch commit undo
+    "org_admin":            (403, 200, 403, 202, 404, 404, 404, 404),
+    "supervisor":           (202, 200, 403, 202, 404, 404, 404, 404),
+    "case_worker":          (403, 403, 403, 403, 404, 403, 403, 403),
+    "collaborator":         (403, 403, 403, 403, 404, 403, 403, 403),
+    "programme_officer":    (403, 404, 404, 404, 404, 404, 404, 404),
+    "content_editor":       (403, 404, 404, 404, 404, 404, 404, 404),
+    "donor_viewer":         (403, 403, 403, 403, 404, 403, 403, 403),
+    "system_administrator": (401, 401, 401, 401, 401, 401, 401, 401),
+    "no_membership":        (401, 401, 401, 401, 401, 401, 401, 401),
+    "anonymous":            (401, 401, 401, 401, 401, 401, 401, 401),
 }
 # fmt: on
 
@@ -198,4 +326,13 @@ def test_the_permission_matrix(actor):
         got.append(commit.status_code)
         batch.refresh_from_db()
         assert batch.status == ("committing" if commit.status_code == 202 else "checked")
+        imported = _committed_batch(organisation)
+        people = Person.objects.count()
+        undo = _undo(client, imported)
+        got.append(undo.status_code)
+        imported.refresh_from_db()
+        assert imported.status == ("undoing" if undo.status_code == 202 else "committed")
+        if undo.status_code == 202:
+            run_queued_jobs()
+            assert Person.objects.count() == people - 1
     assert tuple(got) == MATRIX[actor]

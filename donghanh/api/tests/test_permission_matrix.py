@@ -6,7 +6,8 @@ The page matrix (donghanh/organisations/tests/test_permission_matrix.py) is the 
 
 Every actor holds a token (donghanh/api/tests/actors.py). The projects endpoints have their
 own matrix, by how the actor's organisation relates to the project
-(test_permission_matrix_projects.py), and so have the imports endpoints (test_imports.py);
+(test_permission_matrix_projects.py), and so have the imports endpoints (test_imports.py) and
+the livelihood ones (test_permission_matrix_livelihood.py);
 together they cover every route of the API once.
 
 Legend:
@@ -38,6 +39,7 @@ from django.urls import URLPattern, URLResolver, resolve, reverse
 from donghanh.api.tests.actors import ACTORS, actor_client
 from donghanh.api.tests.conftest import make_person
 from donghanh.api.tests.test_imports import ROUTES as IMPORT_ROUTES
+from donghanh.api.tests.test_permission_matrix_livelihood import ROUTES as LIVELIHOOD_ROUTES
 from donghanh.api.tests.test_permission_matrix_projects import HOW as PROJECT_HOW
 from donghanh.api.v1.urls import urlpatterns as api_urls
 from donghanh.cases.models import Case
@@ -304,6 +306,7 @@ def test_the_matrix_covers_every_endpoint_and_method():
     here = {(_route_name(HOW[column]), HOW[column].method) for column in COLUMNS}
     projects = {(str(resolve(c.url(1)).url_name), c.method) for c in PROJECT_HOW.values()}
     projects |= IMPORT_ROUTES  # their own matrix: donghanh/api/tests/test_imports.py
+    projects |= LIVELIHOOD_ROUTES  # their own: test_permission_matrix_livelihood.py
     in_api = set()
     for pattern in _endpoints(api_urls):
         view = pattern.callback.view_class  # type: ignore[attr-defined]

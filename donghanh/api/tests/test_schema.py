@@ -10,12 +10,19 @@ from django.urls import reverse
 from drf_spectacular.validation import validate_schema
 from jsonschema import Draft202012Validator
 
-from donghanh.api.tests.conftest import api_client, make_person
+from donghanh.api.tests.conftest import api_client, issue_token, make_person
+from donghanh.api.tests.test_imports import (
+    MembershipFactory,
+    OrganisationFactory,
+    _committed_batch,
+    _undo,
+)
 from donghanh.core.actor import Actor
 from donghanh.organisations.roles import Role
 from donghanh.people import services as person_services
 from donghanh.places.models import Commune
 from donghanh.programmes.projects.models import Project
+from donghanh.testing.jobs import run_queued_jobs
 
 LIST_PATH = "/api/v1/persons/"
 DETAIL_PATH = "/api/v1/persons/{person_id}/"
@@ -43,6 +50,21 @@ ENDPOINTS = {
     "/api/v1/imports/": {"post"},
     "/api/v1/imports/{batch_id}/": {"get"},
     "/api/v1/imports/{batch_id}/commit/": {"post"},
+    "/api/v1/imports/{batch_id}/undo/": {"post"},
+    f"{CASE_PATH}livelihood-plan/": {"get", "post", "patch"},
+    f"{CASE_PATH}livelihood-plan/support/": {"post"},
+    f"{CASE_PATH}livelihood-plan/reviews/": {"post"},
+    f"{CASE_PATH}reintegration-assessments/": {"get", "post"},
+    f"{CASE_PATH}reintegration-assessments/{{assessment_id}}/": {"get"},
+    "/api/v1/savings-groups/": {"get"},
+    "/api/v1/savings-groups/{group_id}/": {"get"},
+    "/api/v1/savings-groups/{group_id}/members/{member_id}/": {"get"},
+    "/api/v1/savings-groups/{group_id}/cycles/": {"get"},
+    "/api/v1/savings-groups/{group_id}/cycles/{cycle_id}/": {"get"},
+    "/api/v1/savings-groups/{group_id}/cycles/{cycle_id}/meetings/": {"get", "post"},
+    "/api/v1/savings-groups/{group_id}/cycles/{cycle_id}/meetings/{meeting_id}/": {"get"},
+    "/api/v1/savings-groups/{group_id}/measures/": {"get"},
+    "/api/v1/savings-measures/": {"get"},
 }
 
 
@@ -305,3 +327,24 @@ def test_referral_answers_conform(schema, net):
     declined = receiver.post(f"{one}decline/", {"reason": "x"}, format="json")
     assert declined.status_code == 400
     assert_conforms(schema, f"{REFERRAL_PATH}decline/", "post", declined)
+
+
+def test_import_undo_answers_conform(schema, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "private"
+    organisation = OrganisationFactory()
+    batch = _committed_batch(organisation)
+    supervisor = MembershipFactory(organisation=organisation, role=Role.SUPERVISOR).user
+    client = api_client(issue_token(supervisor))
+    path = "/api/v1/imports/{batch_id}/undo/"
+
+    refused = _undo(client, batch, {"confirm": False})
+    assert refused.status_code == 400
+    assert_conforms(schema, path, "post", refused)
+    started = _undo(client, batch)
+    assert started.status_code == 202
+    assert_conforms(schema, path, "post", started)
+    run_queued_jobs()
+    again = _undo(client, batch)
+    assert again.status_code == 200
+    assert_conforms(schema, path, "post", again)
+    assert_conforms(schema, "/api/v1/imports/{batch_id}/", "get", client.get(again.json()["url"]))

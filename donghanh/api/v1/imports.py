@@ -1,6 +1,6 @@
 """Imports from spreadsheets: `/api/v1/imports/` (upload a file for a kind: it is checked in the
-background), `/api/v1/imports/{id}/` (the batch: its status, the job's progress, the report)
-and `/api/v1/imports/{id}/commit/` (import it).
+background), `/api/v1/imports/{id}/` (the batch: its status, the job's progress, the report),
+`/api/v1/imports/{id}/commit/` (import it) and `/api/v1/imports/{id}/undo/` (undo it).
 
 Everything goes through donghanh.imports exactly as the import pages do: `access_kind` and the
 kind's `check_access` for an upload, `access_batch` for a batch (its importer, and members who
@@ -80,6 +80,10 @@ class ReportSerializer(OutputSerializer):
     errors_total = serializers.IntegerField(help_text="Every problem, when more than 1,000.")
     duplicate_rows = DuplicateRowSerializer(many=True)
     dry_run = serializers.BooleanField(help_text="True for the report of a check.")
+    undo_refused = serializers.CharField(
+        help_text="Why the last undo removed nothing (records were changed or used since); "
+        "empty when no undo was refused."
+    )
 
 
 class JobSerializer(OutputSerializer):
@@ -106,6 +110,7 @@ class BatchSerializer(OutputSerializer):
     created_at = serializers.DateTimeField()
     checked_at = serializers.DateTimeField(allow_null=True)
     committed_at = serializers.DateTimeField(allow_null=True)
+    undone_at = serializers.DateTimeField(allow_null=True)
 
     def get_url(self, batch: ImportBatch) -> str:
         path = reverse("api:import_detail", kwargs={"batch_id": batch.pk})
@@ -123,6 +128,7 @@ class BatchSerializer(OutputSerializer):
         if not report:
             return None
         report.setdefault("errors_total", len(report.get("errors", [])))
+        report.setdefault("undo_refused", "")
         return dict(ReportSerializer(report).data)
 
 
@@ -150,6 +156,19 @@ class CommitSerializer(serializers.Serializer):
         choices=ImportBatch.Mode.choices,
         help_text="`all`: every row or nothing; `valid`: only the rows without problems.",
     )
+
+
+class UndoSerializer(serializers.Serializer):
+    confirm = serializers.BooleanField(
+        help_text="`true`: every record this import created is removed, which cannot be reversed."
+    )
+
+    def validate_confirm(self, value: bool) -> bool:
+        if not value:
+            raise serializers.ValidationError(
+                _("Confirm that every record this import created will be removed.")
+            )
+        return value
 
 
 # Helpers.
@@ -297,3 +316,54 @@ class ImportCommitView(APIView):
         except ValidationError as error:
             raise _refusal(error) from None
         return _answer(request, batch, status.HTTP_202_ACCEPTED)
+
+
+class ImportUndoView(APIView):
+    @extend_schema(
+        summary="Undo an import in the background: every record it created is removed",
+        description="The importer's supervisor (a member who may undo imports, never the "
+        "importer), within 30 days of the import, if nothing was done to its records since; "
+        "otherwise 400 with the reason and nothing changed. An import already undone, or "
+        "being undone, is answered as it is (200) and nothing more is done.",
+        request=UndoSerializer,
+        parameters=[IDEMPOTENCY],
+        responses={
+            202: OpenApiResponse(
+                BatchSerializer,
+                description="Undoing; poll its `url` until `job` is null: `status` is `undone`, "
+                "or `committed` with the reason in `report.undo_refused`.",
+            ),
+            200: OpenApiResponse(
+                BatchSerializer, description="Already undone or being undone: nothing more done."
+            ),
+            **error_responses(400, 401, 403, 404),
+        },
+    )
+    def post(self, request: Request, batch_id: int) -> Response:
+        membership, batch = _batch(request, batch_id)
+        if not selectors.may_undo(membership, batch):
+            raise PermissionDenied
+        if batch.status in _UNDOING_OR_UNDONE:
+            return _answer(request, batch)
+        payload = UndoSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        actor = request_actor(request._request, membership.organisation)
+        try:
+            batch, _first = once(
+                actor=actor,
+                scope=f"imports.undo.{batch.pk}",
+                key=request.META.get(IDEMPOTENCY_HEADER, ""),
+                create=lambda: services.batch_undo_start(
+                    actor=actor, batch=batch, membership=membership
+                ),
+            )
+        except ValidationError as error:
+            # Sent twice at once: the other call started the undo, this one has nothing to do.
+            batch.refresh_from_db()
+            if batch.status in _UNDOING_OR_UNDONE:
+                return _answer(request, batch)
+            raise _refusal(error) from None
+        return _answer(request, batch, status.HTTP_202_ACCEPTED)
+
+
+_UNDOING_OR_UNDONE = (ImportBatch.Status.UNDOING, ImportBatch.Status.UNDONE)

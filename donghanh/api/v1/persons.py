@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -55,6 +56,7 @@ from donghanh.people.selectors import (
     DuplicateReason,
     PersonAccess,
     access_person,
+    person_merged_into,
     person_with_details,
     persons_of_every_organisation,
     persons_search,
@@ -287,6 +289,15 @@ def _open_person(request: Request, person_id: int, perm: Perm) -> PersonAccess:
     return access
 
 
+def _merged_into(request: Request, person_id: int) -> int | None:
+    """The surviving record of a record merged into another one, if the user may open it."""
+    for membership in api_memberships(request.user, Perm.VIEW_CASES):
+        survivor = person_merged_into(membership, person_id)
+        if survivor is not None:
+            return survivor
+    return None
+
+
 def _persons_found(memberships: list[Membership], query: str) -> QuerySet[Person]:
     found = reduce(operator.or_, (persons_search(m, query) for m in memberships))
     return found.defer(*DETAIL_ONLY_FIELDS)
@@ -434,8 +445,17 @@ class PersonDetailView(APIView):
         summary="Read a person's record",
         responses={200: PersonSerializer, **error_responses(401, 403, 404)},
     )
-    def get(self, request: Request, person_id: int) -> Response:
-        _membership, person = _open_person(request, person_id, Perm.VIEW_CASES)
+    def get(self, request: Request, person_id: int) -> Response | HttpResponseRedirect:
+        try:
+            _membership, person = _open_person(request, person_id, Perm.VIEW_CASES)
+        except Http404:
+            # A record merged into another one: its old id leads to the surviving record.
+            survivor = _merged_into(request, person_id)
+            if survivor is None:
+                raise
+            return HttpResponseRedirect(
+                reverse("api:person_detail", kwargs={"person_id": survivor})
+            )
         answer = PersonSerializer(person_with_details(person), context={"request": request})
         return Response(answer.data)
 

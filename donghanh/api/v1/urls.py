@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from donghanh.api.v1 import cases, imports, persons, referrals
+from donghanh.api.v1 import cases, imports, livelihood, persons, referrals, savings
 
 urlpatterns = [
     path("persons/", persons.PersonListView.as_view(), name="person_list"),
@@ -52,5 +52,12 @@ urlpatterns = [
         imports.ImportCommitView.as_view(),
         name="import_commit",
     ),
+    path(
+        "imports/<int:batch_id>/undo/",
+        imports.ImportUndoView.as_view(),
+        name="import_undo",
+    ),
     path("", include("donghanh.api.v1.projects")),
+    path("", include(livelihood.urlpatterns)),
+    path("", include(savings.urlpatterns)),
 ]

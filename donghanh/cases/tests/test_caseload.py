@@ -284,8 +284,9 @@ def _queries_for(client, url):
 # support group skips the rules and rates: 14. The session is not written (nothing changed).
 # The sections other apps add to the page: referrals 1, casework 5 (needs, plan, services,
 # follow-ups, stays), attachments 1.
-# ... + 2: the livelihood section (her plan, with its support when she has one, and assessments).
-EXPECTED_CASE_PAGE_QUERIES = 14 + 1 + 5 + 1 + 2
+# ... + 3: the livelihood section (her plan, with its support when she has one, assessments, and
+# her emergency placements with their safe addresses).
+EXPECTED_CASE_PAGE_QUERIES = 14 + 1 + 5 + 1 + 3
 
 
 def test_case_page_query_count_is_pinned(staff, case):

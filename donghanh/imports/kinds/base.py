@@ -20,13 +20,17 @@ the dry run, the marked workbook, one transaction, the links, undo's checks.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from donghanh.audit.services import audit_record
+from donghanh.imports import parsing
 from donghanh.imports.events import ImportEvent
 from donghanh.imports.parsing import Choices, Parser
 from donghanh.organisations.roles import Perm
@@ -58,6 +62,139 @@ class Column:
     number_format: str = ""
 
 
+# --- the columns several kinds have -----------------------------------------------------------
+# Declared once: a kind gives its example value and the other headings its users write.
+
+NOTE_YES_NO = gettext_lazy("Có or Không.")
+NOTE_LIST = gettext_lazy("One or more from the list, separated by semicolons.")
+NOTE_PROVINCE = gettext_lazy("Today's name or the name before 2025.")
+PROVINCE_ALIASES = ("tinh", "tinh thanh pho")
+
+
+def full_name_column(*, example: str, aliases: tuple[str, ...]) -> Column:
+    return Column(
+        "full_name",
+        gettext_lazy("Full name"),
+        parsing.name(200),
+        required=True,
+        note=gettext_lazy("Family name, middle name and given name, as on their papers."),
+        example=example,
+        aliases=aliases,
+        width=28,
+    )
+
+
+def sex_column(
+    choices: Choices, *, example: Any, note: StrOrPromise = "", width: int = 14
+) -> Column:
+    return Column(
+        "sex",
+        gettext_lazy("Sex"),
+        choices.one,
+        required=True,
+        choices=choices,
+        note=note,
+        example=example,
+        aliases=("gioi tinh", "gioi"),
+        width=width,
+    )
+
+
+def province_column(
+    *,
+    label: StrOrPromise | None = None,
+    example: str = "Hà Tĩnh",
+    aliases: tuple[str, ...] = PROVINCE_ALIASES,
+) -> Column:
+    """A province, today's or from before 2025 (a kind reads it with `ProvinceReader` or
+    `place_resolve`)."""
+    return Column(
+        "province",
+        gettext_lazy("Province") if label is None else label,
+        parsing.text(100),
+        note=NOTE_PROVINCE,
+        example=example,
+        aliases=aliases,
+    )
+
+
+def area_type_column(choices: Choices) -> Column:
+    return Column(
+        "area_type",
+        gettext_lazy("Area type"),
+        choices.one,
+        choices=choices,
+        aliases=("khu vuc", "dia ban"),
+    )
+
+
+def project_code_column(*, example: str, aliases: tuple[str, ...]) -> Column:
+    return Column(
+        "project",
+        gettext_lazy("Project code"),
+        parsing.text(20),
+        required=True,
+        note=gettext_lazy("The code of a project your organisation implements or is a partner of."),
+        example=example,
+        aliases=aliases,
+        width=12,
+        number_format="@",
+    )
+
+
+def date_column(
+    key: str,
+    label: StrOrPromise,
+    *,
+    required: bool = False,
+    note: StrOrPromise = "",
+    example: datetime.date | str = "",
+    aliases: tuple[str, ...] = (),
+) -> Column:
+    """A day, written day/month/year or as the spreadsheet's own date."""
+    return Column(
+        key,
+        label,
+        parsing.date,
+        required=required,
+        note=note,
+        example=example,
+        aliases=aliases,
+    )
+
+
+def yes_no_column(
+    key: str, label: StrOrPromise, *, example: str = "", aliases: tuple[str, ...] = ()
+) -> Column:
+    return Column(key, label, parsing.yes_no, note=NOTE_YES_NO, example=example, aliases=aliases)
+
+
+def choices_column(
+    key: str,
+    label: StrOrPromise,
+    choices: Choices,
+    *,
+    required: bool = False,
+    note: StrOrPromise = NOTE_LIST,
+    example: Any = "",
+    aliases: tuple[str, ...] = (),
+    width: int = 20,
+) -> Column:
+    """Several values from a code list, separated by semicolons."""
+    return Column(
+        key,
+        label,
+        choices.many,
+        required=required,
+        choices=choices,
+        many=True,
+        note=note,
+        example=example,
+        aliases=aliases,
+        width=width,
+    )
+
+
 @dataclass
 class Checked:
     """One row after the check: its problems by column key ("" for the row as a whole), or
@@ -74,6 +211,35 @@ class Checked:
 
     def problem(self, column: str, message: str) -> None:
         self.problems.append((column, message))
+
+
+# --- the checks several kinds make ------------------------------------------------------------
+
+
+def not_in_future(
+    checked: Checked,
+    values: Mapping[str, Any],
+    *keys: str,
+    today: datetime.date,
+    message: str | None = None,
+) -> None:
+    """A problem on each of the date columns `keys` whose day is after `today`."""
+    for key in keys:
+        if values[key] is not None and values[key] > today:
+            checked.problem(key, message or _("This date cannot be in the future."))
+
+
+def in_order(
+    checked: Checked,
+    first: datetime.date | None,
+    then: datetime.date | None,
+    *,
+    column: str,
+    message: str,
+) -> None:
+    """A problem on `column` when both days are given and `then` is before `first`."""
+    if first is not None and then is not None and then < first:
+        checked.problem(column, message)
 
 
 class ImportKind:
@@ -117,6 +283,11 @@ class ImportKind:
 
     def check(self, values: Mapping[str, Any], state: Any) -> Checked:
         raise NotImplementedError
+
+    def check_row(self, number: int, values: Mapping[str, Any], state: Any) -> Checked:
+        """`check` for the row numbered `number` in the file (rows come in order): a kind that
+        compares a row with the earlier ones by more than their keys says which row here."""
+        return self.check(values, state)
 
     def create(self, payload: Any, state: Any, *, actor: Actor) -> Sequence[models.Model]:
         raise NotImplementedError

@@ -29,7 +29,18 @@ from donghanh.core.actor import Actor
 from donghanh.core.records import records_changed
 from donghanh.core.text import fold
 from donghanh.imports import parsing
-from donghanh.imports.kinds.base import Checked, Column, ImportKind, audit_removed, register
+from donghanh.imports.kinds.base import (
+    Checked,
+    Column,
+    ImportKind,
+    audit_removed,
+    date_column,
+    in_order,
+    not_in_future,
+    project_code_column,
+    province_column,
+    register,
+)
 from donghanh.imports.kinds.places import ProvinceReader
 from donghanh.organisations.roles import Perm
 from donghanh.programmes.codes import AgeGroup, AudienceSex
@@ -112,19 +123,7 @@ class OutreachKind(ImportKind):
     perm = Perm.EDIT_PROGRAMMES
     template_name = "truyen-thong"
     columns = (
-        Column(
-            "project",
-            gettext_lazy("Project code"),
-            parsing.text(20),
-            required=True,
-            note=gettext_lazy(
-                "The code of a project your organisation implements or is a partner of."
-            ),
-            example="001",
-            aliases=("ma du an", "du an", "project"),
-            width=12,
-            number_format="@",
-        ),
+        project_code_column(example="001", aliases=("ma du an", "du an", "project")),
         Column(
             "kind",
             gettext_lazy("Kind of activity"),
@@ -144,30 +143,21 @@ class OutreachKind(ImportKind):
             aliases=("ten hoat dong", "tieu de", "noi dung"),
             width=36,
         ),
-        Column(
+        date_column(
             "held_on",
             gettext_lazy("Date"),
-            parsing.date,
             required=True,
             note=gettext_lazy("The day it was held or posted (day/month/year)."),
             example=datetime.date(2025, 3, 8),
             aliases=("ngay", "ngay to chuc", "ngay thuc hien"),
         ),
-        Column(
+        date_column(
             "end_on",
             gettext_lazy("Until"),
-            parsing.date,
             note=gettext_lazy("For a campaign over several days: its last day."),
             aliases=("den ngay", "ngay ket thuc"),
         ),
-        Column(
-            "province",
-            gettext_lazy("Province"),
-            parsing.text(100),
-            note=gettext_lazy("Today's name or the name before 2025."),
-            example="Hà Tĩnh",
-            aliases=("tinh", "tinh thanh pho"),
-        ),
+        province_column(),
         Column(
             "place",
             gettext_lazy("Place or channel"),
@@ -235,10 +225,14 @@ class OutreachKind(ImportKind):
         project = found[0]
         held_on: datetime.date = values["held_on"]
         end_on: datetime.date | None = values["end_on"]
-        if held_on > timezone.localdate():
-            checked.problem("held_on", _("This date cannot be in the future."))
-        if end_on is not None and end_on < held_on:
-            checked.problem("end_on", _("The end date cannot be before the start date."))
+        not_in_future(checked, values, "held_on", today=timezone.localdate())
+        in_order(
+            checked,
+            held_on,
+            end_on,
+            column="end_on",
+            message=_("The end date cannot be before the start date."),
+        )
         province = None
         if values["province"]:
             province, problem = state.provinces.read(values["province"])

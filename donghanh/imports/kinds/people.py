@@ -14,8 +14,11 @@ Duplicates are found before anything is written, among the importer's own organi
 people only (the blind indexes of the registration check: the same ID number, or the same name
 and date of birth) and, for a row with neither, by what a list repeats (the same name with a
 case taken in on the same day); the same keys find a row that repeats an earlier row of the
-file. Nothing is said about
-other organisations' records.
+file. Beyond the exact keys, the platform's duplicate matcher (`donghanh/imports/kinds/similar.py`)
+flags a row likely to be one of the organisation's people or an earlier row (a name without
+diacritics, a birth year one off, the day and month swapped…) as a problem of the row, until
+the importer writes Có in the column "Checked: not a duplicate". Nothing is said about other
+organisations' records.
 """
 
 from __future__ import annotations
@@ -51,7 +54,25 @@ from donghanh.core.bulk import ItemsRefusedError
 from donghanh.core.records import people_changed
 from donghanh.core.text import fold, plain_name
 from donghanh.imports import parsing
-from donghanh.imports.kinds.base import Checked, Column, ImportKind, audit_removed, register
+from donghanh.imports.kinds.base import (
+    PROVINCE_ALIASES,
+    Checked,
+    Column,
+    ImportKind,
+    area_type_column,
+    audit_removed,
+    choices_column,
+    date_column,
+    full_name_column,
+    in_order,
+    not_in_future,
+    province_column,
+    register,
+    sex_column,
+    yes_no_column,
+)
+from donghanh.imports.kinds.places import AREAS
+from donghanh.imports.kinds.similar import SimilarPeople
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.people import indexes
@@ -65,6 +86,7 @@ from donghanh.people.models import (
     Sex,
     years_between,
 )
+from donghanh.people.registry import NewRecord
 from donghanh.people.services import (
     consent_record,
     consents_record_many,
@@ -73,7 +95,7 @@ from donghanh.people.services import (
     people_register_many,
     person_register,
 )
-from donghanh.places.models import AreaType, Commune
+from donghanh.places.models import Commune
 from donghanh.places.selectors import place_resolve
 from donghanh.reference.codelists import COUNTRIES, EXPLOITATION_TYPES
 
@@ -82,7 +104,6 @@ SEXES = parsing.Choices(
 )
 ETHNICITIES = parsing.Choices(Ethnicity.choices, aliases={"mông": "hmong", "h'mông": "hmong"})
 NATIONALITIES = parsing.Choices(NATIONALITY_CHOICES, aliases={"vn": "VN", "việt nam": "VN"})
-AREAS = parsing.Choices(AreaType.choices, aliases={"thành thị": "urban", "nông thôn": "rural"})
 CASE_TYPES = parsing.Choices(
     CaseType.choices,
     aliases={
@@ -191,6 +212,8 @@ class State:
     # Keys of the organisation's people (blind indexes, folded name with a year or an intake
     # day) → the person's id.
     known: dict[tuple[str, ...], int] = field(default_factory=dict)
+    # The organisation's people and the file's rows, for the duplicate matcher.
+    similar: SimilarPeople | None = None
 
 
 @dataclass
@@ -236,16 +259,7 @@ class PeopleKind(ImportKind):
     template_name = "nguoi-va-ho-so"
     writes_many = True
     columns = (
-        Column(
-            "full_name",
-            gettext_lazy("Full name"),
-            parsing.name(200),
-            required=True,
-            note=gettext_lazy("Family name, middle name and given name, as on their papers."),
-            example="Ví Dụ Thị Mẫu",
-            aliases=("ho va ten", "ho ten", "ten", "name"),
-            width=28,
-        ),
+        full_name_column(example="Ví Dụ Thị Mẫu", aliases=("ho va ten", "ho ten", "ten", "name")),
         Column(
             "other_names",
             gettext_lazy("Other names"),
@@ -254,16 +268,7 @@ class PeopleKind(ImportKind):
             aliases=("ten goi khac", "ten khac", "bi danh"),
             width=20,
         ),
-        Column(
-            "sex",
-            gettext_lazy("Sex"),
-            SEXES.one,
-            required=True,
-            choices=SEXES,
-            example=Sex.FEMALE.label,
-            aliases=("gioi tinh", "gioi"),
-            width=14,
-        ),
+        sex_column(SEXES, example=Sex.FEMALE.label),
         Column(
             "born",
             gettext_lazy("Date or year of birth"),
@@ -311,13 +316,8 @@ class PeopleKind(ImportKind):
             width=16,
             number_format="@",
         ),
-        Column(
-            "province",
-            gettext_lazy("Home province"),
-            parsing.text(100),
-            note=gettext_lazy("Today's name or the name before 2025."),
-            example="Hà Tĩnh",
-            aliases=("tinh", "tinh thanh pho", "que quan tinh"),
+        province_column(
+            label=gettext_lazy("Home province"), aliases=(*PROVINCE_ALIASES, "que quan tinh")
         ),
         Column(
             "district",
@@ -346,13 +346,7 @@ class PeopleKind(ImportKind):
             aliases=("dia chi", "thon xom", "noi o hien nay"),
             width=28,
         ),
-        Column(
-            "area_type",
-            gettext_lazy("Area type"),
-            AREAS.one,
-            choices=AREAS,
-            aliases=("khu vuc", "dia ban"),
-        ),
+        area_type_column(AREAS),
         Column(
             "case_type",
             gettext_lazy("Case type"),
@@ -363,10 +357,9 @@ class PeopleKind(ImportKind):
             aliases=("loai ho so", "doi tuong", "loai doi tuong"),
             width=32,
         ),
-        Column(
+        date_column(
             "intake_date",
             gettext_lazy("Intake date"),
-            parsing.date,
             required=True,
             note=gettext_lazy("The day the case came in (day/month/year)."),
             example=datetime.date(2024, 11, 5),
@@ -410,11 +403,9 @@ class PeopleKind(ImportKind):
             aliases=("ket qua tai hoa nhap",),
             width=28,
         ),
-        Column(
+        yes_no_column(
             "is_abroad",
             gettext_lazy("Abroad at intake"),
-            parsing.yes_no,
-            note=gettext_lazy("Có or Không."),
             example="Không",
             aliases=("o nuoc ngoai",),
         ),
@@ -426,37 +417,26 @@ class PeopleKind(ImportKind):
             example="Trung Quốc",
             aliases=("nuoc den", "quoc gia den", "destination"),
         ),
-        Column(
-            "departure_date",
-            gettext_lazy("Departure date"),
-            parsing.date,
-            aliases=("ngay di",),
-        ),
-        Column(
+        date_column("departure_date", gettext_lazy("Departure date"), aliases=("ngay di",)),
+        date_column(
             "return_date",
             gettext_lazy("Return date"),
-            parsing.date,
             example=datetime.date(2024, 10, 28),
             aliases=("ngay ve", "ngay tro ve"),
         ),
-        Column(
+        choices_column(
             "exploitation_types",
             gettext_lazy("Types of exploitation"),
-            EXPLOITATION.many,
-            choices=EXPLOITATION,
-            many=True,
-            note=gettext_lazy("One or more from the list, separated by semicolons."),
+            EXPLOITATION,
             example=EXPLOITATION_TYPES.label("ForcedLabour"),
             aliases=("hinh thuc boc lot", "loai boc lot"),
             width=28,
         ),
-        Column(
+        choices_column(
             "consent_purposes",
             gettext_lazy("Consent given for"),
-            PURPOSES.many,
+            PURPOSES,
             required=True,
-            choices=PURPOSES,
-            many=True,
             note=gettext_lazy(
                 "What the person agreed to, one or more separated by semicolons. Consent to "
                 "share with another organisation is recorded on the person's page."
@@ -488,10 +468,9 @@ class PeopleKind(ImportKind):
             aliases=("nguoi dong y",),
             width=24,
         ),
-        Column(
+        date_column(
             "consent_given_on",
             gettext_lazy("Consent date"),
-            parsing.date,
             required=True,
             example=datetime.date(2024, 11, 5),
             aliases=("ngay dong y",),
@@ -511,6 +490,18 @@ class PeopleKind(ImportKind):
             aliases=("quan he voi nguoi giam ho", "quan he"),
             width=20,
         ),
+        Column(
+            "different_person",
+            gettext_lazy("Checked: not a duplicate"),
+            parsing.yes_no,
+            note=gettext_lazy(
+                "A row that may be someone already on your organisation's records, or another "
+                "row of the file, is held back. Write Có once you have checked that it is "
+                "someone else."
+            ),
+            aliases=("khong trung", "nguoi khac", "not a duplicate"),
+            width=16,
+        ),
     )
 
     def prepare(self, *, organisation: Any, options: Mapping[str, Any], actor: Actor) -> State:
@@ -524,7 +515,7 @@ class PeopleKind(ImportKind):
             may_close=role is not None and role_allows(role, Perm.APPROVE_CASES),
         )
         # The organisation's own people only: another organisation's records are never looked at.
-        people = Person.objects.filter(organisation=organisation).only(
+        people = Person.objects.filter(organisation=organisation, merged_into__isnull=True).only(
             "pk", "full_name", "name_dob_index", "id_number_index"
         )
         intakes: dict[int, list[datetime.date]] = {}
@@ -542,7 +533,59 @@ class PeopleKind(ImportKind):
             found += [("intake", name, day.isoformat()) for day in intakes.get(person.pk, [])]
             for key in found:
                 state.known.setdefault(key, person.pk)
+        state.similar = SimilarPeople.of(organisation)
         return state
+
+    def check_row(self, number: int, values: Mapping[str, Any], state: State) -> Checked:
+        checked = self.check(values, state)
+        if state.similar is not None and checked.payload is not None:
+            self._likely_duplicate(number, values, checked, state.similar)
+        return checked
+
+    def _likely_duplicate(
+        self, number: int, values: Mapping[str, Any], checked: Checked, similar: SimilarPeople
+    ) -> None:
+        """A row the duplicate matcher finds likely to be one of the organisation's people, or
+        an earlier row, is a problem until the importer says it is someone else. A row that
+        is an exact duplicate is left out without this."""
+        payload: Payload = checked.payload
+        person = payload.person
+        commune: Commune | None = person["current_commune"]
+        born = values["born"]
+        record = NewRecord(
+            full_name=person["full_name"],
+            date_of_birth=person["date_of_birth"],
+            birth_year=born if isinstance(born, int) else None,
+            sex=person["sex"],
+            phone=person["phone"],
+            commune_code=commune.pk if commune is not None else "",
+            province_code=commune.province_id if commune is not None else "",
+        )
+        if not checked.duplicate and not values["different_person"]:
+            column = self.column("different_person").label
+            same = similar.likely_person(record)
+            row = None if same is not None else similar.likely_row(record, payload.keys)
+            if same is not None:
+                checked.problem(
+                    "full_name",
+                    _(
+                        "This may be person #%(id)s of your organisation (a similar name, date "
+                        "of birth or place). Check that record: if it is the same person, remove "
+                        "this row; if it is someone else, write Có in the column “%(column)s”."
+                    )
+                    % {"id": same, "column": column},
+                )
+            elif row is not None:
+                checked.problem(
+                    "full_name",
+                    _(
+                        "This may be the same person as row %(row)s (a similar name, date of "
+                        "birth or place): keep one of them; if they are two people, write Có in "
+                        "the column “%(column)s”."
+                    )
+                    % {"row": row, "column": column},
+                )
+        similar.add_row(number, record, payload.keys, commune=commune, today=timezone.localdate())
 
     def check(self, values: Mapping[str, Any], state: State) -> Checked:
         checked = Checked()
@@ -557,16 +600,15 @@ class PeopleKind(ImportKind):
             if problem:
                 checked.problem("commune" if values["commune"] else "province", problem)
         intake: datetime.date = values["intake_date"]
-        if intake > today:
-            checked.problem("intake_date", _("This date cannot be in the future."))
         departure, returned = values["departure_date"], values["return_date"]
-        for key in ("departure_date", "return_date"):
-            if values[key] is not None and values[key] > today:
-                checked.problem(key, _("This date cannot be in the future."))
-        if departure and returned and returned < departure:
-            checked.problem(
-                "return_date", _("The return date must be on or after the departure date.")
-            )
+        not_in_future(checked, values, "intake_date", "departure_date", "return_date", today=today)
+        in_order(
+            checked,
+            departure,
+            returned,
+            column="return_date",
+            message=_("The return date must be on or after the departure date."),
+        )
         closure = self._closure(values, state, checked)
         consent, guardian = self._consent(values, born, checked)
 
@@ -682,8 +724,13 @@ class PeopleKind(ImportKind):
         values: Mapping[str, Any], born: datetime.date | int | None, checked: Checked
     ) -> tuple[dict[str, Any], dict[str, Any] | None]:
         given_on: datetime.date = values["consent_given_on"]
-        if given_on > timezone.localdate():
-            checked.problem("consent_given_on", _("The date given cannot be in the future."))
+        not_in_future(
+            checked,
+            values,
+            "consent_given_on",
+            today=timezone.localdate(),
+            message=_("The date given cannot be in the future."),
+        )
         given_by = values["consent_given_by"] or Consent.GivenBy.PERSON
         if isinstance(born, datetime.date):
             age: int | None = years_between(born, given_on)

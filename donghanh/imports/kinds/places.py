@@ -6,8 +6,11 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from donghanh.core.text import fold
-from donghanh.places.models import Province
+from donghanh.imports import parsing
+from donghanh.places.models import AreaType, Province
 from donghanh.places.selectors import place_resolve
+
+AREAS = parsing.Choices(AreaType.choices, aliases={"thành thị": "urban", "nông thôn": "rural"})
 
 
 class ProvinceReader:

@@ -27,7 +27,17 @@ from donghanh.directory.inputs import ContactInput, ProviderInput, provider_inpu
 from donghanh.directory.models import ContactChannel, Country, Language, Provider
 from donghanh.directory.services import provider_create, provider_mark_verified
 from donghanh.imports import parsing
-from donghanh.imports.kinds.base import Checked, Column, ImportKind, audit_removed, register
+from donghanh.imports.kinds.base import (
+    Checked,
+    Column,
+    ImportKind,
+    audit_removed,
+    choices_column,
+    date_column,
+    not_in_future,
+    register,
+    yes_no_column,
+)
 from donghanh.imports.kinds.places import ProvinceReader
 from donghanh.organisations.roles import Perm
 from donghanh.reference.domains import ServiceDomain
@@ -140,13 +150,10 @@ class ProvidersKind(ImportKind):
             aliases=("loai", "loai hinh", "kind", "type"),
             width=28,
         ),
-        Column(
+        choices_column(
             "services",
             gettext_lazy("Services offered"),
-            SERVICES.many,
-            choices=SERVICES,
-            many=True,
-            note=gettext_lazy("One or more from the list, separated by semicolons."),
+            SERVICES,
             example=f"{ServiceDomain.PSYCHOLOGICAL.label}; {ServiceDomain.SHELTER.label}",
             aliases=("dich vu", "services"),
             width=36,
@@ -164,29 +171,23 @@ class ProvidersKind(ImportKind):
             aliases=("tinh", "dia ban", "provinces"),
             width=28,
         ),
-        Column(
+        yes_no_column(
             "serves_nationwide",
             gettext_lazy("Serves all of Vietnam"),
-            parsing.yes_no,
-            note=gettext_lazy("Có or Không."),
             example="Không",
             aliases=("toan quoc",),
         ),
-        Column(
+        choices_column(
             "countries",
             gettext_lazy("Countries abroad served"),
-            COUNTRIES.many,
-            choices=COUNTRIES,
-            many=True,
+            COUNTRIES,
             note=gettext_lazy("For support abroad: countries from the list, by semicolons."),
             aliases=("quoc gia", "nuoc", "countries"),
         ),
-        Column(
+        choices_column(
             "languages",
             gettext_lazy("Languages spoken"),
-            LANGUAGES.many,
-            choices=LANGUAGES,
-            many=True,
+            LANGUAGES,
             note=gettext_lazy("Languages from the list, by semicolons."),
             example=str(Language.VIETNAMESE.label),
             aliases=("ngon ngu", "languages"),
@@ -252,11 +253,9 @@ class ProvidersKind(ImportKind):
             aliases=("chi phi", "phi"),
         ),
         Column("cost_note", gettext_lazy("About the cost"), parsing.text(300)),
-        Column(
+        yes_no_column(
             "open_24_7",
             gettext_lazy("Open 24 hours, 7 days"),
-            parsing.yes_no,
-            note=gettext_lazy("Có or Không."),
             example="Có",
             aliases=("24 7", "24/7"),
         ),
@@ -266,17 +265,12 @@ class ProvidersKind(ImportKind):
             parsing.text(300),
             aliases=("gio lam viec",),
         ),
-        Column(
-            "interpreting",
-            gettext_lazy("Works through interpreters"),
-            parsing.yes_no,
-            note=gettext_lazy("Có or Không."),
-            aliases=("phien dich",),
+        yes_no_column(
+            "interpreting", gettext_lazy("Works through interpreters"), aliases=("phien dich",)
         ),
-        Column(
+        date_column(
             "last_verified_on",
             gettext_lazy("Details checked on"),
-            parsing.date,
             note=gettext_lazy(
                 "The day someone last checked these details with the provider (day/month/year). "
                 "The import records you as having checked them."
@@ -308,8 +302,13 @@ class ProvidersKind(ImportKind):
             elif province is not None and province not in provinces:
                 provinces.append(province)
         verified_on: datetime.date | None = values["last_verified_on"]
-        if verified_on is not None and verified_on > timezone.localdate():
-            checked.problem("last_verified_on", _("This date is in the future."))
+        not_in_future(
+            checked,
+            values,
+            "last_verified_on",
+            today=timezone.localdate(),
+            message=_("This date is in the future."),
+        )
         contacts = [
             ContactInput(kind=kind, value=value)
             for key, kind in CONTACT_COLUMNS.items()

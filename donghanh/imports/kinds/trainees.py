@@ -28,11 +28,20 @@ from donghanh.core.actor import Actor
 from donghanh.core.records import records_changed
 from donghanh.core.text import fold
 from donghanh.imports import parsing
-from donghanh.imports.kinds.base import Checked, Column, ImportKind, audit_removed, register
-from donghanh.imports.kinds.places import ProvinceReader
+from donghanh.imports.kinds.base import (
+    Checked,
+    Column,
+    ImportKind,
+    area_type_column,
+    audit_removed,
+    full_name_column,
+    province_column,
+    register,
+    sex_column,
+)
+from donghanh.imports.kinds.places import AREAS, ProvinceReader
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
-from donghanh.places.models import AreaType
 from donghanh.programmes.codes import AudienceSex
 from donghanh.programmes.projects.selectors import access_project
 from donghanh.programmes.trainings.models import (
@@ -78,7 +87,6 @@ SECTORS = parsing.Choices(
         "ubnd": "local_government",
     },
 )
-AREAS = parsing.Choices(AreaType.choices, aliases={"thành thị": "urban", "nông thôn": "rural"})
 SCORE = parsing.decimal(places=1, minimum=Decimal(0), maximum=Decimal(100))
 _ALL = {"tat ca", "all", "ca khoa", "du"}
 
@@ -138,25 +146,13 @@ class TraineesKind(ImportKind):
     perm = Perm.EDIT_PROGRAMMES
     template_name = "hoc-vien"
     columns = (
-        Column(
-            "full_name",
-            gettext_lazy("Full name"),
-            parsing.name(200),
-            required=True,
-            note=gettext_lazy("Family name, middle name and given name, as on their papers."),
-            example="Nguyễn Thị Ví Dụ",
-            aliases=("ho va ten", "ho ten", "ten hoc vien", "name"),
-            width=28,
+        full_name_column(
+            example="Nguyễn Thị Ví Dụ", aliases=("ho va ten", "ho ten", "ten hoc vien", "name")
         ),
-        Column(
-            "sex",
-            gettext_lazy("Sex"),
-            SEXES.one,
-            required=True,
-            choices=SEXES,
-            note=gettext_lazy("Nữ, Nam, or Khác."),
+        sex_column(
+            SEXES,
             example=AudienceSex.FEMALE.label,
-            aliases=("gioi tinh", "gioi"),
+            note=gettext_lazy("Nữ, Nam, or Khác."),
             width=12,
         ),
         Column(
@@ -199,21 +195,8 @@ class TraineesKind(ImportKind):
             aliases=("don vi", "co quan", "noi cong tac", "to chuc"),
             width=28,
         ),
-        Column(
-            "province",
-            gettext_lazy("Province"),
-            parsing.text(100),
-            note=gettext_lazy("Today's name or the name before 2025."),
-            example="Hà Tĩnh",
-            aliases=("tinh", "tinh thanh pho"),
-        ),
-        Column(
-            "area_type",
-            gettext_lazy("Area type"),
-            AREAS.one,
-            choices=AREAS,
-            aliases=("khu vuc", "dia ban"),
-        ),
+        province_column(),
+        area_type_column(AREAS),
         Column(
             "sessions",
             gettext_lazy("Sessions attended"),

@@ -249,3 +249,88 @@ def test_a_case_opened_since_for_an_imported_person_blocks_the_undo(world):
             actor=actor_of(administrator), batch=batch, membership=administrator
         )
     assert Person.objects.count() == 3
+
+
+# --- likely duplicates: the platform's duplicate matcher ----------------------------------------
+
+
+def near_row(number: int, name: str, born: Any, *, sex: str = "Nữ") -> list[Any]:
+    """A row of LAN's case for someone else: no ID number, no phone."""
+    row = list(LAN)
+    row[0], row[1], row[2], row[3], row[5], row[6] = number, name, sex, born, "", ""
+    return row
+
+
+def register(organisation: Any, name: str, born: datetime.date) -> Person:
+    return person_register(
+        actor=Actor.system("tests"), organisation=organisation, full_name=name, sex="female",
+        date_of_birth=born,
+    )  # fmt: skip
+
+
+def test_near_misses_of_the_organisation_s_people_are_flagged_by_row_and_column(world):
+    organisation = world["organisation"]
+    hoa = register(organisation, "Nguyễn Thị Hoà", D(1998, 5, 12))
+    # Someone of the same name at another organisation: never looked at, never told of.
+    elsewhere = register(OrganisationFactory(), "Trần Thị Bích", D(2000, 3, 4))
+    rows = [
+        near_row(1, "Nguyen Thi Hao", "12/05/1998"),  # no diacritics, two letters swapped
+        near_row(2, "Nguyễn Thị Hoà", "12/05/1999"),  # the birth year one off
+        near_row(3, "Nguyễn Thị Hoà", "05/12/1998"),  # the day and the month swapped
+        near_row(4, "Nguyen Thi Hao", 1998),  # only the year
+        near_row(5, "Tran Thi Bich", "04/03/2000"),
+        near_row(6, "Đinh Văn Sơn", "01/01/1980", sex="Nam"),
+    ]
+    check = run(world, xlsx([HEADINGS, *rows]), mode="")
+
+    errors = check.report["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(n, "Họ và tên") for n in (2, 3, 4, 5)]
+    for error in errors:
+        assert f"người #{hoa.pk} của tổ chức bạn" in error["message"]
+        assert "Đã kiểm tra: không trùng" in error["message"]
+    assert f"#{elsewhere.pk} " not in str(check.report) and "Bích" not in str(check.report)
+    assert (check.rows_with_problems, check.created, check.duplicates) == (4, 2, 0)
+
+    # All or nothing writes nothing; the valid rows only leaves the flagged ones out.
+    done = run(world, xlsx([HEADINGS, *rows]), mode="valid")
+    assert done.created == 2
+    names = {person.full_name for person in Person.objects.filter(organisation=organisation)}
+    assert names == {"Nguyễn Thị Hoà", "Tran Thi Bich", "Đinh Văn Sơn"}
+
+
+def test_near_misses_within_the_file_name_the_earlier_row(world):
+    rows = [
+        near_row(1, "Phạm Thị Thu", "03/04/2001"),
+        near_row(2, "Vàng Thị Dợ", "1995"),
+        near_row(3, "Pham Thi Thu", "04/03/2001"),
+        near_row(4, "Phạm Thị Thư", "03/04/2002"),
+    ]
+    check = run(world, xlsx([HEADINGS, *rows]), mode="")
+
+    errors = {e["row"]: e for e in check.report["errors"]}
+    assert set(errors) == {4, 5}
+    assert errors[4]["column"] == "Họ và tên" and "dòng 2" in errors[4]["message"]
+    assert "dòng 2" in errors[5]["message"] or "dòng 4" in errors[5]["message"]
+
+
+def test_a_row_checked_as_someone_else_is_imported(world):
+    organisation = world["organisation"]
+    register(organisation, "Nguyễn Thị Hoà", D(1998, 5, 12))
+    headings = [*HEADINGS, "Không trùng"]
+    rows = [
+        [*near_row(1, "Nguyen Thi Hao", "12/05/1999"), "Có"],
+        [*near_row(2, "Nguyen Thi Hoa", "05/12/1998"), ""],
+    ]
+    batch = run(world, xlsx([headings, *rows]), mode="valid")
+
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert (batch.created, batch.rows_with_problems) == (1, 1)
+    assert batch.report["errors"][0]["row"] == 3
+    names = [person.full_name for person in Person.objects.filter(organisation=organisation)]
+    assert sorted(names) == ["Nguyen Thi Hao", "Nguyễn Thị Hoà"]
+
+
+def test_an_exact_duplicate_is_still_left_out_not_flagged(world):
+    register(world["organisation"], "Nguyễn Thị Hoà", D(1998, 5, 12))
+    check = run(world, xlsx([HEADINGS, near_row(1, "NGUYỄN THỊ HOÀ", "12/05/1998")]), mode="")
+    assert (check.duplicates, check.rows_with_problems) == (1, 0)

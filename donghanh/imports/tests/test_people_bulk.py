@@ -37,12 +37,50 @@ def world_of(short_name: str) -> dict[str, Any]:
     return {"organisation": organisation, "supervisor": supervisor}
 
 
+# Given names no two of which are one letter apart: the duplicate matcher would take two rows
+# of such names, with the same family name, for one person.
+GIVEN = [
+    "Lan",
+    "Mai",
+    "Hùng",
+    "Tuấn",
+    "Minh",
+    "Thu",
+    "Nam",
+    "Quang",
+    "Phương",
+    "Trang",
+    "Khánh",
+    "Yến",
+    "Cường",
+    "Hằng",
+    "Bình",
+    "Giang",
+    "Thảo",
+    "Kiên",
+    "Oanh",
+    "Duyên",
+    "Hiếu",
+    "Lộc",
+    "Sơn",
+    "Đạt",
+    "Ngọc",
+    "Phúc",
+    "Khoa",
+    "Bảo",
+    "Vy",
+    "Chi",
+]
+
+
 def many(count: int) -> list[list[Any]]:
-    """`count` people like the three of ROWS, told apart by their ID numbers and birthdays."""
+    """`count` people like the three of ROWS, told apart by their given names, ID numbers and
+    birthdays."""
     made = []
     for number in range(count):
         row = list((LAN, MAI, HUNG)[number % 3])
         row[0] = number + 1
+        row[1] = " ".join([*str(row[1]).split()[:-1], GIVEN[number]])
         row[5] = f"0011980{number:05d}"
         if row[3]:
             row[3] = f"{1 + number % 28:02d}/05/1998"

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from donghanh.core.dates import DateField
 from donghanh.core.editing import VersionedFormMixin
@@ -57,7 +58,7 @@ class SupportForm(forms.Form):
     amount = MoneyField(label=_("Value (đồng)"), initial=0)
     given_on = DateField(label=_("Given on"))
     given_by: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("Given by"),
+        label=pgettext_lazy("support", "Given by"),
         queryset=Organisation.objects.filter(is_active=True).order_by("name"),
         required=False,
         empty_label=_("Another giver, named below"),

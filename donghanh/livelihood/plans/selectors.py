@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ from donghanh.cases.selectors import cases_visible_to
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
 
+from ..safe_addresses.selectors import placements_of_case
 from ..savings.rules import add_months
 from .items import ITEMS, Dimension
 from .models import (
@@ -42,6 +44,15 @@ def plan_of(case: Case) -> LivelihoodPlan | None:
 
 def assessments_of(case: Case) -> list[ReintegrationAssessment]:
     return list(ReintegrationAssessment.objects.filter(case=case).order_by("assessed_on", "pk"))
+
+
+def access_assessment(case: Case, assessment_id: int) -> ReintegrationAssessment:
+    """One assessment of a case already opened through `case_access_audited`; 404 otherwise."""
+    assessment = ReintegrationAssessment.objects.filter(case=case, pk=assessment_id).first()
+    if assessment is None:
+        raise Http404
+    assessment.case = case
+    return assessment
 
 
 @dataclass(frozen=True)
@@ -102,7 +113,7 @@ def answers_table(assessments: list[ReintegrationAssessment]) -> list[tuple[Any,
 
 
 def case_section(membership: Membership, case: Case) -> dict[str, Any]:
-    """What the case page's livelihood section shows."""
+    """What the case page's livelihood section shows (the member has opened the case)."""
     assessments = assessments_of(case)
     plan = plan_of(case)
     return {
@@ -111,6 +122,8 @@ def case_section(membership: Membership, case: Case) -> dict[str, Any]:
         "due": reviews_due(assessments),
         # From the support the plan's query already read: no query of its own.
         "support_total": sum(item.amount for item in plan.support.all()) if plan else 0,
+        # Her emergency placements at the organisation's safe addresses: one query.
+        "placements": placements_of_case(membership, case),
     }
 
 

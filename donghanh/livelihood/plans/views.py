@@ -24,7 +24,7 @@ from donghanh.livelihood.savings.selectors import programme_choices
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
 
-from . import forms, selectors, services
+from . import charts, forms, selectors, services
 
 
 def _open(request: HttpRequest, org: str, case_id: int, perm: Perm) -> CaseAccess:
@@ -103,6 +103,7 @@ def plan(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
         form=form,
         conflict_rows=conflict_rows,
         answers=selectors.answers_table(assessments),
+        chart=charts.overall_scores(assessments),
         **section,
     )
 

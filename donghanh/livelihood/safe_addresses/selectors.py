@@ -10,11 +10,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from donghanh.cases.models import Case
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
 
-from .models import SafeAddress
+from .models import SafeAddress, SafePlacement
 
 # A place not visited for this long is flagged: check that it is still safe.
 CHECK_EVERY = datetime.timedelta(days=180)
@@ -53,3 +54,18 @@ def safe_addresses_of(organisation_id: int) -> QuerySet[SafeAddress]:
 
 def check_due(place: SafeAddress) -> bool:
     return place.last_checked_on < timezone.localdate() - CHECK_EVERY
+
+
+def placements_of_case(membership: Membership, case: Case) -> list[SafePlacement]:
+    """The case's emergency placements, latest first, with their places, for the case page:
+    one query however many there are. Only the organisation's own staff on cases see them (the
+    same people who may read its safe addresses), and only its own places."""
+    if not role_allows(membership.role, Perm.VIEW_CASES) or (
+        case.organisation_id != membership.organisation_id
+    ):
+        return []
+    return list(
+        SafePlacement.objects.filter(
+            case=case, place__organisation_id=membership.organisation_id
+        ).select_related("place")
+    )

@@ -77,6 +77,12 @@ def access_group(user: Any, org_slug: str, group_id: int, perm: Perm) -> GroupAc
     return GroupAccess(membership, group)
 
 
+def groups_of_every_organisation() -> QuerySet[SavingsGroup]:
+    """Every group, only to find which of a user's organisations owns one (the API's
+    `organisation_slug_of`) before `access_group` decides; never listed as such."""
+    return SavingsGroup.objects.all()
+
+
 def access_cycle(group: SavingsGroup, cycle_id: int) -> Cycle:
     cycle = Cycle.objects.filter(group=group, pk=cycle_id).first()
     if cycle is None:
@@ -104,14 +110,19 @@ def access_meeting(cycle: Cycle, meeting_id: int) -> Meeting:
 def groups_of(organisation_id: int) -> QuerySet[SavingsGroup]:
     """The organisation's groups with their members today and their running cycle's number,
     in one query."""
+    return groups_of_organisations([organisation_id])
+
+
+def groups_of_organisations(organisation_ids: Sequence[int]) -> QuerySet[SavingsGroup]:
+    """`groups_of` for several organisations at once (the API's list), in one query."""
     return (
-        SavingsGroup.objects.filter(organisation_id=organisation_id)
+        SavingsGroup.objects.filter(organisation_id__in=organisation_ids)
         .select_related("commune", "project")
         .annotate(
             member_count=Count("members", filter=Q(members__left_on__isnull=True), distinct=True),
             open_cycle=Count("cycles", filter=Q(cycles__status=CycleStatus.OPEN), distinct=True),
         )
-        .order_by("-is_active", "name")
+        .order_by("-is_active", "name", "pk")
     )
 
 

@@ -150,3 +150,46 @@ def test_the_measures_pages_show_the_figures_and_hide_small_counts_from_donors(s
         "bar-attendance",
         "bar-risk",
     ]
+
+
+def test_the_group_measures_workbook_keeps_money_and_dates_as_numbers(staff, cycle):
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from donghanh.audit.models import AuditEntry
+    from donghanh.livelihood.savings.models import SavingsGroup
+    from donghanh.organisations.roles import Role
+
+    # A name typed like a formula is shown as the text it is, never run.
+    SavingsGroup.objects.filter(pk=cycle.group_id).update(name='=HYPERLINK("x") Tổ Bảo Ninh')
+    url = reverse(
+        "livelihood:group_measures_xlsx",
+        kwargs={"org": staff.organisation.slug, "group_id": cycle.group_id},
+    )
+    response = staff.client(Role.CASE_WORKER).get(url, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == '\'=HYPERLINK("x") Tổ Bảo Ninh'
+    assert sheet["A1"].data_type == "s"
+    headers = [cell.value for cell in sheet[2]]
+    assert headers[:5] == ["Chu kỳ", "Ngày bắt đầu", "Tính đến", "Thành viên", "Tiền tiết kiệm"]
+    row = dict(zip(headers, sheet[3], strict=True))
+    savings, profit = row["Tiền tiết kiệm"], row["Tiền lãi và tiền phạt"]
+    assert (savings.value, profit.value) == (160_000, 15_000)  # numbers, not text
+    assert savings.data_type == profit.data_type == "n"
+    assert savings.number_format == profit.number_format == "#,##0 [$₫-42A]"
+    started = row["Ngày bắt đầu"]
+    assert started.value.date() == cycle.started_on and started.number_format == "DD/MM/YYYY"
+    assert row["Điểm danh"].value == pytest.approx(0.9)
+    assert row["Điểm danh"].number_format == "0.0%"
+    assert not any(
+        isinstance(cell.value, str) and cell.value.startswith("=")
+        for line in sheet.iter_rows()
+        for cell in line
+    )
+    (entry,) = AuditEntry.objects.filter(event="savings_group.measures_exported")
+    assert entry.details == {"cycles": 1} and entry.action == "export"
+    assert staff.client(Role.DONOR_VIEWER).get(url).status_code == 403

@@ -362,3 +362,43 @@ def test_the_group_forms_offer_no_programme_that_has_ended(staff, group) -> None
     group.save(update_fields=["project"])
     edit = client.get(url("group_edit", group)).content.decode()
     assert "Dự án đã kết thúc" in edit and "Dự án đang chạy" in edit
+
+
+def test_a_members_details_show_only_to_who_may_see_the_group_and_every_read_is_audited(
+    staff, group
+):
+    from donghanh.testing.clients import signed_in_client
+    from donghanh.testing.factories import UserFactory
+
+    member = services.member_add(
+        actor=system(),
+        group=group,
+        full_name="Nguyễn Thị Hoa",
+        phone="0912 345 678",
+        joined_on=datetime.date(2026, 1, 5),
+    )
+    page = url("member", group, member_id=member.pk)
+
+    def shown(client: Any) -> tuple[int, bool, bool]:
+        response = client.get(page)
+        text = response.content.decode() if response.status_code == 200 else ""
+        return response.status_code, "Nguyễn Thị Hoa" in text, "0912 345 678" in text
+
+    before = AuditEntry.objects.filter(event="savings_group.viewed").count()
+    assert shown(staff.client(Role.CASE_WORKER)) == (200, True, True)  # in the edit form
+    assert shown(staff.client(Role.PROGRAMME_OFFICER)) == (200, True, True)
+    assert shown(staff.client(Role.COLLABORATOR)) == (200, True, True)
+    assert shown(staff.client(Role.DONOR_VIEWER)) == (403, False, False)
+    assert shown(staff.client(Role.CONTENT_EDITOR)) == (403, False, False)
+    assert shown(staff.client("outsider")) == (404, False, False)  # another organisation
+    # Someone of no organisation is told nothing either, not even that the group exists.
+    assert shown(signed_in_client(UserFactory())) == (404, False, False)
+    # Each of the three reads wrote its audit row, naming the group by its id only.
+    views = AuditEntry.objects.filter(event="savings_group.viewed").order_by("pk")[before:]
+    assert len(views) == 3
+    assert all(entry.details == {"members": 1} for entry in views)
+    # Her name is never on the measures pages, which a donor viewer may open.
+    measures = staff.client(Role.DONOR_VIEWER).get(
+        reverse("livelihood:measures", kwargs={"org": group.organisation.slug})
+    )
+    assert measures.status_code == 200 and "Nguyễn Thị Hoa" not in measures.content.decode()

@@ -80,7 +80,7 @@ PAGES = (
     "cycle_open_page", "cycle", "constitution_page", "committee_page", "meeting_new_page",
     "meeting", "ledger", "share_out_page", "measures", "group_measures", "plan", "support_page",
     "review_page", "assessment_page", "reviews_due", "safe_addresses", "safe_address_add_page",
-    "safe_address", "placement_page",
+    "safe_address", "placement_page", "group_measures_xlsx",
 )  # fmt: skip
 ACTIONS = (
     "group_create", "group_edit", "member_add", "member_edit", "member_link", "member_unlink",
@@ -94,21 +94,22 @@ V, W, F, N = 200, 302, 403, 404
 # Pages: groups create group edit add member open cycle const committee meeting_new meeting
 # ledger share_out, then the measures: of every group (totals that identify nobody) and of one;
 # then on a case: her plan, the support, review and assessment forms, and the reviews due; then
-# the safe addresses: the list, the new one's form, one; last, the emergency placement's form.
+# the safe addresses: the list, the new one's form, one; the emergency placement's form; last,
+# the download of one group's measures (as its measures page).
 _READER = (V, F, V, F, F, V, F, V, F, F, F, V, V, V, V, V)
 _RECORDER = (V,) * 16
 _CASE_EDITOR = (V,) * 9
 OWN_PAGES = {
-    "org_admin": (*_READER, V, F, F, F, V, V, F, V, F),
-    "supervisor": _RECORDER + _CASE_EDITOR,
-    "case_worker": _RECORDER + _CASE_EDITOR,
-    "collaborator": (V,) * 14 + (F, V) + _CASE_EDITOR,
-    "programme_officer": _RECORDER + (F,) * 9,
-    "content_editor": (F,) * 25,
-    "donor_viewer": (F,) * 14 + (V, F) + (F,) * 9,
-    "system_administrator": (N,) * 25,
-    "no_membership": (N,) * 25,
-    "anonymous": (LOGIN,) * 25,
+    "org_admin": (*_READER, V, F, F, F, V, V, F, V, F, V),
+    "supervisor": (*_RECORDER, *_CASE_EDITOR, V),
+    "case_worker": (*_RECORDER, *_CASE_EDITOR, V),
+    "collaborator": (V,) * 14 + (F, V) + _CASE_EDITOR + (V,),
+    "programme_officer": (*_RECORDER, *(F,) * 9, V),
+    "content_editor": (F,) * 26,
+    "donor_viewer": (F,) * 14 + (V, F) + (F,) * 10,
+    "system_administrator": (N,) * 26,
+    "no_membership": (N,) * 26,
+    "anonymous": (LOGIN,) * 26,
 }
 # Actions: create edit add member_edit link unlink leave open constitution committee meeting
 # share_out; then on a case: start the plan, save it, support, review, assessment; then a safe
@@ -121,7 +122,7 @@ OWN_ACTIONS = {
     "donor_viewer": (F,) * 21, "system_administrator": (N,) * 21, "no_membership": (N,) * 21,
     "anonymous": (LOGIN,) * 21,
 }
-OTHER_PAGES = dict.fromkeys(ACTORS, (N,) * 25) | {"anonymous": (LOGIN,) * 25}
+OTHER_PAGES = dict.fromkeys(ACTORS, (N,) * 26) | {"anonymous": (LOGIN,) * 26}
 OTHER_ACTIONS = dict.fromkeys(ACTORS, (N,) * 21) | {"anonymous": (LOGIN,) * 21}
 # fmt: on
 
@@ -326,6 +327,7 @@ HOW: dict[str, Action] = {
     "share_out_page": Action("livelihood:share_out", _c),
     "measures": Action("livelihood:measures"),
     "group_measures": Action("livelihood:group_measures", _g),
+    "group_measures_xlsx": Action("livelihood:group_measures_xlsx", _g),
     "plan": Action("livelihood:plan", _case, prepare=_start_plan),
     "support_page": Action("livelihood:support_add", _case, prepare=_start_plan),
     "review_page": Action("livelihood:review_add", _case, prepare=_start_plan),

@@ -91,6 +91,29 @@ def test_assessments_make_a_trend_and_fall_due(case, worker):
     assert sorted(entry.details["point"] for entry in recorded) == ["intake", "month_6"]
 
 
+def test_the_plan_page_draws_her_overall_score_at_each_assessment(staff, case, worker):
+    actor = Actor.for_user(worker)
+    page = url("plan", case)
+    assert staff.client(Role.CASE_WORKER).get(page).context["chart"] is None
+    for point, day, answer in (("intake", D(2026, 3, 2), 2), ("month_6", D(2026, 9, 1), 4)):
+        services.assessment_record(
+            actor=actor, case=case, point=point, assessed_on=day, answers=everything(answer)
+        )
+    response = staff.client(Role.CASE_WORKER).get(page)
+    chart = response.context["chart"]
+    assert [(p.score, p.label) for p in chart.points] == [(25, "02/03/2026"), (75, "01/09/2026")]
+    first, second = chart.points
+    assert second.x > first.x and second.y < first.y  # higher score, higher on the chart
+    assert {y for y, _score in chart.gridlines} == {
+        chart.bottom,
+        chart.bottom - 50,
+        chart.bottom - 100,
+    }
+    text = response.content.decode()
+    assert f'points="{first.x},{first.y} {second.x},{second.y}"' in text
+    assert "<title>01/09/2026: 75</title>" in text
+
+
 def test_a_plan_is_edited_with_the_stale_edit_check(case, worker):
     actor = Actor.for_user(worker)
     plan = services.plan_start(actor=actor, case=case)
@@ -195,6 +218,8 @@ def test_her_support_and_reviews_are_in_her_data_export(case, worker):
     (exporter,) = [item for item in registered_exporters() if item.key == "livelihood"]
     records = exporter.export(case.person)
     assert [record.title for record in records] == [f"Hỗ trợ sinh kế #{plan.support.get().pk}"]
+    amount = next(item for item in records[0].fields if item.name == "amount")
+    assert (amount.value, amount.display) == (2_000_000, "2.000.000\u00a0₫")
     assert LivelihoodPlan.objects.count() == 1
 
 

@@ -182,3 +182,53 @@ def test_a_placement_through_its_page_and_only_for_who_may_edit_the_case(staff, 
     # A donor viewer of the organisation may not; anyone outside it is told nothing.
     assert signed_in_client(staff.users[Role.DONOR_VIEWER]).get(page).status_code == 403
     assert signed_in_client(UserFactory()).get(page).status_code == 404
+
+
+def _case_page_queries(client, page: str) -> tuple[int, str]:
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(page)  # the session's bookkeeping
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(page, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 200
+    return len(queries.captured_queries), response.content.decode()
+
+
+def test_the_case_page_lists_her_placements_in_one_query(staff, place):
+    worker = staff.users[Role.CASE_WORKER]
+    actor = Actor.for_user(worker, organisation=staff.organisation)
+    case = make_case(make_person(staff.organisation, worker, full_name="Đinh Thị Gấm"), worker)
+    page = reverse("cases:case_detail", kwargs={"org": staff.organisation.slug, "case_id": case.pk})
+    client = signed_in_client(worker)
+    none, text = _case_page_queries(client, page)
+    assert "Chưa có lần tạm lánh khẩn cấp nào." in text
+    services.placement_record(
+        actor=actor, case=case, place=place, arrived_on=datetime.date(2026, 2, 3), nights=2
+    )
+    one, text = _case_page_queries(client, page)
+    assert "Nhà bà Tư" in text and "03/02/2026" in text and "05/02/2026" in text
+    other = services.safe_address_add(
+        actor=actor,
+        organisation=staff.organisation,
+        name="Nhà văn hóa thôn Tân Mỹ",
+        kind="community",
+        address="Thôn Tân Mỹ, xã Bảo Ninh",
+        capacity=4,
+        vouched_by="Trưởng thôn",
+        last_checked_on=datetime.date(2026, 1, 5),
+    )
+    for day in (datetime.date(2026, 4, 1), datetime.date(2026, 5, 20)):
+        services.placement_record(actor=actor, case=case, place=other, arrived_on=day, nights=3)
+    many, text = _case_page_queries(client, page)
+    assert none == one == many  # no query per placement nor per place
+    assert text.count("Nhà văn hóa thôn Tân Mỹ") == 2 and "23/05/2026" in text
+    assert text.index("20/05/2026") < text.index("01/04/2026") < text.index("03/02/2026")
+    assert url("safe_address", other) in text
+    # Reading the case page shows no one else's placement, and no one outside sees the case.
+    stranger = make_case(make_person(staff.organisation, worker, full_name="Võ Thị Hạnh"), worker)
+    stranger_page = reverse(
+        "cases:case_detail", kwargs={"org": staff.organisation.slug, "case_id": stranger.pk}
+    )
+    _count, text = _case_page_queries(client, stranger_page)
+    assert "Nhà bà Tư" not in text and "Tân Mỹ" not in text
+    assert signed_in_client(UserFactory()).get(page).status_code == 404

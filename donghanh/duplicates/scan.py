@@ -1,0 +1,143 @@
+"""The registry scan's computation: an organisation's people through the matcher, as pairs.
+
+Nothing is written here (`services.registry_scan_finish` stores what is found). The matcher's
+public steps are called as they are (`matcher.link`: blocking, comparing, training on the
+registry itself, scoring and clustering); this module only turns people into its records and
+its arrays into pairs that say, field by field, what agreed and how much it weighed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from donghanh.duplicates.matcher import (
+    COMPARISONS,
+    DEFAULT_THRESHOLD,
+    MIN_FREQUENCY,
+    Linkage,
+    PersonRecord,
+    RecordTable,
+    link,
+    person_record,
+    probability,
+)
+from donghanh.duplicates.normalise import FEMALE, MALE, UNKNOWN_SEX, birth_date_of
+from donghanh.duplicates.places import Place
+from donghanh.people.models import Person
+
+# Pairs at least this likely go to the review queue (those between it and the matcher's
+# threshold are the doubtful ones a person should look at most).
+REVIEW_PROBABILITY = 0.5
+# Records at least this likely one person are grouped (the matcher's own threshold).
+CLUSTER_PROBABILITY = DEFAULT_THRESHOLD
+
+_SEX = {"female": FEMALE, "male": MALE}
+
+
+def record_of(person: Person) -> PersonRecord:
+    """The matcher's record of a person's registry entry (an estimated age as a birth year)."""
+    commune = person.current_commune
+    estimated = None
+    if person.date_of_birth is None and person.estimated_age is not None:
+        day = person.age_estimated_on or person.created_at.date()
+        estimated = day.year - person.estimated_age
+    return person_record(
+        full_name=person.full_name,
+        birth_date=birth_date_of(person.date_of_birth, estimated_year=estimated),
+        sex=_SEX.get(person.sex, UNKNOWN_SEX),
+        place=Place(province=commune.province_id, communes=(commune.pk,))
+        if commune is not None
+        else Place(),
+        phone=person.phone,
+    )
+
+
+@dataclass(frozen=True)
+class FieldEvidence:
+    field: str
+    level: str  # the comparison's level name, "" when one side does not say
+    weight: float  # bits for (positive) or against (negative) one person
+
+    def as_json(self) -> dict[str, object]:
+        return {"field": self.field, "level": self.level, "weight": round(self.weight, 2)}
+
+
+@dataclass(frozen=True)
+class FoundPair:
+    person_a: int  # the lower id
+    person_b: int
+    weight: float
+    probability: float
+    fields: tuple[FieldEvidence, ...]
+    cluster: int | None
+    cluster_size: int
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    records: int
+    pairs: list[FoundPair]
+
+    @property
+    def clusters(self) -> int:
+        return len({pair.cluster for pair in self.pairs if pair.cluster is not None})
+
+
+def _field_weights(linkage: Linkage, index: int) -> tuple[FieldEvidence, ...]:
+    """What each comparison of one candidate pair weighed, as the matcher's `score` counts it:
+    the level's log2(m/u), or for an exact name its frequency among the records."""
+    model, table = linkage.model, linkage.table
+    weights = model.weights()
+    found = []
+    for k, comparison in enumerate(COMPARISONS):
+        level = int(linkage.levels[index, k])
+        if level < 0:
+            found.append(FieldEvidence(comparison.name, "", 0.0))
+            continue
+        weight = weights[k][level]
+        if comparison.tf and level == 0:
+            frequencies = model.tf.get(comparison.tf, {})
+            word_id = int(getattr(table, comparison.tf)[linkage.left[index]])
+            word = table.words[word_id] if word_id >= 0 else ""
+            floor = min(frequencies.values(), default=MIN_FREQUENCY)
+            frequency = max(frequencies.get(word, floor), MIN_FREQUENCY)
+            weight = math.log2(max(model.m[k][0], 1e-9) / frequency)
+        found.append(FieldEvidence(comparison.name, comparison.levels[level], float(weight)))
+    return tuple(found)
+
+
+def find_pairs(persons: Sequence[Person]) -> ScanResult:
+    """The pairs of `persons` (one organisation's) likely to be one person, strongest first."""
+    if len(persons) < 2:
+        return ScanResult(records=len(persons), pairs=[])
+    table = RecordTable(record_of(person) for person in persons)
+    linkage = link(table)
+    chances = probability(linkage.weights)
+    ids = [person.pk for person in persons]
+    cluster_sizes = Counter(linkage.clusters.tolist())
+    pairs = []
+    for index in np.flatnonzero(chances >= REVIEW_PROBABILITY).tolist():
+        left, right = int(linkage.left[index]), int(linkage.right[index])
+        same = linkage.clusters[left] == linkage.clusters[right] and (
+            cluster_sizes[int(linkage.clusters[left])] > 1
+        )
+        cluster_of = int(linkage.clusters[left])
+        a, b = sorted((ids[left], ids[right]))
+        pairs.append(
+            FoundPair(
+                person_a=a,
+                person_b=b,
+                weight=float(linkage.weights[index]),
+                probability=float(chances[index]),
+                fields=_field_weights(linkage, index),
+                cluster=ids[cluster_of] if same else None,
+                cluster_size=cluster_sizes[cluster_of] if same else 2,
+            )
+        )
+    pairs.sort(key=lambda pair: (-pair.weight, pair.person_a, pair.person_b))
+    return ScanResult(records=len(persons), pairs=pairs)
