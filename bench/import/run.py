@@ -2,9 +2,13 @@
 
 Makes a CSV of N fictional people with a case and a consent each, uploads it for a bench
 organisation, runs the check (the dry run) and the import through the real job worker in this
-process, and prints the seconds of each, rows per second, the process's peak memory, and the
-floor: the same people, cases and consents written with plain `bulk_create` (encrypted fields
-and blind indexes included), rolled back afterwards.
+process, and prints the seconds of each, rows per second, the process's peak memory, the longest
+wait between two progress reports of each job, and the floor: the same people, cases and
+consents written with plain `bulk_create` (encrypted fields and blind indexes included), rolled
+back afterwards. On PostgreSQL, in a database of its own (bench/README.md, "Imports"):
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/dh_bench_import
+    nice .venv/bin/python bench/import/run.py --rows 100000; uptime
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ import django
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "donghanh.settings")
+# As a worker runs in production: with DEBUG on, Django keeps the text of the last 9,000
+# statements (each INSERT of a chunk is large) and formats every one, which would be measured.
+os.environ.setdefault("DEBUG", "false")
 django.setup()
 
 from django.conf import settings  # noqa: E402
@@ -36,6 +43,7 @@ from donghanh.core.actor import Actor  # noqa: E402
 from donghanh.imports import services  # noqa: E402
 from donghanh.imports.kinds.base import get_kind  # noqa: E402
 from donghanh.imports.models import ImportBatch  # noqa: E402
+from donghanh.jobs.context import JobContext  # noqa: E402
 from donghanh.organisations.roles import Role  # noqa: E402
 from donghanh.people import indexes  # noqa: E402
 from donghanh.people.models import Consent, Person  # noqa: E402
@@ -77,6 +85,30 @@ def csv_bytes(people: list[dict[str, Any]]) -> bytes:
             f"Quản lý trường hợp,Bằng văn bản,{p['intake']:%d/%m/%Y}"
         )
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+class ProgressGaps:
+    """The longest wait between two progress reports of the jobs this process runs."""
+
+    def __init__(self) -> None:
+        self.last: float | None = None
+        self.longest = 0.0
+        self.where = ""
+        original = JobContext.progress
+        gaps = self
+
+        def progress(ctx: JobContext, *args: Any, **kwargs: Any) -> None:
+            now = time.monotonic()
+            if gaps.last is not None and now - gaps.last > gaps.longest:
+                gaps.longest = now - gaps.last
+                gaps.where = f"before {args[:1]} {str(args[2:3])[:40]}"
+            gaps.last = now
+            original(ctx, *args, **kwargs)
+
+        JobContext.progress = progress  # type: ignore[method-assign,assignment]
+
+    def start(self) -> None:
+        self.last, self.longest, self.where = None, 0.0, ""
 
 
 def peak_mb() -> float:
@@ -174,21 +206,27 @@ def main() -> None:
         actor=actor, kind=kind, file_name="bench.csv", data=data, options={}
     )
     figures["upload_s"] = round(time.perf_counter() - started, 1)
+    gaps = ProgressGaps()
     started = time.perf_counter()
     services.batch_check_start(actor=actor, batch=batch, mapping=batch.mapping, expected_version=1)
     run_queued_jobs()
     figures["dry_run_s"] = round(time.perf_counter() - started, 1)
+    figures["dry_run_longest_progress_gap_s"] = round(gaps.longest, 2)
+    figures["dry_run_longest_gap_at"] = gaps.where
     figures["peak_mb_after_dry_run"] = round(peak_mb())
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.CHECKED, batch.report
     figures["rows_with_problems"] = batch.rows_with_problems
 
+    gaps.start()
     started = time.perf_counter()
     services.batch_commit_start(actor=actor, batch=batch, mode="valid")
     run_queued_jobs()
     commit_s = time.perf_counter() - started
     batch.refresh_from_db()
     figures["commit_s"] = round(commit_s, 1)
+    figures["commit_longest_progress_gap_s"] = round(gaps.longest, 2)
+    figures["commit_longest_gap_at"] = gaps.where
     figures["created"] = batch.created
     figures["commit_rows_per_s"] = round(batch.created / commit_s)
     figures["peak_mb_after_commit"] = round(peak_mb())

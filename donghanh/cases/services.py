@@ -11,7 +11,8 @@ case is not edited, a closure needs a request first) are checked here and refuse
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from donghanh.audit.services import audit_record
+from donghanh.audit.services import AuditItem, audit_record, audit_record_many
 from donghanh.cases.events import CaseEvent
 from donghanh.cases.models import (
     Case,
@@ -48,6 +49,7 @@ from donghanh.cases.selectors import (
     nameable_members,
 )
 from donghanh.core.actor import Actor
+from donghanh.core.bulk import BULK_SIZE, ItemsRefusedError
 from donghanh.core.idempotency import once
 from donghanh.core.records import people_changed
 from donghanh.core.text import nfc
@@ -89,13 +91,21 @@ def _in_list_order(values: Iterable[str], name: str) -> list[str]:
 
 
 def _next_case_number(organisation: Organisation, year: int) -> str:
+    return _next_case_numbers(organisation, year, 1)[0]
+
+
+def _next_case_numbers(organisation: Organisation, year: int, count: int) -> list[str]:
+    """The organisation's next `count` case numbers of `year`, in order (the year's sequence
+    stays locked until the transaction ends)."""
     sequence, _created = CaseNumberSequence.objects.get_or_create(
         organisation=organisation, year=year
     )
     sequence = CaseNumberSequence.objects.select_for_update().get(pk=sequence.pk)
-    sequence.last_value += 1
+    first = sequence.last_value + 1
+    sequence.last_value += count
     sequence.save(update_fields=["last_value"])
-    return f"{case_number_prefix(organisation)}-{year}-{sequence.last_value:04d}"
+    prefix = case_number_prefix(organisation)
+    return [f"{prefix}-{year}-{value:04d}" for value in range(first, first + count)]
 
 
 # --- Validation ---------------------------------------------------------------------------
@@ -204,7 +214,7 @@ def case_open(
     return case
 
 
-def _case_create(
+def _new_case(
     *,
     person: Person,
     case_type: str,
@@ -215,10 +225,9 @@ def _case_create(
     team: Team | None,
     actor: Actor,
 ) -> Case:
-    organisation = person.organisation
-    _check_team(organisation.pk, team)
+    """A case as opened, checked and with its legal regime, without its number, not saved."""
     case = Case(
-        organisation=organisation,
+        organisation=person.organisation,
         person=person,
         case_type=case_type,
         intake_channel=intake_channel,
@@ -236,6 +245,43 @@ def _case_create(
     )
     _validate_case(case)
     case.legal_regime = legal_regime_for(identified_on=None, intake_date=intake_date)
+    return case
+
+
+def _opened_audit(case: Case) -> AuditItem:
+    return AuditItem(
+        target=case,
+        changed_fields=[
+            *(name for name in CASE_FIELDS if CASE_EDITS.value(case, name)),
+            *(["team"] if case.team_id else []),
+        ],
+        details={"person": case.person_id},
+    )
+
+
+def _case_create(
+    *,
+    person: Person,
+    case_type: str,
+    intake_channel: str,
+    intake_date: datetime.date,
+    is_abroad: bool,
+    intake_note: str,
+    team: Team | None,
+    actor: Actor,
+) -> Case:
+    organisation = person.organisation
+    _check_team(organisation.pk, team)
+    case = _new_case(
+        person=person,
+        case_type=case_type,
+        intake_channel=intake_channel,
+        intake_date=intake_date,
+        is_abroad=is_abroad,
+        intake_note=intake_note,
+        team=team,
+        actor=actor,
+    )
     case.number = _next_case_number(organisation, case.opened_on.year)
     case.save()
     if actor.user_id is not None:
@@ -245,17 +291,170 @@ def _case_create(
     CaseStatusChange.objects.create(
         case=case, kind=CaseStatusChange.Kind.OPENED, to_status=case.status, by_id=actor.user_id
     )
+    item = _opened_audit(case)
     audit_record(
         event=CaseEvent.OPENED,
         actor=actor.within(organisation),
         target=case,
-        changed_fields=[
-            *(name for name in CASE_FIELDS if CASE_EDITS.value(case, name)),
-            *(["team"] if team else []),
-        ],
-        details={"person": person.pk},
+        changed_fields=item.changed_fields,
+        details=item.details,
     )
     return case
+
+
+@dataclass
+class _Opening:
+    """One case of `cases_open_many` and the steps of its life to record."""
+
+    case: Case
+    opened: AuditItem
+    changed: list[str]
+    closure: tuple[str, str] | None
+
+
+def _opening(*, actor: Actor, details: Mapping[str, Any]) -> _Opening:
+    fields = dict(details)
+    screening = fields.pop("screening", None) or {}
+    closure = fields.pop("closure", None)
+    unknown = set(screening) - set(CASE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable case fields: {sorted(unknown)}")
+    case = _new_case(
+        actor=actor,
+        intake_note=fields.pop("intake_note", ""),
+        is_abroad=fields.pop("is_abroad", False),
+        team=None,
+        **fields,
+    )
+    opened = _opened_audit(case)
+    changed = _apply_changes(case, screening)
+    if closure is not None:
+        reason, outcome = closure
+        if reason not in ClosureReason.values:
+            raise ValidationError({"reason": _("Choose why the case is being closed.")})
+        if outcome not in ReintegrationOutcome.values:
+            raise ValidationError({"reintegration_outcome": _("Choose the reintegration outcome.")})
+    return _Opening(case=case, opened=opened, changed=changed, closure=closure)
+
+
+@transaction.atomic
+def cases_open_many(
+    *, actor: Actor, organisation: Organisation, cases: Sequence[Mapping[str, Any]]
+) -> list[Case]:
+    """Open many cases at once (an import), in a few statements, each as `case_open` would,
+    then `case_update` with its `screening` changes, then, with a `closure` (reason,
+    reintegration outcome), `case_closure_request` and its approval by the actor (who the
+    caller made sure may approve closures): the same numbers in order, status history,
+    assignment of the actor, audit rows and versions.
+
+    Each mapping has `case_open`'s arguments (`person` of `organisation`; no team) and
+    optionally `screening` and `closure`. Every case is checked first: `ItemsRefusedError`
+    names those refused, and nothing is written."""
+    openings: list[_Opening] = []
+    refused: dict[int, ValidationError] = {}
+    for position, details in enumerate(cases):
+        if details["person"].organisation_id != organisation.pk:
+            raise ValueError("every person must be of the organisation named")
+        try:
+            openings.append(_opening(actor=actor, details=details))
+        except ValidationError as error:
+            refused[position] = error
+    if refused:
+        raise ItemsRefusedError(refused)
+    if not openings:
+        return []
+    # A new case has no work open on it: its closure waits for nothing (`unfinished_work`).
+    today = timezone.localdate()
+    numbers = _next_case_numbers(organisation, today.year, len(openings))
+    for opening, number in zip(openings, numbers, strict=True):
+        case = opening.case
+        case.number = number
+        case.version += bool(opening.changed)
+        if opening.closure is not None:
+            case.closure_reason, case.reintegration_outcome = opening.closure
+            case.closed_on = today
+            case.status = CaseStatus.CLOSED
+            case.version += 2
+    built = [opening.case for opening in openings]
+    Case.objects.bulk_create(built, batch_size=BULK_SIZE)
+    if actor.user_id is not None:
+        CaseAssignment.objects.bulk_create(
+            [
+                CaseAssignment(case=case, user_id=actor.user_id, assigned_by_id=actor.user_id)
+                for case in built
+            ],
+            batch_size=BULK_SIZE,
+        )
+    steps: list[CaseStatusChange] = []
+    requested: list[AuditItem] = []
+    approved: list[AuditItem] = []
+    changed_items: list[AuditItem] = []
+    for opening in openings:
+        case = opening.case
+        steps.append(
+            CaseStatusChange(
+                case=case,
+                kind=CaseStatusChange.Kind.OPENED,
+                to_status=CaseStatus.OPEN,
+                by_id=actor.user_id,
+            )
+        )
+        if opening.changed:
+            changed_items.append(
+                AuditItem(target=case, changed_fields=opening.changed, details={"version": 2})
+            )
+        if opening.closure is not None:
+            reason, outcome = opening.closure
+            for kind, before, after, fields, audit in (
+                (
+                    CaseStatusChange.Kind.CLOSURE_REQUESTED,
+                    CaseStatus.OPEN,
+                    CaseStatus.CLOSURE_REQUESTED,
+                    ["closure_reason", "reintegration_outcome"],
+                    requested,
+                ),
+                (
+                    CaseStatusChange.Kind.CLOSURE_APPROVED,
+                    CaseStatus.CLOSURE_REQUESTED,
+                    CaseStatus.CLOSED,
+                    ["closed_on"],
+                    approved,
+                ),
+            ):
+                steps.append(
+                    CaseStatusChange(
+                        case=case,
+                        kind=kind,
+                        from_status=before,
+                        to_status=after,
+                        closure_reason=reason,
+                        reintegration_outcome=outcome,
+                        by_id=actor.user_id,
+                    )
+                )
+                audit.append(
+                    AuditItem(
+                        target=case,
+                        changed_fields=["status", *fields],
+                        details={"from_status": before, "to_status": after},
+                    )
+                )
+    CaseStatusChange.objects.bulk_create(steps, batch_size=BULK_SIZE)
+    within = actor.within(organisation)
+    audit_record_many(
+        event=CaseEvent.OPENED, actor=within, items=[opening.opened for opening in openings]
+    )
+    audit_record_many(event=CaseEvent.CHANGED, actor=within, items=changed_items)
+    audit_record_many(event=CaseEvent.CLOSURE_REQUESTED, actor=within, items=requested)
+    audit_record_many(event=CaseEvent.CLOSURE_APPROVED, actor=within, items=approved)
+    # The figures hear of the screening as `case_update` tells them: per set of fields changed.
+    by_fields: dict[tuple[str, ...], list[int]] = {}
+    for opening in openings:
+        if opening.changed:
+            by_fields.setdefault(tuple(opening.changed), []).append(opening.case.person_id)
+    for changed, person_ids in by_fields.items():
+        people_changed(person_ids=person_ids, case_fields=changed)
+    return built
 
 
 @transaction.atomic
@@ -348,6 +547,35 @@ def _case_type_after_identification(case: Case) -> str | None:
     return concluded.value if concluded is not None else None
 
 
+def _apply_changes(case: Case, changes: Mapping[str, Any]) -> list[str]:
+    """Make `changes` to the case in memory, with what follows from them (the case type of a
+    concluded identification, the legal regime), checked; the fields changed, in order."""
+    changed: list[str] = []
+    for name, value in changes.items():
+        if name in _TEXT_FIELDS:
+            value = _clean_text(value)
+        elif name in _ORDERED_LISTS:
+            value = _in_list_order(value or [], name)
+        elif name == "ilo_indicators":
+            value = dict(value or {})
+        new = value.pk if hasattr(value, "pk") else value
+        if CASE_EDITS.value(case, name) != new:
+            setattr(case, name, value)
+            changed.append(name)
+    if not changed:
+        return changed
+    concluded = _case_type_after_identification(case)
+    if concluded and "case_type" not in changes:
+        case.case_type = concluded
+        changed.append("case_type")
+    _validate_case(case)
+    regime = legal_regime_for(identified_on=case.identified_on, intake_date=case.intake_date)
+    if regime != case.legal_regime:
+        case.legal_regime = regime
+        changed.append("legal_regime")
+    return changed
+
+
 @transaction.atomic
 def case_update(
     *,
@@ -372,31 +600,10 @@ def case_update(
     )
     CASE_EDITS.check(current, expected_version=expected_version, baseline=baseline)
     ensure_case_not_closed(current)
-    changed: list[str] = []
-    for name, value in changes.items():
-        if name in _TEXT_FIELDS:
-            value = _clean_text(value)
-        elif name in _ORDERED_LISTS:
-            value = _in_list_order(value or [], name)
-        elif name == "ilo_indicators":
-            value = dict(value or {})
-        new = value.pk if hasattr(value, "pk") else value
-        if CASE_EDITS.value(current, name) != new:
-            setattr(current, name, value)
-            changed.append(name)
+    changed = _apply_changes(current, changes)
     if not changed:
         return current
-    concluded = _case_type_after_identification(current)
-    if concluded and "case_type" not in changes:
-        current.case_type = concluded
-        changed.append("case_type")
-    _validate_case(current)
     update_fields = [*changed, "version", "updated_at"]
-    regime = legal_regime_for(identified_on=current.identified_on, intake_date=current.intake_date)
-    if regime != current.legal_regime:
-        current.legal_regime = regime
-        update_fields.append("legal_regime")
-        changed.append("legal_regime")
     current.version += 1
     current.save(update_fields=update_fields)
     people_changed(person_ids=[current.person_id], case_fields=changed)

@@ -5,7 +5,10 @@ message), the duplicates of records already there, and the file with its problem
 `run_commit` reads it again and creates the records through the kind, in the caller's
 transaction: with `ALL_OR_NOTHING`, the first problem stops every write and the transaction is
 rolled back (`CommitRefusedError`); with `VALID_ROWS`, each row is written in a savepoint of its own
-and a row the owning service refuses becomes a problem of that row.
+and a row the owning service refuses becomes a problem of that row. A kind that `writes_many`
+is written a chunk of rows at a time (`CHUNK_ROWS`, a savepoint each) through services that
+write many records at once; a row they refuse is left out of its chunk, which is written again
+without it. Records are linked to the batch a chunk at a time, so memory stays flat.
 
 Both call `progress(done, total, message)` now and then; it may stop the run (the job was asked
 to stop) by raising.
@@ -24,6 +27,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from donghanh.core.actor import Actor
+from donghanh.core.bulk import ItemsRefusedError
 from donghanh.imports.kinds.base import Checked, ImportKind
 from donghanh.imports.mapping import header_score
 from donghanh.imports.parsing import BadValueError, as_text, is_empty
@@ -122,6 +126,7 @@ class _Throttle:
         self.total = total
         self.message = message
         self.last = 0.0
+        self.done = 0
 
     def __call__(self, done: int, *, force: bool = False) -> None:
         if not force and done % PROGRESS_EVERY_ROWS:
@@ -129,8 +134,15 @@ class _Throttle:
         now = time.monotonic()
         if force or now - self.last >= PROGRESS_SECONDS:
             self.last = now
+            self.done = done
             total = max(self.total, done) if self.total is not None else None
             self.progress(done, total, self.message)
+
+    def again(self) -> None:
+        """Report the same point again if it is time (long work between two rows), so that
+        the job is seen alive and can be stopped."""
+        if time.monotonic() - self.last >= PROGRESS_SECONDS:
+            self(self.done, force=True)
 
 
 class RowChecker:
@@ -242,6 +254,77 @@ def _rows(sheet: Sheet, batch: Any) -> Iterator[tuple[int, list[Any]]]:
     return sheet.rows
 
 
+class _Marked:
+    """The marked workbook, begun only once a row needs marking: until then the check writes
+    nothing, and a file without problems costs no workbook at all. Begun, it first copies the
+    rows read before (reading the file again), then takes every row as the check reads it."""
+
+    def __init__(
+        self,
+        batch: Any,
+        kind: ImportKind,
+        data: bytes,
+        headers: list[str],
+        alive: Callable[[], None],
+    ) -> None:
+        self.batch, self.kind, self.data, self.headers = batch, kind, data, headers
+        self.alive = alive
+        self.workbook: MarkedWorkbook | None = None
+        # Notes of rows read before the workbook began (the template's example row).
+        self.early_notes: dict[int, str] = {}
+
+    def add(
+        self,
+        number: int,
+        cells: Sequence[Any],
+        problems: Sequence[Problem],
+        note: str,
+        *,
+        needed: bool,
+    ) -> None:
+        if self.workbook is None:
+            if not needed:
+                if note:
+                    self.early_notes[number] = note
+                return
+            self.workbook = self._begin(before=number)
+        self.workbook.add_row(
+            number=number,
+            values=cells,
+            problems=[(p.column_index, p.column, p.value, p.message) for p in problems],
+            note=note,
+        )
+
+    def _begin(self, *, before: int) -> MarkedWorkbook:
+        workbook = MarkedWorkbook(headers=self.headers)
+        sheet = _sheet(self.batch, self.kind, self.data)
+        try:
+            for number, cells in _rows(sheet, self.batch):
+                if number >= before:
+                    break
+                if number % PROGRESS_EVERY_ROWS == 0:
+                    self.alive()
+                workbook.add_row(
+                    number=number,
+                    values=cells,
+                    problems=[],
+                    note=self.early_notes.get(number, ""),
+                )
+        except BaseException:
+            workbook.discard()
+            raise
+        finally:
+            sheet.close()
+        return workbook
+
+    def discard(self) -> None:
+        if self.workbook is not None:
+            self.workbook.discard()
+
+    def bytes(self) -> bytes | None:
+        return self.workbook.bytes() if self.workbook is not None else None
+
+
 def run_check(
     *, batch: Any, kind: ImportKind, data: bytes, actor: Actor, progress: Progress
 ) -> tuple[Report, bytes | None]:
@@ -249,10 +332,10 @@ def run_check(
     Raises FileRefusedError when the file breaks a limit."""
     report = Report(dry_run=True)
     sheet = _sheet(batch, kind, data)
-    marked = MarkedWorkbook(headers=sheet.headers)
+    tick = _Throttle(progress, sheet.expected_rows, _("Checking the rows"))
+    marked = _Marked(batch, kind, data, sheet.headers, tick.again)
     try:
         checker = _checker(batch, kind, sheet, actor)
-        tick = _Throttle(progress, sheet.expected_rows, _("Checking the rows"))
         tick(0, force=True)
         for number, cells in _rows(sheet, batch):
             report.rows += 1
@@ -272,12 +355,8 @@ def run_check(
                     report.duplicate_rows.append({"row": number, "record": checked.duplicate})
             else:
                 report.created += 1
-            marked.add_row(
-                number=number,
-                values=cells,
-                problems=[(p.column_index, p.column, p.value, p.message) for p in problems],
-                note=note,
-            )
+            needed = bool(problems) or bool(checked is not None and checked.duplicate)
+            marked.add(number, cells, problems, note, needed=needed and not example)
             tick(report.rows)
         tick(report.rows, force=True)
     except BaseException:
@@ -294,6 +373,88 @@ def run_check(
     return report, marked.bytes()
 
 
+# Rows written at once by a kind that `writes_many`: each chunk in a savepoint of its own.
+CHUNK_ROWS = 150
+
+
+class _Writer:
+    """Writes the rows that passed the check, one at a time or a chunk at a time, and links
+    their records to the batch as it goes (`link`, a chunk at a time)."""
+
+    def __init__(
+        self,
+        *,
+        kind: ImportKind,
+        checker: RowChecker,
+        actor: Actor,
+        report: Report,
+        link: Callable[[list[Link]], None],
+    ) -> None:
+        self.kind, self.checker, self.actor, self.report = kind, checker, actor, report
+        self.link = link
+        self.pending: list[tuple[int, Checked]] = []
+        self.linked = 0
+        self.chunks = 0
+
+    def add(self, number: int, checked: Checked) -> None:
+        if not self.kind.writes_many:
+            self._links(self._one(number, checked))
+            return
+        self.pending.append((number, checked))
+        if len(self.pending) >= CHUNK_ROWS:
+            self.flush()
+
+    def _links(self, links: list[Link]) -> None:
+        if links:
+            self.link(links)
+            self.linked += len(links)
+
+    def _refuse(self, number: int, error: ValidationError) -> None:
+        self.report.add_problems(
+            [self.checker.problem(number, "", message) for message in error.messages]
+        )
+
+    def _one(self, number: int, checked: Checked) -> list[Link]:
+        try:
+            with transaction.atomic():
+                records = self.kind.create(checked.payload, self.checker.state, actor=self.actor)
+        except ValidationError as error:
+            self._refuse(number, error)
+            return []
+        self.report.created += 1
+        return [Link(record=item, row=number) for item in records]
+
+    def flush(self) -> None:
+        """Write the rows waiting; a row the owning services refuse becomes a problem of that
+        row, and the others are written without it."""
+        pending, self.pending = self.pending, []
+        self.chunks += 1
+        links: list[Link] = []
+        while pending:
+            try:
+                with transaction.atomic():
+                    made = self.kind.create_many(
+                        [checked.payload for _number, checked in pending],
+                        self.checker.state,
+                        actor=self.actor,
+                    )
+            except ItemsRefusedError as error:
+                for position, reason in sorted(error.refused.items()):
+                    self._refuse(pending[position][0], reason)
+                pending = [row for i, row in enumerate(pending) if i not in error.refused]
+                continue
+            except ValidationError:
+                # A refusal no row is named for: row by row, each in a savepoint of its own.
+                for number, checked in pending:
+                    links += self._one(number, checked)
+                break
+            for (number, _checked), records in zip(pending, made, strict=True):
+                links += [Link(record=item, row=number) for item in records]
+            self.report.created += len(pending)
+            break
+        self._links(links)
+
+
 def run_commit(
     *,
     batch: Any,
@@ -303,11 +464,13 @@ def run_commit(
     progress: Progress,
     all_or_nothing: bool,
     atomic: Callable[[], AbstractContextManager[Any]],
-    record: Callable[[Report, list[Link]], None],
+    link: Callable[[list[Link]], None],
+    record: Callable[[Report, int], None],
 ) -> Report:
-    """Import the file inside `atomic()`; `record(report, links)` is called inside it at the
-    end (the batch's own bookkeeping, in the same transaction). Raises CommitRefusedError (after
-    rolling back) when all or nothing was asked for and a row has a problem."""
+    """Import the file inside `atomic()`: `link(links)` is called as records are created (a
+    chunk at a time) to link them to the batch, and `record(report, records)` at the end (the
+    batch's own bookkeeping), in the same transaction. Raises CommitRefusedError (after rolling
+    back) when all or nothing was asked for and a row has a problem."""
     report = Report(dry_run=False)
     sheet = _sheet(batch, kind, data)
     try:
@@ -315,7 +478,7 @@ def run_commit(
             checker = _checker(batch, kind, sheet, actor)
             tick = _Throttle(progress, sheet.expected_rows, _("Importing the rows"))
             tick(0, force=True)
-            links: list[Link] = []
+            writer = _Writer(kind=kind, checker=checker, actor=actor, report=report, link=link)
             for number, cells in _rows(sheet, batch):
                 report.rows += 1
                 tick(report.rows)
@@ -333,23 +496,19 @@ def run_commit(
                     continue
                 if all_or_nothing and report.rows_with_problems:
                     continue  # it will all be rolled back: check the rest, write nothing more
-                try:
-                    with transaction.atomic():
-                        records = kind.create(checked.payload, checker.state, actor=actor)
-                except ValidationError as error:
-                    report.add_problems(
-                        [checker.problem(number, "", message) for message in error.messages]
-                    )
-                    continue
-                links.extend(Link(record=item, row=number) for item in records)
-                report.created += 1
+                chunks = writer.chunks
+                writer.add(number, checked)
+                if writer.chunks != chunks:
+                    tick(report.rows, force=True)
+            if not (all_or_nothing and report.rows_with_problems):
+                writer.flush()
             tick(report.rows, force=True)
             if not all_or_nothing:
                 report.skipped += report.rows_with_problems
             if all_or_nothing and report.rows_with_problems:
                 report.created = 0
                 raise CommitRefusedError(report)
-            record(report, links)
+            record(report, writer.linked)
     finally:
         sheet.close()
     return report

@@ -89,8 +89,13 @@ def commit_file(ctx: JobContext) -> None:
         return
     batch, kind, data = found
 
-    def record(report: engine.Report, links: list[engine.Link]) -> None:
-        services.batch_commit_record(actor=ctx.actor, batch_id=batch.pk, report=report, links=links)
+    def link(links: list[engine.Link]) -> None:
+        services.batch_records_link(actor=ctx.actor, batch_id=batch.pk, links=links)
+
+    def record(report: engine.Report, records: int) -> None:
+        services.batch_commit_record(
+            actor=ctx.actor, batch_id=batch.pk, report=report, records=records
+        )
 
     try:
         engine.run_commit(
@@ -101,6 +106,7 @@ def commit_file(ctx: JobContext) -> None:
             progress=ctx.progress,
             all_or_nothing=batch.mode == ImportBatch.Mode.ALL_OR_NOTHING,
             atomic=ctx.atomic,
+            link=link,
             record=record,
         )
     except engine.CommitRefusedError as refused:

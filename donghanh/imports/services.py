@@ -407,31 +407,39 @@ def batch_commit_start(*, actor: Actor, batch: ImportBatch, mode: str) -> Import
     return batch
 
 
+@transaction.atomic
+def batch_records_link(*, actor: Actor, batch_id: int, links: Sequence[Link]) -> int:
+    """Link records the import created to its batch (the commit job calls it inside the
+    import's own transaction, a chunk of records at a time); how many were linked."""
+    types: dict[type, ContentType] = {}
+    rows = []
+    for link in links:
+        model = type(link.record)
+        if model not in types:
+            types[model] = ContentType.objects.get_for_model(model)
+        rows.append(
+            ImportedRecord(
+                batch_id=batch_id,
+                content_type=types[model],
+                object_id=str(link.record.pk),
+                row=link.row,
+                version=getattr(link.record, "version", None),
+            )
+        )
+    ImportedRecord.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 def batch_commit_record(
-    *, actor: Actor, batch_id: int, report: Report, links: Sequence[Link]
+    *, actor: Actor, batch_id: int, report: Report, records: int
 ) -> ImportBatch:
     """The import's bookkeeping, inside the import's own transaction (the commit job calls it
-    there): each record linked to the batch, the counts, the audit row, the audit mark."""
+    there, once its `records` are linked to the batch): the counts, the audit row, the audit
+    mark."""
     with transaction.atomic():
         batch = _locked(batch_id)
         if batch.status != ImportBatch.Status.COMMITTING:
             raise ValidationError(_("This import was stopped."), code="status")
-        types: dict[type, ContentType] = {}
-        rows = []
-        for link in links:
-            model = type(link.record)
-            if model not in types:
-                types[model] = ContentType.objects.get_for_model(model)
-            rows.append(
-                ImportedRecord(
-                    batch=batch,
-                    content_type=types[model],
-                    object_id=str(link.record.pk),
-                    row=link.row,
-                    version=getattr(link.record, "version", None),
-                )
-            )
-        ImportedRecord.objects.bulk_create(rows, batch_size=500)
         fields = _counts(batch, report)
         batch.status = ImportBatch.Status.COMMITTED
         batch.committed_at = timezone.now()
@@ -442,7 +450,7 @@ def batch_commit_record(
             actor=actor,
             batch=batch,
             created=report.created,
-            records=len(rows),
+            records=records,
             duplicates=report.duplicates,
             skipped=report.skipped,
         )

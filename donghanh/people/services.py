@@ -8,7 +8,7 @@ and id and list changed fields by name: never a value. Rules that refuse a chang
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from donghanh.audit.services import audit_record
+from donghanh.audit.services import AuditItem, audit_record, audit_record_many
 from donghanh.core.actor import Actor
+from donghanh.core.bulk import BULK_SIZE, ItemsRefusedError
 from donghanh.core.idempotency import once
 from donghanh.core.records import people_changed
 from donghanh.core.text import nfc, plain_name
@@ -111,8 +112,7 @@ def _validate_person(person: Person) -> None:
         raise ValidationError(_("The date of birth cannot be in the future."), code="future_dob")
 
 
-@transaction.atomic
-def person_register(
+def _new_person(
     *,
     actor: Actor,
     organisation: Organisation,
@@ -130,7 +130,7 @@ def person_register(
     area_type: str = "",
     pre_2025_address: str = "",
 ) -> Person:
-    """Register a person with the organisation; possible duplicates are checked before this."""
+    """A person as registered, checked and with their blind indexes, not yet saved."""
     person = Person(
         organisation=organisation,
         full_name=plain_name(full_name),
@@ -151,15 +151,98 @@ def person_register(
     )
     _validate_person(person)
     _refresh_indexes(person)
-    person.save()
+    return person
+
+
+def _registered_audit(person: Person) -> AuditItem:
+    return AuditItem(
+        target=person,
+        changed_fields=[name for name in PERSON_FIELDS if PERSON_EDITS.value(person, name)],
+    )
+
+
+@transaction.atomic
+def person_register(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    full_name: str,
+    sex: str,
+    other_names: str = "",
+    date_of_birth: datetime.date | None = None,
+    estimated_age: int | None = None,
+    ethnicity: str = "",
+    nationality: str = "VN",
+    id_number: str = "",
+    phone: str = "",
+    current_address: str = "",
+    current_commune: Commune | None = None,
+    area_type: str = "",
+    pre_2025_address: str = "",
+) -> Person:
+    """Register a person with the organisation; possible duplicates are checked before this."""
+    person = _new_person(
+        actor=actor,
+        organisation=organisation,
+        full_name=full_name,
+        sex=sex,
+        other_names=other_names,
+        date_of_birth=date_of_birth,
+        estimated_age=estimated_age,
+        ethnicity=ethnicity,
+        nationality=nationality,
+        id_number=id_number,
+        phone=phone,
+        current_address=current_address,
+        current_commune=current_commune,
+        area_type=area_type,
+        pre_2025_address=pre_2025_address,
+    )
+    person.save(force_insert=True)
     _replace_name_tokens(person, existing=set())
+    item = _registered_audit(person)
     audit_record(
         event=PeopleEvent.PERSON_REGISTERED,
         actor=actor.within(organisation),
         target=person,
-        changed_fields=[name for name in PERSON_FIELDS if PERSON_EDITS.value(person, name)],
+        changed_fields=item.changed_fields,
     )
     return person
+
+
+@transaction.atomic
+def people_register_many(
+    *, actor: Actor, organisation: Organisation, people: Sequence[Mapping[str, Any]]
+) -> list[Person]:
+    """Register many people at once (an import), each as `person_register` would (the same
+    checks, blind indexes, name tokens and audit row), in a few statements.
+
+    Every person is checked before anything is written: when some are refused, nothing is, and
+    `ItemsRefusedError` says which (by position in `people`) and why."""
+    built: list[Person] = []
+    refused: dict[int, ValidationError] = {}
+    for position, details in enumerate(people):
+        try:
+            built.append(_new_person(actor=actor, organisation=organisation, **details))
+        except ValidationError as error:
+            refused[position] = error
+    if refused:
+        raise ItemsRefusedError(refused)
+    Person.objects.bulk_create(built, batch_size=BULK_SIZE)
+    PersonNameToken.objects.bulk_create(
+        [
+            PersonNameToken(person=person, organisation_id=organisation.pk, token_index=token)
+            for person in built
+            for token in sorted(indexes.name_token_indexes(person.full_name, person.other_names))
+        ],
+        batch_size=BULK_SIZE,
+    )
+    audit_record_many(
+        event=PeopleEvent.PERSON_REGISTERED,
+        actor=actor.within(organisation),
+        items=[_registered_audit(person) for person in built],
+    )
+    return built
 
 
 class PossibleDuplicates(Exception):  # noqa: N818 (what was found, not an error of the user)
@@ -447,14 +530,8 @@ def data_key_rotation_record(*, actor: Actor, values_rotated: int, indexes_rebui
     )
 
 
-@transaction.atomic
-def guardian_add(
-    *,
-    person: Person,
-    full_name: str,
-    relation: str,
-    phone: str = "",
-    actor: Actor,
+def _new_guardian(
+    *, person: Person, full_name: str, relation: str, phone: str = "", actor: Actor
 ) -> Guardian:
     guardian = Guardian(
         person=person,
@@ -465,15 +542,66 @@ def guardian_add(
     )
     if not guardian.full_name:
         raise ValidationError(_("Enter the guardian's full name."), code="full_name_required")
-    guardian.save()
+    return guardian
+
+
+def _guardian_audit(guardian: Guardian) -> AuditItem:
+    return AuditItem(
+        target=guardian,
+        changed_fields=["full_name", "relation", *(["phone"] if guardian.phone else [])],
+        details={"person": guardian.person_id},
+    )
+
+
+@transaction.atomic
+def guardian_add(
+    *,
+    person: Person,
+    full_name: str,
+    relation: str,
+    phone: str = "",
+    actor: Actor,
+) -> Guardian:
+    guardian = _new_guardian(
+        person=person, full_name=full_name, relation=relation, phone=phone, actor=actor
+    )
+    guardian.save(force_insert=True)
+    item = _guardian_audit(guardian)
     audit_record(
         event=PeopleEvent.GUARDIAN_ADDED,
         actor=actor.within(person.organisation),
         target=guardian,
-        changed_fields=["full_name", "relation", *(["phone"] if guardian.phone else [])],
-        details={"person": person.pk},
+        changed_fields=item.changed_fields,
+        details=item.details,
     )
     return guardian
+
+
+@transaction.atomic
+def guardians_add_many(
+    *, actor: Actor, organisation: Organisation, guardians: Sequence[Mapping[str, Any]]
+) -> list[Guardian]:
+    """Add many guardians at once (an import; each mapping has `guardian_add`'s arguments,
+    `person` included, all people of `organisation`), each as `guardian_add` would. Every one
+    is checked first: `ItemsRefusedError` names those refused, and nothing is written."""
+    built: list[Guardian] = []
+    refused: dict[int, ValidationError] = {}
+    for position, details in enumerate(guardians):
+        if details["person"].organisation_id != organisation.pk:
+            raise ValueError("every person must be of the organisation named")
+        try:
+            built.append(_new_guardian(actor=actor, **details))
+        except ValidationError as error:
+            refused[position] = error
+    if refused:
+        raise ItemsRefusedError(refused)
+    Guardian.objects.bulk_create(built, batch_size=BULK_SIZE)
+    audit_record_many(
+        event=PeopleEvent.GUARDIAN_ADDED,
+        actor=actor.within(organisation),
+        items=[_guardian_audit(guardian) for guardian in built],
+    )
+    return built
 
 
 MINOR_NEEDS_GUARDIAN = gettext_lazy(
@@ -482,8 +610,7 @@ MINOR_NEEDS_GUARDIAN = gettext_lazy(
 )
 
 
-@transaction.atomic
-def consent_record(
+def _new_consent(
     *,
     person: Person,
     purpose: str,
@@ -496,7 +623,7 @@ def consent_record(
     evidence_note: str = "",
     actor: Actor,
 ) -> Consent:
-    """Record a consent the person (or, for a child, their guardian) has given."""
+    """A consent as recorded, checked, not yet saved."""
     errors: dict[str, list[Any]] = {}
 
     def refuse(field: str, message: Any) -> None:
@@ -525,7 +652,7 @@ def consent_record(
         refuse("expires_on", _("The expiry date must be on or after the date given."))
     if errors:
         raise ValidationError(errors)
-    consent = Consent.objects.create(
+    return Consent(
         person=person,
         purpose=purpose,
         recipient_organisation=recipient_organisation,
@@ -537,15 +664,81 @@ def consent_record(
         expires_on=expires_on,
         recorded_by_id=actor.user_id,
     )
-    details: dict[str, Any] = {"person": person.pk, "purpose": purpose}
+
+
+def _consent_event(consent: Consent) -> tuple[PeopleEvent, AuditItem]:
+    details: dict[str, Any] = {"person": consent.person_id, "purpose": consent.purpose}
     event = PeopleEvent.CONSENT_RECORDED
-    if recipient_organisation is not None:
+    if consent.recipient_organisation_id is not None:
         event = PeopleEvent.SHARING_CONSENT_RECORDED
-        details["organisation"] = recipient_organisation.pk
+        details["organisation"] = consent.recipient_organisation_id
+    return event, AuditItem(target=consent, details=details)
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    person: Person,
+    purpose: str,
+    method: str,
+    given_by: str,
+    given_on: datetime.date,
+    recipient_organisation: Organisation | None = None,
+    guardian: Guardian | None = None,
+    expires_on: datetime.date | None = None,
+    evidence_note: str = "",
+    actor: Actor,
+) -> Consent:
+    """Record a consent the person (or, for a child, their guardian) has given."""
+    consent = _new_consent(
+        person=person,
+        purpose=purpose,
+        method=method,
+        given_by=given_by,
+        given_on=given_on,
+        recipient_organisation=recipient_organisation,
+        guardian=guardian,
+        expires_on=expires_on,
+        evidence_note=evidence_note,
+        actor=actor,
+    )
+    consent.save(force_insert=True)
+    event, item = _consent_event(consent)
     audit_record(
-        event=event, actor=actor.within(person.organisation), target=consent, details=details
+        event=event,
+        actor=actor.within(person.organisation),
+        target=consent,
+        details=item.details,
     )
     return consent
+
+
+@transaction.atomic
+def consents_record_many(
+    *, actor: Actor, organisation: Organisation, consents: Sequence[Mapping[str, Any]]
+) -> list[Consent]:
+    """Record many consents at once (an import; each mapping has `consent_record`'s arguments,
+    `person` included, all people of `organisation`), each as `consent_record` would. Every one
+    is checked first: `ItemsRefusedError` names those refused, and nothing is written."""
+    built: list[Consent] = []
+    refused: dict[int, ValidationError] = {}
+    for position, details in enumerate(consents):
+        if details["person"].organisation_id != organisation.pk:
+            raise ValueError("every person must be of the organisation named")
+        try:
+            built.append(_new_consent(actor=actor, **details))
+        except ValidationError as error:
+            refused[position] = error
+    if refused:
+        raise ItemsRefusedError(refused)
+    Consent.objects.bulk_create(built, batch_size=BULK_SIZE)
+    by_event: dict[PeopleEvent, list[AuditItem]] = {}
+    for consent in built:
+        event, item = _consent_event(consent)
+        by_event.setdefault(event, []).append(item)
+    for event, items in by_event.items():
+        audit_record_many(event=event, actor=actor.within(organisation), items=items)
+    return built
 
 
 @transaction.atomic

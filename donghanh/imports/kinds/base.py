@@ -10,6 +10,8 @@ row's value), which permission creating such a record by hand needs, and four st
                                payload; and whether it duplicates a record already there
     create(payload, state)     the record(s), through the owning app's services (their own
                                audit rows); the records the batch is linked to
+                               (`create_many`, for a kind that `writes_many`: a chunk of rows
+                               at once, through services that write many records at once)
     remove(records, actor)     undo: the records go, each with an audit row
 
 The framework (donghanh/imports/engine.py) does the rest: reading the file, mapping columns,
@@ -288,6 +290,18 @@ class ImportKind:
         return self.check(values, state)
 
     def create(self, payload: Any, state: Any, *, actor: Actor) -> Sequence[models.Model]:
+        raise NotImplementedError
+
+    # A kind whose owning apps write many records at once sets this and `create_many`: the
+    # import then writes its rows a chunk at a time instead of one by one.
+    writes_many: ClassVar[bool] = False
+
+    def create_many(
+        self, payloads: Sequence[Any], state: Any, *, actor: Actor
+    ) -> Sequence[Sequence[models.Model]]:
+        """What `create` does for each payload, in one go: the records of each, in order.
+        Raises `donghanh.core.bulk.ItemsRefusedError` naming the payloads refused (by position)
+        when the owning services refuse some, having written nothing."""
         raise NotImplementedError
 
     def touched(self, records: Sequence[models.Model], *, batch_ids: set[tuple[str, str]]) -> bool:
