@@ -18,6 +18,7 @@ from donghanh.duplicates.selectors import (
     SCAN_JOB_KIND,
     organisations_to_scan,
     persons_to_scan,
+    persons_to_scan_count,
 )
 from donghanh.jobs.context import JobContext
 from donghanh.jobs.registry import job_kind
@@ -33,18 +34,16 @@ def scan_organisation(
 ) -> None:
     """Scan one organisation's people and store the pairs found."""
     ctx.progress(0, 3, _("Reading the records"))
-    persons = persons_to_scan(organisation)
     scan = services.registry_scan_start(
         organisation=organisation,
-        records=len(persons),
+        records=persons_to_scan_count(organisation),
         actor=actor,
         job_id=ctx.job_id,
         nightly=nightly,
     )
     try:
         ctx.progress(1, 3, _("Comparing the records"))
-        result = find_pairs(persons)
-        del persons
+        result = find_pairs(persons_to_scan(organisation))
         ctx.progress(2, 3, _("Storing the likely pairs"))
         with ctx.atomic():
             services.registry_scan_finish(scan=scan, result=result, actor=actor)

@@ -8,10 +8,13 @@ its arrays into pairs that say, field by field, what agreed and how much it weig
 
 from __future__ import annotations
 
+import datetime
 import math
+from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -39,22 +42,72 @@ CLUSTER_PROBABILITY = DEFAULT_THRESHOLD
 _SEX = {"female": FEMALE, "male": MALE}
 
 
-def record_of(person: Person) -> PersonRecord:
-    """The matcher's record of a person's registry entry (an estimated age as a birth year)."""
+class PersonRow(NamedTuple):
+    """What the matcher compares of one person, as columns read from the database (no model
+    instance: a scan of 100,000 people holds these one batch at a time)."""
+
+    pk: int
+    full_name: str
+    date_of_birth: datetime.date | None
+    estimated_age: int | None
+    age_estimated_on: datetime.date | None
+    created_at: datetime.datetime
+    sex: str
+    phone: str
+    commune: str | None
+    province: str | None
+
+
+# The columns of `PersonRow`, as `values_list` names them.
+ROW_COLUMNS = (
+    "pk",
+    "full_name",
+    "date_of_birth",
+    "estimated_age",
+    "age_estimated_on",
+    "created_at",
+    "sex",
+    "phone",
+    "current_commune_id",
+    "current_commune__province_id",
+)
+
+
+def row_of(person: Person) -> PersonRow:
     commune = person.current_commune
-    estimated = None
-    if person.date_of_birth is None and person.estimated_age is not None:
-        day = person.age_estimated_on or person.created_at.date()
-        estimated = day.year - person.estimated_age
-    return person_record(
+    return PersonRow(
+        pk=person.pk,
         full_name=person.full_name,
-        birth_date=birth_date_of(person.date_of_birth, estimated_year=estimated),
-        sex=_SEX.get(person.sex, UNKNOWN_SEX),
-        place=Place(province=commune.province_id, communes=(commune.pk,))
-        if commune is not None
-        else Place(),
+        date_of_birth=person.date_of_birth,
+        estimated_age=person.estimated_age,
+        age_estimated_on=person.age_estimated_on,
+        created_at=person.created_at,
+        sex=person.sex,
         phone=person.phone,
+        commune=commune.pk if commune is not None else None,
+        province=commune.province_id if commune is not None else None,
     )
+
+
+def record_of_row(row: PersonRow) -> PersonRecord:
+    """The matcher's record of a person's registry entry (an estimated age as a birth year)."""
+    estimated = None
+    if row.date_of_birth is None and row.estimated_age is not None:
+        day = row.age_estimated_on or row.created_at.date()
+        estimated = day.year - row.estimated_age
+    return person_record(
+        full_name=row.full_name,
+        birth_date=birth_date_of(row.date_of_birth, estimated_year=estimated),
+        sex=_SEX.get(row.sex, UNKNOWN_SEX),
+        place=Place(province=row.province or "", communes=(row.commune,))
+        if row.commune is not None
+        else Place(),
+        phone=row.phone,
+    )
+
+
+def record_of(person: Person) -> PersonRecord:
+    return record_of_row(row_of(person))
 
 
 @dataclass(frozen=True)
@@ -111,14 +164,24 @@ def _field_weights(linkage: Linkage, index: int) -> tuple[FieldEvidence, ...]:
     return tuple(found)
 
 
-def find_pairs(persons: Sequence[Person]) -> ScanResult:
-    """The pairs of `persons` (one organisation's) likely to be one person, strongest first."""
-    if len(persons) < 2:
-        return ScanResult(records=len(persons), pairs=[])
-    table = RecordTable(record_of(person) for person in persons)
+def find_pairs(persons: Iterable[Person | PersonRow]) -> ScanResult:
+    """The pairs of `persons` (one organisation's) likely to be one person, strongest first.
+
+    `persons` is read once, as it comes (rows read in batches need not be held together):
+    each becomes a row of the matcher's columns, and only its id is kept beside them."""
+    ids = array("q")
+
+    def records() -> Iterator[PersonRecord]:
+        for item in persons:
+            row = item if isinstance(item, PersonRow) else row_of(item)
+            ids.append(row.pk)
+            yield record_of_row(row)
+
+    table = RecordTable(records())
+    if len(ids) < 2:
+        return ScanResult(records=len(ids), pairs=[])
     linkage = link(table)
     chances = probability(linkage.weights)
-    ids = [person.pk for person in persons]
     cluster_sizes = Counter(linkage.clusters.tolist())
     pairs = []
     for index in np.flatnonzero(chances >= REVIEW_PROBABILITY).tolist():
@@ -140,4 +203,4 @@ def find_pairs(persons: Sequence[Person]) -> ScanResult:
             )
         )
     pairs.sort(key=lambda pair: (-pair.weight, pair.person_a, pair.person_b))
-    return ScanResult(records=len(persons), pairs=pairs)
+    return ScanResult(records=len(ids), pairs=pairs)

@@ -8,6 +8,7 @@ restricted to others is not shown, nor told to exist; an outsider gets 404 every
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,7 @@ from django.http import Http404
 
 from donghanh.cases.models import Case
 from donghanh.duplicates.models import CandidatePair, Decision, PersonMerge, RegistryScan
+from donghanh.duplicates.scan import ROW_COLUMNS, PersonRow
 from donghanh.jobs.models import Job
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import Perm, role_allows
@@ -153,25 +155,34 @@ def scan_waiting(organisation: Organisation) -> Job | None:
     )
 
 
-def persons_to_scan(organisation: Organisation) -> list[Person]:
-    """Every person of the organisation not merged away, with what the matcher compares."""
-    return list(
-        Person.objects.filter(organisation=organisation, merged_into__isnull=True)
-        .select_related("current_commune")
-        .only(
-            "pk",
-            "full_name",
-            "date_of_birth",
-            "estimated_age",
-            "age_estimated_on",
-            "created_at",
-            "sex",
-            "phone",
-            "current_commune__code",
-            "current_commune__province_id",
+# How many people a scan reads at a time.
+SCAN_BATCH = 2000
+
+
+def _scan_persons(organisation: Organisation) -> QuerySet[Person]:
+    return Person.objects.filter(organisation=organisation, merged_into__isnull=True)
+
+
+def persons_to_scan_count(organisation: Organisation) -> int:
+    return _scan_persons(organisation).count()
+
+
+def persons_to_scan(organisation: Organisation, *, batch: int = SCAN_BATCH) -> Iterator[PersonRow]:
+    """Every person of the organisation not merged away, as the columns the matcher compares,
+    read `batch` at a time in id order (never the whole organisation's records at once)."""
+    last = 0
+    while True:
+        rows = list(
+            _scan_persons(organisation)
+            .filter(pk__gt=last)
+            .order_by("pk")
+            .values_list(*ROW_COLUMNS)[:batch]
         )
-        .order_by("pk")
-    )
+        for values in rows:
+            yield PersonRow(*values)
+        if len(rows) < batch:
+            return
+        last = rows[-1][0]
 
 
 def organisations_to_scan() -> list[Organisation]:
@@ -201,3 +212,51 @@ def merge_of_decided_pair(membership: Membership, pair_id: int) -> PersonMerge |
 
 def has_restricted_case(person_ids: list[int]) -> bool:
     return Case.objects.filter(person_id__in=person_ids, is_restricted=True).exists()
+
+
+# --- for the API: which organisation a record belongs to (`api.access.organisation_slug_of`) -
+
+
+def every_pair() -> QuerySet[CandidatePair]:
+    return CandidatePair.objects.all()
+
+
+def every_merge() -> QuerySet[PersonMerge]:
+    return PersonMerge.objects.all()
+
+
+def every_scan_job() -> QuerySet[Job]:
+    return Job.objects.filter(kind=SCAN_JOB_KIND)
+
+
+def access_scan_job(user: Any, org_slug: str, job_id: Any) -> tuple[Membership, Job]:
+    """A scan asked for in the organisation (by any of its reviewers), for a reviewer there."""
+    membership = access_membership(user, org_slug, Perm.REVIEW_DUPLICATES)
+    job = every_scan_job().filter(organisation_id=membership.organisation_id, pk=job_id).first()
+    if job is None:
+        raise Http404
+    return membership, job
+
+
+def scan_of_job(job: Job) -> RegistryScan | None:
+    """What the scan the job ran found, once it started."""
+    return RegistryScan.objects.filter(job=job).order_by("-started_at").first()
+
+
+def merges_into(membership: Membership, person_id: int) -> list[PersonMerge]:
+    """The merges (not undone) that made other records one with this person's, oldest first,
+    for the note on the person's page (ids and dates only)."""
+    return list(
+        PersonMerge.objects.filter(
+            organisation_id=membership.organisation_id,
+            survivor_id=person_id,
+            undone_at__isnull=True,
+        ).order_by("merged_at", "id")
+    )
+
+
+def merge_note(membership: Membership, person_id: int) -> dict[str, Any]:
+    return {
+        "merges": merges_into(membership, person_id),
+        "can_open": role_allows(membership.role, Perm.REVIEW_DUPLICATES),
+    }
