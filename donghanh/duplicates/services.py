@@ -462,12 +462,37 @@ def person_merge(
     choices: Mapping[str, str],
     actor: Actor,
     expected_versions: Mapping[int, int] | None = None,
+    idempotency_key: str = "",
 ) -> PersonMerge:
     """Make the pair's two records one: `survivor_id` (one of the two) stays, with each field
     in `choices` ("survivor" or "merged": whose value to keep; a field not named keeps the
     survivor's); everything of the other record moves to it, and the other record is merged
     away (its page and API address lead to the survivor). The same merge sent twice is done
-    once: the second gets the first's merge."""
+    once: the second gets the first's merge (also after an undo, with the same
+    `idempotency_key`)."""
+    merge, _created = once(
+        actor=actor,
+        scope=f"duplicates.merge:{pair.pk}",
+        key=idempotency_key,
+        create=lambda: _person_merge(
+            pair=pair,
+            survivor_id=survivor_id,
+            choices=choices,
+            actor=actor,
+            expected_versions=expected_versions,
+        ),
+    )
+    return merge
+
+
+def _person_merge(
+    *,
+    pair: CandidatePair,
+    survivor_id: int,
+    choices: Mapping[str, str],
+    actor: Actor,
+    expected_versions: Mapping[int, int] | None,
+) -> PersonMerge:
     current_pair = CandidatePair.objects.select_for_update().get(pk=pair.pk)
     if current_pair.decision == Decision.MERGED:
         earlier = PersonMerge.objects.filter(pair=current_pair, undone_at__isnull=True).first()

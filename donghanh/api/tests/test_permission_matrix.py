@@ -39,6 +39,7 @@ from django.urls import URLPattern, URLResolver, resolve, reverse
 from donghanh.api.tests.actors import ACTORS, actor_client
 from donghanh.api.tests.conftest import make_person
 from donghanh.api.tests.test_imports import ROUTES as IMPORT_ROUTES
+from donghanh.api.tests.test_permission_matrix_duplicates import ROUTES as DUPLICATES_ROUTES
 from donghanh.api.tests.test_permission_matrix_livelihood import ROUTES as LIVELIHOOD_ROUTES
 from donghanh.api.tests.test_permission_matrix_projects import HOW as PROJECT_HOW
 from donghanh.api.v1.urls import urlpatterns as api_urls
@@ -307,6 +308,7 @@ def test_the_matrix_covers_every_endpoint_and_method():
     projects = {(str(resolve(c.url(1)).url_name), c.method) for c in PROJECT_HOW.values()}
     projects |= IMPORT_ROUTES  # their own matrix: donghanh/api/tests/test_imports.py
     projects |= LIVELIHOOD_ROUTES  # their own: test_permission_matrix_livelihood.py
+    projects |= DUPLICATES_ROUTES  # their own: test_permission_matrix_duplicates.py
     in_api = set()
     for pattern in _endpoints(api_urls):
         view = pattern.callback.view_class  # type: ignore[attr-defined]

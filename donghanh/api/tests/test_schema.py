@@ -65,6 +65,14 @@ ENDPOINTS = {
     "/api/v1/savings-groups/{group_id}/cycles/{cycle_id}/meetings/{meeting_id}/": {"get"},
     "/api/v1/savings-groups/{group_id}/measures/": {"get"},
     "/api/v1/savings-measures/": {"get"},
+    "/api/v1/duplicates/pairs/": {"get"},
+    "/api/v1/duplicates/pairs/{pair_id}/": {"get"},
+    "/api/v1/duplicates/pairs/{pair_id}/decision/": {"post"},
+    "/api/v1/duplicates/pairs/{pair_id}/merge/": {"post"},
+    "/api/v1/duplicates/scans/": {"post"},
+    "/api/v1/duplicates/scans/{job_id}/": {"get"},
+    "/api/v1/duplicates/merges/{merge_id}/": {"get"},
+    "/api/v1/duplicates/merges/{merge_id}/undo/": {"post"},
 }
 
 
@@ -348,3 +356,39 @@ def test_import_undo_answers_conform(schema, settings, tmp_path):
     assert again.status_code == 200
     assert_conforms(schema, path, "post", again)
     assert_conforms(schema, "/api/v1/imports/{batch_id}/", "get", client.get(again.json()["url"]))
+
+
+# The review of records of the same person.
+
+
+def test_duplicates_answers_conform(schema, staff):
+    from donghanh.api.tests.test_permission_matrix_duplicates import make_pair
+
+    pair = make_pair(staff.organisation, staff.users[Role.CASE_WORKER])
+    client = staff.client(Role.SUPERVISOR)
+    pairs = "/api/v1/duplicates/pairs/"
+    listed = client.get(pairs)
+    assert listed.status_code == 200 and listed.json()["count"] == 1
+    assert_conforms(schema, pairs, "get", listed)
+    one = client.get(f"{pairs}{pair.pk}/")
+    assert_conforms(schema, f"{pairs}{{pair_id}}/", "get", one)
+    later = client.post(f"{pairs}{pair.pk}/decision/", {"decision": "later"}, format="json")
+    assert later.status_code == 200
+    assert_conforms(schema, f"{pairs}{{pair_id}}/decision/", "post", later)
+    refused = client.post(f"{pairs}{pair.pk}/decision/", {"decision": "x"}, format="json")
+    assert refused.status_code == 400
+    assert_conforms(schema, f"{pairs}{{pair_id}}/decision/", "post", refused)
+    scan = client.post("/api/v1/duplicates/scans/", {"organisation": staff.organisation.slug})
+    assert scan.status_code == 202
+    assert_conforms(schema, "/api/v1/duplicates/scans/", "post", scan)
+    followed = client.get(scan.json()["url"])
+    assert_conforms(schema, "/api/v1/duplicates/scans/{job_id}/", "get", followed)
+    merged = client.post(f"{pairs}{pair.pk}/merge/", {"survivor": pair.person_b_id}, format="json")
+    assert merged.status_code == 201
+    assert_conforms(schema, f"{pairs}{{pair_id}}/merge/", "post", merged)
+    merge = "/api/v1/duplicates/merges/{merge_id}/"
+    read = client.get(merged.json()["url"])
+    assert_conforms(schema, merge, "get", read)
+    undone = client.post(f"{merged.json()['url']}undo/")
+    assert undone.status_code == 200 and undone.json()["undone_at"] is not None
+    assert_conforms(schema, f"{merge}undo/", "post", undone)

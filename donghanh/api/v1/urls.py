@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from donghanh.api.v1 import cases, imports, livelihood, persons, referrals, savings
+from donghanh.api.v1 import cases, duplicates, imports, livelihood, persons, referrals, savings
 
 urlpatterns = [
     path("persons/", persons.PersonListView.as_view(), name="person_list"),
@@ -60,4 +60,5 @@ urlpatterns = [
     path("", include("donghanh.api.v1.projects")),
     path("", include(livelihood.urlpatterns)),
     path("", include(savings.urlpatterns)),
+    path("", include(duplicates.urlpatterns)),
 ]
