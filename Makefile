@@ -38,6 +38,7 @@ run: $(VENV)/.run-installed translations
 	$(BIN)/python manage.py load_directory_demo
 	$(BIN)/python manage.py load_articles
 	$(BIN)/python manage.py load_demo_cases
+	$(BIN)/python manage.py load_demo_duplicates
 	$(BIN)/python manage.py load_demo_programmes
 	$(BIN)/python manage.py load_demo_livelihood
 	$(BIN)/python manage.py demo_users

@@ -166,6 +166,7 @@ def load_demo() -> None:
         "load_directory_demo",
         "load_articles",
         "load_demo_cases",
+        "load_demo_duplicates",
         "load_demo_programmes",
         "load_demo_livelihood",
     ):

@@ -16,6 +16,7 @@ from donghanh.accounts.models import User
 from donghanh.audit.models import AuditEntry
 from donghanh.demo.case_services import demo_cases_load
 from donghanh.demo.directory_services import directory_demo_load
+from donghanh.demo.duplicates_services import demo_duplicates_load
 from donghanh.demo.guard import DemoDataError
 from donghanh.demo.livelihood_services import demo_livelihood_load
 from donghanh.demo.management.base import DemoCommand
@@ -30,6 +31,7 @@ DEMO_COMMANDS = (
     "demo_users",
     "load_demo",
     "load_demo_cases",
+    "load_demo_duplicates",
     "load_demo_livelihood",
     "load_demo_programmes",
     "load_directory_demo",
@@ -38,6 +40,7 @@ LOADERS: tuple[Callable[[], Any], ...] = (
     demo_load,
     directory_demo_load,
     demo_cases_load,
+    demo_duplicates_load,
     demo_programmes_load,
     demo_livelihood_load,
 )
