@@ -40,9 +40,13 @@ def _existing(organisation: Organisation, full_name: str, born: datetime.date) -
 
 
 @transaction.atomic
-def demo_duplicates_load() -> DemoDuplicatesReport:
+def demo_duplicates_load(*, actor: Actor | None = None) -> DemoDuplicatesReport:
     """Register the demo's second records and scan the organisation once; a second run changes
-    nothing. Needs the demo cases (load_demo_cases) first."""
+    nothing. Needs the demo cases (load_demo_cases) first.
+
+    `actor` runs the load (the command); every row is written as the demo user who would do
+    the work on the pages (the case worker registers, the supervisor scans), so the demo's
+    audit log reads as a real one."""
     ensure_demo_allowed()
     organisation = Organisation.objects.filter(slug=ORGANISATION).first()
     users = {u.username: u for u in User.objects.filter(username__in=[REGISTERED_BY, SCANNED_BY])}

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from donghanh.core.actor import Actor
 from donghanh.demo.duplicates_services import demo_duplicates_load
 from donghanh.demo.management.base import DemoCommand
 
@@ -19,7 +20,7 @@ class Command(DemoCommand):
     )
 
     def handle_demo(self, **options: Any) -> None:
-        report = demo_duplicates_load()
+        report = demo_duplicates_load(actor=Actor.system("load_demo_duplicates"))
         if not report.changed:
             self.stdout.write(_("The duplicates review demo is already loaded."))
             return
