@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import translation
 
 from donghanh.accounts.models import User
 from donghanh.demo.duplicates_data import ORGANISATION, RECORDS, SCANNED_BY
@@ -23,7 +24,8 @@ pytestmark = pytest.mark.usefixtures("loaded")
 
 def run() -> str:
     out = StringIO()
-    call_command("load_demo_duplicates", stdout=out)
+    with translation.override("en"):  # a page read in between activated Vietnamese
+        call_command("load_demo_duplicates", stdout=out)
     return out.getvalue()
 
 
