@@ -287,7 +287,8 @@ def _queries_for(client, url):
 # follow-ups, stays), attachments 1.
 # ... + 3: the livelihood section (her plan, with its support when she has one, assessments, and
 # her emergency placements with their safe addresses).
-EXPECTED_CASE_PAGE_QUERIES = 13 + 1 + 5 + 1 + 3
+# ... + 1: the duplicates note (the merges that made other records one with hers).
+EXPECTED_CASE_PAGE_QUERIES = 13 + 1 + 5 + 1 + 3 + 1
 RESTRICTED_CASE_PAGE_QUERIES = EXPECTED_CASE_PAGE_QUERIES + 1
 
 
