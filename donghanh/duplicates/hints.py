@@ -26,21 +26,21 @@ from donghanh.duplicates.matcher import (
 from donghanh.duplicates.normalise import FEMALE, MALE, UNKNOWN_SEX, birth_date_of, split_name
 from donghanh.duplicates.places import Place
 from donghanh.people.models import Person
-from donghanh.people.registry import NewRecord
+from donghanh.people.registry import FileMatcher, NewRecord
 
 # Bits of evidence (log2 of how much likelier the agreements are for one person than for two)
 # from which a record is shown: the same name and sex with nothing else known is about 9.
 HINT_WEIGHT = 8.0
 
-_SEX = {"female": FEMALE, "male": MALE}
+SEX = {"female": FEMALE, "male": MALE}
 
 
-def _new_record(record: NewRecord) -> PersonRecord:
+def new_record(record: NewRecord) -> PersonRecord:
     commune = record.commune_code
     return person_record(
         full_name=record.full_name,
         birth_date=birth_date_of(record.date_of_birth, estimated_year=record.birth_year),
-        sex=_SEX.get(record.sex, UNKNOWN_SEX),
+        sex=SEX.get(record.sex, UNKNOWN_SEX),
         place=Place(province=record.province_code, communes=(commune,) if commune else ()),
         phone=record.phone,
     )
@@ -55,7 +55,7 @@ def _person_record(person: Person) -> PersonRecord:
     return person_record(
         full_name=person.full_name,
         birth_date=birth_date_of(person.date_of_birth, estimated_year=estimated),
-        sex=_SEX.get(person.sex, UNKNOWN_SEX),
+        sex=SEX.get(person.sex, UNKNOWN_SEX),
         place=Place(province=commune.province_id, communes=(commune.pk,))
         if commune is not None
         else Place(),
@@ -73,10 +73,15 @@ class RegistrationMatcher:
     def likely(self, record: NewRecord, candidates: Sequence[Person]) -> list[Person]:
         if not candidates:
             return []
-        records = [_new_record(record), *(_person_record(person) for person in candidates)]
+        records = [new_record(record), *(_person_record(person) for person in candidates)]
         table = RecordTable(records)
         right = np.arange(1, table.size, dtype=np.int64)
         left = np.zeros_like(right)
         weights = evidence(compare(table, left, right), default_model())
         order = np.argsort(-weights, kind="stable")
         return [candidates[i] for i in order.tolist() if weights[i] >= HINT_WEIGHT]
+
+    def for_file(self, *, organisation_id: int) -> FileMatcher:
+        from donghanh.duplicates.file_rows import FileMatching
+
+        return FileMatching(organisation_id=organisation_id)
