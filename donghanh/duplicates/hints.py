@@ -5,7 +5,8 @@ The people app finds the candidates through its blind indexes (records whose nam
 record's given name, whole or one letter off, the most recent first) and decrypts them; this
 module weighs each against the new record with the matcher's comparisons and default weights
 and keeps those whose evidence reaches `HINT_WEIGHT`. No prior and no name frequencies here:
-a hint asks the case worker to look, it does not merge.
+a hint asks the case worker to look, it does not merge. An import's rows are weighed the same
+way a chunk of rows at a time (`for_file`, below).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from donghanh.core.text import FUZZY_MIN_LENGTH
+from donghanh.core.text import FUZZY_MIN_LENGTH, Vocabulary
 from donghanh.duplicates.matcher import (
+    BoolArray,
+    IntArray,
     PersonRecord,
     RecordTable,
     compare,
@@ -25,8 +28,9 @@ from donghanh.duplicates.matcher import (
 )
 from donghanh.duplicates.normalise import FEMALE, MALE, UNKNOWN_SEX, birth_date_of, split_name
 from donghanh.duplicates.places import Place
+from donghanh.people.indexes import name_words
 from donghanh.people.models import Person
-from donghanh.people.registry import FileMatcher, NewRecord
+from donghanh.people.registry import FileMatcher, FileRow, LikelyMatch, NewRecord
 
 # Bits of evidence (log2 of how much likelier the agreements are for one person than for two)
 # from which a record is shown: the same name and sex with nothing else known is about 9.
@@ -82,6 +86,213 @@ class RegistrationMatcher:
         return [candidates[i] for i in order.tolist() if weights[i] >= HINT_WEIGHT]
 
     def for_file(self, *, organisation_id: int) -> FileMatcher:
-        from donghanh.duplicates.file_rows import FileMatching
-
         return FileMatching(organisation_id=organisation_id)
+
+
+# --- a whole imported file --------------------------------------------------------------------
+#
+# An import (`RegistrationMatcher.for_file`) checks every row as a registration is checked:
+# the candidates are the records with a name word equal to the row's given name or one letter
+# off it, the `CANDIDATES` most recent of them, and a candidate is likely when its evidence reaches
+# `HINT_WEIGHT`; the likeliest wins, the most recent on a tie. A row is weighed against the
+# organisation's people and, when none is likely, against the earlier rows of the file (those
+# that share none of its exact keys).
+#
+# Here that is done a chunk of rows at a time: the organisation's people are read once, as
+# columns (never another organisation's), and each chunk's candidate pairs are found by word
+# and compared in one call of the matcher (`compare`, `evidence`), instead of a table built
+# for each row and its candidates. The answers are the same as row by row.
+
+# The most recent records weighed against one row, as for a registration.
+CANDIDATES = 200
+
+
+class _Pool:
+    """Records (numbered by position, oldest first) by the words of their names."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.by_word: dict[str, list[int]] = {}
+        self.vocabulary = Vocabulary()
+
+    def add(self, words: Sequence[str]) -> None:
+        for word in words:
+            self.by_word.setdefault(word, []).append(self.size)
+            self.vocabulary.add(word)
+        self.size += 1
+
+    def positions(self, word: str) -> IntArray:
+        """Positions of the records with `word` or a word one letter off it, ascending."""
+        near = {word}
+        if len(word) >= FUZZY_MIN_LENGTH:
+            near |= self.vocabulary.near(word)
+        found = [p for w in near for p in self.by_word.get(w, ())]
+        return np.unique(np.array(found, dtype=np.int64))
+
+
+def _ranges(starts: IntArray, ends: IntArray) -> tuple[IntArray, IntArray]:
+    """For ranges [start, end): the index of the range of each member, and the members."""
+    lengths = ends - starts
+    owner = np.repeat(np.arange(len(starts), dtype=np.int64), lengths)
+    first = np.cumsum(lengths) - lengths
+    members = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(first - starts, lengths)
+    return owner, members
+
+
+def _best(table: RecordTable, left: IntArray, right: IntArray) -> dict[int, tuple[int, float]]:
+    """Record `left` → (record, weight) of its likeliest candidate among `right` reaching the
+    hint's weight; of equal weights the most recent (the registration's order: newest first)."""
+    if not len(left):
+        return {}
+    weights = evidence(compare(table, left, right), default_model())
+    keep = weights >= HINT_WEIGHT
+    left, right, weights = left[keep], right[keep], weights[keep]
+    order = np.lexsort((-right, -weights, left))
+    left, right, weights = left[order], right[order], weights[order]
+    firsts = np.unique(left, return_index=True)[1]
+    return {int(left[i]): (int(right[i]), float(weights[i])) for i in firsts.tolist()}
+
+
+class FileMatching:
+    """One file's rows against an organisation's people and against each other: one table of
+    the people, then the rows as they come."""
+
+    def __init__(self, *, organisation_id: int) -> None:
+        self.people = _Pool()
+        self.person_ids: list[int] = []
+        self.rows = _Pool()
+        self.row_numbers: list[int] = []
+        # Each row's exact keys, as ids (-1 for none), one row a line.
+        self.row_keys = np.empty((0, 0), dtype=np.int64)
+        self._key_ids: dict[object, int] = {}
+        self._people_candidates: dict[str, IntArray] = {}
+        columns = (
+            Person.objects.filter(organisation_id=organisation_id)
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "full_name",
+                "other_names",
+                "sex",
+                "date_of_birth",
+                "estimated_age",
+                "age_estimated_on",
+                "created_at",
+                "phone",
+                "current_commune_id",
+                "current_commune__province_id",
+            )
+        )
+        records: list[PersonRecord] = []
+        for (
+            pk,
+            full_name,
+            other_names,
+            sex,
+            born,
+            age,
+            age_on,
+            created,
+            phone,
+            commune,
+            province,
+        ) in columns.iterator(chunk_size=2000):
+            estimated = None
+            if born is None and age is not None:
+                estimated = (age_on or created.date()).year - age
+            records.append(
+                person_record(
+                    full_name=full_name,
+                    birth_date=birth_date_of(born, estimated_year=estimated),
+                    sex=SEX.get(sex, UNKNOWN_SEX),
+                    place=Place(province=province, communes=(commune,))
+                    if commune is not None
+                    else Place(),
+                    phone=phone,
+                )
+            )
+            self.people.add(name_words(full_name, other_names))
+            self.person_ids.append(pk)
+        # The people, then the file's rows (at `self.people.size` + their position).
+        self.table = RecordTable(records)
+
+    def _people_of(self, word: str) -> IntArray:
+        """The most recent people with the word or one near it, newest first."""
+        found = self._people_candidates.get(word)
+        if found is None:
+            found = self.people.positions(word)[::-1][:CANDIDATES]
+            self._people_candidates[word] = found
+        return found
+
+    def _add_keys(self, rows: Sequence[FileRow]) -> None:
+        ids = [
+            [self._key_ids.setdefault(key, len(self._key_ids)) for key in row.keys] for row in rows
+        ]
+        width = max([self.row_keys.shape[1], *(len(keys) for keys in ids)])
+        added = np.full((len(rows), width), -1, dtype=np.int64)
+        for index, keys in enumerate(ids):
+            added[index, : len(keys)] = keys
+        earlier = np.full((len(self.row_keys), width), -1, dtype=np.int64)
+        earlier[:, : self.row_keys.shape[1]] = self.row_keys
+        self.row_keys = np.concatenate([earlier, added])
+
+    def _apart(self, left: IntArray, right: IntArray) -> BoolArray:
+        """Whether rows `left` and `right` (positions) share none of their exact keys."""
+        a, b = self.row_keys[left], self.row_keys[right]
+        shared = np.zeros(len(left), dtype=np.bool_)
+        for i in range(a.shape[1]):
+            for j in range(b.shape[1]):
+                shared |= (a[:, i] >= 0) & (a[:, i] == b[:, j])
+        return ~shared
+
+    def match_rows(self, rows: Sequence[FileRow]) -> dict[int, LikelyMatch]:
+        people = self.people.size
+        first = self.rows.size
+        self.table.extend(new_record(row.record) for row in rows)
+        for row in rows:
+            self.rows.add(name_words(row.record.full_name))
+            self.row_numbers.append(row.number)
+        self._add_keys(rows)
+        by_word: dict[str, list[int]] = {}
+        for index, row in enumerate(rows):
+            given = split_name(row.record.full_name).given
+            if row.look and len(given) >= FUZZY_MIN_LENGTH - 1:
+                by_word.setdefault(given, []).append(first + index)
+        found: dict[int, LikelyMatch] = {}
+        # The organisation's people.
+        lefts, rights = [], []
+        for word, positions in by_word.items():
+            candidates = self._people_of(word)
+            if len(candidates):
+                lefts.append(np.repeat(np.array(positions, dtype=np.int64), len(candidates)))
+                rights.append(np.tile(candidates, len(positions)))
+        if lefts:
+            left = np.concatenate(lefts)
+            best = _best(self.table, left + people, np.concatenate(rights))
+            for query, (person, weight) in best.items():
+                number = self.row_numbers[query - people]
+                found[number] = LikelyMatch(weight=weight, person_id=self.person_ids[person])
+        # The file's earlier rows, for the rows no person is likely to be.
+        lefts, rights = [], []
+        for word, positions in by_word.items():
+            waiting = np.array(
+                [p for p in positions if self.row_numbers[p] not in found], dtype=np.int64
+            )
+            if not len(waiting):
+                continue
+            earlier = self.rows.positions(word)
+            ends = np.searchsorted(earlier, waiting)
+            owner, members = _ranges(np.maximum(ends - CANDIDATES, 0), ends)
+            lefts.append(waiting[owner])
+            rights.append(earlier[members])
+        if lefts:
+            left, right = np.concatenate(lefts), np.concatenate(rights)
+            # Rows that repeat the row's exact keys are the import's to report.
+            apart = self._apart(left, right)
+            best = _best(self.table, left[apart] + people, right[apart] + people)
+            for query, (earlier_row, weight) in best.items():
+                number = self.row_numbers[query - people]
+                found[number] = LikelyMatch(
+                    weight=weight, row=self.row_numbers[earlier_row - people]
+                )
+        return found

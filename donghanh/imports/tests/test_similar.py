@@ -216,9 +216,9 @@ def _born(rng: random.Random) -> datetime.date | int | None:
 
 @pytest.mark.parametrize(("chunk", "limit"), [(7, 200), (50, 4), (1000, 200)])
 def test_the_batch_agrees_with_row_by_row_on_many_near_names(chunk, limit, monkeypatch):
-    from donghanh.duplicates import file_rows
+    from donghanh.duplicates import hints
 
-    monkeypatch.setattr(file_rows, "CANDIDATES", limit)
+    monkeypatch.setattr(hints, "CANDIDATES", limit)
     rng = random.Random(13)
     organisation = OrganisationFactory()
     for _ in range(25):
