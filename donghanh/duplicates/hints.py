@@ -17,6 +17,7 @@ import numpy as np
 
 from donghanh.core.text import FUZZY_MIN_LENGTH, Vocabulary
 from donghanh.duplicates.matcher import (
+    COMPARISONS,
     BoolArray,
     IntArray,
     PersonRecord,
@@ -139,18 +140,46 @@ def _ranges(starts: IntArray, ends: IntArray) -> tuple[IntArray, IntArray]:
     return owner, members
 
 
+def _possible(table: RecordTable, a: IntArray, b: IntArray) -> dict[str, BoolArray]:
+    """Per pair, whether a comparison can count at all (both sides known): the sex, the place
+    and the phone, cheap to tell before they are compared."""
+    communes = (table.communes[a, 0] >= 0) & (table.communes[b, 0] >= 0)
+    return {
+        "sex": (table.sex[a] > 0) & (table.sex[b] > 0),
+        "place": ((table.province[a] >= 0) & (table.province[b] >= 0)) | communes,
+        "phone": (table.phone[a] > 0) & (table.phone[b] > 0),
+    }
+
+
 def _best(table: RecordTable, left: IntArray, right: IntArray) -> dict[int, tuple[int, float]]:
     """Record `left` → (record, weight) of its likeliest candidate among `right` reaching the
-    hint's weight; of equal weights the most recent (the registration's order: newest first)."""
+    hint's weight; of equal weights the most recent (the registration's order: newest first).
+
+    The weights are `evidence(compare(...))`'s, summed in the same order; a pair is dropped as
+    soon as the comparisons left could not bring it to the hint's weight, so that most pairs
+    (another birth date) are never compared on place and phone."""
+    weights_of = [np.array(row) for row in default_model().weights()]
+    best = [max(0.0, float(row.max())) for row in weights_of]
+    possible = _possible(table, left, right)
+    # The most the comparisons after the k-th can add, per pair.
+    later = np.zeros((len(COMPARISONS), len(left)))
+    for k in range(len(COMPARISONS) - 2, -1, -1):
+        comparison = COMPARISONS[k + 1]
+        counts = possible.get(comparison.name)
+        later[k] = later[k + 1] + (best[k + 1] if counts is None else counts * best[k + 1])
+    weight = np.zeros(len(left))
+    alive = np.arange(len(left))
+    for k, comparison in enumerate(COMPARISONS):
+        level = comparison.level_of(table, left, right)
+        weight += np.where(level >= 0, weights_of[k][np.maximum(level, 0)], 0.0)
+        keep = weight + later[k, alive] >= HINT_WEIGHT
+        left, right, weight, alive = left[keep], right[keep], weight[keep], alive[keep]
     if not len(left):
         return {}
-    weights = evidence(compare(table, left, right), default_model())
-    keep = weights >= HINT_WEIGHT
-    left, right, weights = left[keep], right[keep], weights[keep]
-    order = np.lexsort((-right, -weights, left))
-    left, right, weights = left[order], right[order], weights[order]
+    order = np.lexsort((-right, -weight, left))
+    left, right, weight = left[order], right[order], weight[order]
     firsts = np.unique(left, return_index=True)[1]
-    return {int(left[i]): (int(right[i]), float(weights[i])) for i in firsts.tolist()}
+    return {int(left[i]): (int(right[i]), float(weight[i])) for i in firsts.tolist()}
 
 
 class FileMatching:

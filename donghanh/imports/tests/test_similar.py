@@ -148,12 +148,14 @@ def file_row(
     look: bool = True,
     sex: str = "female",
     keys: Iterable[Any] = (),
+    phone: str = "",
 ) -> FileRow:
     record = NewRecord(
         full_name=name,
         date_of_birth=born if isinstance(born, datetime.date) else None,
         birth_year=born if isinstance(born, int) else None,
         sex=sex,
+        phone=phone,
     )
     own = frozenset(keys) or frozenset({("row", number)})
     return FileRow(number=number, record=record, keys=own, look=look)
@@ -214,6 +216,10 @@ def _born(rng: random.Random) -> datetime.date | int | None:
     return D(year, rng.randint(1, 12), rng.randint(1, 12))
 
 
+def _phone(rng: random.Random) -> str:
+    return rng.choice(["", "", "0912345678", "0912345679", "0987654321"])
+
+
 @pytest.mark.parametrize(("chunk", "limit"), [(7, 200), (50, 4), (1000, 200)])
 def test_the_batch_agrees_with_row_by_row_on_many_near_names(chunk, limit, monkeypatch):
     from donghanh.duplicates import hints
@@ -228,6 +234,7 @@ def test_the_batch_agrees_with_row_by_row_on_many_near_names(chunk, limit, monke
             _name(rng),
             born if isinstance(born, datetime.date) else None,
             estimated_age=(2026 - born) if isinstance(born, int) else None,
+            phone=_phone(rng),
         )
     rows = []
     for number in range(2, 160):
