@@ -64,7 +64,7 @@ def main() -> None:
         role=Role.SUPERVISOR,
         user=factories.UserFactory(username=f"bench.check.{token}"),
     )
-    user = membership.user
+    organisation, user = membership.organisation, membership.user
     Person.objects.bulk_create(
         [
             Person(
