@@ -106,6 +106,10 @@ class RegistrationMatcher:
 
 # The most recent records weighed against one row, as for a registration.
 CANDIDATES = 200
+# From this many rows at a time the rows join one table of the people and the file's rows;
+# fewer (the import itself checks a row at a time) are weighed in a table of their own
+# candidates, so that a row costs what it did for a registration.
+WHOLE_TABLE_ROWS = 100
 
 
 class _Pool:
@@ -191,7 +195,8 @@ class FileMatching:
         self.person_ids: list[int] = []
         self.rows = _Pool()
         self.row_numbers: list[int] = []
-        # Each row's exact keys, as ids (-1 for none), one row a line.
+        # Each row's exact keys, as ids; as an array for the rows up to `len(row_keys)`.
+        self.row_key_ids: list[tuple[int, ...]] = []
         self.row_keys = np.empty((0, 0), dtype=np.int64)
         self._key_ids: dict[object, int] = {}
         self._people_candidates: dict[str, IntArray] = {}
@@ -212,7 +217,8 @@ class FileMatching:
                 "current_commune__province_id",
             )
         )
-        records: list[PersonRecord] = []
+        self.records: list[PersonRecord] = []  # the people's, then the rows'
+        records = self.records
         for (
             pk,
             full_name,
@@ -242,8 +248,25 @@ class FileMatching:
             )
             self.people.add(name_words(full_name, other_names))
             self.person_ids.append(pk)
-        # The people, then the file's rows (at `self.people.size` + their position).
-        self.table = RecordTable(records)
+        # The people, then the file's rows (at `self.people.size` + their position), made when
+        # a chunk of rows first comes, extended with the later ones.
+        self._table: RecordTable | None = None
+
+    def _best(
+        self, left: IntArray, right: IntArray, *, whole: bool
+    ) -> dict[int, tuple[int, float]]:
+        if whole:
+            if self._table is None:
+                self._table = RecordTable(self.records)
+            else:
+                self._table.extend(self.records[self._table.size :])
+            return _best(self._table, left, right)
+        used = np.unique(np.concatenate([left, right]))
+        table = RecordTable(self.records[i] for i in used.tolist())
+        found = _best(table, np.searchsorted(used, left), np.searchsorted(used, right))
+        return {
+            int(used[query]): (int(used[other]), weight) for query, (other, weight) in found.items()
+        }
 
     def _people_of(self, word: str) -> IntArray:
         """The most recent people with the word or one near it, newest first."""
@@ -253,21 +276,31 @@ class FileMatching:
             self._people_candidates[word] = found
         return found
 
-    def _add_keys(self, rows: Sequence[FileRow]) -> None:
-        ids = [
-            [self._key_ids.setdefault(key, len(self._key_ids)) for key in row.keys] for row in rows
-        ]
-        width = max([self.row_keys.shape[1], *(len(keys) for keys in ids)])
-        added = np.full((len(rows), width), -1, dtype=np.int64)
-        for index, keys in enumerate(ids):
-            added[index, : len(keys)] = keys
+    def _key_array(self) -> IntArray:
+        """Each row's exact keys as ids (-1 for none), one row a line, kept up to date."""
+        added = self.row_key_ids[len(self.row_keys) :]
+        width = max([self.row_keys.shape[1], *(len(keys) for keys in added)])
+        more = np.full((len(added), width), -1, dtype=np.int64)
+        for index, keys in enumerate(added):
+            more[index, : len(keys)] = keys
         earlier = np.full((len(self.row_keys), width), -1, dtype=np.int64)
         earlier[:, : self.row_keys.shape[1]] = self.row_keys
-        self.row_keys = np.concatenate([earlier, added])
+        self.row_keys = np.concatenate([earlier, more])
+        return self.row_keys
 
-    def _apart(self, left: IntArray, right: IntArray) -> BoolArray:
+    def _apart(self, left: IntArray, right: IntArray, *, whole: bool) -> BoolArray:
         """Whether rows `left` and `right` (positions) share none of their exact keys."""
-        a, b = self.row_keys[left], self.row_keys[right]
+        if not whole:
+            ids = self.row_key_ids
+            return np.array(
+                [
+                    not set(ids[a]).intersection(ids[b])
+                    for a, b in zip(left.tolist(), right.tolist(), strict=True)
+                ],
+                dtype=np.bool_,
+            )
+        keys = self._key_array()
+        a, b = keys[left], keys[right]
         shared = np.zeros(len(left), dtype=np.bool_)
         for i in range(a.shape[1]):
             for j in range(b.shape[1]):
@@ -277,11 +310,15 @@ class FileMatching:
     def match_rows(self, rows: Sequence[FileRow]) -> dict[int, LikelyMatch]:
         people = self.people.size
         first = self.rows.size
-        self.table.extend(new_record(row.record) for row in rows)
+        self.records.extend(new_record(row.record) for row in rows)
+        whole = len(rows) >= WHOLE_TABLE_ROWS
         for row in rows:
             self.rows.add(name_words(row.record.full_name))
             self.row_numbers.append(row.number)
-        self._add_keys(rows)
+        key_id = self._key_ids.setdefault
+        self.row_key_ids += [
+            tuple(key_id(key, len(self._key_ids)) for key in row.keys) for row in rows
+        ]
         by_word: dict[str, list[int]] = {}
         for index, row in enumerate(rows):
             given = split_name(row.record.full_name).given
@@ -297,7 +334,7 @@ class FileMatching:
                 rights.append(np.tile(candidates, len(positions)))
         if lefts:
             left = np.concatenate(lefts)
-            best = _best(self.table, left + people, np.concatenate(rights))
+            best = self._best(left + people, np.concatenate(rights), whole=whole)
             for query, (person, weight) in best.items():
                 number = self.row_numbers[query - people]
                 found[number] = LikelyMatch(weight=weight, person_id=self.person_ids[person])
@@ -317,8 +354,8 @@ class FileMatching:
         if lefts:
             left, right = np.concatenate(lefts), np.concatenate(rights)
             # Rows that repeat the row's exact keys are the import's to report.
-            apart = self._apart(left, right)
-            best = _best(self.table, left[apart] + people, right[apart] + people)
+            apart = self._apart(left, right, whole=whole)
+            best = self._best(left[apart] + people, right[apart] + people, whole=whole)
             for query, (earlier_row, weight) in best.items():
                 number = self.row_numbers[query - people]
                 found[number] = LikelyMatch(
