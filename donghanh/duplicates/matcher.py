@@ -174,6 +174,37 @@ class RecordTable:
         self._near: IntArray | None = None
         self._first_letter: IntArray | None = None
 
+    # Columns of word ids, and of everything else, as `extend` joins them.
+    _WORD_COLUMNS = ("given", "family", "middle", "name_words")
+    _OTHER_COLUMNS = (
+        "family_initial",
+        "marker",
+        "year",
+        "month",
+        "day",
+        "sex",
+        "province",
+        "communes",
+        "phone",
+    )
+
+    def extend(self, records: Iterable[PersonRecord]) -> None:
+        """Add records after those already in the table (an import's next rows): their words
+        join the vocabulary, the earlier records keep their numbers."""
+        more = RecordTable(records)
+        if not more.size:
+            return
+        ids = np.array([self._id(word) for word in more.words] + [MISSING], dtype=np.int64)
+        for column in self._WORD_COLUMNS:
+            added = getattr(more, column)
+            # MISSING (-1) picks the last id, MISSING itself.
+            setattr(self, column, np.concatenate([getattr(self, column), ids[added]]))
+        for column in self._OTHER_COLUMNS:
+            setattr(self, column, np.concatenate([getattr(self, column), getattr(more, column)]))
+        self.size += more.size
+        self._near = None
+        self._first_letter = None
+
     def _encode_name(self, name: Name) -> list[int]:
         word_id = self._id
         ids = [word_id(word) for word in name.words if word not in SEX_MARKERS][:WORDS_KEPT]

@@ -17,7 +17,7 @@ to stop) by raising.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
@@ -193,12 +193,66 @@ class RowChecker:
         self, number: int, cells: Sequence[Any]
     ) -> tuple[Checked | None, list[Problem], bool]:
         """(the kind's verdict, the row's problems, whether it is the template's example)."""
+        return next(self._checked([(number, cells)]))[2]
+
+    def check_all(
+        self, rows: Iterable[tuple[int, Sequence[Any]]]
+    ) -> Iterator[tuple[int, Sequence[Any], tuple[Checked | None, list[Problem], bool]]]:
+        """`check` of each row, in order; the kind checks `check_chunk_rows` rows at once."""
+        chunk: list[tuple[int, Sequence[Any]]] = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= self.kind.check_chunk_rows:
+                yield from self._checked(chunk)
+                chunk = []
+        if chunk:
+            yield from self._checked(chunk)
+
+    def _checked(
+        self, rows: Sequence[tuple[int, Sequence[Any]]]
+    ) -> Iterator[tuple[int, Sequence[Any], tuple[Checked | None, list[Problem], bool]]]:
+        read = [self._read(number, cells) for number, cells in rows]
+        verdicts = iter(
+            self.kind.check_rows(
+                [
+                    (number, parsed)
+                    for (number, _cells), (_values, parsed, _p, _e) in zip(rows, read, strict=True)
+                    if parsed is not None
+                ],
+                self.state,
+            )
+        )
+        for (number, cells), (values, parsed, problems, example) in zip(rows, read, strict=True):
+            if parsed is None:
+                yield number, cells, (None, problems, example)
+                continue
+            checked = next(verdicts)
+            for key, message in checked.problems:
+                problems.append(self.problem(number, key, message, values.get(key)))
+            keys = [key for key in (checked.unique_key, *checked.also_unique) if key is not None]
+            if not problems and keys:
+                first = min(self.seen.setdefault(key, number) for key in keys)
+                if first != number:
+                    problems.append(
+                        self.problem(
+                            number,
+                            "",
+                            _("This row repeats row %(row)s: keep one of them.") % {"row": first},
+                        )
+                    )
+            yield number, cells, (checked, problems, False)
+
+    def _read(
+        self, number: int, cells: Sequence[Any]
+    ) -> tuple[dict[str, Any], dict[str, Any] | None, list[Problem], bool]:
+        """(the cells by column, the parsed values or None when the kind cannot check the row,
+        the problems found reading it, whether it is the template's example)."""
         values = {
             key: cells[index] if index < len(cells) else None
             for key, index in self.index_of.items()
         }
         if self.is_example(values):
-            return None, [], True
+            return values, None, [], True
         problems: list[Problem] = []
         parsed: dict[str, Any] = {}
         required_missing = False
@@ -218,24 +272,10 @@ class RowChecker:
                 required_missing = required_missing or column.required
                 problems.append(self.problem(number, column.key, error.message, raw))
         if required_missing:
-            return None, problems, False
+            return values, None, problems, False
         # The kind checks the row even when an optional column failed (it reads as empty
         # there), so that one check reports every problem of the row.
-        checked = self.kind.check_row(number, parsed, self.state)
-        for key, message in checked.problems:
-            problems.append(self.problem(number, key, message, values.get(key)))
-        keys = [key for key in (checked.unique_key, *checked.also_unique) if key is not None]
-        if not problems and keys:
-            first = min(self.seen.setdefault(key, number) for key in keys)
-            if first != number:
-                problems.append(
-                    self.problem(
-                        number,
-                        "",
-                        _("This row repeats row %(row)s: keep one of them.") % {"row": first},
-                    )
-                )
-        return checked, problems, False
+        return values, parsed, problems, False
 
 
 def _sheet(batch: Any, kind: ImportKind, data: bytes) -> Sheet:
@@ -337,9 +377,9 @@ def run_check(
     try:
         checker = _checker(batch, kind, sheet, actor)
         tick(0, force=True)
-        for number, cells in _rows(sheet, batch):
+        for number, cells, verdict in checker.check_all(_rows(sheet, batch)):
             report.rows += 1
-            checked, problems, example = checker.check(number, cells)
+            checked, problems, example = verdict
             note = ""
             if example:
                 report.skipped += 1

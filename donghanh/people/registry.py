@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -66,6 +66,37 @@ class NewRecord:
     province_code: str = ""
 
 
+@dataclass(frozen=True)
+class FileRow:
+    """A row of an imported file, for the duplicate matcher's batch (`FileMatcher`)."""
+
+    number: int
+    record: NewRecord
+    # The row's exact keys: an earlier row sharing one is the import's to report, not the
+    # matcher's.
+    keys: frozenset[Hashable] = frozenset()
+    # False: the row is only remembered, for the rows after it (an exact duplicate, or a row
+    # the importer checked as someone else).
+    look: bool = True
+
+
+@dataclass(frozen=True)
+class LikelyMatch:
+    """The record a row most likely duplicates: one of the organisation's people, or else an
+    earlier row of the file; `weight` in bits of evidence."""
+
+    weight: float
+    person_id: int | None = None
+    row: int | None = None
+
+
+class FileMatcher(Protocol):
+    def match_rows(self, rows: Sequence[FileRow]) -> dict[int, LikelyMatch]:
+        """The rows (in file order, after those of earlier calls) likely to be one of the
+        organisation's people or an earlier row: row number → the likeliest."""
+        ...
+
+
 class DuplicateMatcher(Protocol):
     def lookup_words(self, record: NewRecord) -> list[str]:
         """Folded name words a likely duplicate has (each whole or one letter off)."""
@@ -73,6 +104,12 @@ class DuplicateMatcher(Protocol):
 
     def likely(self, record: NewRecord, candidates: Sequence[Person]) -> list[Person]:
         """The candidates likely to be the same person as `record`, most likely first."""
+        ...
+
+    def for_file(self, *, organisation_id: int) -> FileMatcher:
+        """A batch matcher for one imported file: the organisation's people read once, the
+        file's rows weighed a chunk at a time against them and against each other, with the
+        same candidates, comparisons and threshold as `likely`."""
         ...
 
 

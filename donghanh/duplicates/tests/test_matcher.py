@@ -132,6 +132,24 @@ class TestComparisons:
         assert levels(one, HOA)["phone"] == -1
 
 
+def test_a_table_extended_compares_as_one_built_at_once():
+    rows = [
+        HOA,
+        {"full_name": "Nguyen Thi Hao", "birth_date": "1998", "province": "Quảng Bình"},
+        {"full_name": "Lê Văn Hợ", "phone": "0912 345 678"},
+        {"full_name": "Lê Văn Hợp", "birth_date": "04/03/1998", "sex": "Nam"},
+        {"full_name": "Hoa", "province": "Hà Tĩnh", "commune": "Xã Xuân Hội"},
+    ]
+    whole = table_of(*rows)
+    grown = table_of()
+    grown.extend(person_record(**row) for row in rows[:2])  # type: ignore[arg-type]
+    grown.extend([])
+    grown.extend(person_record(**row) for row in rows[2:])  # type: ignore[arg-type]
+    left, right = np.array(list(itertools.combinations(range(len(rows)), 2))).T
+    assert grown.size == whole.size
+    assert (m.compare(grown, left, right) == m.compare(whole, left, right)).all()
+
+
 def test_pairs_in_blocks_are_every_pair_with_the_same_key_once():
     rng = np.random.default_rng(3)
     keys = rng.integers(-1, 20, size=300)

@@ -72,7 +72,7 @@ from donghanh.imports.kinds.base import (
     yes_no_column,
 )
 from donghanh.imports.kinds.places import AREAS
-from donghanh.imports.kinds.similar import SimilarPeople
+from donghanh.imports.kinds.similar import similar_people
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.people import indexes
@@ -86,7 +86,7 @@ from donghanh.people.models import (
     Sex,
     years_between,
 )
-from donghanh.people.registry import NewRecord
+from donghanh.people.registry import FileMatcher, FileRow, NewRecord
 from donghanh.people.services import (
     consent_record,
     consents_record_many,
@@ -213,7 +213,7 @@ class State:
     # day) → the person's id.
     known: dict[tuple[str, ...], int] = field(default_factory=dict)
     # The organisation's people and the file's rows, for the duplicate matcher.
-    similar: SimilarPeople | None = None
+    similar: FileMatcher | None = None
 
 
 @dataclass
@@ -533,59 +533,77 @@ class PeopleKind(ImportKind):
             found += [("intake", name, day.isoformat()) for day in intakes.get(person.pk, [])]
             for key in found:
                 state.known.setdefault(key, person.pk)
-        state.similar = SimilarPeople.of(organisation)
+        state.similar = similar_people(organisation)
         return state
 
+    # The dry run checks this many rows at once: the duplicate matcher weighs them together.
+    check_chunk_rows = 2000
+
     def check_row(self, number: int, values: Mapping[str, Any], state: State) -> Checked:
-        checked = self.check(values, state)
-        if state.similar is not None and checked.payload is not None:
-            self._likely_duplicate(number, values, checked, state.similar)
+        return self.check_rows([(number, values)], state)[0]
+
+    def check_rows(
+        self, rows: Sequence[tuple[int, Mapping[str, Any]]], state: State
+    ) -> list[Checked]:
+        checked = [self.check(values, state) for _number, values in rows]
+        if state.similar is not None:
+            self._likely_duplicates(rows, checked, state.similar)
         return checked
 
-    def _likely_duplicate(
-        self, number: int, values: Mapping[str, Any], checked: Checked, similar: SimilarPeople
+    def _likely_duplicates(
+        self,
+        rows: Sequence[tuple[int, Mapping[str, Any]]],
+        checked: Sequence[Checked],
+        similar: FileMatcher,
     ) -> None:
         """A row the duplicate matcher finds likely to be one of the organisation's people, or
         an earlier row, is a problem until the importer says it is someone else. A row that
         is an exact duplicate is left out without this."""
-        payload: Payload = checked.payload
-        person = payload.person
-        commune: Commune | None = person["current_commune"]
-        born = values["born"]
-        record = NewRecord(
-            full_name=person["full_name"],
-            date_of_birth=person["date_of_birth"],
-            birth_year=born if isinstance(born, int) else None,
-            sex=person["sex"],
-            phone=person["phone"],
-            commune_code=commune.pk if commune is not None else "",
-            province_code=commune.province_id if commune is not None else "",
-        )
-        if not checked.duplicate and not values["different_person"]:
-            column = self.column("different_person").label
-            same = similar.likely_person(record)
-            row = None if same is not None else similar.likely_row(record, payload.keys)
-            if same is not None:
-                checked.problem(
+        verdicts: dict[int, Checked] = {}
+        file_rows: list[FileRow] = []
+        for (number, values), verdict in zip(rows, checked, strict=True):
+            if verdict.payload is None:
+                continue
+            payload: Payload = verdict.payload
+            person = payload.person
+            commune: Commune | None = person["current_commune"]
+            born = values["born"]
+            record = NewRecord(
+                full_name=person["full_name"],
+                date_of_birth=person["date_of_birth"],
+                birth_year=born if isinstance(born, int) else None,
+                sex=person["sex"],
+                phone=person["phone"],
+                commune_code=commune.pk if commune is not None else "",
+                province_code=commune.province_id if commune is not None else "",
+            )
+            look = not verdict.duplicate and not values["different_person"]
+            file_rows.append(
+                FileRow(number=number, record=record, keys=frozenset(payload.keys), look=look)
+            )
+            verdicts[number] = verdict
+        column = self.column("different_person").label
+        for number, likely in similar.match_rows(file_rows).items():
+            if likely.person_id is not None:
+                verdicts[number].problem(
                     "full_name",
                     _(
                         "This may be person #%(id)s of your organisation (a similar name, date "
                         "of birth or place). Check that record: if it is the same person, remove "
                         "this row; if it is someone else, write Có in the column “%(column)s”."
                     )
-                    % {"id": same, "column": column},
+                    % {"id": likely.person_id, "column": column},
                 )
-            elif row is not None:
-                checked.problem(
+            elif likely.row is not None:
+                verdicts[number].problem(
                     "full_name",
                     _(
                         "This may be the same person as row %(row)s (a similar name, date of "
                         "birth or place): keep one of them; if they are two people, write Có in "
                         "the column “%(column)s”."
                     )
-                    % {"row": row, "column": column},
+                    % {"row": likely.row, "column": column},
                 )
-        similar.add_row(number, record, payload.keys, commune=commune, today=timezone.localdate())
 
     def check(self, values: Mapping[str, Any], state: State) -> Checked:
         checked = Checked()

@@ -415,7 +415,7 @@ def test_a_check_stopped_while_running_puts_the_batch_back(teams_kind, importer,
     services.batch_check_start(
         actor=actor_of(importer), batch=batch, mapping=batch.mapping, expected_version=1
     )
-    monkeypatch.setattr("donghanh.imports.engine.RowChecker.check", stop)
+    monkeypatch.setattr("donghanh.imports.engine.RowChecker.check_all", stop)
     run_queued_jobs()
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.UPLOADED
