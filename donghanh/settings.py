@@ -481,5 +481,7 @@ SPECTACULAR_SETTINGS = {
         "EntryKindEnum": "donghanh.api.enums.ENTRY_KIND",
         "FineReasonEnum": "donghanh.api.enums.FINE_REASON",
         "GrantReasonEnum": "donghanh.api.enums.GRANT_REASON",
+        "PairDecisionEnum": "donghanh.api.enums.PAIR_DECISION",
+        "ReviewDecisionEnum": "donghanh.api.enums.REVIEW_DECISION",
     },
 }

@@ -4,6 +4,7 @@ drf-spectacular names an enumeration after its field; two different `status` fie
 made-up names that change between releases. Name every new choice set here and in settings.
 """
 
+from donghanh.api.v1.duplicates import DECISIONS
 from donghanh.api.v1.persons import DUPLICATE_REASONS
 from donghanh.api.v1.referrals import REFERRAL_ROLES
 from donghanh.cases.models import (
@@ -17,6 +18,7 @@ from donghanh.cases.models import (
     SupportGroup,
     SupportRegime,
 )
+from donghanh.duplicates.models import Decision
 from donghanh.livelihood.plans.models import AssessmentPoint, Livelihood, SupportKind
 from donghanh.livelihood.savings.models import (
     AttendanceStatus,
@@ -67,3 +69,6 @@ LOAN_STATUS = LoanStatus.choices
 ENTRY_KIND = EntryKind.choices
 FINE_REASON = FineReason.choices
 GRANT_REASON = GrantReason.choices
+# A likely pair's state, and the decisions a reviewer sends on one.
+PAIR_DECISION = Decision.choices
+REVIEW_DECISION = DECISIONS
