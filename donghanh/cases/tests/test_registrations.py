@@ -16,12 +16,20 @@ def test_who_sees_a_person_follows_who_sees_their_cases():
 def test_the_person_page_lists_the_persons_cases_before_their_guardians():
     sections = {section.key: section for section in PERSON_PAGE.sections()}
     assert sections["cases"].data is person_page_cases
-    assert PERSON_PAGE.keys()[:3] == ["cases", "guardians", "consents"]
+    # The note of records merged into this one (duplicates app) comes first, then the cases.
+    assert PERSON_PAGE.keys()[:4] == ["duplicates-merged-from", "cases", "guardians", "consents"]
     # The link to the person's data requests (privacy app) comes last.
     assert PERSON_PAGE.keys()[-1] == "privacy-requests"
 
 
 def test_the_case_page_shows_the_sections_of_the_apps_above_in_their_order():
-    assert CASE_PAGE.keys() == ["referrals", "casework", "livelihood", "history", "attachments"]
+    assert CASE_PAGE.keys() == [
+        "duplicates-merged-from",
+        "referrals",
+        "casework",
+        "livelihood",
+        "history",
+        "attachments",
+    ]
     for section in CASE_PAGE.sections():
         get_template(section.template)
