@@ -30,7 +30,7 @@ import json
 import math
 import time
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -864,16 +864,15 @@ def _tf_lookup(table: RecordTable, model: Model, column: str) -> FloatArray:
     )
 
 
-def score(
+def contributions(
     table: RecordTable,
     left: IntArray,
-    right: IntArray,
     levels: LevelArray,
     model: Model,
     comparisons: Sequence[Comparison] = COMPARISONS,
-) -> FloatArray:
-    """The match weight of each pair (log2 of the odds that the two records are one person)."""
-    weight = np.full(len(levels), prior_weight(model))
+) -> Iterator[FloatArray]:
+    """What each comparison adds to each pair's match weight, one comparison at a time in the
+    order of `comparisons` (`score` sums them; the review queue shows them field by field)."""
     weights = [np.array(row) for row in model.weights()]
     for k, comparison in enumerate(comparisons):
         level = levels[:, k]
@@ -886,6 +885,20 @@ def score(
             exact = level == 0
             tf_weight = np.log2(max(model.m[k][0], 1e-9) / frequency)
             contribution = np.where(exact, tf_weight, contribution)
+        yield contribution
+
+
+def score(
+    table: RecordTable,
+    left: IntArray,
+    right: IntArray,
+    levels: LevelArray,
+    model: Model,
+    comparisons: Sequence[Comparison] = COMPARISONS,
+) -> FloatArray:
+    """The match weight of each pair (log2 of the odds that the two records are one person)."""
+    weight = np.full(len(levels), prior_weight(model))
+    for contribution in contributions(table, left, levels, model, comparisons):
         weight += contribution
     return weight
 

@@ -9,7 +9,6 @@ its arrays into pairs that say, field by field, what agreed and how much it weig
 from __future__ import annotations
 
 import datetime
-import math
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -21,10 +20,10 @@ import numpy as np
 from donghanh.duplicates.matcher import (
     COMPARISONS,
     DEFAULT_THRESHOLD,
-    MIN_FREQUENCY,
     Linkage,
     PersonRecord,
     RecordTable,
+    contributions,
     link,
     person_record,
     probability,
@@ -141,27 +140,22 @@ class ScanResult:
         return len({pair.cluster for pair in self.pairs if pair.cluster is not None})
 
 
-def _field_weights(linkage: Linkage, index: int) -> tuple[FieldEvidence, ...]:
-    """What each comparison of one candidate pair weighed, as the matcher's `score` counts it:
-    the level's log2(m/u), or for an exact name its frequency among the records."""
-    model, table = linkage.model, linkage.table
-    weights = model.weights()
+def _field_evidence(linkage: Linkage, indices: np.ndarray) -> list[tuple[FieldEvidence, ...]]:
+    """What each comparison of the candidate pairs at `indices` weighed: the matcher's own
+    contributions to their match weight (`matcher.contributions`), with each level's name."""
+    levels = linkage.levels[indices]
+    columns = list(
+        contributions(linkage.table, linkage.left[indices], levels, linkage.model, COMPARISONS)
+    )
     found = []
-    for k, comparison in enumerate(COMPARISONS):
-        level = int(linkage.levels[index, k])
-        if level < 0:
-            found.append(FieldEvidence(comparison.name, "", 0.0))
-            continue
-        weight = weights[k][level]
-        if comparison.tf and level == 0:
-            frequencies = model.tf.get(comparison.tf, {})
-            word_id = int(getattr(table, comparison.tf)[linkage.left[index]])
-            word = table.words[word_id] if word_id >= 0 else ""
-            floor = min(frequencies.values(), default=MIN_FREQUENCY)
-            frequency = max(frequencies.get(word, floor), MIN_FREQUENCY)
-            weight = math.log2(max(model.m[k][0], 1e-9) / frequency)
-        found.append(FieldEvidence(comparison.name, comparison.levels[level], float(weight)))
-    return tuple(found)
+    for row in range(len(indices)):
+        fields = []
+        for k, comparison in enumerate(COMPARISONS):
+            level = int(levels[row, k])
+            name = comparison.levels[level] if level >= 0 else ""
+            fields.append(FieldEvidence(comparison.name, name, float(columns[k][row])))
+        found.append(tuple(fields))
+    return found
 
 
 def find_pairs(persons: Iterable[Person | PersonRow]) -> ScanResult:
@@ -183,8 +177,10 @@ def find_pairs(persons: Iterable[Person | PersonRow]) -> ScanResult:
     linkage = link(table)
     chances = probability(linkage.weights)
     cluster_sizes = Counter(linkage.clusters.tolist())
+    review = np.flatnonzero(chances >= REVIEW_PROBABILITY)
+    evidence = _field_evidence(linkage, review)
     pairs = []
-    for index in np.flatnonzero(chances >= REVIEW_PROBABILITY).tolist():
+    for index, fields in zip(review.tolist(), evidence, strict=True):
         left, right = int(linkage.left[index]), int(linkage.right[index])
         same = linkage.clusters[left] == linkage.clusters[right] and (
             cluster_sizes[int(linkage.clusters[left])] > 1
@@ -197,7 +193,7 @@ def find_pairs(persons: Iterable[Person | PersonRow]) -> ScanResult:
                 person_b=b,
                 weight=float(linkage.weights[index]),
                 probability=float(chances[index]),
-                fields=_field_weights(linkage, index),
+                fields=fields,
                 cluster=ids[cluster_of] if same else None,
                 cluster_size=cluster_sizes[cluster_of] if same else 2,
             )

@@ -282,3 +282,31 @@ def test_a_rare_given_name_weighs_more_than_a_common_one(registry):
         linkage.model,
     )
     assert weights[0] > weights[1] + 3
+
+
+def test_the_weights_shown_field_by_field_add_up_to_the_pairs_match_weight():
+    """The review queue's "why they match" table is the matcher's own sum: every pair's weight
+    is the same prior plus its fields' weights."""
+    import datetime
+
+    from donghanh.duplicates.scan import PersonRow, find_pairs
+
+    created = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC)
+    people = [
+        ("Nguyễn Thị Hoà", datetime.date(1998, 4, 3), "0912345678"),
+        ("Nguyen Thi Hoa", datetime.date(1998, 3, 4), "0912 345 678"),
+        ("Trần Thị Minh", datetime.date(1990, 1, 1), "0903111222"),
+        ("Tran Thi Minh", datetime.date(1990, 1, 1), "0903 111 222"),
+        ("Lê Thị Lan", datetime.date(2001, 7, 9), "0987000111"),
+        ("Le Thi Lan", datetime.date(2001, 7, 9), ""),
+        ("Phạm Thị Thu", datetime.date(1985, 12, 30), "0977555444"),
+    ]
+    rows = [
+        PersonRow(pk, name, born, None, None, created, "female", phone, None, None)
+        for pk, (name, born, phone) in enumerate(people, start=1)
+    ]
+    pairs = find_pairs(rows).pairs
+    assert {(pair.person_a, pair.person_b) for pair in pairs} >= {(1, 2), (3, 4), (5, 6)}
+    priors = {round(pair.weight - sum(field.weight for field in pair.fields), 9) for pair in pairs}
+    assert len(priors) == 1
+    assert all(field.level for pair in pairs for field in pair.fields if field.weight)
