@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "donghanh.imports",
     "donghanh.privacy",
     "donghanh.duplicates",
+    "donghanh.fieldwork",
     "donghanh.directory",
     "donghanh.content",
     "donghanh.api",

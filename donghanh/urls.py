@@ -31,6 +31,7 @@ urlpatterns = [
     path("app/o/<slug:org>/programmes/", include("donghanh.programmes.urls")),
     path("app/o/<slug:org>/imports/", include("donghanh.imports.urls")),
     path("app/o/<slug:org>/duplicates/", include("donghanh.duplicates.urls")),
+    path("app/o/<slug:org>/field/", include("donghanh.fieldwork.urls")),
     path("app/o/<slug:org>/programmes/<int:project_id>/", include("donghanh.indicators.urls")),
     path("app/directory/", include("donghanh.directory.urls")),
     path("app/content/", include("donghanh.content.urls")),

@@ -51,6 +51,8 @@ class Perm(StrEnum):
     UNDO_IMPORTS = "undo_imports"
     # The notices that another organisation registered someone likely to be one of ours.
     REVIEW_DUPLICATES = "review_duplicates"
+    # Take one's own work offline on a device (the field app) and send it when back online.
+    WORK_OFFLINE = "work_offline"
 
 
 _STAFF = {Perm.VIEW_ORGANISATION, Perm.VIEW_DIRECTORY}
@@ -95,12 +97,17 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.IMPORT_RECORDS,
             Perm.UNDO_IMPORTS,
             Perm.REVIEW_DUPLICATES,
+            Perm.WORK_OFFLINE,
         }
     ),
     Role.CASE_WORKER: frozenset(
-        _STAFF | _SAVINGS | {Perm.VIEW_CASES, Perm.EDIT_CASES, Perm.VIEW_AGGREGATES}
+        _STAFF
+        | _SAVINGS
+        | {Perm.VIEW_CASES, Perm.EDIT_CASES, Perm.VIEW_AGGREGATES, Perm.WORK_OFFLINE}
     ),
-    Role.COLLABORATOR: frozenset(_STAFF | _SAVINGS | {Perm.VIEW_CASES, Perm.EDIT_CASES}),
+    Role.COLLABORATOR: frozenset(
+        _STAFF | _SAVINGS | {Perm.VIEW_CASES, Perm.EDIT_CASES, Perm.WORK_OFFLINE}
+    ),
     Role.PROGRAMME_OFFICER: frozenset(
         _STAFF
         | _SAVINGS
@@ -110,6 +117,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_TRAINEES,
             Perm.VIEW_AGGREGATES,
             Perm.IMPORT_RECORDS,
+            Perm.WORK_OFFLINE,
         }
     ),
     Role.CONTENT_EDITOR: frozenset(

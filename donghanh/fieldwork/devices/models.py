@@ -1,0 +1,1 @@
+"""Devices: the browsers that hold offline work, the key they open it with, their wipe."""

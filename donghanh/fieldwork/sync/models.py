@@ -1,0 +1,1 @@
+"""Sync: the operations a device sends, applied once each, and their conflicts."""
