@@ -260,12 +260,12 @@ def test_keys_first_pages_hold_the_same_cases_in_the_same_order(staff, cap):
         name = ("Lê Thị Mai", "Lê Thị Mau", "Lê Văn May")[number % 3]
         make_case(make_person(staff.organisation, worker, full_name=f"{name} {number}"), worker)
     membership = Membership.objects.get(user=staff.users[Role.SUPERVISOR])
-    for number in (1, 2, 3, 4, "x", 0):
+    for asked in ("1", "2", "3", "4", "x", "0"):
         plain = CappedPaginator(caseload(membership, query="le mai"), PAGE_SIZE, cap=cap)
         keyed = CappedPaginator(
             caseload(membership, query="le mai"), PAGE_SIZE, cap=cap, keys_first=True
         )
-        plain_page, keyed_page = plain.get_page(number), keyed.get_page(number)
+        plain_page, keyed_page = plain.get_page(asked), keyed.get_page(asked)
         assert keyed_page.number == plain_page.number
         assert keyed.count == plain.count
         assert [case.pk for case in keyed_page] == [case.pk for case in plain_page]
