@@ -10,7 +10,10 @@ from donghanh.core.database_roles import refuse_unsafe_platform_role  # noqa: E4
 
 refuse_unsafe_platform_role()
 
-# The public search index: loaded (or built) in the background before the first search needs it.
+# The public search index and the directory's vocabularies: loaded (or built) in the background
+# before the first search needs them.
 from donghanh.content.search import warm_up_search  # noqa: E402
+from donghanh.directory.search import warm_up_directory_search  # noqa: E402
 
 warm_up_search()
+warm_up_directory_search()

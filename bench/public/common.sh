@@ -38,8 +38,16 @@ export CACHE_URL="${CACHE_URL-redis://127.0.0.1:6379/4}"
 export BEHIND_TLS_PROXY=true
 export LOG_LEVEL=WARNING
 
+# Production refuses to serve as a role that could empty the audit log (docs/deployment.md): the
+# server runs as a platform role of its own, DATABASE_URL stays the owner (migrations, loaders).
+BENCH_APP_ROLE="${BENCH_APP_ROLE:-dh_bench_app}"
+BENCH_APP_URL=$(echo "$DATABASE_URL" | sed -E "s#^(postgres(ql)?://)[^@/]*@#\1$BENCH_APP_ROLE@#")
+
 bench_prepare() {
   "$PY" manage.py migrate -v0
+  psql "$DATABASE_URL" -qtAc "SELECT 1 FROM pg_roles WHERE rolname = '$BENCH_APP_ROLE'" | grep -q 1 ||
+    psql "$DATABASE_URL" -qc "CREATE ROLE $BENCH_APP_ROLE LOGIN NOSUPERUSER"
+  "$PY" manage.py grant_app_role "$BENCH_APP_ROLE" --apply >/dev/null
   # The demo loaders refuse to run on a production system (the demo accounts' passwords are
   # public): they run with development settings, against the same database and keys.
   DONGHANH_ENV=development "$PY" manage.py load_demo >/dev/null
@@ -53,7 +61,11 @@ bench_prepare() {
 GUNICORN_PID=""
 
 bench_server_start() {
-  "$ROOT/.venv/bin/gunicorn" donghanh.wsgi \
+  if curl -fs -o /dev/null "http://127.0.0.1:$BENCH_PORT/healthz"; then
+    echo "something already answers on port $BENCH_PORT: stop it or set BENCH_PORT" >&2
+    return 1
+  fi
+  DATABASE_URL="$BENCH_APP_URL" "$ROOT/.venv/bin/gunicorn" donghanh.wsgi \
     --bind "127.0.0.1:$BENCH_PORT" --workers "$BENCH_WORKERS" --threads "$BENCH_THREADS" \
     --log-level warning --pid "$BENCH_DIR/gunicorn.pid" &
   GUNICORN_PID=$!

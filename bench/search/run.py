@@ -221,12 +221,17 @@ def body(rng: random.Random, words: list[str]) -> str:
 
 
 @transaction.atomic
-def generate() -> None:
+def generate(*, replace: bool = True) -> None:
+    """The generated articles and providers; with `replace`, instead of every other one (else
+    beside them, once: the public pages benchmark adds them to the demo content)."""
     rng = random.Random(2026)
-    ArticleText.objects.all().delete()
-    ArticleVersion.objects.all().delete()
-    Article.objects.all().delete()
-    Provider.objects.all().delete()
+    if replace:
+        ArticleText.objects.all().delete()
+        ArticleVersion.objects.all().delete()
+        Article.objects.all().delete()
+        Provider.objects.all().delete()
+    elif Article.objects.filter(slug="bai-0").exists():
+        return
     stages = Stage.values
     articles = Article.objects.bulk_create(
         Article(slug=f"bai-{n}", stage=stages[n % len(stages)], order=n) for n in range(ARTICLES)

@@ -133,7 +133,10 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
     )
     # Counted up to the cap unless the user asked for the exact count.
     cap = None if request.GET.get("count") == "exact" else settings.CASELOAD_COUNT_CAP
-    page = CappedPaginator(cases, PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
+    # A name search ranks every match: the page's cases are chosen by their keys first.
+    page = CappedPaginator(cases, PAGE_SIZE, cap=cap, keys_first=bool(query)).get_page(
+        request.GET.get("page")
+    )
     # Each row's link, from one reversed address rather than one `{% url %}` a row.
     case_address = _address_with_id("cases:case_detail", org=org, key="case_id")
     for case in page.object_list:

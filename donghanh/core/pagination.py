@@ -4,23 +4,40 @@ Counting every case an organisation of 300,000 may see costs the database more t
 shows; "more than 10,000" says what a person needs to know. The count reads at most `cap` + 1
 rows (a LIMITed subquery, whatever the total), and is exact whenever it is under the cap, or when
 the page is asked for its exact count.
+
+With `keys_first`, a page's rows are read by their keys, chosen first: one query selects the
+keys of the page, ordered and limited, without any join the rows need (an index of the filtered
+columns can answer it alone), and counts every item as it goes (a window count, exact, capped
+like the other); a second reads only the rows of those keys, with their joins. For lists ordered
+by something computed over every match (a name search ranks exact matches first), which the
+database otherwise joins and reads whole to keep a page of them, and counts again to count.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
 from django.utils.functional import cached_property
 
 
 class CappedPaginator(Paginator):
     """`Paginator` whose `count` is at most `cap` + 1 (exact below it; `cap=None`: always)."""
 
-    def __init__(self, object_list: Any, per_page: int, *, cap: int | None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        cap: int | None,
+        keys_first: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
+        self.keys_first = keys_first
+        self._keys: tuple[int, list[Any]] = (0, [])
 
     @cached_property
     def count(self) -> int:
@@ -30,6 +47,47 @@ class CappedPaginator(Paginator):
         # database read them all to count the cases).
         counted = self.object_list.order_by().select_related(None).values("pk")
         return counted[: self.cap + 1].count()
+
+    def _read_keys(self, number: int) -> list[Any]:
+        """The keys of page `number` (with the orphans the last page takes), and from the same
+        query the number of items, which it counts anyway to rank them (`count`, capped)."""
+        bottom = (number - 1) * self.per_page
+        cases: QuerySet[Any] = self.object_list  # type: ignore[assignment]
+        rows = list(
+            cases.select_related(None)
+            .prefetch_related(None)
+            .annotate(_items=Window(Count("*")))
+            .values_list("pk", "_items")[bottom : bottom + self.per_page + self.orphans]
+        )
+        if "count" not in self.__dict__ and (rows or number == 1):
+            items = rows[0][1] if rows else 0
+            self.__dict__["count"] = items if self.cap is None else min(items, self.cap + 1)
+        keys = [key for key, _items in rows]
+        self._keys = (number, keys)
+        return keys
+
+    def validate_number(self, number: Any) -> int:
+        if self.keys_first and isinstance(self.object_list, QuerySet):
+            # The page asked for is read first: its query also counts (one query, not two).
+            try:
+                asked = int(number)
+            except (TypeError, ValueError):
+                asked = 0
+            if asked >= 1 and "count" not in self.__dict__:
+                self._read_keys(asked)
+        return super().validate_number(number)
+
+    def page(self, number: Any) -> Page:
+        if not (self.keys_first and isinstance(self.object_list, QuerySet)):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = self._keys[1] if self._keys[0] == number else self._read_keys(number)
+        cases: QuerySet[Any] = self.object_list
+        return Page(cases.filter(pk__in=keys[: top - bottom]), number, self)
 
     @property
     def capped(self) -> bool:

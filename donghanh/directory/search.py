@@ -5,7 +5,13 @@ search asks that every word of the query start a word there. When no provider ha
 search is tried again tolerating a typo, as the site search does: a word of three letters or more
 also matches the words one letter off it (wrong, missing, extra or two swapped: "nha bnh yen"
 finds "Ngôi nhà Bình yên"), found in a vocabulary of the providers' words that each process keeps
-until the directory changes.
+until the directory changes. Like the public search's index (`donghanh.content.search`), the
+vocabulary is never built inside a request: it is built at deployment (`build_search_indexes`)
+or as a worker starts (`warm_up_directory_search`), shared between processes through the cache,
+and renewed in the background after a change while the previous one answers. A request that
+finds none anywhere (a new platform whose builds have not finished) waits for the build a few
+seconds, then reads the words as typed only (a public page made so is kept two minutes at
+most, as every public page of the directory).
 
 Words that name a country abroad or one of its cities ("London", "Luân Đôn", "Vương quốc Anh",
 `donghanh.directory.abroad`) also match every provider serving that country, or every country.
@@ -36,12 +42,25 @@ def _build_vocabulary(scope: str) -> Vocabulary:
     return vocabulary
 
 
-_vocabularies = PerGeneration(_build_vocabulary)
+vocabularies = PerGeneration(
+    _build_vocabulary, shared_key="directory-vocabulary", empty=lambda _scope: Vocabulary()
+)
+SCOPES = [PUBLIC, EVERYONE]
 
 
 def provider_vocabulary(*, public_only: bool) -> Vocabulary:
     """The words of the active providers (of those shown to the public with `public_only`)."""
-    return _vocabularies.get(PUBLIC if public_only else EVERYONE)
+    return vocabularies.get(PUBLIC if public_only else EVERYONE)
+
+
+def warm_up_directory_search() -> None:
+    """Load or build both vocabularies in the background, as a worker process starts."""
+    vocabularies.warm_up(SCOPES)
+
+
+def build_directory_vocabularies() -> None:
+    """Load or build both vocabularies here and now, for the shared cache (a deployment step)."""
+    vocabularies.build_now(SCOPES)
 
 
 def serving_country(country: str) -> Q:

@@ -16,6 +16,7 @@ from donghanh.cases.selectors import case_number_prefix, caseload, cases_visible
 from donghanh.cases.tests.conftest import make_case, make_person
 from donghanh.cases.views import PAGE_SIZE
 from donghanh.core.actor import Actor
+from donghanh.core.pagination import CappedPaginator
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Role
 from donghanh.people.selectors import persons_search, persons_visible_to, possible_duplicates
@@ -218,6 +219,57 @@ def test_the_count_stops_at_the_cap_and_is_exact_when_asked(staff, settings):
     )
     assert exact.context["page"].paginator.count == 4
     assert '<p role="status">4 trường hợp' in exact.content.decode()
+
+
+def test_a_name_search_counts_to_the_cap_as_its_page_is_read(staff, settings):
+    """A name search reads its page's keys and counts them in one query (keys first): the cap
+    is shown as for the plain list, exact at the cap, "more than" past it, exact when asked."""
+    settings.CASELOAD_COUNT_CAP = 3
+    worker = staff.users[Role.CASE_WORKER]
+    client = staff.client(Role.SUPERVISOR)
+    for number in range(3):
+        make_case(make_person(staff.organisation, worker, full_name=f"Lê Thị Mai {number}"), worker)
+    make_case(make_person(staff.organisation, worker, full_name="Trần Văn Nam"), worker)
+    at_cap = _list(client, staff.organisation, q="le thi mai")
+    body = at_cap.content.decode()
+    assert at_cap.context["page"].paginator.keys_first
+    assert at_cap.context["page"].paginator.count == 3
+    assert not at_cap.context["page"].paginator.capped
+    assert '<p role="status">3 trường hợp' in body and "Hơn" not in body
+    make_case(make_person(staff.organisation, worker, full_name="Lê Thị Mai 3"), worker)
+    over = _list(client, staff.organisation, q="le thi mai")
+    body = over.content.decode()
+    assert over.context["page"].paginator.capped and over.context["page"].paginator.count == 4
+    assert '<p role="status">Hơn 3 trường hợp' in body
+    assert len(over.context["page"].object_list) == 4  # all on the one page, none left out
+    link = re.search(r'<a href="([^"]*count=exact[^"]*)">Đếm chính xác</a>', body)
+    assert link
+    exact = client.get(
+        reverse("cases:case_list", kwargs={"org": staff.organisation.slug})
+        + html.unescape(link.group(1))
+    )
+    assert exact.context["page"].paginator.count == 4
+    assert '<p role="status">4 trường hợp' in exact.content.decode()
+
+
+@pytest.mark.parametrize("cap", [None, 10_000, PAGE_SIZE + 3])
+def test_keys_first_pages_hold_the_same_cases_in_the_same_order(staff, cap):
+    worker = staff.users[Role.CASE_WORKER]
+    # Exact matches ("mai") and near ones ("mau", "may") mixed, updated at different times.
+    for number in range(2 * PAGE_SIZE + 5):
+        name = ("Lê Thị Mai", "Lê Thị Mau", "Lê Văn May")[number % 3]
+        make_case(make_person(staff.organisation, worker, full_name=f"{name} {number}"), worker)
+    membership = Membership.objects.get(user=staff.users[Role.SUPERVISOR])
+    for asked in ("1", "2", "3", "4", "x", "0"):
+        plain = CappedPaginator(caseload(membership, query="le mai"), PAGE_SIZE, cap=cap)
+        keyed = CappedPaginator(
+            caseload(membership, query="le mai"), PAGE_SIZE, cap=cap, keys_first=True
+        )
+        plain_page, keyed_page = plain.get_page(asked), keyed.get_page(asked)
+        assert keyed_page.number == plain_page.number
+        assert keyed.count == plain.count
+        assert [case.pk for case in keyed_page] == [case.pk for case in plain_page]
+    assert plain.count == min(2 * PAGE_SIZE + 5, (cap or 10**6) + 1)
 
 
 def test_the_cap_is_written_as_people_write_numbers(staff, settings):

@@ -9,6 +9,7 @@ from django.core.cache import caches
 from donghanh.core import page_cache
 from donghanh.core.actor import Actor
 from donghanh.directory.models import Provider
+from donghanh.directory.search import vocabularies
 from donghanh.directory.services import ContactInput, ProviderInput, provider_create
 from donghanh.places.models import Province
 
@@ -17,12 +18,14 @@ HA_TINH = "42"
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    # Pages are cached whole: each test starts from an empty cache.
+    # Pages are cached whole, the directory's vocabulary is kept: each test starts from nothing.
     caches["default"].clear()
     page_cache._worker_copies.clear()
+    vocabularies.clear()
     yield
     caches["default"].clear()
     page_cache._worker_copies.clear()
+    vocabularies.clear()
 
 
 @pytest.fixture
