@@ -71,6 +71,8 @@ class TestComparisons:
     def test_middle_name_absent_on_both_sides_agrees_on_one_side_weighs_against(self):
         # Thị/Văn are not middle names here: "Nguyễn Hoa" and "Nguyễn Thị Hoà" both have none.
         assert levels(HOA, {"full_name": "Nguyễn Hoa"})["middle_name"] == 2
+        # A record without a name says nothing of its middle name.
+        assert levels(HOA, {"full_name": "", "birth_date": "03/04/1998"})["middle_name"] == -1
         assert (
             levels({"full_name": "Nguyễn Thị Thu Hà"}, {"full_name": "Nguyễn Thị Hà"})[
                 "middle_name"
