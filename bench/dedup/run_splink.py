@@ -73,9 +73,13 @@ COMPARISONS = [
     {
         "output_column_name": "middle",
         "comparison_levels": [
-            null_level("middle"),
+            # As the platform's: no middle name is a property of a name (only a record without
+            # a name says nothing).
+            null_level("given"),
             level("middle_l = middle_r", "exact"),
             level("damerau_levenshtein(middle_l, middle_r) <= 1", "one edit"),
+            level("middle_l IS NULL AND middle_r IS NULL", "neither has one"),
+            level("middle_l IS NULL OR middle_r IS NULL", "only one has one"),
             ELSE,
         ],
     },

@@ -41,8 +41,12 @@ LEVEL_LABELS: dict[str, StrOrPromise] = {
     "day or month different": _("day or month different"),
     "same year, a date partly known": _("same year, one date partly known"),
     "year ±1": _("year within one"),
+    "neither has one": _("neither has one"),
+    "only one has one": _("only one has one"),
     "same commune": _("same commune"),
     "same province": _("same province"),
+    "same province, a commune not known": _("same province, one commune not known"),
+    "same province, another commune": _("same province, another commune"),
     "one digit": _("one digit different"),
 }
 

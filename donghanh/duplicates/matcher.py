@@ -433,15 +433,22 @@ def _family_level(t: RecordTable, a: IntArray, b: IntArray) -> IntArray:
 
 
 def _middle_level(t: RecordTable, a: IntArray, b: IntArray) -> IntArray:
-    """Middle names other than Thị/Văn. One side without one says nothing (left out), unless
-    that side has Thị or Văn and the other has neither: "Nguyễn Văn Nam" is not "Nguyễn Quốc
-    Nam", whereas "Nguyễn Thị Hà" may be "Nguyễn Thị Thu Hà" written short."""
+    """Middle names other than Thị/Văn. Having none is a property of a name, not a field left
+    empty: neither having one agrees a little ("Nguyễn Hoa", "Nguyễn Thị Hoà"); one of them
+    only weighs against a little ("Nguyễn Thị Hà" may be "Nguyễn Thị Thu Hà" written short), and
+    as a different middle name when the side without one has Thị or Văn and the other has
+    neither: "Nguyễn Văn Nam" is not "Nguyễn Quốc Nam". A record without a name says nothing."""
     ma, mb, ka, kb = t.middle[a], t.middle[b], t.marker[a], t.marker[b]
     both = (ma >= 0) & (mb >= 0)
     replaced = ((ma >= 0) & (mb < 0) & (kb > 0) & (ka == 0)) | (
         (mb >= 0) & (ma < 0) & (ka > 0) & (kb == 0)
     )
-    return _select([both & (ma == mb), both & t.words_near(ma, mb)], ~both & ~replaced)
+    neither = (ma < 0) & (mb < 0)
+    one_only = ~both & ~neither & ~replaced
+    return _select(
+        [both & (ma == mb), both & t.words_near(ma, mb), neither, one_only],
+        (t.given[a] < 0) | (t.given[b] < 0),
+    )
 
 
 def _birth_date_level(t: RecordTable, a: IntArray, b: IntArray) -> IntArray:
@@ -502,7 +509,12 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "family_name", ("exact", "abbreviated or one edit", "different"), _family_level, "family"
     ),
-    Comparison("middle_name", ("exact", "one edit", "different"), _middle_level, "middle"),
+    Comparison(
+        "middle_name",
+        ("exact", "one edit", "neither has one", "only one has one", "different"),
+        _middle_level,
+        "middle",
+    ),
     Comparison(
         "birth_date",
         (

@@ -68,17 +68,27 @@ class TestComparisons:
         assert levels(HOA, {"full_name": "Tran Thi Hoa"})["family_name"] == 2
         assert levels(HOA, {"full_name": "Hoa"})["family_name"] == -1
 
-    def test_middle_name_thi_or_van_absent_says_nothing_but_another_middle_name_does(self):
-        assert levels(HOA, {"full_name": "Nguyễn Hoa"})["middle_name"] == -1
+    def test_middle_name_absent_on_both_sides_agrees_on_one_side_weighs_against(self):
+        # Thị/Văn are not middle names here: "Nguyễn Hoa" and "Nguyễn Thị Hoà" both have none.
+        assert levels(HOA, {"full_name": "Nguyễn Hoa"})["middle_name"] == 2
+        # A record without a name says nothing of its middle name.
+        assert levels(HOA, {"full_name": "", "birth_date": "03/04/1998"})["middle_name"] == -1
         assert (
             levels({"full_name": "Nguyễn Thị Thu Hà"}, {"full_name": "Nguyễn Thị Hà"})[
                 "middle_name"
             ]
-            == -1
+            == 3
         )
+        # Văn where the other has another middle name: not a middle name left out, another one.
         assert (
             levels({"full_name": "Nguyễn Văn Nam"}, {"full_name": "Nguyễn Quốc Nam"})["middle_name"]
-            == 2
+            == 4
+        )
+        assert (
+            levels({"full_name": "Nguyễn Thị Thu Hà"}, {"full_name": "Nguyễn Thị Lan Hà"})[
+                "middle_name"
+            ]
+            == 4
         )
         assert (
             levels({"full_name": "Lê Minh Anh"}, {"full_name": "Lê Mihn Anh"})["middle_name"] == 1
