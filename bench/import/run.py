@@ -236,6 +236,8 @@ def main() -> None:
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.CHECKED, batch.report
     figures["rows_with_problems"] = batch.rows_with_problems
+    # The dry run's figures at once (the commit of a large file takes minutes more).
+    print(json.dumps(figures), file=sys.stderr, flush=True)
 
     gaps.start()
     started, cpu = time.perf_counter(), cpu_s()
