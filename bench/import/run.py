@@ -14,9 +14,11 @@ back afterwards. On PostgreSQL, in a database of its own (bench/README.md, "Impo
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime
 import json
 import os
+import pstats
 import random
 import resource
 import secrets
@@ -111,6 +113,12 @@ class ProgressGaps:
         self.last, self.longest, self.where = None, 0.0, ""
 
 
+def cpu_s() -> float:
+    """CPU seconds of this process so far (the database server's are not counted)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -180,6 +188,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="profile the commit with cProfile: its statistics to FILE, the largest costs printed",
+    )
+    parser.add_argument("--no-floor", action="store_true", help="leave the floor out")
     args = parser.parse_args()
     settings.IMPORTS_MAX_ROWS = max(args.rows, 50_000)
     settings.IMPORTS_MAX_UPLOAD_MB = 200
@@ -199,7 +213,11 @@ def main() -> None:
     actor = Actor.for_user(user, organisation=organisation)
     people = rows(args.rows, args.seed)
     data = csv_bytes(people)
-    figures: dict[str, Any] = {"rows": args.rows, "file_mb": round(len(data) / 1e6, 1)}
+    figures: dict[str, Any] = {
+        "rows": args.rows,
+        "file_mb": round(len(data) / 1e6, 1),
+        "load_average_at_start": os.getloadavg(),
+    }
 
     started = time.perf_counter()
     batch = services.batch_upload(
@@ -207,34 +225,52 @@ def main() -> None:
     )
     figures["upload_s"] = round(time.perf_counter() - started, 1)
     gaps = ProgressGaps()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_s()
     services.batch_check_start(actor=actor, batch=batch, mapping=batch.mapping, expected_version=1)
     run_queued_jobs()
     figures["dry_run_s"] = round(time.perf_counter() - started, 1)
+    figures["dry_run_cpu_s"] = round(cpu_s() - cpu, 1)
     figures["dry_run_longest_progress_gap_s"] = round(gaps.longest, 2)
     figures["dry_run_longest_gap_at"] = gaps.where
     figures["peak_mb_after_dry_run"] = round(peak_mb())
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.CHECKED, batch.report
     figures["rows_with_problems"] = batch.rows_with_problems
+    # The dry run's figures at once (the commit of a large file takes minutes more).
+    print(json.dumps(figures), file=sys.stderr, flush=True)
 
     gaps.start()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_s()
     services.batch_commit_start(actor=actor, batch=batch, mode="valid")
+    profiler = cProfile.Profile() if args.profile else None
+    if profiler is not None:
+        profiler.enable()
     run_queued_jobs()
+    if profiler is not None:
+        profiler.disable()
     commit_s = time.perf_counter() - started
     batch.refresh_from_db()
     figures["commit_s"] = round(commit_s, 1)
+    figures["commit_cpu_s"] = round(cpu_s() - cpu, 1)
     figures["commit_longest_progress_gap_s"] = round(gaps.longest, 2)
     figures["commit_longest_gap_at"] = gaps.where
     figures["created"] = batch.created
     figures["commit_rows_per_s"] = round(batch.created / commit_s)
     figures["peak_mb_after_commit"] = round(peak_mb())
 
+    if profiler is not None:
+        profiler.dump_stats(args.profile)
+        pstats.Stats(args.profile, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+        pstats.Stats(args.profile, stream=sys.stderr).sort_stats("cumulative").print_stats(60)
+    if args.no_floor:
+        figures["load_average_at_end"] = os.getloadavg()
+        print(json.dumps(figures, indent=1))
+        return
     floor_s = floor(rows(args.rows, args.seed + 1), organisation, user)
     figures["bulk_create_floor_s"] = round(floor_s, 1)
     figures["floor_rows_per_s"] = round(args.rows / floor_s)
     figures["commit_vs_floor"] = round(commit_s / floor_s, 1)
+    figures["load_average_at_end"] = os.getloadavg()
     print(json.dumps(figures, indent=1))
 
 

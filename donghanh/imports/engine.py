@@ -161,6 +161,9 @@ class RowChecker:
         self.state = state
         self.index_of: dict[str, int] = {key: int(index) for index, key in mapping.items()}
         self.seen: dict[Any, int] = {}
+        # Called now and then while a chunk of rows is read and checked (the job's progress
+        # reported again, so that it is seen alive and can be stopped).
+        self.alive: Callable[[], None] = lambda: None
         self.examples = {
             column.key: example_text(column)
             for column in kind.columns
@@ -211,7 +214,12 @@ class RowChecker:
     def _checked(
         self, rows: Sequence[tuple[int, Sequence[Any]]]
     ) -> Iterator[tuple[int, Sequence[Any], tuple[Checked | None, list[Problem], bool]]]:
-        read = [self._read(number, cells) for number, cells in rows]
+        read: list[tuple[dict[str, Any], dict[str, Any] | None, list[Problem], bool]] = []
+        for position, (number, cells) in enumerate(rows, start=1):
+            read.append(self._read(number, cells))
+            if position % PROGRESS_EVERY_ROWS == 0:
+                self.alive()
+        self.alive()
         verdicts = iter(
             self.kind.check_rows(
                 [
@@ -376,6 +384,7 @@ def run_check(
     marked = _Marked(batch, kind, data, sheet.headers, tick.again)
     try:
         checker = _checker(batch, kind, sheet, actor)
+        checker.alive = tick.again
         tick(0, force=True)
         for number, cells, verdict in checker.check_all(_rows(sheet, batch)):
             report.rows += 1
@@ -517,12 +526,15 @@ def run_commit(
         with atomic():
             checker = _checker(batch, kind, sheet, actor)
             tick = _Throttle(progress, sheet.expected_rows, _("Importing the rows"))
+            checker.alive = tick.again
             tick(0, force=True)
             writer = _Writer(kind=kind, checker=checker, actor=actor, report=report, link=link)
-            for number, cells in _rows(sheet, batch):
+            # The rows are checked as the dry run checks them, `check_chunk_rows` at a time
+            # (the duplicate matcher weighs a chunk in one go), and written as they come.
+            for number, _cells, verdict in checker.check_all(_rows(sheet, batch)):
                 report.rows += 1
                 tick(report.rows)
-                checked, problems, example = checker.check(number, cells)
+                checked, problems, example = verdict
                 if example:
                     report.skipped += 1
                     continue

@@ -29,7 +29,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from donghanh.audit.services import audit_record
+from donghanh.audit.services import AuditItem, audit_record, audit_record_many
 from donghanh.imports import parsing
 from donghanh.imports.events import ImportEvent
 from donghanh.imports.parsing import Choices, Parser
@@ -358,3 +358,40 @@ def audit_removed(*, actor: Actor, record: models.Model, batch: Any) -> None:
         organisation=batch.organisation,
         details={"batch": batch.pk, "kind": batch.kind},
     )
+
+
+# Records removed by one statement (and audited by one) when a batch is undone.
+REMOVE_CHUNK = 2000
+
+
+def remove_many(
+    records: Sequence[models.Model],
+    *,
+    actor: Actor,
+    batch: Any,
+    order: Sequence[type[models.Model]] = (),
+) -> None:
+    """Undo `batch`'s records: for each, the audit row of `audit_removed` and `record.delete()`
+    (its cascades and signals alike), a model and `REMOVE_CHUNK` records at a time, the models
+    of `order` first in that order (those that point to the later ones), the others after;
+    within a model, the records in the order given."""
+    by_model: dict[type[models.Model], list[models.Model]] = {}
+    for record in records:
+        by_model.setdefault(type(record), []).append(record)
+    ranked = sorted(
+        by_model, key=lambda model: order.index(model) if model in order else len(order)
+    )
+    for model in ranked:
+        group = by_model[model]
+        for start in range(0, len(group), REMOVE_CHUNK):
+            part = group[start : start + REMOVE_CHUNK]
+            audit_record_many(
+                event=ImportEvent.RECORD_REMOVED,
+                actor=actor,
+                organisation=batch.organisation,
+                items=[
+                    AuditItem(target=record, details={"batch": batch.pk, "kind": batch.kind})
+                    for record in part
+                ],
+            )
+            model._default_manager.filter(pk__in=[record.pk for record in part]).delete()

@@ -33,13 +33,13 @@ from donghanh.imports.kinds.base import (
     Checked,
     Column,
     ImportKind,
-    audit_removed,
     date_column,
     in_order,
     not_in_future,
     project_code_column,
     province_column,
     register,
+    remove_many,
 )
 from donghanh.imports.kinds.places import ProvinceReader
 from donghanh.organisations.roles import Perm
@@ -292,9 +292,7 @@ class OutreachKind(ImportKind):
     def remove(self, records: Sequence[models.Model], *, actor: Actor, batch: Any) -> None:
         activities = [r for r in records if isinstance(r, CommunicationActivity)]
         project_ids = sorted({activity.project_id for activity in activities})
-        for activity in activities:
-            audit_removed(actor=actor, record=activity, batch=batch)
-            activity.delete()
+        remove_many(activities, actor=actor, batch=batch)
         if project_ids:
             records_changed(project_ids=project_ids)
 

@@ -60,7 +60,6 @@ from donghanh.imports.kinds.base import (
     Column,
     ImportKind,
     area_type_column,
-    audit_removed,
     choices_column,
     date_column,
     full_name_column,
@@ -68,6 +67,7 @@ from donghanh.imports.kinds.base import (
     not_in_future,
     province_column,
     register,
+    remove_many,
     sex_column,
     yes_no_column,
 )
@@ -812,8 +812,9 @@ class PeopleKind(ImportKind):
                     **payload.consent,
                 )
             )
-        for key in payload.keys:
-            state.known.setdefault(key, person.pk)
+        # `state.known` stays the organisation's people before the import: a later row with a
+        # key of this one is found by the engine as a repeat of its row, whatever was written
+        # by then, so a row is judged alike a row or a chunk of rows at a time.
         return records
 
     def create_many(
@@ -883,9 +884,6 @@ class PeopleKind(ImportKind):
             records[i].append(guardian)
         for i, consent in zip(owners, consents, strict=True):
             records[i].append(consent)
-        for person, payload in zip(people, payloads, strict=True):
-            for key in payload.keys:
-                state.known.setdefault(key, person.pk)
         return records
 
     def touched(self, records: Sequence[models.Model], *, batch_ids: set[tuple[str, str]]) -> bool:
@@ -904,11 +902,7 @@ class PeopleKind(ImportKind):
 
     def remove(self, records: Sequence[models.Model], *, actor: Actor, batch: Any) -> None:
         people = [record.pk for record in records if isinstance(record, Person)]
-        order = (Consent, Guardian, Case, Person)
-        ordered = sorted(records, key=lambda record: order.index(type(record)))
-        for record in ordered:
-            audit_removed(actor=actor, record=record, batch=batch)
-            record.delete()
+        remove_many(records, actor=actor, batch=batch, order=(Consent, Guardian, Case, Person))
         people_changed(person_ids=people)
 
 

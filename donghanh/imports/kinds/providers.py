@@ -31,11 +31,11 @@ from donghanh.imports.kinds.base import (
     Checked,
     Column,
     ImportKind,
-    audit_removed,
     choices_column,
     date_column,
     not_in_future,
     register,
+    remove_many,
     yes_no_column,
 )
 from donghanh.imports.kinds.places import ProvinceReader
@@ -351,9 +351,7 @@ class ProvidersKind(ImportKind):
         return [provider]
 
     def remove(self, records: Sequence[models.Model], *, actor: Actor, batch: Any) -> None:
-        for record in records:
-            audit_removed(actor=actor, record=record, batch=batch)
-            record.delete()
+        remove_many(records, actor=actor, batch=batch)
         transaction.on_commit(invalidate_public_pages)
 
 

@@ -33,10 +33,10 @@ from donghanh.imports.kinds.base import (
     Column,
     ImportKind,
     area_type_column,
-    audit_removed,
     full_name_column,
     province_column,
     register,
+    remove_many,
     sex_column,
 )
 from donghanh.imports.kinds.places import AREAS, ProvinceReader
@@ -377,9 +377,7 @@ class TraineesKind(ImportKind):
             )
         )
         participant_ids = {p.participant_id for p in participations} | {t.pk for t in trainees}
-        for record in [*participations, *trainees]:
-            audit_removed(actor=actor, record=record, batch=batch)
-            record.delete()
+        remove_many([*participations, *trainees], actor=actor, batch=batch)
         if project_ids:
             records_changed(
                 project_ids=sorted(project_ids), participant_ids=sorted(participant_ids)

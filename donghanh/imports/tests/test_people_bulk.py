@@ -4,7 +4,9 @@ grow with its rows, and nothing left behind when all or nothing was asked for.""
 
 from __future__ import annotations
 
-from collections import Counter
+import datetime
+import re
+from collections import Counter, defaultdict
 from typing import Any
 
 import pytest
@@ -14,16 +16,27 @@ from django.test.utils import CaptureQueriesContext
 
 from donghanh.audit.models import AuditEntry
 from donghanh.cases.models import Case, CaseAssignment, CaseStatusChange
-from donghanh.imports import engine
+from donghanh.core.actor import Actor
+from donghanh.imports import engine, services
 from donghanh.imports.kinds.people import PeopleKind
 from donghanh.imports.models import ImportBatch, ImportedRecord
 from donghanh.imports.tests.helpers import read_xlsx, xlsx
-from donghanh.imports.tests.test_people import HEADINGS, HUNG, LAN, MAI, ROWS, run
+from donghanh.imports.tests.test_people import (
+    HEADINGS,
+    HUNG,
+    LAN,
+    MAI,
+    ROWS,
+    near_row,
+    register,
+    run,
+)
 from donghanh.jobs import files as job_files
 from donghanh.organisations.roles import Role
 from donghanh.people import services as people_services
 from donghanh.people.models import Consent, Guardian, Person, PersonNameToken
 from donghanh.testing import factories
+from donghanh.testing.jobs import run_queued_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +110,12 @@ def snapshot(organisation: Any) -> dict[str, Any]:
         row_of[(f"{link.content_type.app_label}.{link.content_type.model}", link.object_id)] = (
             link.row
         )
+    # People registered before the import are -1.
     people = Person.objects.filter(organisation=organisation)
-    person_row = {person.pk: row_of[("people.person", str(person.pk))] for person in people}
+    person_row: Any = defaultdict(lambda: -1)
+    person_row |= {
+        person.pk: row_of.get(("people.person", str(person.pk)), -1) for person in people
+    }
     prefix = len(Case.objects.filter(organisation=organisation).first().number.split("-")[0])  # type: ignore[union-attr]
 
     def plain(values: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -110,7 +127,7 @@ def snapshot(organisation: Any) -> dict[str, Any]:
         )
 
     found: dict[str, Any] = {
-        "people": sorted((person_row[p.pk], plain(p.__dict__)) for p in people),
+        "people": sorted(((person_row[p.pk], plain(p.__dict__)) for p in people), key=repr),
         "tokens": sorted(
             (person_row[t.person_id], t.token_index)
             for t in PersonNameToken.objects.filter(organisation=organisation)
@@ -236,10 +253,6 @@ def test_chunks_are_linked_as_they_are_written_and_undo_removes_them(monkeypatch
     numbers = sorted(Case.objects.values_list("number", flat=True))
     assert [number[-4:] for number in numbers] == [f"{n:04d}" for n in range(1, 11)]
     administrator = MembershipFactory(organisation=world["organisation"], role=Role.ORG_ADMIN)
-    from donghanh.core.actor import Actor
-    from donghanh.imports import services
-    from donghanh.testing.jobs import run_queued_jobs
-
     services.batch_undo_start(
         actor=Actor.for_user(administrator.user, organisation=world["organisation"]),
         batch=batch,
@@ -339,3 +352,119 @@ def test_progress_moves_with_each_chunk(monkeypatch):
     run(world, xlsx([HEADINGS, *many(9)]))
     # The check reports at its start and end; the import after each chunk of three rows.
     assert {3, 6, 9} <= set(seen)
+
+
+def planted(world: dict[str, Any]) -> tuple[list[list[Any]], dict[int, str]]:
+    """A file with duplicates planted in it, and the people registered before it in `world`'s
+    organisation (person id → a name for it, to read the reports of two organisations alike)."""
+    organisation = world["organisation"]
+    same_id = people_services.person_register(
+        actor=Actor.system("tests"), organisation=organisation, full_name="Lò Thị Khác",
+        sex="female", id_number="001198000000",
+    )  # fmt: skip
+    same_name_and_birth = register(organisation, "Lò Thị Tuấn", datetime.date(1998, 5, 4))
+    near = register(organisation, "Nguyễn Thị Hoà", datetime.date(1998, 5, 12))
+    rows = many(12)
+    repeat_by_intake, repeat_by_id = list(rows[1]), list(rows[6])
+    rows += [
+        near_row(13, "Nguyen Thi Hao", "12/05/1998"),  # near one of the organisation's people
+        near_row(14, "Phạm Thị Thu", "03/04/2001"),
+        near_row(15, "Pham Thi Thu", "04/03/2001"),  # near row 15 of the sheet
+        [*near_row(16, "Phạm Thị Thư", "03/04/2002"), "Có"],  # checked: someone else
+        repeat_by_intake,  # the same name and intake day as row 3 of the sheet
+        repeat_by_id,  # the same ID number as row 8 of the sheet
+        near_row(19, "Vàng Thị Dợ", "1995"),
+    ]
+    for row in rows:
+        if len(row) == len(HEADINGS):
+            row.append("")
+    names = {same_id.pk: "same_id", same_name_and_birth.pk: "same_dob", near.pk: "near"}
+    return [[*HEADINGS, "Không trùng"], *rows], names
+
+
+def check_then_import(world: dict[str, Any], data: bytes) -> tuple[ImportBatch, dict[str, Any]]:
+    """Check `data` and import its valid rows: the batch, and the check's report."""
+    checked = run(world, data, mode="")
+    report = dict(checked.report)
+    actor = Actor.for_user(world["supervisor"].user, organisation=world["organisation"])
+    services.batch_commit_start(actor=actor, batch=checked, mode="valid")
+    run_queued_jobs()
+    checked.refresh_from_db()
+    return checked, report
+
+
+def readable(report: dict[str, Any], names: dict[int, str]) -> str:
+    """The report with the ids of the people registered before the file named."""
+    return re.sub(r"#(\d+)", lambda m: "#" + names.get(int(m[1]), m[1]), repr(report))
+
+
+def test_the_import_checks_a_chunk_of_rows_at_once_with_the_decisions_of_row_by_row(monkeypatch):
+    # Rows are written three at a time: the repeats below come after rows already written.
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 3)
+    batched, one_by_one = world_of("Bình Yên"), world_of("Bình An")
+    data, names = planted(batched)
+    data_again, names_again = planted(one_by_one)
+    assert data == data_again
+
+    first, first_check = check_then_import(batched, xlsx(data))
+    monkeypatch.setattr(PeopleKind, "check_chunk_rows", 1)
+    second, second_check = check_then_import(one_by_one, xlsx(data))
+
+    assert first.status == second.status == ImportBatch.Status.COMMITTED, first.report
+    assert readable(first.report, names) == readable(second.report, names_again)
+    assert readable(first_check, names) == readable(second_check, names_again)
+    # The import finds what the check found.
+    for key in ("duplicates", "rows_with_problems", "errors", "duplicate_rows"):
+        assert first.report[key] == first_check[key], key
+    # Left out: two records already there; held back: a near one of them, the two repeats and
+    # a near repeat; written: the rest, the row checked as someone else among them.
+    assert (first.duplicates, first.rows_with_problems, first.created) == (2, 4, 13)
+    errors = {e["row"]: e["message"] for e in first.report["errors"]}
+    assert set(errors) == {14, 16, 18, 19}
+    assert "#near" in readable(errors[14], names) and "3" in errors[18]
+    assert [d["record"] for d in first.report["duplicate_rows"]] == [
+        f"người #{pk}" for pk in sorted(names, key=lambda pk: names[pk] != "same_id")[:2]
+    ]
+    made, expected = snapshot(batched["organisation"]), snapshot(one_by_one["organisation"])
+    for part in expected:
+        assert made[part] == expected[part], part
+
+
+def undo(world: dict[str, Any], batch: ImportBatch) -> ImportBatch:
+    administrator = MembershipFactory(organisation=world["organisation"], role=Role.ORG_ADMIN)
+    services.batch_undo_start(
+        actor=Actor.for_user(administrator.user, organisation=world["organisation"]),
+        batch=batch,
+        membership=administrator,
+    )
+    run_queued_jobs()
+    batch.refresh_from_db()
+    return batch
+
+
+def test_undo_removes_a_model_at_a_time_with_an_audit_row_per_record():
+    counts = []
+    for rows in (4, 12):
+        world = world_of("Bình Yên")
+        batch = run(world, xlsx([HEADINGS, *many(rows)]))
+        linked = {
+            (f"{link.content_type.app_label}.{link.content_type.model}", link.object_id)
+            for link in ImportedRecord.objects.filter(batch=batch).select_related("content_type")
+        }
+        assert len(linked) >= rows * 3
+        with CaptureQueriesContext(connection) as queries:
+            assert undo(world, batch).status == ImportBatch.Status.UNDONE
+        counts.append(sum("jobs_" not in q["sql"] for q in queries.captured_queries))
+
+        removed = AuditEntry.objects.filter(
+            event="import.record_removed", organisation_id=world["organisation"].pk
+        )
+        assert {(entry.target_type, entry.target_id) for entry in removed} == linked
+        assert removed.count() == len(linked)
+        assert {entry.details["batch"] for entry in removed} == {batch.pk}
+        assert not Person.objects.filter(organisation=world["organisation"]).exists()
+        assert not PersonNameToken.objects.filter(organisation=world["organisation"]).exists()
+        assert not Case.objects.filter(organisation=world["organisation"]).exists()
+        assert not CaseStatusChange.objects.filter(case__organisation=world["organisation"])
+    # The statements of an undo do not grow with its records.
+    assert counts[0] == counts[1]
