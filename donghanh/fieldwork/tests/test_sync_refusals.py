@@ -200,3 +200,43 @@ def test_the_same_operation_sent_twice_at_the_same_moment_is_applied_once() -> N
     assert sorted(statuses) == ["applied", "duplicate"]
     assert Person.objects.filter(organisation=organisation).count() == 1
     assert Case.objects.filter(organisation=organisation).count() == 1
+
+
+def test_a_lost_device_is_told_to_erase_and_nothing_it_sends_is_recorded(
+    staff: Any, case: Case
+) -> None:
+    from donghanh.fieldwork.devices import services as device_services
+    from donghanh.fieldwork.tests.devices_helpers import device_of
+
+    worker = staff.users[Role.CASE_WORKER]
+    membership = Membership.objects.select_related("organisation", "user").get(
+        user=worker, organisation=staff.organisation
+    )
+    device = device_of(membership)
+    client = staff.client(Role.CASE_WORKER)
+    org = staff.organisation
+    sent = operation("visit", visit_fields(), case=case.pk)
+    # An active device: what it sends is recorded with it.
+    response = post_sync(client, org, sent, device=str(device.uuid))
+    assert response.json()["results"][0]["status"] == "applied"
+    assert SyncOperation.objects.get().device == device
+    synced = AuditEntry.objects.get(event="field.write_synced")
+    assert synced.details["device"] == device.pk
+    device_services.device_report_lost(device=device, actor=Actor.system("admin"))
+    again = operation("visit", visit_fields(), case=case.pk)
+    with nothing_written_but_the_wipe_order():
+        response = post_sync(client, org, again, device=str(device.uuid))
+    assert response.status_code == 410 and response.json()["wipe"] is True
+    for name in ("cases", "package"):
+        answer = client.get(sync_support.url(name, org), HTTP_X_FIELD_DEVICE=str(device.uuid))
+        assert answer.status_code == 410
+    assert FollowUp.objects.count() == 1
+
+
+@contextmanager
+def nothing_written_but_the_wipe_order() -> Iterator[None]:
+    before = counts()
+    yield
+    after = counts()
+    assert after.pop("audit") - before.pop("audit") <= 1
+    assert after == before
