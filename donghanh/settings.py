@@ -420,6 +420,10 @@ IMPORTS_MAX_UPLOAD_MB = envint("IMPORTS_MAX_UPLOAD_MB", 20, minimum=1, maximum=2
 IMPORTS_MAX_ROWS = envint("IMPORTS_MAX_ROWS", 50_000, minimum=100, maximum=1_000_000)
 IMPORTS_UPLOAD_KEEP_DAYS = envint("IMPORTS_UPLOAD_KEEP_DAYS", 7, minimum=1, maximum=90)
 
+# The offline field app (docs/offline.md): after this many days without contacting the server a
+# device erases the work it keeps offline, and refuses to open it meanwhile.
+FIELD_MAX_OFFLINE_DAYS = envint("FIELD_MAX_OFFLINE_DAYS", 7, minimum=1, maximum=30)
+
 DEMO_PASSWORD = envstr("DEMO_PASSWORD", "DongHanh@2026")
 CSRF_FAILURE_VIEW = "donghanh.core.views.csrf_failure"
 

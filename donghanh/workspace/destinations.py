@@ -61,7 +61,10 @@ ORGANISATION_PAGES: tuple[Destination, ...] = (
     Destination(
         "casework:shelter_capacity", _("Shelter beds"), Perm.VIEW_CASES, shelters_only=True
     ),
+    Destination("fieldwork:devices", _("Devices for offline work"), Perm.WORK_OFFLINE),
     Destination("organisations:members", _("Members and access"), Perm.MANAGE_MEMBERS),
+    # The same page, listing every member's devices: an administrator reports a lost one there.
+    Destination("fieldwork:devices", _("Members' devices for offline work"), Perm.MANAGE_MEMBERS),
     Destination("organisations:teams", _("Teams"), Perm.MANAGE_TEAMS),
     Destination("organisations:audit_log", _("Audit log"), Perm.VIEW_AUDIT_LOG),
 )
