@@ -19,31 +19,19 @@ from donghanh.cases.selectors import CASE_EDITS
 from donghanh.cases.tests.conftest import make_case
 from donghanh.casework.models import FollowUp
 from donghanh.core.actor import Actor
+from donghanh.fieldwork.devices import services as device_services
+from donghanh.fieldwork.devices.models import DeviceState, FieldDevice
 from donghanh.organisations.roles import Role
 from donghanh.people.models import Person
 from donghanh.people.tests.conftest import make_person
 from donghanh.testing import factories
+from tests.browser.conftest import AxeChecker
 from tests.browser.signing_in import sign_in_verified
 
 MembershipFactory: Any = factories.MembershipFactory
 
 
-def _field_app_installed() -> bool:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse("fieldwork:field", kwargs={"org": "x"})
-        reverse("fieldwork:device_register", kwargs={"org": "x"})
-    except NoReverseMatch:
-        return False
-    return True
-
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    # Until the devices' and the sync's endpoints are merged beside this client.
-    pytest.mark.skipif(not _field_app_installed(), reason="the field app's endpoints are missing"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PIN = "482915"
 KNOWN_NAME = "Nguyễn Thị Hoa"  # the person of the case taken offline
@@ -88,6 +76,24 @@ CACHED = """async () => {
 }"""
 
 
+# The last contact with the server, a plain timestamp in the device record, moved 8 days back.
+LAST_CONTACT_8_DAYS_AGO = """async () => {
+  const db = await new Promise((resolve) => {
+    const request = indexedDB.open("donghanh-field");
+    request.onsuccess = () => resolve(request.result);
+  });
+  const tx = db.transaction("keys", "readwrite");
+  tx.objectStore("keys").openCursor().onsuccess = (event) => {
+    const cursor = event.target.result;
+    if (!cursor) { return; }
+    cursor.update({ ...cursor.value, lastContact: Date.now() - 8 * 86400000 });
+    cursor.continue();
+  };
+  await new Promise((resolve) => { tx.oncomplete = resolve; });
+  db.close();
+}"""
+
+
 def _field_url(base: str, membership: Any) -> str:
     return f"{base}/app/o/{membership.organisation.slug}/field/"
 
@@ -103,7 +109,7 @@ def _status(page: Page) -> Any:
 def _set_up_the_phone(page: Page, case: Case) -> None:
     """Register the phone, choose the PIN and take the case offline, online."""
     page.get_by_role("button", name="Thiết lập điện thoại này để làm việc ngoại tuyến").click()
-    page.locator("form[data-offline-pin] [name=pin]").fill(PIN)
+    page.locator("form[data-offline-pin]").get_by_label("Mã PIN").fill(PIN)
     page.get_by_role("button", name="Lưu mã PIN").click()
     pick = page.locator("[data-offline-pick]")
     pick.get_by_label(re.compile(re.escape(case.number))).check()
@@ -117,7 +123,7 @@ def _set_up_the_phone(page: Page, case: Case) -> None:
 def _open_with_pin(page: Page) -> None:
     pin = page.locator("form[data-offline-pin]")
     expect(pin).to_be_visible()
-    pin.locator("[name=pin]").fill(PIN)
+    pin.get_by_label("Mã PIN").fill(PIN)
     pin.get_by_role("button", name="Mở").click()
     expect(pin).to_be_hidden()
 
@@ -144,7 +150,7 @@ def _raw_store(page: Page) -> str | None:
 
 
 def test_work_recorded_offline_survives_a_reload_and_arrives_once(
-    page: Page, live_server: Any
+    page: Page, live_server: Any, axe: AxeChecker
 ) -> None:
     collaborator = MembershipFactory(role=Role.COLLABORATOR)
     organisation = collaborator.organisation
@@ -152,6 +158,7 @@ def test_work_recorded_offline_survives_a_reload_and_arrives_once(
     context: BrowserContext = page.context
     sign_in_verified(page, live_server.url, collaborator.user)
     page.goto(_field_url(live_server.url, collaborator))
+    expect(page.locator("h1")).to_have_text("Thực địa")
     _set_up_the_phone(page, case)
     assert _fits_the_screen(page)
 
@@ -185,6 +192,7 @@ def test_work_recorded_offline_survives_a_reload_and_arrives_once(
     form.get_by_role("button", name="Lưu").click()
     expect(outbox.locator("li", has_text=case.number)).to_contain_text("Đang chờ gửi")
     assert _fits_the_screen(page)
+    axe.check(page)  # the outbox, the pickers and the forms the script drew
 
     # Nothing readable on the phone: not in IndexedDB, not in the caches.
     raw = _raw_store(page)
@@ -205,7 +213,7 @@ def test_work_recorded_offline_survives_a_reload_and_arrives_once(
 
     # Reloaded without a connection: the shell comes from the cache, the work from the store.
     page.reload()
-    expect(page.locator("#field-app")).to_be_attached()
+    expect(page.locator("h1")).to_have_text("Thực địa")
     _open_with_pin(page)
     expect(outbox.locator("li", has_text=NEW_NAME)).to_contain_text("Đang chờ gửi")
     expect(outbox.locator("li", has_text=case.number)).to_contain_text("Đang chờ gửi")
@@ -218,6 +226,7 @@ def test_work_recorded_offline_survives_a_reload_and_arrives_once(
     expect(saved.locator("li", has_text=NEW_NAME)).to_contain_text("Đã gửi")
     expect(saved.locator("li", has_text=case.number)).to_contain_text("Đã gửi")
     expect(outbox).to_contain_text("Không có gì đang chờ gửi")
+    axe.check(page)
     assert Person.objects.filter(organisation=organisation).count() == 2
     assert Case.objects.filter(person__organisation=organisation).count() == 2
     assert FollowUp.objects.filter(case=case).count() == 1
@@ -287,6 +296,8 @@ def test_a_screening_changed_meanwhile_is_a_conflict_and_signing_out_erases_the_
     raw = _raw_store(page)
     assert raw is None or KNOWN_NAME not in raw
     assert raw is None, "the database is deleted on sign-out"
+    # The script erased it and told the server so (the sign-out header clears it as well).
+    assert FieldDevice.objects.get(user=collaborator.user).state == DeviceState.WIPED
     assert page.evaluate("caches.keys()") == []
     assert page.evaluate("navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
 
@@ -296,3 +307,38 @@ def test_a_screening_changed_meanwhile_is_a_conflict_and_signing_out_erases_the_
         page.goto(_field_url(live_server.url, collaborator))
     context.set_offline(False)
     page.goto(live_server.url + "/app/login/")
+
+
+def test_a_lost_phone_and_one_offline_too_long_erase_themselves(
+    page: Page, live_server: Any
+) -> None:
+    collaborator = MembershipFactory(role=Role.COLLABORATOR)
+    case = make_case(make_person(collaborator.organisation, collaborator.user), collaborator.user)
+    context: BrowserContext = page.context
+    sign_in_verified(page, live_server.url, collaborator.user)
+    field = _field_url(live_server.url, collaborator)
+    page.goto(field)
+    _set_up_the_phone(page, case)
+    assert KNOWN_NAME not in (_raw_store(page) or "")
+
+    # An administrator reports the phone lost: at its next contact it erases everything.
+    device = FieldDevice.objects.get(user=collaborator.user)
+    device_services.device_report_lost(device=device, actor=Actor.system("test"))
+    page.reload()
+    expect(_status(page)).to_contain_text("xoá")
+    page.wait_for_function("indexedDB.databases().then((dbs) => dbs.length === 0)")
+    assert _raw_store(page) is None
+    assert page.evaluate("caches.keys()") == []
+    device.refresh_from_db()
+    assert device.state == DeviceState.WIPED
+
+    # Set up again, then kept away from the server longer than allowed: erased on opening.
+    page.reload()
+    _set_up_the_phone(page, case)
+    page.evaluate(LAST_CONTACT_8_DAYS_AGO)
+    context.set_offline(True)
+    page.reload()
+    expect(_status(page)).to_contain_text("hơn 7 ngày")
+    page.wait_for_function("indexedDB.databases().then((dbs) => dbs.length === 0)")
+    assert _raw_store(page) is None
+    context.set_offline(False)

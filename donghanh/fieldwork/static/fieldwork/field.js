@@ -174,8 +174,11 @@ function hookLogout() {
 
 // ---------------------------------------------------------------- service worker and storage
 
+let serviceWorkerStarted = false;
+
 async function registerServiceWorker() {
-  if (!("serviceWorker" in navigator) || !cfg.swUrl) { return; }
+  if (serviceWorkerStarted || wiping || !("serviceWorker" in navigator) || !cfg.swUrl) { return; }
+  serviceWorkerStarted = true;
   const scope = new URL(".", new URL(cfg.swUrl, location.href)).pathname;
   try {
     const registration = await navigator.serviceWorker.register(cfg.swUrl, { scope, updateViaCache: "none" });
@@ -772,7 +775,6 @@ async function start() {
   document.addEventListener("change", onPickerChange);
   window.addEventListener("online", () => { status(t("back_online")); if (store && store.unlocked) { sync(); } });
   window.addEventListener("offline", () => status(t("ready_offline"), "warning"));
-  registerServiceWorker();
 
   store = await S.FieldStore.open(cfg.org);
   let record = await store.keyRecord();
@@ -787,12 +789,14 @@ async function start() {
     status(t("too_long_offline", { days: record.maxOfflineDays || cfg.maxOfflineDays }), "error");
     return;
   }
-  if (!record) { showRegister(); showStorage(); return; }
+  // The service worker starts only once the phone may keep data: never after a wipe.
+  if (!record) { registerServiceWorker(); showRegister(); showStorage(); return; }
   store.deviceId = record.device;
   store.maxOfflineDays = record.maxOfflineDays;
   if (navigator.onLine) {
     try {
       await unlockOnline(record);
+      registerServiceWorker();
       await opened();
       return;
     } catch (error) {
@@ -800,6 +804,7 @@ async function start() {
       // No network after all, signed out or refused: the PIN still opens the work.
     }
   }
+  registerServiceWorker();
   if (record.byPin) { askPin("unlock"); } else { status(t("connect_to_set_up"), "warning"); }
   showStorage();
 }
