@@ -146,7 +146,8 @@ def _choose(form: Any, name: str, value: str) -> None:
 
 
 def _raw_store(page: Page) -> str | None:
-    return page.evaluate(RAW_INDEXEDDB)  # type: ignore[no-any-return]
+    raw: str | None = page.evaluate(RAW_INDEXEDDB)
+    return raw
 
 
 def test_work_recorded_offline_survives_a_reload_and_arrives_once(
