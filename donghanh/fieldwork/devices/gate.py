@@ -14,12 +14,15 @@ The sync endpoints call these too:
 `wipe_answer` reads the `X-Field-Device` header: the signed-in member's own device of that
 organisation, if lost, revoked or erased, gets `410 {"wipe": true, "message": …}` (a lost or
 revoked one is audited as told to erase); an active one has its last contact noted; no header,
-or a device that is not the member's, changes nothing.
+or a device that is not the member's, changes nothing. `device_check(request, membership,
+body.get("device"))` does the same for a device named in the body, and also gives the device
+(for the audit rows of what it sent).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -30,7 +33,7 @@ from django.views.decorators.cache import never_cache
 from donghanh.core.actor import request_actor
 from donghanh.fieldwork.devices import services
 from donghanh.fieldwork.devices.models import WIPE_STATES, DeviceState, FieldDevice
-from donghanh.fieldwork.devices.selectors import device_in_header
+from donghanh.fieldwork.devices.selectors import device_in_header, own_device
 from donghanh.organisations.models import Membership
 
 
@@ -82,11 +85,36 @@ def answer_for_device(request: HttpRequest, device: FieldDevice) -> JsonResponse
     return gone_answer()
 
 
+@dataclass(frozen=True)
+class DeviceCheck:
+    """The member's own device a request names (None: none, or not theirs), and the 410 answer
+    to send instead of doing anything when that device must erase its data."""
+
+    device: FieldDevice | None
+    response: JsonResponse | None = None
+
+
+def device_check(request: HttpRequest, membership: Membership, value: Any = None) -> DeviceCheck:
+    """The device named by `value` (a sync body's "device") or else by the `X-Field-Device`
+    header, if it is the member's own in this organisation; with the 410 answer when it was
+    reported lost, revoked or erased (telling a lost or revoked one is audited). An active
+    device has its last contact noted."""
+    device = (
+        own_device(
+            user_id=membership.user_id,
+            organisation_id=membership.organisation_id,
+            device_uuid=value,
+        )
+        if value
+        else device_in_header(request.META, membership)
+    )
+    if device is None:
+        return DeviceCheck(device=None)
+    device.organisation = membership.organisation
+    return DeviceCheck(device=device, response=answer_for_device(request, device))
+
+
 def wipe_answer(request: HttpRequest, membership: Membership) -> JsonResponse | None:
     """410 when the request's `X-Field-Device` names the member's own device of this
     organisation and that device must erase its data; None otherwise."""
-    device = device_in_header(request.META, membership)
-    if device is None:
-        return None
-    device.organisation = membership.organisation
-    return answer_for_device(request, device)
+    return device_check(request, membership).response

@@ -16,7 +16,7 @@ from django.urls import reverse
 from donghanh.audit.models import AuditEntry
 from donghanh.core.actor import Actor
 from donghanh.fieldwork.devices import services
-from donghanh.fieldwork.devices.gate import wipe_answer
+from donghanh.fieldwork.devices.gate import device_check, wipe_answer
 from donghanh.fieldwork.devices.models import DeviceState, FieldDevice
 from donghanh.fieldwork.events import FieldworkEvent
 from donghanh.fieldwork.tests.devices_helpers import PHONE, actor_of, device_of, member
@@ -200,11 +200,20 @@ def test_the_header_of_a_lost_device_gets_410_from_any_field_endpoint():
     assert wipe_answer(bad, membership) is None
     colleague = member(membership.organisation)
     assert wipe_answer(request, colleague) is None
+    # The device named in a sync body rather than the header, with the device for the audit.
+    check = device_check(plain, membership, str(device.uuid))
+    assert check.device == device
+    assert check.response is not None and check.response.status_code == 410
+    active = device_of(membership)
+    check = device_check(plain, membership, str(active.uuid))
+    assert check.device == active
+    assert check.response is None
+    assert device_check(plain, colleague, str(active.uuid)).device is None
     # Registering from a browser that still holds a lost device's data is refused too.
     client = signed_in_client(membership.user)
     response = _post(client, _url("device_register", membership), X_Field_Device=str(device.uuid))
     assert response.status_code == 410
-    assert FieldDevice.objects.filter(user=membership.user).count() == 1
+    assert FieldDevice.objects.filter(user=membership.user).count() == 2
 
 
 # --- The devices page and its actions ---------------------------------------------------------
