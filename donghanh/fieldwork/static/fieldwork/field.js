@@ -152,7 +152,7 @@ async function wipe({ tellServer = true } = {}) {
   }
   packageData = null;
   for (const list of $$("[data-offline-outbox], [data-offline-saved], [data-offline-conflicts]")) { list.replaceChildren(); }
-  for (const form of $$("form[data-offline-kind]")) { form.hidden = true; }
+  showForms(false);
   wiping = false;
 }
 
@@ -174,12 +174,18 @@ function hookLogout() {
 
 // ---------------------------------------------------------------- service worker and storage
 
+let serviceWorkerStarted = false;
+
 async function registerServiceWorker() {
-  if (!("serviceWorker" in navigator) || !cfg.swUrl) { return; }
+  if (serviceWorkerStarted || wiping || !("serviceWorker" in navigator) || !cfg.swUrl) { return; }
+  serviceWorkerStarted = true;
   const scope = new URL(".", new URL(cfg.swUrl, location.href)).pathname;
   try {
     const registration = await navigator.serviceWorker.register(cfg.swUrl, { scope, updateViaCache: "none" });
     await navigator.serviceWorker.ready;
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (event.data && event.data.type === "precached") { app.dataset.offlineCached = "yes"; }
+    });
     const urls = new Set();
     for (const node of $$("link[rel~=stylesheet][href], link[rel~=icon][href], link[rel=manifest][href], script[src]")) {
       urls.add(new URL(node.getAttribute("href") || node.getAttribute("src"), location.href).href);
@@ -214,7 +220,7 @@ async function showStorage() {
     const { usage = 0, quota = 0 } = await navigator.storage.estimate();
     notes.push(el("p", { text: t("storage_used", { used: formatBytes(usage), quota: formatBytes(quota) }) }));
     if (quota && usage / quota > 0.8) {
-      notes.push(el("p", { className: "field-warning", text: t("storage_full", { percent: Math.round((100 * usage) / quota) }) }));
+      notes.push(el("p", { className: "field-warning", text: t("storage_full", { percent: new Intl.NumberFormat(document.documentElement.lang || undefined, { style: "percent" }).format(usage / quota) }) }));
     }
   }
   let persisted = false;
@@ -271,7 +277,7 @@ function showRegister() {
 
 async function register() {
   status(t("registering"));
-  const answer = await api(cfg.deviceUrl, { method: "POST", body: { label: navigator.userAgent.slice(0, 120) } });
+  const answer = await api(cfg.deviceUrl, { method: "POST", body: {} });
   await store.create({ device: answer.device, secret: answer.secret, user: cfg.user, maxOfflineDays: answer.max_offline_days });
   store.deviceId = answer.device;
   store.maxOfflineDays = answer.max_offline_days;
@@ -281,6 +287,11 @@ async function register() {
   }
   setupBox().replaceChildren();
   askPin("set");
+}
+
+// The kinds' forms (each in its own <details>) show only once the store is open.
+function showForms(visible) {
+  for (const form of $$("form[data-offline-kind]")) { (form.closest("details") || form).hidden = !visible; }
 }
 
 function pinForm() { return $("form[data-offline-pin]"); }
@@ -358,7 +369,7 @@ async function unlockOnline(record) {
 async function opened() {
   const record = await store.keyRecord();
   if (!record.byPin) { askPin("set"); return; }
-  for (const form of $$("form[data-offline-kind]")) { form.hidden = false; }
+  showForms(true);
   packageData = await store.get("package");
   fillPickers();
   await renderLists();
@@ -372,18 +383,27 @@ async function opened() {
   }
 }
 
-function showPackageSummary() {
+// The part of the pick section the script draws (its heading and help stay).
+function pickBody() {
   const section = $("[data-offline-pick]");
-  if (!section) { return; }
-  section.replaceChildren(el("h2", { text: t("offline_cases") }));
-  if (!packageData || !packageData.cases.length) { section.append(el("p", { text: t("no_offline_cases") })); return; }
-  section.append(el("p", { text: t("package_from", { time: when(packageData.savedAt) }) }));
-  section.append(el("ul", {}, ...packageData.cases.map((item) => el("li", { text: `${item.number} – ${item.label}` }))));
+  if (!section) { return null; }
+  let body = $(".field-pick-body", section);
+  if (!body) { body = el("div", { className: "field-pick-body" }); section.append(body); }
+  return body;
+}
+
+function showPackageSummary() {
+  const body = pickBody();
+  if (!body) { return; }
+  body.replaceChildren(el("h3", { text: t("offline_cases") }));
+  if (!packageData || !packageData.cases.length) { body.append(el("p", { text: t("no_offline_cases") })); return; }
+  body.append(el("p", { text: t("package_from", { time: when(packageData.savedAt) }) }));
+  body.append(el("ul", {}, ...packageData.cases.map((item) => el("li", { text: `${item.number} – ${item.label}` }))));
 }
 
 async function showPick() {
-  const section = $("[data-offline-pick]");
-  if (!section || !cfg.casesUrl) { return; }
+  const body = pickBody();
+  if (!body || !cfg.casesUrl) { return; }
   let answer;
   try { answer = await api(cfg.casesUrl); } catch (error) { handleError(error); showPackageSummary(); return; }
   const kept = new Set((packageData ? packageData.cases : []).map((item) => String(item.id)));
@@ -410,8 +430,8 @@ async function showPick() {
       button.disabled = false;
     }
   });
-  section.replaceChildren(el("h2", { text: t("offline_cases") }), form);
-  if (packageData) { section.append(el("p", { className: "field-note", text: t("package_from", { time: when(packageData.savedAt) }) })); }
+  body.replaceChildren(form);
+  if (packageData) { body.append(el("p", { className: "field-note", text: t("package_from", { time: when(packageData.savedAt) }) })); }
 }
 
 async function downloadPackage(ids) {
@@ -479,9 +499,10 @@ function drawLines(form) {
       people = group ? group.members : [];
     }
     const template = box.querySelector("template");
-    const lines = people.map((person, index) => {
+    const lines = people.map((person) => {
       if (template) {
-        const html = template.innerHTML.split("__ID__").join(String(person.id)).split("__INDEX__").join(String(index));
+        const mark = box.dataset.memberMark || "__ID__";
+        const html = template.innerHTML.split(mark).join(String(person.id));
         const holder = document.createElement("div");
         holder.innerHTML = html;
         const line = holder.firstElementChild || holder;
@@ -502,6 +523,11 @@ function onPickerChange(event) {
   const form = event.target.form;
   if (!form || !form.dataset.offlineKind) { return; }
   if (event.target.dataset.offlineOptions) { drawLines(form); }
+  if (form.dataset.offlineKind === "savings_meeting" && event.target.name === "group" && packageData) {
+    const group = (packageData.savings_groups || []).find((item) => String(item.id) === String(event.target.value));
+    const field = form.dataset.ledgerVersionField || "ledger_version";
+    if (group) { setField(form, field, group.ledger_version); }
+  }
   if (form.dataset.offlineKind === "screening" && event.target.name === "case") {
     const item = caseById(event.target.value);
     if (item && item.screening) {
@@ -532,7 +558,8 @@ function formFields(form) {
 
 function kindLabel(form) {
   if (form.dataset.offlineLabel) { return form.dataset.offlineLabel; }
-  const heading = form.querySelector("h2, h3, legend") || form.closest("section")?.querySelector("h2, h3");
+  const summary = form.closest("details") ? form.closest("details").querySelector("summary") : null;
+  const heading = summary || (form.closest("section") ? form.closest("section").querySelector("h2, h3") : null) || form.querySelector("h2, h3, legend");
   return heading ? heading.textContent.trim() : form.dataset.offlineKind;
 }
 
@@ -661,6 +688,7 @@ function editOperation(entry) {
   }
   for (const [name, value] of Object.entries(entry.operation.fields)) { setField(form, name, value); }
   form.dataset.editing = entry.operation.id;
+  if (form.closest("details")) { form.closest("details").open = true; }
   form.scrollIntoView();
   const first = form.querySelector("input:not([type=hidden]), select, textarea");
   if (first) { first.focus(); }
@@ -740,14 +768,13 @@ async function start() {
   cfg.maxOfflineDays = Number(cfg.maxOfflineDays) || 7;
   S = await storeModule;
   addManifestLink();
-  for (const form of $$("form[data-offline-kind]")) { form.hidden = true; }
+  showForms(false);
   const pin = pinForm();
   if (pin) { pin.hidden = true; pin.addEventListener("submit", onPinSubmit); }
   document.addEventListener("submit", onKindSubmit);
   document.addEventListener("change", onPickerChange);
   window.addEventListener("online", () => { status(t("back_online")); if (store && store.unlocked) { sync(); } });
   window.addEventListener("offline", () => status(t("ready_offline"), "warning"));
-  registerServiceWorker();
 
   store = await S.FieldStore.open(cfg.org);
   let record = await store.keyRecord();
@@ -762,12 +789,14 @@ async function start() {
     status(t("too_long_offline", { days: record.maxOfflineDays || cfg.maxOfflineDays }), "error");
     return;
   }
-  if (!record) { showRegister(); showStorage(); return; }
+  // The service worker starts only once the phone may keep data: never after a wipe.
+  if (!record) { registerServiceWorker(); showRegister(); showStorage(); return; }
   store.deviceId = record.device;
   store.maxOfflineDays = record.maxOfflineDays;
   if (navigator.onLine) {
     try {
       await unlockOnline(record);
+      registerServiceWorker();
       await opened();
       return;
     } catch (error) {
@@ -775,6 +804,7 @@ async function start() {
       // No network after all, signed out or refused: the PIN still opens the work.
     }
   }
+  registerServiceWorker();
   if (record.byPin) { askPin("unlock"); } else { status(t("connect_to_set_up"), "warning"); }
   showStorage();
 }
