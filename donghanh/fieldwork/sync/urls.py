@@ -1,3 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import views
+
+urlpatterns = [
+    path("", views.field, name="field"),
+    path("cases/", views.cases, name="cases"),
+    path("package/", views.package, name="package"),
+    path("sync/", views.sync, name="sync"),
+    path("conflicts/", views.conflicts, name="conflicts"),
+    path("conflicts/<int:conflict_id>/", views.conflict, name="conflict"),
+]
