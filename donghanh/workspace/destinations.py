@@ -61,6 +61,7 @@ ORGANISATION_PAGES: tuple[Destination, ...] = (
     Destination(
         "casework:shelter_capacity", _("Shelter beds"), Perm.VIEW_CASES, shelters_only=True
     ),
+    Destination("fieldwork:field", _("Field app (works offline)"), Perm.WORK_OFFLINE),
     Destination("fieldwork:devices", _("Devices for offline work"), Perm.WORK_OFFLINE),
     Destination("organisations:members", _("Members and access"), Perm.MANAGE_MEMBERS),
     # The same page, listing every member's devices: an administrator reports a lost one there.
