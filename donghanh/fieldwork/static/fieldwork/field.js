@@ -153,6 +153,7 @@ async function wipe({ tellServer = true } = {}) {
   packageData = null;
   for (const list of $$("[data-offline-outbox], [data-offline-saved], [data-offline-conflicts]")) { list.replaceChildren(); }
   showForms(false);
+  if (app) { app.dataset.offlineWiped = "yes"; }
   wiping = false;
 }
 
