@@ -9,9 +9,9 @@ reach the device only through the package, for the cases the user asks for.
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -29,11 +29,12 @@ from donghanh.cases.services import case_access_audited
 from donghanh.core.actor import request_actor
 from donghanh.core.editing import ConflictRow, StaleEditError, merge_after_conflict
 from donghanh.core.forms import add_service_error
+from donghanh.fieldwork.devices.gate import device_check, field_json
+from donghanh.fieldwork.devices.selectors import max_offline_days
 from donghanh.organisations.roles import Perm
 from donghanh.reference.codelists import ILO_INDICATORS
 
 from . import services
-from .devices import device_for_request
 from .forms import (
     FIRST_CONTACT_FORMS,
     MEETING_PARTS,
@@ -59,15 +60,20 @@ from .selectors import (
 MAX_OPERATIONS = 200
 
 
-def max_offline_days() -> int:
-    return int(getattr(settings, "FIELD_MAX_OFFLINE_DAYS", 7))
-
-
 def _json_body(request: HttpRequest) -> Any:
     try:
         return json.loads(request.body or b"{}")
     except ValueError:
         return None
+
+
+# A device id no device has, reversed in its place and replaced by the field app's own.
+_NO_DEVICE = uuid.UUID(int=0)
+
+
+def _device_template(viewname: str, org: str) -> str:
+    address = reverse(viewname, kwargs={"org": org, "device": _NO_DEVICE})
+    return address.replace(str(_NO_DEVICE), "__DEVICE__")
 
 
 @never_cache
@@ -76,7 +82,7 @@ def _json_body(request: HttpRequest) -> Any:
 def field(request: HttpRequest, org: str) -> HttpResponse:
     """The shell of the field app: forms and addresses, nothing about anyone."""
     membership = access_field(request.user, org)
-    base = reverse("fieldwork:field", kwargs={"org": org})
+    kwargs = {"org": org}
     meeting = meeting_form_template(auto_id="savings_meeting-%s")
     member_fields = [field for field in meeting if field.name.startswith(f"m{MEMBER_MARK}-")]
     return render(
@@ -84,16 +90,15 @@ def field(request: HttpRequest, org: str) -> HttpResponse:
         "fieldwork/field.html",
         {
             "organisation": membership.organisation,
-            "base_url": base,
-            "device_url": f"{base}device/",
-            "key_url_template": f"{base}device/__DEVICE__/key/",
-            "wiped_url_template": f"{base}device/__DEVICE__/wiped/",
+            "device_url": reverse("fieldwork:device_register", kwargs=kwargs),
+            "key_url_template": _device_template("fieldwork:device_key", org),
+            "wiped_url_template": _device_template("fieldwork:device_wiped", org),
             "cases_url": reverse("fieldwork:cases", kwargs={"org": org}),
             "package_url": reverse("fieldwork:package", kwargs={"org": org}),
             "sync_url": reverse("fieldwork:sync", kwargs={"org": org}),
             "conflicts_url": reverse("fieldwork:conflicts", kwargs={"org": org}),
-            "manifest_url": f"{base}manifest.webmanifest",
-            "sw_url": f"{base}sw.js",
+            "manifest_url": reverse("fieldwork:manifest", kwargs=kwargs),
+            "sw_url": reverse("fieldwork:service_worker", kwargs=kwargs),
             "logout_url": reverse("accounts:logout"),
             "max_offline_days": max_offline_days(),
             # Each kind's ids start with its name: one page holds two "method" fields.
@@ -112,13 +117,12 @@ def field(request: HttpRequest, org: str) -> HttpResponse:
     )
 
 
-@never_cache
+@field_json
 @require_GET
-@login_required
 def cases(request: HttpRequest, org: str) -> HttpResponse:
     """The cases assigned to the user, to choose which to take offline."""
     membership = access_field(request.user, org)
-    gone = device_for_request(request, membership)
+    gone = device_check(request, membership)
     if gone.response is not None:
         return gone.response
     rows = [case_row(case) for case in assigned_cases(membership)]
@@ -138,14 +142,13 @@ def _case_ids(request: HttpRequest) -> list[int]:
     return ids
 
 
-@never_cache
+@field_json
 @require_GET
-@login_required
 def package(request: HttpRequest, org: str) -> HttpResponse:
     """What the device takes offline: the listed cases that are the user's own, their
     training sessions and their savings groups."""
     membership = access_field(request.user, org)
-    gone = device_for_request(request, membership)
+    gone = device_check(request, membership)
     if gone.response is not None:
         return gone.response
     packed = field_package(membership, case_ids=_case_ids(request), days=max_offline_days())
@@ -167,9 +170,8 @@ def package(request: HttpRequest, org: str) -> HttpResponse:
     )
 
 
-@never_cache
+@field_json
 @require_POST
-@login_required
 def sync(request: HttpRequest, org: str) -> HttpResponse:
     """Apply the operations a device sends, each on its own, and answer for each."""
     membership = access_field(request.user, org)
@@ -184,7 +186,7 @@ def sync(request: HttpRequest, org: str) -> HttpResponse:
             {"detail": _("Send at most %(count)s records at a time.") % {"count": MAX_OPERATIONS}},
             status=400,
         )
-    gone = device_for_request(request, membership, body.get("device"))
+    gone = device_check(request, membership, body.get("device"))
     if gone.response is not None:
         return gone.response
     actor = request_actor(request, membership.organisation)

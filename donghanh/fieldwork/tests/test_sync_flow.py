@@ -62,8 +62,15 @@ def test_first_contact_and_visit_are_applied_once(staff: Any) -> None:
     assert FollowUp.objects.filter(case=case).count() == 1
     assert [item["status"] for item in send(client, org, visit)] == ["duplicate"]
     assert FollowUp.objects.filter(case=case).count() == 1
-    synced = AuditEntry.objects.filter(event="field.write_synced")
+    synced = AuditEntry.objects.filter(event="field.write_synced").order_by("pk")
     assert synced.count() == 2
+    opened = synced[0]
+    assert (opened.target_type, opened.target_id) == ("cases.case", str(case.pk))
+    assert opened.details["kind"] == "first_contact"
+    assert opened.details["made_offline_at"] == first["made_at"]
+    assert opened.details["received_at"] > opened.details["made_offline_at"]
+    assert "device" in opened.details
+    assert "Lò Thị Mai" not in opened.summary and "Lò Thị Mai" not in str(opened.details)
     assert SyncOperation.objects.count() == 2
 
 
