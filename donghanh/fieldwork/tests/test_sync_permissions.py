@@ -93,6 +93,11 @@ def test_a_conflict_is_only_its_owners(staff: Any, case: Case) -> None:
     address = url("conflict", staff.organisation, conflict_id=conflict.pk)
     assert result["conflict"]["url"] == address
     assert worker.get(address).status_code == 200
+    listed = worker.get(url("conflicts", staff.organisation), HTTP_ACCEPT="application/json")
+    assert [item["url"] for item in listed.json()["conflicts"]] == [address]
+    assert staff.client(Role.SUPERVISOR).get(
+        url("conflicts", staff.organisation), HTTP_ACCEPT="application/json"
+    ).json() == {"conflicts": []}
     for role in Role.values:
         if role != Role.CASE_WORKER:
             assert staff.client(role).get(address).status_code == (404 if role in OFFLINE else 403)
