@@ -117,6 +117,19 @@ function isFieldWorker(registration) {
   return script && /\/field\/sw\.js(\?|$)/.test(new URL(script.scriptURL).pathname);
 }
 
+// Tells each field service worker to store nothing more (a download it is making must not
+// put a cache back after the wipe), waiting a second at most for its answer.
+async function stopServiceWorkers() {
+  if (!navigator.serviceWorker) { return; }
+  const workers = (await navigator.serviceWorker.getRegistrations()).filter(isFieldWorker).map((registration) => registration.active).filter(Boolean);
+  await Promise.all(workers.map((worker) => new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    setTimeout(resolve, 1000);
+    worker.postMessage({ type: "wipe" }, [channel.port2]);
+  })));
+}
+
 // Erases everything the app keeps on this phone: the database, the caches and the service
 // workers; then tells the server (best effort) so the device shows as wiped.
 async function wipe({ tellServer = true } = {}) {
@@ -132,6 +145,7 @@ async function wipe({ tellServer = true } = {}) {
   }
   const { deleteDatabase } = S || (await storeModule);
   await deleteDatabase();
+  await stopServiceWorkers();
   if (window.caches) {
     for (const name of await caches.keys()) { if (name.startsWith("donghanh-field-")) { await caches.delete(name); } }
   }
@@ -153,6 +167,7 @@ async function wipe({ tellServer = true } = {}) {
   packageData = null;
   for (const list of $$("[data-offline-outbox], [data-offline-saved], [data-offline-conflicts]")) { list.replaceChildren(); }
   showForms(false);
+  if (app) { app.dataset.offlineWiped = "yes"; }
   wiping = false;
 }
 

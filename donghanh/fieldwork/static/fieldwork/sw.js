@@ -13,6 +13,8 @@ const CACHE = `donghanh-field-${VERSION}:${SCOPE.pathname}`;
 const SHELL = SCOPE.pathname;
 const OFFLINE = `${SCOPE.pathname}offline/`;
 const MANIFEST = `${SCOPE.pathname}manifest.webmanifest`;
+// Set when the page erases the phone's data: nothing is stored again by this worker.
+let wiped = false;
 const STATIC_SUFFIX = /\.(js|css|png|svg|ico|woff2?|webmanifest)$/;
 
 function sameOrigin(url) {
@@ -36,7 +38,7 @@ function keepable(response) {
 }
 
 async function storePage(path, response) {
-  if (keepable(response) && isHtml(response)) {
+  if (!wiped && keepable(response) && isHtml(response)) {
     const cache = await caches.open(CACHE);
     await cache.put(new URL(path, SCOPE).href, response);
   }
@@ -72,6 +74,7 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "precache" && Array.isArray(data.urls)) {
     event.waitUntil((async () => {
+      if (wiped) { return; }
       const cache = await caches.open(CACHE);
       for (const href of data.urls) {
         const url = new URL(href, SCOPE);
@@ -79,7 +82,7 @@ self.addEventListener("message", (event) => {
         try {
           const response = await fetch(url.href, { credentials: "same-origin" });
           const type = response.headers.get("Content-Type") || "";
-          if (keepable(response) && !type.startsWith("application/json")) { await cache.put(url.href, response); }
+          if (!wiped && keepable(response) && !type.startsWith("application/json")) { await cache.put(url.href, response); }
         } catch (error) {
           // Kept on a later visit.
         }
@@ -88,7 +91,11 @@ self.addEventListener("message", (event) => {
       if (event.source) { event.source.postMessage({ type: "precached" }); }
     })());
   } else if (data.type === "wipe") {
-    event.waitUntil(caches.delete(CACHE));
+    wiped = true;
+    event.waitUntil((async () => {
+      await caches.delete(CACHE);
+      if (event.ports[0]) { event.ports[0].postMessage({ type: "wiped" }); }
+    })());
   }
 });
 
@@ -120,7 +127,7 @@ async function staticFile(event, cached) {
   event.waitUntil((async () => {
     try {
       const response = await fetch(event.request.url, { credentials: "same-origin" });
-      if (keepable(response)) { await (await caches.open(CACHE)).put(event.request.url, response); }
+      if (!wiped && keepable(response)) { await (await caches.open(CACHE)).put(event.request.url, response); }
     } catch (error) {
       // Offline: the stored copy stays.
     }
