@@ -71,8 +71,11 @@ function isoWithOffset(date = new Date()) {
     `${pad(date.getMinutes())}:${pad(date.getSeconds())}${sign}${pad(offset / 60)}:${pad(offset % 60)}`;
 }
 
+// Times as the staff pages write them: "14:05 06/12/2026" (hours and minutes, then dd/mm/yyyy).
 function when(timestamp) {
-  return new Date(timestamp).toLocaleString(document.documentElement.lang || undefined, { dateStyle: "short", timeStyle: "short" });
+  const d = new Date(timestamp);
+  const two = (n) => String(n).padStart(2, "0");
+  return `${two(d.getHours())}:${two(d.getMinutes())} ${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()}`;
 }
 
 function csrfToken() {
