@@ -39,6 +39,22 @@ def _locked(device: FieldDevice) -> FieldDevice:
     )
 
 
+def _save_audited(
+    device: FieldDevice, *, fields: list[str], event: FieldworkEvent, actor: Actor
+) -> None:
+    """Save the device's changed `fields` and write the audit row of `event` with them, naming
+    the device by its number only; a change of state is listed as the row's changed field."""
+    device.save(update_fields=fields)
+    audit_record(
+        event=event,
+        actor=actor,
+        target=device,
+        organisation=device.organisation,
+        changed_fields=["state"] if "state" in fields else (),
+        details={"device": device.pk},
+    )
+
+
 @transaction.atomic
 def device_register(
     *, membership: Membership, user_agent: str, actor: Actor, idempotency_key: str = ""
@@ -81,13 +97,8 @@ def device_key_release(*, device: FieldDevice, actor: Actor) -> str:
             _("This device may no longer keep offline work."), code="device_not_active"
         )
     device.last_contact_at = timezone.now()
-    device.save(update_fields=["last_contact_at"])
-    audit_record(
-        event=FieldworkEvent.DEVICE_KEY_RELEASED,
-        actor=actor,
-        target=device,
-        organisation=device.organisation,
-        details={"device": device.pk},
+    _save_audited(
+        device, fields=["last_contact_at"], event=FieldworkEvent.DEVICE_KEY_RELEASED, actor=actor
     )
     return str(device.secret)
 
@@ -106,14 +117,11 @@ def device_report_lost(*, device: FieldDevice, actor: Actor) -> FieldDevice:
     device.state = DeviceState.LOST
     device.lost_reported_at = timezone.now()
     device.lost_reported_by_id = actor.user_id
-    device.save(update_fields=["state", "lost_reported_at", "lost_reported_by"])
-    audit_record(
+    _save_audited(
+        device,
+        fields=["state", "lost_reported_at", "lost_reported_by"],
         event=FieldworkEvent.DEVICE_REPORTED_LOST,
         actor=actor,
-        target=device,
-        organisation=device.organisation,
-        changed_fields=["state"],
-        details={"device": device.pk},
     )
     return device
 
@@ -128,14 +136,8 @@ def device_revoke(*, device: FieldDevice, actor: Actor) -> FieldDevice:
         return device
     device.state = DeviceState.REVOKED
     device.revoked_at = timezone.now()
-    device.save(update_fields=["state", "revoked_at"])
-    audit_record(
-        event=FieldworkEvent.DEVICE_REVOKED,
-        actor=actor,
-        target=device,
-        organisation=device.organisation,
-        changed_fields=["state"],
-        details={"device": device.pk},
+    _save_audited(
+        device, fields=["state", "revoked_at"], event=FieldworkEvent.DEVICE_REVOKED, actor=actor
     )
     return device
 
@@ -149,13 +151,11 @@ def device_wipe_order(*, device: FieldDevice, actor: Actor) -> FieldDevice:
         return device
     device.wipe_sent_at = timezone.now()
     device.last_contact_at = device.wipe_sent_at
-    device.save(update_fields=["wipe_sent_at", "last_contact_at"])
-    audit_record(
+    _save_audited(
+        device,
+        fields=["wipe_sent_at", "last_contact_at"],
         event=FieldworkEvent.DEVICE_WIPE_SENT,
         actor=actor,
-        target=device,
-        organisation=device.organisation,
-        details={"device": device.pk},
     )
     return device
 
@@ -172,14 +172,11 @@ def device_wiped(*, device: FieldDevice, actor: Actor) -> FieldDevice:
     device.state = DeviceState.WIPED
     device.wiped_at = now
     device.last_contact_at = now
-    device.save(update_fields=["state", "wiped_at", "last_contact_at"])
-    audit_record(
+    _save_audited(
+        device,
+        fields=["state", "wiped_at", "last_contact_at"],
         event=FieldworkEvent.DEVICE_WIPED,
         actor=actor,
-        target=device,
-        organisation=device.organisation,
-        changed_fields=["state"],
-        details={"device": device.pk},
     )
     return device
 
