@@ -5,6 +5,7 @@ the browser, and signing out leaves nothing readable on the phone."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -21,6 +22,8 @@ from donghanh.casework.models import FollowUp
 from donghanh.core.actor import Actor
 from donghanh.fieldwork.devices import services as device_services
 from donghanh.fieldwork.devices.models import DeviceState, FieldDevice
+from donghanh.livelihood.savings import services as savings
+from donghanh.livelihood.savings.models import Meeting
 from donghanh.organisations.roles import Role
 from donghanh.people.models import Person
 from donghanh.people.tests.conftest import make_person
@@ -343,3 +346,85 @@ def test_a_lost_phone_and_one_offline_too_long_erase_themselves(
     expect(_status(page)).to_contain_text("hơn 7 ngày")
     assert _raw_store(page) is None
     context.set_offline(False)
+
+
+def test_a_whole_savings_meeting_recorded_offline_arrives_once(
+    page: Page, live_server: Any, axe: AxeChecker
+) -> None:
+    """The facilitator records a group's meeting offline from the members the encrypted package
+    holds; back online it goes through the meeting service once, with the group's money."""
+    collaborator = MembershipFactory(role=Role.COLLABORATOR)
+    system = Actor.system("test")
+    group = savings.group_create(
+        actor=system,
+        organisation=collaborator.organisation,
+        name="Tổ tiết kiệm thôn Nà Khương",
+        formed_on=datetime.date(2025, 12, 1),
+        facilitator=collaborator.user,
+    )
+    members = [
+        savings.member_add(
+            actor=system, group=group, full_name=name, joined_on=datetime.date(2025, 12, 1)
+        )
+        for name in ("Lò Thị Hoa", "Hà Thị Nhung")
+    ]
+    savings.cycle_open(
+        actor=system,
+        group=group,
+        started_on=datetime.date(2026, 1, 5),
+        planned_end_on=datetime.date(2027, 1, 30),
+        share_price=10_000,
+        min_shares=1,
+        max_shares=5,
+        meeting_frequency="monthly",
+        interest_bp=1_000,
+        loan_multiple=3,
+        max_loan=500_000,
+        max_loan_months=3,
+        social_contribution=2_000,
+        fine_absence=2_000,
+        fine_late=1_000,
+        fine_late_repayment=5_000,
+    )
+    context: BrowserContext = page.context
+    sign_in_verified(page, live_server.url, collaborator.user)
+    page.goto(_field_url(live_server.url, collaborator))
+    page.get_by_role("button", name="Thiết lập điện thoại này để làm việc ngoại tuyến").click()
+    page.locator("form[data-offline-pin]").get_by_label("Mã PIN").fill(PIN)
+    page.get_by_role("button", name="Lưu mã PIN").click()
+    page.locator("[data-offline-pick]").get_by_role(
+        "button", name="Tải các hồ sơ đã chọn về điện thoại"
+    ).click()
+    expect(_status(page)).to_contain_text("Sẵn sàng ngoại tuyến")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    context.set_offline(True)
+    page.reload()
+    _open_with_pin(page)
+    form = _form(page, "savings_meeting")
+    form.locator("[name=group]").select_option(str(group.pk))
+    form.locator("[name=held_on]").fill(timezone.localdate().strftime("%d/%m/%Y"))
+    for member in members:
+        expect(form.locator("legend", has_text=member.full_name)).to_be_visible()
+        form.locator(f"input[name=m{member.pk}-attendance][value=present]").check()
+        form.locator(f"[name=m{member.pk}-shares]").fill("2")
+        form.locator(f"[name=m{member.pk}-social]").check()
+    form.get_by_role("button", name="Lưu").click()
+    outbox = page.locator("[data-offline-outbox]")
+    expect(outbox.locator("li", has_text=group.name)).to_contain_text("Đang chờ gửi")
+    axe.check(page)
+    raw = _raw_store(page)
+    assert raw is not None and "ciphertext" in raw
+    assert "Lò Thị Hoa" not in raw and group.name not in raw
+    assert Meeting.objects.count() == 0
+
+    context.set_offline(False)
+    saved = page.locator("[data-offline-saved]")
+    expect(saved.locator("li", has_text=group.name)).to_contain_text("Đã gửi")
+    page.reload()
+    expect(saved.locator("li", has_text=group.name)).to_contain_text("Đã gửi")
+    meeting = Meeting.objects.get()
+    assert meeting.cycle.group_id == group.pk
+    group.refresh_from_db()
+    # Two members, two shares of 10.000 ₫ each, and 2.000 ₫ each to the social fund.
+    assert group.loan_fund_cash == 40_000 and group.social_fund_cash == 4_000
