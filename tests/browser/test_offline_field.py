@@ -5,7 +5,6 @@ the browser, and signing out leaves nothing readable on the phone."""
 
 from __future__ import annotations
 
-import datetime
 import re
 from typing import Any
 
@@ -22,7 +21,7 @@ from donghanh.casework.models import FollowUp
 from donghanh.core.actor import Actor
 from donghanh.fieldwork.devices import services as device_services
 from donghanh.fieldwork.devices.models import DeviceState, FieldDevice
-from donghanh.livelihood.savings import services as savings
+from donghanh.fieldwork.tests.sync_support import make_savings_group
 from donghanh.livelihood.savings.models import Meeting
 from donghanh.organisations.roles import Role
 from donghanh.people.models import Person
@@ -354,38 +353,10 @@ def test_a_whole_savings_meeting_recorded_offline_arrives_once(
     """The facilitator records a group's meeting offline from the members the encrypted package
     holds; back online it goes through the meeting service once, with the group's money."""
     collaborator = MembershipFactory(role=Role.COLLABORATOR)
-    system = Actor.system("test")
-    group = savings.group_create(
-        actor=system,
-        organisation=collaborator.organisation,
-        name="Tổ tiết kiệm thôn Nà Khương",
-        formed_on=datetime.date(2025, 12, 1),
-        facilitator=collaborator.user,
+    group = make_savings_group(
+        collaborator.organisation, collaborator.user, "Lò Thị Hoa", "Hà Thị Nhung"
     )
-    members = [
-        savings.member_add(
-            actor=system, group=group, full_name=name, joined_on=datetime.date(2025, 12, 1)
-        )
-        for name in ("Lò Thị Hoa", "Hà Thị Nhung")
-    ]
-    savings.cycle_open(
-        actor=system,
-        group=group,
-        started_on=datetime.date(2026, 1, 5),
-        planned_end_on=datetime.date(2027, 1, 30),
-        share_price=10_000,
-        min_shares=1,
-        max_shares=5,
-        meeting_frequency="monthly",
-        interest_bp=1_000,
-        loan_multiple=3,
-        max_loan=500_000,
-        max_loan_months=3,
-        social_contribution=2_000,
-        fine_absence=2_000,
-        fine_late=1_000,
-        fine_late_repayment=5_000,
-    )
+    members = list(group.members.order_by("pk"))
     context: BrowserContext = page.context
     sign_in_verified(page, live_server.url, collaborator.user)
     page.goto(_field_url(live_server.url, collaborator))

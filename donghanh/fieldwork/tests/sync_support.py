@@ -12,6 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from donghanh.cases.tests import conftest as cases_conftest
+from donghanh.core.actor import Actor
+from donghanh.livelihood.savings import services as savings
+from donghanh.livelihood.savings.models import SavingsGroup
 
 # The cases app's fixtures: an organisation with every role, a person and an assigned case.
 staff = cases_conftest.staff
@@ -86,3 +89,39 @@ def visit_fields(**changes: Any) -> dict[str, Any]:
         "outcome": "Đã gặp gia đình",
         **changes,
     }
+
+
+def make_savings_group(organisation: Any, facilitator: Any, *members: str) -> SavingsGroup:
+    """A savings group the facilitator runs, with these members and a cycle open since January:
+    shares of 10.000 ₫ and 2.000 ₫ to the social fund at each meeting."""
+    system = Actor.system("test")
+    group = savings.group_create(
+        actor=system,
+        organisation=organisation,
+        name="Tổ tiết kiệm thôn Nà Khương",
+        formed_on=datetime.date(2025, 12, 1),
+        facilitator=facilitator,
+    )
+    for name in members:
+        savings.member_add(
+            actor=system, group=group, full_name=name, joined_on=datetime.date(2025, 12, 1)
+        )
+    savings.cycle_open(
+        actor=system,
+        group=group,
+        started_on=datetime.date(2026, 1, 5),
+        planned_end_on=datetime.date(2027, 1, 30),
+        share_price=10_000,
+        min_shares=1,
+        max_shares=5,
+        meeting_frequency="monthly",
+        interest_bp=1_000,
+        loan_multiple=3,
+        max_loan=500_000,
+        max_loan_months=3,
+        social_contribution=2_000,
+        fine_absence=2_000,
+        fine_late=1_000,
+        fine_late_repayment=5_000,
+    )
+    return group

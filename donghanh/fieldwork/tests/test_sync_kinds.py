@@ -18,7 +18,6 @@ from donghanh.core.actor import Actor
 from donghanh.fieldwork.sync.models import ConflictStatus, SyncConflict
 from donghanh.fieldwork.tests import sync_support
 from donghanh.fieldwork.tests.sync_support import operation, send, today_text, url
-from donghanh.livelihood.savings import services as savings
 from donghanh.livelihood.savings.models import Meeting, SavingsGroup
 from donghanh.organisations.roles import Role
 from donghanh.programmes.projects.services import project_create
@@ -178,37 +177,9 @@ def test_attendance_marks_the_ticked_participants(staff: Any, session: TrainingS
 
 @pytest.fixture
 def group(staff: Any) -> SavingsGroup:
-    system = Actor.system("t")
-    group = savings.group_create(
-        actor=system,
-        organisation=staff.organisation,
-        name="Tổ tiết kiệm thôn Nà Khương",
-        formed_on=datetime.date(2025, 12, 1),
-        facilitator=staff.users[Role.COLLABORATOR],
+    return sync_support.make_savings_group(
+        staff.organisation, staff.users[Role.COLLABORATOR], "Lò Thị Hoa", "Hà Thị Nhung"
     )
-    for name in ("Lò Thị Hoa", "Hà Thị Nhung"):
-        savings.member_add(
-            actor=system, group=group, full_name=name, joined_on=datetime.date(2025, 12, 1)
-        )
-    savings.cycle_open(
-        actor=system,
-        group=group,
-        started_on=datetime.date(2026, 1, 5),
-        planned_end_on=datetime.date(2027, 1, 30),
-        share_price=10_000,
-        min_shares=1,
-        max_shares=5,
-        meeting_frequency="monthly",
-        interest_bp=1_000,
-        loan_multiple=3,
-        max_loan=500_000,
-        max_loan_months=3,
-        social_contribution=2_000,
-        fine_absence=2_000,
-        fine_late=1_000,
-        fine_late_repayment=5_000,
-    )
-    return group
 
 
 def meeting_fields(packed_group: dict[str, Any], shares: int = 2) -> dict[str, Any]:
