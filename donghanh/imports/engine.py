@@ -369,8 +369,8 @@ class _Marked:
         if self.workbook is not None:
             self.workbook.discard()
 
-    def bytes(self) -> bytes | None:
-        return self.workbook.bytes() if self.workbook is not None else None
+    def bytes(self, *, alive: Callable[[], None] | None = None) -> bytes | None:
+        return self.workbook.bytes(alive=alive) if self.workbook is not None else None
 
 
 def run_check(
@@ -419,7 +419,8 @@ def run_check(
             report.refused = _("The file has column headings but no rows under them.")
             report.refused_code = "no_rows"
         return report, None
-    return report, marked.bytes()
+    tick.message = _("Writing the file with its problems marked")
+    return report, marked.bytes(alive=tick.again)
 
 
 # Rows written at once by a kind that `writes_many`: each chunk in a savepoint of its own.

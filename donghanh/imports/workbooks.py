@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -41,6 +42,9 @@ DROPDOWN_ROWS = 5000
 # Comments cost memory in the workbook: past this many, problems are listed in the last
 # column and on the problems sheet only.
 MAX_COMMENTS = 5000
+# While a marked workbook is saved (zipped, a few seconds for a large file), how often the
+# job is told it is alive.
+SAVE_ALIVE_SECONDS = 0.5
 
 
 def _cell_text(value: Any) -> Any:
@@ -218,7 +222,33 @@ class MarkedWorkbook:
             if writer is not None:
                 writer.cleanup()
 
-    def bytes(self) -> bytes:
+    def bytes(self, *, alive: Callable[[], None] | None = None) -> bytes:
+        """The saved workbook. Saving a large one (writing its comments, zipping its sheets)
+        takes seconds: with `alive`, it is saved in a thread while this one calls `alive`
+        every `SAVE_ALIVE_SECONDS`, so that the job keeps reporting progress and can be
+        stopped. Stopped (`alive` raises), it still waits for the save to end, so that nothing
+        is left writing."""
         out = io.BytesIO()
-        self.workbook.save(out)
+        if alive is None:
+            self.workbook.save(out)
+            return out.getvalue()
+        failures: list[BaseException] = []
+
+        def save() -> None:
+            try:
+                self.workbook.save(out)
+            except BaseException as error:  # handed to the caller below
+                failures.append(error)
+
+        saver = threading.Thread(target=save, name="marked-workbook", daemon=True)
+        saver.start()
+        try:
+            while saver.is_alive():
+                saver.join(SAVE_ALIVE_SECONDS)
+                if saver.is_alive():
+                    alive()
+        finally:
+            saver.join()
+        if failures:
+            raise failures[0]
         return out.getvalue()
