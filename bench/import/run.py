@@ -184,6 +184,38 @@ def floor(people: list[dict[str, Any]], organisation: Any, user: Any) -> float:
         return elapsed
 
 
+def undo(batch: ImportBatch, organisation: Any, token: str, gaps: ProgressGaps) -> dict[str, Any]:
+    """Undo the committed batch as another supervisor (never the importer) would: the time of
+    asking (the page's request) and of the undo job, and what is left of the organisation's
+    people, cases and consents afterwards."""
+    membership: Any = factories.MembershipFactory(
+        organisation=organisation,
+        role=Role.SUPERVISOR,
+        user=factories.UserFactory(username=f"bench.undo.{token}"),
+    )
+    actor = Actor.for_user(membership.user, organisation=organisation)
+    figures: dict[str, Any] = {"load_average_before_undo": os.getloadavg()}
+    gaps.start()
+    started, cpu = time.perf_counter(), cpu_s()
+    batch = services.batch_undo_start(actor=actor, batch=batch, membership=membership)
+    figures["undo_request_s"] = round(time.perf_counter() - started, 2)
+    started, cpu = time.perf_counter(), cpu_s()
+    run_queued_jobs()
+    figures["undo_s"] = round(time.perf_counter() - started, 1)
+    figures["undo_cpu_s"] = round(cpu_s() - cpu, 1)
+    figures["undo_longest_progress_gap_s"] = round(gaps.longest, 2)
+    figures["undo_longest_gap_at"] = gaps.where
+    figures["peak_mb_after_undo"] = round(peak_mb())
+    batch.refresh_from_db()
+    figures["undo_status"] = batch.status
+    figures["left_after_undo"] = {
+        "people": Person.objects.filter(organisation=organisation).count(),
+        "cases": Case.objects.filter(organisation=organisation).count(),
+        "consents": Consent.objects.filter(person__organisation=organisation).count(),
+    }
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
@@ -194,6 +226,11 @@ def main() -> None:
         help="profile the commit with cProfile: its statistics to FILE, the largest costs printed",
     )
     parser.add_argument("--no-floor", action="store_true", help="leave the floor out")
+    parser.add_argument(
+        "--undo",
+        action="store_true",
+        help="after the commit, undo the whole import as another supervisor of the organisation",
+    )
     args = parser.parse_args()
     settings.IMPORTS_MAX_ROWS = max(args.rows, 50_000)
     settings.IMPORTS_MAX_UPLOAD_MB = 200
@@ -262,6 +299,9 @@ def main() -> None:
         profiler.dump_stats(args.profile)
         pstats.Stats(args.profile, stream=sys.stderr).sort_stats("tottime").print_stats(25)
         pstats.Stats(args.profile, stream=sys.stderr).sort_stats("cumulative").print_stats(60)
+    if args.undo:
+        print(json.dumps(figures), file=sys.stderr, flush=True)
+        figures.update(undo(batch, organisation, token, gaps))
     if args.no_floor:
         figures["load_average_at_end"] = os.getloadavg()
         print(json.dumps(figures, indent=1))

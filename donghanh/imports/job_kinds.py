@@ -7,6 +7,7 @@ that finds its batch moved on (a newer check, say) does nothing.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -20,6 +21,9 @@ from donghanh.imports.selectors import batch_for_job, importer_may_import, store
 from donghanh.jobs.context import JobContext, JobLostError
 from donghanh.jobs.files import XLSX
 from donghanh.jobs.registry import job_kind
+
+# Seconds between two progress reports of an undo as its records are removed.
+UNDO_PROGRESS_SECONDS = 1.0
 
 
 def _batch(
@@ -131,10 +135,20 @@ def undo_import(ctx: JobContext) -> None:
         or batch.undo_job_id != ctx.job_id
     ):
         return
-    ctx.progress(0, batch.records.count(), _("Removing the imported records"))
+    total = batch.records.count()
+    message = _("Removing the imported records")
+    ctx.progress(0, total, message)
+    last = time.monotonic()
+
+    def removed(count: int) -> None:
+        nonlocal last
+        if time.monotonic() - last >= UNDO_PROGRESS_SECONDS or count >= total:
+            last = time.monotonic()
+            ctx.progress(count, total, message)
+
     try:
         with ctx.atomic():
-            services.batch_undo_run(actor=ctx.actor, batch_id=batch.pk)
+            services.batch_undo_run(actor=ctx.actor, batch_id=batch.pk, progress=removed)
     except JobLostError:
         raise
     except BaseException:

@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.core.crypto import blind_index_candidates
+from donghanh.core.crypto import EncryptedFieldMixin, blind_index_candidates
 from donghanh.imports import files
 from donghanh.imports.config import undo_window
 from donghanh.imports.kinds.base import ImportKind, all_kinds, get_kind
@@ -32,6 +32,8 @@ from donghanh.organisations.selectors import access_membership
 
 LIST_LIMIT = 50
 HEADING_PURPOSE = "import-heading"
+# Records of one model read by one statement when a batch's records are read back.
+LINKED_CHUNK = 5000
 
 
 def kinds_for_role(role: str) -> list[ImportKind]:
@@ -169,7 +171,9 @@ def remembered_headings(
 
 
 def linked_records(batch: ImportBatch) -> list[tuple[ImportedRecord, models.Model | None]]:
-    """Each link of the batch with its record (None when the record is gone)."""
+    """Each link of the batch with its record (None when the record is gone). The records'
+    encrypted fields are left unread (undoing and checking need keys and versions only: a
+    batch of 100,000 people is not decrypted)."""
     links = list(batch.records.select_related("content_type").order_by("id"))
     found: dict[tuple[int, str], Any] = {}
     by_type: dict[int, list[str]] = {}
@@ -179,14 +183,29 @@ def linked_records(batch: ImportBatch) -> list[tuple[ImportedRecord, models.Mode
         model = ContentType.objects.get_for_id(type_id).model_class()
         if model is None:
             continue
-        for record in model._default_manager.filter(pk__in=ids):
-            found[(type_id, str(record.pk))] = record
+        encrypted = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if isinstance(field, EncryptedFieldMixin)
+        ]
+        for start in range(0, len(ids), LINKED_CHUNK):
+            for record in model._default_manager.filter(
+                pk__in=ids[start : start + LINKED_CHUNK]
+            ).defer(*encrypted):
+                found[(type_id, str(record.pk))] = record
     return [(link, found.get((link.content_type_id, link.object_id))) for link in links]
 
 
-def touched_count(batch: ImportBatch, kind: ImportKind) -> int:
-    """How many of the batch's records were changed, removed or used since the import."""
-    pairs = linked_records(batch)
+def touched_count(
+    batch: ImportBatch,
+    kind: ImportKind,
+    *,
+    pairs: list[tuple[ImportedRecord, models.Model | None]] | None = None,
+) -> int:
+    """How many of the batch's records were changed, removed or used since the import
+    (`pairs`: its `linked_records`, when already read)."""
+    if pairs is None:
+        pairs = linked_records(batch)
     touched = 0
     identities: set[tuple[str, str]] = set()
     records = []

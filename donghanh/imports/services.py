@@ -29,7 +29,7 @@ from donghanh.imports import files
 from donghanh.imports.config import upload_kept_for
 from donghanh.imports.engine import Link, Report
 from donghanh.imports.events import ImportEvent
-from donghanh.imports.kinds.base import ImportKind, get_kind
+from donghanh.imports.kinds.base import ImportKind, RemoveProgress, get_kind
 from donghanh.imports.mapping import auto_mapping, header_score, heading_key, mapping_problems
 from donghanh.imports.models import HeadingChoice, ImportBatch, ImportedRecord
 from donghanh.imports.reading import FileRefusedError, open_sheet
@@ -503,9 +503,9 @@ def batch_undo_start(*, actor: Actor, batch: ImportBatch, membership: Membership
     refusal = _undo_refusal(batch, membership, timezone.now())
     if refusal:
         raise ValidationError(refusal, code="undo_refused")
-    touched = touched_count(batch, _kind(batch))
-    if touched:
-        raise ValidationError(_touched_message(touched), code="touched")
+    # Whether something was done to the records since is checked by the undo job, which reads
+    # them all (tens of thousands for a large file: never inside the request); it refuses
+    # there, removing nothing, with the reason in the batch's report.
     batch.status = ImportBatch.Status.UNDOING
     batch.undo_job = job_start(
         actor=actor,
@@ -526,14 +526,18 @@ def _touched_message(count: int) -> str:
 
 
 @transaction.atomic
-def batch_undo_run(*, actor: Actor, batch_id: int) -> ImportBatch | None:
+def batch_undo_run(
+    *, actor: Actor, batch_id: int, progress: RemoveProgress | None = None
+) -> ImportBatch | None:
     """Remove the batch's records (the undo job calls it, inside its transaction); refuses,
-    removing nothing, when something was done to them since."""
+    removing nothing, when something was done to them since. `progress(removed)` is called
+    as the records go."""
     batch = _locked(batch_id)
     if batch.status != ImportBatch.Status.UNDOING:
         return None
     kind = _kind(batch)
-    touched = touched_count(batch, kind)
+    pairs = linked_records(batch)
+    touched = touched_count(batch, kind, pairs=pairs)
     if touched:
         batch.status = ImportBatch.Status.COMMITTED
         report = batch.report
@@ -542,9 +546,9 @@ def batch_undo_run(*, actor: Actor, batch_id: int) -> ImportBatch | None:
         batch.save(update_fields=["status", "report_json"])
         _audit(ImportEvent.UNDO_REFUSED, actor=actor, batch=batch, touched=touched)
         return batch
-    records = [record for _link, record in reversed(linked_records(batch)) if record is not None]
-    kind.remove(records, actor=actor, batch=batch)
-    removed = batch.records.count()
+    records = [record for _link, record in reversed(pairs) if record is not None]
+    kind.remove(records, actor=actor, batch=batch, progress=progress)
+    removed = len(pairs)
     batch.records.all().delete()
     batch.status = ImportBatch.Status.UNDONE
     batch.undone_at = timezone.now()

@@ -237,7 +237,7 @@ class MarkedWorkbook:
         def save() -> None:
             try:
                 self.workbook.save(out)
-            except BaseException as error:  # handed to the caller below
+            except BaseException as error:  # noqa: BLE001 - handed to the caller below
                 failures.append(error)
 
         saver = threading.Thread(target=save, name="marked-workbook", daemon=True)

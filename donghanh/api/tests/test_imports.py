@@ -237,17 +237,23 @@ def test_undo_is_refused_in_vietnamese_and_changes_nothing():
     assert "confirm" in unconfirmed
     assert "Xác nhận" in _refused(_undo(client, batch, {"confirm": False}, **vi), batch)
 
-    # A record was changed since the import.
-    Person.objects.update(version=F("version") + 1)
-    touched = _refused(_undo(client, batch, **vi), batch)
-    assert "bị thay đổi hoặc đã được dùng kể từ khi nhập" in touched
-    Person.objects.update(version=F("version") - 1)
-
     # More than 30 days after the import.
     ImportBatch.objects.filter(pk=batch.pk).update(
         committed_at=timezone.now() - datetime.timedelta(days=31)
     )
     assert "trong vòng 30 ngày" in _refused(_undo(client, batch, **vi), batch)
+    ImportBatch.objects.filter(pk=batch.pk).update(committed_at=timezone.now())
+
+    # A record was changed since the import: the undo is accepted, and its job, which reads
+    # every record (never the request), refuses in Vietnamese and removes nothing.
+    Person.objects.update(version=F("version") + 1)
+    started = _undo(client, batch, **vi)
+    assert started.status_code == 202, started.json()
+    run_queued_jobs()
+    answer = client.get(started.json()["url"], **vi).json()
+    assert answer["status"] == "committed"
+    assert "bị thay đổi hoặc đã được dùng kể từ khi nhập" in answer["report"]["undo_refused"]
+    assert Person.objects.count() == 1
 
 
 def test_the_importer_may_not_undo_their_own_import():

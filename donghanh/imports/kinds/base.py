@@ -21,7 +21,7 @@ the dry run, the marked workbook, one transaction, the links, undo's checks.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -319,7 +319,16 @@ class ImportKind:
         trainee enrolled in another training…); `batch_ids` are the batch's (type, id)."""
         return False
 
-    def remove(self, records: Sequence[models.Model], *, actor: Actor, batch: Any) -> None:
+    def remove(
+        self,
+        records: Sequence[models.Model],
+        *,
+        actor: Actor,
+        batch: Any,
+        progress: RemoveProgress | None = None,
+    ) -> None:
+        """Undo `batch`: remove its `records`, each audited (`remove_many` does both),
+        calling `progress(removed)` now and then."""
         raise NotImplementedError
 
 
@@ -363,6 +372,9 @@ def audit_removed(*, actor: Actor, record: models.Model, batch: Any) -> None:
 # Records removed by one statement (and audited by one) when a batch is undone.
 REMOVE_CHUNK = 2000
 
+# Told how many records an undo removed so far.
+RemoveProgress = Callable[[int], None]
+
 
 def remove_many(
     records: Sequence[models.Model],
@@ -370,17 +382,19 @@ def remove_many(
     actor: Actor,
     batch: Any,
     order: Sequence[type[models.Model]] = (),
+    progress: RemoveProgress | None = None,
 ) -> None:
     """Undo `batch`'s records: for each, the audit row of `audit_removed` and `record.delete()`
     (its cascades and signals alike), a model and `REMOVE_CHUNK` records at a time, the models
     of `order` first in that order (those that point to the later ones), the others after;
-    within a model, the records in the order given."""
+    within a model, the records in the order given; `progress(removed)` after each chunk."""
     by_model: dict[type[models.Model], list[models.Model]] = {}
     for record in records:
         by_model.setdefault(type(record), []).append(record)
     ranked = sorted(
         by_model, key=lambda model: order.index(model) if model in order else len(order)
     )
+    removed = 0
     for model in ranked:
         group = by_model[model]
         for start in range(0, len(group), REMOVE_CHUNK):
@@ -395,3 +409,6 @@ def remove_many(
                 ],
             )
             model._default_manager.filter(pk__in=[record.pk for record in part]).delete()
+            removed += len(part)
+            if progress is not None:
+                progress(removed)

@@ -33,6 +33,7 @@ from donghanh.imports.kinds.base import (
     Checked,
     Column,
     ImportKind,
+    RemoveProgress,
     date_column,
     in_order,
     not_in_future,
@@ -289,10 +290,17 @@ class OutreachKind(ImportKind):
         state.known[payload.key] = activity.pk
         return [activity]
 
-    def remove(self, records: Sequence[models.Model], *, actor: Actor, batch: Any) -> None:
+    def remove(
+        self,
+        records: Sequence[models.Model],
+        *,
+        actor: Actor,
+        batch: Any,
+        progress: RemoveProgress | None = None,
+    ) -> None:
         activities = [r for r in records if isinstance(r, CommunicationActivity)]
         project_ids = sorted({activity.project_id for activity in activities})
-        remove_many(activities, actor=actor, batch=batch)
+        remove_many(activities, actor=actor, batch=batch, progress=progress)
         if project_ids:
             records_changed(project_ids=project_ids)
 

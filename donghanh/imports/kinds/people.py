@@ -59,6 +59,7 @@ from donghanh.imports.kinds.base import (
     Checked,
     Column,
     ImportKind,
+    RemoveProgress,
     area_type_column,
     choices_column,
     date_column,
@@ -900,9 +901,22 @@ class PeopleKind(ImportKind):
             for model in (Case, Consent, Guardian)
         )
 
-    def remove(self, records: Sequence[models.Model], *, actor: Actor, batch: Any) -> None:
+    def remove(
+        self,
+        records: Sequence[models.Model],
+        *,
+        actor: Actor,
+        batch: Any,
+        progress: RemoveProgress | None = None,
+    ) -> None:
         people = [record.pk for record in records if isinstance(record, Person)]
-        remove_many(records, actor=actor, batch=batch, order=(Consent, Guardian, Case, Person))
+        remove_many(
+            records,
+            actor=actor,
+            batch=batch,
+            order=(Consent, Guardian, Case, Person),
+            progress=progress,
+        )
         people_changed(person_ids=people)
 
 

@@ -31,6 +31,7 @@ from donghanh.imports.kinds.base import (
     Checked,
     Column,
     ImportKind,
+    RemoveProgress,
     choices_column,
     date_column,
     not_in_future,
@@ -350,8 +351,15 @@ class ProvidersKind(ImportKind):
         state.names[name_key(provider.name)] = provider.pk
         return [provider]
 
-    def remove(self, records: Sequence[models.Model], *, actor: Actor, batch: Any) -> None:
-        remove_many(records, actor=actor, batch=batch)
+    def remove(
+        self,
+        records: Sequence[models.Model],
+        *,
+        actor: Actor,
+        batch: Any,
+        progress: RemoveProgress | None = None,
+    ) -> None:
+        remove_many(records, actor=actor, batch=batch, progress=progress)
         transaction.on_commit(invalidate_public_pages)
 
 

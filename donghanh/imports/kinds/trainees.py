@@ -32,6 +32,7 @@ from donghanh.imports.kinds.base import (
     Checked,
     Column,
     ImportKind,
+    RemoveProgress,
     area_type_column,
     full_name_column,
     province_column,
@@ -368,7 +369,14 @@ class TraineesKind(ImportKind):
             .exists()
         )
 
-    def remove(self, records: Sequence[models.Model], *, actor: Actor, batch: Any) -> None:
+    def remove(
+        self,
+        records: Sequence[models.Model],
+        *,
+        actor: Actor,
+        batch: Any,
+        progress: RemoveProgress | None = None,
+    ) -> None:
         participations = [r for r in records if isinstance(r, TrainingParticipation)]
         trainees = [r for r in records if isinstance(r, Participant)]
         project_ids = set(
@@ -377,7 +385,7 @@ class TraineesKind(ImportKind):
             )
         )
         participant_ids = {p.participant_id for p in participations} | {t.pk for t in trainees}
-        remove_many([*participations, *trainees], actor=actor, batch=batch)
+        remove_many([*participations, *trainees], actor=actor, batch=batch, progress=progress)
         if project_ids:
             records_changed(
                 project_ids=sorted(project_ids), participant_ids=sorted(participant_ids)

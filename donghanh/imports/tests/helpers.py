@@ -31,3 +31,22 @@ def csv_bytes(
 def read_xlsx(data: bytes, sheet: int = 0) -> list[list[Any]]:
     workbook = load_workbook(io.BytesIO(data))
     return [list(row) for row in workbook.worksheets[sheet].iter_rows(values_only=True)]
+
+
+def undo_refused(batch: Any, membership: Any) -> str:
+    """Ask to undo `batch` as `membership`, run the undo job, and return why it refused: the
+    undo is asked for at once, and the job, which reads every record, finds that something was
+    done to them since and removes nothing."""
+    from donghanh.audit.models import AuditEntry
+    from donghanh.core.actor import Actor
+    from donghanh.imports import services
+    from donghanh.imports.models import ImportBatch
+    from donghanh.testing.jobs import run_queued_jobs
+
+    actor = Actor.for_user(membership.user, organisation=membership.organisation)
+    services.batch_undo_start(actor=actor, batch=batch, membership=membership)
+    run_queued_jobs()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.COMMITTED
+    assert AuditEntry.objects.filter(event="import.undo_refused", target_id=str(batch.pk)).exists()
+    return str(batch.report["undo_refused"])

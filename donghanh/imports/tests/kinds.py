@@ -12,7 +12,13 @@ from django.db import models
 from donghanh.core.actor import Actor
 from donghanh.core.text import fold
 from donghanh.imports import parsing
-from donghanh.imports.kinds.base import Checked, Column, ImportKind, audit_removed
+from donghanh.imports.kinds.base import (
+    Checked,
+    Column,
+    ImportKind,
+    RemoveProgress,
+    audit_removed,
+)
 from donghanh.organisations.models import Team
 from donghanh.organisations.roles import Perm
 from donghanh.organisations.services import team_create
@@ -71,7 +77,14 @@ class TeamsKind(ImportKind):
         state.names[fold(team.name)] = team.pk
         return [team]
 
-    def remove(self, records: Sequence[models.Model], *, actor: Actor, batch: Any) -> None:
+    def remove(
+        self,
+        records: Sequence[models.Model],
+        *,
+        actor: Actor,
+        batch: Any,
+        progress: RemoveProgress | None = None,
+    ) -> None:
         for record in records:
             audit_removed(actor=actor, record=record, batch=batch)
             record.delete()

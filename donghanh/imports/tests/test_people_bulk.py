@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -235,6 +236,8 @@ def test_the_statements_of_a_chunk_do_not_grow_with_its_rows(monkeypatch):
     for rows in (5, 20):
         world = world_of("Bình Yên")
         monkeypatch.setattr(engine, "CHUNK_ROWS", rows)
+        # Both runs look their content types up alike (the first would warm the cache).
+        ContentType.objects.clear_cache()
         with CaptureQueriesContext(connection) as queries:
             batch = run(world, xlsx([HEADINGS, *many(rows)]))
         assert batch.created == rows, batch.report
@@ -468,3 +471,31 @@ def test_undo_removes_a_model_at_a_time_with_an_audit_row_per_record():
         assert not CaseStatusChange.objects.filter(case__organisation=world["organisation"])
     # The statements of an undo do not grow with its records.
     assert counts[0] == counts[1]
+
+
+def test_an_undo_reports_its_progress_as_its_records_go(monkeypatch):
+    from donghanh.imports import job_kinds
+    from donghanh.imports.kinds import base
+    from donghanh.jobs.context import JobContext
+
+    monkeypatch.setattr(base, "REMOVE_CHUNK", 5)
+    monkeypatch.setattr(job_kinds, "UNDO_PROGRESS_SECONDS", 0)
+    reports: list[tuple[int, int | None]] = []
+    original = JobContext.progress
+
+    def progress(ctx: JobContext, done: int, total: int | None = None, message: Any = "") -> None:
+        if str(message) == "Đang xoá các bản ghi đã nhập":
+            reports.append((done, total))
+        original(ctx, done, total, message)
+
+    monkeypatch.setattr(JobContext, "progress", progress)
+    world = world_of("Bình Yên")
+    batch = run(world, xlsx([HEADINGS, *many(6)]))
+    linked = ImportedRecord.objects.filter(batch=batch).count()
+
+    assert undo(world, batch).status == ImportBatch.Status.UNDONE
+    # Told at the start, then after each chunk of at most 5 records, up to every record.
+    assert reports[0] == (0, linked)
+    done = [count for count, _total in reports]
+    assert done == sorted(done) and done[-1] == linked
+    assert len(reports) >= 1 + linked // 5

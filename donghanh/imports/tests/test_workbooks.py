@@ -43,14 +43,14 @@ def test_saving_a_marked_workbook_reports_progress_until_it_is_saved(monkeypatch
 def test_a_job_stopped_while_the_file_is_saved_stops_after_the_save(monkeypatch):
     monkeypatch.setattr(workbooks, "SAVE_ALIVE_SECONDS", 0.001)
 
-    class Stopped(Exception):
+    class StoppedError(Exception):
         pass
 
     def stop() -> None:
-        raise Stopped
+        raise StoppedError
 
     marked = _workbook()
-    with pytest.raises(Stopped):
+    with pytest.raises(StoppedError):
         marked.bytes(alive=stop)
     assert not [t for t in threading.enumerate() if t.name == "marked-workbook"]
 
