@@ -137,7 +137,8 @@ def undo_import(ctx: JobContext) -> None:
         return
     total = batch.records.count()
     message = _("Removing the imported records")
-    ctx.progress(0, total, message)
+    checking = _("Checking that nothing was done to the imported records since")
+    ctx.progress(0, total, checking)
     last = time.monotonic()
 
     def removed(count: int) -> None:
@@ -146,9 +147,18 @@ def undo_import(ctx: JobContext) -> None:
             last = time.monotonic()
             ctx.progress(count, total, message)
 
+    def reading() -> None:
+        # The records are read and checked before the first goes: the same point, again.
+        nonlocal last
+        if time.monotonic() - last >= UNDO_PROGRESS_SECONDS:
+            last = time.monotonic()
+            ctx.progress(0, total, checking)
+
     try:
         with ctx.atomic():
-            services.batch_undo_run(actor=ctx.actor, batch_id=batch.pk, progress=removed)
+            services.batch_undo_run(
+                actor=ctx.actor, batch_id=batch.pk, progress=removed, alive=reading
+            )
     except JobLostError:
         raise
     except BaseException:

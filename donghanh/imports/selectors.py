@@ -8,7 +8,7 @@ it does not exist (404).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +34,8 @@ LIST_LIMIT = 50
 HEADING_PURPOSE = "import-heading"
 # Records of one model read by one statement when a batch's records are read back.
 LINKED_CHUNK = 5000
+# Records whose audit rows since an import are looked up by one statement.
+AUDITED_CHUNK = 500
 
 
 def kinds_for_role(role: str) -> list[ImportKind]:
@@ -170,11 +172,18 @@ def remembered_headings(
 # --- what happened to an import's records since -----------------------------------------
 
 
-def linked_records(batch: ImportBatch) -> list[tuple[ImportedRecord, models.Model | None]]:
+def linked_records(
+    batch: ImportBatch, *, alive: Callable[[], None] | None = None
+) -> list[tuple[ImportedRecord, models.Model | None]]:
     """Each link of the batch with its record (None when the record is gone). The records'
     encrypted fields are left unread (undoing and checking need keys and versions only: a
-    batch of 100,000 people is not decrypted)."""
-    links = list(batch.records.select_related("content_type").order_by("id"))
+    batch of 100,000 people is not decrypted); `alive()` is called between two statements
+    (a large batch takes seconds to read)."""
+    links = list(
+        batch.records.only(
+            "id", "batch_id", "content_type_id", "object_id", "version", "row"
+        ).order_by("id")
+    )
     found: dict[tuple[int, str], Any] = {}
     by_type: dict[int, list[str]] = {}
     for link in links:
@@ -189,6 +198,8 @@ def linked_records(batch: ImportBatch) -> list[tuple[ImportedRecord, models.Mode
             if isinstance(field, EncryptedFieldMixin)
         ]
         for start in range(0, len(ids), LINKED_CHUNK):
+            if alive is not None:
+                alive()
             for record in model._default_manager.filter(
                 pk__in=ids[start : start + LINKED_CHUNK]
             ).defer(*encrypted):
@@ -201,18 +212,23 @@ def touched_count(
     kind: ImportKind,
     *,
     pairs: list[tuple[ImportedRecord, models.Model | None]] | None = None,
+    alive: Callable[[], None] | None = None,
 ) -> int:
     """How many of the batch's records were changed, removed or used since the import
-    (`pairs`: its `linked_records`, when already read)."""
+    (`pairs`: its `linked_records`, when already read; `alive()` called between two
+    statements)."""
     if pairs is None:
-        pairs = linked_records(batch)
+        pairs = linked_records(batch, alive=alive)
     touched = 0
     identities: set[tuple[str, str]] = set()
     records = []
+    labels: dict[int, str] = {}
     for link, record in pairs:
-        identities.add(
-            (link.content_type.app_label + "." + link.content_type.model, link.object_id)
-        )
+        label = labels.get(link.content_type_id)
+        if label is None:
+            content_type = ContentType.objects.get_for_id(link.content_type_id)
+            label = labels[link.content_type_id] = f"{content_type.app_label}.{content_type.model}"
+        identities.add((label, link.object_id))
         if record is None:
             touched += 1
             continue
@@ -220,13 +236,18 @@ def touched_count(
         version = getattr(record, "version", None)
         if link.version is not None and version is not None and version != link.version:
             touched += 1
-    touched += _audited_since(batch, identities)
+    touched += _audited_since(batch, identities, alive=alive)
     if kind.touched(records, batch_ids=identities):
         touched = max(touched, 1)
     return touched
 
 
-def _audited_since(batch: ImportBatch, identities: set[tuple[str, str]]) -> int:
+def _audited_since(
+    batch: ImportBatch,
+    identities: set[tuple[str, str]],
+    *,
+    alive: Callable[[], None] | None = None,
+) -> int:
     """How many of the records have an audit row (other than a read) newer than the import."""
     if batch.audit_mark is None or not identities:
         return 0
@@ -235,12 +256,14 @@ def _audited_since(batch: ImportBatch, identities: set[tuple[str, str]]) -> int:
         by_type.setdefault(target_type, []).append(target_id)
     touched: set[tuple[str, str]] = set()
     for target_type, ids in by_type.items():
-        for start in range(0, len(ids), 500):
+        for start in range(0, len(ids), AUDITED_CHUNK):
+            if alive is not None:
+                alive()
             rows = (
                 AuditEntry.objects.filter(
                     pk__gt=batch.audit_mark,
                     target_type=target_type,
-                    target_id__in=ids[start : start + 500],
+                    target_id__in=ids[start : start + AUDITED_CHUNK],
                 )
                 .exclude(action=AuditAction.VIEW)
                 .values_list("target_type", "target_id")

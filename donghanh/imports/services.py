@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -527,17 +527,21 @@ def _touched_message(count: int) -> str:
 
 @transaction.atomic
 def batch_undo_run(
-    *, actor: Actor, batch_id: int, progress: RemoveProgress | None = None
+    *,
+    actor: Actor,
+    batch_id: int,
+    progress: RemoveProgress | None = None,
+    alive: Callable[[], None] | None = None,
 ) -> ImportBatch | None:
     """Remove the batch's records (the undo job calls it, inside its transaction); refuses,
-    removing nothing, when something was done to them since. `progress(removed)` is called
-    as the records go."""
+    removing nothing, when something was done to them since. `alive()` is called while the
+    records are read and checked, `progress(removed)` as they go."""
     batch = _locked(batch_id)
     if batch.status != ImportBatch.Status.UNDOING:
         return None
     kind = _kind(batch)
-    pairs = linked_records(batch)
-    touched = touched_count(batch, kind, pairs=pairs)
+    pairs = linked_records(batch, alive=alive)
+    touched = touched_count(batch, kind, pairs=pairs, alive=alive)
     if touched:
         batch.status = ImportBatch.Status.COMMITTED
         report = batch.report
