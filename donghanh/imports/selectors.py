@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from donghanh.audit.models import AuditAction, AuditEntry
-from donghanh.core.crypto import EncryptedFieldMixin, blind_index_candidates
+from donghanh.core.crypto import blind_index_candidates
 from donghanh.imports import files
 from donghanh.imports.config import undo_window
 from donghanh.imports.kinds.base import ImportKind, all_kinds, get_kind
@@ -175,10 +175,10 @@ def remembered_headings(
 def linked_records(
     batch: ImportBatch, *, alive: Callable[[], None] | None = None
 ) -> list[tuple[ImportedRecord, models.Model | None]]:
-    """Each link of the batch with its record (None when the record is gone). The records'
-    encrypted fields are left unread (undoing and checking need keys and versions only: a
-    batch of 100,000 people is not decrypted); `alive()` is called between two statements
-    (a large batch takes seconds to read)."""
+    """Each link of the batch with its record (None when the record is gone). Only the
+    records' keys, versions and the keys of what they point to are read (undoing and checking
+    need nothing else: a batch of 100,000 people is neither decrypted nor held whole in
+    memory); `alive()` is called between two statements (a large batch takes seconds)."""
     links = list(
         batch.records.only(
             "id", "batch_id", "content_type_id", "object_id", "version", "row"
@@ -192,17 +192,17 @@ def linked_records(
         model = ContentType.objects.get_for_id(type_id).model_class()
         if model is None:
             continue
-        encrypted = [
-            field.attname
+        needed = [
+            field.name
             for field in model._meta.concrete_fields
-            if isinstance(field, EncryptedFieldMixin)
+            if field.primary_key or field.is_relation or field.name == "version"
         ]
         for start in range(0, len(ids), LINKED_CHUNK):
             if alive is not None:
                 alive()
             for record in model._default_manager.filter(
                 pk__in=ids[start : start + LINKED_CHUNK]
-            ).defer(*encrypted):
+            ).only(*needed):
                 found[(type_id, str(record.pk))] = record
     return [(link, found.get((link.content_type_id, link.object_id))) for link in links]
 
@@ -237,6 +237,8 @@ def touched_count(
         if link.version is not None and version is not None and version != link.version:
             touched += 1
     touched += _audited_since(batch, identities, alive=alive)
+    if alive is not None:
+        alive()
     if kind.touched(records, batch_ids=identities):
         touched = max(touched, 1)
     return touched

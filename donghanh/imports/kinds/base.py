@@ -370,7 +370,7 @@ def audit_removed(*, actor: Actor, record: models.Model, batch: Any) -> None:
 
 
 # Records removed by one statement (and audited by one) when a batch is undone.
-REMOVE_CHUNK = 2000
+REMOVE_CHUNK = 1000
 
 # Told how many records an undo removed so far.
 RemoveProgress = Callable[[int], None]
