@@ -23,17 +23,20 @@ are read once into an inverted index (folded word → the documents having it, p
 table of one-letter deletions of every word, which finds near words without comparing the query
 with the whole vocabulary. The index is renewed when the public pages' generation changes (every
 publication bumps it), so it behaves the same on SQLite and PostgreSQL. No search waits for that:
-the previous index answers until the new one, built in the background by one process and shared
-with the others through the cache, takes its place (`PerGeneration`).
+the previous index answers until the new one takes its place, in one assignment
+(`PerGeneration`). The new one is built by a job of the background workers that the publication
+queued (`content.renew_search_indexes`, `job_kinds.py`) and left in the shared cache in small
+pieces (`Corpus.pieces`), which each web process loads one at a time in a thread of its own, so
+that the requests it serves meanwhile never wait for more than one piece.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import pairwise
-from typing import overload
+from typing import Any, overload
 
 from django.utils.translation import get_language
 
@@ -42,6 +45,7 @@ from donghanh.core.page_cache import PerGeneration
 from donghanh.core.text import Vocabulary, search_words
 from donghanh.directory.abroad import names_of_country
 from donghanh.directory.models import Provider, ProviderCountry
+from donghanh.directory.search import SCOPES, vocabularies
 
 TITLE, SUMMARY, BODY = 0, 1, 2
 # (field, exact) → points; every exact match outweighs the fuzzy one in the same field, and a
@@ -84,6 +88,14 @@ class Document:
     folded_title: str = ""
     folded_summary: str = ""
     stage: str = ""
+
+
+_DOCUMENT_FIELDS = [f.name for f in fields(Document)]
+
+
+def _row(document: Document) -> tuple[object, ...]:
+    """A document as the plain tuple `Document(*row)` makes again."""
+    return tuple(getattr(document, name) for name in _DOCUMENT_FIELDS)
 
 
 def _bits(numbers: Iterable[int], size: int) -> int:
@@ -139,6 +151,33 @@ class Corpus:
                     self.vocabulary.add(word)
                 if isinstance(postings, array) and len(postings) > dense:
                     table[word] = _bits(postings, size)
+
+    # Entries per piece of `pieces()`: each piece unpickles in a few milliseconds.
+    PIECE_SIZE = 4000
+
+    def pieces(self) -> Iterator[tuple[str, object]]:
+        """The corpus as small plain pieces, to share it between processes: a process loading
+        them one at a time lets the requests it serves run between two (`PerGeneration`)."""
+        for start in range(0, len(self.documents), self.PIECE_SIZE):
+            yield "documents", [_row(d) for d in self.documents[start : start + self.PIECE_SIZE]]
+        for position, table in enumerate(self.postings):
+            entries = list(table.items())
+            for start in range(0, len(entries), self.PIECE_SIZE):
+                yield f"postings:{position}", entries[start : start + self.PIECE_SIZE]
+        yield from self.vocabulary.pieces()
+
+    @classmethod
+    def from_pieces(cls, pieces: Iterable[Any]) -> Corpus:
+        """The corpus `pieces()` took apart, put back piece by piece."""
+        corpus = cls()
+        for kind, content in pieces:
+            if kind == "documents":
+                corpus.documents.extend(Document(*row) for row in content)
+            elif kind.startswith("postings:"):
+                corpus.postings[int(kind.removeprefix("postings:"))].update(content)
+            else:
+                corpus.vocabulary.add_piece(kind, content)
+        return corpus
 
     def documents_having(self, field_: int, words: Iterable[str]) -> int:
         """The documents having any of `words` in the field, as a bit set."""
@@ -415,7 +454,13 @@ def _build_corpus(name: str) -> Corpus:
 # moves on, and shared between processes through the cache (one builds, the others load).
 # A process that finds no corpus anywhere (a new platform) never builds one inside a search: it
 # waits a little for the one made off the request path, else answers from an empty corpus.
-indexes = PerGeneration(_build_corpus, shared_key="search-index", empty=lambda _name: Corpus())
+indexes = PerGeneration(
+    _build_corpus,
+    shared_key="search-index-pieces",
+    empty=lambda _name: Corpus(),
+    pieces=Corpus.pieces,
+    join=Corpus.from_pieces,
+)
 
 CORPORA = [*(f"articles:{code}" for code in ContentLanguage.values), "providers"]
 
@@ -428,6 +473,17 @@ def warm_up_search() -> None:
 def build_search_indexes() -> None:
     """Load or build every corpus here and now, for the shared cache (a deployment step)."""
     indexes.build_now(CORPORA)
+
+
+# The job that builds the indexes of a new publication into the shared cache.
+RENEWAL_JOB_KIND = "content.renew_search_indexes"
+
+
+def share_search_indexes() -> int:
+    """Build every corpus and the directory's vocabularies of the current publication into the
+    shared cache (unless there already or being built elsewhere), keeping none in this process:
+    the job of the background workers. How many were built."""
+    return indexes.share_now(CORPORA) + vocabularies.share_now(SCOPES)
 
 
 def site_search(query: str, language: str | None = None) -> Results:
