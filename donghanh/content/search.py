@@ -93,9 +93,29 @@ class Document:
 _DOCUMENT_FIELDS = [f.name for f in fields(Document)]
 
 
-def _row(document: Document) -> tuple[object, ...]:
-    """A document as the plain tuple `Document(*row)` makes again."""
-    return tuple(getattr(document, name) for name in _DOCUMENT_FIELDS)
+class Documents(Sequence[Document]):
+    """A corpus's documents, kept as one list per field; a `Document` is made when asked for
+    (a result shown). Eight lists whatever the number of documents: loading a copy makes few
+    objects for the garbage collector to follow, and no collection of the whole process."""
+
+    def __init__(self) -> None:
+        self.columns: tuple[list[Any], ...] = tuple([] for _name in _DOCUMENT_FIELDS)
+
+    def append(self, document: Document) -> None:
+        for column, name in zip(self.columns, _DOCUMENT_FIELDS, strict=True):
+            column.append(getattr(document, name))
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    @overload
+    def __getitem__(self, index: int) -> Document: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Document]: ...
+    def __getitem__(self, index: int | slice) -> Document | list[Document]:
+        if isinstance(index, slice):
+            return [self[number] for number in range(*index.indices(len(self)))]
+        return Document(*(column[index] for column in self.columns))
 
 
 def _bits(numbers: Iterable[int], size: int) -> int:
@@ -124,7 +144,7 @@ class Corpus:
     when asked. Titles and summaries also index each pair of neighbouring words, for phrases.
     """
 
-    documents: list[Document] = field(default_factory=list)
+    documents: Documents = field(default_factory=Documents)
     postings: tuple[dict[str, array[int] | int], ...] = field(default_factory=lambda: ({}, {}, {}))
     # Every word of every field, to find a typo's real words.
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
@@ -153,17 +173,24 @@ class Corpus:
                     table[word] = _bits(postings, size)
 
     # Entries per piece of `pieces()`: each piece unpickles in a few milliseconds.
-    PIECE_SIZE = 4000
+    PIECE_SIZE = 2000
 
-    def pieces(self) -> Iterator[tuple[str, object]]:
+    def pieces(self) -> Iterator[tuple[str, Any]]:
         """The corpus as small plain pieces, to share it between processes: a process loading
-        them one at a time lets the requests it serves run between two (`PerGeneration`)."""
-        for start in range(0, len(self.documents), self.PIECE_SIZE):
-            yield "documents", [_row(d) for d in self.documents[start : start + self.PIECE_SIZE]]
+        them one at a time lets the requests it serves run between two (`PerGeneration`).
+
+        Each piece is a few flat lists (of words, of document fields, of postings), never one
+        object per entry: unpickled quickly, and leaving little for the garbage collector."""
+        size = self.PIECE_SIZE
+        for start in range(0, len(self.documents), size):
+            yield "documents", [column[start : start + size] for column in self.documents.columns]
         for position, table in enumerate(self.postings):
-            entries = list(table.items())
-            for start in range(0, len(entries), self.PIECE_SIZE):
-                yield f"postings:{position}", entries[start : start + self.PIECE_SIZE]
+            words, postings = list(table), list(table.values())
+            for start in range(0, len(words), size):
+                yield (
+                    f"postings:{position}",
+                    (words[start : start + size], postings[start : start + size]),
+                )
         yield from self.vocabulary.pieces()
 
     @classmethod
@@ -172,9 +199,13 @@ class Corpus:
         corpus = cls()
         for kind, content in pieces:
             if kind == "documents":
-                corpus.documents.extend(Document(*row) for row in content)
+                for column, more in zip(corpus.documents.columns, content, strict=True):
+                    column.extend(more)
             elif kind.startswith("postings:"):
-                corpus.postings[int(kind.removeprefix("postings:"))].update(content)
+                words, postings = content
+                corpus.postings[int(kind.removeprefix("postings:"))].update(
+                    zip(words, postings, strict=True)
+                )
             else:
                 corpus.vocabulary.add_piece(kind, content)
         return corpus

@@ -147,7 +147,7 @@ class Vocabulary:
     """
 
     # Entries per piece: each piece unpickles in a few milliseconds.
-    PIECE_SIZE = 4000
+    PIECE_SIZE = 2000
 
     def __init__(self, words: Iterable[str] = (), *, min_length: int = FUZZY_MIN_LENGTH) -> None:
         self.min_length = min_length
@@ -187,14 +187,15 @@ class Vocabulary:
 
     def pieces(self) -> Iterator[tuple[str, object]]:
         """The vocabulary as pieces of at most PIECE_SIZE entries: ("words", [word, …]) and
-        ("deletions", [(deletion, [word, …]), …])."""
+        ("deletions", ([deletion, …], [[word, …], …])): flat lists, quick to unpickle."""
         yield "min_length", self.min_length
         words = sorted(self.words)
         for start in range(0, len(words), self.PIECE_SIZE):
             yield "words", words[start : start + self.PIECE_SIZE]
-        deletions = list(self._deletions.items())
+        deletions, words_of = list(self._deletions), list(self._deletions.values())
         for start in range(0, len(deletions), self.PIECE_SIZE):
-            yield "deletions", deletions[start : start + self.PIECE_SIZE]
+            end = start + self.PIECE_SIZE
+            yield "deletions", (deletions[start:end], words_of[start:end])
 
     @classmethod
     def from_pieces(cls, pieces: Iterable[Any]) -> Vocabulary:
@@ -210,6 +211,7 @@ class Vocabulary:
         elif kind == "words":
             self.words.update(content)
         elif kind == "deletions":
-            self._deletions.update(content)
+            deletions, words_of = content
+            self._deletions.update(zip(deletions, words_of, strict=True))
         else:
             raise ValueError(f"not a piece of a vocabulary: {kind!r}")

@@ -70,7 +70,9 @@ def test_a_vocabulary_taken_apart_in_pieces_is_put_back_the_same(monkeypatch):
     vocabulary = Vocabulary(["binh", "yen", "london", "nha", "la", "lam", "lua", "dao"])
     pieces: list[tuple[str, Any]] = list(vocabulary.pieces())
     assert len(pieces) > 4
-    assert all(len(content) <= 3 for kind, content in pieces if kind != "min_length")
+    assert {kind for kind, _content in pieces} == {"min_length", "words", "deletions"}
+    assert all(len(content) <= 3 for kind, content in pieces if kind == "words")
+    assert all(len(content[0]) <= 3 for kind, content in pieces if kind == "deletions")
     again = Vocabulary.from_pieces(iter(pieces))
     assert again.words == vocabulary.words and again.min_length == vocabulary.min_length
     for word in ("bnh", "lodnon", "yem", "daoo", "lma", "xyz"):
