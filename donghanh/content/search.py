@@ -140,12 +140,18 @@ class Corpus:
     """An inverted index: word → the documents having it, one table per field.
 
     A word in many documents keeps them as a bit set (an int), so that combining the words of a
-    query is a few big-integer operations; a rare word keeps a short array, turned into bits
-    when asked. Titles and summaries also index each pair of neighbouring words, for phrases.
+    query is a few big-integer operations; a rare word keeps its document numbers as the bytes
+    of an array of ints, turned into bits when asked. Titles and summaries also index each pair
+    of neighbouring words, for phrases. Ints and bytes are objects the garbage collector does
+    not follow: a corpus of any size adds a few of those to the process (an array each would
+    add one per word, and a collection of the whole process once a copy is loaded).
     """
 
     documents: Documents = field(default_factory=Documents)
-    postings: tuple[dict[str, array[int] | int], ...] = field(default_factory=lambda: ({}, {}, {}))
+    # While the corpus is built, each word's document numbers grow in an array.
+    postings: tuple[dict[str, array[int] | bytes | int], ...] = field(
+        default_factory=lambda: ({}, {}, {})
+    )
     # Every word of every field, to find a typo's real words.
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
@@ -169,8 +175,10 @@ class Corpus:
             for word, postings in table.items():
                 if " " not in word:
                     self.vocabulary.add(word)
-                if isinstance(postings, array) and len(postings) > dense:
-                    table[word] = _bits(postings, size)
+                if isinstance(postings, array):
+                    table[word] = (
+                        _bits(postings, size) if len(postings) > dense else postings.tobytes()
+                    )
 
     # Entries per piece of `pieces()`: each piece unpickles in a few milliseconds.
     PIECE_SIZE = 2000
@@ -218,7 +226,10 @@ class Corpus:
             postings = table.get(word)
             if postings is None:
                 continue
-            mask |= postings if isinstance(postings, int) else _bits(postings, len(self.documents))
+            if isinstance(postings, int):
+                mask |= postings
+            else:
+                mask |= _bits(array("i", postings), len(self.documents))
         return mask
 
     def match(self, words: list[str], known: set[str]) -> Matches:

@@ -152,7 +152,8 @@ class Vocabulary:
     def __init__(self, words: Iterable[str] = (), *, min_length: int = FUZZY_MIN_LENGTH) -> None:
         self.min_length = min_length
         self.words: set[str] = set()
-        self._deletions: dict[str, list[str]] = {}
+        # Built as lists; tuples once put back from pieces.
+        self._deletions: dict[str, list[str] | tuple[str, ...]] = {}
         for word in words:
             self.add(word)
 
@@ -165,7 +166,13 @@ class Vocabulary:
         self.words.add(word)
         if self._fuzzy(word):
             for deletion in one_letter_deletions(word):
-                self._deletions.setdefault(deletion, []).append(word)
+                words = self._deletions.get(deletion)
+                if words is None:
+                    self._deletions[deletion] = [word]
+                elif isinstance(words, list):
+                    words.append(word)
+                else:
+                    self._deletions[deletion] = (*words, word)
 
     def __contains__(self, word: object) -> bool:
         return word in self.words
@@ -192,7 +199,9 @@ class Vocabulary:
         words = sorted(self.words)
         for start in range(0, len(words), self.PIECE_SIZE):
             yield "words", words[start : start + self.PIECE_SIZE]
-        deletions, words_of = list(self._deletions), list(self._deletions.values())
+        # Tuples of words, which the garbage collector stops following (lists it would not).
+        deletions = list(self._deletions)
+        words_of = [tuple(words) for words in self._deletions.values()]
         for start in range(0, len(deletions), self.PIECE_SIZE):
             end = start + self.PIECE_SIZE
             yield "deletions", (deletions[start:end], words_of[start:end])
