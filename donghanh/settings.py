@@ -248,6 +248,17 @@ PUBLIC_PAGE_LOCAL_SECONDS = envint("PUBLIC_PAGE_LOCAL_SECONDS", 2, minimum=0, ma
 # previous index keeps answering ("background"); "inline" renews it inside the next search, as
 # tests do (their data lives in the test's own transaction, which another thread cannot see).
 SEARCH_INDEX_REFRESH = "background"
+# Who builds the new public search index after a publication: "jobs", a job of the background
+# workers (queued by the publication), while the web processes only load its copy from the
+# shared cache, piece by piece; "web", a thread of the first web process that notices. "jobs"
+# needs a cache the workers share with the web processes: not development's memory cache.
+SEARCH_INDEX_BUILDER = envstr("SEARCH_INDEX_BUILDER") or (
+    "web" if str(CACHES["default"]["BACKEND"]).endswith("LocMemCache") else "jobs"
+)
+if SEARCH_INDEX_BUILDER not in ("jobs", "web"):
+    raise ConfigurationError(
+        f"SEARCH_INDEX_BUILDER is 'jobs' or 'web', not {SEARCH_INDEX_BUILDER!r}"
+    )
 # The caseload counts the cases it lists up to this many ("more than 10,000" beyond), unless the
 # user asks for the exact count: counting a large organisation's every case costs more than the
 # page.

@@ -59,6 +59,7 @@ bench_prepare() {
 }
 
 GUNICORN_PID=""
+WORKER_PID=""
 
 bench_server_start() {
   if curl -fs -o /dev/null "http://127.0.0.1:$BENCH_PORT/healthz"; then
@@ -70,6 +71,13 @@ bench_server_start() {
     --log-level warning --pid "$BENCH_DIR/gunicorn.pid" &
   GUNICORN_PID=$!
   trap bench_server_stop EXIT
+  # A jobs worker beside it, as in production (docs/jobs.md: at a lower CPU priority than the
+  # web processes): it builds the search index after a publication.
+  if [ "${BENCH_JOBS_WORKER:-1}" = 1 ]; then
+    DATABASE_URL="$BENCH_APP_URL" nice -n 10 "$PY" manage.py run_jobs_worker --no-housekeeping \
+      --worker-id "bench-$$" &
+    WORKER_PID=$!
+  fi
   for _ in $(seq 100); do
     if curl -fs -o /dev/null -H "X-Forwarded-Proto: https" "http://127.0.0.1:$BENCH_PORT/healthz"; then
       return 0
@@ -91,6 +99,11 @@ bench_warm() {
 }
 
 bench_server_stop() {
+  if [ -n "$WORKER_PID" ] && kill -0 "$WORKER_PID" 2>/dev/null; then
+    kill "$WORKER_PID"
+    wait "$WORKER_PID" 2>/dev/null || true
+  fi
+  WORKER_PID=""
   if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
     kill "$GUNICORN_PID"
     wait "$GUNICORN_PID" 2>/dev/null || true

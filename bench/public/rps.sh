@@ -11,7 +11,7 @@ BENCH_WRK_THREADS="${BENCH_WRK_THREADS:-1}"
 BENCH_ROUNDS="${BENCH_ROUNDS:-3}"
 ARTICLE="${BENCH_ARTICLE:-/articles/lua-dao-viec-lam-tren-mang/}"
 
-if ! command -v wrk >/dev/null; then
+if [ "${BENCH_RPS:-1}" = 1 ] && ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
   else
@@ -48,36 +48,38 @@ done
 
 bench_warm "${PATHS[@]}"
 
-declare -A RESULTS=()
-for round in $(seq "$BENCH_ROUNDS"); do
-  for name in static minimal home article; do
-    rps=$(wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_CONNECTIONS" -d"$BENCH_DURATION" \
-      -H "X-Forwarded-Proto: https" -H "Accept-Encoding: gzip" \
-      "http://127.0.0.1:$BENCH_PORT${PATHS[$name]}" | awk '/Requests\/sec/ {print $2}')
-    echo "round $round  $name  $rps req/s"
-    RESULTS[$name]="${RESULTS[$name]:-} $rps"
+if [ "${BENCH_RPS:-1}" = 1 ]; then
+  declare -A RESULTS=()
+  for round in $(seq "$BENCH_ROUNDS"); do
+    for name in static minimal home article; do
+      rps=$(wrk -t"$BENCH_WRK_THREADS" -c"$BENCH_CONNECTIONS" -d"$BENCH_DURATION" \
+        -H "X-Forwarded-Proto: https" -H "Accept-Encoding: gzip" \
+        "http://127.0.0.1:$BENCH_PORT${PATHS[$name]}" | awk '/Requests\/sec/ {print $2}')
+      echo "round $round  $name  $rps req/s"
+      RESULTS[$name]="${RESULTS[$name]:-} $rps"
+    done
   done
-done
 
-median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-echo
-echo "gunicorn: $BENCH_WORKERS workers x $BENCH_THREADS thread(s) (sync workers when 1 thread, else gthread); cache: ${CACHE_URL:-files under $DATA_DIR/cache}"
-echo "wrk: -t$BENCH_WRK_THREADS -c$BENCH_CONNECTIONS -d$BENCH_DURATION, median of $BENCH_ROUNDS rounds"
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
-static=$(echo "${RESULTS[static]}" | median)
-minimal=$(echo "${RESULTS[minimal]}" | median)
-printf '%-44s %10s %12s %12s\n' page "req/s" "/ static" "/ minimal"
-for name in static minimal home article; do
-  rps=$(echo "${RESULTS[$name]}" | median)
-  printf '%-44s %10s %12s %12s\n' "$name ${PATHS[$name]}" "$rps" "$(ratio "$rps" "$static")" \
-    "$(ratio "$rps" "$minimal")"
-done
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+  echo
+  echo "gunicorn: $BENCH_WORKERS workers x $BENCH_THREADS thread(s) (sync workers when 1 thread, else gthread); cache: ${CACHE_URL:-files under $DATA_DIR/cache}"
+  echo "wrk: -t$BENCH_WRK_THREADS -c$BENCH_CONNECTIONS -d$BENCH_DURATION, median of $BENCH_ROUNDS rounds"
+  ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+  static=$(echo "${RESULTS[static]}" | median)
+  minimal=$(echo "${RESULTS[minimal]}" | median)
+  printf '%-44s %10s %12s %12s\n' page "req/s" "/ static" "/ minimal"
+  for name in static minimal home article; do
+    rps=$(echo "${RESULTS[$name]}" | median)
+    printf '%-44s %10s %12s %12s\n' "$name ${PATHS[$name]}" "$rps" "$(ratio "$rps" "$static")" \
+      "$(ratio "$rps" "$minimal")"
+  done
+  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
 
 # A publication, then searches: none may wait for the index (rebuilt off the request path).
 echo
 "$PY" bench/public/search_after_publish.py --port "$BENCH_PORT" \
   --searches "${BENCH_SEARCHES:-200}" --concurrency "${BENCH_SEARCH_CONCURRENCY:-$BENCH_CONNECTIONS}" \
-  --budget "${BENCH_SEARCH_BUDGET_MS:-100}" || status=$?
+  --budget "${BENCH_SEARCH_BUDGET_MS:-100}" --quiet-searches "${BENCH_QUIET_SEARCHES:-0}" || status=$?
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit "${status:-0}"

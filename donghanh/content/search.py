@@ -23,17 +23,20 @@ are read once into an inverted index (folded word → the documents having it, p
 table of one-letter deletions of every word, which finds near words without comparing the query
 with the whole vocabulary. The index is renewed when the public pages' generation changes (every
 publication bumps it), so it behaves the same on SQLite and PostgreSQL. No search waits for that:
-the previous index answers until the new one, built in the background by one process and shared
-with the others through the cache, takes its place (`PerGeneration`).
+the previous index answers until the new one takes its place, in one assignment
+(`PerGeneration`). The new one is built by a job of the background workers that the publication
+queued (`content.renew_search_indexes`, `job_kinds.py`) and left in the shared cache in small
+pieces (`Corpus.pieces`), which each web process loads one at a time in a thread of its own, so
+that the requests it serves meanwhile never wait for more than one piece.
 """
 
 from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import pairwise
-from typing import overload
+from typing import Any, overload
 
 from django.utils.translation import get_language
 
@@ -42,6 +45,7 @@ from donghanh.core.page_cache import PerGeneration
 from donghanh.core.text import Vocabulary, search_words
 from donghanh.directory.abroad import names_of_country
 from donghanh.directory.models import Provider, ProviderCountry
+from donghanh.directory.search import SCOPES, vocabularies
 
 TITLE, SUMMARY, BODY = 0, 1, 2
 # (field, exact) → points; every exact match outweighs the fuzzy one in the same field, and a
@@ -86,6 +90,34 @@ class Document:
     stage: str = ""
 
 
+_DOCUMENT_FIELDS = [f.name for f in fields(Document)]
+
+
+class Documents(Sequence[Document]):
+    """A corpus's documents, kept as one list per field; a `Document` is made when asked for
+    (a result shown). Eight lists whatever the number of documents: loading a copy makes few
+    objects for the garbage collector to follow, and no collection of the whole process."""
+
+    def __init__(self) -> None:
+        self.columns: tuple[list[Any], ...] = tuple([] for _name in _DOCUMENT_FIELDS)
+
+    def append(self, document: Document) -> None:
+        for column, name in zip(self.columns, _DOCUMENT_FIELDS, strict=True):
+            column.append(getattr(document, name))
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    @overload
+    def __getitem__(self, index: int) -> Document: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Document]: ...
+    def __getitem__(self, index: int | slice) -> Document | list[Document]:
+        if isinstance(index, slice):
+            return [self[number] for number in range(*index.indices(len(self)))]
+        return Document(*(column[index] for column in self.columns))
+
+
 def _bits(numbers: Iterable[int], size: int) -> int:
     """A set of document numbers as one integer whose bit n is set for document n."""
     buffer = bytearray(size // 8 + 1)
@@ -108,12 +140,18 @@ class Corpus:
     """An inverted index: word → the documents having it, one table per field.
 
     A word in many documents keeps them as a bit set (an int), so that combining the words of a
-    query is a few big-integer operations; a rare word keeps a short array, turned into bits
-    when asked. Titles and summaries also index each pair of neighbouring words, for phrases.
+    query is a few big-integer operations; a rare word keeps its document numbers as the bytes
+    of an array of ints, turned into bits when asked. Titles and summaries also index each pair
+    of neighbouring words, for phrases. Ints and bytes are objects the garbage collector does
+    not follow: a corpus of any size adds a few of those to the process (an array each would
+    add one per word, and a collection of the whole process once a copy is loaded).
     """
 
-    documents: list[Document] = field(default_factory=list)
-    postings: tuple[dict[str, array[int] | int], ...] = field(default_factory=lambda: ({}, {}, {}))
+    documents: Documents = field(default_factory=Documents)
+    # While the corpus is built, each word's document numbers grow in an array.
+    postings: tuple[dict[str, array[int] | bytes | int], ...] = field(
+        default_factory=lambda: ({}, {}, {})
+    )
     # Every word of every field, to find a typo's real words.
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
@@ -137,8 +175,48 @@ class Corpus:
             for word, postings in table.items():
                 if " " not in word:
                     self.vocabulary.add(word)
-                if isinstance(postings, array) and len(postings) > dense:
-                    table[word] = _bits(postings, size)
+                if isinstance(postings, array):
+                    table[word] = (
+                        _bits(postings, size) if len(postings) > dense else postings.tobytes()
+                    )
+
+    # Entries per piece of `pieces()`: each piece unpickles in a few milliseconds.
+    PIECE_SIZE = 2000
+
+    def pieces(self) -> Iterator[tuple[str, Any]]:
+        """The corpus as small plain pieces, to share it between processes: a process loading
+        them one at a time lets the requests it serves run between two (`PerGeneration`).
+
+        Each piece is a few flat lists (of words, of document fields, of postings), never one
+        object per entry: unpickled quickly, and leaving little for the garbage collector."""
+        size = self.PIECE_SIZE
+        for start in range(0, len(self.documents), size):
+            yield "documents", [column[start : start + size] for column in self.documents.columns]
+        for position, table in enumerate(self.postings):
+            words, postings = list(table), list(table.values())
+            for start in range(0, len(words), size):
+                yield (
+                    f"postings:{position}",
+                    (words[start : start + size], postings[start : start + size]),
+                )
+        yield from self.vocabulary.pieces()
+
+    @classmethod
+    def from_pieces(cls, pieces: Iterable[Any]) -> Corpus:
+        """The corpus `pieces()` took apart, put back piece by piece."""
+        corpus = cls()
+        for kind, content in pieces:
+            if kind == "documents":
+                for column, more in zip(corpus.documents.columns, content, strict=True):
+                    column.extend(more)
+            elif kind.startswith("postings:"):
+                words, postings = content
+                corpus.postings[int(kind.removeprefix("postings:"))].update(
+                    zip(words, postings, strict=True)
+                )
+            else:
+                corpus.vocabulary.add_piece(kind, content)
+        return corpus
 
     def documents_having(self, field_: int, words: Iterable[str]) -> int:
         """The documents having any of `words` in the field, as a bit set."""
@@ -148,7 +226,10 @@ class Corpus:
             postings = table.get(word)
             if postings is None:
                 continue
-            mask |= postings if isinstance(postings, int) else _bits(postings, len(self.documents))
+            if isinstance(postings, int):
+                mask |= postings
+            else:
+                mask |= _bits(array("i", postings), len(self.documents))
         return mask
 
     def match(self, words: list[str], known: set[str]) -> Matches:
@@ -415,7 +496,13 @@ def _build_corpus(name: str) -> Corpus:
 # moves on, and shared between processes through the cache (one builds, the others load).
 # A process that finds no corpus anywhere (a new platform) never builds one inside a search: it
 # waits a little for the one made off the request path, else answers from an empty corpus.
-indexes = PerGeneration(_build_corpus, shared_key="search-index", empty=lambda _name: Corpus())
+indexes = PerGeneration(
+    _build_corpus,
+    shared_key="search-index-pieces",
+    empty=lambda _name: Corpus(),
+    pieces=Corpus.pieces,
+    join=Corpus.from_pieces,
+)
 
 CORPORA = [*(f"articles:{code}" for code in ContentLanguage.values), "providers"]
 
@@ -428,6 +515,17 @@ def warm_up_search() -> None:
 def build_search_indexes() -> None:
     """Load or build every corpus here and now, for the shared cache (a deployment step)."""
     indexes.build_now(CORPORA)
+
+
+# The job that builds the indexes of a new publication into the shared cache.
+RENEWAL_JOB_KIND = "content.renew_search_indexes"
+
+
+def share_search_indexes() -> int:
+    """Build every corpus and the directory's vocabularies of the current publication into the
+    shared cache (unless there already or being built elsewhere), keeping none in this process:
+    the job of the background workers. How many were built."""
+    return indexes.share_now(CORPORA) + vocabularies.share_now(SCOPES)
 
 
 def site_search(query: str, language: str | None = None) -> Results:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -22,12 +23,16 @@ from donghanh.audit.services import audit_record
 from donghanh.content.events import ContentEvent
 from donghanh.content.markup import markdown_plain_text
 from donghanh.content.models import Article, ArticleText, ArticleVersion, Stage
+from donghanh.content.search import RENEWAL_JOB_KIND
 from donghanh.core.actor import Actor
 from donghanh.core.editing import StaleEditError
 from donghanh.core.page_cache import invalidate_public_pages
 from donghanh.core.text import nfc, search_text
+from donghanh.jobs.services import job_queue_once
 
 TEXT_FIELDS = ("title", "summary", "body", "last_checked")
+# Who queues the renewal of the search index after a publication (the audit row's actor).
+SEARCH_RENEWAL_ACTOR = "search index renewal"
 SETTINGS_FIELDS = ("stage", "order", "destination", "review_due")
 
 
@@ -51,6 +56,15 @@ class WorkflowError(ValidationError):
 def _clean(value: str) -> str:
     # Stored NFC with Unix line ends, so the same text is always the same bytes.
     return nfc(value).replace("\r\n", "\n").strip()
+
+
+@transaction.atomic
+def search_indexes_renewal_queue(*, actor: Actor) -> None:
+    """After a publication: queue the job that builds the new public search indexes (at most one
+    waiting at a time), when the background workers build them (`SEARCH_INDEX_BUILDER`)."""
+    if getattr(settings, "SEARCH_INDEX_BUILDER", "web") != "jobs":
+        return
+    job_queue_once(actor=actor, kind=RENEWAL_JOB_KIND)
 
 
 def _publish_on_commit() -> None:

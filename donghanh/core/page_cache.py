@@ -22,7 +22,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 from typing import Generic, TypeVar
 
@@ -76,36 +76,54 @@ class PerGeneration(Generic[T]):
     see `SEARCH_INDEX_REFRESH`), and replaces it in one assignment when it is ready. Made means
     taken from the shared cache when another process already built it for that generation (one
     process builds, the others load), else built here and left in the shared cache for them.
-    A process that holds nothing yet loads the newest value in the shared cache (of any
-    generation, renewed right after). A process that finds nothing there at all (a new
-    platform, or an emptied cache) builds nothing in the request either: the build runs off the
-    request path (started by `warm_up` when the worker started, by `build_search_indexes` at
-    deployment, or by this request), the request waits for it up to `FIRST_WAIT_SECONDS`, and
-    past that answers with `empty()`, which `is_current` does not call current, so a page made
-    from it is not kept. Without `empty` such a request builds before it answers, as before.
+
+    Who builds after a publication: with `SEARCH_INDEX_BUILDER = "jobs"` a job of the
+    background workers (queued by the publication, `share_now`), and the web processes only
+    load its copy (they build it themselves only when no copy came for
+    `BUILDER_WAIT_SECONDS`: no worker running); with "web" the first web process that notices.
+
+    With `pieces` and `join`, the shared copy is kept as many small cache entries rather than
+    one: a process loads them one at a time, each unpickled in a few milliseconds, so that the
+    requests it serves meanwhile get the interpreter between two pieces instead of waiting
+    seconds for one large copy to be unpickled.
+
+    A process that holds nothing yet (it just started) loads the newest value in the shared
+    cache (of any generation, renewed right after), off the request path too: started by
+    `warm_up` as the worker starts, or by its first request, which waits for it up to
+    `FIRST_WAIT_SECONDS` and past that answers with `empty()`, which `is_current` does not call
+    current, so a page made from it is not kept. A new platform with nothing in the shared
+    cache builds its first value the same way (or at deployment, `build_now`).
     """
 
     # How long one process keeps the right to build a generation before another may take it.
     BUILD_LOCK_SECONDS = 300
     # How long a process waits for the one that builds before building itself.
     WAIT_SECONDS = 60.0
+    # How long a web process waits for the jobs worker's copy before building itself.
+    BUILDER_WAIT_SECONDS = 120.0
     POLL_SECONDS = 0.5
+    # The longest pause between two pieces of a shared copy being loaded.
+    MAX_PAUSE_SECONDS = 0.02
     # How long a shared copy is kept (it is replaced at the next publication anyway).
     SHARED_SECONDS = 30 * 24 * 3600
-    # How long the first request of a process that finds no value anywhere waits for the build
-    # made off the request path before it answers with the empty value.
+    # How long the first request of a process that holds no value waits for the one loaded or
+    # built off the request path before it answers with the empty value.
     FIRST_WAIT_SECONDS = 5.0
 
     def __init__(
         self,
         build: Callable[[str], T],
         *,
+        empty: Callable[[str], T],
         shared_key: str = "",
-        empty: Callable[[str], T] | None = None,
+        pieces: Callable[[T], Iterable[object]] | None = None,
+        join: Callable[[Iterator[object]], T] | None = None,
     ) -> None:
         self._build = build
         self._shared_key = shared_key
         self._empty = empty
+        self._pieces = pieces
+        self._join = join
         # Set when a value of the name is first kept: what a first request waits for.
         self._arrived: dict[str, threading.Event] = {}
         self._lock = threading.RLock()
@@ -113,27 +131,76 @@ class PerGeneration(Generic[T]):
         self._values: dict[str, tuple[int, T]] = {}
         # The names being renewed in the background, and for which generation.
         self._renewing: dict[str, int] = {}
-        # How many times this process built a value (tests count them around a request).
+        # What this process did (tests count them around a request): values built, shared
+        # copies loaded whole, and pieces of shared copies loaded.
         self.builds = 0
+        self.loads = 0
+        self.pieces_loaded = 0
 
-    # The shared copies: the value of each generation, and which generation is the newest.
-    def _key(self, name: str, generation: int | str) -> str:
-        return f"shared:{self._shared_key}:{generation}:{name}"
+    # The shared copies: the value of each generation (with `pieces`: how many pieces it has,
+    # each piece under its own key), and which generation is the newest.
+    def _key(self, name: str, generation: int | str, piece: int | None = None) -> str:
+        key = f"shared:{self._shared_key}:{generation}:{name}"
+        return key if piece is None else f"{key}:{piece}"
 
     def _shared(self) -> BaseCache | None:
         return _cache() if self._shared_key else None
 
+    def _read_pieces(
+        self, shared: BaseCache, name: str, generation: int, count: int
+    ) -> Iterator[object]:
+        started = time.perf_counter()
+        for number in range(count):
+            piece = shared.get(self._key(name, generation, number))
+            if piece is None:  # evicted, or deleted with its generation: the copy is gone
+                raise _PieceMissingError
+            with self._lock:
+                self.pieces_loaded += 1
+            yield piece
+            # Between two pieces the requests of this process have the interpreter, for as
+            # long as the last piece took to load and put in place: a load never has more
+            # than half of it, and never holds it longer than one piece at a time.
+            time.sleep(min(time.perf_counter() - started, self.MAX_PAUSE_SECONDS))
+            started = time.perf_counter()
+
     def _load(self, name: str, generation: int) -> T | None:
         shared = self._shared()
-        return None if shared is None else shared.get(self._key(name, generation))
+        stored = None if shared is None else shared.get(self._key(name, generation))
+        if stored is None or shared is None:
+            return None
+        if self._join is not None:
+            try:
+                stored = self._join(self._read_pieces(shared, name, generation, int(stored)))
+            except _PieceMissingError:
+                return None
+        with self._lock:
+            self.loads += 1
+        return stored
 
     def _load_newest(self, name: str) -> tuple[int, T] | None:
         shared = self._shared()
         if shared is None:
             return None
         newest = shared.get(self._key(name, "newest"))
-        value = None if newest is None else shared.get(self._key(name, newest))
+        value = None if newest is None else self._load(name, int(newest))
         return None if value is None else (int(newest), value)
+
+    def _store(self, shared: BaseCache, name: str, generation: int, value: T) -> None:
+        if self._pieces is None:
+            shared.set(self._key(name, generation), value, timeout=self.SHARED_SECONDS)
+            return
+        count = 0
+        for count, piece in enumerate(self._pieces(value), start=1):
+            shared.set(self._key(name, generation, count - 1), piece, timeout=self.SHARED_SECONDS)
+        # Written last: a copy is found only once every piece of it is there.
+        shared.set(self._key(name, generation), count, timeout=self.SHARED_SECONDS)
+
+    def _forget(self, shared: BaseCache, name: str, generation: int) -> None:
+        stored = shared.get(self._key(name, generation))
+        keys = [self._key(name, generation)]
+        if self._pieces is not None and stored is not None:
+            keys += [self._key(name, generation, number) for number in range(int(stored))]
+        shared.delete_many(keys)
 
     def _build_and_share(self, name: str, generation: int) -> T:
         with self._lock:
@@ -143,28 +210,54 @@ class PerGeneration(Generic[T]):
         if shared is not None:
             # One generation kept beside the one being made: a copy may be large.
             previous = shared.get(self._key(name, "newest"))
-            shared.set(self._key(name, generation), value, timeout=self.SHARED_SECONDS)
+            self._store(shared, name, generation, value)
             shared.set(self._key(name, "newest"), generation, timeout=self.SHARED_SECONDS)
             if previous is not None and previous != generation:
-                shared.delete(self._key(name, previous))
+                self._forget(shared, name, int(previous))
         return value
 
-    def _make(self, name: str, generation: int, *, wait: bool) -> T:
+    def _builds_elsewhere(self) -> bool:
+        return getattr(settings, "SEARCH_INDEX_BUILDER", "web") == "jobs"
+
+    def _wait_for_copy(self, name: str, generation: int, seconds: float) -> T | None:
+        """The copy of `generation` once another process shared it, or None after `seconds`
+        or once the generation moved on (a copy of the newer one is what to wait for then)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            time.sleep(self.POLL_SECONDS)
+            if public_pages_generation() != generation:
+                return None
+            value = self._load(name, generation)
+            if value is not None:
+                return value
+        return None
+
+    def _make(self, name: str, generation: int, *, wait: bool, defer: bool = False) -> T | None:
         """The value of `generation`: loaded when shared, else built (by one process at a time
-        when `wait`, the others waiting for its copy a while)."""
+        when `wait`, the others waiting for its copy a while). With `defer`, a process that
+        holds an older value waits for the copy the jobs worker builds, and builds only when
+        none came; None when the generation moved on meanwhile."""
         value = self._load(name, generation)
         if value is not None:
             return value
         shared = self._shared()
+        if shared is not None and not self.holds(name):
+            newest = self._load_newest(name)  # something to answer with while it is renewed
+            if newest is not None:
+                self._keep(name, *newest)
+                value = self._load(name, generation)  # shared meanwhile
+                if value is not None:
+                    return value
+        if defer and shared is not None and self.holds(name):
+            value = self._wait_for_copy(name, generation, self.BUILDER_WAIT_SECONDS)
+            if value is not None or public_pages_generation() != generation:
+                return value
         if wait and shared is not None:
             lock = self._key(name, f"{generation}:building")
             if not shared.add(lock, True, timeout=self.BUILD_LOCK_SECONDS):
-                deadline = time.monotonic() + self.WAIT_SECONDS
-                while time.monotonic() < deadline:
-                    time.sleep(self.POLL_SECONDS)
-                    value = self._load(name, generation)
-                    if value is not None:
-                        return value
+                value = self._wait_for_copy(name, generation, self.WAIT_SECONDS)
+                if value is not None or public_pages_generation() != generation:
+                    return value
         return self._build_and_share(name, generation)
 
     def _keep(self, name: str, generation: int, value: T) -> None:
@@ -180,7 +273,9 @@ class PerGeneration(Generic[T]):
 
     def _renew(self, name: str, generation: int) -> None:
         try:
-            self._keep(name, generation, self._make(name, generation, wait=True))
+            value = self._make(name, generation, wait=True, defer=self._builds_elsewhere())
+            if value is not None:
+                self._keep(name, generation, value)
         finally:
             with self._lock:
                 if self._renewing.get(name) == generation:
@@ -199,33 +294,26 @@ class PerGeneration(Generic[T]):
             start_in_background(self._renew, name, generation)
 
     def get(self, name: str) -> T:
+        """The value this process holds for `name`, at once; never built nor loaded here."""
         generation = public_pages_generation()
         held = self._values.get(name)
         if held is None:
-            with self._lock:
-                held = self._values.get(name)
-                if held is None:
-                    value = self._load(name, generation)
-                    held = (generation, value) if value is not None else self._load_newest(name)
-                    if held is None and self._empty is None:
-                        held = (generation, self._build_and_share(name, generation))
-                    if held is not None:
-                        self._values[name] = held
-            if held is None:
-                return self._first(name, generation)
+            return self._first(name, generation)
         if held[0] != generation:
             self._start_renewal(name, generation)
             held = self._values[name]  # renewed already when renewals run inline
         return held[1]
 
     def _first(self, name: str, generation: int) -> T:
-        """The value for a process that found none anywhere: made off the request path (a
-        build started at start-up or now), waited for a while, else the empty value."""
+        """The value for a process that holds none: loaded or built off the request path (at
+        start-up or now), waited for a while, else the empty value."""
         self._start_renewal(name, generation)
         self._arrival(name).wait(self.FIRST_WAIT_SECONDS)
         held = self._values.get(name)
-        if held is not None or self._empty is None:
-            return self._values[name][1]
+        if held is not None:
+            if held[0] != generation:
+                self._start_renewal(name, generation)
+            return held[1]
         return self._empty(name)
 
     def is_current(self, name: str) -> bool:
@@ -240,10 +328,30 @@ class PerGeneration(Generic[T]):
 
     def build_now(self, names: Iterable[str]) -> None:
         """Load or build `names` for the current generation here and now, in this process (a
-        deployment step or a job, never a request), leaving them in the shared cache."""
+        deployment step, never a request), leaving them in the shared cache."""
         generation = public_pages_generation()
         for name in names:
-            self._keep(name, generation, self._make(name, generation, wait=True))
+            value = self._make(name, generation, wait=True)
+            if value is not None:
+                self._keep(name, generation, value)
+
+    def share_now(self, names: Iterable[str]) -> int:
+        """Build `names` for the current generation and leave them in the shared cache, unless
+        a copy is there already or another process is building it (a job of the background
+        workers, after a publication); nothing is kept in this process. How many were built."""
+        shared = self._shared()
+        if shared is None:
+            return 0
+        generation = public_pages_generation()
+        built = 0
+        for name in names:
+            if shared.get(self._key(name, generation)) is not None:
+                continue
+            lock = self._key(name, f"{generation}:building")
+            if shared.add(lock, True, timeout=self.BUILD_LOCK_SECONDS):
+                self._build_and_share(name, generation)
+                built += 1
+        return built
 
     def warm_up(self, names: Iterable[str]) -> None:
         """Load or build `names` in the background, for a worker that just started."""
@@ -258,6 +366,12 @@ class PerGeneration(Generic[T]):
             self._renewing = {}
             self._arrived = {}
             self.builds = 0
+            self.loads = 0
+            self.pieces_loaded = 0
+
+
+class _PieceMissingError(LookupError):
+    """A piece of a shared copy is no longer in the cache."""
 
 
 def start_in_background(function: Callable[..., object], *args: object) -> None:
@@ -276,6 +390,17 @@ def _worker_cache() -> BaseCache | None:
     return _worker_copies
 
 
+# Called after each publication, once the generation moved on (the content app queues the job
+# that builds the new search indexes): registered from an app's `ready()`.
+_publication_listeners: list[Callable[[], None]] = []
+
+
+def on_publication(listener: Callable[[], None]) -> None:
+    """Have `listener()` called after every `invalidate_public_pages` (once per listener)."""
+    if listener not in _publication_listeners:
+        _publication_listeners.append(listener)
+
+
 def invalidate_public_pages() -> None:
     """Forget every cached public page; called whenever published content changes."""
     _worker_copies.clear()
@@ -284,6 +409,8 @@ def invalidate_public_pages() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:  # the key is missing: nothing was cached under any generation yet
         cache.add(GENERATION_KEY, _first_generation(), timeout=None)
+    for listener in _publication_listeners:
+        listener()
 
 
 # The attribute by which a view marks its answer as a public page to keep, and for how long.

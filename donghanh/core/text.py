@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 # Hoàng/Huỳnh and Vũ/Võ are the same family names written in the northern and southern way;
 # records from abroad also drop diacritics, so matching compares folded, canonical forms.
@@ -83,6 +84,7 @@ def one_letter_deletions(word: str) -> Iterator[str]:
 
 
 _LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_HAS_DIGIT = re.compile(r"\d")
 
 
 def one_edit_variants(word: str, *, letters: str = _LATIN_LETTERS) -> set[str]:
@@ -135,22 +137,42 @@ class Vocabulary:
     Beside the words it keeps every one-letter deletion of each (of at least `min_length`
     letters) → the words it came from, so that near words are found without comparing a word
     with the whole vocabulary: "daoo" less a letter is "dao"; "dao" and "dau" share "da".
+
+    A word with a digit in it (a year, a house or phone number, "24h") is matched as written
+    only: "2024" one digit off is another year, not a typo, and numbers would otherwise fill
+    most of the table with their deletions.
+
+    `pieces()` and `from_pieces()` take a vocabulary apart into small plain pieces and put it
+    back together without computing a deletion again (a shared copy loaded piece by piece).
     """
+
+    # Entries per piece: each piece unpickles in a few milliseconds.
+    PIECE_SIZE = 2000
 
     def __init__(self, words: Iterable[str] = (), *, min_length: int = FUZZY_MIN_LENGTH) -> None:
         self.min_length = min_length
         self.words: set[str] = set()
-        self._deletions: dict[str, list[str]] = {}
+        # Built as lists; tuples once put back from pieces.
+        self._deletions: dict[str, list[str] | tuple[str, ...]] = {}
         for word in words:
             self.add(word)
+
+    def _fuzzy(self, word: str) -> bool:
+        return len(word) >= self.min_length and not _HAS_DIGIT.search(word)
 
     def add(self, word: str) -> None:
         if word in self.words:
             return
         self.words.add(word)
-        if len(word) >= self.min_length:
+        if self._fuzzy(word):
             for deletion in one_letter_deletions(word):
-                self._deletions.setdefault(deletion, []).append(word)
+                words = self._deletions.get(deletion)
+                if words is None:
+                    self._deletions[deletion] = [word]
+                elif isinstance(words, list):
+                    words.append(word)
+                else:
+                    self._deletions[deletion] = (*words, word)
 
     def __contains__(self, word: object) -> bool:
         return word in self.words
@@ -160,7 +182,7 @@ class Vocabulary:
 
     def near(self, word: str) -> set[str]:
         """Words of the vocabulary one edit away from `word` (never `word` itself)."""
-        if len(word) < self.min_length:
+        if not self._fuzzy(word):
             return set()
         found: set[str] = set(self._deletions.get(word, ()))  # one letter more
         for deletion in one_letter_deletions(word):
@@ -169,3 +191,36 @@ class Vocabulary:
             found.update(self._deletions.get(deletion, ()))  # one letter changed or swapped
         found.discard(word)
         return {candidate for candidate in found if within_one_edit(word, candidate)}
+
+    def pieces(self) -> Iterator[tuple[str, object]]:
+        """The vocabulary as pieces of at most PIECE_SIZE entries: ("words", [word, …]) and
+        ("deletions", ([deletion, …], [[word, …], …])): flat lists, quick to unpickle."""
+        yield "min_length", self.min_length
+        words = sorted(self.words)
+        for start in range(0, len(words), self.PIECE_SIZE):
+            yield "words", words[start : start + self.PIECE_SIZE]
+        # Tuples of words, which the garbage collector stops following (lists it would not).
+        deletions = list(self._deletions)
+        words_of = [tuple(words) for words in self._deletions.values()]
+        for start in range(0, len(deletions), self.PIECE_SIZE):
+            end = start + self.PIECE_SIZE
+            yield "deletions", (deletions[start:end], words_of[start:end])
+
+    @classmethod
+    def from_pieces(cls, pieces: Iterable[Any]) -> Vocabulary:
+        vocabulary = cls()
+        for kind, content in pieces:
+            vocabulary.add_piece(kind, content)
+        return vocabulary
+
+    def add_piece(self, kind: str, content: Any) -> None:
+        """Put back one piece of `pieces()`."""
+        if kind == "min_length":
+            self.min_length = content
+        elif kind == "words":
+            self.words.update(content)
+        elif kind == "deletions":
+            deletions, words_of = content
+            self._deletions.update(zip(deletions, words_of, strict=True))
+        else:
+            raise ValueError(f"not a piece of a vocabulary: {kind!r}")

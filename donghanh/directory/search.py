@@ -7,8 +7,9 @@ also matches the words one letter off it (wrong, missing, extra or two swapped: 
 finds "Ngôi nhà Bình yên"), found in a vocabulary of the providers' words that each process keeps
 until the directory changes. Like the public search's index (`donghanh.content.search`), the
 vocabulary is never built inside a request: it is built at deployment (`build_search_indexes`)
-or as a worker starts (`warm_up_directory_search`), shared between processes through the cache,
-and renewed in the background after a change while the previous one answers. A request that
+or as a worker starts (`warm_up_directory_search`), shared between processes through the cache
+(in pieces, loaded one at a time), and renewed after a change (by the job that renews the public
+search's indexes, `donghanh.content.job_kinds`) while the previous one answers. A request that
 finds none anywhere (a new platform whose builds have not finished) waits for the build a few
 seconds, then reads the words as typed only (a public page made so is kept two minutes at
 most, as every public page of the directory).
@@ -43,7 +44,11 @@ def _build_vocabulary(scope: str) -> Vocabulary:
 
 
 vocabularies = PerGeneration(
-    _build_vocabulary, shared_key="directory-vocabulary", empty=lambda _scope: Vocabulary()
+    _build_vocabulary,
+    shared_key="directory-vocabulary-pieces",
+    empty=lambda _scope: Vocabulary(),
+    pieces=Vocabulary.pieces,
+    join=Vocabulary.from_pieces,
 )
 SCOPES = [PUBLIC, EVERYONE]
 

@@ -91,6 +91,25 @@ def job_start(
     return job
 
 
+@transaction.atomic
+def job_queue_once(*, actor: Actor, kind: str) -> Job | None:
+    """Queue a job of `kind` of no user (the platform's own work, such as renewing the public
+    search index after a publication), unless one of that kind is already waiting: the one
+    waiting does the work for every change made before it starts. None when one was waiting."""
+    get_kind(kind)
+    if Job.objects.filter(kind=kind, status=Job.Status.QUEUED).exists():
+        return None
+    job = _create(kind=kind, owner=None, organisation=None, parameters=None)
+    audit_record(
+        event=JobEvent.QUEUED,
+        actor=actor,
+        target=job,
+        organisation=None,
+        details=_details(job),
+    )
+    return job
+
+
 def _may_stop(actor: Actor, job: Job) -> bool:
     user = actor.user
     if user is None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from donghanh.content.search import indexes
+from donghanh.content.search import indexes, warm_up_search
 from donghanh.content.tests.helpers import Editors, published
 from donghanh.core import page_cache
 
@@ -88,8 +88,13 @@ def test_another_process_loads_the_copy_one_process_built(
     assert "Nhận biết lừa đảo việc làm" in _titles(Client(), "lua+dao")
     assert indexes.builds == 2  # the articles in Vietnamese and the providers
     # A new worker process: nothing in its memory, the shared cache already has the corpora.
+    # Its first search loads nothing itself: the load runs off the request path, piece by piece.
     indexes.clear()
-    assert "Nhận biết lừa đảo việc làm" in _titles(Client(), "lua+dao")
+    _titles(Client(), "nhan+biet")  # other words: no page kept by the page cache answers
+    assert indexes.loads == 0 and indexes.pieces_loaded == 0 and len(pending) == 2
+    _run(pending)
+    assert indexes.loads == 2 and indexes.pieces_loaded > 2
+    assert "Nhận biết lừa đảo việc làm" in _titles(Client(), "nhan+biet+lua")
     assert indexes.builds == 0 and not pending
     # A worker starting up loads them in the background before its first search.
     indexes.clear()
@@ -138,10 +143,13 @@ def test_the_deployment_step_builds_every_index_before_any_search(
         published(editors)
     call_command("build_search_indexes")
     assert indexes.builds == 3 and not pending
-    # A web process starting afterwards loads the shared copies: its first search builds nothing.
+    # A web process starting afterwards loads the shared copies as it starts (off the request
+    # path): its first search builds nothing.
     indexes.clear()
+    warm_up_search()
+    _run(pending)
     assert "Nhận biết lừa đảo việc làm" in _titles(Client(), "lua+dao")
-    assert indexes.builds == 0 and not pending
+    assert indexes.builds == 0 and indexes.loads == 3 and not pending
 
 
 def test_the_first_search_waits_for_the_build_started_at_start_up(
@@ -158,8 +166,6 @@ def test_the_first_search_waits_for_the_build_started_at_start_up(
     monkeypatch.setattr(
         page_cache, "start_in_background", lambda function, *args: started.append((function, args))
     )
-    from donghanh.content.search import warm_up_search
-
     warm_up_search()
     assert len(started) == 3
     # The build finishes while the first search waits (here: as it starts to wait).

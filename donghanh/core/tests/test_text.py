@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 
 from donghanh.core.text import (
@@ -51,6 +53,30 @@ def test_a_vocabulary_finds_the_words_one_letter_off():
     assert vocabulary.near("binh") == set()  # the word itself is not near
     assert vocabulary.near("la") == set()  # too short to guess
     assert "nha" in vocabulary and "nga" not in vocabulary
+
+
+def test_a_word_with_a_digit_is_matched_as_written_only():
+    vocabulary = Vocabulary(["2024", "24h", "nha", "binh"])
+    assert vocabulary.near("2025") == set()  # another year, not a typo
+    assert vocabulary.near("24hh") == set()
+    assert vocabulary.near("bnh") == {"binh"}
+    assert "2024" in vocabulary and "24h" in vocabulary
+    # Numbers fill no table of deletions.
+    assert not any(char.isdigit() for word in vocabulary._deletions for char in word)
+
+
+def test_a_vocabulary_taken_apart_in_pieces_is_put_back_the_same(monkeypatch):
+    monkeypatch.setattr(Vocabulary, "PIECE_SIZE", 3)
+    vocabulary = Vocabulary(["binh", "yen", "london", "nha", "la", "lam", "lua", "dao"])
+    pieces: list[tuple[str, Any]] = list(vocabulary.pieces())
+    assert len(pieces) > 4
+    assert {kind for kind, _content in pieces} == {"min_length", "words", "deletions"}
+    assert all(len(content) <= 3 for kind, content in pieces if kind == "words")
+    assert all(len(content[0]) <= 3 for kind, content in pieces if kind == "deletions")
+    again = Vocabulary.from_pieces(iter(pieces))
+    assert again.words == vocabulary.words and again.min_length == vocabulary.min_length
+    for word in ("bnh", "lodnon", "yem", "daoo", "lma", "xyz"):
+        assert again.near(word) == vocabulary.near(word)
 
 
 @pytest.mark.parametrize(

@@ -82,8 +82,13 @@ def test_the_deployment_step_builds_the_vocabularies_before_any_search(
     call_command("build_search_indexes")
     # The public articles' and providers' indexes (3) and both vocabularies (2).
     assert vocabularies.builds == 2 and not pending
-    # A web process starting afterwards loads the shared copy: its search builds nothing.
+    # A web process starting afterwards loads the shared copy, off the request path: its
+    # search builds nothing, and loads nothing itself.
     vocabularies.clear()
+    _names(staff_client, TYPO)
+    assert vocabularies.loads == 0 and vocabularies.pieces_loaded == 0 and len(pending) == 1
+    _run(pending)
+    assert vocabularies.loads == 1
     assert _found(staff_client, TYPO)
     assert vocabularies.builds == 0 and not pending
 
