@@ -23,6 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from donghanh.core.editing import EditSpec
+from donghanh.core.queries import OneOf
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
@@ -175,9 +176,11 @@ def name_search(
         tokens = PersonNameToken.objects.filter(
             organisation_id=OuterRef(organisation), person_id=OuterRef(person)
         )
-        exact &= Q(Exists(tokens.filter(token_index__in=indexes.name_word_candidates(word))))
+        # A few hundred digests a word, as one parameter (`OneOf`), not one each.
+        exact_digests = indexes.name_word_candidates(word)
+        exact &= Q(Exists(tokens.filter(OneOf(F("token_index"), exact_digests))))
         near = indexes.name_word_near_candidates(word)
-        match &= Q(Exists(tokens.filter(token_index__in=near)))
+        match &= Q(Exists(tokens.filter(OneOf(F("token_index"), near))))
     return NameSearch(match=match, exact=exact)
 
 

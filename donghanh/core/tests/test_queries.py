@@ -1,4 +1,5 @@
-"""A read compiled once gives what its queryset gives, for any key, without compiling again."""
+"""A read compiled once gives what its queryset gives, for any key, without compiling again;
+`OneOf` matches what `__in` matches, with one parameter on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from typing import cast
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from donghanh.core.queries import CompiledRead
+from donghanh.core.queries import CompiledRead, OneOf
 from donghanh.organisations.models import Membership
 from donghanh.testing.factories import MembershipFactory
 
@@ -73,3 +75,24 @@ def test_a_compiled_read_prefetches_nothing():
     )
     with pytest.raises(ValueError, match="prefetch"):
         read(1)
+
+
+def test_one_of_matches_what_in_matches_with_one_parameter_on_postgresql():
+    members = [cast(Membership, MembershipFactory()) for _ in range(3)]
+    roles = {member.role for member in members}
+    for values in ([members[0].role], [*roles, "no-such-role", None], []):
+        with CaptureQueriesContext(connection) as context:
+            found = set(
+                Membership.objects.filter(OneOf(F("role"), values)).values_list("pk", flat=True)
+            )
+        expected = set(
+            Membership.objects.filter(role__in=[v for v in values if v is not None]).values_list(
+                "pk", flat=True
+            )
+        )
+        assert found == expected
+        if values:
+            assert found
+        sql = context.captured_queries[0]["sql"]
+        if connection.vendor == "postgresql" and values:
+            assert " = ANY(" in sql and " IN (" not in sql
