@@ -95,4 +95,12 @@ def test_one_of_matches_what_in_matches_with_one_parameter_on_postgresql():
             assert found
         sql = context.captured_queries[0]["sql"]
         if connection.vendor == "postgresql" and values:
-            assert " = ANY(" in sql and " IN (" not in sql
+            assert " = ANY(string_to_array(" in sql and " IN (" not in sql
+
+
+def test_one_of_takes_values_that_cannot_travel_as_one_text():
+    member = cast(Membership, MembershipFactory())
+    for values in ([member.pk, -1], [f"{member.role},x", member.role]):
+        field = "pk" if isinstance(values[0], int) else "role"
+        found = Membership.objects.filter(OneOf(F(field), values)).values_list("pk", flat=True)
+        assert list(found) == [member.pk]
