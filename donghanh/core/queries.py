@@ -145,12 +145,17 @@ class OneOf(Lookup):
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        values: tuple[Any, ...] = self.rhs
-        if not values:
-            return "1 = 0", []  # what an empty `IN` matches: nothing
-        if connection.vendor == "postgresql":
-            if all(isinstance(value, str) and "," not in value for value in values):
-                return f"{lhs} = ANY(string_to_array(%s, ','))", [*lhs_params, ",".join(values)]
-            return f"{lhs} = ANY(%s)", [*lhs_params, list(values)]
-        placeholders = ", ".join(["%s"] * len(values))
-        return f"{lhs} IN ({placeholders})", [*lhs_params, *values]
+        sql, params = one_of_sql(lhs, self.rhs, connection)
+        return sql, [*lhs_params, *params]
+
+
+def one_of_sql(lhs: str, values: Sequence[Any], connection: Any) -> tuple[str, list[Any]]:
+    """The SQL of `OneOf` for the column (or expression) written `lhs`, and its parameters."""
+    if not values:
+        return "1 = 0", []  # what an empty `IN` matches: nothing
+    if connection.vendor == "postgresql":
+        if all(isinstance(value, str) and "," not in value for value in values):
+            return f"{lhs} = ANY(string_to_array(%s, ','))", [",".join(values)]
+        return f"{lhs} = ANY(%s)", [list(values)]
+    placeholders = ", ".join(["%s"] * len(values))
+    return f"{lhs} IN ({placeholders})", list(values)
