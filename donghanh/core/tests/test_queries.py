@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from donghanh.core.queries import CompiledRead, OneOf
+from donghanh.core.queries import CompiledRead, CompiledRows, OneOf
 from donghanh.organisations.models import Membership
 from donghanh.testing.factories import MembershipFactory
 
@@ -104,3 +104,31 @@ def test_one_of_takes_values_that_cannot_travel_as_one_text():
         field = "pk" if isinstance(values[0], int) else "role"
         found = Membership.objects.filter(OneOf(F(field), values)).values_list("pk", flat=True)
         assert list(found) == [member.pk]
+
+
+def _member_rows(organisation_id):
+    return (
+        Membership.objects.filter(organisation_id=organisation_id, is_active=True)
+        .order_by("id")
+        .values_list("pk", "user__username", "role")
+    )
+
+
+def test_compiled_rows_give_what_values_list_gives_for_every_key():
+    first = cast(Membership, MembershipFactory())
+    MembershipFactory(organisation=first.organisation)
+    other = cast(Membership, MembershipFactory())
+    rows = CompiledRows(_member_rows)
+    for organisation_id in (first.organisation_id, other.organisation_id, -5):
+        with CaptureQueriesContext(connection) as context:
+            found = rows(organisation_id)
+        assert found == list(_member_rows(organisation_id))
+        assert len(context.captured_queries) == 1
+    assert len(rows(first.organisation_id)) == 2
+
+
+def test_compiled_rows_come_from_values_list_only():
+    with pytest.raises(ValueError, match="values_list"):
+        CompiledRows(lambda key: Membership.objects.filter(pk=key))(1)
+    with pytest.raises(ValueError, match="values_list"):
+        CompiledRows(lambda key: Membership.objects.filter(pk=key).values("pk"))(1)
