@@ -30,6 +30,7 @@ from donghanh.cases.selectors import (
 )
 from donghanh.core.editing import VersionedFormMixin
 from donghanh.core.idempotency import IdempotencyField
+from donghanh.core.queries import CompiledRows
 from donghanh.core.search_terms import search_terms_bound
 from donghanh.core.widgets import QuickSelect
 from donghanh.organisations.models import Membership, Organisation, Team
@@ -501,6 +502,17 @@ def caseload_search_scope(organisation: Organisation) -> str:
     return f"caseload:{organisation.pk}"
 
 
+# The filter's choices, read on every caseload page: compiled once (`donghanh.core.queries`).
+_workers_of = CompiledRows(
+    lambda organisation_id: assignable_members(organisation_id).values_list(
+        "user_id", "user__full_name", "user__username"
+    )
+)
+_teams_of = CompiledRows(
+    lambda organisation_id: active_teams(organisation_id).values_list("pk", "name")
+)
+
+
 class CaseloadFilters(NamedTuple):
     form: CaseloadFilterForm
     values: dict[str, Any]  # the valid filters, the search terms under "q"
@@ -516,14 +528,12 @@ def caseload_filters(
     # Keys and names only: a hundred members as model instances cost more than the page's rows.
     workers = [
         (user_id, full_name or username)
-        for user_id, full_name, username in assignable_members(organisation_id).values_list(
-            "user_id", "user__full_name", "user__username"
-        )
+        for user_id, full_name, username in _workers_of(organisation_id)
     ]
 
     @functools.cache  # once per request, however often the choices are read
     def teams() -> list[tuple[int, str]]:
-        return list(active_teams(organisation_id).values_list("pk", "name"))
+        return cast(list[tuple[int, str]], _teams_of(organisation_id))
 
     bound = search_terms_bound(
         request, scope=caseload_search_scope(membership.organisation), source=source

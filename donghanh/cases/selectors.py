@@ -304,6 +304,72 @@ def _in_province(organisation_id: int, province: str) -> Q:
     return Q(Exists(from_there)) | Q(Exists(living_there))
 
 
+# What a caseload row shows of a case, its person and team, and of its workers.
+_CASELOAD_COLUMNS = (
+    "organisation_id",  # which organisation, when several are listed (the API)
+    "number",
+    "case_type",
+    "status",
+    "identification_status",
+    "opened_on",
+    "updated_at",
+    "is_restricted",
+    "person__id",
+    "person__full_name",
+    "team__id",
+    "team__name",
+)
+
+
+def _caseload_workers() -> QuerySet[CaseAssignment]:
+    return CaseAssignment.objects.select_related("user").only(
+        "case_id", "user__id", "user__full_name", "user__username"
+    )
+
+
+# A page of the caseload read by its cases' keys: each read compiled once per process for this
+# many keys (`donghanh.core.queries`), a shorter list padded with its last key.
+_ROWS_AT_ONCE = 25
+_caseload_rows_of = CompiledRead(
+    lambda *keys: (
+        Case.objects.filter(pk__in=keys)
+        .select_related("person", "team")
+        .only(*_CASELOAD_COLUMNS)
+        .order_by()
+    )
+)
+_caseload_workers_of = CompiledRead(lambda *keys: _caseload_workers().filter(case_id__in=keys))
+
+
+def _by_batches(read: CompiledRead[Any], keys: list[int]) -> list[Any]:
+    found: list[Any] = []
+    for start in range(0, len(keys), _ROWS_AT_ONCE):
+        batch = keys[start : start + _ROWS_AT_ONCE]
+        found += read(*batch, *[batch[-1]] * (_ROWS_AT_ONCE - len(batch)))
+    return found
+
+
+def caseload_rows(keys: list[int]) -> list[Case]:
+    """The caseload's rows of the cases `keys` (in no order), with their workers: a page whose
+    cases `caseload` chose, under the member's visibility rule and filters, by their keys
+    (`CappedPaginator(keys_first=True, rows=caseload_rows)`). Two queries."""
+    cases: list[Case] = _by_batches(_caseload_rows_of, list(dict.fromkeys(keys))) if keys else []
+    caseload_workers(cases)
+    return cases
+
+
+def caseload_workers(cases: list[Case]) -> None:
+    """Attach its workers to each case as `assignment_list` (what `caseload`'s prefetch gives),
+    in one query compiled once."""
+    if not cases:
+        return
+    workers: dict[int, list[CaseAssignment]] = {case.pk: [] for case in cases}
+    for assignment in _by_batches(_caseload_workers_of, list(workers)):
+        workers[assignment.case_id].append(assignment)
+    for case in cases:
+        case.assignment_list = workers[case.pk]  # type: ignore[attr-defined]
+
+
 def caseload(
     membership: Membership,
     *,
@@ -327,28 +393,9 @@ def caseload(
     cases = (
         cases_visible_to(membership)
         .select_related("person", "team")
-        .only(
-            "organisation_id",  # which organisation, when several are listed (the API)
-            "number",
-            "case_type",
-            "status",
-            "identification_status",
-            "opened_on",
-            "updated_at",
-            "is_restricted",
-            "person__id",
-            "person__full_name",
-            "team__id",
-            "team__name",
-        )
+        .only(*_CASELOAD_COLUMNS)
         .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=CaseAssignment.objects.select_related("user").only(
-                    "case_id", "user__id", "user__full_name", "user__username"
-                ),
-                to_attr="assignment_list",
-            )
+            Prefetch("assignments", queryset=_caseload_workers(), to_attr="assignment_list")
         )
     )
     if case_type:

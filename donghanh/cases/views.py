@@ -49,6 +49,8 @@ from donghanh.cases.selectors import (
     assignable_members,
     case_with_details,
     caseload,
+    caseload_rows,
+    caseload_workers,
     nameable_members,
     regimes_entitled,
     screening_summary,
@@ -130,13 +132,17 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
         team_id=filters.get("team"),
         province=filters.get("province") or "",
         overdue=bool(filters.get("overdue")),
-    )
+    ).prefetch_related(None)  # the workers of the page's cases only, read below
     # Counted up to the cap unless the user asked for the exact count.
     cap = None if request.GET.get("count") == "exact" else settings.CASELOAD_COUNT_CAP
-    # A name search ranks every match: the page's cases are chosen by their keys first.
-    page = CappedPaginator(cases, PAGE_SIZE, cap=cap, keys_first=bool(query)).get_page(
-        request.GET.get("page")
-    )
+    # A name search ranks every match: the page's cases are chosen by their keys first, then
+    # read by those keys with their workers.
+    page = CappedPaginator(
+        cases, PAGE_SIZE, cap=cap, keys_first=bool(query), rows=caseload_rows
+    ).get_page(request.GET.get("page"))
+    if not query:
+        page.object_list = list(page.object_list)
+        caseload_workers(page.object_list)
     # Each row's link, from one reversed address rather than one `{% url %}` a row.
     case_address = _address_with_id("cases:case_detail", org=org, key="case_id")
     for case in page.object_list:

@@ -11,10 +11,14 @@ columns can answer it alone), and counts every item as it goes (a window count, 
 like the other); a second reads only the rows of those keys, with their joins. For lists ordered
 by something computed over every match (a name search ranks exact matches first), which the
 database otherwise joins and reads whole to keep a page of them, and counts again to count.
+`rows`, given, reads those keys' rows instead of the list filtered by them: a read that need
+not repeat the list's filters (a name search's word checks) for rows already chosen by them,
+in the keys' order.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -32,11 +36,13 @@ class CappedPaginator(Paginator):
         *,
         cap: int | None,
         keys_first: bool = False,
+        rows: Callable[[list[Any]], list[Any]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
         self.keys_first = keys_first
+        self.rows = rows
         self._keys: tuple[int, list[Any]] = (0, [])
 
     @cached_property
@@ -86,8 +92,13 @@ class CappedPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         keys = self._keys[1] if self._keys[0] == number else self._read_keys(number)
-        cases: QuerySet[Any] = self.object_list
-        return Page(cases.filter(pk__in=keys[: top - bottom]), number, self)
+        keys = keys[: top - bottom]
+        if self.rows is None:
+            cases: QuerySet[Any] = self.object_list
+            return Page(cases.filter(pk__in=keys), number, self)
+        found = {row.pk: row for row in self.rows(keys)} if keys else {}
+        # In the keys' order; a row gone since its key was read is left out.
+        return Page([found[key] for key in keys if key in found], number, self)
 
     @property
     def capped(self) -> bool:

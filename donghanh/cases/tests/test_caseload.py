@@ -11,8 +11,14 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from donghanh.cases import selectors
 from donghanh.cases import services as case_services
-from donghanh.cases.selectors import case_number_prefix, caseload, cases_visible_to
+from donghanh.cases.selectors import (
+    case_number_prefix,
+    caseload,
+    caseload_rows,
+    cases_visible_to,
+)
 from donghanh.cases.tests.conftest import make_case, make_person
 from donghanh.cases.views import PAGE_SIZE
 from donghanh.core.actor import Actor
@@ -252,6 +258,33 @@ def test_a_name_search_counts_to_the_cap_as_its_page_is_read(staff, settings):
     assert '<p role="status">4 trường hợp' in exact.content.decode()
 
 
+def _row(case):
+    workers = [(a.user_id, a.user.display_name) for a in case.assignment_list]
+    team = case.team.name if case.team else None
+    return (case.pk, case.number, case.person.full_name, case.status, case.opened_on, team, workers)
+
+
+def test_caseload_rows_read_any_number_of_keys_with_their_workers(staff):
+    worker = staff.users[Role.CASE_WORKER]
+    helper = staff.users[Role.SUPERVISOR]
+    cases = [
+        make_case(make_person(staff.organisation, worker, full_name=f"Lê Thị Mai {n}"), worker)
+        for n in range(2 * PAGE_SIZE + 3)
+    ]
+    case_services.case_assign(case=cases[-1], workers=[helper], actor=Actor.for_user(helper))
+    membership = Membership.objects.get(user=helper)
+    expected = {case.pk: _row(case) for case in caseload(membership)}
+    for keys in ([c.pk for c in cases], [cases[-1].pk, cases[0].pk], [cases[3].pk, -1]):
+        with CaptureQueriesContext(connection) as context:
+            rows = caseload_rows(keys)
+        assert sorted(_row(case) for case in rows) == sorted(
+            expected[key] for key in keys if key in expected
+        )
+        batches = (len(keys) + selectors._ROWS_AT_ONCE - 1) // selectors._ROWS_AT_ONCE
+        assert len(context.captured_queries) == 2 * batches  # the rows, their workers
+    assert caseload_rows([]) == []
+
+
 @pytest.mark.parametrize("cap", [None, 10_000, PAGE_SIZE + 3])
 def test_keys_first_pages_hold_the_same_cases_in_the_same_order(staff, cap):
     worker = staff.users[Role.CASE_WORKER]
@@ -265,10 +298,21 @@ def test_keys_first_pages_hold_the_same_cases_in_the_same_order(staff, cap):
         keyed = CappedPaginator(
             caseload(membership, query="le mai"), PAGE_SIZE, cap=cap, keys_first=True
         )
+        # As the page reads them: by their keys, without the search's filters, with workers.
+        by_rows = CappedPaginator(
+            caseload(membership, query="le mai").prefetch_related(None),
+            PAGE_SIZE,
+            cap=cap,
+            keys_first=True,
+            rows=caseload_rows,
+        )
         plain_page, keyed_page = plain.get_page(asked), keyed.get_page(asked)
-        assert keyed_page.number == plain_page.number
-        assert keyed.count == plain.count
+        rows_page = by_rows.get_page(asked)
+        assert keyed_page.number == plain_page.number == rows_page.number
+        assert keyed.count == plain.count == by_rows.count
         assert [case.pk for case in keyed_page] == [case.pk for case in plain_page]
+        assert [case.pk for case in rows_page] == [case.pk for case in plain_page]
+        assert [_row(case) for case in rows_page] == [_row(case) for case in plain_page]
     assert plain.count == min(2 * PAGE_SIZE + 5, (cap or 10**6) + 1)
 
 

@@ -214,3 +214,17 @@ def test_a_word_longer_than_any_name_is_looked_for_exactly_not_one_letter_off():
     # cannot ask the database for tens of thousands of indexes.
     assert len(short) > len(indexes.name_word_candidates("nguyen"))
     assert indexes.name_word_near_candidates(long_word) == indexes.name_word_candidates(long_word)
+
+
+@pytest.mark.parametrize("query", ["nguyen thi hoa", "tran", "nguyen"])
+def test_a_name_search_inside_another_query_finds_the_same_people(membership, people, query):
+    """The name words' checks name the searched model's columns: they follow it into a
+    subquery or a union, where its table takes another alias."""
+    from donghanh.people.models import Person
+
+    direct = set(persons_search(membership, query).values_list("pk", flat=True))
+    assert direct
+    inside = Person.objects.filter(pk__in=persons_search(membership, query).values("pk"))
+    assert set(inside.values_list("pk", flat=True)) == direct
+    both = persons_search(membership, query) | persons_search(membership, "zzzz")
+    assert set(both.values_list("pk", flat=True)) == direct
