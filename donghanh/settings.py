@@ -129,7 +129,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, reading the session's device with a compiled read.
+    "donghanh.accounts.middleware.DeviceMiddleware",
     "donghanh.accounts.middleware.SessionTrackingMiddleware",
     "donghanh.accounts.middleware.NotFoundWatchMiddleware",
     "donghanh.accounts.middleware.SecurityGateMiddleware",
@@ -280,7 +281,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, reading the signed-in user with a compiled read.
+    "donghanh.accounts.backends.AccountBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace:home"

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django_otp.middleware import OTPMiddleware
 
-from donghanh.accounts.selectors import user_has_confirmed_device
+from donghanh.accounts.selectors import device_by_persistent_id, user_has_confirmed_device
 from donghanh.accounts.services import not_found_counted
 from donghanh.accounts.sessions import session_seen
 from donghanh.core.actor import request_actor
@@ -15,6 +17,14 @@ from donghanh.core.actor import request_actor
 GATED_PREFIXES = ("/app/", "/admin/")
 # Where an address names an organisation's records: a 404 there may be someone trying others'.
 RECORD_PREFIXES = ("/app/o/", "/api/")
+
+
+class DeviceMiddleware(OTPMiddleware):
+    """django-otp's middleware (`request.user.otp_device`, `is_verified()`), reading the
+    session's device with a read compiled once rather than a queryset built per request."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Any:
+        return device_by_persistent_id(self._normalize_persistent_id(persistent_id))
 
 
 class SessionTrackingMiddleware:

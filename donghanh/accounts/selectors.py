@@ -14,15 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.http import Http404
 from django.utils import timezone
 from django_otp import user_has_device
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donghanh.accounts.models import SecurityNotice, SignInThrottle, User, UserSession
+from donghanh.core.queries import CompiledRead
 
 
 def user_has_confirmed_device(user: Any) -> bool:
@@ -151,3 +154,44 @@ def describe_user_agent(user_agent: str) -> str:
     browser = next((name for name, pattern in _BROWSERS if pattern.search(user_agent)), "")
     system = next((name for name, pattern in _SYSTEMS if pattern.search(user_agent)), "")
     return " · ".join(part for part in (browser, system) if part)
+
+
+# --- who is signed in, on every request -------------------------------------------------------
+#
+# Every staff request reads its user and the second-factor device that verified the session.
+# Both are reads by id whose SQL is compiled once per process (`core.queries`): Django's
+# queryset for them cost more Python than the database takes to answer.
+
+_user_by_id = CompiledRead(lambda pk: User._default_manager.filter(pk=pk))
+_device_reads: dict[type[Device], CompiledRead[Any]] = {}
+
+
+def user_by_id(pk: Any) -> User | None:
+    """The user of that id, or None (the signed-in user of a session)."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        return None
+    found = _user_by_id(key)
+    return found[0] if found else None
+
+
+def device_by_persistent_id(persistent_id: str) -> Device | None:
+    """The second-factor device a session names (`app_label.model/id`), or None: what
+    django-otp's `Device.from_persistent_id` answers, without building its query again."""
+    try:
+        label, device_id = persistent_id.rsplit("/", 1)
+        app_label, model_name = label.split(".")
+        model = apps.get_model(app_label, model_name)
+        key = int(device_id)
+    except (ValueError, LookupError):
+        return None
+    if not issubclass(model, Device):
+        return None
+    read = _device_reads.get(model)
+    if read is None:
+        read = _device_reads.setdefault(
+            model, CompiledRead(lambda pk, model=model: model._default_manager.filter(pk=pk))
+        )
+    found = read(key)
+    return found[0] if found else None

@@ -30,8 +30,10 @@ from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
 
-# Stand-ins for the arguments while compiling: integers no key ever takes.
-_STAND_IN_BASE = -8_271_645_300
+# Stand-ins for the arguments while compiling: integers no key ever takes, within the range
+# of a 32-bit integer column (django-otp's devices, for one, have such keys: on PostgreSQL,
+# Django answers a value out of a column's range with an empty result, never compiled).
+_STAND_IN_BASE = -2_071_645_300
 
 
 @dataclass(frozen=True)
