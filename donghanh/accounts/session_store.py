@@ -24,7 +24,7 @@ _session_keyed = CompiledRead(
 class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self) -> Any:
         if self.model is not Session:
-            return super()._get_session_from_db()
+            return super()._get_session_from_db()  # type: ignore[misc]
         found = _session_keyed(self.session_key)
         if found and found[0].expire_date > timezone.now():
             return found[0]
