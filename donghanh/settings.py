@@ -320,7 +320,8 @@ else:
 # a signed-in one notes its last activity once a minute (`accounts.sessions.session_seen`),
 # which pushes the expiry forward, so activity keeps it alive without a write per request.
 SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Django's database sessions, read by a compiled query (donghanh/accounts/session_store.py).
+SESSION_ENGINE = "donghanh.accounts.session_store"
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True

@@ -13,9 +13,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.core.crypto import EncryptedCharField, EncryptedTextField
+from donghanh.core.labels import QuickLabels
 
 
-class Attachment(models.Model):
+class Attachment(QuickLabels, models.Model):
     class Kind(models.TextChoices):
         PDF = "application/pdf", "PDF"
         JPEG = "image/jpeg", "JPEG"

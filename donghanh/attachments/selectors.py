@@ -3,11 +3,14 @@ access check (`donghanh.cases.services.case_access_audited`) or a membership alr
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404
 
 from donghanh.attachments.models import Attachment
 from donghanh.cases.models import Case
 from donghanh.core.queries import CompiledRead
+from donghanh.organisations.models import Membership
 
 # Compiled once per process: the case page reads it on every request (donghanh.core.queries).
 _attachments_of_case = CompiledRead(
@@ -32,6 +35,18 @@ _attachments_of_case = CompiledRead(
 def attachments_of_case(case: Case) -> list[Attachment]:
     """The case's attachments, newest first, with who uploaded them (one query)."""
     return _attachments_of_case(case.pk)
+
+
+# What the case page reads of attachments (run with its other reads, `donghanh.core.sections`).
+CASE_PAGE_READS: dict[str, CompiledRead[Any]] = {"attachments": _attachments_of_case}
+
+
+def case_section(
+    membership: Membership, case: Case, rows: dict[str, list[Any]] | None = None
+) -> dict[str, Any]:
+    """The case page's documents section: the rows of `CASE_PAGE_READS`, read here without
+    them."""
+    return {"attachments": attachments_of_case(case) if rows is None else rows["attachments"]}
 
 
 def attachment_of_case(case: Case, attachment_id: int) -> Attachment:

@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.core.crypto import EncryptedTextField
+from donghanh.core.labels import QuickLabels
 from donghanh.core.person_export import excluded_from_person_export
 from donghanh.places.models import Commune
 
@@ -161,7 +162,7 @@ def _label(choices: type[models.TextChoices], value: str) -> str:
     return label
 
 
-class Case(models.Model):
+class Case(QuickLabels, models.Model):
     """One person's case at the organisation that owns it."""
 
     organisation = models.ForeignKey(
@@ -415,7 +416,7 @@ class CaseRestriction(models.Model):
         return f"user {self.user_id} named on case #{self.case_id}"
 
 
-class CaseStatusChange(models.Model):
+class CaseStatusChange(QuickLabels, models.Model):
     """One step of the case's life: opened, closure requested, approved or declined, reopened."""
 
     class Kind(models.TextChoices):
@@ -498,7 +499,7 @@ class SupportRegimeRule(models.Model):
         return f"{self.legal_regime} {self.group} {self.regime} from {self.valid_from}"
 
 
-class SupportRegimeTerm(models.Model):
+class SupportRegimeTerm(QuickLabels, models.Model):
     """Configuration: the rate, cap and responsible agency of one regime, for a period."""
 
     class Unit(models.TextChoices):

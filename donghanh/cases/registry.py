@@ -12,7 +12,10 @@
 Order of the case page's sections after the case's own details: referrals 10 (referrals app),
 case work 20 (casework app), the case's history 30 (this app), documents and photos 40
 (attachments app). A section's template sees the page's context (`case`, `organisation`,
-`can_edit`, ...); their data functions, if any, receive the member's membership and the case.
+`can_edit`, ...); their data functions, if any, receive the member's membership and the case,
+and the rows of the section's reads: a section names its reads (`reads=`, compiled reads by the
+keys of `cases.selectors.case_page_keys`: case_id, organisation_id, person_id, legal_regime,
+support_group), and the page runs them all, with its own, as one statement.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -44,14 +45,15 @@ from donghanh.cases.models import (
     SupportRegimeRule,
     SupportRegimeTerm,
 )
+from donghanh.cases.registry import CASE_PAGE
 from donghanh.core.editing import EditSpec
-from donghanh.core.queries import CompiledRead
+from donghanh.core.queries import CompiledRead, every_field
 from donghanh.core.text import fold
 from donghanh.organisations.models import Membership, Organisation, Team
 from donghanh.organisations.roles import Perm, Role, role_allows
 from donghanh.organisations.selectors import access_membership
-from donghanh.people.models import Person
-from donghanh.people.selectors import name_search
+from donghanh.people.models import Consent, Person
+from donghanh.people.selectors import consent_in_force, name_search
 from donghanh.reference.codelists import (
     CONTROL_MEANS,
     COUNTRIES,
@@ -243,10 +245,13 @@ def cases_of_every_organisation() -> QuerySet[Case]:
 
 # The case page's reads of a case's workers, named users and history, by the case's id, each
 # compiled once per process (`donghanh.core.queries`).
+# Of the users, their names only (`display_name`).
+_USER_NAMES = ("full_name", "username")
 _assignments_of = CompiledRead(
     lambda case_id: (
         CaseAssignment.objects.filter(case_id=case_id)
         .select_related("user")
+        .only(*every_field(CaseAssignment), *(f"user__{name}" for name in _USER_NAMES))
         .order_by("assigned_at", "id")
     )
 )
@@ -254,23 +259,98 @@ _restrictions_of = CompiledRead(
     lambda case_id: (
         CaseRestriction.objects.filter(case_id=case_id)
         .select_related("user")
+        .only(*every_field(CaseRestriction), *(f"user__{name}" for name in _USER_NAMES))
         .order_by("added_at", "id")
     )
 )
 _status_changes_of = CompiledRead(
-    lambda case_id: CaseStatusChange.objects.filter(case_id=case_id).select_related("by")
+    lambda case_id: (
+        CaseStatusChange.objects.filter(case_id=case_id)
+        .select_related("by")
+        .only(*every_field(CaseStatusChange), *(f"by__{name}" for name in _USER_NAMES))
+    )
 )
 
 
-def case_with_details(case: Case) -> Case:
-    """The workers, named users and status history of an accessed case, in three queries, two
-    for a case not restricted (restricting names its users; lifting it removes them all)."""
-    case.assignment_list = _assignments_of(case.pk)  # type: ignore[attr-defined]
+def case_with_details(case: Case, rows: Mapping[str, list[Any]] | None = None) -> Case:
+    """The workers, named users and status history of an accessed case, from the rows of
+    `CASE_PAGE_READS` when the case page has read them with its sections; else in three
+    queries, two for a case not restricted (restricting names its users; lifting it removes
+    them all)."""
+    if rows is None:
+        rows = {
+            "assignments": _assignments_of(case.pk),
+            "restrictions": _restrictions_of(case.pk) if case.is_restricted else [],
+            "status_changes": _status_changes_of(case.pk),
+        }
+    case.assignment_list = rows["assignments"]  # type: ignore[attr-defined]
     case.restriction_list = (  # type: ignore[attr-defined]
-        _restrictions_of(case.pk) if case.is_restricted else []
+        rows["restrictions"] if case.is_restricted else []
     )
-    case.status_change_list = _status_changes_of(case.pk)  # type: ignore[attr-defined]
+    case.status_change_list = rows["status_changes"]  # type: ignore[attr-defined]
     return case
+
+
+# What the case page reads of the case itself besides the case, by name: run with its
+# sections' reads as one statement (`donghanh.core.sections`) with `case_page_keys`.
+_case_management_consents = CompiledRead(
+    lambda person_id: Consent.objects.filter(
+        person_id=person_id, purpose=Consent.Purpose.CASE_MANAGEMENT
+    ).only("person_id", "purpose", "given_on", "expires_on", "withdrawn_at")
+)
+_regime_rules = CompiledRead(
+    lambda legal_regime, support_group: SupportRegimeRule.objects.filter(
+        legal_regime=legal_regime, group=support_group
+    ).order_by("valid_from", "id")
+)
+_regime_terms = CompiledRead(
+    lambda legal_regime, support_group: SupportRegimeTerm.objects.filter(
+        legal_regime=legal_regime,
+        regime__in=SupportRegimeRule.objects.filter(
+            legal_regime=legal_regime, group=support_group
+        ).values("regime"),
+    ).order_by("valid_from", "id")
+)
+CASE_PAGE_READS: dict[str, CompiledRead[Any]] = {
+    "assignments": _assignments_of,
+    "restrictions": _restrictions_of,
+    "status_changes": _status_changes_of,
+    "consents": _case_management_consents,
+    "rules": _regime_rules,
+    "terms": _regime_terms,
+}
+
+
+def case_page_keys(membership: Membership, case: Case) -> dict[str, Any]:
+    """The keys of the case page's reads (`CASE_PAGE_READS` and its sections'): the case, the
+    member's organisation, the person, and the law and group that decide her support."""
+    return {
+        "case_id": case.pk,
+        "organisation_id": membership.organisation_id,
+        "person_id": case.person_id,
+        "legal_regime": str(case.legal_regime or ""),
+        "support_group": str(support_group_for(case) or ""),
+    }
+
+
+def case_page(membership: Membership, case: Case) -> dict[str, Any]:
+    """What the case page shows of an accessed case besides its own fields: its workers,
+    named users and history (on the case), the support she is entitled to, whether a consent
+    to case management is in force, and the sections other apps add, all read in one
+    statement (`CASE_PAGE_READS` with the sections' reads, `donghanh.core.sections`)."""
+    own, sections = CASE_PAGE.bound_with_reads(
+        membership, case, keys=case_page_keys(membership, case), reads=CASE_PAGE_READS
+    )
+    case_with_details(case, own)
+    today = timezone.localdate()
+    return {
+        "screening": screening_summary(case),
+        "support_group": support_group_for(case),
+        "regimes": regimes_entitled_from(case, own["rules"], own["terms"], on=today),
+        "has_consent": any(consent_in_force(consent, today) for consent in own["consents"]),
+        "today": today,
+        "sections": sections,
+    }
 
 
 def _overdue_work() -> Q:
@@ -573,20 +653,56 @@ def regimes_entitled(case: Case, on: datetime.date | None = None) -> list[Entitl
     group = support_group_for(case)
     if group is None or not case.legal_regime:
         return []
-    rules: dict[str, SupportRegimeRule] = {}
-    for rule in SupportRegimeRule.objects.filter(
-        _in_force(day), legal_regime=case.legal_regime, group=group
-    ).order_by("valid_from"):
-        known = rules.get(rule.regime)
-        if known is None or (known.case_by_case and not rule.case_by_case):
-            rules[rule.regime] = rule
+    rules = list(
+        SupportRegimeRule.objects.filter(
+            _in_force(day), legal_regime=case.legal_regime, group=group
+        ).order_by("valid_from", "id")
+    )
     if not rules:
         return []
-    terms: dict[str, SupportRegimeTerm] = {}
-    for term in SupportRegimeTerm.objects.filter(
-        _in_force(day), legal_regime=case.legal_regime, regime__in=list(rules)
-    ).order_by("valid_from", "id"):
-        terms[term.regime] = term  # the most recent start wins
+    terms = SupportRegimeTerm.objects.filter(
+        _in_force(day), legal_regime=case.legal_regime, regime__in={rule.regime for rule in rules}
+    ).order_by("valid_from", "id")
+    return regimes_entitled_from(case, rules, list(terms), on=day)
+
+
+def _in_force_on(row: SupportRegimeRule | SupportRegimeTerm, day: datetime.date) -> bool:
+    """`_in_force` for a row already read."""
+    return row.valid_from <= day and (row.valid_to is None or row.valid_to >= day)
+
+
+def regimes_entitled_from(
+    case: Case,
+    rules: list[SupportRegimeRule],
+    terms: list[SupportRegimeTerm],
+    on: datetime.date | None = None,
+) -> list[EntitledRegime]:
+    """`regimes_entitled` from rules and terms already read, each list in the order of its
+    start (the case page reads those of the case's law and group, whatever their dates)."""
+    day = on or timezone.localdate()
+    group = support_group_for(case)
+    if group is None or not case.legal_regime:
+        return []
+    by_regime: dict[str, SupportRegimeRule] = {}
+    for rule in rules:
+        if rule.legal_regime != case.legal_regime or rule.group != group:
+            continue
+        if not _in_force_on(rule, day):
+            continue
+        known = by_regime.get(rule.regime)
+        if known is None or (known.case_by_case and not rule.case_by_case):
+            by_regime[rule.regime] = rule
+    if not by_regime:
+        return []
+    by_term: dict[str, SupportRegimeTerm] = {}
+    for term in terms:
+        if (
+            term.legal_regime == case.legal_regime
+            and term.regime in by_regime
+            and _in_force_on(term, day)
+        ):
+            by_term[term.regime] = term  # the most recent start wins
+    rules_found, terms_found = by_regime, by_term
     labels = dict(SupportRegime.choices)
     return [
         EntitledRegime(
@@ -594,9 +710,11 @@ def regimes_entitled(case: Case, on: datetime.date | None = None) -> list[Entitl
             label=str(labels[code]),
             case_by_case=rule.case_by_case,
             legal_basis=rule.legal_basis,
-            term=terms.get(code),
+            term=terms_found.get(code),
         )
-        for code, rule in sorted(rules.items(), key=lambda item: _REGIME_ORDER.get(item[0], 99))
+        for code, rule in sorted(
+            rules_found.items(), key=lambda item: _REGIME_ORDER.get(item[0], 99)
+        )
     ]
 
 

@@ -18,7 +18,6 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -42,19 +41,16 @@ from donghanh.cases.forms import (
     caseload_search_scope,
 )
 from donghanh.cases.models import Case, CaseStatus
-from donghanh.cases.registry import CASE_PAGE
 from donghanh.cases.selectors import (
     CASE_EDITS,
     CaseAccess,
     assignable_members,
+    case_page,
     case_with_details,
     caseload,
     caseload_rows,
     caseload_workers,
     nameable_members,
-    regimes_entitled,
-    screening_summary,
-    support_group_for,
     team_choices,
     users_of,
 )
@@ -208,7 +204,8 @@ def case_open(request: HttpRequest, org: str, person_id: int) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
     membership, case = _open_case(request, org, case_id, Perm.VIEW_CASES)
-    case = case_with_details(case)
+    # Workers, history, support, consent and the sections of other apps: one statement.
+    page = case_page(membership, case)
     role = membership.role
     can_edit = role_allows(role, Perm.EDIT_CASES)
     return render(
@@ -219,10 +216,6 @@ def case_detail(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
             "membership": membership,
             "case": case,
             "person": case.person,
-            "screening": screening_summary(case),
-            "support_group": support_group_for(case),
-            "regimes": regimes_entitled(case),
-            "has_consent": consent_is_active(case.person, Consent.Purpose.CASE_MANAGEMENT),
             "transit_countries": COUNTRIES.labels(case.transit_countries),
             "destination_country": COUNTRIES.label(case.destination_country),
             "recruiter_relation": RELATIONS_TO_TRAFFICKER.label(case.recruiter_relation),
@@ -236,9 +229,8 @@ def case_detail(request: HttpRequest, org: str, case_id: int) -> HttpResponse:
             "can_reopen": can_edit and case.is_closed,
             "can_assign": role_allows(role, Perm.APPROVE_CASES),
             "can_restrict": role_allows(role, Perm.VIEW_ALL_ORG_CASES),
-            "today": timezone.localdate(),
-            # Referrals, case work, history and attachments: sections apps register.
-            "sections": CASE_PAGE.bound(membership, case),
+            # Screening, support, consent, today, and the sections apps register.
+            **page,
         },
     )
 

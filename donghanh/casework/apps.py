@@ -9,12 +9,20 @@ class CaseworkConfig(AppConfig):
         from donghanh.cases.registry import CASE_PAGE, register_closure_check, register_due_dates
         from donghanh.casework.duedates import actions_due, follow_ups_due
         from donghanh.casework.exporters import register_casework_exporter
-        from donghanh.casework.selectors import case_section, unfinished_case_work
+        from donghanh.casework.selectors import (
+            CASE_WORK_READS,
+            case_section,
+            unfinished_case_work,
+        )
 
         register_casework_exporter()
         # Needs, plan, services, follow-ups and shelter stays on the case page.
         CASE_PAGE.register(
-            "casework", template="casework/case_section.html", order=20, data=case_section
+            "casework",
+            template="casework/case_section.html",
+            order=20,
+            data=case_section,
+            reads=CASE_WORK_READS,
         )
         # A case does not close with the person still in a shelter or a visit still to make.
         register_closure_check("casework", unfinished_case_work)

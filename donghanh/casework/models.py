@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from donghanh.cases.models import SupportRegime
 from donghanh.core.crypto import EncryptedTextField
+from donghanh.core.labels import QuickLabels
 from donghanh.reference.domains import ServiceDomain
 
 # The ten domains of a needs assessment (the directory's domains without the hotline, which is
@@ -65,7 +66,7 @@ class NeedsAssessment(models.Model):
         return f"needs assessment #{self.pk}"
 
 
-class AssessedNeed(models.Model):
+class AssessedNeed(QuickLabels, models.Model):
     """The level of need in one domain, with notes."""
 
     assessment = models.ForeignKey(NeedsAssessment, on_delete=models.CASCADE, related_name="needs")
@@ -92,7 +93,7 @@ class PlanStatus(models.TextChoices):
     RETURNED = "returned", _("Returned for changes")
 
 
-class CasePlan(models.Model):
+class CasePlan(QuickLabels, models.Model):
     """The case plan: one per case. Its version goes up with every change to it, its goals or
     its actions, so that a stale edit or decision is refused."""
 
@@ -121,7 +122,7 @@ class CasePlan(models.Model):
         return f"case plan #{self.pk}"
 
 
-class PlanGoal(models.Model):
+class PlanGoal(QuickLabels, models.Model):
     plan = models.ForeignKey(CasePlan, on_delete=models.CASCADE, related_name="goals")
     domain = models.CharField(_("domain"), max_length=32, choices=ASSESSED_DOMAIN_CHOICES)
     text = EncryptedTextField(_("goal"))
@@ -142,7 +143,7 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class PlanAction(models.Model):
+class PlanAction(QuickLabels, models.Model):
     goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="actions")
     description = EncryptedTextField(pgettext_lazy("plan", "action"))
     owner = models.ForeignKey(
@@ -169,7 +170,7 @@ class PlanAction(models.Model):
         return f"action #{self.pk}"
 
 
-class ServiceDelivery(models.Model):
+class ServiceDelivery(QuickLabels, models.Model):
     """A service the person received, and the Art. 37 regime that pays for it, if any."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="services")
@@ -229,7 +230,7 @@ class FollowUpMethod(models.TextChoices):
     ONLINE = "online", _("Online")
 
 
-class FollowUp(models.Model):
+class FollowUp(QuickLabels, models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="follow_ups")
     planned_on = models.DateField(_("planned date"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
@@ -281,7 +282,7 @@ class DischargeReason(models.TextChoices):
     OTHER = "other", _("Other reason")
 
 
-class ShelterStay(models.Model):
+class ShelterStay(QuickLabels, models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="shelter_stays")
     shelter = models.ForeignKey(
         "organisations.Organisation",

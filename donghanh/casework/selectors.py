@@ -5,7 +5,9 @@ member's visible cases itself."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -15,7 +17,7 @@ from django.utils.translation import ngettext
 
 from donghanh.cases.models import ACTIVE_STATUSES, Case, CaseStatus
 from donghanh.cases.selectors import cases_visible_to
-from donghanh.core.queries import CompiledRead
+from donghanh.core.queries import CompiledRead, every_field
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.programmes.projects.models import Project
@@ -275,8 +277,22 @@ class CaseWork:
 
 # The case page's reads of case work, by the case's id, each compiled once per process (the
 # page makes them on every request; compiling them cost more than running them).
+# Of users, their names only (`display_name`); of organisations, providers and projects the
+# names the page shows (`local_name`) and a project's code.
+_NAMES = ("full_name", "username")
+_LOCAL_NAMES = ("name", "name_en")
+
+
+def _names(relation: str, names: tuple[str, ...] = _NAMES) -> list[str]:
+    return [f"{relation}__{name}" for name in names]
+
+
 _assessments = CompiledRead(
-    lambda case_id: NeedsAssessment.objects.filter(case_id=case_id).select_related("created_by")
+    lambda case_id: (
+        NeedsAssessment.objects.filter(case_id=case_id)
+        .select_related("created_by")
+        .only(*every_field(NeedsAssessment), *_names("created_by"))
+    )
 )
 _needs = CompiledRead(
     lambda case_id: AssessedNeed.objects.filter(assessment__case_id=case_id).order_by(
@@ -284,8 +300,10 @@ _needs = CompiledRead(
     )
 )
 _plan = CompiledRead(
-    lambda case_id: CasePlan.objects.filter(case_id=case_id).select_related(
-        "submitted_by", "decided_by"
+    lambda case_id: (
+        CasePlan.objects.filter(case_id=case_id)
+        .select_related("submitted_by", "decided_by")
+        .only(*every_field(CasePlan), *_names("submitted_by"), *_names("decided_by"))
     )
 )
 _goals = CompiledRead(lambda case_id: PlanGoal.objects.filter(plan__case_id=case_id).order_by("id"))
@@ -293,6 +311,7 @@ _actions = CompiledRead(
     lambda case_id: (
         PlanAction.objects.filter(goal__plan__case_id=case_id)
         .select_related("owner")
+        .only(*every_field(PlanAction), *_names("owner"))
         .order_by("goal_id", "due_on", "id")
     )
 )
@@ -300,6 +319,11 @@ _services = CompiledRead(
     lambda case_id: (
         ServiceDelivery.objects.filter(case_id=case_id)
         .select_related("provider", "project")
+        .only(
+            *every_field(ServiceDelivery),
+            *_names("provider", _LOCAL_NAMES),
+            *_names("project", (*_LOCAL_NAMES, "code")),
+        )
         .order_by("-delivered_on", "-id")
     )
 )
@@ -310,50 +334,83 @@ _stays = CompiledRead(
     lambda case_id: (
         ShelterStay.objects.filter(case_id=case_id)
         .select_related("shelter", "project")
+        .only(
+            *every_field(ShelterStay),
+            *_names("shelter", _LOCAL_NAMES),
+            *_names("project", (*_LOCAL_NAMES, "code")),
+        )
         .order_by("-admitted_on", "-id")
     )
 )
 
 
-def case_work(case: Case) -> CaseWork:
-    """The case work of an accessed case: at most eight small reads (assessments and their
-    needs, the plan, its goals and their actions, services, follow-ups, stays), each compiled
-    once per process; the needs, goals and actions are read only when there is an assessment,
-    a plan, a goal to hold them."""
-    assessments = _assessments(case.pk)
-    if assessments:
-        needs: dict[int, list[AssessedNeed]] = {}
-        for need in _needs(case.pk):
-            needs.setdefault(need.assessment_id, []).append(need)
-        for assessment in assessments:
-            assessment.need_list = needs.get(assessment.pk, [])  # type: ignore[attr-defined]
-    plans = _plan(case.pk)
-    plan = plans[0] if plans else None
-    goals = _goals(case.pk) if plan is not None else []
-    if goals:
-        actions: dict[int, list[PlanAction]] = {}
-        for action in _actions(case.pk):
-            actions.setdefault(action.goal_id, []).append(action)
-        for goal in goals:
-            goal.plan = plan  # type: ignore[assignment]
-            goal.action_list = actions.get(goal.pk, [])  # type: ignore[attr-defined]
-    services = _services(case.pk)
+# What the case page reads of case work, by name: run together with the page's other reads
+# (`donghanh.core.sections`), or one by one by `case_work` alone.
+CASE_WORK_READS: dict[str, CompiledRead[Any]] = {
+    "assessments": _assessments,
+    "needs": _needs,
+    "plan": _plan,
+    "goals": _goals,
+    "actions": _actions,
+    "services": _services,
+    "follow_ups": _follow_ups,
+    "stays": _stays,
+}
+
+
+def _read_alone(case: Case) -> dict[str, list[Any]]:
+    """The case work's reads one by one, skipping the needs, goals and actions when there is
+    no assessment, plan or goal to hold them (at most eight small reads)."""
+    rows: dict[str, list[Any]] = {"assessments": _assessments(case.pk)}
+    rows["needs"] = _needs(case.pk) if rows["assessments"] else []
+    rows["plan"] = _plan(case.pk)
+    rows["goals"] = _goals(case.pk) if rows["plan"] else []
+    rows["actions"] = _actions(case.pk) if rows["goals"] else []
+    for name in ("services", "follow_ups", "stays"):
+        rows[name] = CASE_WORK_READS[name](case.pk)
+    return rows
+
+
+def case_work(case: Case, rows: Mapping[str, list[Any]] | None = None) -> CaseWork:
+    """The case work of an accessed case from the rows of `CASE_WORK_READS` (assessments and
+    their needs, the plan, its goals and their actions, services, follow-ups, stays), each
+    compiled once per process; without `rows`, read here."""
+    if rows is None:
+        rows = _read_alone(case)
+    assessments: list[NeedsAssessment] = rows["assessments"]
+    needs: dict[int, list[AssessedNeed]] = {}
+    for need in rows["needs"]:
+        needs.setdefault(need.assessment_id, []).append(need)
+    for assessment in assessments:
+        assessment.need_list = needs.get(assessment.pk, [])  # type: ignore[attr-defined]
+    plan: CasePlan | None = rows["plan"][0] if rows["plan"] else None
+    goals: list[PlanGoal] = rows["goals"] if plan is not None else []
+    actions: dict[int, list[PlanAction]] = {}
+    for action in rows["actions"]:
+        actions.setdefault(action.goal_id, []).append(action)
+    for goal in goals:
+        goal.plan = plan  # type: ignore[assignment]
+        goal.action_list = actions.get(goal.pk, [])  # type: ignore[attr-defined]
+    services: list[ServiceDelivery] = rows["services"]
     return CaseWork(
         assessment=assessments[0] if assessments else None,
         earlier_assessments=assessments[1:],
         plan=plan,
         goals=goals,
         services=services,
-        follow_ups=_follow_ups(case.pk),
-        stays=_stays(case.pk),
+        follow_ups=rows["follow_ups"],
+        stays=rows["stays"],
         total_cost_vnd=sum(service.cost_vnd for service in services),
     )
 
 
-def case_section(membership: Membership, case: Case) -> dict[str, object]:
-    """What the case page's case-work section shows (registered in `CaseworkConfig.ready()`)."""
+def case_section(
+    membership: Membership, case: Case, rows: Mapping[str, list[Any]] | None = None
+) -> dict[str, object]:
+    """What the case page's case-work section shows (registered in `CaseworkConfig.ready()`
+    with `CASE_WORK_READS`, whose rows the page gives)."""
     return {
-        "work": case_work(case),
+        "work": case_work(case, rows),
         "can_approve": role_allows(membership.role, Perm.APPROVE_CASES),
     }
 

@@ -9,17 +9,29 @@ page's sections, by the case's id), compiles them once:
     follow_ups = follow_ups_of(case.pk)  # a list of FollowUp, as list(queryset) would give
 
 The function receives stand-in values, one per argument, which must reach the SQL's
-parameters unchanged (an id compared with `=`, not a list nor a value a lookup rewrites); the
-SQL and what Django needs to turn its rows into instances (with their `select_related`
-objects and annotations) are kept, and each call runs the SQL with the stand-ins replaced.
-The queryset may not `prefetch_related` (read the related rows with a compiled read of their
-own and attach them). Kept per thread and database connection, like Django's connections.
+parameters unchanged (an id compared with `=`, a code compared with `=`; not a list nor a
+value a lookup rewrites); the SQL and what Django needs to turn its rows into instances (with
+their `select_related` objects and annotations) are kept, and each call runs the SQL with the
+stand-ins replaced. Arguments are integers or strings. The queryset may not `prefetch_related`
+(read the related rows with a compiled read of their own and attach them). Kept per thread and
+database connection, like Django's connections.
+
+Several compiled reads of one page, by the same keys, run as one statement with `ReadBundle`
+(each read's rows in a `UNION ALL` branch of their own, padded to one width), which gives each
+read's list as if it had run alone: one round trip and one statement to bind instead of one
+per read.
+
+    page_reads = ReadBundle({"follow_ups": follow_ups_of, "stays": stays_of})
+    rows = page_reads(case_id=case.pk)  # {"follow_ups": [...], "stays": [...]}
+
+In a bundle the reads' arguments are named: each read receives the keys its function names.
 """
 
 from __future__ import annotations
 
+import inspect
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -30,10 +42,21 @@ from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
 
-# Stand-ins for the arguments while compiling: integers no key ever takes, within the range
-# of a 32-bit integer column (django-otp's devices, for one, have such keys: on PostgreSQL,
-# Django answers a value out of a column's range with an empty result, never compiled).
+# Stand-ins for the arguments while compiling: integers no key ever takes (within the range of
+# a 32-bit integer column: django-otp's devices, for one, have such keys, and on PostgreSQL
+# Django answers a value out of a column's range with an empty result, never compiled), texts
+# no code is.
 _STAND_IN_BASE = -2_071_645_300
+_STAND_IN_TEXT = "\x1fstand-in\x1f"
+
+
+def _stand_in(position: int, sample: Any) -> Any:
+    """The stand-in of the argument at `position`, of the type of the value it stands for."""
+    if isinstance(sample, int) and not isinstance(sample, bool):
+        return _STAND_IN_BASE - position
+    if isinstance(sample, str):
+        return f"{_STAND_IN_TEXT}{position}"
+    raise TypeError("a compiled read's arguments are integers or strings")
 
 
 @dataclass(frozen=True)
@@ -43,12 +66,124 @@ class _Compiled:
     params: tuple[Any, ...]
     # For each argument, the positions of the parameters it fills.
     slots: tuple[tuple[int, ...], ...]
+    # How many columns the SQL selects.
+    width: int
     model: type[Model]
     init_list: list[str]
     start: int
     end: int
     related_populators: list[Any]
     annotation_col_map: dict[str, int]
+    converters: dict[int, Any]
+
+    def instances(self, using: str, rows: Iterable[Sequence[Any]]) -> list[Any]:
+        """The model instances of `rows` (this SQL's columns), as Django's iterator makes them."""
+        converted: Iterable[Sequence[Any]] = rows
+        if self.converters:
+            converted = self.compiler.apply_converters(rows, self.converters)
+        objects = []
+        for row in converted:
+            obj = self.model.from_db(using, self.init_list, row[self.start : self.end])
+            for populator in self.related_populators:
+                populator.populate(row, obj)
+            for name, position in self.annotation_col_map.items():
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
+
+
+def _compiled(queryset: QuerySet[Any], stand_ins: Sequence[Any], using: str) -> _Compiled:
+    internals: Any = queryset  # Django's own state of the queryset
+    if internals._prefetch_related_lookups or internals._known_related_objects:
+        raise ValueError("a compiled read may not prefetch related objects")
+    if internals._iterable_class.__name__ != "ModelIterable":
+        raise ValueError("a compiled read gives model instances (no values())")
+    if queryset.query.distinct:
+        raise ValueError("a compiled read is not distinct")
+    compiler = queryset.query.get_compiler(using=using)
+    sql, params = compiler.as_sql()
+    slots = tuple(
+        tuple(position for position, value in enumerate(params) if value == stand_in)
+        for stand_in in stand_ins
+    )
+    if not all(slots):
+        raise ValueError("an argument does not reach the SQL's parameters unchanged")
+    select, klass_info = compiler.select, compiler.klass_info
+    if klass_info is None:
+        raise ValueError("a compiled read selects a model's rows")
+    fields = klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    return _Compiled(
+        compiler=compiler,
+        sql=sql,
+        params=tuple(params),
+        slots=slots,
+        width=len(select),
+        model=klass_info["model"],
+        init_list=[column[0].target.attname for column in select[start:end]],
+        start=start,
+        end=end,
+        related_populators=get_related_populators(klass_info, select, using),
+        annotation_col_map=dict(compiler.annotation_col_map or {}),
+        converters=compiler.get_converters([column[0] for column in select]),
+    )
+
+
+# The fields whose values share a column of a bundle: integers, texts; any other type shares
+# only with its own kind (dates with dates, times of day with times of day...).
+_INTEGERS = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "SmallAutoField",
+        "IntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "PositiveIntegerField",
+        "PositiveBigIntegerField",
+        "PositiveSmallIntegerField",
+    }
+)
+_TEXTS = frozenset({"CharField", "TextField", "SlugField", "EmailField", "URLField"})
+
+
+def _column_kinds(compiled: _Compiled, connection: Any) -> list[tuple[str, str] | None]:
+    """Each column's kind and the type a cast names it by, None for a column of no field."""
+    kinds: list[tuple[str, str] | None] = []
+    for column in compiled.compiler.select:
+        field = getattr(column[0], "output_field", None)
+        while field is not None and getattr(field, "is_relation", False):
+            field = field.target_field
+        internal = field.get_internal_type() if field is not None else None
+        if internal is None:
+            kinds.append(None)
+        elif internal in _INTEGERS:
+            kinds.append(("integer", "bigint"))
+        elif internal in _TEXTS:
+            kinds.append(("text", "text"))
+        else:
+            cast = field.cast_db_type(connection)  # type: ignore[union-attr]
+            kinds.append((f"{internal} {cast}", cast) if cast else None)
+    return kinds
+
+
+def every_field(model: type[Model]) -> list[str]:
+    """The names of all the model's own columns, for an `only()` that keeps them whole and
+    takes a few of a related model's (`only(*every_field(Action), "owner__full_name")`):
+    the page reads a user's name, not their whole account."""
+    return [field.name for field in model._meta.concrete_fields]
+
+
+def _filled(params: Sequence[Any], slots: Sequence[Sequence[int]], keys: Sequence[Any]) -> list:
+    filled = list(params)
+    for key, positions in zip(keys, slots, strict=True):
+        for position in positions:
+            filled[position] = key
+    return filled
+
+
+def _signature(keys: Sequence[Any]) -> tuple[type, ...]:
+    return tuple(type(key) for key in keys)
 
 
 class CompiledRead(Generic[M]):
@@ -58,71 +193,177 @@ class CompiledRead(Generic[M]):
         self._build = build
         self._using = using
         self._local = threading.local()
+        # The names of the arguments, by which a `ReadBundle` gives them.
+        self.keys: tuple[str, ...] = tuple(inspect.signature(build).parameters)
 
-    def _compile(self, arity: int) -> _Compiled:
-        stand_ins = [_STAND_IN_BASE - number for number in range(arity)]
-        queryset = self._build(*stand_ins)
-        internals: Any = queryset  # Django's own state of the queryset
-        if internals._prefetch_related_lookups or internals._known_related_objects:
-            raise ValueError("a compiled read may not prefetch related objects")
-        if internals._iterable_class.__name__ != "ModelIterable":
-            raise ValueError("a compiled read gives model instances (no values())")
-        compiler = queryset.query.get_compiler(using=self._using)
-        sql, params = compiler.as_sql()
-        slots = tuple(
-            tuple(position for position, value in enumerate(params) if value == stand_in)
-            for stand_in in stand_ins
-        )
-        if not all(slots):
-            raise ValueError("an argument does not reach the SQL's parameters unchanged")
-        select, klass_info = compiler.select, compiler.klass_info
-        if klass_info is None:
-            raise ValueError("a compiled read selects a model's rows")
-        fields = klass_info["select_fields"]
-        start, end = fields[0], fields[-1] + 1
-        return _Compiled(
-            compiler=compiler,
-            sql=sql,
-            params=tuple(params),
-            slots=slots,
-            model=klass_info["model"],
-            init_list=[column[0].target.attname for column in select[start:end]],
-            start=start,
-            end=end,
-            related_populators=get_related_populators(klass_info, select, self._using),
-            annotation_col_map=dict(compiler.annotation_col_map or {}),
-        )
+    def _compile(self, stand_ins: Sequence[Any]) -> _Compiled:
+        return _compiled(self._build(*stand_ins), stand_ins, self._using)
 
     def __call__(self, *keys: Any) -> list[M]:
         connection = connections[self._using]
-        cache: dict[int, _Compiled] | None = getattr(self._local, "compiled", None)
+        cache: dict[tuple[Any, ...], _Compiled] | None = getattr(self._local, "compiled", None)
         if cache is None:
             cache = self._local.compiled = {}
         # Per connection object: a new connection (another database in tests) compiles again.
-        compiled = cache.get(id(connection))
+        signature = (id(connection), *_signature(keys))
+        compiled = cache.get(signature)
         if compiled is None or compiled.compiler.connection is not connection:
-            compiled = cache[id(connection)] = self._compile(len(keys))
-        return self._run(compiled, keys)
-
-    def _run(self, compiled: _Compiled, keys: Sequence[Any]) -> list[M]:
-        params = list(compiled.params)
-        for key, positions in zip(keys, compiled.slots, strict=True):
-            for position in positions:
-                params[position] = key
-        with connections[self._using].cursor() as cursor:
+            stand_ins = [_stand_in(position, key) for position, key in enumerate(keys)]
+            compiled = cache[signature] = self._compile(stand_ins)
+        params = _filled(compiled.params, compiled.slots, keys)
+        with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
-        objects: list[M] = []
-        for row in compiled.compiler.results_iter([rows]):
-            obj = compiled.model.from_db(
-                self._using, compiled.init_list, row[compiled.start : compiled.end]
+        return compiled.instances(self._using, rows)
+
+
+@dataclass(frozen=True)
+class _Part:
+    name: str
+    compiled: _Compiled
+    # Where each of its columns is in the bundle's rows.
+    positions: tuple[int, ...]
+
+    def values(self, row: Sequence[Any]) -> list[Any]:
+        return [row[position] for position in self.positions]
+
+
+@dataclass(frozen=True)
+class _Bundle:
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[tuple[int, ...], ...]
+    parts: tuple[_Part, ...]
+    connection: Any
+
+
+class ReadBundle:
+    """Compiled reads run together as one statement, each giving its list of instances.
+
+    `reads` maps a name to a `CompiledRead`; calling the bundle with keyword keys runs every
+    read with the keys its function names (every read's keys must be given) and answers
+    `{name: list}`, each list as the read alone gives it, in its order. Compiled once per
+    thread and database connection.
+
+    Each read is a `WITH` query of its own and a branch of one `UNION ALL`; the branches share
+    columns by type (a read's integers in the bundle's integer columns...), so that the rows are
+    as wide as the widest read of each type, not as all the reads side by side: PostgreSQL's
+    planning time grows with the branches times the columns.
+    """
+
+    def __init__(self, reads: Mapping[str, CompiledRead[Any]], *, using: str = "default") -> None:
+        if not reads:
+            raise ValueError("a bundle bundles at least one read")
+        self.reads = dict(reads)
+        self._using = using
+        self._local = threading.local()
+        self.keys: tuple[str, ...] = tuple(
+            sorted({name for read in self.reads.values() for name in read.keys})
+        )
+
+    def _compile(self, keys: Mapping[str, Any]) -> _Bundle:
+        stand_ins = {
+            name: _stand_in(position, keys[name]) for position, name in enumerate(self.keys)
+        }
+        connection = connections[self._using]
+        compiled_reads = [
+            (name, read._compile([stand_ins[key] for key in read.keys]))
+            for name, read in self.reads.items()
+        ]
+        kinds = [_column_kinds(compiled, connection) for _name, compiled in compiled_reads]
+        # As many columns of each kind as the read with the most of them has; a column of no
+        # known kind gets one of its own.
+        wanted: dict[str, int] = {}
+        casts: dict[str, str] = {}
+        untyped = 0
+        for read_kinds in kinds:
+            counts: dict[str, int] = {}
+            for kind in read_kinds:
+                if kind is None:
+                    untyped += 1
+                else:
+                    counts[kind[0]] = counts.get(kind[0], 0) + 1
+                    casts.setdefault(kind[0], kind[1])
+            for kind_name, count in counts.items():
+                wanted[kind_name] = max(wanted.get(kind_name, 0), count)
+        columns: list[str | None] = [
+            kind_name for kind_name in sorted(wanted) for _ in range(wanted[kind_name])
+        ] + [None] * untyped
+        first_of: dict[str | None, int] = {}
+        for position, column_kind in enumerate(columns):
+            first_of.setdefault(column_kind, position)
+        parts: list[_Part] = []
+        ctes: list[str] = []
+        branches: list[str] = []
+        params: list[Any] = []
+        next_untyped = len(columns) - untyped
+        for index, ((name, compiled), read_kinds) in enumerate(
+            zip(compiled_reads, kinds, strict=True)
+        ):
+            taken: dict[str, int] = {}
+            positions: list[int] = []
+            for kind in read_kinds:
+                if kind is None:
+                    positions.append(next_untyped)
+                    next_untyped += 1
+                else:
+                    positions.append(first_of[kind[0]] + taken.get(kind[0], 0))
+                    taken[kind[0]] = taken.get(kind[0], 0) + 1
+            # The first branch names each column's type: PostgreSQL matches the branches two
+            # by two from the first, and two untyped NULLs would make a column text.
+            select = [
+                f"CAST(NULL AS {casts[column]})" if index == 0 and column is not None else "NULL"
+                for column in columns
+            ]
+            for column, position in enumerate(positions):
+                select[position] = f"t{index}.c{column}"
+            names = ", ".join(f"c{column}" for column in range(compiled.width))
+            # Django's own SQL of each read, with numbers and NULLs around it: nothing typed.
+            ctes.append(f"t{index}({names}) AS ({compiled.sql})")
+            branches.append(f"SELECT {index}, {', '.join(select)} FROM t{index}")  # noqa: S608
+            params.extend(compiled.params)
+            parts.append(
+                _Part(name=name, compiled=compiled, positions=tuple(p + 1 for p in positions))
             )
-            for populator in compiled.related_populators:
-                populator.populate(row, obj)
-            for name, position in compiled.annotation_col_map.items():
-                setattr(obj, name, row[position])
-            objects.append(obj)  # type: ignore[arg-type]
-        return objects
+        # Where each key goes: the stand-ins, found again in the bundle's parameters.
+        slots = tuple(
+            tuple(position for position, value in enumerate(params) if value == stand_ins[name])
+            for name in self.keys
+        )
+        return _Bundle(
+            sql=f"WITH {', '.join(ctes)} {' UNION ALL '.join(branches)}",
+            params=tuple(params),
+            slots=slots,
+            parts=tuple(parts),
+            connection=connection,
+        )
+
+    def __call__(self, **keys: Any) -> dict[str, list[Any]]:
+        missing = set(self.keys) - set(keys)
+        if missing:
+            raise TypeError(f"the bundle's keys {sorted(missing)} are not given")
+        values = [keys[name] for name in self.keys]
+        connection = connections[self._using]
+        cache: dict[tuple[Any, ...], _Bundle] | None = getattr(self._local, "compiled", None)
+        if cache is None:
+            cache = self._local.compiled = {}
+        signature = (id(connection), *_signature(values))
+        bundle = cache.get(signature)
+        if bundle is None or bundle.connection is not connection:
+            bundle = cache[signature] = self._compile(keys)
+        params = _filled(bundle.params, bundle.slots, values)
+        with connection.cursor() as cursor:
+            cursor.execute(bundle.sql, params)
+            rows = cursor.fetchall()
+        # Each read's rows in the order its branch gave them (a branch's rows never pass one
+        # another, whatever the order of the branches).
+        by_part: list[list[Sequence[Any]]] = [[] for _ in bundle.parts]
+        for row in rows:
+            by_part[row[0]].append(row)
+        return {
+            part.name: part.compiled.instances(self._using, [part.values(row) for row in part_rows])
+            for part, part_rows in zip(bundle.parts, by_part, strict=True)
+        }
 
 
 class CompiledRows:

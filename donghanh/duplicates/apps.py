@@ -9,10 +9,10 @@ def _person_note(membership: Any, person: Any) -> dict[str, Any]:
     return merge_note(membership, person.pk)
 
 
-def _case_note(membership: Any, case: Any) -> dict[str, Any]:
+def _case_note(membership: Any, case: Any, rows: dict[str, Any] | None = None) -> dict[str, Any]:
     from donghanh.duplicates.selectors import merge_note
 
-    return merge_note(membership, case.person_id)
+    return merge_note(membership, case.person_id, None if rows is None else rows["merges"])
 
 
 class DuplicatesConfig(AppConfig):
@@ -22,6 +22,7 @@ class DuplicatesConfig(AppConfig):
     def ready(self) -> None:
         from donghanh.cases.registry import CASE_PAGE
         from donghanh.duplicates.hints import RegistrationMatcher
+        from donghanh.duplicates.selectors import CASE_PAGE_READS
         from donghanh.people.registry import PERSON_PAGE, register_duplicate_matcher
 
         # Registration hints weigh near names, dates, places and phones with the matcher.
@@ -39,4 +40,5 @@ class DuplicatesConfig(AppConfig):
             template="duplicates/merged_from_note.html",
             order=1,
             data=_case_note,
+            reads=CASE_PAGE_READS,
         )

@@ -17,6 +17,7 @@ from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from donghanh.cases.models import Case
+from donghanh.core.queries import CompiledRead
 from donghanh.duplicates.models import CandidatePair, Decision, PersonMerge, RegistryScan
 from donghanh.duplicates.scan import ROW_COLUMNS, PersonRow
 from donghanh.jobs.models import Job
@@ -255,8 +256,26 @@ def merges_into(membership: Membership, person_id: int) -> list[PersonMerge]:
     )
 
 
-def merge_note(membership: Membership, person_id: int) -> dict[str, Any]:
+def merge_note(
+    membership: Membership, person_id: int, merges: list[PersonMerge] | None = None
+) -> dict[str, Any]:
+    """The note of the merges into the person's record (`merges`, if already read)."""
     return {
-        "merges": merges_into(membership, person_id),
+        "merges": merges_into(membership, person_id) if merges is None else merges,
         "can_open": role_allows(membership.role, Perm.REVIEW_DUPLICATES),
     }
+
+
+# The case page's read of the merges into its person's record, compiled once per process and
+# run with the page's other reads (`donghanh.core.sections`).
+_merges_into_person = CompiledRead(
+    lambda organisation_id, person_id: (
+        PersonMerge.objects.filter(
+            organisation_id=organisation_id, survivor_id=person_id, undone_at__isnull=True
+        )
+        # What the note shows: not the encrypted record kept to undo the merge.
+        .only("organisation_id", "survivor_id", "merged_id", "merged_at", "undone_at")
+        .order_by("merged_at", "id")
+    )
+)
+CASE_PAGE_READS: dict[str, CompiledRead[Any]] = {"merges": _merges_into_person}

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from donghanh.accounts.models import User
+from donghanh.core.queries import CompiledRead
 from donghanh.organisations.models import (
     Invitation,
     Membership,
@@ -32,16 +33,22 @@ from donghanh.organisations.models import (
 )
 from donghanh.organisations.roles import Perm, Role, role_allows
 
+# Every staff page reads them (the navigation, the access check): compiled once per process
+# (`donghanh.core.queries`).
+_active_memberships_of = CompiledRead(
+    lambda user_id: (
+        Membership.objects.filter(user_id=user_id, is_active=True, organisation__is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+)
+
 
 def memberships_for(user: Any) -> list[Membership]:
     """The user's active memberships, cached on the user object for the request."""
     cached: list[Membership] | None = getattr(user, "_active_memberships", None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
-            .select_related("organisation")
-            .order_by("organisation__name")
-        )
+        cached = _active_memberships_of(user.pk)
         user._active_memberships = cached
     return cached
 

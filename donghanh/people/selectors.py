@@ -504,6 +504,18 @@ def consents_active_filter(day: datetime.date) -> Q:
     )
 
 
+def consent_in_force(consent: Consent, day: datetime.date) -> bool:
+    """`consents_active_filter` for one consent already read (its dates only)."""
+    start_of_next_day = timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    )
+    return (
+        consent.given_on <= day
+        and (consent.expires_on is None or consent.expires_on >= day)
+        and (consent.withdrawn_at is None or consent.withdrawn_at >= start_of_next_day)
+    )
+
+
 def consent_is_active(
     person: Person,
     purpose: str,

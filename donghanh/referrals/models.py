@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.core.crypto import EncryptedTextField
+from donghanh.core.labels import QuickLabels
 from donghanh.reference.domains import ServiceDomain
 
 # How many days the receiver has to accept or decline when the sender's organisation has no
@@ -69,7 +70,7 @@ class ReferralPolicy(models.Model):
         return f"referral policy of organisation {self.organisation_id}"
 
 
-class Referral(models.Model):
+class Referral(QuickLabels, models.Model):
     """A case (or one service need of it) referred, or transferred, to another organisation."""
 
     kind = models.CharField(

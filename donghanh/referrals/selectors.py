@@ -175,9 +175,22 @@ def _filtered(referrals: QuerySet[Referral], *, status: str, overdue: bool) -> Q
 
 def _referrals_of_case(organisation_id: int, case_id: int) -> QuerySet[Referral]:
     involved = Q(from_organisation_id=organisation_id) | Q(to_organisation_id=organisation_id)
+    # What the case page shows: not the message, the answers nor the encrypted snapshot; of
+    # the organisations, their names (`local_name`).
     return (
         Referral.objects.filter(involved, case_id=case_id)
         .select_related("to_organisation", "from_organisation")
+        .only(
+            "case_id",
+            "kind",
+            "domain",
+            "status",
+            "sent_at",
+            "to_organisation__name",
+            "to_organisation__name_en",
+            "from_organisation__name",
+            "from_organisation__name_en",
+        )
         .order_by("-sent_at", "-id")
     )
 
@@ -187,4 +200,20 @@ _case_referrals = CompiledRead(_referrals_of_case)
 
 
 def referrals_of_case(case: Case, organisation: Organisation) -> list[Referral]:
+    """The case's referrals and transfers that the organisation sent or received (one query);
+    after a transfer, the new owner does not see the old owner's others."""
     return _case_referrals(organisation.pk, case.pk)
+
+
+# What the case page reads of referrals (run with its other reads, `donghanh.core.sections`).
+CASE_PAGE_READS: dict[str, CompiledRead[Any]] = {"referrals": _case_referrals}
+
+
+def case_section(
+    membership: Membership, case: Case, rows: dict[str, list[Any]] | None = None
+) -> dict[str, Any]:
+    """The case page's referrals section: the rows of `CASE_PAGE_READS`, read here without
+    them."""
+    if rows is None:
+        return {"referrals": referrals_of_case(case, membership.organisation)}
+    return {"referrals": rows["referrals"]}

@@ -243,3 +243,43 @@ def test_administrators_edit_the_configuration_with_an_audit_row(db, user_factor
     assert term.rate_vnd == 500_000
     entry = AuditEntry.objects.get(action=AuditAction.UPDATE, target_type="cases.supportregimeterm")
     assert entry.changed_fields == ["rate_vnd", "unit"]
+
+
+@pytest.mark.parametrize("case_type", [CaseType.TRAFFICKING_VICTIM, CaseType.ACCOMPANYING_MINOR])
+def test_the_case_page_reads_the_regimes_regimes_entitled_gives(staff, case_type):
+    """The case page reads the rules and rates of the case's law and group whatever their
+    dates, and keeps those in force in Python: the same regimes and rates on every day."""
+    from donghanh.cases.selectors import (
+        CASE_PAGE_READS,
+        case_page_keys,
+        regimes_entitled_from,
+    )
+    from donghanh.organisations.models import Membership
+
+    case = make_case(make_person(staff.organisation), case_type=case_type)
+    if case_type == CaseType.TRAFFICKING_VICTIM:
+        case = identify(case, datetime.date(2025, 8, 1))
+    SupportRegimeTerm.objects.filter(legal_regime=LegalRegime.LAW_53_2024, regime="a").update(
+        valid_to=datetime.date(2025, 12, 31)
+    )
+    SupportRegimeTerm.objects.create(
+        legal_regime=LegalRegime.LAW_53_2024, regime="a", rate_vnd=80_000,
+        unit=SupportRegimeTerm.Unit.PER_DAY, valid_from=datetime.date(2026, 1, 1),
+    )  # fmt: skip
+    SupportRegimeRule.objects.filter(legal_regime=LegalRegime.LAW_53_2024, regime="b").update(
+        valid_to=datetime.date(2026, 4, 30)
+    )
+    membership = Membership.objects.filter(organisation=staff.organisation).first()
+    assert membership is not None
+    keys = case_page_keys(membership, case)
+    rules = CASE_PAGE_READS["rules"](keys["legal_regime"], keys["support_group"])
+    terms = CASE_PAGE_READS["terms"](keys["legal_regime"], keys["support_group"])
+    assert rules and terms
+    days = [datetime.date(2025, 12, 31), datetime.date(2026, 1, 1), datetime.date(2026, 4, 30),
+            datetime.date(2026, 5, 1), ON]  # fmt: skip
+    for day in days:
+        read = regimes_entitled_from(case, rules, terms, on=day)
+        assert read == regimes_entitled(case, on=day), day
+        assert read
+    assert "b" in _codes(case, on=datetime.date(2026, 4, 30))
+    assert "b" not in _codes(case, on=datetime.date(2026, 5, 1))

@@ -376,16 +376,14 @@ def _queries_for(client, url):
 
 
 # session, user, 2FA device, memberships, the case, its VIEW audit row (with its savepoint),
-# workers, history, support rules, rates and the consent check; a case with no support group
-# skips the rules and rates: 13. The session is not written (nothing changed). A restricted
-# case reads its named users too (RESTRICTED_CASE_PAGE_QUERIES).
-# The sections other apps add to the page: referrals 1, casework 5 (needs, plan, services,
-# follow-ups, stays), attachments 1.
-# ... + 3: the livelihood section (her plan, with its support when she has one, assessments, and
-# her emergency placements with their safe addresses).
-# ... + 1: the duplicates note (the merges that made other records one with hers).
-EXPECTED_CASE_PAGE_QUERIES = 13 + 1 + 5 + 1 + 3 + 1
-RESTRICTED_CASE_PAGE_QUERIES = EXPECTED_CASE_PAGE_QUERIES + 1
+# and one statement for everything else the page shows: the case's workers, named users and
+# history, the support rules and rates of her law and group, her consents to case management,
+# and the reads of the sections other apps add (the duplicates note, referrals, case work,
+# livelihood, attachments), whatever the case holds. The session is not written (nothing
+# changed).
+EXPECTED_CASE_PAGE_QUERIES = 5 + 3 + 1
+# A restricted case's named users are read in that same statement.
+RESTRICTED_CASE_PAGE_QUERIES = EXPECTED_CASE_PAGE_QUERIES
 
 
 def test_case_page_query_count_is_pinned(staff, case):

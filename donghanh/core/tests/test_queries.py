@@ -10,8 +10,8 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from donghanh.core.queries import CompiledRead, CompiledRows, OneOf
-from donghanh.organisations.models import Membership
+from donghanh.core.queries import CompiledRead, CompiledRows, OneOf, ReadBundle
+from donghanh.organisations.models import Membership, Organisation, Team
 from donghanh.testing.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,9 +43,9 @@ def test_a_compiled_read_gives_what_the_queryset_gives_for_every_key(monkeypatch
     compiled = []
     compile_once = CompiledRead._compile
 
-    def counted(self, arity):
-        compiled.append(arity)
-        return compile_once(self, arity)
+    def counted(self, stand_ins):
+        compiled.append(len(stand_ins))
+        return compile_once(self, stand_ins)
 
     monkeypatch.setattr(CompiledRead, "_compile", counted)
     for organisation_id in (first.organisation_id, other.organisation_id, -1):
@@ -132,3 +132,70 @@ def test_compiled_rows_come_from_values_list_only():
         CompiledRows(lambda key: Membership.objects.filter(pk=key))(1)
     with pytest.raises(ValueError, match="values_list"):
         CompiledRows(lambda key: Membership.objects.filter(pk=key).values("pk"))(1)
+
+
+def _teams(organisation_id):
+    return Team.objects.filter(organisation_id=organisation_id).order_by("-name", "id")
+
+
+def _organisation(slug):
+    return Organisation.objects.filter(slug=slug)
+
+
+def _members_of_role(organisation_id, role):
+    return _members(organisation_id).filter(role=role).order_by("-id")
+
+
+def test_a_bundle_gives_each_read_what_it_gives_alone_in_one_query(monkeypatch):
+    first = cast(Membership, MembershipFactory(role="case_worker"))
+    for role in ("supervisor", "case_worker", "case_worker"):
+        MembershipFactory(organisation=first.organisation, role=role)
+    other = cast(Membership, MembershipFactory(role="case_worker"))
+    for name in ("An", "Bình", "Châu"):
+        Team.objects.create(organisation=first.organisation, name=name)
+    Team.objects.create(organisation=other.organisation, name="Đông")
+    bundle = ReadBundle(
+        {
+            "members": CompiledRead(_members),
+            "teams": CompiledRead(lambda organisation_id: _teams(organisation_id)),
+            "organisation": CompiledRead(lambda slug: _organisation(slug)),
+            "workers": CompiledRead(_members_of_role),
+        }
+    )
+    assert bundle.keys == ("organisation_id", "role", "slug")
+    compiled = []
+    compile_once = ReadBundle._compile
+
+    def counted(self, keys):
+        compiled.append(sorted(keys))
+        return compile_once(self, keys)
+
+    monkeypatch.setattr(ReadBundle, "_compile", counted)
+    for membership in (first, other, first):
+        organisation = membership.organisation
+        with CaptureQueriesContext(connection) as queries:
+            found = bundle(organisation_id=organisation.pk, slug=organisation.slug,
+                           role="case_worker")  # fmt: skip
+        assert len(queries) == 1
+        with CaptureQueriesContext(connection) as queries:
+            members = [_fields(member) for member in found["members"]]
+        assert len(queries) == 0
+        assert members == [_fields(member) for member in _members(organisation.pk)]
+        assert found["teams"] == list(_teams(organisation.pk))
+        assert [team.name for team in found["teams"]] == [
+            team.name for team in _teams(organisation.pk)
+        ]
+        assert found["organisation"] == [organisation]
+        assert [_fields(member) for member in found["workers"]] == [
+            _fields(member) for member in _members_of_role(organisation.pk, "case_worker")
+        ]
+    assert [len(found["members"]), len(found["teams"]), len(found["workers"])] == [4, 3, 3]
+    nothing = bundle(organisation_id=-1, slug="none", role="case_worker")
+    assert nothing == {"members": [], "teams": [], "organisation": [], "workers": []}
+    assert len(compiled) == 1, "compiled once, run four times"
+
+
+def test_a_bundle_needs_every_key_of_its_reads():
+    bundle = ReadBundle({"teams": CompiledRead(lambda organisation_id: _teams(organisation_id))})
+    with pytest.raises(TypeError, match="organisation_id"):
+        bundle(slug="x")

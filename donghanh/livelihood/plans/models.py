@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.core.crypto import EncryptedTextField
+from donghanh.core.labels import QuickLabels
 
 
 class Livelihood(models.TextChoices):
@@ -26,7 +27,7 @@ class Livelihood(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class LivelihoodPlan(models.Model):
+class LivelihoodPlan(QuickLabels, models.Model):
     case = models.OneToOneField(
         "cases.Case", on_delete=models.CASCADE, related_name="livelihood_plan"
     )
@@ -135,7 +136,7 @@ class AssessmentPoint(models.TextChoices):
 POINT_MONTHS = {AssessmentPoint.MONTH_6: 6, AssessmentPoint.MONTH_12: 12}
 
 
-class ReintegrationAssessment(models.Model):
+class ReintegrationAssessment(QuickLabels, models.Model):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.CASCADE, related_name="reintegration_assessments"
     )

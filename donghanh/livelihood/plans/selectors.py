@@ -19,13 +19,14 @@ from donghanh.core.queries import CompiledRead
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
 
-from ..safe_addresses.selectors import placements_of_case
+from ..safe_addresses.selectors import case_placements, may_see_placements, placements_of_case
 from ..savings.rules import add_months
 from .items import ITEMS, Dimension
 from .models import (
     POINT_MONTHS,
     AssessmentPoint,
     LivelihoodPlan,
+    LivelihoodSupport,
     ReintegrationAssessment,
 )
 
@@ -124,18 +125,64 @@ def answers_table(assessments: list[ReintegrationAssessment]) -> list[tuple[Any,
     return [(item, [a.answers.get(item.code) for a in assessments]) for item in ITEMS]
 
 
-def case_section(membership: Membership, case: Case) -> dict[str, Any]:
-    """What the case page's livelihood section shows (the member has opened the case)."""
-    assessments = assessments_of(case)
-    plan = plan_of(case)
+# The amounts of the support given under the case's plan: the case page shows their total.
+_support_of_case = CompiledRead(
+    lambda case_id: LivelihoodSupport.objects.filter(plan__case_id=case_id).only(
+        "plan_id", "amount"
+    )
+)
+
+# What the case page shows of her plan (the livelihood chosen: not its encrypted texts) and of
+# her assessments (the scores, not the answers and notes).
+_plan_shown = CompiledRead(
+    lambda case_id: (
+        LivelihoodPlan.objects.filter(case_id=case_id).only("case_id", "livelihood").order_by("pk")
+    )
+)
+_scores_of_case = CompiledRead(
+    lambda case_id: (
+        ReintegrationAssessment.objects.filter(case_id=case_id)
+        .only("case_id", "point", "assessed_on", "overall", *Dimension.values)
+        .order_by("assessed_on", "pk")
+    )
+)
+
+# What the case page reads of livelihood (run with its other reads, `donghanh.core.sections`).
+CASE_PAGE_READS: dict[str, CompiledRead[Any]] = {
+    "plan": _plan_shown,
+    "support": _support_of_case,
+    "assessments": _scores_of_case,
+    "placements": case_placements,
+}
+
+
+def case_section(
+    membership: Membership, case: Case, rows: dict[str, list[Any]] | None = None
+) -> dict[str, Any]:
+    """What the case page's livelihood section shows (the member has opened the case), from
+    the rows of `CASE_PAGE_READS`; without them (the plan's own page), read here."""
+    if rows is None:
+        assessments = assessments_of(case)
+        plan = plan_of(case)
+        # From the support the plan's query already read: no query of its own.
+        support_total = sum(item.amount for item in plan.support.all()) if plan else 0
+        # Her emergency placements at the organisation's safe addresses: one query.
+        placements = placements_of_case(membership, case)
+    else:
+        assessments = rows["assessments"]
+        plan = rows["plan"][0] if rows["plan"] else None
+        if plan is not None:
+            plan.case = case
+        support_total = sum(
+            item.amount for item in rows["support"] if plan is not None and item.plan_id == plan.pk
+        )
+        placements = rows["placements"] if may_see_placements(membership, case) else []
     return {
         "plan": plan,
         "trend": Trend(assessments),
         "due": reviews_due(assessments),
-        # From the support the plan's query already read: no query of its own.
-        "support_total": sum(item.amount for item in plan.support.all()) if plan else 0,
-        # Her emergency placements at the organisation's safe addresses: one query.
-        "placements": placements_of_case(membership, case),
+        "support_total": support_total,
+        "placements": placements,
     }
 
 

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from donghanh.cases.models import Case
+from donghanh.core.queries import CompiledRead
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
@@ -56,16 +57,29 @@ def check_due(place: SafeAddress) -> bool:
     return place.last_checked_on < timezone.localdate() - CHECK_EVERY
 
 
-def placements_of_case(membership: Membership, case: Case) -> list[SafePlacement]:
-    """The case's emergency placements, latest first, with their places, for the case page:
-    one query however many there are. Only the organisation's own staff on cases see them (the
-    same people who may read its safe addresses), and only its own places."""
-    if not role_allows(membership.role, Perm.VIEW_CASES) or (
-        case.organisation_id != membership.organisation_id
-    ):
-        return []
-    return list(
-        SafePlacement.objects.filter(
-            case=case, place__organisation_id=membership.organisation_id
-        ).select_related("place")
+def may_see_placements(membership: Membership, case: Case) -> bool:
+    """Only the organisation's own staff on cases see a case's emergency placements (the same
+    people who may read its safe addresses)."""
+    return role_allows(membership.role, Perm.VIEW_CASES) and (
+        case.organisation_id == membership.organisation_id
     )
+
+
+# The case page's read of a case's placements at the organisation's places, with the place's
+# name only (its address and contacts stay encrypted, not read), compiled once per process.
+case_placements = CompiledRead(
+    lambda case_id, organisation_id: (
+        SafePlacement.objects.filter(case_id=case_id, place__organisation_id=organisation_id)
+        .select_related("place")
+        .only("case_id", "place", "arrived_on", "nights", "place__name")
+    )
+)
+
+
+def placements_of_case(membership: Membership, case: Case) -> list[SafePlacement]:
+    """The case's emergency placements, latest first, with their places' names, for the case
+    page: one query however many there are. Only the organisation's own staff on cases see them
+    (`may_see_placements`), and only its own places."""
+    if not may_see_placements(membership, case):
+        return []
+    return case_placements(case.pk, membership.organisation_id)

@@ -211,3 +211,25 @@ def test_future_and_inverted_dates_are_refused(person, worker):
         _record(person, worker, given_on=timezone.localdate() + datetime.timedelta(days=1))
     with pytest.raises(ValidationError):
         _record(person, worker, expires_on=datetime.date(2026, 1, 4))
+
+
+def test_a_consent_already_read_is_in_force_when_the_filter_says_so(staff, person, worker):
+    from donghanh.people.selectors import consent_in_force, consents_active_filter
+
+    lasting = _record(person, worker, given_on=datetime.date(2026, 1, 5))
+    expiring = _record(person, worker, purpose="statistics", expires_on=datetime.date(2026, 2, 1))
+    partner = new_organisation()
+    withdrawn = _record(person, worker, purpose="sharing", recipient_organisation=partner)
+    today = timezone.localdate()
+    services.consent_withdraw(consent=withdrawn, note="", actor=Actor.for_user(worker))
+    days = [
+        datetime.date(2026, 1, 4), datetime.date(2026, 1, 5), datetime.date(2026, 2, 1),
+        datetime.date(2026, 2, 2), today - datetime.timedelta(days=1), today,
+    ]  # fmt: skip
+    seen = set()
+    for consent in Consent.objects.filter(pk__in=[lasting.pk, expiring.pk, withdrawn.pk]):
+        for day in days:
+            in_force = Consent.objects.filter(consents_active_filter(day), pk=consent.pk).exists()
+            assert consent_in_force(consent, day) == in_force, (consent.purpose, day)
+            seen.add(in_force)
+    assert seen == {True, False}
