@@ -2,7 +2,8 @@
 person being registered (registered with the people app in `DuplicatesConfig.ready()`).
 
 The people app finds the candidates through its blind indexes (records whose name has the new
-record's given name, whole or one letter off, the most recent first) and decrypts them; this
+record's given name, whole or one letter off; of those, the ones whose family and middle names
+agree too first, then the most recently registered) and decrypts them; this
 module weighs each against the new record with the matcher's comparisons and default weights
 and keeps those whose evidence reaches `HINT_WEIGHT`. No prior and no name frequencies here:
 a hint asks the case worker to look, it does not merge. An import's rows are weighed the same
@@ -74,6 +75,13 @@ class RegistrationMatcher:
     def lookup_words(self, record: NewRecord) -> list[str]:
         given = split_name(record.full_name).given
         return [given] if len(given) >= FUZZY_MIN_LENGTH - 1 else []
+
+    def ranking_words(self, record: NewRecord) -> list[str]:
+        """The family name (not an initial: "N. Hoa" says too little) and the middle names
+        other than Thị and Văn, which a second registration often leaves out."""
+        name = split_name(record.full_name)
+        family = [name.family] if name.family and not name.family_initial else []
+        return [word for word in dict.fromkeys([*family, *name.middle]) if word != name.given]
 
     def likely(self, record: NewRecord, candidates: Sequence[Person]) -> list[Person]:
         if not candidates:

@@ -102,6 +102,11 @@ class DuplicateMatcher(Protocol):
         """Folded name words a likely duplicate has (each whole or one letter off)."""
         ...
 
+    def ranking_words(self, record: NewRecord) -> list[str]:
+        """Folded name words a likely duplicate often has too (each whole or one letter off):
+        of the records with the lookup words, those with more of these are looked at first."""
+        ...
+
     def likely(self, record: NewRecord, candidates: Sequence[Person]) -> list[Person]:
         """The candidates likely to be the same person as `record`, most likely first."""
         ...
