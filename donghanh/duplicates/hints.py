@@ -28,7 +28,14 @@ from donghanh.duplicates.matcher import (
     evidence,
     person_record,
 )
-from donghanh.duplicates.normalise import FEMALE, MALE, UNKNOWN_SEX, birth_date_of, split_name
+from donghanh.duplicates.normalise import (
+    FEMALE,
+    MALE,
+    SEX_MARKERS,
+    UNKNOWN_SEX,
+    birth_date_of,
+    split_name,
+)
 from donghanh.duplicates.places import Place
 from donghanh.people.indexes import name_words
 from donghanh.people.models import Person
@@ -82,6 +89,9 @@ class RegistrationMatcher:
         name = split_name(record.full_name)
         family = [name.family] if name.family and not name.family_initial else []
         return [word for word in dict.fromkeys([*family, *name.middle]) if word != name.given]
+
+    def never_misspelt(self) -> frozenset[str]:
+        return SEX_MARKERS
 
     def likely(self, record: NewRecord, candidates: Sequence[Person]) -> list[Person]:
         if not candidates:

@@ -107,6 +107,11 @@ class DuplicateMatcher(Protocol):
         of the records with the lookup words, those with more of these are looked at first."""
         ...
 
+    def never_misspelt(self) -> frozenset[str]:
+        """Folded words so common that a ranking word one letter off them is not taken to agree
+        with them (Thị and Văn: "Thu" is not a misspelt "Thị")."""
+        ...
+
     def likely(self, record: NewRecord, candidates: Sequence[Person]) -> list[Person]:
         """The candidates likely to be the same person as `record`, most likely first."""
         ...

@@ -32,7 +32,12 @@ from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
 from donghanh.people import indexes
 from donghanh.people.models import Consent, DuplicateNotice, Person, PersonNameToken
-from donghanh.people.registry import NewRecord, duplicate_matcher, person_visibility_rule
+from donghanh.people.registry import (
+    DuplicateMatcher,
+    NewRecord,
+    duplicate_matcher,
+    person_visibility_rule,
+)
 from donghanh.places.models import Commune
 
 # The fields a person's record form edits, in the order a form shows them.
@@ -304,7 +309,7 @@ def similar_records(
     if not words:
         return []
     ranking = [word for word in matcher.ranking_words(record) if word not in words]
-    ranked = _ranked_candidates(membership, words, ranking, exclude=exclude)
+    ranked = _ranked_candidates(membership, matcher, words, ranking, exclude=exclude)
     found = list(
         persons_visible_to(membership)
         .filter(pk__in=ranked)
@@ -315,7 +320,12 @@ def similar_records(
 
 
 def _ranked_candidates(
-    membership: Membership, words: list[str], ranking: list[str], *, exclude: set[int]
+    membership: Membership,
+    matcher: DuplicateMatcher,
+    words: list[str],
+    ranking: list[str],
+    *,
+    exclude: set[int],
 ) -> QuerySet[PersonNameToken]:
     """The ids of the `SIMILAR_CANDIDATES` people of the member's organisation with every one of
     `words` (whole or one letter off) whose names hold the most of `ranking`, then the most
@@ -328,7 +338,16 @@ def _ranked_candidates(
     """
     near = [indexes.name_word_near_candidates(word) for word in words]
     whole = [indexes.name_word_candidates(word) for word in words + ranking]
-    others = [indexes.name_word_near_candidates(word) for word in ranking]
+    # A person's Thị is not a misspelt "Thu" (nor Văn a "Vn"): a third of all people have one.
+    common = {
+        digest for word in matcher.never_misspelt() for digest in indexes.name_word_candidates(word)
+    }
+    others = [
+        indexes.name_word_near_candidates(word)
+        if word in matcher.never_misspelt()
+        else [digest for digest in indexes.name_word_near_candidates(word) if digest not in common]
+        for word in ranking
+    ]
     tokens = PersonNameToken.objects.filter(
         organisation_id=membership.organisation_id,
         token_index__in=sorted({digest for group in near + others for digest in group}),
