@@ -14,6 +14,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Lookup,
     Max,
     OuterRef,
     Prefetch,
@@ -319,6 +320,28 @@ def similar_records(
     return matcher.likely(record, found)[:limit]
 
 
+class _OneOf(Lookup[Any]):
+    """`field IN (values)`; on PostgreSQL `field = ANY(array)`, one parameter for the few
+    hundred digests of a word and those one letter off it (hundreds of placeholders each cost
+    the query's building and sending more than the database's use of them)."""
+
+    lookup_name = "one_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = list(self.rhs)
+        if not values:
+            return "1 = 0", []
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, values]
+        return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
+
+
+def _token_in(digests: list[str]) -> _OneOf:
+    return _OneOf(F("token_index"), digests)
+
+
 def _ranked_candidates(
     membership: Membership,
     matcher: DuplicateMatcher,
@@ -349,8 +372,8 @@ def _ranked_candidates(
         for word in ranking
     ]
     tokens = PersonNameToken.objects.filter(
+        _token_in(sorted({digest for group in near + others for digest in group})),
         organisation_id=membership.organisation_id,
-        token_index__in=sorted({digest for group in near + others for digest in group}),
     )
     if exclude:
         tokens = tokens.exclude(person_id__in=exclude)
@@ -361,8 +384,8 @@ def _ranked_candidates(
         """2 for a name word equal to the word, 1 for one a letter off it, else 0."""
         return Max(
             Case(
-                When(token_index__in=exact, then=Value(2)),
-                When(token_index__in=close, then=Value(1)),
+                When(_token_in(exact), then=Value(2)),
+                When(_token_in(close), then=Value(1)),
                 default=Value(0),
             )
         )
