@@ -79,6 +79,18 @@ def _person_record(person: Person) -> PersonRecord:
 class RegistrationMatcher:
     """The people app's `DuplicateMatcher`, with the platform matcher's comparisons."""
 
+    # What `_person_record` reads.
+    person_fields = (
+        "full_name",
+        "sex",
+        "date_of_birth",
+        "estimated_age",
+        "age_estimated_on",
+        "created_at",
+        "phone",
+        "current_commune__province",
+    )
+
     def lookup_words(self, record: NewRecord) -> list[str]:
         given = split_name(record.full_name).given
         return [given] if len(given) >= FUZZY_MIN_LENGTH - 1 else []

@@ -98,6 +98,11 @@ class FileMatcher(Protocol):
 
 
 class DuplicateMatcher(Protocol):
+    # The fields of `Person` that `likely` reads (the candidates are read with these alone: to
+    # decrypt the addresses and ID numbers of a registration's 200 candidates would cost more
+    # than weighing them). A hint shown also reads the name.
+    person_fields: tuple[str, ...]
+
     def lookup_words(self, record: NewRecord) -> list[str]:
         """Folded name words a likely duplicate has (each whole or one letter off)."""
         ...

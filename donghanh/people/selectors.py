@@ -314,7 +314,8 @@ def similar_records(
     found = list(
         persons_visible_to(membership)
         .filter(pk__in=ranked)
-        .select_related("current_commune__province")
+        .select_related("current_commune")
+        .only("full_name", "updated_at", *matcher.person_fields)
         .order_by("-updated_at", "-id")
     )
     return matcher.likely(record, found)[:limit]
