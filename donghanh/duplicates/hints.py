@@ -122,7 +122,7 @@ class RegistrationMatcher:
 
 # --- a whole imported file --------------------------------------------------------------------
 #
-# An import (`RegistrationMatcher.for_file`) checks every row as a registration is checked:
+# An import (`RegistrationMatcher.for_file`) checks every row much as a registration is checked:
 # the candidates are the records with a name word equal to the row's given name or one letter
 # off it, the `CANDIDATES` most recent of them, and a candidate is likely when its evidence reaches
 # `HINT_WEIGHT`; the likeliest wins, the most recent on a tie. A row is weighed against the
@@ -134,7 +134,8 @@ class RegistrationMatcher:
 # and compared in one call of the matcher (`compare`, `evidence`), instead of a table built
 # for each row and its candidates. The answers are the same as row by row.
 
-# The most recent records weighed against one row, as for a registration.
+# The most recent records weighed against one row (a registration's hint, which reads only its
+# candidates, ranks them by how much of the name agrees first: `people.selectors.similar_records`).
 CANDIDATES = 200
 # From this many rows at a time the rows join one table of the people and the file's rows;
 # fewer (the import itself checks a row at a time) are weighed in a table of their own
