@@ -168,3 +168,12 @@ def test_a_case_worker_is_hinted_among_the_people_she_may_see(staff, few_candida
         membership, full_name="Tran Thi Lan", date_of_birth=datetime.date(1996, 10, 5)
     )
     assert [match.person for match in found.visible] == [own]
+
+
+def test_the_candidates_addresses_and_id_numbers_are_not_decrypted(supervisor, hoa):
+    found = possible_duplicates(
+        supervisor, full_name="Nguyen Thi Hao", date_of_birth=HOA_BORN, sex="female"
+    )
+    [hinted] = [match.person for match in found.visible if match.person.pk == hoa.pk]
+    assert {"current_address", "pre_2025_address", "id_number"} <= hinted.get_deferred_fields()
+    assert hinted.full_name == "Nguyễn Thị Hoà"
