@@ -379,7 +379,18 @@ def _ranked_candidates(
     if exclude:
         tokens = tokens.exclude(person_id__in=exclude)
     if not role_allows(membership.role, Perm.VIEW_ALL_ORG_CASES):
-        tokens = tokens.filter(person_id__in=persons_visible_to(membership).values("pk"))
+        # The people with the given name the member may see, found as before (they are few:
+        # a caseload's), not the visibility of every token's person.
+        visible = persons_visible_to(membership).filter(
+            Exists(
+                PersonNameToken.objects.filter(
+                    _token_in(near[0]),
+                    organisation_id=membership.organisation_id,
+                    person_id=OuterRef("pk"),
+                )
+            )
+        )
+        tokens = tokens.filter(person_id__in=visible.values("pk"))
 
     def agreement(exact: list[str], close: list[str]) -> Max:
         """2 for a name word equal to the word, 1 for one a letter off it, else 0."""
