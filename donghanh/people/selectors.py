@@ -381,15 +381,17 @@ def _ranked_candidates(
     if not role_allows(membership.role, Perm.VIEW_ALL_ORG_CASES):
         # The people with the given name the member may see, found as before (they are few:
         # a caseload's), not the visibility of every token's person.
-        visible = persons_visible_to(membership).filter(
-            Exists(
-                PersonNameToken.objects.filter(
-                    _token_in(near[0]),
-                    organisation_id=membership.organisation_id,
-                    person_id=OuterRef("pk"),
+        visible = persons_visible_to(membership)
+        for group in near:
+            visible = visible.filter(
+                Exists(
+                    PersonNameToken.objects.filter(
+                        _token_in(group),
+                        organisation_id=membership.organisation_id,
+                        person_id=OuterRef("pk"),
+                    )
                 )
             )
-        )
         tokens = tokens.filter(person_id__in=visible.values("pk"))
 
     def agreement(exact: list[str], close: list[str]) -> Max:
