@@ -7,7 +7,8 @@
 form asks for when its name and birth date are typed (`people.selectors.possible_duplicates`,
 the function the person form and the API call): the blind-index lookups of the exact keys, the
 candidates' query on the name tokens (the given name whole or one letter off, at most
-`SIMILAR_CANDIDATES` of them, the most recently changed first), their decryption and the
+`SIMILAR_CANDIDATES` of them, those whose family and middle names agree most first, then the
+most recently registered), their decryption and the
 matcher's weighing, in a database made by `bench.cases.generate` (one person per case: a
 million people with `--cases 1000000`), as the organisation's supervisor, who sees all its
 people.

@@ -2,7 +2,8 @@
 person being registered (registered with the people app in `DuplicatesConfig.ready()`).
 
 The people app finds the candidates through its blind indexes (records whose name has the new
-record's given name, whole or one letter off, the most recent first) and decrypts them; this
+record's given name, whole or one letter off; of those, the ones whose family and middle names
+agree too first, then the most recently registered) and decrypts them; this
 module weighs each against the new record with the matcher's comparisons and default weights
 and keeps those whose evidence reaches `HINT_WEIGHT`. No prior and no name frequencies here:
 a hint asks the case worker to look, it does not merge. An import's rows are weighed the same
@@ -27,7 +28,14 @@ from donghanh.duplicates.matcher import (
     evidence,
     person_record,
 )
-from donghanh.duplicates.normalise import FEMALE, MALE, UNKNOWN_SEX, birth_date_of, split_name
+from donghanh.duplicates.normalise import (
+    FEMALE,
+    MALE,
+    SEX_MARKERS,
+    UNKNOWN_SEX,
+    birth_date_of,
+    split_name,
+)
 from donghanh.duplicates.places import Place
 from donghanh.people.indexes import name_words
 from donghanh.people.models import Person
@@ -71,9 +79,31 @@ def _person_record(person: Person) -> PersonRecord:
 class RegistrationMatcher:
     """The people app's `DuplicateMatcher`, with the platform matcher's comparisons."""
 
+    # What `_person_record` reads.
+    person_fields = (
+        "full_name",
+        "sex",
+        "date_of_birth",
+        "estimated_age",
+        "age_estimated_on",
+        "created_at",
+        "phone",
+        "current_commune__province",
+    )
+
     def lookup_words(self, record: NewRecord) -> list[str]:
         given = split_name(record.full_name).given
         return [given] if len(given) >= FUZZY_MIN_LENGTH - 1 else []
+
+    def ranking_words(self, record: NewRecord) -> list[str]:
+        """The family name (not an initial: "N. Hoa" says too little) and the middle names
+        other than Thị and Văn, which a second registration often leaves out."""
+        name = split_name(record.full_name)
+        family = [name.family] if name.family and not name.family_initial else []
+        return [word for word in dict.fromkeys([*family, *name.middle]) if word != name.given]
+
+    def never_misspelt(self) -> frozenset[str]:
+        return SEX_MARKERS
 
     def likely(self, record: NewRecord, candidates: Sequence[Person]) -> list[Person]:
         if not candidates:
@@ -92,7 +122,7 @@ class RegistrationMatcher:
 
 # --- a whole imported file --------------------------------------------------------------------
 #
-# An import (`RegistrationMatcher.for_file`) checks every row as a registration is checked:
+# An import (`RegistrationMatcher.for_file`) checks every row much as a registration is checked:
 # the candidates are the records with a name word equal to the row's given name or one letter
 # off it, the `CANDIDATES` most recent of them, and a candidate is likely when its evidence reaches
 # `HINT_WEIGHT`; the likeliest wins, the most recent on a tie. A row is weighed against the
@@ -104,7 +134,8 @@ class RegistrationMatcher:
 # and compared in one call of the matcher (`compare`, `evidence`), instead of a table built
 # for each row and its candidates. The answers are the same as row by row.
 
-# The most recent records weighed against one row, as for a registration.
+# The most recent records weighed against one row (a registration's hint, which reads only its
+# candidates, ranks them by how much of the name agrees first: `people.selectors.similar_records`).
 CANDIDATES = 200
 # From this many rows at a time the rows join one table of the people and the file's rows;
 # fewer (the import itself checks a row at a time) are weighed in a table of their own

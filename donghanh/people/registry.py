@@ -98,8 +98,23 @@ class FileMatcher(Protocol):
 
 
 class DuplicateMatcher(Protocol):
+    # The fields of `Person` that `likely` reads (the candidates are read with these alone: to
+    # decrypt the addresses and ID numbers of a registration's 200 candidates would cost more
+    # than weighing them). A hint shown also reads the name.
+    person_fields: tuple[str, ...]
+
     def lookup_words(self, record: NewRecord) -> list[str]:
         """Folded name words a likely duplicate has (each whole or one letter off)."""
+        ...
+
+    def ranking_words(self, record: NewRecord) -> list[str]:
+        """Folded name words a likely duplicate often has too (each whole or one letter off):
+        of the records with the lookup words, those with more of these are looked at first."""
+        ...
+
+    def never_misspelt(self) -> frozenset[str]:
+        """Folded words so common that a ranking word one letter off them is not taken to agree
+        with them (Thị and Văn: "Thu" is not a misspelt "Thị")."""
         ...
 
     def likely(self, record: NewRecord, candidates: Sequence[Person]) -> list[Person]:

@@ -11,28 +11,37 @@ from typing import Any, NamedTuple, cast
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
+    Case,
     Exists,
     Expression,
     ExpressionWrapper,
     F,
     Field,
+    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Value,
+    When,
     prefetch_related_objects,
 )
 from django.http import Http404
 from django.utils import timezone
 
 from donghanh.core.editing import EditSpec
-from donghanh.core.queries import one_of_sql
+from donghanh.core.queries import OneOf, one_of_sql
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
 from donghanh.people import indexes
 from donghanh.people.models import Consent, DuplicateNotice, Person, PersonNameToken
-from donghanh.people.registry import NewRecord, duplicate_matcher, person_visibility_rule
+from donghanh.people.registry import (
+    DuplicateMatcher,
+    NewRecord,
+    duplicate_matcher,
+    person_visibility_rule,
+)
 from donghanh.places.models import Commune
 
 # The fields a person's record form edits, in the order a form shows them.
@@ -322,37 +331,121 @@ def possible_duplicates(
     return check
 
 
-# The most recent records looked at for one registration: enough for a name in a big registry.
+# The records looked at for one registration: enough for a name in a big registry.
 SIMILAR_CANDIDATES = 200
 
 
 def similar_records(
     membership: Membership, record: NewRecord, *, exclude: set[int], limit: int = 10
 ) -> list[Person]:
-    """Records the member may open that the registered duplicate matcher finds likely."""
+    """Records the member may open that the registered duplicate matcher finds likely.
+
+    The candidates have a name word equal to one of the matcher's lookup words (the given name)
+    or one letter off it. Of those, the `SIMILAR_CANDIDATES` whose names agree most with the
+    matcher's ranking words (the family and middle names, each whole or one letter off) are
+    decrypted and weighed, the most recently registered first among equals: in a big
+    organisation thousands share a given name, and the most recent of them alone would often
+    leave the person out. Chosen on the name tokens alone (`_ranked_candidates`), in the same
+    one query as the records themselves.
+    """
     matcher = duplicate_matcher()
     if matcher is None:
         return []
     words = matcher.lookup_words(record)
     if not words:
         return []
-    candidates = persons_visible_to(membership).exclude(pk__in=exclude)
-    for word in words:
-        candidates = candidates.filter(
-            Exists(
-                PersonNameToken.objects.filter(
-                    organisation_id=membership.organisation_id,
-                    person_id=OuterRef("pk"),
-                    token_index__in=indexes.name_word_near_candidates(word),
-                )
-            )
-        )
+    ranking = [word for word in matcher.ranking_words(record) if word not in words]
+    ranked = _ranked_candidates(membership, matcher, words, ranking, exclude=exclude)
     found = list(
-        candidates.select_related("current_commune__province").order_by("-updated_at", "-id")[
-            :SIMILAR_CANDIDATES
-        ]
+        persons_visible_to(membership)
+        .filter(pk__in=ranked)
+        .select_related("current_commune")
+        .only("full_name", "updated_at", *matcher.person_fields)
+        .order_by("-updated_at", "-id")
     )
     return matcher.likely(record, found)[:limit]
+
+
+def _token_in(digests: list[str]) -> OneOf:
+    return OneOf(F("token_index"), digests)
+
+
+def _ranked_candidates(
+    membership: Membership,
+    matcher: DuplicateMatcher,
+    words: list[str],
+    ranking: list[str],
+    *,
+    exclude: set[int],
+) -> QuerySet[PersonNameToken]:
+    """The ids of the `SIMILAR_CANDIDATES` people of the member's organisation with every one of
+    `words` (whole or one letter off) whose names hold the most of `ranking`, then the most
+    recently registered, as a subquery.
+
+    One pass over the organisation's name tokens of those words (index only), grouped by
+    person: no person's record is read to choose. Members who see only some of the
+    organisation's people (their cases') are ranked among those alone, so that the people they
+    may open are never crowded out by people they may not.
+    """
+    near = [indexes.name_word_near_candidates(word) for word in words]
+    whole = [indexes.name_word_candidates(word) for word in words + ranking]
+    # A person's Thị is not a misspelt "Thu" (nor Văn a "Vn"): a third of all people have one.
+    common = {
+        digest for word in matcher.never_misspelt() for digest in indexes.name_word_candidates(word)
+    }
+    others = [
+        indexes.name_word_near_candidates(word)
+        if word in matcher.never_misspelt()
+        else [digest for digest in indexes.name_word_near_candidates(word) if digest not in common]
+        for word in ranking
+    ]
+    tokens = PersonNameToken.objects.filter(
+        _token_in(sorted({digest for group in near + others for digest in group})),
+        organisation_id=membership.organisation_id,
+    )
+    if exclude:
+        tokens = tokens.exclude(person_id__in=exclude)
+    if not role_allows(membership.role, Perm.VIEW_ALL_ORG_CASES):
+        # The people with the given name the member may see, found as before (they are few:
+        # a caseload's), not the visibility of every token's person.
+        visible = persons_visible_to(membership)
+        for group in near:
+            visible = visible.filter(
+                Exists(
+                    PersonNameToken.objects.filter(
+                        _token_in(group),
+                        organisation_id=membership.organisation_id,
+                        person_id=OuterRef("pk"),
+                    )
+                )
+            )
+        tokens = tokens.filter(person_id__in=visible.values("pk"))
+
+    def agreement(exact: list[str], close: list[str]) -> Max:
+        """2 for a name word equal to the word, 1 for one a letter off it, else 0."""
+        return Max(
+            Case(
+                When(_token_in(exact), then=Value(2)),
+                When(_token_in(close), then=Value(1)),
+                default=Value(0),
+            )
+        )
+
+    found = {f"word_{n}": agreement(whole[n], group) for n, group in enumerate(near)}
+    agree: Any = Value(0)
+    for n, group in enumerate(others, start=len(words)):
+        agree = agree + agreement(whole[n], group)
+    exact: Any = Value(0)
+    for name in found:
+        exact = exact + F(name)
+    return (
+        tokens.values("person_id")
+        .annotate(**found, agree=agree)
+        .filter(**{f"{name}__gt": 0 for name in found})
+        .alias(exact=exact)
+        .order_by("-agree", "-exact", "-person_id")
+        .values("person_id")[:SIMILAR_CANDIDATES]
+    )
 
 
 # The blind index column of each reason for which two records may be the same person.
