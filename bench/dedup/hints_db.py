@@ -54,7 +54,7 @@ def _rewritten(rng: random.Random, person: Person) -> tuple[str, datetime.date |
         name = " ".join(words)
     else:
         name = person.full_name
-    born = person.date_of_birth
+    born: datetime.date | None = person.date_of_birth
     if born is not None:
         shift = rng.randrange(4)
         if shift == 0 and born.day <= 12 and born.day != born.month:
@@ -106,6 +106,7 @@ def main() -> None:
     found = asked = 0
     for number, person in enumerate(picked[: args.registrations + args.warmup]):
         nobody = rng.random() < 0.25
+        born: datetime.date | None
         if nobody:
             name, born = "Khổng Thị Nguyệt Ánh", datetime.date(1931, 2, 3)
         else:

@@ -80,7 +80,7 @@ class RegistrationMatcher:
     """The people app's `DuplicateMatcher`, with the platform matcher's comparisons."""
 
     # What `_person_record` reads.
-    person_fields = (
+    person_fields: tuple[str, ...] = (
         "full_name",
         "sex",
         "date_of_birth",

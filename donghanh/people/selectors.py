@@ -377,7 +377,7 @@ def _ranked_candidates(
     ranking: list[str],
     *,
     exclude: set[int],
-) -> QuerySet[PersonNameToken]:
+) -> QuerySet[Any]:
     """The ids of the `SIMILAR_CANDIDATES` people of the member's organisation with every one of
     `words` (whole or one letter off) whose names hold the most of `ranking`, then the most
     recently registered, as a subquery.

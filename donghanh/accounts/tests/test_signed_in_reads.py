@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.db import connection
@@ -12,10 +14,14 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from donghanh.accounts.backends import AccountBackend
 from donghanh.accounts.selectors import device_by_persistent_id, user_by_id
+from donghanh.testing import factories
 from donghanh.testing.clients import signed_in_client
-from donghanh.testing.factories import UserFactory, confirmed_totp_device
+from donghanh.testing.factories import confirmed_totp_device
 
 pytestmark = pytest.mark.django_db
+
+# factory_boy's stubs type a factory call as the factory; the tests use the model.
+UserFactory: Any = factories.UserFactory
 
 HOME = reverse("workspace:home")
 VERIFY = reverse("accounts:two_factor_verify")

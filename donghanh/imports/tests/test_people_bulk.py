@@ -481,7 +481,7 @@ def test_an_undo_reports_its_progress_as_its_records_go(monkeypatch):
 
     monkeypatch.setattr(base, "REMOVE_CHUNK", 5)
     monkeypatch.setattr(job_kinds, "UNDO_PROGRESS_SECONDS", 0)
-    reports: list[tuple[int, int | None]] = []
+    reports: list[tuple[int, int | None, str]] = []
     original = JobContext.progress
 
     def progress(ctx: JobContext, done: int, total: int | None = None, message: Any = "") -> None:
