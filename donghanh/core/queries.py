@@ -92,14 +92,11 @@ class _Compiled:
         return objects
 
 
-def _compiled(queryset: QuerySet[Any], stand_ins: Sequence[Any], using: str) -> _Compiled:
-    internals: Any = queryset  # Django's own state of the queryset
-    if internals._prefetch_related_lookups or internals._known_related_objects:
-        raise ValueError("a compiled read may not prefetch related objects")
-    if internals._iterable_class.__name__ != "ModelIterable":
-        raise ValueError("a compiled read gives model instances (no values())")
-    if queryset.query.distinct:
-        raise ValueError("a compiled read is not distinct")
+def _sql_with_slots(
+    queryset: QuerySet[Any], stand_ins: Sequence[Any], using: str
+) -> tuple[SQLCompiler, str, list[Any], tuple[tuple[int, ...], ...]]:
+    """The queryset's compiler, SQL and parameters, and for each argument the positions of the
+    parameters its stand-in fills."""
     compiler = queryset.query.get_compiler(using=using)
     sql, params = compiler.as_sql()
     slots = tuple(
@@ -108,6 +105,18 @@ def _compiled(queryset: QuerySet[Any], stand_ins: Sequence[Any], using: str) -> 
     )
     if not all(slots):
         raise ValueError("an argument does not reach the SQL's parameters unchanged")
+    return compiler, sql, list(params), slots
+
+
+def _compiled(queryset: QuerySet[Any], stand_ins: Sequence[Any], using: str) -> _Compiled:
+    internals: Any = queryset  # Django's own state of the queryset
+    if internals._prefetch_related_lookups or internals._known_related_objects:
+        raise ValueError("a compiled read may not prefetch related objects")
+    if internals._iterable_class.__name__ != "ModelIterable":
+        raise ValueError("a compiled read gives model instances (no values())")
+    if queryset.query.distinct:
+        raise ValueError("a compiled read is not distinct")
+    compiler, sql, params, slots = _sql_with_slots(queryset, stand_ins, using)
     select, klass_info = compiler.select, compiler.klass_info
     if klass_info is None:
         raise ValueError("a compiled read selects a model's rows")
@@ -387,14 +396,7 @@ class CompiledRows:
             raise ValueError("compiled rows come from values_list() (not flat, not named)")
         if queryset.query.annotations or queryset.query.extra_select:
             raise ValueError("compiled rows select fields only (their order is the SQL's)")
-        compiler = queryset.query.get_compiler(using=self._using)
-        sql, params = compiler.as_sql()
-        slots = tuple(
-            tuple(position for position, value in enumerate(params) if value == stand_in)
-            for stand_in in stand_ins
-        )
-        if not all(slots):
-            raise ValueError("an argument does not reach the SQL's parameters unchanged")
+        compiler, sql, params, slots = _sql_with_slots(queryset, stand_ins, self._using)
         return compiler, sql, tuple(params), slots
 
     def __call__(self, *keys: Any) -> list[tuple[Any, ...]]:
