@@ -69,7 +69,14 @@ def test_a_worker_that_does_not_stop_is_killed(tmp_path):
 def test_ctrl_c_stops_the_server_and_the_worker(tmp_path):
     """Ctrl-C reaches the terminal's process group: the server and make's recipe, not the
     worker, which gets one SIGTERM instead."""
-    server = [sys.executable, "-c", "import time; time.sleep(60)"]
+    # The server says when it runs: Ctrl-C sent before it started would never reach it.
+    server_ready = tmp_path / "server-ready"
+    server = [
+        sys.executable,
+        "-c",
+        f"import pathlib, time; pathlib.Path({str(server_ready)!r}).write_text('1'); "
+        "time.sleep(60)",
+    ]
     driver = textwrap.dedent(
         f"""
         import sys
@@ -80,10 +87,9 @@ def test_ctrl_c_stops_the_server_and_the_worker(tmp_path):
     )
     process = subprocess.Popen([sys.executable, "-c", driver], start_new_session=True)  # noqa: S603
     deadline = time.monotonic() + 30
-    while not (tmp_path / "ready").exists():
-        assert time.monotonic() < deadline, "the worker did not start"
+    while not ((tmp_path / "ready").exists() and server_ready.exists()):
+        assert time.monotonic() < deadline, "the worker or the server did not start"
         time.sleep(0.05)
-    time.sleep(0.3)  # the server has started too
     os.killpg(process.pid, signal.SIGINT)
     assert process.wait(timeout=30) == 0
     assert (tmp_path / "stopped").read_text() == "SIGTERM"
