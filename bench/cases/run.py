@@ -21,7 +21,7 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -225,11 +225,17 @@ def searched_url(client: Client, base: str, search: str) -> str:
     return url
 
 
-def urls_for(client: Client, role: str, repeat: int, rng: random.Random) -> dict[str, list[str]]:
+def urls_for(
+    client: Client,
+    role: str,
+    repeat: int,
+    rng: random.Random,
+    searched: Sequence[str] = SEARCHES,
+) -> dict[str, list[str]]:
     base = f"/app/o/{ORGANISATION}/cases/"
     membership = Membership.objects.get(user__username=USERS[role], organisation__slug=ORGANISATION)
     visible = list(caseload(membership).prefetch_related(None).values_list("pk", flat=True)[:5000])
-    searches = [searched_url(client, base, search) for search in SEARCHES]
+    searches = [searched_url(client, base, search) for search in searched]
     return {
         "caseload": [f"{base}?page={1 + index % 3}" for index in range(repeat)],
         "search": [searches[index % len(searches)] for index in range(repeat)],
@@ -265,6 +271,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--pages", nargs="*", default=["caseload", "search", "case page"])
+    parser.add_argument(
+        "--searches",
+        nargs="*",
+        metavar="QUERY",
+        help="the searches to time instead of the eight of SEARCHES, as the form posts them "
+        "(e.g. 'q=nguyen+thi&status=closed&case_type=gbv_survivor')",
+    )
     parser.add_argument("--show-sql", action="store_true", help="print each page's main query")
     parser.add_argument(
         "--profile",
@@ -288,7 +301,7 @@ def main(argv: list[str] | None = None) -> None:
     profiles: list[tuple[str, str]] = []
     for role, username in USERS.items():
         client = signed_in(username)
-        urls = urls_for(client, role, args.requests, rng)
+        urls = urls_for(client, role, args.requests, rng, args.searches or SEARCHES)
         for page in args.pages:
             results.append(measure(client, page, role, urls[page], args.requests, args.warmup))
             print(f"  {page}, {role}: done", file=sys.stderr, flush=True)
