@@ -77,9 +77,12 @@ def test_ctrl_c_stops_the_server_and_the_worker(tmp_path):
         f"import pathlib, time; pathlib.Path({str(server_ready)!r}).write_text('1'); "
         "time.sleep(60)",
     ]
+    # As from a terminal: Ctrl-C not ignored, whatever the test process inherited (an ignored
+    # signal stays ignored in every program started from it).
     driver = textwrap.dedent(
         f"""
-        import sys
+        import signal, sys
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         sys.path.insert(0, {str(ROOT)!r})
         from tools.serve import serve
         sys.exit(serve({server!r}, {_worker(tmp_path)!r}))
