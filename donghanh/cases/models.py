@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from donghanh.core.crypto import EncryptedTextField
@@ -141,25 +140,6 @@ class CaseNumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"case numbers of organisation {self.organisation_id} in {self.year}"
-
-
-# (choices, value, language) → label: the lists show three labels on each of their rows.
-_LABELS: dict[tuple[type[models.TextChoices], str, str | None], str] = {}
-
-
-def _label(choices: type[models.TextChoices], value: str) -> str:
-    """The label of `value` among `choices` (the value itself when it is none of them), in
-    the active language, translated once per process."""
-    key = (choices, value, get_language())
-    label = _LABELS.get(key)
-    if label is None:
-        try:
-            label = str(choices(value).label)
-        except ValueError:
-            label = value
-        if len(_LABELS) < 10_000:  # values outside the choices come from stored rows only
-            _LABELS[key] = label
-    return label
 
 
 class Case(QuickLabels, models.Model):
@@ -337,17 +317,6 @@ class Case(QuickLabels, models.Model):
 
     def __str__(self) -> str:
         return f"case #{self.pk}"
-
-    # The labels lists show on every row, by one dict lookup each: Django's own
-    # get_FOO_display builds a dict of all the field's choices at every call.
-    def get_case_type_display(self) -> str:  # type: ignore[no-redef]
-        return _label(CaseType, self.case_type)
-
-    def get_status_display(self) -> str:  # type: ignore[no-redef]
-        return _label(CaseStatus, self.status)
-
-    def get_identification_status_display(self) -> str:  # type: ignore[no-redef]
-        return _label(IdentificationStatus, self.identification_status)
 
     @property
     def is_active(self) -> bool:

@@ -10,12 +10,12 @@ every value from a record is escaped; the translated texts are the catalogue's, 
 from __future__ import annotations
 
 import datetime
-import html
 from collections.abc import Iterable
 from typing import Any
 
 from django import template
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -24,10 +24,8 @@ register = template.Library()
 
 
 def _escaped(value: Any) -> str:
-    """What the template gives for a value: escaped as `conditional_escape` escapes it."""
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return html.escape(str(value))  # what django.utils.html.escape does
+    """What the template gives for a value."""
+    return str(conditional_escape(value))
 
 
 # (date, language) → the date as lists show it: the same few hundred days on every page.
