@@ -4,7 +4,7 @@ the caseload's exports under /app/o/<org>/files/exports/."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -48,6 +48,7 @@ from donghanh.cases.selectors import (
     case_page,
     case_with_details,
     caseload,
+    caseload_listing,
     caseload_rows,
     caseload_workers,
     nameable_members,
@@ -119,26 +120,28 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
     if expired:
         messages.info(request, _("That search is no longer kept: search again."))
     query = (filters.get("q") or "").strip()
-    cases = caseload(
-        membership,
-        query=query,
-        case_type=filters.get("case_type") or "",
-        status=filters.get("status") or "",
-        worker_id=filters.get("worker"),
-        team_id=filters.get("team"),
-        province=filters.get("province") or "",
-        overdue=bool(filters.get("overdue")),
-    ).prefetch_related(None)  # the workers of the page's cases only, read below
+    chosen: dict[str, Any] = {
+        "case_type": filters.get("case_type") or "",
+        "status": filters.get("status") or "",
+        "worker_id": filters.get("worker"),
+        "team_id": filters.get("team"),
+        "province": filters.get("province") or "",
+        "overdue": bool(filters.get("overdue")),
+    }
     # Counted up to the cap unless the user asked for the exact count.
     cap = None if request.GET.get("count") == "exact" else settings.CASELOAD_COUNT_CAP
-    # A name search ranks every match: the page's cases are chosen by their keys first, then
-    # read by those keys with their workers.
-    page = CappedPaginator(
-        cases, PAGE_SIZE, cap=cap, keys_first=bool(query), rows=caseload_rows
-    ).get_page(request.GET.get("page"))
+    if query:
+        # A name search ranks every match: the page's cases are chosen by their keys first,
+        # then read by those keys with their workers.
+        cases = caseload(membership, query=query, **chosen).prefetch_related(None)
+        paginator = CappedPaginator(cases, PAGE_SIZE, cap=cap, keys_first=True, rows=caseload_rows)
+    else:
+        listing = caseload_listing(membership, cap=cap, **chosen)
+        paginator = CappedPaginator(listing, PAGE_SIZE, cap=cap)
+    page = paginator.get_page(request.GET.get("page"))
     if not query:
         page.object_list = list(page.object_list)
-        caseload_workers(page.object_list)
+        caseload_workers(page.object_list)  # the workers of the page's cases only
     # Each row's link, from one reversed address rather than one `{% url %}` a row.
     case_address = _address_with_id("cases:case_detail", org=org, key="case_id")
     for case in page.object_list:

@@ -9,12 +9,19 @@ page's sections, by the case's id), compiles them once:
     follow_ups = follow_ups_of(case.pk)  # a list of FollowUp, as list(queryset) would give
 
 The function receives stand-in values, one per argument, which must reach the SQL's
-parameters unchanged (an id compared with `=`, a code compared with `=`; not a list nor a
-value a lookup rewrites); the SQL and what Django needs to turn its rows into instances (with
-their `select_related` objects and annotations) are kept, and each call runs the SQL with the
-stand-ins replaced. Arguments are integers or strings. The queryset may not `prefetch_related`
+parameters unchanged (an id compared with `=`, a code compared with `=`, a date compared with
+`<`; not a list nor a value a lookup rewrites); the SQL and what Django needs to turn its rows
+into instances (with their `select_related` objects and annotations) are kept, and each call
+runs the SQL with the stand-ins replaced. Arguments are integers, strings or dates; an argument
+that is None or a boolean is not replaced but given as it is, and the read is compiled once for
+each of its values (a filter present or left out). The queryset may not `prefetch_related`
 (read the related rows with a compiled read of their own and attach them). Kept per thread and
 database connection, like Django's connections.
+
+A list shown page by page (a caseload) is read with `listing`: its count, capped, and each page
+(`LIMIT`/`OFFSET` as parameters) are compiled once, as the list is.
+
+    cases = caseload_of.listing(organisation_id, status, cap=10_000)  # for a Paginator
 
 Several compiled reads of one page, by the same keys, run as one statement with `ReadBundle`
 (each read's rows in a `UNION ALL` branch of their own, padded to one width), which gives each
@@ -29,6 +36,7 @@ In a bundle the reads' arguments are named: each read receives the keys its func
 
 from __future__ import annotations
 
+import datetime
 import inspect
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -50,13 +58,34 @@ _STAND_IN_BASE = -2_071_645_300
 _STAND_IN_TEXT = "\x1fstand-in\x1f"
 
 
+# Dates no record holds (a year in which no person was born and no case was opened).
+_STAND_IN_DATE = datetime.date(1001, 1, 1)
+
+
 def _stand_in(position: int, sample: Any) -> Any:
-    """The stand-in of the argument at `position`, of the type of the value it stands for."""
-    if isinstance(sample, int) and not isinstance(sample, bool):
+    """The stand-in of the argument at `position`, of the type of the value it stands for; a
+    None or a boolean stands for itself (it is part of the read's shape)."""
+    if sample is None or isinstance(sample, bool):
+        return sample
+    if isinstance(sample, int):
         return _STAND_IN_BASE - position
     if isinstance(sample, str):
         return f"{_STAND_IN_TEXT}{position}"
-    raise TypeError("a compiled read's arguments are integers or strings")
+    if isinstance(sample, datetime.date) and not isinstance(sample, datetime.datetime):
+        return _STAND_IN_DATE + datetime.timedelta(days=position)
+    raise TypeError("a compiled read's arguments are integers, strings, dates, None or booleans")
+
+
+def _replaced(stand_in: Any) -> bool:
+    """Whether the argument's stand-in is replaced in the parameters (not part of the shape)."""
+    return not (stand_in is None or isinstance(stand_in, bool))
+
+
+def _is_stand_in(value: Any, stand_in: Any) -> bool:
+    """Whether a parameter is the stand-in (a date may reach it as text: SQLite's)."""
+    if isinstance(stand_in, datetime.date):
+        return value == stand_in or value == stand_in.isoformat()
+    return bool(value == stand_in)
 
 
 @dataclass(frozen=True)
@@ -100,10 +129,13 @@ def _sql_with_slots(
     compiler = queryset.query.get_compiler(using=using)
     sql, params = compiler.as_sql()
     slots = tuple(
-        tuple(position for position, value in enumerate(params) if value == stand_in)
+        tuple(position for position, value in enumerate(params) if _is_stand_in(value, stand_in))
+        if _replaced(stand_in)
+        else ()
         for stand_in in stand_ins
     )
-    if not all(slots):
+    pairs = zip(slots, stand_ins, strict=True)
+    if not all(slot or not _replaced(stand_in) for slot, stand_in in pairs):
         raise ValueError("an argument does not reach the SQL's parameters unchanged")
     return compiler, sql, list(params), slots
 
@@ -187,12 +219,16 @@ def _filled(params: Sequence[Any], slots: Sequence[Sequence[int]], keys: Sequenc
     filled = list(params)
     for key, positions in zip(keys, slots, strict=True):
         for position in positions:
-            filled[position] = key
+            # A date the SQL was given as text (SQLite's) is given as text again.
+            as_text = isinstance(key, datetime.date) and isinstance(params[position], str)
+            filled[position] = key.isoformat() if as_text else key
     return filled
 
 
-def _signature(keys: Sequence[Any]) -> tuple[type, ...]:
-    return tuple(type(key) for key in keys)
+def _signature(keys: Sequence[Any]) -> tuple[Any, ...]:
+    """What a read is compiled once for: its arguments' types, and the values of the arguments
+    that are part of its shape (None, booleans)."""
+    return tuple(key if key is None or isinstance(key, bool) else type(key) for key in keys)
 
 
 class CompiledRead(Generic[M]):
@@ -208,22 +244,80 @@ class CompiledRead(Generic[M]):
     def _compile(self, stand_ins: Sequence[Any]) -> _Compiled:
         return _compiled(self._build(*stand_ins), stand_ins, self._using)
 
-    def __call__(self, *keys: Any) -> list[M]:
+    def _cached(self, name: str, keys: Sequence[Any], compile: Callable[[list[Any]], Any]) -> Any:
+        """What `compile` makes of the keys' stand-ins, kept per thread, connection and shape."""
         connection = connections[self._using]
-        cache: dict[tuple[Any, ...], _Compiled] | None = getattr(self._local, "compiled", None)
+        cache: dict[tuple[Any, ...], Any] | None = getattr(self._local, "compiled", None)
         if cache is None:
             cache = self._local.compiled = {}
         # Per connection object: a new connection (another database in tests) compiles again.
-        signature = (id(connection), *_signature(keys))
+        signature = (name, id(connection), *_signature(keys))
         compiled = cache.get(signature)
-        if compiled is None or compiled.compiler.connection is not connection:
+        if compiled is None or compiled[0] is not connection:
             stand_ins = [_stand_in(position, key) for position, key in enumerate(keys)]
-            compiled = cache[signature] = self._compile(stand_ins)
+            compiled = cache[signature] = (connection, compile(stand_ins))
+        return compiled[1]
+
+    def _run(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        with connections[self._using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def __call__(self, *keys: Any) -> list[M]:
+        return self._rows(keys)
+
+    def _rows(self, keys: Sequence[Any], offset: int = 0, limit: int | None = None) -> list[M]:
+        compiled: _Compiled = self._cached("rows", keys, self._compile)
         params = _filled(compiled.params, compiled.slots, keys)
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
-        return compiled.instances(self._using, rows)
+        sql = compiled.sql
+        if limit is not None:
+            # After Django's own ORDER BY, as its slicing writes them, but as parameters.
+            sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
+        return compiled.instances(self._using, self._run(sql, params))
+
+    def _count(self, keys: Sequence[Any], cap: int | None) -> int:
+        """How many rows the read gives (at most `cap` + 1 when capped)."""
+
+        def compile(stand_ins: list[Any]) -> tuple[str, list[Any], tuple[tuple[int, ...], ...]]:
+            # The keys alone, unordered, without the joins the rows need.
+            keys_only = self._build(*stand_ins).order_by().select_related(None).values("pk")
+            _compiler, sql, params, slots = _sql_with_slots(keys_only, stand_ins, self._using)
+            return sql, params, slots
+
+        sql, params, slots = self._cached("count", keys, compile)
+        filled = _filled(params, slots, keys)
+        if cap is not None:
+            sql, filled = f"{sql} LIMIT %s", [*filled, cap + 1]
+        # Django's own SQL inside a count: nothing typed in it.
+        return int(self._run(f"SELECT COUNT(*) FROM ({sql}) counted", filled)[0][0])  # noqa: S608
+
+    def listing(self, *keys: Any, cap: int | None = None) -> Listing[M]:
+        """The read's rows as a list shown page by page (`Paginator(read.listing(...), 25)`):
+        its count (at most `cap` + 1 when capped) and each page are reads compiled once."""
+        return Listing(self, keys, cap)
+
+
+class Listing(Generic[M]):
+    """A compiled read as a paginator sees a queryset: `count()` and slices, each one query."""
+
+    def __init__(self, read: CompiledRead[M], keys: Sequence[Any], cap: int | None) -> None:
+        self.read = read
+        self.keys = tuple(keys)
+        self.cap = cap
+
+    def count(self) -> int:
+        return self.read._count(self.keys, self.cap)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[M]:
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("a listing is read a page at a time: a slice")
+        start = index.start or 0
+        if index.stop is None or start < 0 or index.stop < start:
+            raise ValueError("a listing's page is a slice with its start and stop")
+        return self.read._rows(self.keys, offset=start, limit=index.stop - start)
 
 
 @dataclass(frozen=True)

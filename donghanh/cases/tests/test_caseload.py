@@ -16,6 +16,7 @@ from donghanh.cases import services as case_services
 from donghanh.cases.selectors import (
     case_number_prefix,
     caseload,
+    caseload_listing,
     caseload_rows,
     cases_visible_to,
 )
@@ -479,3 +480,56 @@ def test_caseload_province_matches_where_the_person_lives_or_where_the_journey_b
     assert {case.pk for case in caseload(membership, province="01")} == both
     assert caseload(membership, province="42").count() == 2
     assert caseload(membership, province="48").count() == 0
+
+
+def test_the_caseload_listing_gives_what_the_caseload_gives_whatever_the_filters(
+    staff, caseload_setup, monkeypatch
+):
+    import datetime
+
+    from donghanh.casework.services import follow_up_plan
+    from donghanh.places.models import Commune
+
+    worker = staff.users[Role.CASE_WORKER]
+    ha_tinh = Commune.objects.filter(province_id="42").first()
+    in_ha_tinh = make_case(
+        make_person(staff.organisation, worker, full_name="Hồ Thị Vân", current_commune=ha_tinh),
+        worker,
+    )
+    today = datetime.date.today()
+    follow_up_plan(
+        case=caseload_setup["lan"],
+        planned_on=today + datetime.timedelta(days=2),
+        method="phone",
+        actor=Actor.for_user(worker),
+    )
+    everyone = {"case_type": "", "status": "", "worker_id": None, "team_id": None}
+    for role in (Role.SUPERVISOR, Role.CASE_WORKER, Role.ORG_ADMIN):
+        membership = _membership(staff, role)
+        for filters in [
+            {},
+            {"case_type": "sex_worker"},
+            {"status": "open"},
+            {"status": "closed"},
+            {"province": "42"},
+            {"worker_id": worker.pk},
+            {"team_id": -1},
+            {"overdue": True},
+            {"status": "open", "province": "42", "worker_id": worker.pk},
+        ]:
+            expected = list(caseload(membership, **filters).values_list("pk", flat=True))
+            listing = caseload_listing(membership, cap=None, **{**everyone, **filters})
+            assert listing.count() == len(expected), (role, filters)
+            assert [case.pk for case in listing[0:PAGE_SIZE]] == expected, (role, filters)
+            assert [case.pk for case in listing[1:2]] == expected[1:2]
+            assert caseload_listing(membership, cap=0, **filters).count() == min(len(expected), 1)
+    membership = _membership(staff, Role.SUPERVISOR)
+    assert [case.pk for case in caseload_listing(membership, cap=None, province="42")[0:5]] == [
+        in_ha_tinh.pk
+    ]
+    # Compiled on one day, the overdue filter is the day's it is read on.
+    assert caseload_listing(membership, cap=None, overdue=True).count() == 0
+    later = today + datetime.timedelta(days=3)
+    monkeypatch.setattr(selectors.timezone, "localdate", lambda: later)
+    overdue = caseload_listing(membership, cap=None, overdue=True)
+    assert [case.pk for case in overdue[0:5]] == [caseload_setup["lan"].pk]

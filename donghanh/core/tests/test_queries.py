@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import cast
 
 import pytest
@@ -199,3 +200,78 @@ def test_a_bundle_needs_every_key_of_its_reads():
     bundle = ReadBundle({"teams": CompiledRead(lambda organisation_id: _teams(organisation_id))})
     with pytest.raises(TypeError, match="organisation_id"):
         bundle(slug="x")
+
+
+def _listed(organisation_id, role, joined_before, with_user):
+    """Members of an organisation, of one role or any (None), who joined before a day."""
+    members = Membership.objects.filter(
+        organisation_id=organisation_id, user__date_joined__date__lt=joined_before
+    )
+    if role is not None:
+        members = members.filter(role=role)
+    if with_user:
+        members = members.select_related("user")
+    return members.order_by("-id")
+
+
+def test_a_listing_counts_and_pages_as_the_queryset_does_compiled_once_per_shape(monkeypatch):
+    organisation = cast(Membership, MembershipFactory(role="supervisor")).organisation
+    for role in ("case_worker", "case_worker", "supervisor", "case_worker", "supervisor"):
+        MembershipFactory(organisation=organisation, role=role)
+    MembershipFactory(role="case_worker")  # another organisation's
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    read = CompiledRead(_listed)
+    compiled = []
+    compile_once = CompiledRead._cached
+
+    def counted(self, name, keys, compile):
+        def counting(stand_ins):
+            compiled.append((name, *(k for k in stand_ins if k is None or isinstance(k, bool))))
+            return compile(stand_ins)
+
+        return compile_once(self, name, keys, counting)
+
+    monkeypatch.setattr(CompiledRead, "_cached", counted)
+    for role, joined_before in [
+        ("case_worker", tomorrow),
+        ("supervisor", tomorrow),
+        (None, tomorrow),
+        (None, datetime.date(2000, 1, 1)),
+    ]:
+        keys = (organisation.pk, role, joined_before, True)
+        queryset = _listed(*keys)
+        for cap, expected in [(None, queryset.count()), (2, min(queryset.count(), 3))]:
+            listing = read.listing(*keys, cap=cap)
+            with CaptureQueriesContext(connection) as queries:
+                assert listing.count() == expected
+            assert len(queries) == 1
+        listing = read.listing(*keys, cap=None)
+        for start, stop in [(0, 2), (2, 4), (4, 6), (5, 9)]:
+            with CaptureQueriesContext(connection) as queries:
+                page = listing[start:stop]
+                got = [_fields_of_listed(member) for member in page]
+            assert len(queries) == 1, "the page's rows with their users, in one query"
+            assert got == [_fields_of_listed(member) for member in queryset[start:stop]]
+    assert read.listing(organisation.pk, "case_worker", tomorrow, True, cap=None).count() == 3
+    # Once for the rows and once for the count of each shape: a role given or not.
+    assert sorted(compiled, key=repr) == sorted(
+        [("rows", True), ("count", True), ("rows", None, True), ("count", None, True)], key=repr
+    )
+
+
+def _fields_of_listed(membership):
+    return membership.pk, membership.role, membership.user.username
+
+
+def test_a_listing_is_read_a_page_at_a_time():
+    listing = CompiledRead(_listed).listing(1, None, datetime.date.today(), False)
+    with pytest.raises(TypeError):
+        listing[0]
+    with pytest.raises(ValueError):
+        listing[3:]
+
+
+def test_a_read_of_no_such_argument_type_is_refused():
+    read = CompiledRead(lambda at: Membership.objects.filter(user__date_joined__lt=at))
+    with pytest.raises(TypeError, match="integers, strings, dates"):
+        read(datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
