@@ -518,7 +518,13 @@ def _caseload(
     query = query.strip()
     if query:
         # The person's name tokens are the case's organisation's (a referral moves them).
-        search = name_search(query, person="person_id")
+        # A member who sees the whole organisation's cases searches its people first.
+        sees_all = role_allows(membership.role, Perm.VIEW_ALL_ORG_CASES)
+        search = name_search(
+            query,
+            person="person_id",
+            organisation_id=membership.organisation_id if sees_all else None,
+        )
         match = Q(pk__in=[]) if search is None else search.match
         if _CASE_NUMBER.match(query):
             match |= Q(number=query.upper())

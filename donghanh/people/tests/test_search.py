@@ -228,3 +228,27 @@ def test_a_name_search_inside_another_query_finds_the_same_people(membership, pe
     assert set(inside.values_list("pk", flat=True)) == direct
     both = persons_search(membership, query) | persons_search(membership, "zzzz")
     assert set(both.values_list("pk", flat=True)) == direct
+
+
+@pytest.mark.parametrize(
+    "query", ["nguyen thi hoa", "hoa nguyen", "thi", "nguyn thi hao", "vu lan", "hoang duc", "x"]
+)
+def test_the_people_holding_every_word_first_are_the_people_each_word_checks(staff, people, query):
+    """A search over a whole organisation finds the people holding every word from the tokens
+    (`organisation_id`), a search of a few checks each word person by person: the same people,
+    and the same exact matches, never another organisation's."""
+    from donghanh.people.models import Person
+    from donghanh.people.selectors import name_search
+
+    make_person(staff.organisation, full_name="Nguyễn Thị Hao")
+    make_person(staff.other_organisation, full_name="Võ Thị Lan")
+    every = Person.objects.all()
+    by_person = name_search(query)
+    from_tokens = name_search(query, organisation_id=staff.organisation.pk)
+    assert by_person is not None and from_tokens is not None
+    for which in ("match", "exact"):
+        ours = every.filter(organisation=staff.organisation).filter(getattr(by_person, which))
+        found = every.filter(getattr(from_tokens, which))
+        assert set(found.values_list("pk", flat=True)) == set(ours.values_list("pk", flat=True))
+    if query != "x":
+        assert every.filter(from_tokens.match).exists()
