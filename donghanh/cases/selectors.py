@@ -585,7 +585,7 @@ def caseload_listing(
     """`caseload` without a name search, as the caseload page lists it: its count (at most
     `cap` + 1) and each page of rows are reads compiled once per role and combination of
     filters, not built and compiled again on every request (for a case worker, whose visibility
-    rule is the larger part of the query, that was a third of the page's CPU). The rows come
+    rule is the larger part of the query, that was about 30 % of the page's CPU). The rows come
     without their workers (`caseload_workers`)."""
     read = _CASELOAD_LISTINGS.get(membership.role) or _caseload_listed(membership.role)
     # The membership's teams matter only to those who see no more than their own cases.
