@@ -94,11 +94,11 @@ def _person_record(person: Person) -> PersonRecord:
 # off, the given or the family name misspelt (not both), an age estimated within a year of the
 # date, or no birth date at all, as the matcher weighs them (a year further off is a different
 # date to it). The records sharing the date come first, then those sharing names and year.
-# Without a birth date it looks up the last two, the given name whole or one letter off: the
-# whole name first, then family and given name. Each key is held by few people (a few hundred
-# index entries read at a million people, where the given name's word alone is on tens of
-# thousands), and none by a person of another organisation (they are looked up among the
-# organisation's own, like the name words).
+# Without a birth date it looks up the last two: the whole name first (with the given name
+# whole or one letter off), then family and given name whatever the middle names. Each key is
+# held by few people (a few hundred to a few thousand index entries read at a million people,
+# where the given name's word alone is on tens of thousands), and none by a person of another
+# organisation (they are looked up among the organisation's own, like the name words).
 
 # What a record holding a key of each group gains (summed over the groups it has keys of).
 DATE_KEY_WEIGHT = 8
@@ -204,7 +204,9 @@ class RegistrationMatcher:
         return [
             HintKeys(NAME_KEY_WEIGHT, (f"w|{family}|{middle}|{given}",)),
             HintKeys(NAME_KEY_WEIGHT, (f"n|{family}|{given}",)),
-            HintKeys(NEAR_NAME_KEY_WEIGHT, tuple(f"n|{family}|{near}" for near in _near(given))),
+            HintKeys(
+                NEAR_NAME_KEY_WEIGHT, tuple(f"w|{family}|{middle}|{near}" for near in _near(given))
+            ),
         ]
 
     def likely(self, record: NewRecord, candidates: Sequence[Person]) -> list[Person]:

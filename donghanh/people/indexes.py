@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -140,9 +140,16 @@ def _near_candidates(word: str, keys: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def hint_key_candidates(keys: Iterable[str]) -> list[str]:
-    """The indexes of the duplicate matcher's keys, under every key in use."""
-    return [digest for key in keys for digest in blind_index_candidates(key, purpose=HINT_KEY)]
+def hint_key_candidates(keys: Sequence[str]) -> list[str]:
+    """The indexes of the duplicate matcher's keys, under every key in use: remembered per
+    process for the keys looked up most (a form asks again as a name is typed), as for
+    `name_word_near_candidates`."""
+    return list(_hint_key_candidates(tuple(keys), data_keys()))
+
+
+@functools.lru_cache(maxsize=256)
+def _hint_key_candidates(keys: tuple[str, ...], data: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(digest for key in keys for digest in blind_index_candidates(key, purpose=HINT_KEY))
 
 
 def name_and_birth_date_candidates(full_name: str, date_of_birth: datetime.date) -> list[str]:

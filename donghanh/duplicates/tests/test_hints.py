@@ -457,17 +457,24 @@ def test_an_age_estimated_is_hinted_behind_namesakes_of_other_years(
     assert hoa in [match.person for match in found.visible]
 
 
+@pytest.mark.parametrize(
+    "full_name",
+    [
+        "Nguyen Thi Thu Hoa",
+        "Nguyễn Thu Hoà",  # no Thị
+        "Nguyễn Thị Thu Hao",  # the given name one letter off
+    ],
+)
 def test_without_a_birth_date_the_whole_name_comes_first(
     staff,  # noqa: F811
     supervisor,
     few_candidates,
+    full_name,
 ):
     thu = make_person(staff.organisation, full_name="Nguyễn Thị Thu Hoà", date_of_birth=HOA_BORN)
     _namesakes(staff.organisation, "Nguyễn Thị Hoà", [None] * CROWD)
     _namesakes(staff.organisation, "Nguyễn Thị Ngọc Hoà", [None] * CROWD)
-    found = possible_duplicates(
-        supervisor, full_name="Nguyen Thi Thu Hoa", date_of_birth=None, sex="female"
-    )
+    found = possible_duplicates(supervisor, full_name=full_name, date_of_birth=None, sex="female")
     assert thu in [match.person for match in found.visible]
 
 
