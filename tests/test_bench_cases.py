@@ -15,6 +15,7 @@ from donghanh.core.text import fold
 from donghanh.demo.directory_services import directory_demo_load
 from donghanh.demo.services import demo_load
 from donghanh.organisations.models import Membership
+from donghanh.people import indexes
 from donghanh.people.models import Person, PersonNameToken
 from donghanh.people.selectors import possible_duplicates
 
@@ -42,6 +43,12 @@ def test_generated_cases_are_searchable_encrypted_and_numbered_like_real_ones(de
     assert person is not None
     # Found without diacritics, through the name tokens the services would have written.
     assert PersonNameToken.objects.filter(person=person).count() >= 3
+    # Exactly what the services write: the name words and the duplicate matcher's keys.
+    for generated in Person.objects.order_by("pk")[:30]:
+        tokens = PersonNameToken.objects.filter(person=generated)
+        assert set(tokens.values_list("token_index", flat=True)) == (
+            indexes.person_token_indexes(generated)
+        )
     found = caseload(supervisor, query=fold(person.full_name))
     assert person.pk in {case.person_id for case in found}
     duplicates = possible_duplicates(

@@ -566,7 +566,7 @@ def write_batch(world: World, size: int, rng: random.Random) -> None:
     tokens = [
         PersonNameToken(person=person, organisation_id=person.organisation_id, token_index=token)
         for person in batch.persons
-        for token in indexes.name_token_indexes(person.full_name, person.other_names)
+        for token in indexes.person_token_indexes(person)
     ]
     PersonNameToken.objects.bulk_create(tokens)
     for case, person in zip(batch.cases, batch.persons, strict=True):

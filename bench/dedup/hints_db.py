@@ -6,10 +6,10 @@
 `hints.py` times the matcher alone on 200 ready candidates. This one times what a registration
 form asks for when its name and birth date are typed (`people.selectors.possible_duplicates`,
 the function the person form and the API call): the blind-index lookups of the exact keys, the
-candidates' query on the name tokens (the given name whole or one letter off, at most
-`SIMILAR_CANDIDATES` of them, those whose family and middle names agree most first, then the
-most recently registered), their decryption and the
-matcher's weighing, in a database made by `bench.cases.generate` (one person per case: a
+candidates' query on the name tokens (the duplicate matcher's keys: the names with the birth
+date or year, or without a date the family and given name; at most `SIMILAR_CANDIDATES`, those
+holding the weightiest keys first, then the most recently registered), their decryption and
+the matcher's weighing, in a database made by `bench.cases.generate` (one person per case: a
 million people with `--cases 1000000`), as the organisation's supervisor, who sees all its
 people.
 

@@ -495,7 +495,7 @@ def _people_with_cases(
                 person=person, organisation_id=person.organisation_id, token_index=token
             )
             for person in persons
-            for token in indexes.name_token_indexes(person.full_name, "")
+            for token in indexes.person_token_indexes(person)
         ],
         batch_size=1000,
     )

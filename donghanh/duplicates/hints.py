@@ -1,9 +1,11 @@
 """The matcher behind the registration hint: which of an organisation's records may be the
 person being registered (registered with the people app in `DuplicatesConfig.ready()`).
 
-The people app finds the candidates through its blind indexes (records whose name has the new
-record's given name, whole or one letter off; of those, the ones whose family and middle names
-agree too first, then the most recently registered) and decrypts them; this
+This module tells the people app which keys to store beside each person's name words and which
+of them a registration looks up (`stored_keys`, `lookup_keys`: the names with the birth date or
+year, below); the people app finds the few records holding them through its blind indexes
+(those holding the weightiest first, then the most recently registered; by the given name
+whole or one letter off when a registration says too little for a key) and decrypts them; this
 module weighs each against the new record with the matcher's comparisons and default weights
 and keeps those whose evidence reaches `HINT_WEIGHT`. No prior and no name frequencies here:
 a hint asks the case worker to look, it does not merge. An import's rows are weighed the same
@@ -12,11 +14,12 @@ way a chunk of rows at a time (`for_file`, below).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 
 import numpy as np
 
-from donghanh.core.text import FUZZY_MIN_LENGTH, Vocabulary
+from donghanh.core.text import FUZZY_MIN_LENGTH, Vocabulary, one_edit_variants
 from donghanh.duplicates.matcher import (
     COMPARISONS,
     BoolArray,
@@ -37,9 +40,9 @@ from donghanh.duplicates.normalise import (
     split_name,
 )
 from donghanh.duplicates.places import Place
-from donghanh.people.indexes import name_words
+from donghanh.people.indexes import FUZZY_MAX_LENGTH, estimated_birth_year, name_words
 from donghanh.people.models import Person
-from donghanh.people.registry import FileMatcher, FileRow, LikelyMatch, NewRecord
+from donghanh.people.registry import FileMatcher, FileRow, HintKeys, LikelyMatch, NewRecord
 
 # Bits of evidence (log2 of how much likelier the agreements are for one person than for two)
 # from which a record is shown: the same name and sex with nothing else known is about 9.
@@ -61,19 +64,67 @@ def new_record(record: NewRecord) -> PersonRecord:
 
 def _person_record(person: Person) -> PersonRecord:
     commune = person.current_commune
-    estimated = None
-    if person.date_of_birth is None and person.estimated_age is not None:
-        day = person.age_estimated_on or person.created_at.date()
-        estimated = day.year - person.estimated_age
     return person_record(
         full_name=person.full_name,
-        birth_date=birth_date_of(person.date_of_birth, estimated_year=estimated),
+        birth_date=birth_date_of(person.date_of_birth, estimated_year=estimated_birth_year(person)),
         sex=SEX.get(person.sex, UNKNOWN_SEX),
         place=Place(province=commune.province_id, communes=(commune.pk,))
         if commune is not None
         else Place(),
         phone=person.phone,
     )
+
+
+# --- the keys a registration's candidates are found by ------------------------------------------
+#
+# Beside the words of their names each person's record holds a few keys (blind, like the words:
+# `people.indexes.person_token_indexes`), written from the name as `split_name` reads it (the
+# family name with Huỳnh/Hoàng and Vũ/Võ as one, an abbreviation such as "Ng" expanded, a typo
+# of four letters or more corrected) and the birth date:
+#
+#   "d|given|day-month|year"   the given name and the birth date, day and month in either order
+#   "f|family|day-month|year"  the family name and the birth date
+#   "y|family|given|year"      family and given name, the birth year (estimated from an age, or
+#                              "-" when neither is known)
+#   "n|family|given"           family and given name
+#   "w|family|middle|given"    the whole name but Thị and Văn
+#
+# A registration with a birth date looks up the first three for its year and the years one
+# before and after it (and "-"): they find a date with day and month swapped or the year one
+# off, the given or the family name misspelt (not both), an age estimated within a year of the
+# date, or no birth date at all, as the matcher weighs them (a year further off is a different
+# date to it). The records sharing the date come first, then those sharing names and year.
+# Without a birth date it looks up the last two: the whole name first (with the given name
+# whole or one letter off), then family and given name whatever the middle names. Each key is
+# held by few people (a few hundred to a few thousand index entries read at a million people,
+# where the given name's word alone is on tens of thousands), and none by a person of another
+# organisation (they are looked up among the organisation's own, like the name words).
+
+# What a record holding a key of each group gains (summed over the groups it has keys of).
+DATE_KEY_WEIGHT = 8
+YEAR_KEY_WEIGHT = 4
+NAME_KEY_WEIGHT = 2
+NEAR_NAME_KEY_WEIGHT = 1
+NO_YEAR = "-"
+
+
+def _day_month(born: datetime.date) -> str:
+    return f"{min(born.day, born.month)}-{max(born.day, born.month)}"
+
+
+def _key_parts(full_name: str) -> tuple[str, str, str]:
+    """Family (empty when it is unknown or only an initial), middle words but Thị and Văn,
+    given name, folded."""
+    name = split_name(full_name)
+    family = "" if name.family_initial else name.family
+    return family, " ".join(name.middle), name.given
+
+
+def _near(word: str) -> list[str]:
+    """The word and every word one letter off it (words of three letters or more)."""
+    if FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH:
+        return [word, *sorted(one_edit_variants(word))]
+    return [word]
 
 
 class RegistrationMatcher:
@@ -105,6 +156,59 @@ class RegistrationMatcher:
     def never_misspelt(self) -> frozenset[str]:
         return SEX_MARKERS
 
+    def stored_keys(self, record: NewRecord) -> set[str]:
+        family, middle, given = _key_parts(record.full_name)
+        if not given:
+            return set()
+        born = record.date_of_birth
+        year = born.year if born is not None else record.birth_year
+        keys = {
+            f"y|{family}|{given}|{year or NO_YEAR}",
+            f"n|{family}|{given}",
+            f"w|{family}|{middle}|{given}",
+        }
+        if born is not None:
+            keys.add(f"d|{given}|{_day_month(born)}|{born.year}")
+            if family:
+                keys.add(f"f|{family}|{_day_month(born)}|{born.year}")
+        return keys
+
+    def lookup_keys(self, record: NewRecord) -> list[HintKeys]:
+        family, middle, given = _key_parts(record.full_name)
+        if not given:
+            return []
+        born = record.date_of_birth
+        year = born.year if born is not None else record.birth_year
+        if year:
+            years = (year - 1, year, year + 1)
+            groups = [
+                HintKeys(
+                    YEAR_KEY_WEIGHT,
+                    tuple(f"y|{family}|{given}|{y}" for y in (*years, NO_YEAR)),
+                )
+            ]
+            if born is not None:
+                day_month = _day_month(born)
+                groups.append(
+                    HintKeys(DATE_KEY_WEIGHT, tuple(f"d|{given}|{day_month}|{y}" for y in years))
+                )
+                if family:
+                    groups.append(
+                        HintKeys(
+                            DATE_KEY_WEIGHT, tuple(f"f|{family}|{day_month}|{y}" for y in years)
+                        )
+                    )
+            return groups
+        if not family:
+            return []
+        return [
+            HintKeys(NAME_KEY_WEIGHT, (f"w|{family}|{middle}|{given}",)),
+            HintKeys(NAME_KEY_WEIGHT, (f"n|{family}|{given}",)),
+            HintKeys(
+                NEAR_NAME_KEY_WEIGHT, tuple(f"w|{family}|{middle}|{near}" for near in _near(given))
+            ),
+        ]
+
     def likely(self, record: NewRecord, candidates: Sequence[Person]) -> list[Person]:
         if not candidates:
             return []
@@ -135,7 +239,7 @@ class RegistrationMatcher:
 # for each row and its candidates. The answers are the same as row by row.
 
 # The most recent records weighed against one row (a registration's hint, which reads only its
-# candidates, ranks them by how much of the name agrees first: `people.selectors.similar_records`).
+# candidates, ranks them by the keys they share with it first: `people.selectors.similar_records`).
 CANDIDATES = 200
 # From this many rows at a time the rows join one table of the people and the file's rows;
 # fewer (the import itself checks a row at a time) are weighed in a table of their own

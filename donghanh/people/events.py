@@ -1,6 +1,7 @@
 """What the people app records in the audit log: people registered, changed, opened and
 searched, possible duplicates shown, duplicate notices written, read and
-dismissed, guardians added, consents recorded and withdrawn, the data key rotated.
+dismissed, guardians added, consents recorded and withdrawn, the data key rotated, the search
+indexes rebuilt.
 
 The labels keep the English text these rows carried before events were typed, so that the
 summaries stay the same; the details are record ids, counts and codes, never a name.
@@ -83,4 +84,9 @@ class PeopleEvent(AuditEvent):
         "data_key.rotated",
         AuditAction.UPDATE,
         _("data key rotation: %(values)s values re-encrypted, %(indexes)s search indexes rebuilt"),
+    )
+    PERSON_TOKENS_REBUILT = (
+        "person.tokens_rebuilt",
+        AuditAction.UPDATE,
+        _("search indexes of people rebuilt: %(people)s people changed"),
     )

@@ -8,11 +8,21 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
 
 from donghanh.core.crypto import blind_index, blind_index_candidates, data_keys
 from donghanh.core.text import FUZZY_MIN_LENGTH, fold, fold_name, one_edit_variants
+from donghanh.people.registry import NewRecord, duplicate_matcher
+
+if TYPE_CHECKING:
+    from donghanh.people.models import Person
 
 NAME_WORD = "person-name-token"
+# The duplicate matcher's keys (`DuplicateMatcher.stored_keys`), kept beside the name words.
+HINT_KEY = "person-hint-key"
 NAME_AND_BIRTH_DATE = "person-name-dob"
 ID_NUMBER = "person-id-number"
 PHONE = "person-phone"
@@ -55,6 +65,32 @@ def _name_and_birth_date(full_name: str, date_of_birth: datetime.date) -> str | 
 
 def name_token_indexes(full_name: str, other_names: str) -> set[str]:
     return {blind_index(word, purpose=NAME_WORD) for word in name_words(full_name, other_names)}
+
+
+def estimated_birth_year(person: Person) -> int | None:
+    """The year an estimated age points to, for a person without a date of birth."""
+    if person.date_of_birth is not None or person.estimated_age is None:
+        return None
+    day = person.age_estimated_on or (
+        person.created_at.date() if person.created_at else timezone.localdate()
+    )
+    return day.year - person.estimated_age
+
+
+def person_token_indexes(person: Person) -> set[str]:
+    """The tokens stored for the person (`PersonNameToken`): each word of their names and the
+    keys the registered duplicate matcher finds their record by (none without a matcher), from
+    the name, the date of birth or the estimated age."""
+    tokens = name_token_indexes(person.full_name, person.other_names)
+    matcher = duplicate_matcher()
+    if matcher is not None and person.full_name:
+        record = NewRecord(
+            full_name=person.full_name,
+            date_of_birth=person.date_of_birth,
+            birth_year=estimated_birth_year(person),
+        )
+        tokens |= {blind_index(key, purpose=HINT_KEY) for key in matcher.stored_keys(record)}
+    return tokens
 
 
 def name_and_birth_date_index(full_name: str, date_of_birth: datetime.date | None) -> str:
@@ -102,6 +138,18 @@ def _near_candidates(word: str, keys: tuple[str, ...]) -> tuple[str, ...]:
         for variant in sorted(one_edit_variants(word)):
             found += blind_index_candidates(variant, purpose=NAME_WORD)
     return tuple(found)
+
+
+def hint_key_candidates(keys: Sequence[str]) -> list[str]:
+    """The indexes of the duplicate matcher's keys, under every key in use: remembered per
+    process for the keys looked up most (a form asks again as a name is typed), as for
+    `name_word_near_candidates`."""
+    return list(_hint_key_candidates(tuple(keys), data_keys()))
+
+
+@functools.lru_cache(maxsize=256)
+def _hint_key_candidates(keys: tuple[str, ...], data: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(digest for key in keys for digest in blind_index_candidates(key, purpose=HINT_KEY))
 
 
 def name_and_birth_date_candidates(full_name: str, date_of_birth: datetime.date) -> list[str]:

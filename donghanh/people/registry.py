@@ -67,6 +67,15 @@ class NewRecord:
 
 
 @dataclass(frozen=True)
+class HintKeys:
+    """Keys of a registration's likely duplicates (`DuplicateMatcher.lookup_keys`): a record
+    holding one or more of them gains `weight` towards being looked at first."""
+
+    weight: int
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class FileRow:
     """A row of an imported file, for the duplicate matcher's batch (`FileMatcher`)."""
 
@@ -115,6 +124,19 @@ class DuplicateMatcher(Protocol):
     def never_misspelt(self) -> frozenset[str]:
         """Folded words so common that a ranking word one letter off them is not taken to agree
         with them (Thị and Văn: "Thu" is not a misspelt "Thị")."""
+        ...
+
+    def stored_keys(self, record: NewRecord) -> set[str]:
+        """The keys a person's record is found by (`lookup_keys`), stored blind beside the
+        words of their names: each combines a few parts of the name with the birth date or
+        year, so that one key is shared by few people however large the registry."""
+        ...
+
+    def lookup_keys(self, record: NewRecord) -> list[HintKeys]:
+        """The stored keys a likely duplicate of `record` has, in groups: the records holding
+        any of them are the candidates, those whose keys weigh most looked at first. Empty
+        when the record says too little for any key (a given name alone, no birth date): the
+        candidates are then found by the lookup words."""
         ...
 
     def likely(self, record: NewRecord, candidates: Sequence[Person]) -> list[Person]:

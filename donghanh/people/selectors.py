@@ -38,6 +38,7 @@ from donghanh.people import indexes
 from donghanh.people.models import Consent, DuplicateNotice, Person, PersonNameToken
 from donghanh.people.registry import (
     DuplicateMatcher,
+    HintKeys,
     NewRecord,
     duplicate_matcher,
     person_visibility_rule,
@@ -417,13 +418,17 @@ def similar_records(
 ) -> list[Person]:
     """Records the member may open that the registered duplicate matcher finds likely.
 
-    The candidates have a name word equal to one of the matcher's lookup words (the given name)
-    or one letter off it. Of those, the `SIMILAR_CANDIDATES` whose names agree most with the
-    matcher's ranking words (the family and middle names, each whole or one letter off) are
-    decrypted and weighed, the most recently registered first among equals: in a big
-    organisation thousands share a given name, and the most recent of them alone would often
-    leave the person out. Chosen on the name tokens alone (`_ranked_candidates`), in the same
-    one query as the records themselves.
+    The candidates are the records holding one of the matcher's keys for the registration
+    (`DuplicateMatcher.lookup_keys`: the given or the family name with the birth date, the
+    names with the birth year, or without a birth date the family and given name), stored
+    beside the name words: the `SIMILAR_CANDIDATES` whose keys weigh most, the most recently
+    registered first among equals, are decrypted and weighed (`_keyed_candidates`). Each key is
+    held by few people, so the query reads few index entries whatever the registry's size.
+    When the registration says too little for a key (a given name alone, no birth date), the
+    candidates have a name word equal to one of the matcher's lookup words (the given name) or
+    one letter off it, those whose names agree most with the matcher's ranking words first
+    (`_ranked_candidates`). Either way the candidates are chosen in the same one query as the
+    records themselves.
     """
     matcher = duplicate_matcher()
     if matcher is None:
@@ -431,8 +436,13 @@ def similar_records(
     words = matcher.lookup_words(record)
     if not words:
         return []
-    ranking = [word for word in matcher.ranking_words(record) if word not in words]
-    ranked = _ranked_candidates(membership, matcher, words, ranking, exclude=exclude)
+    keys = matcher.lookup_keys(record)
+    ranked: QuerySet[Any]
+    if keys:
+        ranked = _keyed_candidates(membership, keys, exclude=exclude)
+    else:
+        ranking = [word for word in matcher.ranking_words(record) if word not in words]
+        ranked = _ranked_candidates(membership, matcher, words, ranking, exclude=exclude)
     found = list(
         persons_visible_to(membership)
         .filter(pk__in=ranked)
@@ -445,6 +455,39 @@ def similar_records(
 
 def _token_in(digests: list[str]) -> OneOf:
     return OneOf(F("token_index"), digests)
+
+
+def _keyed_candidates(
+    membership: Membership, keys: list[HintKeys], *, exclude: set[int]
+) -> QuerySet[Any]:
+    """The ids of the `SIMILAR_CANDIDATES` people of the member's organisation holding the most
+    weighty of `keys` (each group's weight once, summed over the groups a person has a key
+    of), then the most recently registered, as a subquery.
+
+    One pass over the organisation's tokens of those keys (index only), grouped by person. A
+    member who sees only some of the organisation's people (their cases') is ranked among those
+    alone, so that the people they may open are never crowded out by people they may not.
+    """
+    groups = [(group.weight, indexes.hint_key_candidates(group.keys)) for group in keys]
+    tokens = PersonNameToken.objects.filter(
+        _token_in(sorted({digest for _weight, digests in groups for digest in digests})),
+        organisation_id=membership.organisation_id,
+    )
+    if exclude:
+        tokens = tokens.exclude(person_id__in=exclude)
+    if not role_allows(membership.role, Perm.VIEW_ALL_ORG_CASES):
+        tokens = tokens.filter(person_id__in=persons_visible_to(membership).values("pk"))
+    weight: Any = Value(0)
+    for group_weight, digests in groups:
+        weight = weight + Max(
+            Case(When(_token_in(digests), then=Value(group_weight)), default=Value(0))
+        )
+    return (
+        tokens.values("person_id")
+        .alias(weight=weight)
+        .order_by("-weight", "-person_id")
+        .values("person_id")[:SIMILAR_CANDIDATES]
+    )
 
 
 def _ranked_candidates(

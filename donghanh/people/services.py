@@ -37,8 +37,10 @@ from donghanh.people.selectors import (
 )
 from donghanh.places.models import Commune
 
-# Fields whose change rewrites the blind indexes.
+# Fields whose change rewrites the blind indexes, and the name tokens.
 _INDEXED_FIELDS = frozenset({"full_name", "other_names", "date_of_birth", "id_number", "phone"})
+_TOKEN_FIELDS = frozenset({"full_name", "other_names", "date_of_birth", "estimated_age"})
+_INDEX_COLUMNS = ("name_dob_index", "id_number_index", "phone_index")
 _TEXT_FIELDS = frozenset(
     {
         "full_name",
@@ -80,8 +82,9 @@ def _refresh_indexes(person: Person) -> bool:
 
 
 def _replace_name_tokens(person: Person, existing: set[str] | None = None) -> bool:
-    """Make the stored name tokens those of the person's names; whether they changed."""
-    wanted = indexes.name_token_indexes(person.full_name, person.other_names)
+    """Make the stored name tokens those of the person's names and birth date (the words of
+    the names, the duplicate matcher's keys); whether they changed."""
+    wanted = indexes.person_token_indexes(person)
     if existing is None:
         existing = set(
             PersonNameToken.objects.filter(person=person).values_list("token_index", flat=True)
@@ -233,7 +236,7 @@ def people_register_many(
         [
             PersonNameToken(person=person, organisation_id=organisation.pk, token_index=token)
             for person in built
-            for token in sorted(indexes.name_token_indexes(person.full_name, person.other_names))
+            for token in sorted(indexes.person_token_indexes(person))
         ],
         batch_size=BULK_SIZE,
     )
@@ -343,6 +346,7 @@ def person_update(
     if _INDEXED_FIELDS.intersection(changed):
         _refresh_indexes(current)
         update_fields += ["name_dob_index", "id_number_index", "phone_index"]
+    if _TOKEN_FIELDS.intersection(changed):
         _replace_name_tokens(current)
     current.version += 1
     current.save(update_fields=update_fields)
@@ -475,11 +479,14 @@ def person_list_record(
 
 
 def person_search_indexes_rebuild(*, actor: Actor, batch_size: int = 500) -> int:
-    """Rewrite every person's blind indexes with the newest key; how many people changed.
+    """Rewrite every person's blind indexes and name tokens with the newest key and as this
+    version writes them; how many people changed.
 
     Run by `rotate_data_key` (the `actor`) after re-encrypting, so that no index depends on an
-    old key; `data_key_rotation_record` then audits the whole rotation at once. One
-    transaction per batch; rows are locked so a concurrent edit waits.
+    old key (`data_key_rotation_record` then audits the whole rotation at once), and by
+    `rebuild_person_tokens` after an upgrade that indexes more. One transaction per batch, in a
+    few statements each; rows are locked so a concurrent edit waits. A record merged into
+    another one keeps no index (`person_merged_away`): it is left as it is.
     """
     rebuilt = 0
     last_pk = 0
@@ -490,9 +497,14 @@ def person_search_indexes_rebuild(*, actor: Actor, batch_size: int = 500) -> int
                 .filter(pk__gt=last_pk)
                 .order_by("pk")
                 .only(
+                    "organisation",
+                    "merged_into",
                     "full_name",
                     "other_names",
                     "date_of_birth",
+                    "estimated_age",
+                    "age_estimated_on",
+                    "created_at",
                     "id_number",
                     "phone",
                     "name_dob_index",
@@ -500,24 +512,42 @@ def person_search_indexes_rebuild(*, actor: Actor, batch_size: int = 500) -> int
                     "phone_index",
                 )[:batch_size]
             )
-            tokens: dict[int, set[str]] = {person.pk: set() for person in batch}
-            for person_id, token in PersonNameToken.objects.filter(person__in=batch).values_list(
-                "person_id", "token_index"
-            ):
-                tokens[person_id].add(token)
-            for person in batch:
+            current = [person for person in batch if person.merged_into_id is None]
+            stored: dict[int, dict[str, int]] = {person.pk: {} for person in current}
+            for pk, person_id, token in PersonNameToken.objects.filter(
+                person__in=current
+            ).values_list("pk", "person_id", "token_index"):
+                stored[person_id][token] = pk
+            changed_indexes: list[Person] = []
+            stale: list[int] = []
+            new: list[PersonNameToken] = []
+            for person in current:
                 indexes_changed = _refresh_indexes(person)
                 if indexes_changed:
-                    Person.objects.filter(pk=person.pk).update(
-                        name_dob_index=person.name_dob_index,
-                        id_number_index=person.id_number_index,
-                        phone_index=person.phone_index,
+                    changed_indexes.append(person)
+                wanted = indexes.person_token_indexes(person)
+                existing = stored[person.pk]
+                stale += [pk for token, pk in existing.items() if token not in wanted]
+                new += [
+                    PersonNameToken(
+                        person=person, organisation_id=person.organisation_id, token_index=token
                     )
-                tokens_changed = _replace_name_tokens(person, existing=tokens[person.pk])
-                rebuilt += indexes_changed or tokens_changed
+                    for token in sorted(wanted.difference(existing))
+                ]
+                rebuilt += indexes_changed or wanted != existing.keys()
+            Person.objects.bulk_update(changed_indexes, list(_INDEX_COLUMNS))
+            PersonNameToken.objects.filter(pk__in=stale).delete()
+            PersonNameToken.objects.bulk_create(new)
         if len(batch) < batch_size:
             return rebuilt
         last_pk = batch[-1].pk
+
+
+@transaction.atomic
+def person_tokens_rebuild_record(*, actor: Actor, people: int) -> None:
+    """Record a rebuild of every person's blind indexes and name tokens (`rebuild_person_tokens`):
+    how many people's changed."""
+    audit_record(event=PeopleEvent.PERSON_TOKENS_REBUILT, actor=actor, details={"people": people})
 
 
 @transaction.atomic
@@ -818,9 +848,6 @@ def person_fields_replace(
     if changed:
         people_changed(person_ids=[current.pk], person_fields=changed)
     return changed
-
-
-_INDEX_COLUMNS = ("name_dob_index", "id_number_index", "phone_index")
 
 
 @transaction.atomic

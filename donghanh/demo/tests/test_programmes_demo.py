@@ -12,7 +12,8 @@ from donghanh.casework.models import ServiceDelivery, ShelterStay
 from donghanh.demo.programme_data import SERVED_DOMAINS
 from donghanh.demo.programme_services import demo_programmes_load
 from donghanh.demo.services import demo_load
-from donghanh.people.models import Person
+from donghanh.people import indexes
+from donghanh.people.models import Person, PersonNameToken
 from donghanh.programmes.finance.models import FundingSource
 from donghanh.programmes.outreach.models import SupportedOrganisation
 from donghanh.programmes.projects.models import Project
@@ -34,6 +35,10 @@ def _project(code: str) -> Project:
 
 def test_programme_001_trains_541_people_and_serves_335(loaded: None) -> None:
     project = _project("001")
+    # Written in bulk with the tokens the services write: name words and the matcher's keys.
+    for person in Person.objects.order_by("-pk")[:20]:
+        tokens = PersonNameToken.objects.filter(person=person).values_list("token_index", flat=True)
+        assert set(tokens) == indexes.person_token_indexes(person)
     trainees = Participant.objects.filter(participations__training__project=project).distinct()
     assert trainees.count() == 541
     participations = TrainingParticipation.objects.filter(training__project=project).count()

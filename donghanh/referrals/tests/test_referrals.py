@@ -18,7 +18,8 @@ from donghanh.core.actor import Actor
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Perm
 from donghanh.people import services as person_services
-from donghanh.people.selectors import PERSON_EDITS
+from donghanh.people.models import Person, PersonNameToken
+from donghanh.people.selectors import PERSON_EDITS, possible_duplicates
 from donghanh.reference.domains import ServiceDomain
 from donghanh.referrals import services
 from donghanh.referrals.models import (
@@ -304,6 +305,27 @@ def test_transfer_moves_ownership(net: Network) -> None:
     # The new owner's case page lists the transfer, not the old owner's other referrals.
     page = net.client(net.b_supervisor).get(new_url).content.decode()
     assert net.a.name in page and net.c.name not in page
+
+
+def test_a_transferred_person_is_hinted_to_the_new_owner_alone(net: Network) -> None:
+    def hinted(user: Any, organisation: Any) -> list[Person]:
+        # No exact key finds her (a letter and the year off): only the name tokens and the
+        # duplicate matcher's keys, which move with the person.
+        membership = Membership.objects.get(user=user, organisation=organisation)
+        found = possible_duplicates(
+            membership, full_name="Nguyen Thi Hao", date_of_birth=datetime.date(1997, 4, 12)
+        )
+        return [match.person for match in found.visible]
+
+    assert hinted(net.a_supervisor, net.a) == [net.person]
+    assert hinted(net.b_supervisor, net.b) == []
+    consent_to_share(net.person, net.b)
+    referral = send(net, kind=ReferralKind.TRANSFER, shared_sections=[])
+    services.referral_accept(referral=referral, actor=Actor.for_user(net.b_supervisor))
+    assert hinted(net.b_supervisor, net.b) == [net.person]
+    assert hinted(net.a_supervisor, net.a) == []
+    tokens = PersonNameToken.objects.filter(person=net.person)
+    assert set(tokens.values_list("organisation", flat=True)) == {net.b.pk}
 
 
 def test_transfer_needs_consent(net: Network) -> None:
