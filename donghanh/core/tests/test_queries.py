@@ -232,13 +232,14 @@ def test_a_listing_counts_and_pages_as_the_queryset_does_compiled_once_per_shape
         return compile_once(self, name, keys, counting)
 
     monkeypatch.setattr(CompiledRead, "_cached", counted)
-    for role, joined_before in [
+    shapes: list[tuple[str | None, datetime.date]] = [
         ("case_worker", tomorrow),
         ("supervisor", tomorrow),
         (None, tomorrow),
         (None, datetime.date(2000, 1, 1)),
-    ]:
-        keys = (organisation.pk, role, joined_before, True)
+    ]
+    for only_role, joined_before in shapes:
+        keys = (organisation.pk, only_role, joined_before, True)
         queryset = _listed(*keys)
         for cap, expected in [(None, queryset.count()), (2, min(queryset.count(), 3))]:
             listing = read.listing(*keys, cap=cap)
@@ -266,7 +267,7 @@ def _fields_of_listed(membership):
 def test_a_listing_is_read_a_page_at_a_time():
     listing = CompiledRead(_listed).listing(1, None, datetime.date.today(), False)
     with pytest.raises(TypeError):
-        listing[0]
+        listing[0]  # type: ignore[index]
     with pytest.raises(ValueError):
         listing[3:]
 
