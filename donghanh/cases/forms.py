@@ -26,7 +26,7 @@ from donghanh.cases.selectors import (
     IDENTIFICATION_FIELDS,
     INTAKE_FIELDS,
     SCREENING_FIELDS,
-    assignable_members,
+    caseload_worker_choices,
 )
 from donghanh.core.editing import VersionedFormMixin
 from donghanh.core.idempotency import IdempotencyField
@@ -502,12 +502,7 @@ def caseload_search_scope(organisation: Organisation) -> str:
     return f"caseload:{organisation.pk}"
 
 
-# The filter's choices, read on every caseload page: compiled once (`donghanh.core.queries`).
-_workers_of = CompiledRows(
-    lambda organisation_id: assignable_members(organisation_id).values_list(
-        "user_id", "user__full_name", "user__username"
-    )
-)
+# The filter's teams, read on every caseload page: compiled once (`donghanh.core.queries`).
 _teams_of = CompiledRows(
     lambda organisation_id: active_teams(organisation_id).values_list("pk", "name")
 )
@@ -525,11 +520,7 @@ def caseload_filters(
     """The caseload's filter form bound to the address (or `source`, a posted form) and the
     session's search terms."""
     organisation_id = membership.organisation_id
-    # Keys and names only: a hundred members as model instances cost more than the page's rows.
-    workers = [
-        (user_id, full_name or username)
-        for user_id, full_name, username in _workers_of(organisation_id)
-    ]
+    workers = caseload_worker_choices(membership)
 
     @functools.cache  # once per request, however often the choices are read
     def teams() -> list[tuple[int, str]]:

@@ -47,7 +47,7 @@ from donghanh.cases.models import (
 )
 from donghanh.cases.registry import CASE_PAGE
 from donghanh.core.editing import EditSpec
-from donghanh.core.queries import CompiledRead, Listing, every_field
+from donghanh.core.queries import CompiledRead, CompiledRows, Listing, every_field
 from donghanh.core.text import fold
 from donghanh.organisations.models import Membership, Organisation, Team
 from donghanh.organisations.roles import Perm, Role, role_allows
@@ -660,6 +660,49 @@ def assignable_members(organisation_id: int) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("user__full_name", "user__username")
     )
+
+
+def _workers_listed(members: QuerySet[Membership]) -> QuerySet[Membership]:
+    # Keys and names only: a hundred members as model instances cost more than a page's rows.
+    return members.values_list("user_id", "user__full_name", "user__username")  # type: ignore[return-value]
+
+
+# The caseload filter's workers, read on every caseload page: compiled once per role.
+_ALL_WORKERS = CompiledRows(
+    lambda organisation_id: _workers_listed(assignable_members(organisation_id))
+)
+_WORKERS_OF_CASES: dict[str, CompiledRows] = {}
+
+
+def caseload_worker_choices(membership: Membership) -> list[tuple[int, str]]:
+    """The case workers the caseload's filter offers the member, `(user id, name)` by name.
+
+    A member who sees the whole organisation's cases is offered everyone who can work on
+    cases. A member who sees only some of them (their own, their teams') is offered the
+    workers of those cases: any other worker's filter would find none of them, and in an
+    organisation of a thousand staff the list of them all was most of the page's work.
+    """
+    if role_allows(membership.role, Perm.VIEW_ALL_ORG_CASES):
+        rows = _ALL_WORKERS(membership.organisation_id)
+    else:
+        role = membership.role
+        read = _WORKERS_OF_CASES.get(role)
+        if read is None:
+
+            def build(organisation_id: int, user_id: int, membership_id: int) -> QuerySet[Any]:
+                member = Membership(
+                    pk=membership_id, organisation_id=organisation_id, user_id=user_id, role=role
+                )
+                on_cases = CaseAssignment.objects.filter(
+                    case_id__in=cases_visible_to(member).order_by().values("pk")
+                ).values("user_id")
+                return _workers_listed(
+                    assignable_members(organisation_id).filter(user_id__in=on_cases)
+                )
+
+            read = _WORKERS_OF_CASES.setdefault(role, CompiledRows(build))
+        rows = read(membership.organisation_id, membership.user_id, membership.pk)
+    return [(user_id, full_name or username) for user_id, full_name, username in rows]
 
 
 def users_of(memberships: QuerySet[Membership]) -> QuerySet[Any]:

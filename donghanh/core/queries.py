@@ -45,6 +45,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connections
 from django.db.models import Lookup, Model, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -267,13 +268,35 @@ class CompiledRead(Generic[M]):
         return self._rows(keys)
 
     def _rows(self, keys: Sequence[Any], offset: int = 0, limit: int | None = None) -> list[M]:
+        if limit is not None:
+            return self._page(keys, offset, limit)
         compiled: _Compiled = self._cached("rows", keys, self._compile)
         params = _filled(compiled.params, compiled.slots, keys)
-        sql = compiled.sql
-        if limit is not None:
-            # After Django's own ORDER BY, as its slicing writes them, but as parameters.
-            sql, params = f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
-        return compiled.instances(self._using, self._run(sql, params))
+        return compiled.instances(self._using, self._run(compiled.sql, params))
+
+    def _page(self, keys: Sequence[Any], offset: int, limit: int) -> list[M]:
+        """A page of the rows: the page's keys chosen first, in the read's order, from the
+        read's own table alone (`LIMIT`/`OFFSET` as parameters), then only those rows read
+        with their joins, in one statement. Read whole and then cut, every row in the
+        read (a case worker's hundreds of cases) was joined to its person and team first."""
+
+        def compile(stand_ins: list[Any]) -> _Compiled:
+            bounds = [_stand_in(len(stand_ins) + index, 0) for index in range(2)]
+            ordered = self._build(*stand_ins).select_related(None).values("pk")
+            inner_sql, inner_params = ordered.query.get_compiler(using=self._using).as_sql()
+            # Django's own SQL for the keys, cut as its slicing would cut it; every value is a
+            # parameter.
+            page_keys = RawSQL(  # noqa: S611
+                f"SELECT page.pk FROM ({inner_sql} LIMIT %s OFFSET %s) page",  # noqa: S608
+                (*inner_params, *bounds),
+            )
+            return _compiled(
+                self._build(*stand_ins).filter(pk__in=page_keys), [*stand_ins, *bounds], self._using
+            )
+
+        compiled: _Compiled = self._cached("page", keys, compile)
+        params = _filled(compiled.params, compiled.slots, [*keys, limit, offset])
+        return compiled.instances(self._using, self._run(compiled.sql, params))
 
     def _count(self, keys: Sequence[Any], cap: int | None) -> int:
         """How many rows the read gives (at most `cap` + 1 when capped)."""

@@ -533,3 +533,44 @@ def test_the_caseload_listing_gives_what_the_caseload_gives_whatever_the_filters
     monkeypatch.setattr(selectors.timezone, "localdate", lambda: later)
     overdue = caseload_listing(membership, cap=None, overdue=True)
     assert [case.pk for case in overdue[0:5]] == [caseload_setup["lan"].pk]
+
+
+def test_the_worker_filter_offers_the_workers_of_the_cases_the_member_sees(staff):
+    """A case worker is offered the workers of the cases they see, and every worker they are
+    not offered would filter their caseload to nothing; a supervisor is offered everyone who
+    can work on cases. A restricted case the member is not named on offers none of its own."""
+    org = staff.organisation
+    worker, supervisor = staff.users[Role.CASE_WORKER], staff.users[Role.SUPERVISOR]
+    beside, restricted_only, elsewhere = (
+        MembershipFactory(organisation=org, role=Role.CASE_WORKER).user for _ in range(3)
+    )
+    shared = make_case(make_person(org, worker, full_name="Đào Thị Hạnh"), worker)
+    case_services.case_assign(
+        case=shared, workers=[worker, beside], actor=Actor.for_user(supervisor)
+    )
+    hidden = make_case(make_person(org, worker, full_name="Lò Thị Dợ"), worker)
+    case_services.case_assign(
+        case=hidden, workers=[worker, restricted_only], actor=Actor.for_user(supervisor)
+    )
+    case_services.case_restrict(
+        case=hidden, named_users=[supervisor, restricted_only], actor=Actor.for_user(supervisor)
+    )
+    make_case(make_person(org, elsewhere, full_name="Sùng Văn Páo", sex="male"), elsewhere)
+
+    member = _membership(staff, Role.CASE_WORKER)
+    offered = dict(selectors.caseload_worker_choices(member))
+    assert set(offered) == {worker.pk, beside.pk}
+    assert offered[beside.pk] == beside.display_name
+    everyone = list(selectors.assignable_members(org.pk).values_list("user_id", flat=True))
+    assert {restricted_only.pk, elsewhere.pk, supervisor.pk} <= set(everyone)
+    for user_id in everyone:
+        found = caseload(member, worker_id=user_id).exists()
+        assert found == (user_id in offered), user_id
+
+    chief = _membership(staff, Role.SUPERVISOR)
+    assert [user_id for user_id, _name in selectors.caseload_worker_choices(chief)] == everyone
+    # The page offers the same choices, and refuses none of them.
+    client = staff.client(Role.CASE_WORKER)
+    form = _list(client, org, worker=str(beside.pk)).context["form"]
+    assert [value for value, _label in form.fields["worker"].choices][1:] == list(offered)
+    assert form.is_valid() and form.cleaned_data["worker"] == beside.pk

@@ -252,11 +252,13 @@ def test_a_listing_counts_and_pages_as_the_queryset_does_compiled_once_per_shape
                 page = listing[start:stop]
                 got = [_fields_of_listed(member) for member in page]
             assert len(queries) == 1, "the page's rows with their users, in one query"
+            # The page's keys are chosen before any row is joined to its user.
+            assert "LIMIT" in queries[0]["sql"].split("IN (SELECT page.pk FROM (")[1]
             assert got == [_fields_of_listed(member) for member in queryset[start:stop]]
     assert read.listing(organisation.pk, "case_worker", tomorrow, True, cap=None).count() == 3
-    # Once for the rows and once for the count of each shape: a role given or not.
+    # Once for the pages and once for the count of each shape: a role given or not.
     assert sorted(compiled, key=repr) == sorted(
-        [("rows", True), ("count", True), ("rows", None, True), ("count", None, True)], key=repr
+        [("page", True), ("count", True), ("page", None, True), ("count", None, True)], key=repr
     )
 
 
