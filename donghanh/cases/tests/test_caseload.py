@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -541,9 +542,10 @@ def test_the_worker_filter_offers_the_workers_of_the_cases_the_member_sees(staff
     can work on cases. A restricted case the member is not named on offers none of its own."""
     org = staff.organisation
     worker, supervisor = staff.users[Role.CASE_WORKER], staff.users[Role.SUPERVISOR]
-    beside, restricted_only, elsewhere = (
+    others: list[Any] = [
         MembershipFactory(organisation=org, role=Role.CASE_WORKER).user for _ in range(3)
-    )
+    ]
+    beside, restricted_only, elsewhere = others
     shared = make_case(make_person(org, worker, full_name="Đào Thị Hạnh"), worker)
     case_services.case_assign(
         case=shared, workers=[worker, beside], actor=Actor.for_user(supervisor)
