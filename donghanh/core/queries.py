@@ -265,11 +265,6 @@ class CompiledRead(Generic[M]):
             return cursor.fetchall()
 
     def __call__(self, *keys: Any) -> list[M]:
-        return self._rows(keys)
-
-    def _rows(self, keys: Sequence[Any], offset: int = 0, limit: int | None = None) -> list[M]:
-        if limit is not None:
-            return self._page(keys, offset, limit)
         compiled: _Compiled = self._cached("rows", keys, self._compile)
         params = _filled(compiled.params, compiled.slots, keys)
         return compiled.instances(self._using, self._run(compiled.sql, params))
@@ -340,7 +335,7 @@ class Listing(Generic[M]):
         start = index.start or 0
         if index.stop is None or start < 0 or index.stop < start:
             raise ValueError("a listing's page is a slice with its start and stop")
-        return self.read._rows(self.keys, offset=start, limit=index.stop - start)
+        return self.read._page(self.keys, offset=start, limit=index.stop - start)
 
 
 @dataclass(frozen=True)
