@@ -264,6 +264,11 @@ if SEARCH_INDEX_BUILDER not in ("jobs", "web"):
 # user asks for the exact count: counting a large organisation's every case costs more than the
 # page.
 CASELOAD_COUNT_CAP = 10_000
+# A name search by someone who sees the whole organisation, among more cases than this (after
+# the other filters), reads the cases newest first until its page is full when the name is
+# common among them, and estimates the count ("about 9,300 cases"); among fewer, or asked for
+# the exact count, it ranks and counts every match.
+CASELOAD_NAME_SEARCH_EXACT_BELOW = 2_000
 
 # Passwords and login.
 PASSWORD_HASHERS = [

@@ -12,8 +12,9 @@ import datetime
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -53,7 +54,12 @@ from donghanh.organisations.models import Membership, Organisation, Team
 from donghanh.organisations.roles import Perm, Role, role_allows
 from donghanh.organisations.selectors import access_membership
 from donghanh.people.models import Consent, Person
-from donghanh.people.selectors import consent_in_force, name_search
+from donghanh.people.selectors import (
+    NameWordsHeld,
+    consent_in_force,
+    name_search,
+    name_words_held,
+)
 from donghanh.reference.codelists import (
     CONTROL_MEANS,
     COUNTRIES,
@@ -602,6 +608,184 @@ def caseload_listing(
         timezone.localdate() if overdue else None,
         cap=cap,
     )
+
+
+@dataclass(frozen=True)
+class NewestNameSearch:
+    """A page of a name search read newest first (`caseload_name_search_newest`).
+
+    `keys`: the page's cases, in the caseload's order (exact matches first, then the most
+    recently changed); `more`: whether any match comes after them; `count`: the number of
+    matches, exact when `estimated` is False, otherwise estimated from the share of matches
+    among the cases read and the number of cases the filters keep (`at_least`: that number
+    was itself capped, so the matches are likely more)."""
+
+    keys: list[int]
+    more: bool
+    count: int
+    estimated: bool
+    at_least: bool = False
+
+
+# The cases a newest-first name search reads at each step, and at most in all.
+_NEWEST_STEPS = (200, 800, 1000)
+
+
+def caseload_name_search_newest(
+    membership: Membership,
+    *,
+    query: str,
+    number: int,
+    per_page: int,
+    cap: int,
+    case_type: str = "",
+    status: str = "",
+    worker_id: int | None = None,
+    team_id: int | None = None,
+    province: str = "",
+    overdue: bool = False,
+) -> NewestNameSearch | None:
+    """Page `number` of `caseload(query=…)` for a name whose words are common among the
+    filtered cases, read case by case, newest first, until the page's exact matches are found;
+    or None when they are not found early (a rarer name), for `caseload` to rank every match.
+
+    Only for a member who sees the whole organisation's cases. The count of matches is then
+    estimated from their share among the cases read and the number of cases the filters keep
+    (`caseload_listing`'s count, up to `cap`); it is exact when every filtered case was read,
+    and every case is read when the filters keep no more than
+    `CASELOAD_NAME_SEARCH_EXACT_BELOW`.
+
+    A common name over a whole organisation ("nguyen" among 300,000 cases) matches tens of
+    thousands of people: ranking and counting every match reads them all, where the page's
+    exact matches are among its few hundred newest cases."""
+    if _CASE_NUMBER.match(query.strip()) or not role_allows(
+        membership.role, Perm.VIEW_ALL_ORG_CASES
+    ):
+        return None
+    filters: dict[str, Any] = {
+        "case_type": case_type,
+        "status": status,
+        "worker_id": worker_id,
+        "team_id": team_id,
+        "province": province,
+        "overdue": overdue,
+    }
+    scan = _NewestScan.of(membership, query, filters)
+    if scan is None:
+        return None
+    needed = number * per_page + 1  # one more than the page, to know whether more follow
+    budget = sum(_NEWEST_STEPS)
+    for step in _NEWEST_STEPS:
+        if not scan.read_more(step):
+            return scan.ranked(number, per_page)  # every filtered case read: exact
+        if len(scan.exact) >= needed:
+            break
+        # Stop early when the exact matches found so far say the page is far off.
+        if len(scan.exact) * budget < needed * scan.read:
+            return None
+    else:
+        return None
+    filtered = caseload_listing(membership, cap=cap, **filters).count()
+    if filtered <= settings.CASELOAD_NAME_SEARCH_EXACT_BELOW:
+        while scan.read_more(budget):
+            pass
+        return scan.ranked(number, per_page)
+    bottom = (number - 1) * per_page
+    matches = len(scan.exact) + len(scan.near)
+    return NewestNameSearch(
+        keys=scan.exact[bottom : bottom + per_page],
+        more=True,
+        count=max(matches, round(matches * min(filtered, cap) / scan.read)),
+        estimated=True,
+        at_least=filtered > cap,
+    )
+
+
+def _as_datetime(value: Any) -> datetime.datetime:
+    """A time column read by a raw query as Django reads it: SQLite gives UTC as text."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return cast(datetime.datetime, value)
+
+
+class _NewestScan:
+    """The filtered cases read newest first, a step at a time, each with how many words of
+    the name its person holds (`name_words_held`): the exact matches and the others found."""
+
+    @classmethod
+    def of(cls, membership: Membership, query: str, filters: dict[str, Any]) -> _NewestScan | None:
+        """The scan of the filtered cases for the words of `query`; None without a name word."""
+        chosen = dict(filters)
+        overdue = chosen.pop("overdue")
+        cases = (
+            _caseload(
+                membership,
+                query="",
+                overdue_on=timezone.localdate() if overdue else None,
+                **chosen,
+            )
+            .select_related(None)
+            .prefetch_related(None)
+            .order_by("-updated_at", "-id")
+        )
+        connection = cases.query.get_compiler(using=cases.db).connection
+        quote = connection.ops.quote_name
+        alias = quote("newest_cases")  # an alias no query of the project gives a table
+        held = name_words_held(
+            query,
+            person_sql=f"{alias}.{quote('person_id')}",
+            organisation_sql=f"{alias}.{quote('organisation_id')}",
+            connection=connection,
+        )
+        return None if held is None else cls(cases, held, alias, connection)
+
+    def __init__(
+        self, cases: QuerySet[Case], held: NameWordsHeld, alias: str, connection: Any
+    ) -> None:
+        self.cases = cases
+        self.held = held
+        self.alias = alias
+        self.connection = connection
+        self.exact: list[int] = []
+        self.near: list[int] = []
+        self.read = 0
+        self.last: tuple[datetime.datetime, int] | None = None
+
+    def read_more(self, step: int) -> bool:
+        """Read the next `step` cases; False once every filtered case has been read."""
+        batch = self.cases
+        if self.last is not None:
+            when, pk = self.last
+            batch = batch.filter(Q(updated_at__lt=when) | Q(updated_at=when, pk__lt=pk))
+        inner_sql, inner_params = batch.values("pk", "updated_at", "person_id", "organisation_id")[
+            :step
+        ].query.sql_with_params()
+        # The step's cases first, then each one's name words, for those cases only. The
+        # project's own compiled query and name tokens' SQL; every value is a parameter.
+        sql = f"SELECT pk, updated_at, {self.held.sql} FROM ({inner_sql}) {self.alias}"  # noqa: S608
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [*self.held.params, *inner_params])
+            rows = cursor.fetchall()
+        self.read += len(rows)
+        for pk, _updated, words in rows:
+            if self.held.matches(words):
+                (self.exact if self.held.exact(words) else self.near).append(pk)
+        if rows:
+            self.last = (_as_datetime(rows[-1][1]), rows[-1][0])
+        return len(rows) == step
+
+    def ranked(self, number: int, per_page: int) -> NewestNameSearch:
+        """Page `number` of every match, exact ones first, once every case has been read."""
+        ranked = self.exact + self.near
+        bottom = (number - 1) * per_page
+        return NewestNameSearch(
+            keys=ranked[bottom : bottom + per_page],
+            more=len(ranked) > bottom + per_page,
+            count=len(ranked),
+            estimated=False,
+        )
 
 
 def case_id_numbered(organisation_id: int, number: str) -> int | None:

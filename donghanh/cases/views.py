@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -49,6 +50,7 @@ from donghanh.cases.selectors import (
     case_with_details,
     caseload,
     caseload_listing,
+    caseload_name_search_newest,
     caseload_rows,
     caseload_workers,
     nameable_members,
@@ -58,7 +60,7 @@ from donghanh.cases.selectors import (
 from donghanh.core.actor import request_actor
 from donghanh.core.editing import ConflictRow, StaleEditError, merge_after_conflict
 from donghanh.core.forms import add_service_error
-from donghanh.core.pagination import CappedPaginator
+from donghanh.core.pagination import CappedPaginator, ReadPaginator
 from donghanh.core.search_terms import SEARCH_PARAM, search_redirect
 from donghanh.jobs.config import result_expiry
 from donghanh.organisations.models import Membership
@@ -100,6 +102,15 @@ def _address_with_id(viewname: str, *, org: str, key: str) -> Callable[[int], st
     return lambda pk: f"{head}{int(pk)}{tail}"
 
 
+def _page_number(asked: str | None) -> int:
+    """The page asked for, as `Paginator.get_page` reads it: the first when not a number."""
+    try:
+        number = int(asked or 1)
+    except ValueError:
+        return 1
+    return max(number, 1)
+
+
 def _to_detail(org: str, case: Case) -> HttpResponse:
     return redirect("cases:case_detail", org=org, case_id=case.pk)
 
@@ -130,7 +141,25 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
     }
     # Counted up to the cap unless the user asked for the exact count.
     cap = None if request.GET.get("count") == "exact" else settings.CASELOAD_COUNT_CAP
-    if query:
+    newest, number = None, _page_number(request.GET.get("page"))
+    if query and cap is not None:
+        # A name common among many cases: read newest first until the page is full.
+        newest = caseload_name_search_newest(
+            membership, query=query, number=number, per_page=PAGE_SIZE, cap=cap, **chosen
+        )
+    paginator: Paginator
+    if newest is not None:
+        found = {case.pk: case for case in caseload_rows(newest.keys)}
+        paginator = ReadPaginator(
+            [found[key] for key in newest.keys if key in found],
+            number,
+            PAGE_SIZE,
+            count=newest.count,
+            more=newest.more,
+            estimated=newest.estimated,
+            at_least=newest.at_least,
+        )
+    elif query:
         # A name search ranks every match: the page's cases are chosen by their keys first,
         # then read by those keys with their workers.
         cases = caseload(membership, query=query, **chosen).prefetch_related(None)

@@ -104,3 +104,58 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         """Whether there are more than `cap` items (and so `count` is not their number)."""
         return self.cap is not None and self.count > self.cap
+
+
+class ReadPaginator(Paginator):
+    """The paginator of one page already read: its rows (`rows`, page `number`), whether
+    items follow it (`more`), and the number of items, exact or `estimated` (rounded to two
+    significant figures; `at_least`: likely more than that).
+
+    For a list read until its page was full rather than counted (a name search read newest
+    first): its pages are numbered, but the last one is not known unless the count is exact."""
+
+    def __init__(
+        self,
+        rows: list[Any],
+        number: int,
+        per_page: int,
+        *,
+        count: int,
+        more: bool,
+        estimated: bool = False,
+        at_least: bool = False,
+    ) -> None:
+        super().__init__(rows, per_page)
+        self.rows = rows
+        self.number = number
+        self.more = more
+        self.estimated = estimated
+        self.at_least = at_least
+        self.cap = None
+        self.__dict__["count"] = _two_figures(count) if estimated else count
+
+    @property
+    def capped(self) -> bool:
+        return False
+
+    @cached_property
+    def num_pages(self) -> int:
+        counted = -(-self.count // self.per_page) if self.count else 1
+        # An estimate is not the last page: the page read, and the next if items follow.
+        return max(counted, self.number + 1 if self.more else self.number)
+
+    def page(self, number: Any) -> Page:
+        if self.validate_number(number) != self.number:
+            raise ValueError("only the page read can be shown")
+        return Page(self.rows, self.number, self)
+
+    def get_page(self, number: Any) -> Page:
+        return Page(self.rows, self.number, self)
+
+
+def _two_figures(number: int) -> int:
+    """9,339 → 9,300; 11,524 → 12,000; 152 → 150: an estimate said as precisely as it is."""
+    if number < 100:
+        return number
+    scale = 10 ** (len(str(number)) - 2)
+    return round(number / scale) * scale

@@ -230,11 +230,13 @@ def test_the_count_stops_at_the_cap_and_is_exact_when_asked(staff, settings):
 
 
 def test_a_name_search_counts_to_the_cap_as_its_page_is_read(staff, settings):
-    """A name search reads its page's keys and counts them in one query (keys first): the cap
-    is shown as for the plain list, exact at the cap, "more than" past it, exact when asked."""
+    """A name search ranking every match (a case worker's: `caseload_name_search_newest` is for
+    those who see the whole organisation) reads its page's keys and counts them in one query
+    (keys first): the cap is shown as for the plain list, exact at the cap, "more than" past
+    it, exact when asked."""
     settings.CASELOAD_COUNT_CAP = 3
     worker = staff.users[Role.CASE_WORKER]
-    client = staff.client(Role.SUPERVISOR)
+    client = staff.client(Role.CASE_WORKER)
     for number in range(3):
         make_case(make_person(staff.organisation, worker, full_name=f"Lê Thị Mai {number}"), worker)
     make_case(make_person(staff.organisation, worker, full_name="Trần Văn Nam"), worker)
@@ -576,3 +578,145 @@ def test_the_worker_filter_offers_the_workers_of_the_cases_the_member_sees(staff
     form = _list(client, org, worker=str(beside.pk)).context["form"]
     assert [value for value, _label in form.fields["worker"].choices][1:] == list(offered)
     assert form.is_valid() and form.cleaned_data["worker"] == beside.pk
+
+
+# A name common among many cases, read newest first (`caseload_name_search_newest`).
+_COMMON = ("Nguyễn Thị Hoa", "Nguyễn Thị Hao", "Phạm Văn Đức")  # exact, one letter off, other
+
+
+@pytest.fixture
+def common_name_cases(staff):
+    """120 cases, one name in three of each of `_COMMON` in turn; the newest ranked by id."""
+    worker = staff.users[Role.CASE_WORKER]
+    return [
+        make_case(make_person(staff.organisation, worker, full_name=_COMMON[n % 3]), worker)
+        for n in range(120)
+    ]
+
+
+def _ranked(membership, query, **filters):
+    return list(caseload(membership, query=query, **filters).values_list("pk", flat=True))
+
+
+def test_a_common_name_read_newest_first_gives_the_ranked_pages_and_estimates_the_count(
+    staff, common_name_cases, settings, monkeypatch
+):
+    monkeypatch.setattr(selectors, "_NEWEST_STEPS", (6, 30, 60))
+    settings.CASELOAD_NAME_SEARCH_EXACT_BELOW = 50
+    supervisor = _membership(staff, Role.SUPERVISOR)
+    ranked = _ranked(supervisor, "nguyen thi hoa")
+    assert len(ranked) == 80  # the 40 exact first, then the 40 one letter off
+    for number in (1, 2, 3):
+        found = selectors.caseload_name_search_newest(
+            supervisor, query="nguyen thi hoa", number=number, per_page=4, cap=10_000
+        )
+        assert found is not None and found.estimated and found.more and not found.at_least
+        assert found.keys == ranked[(number - 1) * 4 : number * 4]
+        # The share of matches among the cases read (two in three), times the 120 filtered.
+        assert 70 <= found.count <= 90
+    # Under a cap of the filtered cases, the estimate says "or more".
+    capped = selectors.caseload_name_search_newest(
+        supervisor, query="nguyen thi hoa", number=1, per_page=4, cap=60
+    )
+    assert capped is not None and capped.at_least and capped.keys == ranked[:4]
+
+
+def test_a_name_search_read_to_the_end_is_exact_and_ranks_near_matches_after(
+    staff, common_name_cases, settings, monkeypatch
+):
+    supervisor = _membership(staff, Role.SUPERVISOR)
+    ranked = _ranked(supervisor, "nguyen thi hoa")
+    # Every filtered case read in the first step: exact, near matches after the exact ones.
+    monkeypatch.setattr(selectors, "_NEWEST_STEPS", (200,))
+    for number in (1, 10, 11, 20, 21):
+        found = selectors.caseload_name_search_newest(
+            supervisor, query="nguyen thi hoa", number=number, per_page=4, cap=10_000
+        )
+        assert found is not None and not found.estimated and found.count == 80
+        assert found.keys == ranked[(number - 1) * 4 : number * 4]
+        assert found.more == (number < 20)
+    # The page found early, but the filters keep few cases: read to the end, counted exactly.
+    monkeypatch.setattr(selectors, "_NEWEST_STEPS", (6, 30, 60))
+    settings.CASELOAD_NAME_SEARCH_EXACT_BELOW = 500
+    found = selectors.caseload_name_search_newest(
+        supervisor, query="nguyen thi hoa", number=2, per_page=4, cap=10_000
+    )
+    assert found is not None and not found.estimated and found.count == 80
+    assert found.keys == ranked[4:8]
+
+
+def test_a_rare_name_a_case_number_or_a_case_worker_ranks_every_match_instead(
+    staff, common_name_cases, settings, monkeypatch
+):
+    monkeypatch.setattr(selectors, "_NEWEST_STEPS", (6, 30, 60))
+    settings.CASELOAD_NAME_SEARCH_EXACT_BELOW = 50
+    supervisor = _membership(staff, Role.SUPERVISOR)
+    rare = make_case(
+        make_person(staff.organisation, staff.users[Role.CASE_WORKER], full_name="Lò Văn Páo")
+    )
+
+    def newest(membership, query):
+        return selectors.caseload_name_search_newest(
+            membership, query=query, number=1, per_page=4, cap=10_000
+        )
+
+    assert newest(supervisor, "lo van pao") is None  # one match among 121: not found early
+    assert _ranked(supervisor, "lo van pao") == [rare.pk]
+    assert newest(supervisor, rare.number) is None
+    assert newest(_membership(staff, Role.CASE_WORKER), "nguyen thi hoa") is None
+    # The filters apply before the name: among the 40 "Phạm Văn Đức", no Hoa.
+    assert newest(supervisor, "nguyen thi hoa phạm") is None
+
+
+def test_a_restricted_case_is_not_read_by_a_newest_first_search(
+    staff, common_name_cases, settings, monkeypatch
+):
+    monkeypatch.setattr(selectors, "_NEWEST_STEPS", (6, 30, 60))
+    settings.CASELOAD_NAME_SEARCH_EXACT_BELOW = 50
+    admin = staff.users[Role.ORG_ADMIN]
+    newest_hoa = common_name_cases[-3]  # the newest exact match
+    case_services.case_restrict(case=newest_hoa, named_users=[admin], actor=Actor.for_user(admin))
+    supervisor = _membership(staff, Role.SUPERVISOR)
+    found = selectors.caseload_name_search_newest(
+        supervisor, query="nguyen thi hoa", number=1, per_page=4, cap=10_000
+    )
+    assert found is not None and newest_hoa.pk not in found.keys
+    assert found.keys == _ranked(supervisor, "nguyen thi hoa")[:4]
+    by_admin = selectors.caseload_name_search_newest(
+        _membership(staff, Role.ORG_ADMIN), query="nguyen thi hoa", number=1, per_page=4, cap=10_000
+    )
+    assert by_admin is not None and by_admin.keys[0] == newest_hoa.pk
+
+
+def test_the_caseload_page_says_about_how_many_and_counts_exactly_when_asked(
+    staff, common_name_cases, settings, monkeypatch
+):
+    monkeypatch.setattr(selectors, "_NEWEST_STEPS", (10, 80, 100))
+    settings.CASELOAD_NAME_SEARCH_EXACT_BELOW = 50
+    client = staff.client(Role.SUPERVISOR)
+    ranked = _ranked(_membership(staff, Role.SUPERVISOR), "nguyen thi hoa")
+    response = _list(client, staff.organisation, q="nguyen thi hoa")
+    page = response.context["page"]
+    body = response.content.decode()
+    assert page.paginator.estimated and [case.pk for case in page] == ranked[:PAGE_SIZE]
+    assert "Nguyễn Thị Hoa" in body and "Nguyễn Thị Hao" not in body
+    assert re.search(r'<p role="status">Khoảng 80 trường hợp · <a href="[^"]*count=exact', body)
+    assert "<span>Trang 1</span>" in body and 'rel="next"' in body
+    link = re.search(r'<a href="([^"]*count=exact[^"]*)">Đếm chính xác</a>', body)
+    assert link
+    exact = client.get(
+        reverse("cases:case_list", kwargs={"org": staff.organisation.slug})
+        + html.unescape(link.group(1))
+    )
+    assert not getattr(exact.context["page"].paginator, "estimated", False)
+    assert exact.context["page"].paginator.count == 80
+    assert '<p role="status">80 trường hợp' in exact.content.decode()
+    # The next page continues the ranking; in English, the estimate is said in English.
+    nxt = re.search(r'<a href="([^"]*page=2[^"]*)" rel="next"', body)
+    assert nxt
+    second = client.get(
+        reverse("cases:case_list", kwargs={"org": staff.organisation.slug})
+        + html.unescape(nxt.group(1)),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert [case.pk for case in second.context["page"]] == ranked[PAGE_SIZE : 2 * PAGE_SIZE]
