@@ -285,17 +285,25 @@ class Case(QuickLabels, models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["organisation", "-updated_at"], name="case_org_recent"),
+            # The caseload's order; with what its filters and a search read newest first
+            # (`caseload_name_search_newest`) check of each case, read from the index alone.
+            models.Index(
+                fields=["organisation", "-updated_at"],
+                include=["id", "person", "is_restricted", "next_due_on"],
+                name="case_org_newest",
+            ),
             # A status and a case type together (a search for a common name among the closed
             # cases of one type): PostgreSQL starts from the few cases of both, reading this
             # index only, then checks their names, instead of reading every closed case; the
             # search's order (its last-updated date) is here too, so the cases shown are chosen
-            # from the index before their rows are read (`CappedPaginator(keys_first=True)`).
-            # A status alone uses its first two columns.
+            # from the index before their rows are read (`CappedPaginator(keys_first=True)`),
+            # and a search read newest first (`caseload_name_search_newest`) reads them in
+            # that order from here, stopping at its page's end. A status alone uses its first
+            # two columns.
             models.Index(
-                fields=["organisation", "status", "case_type"],
-                include=["id", "person", "is_restricted", "updated_at"],
-                name="case_org_status_type_recent",
+                fields=["organisation", "status", "case_type", "-updated_at"],
+                include=["id", "person", "is_restricted"],
+                name="case_org_status_type_newest",
             ),
             # Counting what a member sees (every caseload page does) reads only this index
             # on PostgreSQL instead of every case row of the organisation.

@@ -9,6 +9,7 @@ is the one way to fetch a case for a user. Opening a case for a user is audited 
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -628,7 +629,7 @@ class NewestNameSearch:
 
 
 # The cases a newest-first name search reads at each step, and at most in all.
-_NEWEST_STEPS = (200, 800, 1000)
+_NEWEST_STEPS = (100, 300, 1600)
 
 
 def caseload_name_search_newest(
@@ -685,19 +686,28 @@ def caseload_name_search_newest(
             return None
     else:
         return None
-    filtered = caseload_listing(membership, cap=cap, **filters).count()
-    if filtered <= settings.CASELOAD_NAME_SEARCH_EXACT_BELOW:
-        while scan.read_more(budget):
-            pass
-        return scan.ranked(number, per_page)
+    # How many cases the filters keep: PostgreSQL's own estimate when it is far past the
+    # number below which every case is read; otherwise counted (up to the cap).
+    planned = scan.planned_rows()
+    at_least = False
+    if planned is not None and planned > 5 * settings.CASELOAD_NAME_SEARCH_EXACT_BELOW:
+        kept = planned
+    else:
+        kept = caseload_listing(membership, cap=cap, **filters).count()
+        if kept <= settings.CASELOAD_NAME_SEARCH_EXACT_BELOW:
+            while scan.read_more(budget):
+                pass
+            return scan.ranked(number, per_page)
+        if kept > cap:  # more than counted: the planner's estimate when it says more
+            kept, at_least = (planned, False) if planned and planned > kept else (kept, True)
     bottom = (number - 1) * per_page
     matches = len(scan.exact) + len(scan.near)
     return NewestNameSearch(
         keys=scan.exact[bottom : bottom + per_page],
         more=True,
-        count=max(matches, round(matches * min(filtered, cap) / scan.read)),
+        count=max(matches, round(matches * kept / scan.read)),
         estimated=True,
-        at_least=filtered > cap,
+        at_least=at_least,
     )
 
 
@@ -758,7 +768,9 @@ class _NewestScan:
         batch = self.cases
         if self.last is not None:
             when, pk = self.last
-            batch = batch.filter(Q(updated_at__lt=when) | Q(updated_at=when, pk__lt=pk))
+            # After the last case read, in the list's order; the first condition alone is one
+            # an index of the time can start from.
+            batch = batch.filter(Q(updated_at__lte=when) & (Q(updated_at__lt=when) | Q(pk__lt=pk)))
         inner_sql, inner_params = batch.values("pk", "updated_at", "person_id", "organisation_id")[
             :step
         ].query.sql_with_params()
@@ -775,6 +787,18 @@ class _NewestScan:
         if rows:
             self.last = (_as_datetime(rows[-1][1]), rows[-1][0])
         return len(rows) == step
+
+    def planned_rows(self) -> int | None:
+        """PostgreSQL's estimate of the number of filtered cases (None elsewhere)."""
+        if self.connection.vendor != "postgresql":
+            return None
+        sql, params = self.cases.values("pk").query.sql_with_params()
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return int(plan[0]["Plan"]["Plan Rows"])
 
     def ranked(self, number: int, per_page: int) -> NewestNameSearch:
         """Page `number` of every match, exact ones first, once every case has been read."""
