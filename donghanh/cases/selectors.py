@@ -9,15 +9,15 @@ is the one way to fetch a case for a user. Opening a case for a user is audited 
 from __future__ import annotations
 
 import datetime
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Exists,
@@ -594,10 +594,33 @@ def caseload_listing(
     filters, not built and compiled again on every request (for a case worker, whose visibility
     rule is the larger part of the query, that was about 30 % of the page's CPU). The rows come
     without their workers (`caseload_workers`)."""
+    read, keys = _listed(
+        membership,
+        case_type=case_type,
+        status=status,
+        worker_id=worker_id,
+        team_id=team_id,
+        province=province,
+        overdue=overdue,
+    )
+    return read.listing(*keys, cap=cap)
+
+
+def _listed(
+    membership: Membership,
+    *,
+    case_type: str,
+    status: str,
+    worker_id: int | None,
+    team_id: int | None,
+    province: str,
+    overdue: bool,
+) -> tuple[CompiledRead[Case], tuple[Any, ...]]:
+    """The caseload's compiled read for the member's role, and its arguments for the filters."""
     read = _CASELOAD_LISTINGS.get(membership.role) or _caseload_listed(membership.role)
     # The membership's teams matter only to those who see no more than their own cases.
     sees_all = role_allows(membership.role, Perm.VIEW_ALL_ORG_CASES)
-    return read.listing(
+    keys = (
         membership.organisation_id,
         membership.user_id,
         None if sees_all else membership.pk,
@@ -607,8 +630,8 @@ def caseload_listing(
         team_id,
         province or None,
         timezone.localdate() if overdue else None,
-        cap=cap,
     )
+    return read, keys
 
 
 @dataclass(frozen=True)
@@ -711,36 +734,16 @@ def caseload_name_search_newest(
     )
 
 
-def _as_datetime(value: Any) -> datetime.datetime:
-    """A time column read by a raw query as Django reads it: SQLite gives UTC as text."""
-    if isinstance(value, str):
-        value = datetime.datetime.fromisoformat(value)
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.UTC)
-    return cast(datetime.datetime, value)
-
-
 class _NewestScan:
     """The filtered cases read newest first, a step at a time, each with how many words of
-    the name its person holds (`name_words_held`): the exact matches and the others found."""
+    the name its person holds (`name_words_held`): the exact matches and the others found.
+    The cases' keys come from the caseload's own compiled read (`_listed`), in its order."""
 
     @classmethod
     def of(cls, membership: Membership, query: str, filters: dict[str, Any]) -> _NewestScan | None:
         """The scan of the filtered cases for the words of `query`; None without a name word."""
-        chosen = dict(filters)
-        overdue = chosen.pop("overdue")
-        cases = (
-            _caseload(
-                membership,
-                query="",
-                overdue_on=timezone.localdate() if overdue else None,
-                **chosen,
-            )
-            .select_related(None)
-            .prefetch_related(None)
-            .order_by("-updated_at", "-id")
-        )
-        connection = cases.query.get_compiler(using=cases.db).connection
+        read, keys = _listed(membership, **filters)
+        connection = connections[read.using]
         quote = connection.ops.quote_name
         alias = quote("newest_cases")  # an alias no query of the project gives a table
         held = name_words_held(
@@ -749,56 +752,46 @@ class _NewestScan:
             organisation_sql=f"{alias}.{quote('organisation_id')}",
             connection=connection,
         )
-        return None if held is None else cls(cases, held, alias, connection)
+        return None if held is None else cls(read, keys, held, alias, connection)
 
     def __init__(
-        self, cases: QuerySet[Case], held: NameWordsHeld, alias: str, connection: Any
+        self,
+        read: CompiledRead[Case],
+        keys: tuple[Any, ...],
+        held: NameWordsHeld,
+        alias: str,
+        connection: Any,
     ) -> None:
-        self.cases = cases
+        self.listed = read
+        self.keys = keys
         self.held = held
         self.alias = alias
         self.connection = connection
         self.exact: list[int] = []
         self.near: list[int] = []
         self.read = 0
-        self.last: tuple[datetime.datetime, int] | None = None
 
     def read_more(self, step: int) -> bool:
         """Read the next `step` cases; False once every filtered case has been read."""
-        batch = self.cases
-        if self.last is not None:
-            when, pk = self.last
-            # After the last case read, in the list's order; the first condition alone is one
-            # an index of the time can start from.
-            batch = batch.filter(Q(updated_at__lte=when) & (Q(updated_at__lt=when) | Q(pk__lt=pk)))
-        inner_sql, inner_params = batch.values("pk", "updated_at", "person_id", "organisation_id")[
-            :step
-        ].query.sql_with_params()
+        inner_sql, inner_params = self.listed.ordered_sql(
+            self.keys, ("pk", "person_id", "organisation_id")
+        )
+        inner_params[-2:] = [step, self.read]
         # The step's cases first, then each one's name words, for those cases only. The
-        # project's own compiled query and name tokens' SQL; every value is a parameter.
-        sql = f"SELECT pk, updated_at, {self.held.sql} FROM ({inner_sql}) {self.alias}"  # noqa: S608
+        # project's own compiled read and name tokens' SQL; every value is a parameter.
+        sql = f"SELECT pk, {self.held.sql} FROM ({inner_sql}) {self.alias}"  # noqa: S608
         with self.connection.cursor() as cursor:
             cursor.execute(sql, [*self.held.params, *inner_params])
             rows = cursor.fetchall()
         self.read += len(rows)
-        for pk, _updated, words in rows:
+        for pk, words in rows:
             if self.held.matches(words):
                 (self.exact if self.held.exact(words) else self.near).append(pk)
-        if rows:
-            self.last = (_as_datetime(rows[-1][1]), rows[-1][0])
         return len(rows) == step
 
     def planned_rows(self) -> int | None:
         """PostgreSQL's estimate of the number of filtered cases (None elsewhere)."""
-        if self.connection.vendor != "postgresql":
-            return None
-        sql, params = self.cases.values("pk").query.sql_with_params()
-        with self.connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        if isinstance(plan, str):
-            plan = json.loads(plan)
-        return int(plan[0]["Plan"]["Plan Rows"])
+        return self.listed.estimate(self.keys)
 
     def ranked(self, number: int, per_page: int) -> NewestNameSearch:
         """Page `number` of every match, exact ones first, once every case has been read."""

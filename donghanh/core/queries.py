@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime
 import inspect
+import json
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -242,6 +243,11 @@ class CompiledRead(Generic[M]):
         # The names of the arguments, by which a `ReadBundle` gives them.
         self.keys: tuple[str, ...] = tuple(inspect.signature(build).parameters)
 
+    @property
+    def using(self) -> str:
+        """The alias of the database the read reads."""
+        return self._using
+
     def _compile(self, stand_ins: Sequence[Any]) -> _Compiled:
         return _compiled(self._build(*stand_ins), stand_ins, self._using)
 
@@ -308,6 +314,38 @@ class CompiledRead(Generic[M]):
             sql, filled = f"{sql} LIMIT %s", [*filled, cap + 1]
         # Django's own SQL inside a count: nothing typed in it.
         return int(self._run(f"SELECT COUNT(*) FROM ({sql}) counted", filled)[0][0])  # noqa: S608
+
+    def ordered_sql(self, keys: Sequence[Any], columns: Sequence[str]) -> tuple[str, list[Any]]:
+        """The SQL of the read's `columns` (of its own table, no join), in the read's order,
+        with its parameters for `keys`: its last two are the `LIMIT` and `OFFSET`, for the
+        caller to fill. Compiled once per shape, for a query that reads the rows a step at a
+        time and computes more of each than the read says."""
+
+        def compile(stand_ins: list[Any]) -> tuple[str, list[Any], tuple[tuple[int, ...], ...]]:
+            ordered = self._build(*stand_ins).select_related(None).values(*columns)
+            _compiler, sql, params, slots = _sql_with_slots(ordered, stand_ins, self._using)
+            return f"{sql} LIMIT %s OFFSET %s", [*params, 0, 0], slots
+
+        sql, params, slots = self._cached(f"ordered:{','.join(columns)}", keys, compile)
+        return sql, _filled(params, slots, keys)
+
+    def estimate(self, keys: Sequence[Any]) -> int | None:
+        """PostgreSQL's estimate of how many rows the read gives, from its plan (None on
+        other databases): for a number said "about", where counting would cost more."""
+        connection = connections[self._using]
+        if connection.vendor != "postgresql":
+            return None
+
+        def compile(stand_ins: list[Any]) -> tuple[str, list[Any], tuple[tuple[int, ...], ...]]:
+            keys_only = self._build(*stand_ins).order_by().select_related(None).values("pk")
+            _compiler, sql, params, slots = _sql_with_slots(keys_only, stand_ins, self._using)
+            return sql, params, slots
+
+        sql, params, slots = self._cached("count", keys, compile)
+        plan = self._run(f"EXPLAIN (FORMAT JSON) {sql}", _filled(params, slots, keys))[0][0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return int(plan[0]["Plan"]["Plan Rows"])
 
     def listing(self, *keys: Any, cap: int | None = None) -> Listing[M]:
         """The read's rows as a list shown page by page (`Paginator(read.listing(...), 25)`):

@@ -278,3 +278,28 @@ def test_a_read_of_no_such_argument_type_is_refused():
     read = CompiledRead(lambda at: Membership.objects.filter(user__date_joined__lt=at))
     with pytest.raises(TypeError, match="integers, strings, dates"):
         read(datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+
+
+def test_a_read_gives_its_own_columns_in_its_order_a_step_at_a_time_and_its_estimate():
+    organisation = cast(Membership, MembershipFactory(role="supervisor")).organisation
+    for role in ("case_worker", "case_worker", "supervisor", "case_worker"):
+        MembershipFactory(organisation=organisation, role=role)
+    MembershipFactory(role="case_worker")  # another organisation's
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    read = CompiledRead(_listed)
+    for only_role in ("case_worker", None):
+        keys = (organisation.pk, only_role, tomorrow, False)
+        expected = list(_listed(*keys).values_list("pk", "role"))
+        steps = []
+        for offset in range(0, len(expected) + 2, 2):
+            sql, params = read.ordered_sql(keys, ("pk", "role"))
+            params[-2:] = [2, offset]
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                steps += [tuple(row) for row in cursor.fetchall()]
+        assert steps == expected
+        estimate = read.estimate(keys)
+        if connection.vendor == "postgresql":
+            assert isinstance(estimate, int) and estimate >= 1
+        else:
+            assert estimate is None
