@@ -225,3 +225,45 @@ def test_the_beds_page_shows_occupancy_and_refuses_fewer_beds_than_taken(page: P
     page.locator("main form button[type=submit]").click()
     expect(page.locator("main")).to_contain_text("0/0 giường có người")
     assert ShelterCapacity.objects.filter(shelter=shelter, beds=0).exists()
+
+
+def test_a_supervisor_searching_a_common_name_sees_about_how_many_and_can_count_them(
+    page: Page, live_server, settings, monkeypatch
+):
+    from donghanh.cases import selectors
+    from donghanh.cases.tests.conftest import make_case, make_person
+
+    # Read newest first from a few dozen filtered cases on (in production: 2,000).
+    settings.CASELOAD_NAME_SEARCH_EXACT_BELOW = 10
+    monkeypatch.setattr(selectors, "_NEWEST_STEPS", (6, 30, 60))
+    supervisor = MembershipFactory(role=Role.SUPERVISOR)
+    org = supervisor.organisation
+    names = ("Nguyễn Thị Hoa", "Nguyễn Thị Hao", "Phạm Văn Đức")
+    for number in range(120):
+        person = make_person(org, supervisor.user, full_name=names[number % 3])
+        make_case(person, supervisor.user)
+    sign_in(page, live_server.url, supervisor)
+
+    page.goto(f"{live_server.url}/app/o/{org.slug}/cases/")
+    page.fill("main input[name=q]", "nguyen thi hoa")
+    page.locator("main form[role=search] button[type=submit]").click()
+    status = page.locator("main p[role=status]")
+    expect(status).to_contain_text(re.compile(r"^Khoảng \d+ trường hợp · Đếm chính xác$"))
+    expect(page.locator("main tbody tr")).to_have_count(25)
+    expect(page.locator("main tbody")).not_to_contain_text("Nguyễn Thị Hao")
+    expect(page.locator("nav.pagination span")).to_have_text("Trang 1")
+
+    # A page past the exact matches found early is ranked and counted whole: the last 15
+    # exact matches, then the names one letter off.
+    page.get_by_role("link", name="Trang sau").click()
+    expect(page.locator("nav.pagination span")).to_have_text("Trang 2 / 4")
+    expect(status).to_have_text("80 trường hợp")
+    expect(page.locator("main tbody tr").filter(has_text="Nguyễn Thị Hoa")).to_have_count(15)
+    expect(page.locator("main tbody tr").filter(has_text="Nguyễn Thị Hao")).to_have_count(10)
+
+    # Back on the first page, estimated again; counted exactly when asked.
+    page.get_by_role("link", name="Trang trước").click()
+    expect(status).to_contain_text(re.compile(r"^Khoảng \d+ trường hợp"))
+    page.get_by_role("link", name="Đếm chính xác").click()
+    expect(status).to_have_text("80 trường hợp")
+    expect(page.locator("nav.pagination span")).to_have_text("Trang 1 / 4")
