@@ -653,6 +653,8 @@ class NewestNameSearch:
 
 # The cases a newest-first name search reads at each step, and at most in all.
 _NEWEST_STEPS = (100, 300, 1600)
+# The cases read at least, once the page is found, to estimate the share of matches.
+_NEWEST_SAMPLE = 400
 
 
 def caseload_name_search_newest(
@@ -709,6 +711,9 @@ def caseload_name_search_newest(
             return None
     else:
         return None
+    # The share of matches estimated from a few hundred cases, not only the page's.
+    if scan.read < _NEWEST_SAMPLE and not scan.read_more(_NEWEST_SAMPLE - scan.read):
+        return scan.ranked(number, per_page)
     # How many cases the filters keep: PostgreSQL's own estimate when it is far past the
     # number below which every case is read; otherwise counted (up to the cap).
     planned = scan.planned_rows()

@@ -236,6 +236,7 @@ def test_a_supervisor_searching_a_common_name_sees_about_how_many_and_can_count_
     # Read newest first from a few dozen filtered cases on (in production: 2,000).
     settings.CASELOAD_NAME_SEARCH_EXACT_BELOW = 10
     monkeypatch.setattr(selectors, "_NEWEST_STEPS", (6, 30, 60))
+    monkeypatch.setattr(selectors, "_NEWEST_SAMPLE", 0)
     supervisor = MembershipFactory(role=Role.SUPERVISOR)
     org = supervisor.organisation
     names = ("Nguyễn Thị Hoa", "Nguyễn Thị Hao", "Phạm Văn Đức")

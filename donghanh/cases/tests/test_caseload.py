@@ -602,6 +602,7 @@ def test_a_common_name_read_newest_first_gives_the_ranked_pages_and_estimates_th
     staff, common_name_cases, settings, monkeypatch
 ):
     monkeypatch.setattr(selectors, "_NEWEST_STEPS", (6, 30, 60))
+    monkeypatch.setattr(selectors, "_NEWEST_SAMPLE", 0)
     postgresql = connection.vendor == "postgresql"
     if postgresql:  # the planner's estimate of the filtered cases, as after autovacuum
         with connection.cursor() as cursor:
@@ -621,6 +622,14 @@ def test_a_common_name_read_newest_first_gives_the_ranked_pages_and_estimates_th
             assert found.keys == ranked[(number - 1) * 4 : number * 4]
             # The share of matches among the cases read (two in three), times the 120.
             assert 70 <= found.count <= 90
+    # The share of matches is estimated from at least `_NEWEST_SAMPLE` cases: here all 120.
+    monkeypatch.setattr(selectors, "_NEWEST_SAMPLE", 200)
+    sampled = selectors.caseload_name_search_newest(
+        supervisor, query="nguyen thi hoa", number=1, per_page=4, cap=10_000
+    )
+    assert sampled is not None and not sampled.estimated and sampled.count == 80
+    assert sampled.keys == ranked[:4]
+    monkeypatch.setattr(selectors, "_NEWEST_SAMPLE", 0)
     # Counted under a cap of 60: "or more", unless PostgreSQL's estimate says how many more.
     settings.CASELOAD_NAME_SEARCH_EXACT_BELOW = 50
     capped = selectors.caseload_name_search_newest(
@@ -649,6 +658,7 @@ def test_a_name_search_read_to_the_end_is_exact_and_ranks_near_matches_after(
         assert found.more == (number < 20)
     # The page found early, but the filters keep few cases: read to the end, counted exactly.
     monkeypatch.setattr(selectors, "_NEWEST_STEPS", (6, 30, 60))
+    monkeypatch.setattr(selectors, "_NEWEST_SAMPLE", 0)
     settings.CASELOAD_NAME_SEARCH_EXACT_BELOW = 500
     found = selectors.caseload_name_search_newest(
         supervisor, query="nguyen thi hoa", number=2, per_page=4, cap=10_000
@@ -661,6 +671,7 @@ def test_a_rare_name_a_case_number_or_a_case_worker_ranks_every_match_instead(
     staff, common_name_cases, settings, monkeypatch
 ):
     monkeypatch.setattr(selectors, "_NEWEST_STEPS", (6, 30, 60))
+    monkeypatch.setattr(selectors, "_NEWEST_SAMPLE", 0)
     settings.CASELOAD_NAME_SEARCH_EXACT_BELOW = 50
     supervisor = _membership(staff, Role.SUPERVISOR)
     rare = make_case(
@@ -684,6 +695,7 @@ def test_a_restricted_case_is_not_read_by_a_newest_first_search(
     staff, common_name_cases, settings, monkeypatch
 ):
     monkeypatch.setattr(selectors, "_NEWEST_STEPS", (6, 30, 60))
+    monkeypatch.setattr(selectors, "_NEWEST_SAMPLE", 0)
     settings.CASELOAD_NAME_SEARCH_EXACT_BELOW = 50
     admin = staff.users[Role.ORG_ADMIN]
     newest_hoa = common_name_cases[-3]  # the newest exact match
@@ -704,6 +716,7 @@ def test_the_caseload_page_says_about_how_many_and_counts_exactly_when_asked(
     staff, common_name_cases, settings, monkeypatch
 ):
     monkeypatch.setattr(selectors, "_NEWEST_STEPS", (10, 80, 100))
+    monkeypatch.setattr(selectors, "_NEWEST_SAMPLE", 0)
     settings.CASELOAD_NAME_SEARCH_EXACT_BELOW = 50
     client = staff.client(Role.SUPERVISOR)
     ranked = _ranked(_membership(staff, Role.SUPERVISOR), "nguyen thi hoa")
