@@ -172,6 +172,12 @@ class NameSearch:
     exact: Q
 
 
+def _token_column(alias: str, name: str, connection: Any) -> str:
+    """The name tokens' column of field `name`, of the table aliased `alias` (quoted)."""
+    field = cast(Field[Any, Any], PersonNameToken._meta.get_field(name))  # a column of it
+    return f"{alias}.{connection.ops.quote_name(field.column)}"
+
+
 class _HasNameWord(Expression):
     """Whether the person (`person`, `organisation`: their key and organisation as columns of
     the model searched) has a name token among `digests`: `EXISTS` over the name tokens.
@@ -203,8 +209,7 @@ class _HasNameWord(Expression):
         token = quote("name_token")  # an alias no query of the project gives a table
 
         def column(name: str) -> str:
-            field = cast(Field[Any, Any], meta.get_field(name))  # a column of the table
-            return f"{token}.{quote(field.column)}"
+            return _token_column(token, name, connection)
 
         word_sql, word_params = one_of_sql(column("token_index"), self.digests, connection)
         where = (
@@ -251,8 +256,7 @@ class _PersonWithWords(Expression):
         meta = PersonNameToken._meta
 
         def column(alias: str, name: str) -> str:
-            field = cast(Field[Any, Any], meta.get_field(name))  # a column of the table
-            return f"{alias}.{quote(field.column)}"
+            return _token_column(alias, name, connection)
 
         table = quote(meta.db_table)
         # Aliases no query of the project gives a table.
@@ -350,8 +354,7 @@ def name_words_held(
     token = quote("held_token")  # an alias no query of the project gives a table
 
     def column(name: str) -> str:
-        field = cast(Field[Any, Any], meta.get_field(name))  # a column of the table
-        return f"{token}.{quote(field.column)}"
+        return _token_column(token, name, connection)
 
     near_terms: list[str] = []
     exact_terms: list[str] = []
