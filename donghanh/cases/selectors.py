@@ -676,10 +676,11 @@ def caseload_name_search_newest(
     or None when they are not found early (a rarer name), for `caseload` to rank every match.
 
     Only for a member who sees the whole organisation's cases. The count of matches is then
-    estimated from their share among the cases read and the number of cases the filters keep
-    (`caseload_listing`'s count, up to `cap`); it is exact when every filtered case was read,
-    and every case is read when the filters keep no more than
-    `CASELOAD_NAME_SEARCH_EXACT_BELOW`.
+    estimated from their share among the cases read (`_NEWEST_SAMPLE` at least) and the number
+    of cases the filters keep (PostgreSQL's estimate when far past
+    `CASELOAD_NAME_SEARCH_EXACT_BELOW`, otherwise `caseload_listing`'s count, up to `cap`); it
+    is exact when every filtered case was read, and every case is read when the filters keep
+    no more than `CASELOAD_NAME_SEARCH_EXACT_BELOW`.
 
     A common name over a whole organisation ("nguyen" among 300,000 cases) matches tens of
     thousands of people: ranking and counting every match reads them all, where the page's
