@@ -299,17 +299,21 @@ class CompiledRead(Generic[M]):
         params = _filled(compiled.params, compiled.slots, [*keys, limit, offset])
         return compiled.instances(self._using, self._run(compiled.sql, params))
 
-    def _count(self, keys: Sequence[Any], cap: int | None) -> int:
-        """How many rows the read gives (at most `cap` + 1 when capped)."""
+    def _keys_only(self, keys: Sequence[Any]) -> tuple[str, list[Any]]:
+        """The SQL of the read's keys alone, unordered, without the joins the rows need, and
+        its parameters for `keys`: what a count counts and what PostgreSQL estimates."""
 
         def compile(stand_ins: list[Any]) -> tuple[str, list[Any], tuple[tuple[int, ...], ...]]:
-            # The keys alone, unordered, without the joins the rows need.
             keys_only = self._build(*stand_ins).order_by().select_related(None).values("pk")
             _compiler, sql, params, slots = _sql_with_slots(keys_only, stand_ins, self._using)
             return sql, params, slots
 
         sql, params, slots = self._cached("count", keys, compile)
-        filled = _filled(params, slots, keys)
+        return sql, _filled(params, slots, keys)
+
+    def _count(self, keys: Sequence[Any], cap: int | None) -> int:
+        """How many rows the read gives (at most `cap` + 1 when capped)."""
+        sql, filled = self._keys_only(keys)
         if cap is not None:
             sql, filled = f"{sql} LIMIT %s", [*filled, cap + 1]
         # Django's own SQL inside a count: nothing typed in it.
@@ -335,14 +339,8 @@ class CompiledRead(Generic[M]):
         connection = connections[self._using]
         if connection.vendor != "postgresql":
             return None
-
-        def compile(stand_ins: list[Any]) -> tuple[str, list[Any], tuple[tuple[int, ...], ...]]:
-            keys_only = self._build(*stand_ins).order_by().select_related(None).values("pk")
-            _compiler, sql, params, slots = _sql_with_slots(keys_only, stand_ins, self._using)
-            return sql, params, slots
-
-        sql, params, slots = self._cached("count", keys, compile)
-        plan = self._run(f"EXPLAIN (FORMAT JSON) {sql}", _filled(params, slots, keys))[0][0]
+        sql, filled = self._keys_only(keys)
+        plan = self._run(f"EXPLAIN (FORMAT JSON) {sql}", filled)[0][0]
         if isinstance(plan, str):
             plan = json.loads(plan)
         return int(plan[0]["Plan"]["Plan Rows"])
