@@ -269,6 +269,11 @@ CASELOAD_COUNT_CAP = 10_000
 # common among them, and estimates the count ("about 9,300 cases"); among fewer, or asked for
 # the exact count, it ranks and counts every match.
 CASELOAD_NAME_SEARCH_EXACT_BELOW = 2_000
+# Such a search of two words or more whose name is rarer (its exact matches not among the
+# newest cases) starts from the people holding its rarest word with each other word, when no
+# more than this many hold them (`people.selectors.name_pair_search`); beyond, it ranks and
+# counts every match.
+CASELOAD_NAME_PAIR_MOST = 20_000
 
 # Passwords and login.
 PASSWORD_HASHERS = [

@@ -58,6 +58,7 @@ from donghanh.people.models import Consent, Person
 from donghanh.people.selectors import (
     NameWordsHeld,
     consent_in_force,
+    name_pair_search,
     name_search,
     name_words_held,
 )
@@ -709,9 +710,9 @@ def caseload_name_search_newest(
             break
         # Stop early when the exact matches found so far say the page is far off.
         if len(scan.exact) * budget < needed * scan.read:
-            return None
+            return _by_pairs(membership, query, number, per_page, cap, filters)
     else:
-        return None
+        return _by_pairs(membership, query, number, per_page, cap, filters)
     # The share of matches estimated from a few hundred cases, not only the page's.
     if scan.read < _NEWEST_SAMPLE and not scan.read_more(_NEWEST_SAMPLE - scan.read):
         return scan.ranked(number, per_page)
@@ -737,6 +738,58 @@ def caseload_name_search_newest(
         count=max(matches, round(matches * kept / scan.read)),
         estimated=True,
         at_least=at_least,
+    )
+
+
+def _by_pairs(
+    membership: Membership,
+    query: str,
+    number: int,
+    per_page: int,
+    cap: int,
+    filters: dict[str, Any],
+) -> NewestNameSearch | None:
+    """Page `number` of `caseload(query=…)` for a name of two words or more rarer among the
+    filtered cases than the newest ones showed, from the people holding its rarest word with
+    each other word (`name_pair_search`); None when the pairs are common too, or the page
+    reaches past the exact matches (the ranked search then finds the near ones in order).
+
+    The page's cases are the exact matches, most recently changed first, as the ranked search
+    orders them; the count is estimated from the pairs (a name misspelt in two of its words is
+    left out of it), up to `cap`."""
+    search = name_pair_search(
+        query,
+        organisation_id=membership.organisation_id,
+        most=settings.CASELOAD_NAME_PAIR_MOST,
+        person="person_id",
+    )
+    if search is None:
+        return None
+    cases = _caseload(
+        membership,
+        query="",
+        case_type=filters["case_type"],
+        status=filters["status"],
+        worker_id=filters["worker_id"],
+        team_id=filters["team_id"],
+        province=filters["province"],
+        overdue_on=timezone.localdate() if filters["overdue"] else None,
+    ).prefetch_related(None)
+    bottom = (number - 1) * per_page
+    keys = list(
+        cases.filter(search.exact)
+        .order_by("-updated_at", "-id")
+        .values_list("pk", flat=True)[bottom : bottom + per_page + 1]
+    )
+    if len(keys) <= per_page:
+        return None
+    matches = cases.filter(search.match).order_by()[: cap + 1].count()
+    return NewestNameSearch(
+        keys=keys[:per_page],
+        more=True,
+        count=max(min(matches, cap), bottom + per_page + 1),
+        estimated=True,
+        at_least=matches > cap,
     )
 
 

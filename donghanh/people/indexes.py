@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
     from donghanh.people.models import Person
 
 NAME_WORD = "person-name-token"
+# Each two words of a person's names, so that a search of two words or more over a whole
+# organisation starts from the people holding its rarest two together, not from every
+# "nguyen" or "thi" (`people.selectors.name_pair_search`).
+NAME_PAIR = "person-name-pair"
 # The duplicate matcher's keys (`DuplicateMatcher.stored_keys`), kept beside the name words.
 HINT_KEY = "person-hint-key"
 NAME_AND_BIRTH_DATE = "person-name-dob"
@@ -63,8 +68,25 @@ def _name_and_birth_date(full_name: str, date_of_birth: datetime.date) -> str | 
     return " ".join(words) + "|" + date_of_birth.isoformat()
 
 
+def name_pair_text(first: str, second: str) -> str:
+    """What a pair of folded name words is indexed as: in either order, the same text."""
+    return " ".join(sorted((first, second)))
+
+
 def name_token_indexes(full_name: str, other_names: str) -> set[str]:
-    return {blind_index(word, purpose=NAME_WORD) for word in name_words(full_name, other_names)}
+    """The indexes of each word of the names, and of each two of those words together (a name
+    of four words has six pairs; the words of the other names are paired with the full
+    name's too, as a search matches a word of either)."""
+    words = name_words(full_name, other_names)
+    return {blind_index(word, purpose=NAME_WORD) for word in words} | name_pair_indexes(words)
+
+
+def name_pair_indexes(words: Sequence[str]) -> set[str]:
+    """The indexes of each two of the (folded) words together."""
+    return {
+        blind_index(name_pair_text(first, second), purpose=NAME_PAIR)
+        for first, second in itertools.combinations(words, 2)
+    }
 
 
 def estimated_birth_year(person: Person) -> int | None:
@@ -129,6 +151,34 @@ def name_word_near_candidates(word: str) -> list[str]:
     A few hundred keyed digests a word: remembered per process for the words searched most
     (and the keys they were made with), as every search for "nguyen" needs the same ones."""
     return list(_near_candidates(word, data_keys()))
+
+
+def name_pair_candidates(first: str, second: str) -> list[str]:
+    """The indexes of the two words together (one per key)."""
+    return blind_index_candidates(name_pair_text(first, second), purpose=NAME_PAIR)
+
+
+def name_pair_near_candidates(first: str, second: str) -> list[str]:
+    """The indexes of the two words together with at most one of them one letter off (as
+    `name_word_near_candidates` reads a word): a few hundred, remembered per process."""
+    return list(_near_pair_candidates(first, second, data_keys()))
+
+
+def _near_words(word: str) -> list[str]:
+    if FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH:
+        return sorted(one_edit_variants(word))
+    return []
+
+
+@functools.lru_cache(maxsize=2048)
+def _near_pair_candidates(first: str, second: str, keys: tuple[str, ...]) -> tuple[str, ...]:
+    found = name_pair_candidates(first, second)
+    for near, other in [(v, second) for v in _near_words(first)] + [
+        (v, first) for v in _near_words(second)
+    ]:
+        if near != other:  # a pair is of two different words
+            found += name_pair_candidates(near, other)
+    return tuple(dict.fromkeys(found))
 
 
 @functools.lru_cache(maxsize=2048)

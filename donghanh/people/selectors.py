@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -314,6 +317,134 @@ def name_search(
         exact &= Q(_HasNameWord(person, organisation, exact_digests))
         match &= Q(_HasNameWord(person, organisation, near_digests))
     return NameSearch(match=match, exact=exact)
+
+
+@dataclass(frozen=True)
+class NamePairSearch:
+    """Filters on people for a name search of two words or more over a whole organisation,
+    from the pairs of name words (`indexes.NAME_PAIR`): the search's rarest word (`anchor`)
+    with each other word.
+
+    `exact`: every word whole, as `NameSearch.exact` finds them. `match`: every word whole or
+    one letter off with, in each pair, the anchor or the other word whole; that is
+    `NameSearch.match` less the names misspelt in the anchor and another word both, so a
+    count of it is a floor of the matches, close to them (an estimate, never a page's rows).
+    `people`: how many people hold the anchor's pairs whole, up to the cap asked for."""
+
+    exact: Q
+    match: Q
+    anchor: str
+    people: int
+
+
+def name_pair_search(
+    query: str, *, organisation_id: int, most: int, person: str = "pk", using: str = "default"
+) -> NamePairSearch | None:
+    """`NamePairSearch` for `query` among the people of organisation `organisation_id`; None
+    when the query has fewer than two name words, or when its rarest word is held together
+    with each other word by more than `most` people (a common name: "nguyen thi"), for which
+    the pairs save nothing.
+
+    The anchor is the word whose pairs with the others are held by the fewest people in all,
+    each pair counted from the index of the tokens, up to `most` + 1 (one short query)."""
+    words = indexes.name_words(query)
+    if len(words) < 2:
+        return None
+    pairs = list(itertools.combinations(words, 2))
+    held = dict(zip(pairs, _pair_holders(organisation_id, pairs, most + 1, using), strict=True))
+
+    def holders(word: str) -> int:
+        return sum(count for pair, count in held.items() if word in pair)
+
+    anchor = min(words, key=holders)
+    if max(count for pair, count in held.items() if anchor in pair) > most:
+        return None
+    others = [word for word in words if word != anchor]
+    return NamePairSearch(
+        exact=Q(
+            _PersonWithPairs(
+                person,
+                organisation_id,
+                [indexes.name_pair_candidates(anchor, other) for other in others],
+            )
+        ),
+        match=Q(
+            _PersonWithPairs(
+                person,
+                organisation_id,
+                [indexes.name_pair_near_candidates(anchor, other) for other in others],
+            )
+        ),
+        anchor=anchor,
+        people=holders(anchor),
+    )
+
+
+def _pair_holders(
+    organisation_id: int, pairs: Sequence[tuple[str, str]], cap: int, using: str
+) -> list[int]:
+    """How many of the organisation's people hold each pair of words whole, up to `cap`."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    token = quote("pair_token")  # an alias no query of the project gives a table
+    table = quote(PersonNameToken._meta.db_table)
+    column = functools.partial(_token_column, token, connection=connection)
+    counts: list[str] = []
+    params: list[Any] = []
+    for first, second in pairs:
+        pair_sql, pair_params = one_of_sql(
+            column("token_index"), indexes.name_pair_candidates(first, second), connection
+        )
+        counts.append(
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} {token} "  # noqa: S608
+            f"WHERE {column('organisation')} = %s AND {pair_sql} LIMIT %s) {quote('held')})"
+        )
+        params += [organisation_id, *pair_params, cap]
+    with connection.cursor() as cursor:
+        # Quoted names and compiled columns; every value is a parameter.
+        cursor.execute(f"SELECT {', '.join(counts)}", params)
+        return list(cursor.fetchone())
+
+
+class _PersonWithPairs(Expression):
+    """Whether the person (`person`: their key as a column of the model searched) is among
+    the people of organisation `organisation_id` holding a name token of each of `pairs`
+    (each a list of digests): the people holding each pair, intersected, from the index of
+    the tokens alone."""
+
+    output_field = BooleanField()
+
+    def __init__(self, person: Any, organisation_id: int, pairs: Sequence[Sequence[str]]) -> None:
+        super().__init__()
+        self.person = F(person) if isinstance(person, str) else person
+        self.organisation_id = int(organisation_id)
+        self.pairs = tuple(tuple(digests) for digests in pairs)
+        if not self.pairs:
+            raise ValueError("a pair search has at least one pair")
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.person]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.person,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        person_sql, person_params = compiler.compile(self.person)
+        quote = connection.ops.quote_name
+        table = quote(PersonNameToken._meta.db_table)
+        selects: list[str] = []
+        params: list[Any] = [*person_params]
+        for index, digests in enumerate(self.pairs):
+            alias = quote(f"name_pair_{index}")  # aliases no query of the project gives a table
+            column = functools.partial(_token_column, alias, connection=connection)
+            pair_sql, pair_params = one_of_sql(column("token_index"), digests, connection)
+            selects.append(
+                f"SELECT {column('person')} FROM {table} {alias} "  # noqa: S608
+                f"WHERE {column('organisation')} = %s AND {pair_sql}"
+            )
+            params += [self.organisation_id, *pair_params]
+        # Quoted names and compiled columns; every value is a parameter.
+        return f"{person_sql} IN ({' INTERSECT '.join(selects)})", params
 
 
 @dataclass(frozen=True)

@@ -268,3 +268,43 @@ def test_a_supervisor_searching_a_common_name_sees_about_how_many_and_can_count_
     page.get_by_role("link", name="Đếm chính xác").click()
     expect(status).to_have_text("80 trường hợp")
     expect(page.locator("nav.pagination span")).to_have_text("Trang 1 / 4")
+
+
+def test_a_supervisor_searching_a_rarer_name_sees_its_exact_matches_from_the_pairs(
+    page: Page, live_server, settings, monkeypatch
+):
+    from donghanh.cases import selectors
+    from donghanh.cases.tests.conftest import make_case, make_person
+
+    # The newest cases are other names: the newest-first read gives up, the pairs of the
+    # name's words find its exact matches (in production: past 2,000 cases).
+    settings.CASELOAD_NAME_SEARCH_EXACT_BELOW = 10
+    monkeypatch.setattr(selectors, "_NEWEST_STEPS", (6, 30, 60))
+    monkeypatch.setattr(selectors, "_NEWEST_SAMPLE", 0)
+    supervisor = MembershipFactory(role=Role.SUPERVISOR)
+    org = supervisor.organisation
+    names = ["Sùng Văn Páo"] * 40 + ["Sùng Văn Páu"] * 10 + ["Phạm Văn Đức"] * 60
+    for name in names:
+        make_case(make_person(org, supervisor.user, full_name=name), supervisor.user)
+    sign_in(page, live_server.url, supervisor)
+
+    page.goto(f"{live_server.url}/app/o/{org.slug}/cases/")
+    page.fill("main input[name=q]", "sung van pao")
+    page.locator("main form[role=search] button[type=submit]").click()
+    status = page.locator("main p[role=status]")
+    expect(status).to_have_text("Khoảng 50 trường hợp · Đếm chính xác")
+    expect(page.locator("main tbody tr").filter(has_text="Sùng Văn Páo")).to_have_count(25)
+    expect(page.locator("nav.pagination span")).to_have_text("Trang 1")
+
+    # The next page reaches past the 40 exact matches: ranked and counted whole.
+    page.get_by_role("link", name="Trang sau").click()
+    expect(status).to_have_text("50 trường hợp")
+    expect(page.locator("nav.pagination span")).to_have_text("Trang 2 / 2")
+    expect(page.locator("main tbody tr").filter(has_text="Sùng Văn Páo")).to_have_count(15)
+    expect(page.locator("main tbody tr").filter(has_text="Sùng Văn Páu")).to_have_count(10)
+
+    page.get_by_role("link", name="Trang trước").click()
+    expect(status).to_have_text("Khoảng 50 trường hợp · Đếm chính xác")
+    page.get_by_role("link", name="Đếm chính xác").click()
+    expect(status).to_have_text("50 trường hợp")
+    expect(page.locator("nav.pagination span")).to_have_text("Trang 1 / 2")

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from donghanh.cases import selectors
 from donghanh.cases import services as case_services
+from donghanh.cases.models import CaseType
 from donghanh.cases.selectors import (
     case_number_prefix,
     caseload,
@@ -710,6 +711,85 @@ def test_a_restricted_case_is_not_read_by_a_newest_first_search(
         _membership(staff, Role.ORG_ADMIN), query="nguyen thi hoa", number=1, per_page=4, cap=10_000
     )
     assert by_admin is not None and by_admin.keys[0] == newest_hoa.pk
+
+
+# A rarer name, not among the newest cases: from the pairs of its words (`_by_pairs`).
+_RARE = (
+    ["Sùng Văn Páo"] * 10  # exact
+    + ["Sùng Văn Páu"] * 5  # one letter off in one word
+    + ["Sunh Vn Páo"]  # off in two words, the rarest ("pao") whole: the pairs find it
+    + ["Sunh Văn Páu"]  # off in the rarest and another: only the ranked search finds it
+)
+
+
+@pytest.fixture
+def rare_name_cases(staff):
+    """The `_RARE` cases (the newest exact match a migrant's, the others a trafficking
+    victim's), then 40 newer cases of other names; oldest first."""
+    worker = staff.users[Role.CASE_WORKER]
+    rare = [
+        make_case(
+            make_person(staff.organisation, worker, full_name=name),
+            worker,
+            case_type=CaseType.MIGRANT_AT_RISK if n == 9 else CaseType.TRAFFICKING_VICTIM,
+        )
+        for n, name in enumerate(_RARE)
+    ]
+    for n in range(40):
+        make_case(make_person(staff.organisation, worker, full_name=_COMMON[n % 3]), worker)
+    return rare
+
+
+def _newest(membership, query, number, **filters):
+    return selectors.caseload_name_search_newest(
+        membership, query=query, number=number, per_page=4, cap=10_000, **filters
+    )
+
+
+def test_a_rarer_name_is_paged_from_its_pairs_as_the_ranked_search_pages_it(
+    staff, rare_name_cases, settings, monkeypatch
+):
+    monkeypatch.setattr(selectors, "_NEWEST_STEPS", (6, 30, 60))
+    monkeypatch.setattr(selectors, "_NEWEST_SAMPLE", 0)
+    settings.CASELOAD_NAME_SEARCH_EXACT_BELOW = 50
+    supervisor = _membership(staff, Role.SUPERVISOR)
+    ranked = _ranked(supervisor, "sung van pao")
+    assert len(ranked) == 17  # 10 exact, then the 7 near ones
+    for number in (1, 2):  # the pages within the exact matches
+        found = _newest(supervisor, "sung van pao", number)
+        assert found is not None and found.estimated and found.more and not found.at_least
+        assert found.keys == ranked[(number - 1) * 4 : number * 4]
+        assert found.count == 16  # all but the one misspelt in "pao" and "sung" both
+    # The third page reaches past the exact matches: the ranked search, which finds all 17.
+    assert _newest(supervisor, "sung van pao", 3) is None
+    # The filters apply before the name: a case of another type is not among them.
+    other_type = rare_name_cases[9]  # the newest exact match, a migrant's
+    victims = _newest(supervisor, "sung van pao", 1, case_type=CaseType.TRAFFICKING_VICTIM)
+    assert victims is not None and other_type.pk not in victims.keys
+    assert (
+        victims.keys
+        == _ranked(supervisor, "sung van pao", case_type=CaseType.TRAFFICKING_VICTIM)[:4]
+    )
+    assert victims.count == 15
+    # Pairs held by more people than `CASELOAD_NAME_PAIR_MOST` save nothing: ranked instead.
+    settings.CASELOAD_NAME_PAIR_MOST = 9
+    assert _newest(supervisor, "sung van pao", 1) is None
+
+
+def test_a_restricted_case_is_not_read_by_a_search_from_the_pairs(
+    staff, rare_name_cases, settings, monkeypatch
+):
+    monkeypatch.setattr(selectors, "_NEWEST_STEPS", (6, 30, 60))
+    monkeypatch.setattr(selectors, "_NEWEST_SAMPLE", 0)
+    admin = staff.users[Role.ORG_ADMIN]
+    hidden = rare_name_cases[9]  # the newest exact match
+    case_services.case_restrict(case=hidden, named_users=[admin], actor=Actor.for_user(admin))
+    supervisor = _membership(staff, Role.SUPERVISOR)
+    found = _newest(supervisor, "sung van pao", 1)
+    assert found is not None and hidden.pk not in found.keys
+    assert found.keys == _ranked(supervisor, "sung van pao")[:4] and found.count == 15
+    by_admin = _newest(_membership(staff, Role.ORG_ADMIN), "sung van pao", 1)
+    assert by_admin is not None and by_admin.keys[0] == hidden.pk and by_admin.count == 16
 
 
 def test_the_caseload_page_says_about_how_many_and_counts_exactly_when_asked(

@@ -13,6 +13,7 @@ from django.urls import reverse
 from donghanh.audit.models import AuditAction, AuditEntry
 from donghanh.organisations.models import Membership
 from donghanh.organisations.roles import Role
+from donghanh.people import indexes
 from donghanh.people.selectors import persons_search
 from donghanh.people.tests.conftest import make_person
 from donghanh.people.views import PAGE_SIZE
@@ -252,3 +253,89 @@ def test_the_people_holding_every_word_first_are_the_people_each_word_checks(sta
         assert set(found.values_list("pk", flat=True)) == set(ours.values_list("pk", flat=True))
     if query != "x":
         assert every.filter(from_tokens.match).exists()
+
+
+# The pairs of name words (`name_pair_search`): a search of two words or more over a whole
+# organisation, starting from the people holding its rarest word with each other word.
+
+
+def test_each_two_words_of_the_names_are_stored_in_either_order():
+    stored = indexes.name_token_indexes("Nguyễn Thị Hoà", "Bé")
+    words = {
+        indexes.blind_index(word, purpose=indexes.NAME_WORD)
+        for word in ("nguyen", "thi", "hoa", "be")
+    }
+    pairs = stored - words
+    assert words <= stored and len(pairs) == 6  # four words, six pairs
+    assert set(indexes.name_pair_candidates("hoa", "nguyen")) <= pairs
+    assert indexes.name_pair_candidates("hoa", "nguyen") == indexes.name_pair_candidates(
+        "nguyen", "hoa"
+    )
+    assert set(indexes.name_pair_candidates("be", "thi")) <= pairs  # across the names
+    # The same words in another order, and written another way, are the same tokens.
+    assert indexes.name_token_indexes("Hoa NGUYEN Thi", "be") == stored
+    # One letter off in one of the two words is among a pair's near digests; in both, not.
+    near = set(indexes.name_pair_near_candidates("nguyen", "hoa"))
+    assert set(indexes.name_pair_candidates("nguyen", "hao")) <= near
+    assert set(indexes.name_pair_candidates("nguyn", "hoa")) <= near
+    assert not set(indexes.name_pair_candidates("nguyn", "hao")) & near
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["nguyen thi hoa", "hoa nguyen", "nguyn thi hao", "thi hoa", "vu thi lan", "hoang van duc"],
+)
+def test_the_pairs_find_the_exact_matches_the_words_find_and_the_near_ones_but_two_misspelt(
+    staff, people, query
+):
+    from donghanh.people.models import Person
+    from donghanh.people.selectors import name_pair_search, name_search
+
+    org = staff.organisation
+    make_person(org, full_name="Nguyễn Thị Hao")  # one letter off "hoa"
+    make_person(org, full_name="Nguyen Thi Hoq Lan")
+    make_person(org, full_name="Nguyn Thi Hao")  # two words one letter off
+    make_person(org, full_name="Hoa Nguyễn")
+    make_person(staff.other_organisation, full_name="Nguyễn Thị Hao")
+    ours = Person.objects.filter(organisation=org)
+    words = name_search(query, organisation_id=org.pk)
+    pairs = name_pair_search(query, organisation_id=org.pk, most=1000)
+    assert words is not None and pairs is not None
+
+    def found(condition):
+        return set(Person.objects.filter(condition).values_list("pk", flat=True))
+
+    assert (
+        found(pairs.exact)
+        == found(words.exact)
+        == set(ours.filter(words.exact).values_list("pk", flat=True))
+    )
+    # Every near match the pairs find is one the words find; those they leave out are
+    # misspelt in the anchor and another word both.
+    assert found(pairs.exact) <= found(pairs.match) <= found(words.match)
+    for person in Person.objects.filter(pk__in=found(words.match) - found(pairs.match)):
+        held = set(indexes.name_words(person.full_name, person.other_names))
+        assert pairs.anchor not in held
+        assert len(set(indexes.name_words(query)) - held) >= 2
+
+
+def test_a_pair_search_starts_from_the_rarest_word_and_refuses_one_word_or_common_pairs(
+    staff, people
+):
+    from donghanh.people.selectors import name_pair_search
+
+    org = staff.organisation
+    for _ in range(3):
+        make_person(org, full_name="Nguyễn Thị Mai")
+    search = name_pair_search("nguyen thi hoa", organisation_id=org.pk, most=1000)
+    # "hoa" is held with "nguyen" by one person and with "thi" by two ("Trần Thị Hoà"), where
+    # "nguyen" and "thi" together are held by four.
+    assert search is not None and search.anchor == "hoa" and search.people == 3
+    assert name_pair_search("nguyen", organisation_id=org.pk, most=1000) is None
+    assert name_pair_search("nguyen thi", organisation_id=org.pk, most=3) is None
+    assert name_pair_search("nguyen thi", organisation_id=org.pk, most=4) is not None
+    # Another organisation's people are never counted nor found.
+    other = name_pair_search(
+        "nguyen thi hoa", organisation_id=staff.other_organisation.pk, most=1000
+    )
+    assert other is not None and other.people == 2
