@@ -673,8 +673,10 @@ def caseload_name_search_newest(
     overdue: bool = False,
 ) -> NewestNameSearch | None:
     """Page `number` of `caseload(query=…)` for a name whose words are common among the
-    filtered cases, read case by case, newest first, until the page's exact matches are found;
-    or None when they are not found early (a rarer name), for `caseload` to rank every match.
+    filtered cases, read case by case, newest first, until the page's exact matches are found.
+    When they are not found early (a rarer name), the page of a name of two words or more
+    comes from the pairs of its words (`_by_pairs`); otherwise None, for `caseload` to rank
+    every match.
 
     Only for a member who sees the whole organisation's cases. The count of matches is then
     estimated from their share among the cases read (`_NEWEST_SAMPLE` at least) and the number
@@ -765,16 +767,20 @@ def _by_pairs(
     )
     if search is None:
         return None
-    cases = _caseload(
-        membership,
-        query="",
-        case_type=filters["case_type"],
-        status=filters["status"],
-        worker_id=filters["worker_id"],
-        team_id=filters["team_id"],
-        province=filters["province"],
-        overdue_on=timezone.localdate() if filters["overdue"] else None,
-    ).prefetch_related(None)
+    cases = (
+        _caseload(
+            membership,
+            query="",
+            case_type=filters["case_type"],
+            status=filters["status"],
+            worker_id=filters["worker_id"],
+            team_id=filters["team_id"],
+            province=filters["province"],
+            overdue_on=timezone.localdate() if filters["overdue"] else None,
+        )
+        .select_related(None)
+        .prefetch_related(None)
+    )
     bottom = (number - 1) * per_page
     keys = list(
         cases.filter(search.exact)
@@ -783,7 +789,7 @@ def _by_pairs(
     )
     if len(keys) <= per_page:
         return None
-    matches = cases.filter(search.match).order_by()[: cap + 1].count()
+    matches = cases.filter(search.match).order_by().values("pk")[: cap + 1].count()
     return NewestNameSearch(
         keys=keys[:per_page],
         more=True,

@@ -337,6 +337,10 @@ class NamePairSearch:
     people: int
 
 
+# The people a pair of words is first counted up to, to find the rarest word.
+_PAIR_FEW = 1_000
+
+
 def name_pair_search(
     query: str, *, organisation_id: int, most: int, person: str = "pk", using: str = "default"
 ) -> NamePairSearch | None:
@@ -346,17 +350,25 @@ def name_pair_search(
     the pairs save nothing.
 
     The anchor is the word whose pairs with the others are held by the fewest people in all,
-    each pair counted from the index of the tokens, up to `most` + 1 (one short query)."""
+    each pair counted from the index of the tokens up to `_PAIR_FEW` + 1 (a common pair,
+    "nguyen thi", is not counted to its end), and the anchor's own pairs then up to `most` + 1."""
     words = indexes.name_words(query)
     if len(words) < 2:
         return None
     pairs = list(itertools.combinations(words, 2))
-    held = dict(zip(pairs, _pair_holders(organisation_id, pairs, most + 1, using), strict=True))
+    held = dict(
+        zip(pairs, _pair_holders(organisation_id, pairs, _PAIR_FEW + 1, using), strict=True)
+    )
 
     def holders(word: str) -> int:
         return sum(count for pair, count in held.items() if word in pair)
 
     anchor = min(words, key=holders)
+    recount = [pair for pair, count in held.items() if anchor in pair and count > _PAIR_FEW]
+    if recount:
+        held.update(
+            zip(recount, _pair_holders(organisation_id, recount, most + 1, using), strict=True)
+        )
     if max(count for pair, count in held.items() if anchor in pair) > most:
         return None
     others = [word for word in words if word != anchor]
