@@ -100,9 +100,9 @@ def estimated_birth_year(person: Person) -> int | None:
 
 
 def person_token_indexes(person: Person) -> set[str]:
-    """The tokens stored for the person (`PersonNameToken`): each word of their names and the
-    keys the registered duplicate matcher finds their record by (none without a matcher), from
-    the name, the date of birth or the estimated age."""
+    """The tokens stored for the person (`PersonNameToken`): each word of their names, each two
+    of those words together, and the keys the registered duplicate matcher finds their record by
+    (none without a matcher), from the name, the date of birth or the estimated age."""
     tokens = name_token_indexes(person.full_name, person.other_names)
     matcher = duplicate_matcher()
     if matcher is not None and person.full_name:

@@ -229,10 +229,11 @@ class Person(models.Model):
 class PersonNameToken(models.Model):
     """One folded word of a person's names, as a blind index: search matches words in any order.
 
-    Beside the words, the same table holds the keys the registration hint finds a record by
-    (the duplicate matcher's: names with the birth date or year, `indexes.HINT_KEY`), blind
-    under a purpose of their own so that no key equals a word's index: written, moved with a
-    transfer and removed with the words, by the same code."""
+    Beside the words, the same table holds each two of them together (`indexes.NAME_PAIR`, for a
+    search over a whole organisation to start from its rarest pair) and the keys the
+    registration hint finds a record by (the duplicate matcher's: names with the birth date or
+    year, `indexes.HINT_KEY`), each blind under a purpose of its own so that none equals a
+    word's index: written, moved with a transfer and removed with the words, by the same code."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
     # The person's organisation, kept here so that a search looks a word up among its own
