@@ -321,6 +321,21 @@ class Case(QuickLabels, models.Model):
             models.Index(
                 fields=["organisation", "origin_commune"], include=["id"], name="case_org_origin"
             ),
+            # A name search from the pairs of its words (`selectors._by_pairs`) reads the cases
+            # of a few thousand people: each person's cases, with what the filters and the
+            # visibility rule check and the order, from the index alone.
+            models.Index(
+                fields=["person"],
+                include=[
+                    "organisation",
+                    "status",
+                    "case_type",
+                    "is_restricted",
+                    "updated_at",
+                    "next_due_on",
+                ],
+                name="case_person_listed",
+            ),
         ]
 
     def __str__(self) -> str:

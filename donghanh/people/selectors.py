@@ -338,7 +338,7 @@ class NamePairSearch:
 
 
 # The people a pair of words is first counted up to, to find the rarest word.
-_PAIR_FEW = 1_000
+_PAIR_FEW = 5_000
 
 
 def name_pair_search(
@@ -349,9 +349,10 @@ def name_pair_search(
     with each other word by more than `most` people (a common name: "nguyen thi"), for which
     the pairs save nothing.
 
-    The anchor is the word whose pairs with the others are held by the fewest people in all,
-    each pair counted from the index of the tokens up to `_PAIR_FEW` + 1 (a common pair,
-    "nguyen thi", is not counted to its end), and the anchor's own pairs then up to `most` + 1."""
+    The anchor is the word whose pairs with the others are held by the fewest people in all.
+    Each pair is counted from the index of the tokens up to `_PAIR_FEW` + 1, so that a common
+    pair ("nguyen thi": 55,000 people of an organisation of 300,000) is not counted to its
+    end; only when every word has such a pair are those counted again, up to `most` + 1."""
     words = indexes.name_words(query)
     if len(words) < 2:
         return None
@@ -360,17 +361,24 @@ def name_pair_search(
         zip(pairs, _pair_holders(organisation_id, pairs, _PAIR_FEW + 1, using), strict=True)
     )
 
+    def anchors(cap: int) -> list[str]:
+        """The words none of whose pairs is held by more than `cap` people."""
+        return [w for w in words if all(n <= cap for pair, n in held.items() if w in pair)]
+
+    candidates = anchors(min(_PAIR_FEW, most))
+    if not candidates and most > _PAIR_FEW:
+        common = [pair for pair, count in held.items() if count > _PAIR_FEW]
+        held.update(
+            zip(common, _pair_holders(organisation_id, common, most + 1, using), strict=True)
+        )
+        candidates = anchors(most)
+    if not candidates:
+        return None
+
     def holders(word: str) -> int:
         return sum(count for pair, count in held.items() if word in pair)
 
-    anchor = min(words, key=holders)
-    recount = [pair for pair, count in held.items() if anchor in pair and count > _PAIR_FEW]
-    if recount:
-        held.update(
-            zip(recount, _pair_holders(organisation_id, recount, most + 1, using), strict=True)
-        )
-    if max(count for pair, count in held.items() if anchor in pair) > most:
-        return None
+    anchor = min(candidates, key=holders)
     others = [word for word in words if word != anchor]
     return NamePairSearch(
         exact=Q(
