@@ -327,6 +327,7 @@ class Case(QuickLabels, models.Model):
             models.Index(
                 fields=["person"],
                 include=[
+                    "id",
                     "organisation",
                     "status",
                     "case_type",

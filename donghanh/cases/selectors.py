@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connections
 from django.db.models import (
     BooleanField,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -27,6 +28,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Window,
 )
 from django.http import Http404
 from django.utils import timezone
@@ -643,13 +645,15 @@ class NewestNameSearch:
     recently changed); `more`: whether any match comes after them; `count`: the number of
     matches, exact when `estimated` is False, otherwise estimated from the share of matches
     among the cases read and the number of cases the filters keep (`at_least`: that number
-    was itself capped, so the matches are likely more)."""
+    was itself capped, so the matches are likely more); `exact_only`: `count` is the number of
+    exact matches, the near ones not counted."""
 
     keys: list[int]
     more: bool
     count: int
     estimated: bool
     at_least: bool = False
+    exact_only: bool = False
 
 
 # The cases a newest-first name search reads at each step, and at most in all.
@@ -757,8 +761,10 @@ def _by_pairs(
     reaches past the exact matches (the ranked search then finds the near ones in order).
 
     The page's cases are the exact matches, most recently changed first, as the ranked search
-    orders them; the count is estimated from the pairs (a name misspelt in two of its words is
-    left out of it), up to `cap`."""
+    orders them, and the count is theirs (`exact_only`), counted with the page: the names one
+    letter off come after them, counted when the user asks (a count of them from the pairs
+    alone missed up to half of them, names misspelt in two words, and cost more than the page).
+    """
     search = name_pair_search(
         query,
         organisation_id=membership.organisation_id,
@@ -782,20 +788,20 @@ def _by_pairs(
         .prefetch_related(None)
     )
     bottom = (number - 1) * per_page
-    keys = list(
+    page = list(
         cases.filter(search.exact)
+        .annotate(exact_cases=Window(Count("*")))
         .order_by("-updated_at", "-id")
-        .values_list("pk", flat=True)[bottom : bottom + per_page + 1]
+        .values_list("pk", "exact_cases")[bottom : bottom + per_page + 1]
     )
-    if len(keys) <= per_page:
+    if len(page) <= per_page:
         return None
-    matches = cases.filter(search.match).order_by().values("pk")[: cap + 1].count()
     return NewestNameSearch(
-        keys=keys[:per_page],
+        keys=[key for key, _cases in page[:per_page]],
         more=True,
-        count=max(min(matches, cap), bottom + per_page + 1),
+        count=page[0][1],
         estimated=True,
-        at_least=matches > cap,
+        exact_only=True,
     )
 
 

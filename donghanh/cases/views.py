@@ -142,6 +142,7 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
     # Counted up to the cap unless the user asked for the exact count.
     cap = None if request.GET.get("count") == "exact" else settings.CASELOAD_COUNT_CAP
     newest, number = None, _page_number(request.GET.get("page"))
+    exact_only: int | None = None
     if query and cap is not None:
         # A name common among many cases: read newest first until the page is full.
         newest = caseload_name_search_newest(
@@ -159,6 +160,9 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
             estimated=newest.estimated,
             at_least=newest.at_least,
         )
+        # Only the exact matches counted: said as such, with the count of every match a click
+        # away.
+        exact_only = newest.count if newest.exact_only else None
     elif query:
         # A name search ranks every match: the page's cases are chosen by their keys first,
         # then read by those keys with their workers.
@@ -192,6 +196,7 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
             "page": page,
             "filtered": any(filters.get(name) for name in ("q", *CASELOAD_FILTERS)),
             "sees_all": role_allows(membership.role, Perm.VIEW_ALL_ORG_CASES),
+            "exact_only": exact_only,
         },
     )
 

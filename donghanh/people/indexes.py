@@ -158,29 +158,6 @@ def name_pair_candidates(first: str, second: str) -> list[str]:
     return blind_index_candidates(name_pair_text(first, second), purpose=NAME_PAIR)
 
 
-def name_pair_near_candidates(first: str, second: str) -> list[str]:
-    """The indexes of the two words together with at most one of them one letter off (as
-    `name_word_near_candidates` reads a word): a few hundred, remembered per process."""
-    return list(_near_pair_candidates(first, second, data_keys()))
-
-
-def _near_words(word: str) -> list[str]:
-    if FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH:
-        return sorted(one_edit_variants(word))
-    return []
-
-
-@functools.lru_cache(maxsize=2048)
-def _near_pair_candidates(first: str, second: str, keys: tuple[str, ...]) -> tuple[str, ...]:
-    found = name_pair_candidates(first, second)
-    for near, other in [(v, second) for v in _near_words(first)] + [
-        (v, first) for v in _near_words(second)
-    ]:
-        if near != other:  # a pair is of two different words
-            found += name_pair_candidates(near, other)
-    return tuple(dict.fromkeys(found))
-
-
 @functools.lru_cache(maxsize=2048)
 def _near_candidates(word: str, keys: tuple[str, ...]) -> tuple[str, ...]:
     found = name_word_candidates(word)

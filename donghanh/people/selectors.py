@@ -321,18 +321,12 @@ def name_search(
 
 @dataclass(frozen=True)
 class NamePairSearch:
-    """Filters on people for a name search of two words or more over a whole organisation,
-    from the pairs of name words (`indexes.NAME_PAIR`): the search's rarest word (`anchor`)
-    with each other word.
-
-    `exact`: every word whole, as `NameSearch.exact` finds them. `match`: every word whole or
-    one letter off with, in each pair, the anchor or the other word whole; that is
-    `NameSearch.match` less the names misspelt in the anchor and another word both, so a
-    count of it is a floor of the matches, close to them (an estimate, never a page's rows).
-    `people`: how many people hold the anchor's pairs whole, up to the cap asked for."""
+    """A filter on people for a name search of two words or more over a whole organisation,
+    from the pairs of name words (`indexes.NAME_PAIR`): the people holding the search's rarest
+    word (`anchor`) together with each other word, that is every word whole (`exact`), as
+    `NameSearch.exact` finds them. `people`: how many people hold the anchor's pairs."""
 
     exact: Q
-    match: Q
     anchor: str
     people: int
 
@@ -380,21 +374,9 @@ def name_pair_search(
 
     anchor = min(candidates, key=holders)
     others = [word for word in words if word != anchor]
+    pairs_held = [indexes.name_pair_candidates(anchor, other) for other in others]
     return NamePairSearch(
-        exact=Q(
-            _PersonWithPairs(
-                person,
-                organisation_id,
-                [indexes.name_pair_candidates(anchor, other) for other in others],
-            )
-        ),
-        match=Q(
-            _PersonWithPairs(
-                person,
-                organisation_id,
-                [indexes.name_pair_near_candidates(anchor, other) for other in others],
-            )
-        ),
+        exact=Q(_PersonWithPairs(person, organisation_id, pairs_held)),
         anchor=anchor,
         people=holders(anchor),
     )
@@ -450,21 +432,30 @@ class _PersonWithPairs(Expression):
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
         person_sql, person_params = compiler.compile(self.person)
-        quote = connection.ops.quote_name
-        table = quote(PersonNameToken._meta.db_table)
-        selects: list[str] = []
-        params: list[Any] = [*person_params]
-        for index, digests in enumerate(self.pairs):
-            alias = quote(f"name_pair_{index}")  # aliases no query of the project gives a table
-            column = functools.partial(_token_column, alias, connection=connection)
-            pair_sql, pair_params = one_of_sql(column("token_index"), digests, connection)
-            selects.append(
-                f"SELECT {column('person')} FROM {table} {alias} "  # noqa: S608
-                f"WHERE {column('organisation')} = %s AND {pair_sql}"
-            )
-            params += [self.organisation_id, *pair_params]
-        # Quoted names and compiled columns; every value is a parameter.
-        return f"{person_sql} IN ({' INTERSECT '.join(selects)})", params
+        people_sql, people_params = _pair_people_sql(self.organisation_id, self.pairs, connection)
+        return f"{person_sql} IN ({people_sql})", [*person_params, *people_params]
+
+
+def _pair_people_sql(
+    organisation_id: int, pairs: Sequence[Sequence[str]], connection: Any
+) -> tuple[str, list[Any]]:
+    """The people of the organisation holding a token of each of `pairs` (lists of digests),
+    as SQL: each pair's holders from the index of the tokens alone, intersected."""
+    quote = connection.ops.quote_name
+    table = quote(PersonNameToken._meta.db_table)
+    selects: list[str] = []
+    params: list[Any] = []
+    for index, digests in enumerate(pairs):
+        alias = quote(f"name_pair_{index}")  # aliases no query of the project gives a table
+        column = functools.partial(_token_column, alias, connection=connection)
+        pair_sql, pair_params = one_of_sql(column("token_index"), digests, connection)
+        selects.append(
+            f"SELECT {column('person')} FROM {table} {alias} "  # noqa: S608
+            f"WHERE {column('organisation')} = %s AND {pair_sql}"
+        )
+        params += [organisation_id, *pair_params]
+    # Quoted names and compiled columns; every value is a parameter.
+    return " INTERSECT ".join(selects), params
 
 
 @dataclass(frozen=True)

@@ -270,7 +270,7 @@ def test_a_supervisor_searching_a_common_name_sees_about_how_many_and_can_count_
     expect(page.locator("nav.pagination span")).to_have_text("Trang 1 / 4")
 
 
-def test_a_supervisor_searching_a_rarer_name_sees_its_exact_matches_from_the_pairs(
+def test_a_supervisor_searching_a_rarer_name_sees_its_exact_matches_first_then_all(
     page: Page, live_server, settings, monkeypatch
 ):
     from donghanh.cases import selectors
@@ -292,7 +292,7 @@ def test_a_supervisor_searching_a_rarer_name_sees_its_exact_matches_from_the_pai
     page.fill("main input[name=q]", "sung van pao")
     page.locator("main form[role=search] button[type=submit]").click()
     status = page.locator("main p[role=status]")
-    expect(status).to_have_text("Khoảng 50 trường hợp · Đếm chính xác")
+    expect(status).to_have_text("40 trường hợp đúng tên · Đếm cả tên gần giống")
     expect(page.locator("main tbody tr").filter(has_text="Sùng Văn Páo")).to_have_count(25)
     expect(page.locator("nav.pagination span")).to_have_text("Trang 1")
 
@@ -304,7 +304,7 @@ def test_a_supervisor_searching_a_rarer_name_sees_its_exact_matches_from_the_pai
     expect(page.locator("main tbody tr").filter(has_text="Sùng Văn Páu")).to_have_count(10)
 
     page.get_by_role("link", name="Trang trước").click()
-    expect(status).to_have_text("Khoảng 50 trường hợp · Đếm chính xác")
-    page.get_by_role("link", name="Đếm chính xác").click()
+    expect(status).to_have_text("40 trường hợp đúng tên · Đếm cả tên gần giống")
+    page.get_by_role("link", name="Đếm cả tên gần giống").click()
     expect(status).to_have_text("50 trường hợp")
     expect(page.locator("nav.pagination span")).to_have_text("Trang 1 / 2")

@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 fields=["person"],
                 include=(
+                    "id",
                     "organisation",
                     "status",
                     "case_type",
