@@ -270,9 +270,10 @@ CASELOAD_COUNT_CAP = 10_000
 # the exact count, it ranks and counts every match.
 CASELOAD_NAME_SEARCH_EXACT_BELOW = 2_000
 # Such a search of two words or more whose name is rarer (its exact matches not among the
-# newest cases) starts from the people holding its rarest word with each other word, when no
-# more than this many hold them (`people.selectors.name_pair_search`); beyond, it ranks and
-# counts every match.
+# newest cases) finds a first page of exact matches from the people holding its rarest word
+# with each other word, when no more than this many hold them (`people.selectors
+# .name_pair_search`), and counts the exact matches only ("1.194 cases with the exact name");
+# beyond, or past the exact matches, it ranks and counts every match.
 CASELOAD_NAME_PAIR_MOST = 20_000
 
 # Passwords and login.
