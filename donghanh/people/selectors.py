@@ -224,7 +224,37 @@ class _HasNameWord(Expression):
         return sql, [*organisation_params, *person_params, *word_params]
 
 
-class _PersonWithWords(Expression):
+class _PersonAmong(Expression):
+    """Whether the person (`person`: their key as a column of the model searched) is among
+    the people of organisation `organisation_id` that `_people` selects from the name tokens,
+    for `groups` of digests (each a word's, or a pair's): `person IN (SELECT ...)`."""
+
+    output_field = BooleanField()
+
+    def __init__(self, person: Any, organisation_id: int, groups: Sequence[Sequence[str]]) -> None:
+        super().__init__()
+        self.person = F(person) if isinstance(person, str) else person
+        self.organisation_id = int(organisation_id)
+        self.groups = tuple(tuple(digests) for digests in groups)
+        if not self.groups:
+            raise ValueError("a name search has at least one word")
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.person]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.person,) = exprs
+
+    def _people(self, connection: Any) -> tuple[str, list[Any]]:
+        raise NotImplementedError
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        person_sql, person_params = compiler.compile(self.person)
+        people_sql, people_params = self._people(connection)
+        return f"{person_sql} IN ({people_sql})", [*person_params, *people_params]
+
+
+class _PersonWithWords(_PersonAmong):
     """Whether the person (`person`: their key as a column of the model searched) is among
     the people of organisation `organisation_id` who have a name token of each word's
     `digests`: `person IN (SELECT ...)` over the name tokens alone, the other words checked
@@ -237,24 +267,7 @@ class _PersonWithWords(Expression):
     people named Minh for "Hoàng Minh Tuấn".
     """
 
-    output_field = BooleanField()
-
-    def __init__(self, person: Any, organisation_id: int, words: Sequence[Sequence[str]]) -> None:
-        super().__init__()
-        self.person = F(person) if isinstance(person, str) else person
-        self.organisation_id = int(organisation_id)
-        self.words = tuple(tuple(digests) for digests in words)
-        if not self.words:
-            raise ValueError("a name search has at least one word")
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.person]
-
-    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        (self.person,) = exprs
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        person_sql, person_params = compiler.compile(self.person)
+    def _people(self, connection: Any) -> tuple[str, list[Any]]:
         quote = connection.ops.quote_name
         meta = PersonNameToken._meta
 
@@ -262,13 +275,14 @@ class _PersonWithWords(Expression):
             return _token_column(alias, name, connection)
 
         table = quote(meta.db_table)
+        words = self.groups
         # Aliases no query of the project gives a table.
-        aliases = [quote(f"name_word_{index}") for index in range(len(self.words))]
+        aliases = [quote(f"name_word_{index}") for index in range(len(words))]
         first = aliases[0]
-        word_sql, word_params = one_of_sql(column(first, "token_index"), self.words[0], connection)
+        word_sql, word_params = one_of_sql(column(first, "token_index"), words[0], connection)
         conditions = [f"{column(first, 'organisation')} = %s", word_sql]
         params: list[Any] = [self.organisation_id, *word_params]
-        for alias, digests in zip(aliases[1:], self.words[1:], strict=True):
+        for alias, digests in zip(aliases[1:], words[1:], strict=True):
             other_sql, other_params = one_of_sql(column(alias, "token_index"), digests, connection)
             conditions.append(
                 f"EXISTS(SELECT 1 FROM {table} {alias} WHERE "  # noqa: S608
@@ -281,7 +295,7 @@ class _PersonWithWords(Expression):
             f"WHERE {' AND '.join(conditions)}"
         )
         # Quoted names and compiled columns; every value is a parameter.
-        return f"{person_sql} IN ({people})", [*person_params, *params]
+        return people, params
 
 
 def name_search(
@@ -408,32 +422,14 @@ def _pair_holders(
         return list(cursor.fetchone())
 
 
-class _PersonWithPairs(Expression):
+class _PersonWithPairs(_PersonAmong):
     """Whether the person (`person`: their key as a column of the model searched) is among
-    the people of organisation `organisation_id` holding a name token of each of `pairs`
-    (each a list of digests): the people holding each pair, intersected, from the index of
-    the tokens alone."""
+    the people of organisation `organisation_id` holding a name token of each of the pairs
+    (`groups`, each a list of digests): the people holding each pair, intersected, from the
+    index of the tokens alone."""
 
-    output_field = BooleanField()
-
-    def __init__(self, person: Any, organisation_id: int, pairs: Sequence[Sequence[str]]) -> None:
-        super().__init__()
-        self.person = F(person) if isinstance(person, str) else person
-        self.organisation_id = int(organisation_id)
-        self.pairs = tuple(tuple(digests) for digests in pairs)
-        if not self.pairs:
-            raise ValueError("a pair search has at least one pair")
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.person]
-
-    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        (self.person,) = exprs
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        person_sql, person_params = compiler.compile(self.person)
-        people_sql, people_params = _pair_people_sql(self.organisation_id, self.pairs, connection)
-        return f"{person_sql} IN ({people_sql})", [*person_params, *people_params]
+    def _people(self, connection: Any) -> tuple[str, list[Any]]:
+        return _pair_people_sql(self.organisation_id, self.groups, connection)
 
 
 def _pair_people_sql(
