@@ -773,20 +773,7 @@ def _by_pairs(
     )
     if search is None:
         return None
-    cases = (
-        _caseload(
-            membership,
-            query="",
-            case_type=filters["case_type"],
-            status=filters["status"],
-            worker_id=filters["worker_id"],
-            team_id=filters["team_id"],
-            province=filters["province"],
-            overdue_on=timezone.localdate() if filters["overdue"] else None,
-        )
-        .select_related(None)
-        .prefetch_related(None)
-    )
+    cases = caseload(membership, **filters).select_related(None).prefetch_related(None)
     bottom = (number - 1) * per_page
     page = list(
         cases.filter(search.exact)

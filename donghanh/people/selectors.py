@@ -338,11 +338,10 @@ class NamePairSearch:
     """A filter on people for a name search of two words or more over a whole organisation,
     from the pairs of name words (`indexes.NAME_PAIR`): the people holding the search's rarest
     word (`anchor`) together with each other word, that is every word whole (`exact`), as
-    `NameSearch.exact` finds them. `people`: how many people hold the anchor's pairs."""
+    `NameSearch.exact` finds them."""
 
     exact: Q
     anchor: str
-    people: int
 
 
 # The people a pair of words is first counted up to, to find the rarest word.
@@ -383,16 +382,11 @@ def name_pair_search(
     if not candidates:
         return None
 
-    def holders(word: str) -> int:
-        return sum(count for pair, count in held.items() if word in pair)
-
-    anchor = min(candidates, key=holders)
+    anchor = min(candidates, key=lambda word: sum(n for pair, n in held.items() if word in pair))
     others = [word for word in words if word != anchor]
     pairs_held = [indexes.name_pair_candidates(anchor, other) for other in others]
     return NamePairSearch(
-        exact=Q(_PersonWithPairs(person, organisation_id, pairs_held)),
-        anchor=anchor,
-        people=holders(anchor),
+        exact=Q(_PersonWithPairs(person, organisation_id, pairs_held)), anchor=anchor
     )
 
 

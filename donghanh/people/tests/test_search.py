@@ -312,6 +312,7 @@ def test_the_pairs_find_the_exact_matches_the_words_find(staff, people, query):
 def test_a_pair_search_starts_from_the_rarest_word_and_refuses_one_word_or_common_pairs(
     staff, people
 ):
+    from donghanh.people.models import Person
     from donghanh.people.selectors import name_pair_search
 
     org = staff.organisation
@@ -320,12 +321,17 @@ def test_a_pair_search_starts_from_the_rarest_word_and_refuses_one_word_or_commo
     search = name_pair_search("nguyen thi hoa", organisation_id=org.pk, most=1000)
     # "hoa" is held with "nguyen" by one person and with "thi" by two ("Trần Thị Hoà"), where
     # "nguyen" and "thi" together are held by four.
-    assert search is not None and search.anchor == "hoa" and search.people == 3
+    assert search is not None and search.anchor == "hoa"
     assert name_pair_search("nguyen", organisation_id=org.pk, most=1000) is None
     assert name_pair_search("nguyen thi", organisation_id=org.pk, most=3) is None
     assert name_pair_search("nguyen thi", organisation_id=org.pk, most=4) is not None
-    # Another organisation's people are never counted nor found.
+    # Another organisation's people are never counted nor found: there, one person holds
+    # each pair, so no word is rarer and the first is the anchor.
     other = name_pair_search(
         "nguyen thi hoa", organisation_id=staff.other_organisation.pk, most=1000
     )
-    assert other is not None and other.people == 2
+    assert other is not None and other.anchor == "nguyen"
+    found = Person.objects.filter(other.exact)
+    assert list(found) == [people["other_org"]]
+    # Here every word has a pair held by two people or more.
+    assert name_pair_search("nguyen thi hoa", organisation_id=org.pk, most=1) is None
