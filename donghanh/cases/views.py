@@ -183,7 +183,7 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
         organisation=membership.organisation,
         filters={**filters, "q": query},
         shown=len(page.object_list),
-        total=page.paginator.count,
+        total=page.paginator.count if exact_only is None else exact_only,
         page=page.number,
         actor=request_actor(request, membership.organisation),
     )

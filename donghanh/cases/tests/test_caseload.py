@@ -12,6 +12,7 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from donghanh.audit.models import AuditEntry
 from donghanh.cases import selectors
 from donghanh.cases import services as case_services
 from donghanh.cases.models import CaseType
@@ -849,6 +850,9 @@ def test_the_caseload_page_counts_the_exact_name_and_every_match_when_asked(
         body,
     )
     assert "<span>Trang 1</span>" in body
+    # The list's audit row says how many it showed of how many exact matches.
+    listed = AuditEntry.objects.filter(event="case.searched").latest("pk")
+    assert (listed.details["shown"], listed.details["count"]) == (4, 10)
     address = response.wsgi_request.get_full_path()
     english = client.get(address, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "10 cases with the exact name · " in english and "Count similar names too</a>" in english
