@@ -158,13 +158,37 @@ def name_pair_candidates(first: str, second: str) -> list[str]:
     return blind_index_candidates(name_pair_text(first, second), purpose=NAME_PAIR)
 
 
+def name_word_near(word: str) -> list[str]:
+    """The word and every word a search counts as one letter off it (none for a word shorter
+    than FUZZY_MIN_LENGTH or longer than FUZZY_MAX_LENGTH letters), as folded words."""
+    if FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH:
+        return [word, *sorted(one_edit_variants(word))]
+    return [word]
+
+
+def name_pair_near_candidates(anchor: str, word: str) -> list[str]:
+    """The indexes of `anchor` together with `word` or any word one letter off it
+    (`name_word_near`); remembered per process as `name_word_near_candidates` is."""
+    return list(_pair_near_candidates(anchor, word, data_keys()))
+
+
 @functools.lru_cache(maxsize=2048)
 def _near_candidates(word: str, keys: tuple[str, ...]) -> tuple[str, ...]:
-    found = name_word_candidates(word)
-    if FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH:
-        for variant in sorted(one_edit_variants(word)):
-            found += blind_index_candidates(variant, purpose=NAME_WORD)
-    return tuple(found)
+    return tuple(
+        digest
+        for variant in name_word_near(word)
+        for digest in blind_index_candidates(variant, purpose=NAME_WORD)
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _pair_near_candidates(anchor: str, word: str, keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(
+        digest
+        for variant in name_word_near(word)
+        if variant != anchor
+        for digest in blind_index_candidates(name_pair_text(anchor, variant), purpose=NAME_PAIR)
+    )
 
 
 def hint_key_candidates(keys: Sequence[str]) -> list[str]:

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from donghanh.core.editing import EditSpec
 from donghanh.core.queries import OneOf, one_of_sql
+from donghanh.core.text import FUZZY_MIN_LENGTH
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
@@ -267,9 +268,16 @@ class _PersonWithWords(_PersonAmong):
     people named Minh for "Hoàng Minh Tuấn".
     """
 
+    # Whether each other group is checked person by person, after the first group's people
+    # are found, whatever the planner estimates (PostgreSQL could otherwise read every holder
+    # of a common group to join them).
+    probe = False
+
     def _people(self, connection: Any) -> tuple[str, list[Any]]:
         quote = connection.ops.quote_name
         meta = PersonNameToken._meta
+        # OFFSET 0 keeps PostgreSQL from turning the check into a join.
+        fence = " OFFSET 0" if self.probe and connection.vendor == "postgresql" else ""
 
         def column(alias: str, name: str) -> str:
             return _token_column(alias, name, connection)
@@ -287,7 +295,8 @@ class _PersonWithWords(_PersonAmong):
             conditions.append(
                 f"EXISTS(SELECT 1 FROM {table} {alias} WHERE "  # noqa: S608
                 f"{column(alias, 'organisation')} = %s "
-                f"AND {column(alias, 'person')} = {column(first, 'person')} AND {other_sql})"
+                f"AND {column(alias, 'person')} = {column(first, 'person')} AND {other_sql}"
+                f"{fence})"
             )
             params += [self.organisation_id, *other_params]
         people = (
@@ -318,6 +327,14 @@ def name_search(
     words = indexes.name_words(query)
     if not words:
         return None
+    if organisation_id is not None:
+        anchored = _short_word_pairs(words, organisation_id=organisation_id)
+        if anchored is not None:
+            near_pairs, exact_pairs = anchored
+            return NameSearch(
+                match=Q(_PersonFromRarestPair(person, organisation_id, near_pairs)),
+                exact=Q(_PersonFromRarestPair(person, organisation_id, exact_pairs)),
+            )
     exact_words = [indexes.name_word_candidates(word) for word in words]
     near_words = [indexes.name_word_near_candidates(word) for word in words]
     if organisation_id is not None:
@@ -331,6 +348,46 @@ def name_search(
         exact &= Q(_HasNameWord(person, organisation, exact_digests))
         match &= Q(_HasNameWord(person, organisation, near_digests))
     return NameSearch(match=match, exact=exact)
+
+
+class _PersonFromRarestPair(_PersonWithWords):
+    """`_PersonWithWords` for groups of pairs, the rarest first: the people holding a pair of
+    the first group, each checked for the others (`_short_word_pairs`)."""
+
+    probe = True
+
+
+def _short_word_pairs(
+    words: Sequence[str], *, organisation_id: int, using: str = "default"
+) -> tuple[list[list[str]], list[list[str]]] | None:
+    """For a search of two words or more with a word too short to be looked for one letter off
+    ("vu", "le", "ho"): the digests of that word together with each other word, one letter off
+    or not (a group a word), and whole (the same); None for any other search. Two groups or
+    more come in the order of how many of the organisation's people hold the two words whole,
+    fewest first (counted up to `_PAIR_FEW`, one query).
+
+    Every match holds the short word whole, so the people holding a pair of each group are
+    exactly the people the words find (`_PersonWithWords`), and they are few: the holders of
+    "vu" with a word near "trang", not every "vu" and every "tran", "trung" or "trang". Not
+    when the short word is itself one letter off another word ("vu vuu"), which a person
+    holding only "vu" matches with no pair of the two."""
+    short = [word for word in words if len(word) < FUZZY_MIN_LENGTH]
+    if len(words) < 2 or not short:
+        return None
+    anchor = short[0]
+    others = [word for word in words if word != anchor]
+    if any(anchor in indexes.name_word_near(word) for word in others):
+        return None
+    if len(others) > 1:  # which to start from
+        held = _pair_holders(
+            organisation_id, [(anchor, word) for word in others], _PAIR_FEW + 1, using
+        )
+        ordered = sorted(zip(held, others, strict=True), key=lambda pair: pair[0])
+        others = [word for _held, word in ordered]
+    return (
+        [indexes.name_pair_near_candidates(anchor, word) for word in others],
+        [indexes.name_pair_candidates(anchor, word) for word in others],
+    )
 
 
 @dataclass(frozen=True)

@@ -160,7 +160,10 @@ def _queries_for_list(client, org, **params):
 EXPECTED_LIST_QUERIES = 9
 
 
-@pytest.mark.parametrize(("params", "extra"), [({}, 0), ({"q": "le mai"}, 0)])
+# A short word with two others: which of its pairs to start from is counted (one query).
+@pytest.mark.parametrize(
+    ("params", "extra"), [({}, 0), ({"q": "le mai"}, 0), ({"q": "le thi mai"}, 1)]
+)
 def test_list_query_count_is_pinned(staff, params, extra):
     client = staff.client(Role.SUPERVISOR)
     communes = list(Commune.objects.order_by("code")[:3])
@@ -232,7 +235,24 @@ def test_a_name_search_inside_another_query_finds_the_same_people(membership, pe
 
 
 @pytest.mark.parametrize(
-    "query", ["nguyen thi hoa", "hoa nguyen", "thi", "nguyn thi hao", "vu lan", "hoang duc", "x"]
+    "query",
+    [
+        "nguyen thi hoa",
+        "hoa nguyen",
+        "thi",
+        "nguyn thi hao",
+        "hoang duc",
+        "x",
+        # A word too short to be looked for one letter off: from its pairs with the others.
+        "vu lan",
+        "vu thi lan",
+        "vu thj lam",
+        "le thi hoa",
+        "le hoa",
+        "hoa le nguyen",
+        "le vu",
+        "vu vuu",  # "vu" is one letter off "vuu": from the words
+    ],
 )
 def test_the_people_holding_every_word_first_are_the_people_each_word_checks(staff, people, query):
     """A search over a whole organisation finds the people holding every word from the tokens
@@ -243,6 +263,10 @@ def test_the_people_holding_every_word_first_are_the_people_each_word_checks(sta
 
     make_person(staff.organisation, full_name="Nguyễn Thị Hao")
     make_person(staff.other_organisation, full_name="Võ Thị Lan")
+    for name in ("Lê Thị Hoa", "Lê Thi Hoà", "Le Thị Hao", "Nguyễn Lê Hoa", "Vũ Thị Lâm", "Lê Vũ"):
+        make_person(staff.organisation, full_name=name)
+    make_person(staff.organisation, full_name="Vũ Văn Minh")  # "vu vuu": "vu" one letter off
+    make_person(staff.other_organisation, full_name="Lê Thị Hoa")
     every = Person.objects.all()
     by_person = name_search(query)
     from_tokens = name_search(query, organisation_id=staff.organisation.pk)
@@ -253,6 +277,38 @@ def test_the_people_holding_every_word_first_are_the_people_each_word_checks(sta
         assert set(found.values_list("pk", flat=True)) == set(ours.values_list("pk", flat=True))
     if query != "x":
         assert every.filter(from_tokens.match).exists()
+
+
+def test_a_short_word_anchors_a_search_over_a_whole_organisation_in_pairs(staff, people):
+    """A word shorter than the words looked for one letter off is held whole by every match,
+    so its pairs with the other words, those one letter off included, find the matches; the
+    pair held by the fewest people comes first."""
+    from donghanh.people.selectors import _short_word_pairs
+
+    org = staff.organisation
+    for name in ("Vũ Thị Mai", "Võ Thị Hà", "Vu Thi Lan"):
+        make_person(org, full_name=name)
+    for name in ("Vũ Lan", "Vũ Thị Lan", "Vũ Thị Lan"):  # not this organisation's
+        make_person(staff.other_organisation, full_name=name)
+    found = _short_word_pairs(["vu", "thi", "lan"], organisation_id=org.pk)
+    assert found is not None
+    near, exact = found
+    # "vu lan": 2 people, "vu thi": 4.
+    assert exact == [
+        indexes.name_pair_candidates("vu", "lan"),
+        indexes.name_pair_candidates("vu", "thi"),
+    ]
+    # "lam" is one letter off "lan": its pair with "vu" is among the first group.
+    assert set(indexes.name_pair_candidates("vu", "lam")) <= set(near[0])
+    assert set(indexes.name_pair_candidates("vu", "lan")) <= set(near[0])
+    assert not set(indexes.name_pair_candidates("vu", "lam")) & set(near[1])
+    for name in ("Vũ Lan Hương", "Vũ Lan", "Lân Vũ"):  # "vu lan": now 5
+        make_person(org, full_name=name)
+    found = _short_word_pairs(["vu", "thi", "lan"], organisation_id=org.pk)
+    assert found is not None and found[1][0] == indexes.name_pair_candidates("vu", "thi")
+    # No short word, one word, or a short word one letter off another: from the words.
+    for words in (["nguyen", "thi"], ["vu"], ["vu", "vuu"]):
+        assert _short_word_pairs(words, organisation_id=org.pk) is None
 
 
 # The pairs of name words (`name_pair_search`): a search of two words or more over a whole
