@@ -9,10 +9,11 @@ is the one way to fetch a case for a user. Opening a case for a user is audited 
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -707,6 +708,12 @@ def caseload_name_search_newest(
     scan = _NewestScan.of(membership, query, filters)
     if scan is None:
         return None
+    if province and _far_past_exact(scan.planned_rows):
+        # Few of the newest cases are of one province, so reading them newest first costs
+        # more than the pairs of the name's words, among many cases: those first.
+        paged = _by_pairs(membership, query, number, per_page, cap, filters)
+        if paged is not None:
+            return paged
     needed = number * per_page + 1  # one more than the page, to know whether more follow
     budget = sum(_NEWEST_STEPS)
     for step in _NEWEST_STEPS:
@@ -724,9 +731,9 @@ def caseload_name_search_newest(
         return scan.ranked(number, per_page)
     # How many cases the filters keep: PostgreSQL's own estimate when it is far past the
     # number below which every case is read; otherwise counted (up to the cap).
-    planned = scan.planned_rows()
+    planned = scan.planned_rows
     at_least = False
-    if planned is not None and planned > 5 * settings.CASELOAD_NAME_SEARCH_EXACT_BELOW:
+    if _far_past_exact(planned):
         kept = planned
     else:
         kept = caseload_listing(membership, cap=cap, **filters).count()
@@ -745,6 +752,12 @@ def caseload_name_search_newest(
         estimated=True,
         at_least=at_least,
     )
+
+
+def _far_past_exact(planned: int | None) -> TypeGuard[int]:
+    """Whether PostgreSQL's estimate of the filtered cases is far past the number below which
+    a name search reads and counts every case (never on a database without an estimate)."""
+    return planned is not None and planned > 5 * settings.CASELOAD_NAME_SEARCH_EXACT_BELOW
 
 
 def _by_pairs(
@@ -847,8 +860,9 @@ class _NewestScan:
                 (self.exact if self.held.exact(words) else self.near).append(pk)
         return len(rows) == step
 
+    @functools.cached_property
     def planned_rows(self) -> int | None:
-        """PostgreSQL's estimate of the number of filtered cases (None elsewhere)."""
+        """PostgreSQL's estimate of the number of filtered cases (None elsewhere), asked once."""
         return self.listed.estimate(self.keys)
 
     def ranked(self, number: int, per_page: int) -> NewestNameSearch:

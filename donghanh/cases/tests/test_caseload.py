@@ -120,6 +120,8 @@ def test_person_search_is_scoped_by_cases(staff, caseload_setup):
         ({"query": "nguyen thi hao"}, ["hoa"]),  # one letter off in a word still finds
         ({"query": "ngyuen hoa"}, ["hoa"]),
         ({"query": "vu lann"}, ["lan"]),
+        ({"query": "vu thj lann"}, ["lan"]),  # a short word, two others one letter off
+        ({"query": "vu thi hoa"}, []),
         ({"case_type": "sex_worker"}, ["lan"]),
         ({"status": "open"}, ["duc", "hoa", "lan"]),
         ({"status": "closed"}, []),
@@ -826,6 +828,49 @@ def test_the_caseload_page_says_about_how_many_and_counts_exactly_when_asked(
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert [case.pk for case in second.context["page"]] == ranked[PAGE_SIZE : 2 * PAGE_SIZE]
+
+
+def test_with_a_province_among_many_cases_a_rarer_name_comes_from_its_pairs_first(
+    staff, rare_name_cases, monkeypatch
+):
+    """Few of the newest cases are of one province: when PostgreSQL estimates many cases, the
+    pairs of the name's words are tried before any case is read newest first; among few (or
+    without an estimate) the cases are read, and counted whole when all are read."""
+    from donghanh.people.models import Person
+    from donghanh.places.models import Commune
+
+    commune = Commune.objects.order_by("code").first()
+    assert commune is not None
+    there = [case.person_id for case in rare_name_cases[2:8]]  # six exact matches
+    Person.objects.filter(pk__in=[*there, rare_name_cases[12].person_id]).update(
+        current_commune=commune
+    )
+    province = commune.province_id
+    steps: list[int] = []
+    read_more = selectors._NewestScan.read_more
+
+    def reading(scan, step):
+        steps.append(step)
+        return read_more(scan, step)
+
+    monkeypatch.setattr(selectors._NewestScan, "read_more", reading)
+    monkeypatch.setattr(selectors, "_NEWEST_STEPS", (6, 30, 60))
+    monkeypatch.setattr(selectors, "_NEWEST_SAMPLE", 0)
+    supervisor = _membership(staff, Role.SUPERVISOR)
+    ranked = _ranked(supervisor, "sung van pao", province=province)
+    assert len(ranked) == 7  # six exact, one a letter off
+    monkeypatch.setattr(selectors._NewestScan, "planned_rows", 1_000_000)
+    found = _newest(supervisor, "sung van pao", 1, province=province)
+    assert found is not None and found.exact_only and found.count == 6
+    assert found.keys == ranked[:4] and steps == []
+    # Without a province the newest cases are read first, as before.
+    assert _newest(supervisor, "sung van pao", 1) is not None and steps
+    # Among few cases they are read, all of them here: every match, counted whole.
+    steps.clear()
+    monkeypatch.setattr(selectors._NewestScan, "planned_rows", 50)
+    whole = _newest(supervisor, "sung van pao", 1, province=province)
+    assert whole is not None and steps and not whole.estimated and not whole.exact_only
+    assert whole.keys == ranked[:4] and whole.count == 7
 
 
 def test_the_caseload_page_counts_the_exact_name_and_every_match_when_asked(
