@@ -166,29 +166,37 @@ def name_word_near(word: str) -> list[str]:
     return [word]
 
 
-def name_pair_near_candidates(anchor: str, word: str) -> list[str]:
-    """The indexes of `anchor` together with `word` or any word one letter off it
-    (`name_word_near`); remembered per process as `name_word_near_candidates` is."""
-    return list(_pair_near_candidates(anchor, word, data_keys()))
+def name_word_near_digests(word: str) -> list[tuple[str, str]]:
+    """Each word of `name_word_near` with each of its indexes (one per key), for a search to
+    tell which of them the registry holds; remembered per process."""
+    return list(_near_digests(word, data_keys()))
+
+
+def name_pairs_between(firsts: Sequence[str], seconds: Sequence[str]) -> list[str]:
+    """The indexes of a word of `firsts` together with a word of `seconds` (each two words
+    apart), and of each word in both alone: what a person holding a word of each holds."""
+    found: list[str] = []
+    for first in firsts:
+        for second in seconds:
+            if first == second:
+                found += name_word_candidates(first)
+            else:
+                found += name_pair_candidates(first, second)
+    return list(dict.fromkeys(found))
 
 
 @functools.lru_cache(maxsize=2048)
-def _near_candidates(word: str, keys: tuple[str, ...]) -> tuple[str, ...]:
+def _near_digests(word: str, keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple(
-        digest
+        (variant, digest)
         for variant in name_word_near(word)
         for digest in blind_index_candidates(variant, purpose=NAME_WORD)
     )
 
 
-@functools.lru_cache(maxsize=512)
-def _pair_near_candidates(anchor: str, word: str, keys: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(
-        digest
-        for variant in name_word_near(word)
-        if variant != anchor
-        for digest in blind_index_candidates(name_pair_text(anchor, variant), purpose=NAME_PAIR)
-    )
+@functools.lru_cache(maxsize=2048)
+def _near_candidates(word: str, keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(digest for _variant, digest in _near_digests(word, keys))
 
 
 def hint_key_candidates(keys: Sequence[str]) -> list[str]:

@@ -34,7 +34,6 @@ from django.utils import timezone
 
 from donghanh.core.editing import EditSpec
 from donghanh.core.queries import OneOf, one_of_sql
-from donghanh.core.text import FUZZY_MIN_LENGTH
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
@@ -321,14 +320,16 @@ def name_search(
     person's own organisation's, so one filter serves a search across several organisations.
 
     `organisation_id`, for a search that may see a whole organisation's people or cases (a
-    supervisor's), finds the people holding every word first (`_PersonWithWords`); a search
-    of a few (a case worker's cases) checks those few, word by word, instead.
+    supervisor's), finds the people holding every word first: from the pairs of the words
+    the organisation holds for a search of two words or more (`_near_pairs`), from the words
+    for one (`_PersonWithWords`); a search of a few (a case worker's cases) checks those few,
+    word by word, instead.
     """
     words = indexes.name_words(query)
     if not words:
         return None
     if organisation_id is not None:
-        anchored = _short_word_pairs(words, organisation_id=organisation_id)
+        anchored = _near_pairs(words, organisation_id=organisation_id)
         if anchored is not None:
             near_pairs, exact_pairs = anchored
             return NameSearch(
@@ -352,42 +353,81 @@ def name_search(
 
 class _PersonFromRarestPair(_PersonWithWords):
     """`_PersonWithWords` for groups of pairs, the rarest first: the people holding a pair of
-    the first group, each checked for the others (`_short_word_pairs`)."""
+    the first group, each checked for the others (`_near_pairs`)."""
 
     probe = True
 
 
-def _short_word_pairs(
+def _near_pairs(
     words: Sequence[str], *, organisation_id: int, using: str = "default"
 ) -> tuple[list[list[str]], list[list[str]]] | None:
-    """For a search of two words or more with a word too short to be looked for one letter off
-    ("vu", "le", "ho"): the digests of that word together with each other word, one letter off
-    or not (a group a word), and whole (the same); None for any other search. Two groups or
-    more come in the order of how many of the organisation's people hold the two words whole,
-    fewest first (counted up to `_PAIR_FEW`, one query).
+    """For a search of two words or more over a whole organisation: the indexes, a group for
+    each word but one (the anchor), of what a person holding the anchor and that word holds,
+    one letter off or not (`near`), and whole (`exact`); None for a search of one word.
 
-    Every match holds the short word whole, so the people holding a pair of each group are
-    exactly the people the words find (`_PersonWithWords`), and they are few: the holders of
-    "vu" with a word near "trang", not every "vu" and every "tran", "trung" or "trang". Not
-    when the short word is itself one letter off another word ("vu vuu"), which a person
-    holding only "vu" matches with no pair of the two."""
-    short = [word for word in words if len(word) < FUZZY_MIN_LENGTH]
-    if len(words) < 2 or not short:
+    A word one letter off is one of a few hundred; the organisation holds a few of them
+    ("minh" → binh, dinh, linh, vinh), found first (one query). The groups are then the pairs
+    of the anchor's words with the other word's, a few dozen: the holders of "ngoc" with a
+    word near "anh", not every "ngoc", "ngo", "anh", "hanh" and "oanh". A word near both alone
+    (a person named "Thu" matches "thi thu") stands for both.
+
+    With three words or more, the pairs of whole words are counted (one query, up to
+    `_PAIR_FEW` each): the anchor is the word whose pairs are held by the fewest people, and
+    the group of its rarest pair comes first, for the database to start from."""
+    if len(words) < 2:
         return None
-    anchor = short[0]
-    others = [word for word in words if word != anchor]
-    if any(anchor in indexes.name_word_near(word) for word in others):
-        return None
-    if len(others) > 1:  # which to start from
-        held = _pair_holders(
-            organisation_id, [(anchor, word) for word in others], _PAIR_FEW + 1, using
-        )
-        ordered = sorted(zip(held, others, strict=True), key=lambda pair: pair[0])
-        others = [word for _held, word in ordered]
+    near = {word: indexes.name_word_near_digests(word) for word in words}
+    held = _tokens_held(
+        organisation_id, [digest for word in words for _text, digest in near[word]], using
+    )
+    known = {
+        word: list(dict.fromkeys(text for text, digest in near[word] if digest in held))
+        for word in words
+    }
+    anchor, others = words[0], list(words[1:])
+    if len(words) > 2:
+        pairs = list(itertools.combinations(words, 2))
+        holders = _pair_holders(organisation_id, pairs, _PAIR_FEW + 1, using)
+        counts = dict(zip(pairs, holders, strict=True))
+
+        def held_with(word: str, other: str) -> int:
+            return counts.get((word, other), counts.get((other, word), 0))
+
+        anchor = min(words, key=lambda word: sum(held_with(word, o) for o in words if o != word))
+        others = sorted((w for w in words if w != anchor), key=lambda w: held_with(anchor, w))
     return (
-        [indexes.name_pair_near_candidates(anchor, word) for word in others],
+        [indexes.name_pairs_between(known[anchor], known[word]) for word in others],
         [indexes.name_pair_candidates(anchor, word) for word in others],
     )
+
+
+def _tokens_held(organisation_id: int, digests: Sequence[str], using: str) -> set[str]:
+    """Which of `digests` some person of the organisation holds as a name token: on
+    PostgreSQL one look into the index for each, not every holder of a common word read."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    token = quote("known_token")  # an alias no query of the project gives a table
+    table = quote(PersonNameToken._meta.db_table)
+    column = functools.partial(_token_column, token, connection=connection)
+    if connection.vendor == "postgresql":
+        sql = (
+            f"SELECT {quote('digest')} FROM unnest(string_to_array(%s, ',')) "  # noqa: S608
+            f"AS {quote('asked')} ({quote('digest')}) WHERE EXISTS (SELECT 1 FROM {table} "
+            f"{token} WHERE {column('organisation')} = %s "
+            f"AND {column('token_index')} = {quote('asked')}.{quote('digest')})"
+        )
+        params: list[Any] = [",".join(digests), organisation_id]
+    else:
+        among, among_params = one_of_sql(column("token_index"), digests, connection)
+        sql = (
+            f"SELECT DISTINCT {column('token_index')} FROM {table} {token} "  # noqa: S608
+            f"WHERE {column('organisation')} = %s AND {among}"
+        )
+        params = [organisation_id, *among_params]
+    with connection.cursor() as cursor:
+        # Quoted names and compiled columns; every value is a parameter.
+        cursor.execute(sql, params)
+        return {digest for (digest,) in cursor.fetchall()}
 
 
 @dataclass(frozen=True)

@@ -160,9 +160,10 @@ def _queries_for_list(client, org, **params):
 EXPECTED_LIST_QUERIES = 9
 
 
-# A short word with two others: which of its pairs to start from is counted (one query).
+# Two words or more: which words one letter off the organisation holds (one query); three or
+# more: which of their pairs to start from, counted (one more).
 @pytest.mark.parametrize(
-    ("params", "extra"), [({}, 0), ({"q": "le mai"}, 0), ({"q": "le thi mai"}, 1)]
+    ("params", "extra"), [({}, 0), ({"q": "le mai"}, 1), ({"q": "le thi mai"}, 2)]
 )
 def test_list_query_count_is_pinned(staff, params, extra):
     client = staff.client(Role.SUPERVISOR)
@@ -251,7 +252,11 @@ def test_a_name_search_inside_another_query_finds_the_same_people(membership, pe
         "le hoa",
         "hoa le nguyen",
         "le vu",
-        "vu vuu",  # "vu" is one letter off "vuu": from the words
+        "vu vuu",  # "vu" is one letter off "vuu"
+        "thi thu",  # "Trần Thu" matches both with one word
+        "duc van hoang",
+        "lan van",
+        "nguyen xyzzyq",
     ],
 )
 def test_the_people_holding_every_word_first_are_the_people_each_word_checks(staff, people, query):
@@ -266,6 +271,7 @@ def test_the_people_holding_every_word_first_are_the_people_each_word_checks(sta
     for name in ("Lê Thị Hoa", "Lê Thi Hoà", "Le Thị Hao", "Nguyễn Lê Hoa", "Vũ Thị Lâm", "Lê Vũ"):
         make_person(staff.organisation, full_name=name)
     make_person(staff.organisation, full_name="Vũ Văn Minh")  # "vu vuu": "vu" one letter off
+    make_person(staff.organisation, full_name="Trần Thu")
     make_person(staff.other_organisation, full_name="Lê Thị Hoa")
     every = Person.objects.all()
     by_person = name_search(query)
@@ -275,40 +281,59 @@ def test_the_people_holding_every_word_first_are_the_people_each_word_checks(sta
         ours = every.filter(organisation=staff.organisation).filter(getattr(by_person, which))
         found = every.filter(getattr(from_tokens, which))
         assert set(found.values_list("pk", flat=True)) == set(ours.values_list("pk", flat=True))
-    if query != "x":
+    if query not in ("x", "nguyen xyzzyq"):
         assert every.filter(from_tokens.match).exists()
 
 
-def test_a_short_word_anchors_a_search_over_a_whole_organisation_in_pairs(staff, people):
-    """A word shorter than the words looked for one letter off is held whole by every match,
-    so its pairs with the other words, those one letter off included, find the matches; the
-    pair held by the fewest people comes first."""
-    from donghanh.people.selectors import _short_word_pairs
+def test_a_search_over_a_whole_organisation_pairs_the_words_its_people_hold(staff, people):
+    """The words one letter off each word that the organisation's people hold, paired across
+    two words; the anchor is the word whose pairs are held by the fewest people, and its
+    rarest pair comes first."""
+    from donghanh.people.selectors import _near_pairs
 
     org = staff.organisation
-    for name in ("Vũ Thị Mai", "Võ Thị Hà", "Vu Thi Lan"):
+    # With the fixture's Võ Thị Lan: "vu thi" held by 4 people, "vu lan" by 2, "thi lan" by 3.
+    for name in ("Vũ Thị Mai", "Võ Thị Hà", "Vu Thi Lan", "Vũ Thu", "Lan Thị Hồng"):
         make_person(org, full_name=name)
-    for name in ("Vũ Lan", "Vũ Thị Lan", "Vũ Thị Lan"):  # not this organisation's
+    for name in ("Vũ Lam", "Vũ Thị Lan", "Vũ Thị Lan"):  # not this organisation's
         make_person(staff.other_organisation, full_name=name)
-    found = _short_word_pairs(["vu", "thi", "lan"], organisation_id=org.pk)
+    found = _near_pairs(["vu", "thi", "lan"], organisation_id=org.pk)
     assert found is not None
     near, exact = found
-    # "vu lan": 2 people, "vu thi": 4.
+    # "lan" is in pairs held by 5 people, "vu" by 6, "thi" by 7: "lan" is the anchor, and
+    # its pair with "vu" (2) comes before its pair with "thi" (3).
     assert exact == [
-        indexes.name_pair_candidates("vu", "lan"),
-        indexes.name_pair_candidates("vu", "thi"),
+        indexes.name_pair_candidates("lan", "vu"),
+        indexes.name_pair_candidates("lan", "thi"),
     ]
-    # "lam" is one letter off "lan": its pair with "vu" is among the first group.
-    assert set(indexes.name_pair_candidates("vu", "lam")) <= set(near[0])
-    assert set(indexes.name_pair_candidates("vu", "lan")) <= set(near[0])
-    assert not set(indexes.name_pair_candidates("vu", "lam")) & set(near[1])
+    # Of the words one letter off "lan", the organisation holds "lan" and "van" (Huỳnh Văn
+    # Đức; "Lam" is the other's); of those off "thi", "thi" and "thu" (Vũ Thu).
+    assert set(near[0]) == {
+        *indexes.name_pair_candidates("lan", "vu"),
+        *indexes.name_pair_candidates("van", "vu"),
+    }
+    assert set(near[1]) == {
+        digest
+        for first in ("lan", "van")
+        for second in ("thi", "thu")
+        for digest in indexes.name_pair_candidates(first, second)
+    }
     for name in ("Vũ Lan Hương", "Vũ Lan", "Lân Vũ"):  # "vu lan": now 5
         make_person(org, full_name=name)
-    found = _short_word_pairs(["vu", "thi", "lan"], organisation_id=org.pk)
-    assert found is not None and found[1][0] == indexes.name_pair_candidates("vu", "thi")
-    # No short word, one word, or a short word one letter off another: from the words.
-    for words in (["nguyen", "thi"], ["vu"], ["vu", "vuu"]):
-        assert _short_word_pairs(words, organisation_id=org.pk) is None
+    # Now "thi" is in the fewest (7, against 8 and 9), its pair with "lan" first.
+    found = _near_pairs(["vu", "thi", "lan"], organisation_id=org.pk)
+    assert found is not None and found[1] == [
+        indexes.name_pair_candidates("thi", "lan"),
+        indexes.name_pair_candidates("thi", "vu"),
+    ]
+    # A word the organisation holds nothing near: no group finds anyone.
+    found = _near_pairs(["vu", "xyzzyq"], organisation_id=org.pk)
+    assert found is not None and found[0] == [[]]
+    # A word near both stands for both: "thu" for "thi thu".
+    found = _near_pairs(["thi", "thu"], organisation_id=org.pk)
+    assert found is not None
+    assert set(indexes.name_word_candidates("thu")) <= set(found[0][0])
+    assert _near_pairs(["vu"], organisation_id=org.pk) is None  # one word: from the words
 
 
 # The pairs of name words (`name_pair_search`): a search of two words or more over a whole
