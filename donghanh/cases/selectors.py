@@ -59,6 +59,7 @@ from donghanh.organisations.roles import Perm, Role, role_allows
 from donghanh.organisations.selectors import access_membership
 from donghanh.people.models import Consent, Person
 from donghanh.people.selectors import (
+    NamePairSearch,
     NameWordsHeld,
     consent_in_force,
     name_pair_search,
@@ -708,12 +709,20 @@ def caseload_name_search_newest(
     scan = _NewestScan.of(membership, query, filters)
     if scan is None:
         return None
+    pairs_tried = False
     if province and _far_past_exact(scan.planned_rows):
         # Few of the newest cases are of one province, so reading them newest first costs
-        # more than the pairs of the name's words, among many cases: those first.
-        paged = _by_pairs(membership, query, number, per_page, cap, filters)
-        if paged is not None:
-            return paged
+        # more than the pairs of the name's words, among many cases: those first. Their
+        # exact matches fewer than the page: every match ranked. Common: read newest first.
+        pairs, pairs_tried = _pair_search(membership, query), True
+        if pairs is not None:
+            return _by_pairs(membership, pairs, number, per_page, filters)
+
+    def from_pairs() -> NewestNameSearch | None:
+        if pairs_tried:  # and found common
+            return None
+        return _by_pairs(membership, _pair_search(membership, query), number, per_page, filters)
+
     needed = number * per_page + 1  # one more than the page, to know whether more follow
     budget = sum(_NEWEST_STEPS)
     for step in _NEWEST_STEPS:
@@ -723,9 +732,9 @@ def caseload_name_search_newest(
             break
         # Stop early when the exact matches found so far say the page is far off.
         if len(scan.exact) * budget < needed * scan.read:
-            return _by_pairs(membership, query, number, per_page, cap, filters)
+            return from_pairs()
     else:
-        return _by_pairs(membership, query, number, per_page, cap, filters)
+        return from_pairs()
     # The share of matches estimated from a few hundred cases, not only the page's.
     if scan.read < _NEWEST_SAMPLE and not scan.read_more(_NEWEST_SAMPLE - scan.read):
         return scan.ranked(number, per_page)
@@ -760,17 +769,27 @@ def _far_past_exact(planned: int | None) -> TypeGuard[int]:
     return planned is not None and planned > 5 * settings.CASELOAD_NAME_SEARCH_EXACT_BELOW
 
 
+def _pair_search(membership: Membership, query: str) -> NamePairSearch | None:
+    """The pairs of the name's words among the member's organisation's people, for a case's
+    person; None for one word or common pairs (`name_pair_search`)."""
+    return name_pair_search(
+        query,
+        organisation_id=membership.organisation_id,
+        most=settings.CASELOAD_NAME_PAIR_MOST,
+        person="person_id",
+    )
+
+
 def _by_pairs(
     membership: Membership,
-    query: str,
+    search: NamePairSearch | None,
     number: int,
     per_page: int,
-    cap: int,
     filters: dict[str, Any],
 ) -> NewestNameSearch | None:
     """Page `number` of `caseload(query=…)` for a name of two words or more rarer among the
     filtered cases than the newest ones showed, from the people holding its rarest word with
-    each other word (`name_pair_search`); None when the pairs are common too, or the page
+    each other word (`search`, `_pair_search`); None when the pairs are common too, or the page
     reaches past the exact matches (the ranked search then finds the near ones in order).
 
     The page's cases are the exact matches, most recently changed first, as the ranked search
@@ -778,12 +797,6 @@ def _by_pairs(
     letter off come after them, counted when the user asks (a count of them from the pairs
     alone missed up to half of them, names misspelt in two words, and cost more than the page).
     """
-    search = name_pair_search(
-        query,
-        organisation_id=membership.organisation_id,
-        most=settings.CASELOAD_NAME_PAIR_MOST,
-        person="person_id",
-    )
     if search is None:
         return None
     cases = caseload(membership, **filters).select_related(None).prefetch_related(None)

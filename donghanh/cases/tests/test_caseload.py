@@ -863,6 +863,11 @@ def test_with_a_province_among_many_cases_a_rarer_name_comes_from_its_pairs_firs
     found = _newest(supervisor, "sung van pao", 1, province=province)
     assert found is not None and found.exact_only and found.count == 6
     assert found.keys == ranked[:4] and steps == []
+    # Fewer exact matches than a page: every match ranked (None), still without reading.
+    fewer = selectors.caseload_name_search_newest(
+        supervisor, query="sung van pao", number=1, per_page=10, cap=10_000, province=province
+    )
+    assert fewer is None and steps == []
     # Without a province the newest cases are read first, as before.
     assert _newest(supervisor, "sung van pao", 1) is not None and steps
     # Among few cases they are read, all of them here: every match, counted whole.
