@@ -59,10 +59,12 @@ from donghanh.organisations.roles import Perm, Role, role_allows
 from donghanh.organisations.selectors import access_membership
 from donghanh.people.models import Consent, Person
 from donghanh.people.selectors import (
+    NamePairs,
     NamePairSearch,
     NameWordsHeld,
     consent_in_force,
     name_pair_search,
+    name_pairs,
     name_search,
     name_words_held,
 )
@@ -472,6 +474,7 @@ def caseload(
     team_id: int | None = None,
     province: str = "",
     overdue: bool = False,
+    pairs: NamePairs | None = None,
 ) -> QuerySet[Case]:
     """The cases the member sees, filtered, with what the caseload page shows of them.
 
@@ -481,6 +484,7 @@ def caseload(
 
     `query` matches the person's names word by word without diacritics (through the blind
     indexes), each word whole or one letter off (exact matches first), or a case number exactly.
+    `pairs`: the query's `caseload_name_pairs`, when an earlier step of the search has them.
     """
     return _caseload(
         membership,
@@ -491,6 +495,7 @@ def caseload(
         team_id=team_id,
         province=province,
         overdue_on=timezone.localdate() if overdue else None,
+        pairs=pairs,
     )
 
 
@@ -504,6 +509,7 @@ def _caseload(
     team_id: int | None,
     province: str,
     overdue_on: datetime.date | None,
+    pairs: NamePairs | None = None,
 ) -> QuerySet[Case]:
     cases = (
         cases_visible_to(membership)
@@ -536,6 +542,7 @@ def _caseload(
             query,
             person="person_id",
             organisation_id=membership.organisation_id if sees_all else None,
+            pairs=pairs if sees_all else None,
         )
         match = Q(pk__in=[]) if search is None else search.match
         if _CASE_NUMBER.match(query):
@@ -677,12 +684,13 @@ def caseload_name_search_newest(
     team_id: int | None = None,
     province: str = "",
     overdue: bool = False,
+    pairs: NamePairs | None = None,
 ) -> NewestNameSearch | None:
     """Page `number` of `caseload(query=…)` for a name whose words are common among the
     filtered cases, read case by case, newest first, until the page's exact matches are found.
     When they are not found early (a rarer name), the page of a name of two words or more
     comes from the pairs of its words (`_by_pairs`); otherwise None, for `caseload` to rank
-    every match.
+    every match. `pairs`: the query's `caseload_name_pairs`, for the ranked search to share.
 
     Only for a member who sees the whole organisation's cases. The count of matches is then
     estimated from their share among the cases read (`_NEWEST_SAMPLE` at least) and the number
@@ -709,19 +717,22 @@ def caseload_name_search_newest(
     scan = _NewestScan.of(membership, query, filters)
     if scan is None:
         return None
+    if pairs is None:
+        pairs = caseload_name_pairs(membership, query)
     pairs_tried = False
-    if province and _far_past_exact(scan.planned_rows):
+    if province and pairs is not None and _far_past_exact(scan.planned_rows):
         # Few of the newest cases are of one province, so reading them newest first costs
         # more than the pairs of the name's words, among many cases: those first. Their
         # exact matches fewer than the page: every match ranked. Common: read newest first.
-        pairs, pairs_tried = _pair_search(membership, query), True
-        if pairs is not None:
-            return _by_pairs(membership, pairs, number, per_page, filters)
+        found, pairs_tried = _pair_search(membership, query, pairs), True
+        if found is not None:
+            return _by_pairs(membership, found, pairs, number, per_page, filters)
 
     def from_pairs() -> NewestNameSearch | None:
-        if pairs_tried:  # and found common
+        if pairs_tried or pairs is None:  # found common, or one word
             return None
-        return _by_pairs(membership, _pair_search(membership, query), number, per_page, filters)
+        found = _pair_search(membership, query, pairs)
+        return _by_pairs(membership, found, pairs, number, per_page, filters)
 
     needed = number * per_page + 1  # one more than the page, to know whether more follow
     budget = sum(_NEWEST_STEPS)
@@ -769,20 +780,38 @@ def _far_past_exact(planned: int | None) -> TypeGuard[int]:
     return planned is not None and planned > 5 * settings.CASELOAD_NAME_SEARCH_EXACT_BELOW
 
 
-def _pair_search(membership: Membership, query: str) -> NamePairSearch | None:
+def caseload_name_pairs(membership: Membership, query: str) -> NamePairs | None:
+    """The pairs of a caseload name search's words among the member's organisation's people
+    (`name_pairs`), for each step of one search to share: their counts are asked once, when
+    first needed. None for one word, a case number, or a member who sees only some cases
+    (whose search checks her cases one by one)."""
+    if _CASE_NUMBER.match(query.strip()) or not role_allows(
+        membership.role, Perm.VIEW_ALL_ORG_CASES
+    ):
+        return None
+    return name_pairs(query, organisation_id=membership.organisation_id)
+
+
+def _pair_search(
+    membership: Membership, query: str, pairs: NamePairs | None
+) -> NamePairSearch | None:
     """The pairs of the name's words among the member's organisation's people, for a case's
-    person; None for one word or common pairs (`name_pair_search`)."""
+    person; None for one word (no `pairs`) or common pairs (`name_pair_search`)."""
+    if pairs is None:
+        return None
     return name_pair_search(
         query,
         organisation_id=membership.organisation_id,
         most=settings.CASELOAD_NAME_PAIR_MOST,
         person="person_id",
+        pairs=pairs,
     )
 
 
 def _by_pairs(
     membership: Membership,
     search: NamePairSearch | None,
+    pairs: NamePairs,
     number: int,
     per_page: int,
     filters: dict[str, Any],
@@ -790,14 +819,16 @@ def _by_pairs(
     """Page `number` of `caseload(query=…)` for a name of two words or more rarer among the
     filtered cases than the newest ones showed, from the people holding its rarest word with
     each other word (`search`, `_pair_search`); None when the pairs are common too, or the page
-    reaches past the exact matches (the ranked search then finds the near ones in order).
+    reaches past the exact matches (the ranked search then finds the near ones in order): at
+    once when no more people hold the rarest pair than the pages up to this one show
+    (`pairs.fewest`, already counted), otherwise once the page is read.
 
     The page's cases are the exact matches, most recently changed first, as the ranked search
     orders them, and the count is theirs (`exact_only`), counted with the page: the names one
     letter off come after them, counted when the user asks (a count of them from the pairs
     alone missed up to half of them, names misspelt in two words, and cost more than the page).
     """
-    if search is None:
+    if search is None or pairs.fewest <= number * per_page:
         return None
     cases = caseload(membership, **filters).select_related(None).prefetch_related(None)
     bottom = (number - 1) * per_page

@@ -50,6 +50,7 @@ from donghanh.cases.selectors import (
     case_with_details,
     caseload,
     caseload_listing,
+    caseload_name_pairs,
     caseload_name_search_newest,
     caseload_rows,
     caseload_workers,
@@ -143,10 +144,18 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
     cap = None if request.GET.get("count") == "exact" else settings.CASELOAD_COUNT_CAP
     newest, number = None, _page_number(request.GET.get("page"))
     exact_only: int | None = None
+    # The pairs of the name's words, counted once for every step of the search.
+    pairs = caseload_name_pairs(membership, query) if query else None
     if query and cap is not None:
         # A name common among many cases: read newest first until the page is full.
         newest = caseload_name_search_newest(
-            membership, query=query, number=number, per_page=PAGE_SIZE, cap=cap, **chosen
+            membership,
+            query=query,
+            number=number,
+            per_page=PAGE_SIZE,
+            cap=cap,
+            pairs=pairs,
+            **chosen,
         )
     paginator: Paginator
     if newest is not None:
@@ -166,7 +175,7 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
     elif query:
         # A name search ranks every match: the page's cases are chosen by their keys first,
         # then read by those keys with their workers.
-        cases = caseload(membership, query=query, **chosen).prefetch_related(None)
+        cases = caseload(membership, query=query, pairs=pairs, **chosen).prefetch_related(None)
         paginator = CappedPaginator(cases, PAGE_SIZE, cap=cap, keys_first=True, rows=caseload_rows)
     else:
         listing = caseload_listing(membership, cap=cap, **chosen)

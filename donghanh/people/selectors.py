@@ -312,6 +312,7 @@ def name_search(
     person: str = "pk",
     organisation: str = "organisation_id",
     organisation_id: int | None = None,
+    pairs: NamePairs | None = None,
 ) -> NameSearch | None:
     """The filters for a name search (None when the query has no name word).
 
@@ -323,13 +324,14 @@ def name_search(
     supervisor's), finds the people holding every word first: from the pairs of the words
     the organisation holds for a search of two words or more (`_near_pairs`), from the words
     for one (`_PersonWithWords`); a search of a few (a case worker's cases) checks those few,
-    word by word, instead.
+    word by word, instead. `pairs`: the query's `name_pairs`, when an earlier step of the same
+    search has them (their counts are asked once).
     """
     words = indexes.name_words(query)
     if not words:
         return None
     if organisation_id is not None:
-        anchored = _near_pairs(words, organisation_id=organisation_id)
+        anchored = _near_pairs(words, organisation_id=organisation_id, pairs=pairs)
         if anchored is not None:
             near_pairs, exact_pairs = anchored
             return NameSearch(
@@ -359,7 +361,11 @@ class _PersonFromRarestPair(_PersonWithWords):
 
 
 def _near_pairs(
-    words: Sequence[str], *, organisation_id: int, using: str = "default"
+    words: Sequence[str],
+    *,
+    organisation_id: int,
+    using: str = "default",
+    pairs: NamePairs | None = None,
 ) -> tuple[list[list[str]], list[list[str]]] | None:
     """For a search of two words or more over a whole organisation: the indexes, a group for
     each word but one (the anchor), of what a person holding the anchor and that word holds,
@@ -371,9 +377,9 @@ def _near_pairs(
     word near "anh", not every "ngoc", "ngo", "anh", "hanh" and "oanh". A word near both alone
     (a person named "Thu" matches "thi thu") stands for both.
 
-    With three words or more, the pairs of whole words are counted (one query, up to
-    `_PAIR_FEW` each): the anchor is the word whose pairs are held by the fewest people, and
-    the group of its rarest pair comes first, for the database to start from."""
+    With three words or more, the pairs of whole words are counted (`NamePairs.held`, or
+    `pairs`' when given): the anchor is the word whose pairs are held by the fewest people,
+    and the group of its rarest pair comes first, for the database to start from."""
     if len(words) < 2:
         return None
     near = {word: indexes.name_word_near_digests(word) for word in words}
@@ -386,15 +392,9 @@ def _near_pairs(
     }
     anchor, others = words[0], list(words[1:])
     if len(words) > 2:
-        pairs = list(itertools.combinations(words, 2))
-        holders = _pair_holders(organisation_id, pairs, _PAIR_FEW + 1, using)
-        counts = dict(zip(pairs, holders, strict=True))
-
-        def held_with(word: str, other: str) -> int:
-            return counts.get((word, other), counts.get((other, word), 0))
-
-        anchor = min(words, key=lambda word: sum(held_with(word, o) for o in words if o != word))
-        others = sorted((w for w in words if w != anchor), key=lambda w: held_with(anchor, w))
+        counted = _same_pairs(pairs, words, organisation_id, using)
+        anchor = counted.anchor(words)
+        others = sorted((w for w in words if w != anchor), key=lambda w: counted.between(anchor, w))
     return (
         [indexes.name_pairs_between(known[anchor], known[word]) for word in others],
         [indexes.name_pair_candidates(anchor, word) for word in others],
@@ -445,25 +445,86 @@ class NamePairSearch:
 _PAIR_FEW = 5_000
 
 
+class NamePairs:
+    """The pairs of a name search's words (two or more) among the people of organisation
+    `organisation_id`, and how many people hold each pair whole (`held`): counted from the
+    index of the tokens up to `_PAIR_FEW` + 1, in one query asked when first needed, then kept
+    for every step of the same search (`name_search`, `name_pair_search`), so that a common
+    pair ("nguyen thi": 55,000 people of an organisation of 300,000) is not counted to its end.
+
+    The counts choose where a search starts, never what it finds: a count already old by a
+    moment changes only the order in which the same people are found."""
+
+    def __init__(self, words: Sequence[str], organisation_id: int, using: str) -> None:
+        if len(words) < 2:
+            raise ValueError("a pair needs two name words")
+        self.words = tuple(words)
+        self.organisation_id = int(organisation_id)
+        self.using = using
+
+    @functools.cached_property
+    def held(self) -> dict[tuple[str, str], int]:
+        pairs = list(itertools.combinations(self.words, 2))
+        counts = _pair_holders(self.organisation_id, pairs, _PAIR_FEW + 1, self.using)
+        return dict(zip(pairs, counts, strict=True))
+
+    def between(self, word: str, other: str) -> int:
+        """How many hold `word` and `other` together (up to `_PAIR_FEW` + 1)."""
+        return self.held.get((word, other), self.held.get((other, word), 0))
+
+    def anchor(self, among: Sequence[str], held: dict[tuple[str, str], int] | None = None) -> str:
+        """Of the words `among`, the one whose pairs with the others are held by the fewest
+        people in all (the first of those tied), by `held` when given."""
+        counts = self.held if held is None else held
+        return min(among, key=lambda word: sum(n for pair, n in counts.items() if word in pair))
+
+    @property
+    def fewest(self) -> int:
+        """No more people than this hold every word whole: the count of the rarest pair."""
+        return min(self.held.values())
+
+
+def name_pairs(query: str, *, organisation_id: int, using: str = "default") -> NamePairs | None:
+    """`NamePairs` for the words of `query`; None for fewer than two name words. Nothing is
+    asked of the database until the counts are needed."""
+    words = indexes.name_words(query)
+    return NamePairs(words, organisation_id, using) if len(words) >= 2 else None
+
+
+def _same_pairs(
+    pairs: NamePairs | None, words: Sequence[str], organisation_id: int, using: str
+) -> NamePairs:
+    """`pairs` when given (they must be this search's), or the pairs of `words`."""
+    if pairs is None:
+        return NamePairs(words, organisation_id, using)
+    if pairs.words != tuple(words) or pairs.organisation_id != organisation_id:
+        raise ValueError("the pairs are another search's")
+    return pairs
+
+
 def name_pair_search(
-    query: str, *, organisation_id: int, most: int, person: str = "pk", using: str = "default"
+    query: str,
+    *,
+    organisation_id: int,
+    most: int,
+    person: str = "pk",
+    using: str = "default",
+    pairs: NamePairs | None = None,
 ) -> NamePairSearch | None:
     """`NamePairSearch` for `query` among the people of organisation `organisation_id`; None
     when the query has fewer than two name words, or when its rarest word is held together
     with each other word by more than `most` people (a common name: "nguyen thi"), for which
     the pairs save nothing.
 
-    The anchor is the word whose pairs with the others are held by the fewest people in all.
-    Each pair is counted from the index of the tokens up to `_PAIR_FEW` + 1, so that a common
-    pair ("nguyen thi": 55,000 people of an organisation of 300,000) is not counted to its
-    end; only when every word has such a pair are those counted again, up to `most` + 1."""
+    The anchor is the word whose pairs with the others are held by the fewest people in all
+    (`NamePairs.anchor`, from `pairs` when an earlier step of the search has them). Only when
+    every word has a pair held by more than `_PAIR_FEW` are those counted again, up to
+    `most` + 1."""
     words = indexes.name_words(query)
     if len(words) < 2:
         return None
-    pairs = list(itertools.combinations(words, 2))
-    held = dict(
-        zip(pairs, _pair_holders(organisation_id, pairs, _PAIR_FEW + 1, using), strict=True)
-    )
+    counted = _same_pairs(pairs, words, organisation_id, using)
+    held = dict(counted.held)
 
     def anchors(cap: int) -> list[str]:
         """The words none of whose pairs is held by more than `cap` people."""
@@ -479,7 +540,7 @@ def name_pair_search(
     if not candidates:
         return None
 
-    anchor = min(candidates, key=lambda word: sum(n for pair, n in held.items() if word in pair))
+    anchor = counted.anchor(candidates, held)
     others = [word for word in words if word != anchor]
     pairs_held = [indexes.name_pair_candidates(anchor, other) for other in others]
     return NamePairSearch(

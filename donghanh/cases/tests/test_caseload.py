@@ -914,3 +914,47 @@ def test_the_caseload_page_counts_the_exact_name_and_every_match_when_asked(
     )
     assert '<p role="status">17 trường hợp</p>' in counted.content.decode()
     assert [case.pk for case in counted.context["page"]] == ranked[:4]
+
+
+def _pair_queries(queries: list[dict[str, Any]]) -> dict[str, int]:
+    """How many of the captured queries count the pairs of a name's words, and read a page of
+    exact matches from them."""
+    return {
+        "counts": sum('"pair_token"' in query["sql"] for query in queries),
+        "pages": sum('"exact_cases"' in query["sql"] for query in queries),
+    }
+
+
+def test_a_rarer_name_asks_its_pair_counts_once_and_reads_no_page_it_cannot_fill(
+    staff, rare_name_cases, monkeypatch
+):
+    """The pairs of a name's words are counted once for every step of a caseload search: the
+    newest cases read, the page from the pairs, the ranked search. When no more people hold
+    the rarest pair than the pages up to the one asked for show, no page is read from the
+    pairs: every match is ranked at once."""
+    monkeypatch.setattr(selectors, "_NEWEST_STEPS", (6, 30, 60))
+    monkeypatch.setattr(selectors, "_NEWEST_SAMPLE", 0)
+    client = staff.client(Role.SUPERVISOR)
+    ranked = _ranked(_membership(staff, Role.SUPERVISOR), "sung van pao")
+    # 10 people hold "sung van pao" whole, fewer than a page of 25: ranked, counted once.
+    with CaptureQueriesContext(connection) as context:
+        whole = _list(client, staff.organisation, q="sung van pao")
+    assert [case.pk for case in whole.context["page"]] == ranked
+    assert _pair_queries(context.captured_queries) == {"counts": 1, "pages": 0}
+    # Pages of 4: the first two within the 10 exact matches are read from the pairs.
+    monkeypatch.setattr("donghanh.cases.views.PAGE_SIZE", 4)
+    with CaptureQueriesContext(connection) as context:
+        first = _list(client, staff.organisation, q="sung van pao")
+    assert [case.pk for case in first.context["page"]] == ranked[:4]
+    assert _pair_queries(context.captured_queries) == {"counts": 1, "pages": 1}
+    # The third reaches past them (12 > 10): ranked at once, the pairs counted once.
+    with CaptureQueriesContext(connection) as context:
+        third = client.get(first.wsgi_request.get_full_path() + "&page=3")
+    assert [case.pk for case in third.context["page"]] == ranked[8:12]
+    assert _pair_queries(context.captured_queries) == {"counts": 1, "pages": 0}
+    # One more person holding it makes 11: still fewer than 12, still no page read.
+    worker = staff.users[Role.CASE_WORKER]
+    make_case(make_person(staff.organisation, worker, full_name="Sùng Văn Páo"), worker)
+    with CaptureQueriesContext(connection) as context:
+        assert _newest(_membership(staff, Role.SUPERVISOR), "sung van pao", 3) is None
+    assert _pair_queries(context.captured_queries)["pages"] == 0

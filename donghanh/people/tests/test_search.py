@@ -336,6 +336,35 @@ def test_a_search_over_a_whole_organisation_pairs_the_words_its_people_hold(staf
     assert _near_pairs(["vu"], organisation_id=org.pk) is None  # one word: from the words
 
 
+def test_the_pairs_of_a_search_are_counted_once_and_only_for_that_search(staff, people):
+    """`name_pairs` asks nothing until the counts are needed, then once for each step of the
+    search that shares them; another search's pairs are refused, not used."""
+    from donghanh.people.models import Person
+    from donghanh.people.selectors import name_pair_search, name_pairs, name_search
+
+    org = staff.organisation
+    assert name_pairs("vu", organisation_id=org.pk) is None  # one word: no pair
+    with CaptureQueriesContext(connection) as context:
+        pairs = name_pairs("Vũ Thị Lan", organisation_id=org.pk)
+    assert pairs is not None and pairs.words == ("vu", "thi", "lan")
+    assert context.captured_queries == []
+    with CaptureQueriesContext(connection) as context:
+        search = name_search("Vũ Thị Lan", organisation_id=org.pk, pairs=pairs)
+        exact = name_pair_search("vu thi lan", organisation_id=org.pk, most=1000, pairs=pairs)
+    counts = [query for query in context.captured_queries if '"pair_token"' in query["sql"]]
+    assert len(counts) == 1
+    assert search is not None and exact is not None
+    assert set(Person.objects.filter(search.exact)) == set(Person.objects.filter(exact.exact))
+    assert people["vu"] in Person.objects.filter(search.exact)
+    assert pairs.fewest == min(pairs.held.values()) >= 1
+    for other, organisation_id in (
+        ("vu thi mai", org.pk),
+        ("vu thi lan", staff.other_organisation.pk),
+    ):
+        with pytest.raises(ValueError):
+            name_search(other, organisation_id=organisation_id, pairs=pairs)
+
+
 # The pairs of name words (`name_pair_search`): a search of two words or more over a whole
 # organisation, starting from the people holding its rarest word with each other word.
 
