@@ -602,3 +602,22 @@ def one_of_sql(lhs: str, values: Sequence[Any], connection: Any) -> tuple[str, l
         return f"{lhs} = ANY(%s)", [list(values)]
     placeholders = ", ".join(["%s"] * len(values))
     return f"{lhs} IN ({placeholders})", list(values)
+
+
+def one_of_text_sql(lhs: str, connection: Any) -> str:
+    """The SQL of the column (or expression) written `lhs` equal to one of values given as
+    one text parameter (`one_of_text`): the same SQL whatever their number, for a read
+    compiled once (`CompiledRead`) that is given a different list each time."""
+    if connection.vendor == "postgresql":
+        return f"{lhs} = ANY(string_to_array(%s, ','))"
+    # `lhs` is a compiled column; the values are the parameter.
+    return f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608
+
+
+def one_of_text(values: Sequence[str], connection: Any) -> str:
+    """The one text parameter of `one_of_text_sql` for `values` (texts without a comma)."""
+    if any("," in value for value in values):
+        raise ValueError("the values of one text are without commas")
+    if connection.vendor == "postgresql":
+        return ",".join(values)
+    return json.dumps(list(values))

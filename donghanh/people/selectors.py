@@ -33,7 +33,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from donghanh.core.editing import EditSpec
-from donghanh.core.queries import OneOf, one_of_sql
+from donghanh.core.queries import OneOf, one_of_sql, one_of_text, one_of_text_sql
 from donghanh.organisations.models import Membership, Organisation
 from donghanh.organisations.roles import Perm, role_allows
 from donghanh.organisations.selectors import access_membership
@@ -435,10 +435,12 @@ class NamePairSearch:
     """A filter on people for a name search of two words or more over a whole organisation,
     from the pairs of name words (`indexes.NAME_PAIR`): the people holding the search's rarest
     word (`anchor`) together with each other word, that is every word whole (`exact`), as
-    `NameSearch.exact` finds them."""
+    `NameSearch.exact` finds them; `held`: the digests of each of those pairs, for a read
+    compiled once (`name_pair_people`)."""
 
     exact: Q
     anchor: str
+    held: tuple[tuple[str, ...], ...] = ()
 
 
 # The people a pair of words is first counted up to, to find the rarest word.
@@ -544,7 +546,9 @@ def name_pair_search(
     others = [word for word in words if word != anchor]
     pairs_held = [indexes.name_pair_candidates(anchor, other) for other in others]
     return NamePairSearch(
-        exact=Q(_PersonWithPairs(person, organisation_id, pairs_held)), anchor=anchor
+        exact=Q(_PersonWithPairs(person, organisation_id, pairs_held)),
+        anchor=anchor,
+        held=tuple(tuple(digests) for digests in pairs_held),
     )
 
 
@@ -574,36 +578,58 @@ def _pair_holders(
         return list(cursor.fetchone())
 
 
-class _PersonWithPairs(_PersonAmong):
+class _PersonWithPairs(Expression):
     """Whether the person (`person`: their key as a column of the model searched) is among
-    the people of organisation `organisation_id` holding a name token of each of the pairs
-    (`groups`, each a list of digests): the people holding each pair, intersected, from the
-    index of the tokens alone."""
+    the people of organisation `organisation_id` holding a name token of each of the pairs:
+    each pair's holders from the index of the tokens alone, intersected.
 
-    def _people(self, connection: Any) -> tuple[str, list[Any]]:
-        return _pair_people_sql(self.organisation_id, self.groups, connection)
+    A pair is its digests, or their `one_of_text` already made (a read compiled once, given
+    other digests each time, `name_pair_people`): each pair is one text parameter either way,
+    so the SQL is the same whatever the digests."""
+
+    output_field = BooleanField()
+
+    def __init__(
+        self, person: str, organisation_id: Any, pairs: Sequence[str | Sequence[str]]
+    ) -> None:
+        super().__init__()
+        if not pairs:
+            raise ValueError("a pair search has at least one pair")
+        self.person = F(person)
+        self.organisation_id = organisation_id
+        self.pairs = tuple(pairs)
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.person]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.person,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        person_sql, person_params = compiler.compile(self.person)
+        quote = connection.ops.quote_name
+        table = quote(PersonNameToken._meta.db_table)
+        selects: list[str] = []
+        params: list[Any] = [*person_params]
+        for index, pair in enumerate(self.pairs):
+            alias = quote(f"name_pair_{index}")  # aliases no query of the project gives a table
+            column = functools.partial(_token_column, alias, connection=connection)
+            selects.append(
+                f"SELECT {column('person')} FROM {table} {alias} "  # noqa: S608
+                f"WHERE {column('organisation')} = %s "
+                f"AND {one_of_text_sql(column('token_index'), connection)}"
+            )
+            text = pair if isinstance(pair, str) else one_of_text(pair, connection)
+            params += [self.organisation_id, text]
+        # Quoted names and compiled columns; every value is a parameter.
+        return f"{person_sql} IN ({' INTERSECT '.join(selects)})", params
 
 
-def _pair_people_sql(
-    organisation_id: int, pairs: Sequence[Sequence[str]], connection: Any
-) -> tuple[str, list[Any]]:
-    """The people of the organisation holding a token of each of `pairs` (lists of digests),
-    as SQL: each pair's holders from the index of the tokens alone, intersected."""
-    quote = connection.ops.quote_name
-    table = quote(PersonNameToken._meta.db_table)
-    selects: list[str] = []
-    params: list[Any] = []
-    for index, digests in enumerate(pairs):
-        alias = quote(f"name_pair_{index}")  # aliases no query of the project gives a table
-        column = functools.partial(_token_column, alias, connection=connection)
-        pair_sql, pair_params = one_of_sql(column("token_index"), digests, connection)
-        selects.append(
-            f"SELECT {column('person')} FROM {table} {alias} "  # noqa: S608
-            f"WHERE {column('organisation')} = %s AND {pair_sql}"
-        )
-        params += [organisation_id, *pair_params]
-    # Quoted names and compiled columns; every value is a parameter.
-    return " INTERSECT ".join(selects), params
+def name_pair_people(person: str, organisation_id: Any, texts: Sequence[str]) -> Q:
+    """`NamePairSearch.exact` with each pair's digests already one text parameter
+    (`core.queries.one_of_text` of each of `NamePairSearch.held`): for a read compiled once
+    with the organisation and the texts as its arguments."""
+    return Q(_PersonWithPairs(person, organisation_id, texts))
 
 
 @dataclass(frozen=True)

@@ -958,3 +958,33 @@ def test_a_rarer_name_asks_its_pair_counts_once_and_reads_no_page_it_cannot_fill
     with CaptureQueriesContext(connection) as context:
         assert _newest(_membership(staff, Role.SUPERVISOR), "sung van pao", 3) is None
     assert _pair_queries(context.captured_queries)["pages"] == 0
+
+
+def test_a_page_from_the_pairs_is_compiled_once_for_every_name(staff, rare_name_cases, monkeypatch):
+    """The page read from the pairs is built and compiled once per role, combination of
+    filters and number of pairs; another name is the same SQL with other digests."""
+    monkeypatch.setattr(selectors, "_NEWEST_STEPS", (6, 30, 60))
+    monkeypatch.setattr(selectors, "_NEWEST_SAMPLE", 0)
+    monkeypatch.setattr(selectors, "_PAIR_PAGES", {})
+    built: list[tuple[Any, ...]] = []
+    listed_cases = selectors._listed_cases
+
+    def building(*args):
+        built.append(args)
+        return listed_cases(*args)
+
+    monkeypatch.setattr(selectors, "_listed_cases", building)
+    supervisor = _membership(staff, Role.SUPERVISOR)
+    pao = _newest(supervisor, "sung van pao", 1)
+    assert pao is not None and pao.exact_only and pao.count == 10
+    assert pao.keys == _ranked(supervisor, "sung van pao")[:4] and built
+    # (the caseload's own compiled read, which the newest cases are read with, may be built
+    # here too, the first time)
+    first = len(built)
+    # Another name of three words: nothing built, other digests, its own exact matches.
+    pau = _newest(supervisor, "sung van pau", 1)
+    assert pau is not None and pau.exact_only and pau.count == 5
+    assert pau.keys == _ranked(supervisor, "sung van pau")[:4] and len(built) == first
+    # Another filter is another shape, built again.
+    victims = _newest(supervisor, "sung van pau", 1, case_type=CaseType.TRAFFICKING_VICTIM)
+    assert victims is not None and victims.count == 5 and len(built) > first
