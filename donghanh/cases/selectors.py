@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeGuard
 
@@ -68,6 +68,7 @@ from donghanh.people.selectors import (
     name_pairs,
     name_search,
     name_words_held,
+    organisation_name_search,
 )
 from donghanh.reference.codelists import (
     CONTROL_MEANS,
@@ -575,7 +576,7 @@ def _listed_cases(
     overdue_on: datetime.date | None,
 ) -> QuerySet[Case]:
     """The caseload of a member of `role`, filtered, without a name search: what the compiled
-    reads of the caseload build (`_caseload_listed`, `_pair_page_read`)."""
+    reads of the caseload build (`_caseload_listed`, `_named_read`)."""
     member = Membership(
         pk=membership_id, organisation_id=organisation_id, user_id=user_id, role=role
     )
@@ -834,16 +835,16 @@ def _by_pairs(
     """
     if search is None or pairs.fewest <= number * per_page:
         return None
-    _listing, keys = _listed(membership, **filters)
-    read = _pair_page_read(membership.role, len(search.held))
-    connection = connections[read.using]
-    texts = [one_of_text(digests, connection) for digests in search.held]
-    sql, params = read.ordered_sql([*keys, *texts], ("pk", "exact_cases"))
-    params[-2:] = [per_page + 1, (number - 1) * per_page]
-    with connection.cursor() as cursor:
-        # The read's own compiled SQL; every value is a parameter.
-        cursor.execute(sql, params)
-        page = cursor.fetchall()
+
+    def exact(
+        cases: QuerySet[Case], organisation_id: int, texts: tuple[str, ...]
+    ) -> QuerySet[Case]:
+        people = name_pair_people("person_id", organisation_id, texts)
+        return cases.filter(people).order_by("-updated_at", "-id")
+
+    page = _named_page(
+        membership, filters, ("pairs", len(search.held)), exact, search.held, number, per_page, 1
+    )
     if len(page) <= per_page:
         return None
     return NewestNameSearch(
@@ -855,12 +856,109 @@ def _by_pairs(
     )
 
 
-def _pair_page_read(role: str, pairs: int) -> CompiledRead[Case]:
-    """The caseload's filtered cases of the people holding each of `pairs` pairs of name
-    words (`name_pair_people`), most recently changed first, with their number: a read
-    compiled once per role and number of pairs, the caseload's filters and the pairs' digests
-    its arguments (building and compiling it on each search cost about 2 ms of CPU)."""
-    read = _PAIR_PAGES.get((role, pairs))
+def caseload_name_ranked(
+    membership: Membership,
+    *,
+    query: str,
+    number: int,
+    per_page: int,
+    cap: int,
+    case_type: str = "",
+    status: str = "",
+    worker_id: int | None = None,
+    team_id: int | None = None,
+    province: str = "",
+    overdue: bool = False,
+    pairs: NamePairs | None = None,
+) -> NewestNameSearch | None:
+    """Page `number` of `caseload(query=…)`, every match ranked as the caseload ranks them
+    (exact matches first, then the most recently changed), with the number of matches, in one
+    statement compiled once per role, combination of filters and shape of the name search
+    (its digests the arguments; building and compiling it on each search cost about 3 ms of
+    CPU). `pairs`: the query's `caseload_name_pairs`, when an earlier step has them.
+
+    None, for `caseload` itself, for a member who sees only some of the cases (whose search
+    checks her cases one by one), a case number, a page past the last, or more matches than
+    `cap` (counted only up to it)."""
+    if _CASE_NUMBER.match(query.strip()) or not role_allows(
+        membership.role, Perm.VIEW_ALL_ORG_CASES
+    ):
+        return None
+    search = name_search(
+        query, person="person_id", organisation_id=membership.organisation_id, pairs=pairs
+    )
+    if search is None or not search.near or not search.exact_groups:
+        return None
+    near, paired = len(search.near), search.paired
+
+    def ranked(
+        cases: QuerySet[Case], organisation_id: int, texts: tuple[str, ...]
+    ) -> QuerySet[Case]:
+        name = organisation_name_search(
+            "person_id", organisation_id, texts[:near], texts[near:], paired=paired
+        )
+        return (
+            cases.filter(name.match)
+            .alias(name_exact=ExpressionWrapper(name.exact, output_field=BooleanField()))
+            .order_by(F("name_exact").desc(), "-updated_at", "-id")
+        )
+
+    shape = ("ranked", near, len(search.exact_groups), paired)
+    groups = (*search.near, *search.exact_groups)
+    filters: dict[str, Any] = {
+        "case_type": case_type,
+        "status": status,
+        "worker_id": worker_id,
+        "team_id": team_id,
+        "province": province,
+        "overdue": overdue,
+    }
+    page = _named_page(membership, filters, shape, ranked, groups, number, per_page, 0)
+    if not page or page[0][1] > cap:
+        return None
+    return NewestNameSearch(
+        keys=[key for key, _items in page],
+        more=page[0][1] > number * per_page,
+        count=page[0][1],
+        estimated=False,
+    )
+
+
+# What narrows the caseload's filtered cases to a name, from the organisation and the texts
+# of the name's groups of digests (`core.queries.one_of_text`), in the order to show them.
+_Named = Callable[[QuerySet[Case], int, tuple[str, ...]], QuerySet[Case]]
+
+
+def _named_page(
+    membership: Membership,
+    filters: dict[str, Any],
+    shape: tuple[Any, ...],
+    named: _Named,
+    groups: Sequence[Sequence[str]],
+    number: int,
+    per_page: int,
+    extra: int,
+) -> list[tuple[int, int]]:
+    """Page `number` (and `extra` rows more) of the member's cases, filtered (`filters`, as
+    `caseload` takes them) and narrowed by `named` to a name's `groups` of digests: each row's
+    key and the number of cases in all. The read is compiled once per role, combination of
+    filters and `shape` (what tells apart the `named` that build it), the groups given as one
+    text each."""
+    _listing, keys = _listed(membership, **filters)
+    read = _named_read(membership.role, shape, named)
+    connection = connections[read.using]
+    texts = [one_of_text(digests, connection) for digests in groups]
+    sql, params = read.ordered_sql([*keys, *texts], ("pk", "named_items"))
+    params[-2:] = [per_page + extra, (number - 1) * per_page]
+    with connection.cursor() as cursor:
+        # The read's own compiled SQL; every value is a parameter.
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _named_read(role: str, shape: tuple[Any, ...], named: _Named) -> CompiledRead[Case]:
+    """The compiled read of `_named_page` for members of `role` and names of `shape`."""
+    read = _NAMED_READS.get((role, *shape))
     if read is not None:
         return read
 
@@ -876,28 +974,24 @@ def _pair_page_read(role: str, pairs: int) -> CompiledRead[Case]:
         overdue_on: datetime.date | None,
         *texts: str,
     ) -> QuerySet[Case]:
-        return (
-            _listed_cases(
-                role,
-                organisation_id,
-                user_id,
-                membership_id,
-                case_type,
-                status,
-                worker_id,
-                team_id,
-                province,
-                overdue_on,
-            )
-            .filter(name_pair_people("person_id", organisation_id, texts))
-            .annotate(exact_cases=Window(Count("*")))
-            .order_by("-updated_at", "-id")
+        cases = _listed_cases(
+            role,
+            organisation_id,
+            user_id,
+            membership_id,
+            case_type,
+            status,
+            worker_id,
+            team_id,
+            province,
+            overdue_on,
         )
+        return named(cases, organisation_id, texts).annotate(named_items=Window(Count("*")))
 
-    return _PAIR_PAGES.setdefault((role, pairs), CompiledRead(build))
+    return _NAMED_READS.setdefault((role, *shape), CompiledRead(build))
 
 
-_PAIR_PAGES: dict[tuple[str, int], CompiledRead[Case]] = {}
+_NAMED_READS: dict[tuple[Any, ...], CompiledRead[Case]] = {}
 
 
 class _NewestScan:

@@ -51,6 +51,7 @@ from donghanh.cases.selectors import (
     caseload,
     caseload_listing,
     caseload_name_pairs,
+    caseload_name_ranked,
     caseload_name_search_newest,
     caseload_rows,
     caseload_workers,
@@ -147,16 +148,12 @@ def case_list(request: HttpRequest, org: str) -> HttpResponse:
     # The pairs of the name's words, counted once for every step of the search.
     pairs = caseload_name_pairs(membership, query) if query else None
     if query and cap is not None:
-        # A name common among many cases: read newest first until the page is full.
+        # A name common among many cases: read newest first until the page is full; else
+        # every match ranked, by a read compiled once.
+        asked: dict[str, Any] = {"query": query, "number": number, "per_page": PAGE_SIZE}
         newest = caseload_name_search_newest(
-            membership,
-            query=query,
-            number=number,
-            per_page=PAGE_SIZE,
-            cap=cap,
-            pairs=pairs,
-            **chosen,
-        )
+            membership, cap=cap, pairs=pairs, **asked, **chosen
+        ) or caseload_name_ranked(membership, cap=cap, pairs=pairs, **asked, **chosen)
     paginator: Paginator
     if newest is not None:
         found = {case.pk: case for case in caseload_rows(newest.keys)}

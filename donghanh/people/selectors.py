@@ -169,10 +169,17 @@ class NameSearch:
 
     `match`: every word is one of the person's name words, whole or with one letter wrong,
     missing, extra or two letters swapped; `exact`: every word whole, to rank those first.
+
+    For a search over a whole organisation, `near` and `exact_groups` are the digests of each
+    group `match` and `exact` find the people by, pairs of words (`paired`, the rarest first)
+    or words: for a read compiled once, given them as its arguments (`organisation_name_search`).
     """
 
     match: Q
     exact: Q
+    near: tuple[tuple[str, ...], ...] = ()
+    exact_groups: tuple[tuple[str, ...], ...] = ()
+    paired: bool = False
 
 
 def _token_column(alias: str, name: str, connection: Any) -> str:
@@ -231,11 +238,14 @@ class _PersonAmong(Expression):
 
     output_field = BooleanField()
 
-    def __init__(self, person: Any, organisation_id: int, groups: Sequence[Sequence[str]]) -> None:
+    def __init__(
+        self, person: Any, organisation_id: Any, groups: Sequence[str | Sequence[str]]
+    ) -> None:
         super().__init__()
         self.person = F(person) if isinstance(person, str) else person
-        self.organisation_id = int(organisation_id)
-        self.groups = tuple(tuple(digests) for digests in groups)
+        self.organisation_id = organisation_id
+        # A group is its digests, or their `one_of_text` already made (a compiled read's).
+        self.groups = tuple(group if isinstance(group, str) else tuple(group) for group in groups)
         if not self.groups:
             raise ValueError("a name search has at least one word")
 
@@ -282,22 +292,25 @@ class _PersonWithWords(_PersonAmong):
             return _token_column(alias, name, connection)
 
         table = quote(meta.db_table)
-        words = self.groups
+        words = [
+            group if isinstance(group, str) else one_of_text(group, connection)
+            for group in self.groups
+        ]
         # Aliases no query of the project gives a table.
         aliases = [quote(f"name_word_{index}") for index in range(len(words))]
         first = aliases[0]
-        word_sql, word_params = one_of_sql(column(first, "token_index"), words[0], connection)
+        word_sql = one_of_text_sql(column(first, "token_index"), connection)
         conditions = [f"{column(first, 'organisation')} = %s", word_sql]
-        params: list[Any] = [self.organisation_id, *word_params]
-        for alias, digests in zip(aliases[1:], words[1:], strict=True):
-            other_sql, other_params = one_of_sql(column(alias, "token_index"), digests, connection)
+        params: list[Any] = [self.organisation_id, words[0]]
+        for alias, text in zip(aliases[1:], words[1:], strict=True):
+            other_sql = one_of_text_sql(column(alias, "token_index"), connection)
             conditions.append(
                 f"EXISTS(SELECT 1 FROM {table} {alias} WHERE "  # noqa: S608
                 f"{column(alias, 'organisation')} = %s "
                 f"AND {column(alias, 'person')} = {column(first, 'person')} AND {other_sql}"
                 f"{fence})"
             )
-            params += [self.organisation_id, *other_params]
+            params += [self.organisation_id, text]
         people = (
             f"SELECT {column(first, 'person')} FROM {table} {first} "  # noqa: S608
             f"WHERE {' AND '.join(conditions)}"
@@ -334,16 +347,14 @@ def name_search(
         anchored = _near_pairs(words, organisation_id=organisation_id, pairs=pairs)
         if anchored is not None:
             near_pairs, exact_pairs = anchored
-            return NameSearch(
-                match=Q(_PersonFromRarestPair(person, organisation_id, near_pairs)),
-                exact=Q(_PersonFromRarestPair(person, organisation_id, exact_pairs)),
+            return organisation_name_search(
+                person, organisation_id, near_pairs, exact_pairs, paired=True
             )
     exact_words = [indexes.name_word_candidates(word) for word in words]
     near_words = [indexes.name_word_near_candidates(word) for word in words]
     if organisation_id is not None:
-        return NameSearch(
-            match=Q(_PersonWithWords(person, organisation_id, near_words)),
-            exact=Q(_PersonWithWords(person, organisation_id, exact_words)),
+        return organisation_name_search(
+            person, organisation_id, near_words, exact_words, paired=False
         )
     match, exact = Q(), Q()
     for exact_digests, near_digests in zip(exact_words, near_words, strict=True):
@@ -351,6 +362,32 @@ def name_search(
         exact &= Q(_HasNameWord(person, organisation, exact_digests))
         match &= Q(_HasNameWord(person, organisation, near_digests))
     return NameSearch(match=match, exact=exact)
+
+
+def organisation_name_search(
+    person: str,
+    organisation_id: Any,
+    near: Sequence[str | Sequence[str]],
+    exact: Sequence[str | Sequence[str]],
+    *,
+    paired: bool,
+) -> NameSearch:
+    """`name_search` over a whole organisation from its groups of digests (`near`, `exact`):
+    pairs of words, the rarest first (`paired`), or words. A group may be given as its
+    `one_of_text` already made, for a read compiled once with the organisation and the groups
+    as its arguments; `NameSearch.near` and `exact_groups` then keep nothing."""
+    among = _PersonFromRarestPair if paired else _PersonWithWords
+
+    def digests(groups: Sequence[str | Sequence[str]]) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(group) for group in groups if not isinstance(group, str))
+
+    return NameSearch(
+        match=Q(among(person, organisation_id, near)),
+        exact=Q(among(person, organisation_id, exact)),
+        near=digests(near),
+        exact_groups=digests(exact),
+        paired=paired,
+    )
 
 
 class _PersonFromRarestPair(_PersonWithWords):

@@ -921,7 +921,7 @@ def _pair_queries(queries: list[dict[str, Any]]) -> dict[str, int]:
     exact matches from them."""
     return {
         "counts": sum('"pair_token"' in query["sql"] for query in queries),
-        "pages": sum('"exact_cases"' in query["sql"] for query in queries),
+        "pages": sum('"name_pair_0"' in query["sql"] for query in queries),
     }
 
 
@@ -965,7 +965,7 @@ def test_a_page_from_the_pairs_is_compiled_once_for_every_name(staff, rare_name_
     filters and number of pairs; another name is the same SQL with other digests."""
     monkeypatch.setattr(selectors, "_NEWEST_STEPS", (6, 30, 60))
     monkeypatch.setattr(selectors, "_NEWEST_SAMPLE", 0)
-    monkeypatch.setattr(selectors, "_PAIR_PAGES", {})
+    monkeypatch.setattr(selectors, "_NAMED_READS", {})
     built: list[tuple[Any, ...]] = []
     listed_cases = selectors._listed_cases
 
@@ -988,3 +988,52 @@ def test_a_page_from_the_pairs_is_compiled_once_for_every_name(staff, rare_name_
     # Another filter is another shape, built again.
     victims = _newest(supervisor, "sung van pau", 1, case_type=CaseType.TRAFFICKING_VICTIM)
     assert victims is not None and victims.count == 5 and len(built) > first
+
+
+def test_every_match_ranked_by_a_compiled_read_as_the_caseload_ranks_them(
+    staff, rare_name_cases, monkeypatch
+):
+    """`caseload_name_ranked`: the page and the number of matches from one compiled statement,
+    the same as the caseload's own ranking, for words or pairs, with filters, on any page;
+    None where the caseload itself answers."""
+    monkeypatch.setattr(selectors, "_NAMED_READS", {})
+    supervisor = _membership(staff, Role.SUPERVISOR)
+
+    def ranked(query, number, per_page=4, cap=10_000, **filters):
+        return selectors.caseload_name_ranked(
+            supervisor, query=query, number=number, per_page=per_page, cap=cap, **filters
+        )
+
+    victims = {"case_type": CaseType.TRAFFICKING_VICTIM}
+    for query, filters in (
+        ("sung van pao", {}),  # pairs: 10 exact, 7 one letter off
+        ("Sùng Văn Páo", victims),
+        ("sung pao", {}),
+        ("pao", {}),  # one word
+        ("sunh", victims),
+        ("van", {}),
+    ):
+        every = _ranked(supervisor, query, **filters)
+        assert every, query
+        for number in range(1, len(every) // 4 + 2):
+            found = ranked(query, number, **filters)
+            page = every[(number - 1) * 4 : number * 4]
+            if not page:
+                assert found is None  # past the last page: the caseload's own paginator
+                continue
+            assert found is not None and not found.estimated and not found.exact_only
+            assert found.keys == page and found.count == len(every)
+            assert found.more == (len(every) > number * 4)
+    # More matches than the cap: not counted past it here.
+    assert ranked("sung van pao", 1, cap=16) is None
+    assert ranked("sung van pao", 1, cap=17) is not None
+    # A case worker's search, and a case number, are the caseload's own.
+    worker = _membership(staff, Role.CASE_WORKER)
+    assert (
+        selectors.caseload_name_ranked(
+            worker, query="sung van pao", number=1, per_page=4, cap=10_000
+        )
+        is None
+    )
+    number = rare_name_cases[0].number
+    assert ranked(number, 1) is None
