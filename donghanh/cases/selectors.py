@@ -69,6 +69,7 @@ from donghanh.people.selectors import (
     name_search,
     name_words_held,
     organisation_name_search,
+    person_name_search,
 )
 from donghanh.reference.codelists import (
     CONTROL_MEANS,
@@ -877,15 +878,19 @@ def caseload_name_ranked(
     (its digests the arguments; building and compiling it on each search cost about 3 ms of
     CPU). `pairs`: the query's `caseload_name_pairs`, when an earlier step has them.
 
-    None, for `caseload` itself, for a member who sees only some of the cases (whose search
-    checks her cases one by one), a case number, a page past the last, or more matches than
-    `cap` (counted only up to it)."""
-    if _CASE_NUMBER.match(query.strip()) or not role_allows(
-        membership.role, Perm.VIEW_ALL_ORG_CASES
-    ):
+    A member who sees the whole organisation's cases searches its people first (`name_search`
+    with the organisation); the others' cases are checked one by one, as `caseload` does.
+
+    None, for `caseload` itself, for a case number, a page past the last (the last one is then
+    shown), or more matches than `cap` (counted only up to it)."""
+    if _CASE_NUMBER.match(query.strip()):
         return None
+    sees_all = role_allows(membership.role, Perm.VIEW_ALL_ORG_CASES)
     search = name_search(
-        query, person="person_id", organisation_id=membership.organisation_id, pairs=pairs
+        query,
+        person="person_id",
+        organisation_id=membership.organisation_id if sees_all else None,
+        pairs=pairs if sees_all else None,
     )
     if search is None or not search.near or not search.exact_groups:
         return None
@@ -894,8 +899,13 @@ def caseload_name_ranked(
     def ranked(
         cases: QuerySet[Case], organisation_id: int, texts: tuple[str, ...]
     ) -> QuerySet[Case]:
-        name = organisation_name_search(
-            "person_id", organisation_id, texts[:near], texts[near:], paired=paired
+        near_texts, exact_texts = texts[:near], texts[near:]
+        name = (
+            organisation_name_search(
+                "person_id", organisation_id, near_texts, exact_texts, paired=paired
+            )
+            if sees_all
+            else person_name_search("person_id", "organisation_id", near_texts, exact_texts)
         )
         return (
             cases.filter(name.match)
@@ -903,7 +913,7 @@ def caseload_name_ranked(
             .order_by(F("name_exact").desc(), "-updated_at", "-id")
         )
 
-    shape = ("ranked", near, len(search.exact_groups), paired)
+    shape = ("ranked", sees_all, near, len(search.exact_groups), paired)
     groups = (*search.near, *search.exact_groups)
     filters: dict[str, Any] = {
         "case_type": case_type,
@@ -914,12 +924,15 @@ def caseload_name_ranked(
         "overdue": overdue,
     }
     page = _named_page(membership, filters, shape, ranked, groups, number, per_page, 0)
-    if not page or page[0][1] > cap:
+    if not page and number > 1:
+        return None
+    count = page[0][1] if page else 0
+    if count > cap:
         return None
     return NewestNameSearch(
         keys=[key for key, _items in page],
-        more=page[0][1] > number * per_page,
-        count=page[0][1],
+        more=count > number * per_page,
+        count=count,
         estimated=False,
     )
 

@@ -170,9 +170,10 @@ class NameSearch:
     `match`: every word is one of the person's name words, whole or with one letter wrong,
     missing, extra or two letters swapped; `exact`: every word whole, to rank those first.
 
-    For a search over a whole organisation, `near` and `exact_groups` are the digests of each
-    group `match` and `exact` find the people by, pairs of words (`paired`, the rarest first)
-    or words: for a read compiled once, given them as its arguments (`organisation_name_search`).
+    `near` and `exact_groups` are the digests of each group `match` and `exact` find the people
+    by: pairs of words (`paired`, the rarest first) or words, over a whole organisation
+    (`organisation_name_search`), or words checked person by person (`person_name_search`);
+    for a read compiled once, given them as its arguments.
     """
 
     match: Q
@@ -199,11 +200,12 @@ class _HasNameWord(Expression):
 
     output_field = BooleanField()
 
-    def __init__(self, person: Any, organisation: Any, digests: Sequence[str]) -> None:
+    def __init__(self, person: Any, organisation: Any, digests: str | Sequence[str]) -> None:
         super().__init__()
         self.person = F(person) if isinstance(person, str) else person
         self.organisation = F(organisation) if isinstance(organisation, str) else organisation
-        self.digests = tuple(digests)
+        # The digests, or their `one_of_text` already made (a compiled read's).
+        self.digests = digests if isinstance(digests, str) else tuple(digests)
 
     def get_source_expressions(self) -> list[Any]:
         return [self.person, self.organisation]
@@ -221,14 +223,16 @@ class _HasNameWord(Expression):
         def column(name: str) -> str:
             return _token_column(token, name, connection)
 
-        word_sql, word_params = one_of_sql(column("token_index"), self.digests, connection)
+        digests = self.digests
+        text = digests if isinstance(digests, str) else one_of_text(digests, connection)
         where = (
             f"{column('organisation')} = ({organisation_sql}) "
-            f"AND {column('person')} = ({person_sql}) AND {word_sql}"
+            f"AND {column('person')} = ({person_sql}) "
+            f"AND {one_of_text_sql(column('token_index'), connection)}"
         )
         # Quoted names and compiled columns; every value is a parameter.
         sql = f"EXISTS(SELECT 1 FROM {quote(meta.db_table)} {token} WHERE {where})"  # noqa: S608
-        return sql, [*organisation_params, *person_params, *word_params]
+        return sql, [*organisation_params, *person_params, text]
 
 
 class _PersonAmong(Expression):
@@ -356,12 +360,34 @@ def name_search(
         return organisation_name_search(
             person, organisation_id, near_words, exact_words, paired=False
         )
-    match, exact = Q(), Q()
-    for exact_digests, near_digests in zip(exact_words, near_words, strict=True):
-        # A few hundred digests a word, as one parameter (`OneOf`), not one each.
-        exact &= Q(_HasNameWord(person, organisation, exact_digests))
+    return person_name_search(person, organisation, near_words, exact_words)
+
+
+def person_name_search(
+    person: str,
+    organisation: str,
+    near: Sequence[str | Sequence[str]],
+    exact: Sequence[str | Sequence[str]],
+) -> NameSearch:
+    """`name_search` checked person by person, from each word's digests (`near`, `exact`),
+    or their `one_of_text` already made (a read compiled once with the words as its
+    arguments); `person` and `organisation` name the columns of the model searched."""
+    match, exact_match = Q(), Q()
+    for exact_digests, near_digests in zip(exact, near, strict=True):
+        # A few hundred digests a word, as one parameter, not one each.
+        exact_match &= Q(_HasNameWord(person, organisation, exact_digests))
         match &= Q(_HasNameWord(person, organisation, near_digests))
-    return NameSearch(match=match, exact=exact)
+    return NameSearch(
+        match=match,
+        exact=exact_match,
+        near=_digests_of(near),
+        exact_groups=_digests_of(exact),
+    )
+
+
+def _digests_of(groups: Sequence[str | Sequence[str]]) -> tuple[tuple[str, ...], ...]:
+    """The groups given as digests (those given as one text already made are left out)."""
+    return tuple(tuple(group) for group in groups if not isinstance(group, str))
 
 
 def organisation_name_search(
@@ -377,15 +403,11 @@ def organisation_name_search(
     `one_of_text` already made, for a read compiled once with the organisation and the groups
     as its arguments; `NameSearch.near` and `exact_groups` then keep nothing."""
     among = _PersonFromRarestPair if paired else _PersonWithWords
-
-    def digests(groups: Sequence[str | Sequence[str]]) -> tuple[tuple[str, ...], ...]:
-        return tuple(tuple(group) for group in groups if not isinstance(group, str))
-
     return NameSearch(
         match=Q(among(person, organisation_id, near)),
         exact=Q(among(person, organisation_id, exact)),
-        near=digests(near),
-        exact_groups=digests(exact),
+        near=_digests_of(near),
+        exact_groups=_digests_of(exact),
         paired=paired,
     )
 

@@ -236,8 +236,8 @@ def test_the_count_stops_at_the_cap_and_is_exact_when_asked(staff, settings):
 def test_a_name_search_counts_to_the_cap_as_its_page_is_read(staff, settings):
     """A name search ranking every match (a case worker's: `caseload_name_search_newest` is for
     those who see the whole organisation) reads its page's keys and counts them in one query
-    (keys first): the cap is shown as for the plain list, exact at the cap, "more than" past
-    it, exact when asked."""
+    (`caseload_name_ranked`, or keys first past the cap): the cap is shown as for the plain
+    list, exact at the cap, "more than" past it, exact when asked."""
     settings.CASELOAD_COUNT_CAP = 3
     worker = staff.users[Role.CASE_WORKER]
     client = staff.client(Role.CASE_WORKER)
@@ -246,13 +246,13 @@ def test_a_name_search_counts_to_the_cap_as_its_page_is_read(staff, settings):
     make_case(make_person(staff.organisation, worker, full_name="Trần Văn Nam"), worker)
     at_cap = _list(client, staff.organisation, q="le thi mai")
     body = at_cap.content.decode()
-    assert at_cap.context["page"].paginator.keys_first
     assert at_cap.context["page"].paginator.count == 3
     assert not at_cap.context["page"].paginator.capped
     assert '<p role="status">3 trường hợp' in body and "Hơn" not in body
     make_case(make_person(staff.organisation, worker, full_name="Lê Thị Mai 3"), worker)
     over = _list(client, staff.organisation, q="le thi mai")
     body = over.content.decode()
+    assert over.context["page"].paginator.keys_first
     assert over.context["page"].paginator.capped and over.context["page"].paginator.count == 4
     assert '<p role="status">Hơn 3 trường hợp' in body
     assert len(over.context["page"].object_list) == 4  # all on the one page, none left out
@@ -994,8 +994,8 @@ def test_every_match_ranked_by_a_compiled_read_as_the_caseload_ranks_them(
     staff, rare_name_cases, monkeypatch
 ):
     """`caseload_name_ranked`: the page and the number of matches from one compiled statement,
-    the same as the caseload's own ranking, for words or pairs, with filters, on any page;
-    None where the caseload itself answers."""
+    the same as the caseload's own ranking, for words or pairs, with filters, on any page, for
+    a supervisor and a case worker; None where the caseload itself answers."""
     monkeypatch.setattr(selectors, "_NAMED_READS", {})
     supervisor = _membership(staff, Role.SUPERVISOR)
 
@@ -1024,16 +1024,30 @@ def test_every_match_ranked_by_a_compiled_read_as_the_caseload_ranks_them(
             assert found is not None and not found.estimated and not found.exact_only
             assert found.keys == page and found.count == len(every)
             assert found.more == (len(every) > number * 4)
+    # No match: an empty first page, counted, and said so on the page.
+    nobody = ranked("xyzzyq pao", 1)
+    assert nobody is not None and nobody.keys == [] and nobody.count == 0 and not nobody.more
+    assert ranked("xyzzyq pao", 2) is None
+    for role in (Role.SUPERVISOR, Role.CASE_WORKER):
+        body = _list(staff.client(role), staff.organisation, q="xyzzyq pao").content.decode()
+        assert '<p role="status">0 trường hợp</p>' in body
+        assert "Không có trường hợp nào khớp với tìm kiếm này." in body
     # More matches than the cap: not counted past it here.
     assert ranked("sung van pao", 1, cap=16) is None
     assert ranked("sung van pao", 1, cap=17) is not None
-    # A case worker's search, and a case number, are the caseload's own.
+    # A case worker's search checks her own cases one by one, as the caseload does; those of
+    # a colleague she cannot see are not among them.
     worker = _membership(staff, Role.CASE_WORKER)
-    assert (
-        selectors.caseload_name_ranked(
-            worker, query="sung van pao", number=1, per_page=4, cap=10_000
+    colleague = staff.users[Role.SUPERVISOR]
+    hidden = make_case(make_person(staff.organisation, colleague, full_name="Sùng Văn Páo"))
+    for query in ("sung van pao", "pao", "sunh van"):
+        every = _ranked(worker, query)
+        assert every and hidden.pk not in every
+        found = selectors.caseload_name_ranked(
+            worker, query=query, number=1, per_page=4, cap=10_000
         )
-        is None
-    )
+        assert found is not None and found.keys == every[:4] and found.count == len(every)
+    assert hidden.pk in _ranked(supervisor, "sung van pao")
+    # A case number is the caseload's own.
     number = rare_name_cases[0].number
     assert ranked(number, 1) is None
