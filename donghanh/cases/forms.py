@@ -32,7 +32,7 @@ from donghanh.core.editing import VersionedFormMixin
 from donghanh.core.idempotency import IdempotencyField
 from donghanh.core.queries import CompiledRows
 from donghanh.core.search_terms import search_terms_bound
-from donghanh.core.widgets import QuickSelect
+from donghanh.core.widgets import FrozenChoices, QuickSelect
 from donghanh.organisations.models import Membership, Organisation, Team
 from donghanh.organisations.selectors import active_teams
 from donghanh.people.forms import _date_field
@@ -467,19 +467,19 @@ class CaseloadFilterForm(forms.Form):
         """`teams` is called only when the team choices are shown or a team is filtered on,
         so a download that filters on no team makes no query for them."""
         super().__init__(*args, **kwargs)
-        cast(forms.TypedChoiceField, self.fields["worker"]).choices = [
-            ("", _("Anyone")),
-            *workers,
-        ]
+        # Taken as they are: a thousand workers normalised on every page cost more than the
+        # rest of the form.
+        cast(forms.TypedChoiceField, self.fields["worker"]).choices = FrozenChoices(
+            [("", _("Anyone")), *workers]
+        )
         cast(forms.TypedChoiceField, self.fields["team"]).choices = lambda: [
             ("", _("Any team")),
             *teams(),
         ]
         self._teams = teams
-        cast(forms.ChoiceField, self.fields["province"]).choices = [
-            ("", _("All provinces")),
-            *province_choices(),
-        ]
+        cast(forms.ChoiceField, self.fields["province"]).choices = FrozenChoices(
+            [("", _("All provinces")), *province_choices()]
+        )
 
     @property
     def has_teams(self) -> bool:
