@@ -712,14 +712,7 @@ def caseload_name_search_newest(
         membership.role, Perm.VIEW_ALL_ORG_CASES
     ):
         return None
-    filters: dict[str, Any] = {
-        "case_type": case_type,
-        "status": status,
-        "worker_id": worker_id,
-        "team_id": team_id,
-        "province": province,
-        "overdue": overdue,
-    }
+    filters = _filters(case_type, status, worker_id, team_id, province, overdue)
     scan = _NewestScan.of(membership, query, filters)
     if scan is None:
         return None
@@ -915,14 +908,7 @@ def caseload_name_ranked(
 
     shape = ("ranked", sees_all, near, len(search.exact_groups), paired)
     groups = (*search.near, *search.exact_groups)
-    filters: dict[str, Any] = {
-        "case_type": case_type,
-        "status": status,
-        "worker_id": worker_id,
-        "team_id": team_id,
-        "province": province,
-        "overdue": overdue,
-    }
+    filters = _filters(case_type, status, worker_id, team_id, province, overdue)
     page = _named_page(membership, filters, shape, ranked, groups, number, per_page, 0)
     if not page and number > 1:
         return None
@@ -935,6 +921,25 @@ def caseload_name_ranked(
         count=count,
         estimated=False,
     )
+
+
+def _filters(
+    case_type: str,
+    status: str,
+    worker_id: int | None,
+    team_id: int | None,
+    province: str,
+    overdue: bool,
+) -> dict[str, Any]:
+    """The caseload's filters as `caseload` and `_listed` take them."""
+    return {
+        "case_type": case_type,
+        "status": status,
+        "worker_id": worker_id,
+        "team_id": team_id,
+        "province": province,
+        "overdue": overdue,
+    }
 
 
 # What narrows the caseload's filtered cases to a name, from the organisation and the texts
@@ -958,7 +963,7 @@ def _named_page(
     filters and `shape` (what tells apart the `named` that build it), the groups given as one
     text each."""
     _listing, keys = _listed(membership, **filters)
-    read = _named_read(membership.role, shape, named)
+    read = _named_read(membership.role, shape, named, len(keys))
     connection = connections[read.using]
     texts = [one_of_text(digests, connection) for digests in groups]
     sql, params = read.ordered_sql([*keys, *texts], ("pk", "named_items"))
@@ -969,37 +974,19 @@ def _named_page(
         return cursor.fetchall()
 
 
-def _named_read(role: str, shape: tuple[Any, ...], named: _Named) -> CompiledRead[Case]:
-    """The compiled read of `_named_page` for members of `role` and names of `shape`."""
+def _named_read(
+    role: str, shape: tuple[Any, ...], named: _Named, listed: int
+) -> CompiledRead[Case]:
+    """The compiled read of `_named_page` for members of `role` and names of `shape`, whose
+    first `listed` arguments are `_listed`'s keys."""
     read = _NAMED_READS.get((role, *shape))
     if read is not None:
         return read
 
-    def build(
-        organisation_id: int,
-        user_id: int,
-        membership_id: int | None,
-        case_type: str | None,
-        status: str | None,
-        worker_id: int | None,
-        team_id: int | None,
-        province: str | None,
-        overdue_on: datetime.date | None,
-        *texts: str,
-    ) -> QuerySet[Case]:
-        cases = _listed_cases(
-            role,
-            organisation_id,
-            user_id,
-            membership_id,
-            case_type,
-            status,
-            worker_id,
-            team_id,
-            province,
-            overdue_on,
-        )
-        return named(cases, organisation_id, texts).annotate(named_items=Window(Count("*")))
+    def build(*keys: Any) -> QuerySet[Case]:
+        """`_listed`'s keys (the organisation first), then the texts of the name's groups."""
+        cases = _listed_cases(role, *keys[:listed])
+        return named(cases, keys[0], keys[listed:]).annotate(named_items=Window(Count("*")))
 
     return _NAMED_READS.setdefault((role, *shape), CompiledRead(build))
 
